@@ -1,0 +1,110 @@
+# Proxenos top-level build.
+#
+#   make                  build build/proxenos.elf and build/proxenos.bin
+#   make O=<dir>          build out of tree: every generated file goes to <dir>
+#   make CONFIG=<name>    start <dir> from config/<name>.mk (default: defconfig)
+#   make run              boot the default demo on QEMU
+#   make test             unit tests (cmocka) + system tests (pytest + QEMU)
+#   make unit | systest   one half of the above
+#   make fuzz             libFuzzer over the device-tree reader (FUZZ_SECONDS=600)
+#   make misra            cppcheck MISRA addon over the hypervisor sources
+#   make setup            install whatever is missing (scripts/setup.sh)
+
+SRCDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+O ?= $(SRCDIR)/build
+override O := $(abspath $(O))
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+# ---------------------------------------------------------------------------
+# Configuration: a build directory keeps the configuration it was started
+# with in $(O)/.config; naming CONFIG= on the command line replaces it.
+CONFIG ?= defconfig
+CONFIG_SRC := $(SRCDIR)/config/$(CONFIG).mk
+ifeq ($(origin CONFIG),command line)
+  $(shell mkdir -p $(O) && (cmp -s $(CONFIG_SRC) $(O)/.config || cp $(CONFIG_SRC) $(O)/.config))
+endif
+ifeq ($(wildcard $(O)/.config),)
+  $(shell mkdir -p $(O) && cp $(CONFIG_SRC) $(O)/.config)
+endif
+include $(O)/.config
+
+GEN := $(O)/include/generated
+CONFIG_H := $(GEN)/config.h
+$(CONFIG_H): $(O)/.config $(SRCDIR)/scripts/mkconfig.sh
+	@mkdir -p $(GEN)
+	sh $(SRCDIR)/scripts/mkconfig.sh $< > $@
+
+# ---------------------------------------------------------------------------
+# Hypervisor
+ARCH := $(CONFIG_ARCH)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+HYP_CC := $(CROSS_COMPILE)gcc
+HYP_OBJCOPY := $(CROSS_COMPILE)objcopy
+HYP := $(SRCDIR)/hypervisor
+
+hyp-src-y :=
+include $(HYP)/arch/$(ARCH)/sources.mk
+include $(HYP)/common/sources.mk
+include $(HYP)/drivers/sources.mk
+
+HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \
+	-I$(HYP)/include -I$(HYP)/arch/$(ARCH)/include -I$(O)/include \
+	-include $(CONFIG_H) -D__PROXENOS__
+HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -O2 -g -Wall -Wextra -Werror \
+	-Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wvla \
+	-fno-common -fno-stack-protector -fno-pie -fno-omit-frame-pointer \
+	-fno-strict-aliasing -ffunction-sections
+include $(HYP)/arch/$(ARCH)/flags.mk
+HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,$(O)/hyp.lds \
+	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+
+HYP_OBJS := $(patsubst %,$(O)/hyp/%.o,$(hyp-src-y))
+-include $(HYP_OBJS:.o=.d)
+
+$(O)/hyp/%.c.o: $(HYP)/%.c $(CONFIG_H)
+	@mkdir -p $(dir $@)
+	$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) -MMD -MP -MF $(@:.o=.d) -c $< -o $@
+
+$(O)/hyp/%.S.o: $(HYP)/%.S $(CONFIG_H)
+	@mkdir -p $(dir $@)
+	$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_ASFLAGS) -D__ASSEMBLY__ -MMD -MP -MF $(@:.o=.d) -c $< -o $@
+
+$(O)/hyp.lds: $(HYP)/arch/$(ARCH)/proxenos.lds.S $(CONFIG_H)
+	$(HYP_CC) $(HYP_CPPFLAGS) -D__ASSEMBLY__ -E -P -x c $< -o $@
+
+$(O)/proxenos.elf: $(HYP_OBJS) $(O)/hyp.lds
+	$(HYP_CC) $(HYP_CFLAGS) $(HYP_LDFLAGS) $(HYP_OBJS) -o $@
+
+$(O)/proxenos.bin: $(O)/proxenos.elf
+	$(HYP_OBJCOPY) -O binary $< $@
+
+.PHONY: all
+all: $(O)/proxenos.elf $(O)/proxenos.bin
+
+# ---------------------------------------------------------------------------
+# Host unit tests, fuzzing, system tests
+include $(SRCDIR)/tests/unit/unit.mk
+-include $(SRCDIR)/tests/fuzz/fuzz.mk
+
+PYTHON := /usr/bin/python3
+SETUP := $(SRCDIR)/scripts/setup.sh
+
+.PHONY: setup run test unit systest clean
+setup:
+	@sh $(SETUP)
+
+run: setup all
+	sh $(SRCDIR)/scripts/run-demo.sh $(O)
+
+test: setup
+	@$(MAKE) --no-print-directory all unit-build
+	@sh $(SRCDIR)/scripts/run-tests.sh $(O)
+
+systest: all
+	PROXENOS_BUILD=$(O) $(PYTHON) -m pytest -q $(SRCDIR)/tests/system
+
+clean:
+	rm -rf $(O)

@@ -1,0 +1,9 @@
+# Release configuration: no debug checks, fewer CPUs, no early console.
+CONFIG_ARCH := arm64
+CONFIG_NR_CPUS := 8
+CONFIG_DEBUG := n
+CONFIG_EARLY_UART_PL011 := 0
+CONFIG_SCHED_CREDIT2 := y
+CONFIG_SCHED_NULL := n
+CONFIG_STATIC_MEMORY := y
+CONFIG_CONRING_SIZE := 16384

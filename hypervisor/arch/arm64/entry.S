@@ -1,0 +1,121 @@
+/*
+ * EL2 exception vectors. Every entry saves the same frame (struct
+ * trap_frame in asm/trap_frame.h) and calls one C function in traps.c,
+ * which reads the syndrome once and picks the handler.
+ */
+#include <asm/trap_frame.h>
+
+.macro save_frame
+    sub     sp, sp, #TRAP_FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x20, x21, [sp, #16 * 10]
+    stp     x22, x23, [sp, #16 * 11]
+    stp     x24, x25, [sp, #16 * 12]
+    stp     x26, x27, [sp, #16 * 13]
+    stp     x28, x29, [sp, #16 * 14]
+    add     x0, sp, #TRAP_FRAME_SIZE
+    stp     x30, x0, [sp, #16 * 15]
+    mrs     x0, elr_el2
+    mrs     x1, spsr_el2
+    stp     x0, x1, [sp, #TRAP_FRAME_ELR]
+    mrs     x0, esr_el2
+    mrs     x1, far_el2
+    stp     x0, x1, [sp, #TRAP_FRAME_ESR]
+    /* A frame record so backtraces walk through the exception. */
+    ldr     x0, [sp, #TRAP_FRAME_ELR]
+    stp     x29, x0, [sp, #TRAP_FRAME_FP_RECORD]
+    add     x29, sp, #TRAP_FRAME_FP_RECORD
+.endm
+
+.macro restore_frame_and_return
+    ldp     x0, x1, [sp, #TRAP_FRAME_ELR]
+    msr     elr_el2, x0
+    msr     spsr_el2, x1
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    ldr     x30, [sp, #16 * 15]
+    add     sp, sp, #TRAP_FRAME_SIZE
+    eret
+    dsb     nsh
+    isb
+.endm
+
+/* One vector slot: 128 bytes, so only a branch fits. */
+.macro vector_entry target
+    .balign 128
+    b       \target
+.endm
+
+.macro trap_stub name, kind
+\name:
+    save_frame
+    mov     x0, sp
+    mov     x1, #\kind
+    bl      do_trap
+    restore_frame_and_return
+.endm
+
+    .section .text.vectors, "ax"
+    .balign 2048
+    .globl  hyp_vectors
+hyp_vectors:
+    /* Current EL with SP_EL0: we never run on SP_EL0. */
+    vector_entry el2t_sync
+    vector_entry el2t_irq
+    vector_entry el2t_fiq
+    vector_entry el2t_serror
+    /* Current EL with SP_EL2: the hypervisor itself. */
+    vector_entry el2h_sync
+    vector_entry el2h_irq
+    vector_entry el2h_fiq
+    vector_entry el2h_serror
+    /* Lower EL, AArch64: guests. */
+    vector_entry guest64_sync
+    vector_entry guest64_irq
+    vector_entry guest64_fiq
+    vector_entry guest64_serror
+    /* Lower EL, AArch32. */
+    vector_entry guest32_sync
+    vector_entry guest32_irq
+    vector_entry guest32_fiq
+    vector_entry guest32_serror
+
+    .text
+trap_stub el2t_sync, TRAP_HYP_BAD
+trap_stub el2t_irq, TRAP_HYP_BAD
+trap_stub el2t_fiq, TRAP_HYP_BAD
+trap_stub el2t_serror, TRAP_HYP_BAD
+trap_stub el2h_sync, TRAP_HYP_SYNC
+trap_stub el2h_irq, TRAP_HYP_IRQ
+trap_stub el2h_fiq, TRAP_HYP_BAD
+trap_stub el2h_serror, TRAP_HYP_SERROR
+trap_stub guest64_sync, TRAP_GUEST_SYNC
+trap_stub guest64_irq, TRAP_GUEST_IRQ
+trap_stub guest64_fiq, TRAP_HYP_BAD
+trap_stub guest64_serror, TRAP_GUEST_SERROR
+trap_stub guest32_sync, TRAP_GUEST_SYNC
+trap_stub guest32_irq, TRAP_GUEST_IRQ
+trap_stub guest32_fiq, TRAP_HYP_BAD
+trap_stub guest32_serror, TRAP_GUEST_SERROR

@@ -1,0 +1,61 @@
+/* Declarations shared inside arch/arm64 only. */
+#ifndef ASM_ARM64_H
+#define ASM_ARM64_H
+
+#include <proxenos/types.h>
+#include <proxenos/lib.h>
+
+/* From the linker script. */
+extern char _start[], _end[];
+extern char __text_start[], __text_end[];
+extern char __rodata_start[], __rodata_end[];
+extern char __data_start[], __bss_start[], __bss_end[];
+extern char cpu_stacks[];
+extern char hyp_vectors[];
+extern char secondary_entry[];
+extern char boot_l0[], boot_l1[], boot_l2[];
+
+/* head.S */
+void halt_forever(void) __noreturn;
+
+/* early_boot.c */
+void early_wrong_el(uint64_t el, paddr_t dtb) __noreturn;
+void early_puts(const char *s);
+void early_console_enable(void);
+
+/* mm.c */
+void mm_init_early(paddr_t load_pa);
+int mm_map_directmap(paddr_t start, uint64_t size);
+void mm_protect_image(void);
+paddr_t image_phys_start(void);
+paddr_t image_phys_end(void);
+
+/* gic_v3.c */
+int gic_init(paddr_t dist, uint64_t dist_size, paddr_t redist, uint64_t redist_size);
+int gic_cpu_init(void);
+void gic_handle_irq(void);
+void gic_send_sgi(unsigned int cpu, unsigned int sgi);
+void gic_enable_ppi(unsigned int intid);
+void gic_set_cpu_mpidr(unsigned int cpu, uint64_t mpidr);
+
+/* time.c */
+void time_init(uint32_t dt_frequency, unsigned int hyp_timer_ppi);
+void time_cpu_init(void);
+
+/* psci.c */
+int psci_init(bool use_smc);
+int psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context);
+uint32_t psci_version(void);
+
+/* smp.c */
+unsigned int smp_bring_up(const uint64_t *mpidrs, unsigned int nr);
+void cpu_init_el2(unsigned int cpu);
+void start_secondary(unsigned int cpu) __noreturn;
+
+/* setup.c */
+void start_hypervisor(paddr_t dtb, paddr_t load_pa) __noreturn;
+
+/* crash.c */
+void crash_dump(const void *frame, const char *why);
+
+#endif

@@ -1,0 +1,41 @@
+/* The register frame every exception entry saves on the EL2 stack. */
+#ifndef ASM_TRAP_FRAME_H
+#define ASM_TRAP_FRAME_H
+
+#define TRAP_FRAME_ELR        256
+#define TRAP_FRAME_ESR        272
+#define TRAP_FRAME_FP_RECORD  288
+#define TRAP_FRAME_SIZE       304
+
+/* Which vector was taken (second argument of do_trap). */
+#define TRAP_HYP_SYNC      0
+#define TRAP_HYP_IRQ       1
+#define TRAP_HYP_SERROR    2
+#define TRAP_HYP_BAD       3
+#define TRAP_GUEST_SYNC    4
+#define TRAP_GUEST_IRQ     5
+#define TRAP_GUEST_SERROR  6
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+#include <stddef.h>
+
+struct trap_frame {
+    uint64_t x[31];
+    uint64_t sp;        /* stack pointer at the time of the exception */
+    uint64_t elr;
+    uint64_t spsr;
+    uint64_t esr;
+    uint64_t far;
+    uint64_t fp_record[2];
+};
+
+_Static_assert(offsetof(struct trap_frame, elr) == TRAP_FRAME_ELR, "frame layout");
+_Static_assert(offsetof(struct trap_frame, esr) == TRAP_FRAME_ESR, "frame layout");
+_Static_assert(offsetof(struct trap_frame, fp_record) == TRAP_FRAME_FP_RECORD, "frame layout");
+_Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "frame layout");
+
+void do_trap(struct trap_frame *f, unsigned int kind);
+#endif
+
+#endif

@@ -1,0 +1,273 @@
+/* The boot CPU's path from head.S to the idle loop. Each step reads the
+ * structs the previous ones filled; the device tree is read once. */
+#include <asm/arm64.h>
+#include <asm/memlayout.h>
+#include <asm/sysregs.h>
+#include <proxenos/arch/mm.h>
+#include <proxenos/bootinfo.h>
+#include <proxenos/bootmem.h>
+#include <proxenos/cmdline.h>
+#include <proxenos/console.h>
+#include <proxenos/dom0_params.h>
+#include <proxenos/drivers/dt_uart.h>
+#include <proxenos/fdt.h>
+#include <proxenos/idle.h>
+#include <proxenos/keyhandler.h>
+#include <proxenos/page_alloc.h>
+#include <proxenos/printk.h>
+#include <proxenos/sched_params.h>
+#include <proxenos/smp.h>
+#include <proxenos/softirq.h>
+#include <proxenos/timer.h>
+#include <proxenos/version.h>
+#include <proxenos/xmalloc.h>
+
+#define HYP_TIMER_PPI_DEFAULT 26U
+
+extern const struct keyhandler __keyhandler_start[], __keyhandler_end[];
+
+static struct fdt boot_fdt;
+static struct boot_info boot_info;
+static struct timer selftest_timers[NR_CPUS];
+static uint32_t selftest_fired;
+
+static void fatal(const char *fmt, ...) __printf(1, 2) __noreturn;
+
+/* Boot input we cannot use: say why and stop, without a reboot loop. */
+static void fatal(const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pr_err("FATAL: %s\n", msg);
+    pr_err("System halted.\n");
+    arch_halt();
+}
+
+static const struct fdt *map_device_tree(paddr_t dtb)
+{
+    uint64_t offset = dtb & (MiB(2) - 1U);
+    const void *blob = (const void *)(uintptr_t)(BOOT_FDT_VIRT + offset);
+    int rc;
+
+    if (dtb == 0U) {
+        fatal("no device tree (x0 = 0)");
+    }
+    if ((dtb & 7U) != 0U) {
+        fatal("invalid device tree at 0x%llx: not 8-byte aligned", (unsigned long long)dtb);
+    }
+    rc = fdt_check(&boot_fdt, blob, BOOT_FDT_MAX);
+    if (rc != 0) {
+        fatal("invalid device tree at 0x%llx: %s (offset 0x%x)", (unsigned long long)dtb,
+              boot_fdt.error, boot_fdt.error_offset);
+    }
+    rc = bootinfo_scan(&boot_info, &boot_fdt);
+    if (rc != 0) {
+        fatal("invalid device tree at 0x%llx: %s", (unsigned long long)dtb,
+              (boot_info.error != NULL) ? boot_info.error : "unreadable");
+    }
+    return &boot_fdt;
+}
+
+static void print_modules(const struct boot_info *bi)
+{
+    for (uint32_t i = 0U; i < bi->nr_modules; i++) {
+        const struct boot_module *m = &bi->modules[i];
+        char owner[128] = "dom0";
+
+        if (m->domain >= 0) {
+            (void)fdt_node_path(bi->fdt, m->domain, owner, sizeof(owner));
+        }
+        if (m->cmdline != NULL) {
+            pr_info("Module %u: 0x%016llx-0x%016llx %s %s bootargs=\"%s\"\n", i,
+                    (unsigned long long)m->start, (unsigned long long)(m->start + m->size - 1U),
+                    boot_module_kind_name(m->kind), owner, m->cmdline);
+        } else {
+            pr_info("Module %u: 0x%016llx-0x%016llx %s %s\n", i,
+                    (unsigned long long)m->start, (unsigned long long)(m->start + m->size - 1U),
+                    boot_module_kind_name(m->kind), owner);
+        }
+    }
+    if (bi->nr_modules == 0U) {
+        pr_info("No boot modules\n");
+    }
+}
+
+static void reserve_or_die(paddr_t start, uint64_t size, const char *what)
+{
+    int rc = bootmem_reserve(start, start + size);
+
+    if (rc != 0) {
+        fatal("cannot reserve %s at 0x%llx (+0x%llx): error %d", what,
+              (unsigned long long)start, (unsigned long long)size, rc);
+    }
+}
+
+/* RAM minus the image, the DTB, the boot modules and firmware's
+ * reservations goes to the page allocator; all RAM is direct-mapped. */
+static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb)
+{
+    uint64_t total = 0U;
+    struct page_alloc_stats st;
+    int rc;
+
+    for (uint32_t i = 0U; i < bi->nr_ram; i++) {
+        const struct boot_range *r = &bi->ram[i];
+
+        pr_info("RAM: 0x%016llx-0x%016llx (%llu MiB)\n", (unsigned long long)r->start,
+                (unsigned long long)(r->start + r->size - 1U),
+                (unsigned long long)(r->size >> 20));
+        total += r->size;
+        rc = bootmem_add_ram(r->start, r->start + r->size);
+        if (rc == 0) {
+            rc = mm_map_directmap(r->start, r->size);
+        }
+        if (rc != 0) {
+            fatal("cannot use RAM bank 0x%llx (+0x%llx): error %d",
+                  (unsigned long long)r->start, (unsigned long long)r->size, rc);
+        }
+    }
+    if (bi->nr_ram == 0U) {
+        fatal("invalid device tree at 0x%llx: no memory node", (unsigned long long)dtb);
+    }
+    for (uint32_t i = 0U; i < bi->nr_reserved; i++) {
+        pr_info("Reserved: 0x%016llx-0x%016llx\n", (unsigned long long)bi->reserved[i].start,
+                (unsigned long long)(bi->reserved[i].start + bi->reserved[i].size - 1U));
+        reserve_or_die(bi->reserved[i].start, bi->reserved[i].size, "reserved memory");
+    }
+    reserve_or_die(image_phys_start(), image_phys_end() - image_phys_start(), "the hypervisor");
+    reserve_or_die(dtb, bi->fdt->total_size, "the device tree");
+    for (uint32_t i = 0U; i < bi->nr_modules; i++) {
+        reserve_or_die(bi->modules[i].start, bi->modules[i].size, "a boot module");
+    }
+    rc = page_alloc_init();
+    if (rc != 0) {
+        fatal("page allocator: error %d", rc);
+    }
+    page_alloc_stats(&st);
+    pr_info("Memory: %llu MiB free of %llu MiB\n",
+            (unsigned long long)((st.free_pages << PAGE_SHIFT) >> 20),
+            (unsigned long long)(total >> 20));
+    return total;
+}
+
+static void setup_interrupts_and_time(const struct boot_info *bi)
+{
+    const struct boot_gic *g = &bi->gic;
+    uint32_t hyp_ppi = bi->timer.intid[BOOT_TIMER_HYP];
+
+    if (!g->present) {
+        fatal("no GICv3 in the device tree (Proxenos drives GICv3 only)");
+    }
+    if (gic_init(g->dist_base, g->dist_size, g->rdist_base, g->rdist_size) != 0) {
+        fatal("cannot map the GICv3");
+    }
+    if (gic_cpu_init() != 0) {
+        fatal("the boot CPU has no GICv3 redistributor");
+    }
+    timer_subsys_init();
+    smp_call_function_init();
+    time_init(bi->timer.clock_frequency, (hyp_ppi != 0U) ? hyp_ppi : HYP_TIMER_PPI_DEFAULT);
+    time_cpu_init();
+    if (dt_uart_console_enable_input() != 0) {
+        pr_warn("Console: no receive interrupt: debug keys disabled\n");
+    }
+}
+
+static void selftest_timer_fn(void *data)
+{
+    (void)data;
+    (void)__atomic_fetch_add(&selftest_fired, 1U, __ATOMIC_RELAXED);
+}
+
+/* Run on each CPU through an IPI: arms a timer on that CPU's own queue. */
+static void selftest_arm_timer(void *data)
+{
+    unsigned int cpu = arch_cpu_id();
+
+    (void)data;
+    init_timer(&selftest_timers[cpu], selftest_timer_fn, NULL, cpu);
+    set_timer(&selftest_timers[cpu], NOW() + MICROSECS(500));
+}
+
+/* Every online CPU answers an IPI and takes an EL2 timer interrupt. */
+static void check_ipis_and_timers(unsigned int online)
+{
+    unsigned int answered = 0U;
+    s_time_t deadline;
+
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        if (cpu_online(cpu) && (smp_call_function_single(cpu, selftest_arm_timer, NULL, true) == 0)) {
+            answered++;
+        }
+    }
+    arch_irq_enable();
+    deadline = NOW() + SECONDS(1);
+    while ((__atomic_load_n(&selftest_fired, __ATOMIC_RELAXED) < answered) && (NOW() < deadline)) {
+        do_softirq();
+    }
+    arch_irq_disable();
+    pr_info("Self-test: %u of %u CPUs answered an IPI, %u took a timer interrupt\n",
+            answered, online, __atomic_load_n(&selftest_fired, __ATOMIC_RELAXED));
+}
+
+void start_hypervisor(paddr_t dtb, paddr_t load_pa)
+{
+    const struct boot_info *bi = &boot_info;
+    const struct fdt *fdt;
+    unsigned int online;
+    bool mem_given;
+
+    cpu_init_el2(0U);
+    mm_init_early(load_pa);
+    keyhandler_set_table(__keyhandler_start, __keyhandler_end);
+    early_console_enable();
+    pr_info("Proxenos %s (arm64) starting at EL2\n", PROXENOS_VERSION);
+    pr_info("Loaded at 0x%llx, device tree at 0x%llx\n", (unsigned long long)load_pa,
+            (unsigned long long)dtb);
+
+    fdt = map_device_tree(dtb);
+    pr_info("Command line: %s\n", (bi->xen_cmdline != NULL) ? bi->xen_cmdline : "");
+    (void)cmdline_parse(bi->xen_cmdline);
+    (void)dt_uart_console_init(fdt);
+
+    (void)setup_memory(bi, dtb);
+    print_modules(bi);
+    if (bootinfo_is_dom0less(bi)) {
+        pr_info("Boot mode: dom0less, %u xen,domain node(s)\n", bi->nr_domain_nodes);
+    } else {
+        pr_info("Boot mode: dom0 (dom0_mem %llu MiB%s)\n",
+                (unsigned long long)(dom0_mem_bytes(&mem_given) >> 20),
+                mem_given ? "" : ", default");
+    }
+    pr_info("Scheduler: %s\n", sched_default_name());
+    mm_protect_image();
+
+    setup_interrupts_and_time(bi);
+    if (bi->psci.method == BOOT_PSCI_NONE) {
+        pr_warn("PSCI: none in the device tree: running on the boot CPU only\n");
+    } else {
+        (void)psci_init(bi->psci.method == BOOT_PSCI_SMC);
+    }
+    cpu_set_online(0U);
+    pr_info("CPU 0 online (MPIDR 0x%llx)\n", (unsigned long long)(READ_SYSREG(mpidr_el1) & 0xff00ffffffULL));
+    if (bi->psci.method != BOOT_PSCI_NONE) {
+        uint64_t mpidrs[CONFIG_NR_CPUS];
+
+        for (uint32_t i = 0U; i < bi->nr_cpus; i++) {
+            mpidrs[i] = bi->cpus[i].mpidr;
+        }
+        (void)smp_bring_up(mpidrs, bi->nr_cpus);
+    }
+    if (bi->nr_cpus_ignored != 0U) {
+        pr_warn("%u CPUs in the device tree ignored (CONFIG_NR_CPUS is %u)\n",
+                bi->nr_cpus_ignored, (unsigned int)CONFIG_NR_CPUS);
+    }
+    online = num_online_cpus();
+    check_ipis_and_timers(online);
+    pr_info("Boot complete: %u CPUs online, entering idle loop\n", online);
+    idle_loop();
+}

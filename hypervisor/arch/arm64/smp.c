@@ -1,0 +1,87 @@
+/* Secondary CPU bring-up through PSCI CPU_ON. Each CPU comes up in head.S
+ * with the MMU off, joins the boot page tables and arrives here. */
+#include <asm/arm64.h>
+#include <asm/sysregs.h>
+#include <proxenos/arch/mm.h>
+#include <proxenos/idle.h>
+#include <proxenos/printk.h>
+#include <proxenos/smp.h>
+#include <proxenos/timer.h>
+
+#define MPIDR_AFF_MASK 0xff00ffffffULL
+#define CPU_UP_TIMEOUT SECONDS(1)
+
+/* Register state every CPU sets for itself before doing anything else.
+ * Physical IRQs, FIQs and SErrors must be routed to EL2 (IMO/FMO/AMO):
+ * otherwise they target EL1 and stay masked while we run at EL2. */
+void cpu_init_el2(unsigned int cpu)
+{
+    WRITE_SYSREG(hcr_el2, HCR_EL2_AMO | HCR_EL2_IMO | HCR_EL2_FMO);
+    WRITE_SYSREG(tpidr_el2, cpu);
+    WRITE_SYSREG(vbar_el2, (uintptr_t)hyp_vectors);
+    isb();
+}
+
+void start_secondary(unsigned int cpu)
+{
+    cpu_init_el2(cpu);
+    if (gic_cpu_init() != 0) {
+        /* Without an interrupt controller this CPU is of no use. */
+        arch_halt();
+    }
+    time_cpu_init();
+    cpu_set_online(cpu);
+    idle_loop();
+}
+
+static bool wait_online(unsigned int cpu)
+{
+    s_time_t deadline = NOW() + CPU_UP_TIMEOUT;
+
+    while (!cpu_online(cpu)) {
+        if (NOW() > deadline) {
+            return false;
+        }
+        arch_cpu_relax();
+    }
+    return true;
+}
+
+/* Start every CPU in mpidrs except ourselves; returns how many are online
+ * in total. CPUs are numbered in device-tree order after the boot CPU. */
+unsigned int smp_bring_up(const uint64_t *mpidrs, unsigned int nr)
+{
+    uint64_t self = READ_SYSREG(mpidr_el1) & MPIDR_AFF_MASK;
+    paddr_t entry = arch_virt_to_maddr(secondary_entry);
+    unsigned int next = 1U;
+
+    for (unsigned int i = 0U; i < nr; i++) {
+        uint64_t mpidr = mpidrs[i] & MPIDR_AFF_MASK;
+        int rc;
+
+        if (mpidr == self) {
+            continue;
+        }
+        if (next >= NR_CPUS) {
+            pr_warn("CPU with MPIDR 0x%llx ignored: only %u CPUs supported\n",
+                    (unsigned long long)mpidr, (unsigned int)NR_CPUS);
+            continue;
+        }
+        gic_set_cpu_mpidr(next, mpidr);
+        rc = psci_cpu_on(mpidr, entry, next);
+        if (rc != 0) {
+            pr_warn("CPU with MPIDR 0x%llx did not start: PSCI CPU_ON error %d\n",
+                    (unsigned long long)mpidr, rc);
+            continue;
+        }
+        if (!wait_online(next)) {
+            pr_warn("CPU %u (MPIDR 0x%llx) started but never came online\n", next,
+                    (unsigned long long)mpidr);
+            next++;     /* the late CPU may still use this number */
+            continue;
+        }
+        pr_info("CPU %u online (MPIDR 0x%llx)\n", next, (unsigned long long)mpidr);
+        next++;
+    }
+    return num_online_cpus();
+}

@@ -1,0 +1,21 @@
+# Architecture-free core. Paths are relative to hypervisor/.
+hyp-src-y += common/lib/string.c
+hyp-src-y += common/lib/vsnprintf.c
+hyp-src-y += common/bootmem.c
+hyp-src-y += common/page_alloc.c
+hyp-src-y += common/xmalloc.c
+hyp-src-y += common/console.c
+hyp-src-y += common/keyhandler.c
+hyp-src-y += common/softirq.c
+hyp-src-y += common/timer.c
+hyp-src-y += common/smp.c
+hyp-src-y += common/idle.c
+hyp-src-y += common/memory_keys.c
+hyp-src-y += common/domain_keys.c
+hyp-src-y += common/fdt.c
+hyp-src-y += common/fdt_addr.c
+hyp-src-y += common/bootinfo.c
+hyp-src-y += common/cmdline.c
+hyp-src-y += common/console_params.c
+hyp-src-y += common/dom0_params.c
+hyp-src-y += common/sched_params.c

@@ -1,0 +1,151 @@
+/* Per-CPU timer queues: a list sorted by expiry, so the head is the next
+ * deadline the hardware timer must be programmed with. Queues stay short
+ * (a few timers per vCPU), which keeps a list cheaper than a heap. */
+#include <proxenos/printk.h>
+#include <proxenos/smp.h>
+#include <proxenos/softirq.h>
+#include <proxenos/spinlock.h>
+#include <proxenos/timer.h>
+
+struct timer_queue {
+    spinlock_t lock;
+    struct timer *head;
+    unsigned int length;
+    uint64_t fired;
+};
+
+static struct timer_queue queues[NR_CPUS];
+
+/* Called with the queue locked. */
+static void program_head(unsigned int cpu, const struct timer_queue *q)
+{
+    /* Only the owning CPU may touch its timer hardware; others kick it. */
+    if (cpu == arch_cpu_id()) {
+        arch_timer_program((q->head != NULL) ? q->head->expires : 0);
+    } else {
+        cpu_raise_softirq(cpu, TIMER_SOFTIRQ);
+    }
+}
+
+static void unlink_timer(struct timer_queue *q, struct timer *t)
+{
+    struct timer **pp = &q->head;
+
+    while (*pp != NULL) {
+        if (*pp == t) {
+            *pp = t->next;
+            t->next = NULL;
+            t->queued = false;
+            q->length--;
+            return;
+        }
+        pp = &(*pp)->next;
+    }
+}
+
+static void insert_timer(struct timer_queue *q, struct timer *t)
+{
+    struct timer **pp = &q->head;
+
+    while ((*pp != NULL) && ((*pp)->expires <= t->expires)) {
+        pp = &(*pp)->next;
+    }
+    t->next = *pp;
+    *pp = t;
+    t->queued = true;
+    q->length++;
+}
+
+void init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int cpu)
+{
+    BUG_ON(cpu >= NR_CPUS);
+    t->expires = 0;
+    t->fn = fn;
+    t->data = data;
+    t->cpu = cpu;
+    t->queued = false;
+    t->next = NULL;
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    struct timer_queue *q = &queues[t->cpu];
+    unsigned long flags = spin_lock_irqsave(&q->lock);
+    bool was_head = (q->head == t);
+
+    if (t->queued) {
+        unlink_timer(q, t);
+    }
+    t->expires = expires;
+    insert_timer(q, t);
+    if ((q->head == t) || was_head) {
+        program_head(t->cpu, q);
+    }
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
+void stop_timer(struct timer *t)
+{
+    struct timer_queue *q = &queues[t->cpu];
+    unsigned long flags = spin_lock_irqsave(&q->lock);
+
+    if (t->queued) {
+        bool was_head = (q->head == t);
+
+        unlink_timer(q, t);
+        if (was_head) {
+            program_head(t->cpu, q);
+        }
+    }
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
+bool timer_is_queued(const struct timer *t)
+{
+    return READ_ONCE(t->queued);
+}
+
+/* Run everything due, then arm the hardware for the next deadline. The
+ * handler runs unlocked so it may re-arm its own timer. */
+static void timer_softirq(void)
+{
+    unsigned int cpu = arch_cpu_id();
+    struct timer_queue *q = &queues[cpu];
+    unsigned long flags = spin_lock_irqsave(&q->lock);
+
+    while ((q->head != NULL) && (q->head->expires <= NOW())) {
+        struct timer *t = q->head;
+
+        unlink_timer(q, t);
+        q->fired++;
+        spin_unlock_irqrestore(&q->lock, flags);
+        t->fn(t->data);
+        flags = spin_lock_irqsave(&q->lock);
+    }
+    program_head(cpu, q);
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
+void timer_interrupt(void)
+{
+    arch_timer_program(0);
+    raise_softirq(TIMER_SOFTIRQ);
+}
+
+unsigned int timer_queue_length(unsigned int cpu)
+{
+    return queues[cpu].length;
+}
+
+uint64_t timer_fired_count(unsigned int cpu)
+{
+    return queues[cpu].fired;
+}
+
+void timer_subsys_init(void)
+{
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        spin_lock_init(&queues[cpu].lock);
+    }
+    open_softirq(TIMER_SOFTIRQ, timer_softirq);
+}

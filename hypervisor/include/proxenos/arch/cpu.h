@@ -1,0 +1,36 @@
+/* What common code needs from the CPU architecture: identity of the running
+ * CPU, interrupt masking, waiting and cross-CPU kicks. Implemented by
+ * arch/<arch>/ and, for host unit tests, by tests/unit/fake_arch/. */
+#ifndef PROXENOS_ARCH_CPU_H
+#define PROXENOS_ARCH_CPU_H
+
+#include <proxenos/types.h>
+#include <proxenos/lib.h>
+
+/* Logical number of the running CPU: 0 is the boot CPU. */
+unsigned int arch_cpu_id(void);
+
+/* Mask interrupts on this CPU and return the previous state for restore. */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irqs_enabled(void);
+
+/* Busy-wait hint inside spin loops. */
+void arch_cpu_relax(void);
+
+/* Sleep until an interrupt is pending. Called with interrupts masked so that
+ * no wake-up is lost between the last check and the sleep. */
+void arch_wait_for_interrupt(void);
+
+/* Interrupt another CPU so that it looks at its pending softirqs. */
+void arch_send_ipi(unsigned int cpu);
+
+/* Stop this CPU for good (after a panic or at power-off on secondaries). */
+void arch_halt(void) __noreturn;
+
+/* Power the machine off; halts if firmware cannot. */
+void arch_machine_off(void) __noreturn;
+
+#endif

@@ -1,0 +1,186 @@
+/* What the boot device tree says, read once into plain structs.
+ *
+ * bootinfo_scan() walks a validated DTB (fdt_check()) a single time and
+ * records RAM, reserved memory, CPUs, boot modules and command lines (with
+ * Xen 4.17's rules, see docs and xen-4.17-arm-config.md sections 1-2), the
+ * GICv3, the generic timer and PSCI. The rest of the hypervisor reads these
+ * structs and never the tree; tests can write them as literals instead.
+ *
+ * Strings point into the DTB, which stays mapped and reserved for as long
+ * as the hypervisor runs.
+ */
+#ifndef PROXENOS_BOOTINFO_H
+#define PROXENOS_BOOTINFO_H
+
+#include <proxenos/types.h>
+#include <proxenos/fdt.h>
+
+#define BOOTINFO_MAX_RAM_BANKS 64U
+#define BOOTINFO_MAX_RESERVED  64U
+#define BOOTINFO_MAX_MODULES   32U   /* Xen's MAX_MODULES */
+
+/* Boot modules are looked for at most this deep (/chosen/x = 2,
+ * /chosen/domU/x = 3), as in Xen's early scan. */
+#define BOOTINFO_MODULE_MAX_DEPTH 3
+
+struct boot_range {
+    paddr_t start;
+    paddr_t size;
+};
+
+enum boot_reserved_source {
+    BOOT_RESERVED_MEMRESERVE,     /* /memreserve/ (the reservation block) */
+    BOOT_RESERVED_NODE,           /* a child of /reserved-memory */
+};
+
+struct boot_reserved {
+    paddr_t start;
+    paddr_t size;
+    enum boot_reserved_source source;
+    int node;                     /* the /reserved-memory child, or -1 */
+};
+
+enum boot_module_kind {
+    BOOTMOD_UNKNOWN,
+    BOOTMOD_KERNEL,               /* multiboot,kernel / xen,linux-zimage */
+    BOOTMOD_RAMDISK,              /* multiboot,ramdisk / xen,linux-initrd */
+    BOOTMOD_XSM,                  /* xen,xsm-policy */
+    BOOTMOD_GUEST_DTB,            /* multiboot,device-tree */
+};
+
+struct boot_module {
+    enum boot_module_kind kind;
+    /* The node had no specific compatible, so the kind comes from order:
+     * the first such module is a kernel, the second a ramdisk, later ones
+     * unknown. Xen then checks all of them but the first for the XSM policy
+     * magic, which only the loader, reading the content, can do. */
+    bool kind_guessed;
+    paddr_t start;
+    paddr_t size;
+    const char *cmdline;          /* the node's "bootargs", or NULL */
+    int node;                     /* the module node (/chosen for initrd props) */
+    const char *name;             /* the node's name, or "linux,initrd" */
+    int domain;                   /* the owning xen,domain node; -1 = dom0 */
+    const char *domain_name;      /* that node's name; NULL for dom0 */
+};
+
+struct boot_cpu {
+    uint64_t mpidr;               /* the node's reg (MPIDR affinity fields) */
+    const char *enable_method;    /* "psci", "spin-table", ... or NULL */
+    int node;
+};
+
+struct boot_gic {
+    bool present;                 /* an available arm,gic-v3 node was found */
+    int node;
+    paddr_t dist_base;            /* reg[0] */
+    paddr_t dist_size;
+    paddr_t rdist_base;           /* reg[1]: the first redistributor region */
+    paddr_t rdist_size;
+    uint32_t nr_rdist_regions;    /* #redistributor-regions, default 1 */
+    bool has_maintenance_irq;
+    uint32_t maintenance_intid;
+};
+
+enum boot_timer_irq {
+    BOOT_TIMER_PHYS_SECURE,
+    BOOT_TIMER_PHYS_NONSECURE,
+    BOOT_TIMER_VIRT,
+    BOOT_TIMER_HYP,
+    BOOT_TIMER_NR_IRQS,
+};
+
+struct boot_timer {
+    bool present;                 /* an available arm,armv8-timer node */
+    int node;
+    uint32_t intid[BOOT_TIMER_NR_IRQS];   /* INTIDs, 0 where not given */
+    uint32_t nr_irqs;             /* how many of the four the node lists */
+    uint32_t clock_frequency;     /* Hz; 0 when absent (read CNTFRQ_EL0) */
+};
+
+enum boot_psci_method {
+    BOOT_PSCI_NONE,
+    BOOT_PSCI_SMC,
+    BOOT_PSCI_HVC,
+};
+
+struct boot_psci {
+    bool present;
+    int node;
+    enum boot_psci_method method;
+    /* From the most specific compatible: 1.0 ("arm,psci-1.0"), 0.2, or 0.1
+     * for the original "arm,psci" with its own function IDs. */
+    uint32_t version_major;
+    uint32_t version_minor;
+};
+
+struct boot_info {
+    const struct fdt *fdt;
+
+    struct boot_range ram[BOOTINFO_MAX_RAM_BANKS];
+    uint32_t nr_ram;
+
+    struct boot_reserved reserved[BOOTINFO_MAX_RESERVED];
+    uint32_t nr_reserved;
+
+    struct boot_module modules[BOOTINFO_MAX_MODULES];
+    uint32_t nr_modules;
+
+    struct boot_cpu cpus[CONFIG_NR_CPUS];
+    uint32_t nr_cpus;
+    uint32_t nr_cpus_ignored;     /* cpu nodes beyond CONFIG_NR_CPUS */
+
+    int chosen;                   /* /chosen, or -1 */
+    const char *xen_cmdline;      /* NULL when there is none */
+    const char *dom0_cmdline;     /* NULL when there is none */
+    uint32_t nr_domain_nodes;     /* xen,domain children of /chosen */
+
+    struct boot_gic gic;
+    struct boot_timer timer;
+    struct boot_psci psci;
+
+    /* When bootinfo_scan() fails: why, and the node concerned (or -1). */
+    const char *error;
+    int error_node;
+};
+
+/* Fill *bi from a validated tree. Returns 0, -ENOSPC (a fixed array is
+ * full), or -EINVAL (a property is malformed); bi->error says which.
+ * Exceeding CONFIG_NR_CPUS is not an error: extra CPUs are counted in
+ * nr_cpus_ignored. */
+int bootinfo_scan(struct boot_info *bi, const struct fdt *fdt);
+
+/* "kernel", "ramdisk", "xsm", "device-tree" or "unknown". */
+const char *boot_module_kind_name(enum boot_module_kind kind);
+
+/* The first module of 'kind' belonging to 'domain' (a xen,domain node, or
+ * -1 for dom0), or NULL. */
+const struct boot_module *bootinfo_find_module(const struct boot_info *bi,
+                                               enum boot_module_kind kind, int domain);
+
+/* No dom0 kernel but at least one xen,domain node: Xen builds no dom0. */
+bool bootinfo_is_dom0less(const struct boot_info *bi);
+
+/* ---- Console UART (Xen's dtuart= option) -------------------------------- */
+
+struct boot_uart {
+    int node;
+    const char *path;             /* what was looked up (not NUL-ended ...) */
+    size_t path_len;              /* ... so use this length) */
+    const char *options;          /* after the ':' ("115200n8"), or "" */
+    const char *compatible;       /* "arm,pl011" or "arm,sbsa-uart" when
+                                     supported, else the first compatible */
+    paddr_t base;
+    paddr_t size;
+    bool has_irq;
+    uint32_t intid;
+};
+
+/* Find the console UART as Xen does for dtuart=: 'dtuart' is "path" or
+ * "alias", either optionally followed by ":options"; an empty or NULL value
+ * means /chosen/stdout-path. Returns 0, or -ENOENT (nothing configured),
+ * -ENODEV (no such node, or it is disabled), -EOPNOTSUPP (not a PL011 or
+ * SBSA UART: uart->compatible says what it is) or -EINVAL (bad reg). */
+int bootinfo_find_uart(const struct fdt *fdt, const char *dtuart, struct boot_uart *uart);
+
+#endif

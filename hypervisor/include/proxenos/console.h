@@ -1,0 +1,39 @@
+/* The hypervisor console: output from printk (and later guests) to one
+ * physical console driver and a ring buffer; input from that driver to the
+ * hypervisor's debug keys or to the domain that has the input focus. */
+#ifndef PROXENOS_CONSOLE_H
+#define PROXENOS_CONSOLE_H
+
+#include <proxenos/types.h>
+
+struct console_driver {
+    const char *name;
+    void (*putc)(const struct console_driver *drv, char c);
+    void *priv;
+};
+
+/* Make drv the physical console (replacing the early one). */
+void console_set_driver(const struct console_driver *drv);
+
+/* Called by console drivers for every character received. */
+void console_receive(char c);
+
+/* Who receives console input after the hypervisor: domains register a sink
+ * when they are created. Returns a negative error when the table is full. */
+typedef void (*console_sink_fn)(unsigned int id, char c);
+int console_register_input_sink(unsigned int id, const char *name, console_sink_fn fn);
+void console_unregister_input_sink(unsigned int id);
+
+/* Raw output of a whole buffer, with the console lock held once. */
+void console_write(const char *s, size_t n);
+
+/* Apply loglvl=/conswitch= style settings (parsed by console_params.c). */
+void console_set_loglvl(int level);
+void console_set_switch_char(char c);
+/* Level above which guests' console_io output is dropped (guest_loglvl=). */
+int console_guest_loglvl(void);
+
+/* Number of bytes the ring holds and a copy of its newest bytes. */
+size_t console_ring_read(char *dst, size_t max);
+
+#endif

@@ -1,0 +1,11 @@
+#ifndef PROXENOS_DRIVERS_DT_UART_H
+#define PROXENOS_DRIVERS_DT_UART_H
+
+#include <proxenos/fdt.h>
+
+/* Find the UART chosen by console=/dtuart= and make it the console. */
+int dt_uart_console_init(const struct fdt *fdt);
+/* Take its receive interrupt (after the interrupt controller is up). */
+int dt_uart_console_enable_input(void);
+
+#endif

@@ -1,0 +1,199 @@
+#!/bin/sh
+# Install whatever Proxenos needs to build, test and run, and fetch the guest
+# binaries (a Debian arm64 Linux kernel and a static arm64 busybox) into a
+# cache outside the source tree. Prints nothing when all is already there.
+#
+#   PROXENOS_CACHE   cache directory (default: ~/.cache/proxenos)
+#
+# After a successful run the cache holds, at stable paths:
+#   $PROXENOS_CACHE/linux/Image          raw arm64 Image (what QEMU and guest-loader take)
+#   $PROXENOS_CACHE/linux/vmlinuz        the kernel exactly as Debian ships it
+#   $PROXENOS_CACHE/linux/config         its kernel configuration
+#   $PROXENOS_CACHE/linux/version        the Debian package it came from
+#   $PROXENOS_CACHE/busybox/busybox      static arm64 busybox
+#
+# Debian 12 only: host tools come from apt-get; the arm64 binaries are fetched
+# with `apt-get download` (which needs arm64 added to dpkg's architectures so
+# apt knows the arm64 package lists) and unpacked with dpkg-deb, never installed.
+set -eu
+
+CACHE=${PROXENOS_CACHE:-${HOME:-/root}/.cache/proxenos}
+
+# command-or-file to test : Debian package that provides it
+HOST_PACKAGES="
+gcc-aarch64-linux-gnu
+qemu-system-arm
+device-tree-compiler
+libcmocka-dev
+python3-pytest
+cppcheck
+clang
+libclang-rt-14-dev
+cpio
+gzip
+gcc
+make
+"
+
+die() {
+    echo "setup: $*" >&2
+    exit 1
+}
+
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO="sudo -n"
+else
+    SUDO=none
+fi
+
+need_root() {
+    [ "$SUDO" != none ] || die "need root (or password-less sudo) to $*"
+}
+as_root() {
+    $SUDO env DEBIAN_FRONTEND=noninteractive "$@" </dev/null
+}
+
+mkdir -p "$CACHE" || die "cannot create cache directory $CACHE"
+LOG=$CACHE/setup.log
+
+# Two concurrent runs (e.g. `make run` and `make test`) must not both run apt
+# or unpack into the cache at the same time: the second waits for the first.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$CACHE/.setup.lock"
+    flock 9 || die "cannot lock $CACHE/.setup.lock"
+fi
+
+# Run a command with its output in the log; on failure show the log's tail.
+LOG_STARTED=no
+logged() {
+    [ "$LOG_STARTED" = yes ] || { : >"$LOG"; LOG_STARTED=yes; }
+    if ! "$@" >>"$LOG" 2>&1; then
+        echo "setup: failed: $*" >&2
+        tail -n 20 "$LOG" | sed 's/^/setup:   /' >&2
+        return 1
+    fi
+}
+
+installed() {
+    dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'
+}
+
+APT_UPDATED=no
+apt_update() {
+    [ "$APT_UPDATED" = yes ] && return 0
+    # A stale or unreachable third-party source makes `apt-get update` exit
+    # non-zero although Debian's own lists were refreshed; the install or
+    # download that follows is the real test.
+    logged as_root apt-get update || echo "setup: apt-get update reported errors (see $LOG); continuing" >&2
+    APT_UPDATED=yes
+}
+
+# ---------------------------------------------------------------------------
+# Host packages
+command -v dpkg-query >/dev/null 2>&1 || die "this script supports Debian 12 only (no dpkg-query)"
+missing=
+for pkg in $HOST_PACKAGES; do
+    installed "$pkg" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+    need_root "install:$missing"
+    echo "setup: installing$missing"
+    apt_update
+    logged as_root apt-get install -y -q --no-install-recommends $missing ||
+        die "could not install:$missing (Debian 12 with its apt archive reachable is required)"
+    for pkg in $missing; do
+        installed "$pkg" || die "package $pkg still missing after apt-get install"
+    done
+fi
+
+# ---------------------------------------------------------------------------
+# Guest binaries from Debian arm64 packages
+is_arm64_image() {      # arm64 Image header: magic "ARMd" at offset 0x38
+    [ "$(od -A n -t x1 -j 56 -N 4 "$1" 2>/dev/null | tr -d ' \n')" = 41524d64 ]
+}
+is_gzip() {
+    [ "$(od -A n -t x1 -N 2 "$1" 2>/dev/null | tr -d ' \n')" = 1f8b ]
+}
+is_arm64_elf() {        # ELF magic, 64-bit, little-endian, e_machine EM_AARCH64 (183)
+    [ "$(od -A n -t x1 -N 6 "$1" 2>/dev/null | tr -d ' \n')" = 7f454c460201 ] &&
+    [ "$(od -A n -t x1 -j 18 -N 2 "$1" 2>/dev/null | tr -d ' \n')" = b700 ]
+}
+
+need_linux=no
+need_busybox=no
+[ -s "$CACHE/linux/Image" ] && is_arm64_image "$CACHE/linux/Image" || need_linux=yes
+[ -x "$CACHE/busybox/busybox" ] && is_arm64_elf "$CACHE/busybox/busybox" || need_busybox=yes
+
+if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ]; then
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        need_root "add the arm64 architecture to dpkg (dpkg --add-architecture arm64)"
+        echo "setup: adding arm64 to dpkg's architectures (package lists only; nothing arm64 is installed)"
+        logged as_root dpkg --add-architecture arm64 || die "could not add the arm64 architecture"
+        APT_UPDATED=no
+        apt_update
+    fi
+    # apt must know the arm64 lists; refresh them once if it does not yet.
+    if ! apt-cache show --no-all-versions busybox-static:arm64 >/dev/null 2>&1; then
+        need_root "refresh the arm64 package lists (apt-get update)"
+        apt_update
+    fi
+
+    work=$(mktemp -d "$CACHE/.fetch.XXXXXX")
+    trap 'rm -rf "$work"' EXIT
+    chmod 755 "$work"
+
+    download() {        # download <package:arm64> into $work
+        ( cd "$work" && logged apt-get download -o APT::Sandbox::User=root "$1" ) ||
+            die "could not download $1 with apt-get download"
+    }
+
+    if [ "$need_busybox" = yes ]; then
+        echo "setup: fetching busybox-static:arm64 into $CACHE/busybox"
+        download busybox-static:arm64
+        mkdir -p "$work/busybox"
+        dpkg -x "$work"/busybox-static_*_arm64.deb "$work/busybox" || die "could not unpack busybox-static"
+        bb=$work/busybox/bin/busybox
+        is_arm64_elf "$bb" || die "busybox-static:arm64 holds no arm64 bin/busybox"
+        mkdir -p "$CACHE/busybox"
+        cp "$bb" "$CACHE/busybox/busybox.tmp"
+        chmod 755 "$CACHE/busybox/busybox.tmp"
+        mv -f "$CACHE/busybox/busybox.tmp" "$CACHE/busybox/busybox"
+    fi
+
+    if [ "$need_linux" = yes ]; then
+        # The metapackage names the current kernel: "Depends: linux-image-6.1.0-NN-arm64 (= ...)".
+        kpkg=$(apt-cache show --no-all-versions linux-image-arm64:arm64 2>/dev/null |
+            sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,]*-arm64\).*/\1/p' | head -n 1)
+        [ -n "$kpkg" ] || die "cannot find the kernel linux-image-arm64:arm64 depends on"
+        kver=${kpkg#linux-image-}
+        echo "setup: fetching $kpkg:arm64 into $CACHE/linux"
+        download "$kpkg:arm64"
+        # Only /boot is needed (the image is ~60 MB, its modules ~350 MB unpacked).
+        mkdir -p "$work/linux"
+        dpkg-deb --fsys-tarfile "$work/$kpkg"_*_arm64.deb |
+            tar -x -C "$work/linux" "./boot/vmlinuz-$kver" "./boot/config-$kver" ||
+            die "could not unpack /boot/vmlinuz-$kver from $kpkg"
+        vmlinuz=$work/linux/boot/vmlinuz-$kver
+        mkdir -p "$CACHE/linux"
+        cp "$vmlinuz" "$CACHE/linux/vmlinuz.tmp"
+        cp "$work/linux/boot/config-$kver" "$CACHE/linux/config"
+        # Debian's arm64 vmlinuz is a raw Image in bookworm; older releases
+        # gzip it. QEMU's guest-loader and a hypervisor want the raw Image.
+        if is_gzip "$vmlinuz"; then
+            gzip -dc "$vmlinuz" >"$CACHE/linux/Image.tmp" || die "could not decompress $vmlinuz"
+        else
+            ln -f "$CACHE/linux/vmlinuz.tmp" "$CACHE/linux/Image.tmp" 2>/dev/null ||
+                cp "$vmlinuz" "$CACHE/linux/Image.tmp"
+        fi
+        is_arm64_image "$CACHE/linux/Image.tmp" ||
+            die "$kpkg: vmlinuz-$kver is not an arm64 Image (nor a gzip-compressed one)"
+        echo "$kpkg $(dpkg-deb -f "$work/$kpkg"_*_arm64.deb Version)" >"$CACHE/linux/version"
+        mv -f "$CACHE/linux/vmlinuz.tmp" "$CACHE/linux/vmlinuz"
+        mv -f "$CACHE/linux/Image.tmp" "$CACHE/linux/Image"
+    fi
+    rm -rf "$work"
+    trap - EXIT
+fi
+exit 0

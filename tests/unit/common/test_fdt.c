@@ -1,0 +1,1125 @@
+/* Device tree reader: validation of malformed blobs, walking, lookups, reg
+ * translation and interrupt decoding, on blobs built here and on the DTB
+ * QEMU's virt machine generates. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <proxenos/errno.h>
+#include <proxenos/fdt.h>
+#include <proxenos/lib.h>
+#include "fdt_builder.h"
+
+/* ---- A well-formed tree used by the lookup tests ------------------------ */
+
+static void build_good_tree(struct fb *b)
+{
+    fb_rsv(b, 0x48000000U, 0x1000U);
+    fb_rsv(b, 0x123456789000ULL, 0x2000U);
+    fb_begin(b, "");
+    fb_prop_u32(b, "#address-cells", 2);
+    fb_prop_u32(b, "#size-cells", 2);
+    fb_prop_strs(b, "compatible", "test,board", "test,generic", NULL);
+    fb_prop_u32(b, "interrupt-parent", 1);
+
+    fb_begin(b, "aliases");
+    fb_prop_str(b, "serial0", "/soc/uart@1000");
+    fb_prop_str(b, "bus", "/soc/bus@20000");
+    fb_prop_str(b, "relative", "soc");
+    fb_prop(b, "unterminated", "/soc", 4);
+    fb_end(b);
+
+    fb_begin(b, "chosen");
+    fb_end(b);
+
+    fb_begin(b, "gic@8000000");
+    fb_prop_str(b, "compatible", "arm,gic-v3");
+    fb_prop_empty(b, "interrupt-controller");
+    fb_prop_u32(b, "#interrupt-cells", 3);
+    fb_prop_u32(b, "phandle", 1);
+    fb_prop_cells(b, "reg", 4, 0, 0x8000000, 0, 0x10000);
+    fb_prop_cells(b, "interrupts", 3, 1, 9, 4);
+    fb_end(b);
+
+    fb_begin(b, "soc");
+    fb_prop_str(b, "compatible", "simple-bus");
+    fb_prop_u32(b, "#address-cells", 1);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_prop_cells(b, "ranges", 4, 0x0, 0x0, 0x10000000, 0x100000);
+    fb_begin(b, "uart@1000");
+    fb_prop_strs(b, "compatible", "arm,pl011", "arm,primecell", NULL);
+    fb_prop_cells(b, "reg", 2, 0x1000, 0x100);
+    fb_prop_cells(b, "interrupts", 18, 0, 5, 4, 1, 3, 8, 2, 7, 4, 3, 1, 4, 4, 0, 4, 0, 988, 4);
+    fb_prop_str(b, "status", "okay");
+    fb_end(b);
+    fb_begin(b, "bus@20000");
+    fb_prop_u32(b, "#address-cells", 1);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_prop_cells(b, "ranges", 3, 0x0, 0x20000, 0x1000);
+    fb_prop_u32(b, "linux,phandle", 2);
+    fb_begin(b, "dev@30");
+    fb_prop_cells(b, "reg", 4, 0x30, 0x10, 0x40, 0x10);
+    fb_prop_str(b, "status", "ok");
+    fb_end(b);
+    fb_end(b);
+    fb_begin(b, "off@200000");
+    fb_prop_str(b, "status", "disabled");
+    fb_prop_cells(b, "reg", 2, 0x200000, 0x10);
+    fb_end(b);
+    fb_end(b);
+
+    fb_begin(b, "isolated");
+    fb_prop_u32(b, "#address-cells", 1);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_begin(b, "thing@10");
+    fb_prop_cells(b, "reg", 2, 0x10, 0x4);
+    fb_end(b);
+    fb_end(b);
+
+    fb_begin(b, "inherit");
+    fb_begin(b, "thing");
+    fb_prop_cells(b, "reg", 4, 0x0, 0x1234, 0x0, 0x10);
+    fb_end(b);
+    fb_end(b);
+
+    fb_begin(b, "badreg");
+    fb_prop_u32(b, "#address-cells", 1);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_begin(b, "short");
+    fb_prop_cells(b, "reg", 3, 1, 2, 3);
+    fb_end(b);
+    fb_begin(b, "wide");
+    fb_prop_u32(b, "#address-cells", 3);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_begin(b, "y");
+    fb_prop_cells(b, "reg", 4, 0, 0, 1, 2);
+    fb_end(b);
+    fb_end(b);
+    fb_end(b);
+
+    fb_begin(b, "notctrl");
+    fb_prop_u32(b, "interrupt-parent", 2);
+    fb_begin(b, "dev");
+    fb_prop_cells(b, "interrupts", 3, 0, 1, 4);
+    fb_end(b);
+    fb_end(b);
+
+    fb_begin(b, "twocell");
+    fb_prop_u32(b, "interrupt-parent", 3);
+    fb_begin(b, "ctrl");
+    fb_prop_u32(b, "phandle", 3);
+    fb_prop_empty(b, "interrupt-controller");
+    fb_prop_u32(b, "#interrupt-cells", 2);
+    fb_end(b);
+    fb_begin(b, "dev");
+    fb_prop_cells(b, "interrupts", 2, 1, 2);
+    fb_end(b);
+    fb_end(b);
+
+    fb_begin(b, "values");
+    fb_prop_cells(b, "v64", 2, 0x12345678, 0x9abcdef0);
+    fb_prop_u32(b, "v32", 5);
+    fb_prop(b, "odd", "\x01\x02\x03", 3);
+    fb_prop_str(b, "str", "hello");
+    fb_prop(b, "unterminated", "ab", 2);
+    fb_prop_empty(b, "empty");
+    fb_word(b, FB_NOP);
+    fb_prop_str(b, "after-nop", "x");
+    fb_end(b);
+
+    fb_end(b);
+    fb_finish(b);
+}
+
+struct good {
+    struct fb *b;
+    struct fdt fdt;
+};
+
+static int good_setup(void **state)
+{
+    struct good *g = calloc(1, sizeof(*g));
+
+    g->b = fb_new();
+    build_good_tree(g->b);
+    assert_int_equal(fdt_check(&g->fdt, g->b->out, g->b->out_len), 0);
+    *state = g;
+    return 0;
+}
+
+static int good_teardown(void **state)
+{
+    struct good *g = *state;
+
+    free(g->b);
+    free(g);
+    return 0;
+}
+
+static int path(const struct fdt *fdt, const char *p)
+{
+    return fdt_path_offset(fdt, p, strlen(p));
+}
+
+/* ---- Validation: malformed blobs -------------------------------------- */
+
+/* A small valid tree to break: / { a { p = "x"; }; b { }; }; */
+static struct fb *small_tree(void)
+{
+    struct fb *b = fb_new();
+
+    fb_rsv(b, 0x1000, 0x1000);
+    fb_begin(b, "");
+    fb_prop_str(b, "model", "m");
+    fb_begin(b, "a");
+    fb_prop_str(b, "p", "x");
+    fb_end(b);
+    fb_begin(b, "b");
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    return b;
+}
+
+/* fdt_check must fail with rc and a reason containing 'why'. */
+static void expect_bad(const void *blob, size_t len, int rc, const char *why)
+{
+    struct fdt fdt;
+
+    assert_int_equal(fdt_check(&fdt, blob, len), rc);
+    assert_non_null(fdt.error);
+    if (strstr(fdt.error, why) == NULL) {
+        fail_msg("error \"%s\" does not mention \"%s\"", fdt.error, why);
+    }
+    /* A failed check leaves nothing to walk. */
+    assert_true(fdt_root(&fdt) < 0);
+    assert_int_equal(fdt_rsv_count(&fdt), 0);
+}
+
+static void test_small_tree_is_valid(void **state)
+{
+    struct fb *b = small_tree();
+    struct fdt fdt;
+
+    (void)state;
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    assert_null(fdt.error);
+    assert_int_equal(fdt.nr_nodes, 3);
+    assert_int_equal(fdt.version, 17);
+    assert_int_equal(fdt.total_size, b->out_len);
+    free(b);
+}
+
+static void test_bad_header(void **state)
+{
+    struct fb *b = small_tree();
+    struct fdt fdt;
+
+    (void)state;
+    assert_int_equal(fdt_check(&fdt, NULL, 100), -EINVAL);
+    expect_bad(b->out, 39, -EINVAL, "smaller than the header");
+
+    fb_set_hdr(b, FB_HDR_MAGIC, 0xd00dfeefU);
+    expect_bad(b->out, b->out_len, -EINVAL, "magic");
+    fb_set_hdr(b, FB_HDR_MAGIC, 0xd00dfeedU);
+
+    fb_set_hdr(b, FB_HDR_VERSION, 15);
+    expect_bad(b->out, b->out_len, -EOPNOTSUPP, "version");
+    fb_set_hdr(b, FB_HDR_VERSION, 17);
+    fb_set_hdr(b, FB_HDR_LAST_COMP, 18);
+    expect_bad(b->out, b->out_len, -EOPNOTSUPP, "newer than 17");
+    /* A future version that stays readable by a v17 reader is fine. */
+    fb_set_hdr(b, FB_HDR_VERSION, 20);
+    fb_set_hdr(b, FB_HDR_LAST_COMP, 17);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    fb_set_hdr(b, FB_HDR_VERSION, 16);
+    expect_bad(b->out, b->out_len, -EINVAL, "newer than the version");
+    fb_set_hdr(b, FB_HDR_VERSION, 17);
+    fb_set_hdr(b, FB_HDR_LAST_COMP, 16);
+    free(b);
+}
+
+static void test_bad_totalsize(void **state)
+{
+    struct fb *b = small_tree();
+
+    (void)state;
+    /* Truncated: the blob says it is longer than the buffer. */
+    expect_bad(b->out, b->out_len - 1U, -EINVAL, "truncated");
+    fb_set_hdr(b, FB_HDR_TOTALSIZE, 20);
+    expect_bad(b->out, b->out_len, -EINVAL, "totalsize");
+    fb_set_hdr(b, FB_HDR_TOTALSIZE, 0x80000000U);
+    expect_bad(b->out, b->out_len, -EINVAL, "totalsize");
+    free(b);
+}
+
+static void test_bad_block_offsets(void **state)
+{
+    struct fb *b = small_tree();
+    uint32_t total = fb_hdr(b, FB_HDR_TOTALSIZE);
+    uint32_t st = fb_hdr(b, FB_HDR_OFF_STRUCT);
+    uint32_t st_size = fb_hdr(b, FB_HDR_SIZE_STRUCT);
+    uint32_t str = fb_hdr(b, FB_HDR_OFF_STRINGS);
+    uint32_t str_size = fb_hdr(b, FB_HDR_SIZE_STRINGS);
+    uint32_t rsv = fb_hdr(b, FB_HDR_OFF_RSVMAP);
+
+    (void)state;
+    fb_set_hdr(b, FB_HDR_OFF_STRUCT, total + 4U);
+    expect_bad(b->out, b->out_len, -EINVAL, "structure block offset");
+    fb_set_hdr(b, FB_HDR_OFF_STRUCT, 8);
+    expect_bad(b->out, b->out_len, -EINVAL, "structure block offset");
+    fb_set_hdr(b, FB_HDR_OFF_STRUCT, st + 2U);
+    expect_bad(b->out, b->out_len, -EINVAL, "not 4-byte aligned");
+    fb_set_hdr(b, FB_HDR_OFF_STRUCT, st);
+
+    fb_set_hdr(b, FB_HDR_SIZE_STRUCT, total);
+    expect_bad(b->out, b->out_len, -EINVAL, "structure block extends past");
+    fb_set_hdr(b, FB_HDR_SIZE_STRUCT, 0xfffffffcU);
+    expect_bad(b->out, b->out_len, -EINVAL, "structure block extends past");
+    fb_set_hdr(b, FB_HDR_SIZE_STRUCT, st_size - 2U);
+    expect_bad(b->out, b->out_len, -EINVAL, "multiple of 4");
+    fb_set_hdr(b, FB_HDR_SIZE_STRUCT, st_size);
+
+    fb_set_hdr(b, FB_HDR_OFF_STRINGS, total + 1U);
+    expect_bad(b->out, b->out_len, -EINVAL, "strings block offset");
+    fb_set_hdr(b, FB_HDR_OFF_STRINGS, str);
+    fb_set_hdr(b, FB_HDR_SIZE_STRINGS, str_size + 1U);
+    expect_bad(b->out, b->out_len, -EINVAL, "strings block extends past");
+    fb_set_hdr(b, FB_HDR_SIZE_STRINGS, str_size);
+
+    fb_set_hdr(b, FB_HDR_OFF_RSVMAP, total + 8U);
+    expect_bad(b->out, b->out_len, -EINVAL, "reservation block offset");
+    fb_set_hdr(b, FB_HDR_OFF_RSVMAP, rsv + 4U);
+    expect_bad(b->out, b->out_len, -EINVAL, "8-byte aligned");
+    fb_set_hdr(b, FB_HDR_OFF_RSVMAP, rsv);
+
+    assert_int_equal(fdt_check(&(struct fdt){ 0 }, b->out, b->out_len), 0);
+    free(b);
+}
+
+static void test_overlapping_blocks(void **state)
+{
+    struct fb *b = small_tree();
+    uint32_t st = fb_hdr(b, FB_HDR_OFF_STRUCT);
+    uint32_t str = fb_hdr(b, FB_HDR_OFF_STRINGS);
+
+    (void)state;
+    /* Strings starting inside the structure block. */
+    fb_set_hdr(b, FB_HDR_OFF_STRINGS, st + 8U);
+    expect_bad(b->out, b->out_len, -EINVAL, "structure and strings blocks overlap");
+    fb_set_hdr(b, FB_HDR_OFF_STRINGS, str);
+    /* The reservation map (one entry + terminator = 32 bytes) running into
+     * the structure block. */
+    fb_set_hdr(b, FB_HDR_OFF_RSVMAP, st - 16U);
+    expect_bad(b->out, b->out_len, -EINVAL, "memory reservation and structure blocks overlap");
+    fb_set_hdr(b, FB_HDR_OFF_RSVMAP, 40);
+    /* Strings placed over the reservation map. */
+    fb_set_hdr(b, FB_HDR_OFF_STRINGS, 48);
+    expect_bad(b->out, b->out_len, -EINVAL, "memory reservation and strings blocks overlap");
+    free(b);
+}
+
+static void test_rsvmap_unterminated(void **state)
+{
+    struct fb *b = fb_new();
+    uint8_t *blob;
+    size_t rsv_bytes;
+
+    (void)state;
+    fb_begin(b, "");
+    fb_end(b);
+    fb_finish(b);
+    /* Make the reservation map run to the end of the blob with no (0, 0):
+     * fill everything after the header with non-zero entries. */
+    blob = b->out;
+    rsv_bytes = b->out_len - 40U;
+    memset(&blob[40], 0x11, rsv_bytes);
+    fb_set_hdr(b, FB_HDR_OFF_STRUCT, 40);
+    fb_set_hdr(b, FB_HDR_SIZE_STRUCT, 0);
+    fb_set_hdr(b, FB_HDR_SIZE_STRINGS, 0);
+    fb_set_hdr(b, FB_HDR_OFF_STRINGS, 40);
+    expect_bad(blob, b->out_len, -EINVAL, "not terminated");
+    free(b);
+}
+
+static void test_unterminated_node_name(void **state)
+{
+    struct fb *b = fb_new();
+
+    (void)state;
+    b->no_end = true;
+    fb_begin(b, "");
+    fb_word(b, FB_BEGIN_NODE);
+    fb_bytes(b, "abcdefgh", 8);   /* no NUL before the block ends */
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "node name not terminated");
+    free(b);
+}
+
+static void test_bad_property_names(void **state)
+{
+    struct fb *b = fb_new();
+
+    (void)state;
+    fb_begin(b, "");
+    fb_prop_nameoff(b, 4000, "x", 2);
+    fb_end(b);
+    fb_string(b, "ok");
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "name offset outside the strings block");
+    free(b);
+
+    /* The strings block ends in the middle of the name: the name's bytes
+     * are there but its NUL lies past size_dt_strings. */
+    b = fb_new();
+    fb_begin(b, "");
+    fb_prop(b, "name", "x", 2);
+    fb_end(b);
+    fb_finish(b);
+    fb_set_hdr(b, FB_HDR_SIZE_STRINGS, 3);
+    expect_bad(b->out, b->out_len, -EINVAL, "not terminated inside the strings block");
+    free(b);
+
+    b = fb_new();
+    fb_string(b, "a");
+    fb_begin(b, "");
+    fb_prop_nameoff(b, 1, "x", 2);   /* offset 1 is the NUL of "a" */
+    fb_end(b);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "empty property name");
+    free(b);
+}
+
+static void test_prop_length_past_end(void **state)
+{
+    struct fb *b = fb_new();
+
+    (void)state;
+    b->no_end = true;
+    fb_begin(b, "");
+    fb_word(b, FB_PROP);
+    fb_word(b, 100);                 /* claims 100 bytes, only 8 follow */
+    fb_word(b, fb_string(b, "p"));
+    fb_word(b, 0);
+    fb_word(b, FB_END);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "property value past the end");
+    free(b);
+
+    b = fb_new();
+    b->no_end = true;
+    fb_begin(b, "");
+    fb_word(b, FB_PROP);
+    fb_word(b, 0xffffffffU);         /* would wrap a 32-bit offset */
+    fb_word(b, fb_string(b, "p"));
+    fb_word(b, FB_END);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "property value past the end");
+    free(b);
+
+    b = fb_new();
+    b->no_end = true;
+    fb_begin(b, "");
+    fb_word(b, FB_PROP);
+    fb_word(b, 0);                   /* header cut short by the block end */
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "property header past the end");
+    free(b);
+}
+
+static void test_missing_end(void **state)
+{
+    struct fb *b = fb_new();
+
+    (void)state;
+    b->no_end = true;
+    fb_begin(b, "");
+    fb_begin(b, "a");
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "missing FDT_END");
+    free(b);
+}
+
+static struct fb *nested(unsigned int levels)
+{
+    struct fb *b = fb_new();
+
+    fb_begin(b, "");
+    for (unsigned int i = 1; i < levels; i++) {
+        fb_begin(b, "n");
+    }
+    for (unsigned int i = 0; i < levels; i++) {
+        fb_end(b);
+    }
+    fb_finish(b);
+    return b;
+}
+
+static void test_depth_limit(void **state)
+{
+    struct fb *b = nested(FDT_MAX_DEPTH);
+    struct fdt fdt;
+    int node;
+    int depth = 0;
+
+    (void)state;
+    /* Exactly FDT_MAX_DEPTH levels (root at depth 0) is accepted and every
+     * lookup copes with the deepest node. */
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    node = fdt_root(&fdt);
+    for (int i = 1; i < FDT_MAX_DEPTH; i++) {
+        node = fdt_next_node(&fdt, node, &depth);
+        assert_true(node >= 0);
+    }
+    assert_int_equal(depth, FDT_MAX_DEPTH - 1);
+    assert_int_equal(fdt_node_depth(&fdt, node), FDT_MAX_DEPTH - 1);
+    assert_true(fdt_parent(&fdt, node) >= 0);
+    free(b);
+
+    b = nested(FDT_MAX_DEPTH + 1U);
+    expect_bad(b->out, b->out_len, -EINVAL, "nested too deeply");
+    free(b);
+}
+
+static void test_unbalanced_nodes(void **state)
+{
+    struct fb *b = fb_new();
+
+    (void)state;
+    fb_begin(b, "");
+    fb_begin(b, "a");
+    fb_end(b);
+    fb_finish(b);                    /* root never closed */
+    expect_bad(b->out, b->out_len, -EINVAL, "FDT_END inside a node");
+    free(b);
+
+    b = fb_new();
+    fb_begin(b, "");
+    fb_end(b);
+    fb_end(b);                       /* one END_NODE too many */
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "FDT_END_NODE without a node");
+    free(b);
+
+    b = fb_new();
+    fb_begin(b, "");
+    fb_end(b);
+    fb_begin(b, "second-root");
+    fb_end(b);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "node after the root");
+    free(b);
+
+    b = fb_new();
+    fb_finish(b);                    /* nothing but FDT_END */
+    expect_bad(b->out, b->out_len, -EINVAL, "no root node");
+    free(b);
+}
+
+static void test_misaligned_and_unknown_tokens(void **state)
+{
+    struct fb *b = fb_new();
+
+    (void)state;
+    /* A property whose value is not padded to 4 bytes: the next token is
+     * read from the wrong place. */
+    fb_begin(b, "");
+    fb_word(b, FB_PROP);
+    fb_word(b, 1);
+    fb_word(b, fb_string(b, "p"));
+    fb_bytes(b, "\x07", 1);
+    fb_word(b, FB_END_NODE);         /* lands at an offset 1 past the token slot */
+    b->st_len += 3U;                 /* keep the block size a multiple of 4 */
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "unknown token");
+    free(b);
+
+    b = fb_new();
+    fb_begin(b, "");
+    fb_word(b, 7);
+    fb_end(b);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "unknown token");
+    free(b);
+}
+
+static void test_bad_structure_order(void **state)
+{
+    struct fb *b = fb_new();
+
+    (void)state;
+    fb_prop_str(b, "early", "x");    /* before the root node */
+    fb_begin(b, "");
+    fb_end(b);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "property outside any node");
+    free(b);
+
+    b = fb_new();
+    fb_begin(b, "");
+    fb_begin(b, "child");
+    fb_end(b);
+    fb_prop_str(b, "late", "x");
+    fb_end(b);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "property after a subnode");
+    free(b);
+
+    b = fb_new();
+    fb_begin(b, "");
+    fb_end(b);
+    fb_finish(b);
+    /* A NOP after FDT_END, counted inside the block. */
+    memmove(&b->out[fb_hdr(b, FB_HDR_OFF_STRINGS) + 4U],
+            &b->out[fb_hdr(b, FB_HDR_OFF_STRINGS)], b->strings_len);
+    fb_put32(&b->out[fb_hdr(b, FB_HDR_OFF_STRINGS)], FB_NOP);
+    fb_set_hdr(b, FB_HDR_SIZE_STRUCT, fb_hdr(b, FB_HDR_SIZE_STRUCT) + 4U);
+    fb_set_hdr(b, FB_HDR_OFF_STRINGS, fb_hdr(b, FB_HDR_OFF_STRINGS) + 4U);
+    fb_set_hdr(b, FB_HDR_TOTALSIZE, fb_hdr(b, FB_HDR_TOTALSIZE) + 4U);
+    expect_bad(b->out, b->out_len + 4U, -EINVAL, "data after FDT_END");
+    free(b);
+}
+
+static void test_bad_node_names(void **state)
+{
+    struct fb *b = fb_new();
+
+    (void)state;
+    fb_begin(b, "");
+    fb_begin(b, "");
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "empty name");
+    free(b);
+
+    b = fb_new();
+    fb_begin(b, "");
+    fb_begin(b, "a/b");
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    expect_bad(b->out, b->out_len, -EINVAL, "contains '/'");
+    free(b);
+}
+
+static void test_version16_without_struct_size(void **state)
+{
+    struct fb *b = small_tree();
+    struct fdt fdt;
+    uint32_t st_size = fb_hdr(b, FB_HDR_SIZE_STRUCT);
+
+    (void)state;
+    fb_set_hdr(b, FB_HDR_VERSION, 16);
+    fb_set_hdr(b, FB_HDR_SIZE_STRUCT, 0xdeadbeefU);  /* not a v16 field */
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    assert_int_equal(fdt.struct_size, st_size);
+    assert_int_equal(fdt.nr_nodes, 3);
+    free(b);
+}
+
+/* Every prefix of a valid blob is rejected, and no byte change makes the
+ * reader touch memory outside the blob (ASan watches). */
+static void walk_everything(const struct fdt *fdt)
+{
+    int depth = 0;
+    int node = fdt_root(fdt);
+    unsigned int nodes = 0;
+
+    while (node >= 0) {
+        uint64_t a;
+        uint64_t s;
+        uint32_t intid;
+        uint32_t flags;
+        char buf[256];
+
+        nodes++;
+        for (int p = fdt_first_prop(fdt, node); p >= 0; p = fdt_next_prop(fdt, p)) {
+            struct fdt_property prop;
+
+            assert_int_equal(fdt_prop_at(fdt, p, &prop), 0);
+            assert_non_null(fdt_getprop(fdt, node, prop.name, NULL));
+        }
+        (void)fdt_reg(fdt, node, 0, &a, &s);
+        (void)fdt_irq(fdt, node, 0, &intid, &flags);
+        (void)fdt_node_path(fdt, node, buf, sizeof(buf));
+        (void)fdt_node_is_available(fdt, node);
+        node = fdt_next_node(fdt, node, &depth);
+    }
+    assert_int_equal(node, -ENOENT);
+    assert_int_equal(nodes, fdt->nr_nodes);
+}
+
+static void test_every_truncation_and_byte_flip(void **state)
+{
+    size_t len;
+    uint8_t *blob = fb_load_fixture("qemu-virt.dtb", &len);
+    struct fdt fdt;
+
+    (void)state;
+    for (size_t cut = 0; cut < len; cut++) {
+        uint8_t *copy = malloc(cut + 1U);
+
+        memcpy(copy, blob, cut);
+        assert_int_not_equal(fdt_check(&fdt, copy, cut), 0);
+        free(copy);
+    }
+    for (size_t i = 0; i < len; i++) {
+        uint8_t *copy = malloc(len);
+
+        memcpy(copy, blob, len);
+        copy[i] ^= (uint8_t)(0x5aU + i);
+        if (fdt_check(&fdt, copy, len) == 0) {
+            walk_everything(&fdt);
+        } else {
+            assert_non_null(fdt.error);
+        }
+        free(copy);
+    }
+    free(blob);
+}
+
+/* ---- Walking and lookups ------------------------------------------------ */
+
+static void test_walk_order_and_depth(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    static const char *const expect[] = {
+        "", "aliases", "chosen", "gic@8000000", "soc", "uart@1000", "bus@20000", "dev@30",
+        "off@200000", "isolated", "thing@10", "inherit", "thing", "badreg", "short", "wide",
+        "y", "notctrl", "dev", "twocell", "ctrl", "dev", "values",
+    };
+    static const int depths[] = {
+        0, 1, 1, 1, 1, 2, 2, 3, 2, 1, 2, 1, 2, 1, 2, 2, 3, 1, 2, 1, 2, 2, 1,
+    };
+    int depth = 0;
+    int node = fdt_root(fdt);
+    size_t i = 0;
+
+    while (node >= 0) {
+        assert_true(i < ARRAY_SIZE(expect));
+        assert_string_equal(fdt_node_name(fdt, node), expect[i]);
+        assert_int_equal(depth, depths[i]);
+        assert_int_equal(fdt_node_depth(fdt, node), depths[i]);
+        node = fdt_next_node(fdt, node, &depth);
+        i++;
+    }
+    assert_int_equal(node, -ENOENT);
+    assert_int_equal(i, ARRAY_SIZE(expect));
+    assert_int_equal(fdt->nr_nodes, ARRAY_SIZE(expect));
+}
+
+static void test_children_and_parents(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    int soc = path(fdt, "/soc");
+    int child;
+    int chain[FDT_MAX_DEPTH];
+    int dev = path(fdt, "/soc/bus@20000/dev@30");
+
+    child = fdt_first_child(fdt, soc);
+    assert_string_equal(fdt_node_name(fdt, child), "uart@1000");
+    child = fdt_next_sibling(fdt, child);
+    assert_string_equal(fdt_node_name(fdt, child), "bus@20000");
+    /* The sibling after bus@20000 skips its child dev@30. */
+    child = fdt_next_sibling(fdt, child);
+    assert_string_equal(fdt_node_name(fdt, child), "off@200000");
+    assert_int_equal(fdt_next_sibling(fdt, child), -ENOENT);
+    assert_int_equal(fdt_first_child(fdt, child), -ENOENT);
+    /* The last child of the root has no sibling: no cousins either. */
+    assert_int_equal(fdt_next_sibling(fdt, path(fdt, "/values")), -ENOENT);
+
+    assert_int_equal(fdt_parent(fdt, child), soc);
+    assert_int_equal(fdt_parent(fdt, soc), fdt_root(fdt));
+    assert_int_equal(fdt_parent(fdt, fdt_root(fdt)), -ENOENT);
+    assert_int_equal(fdt_ancestors(fdt, dev, chain), 4);
+    assert_int_equal(chain[0], fdt_root(fdt));
+    assert_int_equal(chain[1], soc);
+    assert_int_equal(chain[3], dev);
+
+    /* Offsets that are not nodes are refused, not followed. */
+    assert_int_equal(fdt_next_node(fdt, -1, NULL), -EINVAL);
+    assert_int_equal(fdt_next_node(fdt, dev + 4, NULL), -EINVAL);
+    assert_null(fdt_node_name(fdt, 3));
+    assert_int_equal(fdt_parent(fdt, 0x7ffffff0), -EINVAL);
+    assert_int_equal(fdt_first_prop(fdt, 1), -EINVAL);
+}
+
+static void test_node_path(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    char buf[64];
+    char tiny[10];
+
+    assert_int_equal(fdt_node_path(fdt, fdt_root(fdt), buf, sizeof(buf)), 1);
+    assert_string_equal(buf, "/");
+    assert_int_equal(fdt_node_path(fdt, path(fdt, "/soc/bus/dev"), buf, sizeof(buf)),
+                     (int)strlen("/soc/bus@20000/dev@30"));
+    assert_string_equal(buf, "/soc/bus@20000/dev@30");
+    assert_int_equal(fdt_node_path(fdt, path(fdt, "/soc/bus/dev"), tiny, sizeof(tiny)),
+                     -ENAMETOOLONG);
+}
+
+static void test_path_lookup(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    int uart = path(fdt, "/soc/uart@1000");
+
+    assert_true(uart > 0);
+    assert_int_equal(path(fdt, "/"), fdt_root(fdt));
+    assert_int_equal(path(fdt, "/soc/uart"), uart);         /* unit address optional */
+    assert_int_equal(path(fdt, "//soc///uart@1000/"), uart); /* extra slashes */
+    assert_int_equal(path(fdt, "/soc/uart@2000"), -ENOENT);  /* wrong unit address */
+    assert_int_equal(path(fdt, "/soc/uar"), -ENOENT);        /* prefix is not a match */
+    assert_int_equal(path(fdt, "/nothing/here"), -ENOENT);
+    assert_int_equal(path(fdt, ""), -EINVAL);
+    /* Only len bytes count. */
+    assert_int_equal(fdt_path_offset(fdt, "/soc/uart@1000:115200", 14), uart);
+    assert_int_equal(fdt_path_offset(fdt, "/soc", 3), -ENOENT);  /* "/so" */
+
+    /* Aliases, alone and with a path below them. */
+    assert_int_equal(path(fdt, "serial0"), uart);
+    assert_int_equal(path(fdt, "bus/dev@30"), path(fdt, "/soc/bus@20000/dev@30"));
+    assert_int_equal(path(fdt, "nosuchalias"), -ENOENT);
+    assert_int_equal(path(fdt, "relative"), -ENOENT);      /* value not a full path */
+    assert_int_equal(path(fdt, "unterminated"), -ENOENT);  /* value not a string */
+    assert_int_equal(path(fdt, "serial"), -ENOENT);        /* alias names match exactly */
+}
+
+static void test_names_and_compatible(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    int uart = path(fdt, "serial0");
+    int gic;
+
+    assert_true(fdt_node_name_is(fdt, uart, "uart"));
+    assert_true(fdt_node_name_is(fdt, uart, "uart@1000"));
+    assert_false(fdt_node_name_is(fdt, uart, "uar"));
+    assert_false(fdt_node_name_is(fdt, uart, "uart@10"));
+
+    assert_true(fdt_node_is_compatible(fdt, uart, "arm,pl011"));
+    assert_true(fdt_node_is_compatible(fdt, uart, "arm,primecell"));
+    assert_false(fdt_node_is_compatible(fdt, uart, "arm,pl01"));
+    assert_false(fdt_node_is_compatible(fdt, path(fdt, "/chosen"), "arm,pl011"));
+    assert_true(fdt_stringlist_contains("a\0bc\0", 5, "bc"));
+    assert_false(fdt_stringlist_contains("a\0bc", 4, "bc"));    /* last not terminated */
+    assert_false(fdt_stringlist_contains("", 0, ""));
+
+    gic = fdt_find_compatible(fdt, -1, "arm,gic-v3");
+    assert_int_equal(gic, path(fdt, "/gic@8000000"));
+    assert_int_equal(fdt_find_compatible(fdt, gic, "arm,gic-v3"), -ENOENT);
+    assert_int_equal(fdt_find_compatible(fdt, -1, "test,board"), fdt_root(fdt));
+
+    assert_true(fdt_node_is_available(fdt, uart));                       /* "okay" */
+    assert_true(fdt_node_is_available(fdt, path(fdt, "/soc/bus/dev"))); /* "ok" */
+    assert_true(fdt_node_is_available(fdt, path(fdt, "/soc")));         /* absent */
+    assert_false(fdt_node_is_available(fdt, path(fdt, "/soc/off")));    /* "disabled" */
+}
+
+static void test_phandles(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+
+    assert_int_equal(fdt_node_by_phandle(fdt, 1), path(fdt, "/gic@8000000"));
+    assert_int_equal(fdt_node_by_phandle(fdt, 2), path(fdt, "/soc/bus@20000")); /* linux,phandle */
+    assert_int_equal(fdt_node_by_phandle(fdt, 99), -ENOENT);
+    assert_int_equal(fdt_node_by_phandle(fdt, 0), -ENOENT);
+    assert_int_equal(fdt_node_by_phandle(fdt, 0xffffffffU), -ENOENT);
+}
+
+static void test_properties(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    int v = path(fdt, "/values");
+    uint32_t len = 99;
+    uint32_t u32 = 0;
+    uint64_t u64 = 0;
+    const char *names[8];
+    int n = 0;
+
+    assert_int_equal(fdt_getprop_u64(fdt, v, "v64", &u64), 0);
+    assert_int_equal(u64, 0x123456789abcdef0ULL);
+    assert_int_equal(fdt_getprop_u32(fdt, v, "v32", &u32), 0);
+    assert_int_equal(u32, 5);
+    assert_int_equal(fdt_getprop_u32(fdt, v, "v64", &u32), -EINVAL);
+    assert_int_equal(fdt_getprop_u64(fdt, v, "v32", &u64), -EINVAL);
+    assert_int_equal(fdt_getprop_u32(fdt, v, "missing", &u32), -ENOENT);
+    assert_int_equal(fdt_getprop_u64(fdt, v, "missing", &u64), -ENOENT);
+
+    assert_string_equal(fdt_getprop_string(fdt, v, "str"), "hello");
+    assert_null(fdt_getprop_string(fdt, v, "unterminated"));
+    assert_null(fdt_getprop_string(fdt, v, "empty"));
+    assert_non_null(fdt_getprop(fdt, v, "empty", &len));
+    assert_int_equal(len, 0);
+    assert_non_null(fdt_getprop(fdt, v, "odd", &len));
+    assert_int_equal(len, 3);
+    /* A NOP between properties does not end the list. */
+    assert_string_equal(fdt_getprop_string(fdt, v, "after-nop"), "x");
+    /* Properties of a child are not the parent's. */
+    assert_null(fdt_getprop(fdt, path(fdt, "/soc"), "interrupts", NULL));
+
+    for (int p = fdt_first_prop(fdt, v); p >= 0; p = fdt_next_prop(fdt, p)) {
+        struct fdt_property prop;
+
+        assert_int_equal(fdt_prop_at(fdt, p, &prop), 0);
+        assert_true(n < 8);
+        names[n++] = prop.name;
+    }
+    assert_int_equal(n, 7);
+    assert_string_equal(names[0], "v64");
+    assert_string_equal(names[6], "after-nop");
+    assert_int_equal(fdt_first_prop(fdt, path(fdt, "/chosen")), -ENOENT);
+}
+
+static void test_cells(void **state)
+{
+    static const uint8_t bytes[] = { 0xff, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08 };
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+
+    /* Reads at odd addresses work and are big-endian. */
+    assert_int_equal(fdt_be32(&bytes[1]), 0x01020304U);
+    assert_int_equal(fdt_be64(&bytes[1]), 0x0102030405060708ULL);
+    assert_int_equal(fdt_read_cells(&bytes[1], 1), 0x01020304U);
+    assert_int_equal(fdt_read_cells(&bytes[1], 2), 0x0102030405060708ULL);
+    assert_int_equal(fdt_read_cells(&bytes[1], 0), 0);
+
+    assert_int_equal(fdt_address_cells(fdt, path(fdt, "/soc")), 1);
+    assert_int_equal(fdt_size_cells(fdt, path(fdt, "/soc")), 1);
+    assert_int_equal(fdt_address_cells(fdt, fdt_root(fdt)), 2);
+    /* Inherited from the nearest ancestor that says (Xen's reading). */
+    assert_int_equal(fdt_address_cells(fdt, path(fdt, "/inherit")), 2);
+    assert_int_equal(fdt_size_cells(fdt, path(fdt, "/inherit")), 2);
+    assert_int_equal(fdt_size_cells(fdt, path(fdt, "/soc/uart")), 1);
+}
+
+static void test_reg(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    uint64_t a = 0;
+    uint64_t s = 0;
+    int dev = path(fdt, "/soc/bus/dev");
+
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/gic@8000000"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x8000000);
+    assert_int_equal(s, 0x10000);
+    assert_int_equal(fdt_reg_count(fdt, path(fdt, "/gic@8000000")), 1);
+
+    /* One bus: child 0x1000 is CPU 0x10001000. */
+    assert_int_equal(fdt_reg_raw(fdt, path(fdt, "serial0"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x1000);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "serial0"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x10001000);
+    assert_int_equal(s, 0x100);
+
+    /* Two buses: 0x40 -> 0x20040 -> 0x10020040. */
+    assert_int_equal(fdt_reg_count(fdt, dev), 2);
+    assert_int_equal(fdt_reg(fdt, dev, 1, &a, &s), 0);
+    assert_int_equal(a, 0x10020040);
+    assert_int_equal(s, 0x10);
+    assert_int_equal(fdt_reg(fdt, dev, 2, &a, &s), -ENOENT);
+
+    /* Outside every range, or a bus without ranges: not translatable. */
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/soc/off"), 0, &a, &s), -ERANGE);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/isolated/thing"), 0, &a, &s), -ERANGE);
+    assert_int_equal(fdt_reg_raw(fdt, path(fdt, "/isolated/thing"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x10);
+
+    /* Inherited 2+2 cells. */
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/inherit/thing"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x1234);
+    assert_int_equal(s, 0x10);
+
+    /* Malformed: 3 cells with 1+1 per entry; more than 2 address cells. */
+    assert_int_equal(fdt_reg_count(fdt, path(fdt, "/badreg/short")), -EINVAL);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/badreg/short"), 0, &a, &s), -EINVAL);
+    assert_int_equal(fdt_reg_count(fdt, path(fdt, "/badreg/wide/y")), 1);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/badreg/wide/y"), 0, &a, &s), -EOPNOTSUPP);
+
+    /* No reg at all, and the root. */
+    assert_int_equal(fdt_reg_count(fdt, path(fdt, "/chosen")), 0);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/chosen"), 0, &a, &s), -ENOENT);
+    assert_int_equal(fdt_reg(fdt, fdt_root(fdt), 0, &a, &s), -ENOENT);
+    assert_int_equal(fdt_reg_raw(fdt, fdt_root(fdt), 0, &a, &s), -ENOENT);
+    assert_int_equal(fdt_reg_count(fdt, fdt_root(fdt)), 0);
+}
+
+static void test_interrupts(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    int uart = path(fdt, "serial0");
+    uint32_t intid = 0;
+    uint32_t flags = 0;
+
+    /* <0 5 4>: SPI 5 = INTID 37, level high. Parent from the root. */
+    assert_int_equal(fdt_irq(fdt, uart, 0, &intid, &flags), 0);
+    assert_int_equal(intid, 37);
+    assert_int_equal(flags, 4);
+    /* <1 3 8>: PPI 3 = INTID 19. */
+    assert_int_equal(fdt_irq(fdt, uart, 1, &intid, &flags), 0);
+    assert_int_equal(intid, 19);
+    assert_int_equal(flags, 8);
+    /* Extended SPI 7 and extended PPI 1. */
+    assert_int_equal(fdt_irq(fdt, uart, 2, &intid, &flags), 0);
+    assert_int_equal(intid, 4096 + 7);
+    assert_int_equal(fdt_irq(fdt, uart, 3, &intid, &flags), 0);
+    assert_int_equal(intid, 1056 + 1);
+    /* Type 4 does not exist; SPI 988 would be INTID 1020 (special). */
+    assert_int_equal(fdt_irq(fdt, uart, 4, &intid, &flags), -EINVAL);
+    assert_int_equal(fdt_irq(fdt, uart, 5, &intid, &flags), -EINVAL);
+    assert_int_equal(fdt_irq(fdt, uart, 6, &intid, &flags), -ENOENT);
+
+    /* The GIC's own maintenance interrupt: PPI 9 = INTID 25. */
+    assert_int_equal(fdt_irq(fdt, path(fdt, "/gic@8000000"), 0, &intid, &flags), 0);
+    assert_int_equal(intid, 25);
+
+    assert_int_equal(fdt_irq(fdt, path(fdt, "/chosen"), 0, &intid, &flags), -ENOENT);
+    /* Parent is not an interrupt controller / has 2 cells. */
+    assert_int_equal(fdt_irq(fdt, path(fdt, "/notctrl/dev"), 0, &intid, &flags), -EOPNOTSUPP);
+    assert_int_equal(fdt_irq(fdt, path(fdt, "/twocell/dev"), 0, &intid, &flags), -EOPNOTSUPP);
+}
+
+static void test_interrupts_without_parent(void **state)
+{
+    struct fb *b = fb_new();
+    struct fdt fdt;
+    uint32_t intid;
+    uint32_t flags;
+
+    (void)state;
+    fb_begin(b, "");
+    fb_begin(b, "dev");
+    fb_prop_cells(b, "interrupts", 3, 0, 1, 4);
+    fb_end(b);
+    fb_begin(b, "dangling");
+    fb_prop_u32(b, "interrupt-parent", 77);
+    fb_prop_cells(b, "interrupts", 3, 0, 1, 4);
+    fb_end(b);
+    fb_begin(b, "ctrl");
+    fb_prop_u32(b, "phandle", 5);
+    fb_prop_empty(b, "interrupt-controller");
+    fb_end(b);
+    fb_begin(b, "nocells");
+    fb_prop_u32(b, "interrupt-parent", 5);
+    fb_prop_cells(b, "interrupts", 3, 0, 1, 4);
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    assert_int_equal(fdt_irq(&fdt, fdt_path_offset(&fdt, "/dev", 4), 0, &intid, &flags),
+                     -ENOENT);
+    assert_int_equal(fdt_irq(&fdt, fdt_path_offset(&fdt, "/dangling", 9), 0, &intid, &flags),
+                     -ENOENT);
+    assert_int_equal(fdt_irq(&fdt, fdt_path_offset(&fdt, "/nocells", 8), 0, &intid, &flags),
+                     -EINVAL);
+    free(b);
+}
+
+static void test_reservation_map(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    uint64_t a;
+    uint64_t s;
+
+    assert_int_equal(fdt_rsv_count(fdt), 2);
+    assert_int_equal(fdt_rsv_entry(fdt, 0, &a, &s), 0);
+    assert_int_equal(a, 0x48000000);
+    assert_int_equal(s, 0x1000);
+    assert_int_equal(fdt_rsv_entry(fdt, 1, &a, &s), 0);
+    assert_int_equal(a, 0x123456789000ULL);
+    assert_int_equal(s, 0x2000);
+    assert_int_equal(fdt_rsv_entry(fdt, 2, &a, &s), -ENOENT);
+}
+
+/* ---- The DTB QEMU generates for -M virt,gic-version=3 ------------------- */
+
+static void test_qemu_virt_blob(void **state)
+{
+    size_t len;
+    uint8_t *blob = fb_load_fixture("qemu-virt.dtb", &len);
+    struct fdt fdt;
+    int uart;
+    int its;
+    uint64_t a;
+    uint64_t s;
+    uint32_t intid;
+    uint32_t flags;
+
+    (void)state;
+    assert_int_equal(fdt_check(&fdt, blob, len), 0);
+    assert_int_equal(fdt.version, 17);
+    assert_int_equal(fdt_rsv_count(&fdt), 0);
+
+    uart = fdt_path_offset(&fdt, "/pl011@9000000", 14);
+    assert_true(uart >= 0);
+    assert_int_equal(fdt_path_offset(&fdt, "/pl011", 6), uart);
+    assert_true(fdt_node_is_compatible(&fdt, uart, "arm,pl011"));
+    assert_int_equal(fdt_reg(&fdt, uart, 0, &a, &s), 0);
+    assert_int_equal(a, 0x09000000);
+    assert_int_equal(s, 0x1000);
+    assert_int_equal(fdt_irq(&fdt, uart, 0, &intid, &flags), 0);
+    assert_int_equal(intid, 33);
+
+    /* The ITS sits under the GIC, whose empty ranges map 1:1. */
+    its = fdt_path_offset(&fdt, "/intc/its", 9);
+    assert_true(its >= 0);
+    assert_int_equal(fdt_reg(&fdt, its, 0, &a, &s), 0);
+    assert_int_equal(a, 0x08080000);
+    assert_int_equal(fdt_parent(&fdt, its), fdt_find_compatible(&fdt, -1, "arm,gic-v3"));
+    assert_int_equal(fdt_node_by_phandle(&fdt, 0x8005),
+                     fdt_find_compatible(&fdt, -1, "arm,gic-v3"));
+    walk_everything(&fdt);
+    free(blob);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_small_tree_is_valid),
+        cmocka_unit_test(test_bad_header),
+        cmocka_unit_test(test_bad_totalsize),
+        cmocka_unit_test(test_bad_block_offsets),
+        cmocka_unit_test(test_overlapping_blocks),
+        cmocka_unit_test(test_rsvmap_unterminated),
+        cmocka_unit_test(test_unterminated_node_name),
+        cmocka_unit_test(test_bad_property_names),
+        cmocka_unit_test(test_prop_length_past_end),
+        cmocka_unit_test(test_missing_end),
+        cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_unbalanced_nodes),
+        cmocka_unit_test(test_misaligned_and_unknown_tokens),
+        cmocka_unit_test(test_bad_structure_order),
+        cmocka_unit_test(test_bad_node_names),
+        cmocka_unit_test(test_version16_without_struct_size),
+        cmocka_unit_test(test_every_truncation_and_byte_flip),
+        cmocka_unit_test_setup_teardown(test_walk_order_and_depth, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_children_and_parents, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_node_path, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_path_lookup, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_names_and_compatible, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_phandles, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_properties, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_cells, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_reg, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_interrupts, good_setup, good_teardown),
+        cmocka_unit_test(test_interrupts_without_parent),
+        cmocka_unit_test_setup_teardown(test_reservation_map, good_setup, good_teardown),
+        cmocka_unit_test(test_qemu_virt_blob),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

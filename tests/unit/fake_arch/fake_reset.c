@@ -1,0 +1,12 @@
+/* One call to put every fake back to its start-of-test state. */
+#include <fake_arch.h>
+#include "fake_internal.h"
+
+void fake_reset(void)
+{
+    fake_console_reset();
+    fake_cpu_reset();
+    fake_time_reset();
+    fake_mm_reset();
+    fake_irq_reset();
+}

@@ -1,0 +1,223 @@
+/* Checks of the host fakes other tests rely on. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <proxenos/printk.h>
+#include <proxenos/spinlock.h>
+#include <proxenos/errno.h>
+#include <proxenos/arch/cpu.h>
+#include <proxenos/arch/mm.h>
+#include <proxenos/arch/time.h>
+#include <fake_arch.h>
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    return 0;
+}
+
+static void test_printk_is_logged(void **state)
+{
+    (void)state;
+    pr_info("hello %d", 42);
+    pr_info(" world\n");
+    pr_err("bad %s\n", "thing");
+    assert_string_equal(fake_log(), "(PXN) [INFO] hello 42 world\n(PXN) [ERR ] bad thing\n");
+    assert_true(fake_log_contains("bad thing"));
+    fake_log_clear();
+    assert_string_equal(fake_log(), "");
+}
+
+static void test_quiet_still_logs(void **state)
+{
+    (void)state;
+    fake_console_quiet(true);
+    pr_debug("silent\n");
+    assert_true(fake_log_contains("[DBG ] silent"));
+}
+
+static void panics_twice(int x)
+{
+    if (x > 1) {
+        panic("value %d too big", x);
+    }
+}
+
+static void test_panic_is_caught(void **state)
+{
+    volatile int reached = 0;
+
+    (void)state;
+    fake_expect_panic(panics_twice(7), reached = 1);
+    assert_int_equal(reached, 0);
+    assert_string_equal(fake_panic_msg(), "value 7 too big");
+    assert_int_equal(fake_panic_count(), 1);
+    fake_expect_panic(BUG_ON(1 + 1 == 2));
+    assert_non_null(strstr(fake_panic_msg(), "BUG at"));
+    assert_int_equal(fake_panic_count(), 2);
+}
+
+static void test_halt_and_off_are_caught(void **state)
+{
+    (void)state;
+    fake_expect_stop(FAKE_STOP_HALT, arch_halt());
+    fake_expect_stop(FAKE_STOP_OFF, arch_machine_off());
+    /* The real panic() ends in arch_halt(): that counts as a panic. */
+    fake_expect_panic(arch_halt());
+    assert_int_equal(fake_panic_count(), 0);
+}
+
+static void test_cpu_and_irqs(void **state)
+{
+    spinlock_t l = SPINLOCK_INIT;
+    unsigned long flags;
+
+    (void)state;
+    assert_int_equal(arch_cpu_id(), 0);
+    assert_false(arch_irqs_enabled());
+    arch_irq_enable();
+    flags = spin_lock_irqsave(&l);
+    assert_false(arch_irqs_enabled());
+    assert_true(spin_is_locked(&l));
+    spin_unlock_irqrestore(&l, flags);
+    assert_true(arch_irqs_enabled());
+    /* The mask is per CPU. */
+    fake_set_cpu(3);
+    assert_int_equal(arch_cpu_id(), 3);
+    assert_false(arch_irqs_enabled());
+    fake_set_cpu(0);
+    assert_true(arch_irqs_enabled());
+
+    assert_int_equal(fake_last_ipi(), -1);
+    arch_send_ipi(2);
+    arch_send_ipi(2);
+    arch_send_ipi(5);
+    assert_int_equal(fake_ipi_count(2), 2);
+    assert_int_equal(fake_ipi_count(5), 1);
+    assert_int_equal(fake_last_ipi(), 5);
+    fake_expect_panic(arch_send_ipi(CONFIG_NR_CPUS));
+}
+
+static unsigned int hook_runs;
+static void wfi_hook(void)
+{
+    hook_runs++;
+}
+
+static void test_wfi_hook(void **state)
+{
+    (void)state;
+    hook_runs = 0U;
+    arch_wait_for_interrupt();
+    fake_set_wfi_hook(wfi_hook);
+    arch_wait_for_interrupt();
+    assert_int_equal(fake_wfi_count(), 2);
+    assert_int_equal(hook_runs, 1);
+}
+
+static void test_time(void **state)
+{
+    (void)state;
+    assert_int_equal(arch_now(), 0);
+    fake_set_now(1000);
+    fake_advance(234);
+    assert_int_equal(arch_now(), 1234);
+    arch_timer_program(5000);
+    assert_int_equal(fake_timer_deadline(), 5000);
+    arch_timer_program(0);
+    assert_int_equal(fake_timer_deadline(), 0);
+    assert_int_equal(fake_timer_program_count(), 2);
+}
+
+static void test_direct_map(void **state)
+{
+    static uint8_t buf[4 * 4096] __attribute__((aligned(4096)));
+    uint8_t *big;
+
+    (void)state;
+    assert_int_equal(fake_ram_map(0x40000000ULL, buf, sizeof(buf)), 0);
+    assert_ptr_equal(arch_maddr_to_virt(0x40000000ULL), buf);
+    assert_ptr_equal(arch_maddr_to_virt(0x40003fffULL), &buf[0x3fff]);
+    assert_int_equal(arch_virt_to_maddr(&buf[0x1234]), 0x40001234ULL);
+    /* Overlap, misalignment and addresses outside every region. */
+    assert_int_equal(fake_ram_map(0x40003000ULL, buf, 4096), -EINVAL);
+    assert_int_equal(fake_ram_map(0x50000000ULL, &buf[1], 4096), -EINVAL);
+    fake_expect_panic((void)arch_maddr_to_virt(0x40004000ULL));
+    fake_expect_panic((void)arch_virt_to_maddr(&buf[sizeof(buf)]));
+
+    big = fake_ram_alloc(0x100000000ULL, (size_t)1 << 30);
+    big[(1U << 30) - 1U] = 7U;
+    assert_ptr_equal(arch_maddr_to_virt(0x100000000ULL + (1ULL << 30) - 1U), &big[(1U << 30) - 1U]);
+    fake_reset();
+    fake_expect_panic((void)arch_maddr_to_virt(0x40000000ULL));
+}
+
+static void test_ioremap(void **state)
+{
+    static uint32_t regs[64];
+    static uint8_t ram[4096] __attribute__((aligned(4096)));
+
+    (void)state;
+    assert_int_equal(fake_mmio_map(0x09000000ULL, regs, sizeof(regs)), 0);
+    assert_ptr_equal(arch_ioremap(0x09000000ULL, 0x100), regs);
+    assert_ptr_equal(arch_ioremap(0x09000010ULL, 0x10), &regs[4]);
+    assert_null(arch_ioremap(0x09000010ULL, 0x100));
+    assert_null(arch_ioremap(0x0a000000ULL, 4));
+    assert_int_equal(fake_ioremap_count(), 4);
+    /* RAM and devices never overlap, and RAM is not ioremap-able. */
+    assert_int_equal(fake_ram_map(0x09000000ULL, ram, sizeof(ram)), -EINVAL);
+    assert_int_equal(fake_ram_map(0x40000000ULL, ram, sizeof(ram)), 0);
+    assert_int_equal(fake_mmio_map(0x40000000ULL, regs, sizeof(regs)), -EINVAL);
+    assert_null(arch_ioremap(0x40000000ULL, 4));
+}
+
+static unsigned int fired_irq;
+static void *fired_data;
+static void irq_handler(unsigned int irq, void *data)
+{
+    fired_irq = irq;
+    fired_data = data;
+}
+
+static void test_irq_request_and_fire(void **state)
+{
+    int token;
+
+    (void)state;
+    assert_false(fake_irq_fire(27));
+    assert_int_equal(fake_irq_cpu(27), -1);
+    fake_set_cpu(2);
+    assert_int_equal(arch_irq_request(27, irq_handler, &token), 0);
+    assert_int_equal(arch_irq_request(27, irq_handler, NULL), -EBUSY);
+    assert_int_equal(arch_irq_request(FAKE_NR_IRQS, irq_handler, NULL), -EINVAL);
+    assert_int_equal(arch_irq_request(28, NULL, NULL), -EINVAL);
+    assert_int_equal(fake_irq_cpu(27), 2);
+    assert_true(fake_irq_fire(27));
+    assert_int_equal(fired_irq, 27);
+    assert_ptr_equal(fired_data, &token);
+    fake_reset();
+    assert_false(fake_irq_fire(27));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_printk_is_logged, setup),
+        cmocka_unit_test_setup(test_quiet_still_logs, setup),
+        cmocka_unit_test_setup(test_panic_is_caught, setup),
+        cmocka_unit_test_setup(test_halt_and_off_are_caught, setup),
+        cmocka_unit_test_setup(test_cpu_and_irqs, setup),
+        cmocka_unit_test_setup(test_wfi_hook, setup),
+        cmocka_unit_test_setup(test_time, setup),
+        cmocka_unit_test_setup(test_direct_map, setup),
+        cmocka_unit_test_setup(test_ioremap, setup),
+        cmocka_unit_test_setup(test_irq_request_and_fire, setup),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,2 @@
+# The fakes themselves: no hypervisor sources.
+test_fake_arch-src :=

@@ -19,7 +19,8 @@ set -eu
 
 CACHE=${PROXENOS_CACHE:-${HOME:-/root}/.cache/proxenos}
 
-# command-or-file to test : Debian package that provides it
+# Debian packages the host needs (checked with dpkg-query). libclang-rt-14-dev
+# holds libFuzzer for `clang -fsanitize=fuzzer` (make fuzz).
 HOST_PACKAGES="
 gcc-aarch64-linux-gnu
 qemu-system-arm

@@ -260,15 +260,15 @@ static int parse_integer(const char *value, bool size, uint64_t *out)
 }
 
 /* Apply one option to one descriptor. 'negated': it was written "no-name". */
-static int apply(const struct cmdline_param *p, const char *value, bool has_value,
-                 bool negated)
+static int apply(const struct cmdline_param *p, const char *value, bool negated)
 {
     uint64_t v = 0U;
     int rc = 0;
 
     switch (p->type) {
     case PARAM_TYPE_BOOL:
-        rc = has_value ? cmdline_parse_bool(value, NULL) : 1;
+        /* A bare name and an empty value ("flag=") both mean true. */
+        rc = (value[0] != '\0') ? cmdline_parse_bool(value, NULL) : 1;
         if (rc >= 0) {
             v = ((rc != 0) != negated) ? 1U : 0U;
             rc = store_integer(p, v);
@@ -312,8 +312,8 @@ static int apply(const struct cmdline_param *p, const char *value, bool has_valu
 
 /* Apply to every descriptor called 'key'. Returns how many there were;
  * *rc gets the first error. */
-static unsigned int apply_all(const char *key, const char *value, bool has_value,
-                              bool negated, const struct cmdline_param *begin,
+static unsigned int apply_all(const char *key, const char *value, bool negated,
+                              const struct cmdline_param *begin,
                               const struct cmdline_param *end, int *rc)
 {
     unsigned int found = 0U;
@@ -325,7 +325,7 @@ static unsigned int apply_all(const char *key, const char *value, bool has_value
             continue;
         }
         found++;
-        r = apply(p, value, has_value, negated);
+        r = apply(p, value, negated);
         if (*rc == 0) {
             *rc = r;
         }
@@ -349,7 +349,6 @@ static int parse_option(char *opt, const struct cmdline_param *begin,
 {
     char *eq = strchr(opt, '=');
     const char *value = "";
-    bool has_value = (eq != NULL);
     int rc = 0;
     unsigned int found;
 
@@ -357,9 +356,9 @@ static int parse_option(char *opt, const struct cmdline_param *begin,
         *eq = '\0';
         value = &eq[1];
     }
-    found = apply_all(opt, value, has_value, false, begin, end, &rc);
+    found = apply_all(opt, value, false, begin, end, &rc);
     if ((found == 0U) && (strncmp(opt, "no-", 3U) == 0)) {
-        found = apply_all(&opt[3], value, has_value, true, begin, end, &rc);
+        found = apply_all(&opt[3], value, true, begin, end, &rc);
     }
     if (found == 0U) {
         report(opt, NULL, -EINVAL);

@@ -368,6 +368,26 @@ static int check_structure(struct fdt *fdt)
     }
 }
 
+/* Siblings must have different names (as dtc enforces), so that a path
+ * names one node. Pairwise over each node's children: cheap for real
+ * trees, and bounded by the blob size for hostile ones. */
+static int check_sibling_names(struct fdt *fdt)
+{
+    for (int parent = fdt_root(fdt); parent >= 0; parent = fdt_next_node(fdt, parent, NULL)) {
+        for (int a = fdt_first_child(fdt, parent); a >= 0; a = fdt_next_sibling(fdt, a)) {
+            const char *name = fdt_node_name(fdt, a);
+
+            for (int b = fdt_next_sibling(fdt, a); b >= 0; b = fdt_next_sibling(fdt, b)) {
+                if (strcmp(name, fdt_node_name(fdt, b)) == 0) {
+                    return fail(fdt, -EINVAL, "two sibling nodes with the same name",
+                                (uint32_t)b);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 static int check_layout(struct fdt *fdt, uint32_t hdr_size)
 {
     uint32_t rsv_size = (fdt->rsv_count + 1U) * RSV_ENTRY_SIZE;
@@ -412,6 +432,9 @@ int fdt_check(struct fdt *fdt, const void *blob, size_t maxlen)
     }
     if ((rc == 0) && (fdt->version < 17U)) {
         rc = check_layout(fdt, hdr_size);
+    }
+    if (rc == 0) {
+        rc = check_sibling_names(fdt);
     }
     if (rc != 0) {
         /* Leave nothing usable behind a failed check. */

@@ -29,32 +29,48 @@
 
 /* ---- Paths ------------------------------------------------------------- */
 
-/* Does node name 'name' match path component comp[0..len)? */
-static bool component_matches(const char *name, const char *comp, size_t len)
+/* How node name 'name' matches path component comp[0..len): exactly, by
+ * its base name ("uart" for "uart@9000000"), or not at all. */
+enum name_match { NAME_NO_MATCH, NAME_BASE_MATCH, NAME_EXACT_MATCH };
+
+static enum name_match component_matches(const char *name, const char *comp, size_t len)
 {
     if (strncmp(name, comp, len) != 0) {
-        return false;
+        return NAME_NO_MATCH;
     }
     if (name[len] == '\0') {
-        return true;
+        return NAME_EXACT_MATCH;
     }
     /* "uart" finds "uart@9000000"; "uart@1" must match exactly. */
-    return (name[len] == '@') && (memchr(comp, '@', len) == NULL);
+    if ((name[len] == '@') && (memchr(comp, '@', len) == NULL)) {
+        return NAME_BASE_MATCH;
+    }
+    return NAME_NO_MATCH;
 }
 
+/* The child named comp[0..len): an exact name wins over the first child
+ * that matches by base name only. */
 static int find_child(const struct fdt *fdt, int parent, const char *comp, size_t len)
 {
     int child = fdt_first_child(fdt, parent);
+    int base_match = -ENOENT;
 
     while (child >= 0) {
         const char *name = fdt_node_name(fdt, child);
+        enum name_match m = (name != NULL) ? component_matches(name, comp, len) : NAME_NO_MATCH;
 
-        if ((name != NULL) && component_matches(name, comp, len)) {
+        if (m == NAME_EXACT_MATCH) {
             return child;
+        }
+        if ((m == NAME_BASE_MATCH) && (base_match < 0)) {
+            base_match = child;
         }
         child = fdt_next_sibling(fdt, child);
     }
-    return (child == -EINVAL) ? -EINVAL : -ENOENT;
+    if (child == -EINVAL) {
+        return -EINVAL;
+    }
+    return base_match;
 }
 
 /* Follow the '/'-separated components of path[0..len) down from 'node'. */

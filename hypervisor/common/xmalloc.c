@@ -71,7 +71,7 @@ static uint8_t *slab_va(const struct page_info *pg)
     return arch_maddr_to_virt(mfn_to_paddr(page_to_mfn(pg)));
 }
 
-void xmalloc_init(void)
+void xmalloc_reset(void)
 {
     unsigned int i;
 

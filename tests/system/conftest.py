@@ -58,8 +58,11 @@ def _die_with_parent():
 class Qemu:
     """One QEMU run: start, wait_for(regex), send(bytes), expect_exit, close."""
 
-    def __init__(self, qemu_sh_args, log_path, hard_timeout=60.0, env=None):
-        self.cmd = ["sh", str(QEMU_SH), "--pipe", *map(str, qemu_sh_args)]
+    def __init__(self, qemu_sh_args, log_path, hard_timeout=60.0, env=None, cmd=None):
+        # cmd: another launcher that ends by exec'ing scripts/qemu.sh (so
+        # the process is QEMU's), e.g. scripts/run-demo.sh.
+        self.cmd = ([*map(str, cmd)] if cmd else
+                    ["sh", str(QEMU_SH), "--pipe", *map(str, qemu_sh_args)])
         self.log_path = Path(log_path)
         self.hard_timeout = scaled(hard_timeout)
         self.env = env
@@ -260,13 +263,14 @@ def pytest_sessionstart(session):
 
 @pytest.fixture
 def qemu(request):
-    """Factory: qemu(*qemu_sh_args, label=None, hard_timeout=60) starts a run.
-    Every run is closed (QEMU killed if still alive) when the test ends."""
+    """Factory: qemu(*qemu_sh_args, label=None, hard_timeout=60, cmd=None)
+    starts a run. Every run is closed (QEMU killed if still alive) when the
+    test ends."""
     runs = []
 
-    def launch(*args, label=None, hard_timeout=60.0, env=None):
+    def launch(*args, label=None, hard_timeout=60.0, env=None, cmd=None):
         log = LOGDIR / _log_name(request.node.name, label, len(runs))
-        run = Qemu(list(args), log, hard_timeout=hard_timeout, env=env)
+        run = Qemu(list(args), log, hard_timeout=hard_timeout, env=env, cmd=cmd)
         runs.append(run)
         return run.start()
 

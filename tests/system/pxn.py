@@ -24,7 +24,9 @@ def key_pressed(key):
 
 
 def key_help(key):
-    return r"^\(PXN\)  key '" + re.escape(key) + r"' => (?P<what>.+)$"
+    # Xen's listing also gives the code: " key 'h' (ascii '68') => ...".
+    return (r"^\(PXN\)  key '" + re.escape(key) + r"'(?: \(ascii '[0-9a-fA-F]{2}'\))?"
+            r" => (?P<what>.+)$")
 
 
 _RAM = re.compile(r"^RAM: 0x([0-9a-fA-F]{16})-0x([0-9a-fA-F]{16}) \((\d+) MiB\)$")

@@ -6,7 +6,6 @@ import re
 import pytest
 
 import pxn
-from conftest import STD_APPEND
 
 
 @pytest.mark.parametrize("mem_mib", [512, 4096], ids=["512M", "4G"])
@@ -21,7 +20,9 @@ def test_boot(hypervisor, smp, mem_mib):
     assert lines, "no (PXN) lines"
     first = "(PXN) " + lines[0]
     assert re.match(pxn.BANNER, first), f"first hypervisor line is {first!r}"
-    assert f"Command line: {STD_APPEND}" in lines
+    # Without a dom0 kernel carrying its own bootargs, /chosen/bootargs (the
+    # -append text) is dom0's, as in Xen 4.17; test_console.py checks which.
+    assert [l for l in lines if l.startswith("Command line:")], "no 'Command line:' line"
 
     banks = pxn.ram_banks(lines)
     assert banks, "no RAM lines"

@@ -8,21 +8,28 @@ DTB_ADDR = 0x48000000       # where QEMU puts the DTB for -kernel without -initr
 
 
 def test_corrupt_device_tree(hypervisor, dumpdtb, tool, tmp_path):
-    good = dumpdtb(smp=1, mem="512M").read_bytes()
+    # QEMU's dump is padded to 1 MiB, and QEMU doubles that when it loads a
+    # -dtb, past the 2 MiB a device tree may take; dtc writes it compactly.
+    good = tmp_path / "good.dtb"
+    tool("dtc", "-q", "-I", "dtb", "-O", "dtb", "-o", good, dumpdtb(smp=1, mem="512M"))
     # A property name pointing far past the strings block, in a node QEMU
     # does not rewrite when it loads a -dtb.
-    bad = fdtedit.set_nameoff(good, "/cpus", "#size-cells", 0x00FFFF00)
-    (tmp_path / "bad.dtb").write_bytes(bad)
+    bad = tmp_path / "bad.dtb"
+    bad.write_bytes(fdtedit.set_nameoff(good.read_bytes(), "/cpus", "#size-cells", 0x00FFFF00))
 
-    # Precondition: QEMU hands the damage through unchanged.
+    # Preconditions: QEMU hands the damage through unchanged, and the same
+    # tree undamaged boots.
     redump = tmp_path / "redump.dtb"
     tool("sh", QEMU_SH, "--pipe", "--image", IMAGE, "--smp", 1, "--mem", "512M",
-         "--dtb", tmp_path / "bad.dtb", "--dumpdtb", redump, timeout=30)
+         "--dtb", bad, "--dumpdtb", redump, timeout=30)
     passed = redump.read_bytes()
     assert fdtedit.nameoff_at(passed, "/cpus", 0) > fdtedit.header(passed)["size_dt_strings"], \
         "QEMU repaired the corrupted DTB; the test needs another corruption"
+    control = hypervisor(smp=1, mem="512M", args=["--dtb", good], label="undamaged")
+    control.wait_for(pxn.BOOT_COMPLETE, timeout=30)
+    control.close()
 
-    q = hypervisor(smp=1, mem="512M", args=["--dtb", tmp_path / "bad.dtb"])
+    q = hypervisor(smp=1, mem="512M", args=["--dtb", bad], label="damaged")
     m = q.wait_for(pxn.FATAL_BAD_DT, timeout=20)
     assert int(m["addr"], 16) == DTB_ADDR
     q.expect_absent(pxn.BOOT_COMPLETE, within=1.0)

@@ -2,6 +2,9 @@
 # a fragment tests/unit/<dir>/test_<name>.mk that names the hypervisor
 # sources it links, relative to hypervisor/:
 #     test_<name>-src := common/foo.c common/bar.c
+# and, optionally, extra preprocessor flags (e.g. an arch include path for
+# host-testable arch code):
+#     test_<name>-cppflags := -I$(HYP)/arch/arm64/include
 # Every test also links tests/unit/fake_arch/*.c, which implements the arch
 # hooks for the host. Binaries go to $(O)/unit/<dir>/test_<name>.
 
@@ -25,7 +28,7 @@ include $(2)
 $(1)-bin := $(O)/unit/$$($(1)-dir)$$($(1)-name)
 $$($(1)-bin): $(basename $(2)).c $$(addprefix $(HYP)/,$$($$($(1)-name)-src)) $(unit-fake) $(CONFIG_H) $(unit-hdrs)
 	@mkdir -p $$(dir $$@)
-	$(UNIT_CC) $(UNIT_CPPFLAGS) $(UNIT_CFLAGS) $$(filter %.c,$$^) -o $$@ $(UNIT_LDLIBS)
+	$(UNIT_CC) $(UNIT_CPPFLAGS) $$($$($(1)-name)-cppflags) $(UNIT_CFLAGS) $$(filter %.c,$$^) -o $$@ $(UNIT_LDLIBS)
 UNIT_BINS += $$($(1)-bin)
 endef
 $(foreach m,$(unit-mk),$(eval $(call unit_test_rule,$(subst /,_,$(patsubst $(UNIT_DIR)/%.mk,%,$(m))),$(m))))

@@ -62,8 +62,12 @@ struct cmdline_param {
 #define PARAM_INT_SIZE_OK_(v) \
     ((sizeof(v) == 1U) || (sizeof(v) == 2U) || (sizeof(v) == 4U) || (sizeof(v) == 8U))
 
+#define PARAM_CAT2_(a, b) a##b
+#define PARAM_CAT_(a, b) PARAM_CAT2_(a, b)
+
+/* The descriptor is called cmdline_param_<ident>. */
 #define PARAM_DESC_(ident, nm, ty, ln, vr, fn) \
-    static const struct cmdline_param cmdline_param_##ident PARAM_SECTION_ = { \
+    static const struct cmdline_param PARAM_CAT_(cmdline_param_, ident) PARAM_SECTION_ = { \
         .name = (nm), .type = (ty), .len = (ln), .var = (vr), .parse = (fn) }
 
 /* 'var' must be a plain identifier (it names the descriptor too). */
@@ -89,8 +93,6 @@ struct cmdline_param {
 #define PARAM_CUSTOM(name, fn) \
     PARAM_DESC_(fn, name, PARAM_TYPE_CUSTOM, 0U, NULL, (fn))
 
-#define PARAM_CAT2_(a, b) a##b
-#define PARAM_CAT_(a, b) PARAM_CAT2_(a, b)
 #define PARAM_IGNORE(name) \
     PARAM_DESC_(PARAM_CAT_(ignore_, __LINE__), name, PARAM_TYPE_IGNORE, 0U, NULL, NULL)
 

@@ -108,7 +108,8 @@ static inline bool page_list_empty(const struct page_list *l)
 
 /* Build the frame tables from the boot allocator's RAM banks (allocating
  * them from it) and take over all remaining free memory; the boot
- * allocator is closed afterwards. Called once at boot; host tests call it
+ * allocator is closed afterwards. All RAM must be in the direct map
+ * (arch_maddr_to_virt) by then. Called once at boot; host tests call it
  * again after bootmem_reset(). 0, or -ENOMEM / -ENOSPC / -EBUSY. */
 int page_alloc_init(void);
 

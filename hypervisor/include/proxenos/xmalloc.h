@@ -19,10 +19,11 @@
 #define XMALLOC_MAX_SMALL 2048U
 #define XMALLOC_NR_CLASSES 8U       /* 16, 32, ..., 2048 */
 
-/* Start with nothing allocated. Called once at boot after
- * page_alloc_init(); host tests call it again after re-initialising the
- * page allocator (earlier objects are forgotten, not freed). */
-void xmalloc_init(void);
+/* Forget every object and slab (without freeing them): the state at
+ * power-on. Boot code need not call it (static storage starts empty and
+ * xmalloc works as soon as page_alloc_init() has run); host tests call it
+ * after re-initialising the page allocator. */
+void xmalloc_reset(void);
 
 /* size bytes, not cleared; NULL when memory is exhausted or size is
  * unreasonable. size 0 yields a minimum-size object. */

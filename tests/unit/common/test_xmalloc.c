@@ -41,7 +41,7 @@ static void init_heap(uint64_t ram_bytes)
     (void)fake_ram_alloc(RAM0, (size_t)ram_bytes);
     assert_int_equal(bootmem_add_ram(RAM0, RAM0 + ram_bytes), 0);
     assert_int_equal(page_alloc_init(), 0);
-    xmalloc_init();
+    xmalloc_reset();
     initial_free_pages = free_pages_now();
 }
 

@@ -1,0 +1,61 @@
+/* The arm64 part of a domain and of a vCPU. */
+#ifndef ASM_DOMAIN_H
+#define ASM_DOMAIN_H
+
+#include <proxenos/types.h>
+#include <asm/mmio.h>
+#include <asm/p2m.h>
+#include <asm/vgic.h>
+#include <asm/trap_frame.h>
+
+/* EL1 system registers that belong to the guest and are switched with it. */
+struct vcpu_sysregs {
+    uint64_t sctlr_el1, actlr_el1, cpacr_el1;
+    uint64_t ttbr0_el1, ttbr1_el1, tcr_el1;
+    uint64_t mair_el1, amair_el1;
+    uint64_t vbar_el1, contextidr_el1;
+    uint64_t tpidr_el0, tpidrro_el0, tpidr_el1;
+    uint64_t sp_el0, sp_el1, elr_el1, spsr_el1;
+    uint64_t esr_el1, far_el1, afsr0_el1, afsr1_el1, par_el1;
+    uint64_t csselr_el1, cntkctl_el1, mdscr_el1;
+    uint64_t vmpidr_el2;
+    uint64_t cntv_ctl_el0, cntv_cval_el0;
+};
+
+/* FP/SIMD state: V0-V31, FPSR, FPCR. */
+struct vcpu_fpregs {
+    __uint128_t v[32];
+    uint64_t fpsr;
+    uint64_t fpcr;
+};
+
+struct vpl011;
+
+/* A vCPU's MPIDR affinity as Xen 4.17 numbers vCPUs: 16 per Aff0 cluster
+ * (GICv3 SGIs can target 16 CPUs of one cluster at once), then Aff1. */
+static inline uint64_t vcpu_vaffinity(unsigned int vcpu_id)
+{
+    return ((uint64_t)(vcpu_id & 0xfU)) | ((uint64_t)((vcpu_id >> 4) & 0xffU) << 8);
+}
+
+struct arch_domain {
+    struct p2m_domain p2m;
+    struct vgic_dist vgic;
+    struct mmio_table mmio;
+    struct vpl011 *vpl011;
+    uint64_t cntvoff;           /* CNTVOFF_EL2: the domain's virtual time base */
+};
+
+struct arch_vcpu {
+    struct trap_frame regs;     /* guest GPRs, PC (elr), PSTATE (spsr) */
+    struct vcpu_sysregs sys;
+    struct vcpu_fpregs fp;
+    struct vgic_cpu vgic;
+    uint64_t hcr_el2;
+    /* PSCI CPU_ON asks for this entry point and context on next run. */
+    bool reset_pending;
+    uint64_t reset_pc;
+    uint64_t reset_x0;
+};
+
+#endif

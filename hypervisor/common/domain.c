@@ -1,0 +1,281 @@
+/* The domain list, domain creation and teardown, and the ways a domain
+ * stops: shutdown requested by the guest, or a crash it caused. */
+#include <proxenos/arch/domain.h>
+#include <proxenos/arch/mm.h>
+#include <proxenos/domain_create.h>
+#include <proxenos/errno.h>
+#include <proxenos/keyhandler.h>
+#include <proxenos/printk.h>
+#include <proxenos/sched.h>
+#include <proxenos/string.h>
+#include <proxenos/xmalloc.h>
+
+static struct domain *domain_list;
+static spinlock_t domlist_lock = SPINLOCK_INIT;
+
+struct domain *domain_list_first(void)
+{
+    return domain_list;
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+    for (struct domain *d = domain_list; d != NULL; d = d->next_in_list) {
+        if (d->domain_id == id) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+unsigned int domain_count(void)
+{
+    unsigned int n = 0U;
+
+    for (const struct domain *d = domain_list; d != NULL; d = d->next_in_list) {
+        n++;
+    }
+    return n;
+}
+
+static void list_insert(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&domlist_lock);
+    struct domain **pp = &domain_list;
+
+    while ((*pp != NULL) && ((*pp)->domain_id < d->domain_id)) {
+        pp = &(*pp)->next_in_list;
+    }
+    d->next_in_list = *pp;
+    *pp = d;
+    spin_unlock_irqrestore(&domlist_lock, flags);
+}
+
+static void list_remove(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&domlist_lock);
+    struct domain **pp = &domain_list;
+
+    while (*pp != NULL) {
+        if (*pp == d) {
+            *pp = d->next_in_list;
+            break;
+        }
+        pp = &(*pp)->next_in_list;
+    }
+    spin_unlock_irqrestore(&domlist_lock, flags);
+}
+
+static void free_vcpus(struct domain *d)
+{
+    if (d->vcpu == NULL) {
+        return;
+    }
+    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+        if (d->vcpu[i] != NULL) {
+            sched_remove_vcpu(d->vcpu[i]);
+            arch_vcpu_destroy(d->vcpu[i]);
+            xfree(d->vcpu[i]);
+        }
+    }
+    xfree(d->vcpu);
+    d->vcpu = NULL;
+}
+
+static void free_ram(struct domain *d)
+{
+    while (!page_list_empty(&d->page_list)) {
+        struct page_info *pg = d->page_list.first;
+
+        page_list_remove(&d->page_list, pg);
+        free_pages(page_to_mfn(pg), pg->order);
+    }
+    d->tot_pages = 0U;
+}
+
+static int create_vcpus(struct domain *d)
+{
+    d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
+    if (d->vcpu == NULL) {
+        return -ENOMEM;
+    }
+    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+        struct vcpu *v = xzalloc_obj(struct vcpu);
+        int rc;
+
+        if (v == NULL) {
+            return -ENOMEM;
+        }
+        v->vcpu_id = i;
+        v->domain = d;
+        v->state = VCPU_OFFLINE;
+        v->hard_affinity = ~0ULL;
+        d->vcpu[i] = v;
+        rc = arch_vcpu_create(v);
+        if (rc == 0) {
+            rc = sched_add_vcpu(v);
+        }
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int domain_create(domid_t id, const struct domain_create_args *args, struct domain **out)
+{
+    struct domain *d;
+    int rc;
+
+    if ((args->max_vcpus == 0U) || (args->max_vcpus > MAX_VCPUS_PER_DOMAIN) ||
+        (id >= DOMID_FIRST_RESERVED)) {
+        return -EINVAL;
+    }
+    if (domain_by_id(id) != NULL) {
+        return -EEXIST;
+    }
+    d = xzalloc_obj(struct domain);
+    if (d == NULL) {
+        return -ENOMEM;
+    }
+    d->domain_id = id;
+    (void)snprintf(d->name, sizeof(d->name), "%s", (args->name != NULL) ? args->name : "");
+    d->state = DOMAIN_BUILDING;
+    spin_lock_init(&d->lock);
+    d->max_vcpus = args->max_vcpus;
+    d->is_privileged = args->privileged;
+    d->xen_enhanced = args->xen_enhanced;
+    d->console_input = args->console_input;
+    rc = arch_domain_create(d, args);
+    if (rc != 0) {
+        xfree(d);
+        return rc;
+    }
+    rc = create_vcpus(d);
+    if (rc != 0) {
+        free_vcpus(d);
+        arch_domain_destroy(d);
+        xfree(d);
+        return rc;
+    }
+    list_insert(d);
+    *out = d;
+    return 0;
+}
+
+/* The largest block order (up to 1 GiB) that fits both the remaining size
+ * and the alignment of gpa, so stage-2 can use block mappings. */
+static unsigned int chunk_order(paddr_t gpa, uint64_t left)
+{
+    unsigned int order = 18U;
+
+    while ((order > 0U) && ((((uint64_t)PAGE_SIZE << order) > left) ||
+                            ((gpa & (((uint64_t)PAGE_SIZE << order) - 1U)) != 0U))) {
+        order--;
+    }
+    return order;
+}
+
+int domain_populate_ram(struct domain *d, paddr_t gpa, uint64_t size)
+{
+    uint64_t done = 0U;
+
+    if (((gpa | size) & (PAGE_SIZE - 1U)) != 0U) {
+        return -EINVAL;
+    }
+    while (done < size) {
+        unsigned int order = chunk_order(gpa + done, size - done);
+        mfn_t m = alloc_pages(order, ALLOC_ZERO);
+        int rc;
+
+        /* Fall back to smaller blocks when memory is fragmented. */
+        while (mfn_eq(m, INVALID_MFN) && (order > 0U)) {
+            order--;
+            m = alloc_pages(order, ALLOC_ZERO);
+        }
+        if (mfn_eq(m, INVALID_MFN)) {
+            return -ENOMEM;
+        }
+        rc = arch_map_guest_ram(d, gfn((gpa + done) >> PAGE_SHIFT), m, 1ULL << order);
+        if (rc != 0) {
+            free_pages(m, order);
+            return rc;
+        }
+        page_list_push(&d->page_list, mfn_to_page(m));
+        d->tot_pages += 1ULL << order;
+        done += (uint64_t)PAGE_SIZE << order;
+    }
+    return 0;
+}
+
+int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, uint64_t len)
+{
+    const uint8_t *s = src;
+
+    while (len > 0U) {
+        uint64_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1U)));
+        paddr_t ma;
+        int rc = arch_guest_ram_to_maddr(d, gpa, &ma);
+
+        if (rc != 0) {
+            return rc;
+        }
+        (void)memcpy(arch_maddr_to_virt(ma), s, chunk);
+        s += chunk;
+        gpa += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+void domain_destroy(struct domain *d)
+{
+    list_remove(d);
+    free_vcpus(d);
+    arch_domain_destroy(d);
+    free_ram(d);
+    d->state = DOMAIN_DEAD;
+    xfree(d);
+}
+
+static const char *state_name(enum domain_state s)
+{
+    switch (s) {
+    case DOMAIN_BUILDING: return "building";
+    case DOMAIN_RUNNING: return "running";
+    case DOMAIN_SHUTDOWN: return "shut down";
+    case DOMAIN_CRASHED: return "crashed";
+    default: return "dead";
+    }
+}
+
+static const char *vcpu_state_name(enum vcpu_state s)
+{
+    switch (s) {
+    case VCPU_OFFLINE: return "offline";
+    case VCPU_RUNNABLE: return "runnable";
+    case VCPU_RUNNING: return "running";
+    default: return "blocked";
+    }
+}
+
+static void dump_domains(char key)
+{
+    (void)key;
+    if (domain_list == NULL) {
+        pr_info("Domains: none\n");
+        return;
+    }
+    for (const struct domain *d = domain_list; d != NULL; d = d->next_in_list) {
+        pr_info("Domain %u (%s): %s, %llu KiB RAM, %u vCPUs%s\n", d->domain_id, d->name,
+                state_name(d->state), (unsigned long long)(d->tot_pages * (PAGE_SIZE / 1024U)),
+                d->max_vcpus, d->is_privileged ? ", privileged" : "");
+        for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+            const struct vcpu *v = d->vcpu[i];
+
+            pr_info("  vCPU %u: %s on CPU %u\n", i, vcpu_state_name(v->state), v->processor);
+        }
+        arch_dump_domain(d);
+    }
+}
+KEYHANDLER('q', dump_domains, "dump domain (and guest debug) info");

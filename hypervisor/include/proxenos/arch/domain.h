@@ -1,0 +1,29 @@
+/* What common domain code needs from the architecture. */
+#ifndef PROXENOS_ARCH_DOMAIN_H
+#define PROXENOS_ARCH_DOMAIN_H
+
+#include <proxenos/domain.h>
+
+struct domain_create_args;
+
+/* Set up d's arch part (stage-2 tables from a pool of p2m_pool_pages,
+ * interrupt controller, emulated devices). On failure everything done so
+ * far is undone. */
+int arch_domain_create(struct domain *d, const struct domain_create_args *args);
+void arch_domain_destroy(struct domain *d);
+
+/* Register state of a vCPU at reset (EL1h, interrupts masked, MMU off). */
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+
+/* Map nr pages of host RAM at gfn in d's stage-2 as normal memory. */
+int arch_map_guest_ram(struct domain *d, gfn_t gfn, mfn_t mfn, uint64_t nr);
+
+/* Host physical address behind guest-physical gpa if it is d's RAM:
+ * 0 or -ENOENT. */
+int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma);
+
+/* Print d's arch state for the 'q' key. */
+void arch_dump_domain(const struct domain *d);
+
+#endif

@@ -1,0 +1,105 @@
+/* Domains and vCPUs: the architecture-free part. Each struct embeds its
+ * architecture's part (struct arch_domain / struct arch_vcpu from
+ * <asm/domain.h>), which common code never looks inside. */
+#ifndef PROXENOS_DOMAIN_H
+#define PROXENOS_DOMAIN_H
+
+#include <proxenos/types.h>
+#include <proxenos/spinlock.h>
+#include <proxenos/page_alloc.h>
+#include <asm/domain.h>
+
+typedef uint16_t domid_t;
+
+#define DOMID_FIRST_RESERVED 0x7ff0U
+#define DOMID_SELF           0x7ff0U
+#define DOMID_IO             0x7ff1U
+#define DOMID_XEN            0x7ff2U
+#define DOMID_IDLE           0x7fffU
+#define DOMID_INVALID        0x7ff4U
+
+#define MAX_DOMAINS          64U
+#define MAX_VCPUS_PER_DOMAIN 128U   /* GUEST_MAX_VCPUS */
+
+/* Xen's SHUTDOWN_* reasons (public/sched.h). */
+enum shutdown_reason {
+    SHUTDOWN_poweroff = 0,
+    SHUTDOWN_reboot = 1,
+    SHUTDOWN_suspend = 2,
+    SHUTDOWN_crash = 3,
+    SHUTDOWN_watchdog = 4,
+};
+
+enum domain_state {
+    DOMAIN_BUILDING,    /* being constructed: no vCPU may run */
+    DOMAIN_RUNNING,
+    DOMAIN_SHUTDOWN,    /* asked to stop (poweroff/reboot): vCPUs paused */
+    DOMAIN_CRASHED,     /* stopped by the hypervisor after a fault */
+    DOMAIN_DEAD,        /* resources released */
+};
+
+enum vcpu_state {
+    VCPU_OFFLINE,       /* never started, or PSCI CPU_OFF */
+    VCPU_RUNNABLE,      /* wants a physical CPU */
+    VCPU_RUNNING,       /* on v->processor right now */
+    VCPU_BLOCKED,       /* WFI/WFE or SCHEDOP_block: waits for an event */
+};
+
+struct domain;
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+    unsigned int processor;     /* physical CPU it runs or queues on */
+    enum vcpu_state state;
+    bool pause_flags;           /* paused by the hypervisor (shutdown, crash) */
+    uint64_t hard_affinity;     /* bitmap of allowed physical CPUs */
+    void *sched_priv;           /* the scheduler's per-vCPU data */
+    uint64_t runstate_time[4];  /* ns spent per vcpu_state (for 'r' and runstate) */
+    s_time_t state_entry_time;
+    struct arch_vcpu arch;
+};
+
+struct domain {
+    domid_t domain_id;
+    char name[32];              /* "dom0", or the xen,domain node's name */
+    enum domain_state state;
+    enum shutdown_reason shutdown_code;
+    spinlock_t lock;
+
+    unsigned int max_vcpus;
+    struct vcpu **vcpu;         /* max_vcpus entries */
+
+    struct page_list page_list; /* guest RAM pages owned by the domain */
+    uint64_t tot_pages;
+    uint64_t max_pages;
+
+    bool is_privileged;         /* dom0 */
+    bool xen_enhanced;          /* sees /hypervisor and Xen's PV interfaces */
+    bool console_input;         /* takes part in Ctrl-a switching */
+
+    struct domain *next_in_list;
+    struct arch_domain arch;
+};
+
+/* The domain list, in domid order. */
+struct domain *domain_list_first(void);
+struct domain *domain_by_id(domid_t id);
+unsigned int domain_count(void);
+
+/* The vCPU running on this physical CPU (NULL when idle). */
+struct vcpu *current_vcpu(void);
+
+/* Make v notice an event: unblock it and, if it runs on another physical
+ * CPU, interrupt that CPU so it re-enters the guest with the new state. */
+void vcpu_kick(struct vcpu *v);
+
+/* Stop a domain because of a fault it caused: dump v's state (may be
+ * NULL), mark the domain crashed and pause its vCPUs. The hypervisor and
+ * other domains go on. */
+void domain_crash(struct domain *d, struct vcpu *v, const char *why);
+
+/* Guest-requested shutdown (PSCI SYSTEM_OFF/RESET, SCHEDOP_shutdown). */
+void domain_shutdown(struct domain *d, enum shutdown_reason reason);
+
+#endif

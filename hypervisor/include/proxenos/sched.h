@@ -1,0 +1,34 @@
+/* vCPU scheduling. Each physical CPU has a run queue; a vCPU is placed on
+ * one CPU within its hard affinity when created and stays there (no
+ * migration yet). Among runnable vCPUs the one with the least weighted run
+ * time runs next, for at most one time slice. */
+#ifndef PROXENOS_SCHED_H
+#define PROXENOS_SCHED_H
+
+#include <proxenos/domain.h>
+
+#define SCHED_DEFAULT_WEIGHT 256U
+
+void sched_init(void);
+int sched_add_vcpu(struct vcpu *v);
+void sched_remove_vcpu(struct vcpu *v);
+
+/* OFFLINE/BLOCKED -> RUNNABLE, and tell v's CPU to reschedule. */
+void vcpu_wake(struct vcpu *v);
+/* The current vCPU waits for an event (WFI): it stops running unless one
+ * is already pending (checked by the caller under the same conditions). */
+void vcpu_block_current(void);
+/* The current vCPU gives up the rest of its slice (WFE, SCHEDOP_yield). */
+void vcpu_yield_current(void);
+/* Take v off its CPU for good (CPU_OFF, domain shutdown or crash). */
+void vcpu_stop(struct vcpu *v);
+
+/* SCHEDULE_SOFTIRQ handler: pick what runs next on this CPU. May not
+ * return (when it enters a guest from idle or goes idle from a guest). */
+void schedule(void);
+
+/* How many vCPUs are placed on cpu (for the 'r' key). */
+unsigned int sched_cpu_load(unsigned int cpu);
+void sched_dump_cpu(unsigned int cpu);
+
+#endif

@@ -14,6 +14,15 @@ SRCDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 O ?= $(SRCDIR)/build
 override O := $(abspath $(O))
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+  Q :=
+  say = @true
+else
+  Q := @
+  say = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -66,20 +75,25 @@ HYP_OBJS := $(patsubst %,$(O)/hyp/%.o,$(hyp-src-y))
 
 $(O)/hyp/%.c.o: $(HYP)/%.c $(CONFIG_H)
 	@mkdir -p $(dir $@)
-	$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) -MMD -MP -MF $(@:.o=.d) -c $< -o $@
+	$(call say,CC,$(patsubst $(HYP)/%,%,$<))
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) -MMD -MP -MF $(@:.o=.d) -c $< -o $@
 
 $(O)/hyp/%.S.o: $(HYP)/%.S $(CONFIG_H)
 	@mkdir -p $(dir $@)
-	$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_ASFLAGS) -D__ASSEMBLY__ -MMD -MP -MF $(@:.o=.d) -c $< -o $@
+	$(call say,AS,$(patsubst $(HYP)/%,%,$<))
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_ASFLAGS) -D__ASSEMBLY__ -MMD -MP -MF $(@:.o=.d) -c $< -o $@
 
 $(O)/hyp.lds: $(HYP)/arch/$(ARCH)/proxenos.lds.S $(CONFIG_H)
-	$(HYP_CC) $(HYP_CPPFLAGS) -D__ASSEMBLY__ -E -P -x c $< -o $@
+	$(call say,LDS,$(notdir $@))
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) -D__ASSEMBLY__ -E -P -x c $< -o $@
 
 $(O)/proxenos.elf: $(HYP_OBJS) $(O)/hyp.lds
-	$(HYP_CC) $(HYP_CFLAGS) $(HYP_LDFLAGS) $(HYP_OBJS) -o $@
+	$(call say,LD,$(notdir $@))
+	$(Q)$(HYP_CC) $(HYP_CFLAGS) $(HYP_LDFLAGS) $(HYP_OBJS) -o $@
 
 $(O)/proxenos.bin: $(O)/proxenos.elf
-	$(HYP_OBJCOPY) -O binary $< $@
+	$(call say,OBJCOPY,$(notdir $@))
+	$(Q)$(HYP_OBJCOPY) -O binary $< $@
 
 .PHONY: all
 all: $(O)/proxenos.elf $(O)/proxenos.bin

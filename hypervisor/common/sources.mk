@@ -19,3 +19,6 @@ hyp-src-y += common/console_params.c
 hyp-src-y += common/dom0_params.c
 hyp-src-y += common/sched_params.c
 hyp-src-$(CONFIG_DEBUG) += common/debug_crash_key.c
+hyp-src-y += common/domain_keys.c
+hyp-src-y += common/fdt_write.c
+hyp-src-y += common/domain_fdt.c

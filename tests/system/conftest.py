@@ -185,6 +185,13 @@ class Qemu:
                 if left <= 0:
                     break
                 self._cond.wait(min(left, 0.5))
+        if self._eof:
+            # The console closes a moment before the process is reaped:
+            # reap it so running() and the exit status are settled.
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
         reason = "QEMU stopped" if self._eof else f"timed out after {scaled(timeout):g} s"
         raise ConsoleTimeout(self._describe(f"{reason} waiting for {what}"))
 

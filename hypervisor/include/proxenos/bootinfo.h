@@ -169,7 +169,8 @@ struct boot_uart {
     size_t path_len;              /* ... so use this length) */
     const char *options;          /* after the ':' ("115200n8"), or "" */
     const char *compatible;       /* "arm,pl011" or "arm,sbsa-uart" when
-                                     supported, else the first compatible */
+                                     supported, else the node's first
+                                     compatible string (NULL if none) */
     paddr_t base;
     paddr_t size;
     bool has_irq;

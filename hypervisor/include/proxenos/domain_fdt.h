@@ -1,0 +1,153 @@
+/* The device tree a dom0less domU boots with, built as Xen 4.17 builds it
+ * (xen/arch/arm/domain_build.c: prepare_dtb_domU and the make_*_node
+ * functions it calls), from a plain struct: nothing here reads a device
+ * tree.
+ *
+ * The tree, in this order (all nodes children of the root):
+ *
+ *   /                      #address-cells = #size-cells = 2, nothing else
+ *                          (no compatible, no model: those are libxl's)
+ *   chosen                 bootargs (if any); linux,initrd-start/-end (u64)
+ *                          when there is a ramdisk
+ *   psci                   "arm,psci-1.0" "arm,psci-0.2" "arm,psci"; method
+ *                          "hvc"; cpu_off = 1; cpu_on = 2
+ *   cpus                   #address-cells = 1, #size-cells = 0
+ *     cpu@<aff>            one per vCPU: compatible (the host CPU's),
+ *                          device_type "cpu", reg = <aff>, clock-frequency
+ *                          (if given), enable-method "psci" (64-bit only)
+ *   memory@<bank0>         ONE node for all banks: device_type "memory",
+ *                          reg = every bank (2 + 2 cells each)
+ *   interrupt-controller@<gicd>
+ *                          #address-cells = 0, #interrupt-cells = 3,
+ *                          interrupt-controller, compatible "arm,gic-v3"
+ *                          (GICv2: "arm,gic-400"), reg = GICD then the
+ *                          GICR region(s) (GICv2: GICC), linux,phandle and
+ *                          phandle = 65000
+ *   timer                  "arm,armv8-timer" ("arm,armv7-timer" for 32-bit),
+ *                          interrupts = secure, non-secure physical and
+ *                          virtual timer PPIs (13, 14, 11), each active-low
+ *                          level on all CPUs (flags 0xf08), interrupt-parent,
+ *                          clock-frequency (if given)
+ *   sbsa-uart@<base>       when vpl011: "arm,sbsa-uart", reg, interrupts =
+ *                          SPI, level-high, flags 0xf04 (CPU mask and all,
+ *                          as Xen writes it), interrupt-parent,
+ *                          current-speed = 115200
+ *   hypervisor             when enhanced: "xen,xen-4.17" "xen,xen"; reg =
+ *                          grant-table window, then the extended regions;
+ *                          interrupts = event-channel PPI, flags 0xf08;
+ *                          interrupt-parent
+ *
+ * Not generated (yet): /reserved-memory for static shared memory and the
+ * passthrough fragment (both optional in Xen 4.17 too).
+ *
+ * Size: Xen 4.17 builds this tree in a fixed 4 KiB buffer (DOMU_DTB_SIZE),
+ * which limits a domU to about 30 vCPUs; later Xen sizes it as 2048 + 128
+ * bytes per possible vCPU. A tree with 1 vCPU, two banks, bootargs of 60
+ * characters, ramdisk, vpl011 and /hypervisor with 2 extended regions takes
+ * about 1.2 KiB; each vCPU adds 88 bytes (compatible "arm,armv8"). See the
+ * unit tests for exact numbers.
+ */
+#ifndef PROXENOS_DOMAIN_FDT_H
+#define PROXENOS_DOMAIN_FDT_H
+
+#include <proxenos/types.h>
+#include <public/arch-arm.h>
+
+/* The buffer Xen 4.17 gives a domU's tree. */
+#define DOMAIN_FDT_XEN417_SIZE 4096U
+/* Enough for any domU this file can build with GUEST_MAX_VCPUS vCPUs and
+ * bootargs up to ~1 KiB (the rule of later Xen versions). */
+#define DOMAIN_FDT_DOMU_SIZE   (2048U + (128U * (uint32_t)GUEST_MAX_VCPUS))
+
+/* A range of guest physical addresses. */
+struct domain_fdt_region {
+    uint64_t base;
+    uint64_t size;
+};
+
+enum domain_fdt_gic {
+    DOMAIN_FDT_GIC_V3 = 0,     /* default */
+    DOMAIN_FDT_GIC_V2,
+};
+
+/* What to build. Zero means "Xen's default" wherever a field says so, so a
+ * caller sets only what differs from a plain domU. */
+struct domain_fdt_config {
+    unsigned int nr_vcpus;          /* 1..GUEST_MAX_VCPUS */
+    bool aarch32;                   /* 32-bit guest: armv7 timer, no
+                                       enable-method, no extended regions */
+
+    /* The "compatible" of the host's first CPU node, copied as is (a list
+     * of NUL-terminated strings, cpu_compatible_len bytes in all). NULL:
+     * "arm,armv8". Xen copies the host CPU's clock-frequency the same way. */
+    const char *cpu_compatible;
+    uint32_t cpu_compatible_len;
+    uint32_t cpu_clock_frequency;   /* 0: none */
+
+    /* RAM banks, in guest address order; at least one. */
+    const struct domain_fdt_region *mem;
+    unsigned int nr_mem;
+
+    const char *bootargs;           /* NULL or "": no bootargs */
+    /* The ramdisk: size 0 means none. The properties are start and
+     * start + size; when the load address is chosen only after the tree's
+     * size is known, pass start 0 and fix them with domain_fdt_set_initrd(). */
+    uint64_t initrd_start;
+    uint64_t initrd_size;
+
+    /* Interrupt controller. Sizes 0: GUEST_GICV3_GICD_* and one region
+     * GUEST_GICV3_GICR0_* (v3), GUEST_GICD_* and GUEST_GICC_* (v2).
+     * gicr (v3) may list several redistributor regions (nr_gicr of them;
+     * NULL or 0: the default one). gicc is used for v2 only. */
+    enum domain_fdt_gic gic;
+    struct domain_fdt_region gicd;
+    const struct domain_fdt_region *gicr;
+    unsigned int nr_gicr;
+    struct domain_fdt_region gicc;
+
+    uint32_t timer_clock_frequency; /* 0: none (the host timer node had none) */
+
+    /* The emulated SBSA UART. Base 0: GUEST_PL011_BASE; intid 0:
+     * GUEST_VPL011_SPI (a GIC INTID, >= 32). */
+    bool vpl011;
+    uint64_t vpl011_base;
+    uint32_t vpl011_intid;
+
+    /* xen,enhanced: the /hypervisor node. Grant window size 0:
+     * GUEST_GNTTAB_BASE/SIZE; event channel INTID 0: GUEST_EVTCHN_PPI
+     * (a PPI, 16..31). Extended regions as domain_fdt_domu_ext_regions()
+     * finds them (ignored for 32-bit guests, as Xen does). */
+    bool enhanced;
+    struct domain_fdt_region gnttab;
+    uint32_t evtchn_intid;
+    const struct domain_fdt_region *ext_regions;
+    unsigned int nr_ext_regions;
+};
+
+/* Build the tree into buf[0..size). On success *out_size (if not NULL) is
+ * the blob's size. -EINVAL for a bad config (no vCPUs or more than
+ * GUEST_MAX_VCPUS, no RAM bank, an empty or wrapping region, an interrupt
+ * of the wrong kind), -ENOSPC if it does not fit in size bytes. */
+int domain_fdt_build_domu(const struct domain_fdt_config *cfg, void *buf, size_t size,
+                          uint32_t *out_size);
+
+/* Set /chosen's linux,initrd-start and linux,initrd-end of a built tree in
+ * place (the tree does not change size). -ENOENT if the tree has no
+ * ramdisk properties, -EINVAL if it is not a valid tree or end < start. */
+int domain_fdt_set_initrd(void *blob, size_t size, uint64_t start, uint64_t end);
+
+/* The MPIDR affinity (and cpu node reg) of vCPU n, as Xen 4.17's
+ * vcpuid_to_vaffinity: Aff0 = n % 16 (GICv3 SGIs reach 16 CPUs per Aff0
+ * group), Aff1 = n / 16. */
+uint32_t domain_fdt_vcpu_affinity(unsigned int vcpu);
+
+/* Xen 4.17's extended regions of a domU (find_domU_holes): in each guest RAM
+ * bank, what lies above the RAM the domain got there, from the next 2 MiB
+ * boundary to the end of the bank or of the IPA space (ipa_bits), if at
+ * least 64 MiB. ram_size[i] is the RAM placed in guest bank i (at
+ * GUEST_RAMi_BASE). Returns how many regions were written to out. */
+unsigned int domain_fdt_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS],
+                                         unsigned int ipa_bits,
+                                         struct domain_fdt_region out[GUEST_RAM_BANKS]);
+
+#endif

@@ -1,0 +1,253 @@
+/* Device tree lookups and decoding (fdt_addr.c): paths and aliases,
+ * phandles, #address-cells/#size-cells, reg through bus ranges and GIC
+ * interrupt specifiers, on a built tree and on QEMU's virt DTB. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <proxenos/errno.h>
+#include <proxenos/fdt.h>
+#include "fdt_builder.h"
+#include "fdt_sample_tree.h"
+
+static void test_path_lookup(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    int uart = path(fdt, "/soc/uart@1000");
+
+    assert_true(uart > 0);
+    assert_int_equal(path(fdt, "/"), fdt_root(fdt));
+    assert_int_equal(path(fdt, "/soc/uart"), uart);         /* unit address optional */
+    assert_int_equal(path(fdt, "//soc///uart@1000/"), uart); /* extra slashes */
+    assert_int_equal(path(fdt, "/soc/uart@2000"), -ENOENT);  /* wrong unit address */
+    assert_int_equal(path(fdt, "/soc/uar"), -ENOENT);        /* prefix is not a match */
+    assert_int_equal(path(fdt, "/nothing/here"), -ENOENT);
+    assert_int_equal(path(fdt, "/soc/off"), path(fdt, "/soc/off@200000"));
+    assert_int_equal(path(fdt, ""), -EINVAL);
+    /* Only len bytes count. */
+    assert_int_equal(fdt_path_offset(fdt, "/soc/uart@1000:115200", 14), uart);
+    assert_int_equal(fdt_path_offset(fdt, "/soc", 3), -ENOENT);  /* "/so" */
+
+    /* Aliases, alone and with a path below them. */
+    assert_int_equal(path(fdt, "serial0"), uart);
+    assert_int_equal(path(fdt, "bus/dev@30"), path(fdt, "/soc/bus@20000/dev@30"));
+    assert_int_equal(path(fdt, "nosuchalias"), -ENOENT);
+    assert_int_equal(path(fdt, "relative"), -ENOENT);      /* value not a full path */
+    assert_int_equal(path(fdt, "unterminated"), -ENOENT);  /* value not a string */
+    assert_int_equal(path(fdt, "serial"), -ENOENT);        /* alias names match exactly */
+}
+
+
+static void test_phandles(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+
+    assert_int_equal(fdt_node_by_phandle(fdt, 1), path(fdt, "/gic@8000000"));
+    assert_int_equal(fdt_node_by_phandle(fdt, 2), path(fdt, "/soc/bus@20000")); /* linux,phandle */
+    assert_int_equal(fdt_node_by_phandle(fdt, 99), -ENOENT);
+    assert_int_equal(fdt_node_by_phandle(fdt, 0), -ENOENT);
+    assert_int_equal(fdt_node_by_phandle(fdt, 0xffffffffU), -ENOENT);
+}
+
+
+static void test_cells(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+
+    assert_int_equal(fdt_address_cells(fdt, path(fdt, "/soc")), 1);
+    assert_int_equal(fdt_size_cells(fdt, path(fdt, "/soc")), 1);
+    assert_int_equal(fdt_address_cells(fdt, fdt_root(fdt)), 2);
+    /* Inherited from the nearest ancestor that says (Xen's reading). */
+    assert_int_equal(fdt_address_cells(fdt, path(fdt, "/inherit")), 2);
+    assert_int_equal(fdt_size_cells(fdt, path(fdt, "/inherit")), 2);
+    assert_int_equal(fdt_size_cells(fdt, path(fdt, "/soc/uart")), 1);
+}
+
+static void test_reg(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    uint64_t a = 0;
+    uint64_t s = 0;
+    int dev = path(fdt, "/soc/bus/dev");
+
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/gic@8000000"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x8000000);
+    assert_int_equal(s, 0x10000);
+    assert_int_equal(fdt_reg_count(fdt, path(fdt, "/gic@8000000")), 1);
+
+    /* One bus: child 0x1000 is CPU 0x10001000. */
+    assert_int_equal(fdt_reg_raw(fdt, path(fdt, "serial0"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x1000);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "serial0"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x10001000);
+    assert_int_equal(s, 0x100);
+
+    /* Two buses: 0x40 -> 0x20040 -> 0x10020040. */
+    assert_int_equal(fdt_reg_count(fdt, dev), 2);
+    assert_int_equal(fdt_reg(fdt, dev, 1, &a, &s), 0);
+    assert_int_equal(a, 0x10020040);
+    assert_int_equal(s, 0x10);
+    assert_int_equal(fdt_reg(fdt, dev, 2, &a, &s), -ENOENT);
+
+    /* Outside every range, or a bus without ranges: not translatable. */
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/soc/off"), 0, &a, &s), -ERANGE);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/isolated/thing"), 0, &a, &s), -ERANGE);
+    assert_int_equal(fdt_reg_raw(fdt, path(fdt, "/isolated/thing"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x10);
+
+    /* Inherited 2+2 cells; /inherit has no ranges, so only raw reads. */
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/inherit/thing"), 0, &a, &s), -ERANGE);
+    assert_int_equal(fdt_reg_raw(fdt, path(fdt, "/inherit/thing"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x1234);
+    assert_int_equal(s, 0x10);
+
+    /* Malformed: 3 cells with 1+1 per entry; more than 2 address cells. */
+    assert_int_equal(fdt_reg_count(fdt, path(fdt, "/badreg/short")), -EINVAL);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/badreg/short"), 0, &a, &s), -EINVAL);
+    assert_int_equal(fdt_reg_count(fdt, path(fdt, "/badreg/wide/y")), 1);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/badreg/wide/y"), 0, &a, &s), -EOPNOTSUPP);
+
+    /* No reg at all, and the root. */
+    assert_int_equal(fdt_reg_count(fdt, path(fdt, "/chosen")), 0);
+    assert_int_equal(fdt_reg(fdt, path(fdt, "/chosen"), 0, &a, &s), -ENOENT);
+    assert_int_equal(fdt_reg(fdt, fdt_root(fdt), 0, &a, &s), -ENOENT);
+    assert_int_equal(fdt_reg_raw(fdt, fdt_root(fdt), 0, &a, &s), -ENOENT);
+    assert_int_equal(fdt_reg_count(fdt, fdt_root(fdt)), 0);
+}
+
+
+static void test_interrupts(void **state)
+{
+    struct good *g = *state;
+    const struct fdt *fdt = &g->fdt;
+    int uart = path(fdt, "serial0");
+    uint32_t intid = 0;
+    uint32_t flags = 0;
+
+    /* <0 5 4>: SPI 5 = INTID 37, level high. Parent from the root. */
+    assert_int_equal(fdt_irq(fdt, uart, 0, &intid, &flags), 0);
+    assert_int_equal(intid, 37);
+    assert_int_equal(flags, 4);
+    /* <1 3 8>: PPI 3 = INTID 19. */
+    assert_int_equal(fdt_irq(fdt, uart, 1, &intid, &flags), 0);
+    assert_int_equal(intid, 19);
+    assert_int_equal(flags, 8);
+    /* Extended SPI 7 and extended PPI 1. */
+    assert_int_equal(fdt_irq(fdt, uart, 2, &intid, &flags), 0);
+    assert_int_equal(intid, 4096 + 7);
+    assert_int_equal(fdt_irq(fdt, uart, 3, &intid, &flags), 0);
+    assert_int_equal(intid, 1056 + 1);
+    /* Type 4 does not exist; SPI 988 would be INTID 1020 (special). */
+    assert_int_equal(fdt_irq(fdt, uart, 4, &intid, &flags), -EINVAL);
+    assert_int_equal(fdt_irq(fdt, uart, 5, &intid, &flags), -EINVAL);
+    assert_int_equal(fdt_irq(fdt, uart, 6, &intid, &flags), -ENOENT);
+
+    /* The GIC's own maintenance interrupt: PPI 9 = INTID 25. */
+    assert_int_equal(fdt_irq(fdt, path(fdt, "/gic@8000000"), 0, &intid, &flags), 0);
+    assert_int_equal(intid, 25);
+
+    assert_int_equal(fdt_irq(fdt, path(fdt, "/chosen"), 0, &intid, &flags), -ENOENT);
+    /* Parent is not an interrupt controller / has 2 cells. */
+    assert_int_equal(fdt_irq(fdt, path(fdt, "/notctrl/dev"), 0, &intid, &flags), -EOPNOTSUPP);
+    assert_int_equal(fdt_irq(fdt, path(fdt, "/twocell/dev"), 0, &intid, &flags), -EOPNOTSUPP);
+}
+
+
+static void test_interrupts_without_parent(void **state)
+{
+    struct fb *b = fb_new();
+    struct fdt fdt;
+    uint32_t intid;
+    uint32_t flags;
+
+    (void)state;
+    fb_begin(b, "");
+    fb_begin(b, "dev");
+    fb_prop_cells(b, "interrupts", 3, 0, 1, 4);
+    fb_end(b);
+    fb_begin(b, "dangling");
+    fb_prop_u32(b, "interrupt-parent", 77);
+    fb_prop_cells(b, "interrupts", 3, 0, 1, 4);
+    fb_end(b);
+    fb_begin(b, "ctrl");
+    fb_prop_u32(b, "phandle", 5);
+    fb_prop_empty(b, "interrupt-controller");
+    fb_end(b);
+    fb_begin(b, "nocells");
+    fb_prop_u32(b, "interrupt-parent", 5);
+    fb_prop_cells(b, "interrupts", 3, 0, 1, 4);
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    assert_int_equal(fdt_irq(&fdt, fdt_path_offset(&fdt, "/dev", 4), 0, &intid, &flags),
+                     -ENOENT);
+    assert_int_equal(fdt_irq(&fdt, fdt_path_offset(&fdt, "/dangling", 9), 0, &intid, &flags),
+                     -ENOENT);
+    assert_int_equal(fdt_irq(&fdt, fdt_path_offset(&fdt, "/nocells", 8), 0, &intid, &flags),
+                     -EINVAL);
+    free(b);
+}
+
+
+static void test_qemu_virt_lookups(void **state)
+{
+    size_t len;
+    uint8_t *blob = fb_load_fixture("qemu-virt.dtb", &len);
+    struct fdt fdt;
+    int uart;
+    int its;
+    int gic;
+    uint64_t a;
+    uint64_t s;
+    uint32_t intid;
+    uint32_t flags;
+
+    (void)state;
+    assert_int_equal(fdt_check(&fdt, blob, len), 0);
+    uart = fdt_path_offset(&fdt, "/pl011@9000000", 14);
+    assert_true(uart >= 0);
+    assert_int_equal(fdt_path_offset(&fdt, "/pl011", 6), uart);
+    assert_true(fdt_node_is_compatible(&fdt, uart, "arm,pl011"));
+    assert_int_equal(fdt_reg(&fdt, uart, 0, &a, &s), 0);
+    assert_int_equal(a, 0x09000000);
+    assert_int_equal(s, 0x1000);
+    assert_int_equal(fdt_irq(&fdt, uart, 0, &intid, &flags), 0);
+    assert_int_equal(intid, 33);
+    assert_int_equal(flags, 4);
+
+    /* The ITS sits under the GIC, whose empty ranges map 1:1. */
+    gic = fdt_find_compatible(&fdt, -1, "arm,gic-v3");
+    its = fdt_path_offset(&fdt, "/intc/its", 9);
+    assert_true(its >= 0);
+    assert_int_equal(fdt_reg(&fdt, its, 0, &a, &s), 0);
+    assert_int_equal(a, 0x08080000);
+    assert_int_equal(s, 0x20000);
+    assert_int_equal(fdt_parent(&fdt, its), gic);
+    assert_int_equal(fdt_node_by_phandle(&fdt, 0x8005), gic);
+    /* Second reg entry of the GIC: the redistributors. */
+    assert_int_equal(fdt_reg(&fdt, gic, 1, &a, &s), 0);
+    assert_int_equal(a, 0x080a0000);
+    free(blob);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_path_lookup, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_phandles, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_cells, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_reg, good_setup, good_teardown),
+        cmocka_unit_test_setup_teardown(test_interrupts, good_setup, good_teardown),
+        cmocka_unit_test(test_interrupts_without_parent),
+        cmocka_unit_test(test_qemu_virt_lookups),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

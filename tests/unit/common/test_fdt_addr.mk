@@ -1,0 +1,1 @@
+test_fdt_addr-src := common/fdt.c common/fdt_addr.c

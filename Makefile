@@ -102,6 +102,7 @@ all: $(O)/proxenos.elf $(O)/proxenos.bin
 # Host unit tests, fuzzing, system tests
 include $(SRCDIR)/tests/unit/unit.mk
 -include $(SRCDIR)/tests/fuzz/fuzz.mk
+-include $(SRCDIR)/guests/guests.mk
 
 PYTHON := /usr/bin/python3
 SETUP := $(SRCDIR)/scripts/setup.sh
@@ -122,3 +123,10 @@ systest: all
 
 clean:
 	rm -rf $(O)
+
+# MISRA C:2012 over the hypervisor sources as compiled (docs/misra/README.md).
+.PHONY: misra
+misra: $(CONFIG_H)
+	@$(PYTHON) $(SRCDIR)/scripts/misra.py --srcdir $(SRCDIR) --outdir $(O)/misra \
+		--cc '$(HYP_CC)' --cppflags '$(HYP_CPPFLAGS)' --cflags '$(HYP_CFLAGS)' \
+		$(addprefix $(HYP)/,$(filter %.c,$(hyp-src-y)))

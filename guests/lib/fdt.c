@@ -88,9 +88,13 @@ static uint32_t token_at(const struct fdt *f, uint32_t off)
 static uint32_t token_skip(const struct fdt *f, uint32_t off, uint32_t tag)
 {
     const uint8_t *s = &f->blob[f->off_struct];
-    uint32_t next = off + 4U;
+    uint32_t next;
     uint32_t len;
 
+    if ((off > f->size_struct) || ((f->size_struct - off) < 4U)) {
+        return 0U;  /* also catches FDT_NONE passed in as a node */
+    }
+    next = off + 4U;
     if (tag == FDT_BEGIN_NODE) {
         uint32_t room = f->size_struct - next;
         uint32_t n = (uint32_t)strnlen((const char *)&s[next], room);
@@ -120,32 +124,37 @@ int fdt_next_node(const struct fdt *f, int node, int *depth)
 {
     uint32_t off;
     int level;
-    uint32_t tag;
 
     if (node == FDT_NONE) {
         off = 0U;
-        level = *depth - 1;
+        level = *depth - 1;     /* the first node comes back at *depth */
     } else {
         off = token_skip(f, (uint32_t)node, FDT_BEGIN_NODE);
         level = *depth;
     }
-    while (off != 0U || node == FDT_NONE) {
-        node = 0;   /* only the very first token may sit at offset 0 */
-        tag = token_at(f, off);
+    /* off grows by at least 4 each round and token_at stops at the end */
+    for (;;) {
+        uint32_t tag = token_at(f, off);
+
         if (tag == FDT_BEGIN_NODE) {
+            if (token_skip(f, off, tag) == 0U) {
+                return FDT_NONE;    /* unterminated name */
+            }
             *depth = level + 1;
             return (int)off;
         }
         if (tag == FDT_END_NODE) {
             level--;
         } else if ((tag != FDT_PROP) && (tag != FDT_NOP)) {
-            return FDT_NONE;    /* FDT_END or garbage */
+            return FDT_NONE;        /* FDT_END or garbage */
         } else {
-            /* property or NOP of the current node */
+            /* a property or NOP of the current node */
         }
         off = token_skip(f, off, tag);
+        if (off == 0U) {
+            return FDT_NONE;
+        }
     }
-    return FDT_NONE;
 }
 
 int fdt_root(const struct fdt *f)
@@ -232,12 +241,129 @@ uint32_t fdt_prop_u32(const struct fdt *f, int node, const char *name, uint32_t 
     return ((p != NULL) && (len == 4U)) ? fdt_be32(p) : dflt;
 }
 
-/* Does node name `name` match path component comp[0..n)? */
+/* Does node name `name` match the path component comp[0..n)? */
 static bool name_matches(const char *name, const char *comp, size_t n)
 {
+    bool comp_has_unit = false;
+    size_t i;
+
+    for (i = 0U; i < n; i++) {
+        if (comp[i] == '@') {
+            comp_has_unit = true;
+        }
+    }
     if (strncmp(name, comp, n) != 0) {
         return false;
     }
     /* exact, or the component left out the unit address */
-    return (name[n] == '\0') || ((name[n] == '@') && (memchr_at(comp, '@', n) == false));
+    return (name[n] == '\0') || ((name[n] == '@') && !comp_has_unit);
+}
+
+int fdt_path(const struct fdt *f, const char *path)
+{
+    int node = fdt_root(f);
+    const char *p = path;
+
+    if (p[0] != '/') {
+        return FDT_NONE;
+    }
+    while ((*p != '\0') && (node != FDT_NONE)) {
+        size_t n = 0U;
+        int child;
+
+        if (*p == '/') {
+            p++;
+            continue;
+        }
+        while ((p[n] != '\0') && (p[n] != '/')) {
+            n++;
+        }
+        child = fdt_first_child(f, node);
+        while ((child != FDT_NONE) && !name_matches(fdt_node_name(f, child), p, n)) {
+            child = fdt_next_sibling(f, child);
+        }
+        node = child;
+        p = &p[n];
+    }
+    return node;
+}
+
+int fdt_parent(const struct fdt *f, int node)
+{
+    int stack[FDT_MAX_DEPTH];
+    int depth = 0;
+    int n = fdt_next_node(f, FDT_NONE, &depth);
+
+    while ((n != FDT_NONE) && (depth >= 0) && (depth < FDT_MAX_DEPTH)) {
+        stack[depth] = n;
+        if (n == node) {
+            return (depth > 0) ? stack[depth - 1] : FDT_NONE;
+        }
+        n = fdt_next_node(f, n, &depth);
+    }
+    return FDT_NONE;
+}
+
+bool fdt_is_compatible(const struct fdt *f, int node, const char *compat)
+{
+    uint32_t len = 0U;
+    const char *list = fdt_prop(f, node, "compatible", &len);
+    size_t want = strlen(compat) + 1U;
+    uint32_t pos = 0U;
+
+    if (list == NULL) {
+        return false;
+    }
+    /* a stringlist: NUL-terminated strings back to back */
+    while (pos < len) {
+        size_t n = strnlen(&list[pos], (size_t)(len - pos));
+
+        if (n == (size_t)(len - pos)) {
+            return false;   /* last string not terminated */
+        }
+        if (((n + 1U) == want) && (memcmp(&list[pos], compat, want) == 0)) {
+            return true;
+        }
+        pos += (uint32_t)n + 1U;
+    }
+    return false;
+}
+
+int fdt_find_compatible(const struct fdt *f, int after, const char *compat)
+{
+    int depth = 0;
+    int n = fdt_next_node(f, after, &depth);
+
+    while ((n != FDT_NONE) && !fdt_is_compatible(f, n, compat)) {
+        n = fdt_next_node(f, n, &depth);
+    }
+    return n;
+}
+
+bool fdt_reg(const struct fdt *f, int node, uint32_t index, uint64_t *addr, uint64_t *size)
+{
+    int parent = fdt_parent(f, node);
+    uint32_t ac;
+    uint32_t sc;
+    uint32_t len = 0U;
+    const uint8_t *reg;
+    uint32_t entry;
+
+    if (parent == FDT_NONE) {
+        return false;
+    }
+    /* the Devicetree Specification's defaults when a parent says nothing */
+    ac = fdt_prop_u32(f, parent, "#address-cells", 2U);
+    sc = fdt_prop_u32(f, parent, "#size-cells", 1U);
+    if ((ac < 1U) || (ac > 2U) || (sc > 2U)) {
+        return false;
+    }
+    reg = fdt_prop(f, node, "reg", &len);
+    entry = (ac + sc) * 4U;
+    if ((reg == NULL) || (index >= (len / entry))) {
+        return false;
+    }
+    *addr = fdt_cells_value(&reg[index * entry], ac);
+    *size = (sc != 0U) ? fdt_cells_value(&reg[(index * entry) + (ac * 4U)], sc) : 0U;
+    return true;
 }

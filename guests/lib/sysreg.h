@@ -14,10 +14,8 @@
         __asm__ volatile("mrs %0, " #reg : "=r"(sysreg_val_));  \
         sysreg_val_; })
 
-#define SYSREG_WRITE(reg, val) do {                             \
-        uint64_t sysreg_val_ = (uint64_t)(val);                 \
-        __asm__ volatile("msr " #reg ", %0" : : "r"(sysreg_val_) : "memory"); \
-    } while (0)
+#define SYSREG_WRITE(reg, val) \
+    __asm__ volatile("msr " #reg ", %0" : : "r"((uint64_t)(val)) : "memory")
 
 /* GICv3 CPU interface (ICC_*_EL1); under a hypervisor these reach ICV_*. */
 #define ICC_PMR_EL1     s3_0_c4_c6_0

@@ -84,6 +84,18 @@ void console_write(const char *s, size_t n)
     spin_unlock_irqrestore(&console_lock, flags);
 }
 
+void console_write_line(const char *prefix, size_t plen, const char *text, size_t tlen)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    if (!at_line_start) {
+        emit_line_text("\n", 1U, false);
+    }
+    emit_line_text(prefix, plen, false);
+    emit_line_text(text, tlen, false);
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
 size_t console_ring_read(char *dst, size_t max)
 {
     unsigned long flags = spin_lock_irqsave(&console_lock);
@@ -183,7 +195,7 @@ static void announce_focus(void)
 void console_receive(char c)
 {
     /* CTRL-<switch_char> is switch_char & 0x1f. */
-    if (c == (char)(switch_char & 0x1f)) {
+    if (c == (char)((unsigned char)switch_char & 0x1fU)) {
         switch_presses++;
         if (switch_presses == SWITCH_PRESSES) {
             switch_presses = 0U;

@@ -111,9 +111,10 @@ static int create_vcpus(struct domain *d)
         v->state = VCPU_OFFLINE;
         v->hard_affinity = ~0ULL;
         d->vcpu[i] = v;
-        rc = arch_vcpu_create(v);
+        /* Placement first: per-vCPU arch timers live on v->processor. */
+        rc = sched_add_vcpu(v);
         if (rc == 0) {
-            rc = sched_add_vcpu(v);
+            rc = arch_vcpu_create(v);
         }
         if (rc != 0) {
             return rc;

@@ -2,6 +2,7 @@
 #include <proxenos/idle.h>
 #include <proxenos/keyhandler.h>
 #include <proxenos/printk.h>
+#include <proxenos/sched.h>
 #include <proxenos/smp.h>
 #include <proxenos/softirq.h>
 #include <proxenos/timer.h>
@@ -33,8 +34,8 @@ static void dump_cpus(char key)
         if (!cpu_online(cpu)) {
             continue;
         }
-        pr_info("CPU %u: idle, run queue empty, %u timers queued, %llu fired, "
-                "%llu softirqs, %llu wake-ups\n",
+        sched_dump_cpu(cpu);
+        pr_info("CPU %u: %u timers queued, %llu fired, %llu softirqs, %llu idle wake-ups\n",
                 cpu, timer_queue_length(cpu), (unsigned long long)timer_fired_count(cpu),
                 (unsigned long long)softirq_count(cpu), (unsigned long long)idle_wakeups[cpu]);
     }

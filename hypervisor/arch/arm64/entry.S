@@ -119,3 +119,20 @@ trap_stub guest32_sync, TRAP_GUEST_SYNC
 trap_stub guest32_irq, TRAP_GUEST_IRQ
 trap_stub guest32_fiq, TRAP_HYP_BAD
 trap_stub guest32_serror, TRAP_GUEST_SERROR
+
+/* Enter the guest whose registers are in the frame at x0 (the frame slot at
+ * the top of this CPU's stack). Does not return: the next trap from the
+ * guest saves its frame at the same place. */
+    .globl  guest_enter
+guest_enter:
+    mov     sp, x0
+    restore_frame_and_return
+
+/* Continue in fn (x1) on a fresh stack whose top is x0: the current stack
+ * is abandoned (used to go idle from a trap handler). */
+    .globl  reset_stack_and_call
+reset_stack_and_call:
+    mov     sp, x0
+    mov     x29, xzr
+    blr     x1
+    b       halt_forever

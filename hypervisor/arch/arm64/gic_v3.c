@@ -82,6 +82,11 @@ static uint32_t mpidr_to_typer_affinity(uint64_t mpidr)
     return (uint32_t)(((mpidr >> 8) & 0xff000000ULL) | (mpidr & 0xffffffULL));
 }
 
+unsigned int gic_nr_lines(void)
+{
+    return nr_lines;
+}
+
 void gic_set_cpu_mpidr(unsigned int cpu, uint64_t mpidr)
 {
     cpu_mpidr[cpu] = mpidr;

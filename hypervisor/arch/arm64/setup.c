@@ -9,6 +9,8 @@
 #include <proxenos/cmdline.h>
 #include <proxenos/console.h>
 #include <proxenos/dom0_params.h>
+#include <proxenos/dom0less.h>
+#include <proxenos/sched.h>
 #include <proxenos/drivers/dt_uart.h>
 #include <proxenos/fdt.h>
 #include <proxenos/idle.h>
@@ -170,8 +172,10 @@ static void setup_interrupts_and_time(const struct boot_info *bi)
     }
     timer_subsys_init();
     smp_call_function_init();
+    sched_init();
     time_init(bi->timer.clock_frequency, (hyp_ppi != 0U) ? hyp_ppi : HYP_TIMER_PPI_DEFAULT);
     time_cpu_init();
+    arch_cpu_init_virt();
     if (dt_uart_console_enable_input() != 0) {
         pr_warn("Console: no receive interrupt: debug keys disabled\n");
     }
@@ -268,6 +272,15 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa)
     }
     online = num_online_cpus();
     check_ipis_and_timers(online);
+    if (bi->nr_domain_nodes != 0U) {
+        unsigned int started = dom0less_build_all(bi);
+
+        pr_info("dom0less: %u of %u domains started\n", started, bi->nr_domain_nodes);
+    }
+    if (bootinfo_find_module(bi, BOOTMOD_KERNEL, -1) != NULL) {
+        pr_warn("dom0: a dom0 kernel module is present, but building dom0 needs the Xen "
+                "guest ABI, which this version does not implement yet\n");
+    }
     pr_info("Boot complete: %u CPUs online, entering idle loop\n", online);
-    idle_loop();
+    arch_enter_idle();
 }

@@ -30,8 +30,9 @@ void start_secondary(unsigned int cpu)
         arch_halt();
     }
     time_cpu_init();
+    arch_cpu_init_virt();
     cpu_set_online(cpu);
-    idle_loop();
+    arch_enter_idle();
 }
 
 static bool wait_online(unsigned int cpu)

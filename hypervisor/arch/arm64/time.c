@@ -31,6 +31,13 @@ s_time_t arch_now(void)
     return (s_time_t)(((unsigned __int128)ticks * ns_mult) >> 32);
 }
 
+s_time_t counter_to_stime(uint64_t count)
+{
+    uint64_t ticks = (count > boot_count) ? (count - boot_count) : 0U;
+
+    return (s_time_t)(((unsigned __int128)ticks * ns_mult) >> 32);
+}
+
 void arch_timer_program(s_time_t deadline)
 {
     uint64_t ticks;

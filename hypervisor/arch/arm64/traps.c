@@ -8,21 +8,23 @@ void do_trap(struct trap_frame *f, unsigned int kind)
 {
     switch (kind) {
     case TRAP_HYP_IRQ:
-    case TRAP_GUEST_IRQ:
         gic_handle_irq();
+        break;
+    case TRAP_GUEST_IRQ:
+        guest_trap(f, true);
+        break;
+    case TRAP_GUEST_SYNC:
+        guest_trap(f, false);
         break;
     case TRAP_HYP_SYNC:
         crash_dump(f, "synchronous exception in the hypervisor");
         panic("unhandled synchronous exception at EL2");
     case TRAP_HYP_SERROR:
-    case TRAP_GUEST_SERROR:
         crash_dump(f, "SError");
         panic("SError");
-    case TRAP_GUEST_SYNC:
-        /* No guest runs before domains exist: anything from a lower EL is
-         * a hypervisor bug at this stage. */
-        crash_dump(f, "trap from a lower exception level with no guest running");
-        panic("unexpected lower-EL trap");
+    case TRAP_GUEST_SERROR:
+        guest_serror(f);
+        break;
     default:
         crash_dump(f, "exception through an unused vector");
         panic("bad exception vector %u", kind);

@@ -27,6 +27,10 @@ void console_unregister_input_sink(unsigned int id);
 /* Raw output of a whole buffer, with the console lock held once. */
 void console_write(const char *s, size_t n);
 
+/* One line from a guest: prefix then text (which ends with '\n'), never
+ * interleaved with other output. */
+void console_write_line(const char *prefix, size_t plen, const char *text, size_t tlen);
+
 /* Apply loglvl=/conswitch= style settings (parsed by console_params.c). */
 void console_set_loglvl(int level);
 void console_set_switch_char(char c);

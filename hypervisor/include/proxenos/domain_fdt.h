@@ -29,23 +29,31 @@
  *                          level on all CPUs (flags 0xf08), interrupt-parent,
  *                          clock-frequency (if given)
  *   sbsa-uart@<base>       when vpl011: "arm,sbsa-uart", reg, interrupts =
- *                          SPI, level-high, flags 0xf04 (CPU mask and all,
- *                          as Xen writes it), interrupt-parent,
- *                          current-speed = 115200
+ *                          SPI 0 (INTID 32), flags 0xf04 (level-high; Xen
+ *                          sets the PPI CPU mask 0xf even for an SPI),
+ *                          interrupt-parent, current-speed = 115200
  *   hypervisor             when enhanced: "xen,xen-4.17" "xen,xen"; reg =
  *                          grant-table window, then the extended regions;
  *                          interrupts = event-channel PPI, flags 0xf08;
  *                          interrupt-parent
  *
+ * One deliberate difference: Xen 4.17.x writes linux,initrd-start/-end (as
+ * 0, 0) even when there is no ramdisk, because make_chosen_node() tests the
+ * kernel module instead of the ramdisk (fixed in 4.18 by commit ac547f0bed,
+ * "Fix initrd placeholders generation"). We write them only with a ramdisk,
+ * as Xen meant to; Linux ignores the zero-size ramdisk 4.17 describes.
+ *
  * Not generated (yet): /reserved-memory for static shared memory and the
  * passthrough fragment (both optional in Xen 4.17 too).
  *
  * Size: Xen 4.17 builds this tree in a fixed 4 KiB buffer (DOMU_DTB_SIZE),
- * which limits a domU to about 30 vCPUs; later Xen sizes it as 2048 + 128
- * bytes per possible vCPU. A tree with 1 vCPU, two banks, bootargs of 60
- * characters, ramdisk, vpl011 and /hypervisor with 2 extended regions takes
- * about 1.2 KiB; each vCPU adds 88 bytes (compatible "arm,armv8"). See the
- * unit tests for exact numbers.
+ * which limits a domU to 30 vCPUs; Xen 4.22 sizes the buffer as 2048 + 128
+ * bytes per possible vCPU (DOMAIN_FDT_DOMU_SIZE here). With two RAM banks,
+ * 63 characters of bootargs, a ramdisk, vpl011 and /hypervisor with two
+ * extended regions the tree takes 1393 bytes for 1 vCPU, and each further
+ * vCPU adds 92 bytes (with compatible "arm,armv8"; a longer host CPU
+ * compatible adds its extra length, rounded up to 4, per vCPU). The unit
+ * tests pin these numbers.
  */
 #ifndef PROXENOS_DOMAIN_FDT_H
 #define PROXENOS_DOMAIN_FDT_H
@@ -55,8 +63,8 @@
 
 /* The buffer Xen 4.17 gives a domU's tree. */
 #define DOMAIN_FDT_XEN417_SIZE 4096U
-/* Enough for any domU this file can build with GUEST_MAX_VCPUS vCPUs and
- * bootargs up to ~1 KiB (the rule of later Xen versions). */
+/* Xen 4.22's rule (2048 + 128 per possible vCPU): room for GUEST_MAX_VCPUS
+ * vCPUs (92 bytes each with "arm,armv8") and a few KiB of bootargs. */
 #define DOMAIN_FDT_DOMU_SIZE   (2048U + (128U * (uint32_t)GUEST_MAX_VCPUS))
 
 /* A range of guest physical addresses. */

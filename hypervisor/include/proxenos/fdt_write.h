@@ -15,7 +15,8 @@
  * The result is a version 17 blob (last compatible version 16): header,
  * memory reservation block, structure block, strings block, with no gaps;
  * property names are stored once (a name that is the tail of one already
- * stored, "phandle" after "linux,phandle", shares it).
+ * stored, "phandle" after "linux,phandle", shares it), newest first, as
+ * libfdt's sequential writer stores them.
  *
  * Every call checks its bounds and never writes outside [buf, buf + size).
  * The first failure sticks: every later call returns the same error, so a
@@ -70,7 +71,7 @@ struct fdt_writer {
 int fdt_writer_init(struct fdt_writer *w, void *buf, size_t size);
 
 /* Add a /memreserve/ entry. Only before the root node; size must not be 0
- * (a zero entry ends the block) and addr + size must not wrap. */
+ * (a zero entry ends the block) and addr + size must fit in 64 bits. */
 int fdt_writer_add_reservation(struct fdt_writer *w, uint64_t addr, uint64_t size);
 
 /* The "boot_cpuid_phys" header field (default 0). Only before finish. */

@@ -27,6 +27,9 @@ void vcpu_stop(struct vcpu *v);
  * return (when it enters a guest from idle or goes idle from a guest). */
 void schedule(void);
 
+/* v is its CPU's current vCPU (possibly on its way out). */
+bool sched_vcpu_on_cpu(const struct vcpu *v);
+
 /* How many vCPUs are placed on cpu (for the 'r' key). */
 unsigned int sched_cpu_load(unsigned int cpu);
 void sched_dump_cpu(unsigned int cpu);

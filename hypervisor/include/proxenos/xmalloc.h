@@ -41,11 +41,16 @@ void xfree(void *ptr);
 void *xmalloc_array_bytes(size_t elem, size_t n, size_t align);
 void *xzalloc_array_bytes(size_t elem, size_t n, size_t align);
 
-/* Typed forms: struct foo *p = xzalloc_obj(struct foo); */
+/* Typed forms: struct foo *p = xzalloc_obj(struct foo); the cast makes
+ * assigning the result to the wrong pointer type a compile error. */
+/* MISRA-DEV(R20.7): macro-type-arg */
 #define xmalloc_obj(type) ((type *)xmalloc_align(sizeof(type), _Alignof(type)))
+/* MISRA-DEV(R20.7): macro-type-arg */
 #define xzalloc_obj(type) ((type *)xzalloc_align(sizeof(type), _Alignof(type)))
+/* MISRA-DEV(R20.7): macro-type-arg */
 #define xmalloc_array(type, n) \
     ((type *)xmalloc_array_bytes(sizeof(type), (n), _Alignof(type)))
+/* MISRA-DEV(R20.7): macro-type-arg */
 #define xzalloc_array(type, n) \
     ((type *)xzalloc_array_bytes(sizeof(type), (n), _Alignof(type)))
 

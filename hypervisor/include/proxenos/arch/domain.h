@@ -23,6 +23,15 @@ int arch_map_guest_ram(struct domain *d, gfn_t gfn, mfn_t mfn, uint64_t nr);
  * 0 or -ENOENT. */
 int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma);
 
+/* Print v's registers after a fault (the live frame if v runs here). */
+void arch_dump_guest_state(struct vcpu *v);
+/* Print what d's emulated console holds without a final newline. */
+void arch_domain_flush_console(struct domain *d);
+/* SPIs a domain's virtual GIC offers by default (as Xen: the host's). */
+unsigned int arch_default_nr_spis(void);
+/* Where vCPU v starts: PC and x0, applied at its next run. */
+void arch_vcpu_set_entry(struct vcpu *v, uint64_t pc, uint64_t x0);
+
 /* Print d's arch state for the 'q' key. */
 void arch_dump_domain(const struct domain *d);
 

@@ -4,6 +4,7 @@
 
 #include <proxenos/types.h>
 #include <proxenos/lib.h>
+#include <proxenos/arch/time.h>
 
 /* From the linker script. */
 extern char _start[], _end[];
@@ -37,10 +38,15 @@ void gic_handle_irq(void);
 void gic_send_sgi(unsigned int cpu, unsigned int sgi);
 void gic_enable_ppi(unsigned int intid);
 void gic_set_cpu_mpidr(unsigned int cpu, uint64_t mpidr);
+unsigned int gic_nr_lines(void);
+void arch_cpu_init_virt(void);
+void arch_enter_idle(void) __noreturn;
 
 /* time.c */
 void time_init(uint32_t dt_frequency, unsigned int hyp_timer_ppi);
 void time_cpu_init(void);
+/* System time (ns) at which the physical counter reads count. */
+s_time_t counter_to_stime(uint64_t count);
 
 /* psci.c */
 int psci_init(bool use_smc);

@@ -7,6 +7,7 @@
 #include <asm/p2m.h>
 #include <asm/vgic.h>
 #include <asm/trap_frame.h>
+#include <proxenos/timer.h>
 
 /* EL1 system registers that belong to the guest and are switched with it. */
 struct vcpu_sysregs {
@@ -52,6 +53,10 @@ struct arch_vcpu {
     struct vcpu_fpregs fp;
     struct vgic_cpu vgic;
     uint64_t hcr_el2;
+    /* Virtual timer: a software timer stands in for CNTV while the vCPU is
+     * off its CPU; line_high is the level the vGIC sees on PPI 27. */
+    struct timer vtimer;
+    bool vtimer_line_high;
     /* PSCI CPU_ON asks for this entry point and context on next run. */
     bool reset_pending;
     uint64_t reset_pc;

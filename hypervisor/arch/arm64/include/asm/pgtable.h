@@ -9,23 +9,25 @@
 #define UL(x) x##UL
 #endif
 
-#define PT_VALID        0x1
-#define PT_TABLE        0x3     /* table at levels 0-2 */
-#define PT_BLOCK        0x1     /* block at levels 1-2 */
-#define PT_PAGE         0x3     /* page at level 3 */
+/* Descriptor bits are unsigned 64-bit values in C, like the pte_t they
+ * build, so mixing them never involves signed arithmetic (MISRA 10.1). */
+#define PT_VALID        UL(0x1)
+#define PT_TABLE        UL(0x3)     /* table at levels 0-2 */
+#define PT_BLOCK        UL(0x1)     /* block at levels 1-2 */
+#define PT_PAGE         UL(0x3)     /* page at level 3 */
 #define PT_ATTR(n)      ((n) << 2)
-#define PT_AP_RES1      (1 << 6)    /* AP[1] is RES1 in the EL2 regime */
-#define PT_AP_RO        (1 << 7)
-#define PT_SH_INNER     (3 << 8)
-#define PT_AF           (1 << 10)
+#define PT_AP_RES1      (UL(1) << 6)    /* AP[1] is RES1 in the EL2 regime */
+#define PT_AP_RO        (UL(1) << 7)
+#define PT_SH_INNER     (UL(3) << 8)
+#define PT_AF           (UL(1) << 10)
 #define PT_XN           (UL(1) << 54)
-#define PT_ADDR_MASK    0x0000fffffffff000
+#define PT_ADDR_MASK    UL(0x0000fffffffff000)
 
 /* MAIR_EL2 slots. */
-#define MT_NORMAL       0       /* 0xff: write-back, read/write-allocate */
-#define MT_DEVICE_nGnRE 1       /* 0x04 */
-#define MT_DEVICE_nGnRnE 2      /* 0x00 */
-#define MT_NORMAL_NC    3       /* 0x44 */
+#define MT_NORMAL       UL(0)   /* 0xff: write-back, read/write-allocate */
+#define MT_DEVICE_nGnRE UL(1)   /* 0x04 */
+#define MT_DEVICE_nGnRnE UL(2)  /* 0x00 */
+#define MT_NORMAL_NC    UL(3)   /* 0x44 */
 #define MAIR_EL2_VALUE  0x440004ff
 
 #define PTE_NORMAL_RW   (PT_ATTR(MT_NORMAL) | PT_AP_RES1 | PT_SH_INNER | PT_AF)

@@ -19,6 +19,7 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 #include <stddef.h>
+#include <stdbool.h>
 
 struct trap_frame {
     uint64_t x[31];
@@ -36,6 +37,8 @@ _Static_assert(offsetof(struct trap_frame, fp_record) == TRAP_FRAME_FP_RECORD, "
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "frame layout");
 
 void do_trap(struct trap_frame *f, unsigned int kind);
+void guest_trap(struct trap_frame *f, bool is_irq);
+void guest_serror(struct trap_frame *f);
 #endif
 
 #endif

@@ -1,0 +1,14 @@
+/*
+ * Polled transmit on a PL011 / SBSA generic UART (Xen's vpl011). No
+ * set-up: the SBSA UART has no baud or enable registers to program, and
+ * QEMU's PL011 transmits out of reset.
+ */
+#ifndef GUEST_PL011_H
+#define GUEST_PL011_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void pl011_write(uintptr_t base, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,106 @@
+/* Moving a physical CPU between vCPUs and the idle loop.
+ *
+ * A running vCPU's general registers live in the frame slot at the top of
+ * its CPU's stack: guest_enter() restores from there and the next trap
+ * saves to the same place. Switching vCPUs copies that frame to and from
+ * struct arch_vcpu, together with the EL1 system registers, FP/SIMD, the
+ * virtual GIC and timer state and the stage-2 translation. */
+#include <asm/arm64.h>
+#include <asm/memlayout.h>
+#include <asm/sysregs.h>
+#include <asm/vcpu_sysregs.h>
+#include <asm/vtimer.h>
+#include <asm/traps.h>
+#include <proxenos/arch/context.h>
+#include <proxenos/arch/domain.h>
+#include <proxenos/arch/cpu.h>
+#include <proxenos/idle.h>
+
+/* PSTATE for a vCPU at reset: EL1h, D, A, I and F masked. */
+#define PSR_EL1H_MASKED 0x3c5ULL
+
+void guest_enter(struct trap_frame *f) __noreturn;
+void reset_stack_and_call(uintptr_t stack_top, void (*fn)(void)) __noreturn;
+
+struct trap_frame *guest_frame(void)
+{
+    uintptr_t top = (uintptr_t)cpu_stacks + (((uintptr_t)arch_cpu_id() + 1U) * STACK_SIZE);
+
+    return (struct trap_frame *)(top - sizeof(struct trap_frame));
+}
+
+void arch_vcpu_set_entry(struct vcpu *v, uint64_t pc, uint64_t x0)
+{
+    v->arch.reset_pc = pc;
+    v->arch.reset_x0 = x0;
+    v->arch.reset_pending = true;
+}
+
+/* Architectural reset of the vCPU, entering at the requested address. */
+static void apply_reset(struct vcpu *v)
+{
+    struct trap_frame *r = &v->arch.regs;
+
+    *r = (struct trap_frame){ 0 };
+    r->elr = v->arch.reset_pc;
+    r->x[0] = v->arch.reset_x0;
+    r->spsr = PSR_EL1H_MASKED;
+    vcpu_sysregs_reset(&v->arch.sys, (1ULL << 31) | vcpu_vaffinity(v->vcpu_id));
+    v->arch.fp = (struct vcpu_fpregs){ 0 };
+    v->arch.reset_pending = false;
+}
+
+static void save_vcpu(struct vcpu *v)
+{
+    v->arch.regs = *guest_frame();
+    vcpu_sysregs_save(&v->arch.sys);
+    fpsimd_save(&v->arch.fp);
+    vgic_save_state(v);
+    vtimer_save(v);
+}
+
+static void load_vcpu(struct vcpu *v)
+{
+    const struct domain *d = v->domain;
+
+    if (v->arch.reset_pending) {
+        apply_reset(v);
+    }
+    WRITE_SYSREG(hcr_el2, v->arch.hcr_el2);
+    WRITE_SYSREG(vttbr_el2, p2m_vttbr(&d->arch.p2m));
+    WRITE_SYSREG(cntvoff_el2, d->arch.cntvoff);
+    isb();
+    vcpu_sysregs_restore(&v->arch.sys);
+    fpsimd_restore(&v->arch.fp);
+    vgic_restore_state(v);
+    vtimer_restore(v);
+    *guest_frame() = v->arch.regs;
+}
+
+void arch_context_switch(struct vcpu *prev, struct vcpu *next)
+{
+    unsigned long flags = arch_irq_save();
+
+    if (prev != NULL) {
+        save_vcpu(prev);
+    }
+    if (next != NULL) {
+        load_vcpu(next);
+    }
+    if ((prev != NULL) && (next != NULL)) {
+        /* Back to the trap that called schedule(): it returns into next. */
+        arch_irq_restore(flags);
+        return;
+    }
+    if (next != NULL) {
+        vgic_flush_lrs(next);
+        guest_enter(guest_frame());
+    }
+    /* Going idle: the frame slot stays reserved above the idle stack. */
+    reset_stack_and_call((uintptr_t)guest_frame(), idle_loop);
+}
+
+void arch_enter_idle(void)
+{
+    reset_stack_and_call((uintptr_t)guest_frame(), idle_loop);
+}

@@ -1,0 +1,147 @@
+/* The arm64 part of creating and destroying domains and vCPUs. */
+#include <asm/arm64.h>
+#include <asm/domain.h>
+#include <asm/sysregs.h>
+#include <asm/vcpu_sysregs.h>
+#include <asm/vgic.h>
+#include <asm/vpl011.h>
+#include <asm/vtimer.h>
+#include <asm/traps.h>
+#include <public/arch-arm.h>
+#include <proxenos/arch/domain.h>
+#include <proxenos/domain_create.h>
+#include <proxenos/errno.h>
+#include <proxenos/printk.h>
+
+/* Stage 2 on; physical interrupts to EL2; trap WFI/WFE, SMC and set/way
+ * cache maintenance; EL1 is AArch64. */
+#define HCR_VM    (1ULL << 0)
+#define HCR_SWIO  (1ULL << 1)
+#define HCR_PTW   (1ULL << 2)
+#define HCR_FMO   (1ULL << 3)
+#define HCR_IMO   (1ULL << 4)
+#define HCR_AMO   (1ULL << 5)
+#define HCR_FB    (1ULL << 9)
+#define HCR_BSU_IS (1ULL << 10)
+#define HCR_TWI   (1ULL << 13)
+#define HCR_TWE   (1ULL << 14)
+#define HCR_TSC   (1ULL << 19)
+#define HCR_TSW   (1ULL << 22)
+#define HCR_RW    (1ULL << 31)
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
+                   HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TSW | HCR_RW)
+
+int arch_domain_create(struct domain *d, const struct domain_create_args *args)
+{
+    int rc = p2m_init(&d->arch.p2m, args->p2m_pool_pages);
+
+    if (rc != 0) {
+        return rc;
+    }
+    rc = vgic_domain_init(d, args->nr_spis);
+    if (rc != 0) {
+        p2m_destroy(&d->arch.p2m);
+        return rc;
+    }
+    if (args->vpl011) {
+        rc = vpl011_create(d, GUEST_PL011_BASE, GUEST_VPL011_SPI);
+        if (rc != 0) {
+            vgic_domain_destroy(d);
+            p2m_destroy(&d->arch.p2m);
+            return rc;
+        }
+    }
+    /* The guest's virtual counter starts at zero when it is created. */
+    d->arch.cntvoff = READ_SYSREG(cntpct_el0);
+    return 0;
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+    vpl011_destroy(d);
+    vgic_domain_destroy(d);
+    p2m_destroy(&d->arch.p2m);
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    v->arch.hcr_el2 = HCR_GUEST;
+    vcpu_sysregs_reset(&v->arch.sys, (1ULL << 31) | vcpu_vaffinity(v->vcpu_id));
+    vtimer_vcpu_init(v);
+    return vgic_vcpu_init(v);
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    vtimer_vcpu_destroy(v);
+}
+
+int arch_map_guest_ram(struct domain *d, gfn_t g, mfn_t m, uint64_t nr)
+{
+    return p2m_map(&d->arch.p2m, g, m, nr, P2M_RAM_RW);
+}
+
+int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma)
+{
+    mfn_t m;
+    enum p2m_type t;
+    unsigned int order;
+    int rc = p2m_lookup(&d->arch.p2m, gfn(gpa >> PAGE_SHIFT), &m, &t, &order);
+
+    if ((rc != 0) || ((t != P2M_RAM_RW) && (t != P2M_RAM_RO))) {
+        return -ENOENT;
+    }
+    *ma = mfn_to_paddr(m) | (gpa & (PAGE_SIZE - 1U));
+    return 0;
+}
+
+void arch_dump_domain(const struct domain *d)
+{
+    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+        const struct vcpu *v = d->vcpu[i];
+
+        pr_info("  vCPU %u: PC 0x%llx PSTATE 0x%llx\n", i, (unsigned long long)v->arch.regs.elr,
+                (unsigned long long)v->arch.regs.spsr);
+    }
+}
+
+/* Per physical CPU: what guests need from EL2 before the first runs. */
+void arch_cpu_init_virt(void)
+{
+    /* Trap debug and PMU register accesses (emulated as RAZ/WI) so that
+     * guests neither see nor disturb each other's counters. */
+    uint64_t hpmn = (READ_SYSREG(pmcr_el0) >> 11) & 0x1fU;
+
+    WRITE_SYSREG(mdcr_el2, hpmn | (1ULL << 5) | (1ULL << 6) | (1ULL << 9) |
+                           (1ULL << 10) | (1ULL << 11));
+    /* FP/SIMD usable by guests without trapping; RES1 bits set. */
+    WRITE_SYSREG(cptr_el2, 0x33ffU);
+    isb();
+    p2m_hw_cpu_init();
+    vgic_hw_cpu_init();
+    vtimer_cpu_init();
+}
+
+void arch_dump_guest_state(struct vcpu *v)
+{
+    const struct trap_frame *f = (current_vcpu() == v) ? guest_frame() : &v->arch.regs;
+
+    pr_err("d%uv%u: PC 0x%016llx PSTATE 0x%08llx ESR 0x%08llx FAR 0x%016llx\n",
+           v->domain->domain_id, v->vcpu_id, (unsigned long long)f->elr,
+           (unsigned long long)f->spsr, (unsigned long long)f->esr, (unsigned long long)f->far);
+    for (unsigned int i = 0U; i < 30U; i += 3U) {
+        pr_err("  x%-2u %016llx  x%-2u %016llx  x%-2u %016llx\n", i,
+               (unsigned long long)f->x[i], i + 1U, (unsigned long long)f->x[i + 1U], i + 2U,
+               (unsigned long long)f->x[i + 2U]);
+    }
+}
+
+void arch_domain_flush_console(struct domain *d)
+{
+    vpl011_flush(d);
+}
+
+unsigned int arch_default_nr_spis(void)
+{
+    return gic_nr_lines() - 32U;
+}

@@ -1,0 +1,51 @@
+/* Guest traps: the syndrome read once, and one handler per exception
+ * class. */
+#ifndef ASM_TRAPS_H
+#define ASM_TRAPS_H
+
+#include <asm/trap_frame.h>
+#include <proxenos/domain.h>
+
+struct trap_info {
+    uint64_t esr;
+    unsigned int ec;        /* exception class, ESR[31:26] */
+    uint32_t iss;           /* ESR[24:0] */
+    bool il32;              /* 32-bit instruction (advance PC by 4) */
+    uint64_t far;
+    paddr_t gpa;            /* faulting IPA for stage-2 aborts */
+};
+
+#define EC_UNKNOWN   0x00U
+#define EC_WFX       0x01U
+#define EC_HVC64     0x16U
+#define EC_SMC64     0x17U
+#define EC_SYSREG    0x18U
+#define EC_IABT_LOW  0x20U
+#define EC_DABT_LOW  0x24U
+
+typedef void (*trap_handler_t)(struct vcpu *v, struct trap_frame *f, const struct trap_info *t);
+
+void trap_wfx(struct vcpu *v, struct trap_frame *f, const struct trap_info *t);
+void trap_hvc(struct vcpu *v, struct trap_frame *f, const struct trap_info *t);
+void trap_smc(struct vcpu *v, struct trap_frame *f, const struct trap_info *t);
+void trap_sysreg(struct vcpu *v, struct trap_frame *f, const struct trap_info *t);
+void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t);
+void trap_iabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t);
+
+/* Step over the trapped instruction. */
+static inline void advance_pc(struct trap_frame *f, const struct trap_info *t)
+{
+    f->elr += t->il32 ? 4U : 2U;
+}
+
+/* Deliver an exception to the guest's own EL1 vectors. */
+void inject_undef(struct vcpu *v, struct trap_frame *f);
+void inject_dabt(struct vcpu *v, struct trap_frame *f, uint64_t addr);
+
+/* Guest-physical frame slot at the top of this CPU's stack. */
+struct trap_frame *guest_frame(void);
+
+/* SMCCC/PSCI calls from a guest (HVC #0 or SMC #0): 0 if handled. */
+bool vsmccc_handle(struct vcpu *v, struct trap_frame *f);
+
+#endif

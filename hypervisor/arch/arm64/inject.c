@@ -1,0 +1,59 @@
+/* Delivering synchronous exceptions to a guest's own EL1 vector table: the
+ * guest sees what real hardware would have reported. Works on the live
+ * EL1 registers, so v must be the vCPU running here. */
+#include <asm/sysregs.h>
+#include <asm/traps.h>
+
+#define PSR_MODE_MASK   0x1fULL
+#define PSR_MODE_EL0T   0x00ULL
+#define PSR_MODE_EL1T   0x04ULL
+#define PSR_MODE_EL1H   0x05ULL
+#define PSR_AARCH32     0x10ULL
+#define PSR_EL1H_MASKED 0x3c5ULL
+#define ESR_IL          (1ULL << 25)
+#define EC_DABT_CUR     0x25ULL
+#define DFSC_EXT_ABORT  0x10ULL
+
+static uint64_t vector_offset(uint64_t spsr)
+{
+    uint64_t mode = spsr & PSR_MODE_MASK;
+
+    if ((spsr & PSR_AARCH32) != 0U) {
+        return 0x600U;          /* lower EL, AArch32 */
+    }
+    if (mode == PSR_MODE_EL1H) {
+        return 0x200U;          /* current EL with SP_ELx */
+    }
+    if (mode == PSR_MODE_EL1T) {
+        return 0x000U;          /* current EL with SP_EL0 */
+    }
+    return 0x400U;              /* lower EL, AArch64 */
+}
+
+static void inject_sync(struct trap_frame *f, uint64_t esr, uint64_t far, bool has_far)
+{
+    WRITE_SYSREG(elr_el1, f->elr);
+    WRITE_SYSREG(spsr_el1, f->spsr);
+    WRITE_SYSREG(esr_el1, esr);
+    if (has_far) {
+        WRITE_SYSREG(far_el1, far);
+    }
+    f->elr = READ_SYSREG(vbar_el1) + vector_offset(f->spsr);
+    f->spsr = PSR_EL1H_MASKED;
+}
+
+void inject_undef(struct vcpu *v, struct trap_frame *f)
+{
+    (void)v;
+    inject_sync(f, ESR_IL, 0U, false);
+}
+
+void inject_dabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
+{
+    uint64_t from_el0 = ((f->spsr & PSR_MODE_MASK) == PSR_MODE_EL0T) ? 1U : 0U;
+    /* Lower-EL class (0x24) when the guest was at EL0, same-EL otherwise. */
+    uint64_t ec = EC_DABT_CUR - from_el0;
+
+    (void)v;
+    inject_sync(f, (ec << 26) | ESR_IL | DFSC_EXT_ABORT, addr, true);
+}

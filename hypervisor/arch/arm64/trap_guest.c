@@ -1,0 +1,88 @@
+/* Synchronous exceptions from guests: decode once, dispatch by class. An
+ * exception class we do not emulate is answered with an undefined
+ * instruction exception in the guest: guest input never halts the host. */
+#include <asm/arm64.h>
+#include <asm/sysregs.h>
+#include <asm/traps.h>
+#include <asm/vgic.h>
+#include <asm/vtimer.h>
+#include <proxenos/printk.h>
+#include <proxenos/sched.h>
+#include <proxenos/smp.h>
+#include <proxenos/softirq.h>
+
+static void trap_unhandled(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
+{
+    (void)t;
+    inject_undef(v, f);
+}
+
+static const trap_handler_t handlers[64] = {
+    [EC_WFX] = trap_wfx,
+    [EC_HVC64] = trap_hvc,
+    [EC_SMC64] = trap_smc,
+    [EC_SYSREG] = trap_sysreg,
+    [EC_IABT_LOW] = trap_iabt,
+    [EC_DABT_LOW] = trap_dabt,
+};
+
+static void read_syndrome(struct trap_info *t, const struct trap_frame *f)
+{
+    uint64_t hpfar = READ_SYSREG(hpfar_el2);
+
+    t->esr = f->esr;
+    t->ec = (unsigned int)(f->esr >> 26) & 0x3fU;
+    t->iss = (uint32_t)f->esr & 0x1ffffffU;
+    t->il32 = ((f->esr >> 25) & 1U) != 0U;
+    t->far = f->far;
+    t->gpa = ((hpfar & 0x00000ffffffffff0ULL) << 8) | (f->far & 0xfffU);
+}
+
+/* Run pending softirqs (they may switch vCPUs or go idle, in which case
+ * this does not return) and load the interrupts the guest should see. */
+static void leave_to_guest(void)
+{
+    unsigned int cpu = arch_cpu_id();
+
+    while (softirq_pending(cpu)) {
+        arch_irq_enable();
+        do_softirq();
+        arch_irq_disable();
+    }
+    vgic_flush_lrs(current_vcpu());
+}
+
+void guest_trap(struct trap_frame *f, bool is_irq)
+{
+    struct vcpu *v = current_vcpu();
+
+    BUG_ON(v == NULL);
+    vtimer_sync(v);
+    vgic_sync_lrs(v);
+    if (is_irq) {
+        gic_handle_irq();
+    } else {
+        struct trap_info t;
+        trap_handler_t h;
+
+        read_syndrome(&t, f);
+        h = handlers[t.ec];
+        if (h == NULL) {
+            h = trap_unhandled;
+        }
+        h(v, f, &t);
+    }
+    leave_to_guest();
+}
+
+/* An SError taken from a guest is that guest's: crash it, not the host. */
+void guest_serror(struct trap_frame *f)
+{
+    struct vcpu *v = current_vcpu();
+
+    (void)f;
+    if (v != NULL) {
+        domain_crash(v->domain, v, "SError");
+    }
+    leave_to_guest();
+}

@@ -1,0 +1,196 @@
+/* Building dom0less domains: RAM in Xen's guest banks, the kernel where
+ * Xen 4.17 puts it, the device tree and ramdisk high in the first 128 MiB,
+ * vCPU 0 entering the kernel with x0 = device tree, as on Xen. */
+#include <proxenos/arch/domain.h>
+#include <proxenos/arch/mm.h>
+#include <proxenos/dom0less.h>
+#include <proxenos/domain_create.h>
+#include <proxenos/domain_fdt.h>
+#include <proxenos/errno.h>
+#include <proxenos/kernel_image.h>
+#include <proxenos/paging_pool.h>
+#include <proxenos/printk.h>
+#include <proxenos/sched.h>
+
+#define MODULES_WINDOW  MiB(128)
+#define MODULE_ALIGN    MiB(2)
+
+static struct dom0less_config configs[DOM0LESS_MAX_DOMAINS];
+static unsigned int nr_configs;
+static const struct boot_info *boot;
+static uint8_t dtb_buf[DOMAIN_FDT_XEN417_SIZE];
+
+static const void *module_data(const struct boot_module *m)
+{
+    return arch_maddr_to_virt(m->start);
+}
+
+/* Device tree first, then the ramdisk, as high as possible below 128 MiB
+ * into bank 0 (or its end), but above the kernel. */
+static int place_modules(paddr_t bank_base, uint64_t bank_size, paddr_t kernel_end,
+                         uint64_t dtb_size, uint64_t initrd_size, paddr_t *dtb_at,
+                         paddr_t *initrd_at)
+{
+    uint64_t need = ALIGN_UP(dtb_size, MODULE_ALIGN) + ALIGN_UP(initrd_size, MODULE_ALIGN);
+    paddr_t top = bank_base + MIN(bank_size, MODULES_WINDOW);
+    paddr_t base;
+
+    if (need > (top - bank_base)) {
+        top = bank_base + bank_size;
+    }
+    if (need > (top - bank_base)) {
+        return -ENOSPC;
+    }
+    base = ALIGN_DOWN(top - need, MODULE_ALIGN);
+    if (base < kernel_end) {
+        base = ALIGN_UP(kernel_end, MODULE_ALIGN);
+        if ((base + need) > (bank_base + bank_size)) {
+            return -ENOSPC;
+        }
+    }
+    *dtb_at = base;
+    *initrd_at = base + ALIGN_UP(dtb_size, MODULE_ALIGN);
+    return 0;
+}
+
+static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_t bank0,
+                      uint64_t bank1)
+{
+    struct domain_fdt_region mem[2] = { { GUEST_RAM0_BASE, bank0 }, { GUEST_RAM1_BASE, bank1 } };
+    struct domain_fdt_config fc = { 0 };
+    struct kernel_load k;
+    uint64_t initrd_size = (c->ramdisk != NULL) ? c->ramdisk->size : 0U;
+    paddr_t dtb_at;
+    paddr_t initrd_at;
+    uint32_t dtb_size;
+    int rc;
+
+    rc = kernel_image_load(d, module_data(c->kernel), c->kernel->size, GUEST_RAM0_BASE, bank0, &k);
+    if (rc != 0) {
+        pr_err("dom0less: %s: kernel: %s (%d)\n", c->name,
+               (rc == -ENOEXEC) ? "not an arm64 Image" : "does not fit", rc);
+        return rc;
+    }
+    fc.nr_vcpus = c->cpus;
+    fc.mem = mem;
+    fc.nr_mem = (bank1 != 0U) ? 2U : 1U;
+    fc.bootargs = c->kernel->cmdline;
+    fc.initrd_size = initrd_size;
+    fc.gic = DOMAIN_FDT_GIC_V3;
+    fc.timer_clock_frequency = boot->timer.clock_frequency;
+    fc.vpl011 = c->vpl011;
+    rc = domain_fdt_build_domu(&fc, dtb_buf, sizeof(dtb_buf), &dtb_size);
+    if (rc != 0) {
+        pr_err("dom0less: %s: device tree does not fit in %u bytes (%d)\n", c->name,
+               (unsigned int)sizeof(dtb_buf), rc);
+        return rc;
+    }
+    rc = place_modules(GUEST_RAM0_BASE, bank0, k.end, dtb_size, initrd_size, &dtb_at, &initrd_at);
+    if ((rc == 0) && (initrd_size != 0U)) {
+        rc = domain_fdt_set_initrd(dtb_buf, sizeof(dtb_buf), initrd_at, initrd_at + initrd_size);
+        if (rc == 0) {
+            rc = domain_copy_to_guest_phys(d, initrd_at, module_data(c->ramdisk), initrd_size);
+        }
+    }
+    if (rc == 0) {
+        rc = domain_copy_to_guest_phys(d, dtb_at, dtb_buf, dtb_size);
+    }
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot place the device tree and ramdisk (%d)\n", c->name, rc);
+        return rc;
+    }
+    arch_vcpu_set_entry(d->vcpu[0], k.entry, dtb_at);
+    pr_info("Domain %u (%s): %u vCPU(s), %llu MiB, kernel at 0x%llx, device tree at 0x%llx%s\n",
+            d->domain_id, d->name, c->cpus, (unsigned long long)((bank0 + bank1) >> 20),
+            (unsigned long long)k.load_addr, (unsigned long long)dtb_at,
+            c->vpl011 ? ", vpl011" : "");
+    return 0;
+}
+
+static int build_one(const struct dom0less_config *c, struct domain **out)
+{
+    struct domain_create_args a = { 0 };
+    uint64_t mem = c->mem_kib * 1024U;
+    uint64_t bank0 = MIN(mem, GUEST_RAM0_SIZE);
+    uint64_t bank1 = mem - bank0;
+    struct domain *d;
+    int rc;
+
+    a.name = c->name;
+    a.max_vcpus = c->cpus;
+    a.console_input = true;
+    a.vpl011 = c->vpl011;
+    a.nr_spis = (c->nr_spis != 0U) ? c->nr_spis : arch_default_nr_spis();
+    if (c->vpl011 && (a.nr_spis < ((GUEST_VPL011_SPI - 32U) + 1U))) {
+        a.nr_spis = (GUEST_VPL011_SPI - 32U) + 1U;
+    }
+    a.p2m_pool_pages = (c->p2m_mem_mb != 0U) ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
+                       p2m_default_pool_pages(mem, c->cpus);
+    if (c->enhanced != ENHANCED_NONE) {
+        pr_warn("dom0less: %s: xen,enhanced: Xen's PV interfaces are not available yet; "
+                "the domain gets no /hypervisor node\n", c->name);
+    }
+    rc = domain_create(c->domid, &a, &d);
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot create domain %u (%d)\n", c->name, c->domid, rc);
+        return rc;
+    }
+    rc = domain_populate_ram(d, GUEST_RAM0_BASE, bank0);
+    if ((rc == 0) && (bank1 != 0U)) {
+        rc = domain_populate_ram(d, GUEST_RAM1_BASE, bank1);
+    }
+    if (rc != 0) {
+        pr_err("dom0less: %s: not enough memory for %llu KiB (%d)\n", c->name,
+               (unsigned long long)c->mem_kib, rc);
+    } else {
+        rc = load_guest(d, c, bank0, bank1);
+    }
+    if (rc != 0) {
+        domain_destroy(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+static void start(struct domain *d)
+{
+    d->state = DOMAIN_RUNNING;
+    vcpu_wake(d->vcpu[0]);
+}
+
+unsigned int dom0less_build_all(const struct boot_info *bi)
+{
+    struct domain *built[DOM0LESS_MAX_DOMAINS];
+    unsigned int n = 0U;
+
+    boot = bi;
+    nr_configs = dom0less_parse(bi, configs, DOM0LESS_MAX_DOMAINS);
+    for (unsigned int i = 0U; i < nr_configs; i++) {
+        if (build_one(&configs[i], &built[n]) == 0) {
+            n++;
+        }
+    }
+    /* Start only once all are built, so no guest runs while memory for the
+     * others is still being copied. */
+    for (unsigned int i = 0U; i < n; i++) {
+        start(built[i]);
+    }
+    return n;
+}
+
+int dom0less_restart(domid_t id)
+{
+    for (unsigned int i = 0U; i < nr_configs; i++) {
+        if (configs[i].domid == id) {
+            struct domain *d;
+            int rc = build_one(&configs[i], &d);
+
+            if (rc == 0) {
+                start(d);
+            }
+            return rc;
+        }
+    }
+    return -ENOENT;
+}

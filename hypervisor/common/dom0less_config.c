@@ -1,0 +1,97 @@
+/* Reading /chosen xen,domain nodes into struct dom0less_config, with Xen
+ * 4.17's rules: "memory" is two cells of KiB, "cpus" is required,
+ * domain IDs follow device-tree order from 1. Where Xen panics on a bad
+ * node we report it and skip that domain only. */
+#include <proxenos/dom0less.h>
+#include <proxenos/printk.h>
+#include <proxenos/string.h>
+
+static enum xen_enhanced_mode read_enhanced(const struct fdt *fdt, int node)
+{
+    uint32_t len = 0U;
+    const char *v = fdt_getprop(fdt, node, "xen,enhanced", &len);
+
+    if (v == NULL) {
+        return ENHANCED_NONE;
+    }
+    if ((len == 0U) || (strncmp(v, "enabled", len) == 0)) {
+        return ENHANCED_FULL;
+    }
+    if (strncmp(v, "no-xenstore", len) == 0) {
+        return ENHANCED_NO_XENSTORE;
+    }
+    return ENHANCED_NONE;
+}
+
+static bool read_one(const struct boot_info *bi, int node, domid_t id, struct dom0less_config *c)
+{
+    const struct fdt *fdt = bi->fdt;
+    uint32_t len = 0U;
+    const void *mem = fdt_getprop(fdt, node, "memory", &len);
+    uint32_t cpus;
+
+    *c = (struct dom0less_config){ 0 };
+    c->node = node;
+    c->name = fdt_node_name(fdt, node);
+    c->domid = id;
+    if ((mem == NULL) || (len != 8U)) {
+        pr_err("dom0less: %s: \"memory\" must be two cells (KiB): domain skipped\n", c->name);
+        return false;
+    }
+    c->mem_kib = fdt_be64(mem);
+    if ((c->mem_kib == 0U) || ((c->mem_kib % 4U) != 0U)) {
+        pr_err("dom0less: %s: memory %llu KiB is not a whole number of pages: domain skipped\n",
+               c->name, (unsigned long long)c->mem_kib);
+        return false;
+    }
+    if ((fdt_getprop_u32(fdt, node, "cpus", &cpus) != 0) || (cpus == 0U) || (cpus > 128U)) {
+        pr_err("dom0less: %s: missing or bad property 'cpus': domain skipped\n", c->name);
+        return false;
+    }
+    c->cpus = cpus;
+    c->vpl011 = fdt_getprop(fdt, node, "vpl011", NULL) != NULL;
+    (void)fdt_getprop_u32(fdt, node, "nr_spis", &c->nr_spis);
+    (void)fdt_getprop_u32(fdt, node, "xen,domain-p2m-mem-mb", &c->p2m_mem_mb);
+    c->enhanced = read_enhanced(fdt, node);
+    if (fdt_getprop(fdt, node, "xen,static-mem", NULL) != NULL) {
+        pr_err("dom0less: %s: xen,static-mem is not supported yet: domain skipped\n", c->name);
+        return false;
+    }
+    c->kernel = bootinfo_find_module(bi, BOOTMOD_KERNEL, node);
+    c->ramdisk = bootinfo_find_module(bi, BOOTMOD_RAMDISK, node);
+    c->dtb = bootinfo_find_module(bi, BOOTMOD_GUEST_DTB, node);
+    if (c->kernel == NULL) {
+        pr_err("dom0less: %s: no multiboot,kernel module: domain skipped\n", c->name);
+        return false;
+    }
+    return true;
+}
+
+unsigned int dom0less_parse(const struct boot_info *bi, struct dom0less_config *cfgs,
+                            unsigned int max)
+{
+    const struct fdt *fdt = bi->fdt;
+    unsigned int n = 0U;
+    domid_t id = 1U;
+
+    if (bi->chosen < 0) {
+        return 0U;
+    }
+    for (int node = fdt_first_child(fdt, bi->chosen); node >= 0;
+         node = fdt_next_sibling(fdt, node)) {
+        if (!fdt_node_is_compatible(fdt, node, "xen,domain")) {
+            continue;
+        }
+        /* IDs follow node order even when a node is skipped. */
+        if ((n < max) && read_one(bi, node, id, &cfgs[n])) {
+            n++;
+        } else if (n >= max) {
+            pr_err("dom0less: more than %u domains: the rest are skipped\n", max);
+            break;
+        } else {
+            /* reported */
+        }
+        id++;
+    }
+    return n;
+}

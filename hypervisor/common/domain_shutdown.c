@@ -1,0 +1,135 @@
+/* How domains stop. A guest asks (poweroff, reboot) or faults (crash); its
+ * vCPUs are taken off their CPUs at once, and CPU 0 then destroys it (or
+ * rebuilds it for a reboot) once none of them runs any more. When the last
+ * domain is gone the machine powers off with a summary. */
+#include <proxenos/arch/cpu.h>
+#include <proxenos/arch/domain.h>
+#include <proxenos/dom0less.h>
+#include <proxenos/domain_create.h>
+#include <proxenos/printk.h>
+#include <proxenos/sched.h>
+#include <proxenos/smp.h>
+#include <proxenos/timer.h>
+
+#define REAP_POLL MICROSECS(200)
+
+static struct timer reaper;
+static bool reaper_ready;
+static unsigned int nr_poweroff, nr_crashed, nr_rebooted;
+
+static const char *reason_name(enum shutdown_reason r)
+{
+    switch (r) {
+    case SHUTDOWN_poweroff: return "power off";
+    case SHUTDOWN_reboot: return "reboot";
+    case SHUTDOWN_suspend: return "suspend";
+    case SHUTDOWN_crash: return "crash";
+    default: return "watchdog";
+    }
+}
+
+static bool vcpus_stopped(const struct domain *d)
+{
+    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+        if (sched_vcpu_on_cpu(d->vcpu[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void reap(void *data)
+{
+    bool again = false;
+    struct domain *d = domain_list_first();
+
+    (void)data;
+    while (d != NULL) {
+        struct domain *next = d->next_in_list;
+
+        if ((d->state == DOMAIN_SHUTDOWN) || (d->state == DOMAIN_CRASHED)) {
+            if (!vcpus_stopped(d)) {
+                again = true;
+            } else {
+                bool reboot = (d->state == DOMAIN_SHUTDOWN) && (d->shutdown_code == SHUTDOWN_reboot);
+                domid_t id = d->domain_id;
+
+                arch_domain_flush_console(d);
+                domain_destroy(d);
+                if (reboot) {
+                    int rc = dom0less_restart(id);
+
+                    if (rc != 0) {
+                        pr_err("Domain %u: reboot failed (%d)\n", id, rc);
+                    }
+                }
+            }
+        }
+        d = next;
+    }
+    if (again) {
+        set_timer(&reaper, NOW() + REAP_POLL);
+    } else if (domain_count() == 0U) {
+        pr_info("All domains have stopped: %u powered off, %u crashed, %u reboots. "
+                "Powering off.\n", nr_poweroff, nr_crashed, nr_rebooted);
+        arch_machine_off();
+    } else {
+        /* other domains still run */
+    }
+}
+
+static void stop_domain(struct domain *d)
+{
+    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+        d->vcpu[i]->pause_flags = true;
+        vcpu_stop(d->vcpu[i]);
+    }
+    if (!reaper_ready) {
+        init_timer(&reaper, reap, NULL, 0U);
+        reaper_ready = true;
+    }
+    set_timer(&reaper, NOW());
+}
+
+void domain_shutdown(struct domain *d, enum shutdown_reason reason)
+{
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+    bool first = (d->state == DOMAIN_RUNNING);
+
+    if (first) {
+        d->state = DOMAIN_SHUTDOWN;
+        d->shutdown_code = reason;
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+    if (!first) {
+        return;
+    }
+    if (reason == SHUTDOWN_reboot) {
+        nr_rebooted++;
+    } else {
+        nr_poweroff++;
+    }
+    pr_info("Domain %u (%s) shut down: %s\n", d->domain_id, d->name, reason_name(reason));
+    stop_domain(d);
+}
+
+void domain_crash(struct domain *d, struct vcpu *v, const char *why)
+{
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+    bool first = (d->state == DOMAIN_RUNNING) || (d->state == DOMAIN_BUILDING);
+
+    if (first) {
+        d->state = DOMAIN_CRASHED;
+        d->shutdown_code = SHUTDOWN_crash;
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+    if (!first) {
+        return;
+    }
+    nr_crashed++;
+    pr_err("Domain %u (%s) crashed: %s\n", d->domain_id, d->name, why);
+    if (v != NULL) {
+        arch_dump_guest_state(v);
+    }
+    stop_domain(d);
+}

@@ -1,0 +1,325 @@
+/* A weighted-fair vCPU scheduler with one run queue per physical CPU.
+ *
+ * Each vCPU accumulates virtual run time: real time scaled by
+ * SCHED_DEFAULT_WEIGHT / weight. The runnable vCPU with the least virtual
+ * time runs next, for at most one slice. A vCPU that wakes after sleeping
+ * starts no further back than the queue's minimum, so sleeping earns no
+ * credit to monopolise the CPU later. vCPUs are placed once, on the least
+ * loaded CPU of their hard affinity, and do not migrate.
+ *
+ * sched=null gives the same placement without time slicing: with one vCPU
+ * per CPU that is Xen's null scheduler's behaviour. */
+#include <proxenos/arch/context.h>
+#include <proxenos/errno.h>
+#include <proxenos/keyhandler.h>
+#include <proxenos/printk.h>
+#include <proxenos/sched.h>
+#include <proxenos/sched_params.h>
+#include <proxenos/smp.h>
+#include <proxenos/softirq.h>
+#include <proxenos/string.h>
+#include <proxenos/timer.h>
+#include <proxenos/xmalloc.h>
+
+#define SLICE MILLISECS(10)
+
+struct sched_vcpu {
+    struct vcpu *v;
+    uint64_t vruntime;
+    unsigned int weight;
+    bool queued;
+    struct sched_vcpu *next;
+};
+
+struct runqueue {
+    spinlock_t lock;
+    struct sched_vcpu *queue;   /* runnable, not running; unordered */
+    struct vcpu *curr;          /* NULL: idle */
+    unsigned int assigned;      /* vCPUs placed here */
+    uint64_t min_vruntime;
+    s_time_t slice_start;
+    struct timer slice_timer;
+    uint64_t switches;
+};
+
+static struct runqueue runqueues[NR_CPUS];
+static bool time_slicing = true;
+
+static struct sched_vcpu *sv_of(const struct vcpu *v)
+{
+    return v->sched_priv;
+}
+
+struct vcpu *current_vcpu(void)
+{
+    return runqueues[arch_cpu_id()].curr;
+}
+
+static void set_state(struct vcpu *v, enum vcpu_state s, s_time_t now)
+{
+    if (now > v->state_entry_time) {
+        v->runstate_time[v->state] += (uint64_t)(now - v->state_entry_time);
+    }
+    v->state_entry_time = now;
+    v->state = s;
+}
+
+static void enqueue(struct runqueue *rq, struct sched_vcpu *sv)
+{
+    if (!sv->queued) {
+        sv->next = rq->queue;
+        rq->queue = sv;
+        sv->queued = true;
+    }
+}
+
+static void dequeue(struct runqueue *rq, struct sched_vcpu *sv)
+{
+    struct sched_vcpu **pp = &rq->queue;
+
+    while (*pp != NULL) {
+        if (*pp == sv) {
+            *pp = sv->next;
+            sv->next = NULL;
+            sv->queued = false;
+            return;
+        }
+        pp = &(*pp)->next;
+    }
+}
+
+static struct sched_vcpu *pick(const struct runqueue *rq)
+{
+    struct sched_vcpu *best = NULL;
+
+    for (struct sched_vcpu *sv = rq->queue; sv != NULL; sv = sv->next) {
+        if (!sv->v->pause_flags && ((best == NULL) || (sv->vruntime < best->vruntime))) {
+            best = sv;
+        }
+    }
+    return best;
+}
+
+static void slice_expired(void *data)
+{
+    (void)data;
+    raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+void sched_init(void)
+{
+    time_slicing = (strcmp(sched_default_name(), "null") != 0);
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        spin_lock_init(&runqueues[cpu].lock);
+        init_timer(&runqueues[cpu].slice_timer, slice_expired, NULL, cpu);
+    }
+    open_softirq(SCHEDULE_SOFTIRQ, schedule);
+}
+
+static unsigned int place(const struct vcpu *v)
+{
+    unsigned int best = NR_CPUS;
+
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        if (!cpu_online(cpu) || ((v->hard_affinity & (1ULL << cpu)) == 0U)) {
+            continue;
+        }
+        if ((best == NR_CPUS) || (runqueues[cpu].assigned < runqueues[best].assigned)) {
+            best = cpu;
+        }
+    }
+    return best;
+}
+
+int sched_add_vcpu(struct vcpu *v)
+{
+    struct sched_vcpu *sv = xzalloc_obj(struct sched_vcpu);
+    unsigned int cpu = place(v);
+    unsigned long flags;
+
+    if (sv == NULL) {
+        return -ENOMEM;
+    }
+    if (cpu == NR_CPUS) {
+        xfree(sv);
+        return -EINVAL;     /* the affinity names no online CPU */
+    }
+    sv->v = v;
+    sv->weight = SCHED_DEFAULT_WEIGHT;
+    v->sched_priv = sv;
+    v->processor = cpu;
+    v->state_entry_time = NOW();
+    flags = spin_lock_irqsave(&runqueues[cpu].lock);
+    runqueues[cpu].assigned++;
+    sv->vruntime = runqueues[cpu].min_vruntime;
+    spin_unlock_irqrestore(&runqueues[cpu].lock, flags);
+    return 0;
+}
+
+void sched_remove_vcpu(struct vcpu *v)
+{
+    struct sched_vcpu *sv = sv_of(v);
+    struct runqueue *rq;
+    unsigned long flags;
+
+    if (sv == NULL) {
+        return;
+    }
+    rq = &runqueues[v->processor];
+    flags = spin_lock_irqsave(&rq->lock);
+    /* Callers stop the domain first: v must not be running anywhere. */
+    BUG_ON(rq->curr == v);
+    dequeue(rq, sv);
+    rq->assigned--;
+    spin_unlock_irqrestore(&rq->lock, flags);
+    v->sched_priv = NULL;
+    xfree(sv);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    struct runqueue *rq = &runqueues[v->processor];
+    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    bool kick = false;
+
+    if (((v->state == VCPU_BLOCKED) || (v->state == VCPU_OFFLINE)) && !v->pause_flags) {
+        struct sched_vcpu *sv = sv_of(v);
+
+        sv->vruntime = MAX(sv->vruntime, rq->min_vruntime);
+        set_state(v, VCPU_RUNNABLE, NOW());
+        enqueue(rq, sv);
+        kick = true;
+    }
+    spin_unlock_irqrestore(&rq->lock, flags);
+    if (kick) {
+        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    }
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->state == VCPU_BLOCKED) {
+        vcpu_wake(v);
+    } else if (sched_vcpu_on_cpu(v) && (v->processor != arch_cpu_id())) {
+        /* It runs elsewhere: an interrupt makes it exit and see the news. */
+        arch_send_ipi(v->processor);
+    } else {
+        /* Runnable, or running here: it will look before entering. */
+    }
+}
+
+void vcpu_block_current(void)
+{
+    struct runqueue *rq = &runqueues[arch_cpu_id()];
+    unsigned long flags = spin_lock_irqsave(&rq->lock);
+
+    if ((rq->curr != NULL) && (rq->curr->state == VCPU_RUNNING)) {
+        set_state(rq->curr, VCPU_BLOCKED, NOW());
+        raise_softirq(SCHEDULE_SOFTIRQ);
+    }
+    spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+void vcpu_yield_current(void)
+{
+    struct runqueue *rq = &runqueues[arch_cpu_id()];
+
+    if ((rq->curr != NULL) && (rq->queue != NULL)) {
+        raise_softirq(SCHEDULE_SOFTIRQ);
+    }
+}
+
+void vcpu_stop(struct vcpu *v)
+{
+    struct runqueue *rq = &runqueues[v->processor];
+    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    bool running = (rq->curr == v);
+
+    dequeue(rq, sv_of(v));
+    if (running) {
+        /* schedule() on that CPU sees it is no longer RUNNING. */
+        set_state(v, VCPU_OFFLINE, NOW());
+    } else if (v->state != VCPU_OFFLINE) {
+        set_state(v, VCPU_OFFLINE, NOW());
+    } else {
+        /* already off */
+    }
+    spin_unlock_irqrestore(&rq->lock, flags);
+    if (running) {
+        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    }
+}
+
+void schedule(void)
+{
+    unsigned int cpu = arch_cpu_id();
+    struct runqueue *rq = &runqueues[cpu];
+    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    s_time_t now = NOW();
+    struct vcpu *prev = rq->curr;
+    struct vcpu *next = NULL;
+    struct sched_vcpu *nsv;
+
+    if (prev != NULL) {
+        struct sched_vcpu *psv = sv_of(prev);
+        uint64_t ran = (now > rq->slice_start) ? (uint64_t)(now - rq->slice_start) : 0U;
+
+        psv->vruntime += (ran * SCHED_DEFAULT_WEIGHT) / psv->weight;
+        if ((prev->state == VCPU_RUNNING) && !prev->pause_flags) {
+            set_state(prev, VCPU_RUNNABLE, now);
+            enqueue(rq, psv);
+        }
+    }
+    nsv = pick(rq);
+    if (nsv != NULL) {
+        dequeue(rq, nsv);
+        next = nsv->v;
+        set_state(next, VCPU_RUNNING, now);
+        rq->min_vruntime = MAX(rq->min_vruntime, nsv->vruntime);
+    }
+    rq->curr = next;
+    rq->slice_start = now;
+    if (prev != next) {
+        rq->switches++;
+    }
+    spin_unlock_irqrestore(&rq->lock, flags);
+
+    /* Only preempt when someone else is waiting. */
+    if ((next != NULL) && time_slicing && (rq->queue != NULL)) {
+        set_timer(&rq->slice_timer, now + SLICE);
+    } else {
+        stop_timer(&rq->slice_timer);
+    }
+    if (prev != next) {
+        arch_context_switch(prev, next);
+    }
+}
+
+bool sched_vcpu_on_cpu(const struct vcpu *v)
+{
+    return READ_ONCE(runqueues[v->processor].curr) == v;
+}
+
+unsigned int sched_cpu_load(unsigned int cpu)
+{
+    return runqueues[cpu].assigned;
+}
+
+void sched_dump_cpu(unsigned int cpu)
+{
+    const struct runqueue *rq = &runqueues[cpu];
+    const struct vcpu *c = rq->curr;
+    unsigned int waiting = 0U;
+
+    for (const struct sched_vcpu *sv = rq->queue; sv != NULL; sv = sv->next) {
+        waiting++;
+    }
+    if (c != NULL) {
+        pr_info("CPU %u: running d%uv%u, %u runnable waiting, %u vCPUs placed, %llu switches\n",
+                cpu, c->domain->domain_id, c->vcpu_id, waiting, rq->assigned,
+                (unsigned long long)rq->switches);
+    } else {
+        pr_info("CPU %u: idle, %u runnable waiting, %u vCPUs placed, %llu switches\n",
+                cpu, waiting, rq->assigned, (unsigned long long)rq->switches);
+    }
+}

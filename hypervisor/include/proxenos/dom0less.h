@@ -1,0 +1,44 @@
+/* dom0less: domains described by /chosen xen,domain nodes, built at boot
+ * from their boot modules and started without any toolstack. */
+#ifndef PROXENOS_DOM0LESS_H
+#define PROXENOS_DOM0LESS_H
+
+#include <proxenos/bootinfo.h>
+#include <proxenos/domain.h>
+
+#define DOM0LESS_MAX_DOMAINS 16U
+
+enum xen_enhanced_mode {
+    ENHANCED_NONE,          /* property absent, or any other string */
+    ENHANCED_FULL,          /* present-empty or "enabled": needs dom0 */
+    ENHANCED_NO_XENSTORE,   /* "no-xenstore" */
+};
+
+/* One xen,domain node, read once (Xen 4.17's properties). */
+struct dom0less_config {
+    int node;
+    const char *name;
+    domid_t domid;
+    uint64_t mem_kib;               /* "memory": two cells, KiB */
+    unsigned int cpus;              /* "cpus" */
+    bool vpl011;
+    unsigned int nr_spis;           /* 0: as the host */
+    enum xen_enhanced_mode enhanced;
+    uint32_t p2m_mem_mb;            /* 0: Xen's default formula */
+    const struct boot_module *kernel;
+    const struct boot_module *ramdisk;
+    const struct boot_module *dtb;
+};
+
+/* Read every xen,domain node into cfgs; returns how many are valid.
+ * Invalid nodes are reported and skipped: they never stop the others. */
+unsigned int dom0less_parse(const struct boot_info *bi, struct dom0less_config *cfgs,
+                            unsigned int max);
+
+/* Build and start every valid xen,domain node. Returns how many run. */
+unsigned int dom0less_build_all(const struct boot_info *bi);
+
+/* Build domain id again from its configuration (guest reboot). */
+int dom0less_restart(domid_t id);
+
+#endif

@@ -1,0 +1,2 @@
+test_p2m-src := arch/arm64/p2m.c arch/arm64/vmid.c common/paging_pool.c common/page_alloc.c common/bootmem.c
+test_p2m-cppflags := -I$(HYP)/arch/arm64/include

@@ -1,0 +1,7 @@
+# The vGICv3 on the host: everything but vgic_lr.c (the ICH_* hardware),
+# which fake_vgic_lr.c replaces (path relative to hypervisor/).
+test_vgic-src := arch/arm64/vgic/vgic.c arch/arm64/vgic/vgic_flush.c \
+	arch/arm64/vgic/vgic_regs.c arch/arm64/vgic/vgic_v3_dist.c \
+	arch/arm64/vgic/vgic_v3_redist.c arch/arm64/vgic/vgic_sgi.c \
+	../tests/unit/arch/arm64/fake_vgic_lr.c
+test_vgic-cppflags := -I$(HYP)/arch/arm64/include -I$(HYP)/arch/arm64/vgic

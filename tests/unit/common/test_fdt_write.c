@@ -1,0 +1,823 @@
+/* Device tree writer: blobs it writes pass our reader (and dtc) and read
+ * back as written; names are stored once; every buffer size below the one
+ * needed fails with -ENOSPC without writing past the buffer; misuse fails
+ * with -EINVAL and every failure sticks. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <proxenos/errno.h>
+#include <proxenos/fdt.h>
+#include <proxenos/fdt_write.h>
+#include <proxenos/lib.h>
+
+#define GUARD_SIZE 64U
+#define GUARD_BYTE 0xa5U
+
+/* ---- Helpers ------------------------------------------------------------------ */
+
+/* Records the first failure of a sequence of writer calls and asserts that
+ * every call after it returns the same error (errors stick). */
+struct seq {
+    int first;
+    unsigned int calls;
+};
+
+static void step(struct seq *s, int rc)
+{
+    s->calls++;
+    if (s->first == 0) {
+        s->first = rc;
+    } else {
+        assert_int_equal(rc, s->first);
+    }
+}
+
+static void check_blob(const void *blob, size_t len, struct fdt *fdt)
+{
+    int rc = fdt_check(fdt, blob, len);
+
+    if (rc != 0) {
+        fail_msg("fdt_check: %s at %u", fdt->error, fdt->error_offset);
+    }
+}
+
+/* A tree using every kind of call. Returns the first error (0 if none). */
+static int build_full(struct fdt_writer *w, void *buf, size_t size)
+{
+    static const char *const board[] = { "test,board", "test,generic" };
+    static const char *const uart[] = { "arm,pl011", "arm,primecell" };
+    static const char *const with_empty[] = { "", "x", "" };
+    static const uint32_t ranges[] = { 0x0U, 0x0U, 0x10000000U, 0x100000U };
+    static const uint32_t irq[] = { 0U, 1U, 4U };
+    static const uint8_t raw[] = { 1U, 2U, 3U, 4U, 5U };
+    struct seq s = { 0, 0U };
+
+    step(&s, fdt_writer_init(w, buf, size));
+    step(&s, fdt_writer_add_reservation(w, 0x48000000U, 0x1000U));
+    step(&s, fdt_writer_add_reservation(w, 0x123456789000ULL, 0x2000U));
+    step(&s, fdt_writer_set_boot_cpuid(w, 3U));
+    step(&s, fdt_writer_begin_node(w, ""));
+    step(&s, fdt_writer_prop_u32(w, "#address-cells", 2U));
+    step(&s, fdt_writer_prop_u32(w, "#size-cells", 2U));
+    step(&s, fdt_writer_prop_stringlist(w, "compatible", board, 2U));
+    step(&s, fdt_writer_prop_string(w, "model", "Proxenos writer test"));
+    step(&s, fdt_writer_prop_u32(w, "interrupt-parent", 1U));
+
+    step(&s, fdt_writer_begin_node(w, "chosen"));
+    step(&s, fdt_writer_prop_string(w, "bootargs", "console=hvc0 earlycon"));
+    step(&s, fdt_writer_prop_u64(w, "linux,initrd-start", 0x48000000U));
+    step(&s, fdt_writer_end_node(w));
+
+    step(&s, fdt_writer_begin_node(w, "gic@8000000"));
+    step(&s, fdt_writer_prop_string(w, "compatible", "arm,gic-v3"));
+    step(&s, fdt_writer_prop_empty(w, "interrupt-controller"));
+    step(&s, fdt_writer_prop_u32(w, "#interrupt-cells", 3U));
+    step(&s, fdt_writer_prop_begin(w, "reg"));
+    step(&s, fdt_writer_prop_append_cells(w, 0x8000000U, 2U));
+    step(&s, fdt_writer_prop_append_cells(w, 0x10000U, 2U));
+    step(&s, fdt_writer_prop_append_cells(w, 0x80a0000U, 2U));
+    step(&s, fdt_writer_prop_append_cells(w, 0xf60000U, 2U));
+    step(&s, fdt_writer_prop_end(w));
+    step(&s, fdt_writer_prop_u32(w, "linux,phandle", 1U));
+    step(&s, fdt_writer_prop_u32(w, "phandle", 1U));
+    step(&s, fdt_writer_end_node(w));
+
+    step(&s, fdt_writer_begin_node(w, "soc"));
+    step(&s, fdt_writer_prop_string(w, "compatible", "simple-bus"));
+    step(&s, fdt_writer_prop_u32(w, "#address-cells", 1U));
+    step(&s, fdt_writer_prop_u32(w, "#size-cells", 1U));
+    step(&s, fdt_writer_prop_cells(w, "ranges", ranges, 4U));
+    step(&s, fdt_writer_begin_node(w, "uart@1000"));
+    step(&s, fdt_writer_prop_stringlist(w, "compatible", uart, 2U));
+    step(&s, fdt_writer_prop_begin(w, "reg"));
+    step(&s, fdt_writer_prop_append_cells(w, 0x1000U, 1U));
+    step(&s, fdt_writer_prop_append_cells(w, 0x100U, 1U));
+    step(&s, fdt_writer_prop_end(w));
+    step(&s, fdt_writer_prop_cells(w, "interrupts", irq, 3U));
+    step(&s, fdt_writer_prop_string(w, "status", "okay"));
+    step(&s, fdt_writer_prop_stringlist(w, "with-empty", with_empty, 3U));
+    step(&s, fdt_writer_prop(w, "raw", raw, (uint32_t)sizeof(raw)));
+    step(&s, fdt_writer_prop_cells(w, "no-cells", NULL, 0U));
+    step(&s, fdt_writer_end_node(w));
+    step(&s, fdt_writer_end_node(w));
+
+    step(&s, fdt_writer_begin_node(w, "memory@40000000"));
+    step(&s, fdt_writer_prop_string(w, "device_type", "memory"));
+    step(&s, fdt_writer_prop_begin(w, "reg"));
+    step(&s, fdt_writer_prop_append_cells(w, 0x40000000U, 2U));
+    step(&s, fdt_writer_prop_append_cells(w, 0x80000000U, 2U));
+    step(&s, fdt_writer_prop_append(w, "\0\0\0\x02\0\0\0\0", 8U));
+    step(&s, fdt_writer_prop_append_cells(w, 0x100000000ULL, 2U));
+    step(&s, fdt_writer_prop_end(w));
+    step(&s, fdt_writer_end_node(w));
+
+    step(&s, fdt_writer_end_node(w));
+    step(&s, fdt_writer_finish(w));
+    assert_int_equal(fdt_writer_error(w), s.first);
+    return s.first;
+}
+
+/* The reference blob of build_full (written once, into a roomy buffer). */
+static uint8_t *full_blob(uint32_t *size)
+{
+    static uint8_t buf[4096];
+    struct fdt_writer w;
+
+    assert_int_equal(build_full(&w, buf, sizeof(buf)), 0);
+    *size = fdt_writer_size(&w);
+    assert_true(*size > FDT_WRITER_MIN_SIZE);
+    return buf;
+}
+
+/* ---- Round trips ------------------------------------------------------------------ */
+
+static void test_minimal_tree(void **state)
+{
+    uint8_t buf[FDT_WRITER_MIN_SIZE];
+    struct fdt_writer w;
+    struct fdt fdt;
+
+    (void)state;
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, ""), 0);
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_finish(&w), 0);
+    assert_int_equal(fdt_writer_size(&w), FDT_WRITER_MIN_SIZE);
+    check_blob(buf, sizeof(buf), &fdt);
+    assert_int_equal(fdt.version, 17);
+    assert_int_equal(fdt_be32(&buf[24]), 16);        /* last_comp_version */
+    assert_int_equal(fdt.rsvmap_off, 40);
+    assert_int_equal(fdt.rsv_count, 0);
+    assert_int_equal(fdt.nr_nodes, 1);
+    assert_int_equal(fdt.strings_size, 0);
+    assert_int_equal(fdt.struct_off, 56);
+    assert_int_equal(fdt.struct_size, 16);
+    assert_int_equal(fdt_first_prop(&fdt, fdt_root(&fdt)), -ENOENT);
+}
+
+static void test_full_tree_reads_back(void **state)
+{
+    uint32_t size;
+    const uint8_t *blob = full_blob(&size);
+    struct fdt fdt;
+    uint64_t addr;
+    uint64_t sz;
+    uint32_t v32;
+    uint64_t v64;
+    uint32_t len;
+    uint32_t intid;
+    uint32_t flags;
+    const uint8_t *p;
+    int node;
+
+    (void)state;
+    check_blob(blob, size, &fdt);
+    assert_int_equal(fdt.total_size, size);
+    assert_int_equal(fdt.boot_cpuid, 3);
+    assert_int_equal(fdt.nr_nodes, 6);
+    /* Blocks in dtc's order with no gaps: header, reservations, structure,
+     * strings. */
+    assert_int_equal(fdt.rsvmap_off, 40);
+    assert_int_equal(fdt.struct_off, 40 + 3 * 16);
+    assert_int_equal(fdt.strings_off, fdt.struct_off + fdt.struct_size);
+    assert_int_equal(fdt.strings_off + fdt.strings_size, size);
+
+    assert_int_equal(fdt_rsv_count(&fdt), 2);
+    assert_int_equal(fdt_rsv_entry(&fdt, 0, &addr, &sz), 0);
+    assert_int_equal(addr, 0x48000000U);
+    assert_int_equal(sz, 0x1000U);
+    assert_int_equal(fdt_rsv_entry(&fdt, 1, &addr, &sz), 0);
+    assert_int_equal(addr, 0x123456789000ULL);
+    assert_int_equal(sz, 0x2000U);
+
+    node = fdt_root(&fdt);
+    assert_true(fdt_node_is_compatible(&fdt, node, "test,board"));
+    assert_true(fdt_node_is_compatible(&fdt, node, "test,generic"));
+    assert_string_equal(fdt_getprop_string(&fdt, node, "model"), "Proxenos writer test");
+    assert_int_equal(fdt_address_cells(&fdt, node), 2);
+    assert_int_equal(fdt_size_cells(&fdt, node), 2);
+
+    node = fdt_path_offset(&fdt, "/chosen", 7);
+    assert_true(node >= 0);
+    assert_string_equal(fdt_getprop_string(&fdt, node, "bootargs"), "console=hvc0 earlycon");
+    assert_int_equal(fdt_getprop_u64(&fdt, node, "linux,initrd-start", &v64), 0);
+    assert_int_equal(v64, 0x48000000U);
+
+    node = fdt_path_offset(&fdt, "/gic", 4);
+    assert_true(node >= 0);
+    assert_int_equal(fdt_node_by_phandle(&fdt, 1), node);
+    assert_non_null(fdt_getprop(&fdt, node, "interrupt-controller", &len));
+    assert_int_equal(len, 0);
+    assert_int_equal(fdt_reg_count(&fdt, node), 2);
+    assert_int_equal(fdt_reg(&fdt, node, 1, &addr, &sz), 0);
+    assert_int_equal(addr, 0x80a0000U);
+    assert_int_equal(sz, 0xf60000U);
+
+    /* Translated through /soc's ranges; interrupt through the root's
+     * interrupt-parent. */
+    node = fdt_path_offset(&fdt, "/soc/uart@1000", 14);
+    assert_true(node >= 0);
+    assert_true(fdt_node_is_compatible(&fdt, node, "arm,primecell"));
+    assert_int_equal(fdt_reg(&fdt, node, 0, &addr, &sz), 0);
+    assert_int_equal(addr, 0x10001000U);
+    assert_int_equal(sz, 0x100U);
+    assert_int_equal(fdt_irq(&fdt, node, 0, &intid, &flags), 0);
+    assert_int_equal(intid, 33);
+    assert_int_equal(flags, 4);
+    assert_true(fdt_node_is_available(&fdt, node));
+    p = fdt_getprop(&fdt, node, "with-empty", &len);
+    assert_int_equal(len, 4);
+    assert_memory_equal(p, "\0x\0\0", 4);
+    p = fdt_getprop(&fdt, node, "raw", &len);
+    assert_int_equal(len, 5);
+    assert_memory_equal(p, "\1\2\3\4\5", 5);
+    assert_non_null(fdt_getprop(&fdt, node, "no-cells", &len));
+    assert_int_equal(len, 0);
+    assert_int_equal(fdt_getprop_u32(&fdt, fdt_parent(&fdt, node), "#size-cells", &v32), 0);
+    assert_int_equal(v32, 1);
+
+    node = fdt_path_offset(&fdt, "/memory", 7);
+    assert_true(node >= 0);
+    assert_int_equal(fdt_reg_count(&fdt, node), 2);
+    assert_int_equal(fdt_reg(&fdt, node, 0, &addr, &sz), 0);
+    assert_int_equal(addr, 0x40000000U);
+    assert_int_equal(sz, 0x80000000U);
+    assert_int_equal(fdt_reg(&fdt, node, 1, &addr, &sz), 0);
+    assert_int_equal(addr, 0x200000000ULL);
+    assert_int_equal(sz, 0x100000000ULL);
+}
+
+/* Walk every node: names in document order, as written. */
+static void test_document_order(void **state)
+{
+    static const char *const expect[] = {
+        "/", "/chosen", "/gic@8000000", "/soc", "/soc/uart@1000", "/memory@40000000",
+    };
+    uint32_t size;
+    const uint8_t *blob = full_blob(&size);
+    struct fdt fdt;
+    char path[64];
+    int depth = 0;
+    int node;
+    size_t i = 0;
+
+    (void)state;
+    check_blob(blob, size, &fdt);
+    for (node = fdt_root(&fdt); node >= 0; node = fdt_next_node(&fdt, node, &depth)) {
+        assert_true(i < ARRAY_SIZE(expect));
+        assert_true(fdt_node_path(&fdt, node, path, sizeof(path)) > 0);
+        assert_string_equal(path, expect[i]);
+        i++;
+    }
+    assert_int_equal(i, ARRAY_SIZE(expect));
+}
+
+static void test_unaligned_buffer(void **state)
+{
+    static uint8_t buf[4096 + 3];
+    uint32_t size;
+    const uint8_t *ref = full_blob(&size);
+    struct fdt_writer w;
+    struct fdt fdt;
+
+    (void)state;
+    assert_int_equal(build_full(&w, &buf[3], 4096), 0);
+    assert_int_equal(fdt_writer_size(&w), size);
+    assert_memory_equal(&buf[3], ref, size);
+    check_blob(&buf[3], size, &fdt);
+}
+
+/* ---- Strings block --------------------------------------------------------------------- */
+
+static uint32_t strings_size_of(const uint8_t *blob, uint32_t size)
+{
+    struct fdt fdt;
+
+    check_blob(blob, size, &fdt);
+    return fdt.strings_size;
+}
+
+static void test_strings_deduplicated(void **state)
+{
+    uint8_t buf[1024];
+    struct fdt_writer w;
+    struct fdt fdt;
+    struct fdt_property prop;
+    unsigned int i;
+    int node;
+    int off;
+
+    (void)state;
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, ""), 0);
+    for (i = 0; i < 5U; i++) {
+        char name[16];
+
+        snprintf(name, sizeof(name), "n%u", i);
+        assert_int_equal(fdt_writer_begin_node(&w, name), 0);
+        assert_int_equal(fdt_writer_prop_u32(&w, "reg", i), 0);
+        assert_int_equal(fdt_writer_prop_string(&w, "compatible", "x"), 0);
+        assert_int_equal(fdt_writer_end_node(&w), 0);
+    }
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_finish(&w), 0);
+    /* Each name once. Like libfdt's sequential writer (and so like the
+     * trees Xen makes) the newest name comes first. */
+    assert_int_equal(strings_size_of(buf, fdt_writer_size(&w)), 4 + 11);
+    check_blob(buf, fdt_writer_size(&w), &fdt);
+    assert_memory_equal(&buf[fdt.strings_off], "compatible\0reg\0", 15);
+    node = fdt_path_offset(&fdt, "/n4", 3);
+    off = fdt_first_prop(&fdt, node);
+    assert_int_equal(fdt_prop_at(&fdt, off, &prop), 0);
+    assert_string_equal(prop.name, "reg");
+    assert_int_equal(fdt_prop_at(&fdt, fdt_next_prop(&fdt, off), &prop), 0);
+    assert_string_equal(prop.name, "compatible");
+}
+
+/* A name that is the tail of a stored one shares its bytes. */
+static void build_two_names(uint8_t *buf, size_t size, const char *a, const char *b,
+                            uint32_t *out)
+{
+    struct fdt_writer w;
+
+    assert_int_equal(fdt_writer_init(&w, buf, size), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, ""), 0);
+    assert_int_equal(fdt_writer_prop_u32(&w, a, 1U), 0);
+    assert_int_equal(fdt_writer_prop_u32(&w, b, 2U), 0);
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_finish(&w), 0);
+    *out = fdt_writer_size(&w);
+}
+
+static void test_strings_share_suffix(void **state)
+{
+    uint8_t buf[256];
+    uint32_t size;
+    uint32_t v;
+    struct fdt fdt;
+
+    (void)state;
+    build_two_names(buf, sizeof(buf), "linux,phandle", "phandle", &size);
+    assert_int_equal(strings_size_of(buf, size), 14);
+    check_blob(buf, size, &fdt);
+    assert_int_equal(fdt_getprop_u32(&fdt, fdt_root(&fdt), "linux,phandle", &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(fdt_getprop_u32(&fdt, fdt_root(&fdt), "phandle", &v), 0);
+    assert_int_equal(v, 2);
+    assert_int_equal(fdt_node_by_phandle(&fdt, 2), fdt_root(&fdt));
+
+    /* The other way round both are stored: a string is never extended. */
+    build_two_names(buf, sizeof(buf), "phandle", "linux,phandle", &size);
+    assert_int_equal(strings_size_of(buf, size), 8 + 14);
+    check_blob(buf, size, &fdt);
+    assert_int_equal(fdt_getprop_u32(&fdt, fdt_root(&fdt), "phandle", &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(fdt_getprop_u32(&fdt, fdt_root(&fdt), "linux,phandle", &v), 0);
+    assert_int_equal(v, 2);
+
+    /* "cells" is a tail of "#address-cells", but "ss-cells" of nothing
+     * that ends right: only whole tails match. */
+    build_two_names(buf, sizeof(buf), "#address-cells", "cells", &size);
+    assert_int_equal(strings_size_of(buf, size), 15);
+    build_two_names(buf, sizeof(buf), "#address-cells", "#address", &size);
+    assert_int_equal(strings_size_of(buf, size), 15 + 9);
+}
+
+/* ---- Running out of space ------------------------------------------------------------- */
+
+static void test_enospc_at_every_size(void **state)
+{
+    uint32_t need;
+    const uint8_t *ref = full_blob(&need);
+    uint32_t s;
+
+    (void)state;
+    for (s = 0; s <= need + 8U; s++) {
+        uint8_t *buf = malloc((size_t)s + GUARD_SIZE);
+        struct fdt_writer w;
+        int rc;
+        uint32_t i;
+
+        assert_non_null(buf);
+        memset(buf, GUARD_BYTE, (size_t)s + GUARD_SIZE);
+        rc = build_full(&w, buf, s);
+        for (i = 0; i < GUARD_SIZE; i++) {
+            if (buf[s + i] != GUARD_BYTE) {
+                fail_msg("size %u: wrote past the buffer at +%u", s, i);
+            }
+        }
+        if (s < need) {
+            if (rc != -ENOSPC) {
+                fail_msg("size %u of %u: got %d, not -ENOSPC", s, need, rc);
+            }
+            assert_int_equal(fdt_writer_size(&w), 0);
+            if (s >= 4U) {
+                /* No stale or half-made header claims to be a blob. */
+                assert_int_not_equal(fdt_be32(buf), FDT_MAGIC);
+            }
+        } else {
+            struct fdt fdt;
+
+            assert_int_equal(rc, 0);
+            assert_int_equal(fdt_writer_size(&w), need);
+            assert_memory_equal(buf, ref, need);
+            check_blob(buf, s, &fdt);
+        }
+        free(buf);
+    }
+}
+
+static void test_init_limits(void **state)
+{
+    uint8_t buf[FDT_WRITER_MIN_SIZE];
+    struct fdt_writer w;
+
+    (void)state;
+    assert_int_equal(fdt_writer_init(&w, NULL, 100), -EINVAL);
+    assert_int_equal(fdt_writer_begin_node(&w, ""), -EINVAL);
+    assert_int_equal(fdt_writer_init(&w, buf, FDT_WRITER_MIN_SIZE - 1U), -ENOSPC);
+    assert_int_equal(fdt_writer_begin_node(&w, ""), -ENOSPC);
+    assert_int_equal(fdt_writer_finish(&w), -ENOSPC);
+    assert_int_equal(fdt_writer_size(&w), 0);
+    /* The minimum holds an empty root, but not a reservation as well. */
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_add_reservation(&w, 0x1000U, 0x1000U), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, ""), -ENOSPC);
+}
+
+/* A string longer than the space left is not read to its end. */
+static void test_long_string(void **state)
+{
+    uint8_t buf[128];
+    char big[300];
+    struct fdt_writer w;
+
+    (void)state;
+    memset(big, 'a', sizeof(big) - 1U);
+    big[sizeof(big) - 1U] = '\0';
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, ""), 0);
+    assert_int_equal(fdt_writer_prop_string(&w, "s", big), -ENOSPC);
+    assert_int_equal(fdt_writer_error(&w), -ENOSPC);
+}
+
+/* ---- Misuse ------------------------------------------------------------------------------- */
+
+/* A writer with an open root node. */
+static void open_root(struct fdt_writer *w, uint8_t *buf, size_t size)
+{
+    assert_int_equal(fdt_writer_init(w, buf, size), 0);
+    assert_int_equal(fdt_writer_begin_node(w, ""), 0);
+}
+
+static void test_unbalanced_nodes(void **state)
+{
+    uint8_t buf[512];
+    struct fdt_writer w;
+
+    (void)state;
+    /* Finish with a node still open. */
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_begin_node(&w, "a"), 0);
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_finish(&w), -EINVAL);
+    assert_int_equal(fdt_writer_size(&w), 0);
+    assert_int_not_equal(fdt_be32(buf), FDT_MAGIC);
+
+    /* One end too many. */
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_end_node(&w), -EINVAL);
+    assert_int_equal(fdt_writer_finish(&w), -EINVAL);
+
+    /* A second root. */
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, "x"), -EINVAL);
+
+    /* No root at all. */
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_finish(&w), -EINVAL);
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_end_node(&w), -EINVAL);
+}
+
+static void test_calls_out_of_order(void **state)
+{
+    uint8_t buf[512];
+    struct fdt_writer w;
+
+    (void)state;
+    /* A property before the root. */
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_prop_u32(&w, "x", 1U), -EINVAL);
+
+    /* A property after a child node. */
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_begin_node(&w, "a"), 0);
+    assert_int_equal(fdt_writer_prop_u32(&w, "in-a", 1U), 0);
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_prop_u32(&w, "late", 1U), -EINVAL);
+
+    /* A reservation after the root. */
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_add_reservation(&w, 0x1000U, 0x1000U), -EINVAL);
+
+    /* Nodes or other properties inside an open property; appends outside. */
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_append(&w, "x", 1U), -EINVAL);
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_end(&w), -EINVAL);
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_begin(&w, "p"), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, "a"), -EINVAL);
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_begin(&w, "p"), 0);
+    assert_int_equal(fdt_writer_prop_u32(&w, "q", 1U), -EINVAL);
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_begin(&w, "p"), 0);
+    assert_int_equal(fdt_writer_end_node(&w), -EINVAL);
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_begin(&w, "p"), 0);
+    assert_int_equal(fdt_writer_prop_append(&w, NULL, 1U), -EINVAL);
+
+    /* Anything after finish; the error then sticks. */
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_finish(&w), 0);
+    assert_int_equal(fdt_writer_finish(&w), -EINVAL);
+    assert_int_equal(fdt_writer_set_boot_cpuid(&w, 1U), -EINVAL);
+    assert_int_equal(fdt_writer_size(&w), 0);
+}
+
+static void test_errors_stick(void **state)
+{
+    uint8_t buf[512];
+    struct fdt_writer w;
+
+    (void)state;
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_begin_node(&w, "bad/name"), -EINVAL);
+    /* Every later call, valid or not, reports the first failure. */
+    assert_int_equal(fdt_writer_prop_u32(&w, "ok", 1U), -EINVAL);
+    assert_int_equal(fdt_writer_begin_node(&w, "good"), -EINVAL);
+    assert_int_equal(fdt_writer_end_node(&w), -EINVAL);
+    assert_int_equal(fdt_writer_finish(&w), -EINVAL);
+    assert_int_equal(fdt_writer_error(&w), -EINVAL);
+
+    open_root(&w, buf, 80U);
+    assert_int_equal(fdt_writer_prop_string(&w, "s", "too long for what is left"), -ENOSPC);
+    assert_int_equal(fdt_writer_begin_node(&w, "bad/name"), -ENOSPC);
+    assert_int_equal(fdt_writer_finish(&w), -ENOSPC);
+}
+
+static void expect_bad_node_name(const char *name)
+{
+    uint8_t buf[1024];
+    struct fdt_writer w;
+
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_begin_node(&w, name), -EINVAL);
+}
+
+static void expect_bad_prop_name(const char *name)
+{
+    uint8_t buf[1024];
+    struct fdt_writer w;
+
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_empty(&w, name), -EINVAL);
+}
+
+static void test_bad_names(void **state)
+{
+    char longest[FDT_WRITER_NAME_MAX + 2U];
+    uint8_t buf[1024];
+    struct fdt_writer w;
+    struct fdt fdt;
+
+    (void)state;
+    /* The root must be "". */
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, "root"), -EINVAL);
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, NULL), -EINVAL);
+
+    expect_bad_node_name("");
+    expect_bad_node_name(NULL);
+    expect_bad_node_name("a/b");
+    expect_bad_node_name("has space");
+    expect_bad_node_name("tab\t");
+    expect_bad_node_name("\x7f");
+    expect_bad_node_name("\xc3\xa9");
+    expect_bad_prop_name("");
+    expect_bad_prop_name(NULL);
+    expect_bad_prop_name("a b");
+
+    /* FDT_WRITER_NAME_MAX characters are fine, one more is not. */
+    memset(longest, 'n', sizeof(longest));
+    longest[FDT_WRITER_NAME_MAX + 1U] = '\0';
+    expect_bad_node_name(longest);
+    expect_bad_prop_name(longest);
+    longest[FDT_WRITER_NAME_MAX] = '\0';
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_begin_node(&w, longest), 0);
+    assert_int_equal(fdt_writer_prop_empty(&w, longest), 0);
+    /* '/' is allowed in property names (aliases use it in values only,
+     * but the format does not care). */
+    assert_int_equal(fdt_writer_prop_empty(&w, "a/b"), 0);
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_finish(&w), 0);
+    check_blob(buf, fdt_writer_size(&w), &fdt);
+    assert_non_null(fdt_getprop(&fdt, fdt_first_child(&fdt, fdt_root(&fdt)), longest, NULL));
+}
+
+static void test_cells_range(void **state)
+{
+    uint8_t buf[256];
+    struct fdt_writer w;
+
+    (void)state;
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_begin(&w, "reg"), 0);
+    assert_int_equal(fdt_writer_prop_append_cells(&w, 0xffffffffU, 1U), 0);
+    assert_int_equal(fdt_writer_prop_append_cells(&w, 0U, 0U), 0);
+    assert_int_equal(fdt_writer_prop_append_cells(&w, UINT64_MAX, 2U), 0);
+    assert_int_equal(fdt_writer_prop_append_cells(&w, 0x100000000ULL, 1U), -ERANGE);
+
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_begin(&w, "reg"), 0);
+    assert_int_equal(fdt_writer_prop_append_cells(&w, 1U, 0U), -ERANGE);
+
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_begin(&w, "reg"), 0);
+    assert_int_equal(fdt_writer_prop_append_cells(&w, 1U, 3U), -EINVAL);
+
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_cells(&w, "c", NULL, 1U), -EINVAL);
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_stringlist(&w, "c", NULL, 1U), -EINVAL);
+    open_root(&w, buf, sizeof(buf));
+    assert_int_equal(fdt_writer_prop_string(&w, "c", NULL), -EINVAL);
+}
+
+static void test_bad_reservations(void **state)
+{
+    uint8_t buf[256];
+    struct fdt_writer w;
+    struct fdt fdt;
+    uint64_t addr;
+    uint64_t size;
+
+    (void)state;
+    /* A zero size would read as the end of the block. */
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_add_reservation(&w, 0x1000U, 0U), -EINVAL);
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_add_reservation(&w, UINT64_MAX - 0xfffU, 0x1000U), -EINVAL);
+    /* Address 0 and a range ending just below 2^64 are fine. */
+    assert_int_equal(fdt_writer_init(&w, buf, sizeof(buf)), 0);
+    assert_int_equal(fdt_writer_add_reservation(&w, 0U, 0x1000U), 0);
+    assert_int_equal(fdt_writer_add_reservation(&w, UINT64_MAX - 0x1000U, 0x1000U), 0);
+    assert_int_equal(fdt_writer_begin_node(&w, ""), 0);
+    assert_int_equal(fdt_writer_end_node(&w), 0);
+    assert_int_equal(fdt_writer_finish(&w), 0);
+    check_blob(buf, fdt_writer_size(&w), &fdt);
+    assert_int_equal(fdt_rsv_count(&fdt), 2);
+    assert_int_equal(fdt_rsv_entry(&fdt, 1, &addr, &size), 0);
+    assert_int_equal(addr, UINT64_MAX - 0x1000U);
+    assert_int_equal(size, 0x1000U);
+}
+
+/* Exactly as deep as the reader accepts, and no deeper. */
+static void test_depth_limit(void **state)
+{
+    static uint8_t buf[4096];
+    struct fdt_writer w;
+    struct fdt fdt;
+    unsigned int i;
+    int node;
+    int depth = 0;
+    unsigned int deepest = 0;
+
+    (void)state;
+    open_root(&w, buf, sizeof(buf));
+    for (i = 1; i < (unsigned int)FDT_MAX_DEPTH; i++) {
+        assert_int_equal(fdt_writer_begin_node(&w, "n"), 0);
+    }
+    for (i = 0; i < (unsigned int)FDT_MAX_DEPTH; i++) {
+        assert_int_equal(fdt_writer_end_node(&w), 0);
+    }
+    assert_int_equal(fdt_writer_finish(&w), 0);
+    check_blob(buf, fdt_writer_size(&w), &fdt);
+    assert_int_equal(fdt.nr_nodes, FDT_MAX_DEPTH);
+    for (node = fdt_root(&fdt); node >= 0; node = fdt_next_node(&fdt, node, &depth)) {
+        deepest = MAX(deepest, (unsigned int)depth);
+    }
+    assert_int_equal(deepest, FDT_MAX_DEPTH - 1);
+
+    open_root(&w, buf, sizeof(buf));
+    for (i = 1; i < (unsigned int)FDT_MAX_DEPTH; i++) {
+        assert_int_equal(fdt_writer_begin_node(&w, "n"), 0);
+    }
+    assert_int_equal(fdt_writer_begin_node(&w, "n"), -EINVAL);
+}
+
+/* ---- dtc agrees ----------------------------------------------------------------------------- */
+
+/* Decompile blob with dtc into out (NUL-terminated). False if dtc is not
+ * installed. */
+static bool dtc_decompile(const uint8_t *blob, uint32_t size, char *out, size_t out_size)
+{
+    char path[] = "/tmp/pxn-fdt-write-XXXXXX";
+    char cmd[128];
+    FILE *f;
+    size_t n;
+    int fd;
+    int status;
+
+    if (access("/usr/bin/dtc", X_OK) != 0) {
+        return false;
+    }
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, blob, size), (ssize_t)size);
+    close(fd);
+    snprintf(cmd, sizeof(cmd), "/usr/bin/dtc -q -I dtb -O dts %s 2>&1", path);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(out, 1, out_size - 1U, f);
+    out[n] = '\0';
+    status = pclose(f);
+    unlink(path);
+    if (status != 0) {
+        fail_msg("dtc failed:\n%s", out);
+    }
+    return true;
+}
+
+static void test_dtc_reads_it(void **state)
+{
+    static const char *const lines[] = {
+        "/memreserve/\t0x0000000048000000 0x0000000000001000;",
+        "/memreserve/\t0x0000123456789000 0x0000000000002000;",
+        "compatible = \"test,board\\0test,generic\";",
+        "bootargs = \"console=hvc0 earlycon\";",
+        "linux,initrd-start = <0x00 0x48000000>;",
+        "gic@8000000 {",
+        "interrupt-controller;",
+        "reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0xf60000>;",
+        "uart@1000 {",
+        "interrupts = <0x00 0x01 0x04>;",
+        "compatible = \"arm,pl011\\0arm,primecell\";",
+        "raw = [01 02 03 04 05];",
+        "reg = <0x00 0x40000000 0x00 0x80000000 0x02 0x00 0x01 0x00>;",
+    };
+    static char out[8192];
+    uint32_t size;
+    const uint8_t *blob = full_blob(&size);
+    size_t i;
+
+    (void)state;
+    if (!dtc_decompile(blob, size, out, sizeof(out))) {
+        skip();
+    }
+    for (i = 0; i < ARRAY_SIZE(lines); i++) {
+        if (strstr(out, lines[i]) == NULL) {
+            fail_msg("dtc output lacks '%s':\n%s", lines[i], out);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_minimal_tree),
+        cmocka_unit_test(test_full_tree_reads_back),
+        cmocka_unit_test(test_document_order),
+        cmocka_unit_test(test_unaligned_buffer),
+        cmocka_unit_test(test_strings_deduplicated),
+        cmocka_unit_test(test_strings_share_suffix),
+        cmocka_unit_test(test_enospc_at_every_size),
+        cmocka_unit_test(test_init_limits),
+        cmocka_unit_test(test_long_string),
+        cmocka_unit_test(test_unbalanced_nodes),
+        cmocka_unit_test(test_calls_out_of_order),
+        cmocka_unit_test(test_errors_stick),
+        cmocka_unit_test(test_bad_names),
+        cmocka_unit_test(test_cells_range),
+        cmocka_unit_test(test_bad_reservations),
+        cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_dtc_reads_it),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -115,10 +115,10 @@ run: setup all
 	sh $(SRCDIR)/scripts/run-demo.sh $(O)
 
 test: setup
-	@$(MAKE) --no-print-directory all unit-build
+	@$(MAKE) --no-print-directory all guests unit-build
 	@sh $(SRCDIR)/scripts/run-tests.sh $(O)
 
-systest: all
+systest: all guests
 	PROXENOS_BUILD=$(O) $(PYTHON) -m pytest -q $(SRCDIR)/tests/system
 
 clean:

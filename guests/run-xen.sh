@@ -82,6 +82,7 @@ LOADERS=
     printf '\t\txen,xen-bootargs = "%s";\n' "$XEN_ARGS"
     printf '\t\t#address-cells = <0x2>;\n\t\t#size-cells = <0x2>;\n'
     i=1
+    img='' cpus='' mem='' args='' vpl011='' enhanced=''
     while [ "$i" -le "$NDOM" ]; do
         eval "img=\$DOM${i}_IMAGE cpus=\$DOM${i}_CPUS mem=\$DOM${i}_MEM args=\$DOM${i}_ARGS"
         eval "vpl011=\$DOM${i}_VPL011 enhanced=\$DOM${i}_ENH"
@@ -98,7 +99,7 @@ LOADERS=
         printf '\t\t\tmodule@%s {\n' "${addr#0x}"
         printf '\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n'
         printf '\t\t\t\treg = <0x0 %s 0x0 %s>;\n' "$addr" "$size"
-        printf '\t\t\t\tbootargs = "%s";\n' "$args"
+        [ -z "$args" ] || printf '\t\t\t\tbootargs = "%s";\n' "$args"
         printf '\t\t\t};\n\t\t};\n'
         LOADERS="$LOADERS -device loader,file=$img,addr=$addr,force-raw=on"
         i=$((i + 1))

@@ -10,6 +10,7 @@ make --no-print-directory -C "$SRC" O="$O" unit | tee "$log"
 up=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log")
 uf=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log")
 [ -n "$up" ] || { up=0; uf=1; echo "unit tests did not report a total"; }
+make --no-print-directory -C "$SRC" O="$O" misra && up=$((up + 1)) || uf=$((uf + 1))  # one test: MISRA C
 
 PROXENOS_BUILD="$O" /usr/bin/python3 -m pytest -q -p no:cacheprovider "$SRC/tests/system" 2>&1 | tee "$log"
 sp=$(tail -n 5 "$log" | grep -o '[0-9]* passed' | grep -o '[0-9]*' | tail -n 1)

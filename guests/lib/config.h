@@ -13,8 +13,9 @@
 #define GUEST_STACK_SIZE    (1 << GUEST_STACK_SHIFT)
 
 /*
- * Where the Image is linked: Xen 4.17 puts a 64-bit Image at the start of
- * guest RAM bank 0 plus text_offset (0), i.e. GUEST_RAM0_BASE.
+ * Where the Image is linked (guest.lds repeats it): Xen 4.17 puts a 64-bit
+ * Image at the start of guest RAM bank 0 plus text_offset (0), i.e.
+ * GUEST_RAM0_BASE. start.S relocates the image if it lands elsewhere.
  */
 #define GUEST_LOAD_ADDR     0x40000000
 

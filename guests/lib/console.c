@@ -6,6 +6,7 @@
 #include "pl011.h"
 #include "spinlock.h"
 #include "string.h"
+#include "sysreg.h"
 #include "xen.h"
 
 static enum console_backend backend = CONSOLE_NONE;
@@ -73,13 +74,19 @@ static void emit(const char *s, size_t n)
 
 void console_write(const char *s, size_t n)
 {
+    uint64_t daif;
+
     if (panic_mode) {
         emit(s, n);
         return;
     }
+    /* IRQs off while holding the lock: a handler that prints must not spin on it */
+    daif = SYSREG_READ(daif);
+    irq_disable();
     spin_lock(&lock);
     emit(s, n);
     spin_unlock(&lock);
+    SYSREG_WRITE(daif, daif);
 }
 
 void console_panic_mode(void)

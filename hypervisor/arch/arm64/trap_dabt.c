@@ -11,11 +11,12 @@
 #define ISS_SF      (1U << 15)
 #define ISS_WNR     (1U << 6)
 
+/* v holds bytes * 8 significant bits: flip and subtract the sign bit. */
 static uint64_t sign_extend(uint64_t v, unsigned int bytes)
 {
-    unsigned int shift = 64U - (bytes * 8U);
+    uint64_t sign = 1ULL << ((bytes * 8U) - 1U);
 
-    return (uint64_t)((int64_t)(v << shift) >> shift);
+    return (v ^ sign) - sign;
 }
 
 void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)

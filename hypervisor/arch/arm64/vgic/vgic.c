@@ -105,7 +105,10 @@ void vgic_irq_changed(struct domain *d, struct vcpu *rd, unsigned int intid,
     } else {
         /* Idle: the bit is cleared lazily by the next flush. */
     }
-    if ((k != NULL) && vgic_irq_is_deliverable(dist, irq)) {
+    if (k == NULL) {
+        return;
+    }
+    if (vgic_irq_is_deliverable(dist, irq)) {
         if (intid < VGIC_NR_PRIVATE) {
             if (rd != NULL) {
                 vgic_kick_add(k, rd->vcpu_id);
@@ -115,6 +118,15 @@ void vgic_irq_changed(struct domain *d, struct vcpu *rd, unsigned int intid,
         } else {
             /* Routed nowhere: stays pending until IROUTER names a vCPU. */
         }
+    } else if (((irq->flags & VGIC_IRQ_IN_LR) != 0U) && vgic_irq_is_pending(irq)) {
+        /* Pending again while a list register holds it, typically as
+         * active: the guest may have deactivated it since (that needs no
+         * exit), so our "active" may be stale. Make the vCPU holding the
+         * LR exit; its sync and flush then deliver the new edge. */
+        vgic_kick_add(k, (intid < VGIC_NR_PRIVATE) ? ((rd != NULL) ? rd->vcpu_id : VGIC_NO_VCPU)
+                                                   : irq->owner);
+    } else {
+        /* Not deliverable: nobody to tell. */
     }
 }
 

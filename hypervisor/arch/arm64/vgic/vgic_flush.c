@@ -85,9 +85,12 @@ static unsigned int wanted_state(const struct vgic_dist *dist, const struct vgic
         if (!mine_active) {
             return 0U;
         }
-        /* An edge that came while active shows as active+pending; a level
-         * line is looked at again when the guest deactivates. */
-        if (((irq->flags & VGIC_IRQ_EDGE) != 0U) && ((irq->flags & VGIC_IRQ_LATCH) != 0U)) {
+        /* An edge that came while active shows as active+pending (if it
+         * may be signalled at all); a level line is looked at again when
+         * the guest deactivates. */
+        if (((irq->flags & VGIC_IRQ_EDGE) != 0U) && ((irq->flags & VGIC_IRQ_LATCH) != 0U) &&
+            ((irq->flags & VGIC_IRQ_ENABLED) != 0U) &&
+            ((dist->ctlr & VGICD_CTLR_ENABLE_G1) != 0U)) {
             return VGIC_LR_ST_ACTIVE | VGIC_LR_ST_PENDING;
         }
         return VGIC_LR_ST_ACTIVE;

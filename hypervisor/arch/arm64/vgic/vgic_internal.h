@@ -90,11 +90,11 @@ void vgic_lr_restore_ctx(const struct vgic_hw_ctx *c);
 /* ---- Index masking -------------------------------------------------------
  * idx when idx < size, else 0, without a branch the CPU could mispredict
  * into an out-of-bounds access (both are far below 2^63, so idx - size is
- * negative exactly when idx < size; gcc shifts signed values
- * arithmetically). Callers have already checked idx < size. */
+ * negative exactly when idx < size, so its top bit is set then; 0 minus
+ * that bit is all ones). Callers have already checked idx < size. */
 static inline unsigned int vgic_nospec(unsigned int idx, unsigned int size)
 {
-    uint64_t mask = (uint64_t)((int64_t)((uint64_t)idx - (uint64_t)size) >> 63);
+    uint64_t mask = 0U - (((uint64_t)idx - (uint64_t)size) >> 63);
 
     return (unsigned int)((uint64_t)idx & mask);
 }

@@ -672,6 +672,36 @@ static void test_sgi1r(void **state)
     vgic_flush_lrs(d->vcpu[1]);
     assert_int_equal(fake_lr_state_of(3U), VGIC_LR_ST_PENDING);
     assert_int_equal(fake_vgic.lr[0] & ICH_LR_EOI, 0U);
+
+    /* Ping-pong: vCPU 1 takes the SGI, exits (to send its answer), goes
+     * back with the SGI active in an LR and deactivates it without an
+     * exit. The next SGI must still make vCPU 1 exit, though its
+     * software state says "active". */
+    assert_int_equal(fake_guest_ack(), 3U);
+    vgic_sync_lrs(d->vcpu[1]);
+    vgic_flush_lrs(d->vcpu[1]);
+    assert_int_equal(fake_lr_state_of(3U), VGIC_LR_ST_ACTIVE);
+    assert_true(fake_guest_eoi(3U));
+    memset(kicks, 0, sizeof(kicks));
+    assert_int_equal(vgic_emulate_sgi1r(d->vcpu[0], sgi1r(3U, 0U, 1U << 1)), 0);
+    assert_int_equal(kicks[1], 1U);
+    vgic_sync_lrs(d->vcpu[1]);
+    vgic_flush_lrs(d->vcpu[1]);
+    assert_int_equal(fake_lr_state_of(3U), VGIC_LR_ST_PENDING);
+    assert_int_equal(fake_guest_ack(), 3U);
+
+    /* Still active when the next one comes: active+pending, and once
+     * disabled no longer offered as pending. */
+    memset(kicks, 0, sizeof(kicks));
+    assert_int_equal(vgic_emulate_sgi1r(d->vcpu[0], sgi1r(3U, 0U, 1U << 1)), 0);
+    assert_int_equal(kicks[1], 1U);
+    vgic_sync_lrs(d->vcpu[1]);
+    vgic_flush_lrs(d->vcpu[1]);
+    assert_int_equal(fake_lr_state_of(3U), VGIC_LR_ST_ACTIVE | VGIC_LR_ST_PENDING);
+    vgic_sync_lrs(d->vcpu[1]);
+    wr(d, SGI(1, 0x0180U), 4U, 1U << 3);
+    vgic_flush_lrs(d->vcpu[1]);
+    assert_int_equal(fake_lr_state_of(3U), VGIC_LR_ST_ACTIVE);
     free_domain(d);
 }
 

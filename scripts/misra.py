@@ -428,6 +428,9 @@ def main():
             problems.append((rel, n, "MISRA-DEV",
                              f"deviation '{did}' does not list this file "
                              f"in {DEVIATIONS_DOC}"))
+        elif (rel, covered, rule) in covering:
+            problems.append((rel, n, "MISRA-DEV",
+                             f"line {covered} already has a {long_name(rule)} tag"))
         else:
             tagged.add(did)
             covering[(rel, covered, rule)] = (did, rel, n)

@@ -3,23 +3,38 @@ plus /chosen xen,domain nodes (the bindings of Xen 4.17), and the
 -device loader options that put each guest image where its module says."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from conftest import BUILD
 
 GUEST_DIR = BUILD / "guests"
-FIRST_MODULE = 0x60000000
-MODULE_STRIDE = 0x01000000      # 16 MiB per guest image
+FIRST_MODULE = 0x50000000       # clear of the hypervisor and QEMU's DTB
+MODULE_ALIGN = 0x00200000
 
 
 @dataclass
 class Guest:
     name: str
-    image: str                  # a guest under build/guests/, e.g. "hello"
+    image: str                  # a guest under build/guests/ ("hello"), or a path
     memory_kib: int = 65536
     cpus: int = 1
     vpl011: bool = True
     bootargs: str = ""
     extra: list = field(default_factory=list)   # more properties, as dts lines
+    ramdisk: Path = None
+
+
+def _image_path(image):
+    return Path(image) if "/" in str(image) else GUEST_DIR / f"{image}.bin"
+
+
+def _module(kind, addr, size, bootargs=None):
+    args = f'\n                bootargs = "{bootargs}";' if bootargs is not None else ""
+    return f"""
+            module@{addr:x} {{
+                compatible = "multiboot,{kind}", "multiboot,module";
+                reg = <0x0 {addr:#x} 0x0 {size:#x}>;{args}
+            }};"""
 
 
 def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs):
@@ -27,11 +42,18 @@ def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs):
     virt = dumpdtb(smp=smp, mem=mem)
     dts = tool("dtc", "-q", "-I", "dtb", "-O", "dts", virt).stdout
     nodes, loaders = [], []
-    for i, g in enumerate(guests):
-        image = GUEST_DIR / f"{g.image}.bin"
-        size = image.stat().st_size
-        addr = FIRST_MODULE + i * MODULE_STRIDE
+    addr = FIRST_MODULE
+    for g in guests:
         props = "\n".join(f"            {line}" for line in g.extra)
+        modules = ""
+        files = [("kernel", _image_path(g.image), g.bootargs)]
+        if g.ramdisk is not None:
+            files.append(("ramdisk", Path(g.ramdisk), None))
+        for kind, path, args in files:
+            size = path.stat().st_size
+            modules += _module(kind, addr, size, args)
+            loaders += ["-device", f"loader,file={path},addr={addr:#x},force-raw=on"]
+            addr += (size + MODULE_ALIGN - 1) // MODULE_ALIGN * MODULE_ALIGN
         nodes.append(f"""
         {g.name} {{
             compatible = "xen,domain";
@@ -40,14 +62,8 @@ def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs):
             memory = <0x0 {g.memory_kib:#x}>;
             cpus = <{g.cpus}>;
             {"vpl011;" if g.vpl011 else ""}
-{props}
-            module@{addr:x} {{
-                compatible = "multiboot,kernel", "multiboot,module";
-                reg = <0x0 {addr:#x} 0x0 {size:#x}>;
-                bootargs = "{g.bootargs}";
-            }};
+{props}{modules}
         }};""")
-        loaders += ["-device", f"loader,file={image},addr={addr:#x},force-raw=on"]
     dts += f"""
 / {{
     chosen {{

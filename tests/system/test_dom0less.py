@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import STD_APPEND
+from conftest import CACHE, REPO, STD_APPEND
 from dom0less import Guest, boot_dtb
 
 DONE = r"^\(d{id}\) GUEST DONE (\d+) passed (\d+) failed$"
@@ -59,8 +59,6 @@ def test_virtual_timer(hypervisor, tool, dumpdtb, tmp_path):
     assert len(timer) >= 10 and set(timer.values()) == {"PASS"}, out
 
 
-@pytest.mark.xfail(strict=False, reason="known bug: an SGI to a vCPU running on another CPU "
-                   "waits for that CPU's next scheduling point (ms) and is sometimes lost")
 def test_sgi_pingpong_between_vcpus(hypervisor, tool, dumpdtb, tmp_path):
     results, out = timer_guest_results(hypervisor, tool, dumpdtb, tmp_path)
     assert results.get("sgi_pingpong") == "PASS", out
@@ -99,3 +97,23 @@ def test_console_input_switching(hypervisor, tool, dumpdtb, tmp_path):
     # Back with the hypervisor: debug keys work again.
     q.send(b"q")
     q.wait_for(r"^\(PXN\) Domain 1 \(domU1\): ", timeout=10)
+
+
+def test_debian_linux_as_domu(hypervisor, tool, dumpdtb, tmp_path):
+    """Unmodified Debian Linux as a dom0less domU with console=ttyAMA0 on
+    the vpl011: it sees both vCPUs, runs its init script and powers off."""
+    kernel = CACHE / "linux" / "Image"
+    if not kernel.is_file() or not (CACHE / "busybox" / "busybox").is_file():
+        pytest.fail(f"no cached Debian kernel/busybox under {CACHE}: run scripts/setup.sh")
+    initrd = tmp_path / "initramfs.cpio.gz"
+    tool("sh", REPO / "scripts" / "mkinitramfs.sh", "--marker", "DOMU-INIT-REACHED",
+         "--run", "echo cpus: $(grep -c ^processor /proc/cpuinfo)", initrd, timeout=60)
+    guest = Guest("linux", str(kernel), memory_kib=256 * 1024, cpus=2,
+                  bootargs="console=ttyAMA0", ramdisk=initrd)
+    q = boot(hypervisor, tool, dumpdtb, tmp_path, [guest], smp=2, hard_timeout=180)
+    q.wait_for(r"^\(d1\) \[ *[0-9.]+\] Booting Linux on physical CPU", timeout=60)
+    q.wait_for(r"^\(d1\) DOMU-INIT-REACHED$", timeout=150)
+    q.wait_for(r"^\(d1\) cpus: 2$", timeout=30)
+    m = q.wait_for(ALL_STOPPED, timeout=60)
+    assert m.groups() == ("1", "0", "0")
+    assert q.expect_exit(timeout=20) == 0

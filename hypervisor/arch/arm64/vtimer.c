@@ -10,6 +10,12 @@
 #include <asm/vgic.h>
 #include <asm/vtimer.h>
 #include <proxenos/arch/irq.h>
+#include <proxenos/smp.h>
+
+/* Whose CNTV state is in this CPU's registers. Not current_vcpu(): the
+ * scheduler changes that before the context switch saves the old timer,
+ * and an interrupt in between must still reach the timer's owner. */
+static struct vcpu *loaded[NR_CPUS];
 
 #define CNTV_ENABLE  (1U << 0)
 #define CNTV_IMASK   (1U << 1)
@@ -28,7 +34,7 @@ static void vtimer_expired(void *data)
 
 static void vtimer_phys_interrupt(unsigned int irq, void *data)
 {
-    struct vcpu *v = current_vcpu();
+    struct vcpu *v = loaded[arch_cpu_id()];
 
     (void)irq;
     (void)data;
@@ -77,6 +83,8 @@ void vtimer_save(struct vcpu *v)
 {
     uint64_t ctl = v->arch.sys.cntv_ctl_el0;
 
+    loaded[arch_cpu_id()] = NULL;
+
     if (((ctl & CNTV_ENABLE) != 0U) && ((ctl & CNTV_IMASK) == 0U)) {
         uint64_t phys = v->arch.sys.cntv_cval_el0 + v->domain->arch.cntvoff;
 
@@ -87,4 +95,5 @@ void vtimer_save(struct vcpu *v)
 void vtimer_restore(struct vcpu *v)
 {
     stop_timer(&v->arch.vtimer);
+    loaded[arch_cpu_id()] = v;
 }

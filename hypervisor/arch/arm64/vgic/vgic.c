@@ -287,6 +287,7 @@ int vgic_inject_irq(struct domain *d, struct vcpu *v, unsigned int virq, bool le
     struct vgic_kick k = { { 0 } };
     struct vgic_irq *irq;
     unsigned long flags;
+    uint16_t before;
 
     if ((d == NULL) || !d->arch.vgic.ready) {
         return -EINVAL;
@@ -304,6 +305,7 @@ int vgic_inject_irq(struct domain *d, struct vcpu *v, unsigned int virq, bool le
         vgic_unlock(d, flags);
         return -EINVAL;
     }
+    before = irq->flags;
     /* The line is tracked in both modes, so that a change of ICFGR sees
      * it as it is; an edge-triggered interrupt latches on each assertion. */
     if (level) {
@@ -317,7 +319,9 @@ int vgic_inject_irq(struct domain *d, struct vcpu *v, unsigned int virq, bool le
             irq->flags |= VGIC_IRQ_REPEND;
         }
     }
-    vgic_irq_changed(d, v, virq, irq, &k);
+    /* A device repeating what it said before (a line still high) has
+     * already had its vCPU kicked: no IPI storm. */
+    vgic_irq_changed(d, v, virq, irq, (irq->flags != before) ? &k : NULL);
     vgic_unlock(d, flags);
     vgic_kick_send(d, &k);
     return 0;

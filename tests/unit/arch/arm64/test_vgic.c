@@ -329,6 +329,8 @@ static void test_inject_flush_eoi(void **state)
     assert_false(vgic_vcpu_pending_irq(v0));
     assert_int_equal(vgic_inject_irq(d, NULL, 40U, true), 0);
     assert_int_equal(kicks[0], 1U);
+    assert_int_equal(vgic_inject_irq(d, NULL, 40U, true), 0);  /* nothing new */
+    assert_int_equal(kicks[0], 1U);
     assert_true(vgic_vcpu_pending_irq(v0));
     assert_false(vgic_vcpu_pending_irq(d->vcpu[1]));
     assert_true((rd(d, GICD(0x0200U + 4U), 4U) & (1U << 8)) != 0U);    /* ISPENDR1 */

@@ -13,8 +13,10 @@
 #include <proxenos/errno.h>
 #include <proxenos/printk.h>
 
-/* Stage 2 on; physical interrupts to EL2; trap WFI/WFE, SMC and set/way
- * cache maintenance; EL1 is AArch64. */
+/* Stage 2 on; physical interrupts to EL2; trap WFI/WFE and SMC; EL1 is
+ * AArch64. Set/way cache maintenance is not trapped: it acts on the cache
+ * of the CPU the vCPU runs on, as on bare metal, which is right while
+ * vCPUs never migrate (trapping it would need whole-guest flushes). */
 #define HCR_VM    (1ULL << 0)
 #define HCR_SWIO  (1ULL << 1)
 #define HCR_PTW   (1ULL << 2)
@@ -26,10 +28,9 @@
 #define HCR_TWI   (1ULL << 13)
 #define HCR_TWE   (1ULL << 14)
 #define HCR_TSC   (1ULL << 19)
-#define HCR_TSW   (1ULL << 22)
 #define HCR_RW    (1ULL << 31)
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
-                   HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TSW | HCR_RW)
+                   HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_RW)
 
 int arch_domain_create(struct domain *d, const struct domain_create_args *args)
 {
@@ -102,6 +103,7 @@ void arch_dump_domain(const struct domain *d)
 
         pr_info("  vCPU %u: PC 0x%llx PSTATE 0x%llx\n", i, (unsigned long long)v->arch.regs.elr,
                 (unsigned long long)v->arch.regs.spsr);
+        vgic_dump_vcpu(v);
     }
 }
 

@@ -124,7 +124,7 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     if (c->vpl011 && (a.nr_spis < ((GUEST_VPL011_SPI - 32U) + 1U))) {
         a.nr_spis = (GUEST_VPL011_SPI - 32U) + 1U;
     }
-    a.p2m_pool_pages = (c->p2m_mem_mb != 0U) ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
+    a.p2m_pool_pages = c->has_p2m_mem ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
                        p2m_default_pool_pages(mem, c->cpus);
     if (c->enhanced != ENHANCED_NONE) {
         pr_warn("dom0less: %s: xen,enhanced: Xen's PV interfaces are not available yet; "
@@ -140,8 +140,8 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
         rc = domain_populate_ram(d, GUEST_RAM1_BASE, bank1);
     }
     if (rc != 0) {
-        pr_err("dom0less: %s: not enough memory for %llu KiB (%d)\n", c->name,
-               (unsigned long long)c->mem_kib, rc);
+        pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
+               "stage-2 pool\n", c->name, (unsigned long long)c->mem_kib, rc);
     } else {
         rc = load_guest(d, c, bank0, bank1);
     }

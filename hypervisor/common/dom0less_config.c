@@ -51,7 +51,7 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, struct do
     c->cpus = cpus;
     c->vpl011 = fdt_getprop(fdt, node, "vpl011", NULL) != NULL;
     (void)fdt_getprop_u32(fdt, node, "nr_spis", &c->nr_spis);
-    (void)fdt_getprop_u32(fdt, node, "xen,domain-p2m-mem-mb", &c->p2m_mem_mb);
+    c->has_p2m_mem = (fdt_getprop_u32(fdt, node, "xen,domain-p2m-mem-mb", &c->p2m_mem_mb) == 0);
     c->enhanced = read_enhanced(fdt, node);
     if (fdt_getprop(fdt, node, "xen,static-mem", NULL) != NULL) {
         pr_err("dom0less: %s: xen,static-mem is not supported yet: domain skipped\n", c->name);

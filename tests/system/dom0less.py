@@ -59,8 +59,8 @@ def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs):
             compatible = "xen,domain";
             #address-cells = <2>;
             #size-cells = <2>;
-            memory = <0x0 {g.memory_kib:#x}>;
-            cpus = <{g.cpus}>;
+            {"" if any(e.startswith("memory") for e in g.extra) else f"memory = <0x0 {g.memory_kib:#x}>;"}
+            {"" if g.cpus is None else f"cpus = <{g.cpus}>;"}
             {"vpl011;" if g.vpl011 else ""}
 {props}{modules}
         }};""")

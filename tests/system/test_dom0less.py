@@ -101,19 +101,51 @@ def test_console_input_switching(hypervisor, tool, dumpdtb, tmp_path):
 
 def test_debian_linux_as_domu(hypervisor, tool, dumpdtb, tmp_path):
     """Unmodified Debian Linux as a dom0less domU with console=ttyAMA0 on
-    the vpl011: it sees both vCPUs, runs its init script and powers off."""
+    the vpl011: it sees both vCPUs, runs its init script, reads a line typed
+    on the console once input is switched to it, and powers off."""
     kernel = CACHE / "linux" / "Image"
     if not kernel.is_file() or not (CACHE / "busybox" / "busybox").is_file():
         pytest.fail(f"no cached Debian kernel/busybox under {CACHE}: run scripts/setup.sh")
     initrd = tmp_path / "initramfs.cpio.gz"
     tool("sh", REPO / "scripts" / "mkinitramfs.sh", "--marker", "DOMU-INIT-REACHED",
-         "--run", "echo cpus: $(grep -c ^processor /proc/cpuinfo)", initrd, timeout=60)
+         "--run", "echo cpus: $(grep -c ^processor /proc/cpuinfo); echo TYPE-A-LINE; "
+         "read -r line; echo \"got: $line\"", initrd, timeout=60)
     guest = Guest("linux", str(kernel), memory_kib=256 * 1024, cpus=2,
                   bootargs="console=ttyAMA0", ramdisk=initrd)
     q = boot(hypervisor, tool, dumpdtb, tmp_path, [guest], smp=2, hard_timeout=180)
     q.wait_for(r"^\(d1\) \[ *[0-9.]+\] Booting Linux on physical CPU", timeout=60)
     q.wait_for(r"^\(d1\) DOMU-INIT-REACHED$", timeout=150)
     q.wait_for(r"^\(d1\) cpus: 2$", timeout=30)
+    q.wait_for(r"^\(d1\) TYPE-A-LINE$", timeout=30)
+    q.send(b"\x01\x01\x01")
+    q.wait_for(r"\*\*\* Serial input to linux ", timeout=10)
+    q.send(b"typed into the domU\r")
+    q.wait_for(r"^\(d1\) got: typed into the domU$", timeout=30)
     m = q.wait_for(ALL_STOPPED, timeout=60)
     assert m.groups() == ("1", "0", "0")
     assert q.expect_exit(timeout=20) == 0
+
+
+def test_bad_domain_nodes_harm_no_other_domain(hypervisor, tool, dumpdtb, tmp_path):
+    """Malformed or impossible xen,domain nodes are reported and skipped
+    (Xen 4.17 panics); the valid domain still runs."""
+    guests = [
+        # "memory" as one cell: Xen's parser needs two.
+        Guest("onecell", "hello", extra=["memory = <0x10000>;"]),
+        # No "cpus".
+        Guest("nocpus", "hello", cpus=None),
+        # An empty stage-2 pool: mapping 64 MiB in 2 MiB blocks needs a table.
+        Guest("tinypool", "hello", extra=["xen,domain-p2m-mem-mb = <0>;"]),
+        Guest("good", "hello", bootargs="name=good"),
+    ]
+    q = boot(hypervisor, tool, dumpdtb, tmp_path, guests, smp=2, mem="2G")
+    q.wait_for(r"^\(PXN\) dom0less: onecell: \"memory\" must be two cells", timeout=30)
+    q.wait_for(r"^\(PXN\) dom0less: nocpus: missing or bad property 'cpus'", timeout=30)
+    q.wait_for(r"^\(PXN\) dom0less: tinypool: cannot populate 65536 KiB of RAM \(-12\)",
+               timeout=30)
+    q.wait_for(r"^\(PXN\) dom0less: 1 of 4 domains started$", timeout=30)
+    # IDs follow node order, skipped nodes included: "good" is domain 4.
+    passed, failed = guest_done(q, 4)
+    assert passed >= 1 and failed == 0
+    m = q.wait_for(ALL_STOPPED, timeout=30)
+    assert m.groups() == ("1", "0", "0")

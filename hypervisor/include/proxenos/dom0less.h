@@ -24,7 +24,8 @@ struct dom0less_config {
     bool vpl011;
     unsigned int nr_spis;           /* 0: as the host */
     enum xen_enhanced_mode enhanced;
-    uint32_t p2m_mem_mb;            /* 0: Xen's default formula */
+    bool has_p2m_mem;               /* xen,domain-p2m-mem-mb given */
+    uint32_t p2m_mem_mb;            /* else Xen's default formula */
     const struct boot_module *kernel;
     const struct boot_module *ramdisk;
     const struct boot_module *dtb;

@@ -1,0 +1,14 @@
+/* The arch part of a domain and a vCPU for the scheduler's host test: the
+ * scheduler never looks inside, so it only has to exist. */
+#ifndef ASM_DOMAIN_H
+#define ASM_DOMAIN_H
+
+struct arch_domain {
+    int unused;
+};
+
+struct arch_vcpu {
+    int unused;
+};
+
+#endif

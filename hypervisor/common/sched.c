@@ -100,6 +100,24 @@ static struct sched_vcpu *pick(const struct runqueue *rq)
     return best;
 }
 
+/* The least virtual time a waking vCPU may start from: the queue's
+ * minimum, or the running vCPU's virtual time including the slice it is in
+ * (a vCPU running alone is never rescheduled, so the minimum alone goes
+ * stale and a sleeper would return with credit to monopolise the CPU).
+ * Called with the run-queue lock held. */
+static uint64_t queue_floor(const struct runqueue *rq, s_time_t now)
+{
+    uint64_t floor = rq->min_vruntime;
+
+    if (rq->curr != NULL) {
+        const struct sched_vcpu *csv = sv_of(rq->curr);
+        uint64_t ran = (now > rq->slice_start) ? (uint64_t)(now - rq->slice_start) : 0U;
+
+        floor = MAX(floor, csv->vruntime + ((ran * SCHED_DEFAULT_WEIGHT) / csv->weight));
+    }
+    return floor;
+}
+
 static void slice_expired(void *data)
 {
     (void)data;
@@ -185,7 +203,7 @@ void vcpu_wake(struct vcpu *v)
     if (((v->state == VCPU_BLOCKED) || (v->state == VCPU_OFFLINE)) && !v->pause_flags) {
         struct sched_vcpu *sv = sv_of(v);
 
-        sv->vruntime = MAX(sv->vruntime, rq->min_vruntime);
+        sv->vruntime = MAX(sv->vruntime, queue_floor(rq, NOW()));
         set_state(v, VCPU_RUNNABLE, NOW());
         enqueue(rq, sv);
         kick = true;
@@ -265,7 +283,9 @@ void schedule(void)
         uint64_t ran = (now > rq->slice_start) ? (uint64_t)(now - rq->slice_start) : 0U;
 
         psv->vruntime += (ran * SCHED_DEFAULT_WEIGHT) / psv->weight;
-        if ((prev->state == VCPU_RUNNING) && !prev->pause_flags) {
+        /* A paused vCPU is queued too (pick() skips it): it is no longer
+         * on the CPU, and must be found again once unpaused. */
+        if (prev->state == VCPU_RUNNING) {
             set_state(prev, VCPU_RUNNABLE, now);
             enqueue(rq, psv);
         }

@@ -3,6 +3,9 @@
 #ifndef ASM_DOMAIN_H
 #define ASM_DOMAIN_H
 
+/* As the real one, which needs it for its vtimer: domain.h counts on it. */
+#include <proxenos/timer.h>
+
 struct arch_domain {
     int unused;
 };

@@ -2,7 +2,14 @@
  * EL2 exception vectors. Every entry saves the same frame (struct
  * trap_frame in asm/trap_frame.h) and calls one C function in traps.c,
  * which reads the syndrome once and picks the handler.
+ *
+ * There is one vector table per branch-history mitigation (spectre.c
+ * picks one per CPU at boot and writes it to VBAR_EL2): the lower-EL slots
+ * of each run their mitigation first, before any branch the guest could
+ * have trained, then branch to the common stubs. No flag is tested on the
+ * way in. hyp_vectors runs nothing extra.
  */
+#include <asm/spectre.h>
 #include <asm/trap_frame.h>
 
 .macro save_frame
@@ -62,10 +69,78 @@
     isb
 .endm
 
-/* One vector slot: 128 bytes, so only a branch fits. */
+/* One vector slot: 128 bytes (32 instructions), so only a branch fits,
+ * or a short mitigation sequence and a branch. */
 .macro vector_entry target
     .balign 128
     b       \target
+.endm
+
+/*
+ * The mitigations, each run in a lower-EL slot with the guest's registers
+ * live: whatever they use is saved below SP_EL2 (the top of this CPU's
+ * stack, where the frame is built next) and restored. SP stays 16-aligned.
+ */
+
+/* Taken branches enough to overwrite the branch history (k = 8, 24 or 32
+ * by core), then a barrier so that nothing runs ahead of the loop. */
+.macro mitigate_bhb_loop k
+    str     x0, [sp, #-16]!
+    mov     x0, #\k
+1:  b       . + 4
+    subs    x0, x0, #1
+    b.ne    1b
+    dsb     nsh
+    isb
+    ldr     x0, [sp], #16
+.endm
+
+/* FEAT_CLRBHB: CLRBHB is HINT #22 (assemblers may not know the name). */
+.macro mitigate_bhb_clrbhb k
+    hint    #22
+    isb
+.endm
+
+/* An SMCCC 1.1 firmware call (ARCH_WORKAROUND_1 or _3, fid k): it may
+ * change x0-x3 only. */
+.macro mitigate_fw_call k
+    stp     x0, x1, [sp, #-32]!
+    stp     x2, x3, [sp, #16]
+    movz    w0, #((\k) & 0xffff)
+    movk    w0, #((\k) >> 16), lsl #16
+    smc     #0
+    ldp     x2, x3, [sp, #16]
+    ldp     x0, x1, [sp], #32
+.endm
+
+.macro mitigated_entry target, how, k
+    .balign 128
+    \how    \k
+    b       \target
+.endm
+
+/* A whole table: the EL2 slots as in hyp_vectors, the guest slots with
+ * the mitigation. */
+.macro mitigated_vectors name, how, k
+    .balign 2048
+    .globl  \name
+\name:
+    vector_entry el2t_sync
+    vector_entry el2t_irq
+    vector_entry el2t_fiq
+    vector_entry el2t_serror
+    vector_entry el2h_sync
+    vector_entry el2h_irq
+    vector_entry el2h_fiq
+    vector_entry el2h_serror
+    mitigated_entry guest64_sync, \how, \k
+    mitigated_entry guest64_irq, \how, \k
+    mitigated_entry guest64_fiq, \how, \k
+    mitigated_entry guest64_serror, \how, \k
+    mitigated_entry guest32_sync, \how, \k
+    mitigated_entry guest32_irq, \how, \k
+    mitigated_entry guest32_fiq, \how, \k
+    mitigated_entry guest32_serror, \how, \k
 .endm
 
 .macro trap_stub name, kind
@@ -101,6 +176,14 @@ hyp_vectors:
     vector_entry guest32_irq
     vector_entry guest32_fiq
     vector_entry guest32_serror
+
+    /* The same with a branch-history mitigation (spectre.c chooses). */
+    mitigated_vectors hyp_vectors_bhb_loop8, mitigate_bhb_loop, 8
+    mitigated_vectors hyp_vectors_bhb_loop24, mitigate_bhb_loop, 24
+    mitigated_vectors hyp_vectors_bhb_loop32, mitigate_bhb_loop, 32
+    mitigated_vectors hyp_vectors_bhb_clrbhb, mitigate_bhb_clrbhb, 0
+    mitigated_vectors hyp_vectors_fw_wa1, mitigate_fw_call, SMCCC_ARCH_WORKAROUND_1
+    mitigated_vectors hyp_vectors_fw_wa3, mitigate_fw_call, SMCCC_ARCH_WORKAROUND_3
 
     .text
 trap_stub el2t_sync, TRAP_HYP_BAD

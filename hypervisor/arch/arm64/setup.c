@@ -2,6 +2,7 @@
  * structs the previous ones filled; the device tree is read once. */
 #include <asm/arm64.h>
 #include <asm/memlayout.h>
+#include <asm/spectre.h>
 #include <asm/sysregs.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/bootinfo.h>
@@ -256,6 +257,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa)
     } else {
         (void)psci_init(bi->psci.method == BOOT_PSCI_SMC);
     }
+    spectre_init(bi->psci.method == BOOT_PSCI_SMC);
     cpu_set_online(0U);
     pr_info("CPU 0 online (MPIDR 0x%llx)\n", (unsigned long long)(READ_SYSREG(mpidr_el1) & 0xff00ffffffULL));
     if (bi->psci.method != BOOT_PSCI_NONE) {

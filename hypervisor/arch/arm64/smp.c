@@ -1,6 +1,7 @@
 /* Secondary CPU bring-up through PSCI CPU_ON. Each CPU comes up in head.S
  * with the MMU off, joins the boot page tables and arrives here. */
 #include <asm/arm64.h>
+#include <asm/spectre.h>
 #include <asm/sysregs.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/idle.h>
@@ -25,6 +26,7 @@ void cpu_init_el2(unsigned int cpu)
 void start_secondary(unsigned int cpu)
 {
     cpu_init_el2(cpu);
+    spectre_cpu_init(cpu);
     if (gic_cpu_init() != 0) {
         /* Without an interrupt controller this CPU is of no use. */
         arch_halt();

@@ -29,6 +29,9 @@ hyp-src-y += arch/arm64/trap_dabt.c
 hyp-src-y += arch/arm64/vsmccc.c
 hyp-src-y += arch/arm64/vtimer.c
 hyp-src-y += arch/arm64/vpl011.c
+# Speculation mitigations: the decisions (host-tested), then the hardware.
+hyp-src-y += arch/arm64/spectre_policy.c
+hyp-src-y += arch/arm64/spectre.c
 # Virtual GICv3 (arch/arm64/vgic/): vgic_lr.c alone touches ICH_* registers.
 hyp-src-y += arch/arm64/vgic/vgic.c
 hyp-src-y += arch/arm64/vgic/vgic_flush.c

@@ -1,8 +1,10 @@
 /* PSCI 1.1 and the SMCCC 1.1 architecture calls as a guest sees them.
  * vCPUs are named by the MPIDR affinity Xen gives them (vcpu_vaffinity). */
+#include <asm/spectre.h>
 #include <asm/traps.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/domain.h>
+#include <proxenos/nospec.h>
 #include <proxenos/sched.h>
 
 #define PSCI_VERSION_FN         0x84000000U
@@ -32,17 +34,18 @@
 
 #define MPIDR_AFF_MASK 0xff00ffffffULL
 
-
+/* The vCPU a guest names by MPIDR (guest input): the index comes from
+ * Aff0[3:0] and Aff1 (vcpu_vaffinity's numbering), any other bit set means
+ * no vCPU, and the index is masked after its bounds check. */
 static struct vcpu *vcpu_by_affinity(const struct domain *d, uint64_t mpidr)
 {
     uint64_t aff = mpidr & MPIDR_AFF_MASK;
+    uint64_t idx = (aff & 0xfU) | (((aff >> 8) & 0xffU) << 4);
 
-    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
-        if (vcpu_vaffinity(i) == aff) {
-            return d->vcpu[i];
-        }
+    if ((idx >= d->max_vcpus) || (vcpu_vaffinity((unsigned int)idx) != aff)) {
+        return NULL;
     }
-    return NULL;
+    return d->vcpu[array_index_nospec(idx, d->max_vcpus)];
 }
 
 static int64_t psci_cpu_on(struct domain *d, uint64_t target, uint64_t entry, uint64_t ctx)
@@ -143,8 +146,20 @@ bool vsmccc_handle(struct vcpu *v, struct trap_frame *f)
         ret = SMCCC_1_1;
         break;
     case SMCCC_ARCH_FEATURES:
-        /* The ARCH_WORKAROUND_* answers come with the Spectre-BHB work. */
-        ret = (a1 == SMCCC_ARCH_FEATURES) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+        /* The workarounds as Xen 4.17 answers them on these CPUs; like
+         * Xen, ARCH_FEATURES of ARCH_FEATURES itself is not supported. */
+        ret = spectre_guest_arch_features((uint32_t)a1);
+        break;
+    case SMCCC_ARCH_WORKAROUND_1:
+    case SMCCC_ARCH_WORKAROUND_2:
+    case SMCCC_ARCH_WORKAROUND_3:
+        /* No result; like Xen, x0 = 0 and x1-x3 cleared, so nothing of the
+         * hypervisor's (or of firmware's) leaks back. */
+        spectre_guest_workaround(fn, a1);
+        f->x[1] = 0U;
+        f->x[2] = 0U;
+        f->x[3] = 0U;
+        ret = PSCI_SUCCESS;
         break;
     default:
         return false;

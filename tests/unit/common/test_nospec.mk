@@ -1,0 +1,2 @@
+# array_index_nospec() is header-only (include/proxenos/nospec.h).
+test_nospec-src :=

@@ -3,6 +3,7 @@
  * vCPU 0 entering the kernel with x0 = device tree, as on Xen. */
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/mm.h>
+#include <proxenos/cpupool.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/domain_fdt.h>
@@ -100,6 +101,9 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
         return rc;
     }
     arch_vcpu_set_entry(d->vcpu[0], k.entry, dtb_at);
+    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+        pr_info("Domain %u: vCPU %u on CPU %u\n", d->domain_id, i, d->vcpu[i]->processor);
+    }
     pr_info("Domain %u (%s): %u vCPU(s), %llu MiB, kernel at 0x%llx, device tree at 0x%llx%s\n",
             d->domain_id, d->name, c->cpus, (unsigned long long)((bank0 + bank1) >> 20),
             (unsigned long long)k.load_addr, (unsigned long long)dtb_at,
@@ -126,6 +130,11 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     }
     a.p2m_pool_pages = c->has_p2m_mem ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
                        p2m_default_pool_pages(mem, c->cpus);
+    a.cpu_affinity = cpupool_cpus(c->cpupool);
+    if ((c->cpupool >= 0) && (a.cpu_affinity == 0U)) {
+        pr_err("dom0less: %s: its cpupool was not created: domain skipped\n", c->name);
+        return -EINVAL;
+    }
     if (c->enhanced != ENHANCED_NONE) {
         pr_warn("dom0less: %s: xen,enhanced: Xen's PV interfaces are not available yet; "
                 "the domain gets no /hypervisor node\n", c->name);

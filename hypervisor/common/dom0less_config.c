@@ -29,6 +29,7 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, struct do
     uint32_t len = 0U;
     const void *mem = fdt_getprop(fdt, node, "memory", &len);
     uint32_t cpus;
+    uint32_t pool;
 
     *c = (struct dom0less_config){ 0 };
     c->node = node;
@@ -56,6 +57,15 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, struct do
     if (fdt_getprop(fdt, node, "xen,static-mem", NULL) != NULL) {
         pr_err("dom0less: %s: xen,static-mem is not supported yet: domain skipped\n", c->name);
         return false;
+    }
+    c->cpupool = -1;
+    if (fdt_getprop_u32(fdt, node, "domain-cpupool", &pool) == 0) {
+        c->cpupool = fdt_node_by_phandle(fdt, pool);
+        if ((c->cpupool < 0) || !fdt_node_is_compatible(fdt, c->cpupool, "xen,cpupool")) {
+            pr_err("dom0less: %s: domain-cpupool is not a xen,cpupool node: domain skipped\n",
+                   c->name);
+            return false;
+        }
     }
     c->kernel = bootinfo_find_module(bi, BOOTMOD_KERNEL, node);
     c->ramdisk = bootinfo_find_module(bi, BOOTMOD_RAMDISK, node);

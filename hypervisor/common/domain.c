@@ -93,7 +93,7 @@ static void free_ram(struct domain *d)
     d->tot_pages = 0U;
 }
 
-static int create_vcpus(struct domain *d)
+static int create_vcpus(struct domain *d, uint64_t affinity)
 {
     d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
     if (d->vcpu == NULL) {
@@ -109,7 +109,7 @@ static int create_vcpus(struct domain *d)
         v->vcpu_id = i;
         v->domain = d;
         v->state = VCPU_OFFLINE;
-        v->hard_affinity = ~0ULL;
+        v->hard_affinity = (affinity != 0U) ? affinity : ~0ULL;
         d->vcpu[i] = v;
         /* Placement first: per-vCPU arch timers live on v->processor. */
         rc = sched_add_vcpu(v);
@@ -152,7 +152,7 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
         xfree(d);
         return rc;
     }
-    rc = create_vcpus(d);
+    rc = create_vcpus(d, args->cpu_affinity);
     if (rc != 0) {
         free_vcpus(d);
         arch_domain_destroy(d);

@@ -39,11 +39,11 @@ struct runqueue {
     uint64_t min_vruntime;
     s_time_t slice_start;
     struct timer slice_timer;
+    bool time_slicing;          /* false under the null scheduler */
     uint64_t switches;
 };
 
 static struct runqueue runqueues[NR_CPUS];
-static bool time_slicing = true;
 
 static struct sched_vcpu *sv_of(const struct vcpu *v)
 {
@@ -126,9 +126,11 @@ static void slice_expired(void *data)
 
 void sched_init(void)
 {
-    time_slicing = (strcmp(sched_default_name(), "null") != 0);
+    bool slicing = (strcmp(sched_default_name(), "null") != 0);
+
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
         spin_lock_init(&runqueues[cpu].lock);
+        runqueues[cpu].time_slicing = slicing;
         init_timer(&runqueues[cpu].slice_timer, slice_expired, NULL, cpu);
     }
     open_softirq(SCHEDULE_SOFTIRQ, schedule);
@@ -305,7 +307,7 @@ void schedule(void)
     spin_unlock_irqrestore(&rq->lock, flags);
 
     /* Only preempt when someone else is waiting. */
-    if ((next != NULL) && time_slicing && (rq->queue != NULL)) {
+    if ((next != NULL) && rq->time_slicing && (rq->queue != NULL)) {
         set_timer(&rq->slice_timer, now + SLICE);
     } else {
         stop_timer(&rq->slice_timer);
@@ -313,6 +315,11 @@ void schedule(void)
     if (prev != next) {
         arch_context_switch(prev, next);
     }
+}
+
+void sched_set_time_slicing(unsigned int cpu, bool on)
+{
+    runqueues[cpu].time_slicing = on;
 }
 
 bool sched_vcpu_on_cpu(const struct vcpu *v)

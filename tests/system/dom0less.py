@@ -37,8 +37,9 @@ def _module(kind, addr, size, bootargs=None):
             }};"""
 
 
-def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs):
-    """Return (dtb path, QEMU loader arguments) for these guests."""
+def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs, chosen_extra=""):
+    """Return (dtb path, QEMU loader arguments) for these guests;
+    chosen_extra is more dts text for /chosen (e.g. xen,cpupool nodes)."""
     virt = dumpdtb(smp=smp, mem=mem)
     dts = tool("dtc", "-q", "-I", "dtb", "-O", "dts", virt).stdout
     nodes, loaders = [], []
@@ -70,6 +71,7 @@ def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs):
         xen,xen-bootargs = "{xen_bootargs}";
         #address-cells = <2>;
         #size-cells = <2>;
+{chosen_extra}
 {''.join(nodes)}
     }};
 }};

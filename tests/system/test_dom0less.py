@@ -13,8 +13,9 @@ DONE = r"^\(d{id}\) GUEST DONE (\d+) passed (\d+) failed$"
 ALL_STOPPED = r"^\(PXN\) All domains have stopped: (\d+) powered off, (\d+) crashed, (\d+) reboots\."
 
 
-def boot(hypervisor, tool, dumpdtb, tmp_path, guests, smp=2, mem="1G", hard_timeout=90):
-    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, STD_APPEND)
+def boot(hypervisor, tool, dumpdtb, tmp_path, guests, smp=2, mem="1G", hard_timeout=90,
+         chosen_extra=""):
+    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, STD_APPEND, chosen_extra)
     return hypervisor(smp=smp, mem=mem, append="", args=["--dtb", dtb], qemu_args=loaders,
                       hard_timeout=hard_timeout)
 
@@ -149,3 +150,31 @@ def test_bad_domain_nodes_harm_no_other_domain(hypervisor, tool, dumpdtb, tmp_pa
     assert passed >= 1 and failed == 0
     m = q.wait_for(ALL_STOPPED, timeout=30)
     assert m.groups() == ("1", "0", "0")
+
+
+POOL = """
+        pool1: pool1 {
+            compatible = "xen,cpupool";
+            cpupool-cpus = <&{/cpus/cpu@2} &{/cpus/cpu@3}>;
+            cpupool-sched = "null";
+        };
+"""
+
+
+def test_cpupools_pin_domains(hypervisor, tool, dumpdtb, tmp_path):
+    """xen,cpupool nodes (Xen 4.17's boot-time cpupools): a domain with
+    domain-cpupool runs only on its pool's CPUs, others on Pool-0."""
+    guests = [Guest("pooled", "hello", cpus=2, bootargs="name=pooled",
+                    extra=["domain-cpupool = <&pool1>;"]),
+              Guest("plain", "hello", cpus=2, bootargs="name=plain")]
+    q = boot(hypervisor, tool, dumpdtb, tmp_path, guests, smp=4, chosen_extra=POOL)
+    q.wait_for(r"^\(PXN\) Pool-0: CPUs 0,1, scheduler credit2$", timeout=30)
+    q.wait_for(r"^\(PXN\) Pool-1: CPUs 2,3, scheduler null$", timeout=30)
+    q.wait_for(ALL_STOPPED, timeout=60)
+    placed = re.findall(r"^\(PXN\) Domain (\d+): vCPU (\d+) on CPU (\d+)$", q.output, re.M)
+    cpus = {}
+    for dom, _, cpu in placed:
+        cpus.setdefault(dom, set()).add(int(cpu))
+    assert cpus == {"1": {2, 3}, "2": {0, 1}}, q.output
+    for i in (1, 2):
+        assert re.search(rf"^\(d{i}\) GUEST DONE \d+ passed 0 failed$", q.output, re.M)

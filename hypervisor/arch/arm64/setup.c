@@ -9,6 +9,7 @@
 #include <proxenos/bootmem.h>
 #include <proxenos/cmdline.h>
 #include <proxenos/console.h>
+#include <proxenos/cpupool.h>
 #include <proxenos/dom0_params.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/sched.h>
@@ -274,6 +275,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa)
     }
     online = num_online_cpus();
     check_ipis_and_timers(online);
+    cpupools_init(bi);
     if (bi->nr_domain_nodes != 0U) {
         unsigned int started = dom0less_build_all(bi);
 

@@ -12,6 +12,18 @@
 #define MPIDR_AFF_MASK 0xff00ffffffULL
 #define CPU_UP_TIMEOUT SECONDS(1)
 
+static uint64_t logical_mpidr[NR_CPUS];
+
+int arch_cpu_by_mpidr(uint64_t mpidr)
+{
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        if (cpu_online(cpu) && (logical_mpidr[cpu] == (mpidr & MPIDR_AFF_MASK))) {
+            return (int)cpu;
+        }
+    }
+    return -1;
+}
+
 /* Register state every CPU sets for itself before doing anything else.
  * Physical IRQs, FIQs and SErrors must be routed to EL2 (IMO/FMO/AMO):
  * otherwise they target EL1 and stay masked while we run at EL2. */
@@ -58,6 +70,8 @@ unsigned int smp_bring_up(const uint64_t *mpidrs, unsigned int nr)
     paddr_t entry = arch_virt_to_maddr(secondary_entry);
     unsigned int next = 1U;
 
+    logical_mpidr[0] = self;
+
     for (unsigned int i = 0U; i < nr; i++) {
         uint64_t mpidr = mpidrs[i] & MPIDR_AFF_MASK;
         int rc;
@@ -83,6 +97,7 @@ unsigned int smp_bring_up(const uint64_t *mpidrs, unsigned int nr)
             next++;     /* the late CPU may still use this number */
             continue;
         }
+        logical_mpidr[next] = mpidr;
         pr_info("CPU %u online (MPIDR 0x%llx)\n", next, (unsigned long long)mpidr);
         next++;
     }

@@ -26,6 +26,7 @@ struct dom0less_config {
     enum xen_enhanced_mode enhanced;
     bool has_p2m_mem;               /* xen,domain-p2m-mem-mb given */
     uint32_t p2m_mem_mb;            /* else Xen's default formula */
+    int cpupool;                    /* domain-cpupool's node; -1: Pool-0 */
     const struct boot_module *kernel;
     const struct boot_module *ramdisk;
     const struct boot_module *dtb;

@@ -13,6 +13,7 @@ struct domain_create_args {
     bool vpl011;
     unsigned int nr_spis;       /* SPIs the virtual GIC offers */
     uint64_t p2m_pool_pages;    /* stage-2 tables come only from this pool */
+    uint64_t cpu_affinity;      /* physical CPUs its vCPUs may use; 0: any */
 };
 
 /* Create domain id with the given resources (no memory, vCPUs offline).

@@ -27,6 +27,9 @@ void vcpu_stop(struct vcpu *v);
  * return (when it enters a guest from idle or goes idle from a guest). */
 void schedule(void);
 
+/* Time slices on cpu (its pool's scheduler): off for "null". */
+void sched_set_time_slicing(unsigned int cpu, bool on);
+
 /* v is its CPU's current vCPU (possibly on its way out). */
 bool sched_vcpu_on_cpu(const struct vcpu *v);
 

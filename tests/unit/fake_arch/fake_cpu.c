@@ -116,3 +116,9 @@ void fake_cpu_reset(void)
     wfi_count = 0U;
     wfi_hook = NULL;
 }
+
+/* Fake machines number CPUs by MPIDR directly: MPIDR n is CPU n. */
+int arch_cpu_by_mpidr(uint64_t mpidr)
+{
+    return (mpidr < (uint64_t)CONFIG_NR_CPUS) ? (int)mpidr : -1;
+}

@@ -1,0 +1,20 @@
+/* Boot-time CPU pools (Xen 4.17's xen,cpupool nodes under /chosen): each
+ * physical CPU belongs to one pool, each pool has a scheduler, and a
+ * domain's vCPUs run only on the CPUs of its pool. */
+#ifndef PROXENOS_CPUPOOL_H
+#define PROXENOS_CPUPOOL_H
+
+#include <proxenos/bootinfo.h>
+
+#define MAX_CPUPOOLS 16U
+
+/* Read the xen,cpupool nodes (after all CPUs are online) and apply each
+ * pool's scheduler to its CPUs. Bad nodes are reported and ignored: their
+ * CPUs stay in Pool-0. */
+void cpupools_init(const struct boot_info *bi);
+
+/* The CPUs (a bitmap) of the pool whose node is pool_node, or of Pool-0
+ * when pool_node is -1. 0 when pool_node is not a valid pool. */
+uint64_t cpupool_cpus(int pool_node);
+
+#endif

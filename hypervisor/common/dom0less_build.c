@@ -13,8 +13,6 @@
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
 
-#define MODULES_WINDOW  MiB(128)
-#define MODULE_ALIGN    MiB(2)
 
 static struct dom0less_config configs[DOM0LESS_MAX_DOMAINS];
 static unsigned int nr_configs;
@@ -24,34 +22,6 @@ static uint8_t dtb_buf[DOMAIN_FDT_XEN417_SIZE];
 static const void *module_data(const struct boot_module *m)
 {
     return arch_maddr_to_virt(m->start);
-}
-
-/* Device tree first, then the ramdisk, as high as possible below 128 MiB
- * into bank 0 (or its end), but above the kernel. */
-static int place_modules(paddr_t bank_base, uint64_t bank_size, paddr_t kernel_end,
-                         uint64_t dtb_size, uint64_t initrd_size, paddr_t *dtb_at,
-                         paddr_t *initrd_at)
-{
-    uint64_t need = ALIGN_UP(dtb_size, MODULE_ALIGN) + ALIGN_UP(initrd_size, MODULE_ALIGN);
-    paddr_t top = bank_base + MIN(bank_size, MODULES_WINDOW);
-    paddr_t base;
-
-    if (need > (top - bank_base)) {
-        top = bank_base + bank_size;
-    }
-    if (need > (top - bank_base)) {
-        return -ENOSPC;
-    }
-    base = ALIGN_DOWN(top - need, MODULE_ALIGN);
-    if (base < kernel_end) {
-        base = ALIGN_UP(kernel_end, MODULE_ALIGN);
-        if ((base + need) > (bank_base + bank_size)) {
-            return -ENOSPC;
-        }
-    }
-    *dtb_at = base;
-    *initrd_at = base + ALIGN_UP(dtb_size, MODULE_ALIGN);
-    return 0;
 }
 
 static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_t bank0,
@@ -86,7 +56,8 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
                (unsigned int)sizeof(dtb_buf), rc);
         return rc;
     }
-    rc = place_modules(GUEST_RAM0_BASE, bank0, k.end, dtb_size, initrd_size, &dtb_at, &initrd_at);
+    rc = kernel_place_modules(GUEST_RAM0_BASE, bank0, k.end, dtb_size, initrd_size, &dtb_at,
+                              &initrd_at);
     if ((rc == 0) && (initrd_size != 0U)) {
         rc = domain_fdt_set_initrd(dtb_buf, sizeof(dtb_buf), initrd_at, initrd_at + initrd_size);
         if (rc == 0) {

@@ -209,6 +209,85 @@ int domain_populate_ram(struct domain *d, paddr_t gpa, uint64_t size)
     return 0;
 }
 
+/* Insert [start, start+size) into the sorted bank list, merging with a
+ * neighbour it touches. Returns false when the list is full. */
+static bool add_bank(paddr_t start, uint64_t size, paddr_t *bs, uint64_t *bz, unsigned int *n,
+                     unsigned int max)
+{
+    unsigned int i = 0U;
+
+    while ((i < *n) && (bs[i] < start)) {
+        i++;
+    }
+    if ((i > 0U) && ((bs[i - 1U] + bz[i - 1U]) == start)) {
+        bz[i - 1U] += size;
+        if ((i < *n) && ((bs[i - 1U] + bz[i - 1U]) == bs[i])) {
+            bz[i - 1U] += bz[i];
+            (void)memmove(&bs[i], &bs[i + 1U], (*n - i - 1U) * sizeof(bs[0]));
+            (void)memmove(&bz[i], &bz[i + 1U], (*n - i - 1U) * sizeof(bz[0]));
+            (*n)--;
+        }
+        return true;
+    }
+    if ((i < *n) && ((start + size) == bs[i])) {
+        bs[i] = start;
+        bz[i] += size;
+        return true;
+    }
+    if (*n >= max) {
+        return false;
+    }
+    (void)memmove(&bs[i + 1U], &bs[i], (*n - i) * sizeof(bs[0]));
+    (void)memmove(&bz[i + 1U], &bz[i], (*n - i) * sizeof(bz[0]));
+    bs[i] = start;
+    bz[i] = size;
+    (*n)++;
+    return true;
+}
+
+int domain_populate_ram_direct(struct domain *d, uint64_t size, paddr_t *bank_start,
+                               uint64_t *bank_size, unsigned int *nr)
+{
+    unsigned int max = *nr;
+    uint64_t done = 0U;
+    unsigned int order = 18U;   /* 1 GiB blocks first */
+
+    *nr = 0U;
+    if ((size & (PAGE_SIZE - 1U)) != 0U) {
+        return -EINVAL;
+    }
+    while (done < size) {
+        mfn_t m;
+        uint64_t bytes;
+        int rc;
+
+        while ((order > 0U) && (((uint64_t)PAGE_SIZE << order) > (size - done))) {
+            order--;
+        }
+        m = alloc_pages(order, ALLOC_ZERO);
+        while (mfn_eq(m, INVALID_MFN) && (order > 0U)) {
+            order--;
+            m = alloc_pages(order, ALLOC_ZERO);
+        }
+        if (mfn_eq(m, INVALID_MFN)) {
+            return -ENOMEM;
+        }
+        bytes = (uint64_t)PAGE_SIZE << order;
+        rc = arch_map_guest_ram(d, gfn(mfn_x(m)), m, 1ULL << order);
+        if ((rc == 0) && !add_bank(mfn_to_paddr(m), bytes, bank_start, bank_size, nr, max)) {
+            rc = -ENOSPC;
+        }
+        if (rc != 0) {
+            free_pages(m, order);
+            return rc;
+        }
+        page_list_push(&d->page_list, mfn_to_page(m));
+        d->tot_pages += 1ULL << order;
+        done += bytes;
+    }
+    return 0;
+}
+
 int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, uint64_t len)
 {
     const uint8_t *s = src;

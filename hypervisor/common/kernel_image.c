@@ -9,6 +9,8 @@
 #define IMAGE_MAGIC_OFFSET  0x38U
 #define IMAGE_MAGIC         0x644d5241U     /* "ARM\x64", little-endian */
 #define OLD_TEXT_OFFSET     0x80000U        /* before image_size existed */
+#define MODULES_WINDOW      MiB(128)
+#define MODULE_ALIGN        MiB(2)
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -47,4 +49,32 @@ int kernel_image_load(struct domain *d, const void *src, uint64_t len, paddr_t r
     out->entry = out->load_addr;
     rc = domain_copy_to_guest_phys(d, out->load_addr, src, len);
     return rc;
+}
+
+/* Device tree first, then the ramdisk, as high as possible below 128 MiB
+ * into bank 0 (or its end), but above the kernel. */
+int kernel_place_modules(paddr_t bank_base, uint64_t bank_size, paddr_t kernel_end,
+                         uint64_t dtb_size, uint64_t initrd_size, paddr_t *dtb_at,
+                         paddr_t *initrd_at)
+{
+    uint64_t need = ALIGN_UP(dtb_size, MODULE_ALIGN) + ALIGN_UP(initrd_size, MODULE_ALIGN);
+    paddr_t top = bank_base + MIN(bank_size, MODULES_WINDOW);
+    paddr_t base;
+
+    if (need > (top - bank_base)) {
+        top = bank_base + bank_size;
+    }
+    if (need > (top - bank_base)) {
+        return -ENOSPC;
+    }
+    base = ALIGN_DOWN(top - need, MODULE_ALIGN);
+    if (base < kernel_end) {
+        base = ALIGN_UP(kernel_end, MODULE_ALIGN);
+        if ((base + need) > (bank_base + bank_size)) {
+            return -ENOSPC;
+        }
+    }
+    *dtb_at = base;
+    *initrd_at = base + ALIGN_UP(dtb_size, MODULE_ALIGN);
+    return 0;
 }

@@ -64,3 +64,8 @@ int dt_uart_console_enable_input(void)
     }
     return pl011_console_enable_input(uart.intid);
 }
+
+int dt_uart_console_node(void)
+{
+    return (uart.base != 0U) ? uart.node : -1;
+}

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import CACHE, REPO, STD_APPEND
+from conftest import BUILD, CACHE, REPO, STD_APPEND
 from dom0less import Guest, boot_dtb
 
 DONE = r"^\(d{id}\) GUEST DONE (\d+) passed (\d+) failed$"
@@ -178,3 +178,26 @@ def test_cpupools_pin_domains(hypervisor, tool, dumpdtb, tmp_path):
     assert cpus == {"1": {2, 3}, "2": {0, 1}}, q.output
     for i in (1, 2):
         assert re.search(rf"^\(d{i}\) GUEST DONE \d+ passed 0 failed$", q.output, re.M)
+
+
+def test_dom0_is_built_from_the_xen_command_shape(hypervisor):
+    """dom0 from the /chosen multiboot,kernel module (QEMU's guest-loader, as
+    for Xen 4.17), with dom0_mem= and dom0_max_vcpus=: RAM mapped 1:1, the
+    host's device tree adapted, the kernel run. The bare-metal guest has no
+    console as dom0 yet (that needs Xen's console hypercall), so what is
+    checked is the hypervisor's account and the guest powering off."""
+    kernel = BUILD / "guests" / "hello.bin"
+    q = hypervisor(smp=2, mem="1G",
+                   append="dom0_mem=96M dom0_max_vcpus=2 console=dtuart dtuart=/pl011@9000000",
+                   qemu_args=["-device", f"guest-loader,addr=0x49000000,kernel={kernel},"
+                              "bootargs=name=dom0"])
+    banks = [q.wait_for(r"^\(PXN\) dom0: RAM 0x([0-9a-f]+)-0x([0-9a-f]+) \((\d+) MiB\)$",
+                        timeout=30)]
+    q.wait_for(r"^\(PXN\) dom0: 2 vCPU\(s\), \d+ device MMIO ranges mapped 1:1$", timeout=10)
+    m = q.wait_for(r"^\(PXN\) dom0: kernel at 0x([0-9a-f]+), device tree at 0x([0-9a-f]+)",
+                   timeout=10)
+    start, end, mib = int(banks[0].group(1), 16), int(banks[0].group(2), 16), int(banks[0].group(3))
+    assert mib == 96 and end - start + 1 == 96 << 20
+    assert start <= int(m.group(1), 16) < end, "kernel outside dom0's first bank"
+    q.wait_for(r"^\(PXN\) Domain 0 \(dom0\) shut down: power off$", timeout=60)
+    assert q.expect_exit(timeout=20) == 0

@@ -39,7 +39,9 @@ int arch_domain_create(struct domain *d, const struct domain_create_args *args)
     if (rc != 0) {
         return rc;
     }
-    rc = vgic_domain_init(d, args->nr_spis);
+    rc = (args->gicd_base != 0U) ?
+         vgic_domain_init_at(d, args->nr_spis, args->gicd_base, args->gicr_base) :
+         vgic_domain_init(d, args->nr_spis);
     if (rc != 0) {
         p2m_destroy(&d->arch.p2m);
         return rc;

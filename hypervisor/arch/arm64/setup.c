@@ -10,6 +10,7 @@
 #include <proxenos/cmdline.h>
 #include <proxenos/console.h>
 #include <proxenos/cpupool.h>
+#include <proxenos/dom0.h>
 #include <proxenos/dom0_params.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/sched.h>
@@ -282,8 +283,9 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa)
         pr_info("dom0less: %u of %u domains started\n", started, bi->nr_domain_nodes);
     }
     if (bootinfo_find_module(bi, BOOTMOD_KERNEL, -1) != NULL) {
-        pr_warn("dom0: a dom0 kernel module is present, but building dom0 needs the Xen "
-                "guest ABI, which this version does not implement yet\n");
+        /* Built after the dom0less domains, as on Xen; a failure leaves
+         * them running. */
+        (void)dom0_build(bi);
     }
     pr_info("Boot complete: %u CPUs online, entering idle loop\n", online);
     arch_enter_idle();

@@ -14,6 +14,11 @@ struct domain_create_args {
     unsigned int nr_spis;       /* SPIs the virtual GIC offers */
     uint64_t p2m_pool_pages;    /* stage-2 tables come only from this pool */
     uint64_t cpu_affinity;      /* physical CPUs its vCPUs may use; 0: any */
+    /* Interrupt controller at the host's addresses (dom0); 0: the guest
+     * layout of Xen's public arch-arm.h. */
+    paddr_t gicd_base;
+    paddr_t gicr_base;
+    bool direct_map;            /* guest-physical == host-physical (dom0) */
 };
 
 /* Create domain id with the given resources (no memory, vCPUs offline).
@@ -23,6 +28,12 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
 /* Give d size bytes of RAM at guest-physical gpa (page aligned), in the
  * largest blocks the page allocator has. -ENOMEM leaves d unchanged. */
 int domain_populate_ram(struct domain *d, paddr_t gpa, uint64_t size);
+
+/* Give d size bytes of RAM mapped 1:1 (guest-physical == host-physical),
+ * as Xen gives dom0 on Arm without an IOMMU. The banks it got are written
+ * to banks[] (at most *nr; *nr is set to how many), lowest first. */
+int domain_populate_ram_direct(struct domain *d, uint64_t size, paddr_t *bank_start,
+                               uint64_t *bank_size, unsigned int *nr);
 
 /* Copy len bytes from host memory to d's guest-physical address gpa
  * (which must be RAM populated above). */

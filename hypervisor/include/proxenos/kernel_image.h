@@ -17,4 +17,11 @@ struct kernel_load {
 int kernel_image_load(struct domain *d, const void *src, uint64_t len, paddr_t ram_base,
                       uint64_t ram_size, struct kernel_load *out);
 
+/* Where the device tree and the ramdisk go: as high as possible below 128
+ * MiB into the bank (or its end), above the kernel, 2 MiB aligned, as Xen
+ * 4.17 places them. -ENOSPC when they do not fit. */
+int kernel_place_modules(paddr_t bank_base, uint64_t bank_size, paddr_t kernel_end,
+                         uint64_t dtb_size, uint64_t initrd_size, paddr_t *dtb_at,
+                         paddr_t *initrd_at);
+
 #endif

@@ -7,5 +7,7 @@
 int dt_uart_console_init(const struct fdt *fdt);
 /* Take its receive interrupt (after the interrupt controller is up). */
 int dt_uart_console_enable_input(void);
+/* The console UART's device-tree node (hidden from dom0), or -1. */
+int dt_uart_console_node(void);
 
 #endif

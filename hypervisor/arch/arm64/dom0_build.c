@@ -1,0 +1,141 @@
+/* dom0, as Xen 4.17 builds it on Arm without an IOMMU: its RAM mapped 1:1
+ * (dom0_mem=, 512 MiB by default), dom0_max_vcpus= vCPUs (one per physical
+ * CPU by default), the kernel from the /chosen multiboot,kernel module in
+ * the lowest bank, the host's device tree adapted (dom0_fdt.c) and the
+ * host's devices mapped 1:1. Interrupts of passed-through devices and the
+ * Xen guest ABI (the /hypervisor node, hvc console) are not provided yet. */
+#include <asm/arm64.h>
+#include <asm/dom0_fdt.h>
+#include <asm/vgic.h>
+#include <proxenos/arch/domain.h>
+#include <proxenos/arch/mm.h>
+#include <proxenos/cpupool.h>
+#include <proxenos/dom0.h>
+#include <proxenos/dom0_params.h>
+#include <proxenos/domain_create.h>
+#include <proxenos/drivers/dt_uart.h>
+#include <proxenos/errno.h>
+#include <proxenos/kernel_image.h>
+#include <proxenos/paging_pool.h>
+#include <proxenos/printk.h>
+#include <proxenos/sched.h>
+#include <proxenos/smp.h>
+#include <proxenos/xmalloc.h>
+
+#define DOM0_MAX_BANKS  16U
+#define DOM0_FDT_EXTRA  8192U   /* room for the nodes written anew */
+
+static int load_dom0(struct domain *d, const struct boot_info *bi, const struct boot_module *kernel,
+                     const struct boot_module *ramdisk, struct dom0_fdt_info *in)
+{
+    struct kernel_load k;
+    uint64_t initrd_size = (ramdisk != NULL) ? ramdisk->size : 0U;
+    size_t buf_size = (size_t)bi->fdt->total_size + DOM0_FDT_EXTRA;
+    void *buf = xmalloc(buf_size);
+    uint32_t dtb_size = 0U;
+    paddr_t dtb_at;
+    paddr_t initrd_at;
+    int rc;
+
+    if (buf == NULL) {
+        return -ENOMEM;
+    }
+    rc = kernel_image_load(d, arch_maddr_to_virt(kernel->start), kernel->size,
+                           in->bank_start[0], in->bank_size[0], &k);
+    if (rc != 0) {
+        pr_err("dom0: kernel: %s (%d)\n", (rc == -ENOEXEC) ? "not an arm64 Image" : "does not fit",
+               rc);
+    }
+    if (rc == 0) {
+        /* The tree's size does not depend on where the ramdisk goes. */
+        in->initrd_size = initrd_size;
+        rc = dom0_fdt_build(in, buf, buf_size, &dtb_size);
+    }
+    if (rc == 0) {
+        rc = kernel_place_modules(in->bank_start[0], in->bank_size[0], k.end, dtb_size,
+                                  initrd_size, &dtb_at, &initrd_at);
+    }
+    if (rc == 0) {
+        in->initrd_start = initrd_at;
+        rc = dom0_fdt_build(in, buf, buf_size, &dtb_size);
+    }
+    if ((rc == 0) && (initrd_size != 0U)) {
+        rc = domain_copy_to_guest_phys(d, initrd_at, arch_maddr_to_virt(ramdisk->start),
+                                       initrd_size);
+    }
+    if (rc == 0) {
+        rc = domain_copy_to_guest_phys(d, dtb_at, buf, dtb_size);
+    }
+    xfree(buf);
+    if (rc != 0) {
+        pr_err("dom0: cannot load the kernel, device tree and ramdisk (%d)\n", rc);
+        return rc;
+    }
+    arch_vcpu_set_entry(d->vcpu[0], k.entry, dtb_at);
+    pr_info("dom0: kernel at 0x%llx, device tree at 0x%llx (%u bytes)%s\n",
+            (unsigned long long)k.load_addr, (unsigned long long)dtb_at, dtb_size,
+            (initrd_size != 0U) ? ", ramdisk" : "");
+    return 0;
+}
+
+int dom0_build(const struct boot_info *bi)
+{
+    const struct boot_module *kernel = bootinfo_find_module(bi, BOOTMOD_KERNEL, -1);
+    const struct boot_module *ramdisk = bootinfo_find_module(bi, BOOTMOD_RAMDISK, -1);
+    static paddr_t bank_start[DOM0_MAX_BANKS];
+    static uint64_t bank_size[DOM0_MAX_BANKS];
+    struct dom0_fdt_info in = { 0 };
+    struct domain_create_args a = { 0 };
+    unsigned int nr_banks = DOM0_MAX_BANKS;
+    uint64_t mem = dom0_mem_bytes(NULL);
+    struct domain *d;
+    int rc;
+
+    if (kernel == NULL) {
+        return -ENOENT;
+    }
+    a.name = "dom0";
+    a.max_vcpus = MIN(dom0_vcpus(num_online_cpus()), (unsigned int)MAX_VCPUS_PER_DOMAIN);
+    a.privileged = true;
+    a.console_input = false;
+    a.nr_spis = arch_default_nr_spis();
+    a.p2m_pool_pages = p2m_default_pool_pages(mem, a.max_vcpus);
+    a.cpu_affinity = cpupool_cpus(-1);
+    a.gicd_base = bi->gic.dist_base;
+    a.gicr_base = bi->gic.rdist_base;
+    a.direct_map = true;
+    rc = domain_create(0U, &a, &d);
+    if (rc != 0) {
+        pr_err("dom0: cannot create the domain (%d)\n", rc);
+        return rc;
+    }
+    rc = domain_populate_ram_direct(d, mem, bank_start, bank_size, &nr_banks);
+    if (rc != 0) {
+        pr_err("dom0: cannot allocate %llu MiB (%d)\n", (unsigned long long)(mem >> 20), rc);
+    } else {
+        in.bi = bi;
+        in.hidden_uart = dt_uart_console_node();
+        in.nr_vcpus = d->max_vcpus;
+        in.bank_start = bank_start;
+        in.bank_size = bank_size;
+        in.nr_banks = nr_banks;
+        in.rdist_size = vgic_rdist_size(d);
+        in.bootargs = (bi->dom0_cmdline != NULL) ? bi->dom0_cmdline : kernel->cmdline;
+        for (unsigned int i = 0U; i < nr_banks; i++) {
+            pr_info("dom0: RAM 0x%016llx-0x%016llx (%llu MiB)\n",
+                    (unsigned long long)bank_start[i],
+                    (unsigned long long)(bank_start[i] + bank_size[i] - 1U),
+                    (unsigned long long)(bank_size[i] >> 20));
+        }
+        pr_info("dom0: %u vCPU(s), %d device MMIO ranges mapped 1:1\n", d->max_vcpus,
+                dom0_map_devices(d, &in));
+        rc = load_dom0(d, bi, kernel, ramdisk, &in);
+    }
+    if (rc != 0) {
+        domain_destroy(d);
+        return rc;
+    }
+    d->state = DOMAIN_RUNNING;
+    vcpu_wake(d->vcpu[0]);
+    return 0;
+}

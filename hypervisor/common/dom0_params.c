@@ -10,6 +10,11 @@ static uint64_t dom0_mem;
 static bool dom0_mem_given;
 static unsigned int dom0_max_vcpus;
 PARAM_UINT("dom0_max_vcpus", dom0_max_vcpus);
+static bool dom0_vcpus_pin;
+PARAM_BOOL("dom0_vcpus_pin", dom0_vcpus_pin);
+/* Not a Xen 4.17 option: dom0's stage-2 pool in MiB (0: Xen's formula). */
+static unsigned int dom0_p2m_mem_mb;
+PARAM_UINT("dom0_p2m_mem_mb", dom0_p2m_mem_mb);
 
 static int parse_dom0_mem(const char *s)
 {
@@ -37,4 +42,15 @@ uint64_t dom0_mem_bytes(bool *given)
 unsigned int dom0_vcpus(unsigned int nr_pcpus)
 {
     return (dom0_max_vcpus != 0U) ? dom0_max_vcpus : nr_pcpus;
+}
+
+bool dom0_pin_vcpus(void)
+{
+    return dom0_vcpus_pin;
+}
+
+uint64_t dom0_p2m_pool_pages(uint64_t default_pages)
+{
+    return (dom0_p2m_mem_mb != 0U) ? ((uint64_t)dom0_p2m_mem_mb << (20U - PAGE_SHIFT)) :
+           default_pages;
 }

@@ -93,7 +93,27 @@ static void free_ram(struct domain *d)
     d->tot_pages = 0U;
 }
 
-static int create_vcpus(struct domain *d, uint64_t affinity)
+/* The n-th set bit of mask (counting from 0, wrapping), as a one-bit mask. */
+static uint64_t nth_cpu(uint64_t mask, unsigned int n)
+{
+    unsigned int count = 0U;
+
+    for (unsigned int cpu = 0U; cpu < 64U; cpu++) {
+        count += (unsigned int)((mask >> cpu) & 1U);
+    }
+    n %= count;
+    for (unsigned int cpu = 0U; cpu < 64U; cpu++) {
+        if (((mask >> cpu) & 1U) != 0U) {
+            if (n == 0U) {
+                return 1ULL << cpu;
+            }
+            n--;
+        }
+    }
+    return mask;
+}
+
+static int create_vcpus(struct domain *d, uint64_t affinity, bool pin)
 {
     d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
     if (d->vcpu == NULL) {
@@ -110,6 +130,9 @@ static int create_vcpus(struct domain *d, uint64_t affinity)
         v->domain = d;
         v->state = VCPU_OFFLINE;
         v->hard_affinity = (affinity != 0U) ? affinity : ~0ULL;
+        if (pin && (affinity != 0U)) {
+            v->hard_affinity = nth_cpu(affinity, i);
+        }
         d->vcpu[i] = v;
         /* Placement first: per-vCPU arch timers live on v->processor. */
         rc = sched_add_vcpu(v);
@@ -152,7 +175,7 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
         xfree(d);
         return rc;
     }
-    rc = create_vcpus(d, args->cpu_affinity);
+    rc = create_vcpus(d, args->cpu_affinity, args->pin_vcpus);
     if (rc != 0) {
         free_vcpus(d);
         arch_domain_destroy(d);

@@ -201,3 +201,16 @@ def test_dom0_is_built_from_the_xen_command_shape(hypervisor):
     assert start <= int(m.group(1), 16) < end, "kernel outside dom0's first bank"
     q.wait_for(r"^\(PXN\) Domain 0 \(dom0\) shut down: power off$", timeout=60)
     assert q.expect_exit(timeout=20) == 0
+
+
+def test_dom0_vcpus_pin(hypervisor):
+    """dom0_vcpus_pin: dom0's vCPU n runs on the n-th CPU (of Pool-0)."""
+    kernel = BUILD / "guests" / "hello.bin"
+    q = hypervisor(smp=4, mem="1G",
+                   append="dom0_mem=64M dom0_max_vcpus=4 dom0_vcpus_pin "
+                          "console=dtuart dtuart=/pl011@9000000",
+                   qemu_args=["-device", f"guest-loader,addr=0x49000000,kernel={kernel},"
+                              "bootargs=name=dom0"])
+    for n in range(4):
+        q.wait_for(rf"^\(PXN\) Domain 0: vCPU {n} on CPU {n} \(pinned\)$", timeout=30)
+    q.wait_for(r"^\(PXN\) Domain 0 \(dom0\) shut down: power off$", timeout=60)

@@ -99,7 +99,8 @@ int dom0_build(const struct boot_info *bi)
     a.privileged = true;
     a.console_input = false;
     a.nr_spis = arch_default_nr_spis();
-    a.p2m_pool_pages = p2m_default_pool_pages(mem, a.max_vcpus);
+    a.p2m_pool_pages = dom0_p2m_pool_pages(p2m_default_pool_pages(mem, a.max_vcpus));
+    a.pin_vcpus = dom0_pin_vcpus();
     a.cpu_affinity = cpupool_cpus(-1);
     a.gicd_base = bi->gic.dist_base;
     a.gicr_base = bi->gic.rdist_base;
@@ -129,6 +130,10 @@ int dom0_build(const struct boot_info *bi)
         }
         pr_info("dom0: %u vCPU(s), %d device MMIO ranges mapped 1:1\n", d->max_vcpus,
                 dom0_map_devices(d, &in));
+        for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+            pr_info("Domain 0: vCPU %u on CPU %u%s\n", i, d->vcpu[i]->processor,
+                    a.pin_vcpus ? " (pinned)" : "");
+        }
         rc = load_dom0(d, bi, kernel, ramdisk, &in);
     }
     if (rc != 0) {

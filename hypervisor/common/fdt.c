@@ -7,34 +7,13 @@
  * 4-byte aligned tokens and a strings block holding property names.
  */
 #include <proxenos/fdt.h>
+#include <proxenos/fdt_format.h>
 #include <proxenos/errno.h>
 #include <proxenos/string.h>
 
-#define FDT_BEGIN_NODE 0x1U
-#define FDT_END_NODE   0x2U
-#define FDT_PROP       0x3U
-#define FDT_NOP        0x4U
-#define FDT_END        0x9U
-
-#define HDR_MAGIC          0U
-#define HDR_TOTALSIZE      4U
-#define HDR_OFF_STRUCT     8U
-#define HDR_OFF_STRINGS    12U
-#define HDR_OFF_RSVMAP     16U
-#define HDR_VERSION        20U
-#define HDR_LAST_COMP      24U
-#define HDR_BOOT_CPUID     28U
-#define HDR_SIZE_STRINGS   32U
-#define HDR_SIZE_STRUCT    36U
-#define HDR_SIZE_V16       36U
-#define HDR_SIZE_V17       40U
-
-/* Oldest format with the layout above, and newest one we can read. */
+/* Oldest format with the header in fdt_format.h, and newest we can read. */
 #define FDT_FIRST_VERSION  16U
 #define FDT_LAST_VERSION   17U
-
-#define RSV_ENTRY_SIZE     16U
-#define PROP_HEADER_SIZE   12U   /* token, len, nameoff */
 
 /* One token of the structure block. */
 struct token {
@@ -104,14 +83,14 @@ static const char *read_token(const struct fdt *fdt, uint32_t off, struct token 
     case FDT_PROP: {
         uint32_t len;
 
-        if ((end - off) < PROP_HEADER_SIZE) {
+        if ((end - off) < FDT_PROP_HEADER_SIZE) {
             return "property header past the end of the structure block";
         }
         len = fdt_be32(&fdt->blob[off + 4U]);
-        if (len > (end - (off + PROP_HEADER_SIZE))) {
+        if (len > (end - (off + FDT_PROP_HEADER_SIZE))) {
             return "property value past the end of the structure block";
         }
-        next = (uint64_t)off + PROP_HEADER_SIZE + len;
+        next = (uint64_t)off + FDT_PROP_HEADER_SIZE + len;
         break;
     }
     case FDT_END_NODE:
@@ -177,78 +156,78 @@ static int check_header(struct fdt *fdt, size_t maxlen, uint32_t *hdr_size)
     uint32_t last_comp;
     uint32_t size;
 
-    if (maxlen < HDR_SIZE_V17) {
+    if (maxlen < FDT_HDR_SIZE_V17) {
         return fail(fdt, -EINVAL, "buffer smaller than the header", 0U);
     }
-    if (fdt_be32(&b[HDR_MAGIC]) != FDT_MAGIC) {
-        return fail(fdt, -EINVAL, "bad magic (not a device tree blob)", HDR_MAGIC);
+    if (fdt_be32(&b[FDT_HDR_MAGIC]) != FDT_MAGIC) {
+        return fail(fdt, -EINVAL, "bad magic (not a device tree blob)", FDT_HDR_MAGIC);
     }
-    fdt->version = fdt_be32(&b[HDR_VERSION]);
-    last_comp = fdt_be32(&b[HDR_LAST_COMP]);
+    fdt->version = fdt_be32(&b[FDT_HDR_VERSION]);
+    last_comp = fdt_be32(&b[FDT_HDR_LAST_COMP]);
     if (fdt->version < FDT_FIRST_VERSION) {
-        return fail(fdt, -EOPNOTSUPP, "format version older than 16", HDR_VERSION);
+        return fail(fdt, -EOPNOTSUPP, "format version older than 16", FDT_HDR_VERSION);
     }
     if (last_comp > FDT_LAST_VERSION) {
         return fail(fdt, -EOPNOTSUPP, "last compatible version newer than 17",
-                    HDR_LAST_COMP);
+                    FDT_HDR_LAST_COMP);
     }
     if (last_comp > fdt->version) {
         return fail(fdt, -EINVAL, "last compatible version newer than the version",
-                    HDR_LAST_COMP);
+                    FDT_HDR_LAST_COMP);
     }
-    *hdr_size = (fdt->version >= 17U) ? HDR_SIZE_V17 : HDR_SIZE_V16;
+    *hdr_size = (fdt->version >= 17U) ? FDT_HDR_SIZE_V17 : FDT_HDR_SIZE_V16;
 
-    size = fdt_be32(&b[HDR_TOTALSIZE]);
+    size = fdt_be32(&b[FDT_HDR_TOTALSIZE]);
     if ((size < *hdr_size) || (size > (uint32_t)INT32_MAX)) {
-        return fail(fdt, -EINVAL, "bad totalsize", HDR_TOTALSIZE);
+        return fail(fdt, -EINVAL, "bad totalsize", FDT_HDR_TOTALSIZE);
     }
     if ((size_t)size > maxlen) {
         return fail(fdt, -EINVAL, "truncated: totalsize larger than the buffer",
-                    HDR_TOTALSIZE);
+                    FDT_HDR_TOTALSIZE);
     }
     fdt->total_size = size;
-    fdt->boot_cpuid = fdt_be32(&b[HDR_BOOT_CPUID]);
+    fdt->boot_cpuid = fdt_be32(&b[FDT_HDR_BOOT_CPUID]);
 
-    fdt->rsvmap_off = fdt_be32(&b[HDR_OFF_RSVMAP]);
+    fdt->rsvmap_off = fdt_be32(&b[FDT_HDR_OFF_RSVMAP]);
     if ((fdt->rsvmap_off < *hdr_size) || (fdt->rsvmap_off > size)) {
         return fail(fdt, -EINVAL, "memory reservation block offset out of range",
-                    HDR_OFF_RSVMAP);
+                    FDT_HDR_OFF_RSVMAP);
     }
     if ((fdt->rsvmap_off & 7U) != 0U) {
         return fail(fdt, -EINVAL, "memory reservation block not 8-byte aligned",
-                    HDR_OFF_RSVMAP);
+                    FDT_HDR_OFF_RSVMAP);
     }
 
-    fdt->struct_off = fdt_be32(&b[HDR_OFF_STRUCT]);
+    fdt->struct_off = fdt_be32(&b[FDT_HDR_OFF_STRUCT]);
     if ((fdt->struct_off < *hdr_size) || (fdt->struct_off > size)) {
-        return fail(fdt, -EINVAL, "structure block offset out of range", HDR_OFF_STRUCT);
+        return fail(fdt, -EINVAL, "structure block offset out of range", FDT_HDR_OFF_STRUCT);
     }
     if ((fdt->struct_off & 3U) != 0U) {
-        return fail(fdt, -EINVAL, "structure block not 4-byte aligned", HDR_OFF_STRUCT);
+        return fail(fdt, -EINVAL, "structure block not 4-byte aligned", FDT_HDR_OFF_STRUCT);
     }
     if (fdt->version >= 17U) {
-        fdt->struct_size = fdt_be32(&b[HDR_SIZE_STRUCT]);
+        fdt->struct_size = fdt_be32(&b[FDT_HDR_SIZE_STRUCT]);
         if (fdt->struct_size > (size - fdt->struct_off)) {
             return fail(fdt, -EINVAL, "structure block extends past totalsize",
-                        HDR_SIZE_STRUCT);
+                        FDT_HDR_SIZE_STRUCT);
         }
         if ((fdt->struct_size & 3U) != 0U) {
             return fail(fdt, -EINVAL, "structure block size not a multiple of 4",
-                        HDR_SIZE_STRUCT);
+                        FDT_HDR_SIZE_STRUCT);
         }
     } else {
         /* No size field yet: the walk finds the end (FDT_END). */
         fdt->struct_size = (size - fdt->struct_off) & ~3U;
     }
 
-    fdt->strings_off = fdt_be32(&b[HDR_OFF_STRINGS]);
-    fdt->strings_size = fdt_be32(&b[HDR_SIZE_STRINGS]);
+    fdt->strings_off = fdt_be32(&b[FDT_HDR_OFF_STRINGS]);
+    fdt->strings_size = fdt_be32(&b[FDT_HDR_SIZE_STRINGS]);
     if ((fdt->strings_off < *hdr_size) || (fdt->strings_off > size)) {
-        return fail(fdt, -EINVAL, "strings block offset out of range", HDR_OFF_STRINGS);
+        return fail(fdt, -EINVAL, "strings block offset out of range", FDT_HDR_OFF_STRINGS);
     }
     if (fdt->strings_size > (size - fdt->strings_off)) {
         return fail(fdt, -EINVAL, "strings block extends past totalsize",
-                    HDR_SIZE_STRINGS);
+                    FDT_HDR_SIZE_STRINGS);
     }
     return 0;
 }
@@ -260,14 +239,14 @@ static int check_rsvmap(struct fdt *fdt)
     uint32_t count = 0U;
 
     for (;;) {
-        if ((fdt->total_size - off) < RSV_ENTRY_SIZE) {
+        if ((fdt->total_size - off) < FDT_RSV_ENTRY_SIZE) {
             return fail(fdt, -EINVAL, "memory reservation block not terminated",
                         fdt->rsvmap_off);
         }
         if ((fdt_be64(&fdt->blob[off]) == 0U) && (fdt_be64(&fdt->blob[off + 8U]) == 0U)) {
             break;
         }
-        off += RSV_ENTRY_SIZE;
+        off += FDT_RSV_ENTRY_SIZE;
         count++;
     }
     fdt->rsv_count = count;
@@ -390,7 +369,7 @@ static int check_sibling_names(struct fdt *fdt)
 
 static int check_layout(struct fdt *fdt, uint32_t hdr_size)
 {
-    uint32_t rsv_size = (fdt->rsv_count + 1U) * RSV_ENTRY_SIZE;
+    uint32_t rsv_size = (fdt->rsv_count + 1U) * FDT_RSV_ENTRY_SIZE;
 
     if (ranges_overlap(fdt->rsvmap_off, rsv_size, fdt->struct_off, fdt->struct_size)) {
         return fail(fdt, -EINVAL, "memory reservation and structure blocks overlap",
@@ -411,7 +390,7 @@ static int check_layout(struct fdt *fdt, uint32_t hdr_size)
 
 int fdt_check(struct fdt *fdt, const void *blob, size_t maxlen)
 {
-    uint32_t hdr_size = HDR_SIZE_V17;
+    uint32_t hdr_size = FDT_HDR_SIZE_V17;
     int rc;
 
     memset(fdt, 0, sizeof(*fdt));
@@ -759,7 +738,7 @@ int fdt_prop_at(const struct fdt *fdt, int prop, struct fdt_property *out)
         return -EINVAL;
     }
     out->len = fdt_be32(&fdt->blob[off + 4U]);
-    out->value = &fdt->blob[off + PROP_HEADER_SIZE];
+    out->value = &fdt->blob[off + FDT_PROP_HEADER_SIZE];
     return 0;
 }
 
@@ -836,7 +815,7 @@ int fdt_rsv_entry(const struct fdt *fdt, uint32_t index, uint64_t *addr, uint64_
     if (index >= fdt->rsv_count) {
         return -ENOENT;
     }
-    off = fdt->rsvmap_off + (index * RSV_ENTRY_SIZE);
+    off = fdt->rsvmap_off + (index * FDT_RSV_ENTRY_SIZE);
     *addr = fdt_be64(&fdt->blob[off]);
     *size = fdt_be64(&fdt->blob[off + 8U]);
     return 0;

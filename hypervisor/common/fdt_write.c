@@ -21,31 +21,12 @@
 #include <proxenos/fdt_write.h>
 #include <proxenos/errno.h>
 #include <proxenos/fdt.h>
+#include <proxenos/fdt_format.h>
 #include <proxenos/string.h>
-
-#define TOKEN_BEGIN_NODE 0x1U
-#define TOKEN_END_NODE   0x2U
-#define TOKEN_PROP       0x3U
-#define TOKEN_NOP        0x4U
-#define TOKEN_END        0x9U
-
-#define HDR_SIZE            40U
-#define HDR_MAGIC           0U
-#define HDR_TOTALSIZE       4U
-#define HDR_OFF_STRUCT      8U
-#define HDR_OFF_STRINGS     12U
-#define HDR_OFF_RSVMAP      16U
-#define HDR_VERSION         20U
-#define HDR_LAST_COMP       24U
-#define HDR_BOOT_CPUID      28U
-#define HDR_SIZE_STRINGS    32U
-#define HDR_SIZE_STRUCT     36U
 
 #define FDT_VERSION         17U
 #define FDT_LAST_COMP       16U
 
-#define RSV_ENTRY_SIZE      16U
-#define PROP_HEADER_SIZE    12U   /* token, len, nameoff */
 #define TOKEN_SIZE          4U
 
 /* What the writer expects next. */
@@ -194,8 +175,8 @@ int fdt_writer_init(struct fdt_writer *w, void *buf, size_t size)
         return fail(w, -ENOSPC);
     }
     /* A failed blob must not keep the magic of whatever was here before. */
-    memset(w->buf, 0, HDR_SIZE);
-    w->rsv_end = HDR_SIZE;
+    memset(w->buf, 0, FDT_HDR_SIZE_V17);
+    w->rsv_end = FDT_HDR_SIZE_V17;
     w->phase = (uint32_t)PHASE_RSV;
     return 0;
 }
@@ -211,14 +192,14 @@ int fdt_writer_add_reservation(struct fdt_writer *w, uint64_t addr, uint64_t siz
         return fail(w, -EINVAL);
     }
     /* This entry and the (0, 0) one that ends the block. */
-    if ((w->size - w->rsv_end) < (2U * RSV_ENTRY_SIZE)) {
+    if ((w->size - w->rsv_end) < (2U * FDT_RSV_ENTRY_SIZE)) {
         return fail(w, -ENOSPC);
     }
     put_be32(&w->buf[w->rsv_end], (uint32_t)(addr >> 32));
     put_be32(&w->buf[w->rsv_end + 4U], (uint32_t)addr);
     put_be32(&w->buf[w->rsv_end + 8U], (uint32_t)(size >> 32));
     put_be32(&w->buf[w->rsv_end + 12U], (uint32_t)size);
-    w->rsv_end += RSV_ENTRY_SIZE;
+    w->rsv_end += FDT_RSV_ENTRY_SIZE;
     return 0;
 }
 
@@ -240,11 +221,11 @@ static int begin_root(struct fdt_writer *w, const char *name)
     if (name[0] != '\0') {
         return fail(w, -EINVAL);
     }
-    if ((w->size - w->rsv_end) < RSV_ENTRY_SIZE) {
+    if ((w->size - w->rsv_end) < FDT_RSV_ENTRY_SIZE) {
         return fail(w, -ENOSPC);
     }
-    memset(&w->buf[w->rsv_end], 0, RSV_ENTRY_SIZE);
-    w->struct_off = w->rsv_end + RSV_ENTRY_SIZE;
+    memset(&w->buf[w->rsv_end], 0, FDT_RSV_ENTRY_SIZE);
+    w->struct_off = w->rsv_end + FDT_RSV_ENTRY_SIZE;
     w->pos = w->struct_off;
     w->phase = (uint32_t)PHASE_STRUCT;
     return 0;
@@ -276,7 +257,7 @@ int fdt_writer_begin_node(struct fdt_writer *w, const char *name)
         }
     }
     if (rc == 0) {
-        rc = emit_be32(w, TOKEN_BEGIN_NODE);
+        rc = emit_be32(w, FDT_BEGIN_NODE);
     }
     if (rc == 0) {
         rc = emit(w, name, len + 1U);
@@ -301,7 +282,7 @@ int fdt_writer_end_node(struct fdt_writer *w)
     if (w->depth == 0U) {
         return fail(w, -EINVAL);
     }
-    rc = emit_be32(w, TOKEN_END_NODE);
+    rc = emit_be32(w, FDT_END_NODE);
     if (rc == 0) {
         w->depth--;
         /* The parent now has a child: no more properties for it. */
@@ -330,7 +311,7 @@ int fdt_writer_prop_begin(struct fdt_writer *w, const char *name)
     rc = add_string(w, name, len, &dist);
     if (rc == 0) {
         w->prop_off = w->pos;
-        rc = emit_be32(w, TOKEN_PROP);
+        rc = emit_be32(w, FDT_PROP);
     }
     if (rc == 0) {
         rc = emit_be32(w, 0U);        /* length, filled in by prop_end */
@@ -387,7 +368,7 @@ int fdt_writer_prop_end(struct fdt_writer *w)
     if (rc != 0) {
         return rc;
     }
-    put_be32(&w->buf[w->prop_off + 4U], w->pos - w->prop_off - PROP_HEADER_SIZE);
+    put_be32(&w->buf[w->prop_off + 4U], w->pos - w->prop_off - FDT_PROP_HEADER_SIZE);
     rc = emit_pad(w);
     if (rc == 0) {
         w->phase = (uint32_t)PHASE_STRUCT;
@@ -505,7 +486,7 @@ static int fix_name_offsets(struct fdt_writer *w, uint32_t struct_end)
     while (off < struct_end) {
         uint32_t token = get_be32(&w->buf[off]);
 
-        if (token == TOKEN_BEGIN_NODE) {
+        if (token == FDT_BEGIN_NODE) {
             const uint8_t *name = &w->buf[off + TOKEN_SIZE];
             const uint8_t *nul = memchr(name, 0, (size_t)(struct_end - (off + TOKEN_SIZE)));
 
@@ -513,24 +494,24 @@ static int fix_name_offsets(struct fdt_writer *w, uint32_t struct_end)
                 return -EINVAL;
             }
             off = align4(off + TOKEN_SIZE + (uint32_t)(nul - name) + 1U);
-        } else if (token == TOKEN_PROP) {
+        } else if (token == FDT_PROP) {
             uint32_t len;
             uint32_t dist;
 
-            if ((struct_end - off) < PROP_HEADER_SIZE) {
+            if ((struct_end - off) < FDT_PROP_HEADER_SIZE) {
                 return -EINVAL;
             }
             len = get_be32(&w->buf[off + 4U]);
             dist = get_be32(&w->buf[off + 8U]);
             if ((dist == 0U) || (dist > w->strings_len) ||
-                (len > (struct_end - off - PROP_HEADER_SIZE))) {
+                (len > (struct_end - off - FDT_PROP_HEADER_SIZE))) {
                 return -EINVAL;
             }
             put_be32(&w->buf[off + 8U], w->strings_len - dist);
-            off = align4(off + PROP_HEADER_SIZE + len);
-        } else if ((token == TOKEN_END_NODE) || (token == TOKEN_NOP)) {
+            off = align4(off + FDT_PROP_HEADER_SIZE + len);
+        } else if ((token == FDT_END_NODE) || (token == FDT_NOP)) {
             off += TOKEN_SIZE;
-        } else if (token == TOKEN_END) {
+        } else if (token == FDT_END) {
             return 0;
         } else {
             return -EINVAL;
@@ -551,7 +532,7 @@ int fdt_writer_finish(struct fdt_writer *w)
     if ((w->depth != 0U) || !w->root_done) {
         return fail(w, -EINVAL);
     }
-    rc = emit_be32(w, TOKEN_END);
+    rc = emit_be32(w, FDT_END);
     if (rc != 0) {
         return rc;
     }
@@ -564,16 +545,16 @@ int fdt_writer_finish(struct fdt_writer *w)
         return fail(w, rc);
     }
     w->total = struct_end + w->strings_len;
-    put_be32(&h[HDR_MAGIC], FDT_MAGIC);
-    put_be32(&h[HDR_TOTALSIZE], w->total);
-    put_be32(&h[HDR_OFF_STRUCT], w->struct_off);
-    put_be32(&h[HDR_OFF_STRINGS], struct_end);
-    put_be32(&h[HDR_OFF_RSVMAP], HDR_SIZE);
-    put_be32(&h[HDR_VERSION], FDT_VERSION);
-    put_be32(&h[HDR_LAST_COMP], FDT_LAST_COMP);
-    put_be32(&h[HDR_BOOT_CPUID], w->boot_cpuid);
-    put_be32(&h[HDR_SIZE_STRINGS], w->strings_len);
-    put_be32(&h[HDR_SIZE_STRUCT], struct_end - w->struct_off);
+    put_be32(&h[FDT_HDR_MAGIC], FDT_MAGIC);
+    put_be32(&h[FDT_HDR_TOTALSIZE], w->total);
+    put_be32(&h[FDT_HDR_OFF_STRUCT], w->struct_off);
+    put_be32(&h[FDT_HDR_OFF_STRINGS], struct_end);
+    put_be32(&h[FDT_HDR_OFF_RSVMAP], FDT_HDR_SIZE_V17);
+    put_be32(&h[FDT_HDR_VERSION], FDT_VERSION);
+    put_be32(&h[FDT_HDR_LAST_COMP], FDT_LAST_COMP);
+    put_be32(&h[FDT_HDR_BOOT_CPUID], w->boot_cpuid);
+    put_be32(&h[FDT_HDR_SIZE_STRINGS], w->strings_len);
+    put_be32(&h[FDT_HDR_SIZE_STRUCT], struct_end - w->struct_off);
     w->phase = (uint32_t)PHASE_DONE;
     return 0;
 }

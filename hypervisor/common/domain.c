@@ -3,6 +3,7 @@
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/domain_create.h>
+#include <proxenos/domain_pv.h>
 #include <proxenos/errno.h>
 #include <proxenos/keyhandler.h>
 #include <proxenos/printk.h>
@@ -176,6 +177,9 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
         return rc;
     }
     rc = create_vcpus(d, args->cpu_affinity, args->pin_vcpus);
+    if (rc == 0) {
+        rc = domain_pv_init(d);
+    }
     if (rc != 0) {
         free_vcpus(d);
         arch_domain_destroy(d);
@@ -334,6 +338,7 @@ int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, ui
 void domain_destroy(struct domain *d)
 {
     list_remove(d);
+    domain_pv_destroy(d);
     free_vcpus(d);
     arch_domain_destroy(d);
     free_ram(d);

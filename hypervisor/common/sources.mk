@@ -30,3 +30,7 @@ hyp-src-y += common/kernel_image.c
 hyp-src-y += common/dom0less_config.c
 hyp-src-y += common/dom0less_build.c
 hyp-src-y += common/cpupool.c
+hyp-src-y += common/hypercall.c common/guest_access.c common/domain_pv.c
+hyp-src-y += common/xen_version.c common/console_io.c common/sched_op.c common/vcpu_op.c
+hyp-src-y += common/hvm_op.c common/physdev_op.c common/platform_op.c common/memory_op.c
+hyp-src-y += common/event_channel.c common/grant_table.c

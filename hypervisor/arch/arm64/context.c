@@ -9,6 +9,7 @@
 #include <asm/memlayout.h>
 #include <asm/sysregs.h>
 #include <asm/vcpu_sysregs.h>
+#include <asm/evtchn_upcall.h>
 #include <asm/vtimer.h>
 #include <asm/traps.h>
 #include <proxenos/arch/context.h>
@@ -93,6 +94,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
         return;
     }
     if (next != NULL) {
+        evtchn_upcall_resample(next);
         vgic_flush_lrs(next);
         guest_enter(guest_frame());
     }

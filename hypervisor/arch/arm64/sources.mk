@@ -42,3 +42,5 @@ hyp-src-y += arch/arm64/vgic/vgic_sgi.c
 hyp-src-y += arch/arm64/vgic/vgic_lr.c
 hyp-src-y += arch/arm64/dom0_fdt.c
 hyp-src-y += arch/arm64/dom0_build.c
+hyp-src-y += arch/arm64/guest_access.c
+hyp-src-y += arch/arm64/evtchn_upcall.c

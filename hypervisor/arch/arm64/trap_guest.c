@@ -4,6 +4,7 @@
 #include <asm/arm64.h>
 #include <asm/sysregs.h>
 #include <asm/traps.h>
+#include <asm/evtchn_upcall.h>
 #include <asm/vgic.h>
 #include <asm/vtimer.h>
 #include <proxenos/printk.h>
@@ -43,13 +44,16 @@ static void read_syndrome(struct trap_info *t, const struct trap_frame *f)
 static void leave_to_guest(void)
 {
     unsigned int cpu = arch_cpu_id();
+    struct vcpu *v;
 
     while (softirq_pending(cpu)) {
         arch_irq_enable();
         do_softirq();
         arch_irq_disable();
     }
-    vgic_flush_lrs(current_vcpu());
+    v = current_vcpu();
+    evtchn_upcall_resample(v);
+    vgic_flush_lrs(v);
 }
 
 void guest_trap(struct trap_frame *f, bool is_irq)

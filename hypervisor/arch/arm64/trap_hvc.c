@@ -3,8 +3,14 @@
 #include <asm/traps.h>
 #include <public/arch-arm.h>
 #include <proxenos/errno.h>
+#include <proxenos/hypercall.h>
 
 #define SMCCC_NOT_SUPPORTED 0xffffffffffffffffULL
+
+/* What a debug build leaves in argument registers a hypercall consumed, so
+ * that a guest relying on them surviving fails here rather than on Xen
+ * (which does the same). */
+#define HCALL_CLOBBER 0xdeadbeefULL
 
 static void smccc_call(struct vcpu *v, struct trap_frame *f)
 {
@@ -13,14 +19,40 @@ static void smccc_call(struct vcpu *v, struct trap_frame *f)
     }
 }
 
+static void xen_hypercall(struct trap_frame *f)
+{
+    uint64_t nr = f->x[16];
+    struct hcall_args args = { { f->x[0], f->x[1], f->x[2], f->x[3], f->x[4] } };
+    long rc = hypercall_dispatch(nr, &args);
+
+    if (rc == -ERESTART) {
+        /* Continue later from the progress the handler stored: the guest
+         * executes the same HVC again with the updated arguments. */
+        for (unsigned int i = 0U; i < 5U; i++) {
+            f->x[i] = args.a[i];
+        }
+        f->elr -= 4U;
+        return;
+    }
+    f->x[0] = (uint64_t)(int64_t)rc;
+#ifdef CONFIG_DEBUG
+    /* Only debug builds pay for this; see HCALL_CLOBBER. */
+    if (rc != -ENOSYS) {
+        for (unsigned int i = 1U; i < hypercall_nr_args(nr); i++) {
+            f->x[i] = HCALL_CLOBBER;
+        }
+        f->x[16] = HCALL_CLOBBER;
+    }
+#endif
+}
+
 void trap_hvc(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
 {
     uint32_t imm = t->iss & 0xffffU;
 
     /* The preferred return address of HVC is already the next instruction. */
     if (imm == XEN_HYPERCALL_TAG) {
-        /* The Xen hypercall table arrives with the guest ABI work. */
-        f->x[0] = (uint64_t)(int64_t)-ENOSYS;
+        xen_hypercall(f);
     } else if (imm == 0U) {
         smccc_call(v, f);
     } else {

@@ -7,6 +7,9 @@
 #include <proxenos/types.h>
 #include <proxenos/spinlock.h>
 #include <proxenos/page_alloc.h>
+#include <proxenos/guest_access.h>
+#include <proxenos/timer.h>
+#include <public/xen.h>
 #include <asm/domain.h>
 
 typedef uint16_t domid_t;
@@ -46,6 +49,12 @@ enum vcpu_state {
 };
 
 struct domain;
+struct evtchn_domain;   /* event_channel.c */
+struct evtchn_vcpu;
+struct grant_table;     /* grant_table.c */
+
+/* HVM_NR_PARAMS of Xen 4.17's public/hvm/params.h. */
+#define DOMAIN_NR_HVM_PARAMS 39U
 
 struct vcpu {
     unsigned int vcpu_id;
@@ -57,6 +66,18 @@ struct vcpu {
     void *sched_priv;           /* the scheduler's per-vCPU data */
     uint64_t runstate_time[4];  /* ns spent per vcpu_state (for 'r' and runstate) */
     s_time_t state_entry_time;
+
+    /* Xen PV interface. vcpu_info points at the shared-info slot (vCPU 0),
+     * at the guest page registered with VCPUOP_register_vcpu_info, or,
+     * before that, at vcpu_info_dummy; never NULL. */
+    struct vcpu_info *vcpu_info;
+    struct guest_page vcpu_info_page;
+    struct vcpu_info vcpu_info_dummy;
+    uint64_t runstate_gva;      /* VCPUOP_register_runstate_memory_area, 0: none */
+    struct evtchn_vcpu *evtchn;
+    bool polling;               /* blocked in SCHEDOP_poll */
+    struct timer poll_timer;    /* SCHEDOP_poll timeout */
+
     struct arch_vcpu arch;
 };
 
@@ -77,6 +98,15 @@ struct domain {
     bool is_privileged;         /* dom0 */
     bool xen_enhanced;          /* sees /hypervisor and Xen's PV interfaces */
     bool console_input;         /* takes part in Ctrl-a switching */
+
+    /* Xen PV interface (every domain has it; xen_enhanced only decides
+     * whether a domU's device tree tells it so). */
+    struct shared_info *shared_info;    /* one zeroed page, ours */
+    struct evtchn_domain *evtchn;
+    struct grant_table *gnttab;
+    unsigned int evtchn_irq;    /* INTID of the event-channel upcall PPI */
+    uint64_t vm_assist;         /* VMASST_TYPE_* bits enabled */
+    uint64_t hvm_params[DOMAIN_NR_HVM_PARAMS];
 
     struct domain *next_in_list;
     struct arch_domain arch;

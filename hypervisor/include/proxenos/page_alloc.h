@@ -67,6 +67,10 @@ struct page_info {
             uint16_t nr_free;       /* free objects in this slab */
             uint8_t cls;            /* size class index */
         } slab;
+        struct {
+            uint32_t pins;          /* guest RAM page: hypervisor users
+                                       (guest_page_get), atomic */
+        } guest;
         uint64_t raw;
     } u;
 };

@@ -7,5 +7,6 @@ void fake_cpu_reset(void);
 void fake_time_reset(void);
 void fake_mm_reset(void);
 void fake_irq_reset(void);
+void fake_guest_reset(void);
 
 #endif

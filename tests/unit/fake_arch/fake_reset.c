@@ -9,4 +9,5 @@ void fake_reset(void)
     fake_time_reset();
     fake_mm_reset();
     fake_irq_reset();
+    fake_guest_reset();
 }

@@ -57,6 +57,8 @@ struct arch_vcpu {
      * off its CPU; line_high is the level the vGIC sees on PPI 27. */
     struct timer vtimer;
     bool vtimer_line_high;
+    /* Level of the event-channel upcall PPI as last given to the vGIC. */
+    bool evtchn_line_high;
     /* PSCI CPU_ON asks for this entry point and context on next run. */
     bool reset_pending;
     uint64_t reset_pc;

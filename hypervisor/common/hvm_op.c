@@ -1,0 +1,9 @@
+/* Placeholder until the family is written: every call answers -ENOSYS. */
+#include <proxenos/hypercall.h>
+#include <proxenos/errno.h>
+
+long do_hvm_op(struct hcall_args *args)
+{
+    (void)args;
+    return -ENOSYS;
+}

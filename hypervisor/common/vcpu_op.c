@@ -1,0 +1,15 @@
+/* Placeholder until the family is written: every call answers -ENOSYS. */
+#include <proxenos/hypercall.h>
+#include <proxenos/errno.h>
+
+long do_vcpu_op(struct hcall_args *args)
+{
+    (void)args;
+    return -ENOSYS;
+}
+
+long do_vm_assist(struct hcall_args *args)
+{
+    (void)args;
+    return -ENOSYS;
+}

@@ -1,0 +1,11 @@
+/* Event-channel upcalls: how the architecture tells a vCPU that its
+ * vcpu_info's evtchn_upcall_pending is set. */
+#ifndef PROXENOS_ARCH_EVENT_H
+#define PROXENOS_ARCH_EVENT_H
+
+struct vcpu;
+
+/* Raise v's upcall interrupt and kick v (from any CPU). */
+void arch_evtchn_inject(struct vcpu *v);
+
+#endif

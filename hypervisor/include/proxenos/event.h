@@ -1,0 +1,20 @@
+/* Event channels: Xen's inter-domain and virtual-interrupt notifications,
+ * with the 2-level and FIFO ABIs (common/event_channel.c and friends). */
+#ifndef PROXENOS_EVENT_H
+#define PROXENOS_EVENT_H
+
+#include <proxenos/domain.h>
+
+/* Domain life cycle (called by domain_pv_init/destroy). */
+int evtchn_domain_init(struct domain *d);
+void evtchn_domain_destroy(struct domain *d);
+
+/* Raise a per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...) on v, if v bound it. */
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
+/* Raise a global VIRQ (VIRQ_CONSOLE, VIRQ_DOM_EXC, ...) of d, if bound. */
+void send_guest_global_virq(struct domain *d, unsigned int virq);
+
+/* Whether port of d is pending (SCHEDOP_poll). false for a bad port. */
+bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
+
+#endif

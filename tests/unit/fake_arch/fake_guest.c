@@ -1,0 +1,130 @@
+/* Guest memory and upcalls for host tests of the Xen PV code.
+ *
+ * A test chooses the vCPU that "made the hypercall" (fake_guest_set_vcpu)
+ * and maps guest-physical ranges of a domain onto fake RAM
+ * (fake_guest_map). Guest virtual addresses translate one to one to
+ * guest-physical ones, except inside ranges a test declares faulting
+ * (fake_guest_fault), which stand for an unmapped or read-only stage 1.
+ * Upcall interrupts are counted per vCPU. */
+#include <proxenos/arch/event.h>
+#include <proxenos/arch/guest_access.h>
+#include <proxenos/errno.h>
+#include <fake_arch.h>
+#include "fake_internal.h"
+
+/* From <proxenos/domain.h> and <proxenos/arch/domain.h>, which need an
+ * <asm/domain.h> that not every test has. */
+struct domain;
+struct vcpu;
+struct vcpu *current_vcpu(void);
+int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma);
+
+#define FAKE_GUEST_MAPS   16U
+#define FAKE_GUEST_FAULTS 8U
+#define FAKE_UPCALL_LOG   64U
+
+struct guest_map {
+    const struct domain *d;
+    paddr_t gpa;
+    paddr_t pa;
+    uint64_t len;
+};
+
+struct fault_range {
+    uint64_t lo;
+    uint64_t hi;            /* exclusive */
+    bool write_only;        /* reads succeed (a read-only page) */
+};
+
+static struct vcpu *cur;
+static struct guest_map maps[FAKE_GUEST_MAPS];
+static unsigned int nr_maps;
+static struct fault_range faults[FAKE_GUEST_FAULTS];
+static unsigned int nr_faults;
+static const struct vcpu *upcalls[FAKE_UPCALL_LOG];
+static unsigned int nr_upcalls;
+
+void fake_guest_reset(void)
+{
+    cur = NULL;
+    nr_maps = 0U;
+    nr_faults = 0U;
+    nr_upcalls = 0U;
+}
+
+void fake_guest_set_vcpu(struct vcpu *v)
+{
+    cur = v;
+}
+
+__attribute__((weak)) struct vcpu *current_vcpu(void)
+{
+    return cur;
+}
+
+void fake_guest_map(const struct domain *d, paddr_t gpa, paddr_t pa, uint64_t len)
+{
+    if (nr_maps < FAKE_GUEST_MAPS) {
+        maps[nr_maps] = (struct guest_map){ d, gpa, pa, len };
+        nr_maps++;
+    }
+}
+
+void fake_guest_unmap(const struct domain *d, paddr_t gpa)
+{
+    for (unsigned int i = 0U; i < nr_maps; i++) {
+        if ((maps[i].d == d) && (maps[i].gpa == gpa)) {
+            maps[i] = maps[nr_maps - 1U];
+            nr_maps--;
+            return;
+        }
+    }
+}
+
+void fake_guest_fault(uint64_t gva, uint64_t len, bool write_only)
+{
+    if (nr_faults < FAKE_GUEST_FAULTS) {
+        faults[nr_faults] = (struct fault_range){ gva, gva + len, write_only };
+        nr_faults++;
+    }
+}
+
+int arch_guest_va_to_ipa(uint64_t gva, bool write, paddr_t *ipa)
+{
+    for (unsigned int i = 0U; i < nr_faults; i++) {
+        if ((gva >= faults[i].lo) && (gva < faults[i].hi) && (write || !faults[i].write_only)) {
+            return -EFAULT;
+        }
+    }
+    *ipa = gva;
+    return 0;
+}
+
+__attribute__((weak)) int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma)
+{
+    for (unsigned int i = 0U; i < nr_maps; i++) {
+        if ((maps[i].d == d) && (gpa >= maps[i].gpa) && ((gpa - maps[i].gpa) < maps[i].len)) {
+            *ma = maps[i].pa + (gpa - maps[i].gpa);
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+__attribute__((weak)) void arch_evtchn_inject(struct vcpu *v)
+{
+    if (nr_upcalls < FAKE_UPCALL_LOG) {
+        upcalls[nr_upcalls] = v;
+    }
+    nr_upcalls++;
+}
+
+unsigned int fake_upcalls(const struct vcpu *v)
+{
+    unsigned int n = 0U;
+
+    for (unsigned int i = 0U; (i < nr_upcalls) && (i < FAKE_UPCALL_LOG); i++) {
+        n += (upcalls[i] == v) ? 1U : 0U;
+    }
+    return n;
+}

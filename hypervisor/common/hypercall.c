@@ -1,6 +1,6 @@
 /* The hypercall table: every Xen hypercall Proxenos answers. Arm guests
  * get the same set as on Xen 4.17 for Arm; numbers missing here (x86-only
- * ones, domctl/sysctl without a toolstack, multicall, ...) return -ENOSYS. */
+ * ones, domctl/sysctl without a toolstack, ...) return -ENOSYS. */
 #include <proxenos/hypercall.h>
 #include <proxenos/errno.h>
 #include <proxenos/nospec.h>
@@ -8,6 +8,7 @@
 static const struct hcall_entry table[XEN_NR_HYPERCALLS] = {
     [__HYPERVISOR_platform_op] = { do_platform_op, 1U },
     [__HYPERVISOR_memory_op] = { do_memory_op, 2U },
+    [__HYPERVISOR_multicall] = { do_multicall, 2U },
     [__HYPERVISOR_xen_version] = { do_xen_version, 2U },
     [__HYPERVISOR_console_io] = { do_console_io, 3U },
     [__HYPERVISOR_grant_table_op] = { do_grant_table_op, 3U },

@@ -47,5 +47,6 @@ long do_grant_table_op(struct hcall_args *args);   /* grant_table.c */
 long do_hvm_op(struct hcall_args *args);           /* hvm_op.c */
 long do_physdev_op(struct hcall_args *args);       /* physdev_op.c */
 long do_platform_op(struct hcall_args *args);      /* platform_op.c */
+long do_multicall(struct hcall_args *args);        /* multicall.c */
 
 #endif

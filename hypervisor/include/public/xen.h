@@ -43,6 +43,15 @@ typedef uint64_t xen_pfn_t;
 /* One past the highest number any architecture uses (arch_7 = 55). */
 #define XEN_NR_HYPERCALLS               56
 
+/* ---- multicall ----------------------------------------------------------
+ * One entry of a __HYPERVISOR_multicall batch: the sub-call's number and
+ * arguments in, its result out (64 bytes on Arm). */
+struct multicall_entry {
+    xen_ulong_t op;
+    int64_t result;
+    xen_ulong_t args[6];
+};
+
 /* ---- Domain ids ----------------------------------------------------------- */
 #define XEN_DOMID_FIRST_RESERVED 0x7ff0U
 #define XEN_DOMID_SELF           0x7ff0U

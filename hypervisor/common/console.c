@@ -28,6 +28,8 @@ struct input_sink {
 
 static struct input_sink sinks[MAX_SINKS];
 static unsigned int nr_sinks;
+/* Guards sinks, nr_sinks and focus (input arrives in interrupt context). */
+static spinlock_t sinks_lock = SPINLOCK_INIT;
 /* 0: the hypervisor; n > 0: sinks[n - 1]. */
 static unsigned int focus;
 static char switch_char = 'a';
@@ -158,16 +160,41 @@ void panic(const char *fmt, ...)
 
 int console_register_input_sink(unsigned int id, const char *name, console_sink_fn fn)
 {
-    if (nr_sinks >= MAX_SINKS) {
-        return -ENOSPC;
+    unsigned long flags = spin_lock_irqsave(&sinks_lock);
+    unsigned int at = 0U;
+    int rc = 0;
+
+    /* One sink per domain: the first (its emulated UART) keeps the input;
+     * a domain may try again later (dom0's PV console does, at run time). */
+    for (unsigned int i = 0U; i < nr_sinks; i++) {
+        if (sinks[i].id == id) {
+            rc = -EEXIST;
+        } else if (sinks[i].id < id) {
+            at = i + 1U;
+        } else {
+            /* after id */
+        }
     }
-    sinks[nr_sinks] = (struct input_sink){ id, name, fn };
-    nr_sinks++;
-    return 0;
+    if ((rc == 0) && (nr_sinks >= MAX_SINKS)) {
+        rc = -ENOSPC;
+    }
+    if (rc == 0) {
+        /* Domain id order, as Xen's CTRL-a cycle: hypervisor, dom0, dom1... */
+        (void)memmove(&sinks[at + 1U], &sinks[at], (nr_sinks - at) * sizeof(sinks[0]));
+        sinks[at] = (struct input_sink){ id, name, fn };
+        nr_sinks++;
+        if (focus > at) {
+            focus++;    /* the input stays where it was */
+        }
+    }
+    spin_unlock_irqrestore(&sinks_lock, flags);
+    return rc;
 }
 
 void console_unregister_input_sink(unsigned int id)
 {
+    unsigned long flags = spin_lock_irqsave(&sinks_lock);
+
     for (unsigned int i = 0U; i < nr_sinks; i++) {
         if (sinks[i].id == id) {
             (void)memmove(&sinks[i], &sinks[i + 1U], (nr_sinks - i - 1U) * sizeof(sinks[0]));
@@ -175,39 +202,56 @@ void console_unregister_input_sink(unsigned int id)
             if (focus > nr_sinks) {
                 focus = 0U;
             }
-            return;
+            break;
         }
     }
+    spin_unlock_irqrestore(&sinks_lock, flags);
 }
 
-static void announce_focus(void)
+static void announce_focus(const struct input_sink *to)
 {
     char c = (char)(switch_char - 'a' + 'A');
 
-    if (focus == 0U) {
+    if (to == NULL) {
         pr_info("*** Serial input to Proxenos (type 'CTRL-%c' three times to switch input)\n", c);
     } else {
         pr_info("*** Serial input to %s (type 'CTRL-%c' three times to switch input)\n",
-                sinks[focus - 1U].name, c);
+                to->name, c);
     }
 }
 
 void console_receive(char c)
 {
+    unsigned long flags;
+    struct input_sink to = { 0U, NULL, NULL };
+    bool switched = false;
+
     /* CTRL-<switch_char> is switch_char & 0x1f. */
     if (c == (char)((unsigned char)switch_char & 0x1fU)) {
         switch_presses++;
-        if (switch_presses == SWITCH_PRESSES) {
-            switch_presses = 0U;
-            focus = (focus + 1U) % (nr_sinks + 1U);
-            announce_focus();
+        if (switch_presses != SWITCH_PRESSES) {
+            return;
         }
-        return;
+        switch_presses = 0U;
+        switched = true;
+    } else {
+        switch_presses = 0U;
     }
-    switch_presses = 0U;
-    if (focus == 0U) {
+    /* Sinks come and go at run time: copy the one in focus, then call it
+     * without the lock (it may print). */
+    flags = spin_lock_irqsave(&sinks_lock);
+    if (switched) {
+        focus = (focus + 1U) % (nr_sinks + 1U);
+    }
+    if (focus != 0U) {
+        to = sinks[focus - 1U];
+    }
+    spin_unlock_irqrestore(&sinks_lock, flags);
+    if (switched) {
+        announce_focus((to.fn != NULL) ? &to : NULL);
+    } else if (to.fn == NULL) {
         handle_keypress(c);
     } else {
-        sinks[focus - 1U].fn(sinks[focus - 1U].id, c);
+        to.fn(to.id, c);
     }
 }

@@ -169,6 +169,7 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
     spin_lock_init(&d->lock);
     d->max_vcpus = args->max_vcpus;
     d->is_privileged = args->privileged;
+    d->direct_map = args->direct_map;
     d->xen_enhanced = args->xen_enhanced;
     d->console_input = args->console_input;
     rc = arch_domain_create(d, args);

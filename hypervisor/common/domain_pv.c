@@ -3,10 +3,12 @@
 #include <proxenos/arch/event.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/errno.h>
+#include <proxenos/console_io.h>
 #include <proxenos/event.h>
 #include <proxenos/grant_table.h>
 #include <proxenos/page_alloc.h>
 #include <proxenos/string.h>
+#include <proxenos/wallclock.h>
 
 _Static_assert(sizeof(struct vcpu_info) == 48U, "vcpu_info is 48 bytes on Arm");
 _Static_assert(offsetof(struct vcpu_info, time) == 16U, "vcpu_info layout");
@@ -57,9 +59,14 @@ int domain_pv_init(struct domain *d)
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
         vcpu_set_vcpu_info(d->vcpu[i], NULL);
     }
+    wallclock_domain_init(d);
     rc = evtchn_domain_init(d);
     if (rc == 0) {
         rc = grant_table_init(d);
+    }
+    if (rc == 0) {
+        /* After arch_domain_create: a vpl011 keeps the console input. */
+        rc = console_io_domain_init(d);
     }
     if (rc != 0) {
         domain_pv_destroy(d);
@@ -69,6 +76,7 @@ int domain_pv_init(struct domain *d)
 
 void domain_pv_destroy(struct domain *d)
 {
+    console_io_domain_destroy(d);
     grant_table_destroy(d);
     evtchn_domain_destroy(d);
     if (d->vcpu != NULL) {

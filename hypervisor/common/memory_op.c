@@ -1,9 +1,251 @@
-/* Placeholder until the family is written: every call answers -ENOSYS. */
-#include <proxenos/hypercall.h>
+/* HYPERVISOR_memory_op on Arm: the commands that change or report a
+ * domain's physmap and reservation. The reservation commands themselves
+ * (increase, decrease, populate) are in memory_reservation.c.
+ *
+ * cmd[5:0] is the command; cmd[63:6] is where a preempted command resumes
+ * (Xen's MEMOP_EXTENT_SHIFT), and must be 0 for commands that never stop
+ * part-way. */
+#include "pv_mem.h"
 #include <proxenos/errno.h>
+#include <proxenos/guest_access.h>
+#include <public/memory.h>
+
+/* Entries of an add_to_physmap_batch handled per invocation. */
+#define BATCH_PER_CALL 64U
+
+static long reservation_stat(uint32_t op, uint64_t start, uint64_t arg)
+{
+    struct xen_memory_domain md;
+    struct domain *d;
+
+    if (start != 0U) {
+        return -EINVAL;
+    }
+    if (copy_from_guest(&md, arg, sizeof(md)) != 0) {
+        return -EFAULT;
+    }
+    d = pv_domain_any(md.domid);
+    if (d == NULL) {
+        return -ESRCH;
+    }
+    if (!pv_may_target(d)) {
+        return -EPERM;
+    }
+    if (op == XENMEM_current_reservation) {
+        return (long)d->tot_pages;
+    }
+    if (op == XENMEM_maximum_reservation) {
+        return (long)pv_max_pages(d);
+    }
+    return (long)MAX(d->gnttab->max_gfn, pv_ram_top(d));
+}
+
+/* Xen's xatp_permission_check: a device MMIO frame only by the hardware
+ * domain for itself, anything else by the domain or a privileged one. */
+static long physmap_permission(const struct domain *d, uint32_t space)
+{
+    const struct domain *cur = pv_current_domain();
+
+    if ((space == XENMAPSPACE_dev_mmio) && (!d->is_privileged || (d != cur))) {
+        return -EACCES;
+    }
+    return pv_may_target(d) ? 0 : -EPERM;
+}
+
+/* A foreign frame for gmfn_foreign (batch only): checked as Xen checks it;
+ * the mapping itself is not offered. */
+static int map_foreign(struct domain *d, domid_t fid, uint64_t idx)
+{
+    struct domain *od = pv_domain_any(fid);
+    mfn_t m;
+
+    if (od == NULL) {
+        return -ESRCH;
+    }
+    if (od == d) {
+        return -EINVAL;
+    }
+    if (!d->is_privileged) {
+        return -EPERM;
+    }
+    if (gt_guest_frame(od, idx, true, &m) != GNTST_okay) {
+        return -EINVAL;
+    }
+    return -EOPNOTSUPP;
+}
+
+/* xenmem_add_to_physmap_one on Arm. */
+static int add_one(struct domain *d, uint32_t space, domid_t fid, uint64_t idx, uint64_t g)
+{
+    switch (space) {
+    case XENMAPSPACE_grant_table:
+        return gnttab_map_frame(d, idx, gfn(g));
+    case XENMAPSPACE_shared_info:
+        return (idx != 0U) ? -EINVAL : gnttab_map_shared_info(d, gfn(g));
+    case XENMAPSPACE_gmfn_foreign:
+        return map_foreign(d, fid, idx);
+    case XENMAPSPACE_dev_mmio:
+        /* Dom0's device MMIO is already mapped 1:1 and nothing else is
+         * permitted, for which Xen answers 0 without mapping. */
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}
+
+static long add_to_physmap(uint64_t start, uint64_t arg)
+{
+    struct xen_add_to_physmap xatp;
+    struct domain *d;
+    long rc;
+
+    if (start > UINT16_MAX) {
+        return -EDOM;
+    }
+    if (copy_from_guest(&xatp, arg, sizeof(xatp)) != 0) {
+        return -EFAULT;
+    }
+    if (xatp.space == XENMAPSPACE_gmfn_foreign) {
+        return -ENOSYS;
+    }
+    d = pv_domain_any(xatp.domid);
+    if (d == NULL) {
+        return -ESRCH;
+    }
+    rc = physmap_permission(d, xatp.space);
+    if (rc != 0) {
+        return rc;
+    }
+    if (!gfn_valid_raw(xatp.gpfn)) {
+        return -EINVAL;
+    }
+    if (xatp.space != XENMAPSPACE_gmfn_range) {
+        return add_one(d, xatp.space, DOMID_INVALID, xatp.idx, xatp.gpfn);
+    }
+    if (xatp.size < start) {
+        return -EILSEQ;
+    }
+    if (((xatp.gpfn + xatp.size) < xatp.gpfn) || ((xatp.idx + xatp.size) < xatp.idx)) {
+        return -EOVERFLOW;
+    }
+    /* Each frame is XENMAPSPACE_gmfn, which Arm does not offer. */
+    return (xatp.size > start) ? -ENOSYS : 0;
+}
+
+static long add_to_physmap_batch(struct hcall_args *args, uint64_t start)
+{
+    struct xen_add_to_physmap_batch b;
+    struct domain *d;
+    uint64_t i = start;
+    long rc;
+
+    if (start > UINT16_MAX) {
+        return -EDOM;
+    }
+    if (copy_from_guest(&b, args->a[1], sizeof(b)) != 0) {
+        return -EFAULT;
+    }
+    if (b.space == XENMAPSPACE_gmfn_range) {
+        return -EOPNOTSUPP;
+    }
+    d = pv_domain_any(b.domid);
+    if (d == NULL) {
+        return -ESRCH;
+    }
+    rc = physmap_permission(d, b.space);
+    if (rc != 0) {
+        return rc;
+    }
+    if (b.size < start) {
+        return -EILSEQ;
+    }
+    if (b.size == start) {
+        return (start != 0U) ? -EILSEQ : 0;
+    }
+    if ((b.space == XENMAPSPACE_dev_mmio) && (b.u.res0 != 0U)) {
+        return -EOPNOTSUPP;
+    }
+    while (i < b.size) {
+        uint64_t idx;
+        uint64_t g;
+        int32_t err;
+
+        if ((copy_from_guest(&idx, b.idxs + (i * sizeof(idx)), sizeof(idx)) != 0) ||
+            (copy_from_guest(&g, b.gpfns + (i * sizeof(g)), sizeof(g)) != 0)) {
+            return -EFAULT;
+        }
+        if (!gfn_valid_raw(g)) {
+            return -EINVAL;
+        }
+        err = add_one(d, b.space, b.u.foreign_domid, idx, g);
+        if (copy_to_guest(b.errs + (i * sizeof(err)), &err, sizeof(err)) != 0) {
+            return -EFAULT;
+        }
+        i++;
+        if ((i < b.size) && ((i - start) >= BATCH_PER_CALL)) {
+            args->a[0] = XENMEM_add_to_physmap_batch | (i << MEMOP_EXTENT_SHIFT);
+            return -ERESTART;
+        }
+    }
+    return 0;
+}
+
+static long remove_from_physmap(uint64_t start, uint64_t arg)
+{
+    struct xen_remove_from_physmap xrfp;
+    struct domain *d;
+    mfn_t m;
+    enum guest_frame_type t = GUEST_FRAME_NONE;
+
+    if (start != 0U) {
+        return -EINVAL;
+    }
+    if (copy_from_guest(&xrfp, arg, sizeof(xrfp)) != 0) {
+        return -EFAULT;
+    }
+    d = pv_domain_any(xrfp.domid);
+    if (d == NULL) {
+        return -ESRCH;
+    }
+    if (!pv_may_target(d)) {
+        return -EPERM;
+    }
+    /* Only the domain's own RAM (its pages, the shared info page, grant
+     * frames): a grant mapping goes with unmap_grant_ref. The page itself
+     * stays the domain's, as in Xen. */
+    if ((xrfp.gpfn >= (UINT64_MAX >> PAGE_SHIFT)) ||
+        (arch_guest_lookup_page(d, gfn(xrfp.gpfn), &m, &t) != 0) ||
+        ((t != GUEST_FRAME_RAM) && (t != GUEST_FRAME_RAM_RO)) || (mfn_to_page(m) == NULL)) {
+        return -ENOENT;
+    }
+    return pv_physmap_set(d, xrfp.gpfn, INVALID_MFN, GUEST_FRAME_NONE);
+}
 
 long do_memory_op(struct hcall_args *args)
 {
-    (void)args;
-    return -ENOSYS;
+    uint64_t cmd = args->a[0];
+    uint32_t op = (uint32_t)(cmd & MEMOP_CMD_MASK);
+    uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
+
+    if (pv_current_domain() == NULL) {
+        return -ESRCH;
+    }
+    switch (op) {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return xenmem_reservation(args, op, start);
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn:
+        return reservation_stat(op, start, args->a[1]);
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(start, args->a[1]);
+    case XENMEM_add_to_physmap_batch:
+        return add_to_physmap_batch(args, start);
+    case XENMEM_remove_from_physmap:
+        return remove_from_physmap(start, args->a[1]);
+    default:
+        return -ENOSYS;
+    }
 }

@@ -1,4 +1,6 @@
-/* Placeholder until the family is written: every call answers -ENOSYS. */
+/* The physdev_op hypercall. Xen 4.17 on Arm is built without PCI support,
+ * so every command, PHYSDEVOP_pci_device_add from a Linux dom0 included,
+ * answers -ENOSYS there; so it does here. */
 #include <proxenos/hypercall.h>
 #include <proxenos/errno.h>
 

@@ -16,6 +16,7 @@
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/cpu.h>
 #include <proxenos/idle.h>
+#include <proxenos/runstate.h>
 
 /* PSTATE for a vCPU at reset: EL1h, D, A, I and F masked. */
 #define PSR_EL1H_MASKED 0x3c5ULL
@@ -76,6 +77,8 @@ static void load_vcpu(struct vcpu *v)
     vgic_restore_state(v);
     vtimer_restore(v);
     *guest_frame() = v->arch.regs;
+    /* Its stage 1 and stage 2 are live now: the area is reachable by VA. */
+    vcpu_runstate_update(v);
 }
 
 void arch_context_switch(struct vcpu *prev, struct vcpu *next)

@@ -98,6 +98,50 @@ int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma)
     return 0;
 }
 
+static enum p2m_type frame_p2m_type(enum guest_frame_type t)
+{
+    switch (t) {
+    case GUEST_FRAME_RAM: return P2M_RAM_RW;
+    case GUEST_FRAME_GRANT_RW: return P2M_GRANT_RW;
+    case GUEST_FRAME_GRANT_RO: return P2M_GRANT_RO;
+    default: return P2M_INVALID;
+    }
+}
+
+int arch_guest_map_page(struct domain *d, gfn_t g, mfn_t m, enum guest_frame_type t)
+{
+    enum p2m_type pt = frame_p2m_type(t);
+
+    if (pt == P2M_INVALID) {
+        return -EINVAL;
+    }
+    return p2m_map(&d->arch.p2m, g, m, 1U, pt);
+}
+
+int arch_guest_unmap_page(struct domain *d, gfn_t g)
+{
+    return p2m_unmap(&d->arch.p2m, g, 1U);
+}
+
+int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_t *m, enum guest_frame_type *t)
+{
+    enum p2m_type pt;
+    int rc = p2m_lookup(&d->arch.p2m, g, m, &pt, NULL);
+
+    if (rc != 0) {
+        *t = GUEST_FRAME_NONE;
+        return -ENOENT;
+    }
+    switch (pt) {
+    case P2M_RAM_RW: *t = GUEST_FRAME_RAM; break;
+    case P2M_RAM_RO: *t = GUEST_FRAME_RAM_RO; break;
+    case P2M_GRANT_RW: *t = GUEST_FRAME_GRANT_RW; break;
+    case P2M_GRANT_RO: *t = GUEST_FRAME_GRANT_RO; break;
+    default: *t = GUEST_FRAME_OTHER; break;
+    }
+    return 0;
+}
+
 void arch_dump_domain(const struct domain *d)
 {
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {

@@ -25,6 +25,7 @@
 #include <proxenos/softirq.h>
 #include <proxenos/timer.h>
 #include <proxenos/version.h>
+#include <proxenos/xen_version.h>
 #include <proxenos/xmalloc.h>
 
 #define HYP_TIMER_PPI_DEFAULT 26U
@@ -239,6 +240,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa)
     fdt = map_device_tree(dtb);
     pr_info("Command line: %s\n", (bi->xen_cmdline != NULL) ? bi->xen_cmdline : "");
     (void)cmdline_parse(bi->xen_cmdline);
+    xen_version_set_cmdline(bi->xen_cmdline);
     (void)dt_uart_console_init(fdt);
 
     (void)setup_memory(bi, dtb);

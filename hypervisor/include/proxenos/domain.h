@@ -86,6 +86,9 @@ struct domain {
     char name[32];              /* "dom0", or the xen,domain node's name */
     enum domain_state state;
     enum shutdown_reason shutdown_code;
+    bool shutdown_code_set;         /* SCHEDOP_shutdown_code was given */
+    uint8_t pending_shutdown_code;  /* ... this code, for the next shutdown */
+    bool direct_map;                /* RAM mapped 1:1 (guest-physical = host-physical) */
     spinlock_t lock;
 
     unsigned int max_vcpus;

@@ -9,11 +9,19 @@
 int evtchn_domain_init(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
 
+/* The senders and evtchn_port_is_pending take the domain's event lock
+ * (interrupts masked) and raise upcalls or wake pollers only after
+ * releasing it: callable from interrupt context, but not while holding a
+ * vGIC or scheduler lock. See docs/event-channels.md. */
+
 /* Raise a per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...) on v, if v bound it. */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 /* Raise a global VIRQ (VIRQ_CONSOLE, VIRQ_DOM_EXC, ...) of d, if bound. */
 void send_guest_global_virq(struct domain *d, unsigned int virq);
 
+/* Whether port of d exists (storage allocated for it, as Xen's
+ * port_is_valid): SCHEDOP_poll refuses others. */
+bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port);
 /* Whether port of d is pending (SCHEDOP_poll). false for a bad port. */
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
 

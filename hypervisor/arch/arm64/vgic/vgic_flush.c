@@ -25,6 +25,7 @@
 #include <asm/vgic.h>
 #include <proxenos/domain.h>
 #include <proxenos/lib.h>
+#include <proxenos/string.h>
 #include "vgic_internal.h"
 
 struct lr_pick {
@@ -154,12 +155,28 @@ static void choose_shared(struct vgic_dist *dist, unsigned int vcpu_id, struct l
     }
 }
 
+/* Whether v has no interrupt that may be pending or active, private or
+ * shared. Read without the lock: a bit set after this look comes with a
+ * kick of v (an IPI, taken as soon as v runs), so it is not missed. */
+static bool nothing_busy(const struct vgic_dist *dist, const struct vgic_cpu *c)
+{
+    if (__atomic_load_n(&c->priv_busy, __ATOMIC_RELAXED) != 0U) {
+        return false;
+    }
+    for (unsigned int w = 0U; w < ((dist->nr_spis + 63U) / 64U); w++) {
+        if (__atomic_load_n(&dist->spi_busy[w], __ATOMIC_RELAXED) != 0U) {
+            return false;
+        }
+    }
+    return true;
+}
+
 void vgic_flush_lrs(struct vcpu *v)
 {
     struct domain *d = v->domain;
     struct vgic_dist *dist = &d->arch.vgic;
     struct vgic_cpu *c = &v->arch.vgic;
-    struct lr_choice ch = { .count = 0U, .overflow = false };
+    struct lr_choice ch;    /* pick[] is filled up to count: not cleared */
     unsigned long flags;
     uint64_t hcr = ICH_HCR_EN;
 
@@ -170,6 +187,18 @@ void vgic_flush_lrs(struct vcpu *v)
         /* Flushed twice without a sync: fold the LRs back first. */
         vgic_sync_lrs_nokick(v);
     }
+    /* The common case on the way back from a hypercall or an emulated
+     * access: nothing to deliver, and no lock to take for it. */
+    if (nothing_busy(dist, c)) {
+        if (c->ctx_saved || (c->ctx.hcr != ICH_HCR_EN)) {
+            c->ctx.hcr = ICH_HCR_EN;
+            c->ctx_saved = false;
+            vgic_lr_write_hcr(ICH_HCR_EN);
+        }
+        return;
+    }
+    ch.count = 0U;
+    ch.overflow = false;
     ch.room = MIN(vgic_lr_count(), VGIC_MAX_LRS);
     flags = vgic_lock(d);
     choose_private(dist, c, &ch);
@@ -260,8 +289,12 @@ static void sync_lrs(struct vcpu *v, struct vgic_kick *k)
 
 void vgic_sync_lrs(struct vcpu *v)
 {
-    struct vgic_kick k = { { 0 } };
+    struct vgic_kick k;
 
+    if (v->arch.vgic.nr_lrs_used == 0U) {
+        return;     /* every exit that delivered nothing */
+    }
+    (void)memset(&k, 0, sizeof(k));
     sync_lrs(v, &k);
     vgic_kick_send(v->domain, &k);
 }

@@ -23,6 +23,26 @@ int arch_map_guest_ram(struct domain *d, gfn_t gfn, mfn_t mfn, uint64_t nr);
  * 0 or -ENOENT. */
 int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma);
 
+/* What a guest frame maps to, as the Xen PV memory code (grant tables,
+ * memory_op) sees it. */
+enum guest_frame_type {
+    GUEST_FRAME_NONE = 0,   /* nothing mapped */
+    GUEST_FRAME_RAM,        /* RAM, read-write */
+    GUEST_FRAME_RAM_RO,     /* RAM, read-only */
+    GUEST_FRAME_GRANT_RW,   /* another domain's granted frame */
+    GUEST_FRAME_GRANT_RO,
+    GUEST_FRAME_OTHER,      /* device, foreign mapping, ... */
+};
+
+/* Map one host frame at gfn in d's stage 2 as RAM, GRANT_RW or GRANT_RO,
+ * replacing what was there. 0, -EINVAL (other type, out of range) or
+ * -ENOMEM (stage-2 pool exhausted: nothing changed). */
+int arch_guest_map_page(struct domain *d, gfn_t gfn, mfn_t mfn, enum guest_frame_type t);
+/* Unmap gfn (nothing mapped: 0). 0, -EINVAL or -ENOMEM. */
+int arch_guest_unmap_page(struct domain *d, gfn_t gfn);
+/* What gfn maps to: 0, or -ENOENT (nothing, *t = GUEST_FRAME_NONE). */
+int arch_guest_lookup_page(struct domain *d, gfn_t gfn, mfn_t *mfn, enum guest_frame_type *t);
+
 /* Print v's registers after a fault (the live frame if v runs here). */
 void arch_dump_guest_state(struct vcpu *v);
 /* Print what d's emulated console holds without a final newline. */

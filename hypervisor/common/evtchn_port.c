@@ -1,0 +1,419 @@
+/* Event channels: port storage, locking, delivery through the domain's
+ * ABI, and the per-domain life cycle. See evtchn_internal.h. */
+#include "evtchn_internal.h"
+#include <proxenos/arch/cpu.h>
+#include <proxenos/domain_pv.h>
+#include <proxenos/errno.h>
+#include <proxenos/event.h>
+#include <proxenos/nospec.h>
+#include <proxenos/sched.h>
+#include <proxenos/xmalloc.h>
+
+_Static_assert(sizeof(struct evtchn) <= 32U, "a bucket of ports is 2 KiB");
+_Static_assert(sizeof(struct evtchn_status) == 24U, "evtchn_status layout");
+_Static_assert(sizeof(struct evtchn_init_control) == 24U, "evtchn_init_control layout");
+_Static_assert(sizeof(struct evtchn_bind_interdomain) == 12U, "bind_interdomain layout");
+_Static_assert(sizeof(struct evtchn_fifo_control_block) == 72U, "control block layout");
+
+/* ---- Locking ------------------------------------------------------------- */
+
+unsigned long evtchn_lock(struct domain *d)
+{
+    return spin_lock_irqsave(&d->evtchn->lock);
+}
+
+void evtchn_unlock(struct domain *d, unsigned long flags)
+{
+    spin_unlock_irqrestore(&d->evtchn->lock, flags);
+}
+
+/* While d's lock is held and the port is connected to peer, peer cannot
+ * finish its destruction (closing the port needs d's lock), so peer may
+ * be dereferenced. */
+struct domain *evtchn_lock_with_peer(struct domain *d, evtchn_port_t port,
+                                     unsigned long *flags)
+{
+    struct domain *peer = NULL;
+    bool done = false;
+
+    while (!done) {
+        const struct evtchn *chn;
+
+        *flags = evtchn_lock(d);
+        chn = evtchn_from_port(d, port);
+        if ((chn == NULL) || (chn->state != (uint8_t)ECS_INTERDOMAIN) || (chn->remote == d)) {
+            done = true;
+        } else if (chn->remote->domain_id > d->domain_id) {
+            peer = chn->remote;
+            spin_lock(&peer->evtchn->lock);
+            done = true;
+        } else if (spin_trylock(&chn->remote->evtchn->lock)) {
+            peer = chn->remote;
+            done = true;
+        } else {
+            /* The peer's lock ranks first: back off and let its holder go. */
+            evtchn_unlock(d, *flags);
+            arch_cpu_relax();
+        }
+    }
+    return peer;
+}
+
+void evtchn_unlock_with_peer(struct domain *d, struct domain *peer, unsigned long flags)
+{
+    if (peer != NULL) {
+        spin_unlock(&peer->evtchn->lock);
+    }
+    evtchn_unlock(d, flags);
+}
+
+/* ---- Port storage -------------------------------------------------------- */
+
+struct evtchn *evtchn_from_port(const struct domain *d, evtchn_port_t port)
+{
+    const struct evtchn_domain *ed = d->evtchn;
+    uint64_t p;
+    struct evtchn **grp;
+
+    if ((ed == NULL) || (port >= ed->valid_ports)) {
+        return NULL;
+    }
+    p = array_index_nospec(port, ed->valid_ports);
+    grp = ed->group[p / EVTCHN_GROUP_PORTS];
+    return &grp[(p % EVTCHN_GROUP_PORTS) / EVTCHN_BUCKET_PORTS][p % EVTCHN_BUCKET_PORTS];
+}
+
+struct vcpu *evtchn_domain_vcpu(const struct domain *d, uint32_t vcpu_id)
+{
+    if ((d->vcpu == NULL) || (vcpu_id >= d->max_vcpus)) {
+        return NULL;
+    }
+    return d->vcpu[array_index_nospec(vcpu_id, d->max_vcpus)];
+}
+
+uint32_t evtchn_abi_max_ports(const struct domain *d)
+{
+    return (d->evtchn->fifo != NULL) ? EVTCHN_FIFO_NR_CHANNELS : EVTCHN_2L_NR_CHANNELS;
+}
+
+bool evtchn_usable(const struct evtchn *chn)
+{
+    return chn->state > (uint8_t)ECS_RESERVED;
+}
+
+/* One more bucket at valid_ports (its group made if needed). */
+static int grow_storage(struct evtchn_domain *ed)
+{
+    uint32_t first = ed->valid_ports;
+    uint32_t g = first / EVTCHN_GROUP_PORTS;
+    struct evtchn *bucket;
+
+    if (g >= EVTCHN_NR_GROUPS) {
+        return -ENOSPC;
+    }
+    if (ed->group[g] == NULL) {
+        ed->group[g] = xzalloc_array(struct evtchn *, EVTCHN_GROUP_BUCKETS);
+        if (ed->group[g] == NULL) {
+            return -ENOMEM;
+        }
+    }
+    bucket = xzalloc_array(struct evtchn, EVTCHN_BUCKET_PORTS);
+    if (bucket == NULL) {
+        return -ENOMEM;
+    }
+    for (uint32_t i = 0U; i < EVTCHN_BUCKET_PORTS; i++) {
+        bucket[i].port = first + i;
+        bucket[i].priority = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
+    }
+    ed->group[g][(first % EVTCHN_GROUP_PORTS) / EVTCHN_BUCKET_PORTS] = bucket;
+    ed->valid_ports = first + EVTCHN_BUCKET_PORTS;
+    return 0;
+}
+
+static bool evtchn_is_busy(const struct domain *d, const struct evtchn *chn)
+{
+    return (d->evtchn->fifo != NULL) && evtchn_fifo_is_busy(d, chn);
+}
+
+/* 0 when port is free and has storage, -EBUSY when in use, -ENOSPC past
+ * the limits, -ENOMEM. */
+static int allocate_port(struct domain *d, uint32_t port)
+{
+    struct evtchn_domain *ed = d->evtchn;
+    int rc = 0;
+
+    if ((port > ed->max_port) || (port >= evtchn_abi_max_ports(d))) {
+        return -ENOSPC;
+    }
+    if (port < ed->valid_ports) {
+        const struct evtchn *chn = evtchn_from_port(d, port);
+
+        if ((chn->state != (uint8_t)ECS_FREE) || evtchn_is_busy(d, chn)) {
+            rc = -EBUSY;
+        }
+    } else {
+        while ((rc == 0) && (port >= ed->valid_ports)) {
+            rc = grow_storage(ed);
+        }
+    }
+    return rc;
+}
+
+int evtchn_get_free_port(struct domain *d)
+{
+    struct evtchn_domain *ed = d->evtchn;
+
+    if (ed->dying) {
+        return -EINVAL;
+    }
+    for (uint32_t port = 0U; port <= ed->max_port; port++) {
+        int rc = allocate_port(d, port);
+
+        if (rc == 0) {
+            return (int)port;
+        }
+        if (rc != -EBUSY) {
+            return rc;
+        }
+    }
+    return -ENOSPC;
+}
+
+void evtchn_bind_port(struct domain *d, struct evtchn *chn, uint8_t state, uint16_t vcpu)
+{
+    chn->state = state;
+    chn->notify_vcpu = vcpu;
+    chn->priority = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
+    chn->fifo_pending = false;
+    d->evtchn->active++;
+}
+
+void evtchn_free_port(struct domain *d, struct evtchn *chn)
+{
+    evtchn_clear_pending(d, chn);
+    chn->state = (uint8_t)ECS_FREE;
+    chn->notify_vcpu = 0U;
+    chn->remote = NULL;
+    chn->fifo_pending = false;
+    d->evtchn->active--;
+}
+
+/* ---- Delivery ------------------------------------------------------------ */
+
+void evtchn_notify_init(struct evtchn_notify *n, struct domain *d)
+{
+    n->d = d;
+    for (uint32_t i = 0U; i < (uint32_t)ARRAY_SIZE(n->mark); i++) {
+        n->mark[i] = 0U;
+    }
+    n->poll = false;
+    n->held = false;
+}
+
+/* Called with n->d's lock held: from here until the flush, n->d's
+ * destruction waits for us. */
+static void notify_hold(struct evtchn_notify *n)
+{
+    if (!n->held) {
+        (void)__atomic_add_fetch(&n->d->evtchn->inflight, 1U, __ATOMIC_ACQ_REL);
+        n->held = true;
+    }
+}
+
+void evtchn_notify_upcall(struct evtchn_notify *n, const struct vcpu *v)
+{
+    notify_hold(n);
+    n->mark[v->vcpu_id / 64U] |= 1UL << (v->vcpu_id % 64U);
+}
+
+void evtchn_notify_poll(struct evtchn_notify *n)
+{
+    notify_hold(n);
+    n->poll = true;
+}
+
+void evtchn_notify_flush(struct evtchn_notify *n)
+{
+    struct domain *d = n->d;
+
+    if (!n->held) {
+        return;
+    }
+    for (uint32_t i = 0U; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if ((n->mark[i / 64U] & (1UL << (i % 64U))) != 0U) {
+            vcpu_mark_events_pending(v);
+        }
+        /* SCHEDOP_poll: any newly pending port ends the poll (the guest
+         * looks again and polls anew if it was not its port). */
+        if (n->poll && __atomic_exchange_n(&v->polling, false, __ATOMIC_ACQ_REL)) {
+            vcpu_wake(v);
+        }
+    }
+    n->held = false;
+    (void)__atomic_sub_fetch(&d->evtchn->inflight, 1U, __ATOMIC_ACQ_REL);
+}
+
+void evtchn_set_pending(struct domain *d, uint32_t vcpu_id, struct evtchn *chn,
+                        struct evtchn_notify *n)
+{
+    struct vcpu *v = evtchn_domain_vcpu(d, vcpu_id);
+
+    if ((v == NULL) || !evtchn_usable(chn)) {
+        return;
+    }
+    if (d->evtchn->fifo != NULL) {
+        evtchn_fifo_set_pending(d, v, chn, n);
+    } else {
+        evtchn_2l_set_pending(d, v, chn, n);
+    }
+}
+
+void evtchn_clear_pending(struct domain *d, struct evtchn *chn)
+{
+    if (!evtchn_usable(chn)) {
+        return;
+    }
+    if (d->evtchn->fifo != NULL) {
+        evtchn_fifo_clear_pending(d, chn);
+    } else {
+        evtchn_2l_clear_pending(d, chn);
+    }
+}
+
+bool evtchn_is_pending(const struct domain *d, const struct evtchn *chn)
+{
+    if (!evtchn_usable(chn)) {
+        return false;
+    }
+    return (d->evtchn->fifo != NULL) ? evtchn_fifo_is_pending(d, chn)
+                                     : evtchn_2l_is_pending(d, chn);
+}
+
+void evtchn_unmask_port(struct domain *d, struct evtchn *chn, struct evtchn_notify *n)
+{
+    if (!evtchn_usable(chn)) {
+        return;
+    }
+    if (d->evtchn->fifo != NULL) {
+        evtchn_fifo_unmask(d, chn, n);
+    } else {
+        evtchn_2l_unmask(d, chn, n);
+    }
+}
+
+bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port)
+{
+    bool valid;
+    unsigned long flags;
+
+    if (d->evtchn == NULL) {
+        return false;
+    }
+    flags = evtchn_lock(d);
+    valid = evtchn_from_port(d, port) != NULL;
+    evtchn_unlock(d, flags);
+    return valid;
+}
+
+bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port)
+{
+    bool pending = false;
+    unsigned long flags;
+    const struct evtchn *chn;
+
+    if (d->evtchn == NULL) {
+        return false;
+    }
+    flags = evtchn_lock(d);
+    chn = evtchn_from_port(d, port);
+    if (chn != NULL) {
+        pending = evtchn_is_pending(d, chn);
+    }
+    evtchn_unlock(d, flags);
+    return pending;
+}
+
+/* ---- Domain life cycle --------------------------------------------------- */
+
+static void free_storage(struct domain *d)
+{
+    struct evtchn_domain *ed = d->evtchn;
+
+    for (uint32_t g = 0U; g < EVTCHN_NR_GROUPS; g++) {
+        if (ed->group[g] != NULL) {
+            for (uint32_t b = 0U; b < EVTCHN_GROUP_BUCKETS; b++) {
+                xfree(ed->group[g][b]);
+            }
+            xfree(ed->group[g]);
+            ed->group[g] = NULL;
+        }
+    }
+    if (d->vcpu != NULL) {
+        for (uint32_t i = 0U; i < d->max_vcpus; i++) {
+            if (d->vcpu[i] != NULL) {
+                xfree(d->vcpu[i]->evtchn);
+                d->vcpu[i]->evtchn = NULL;
+            }
+        }
+    }
+    xfree(ed);
+    d->evtchn = NULL;
+}
+
+int evtchn_domain_init(struct domain *d)
+{
+    struct evtchn_domain *ed = xzalloc_obj(struct evtchn_domain);
+    int port;
+
+    if (ed == NULL) {
+        return -ENOMEM;
+    }
+    spin_lock_init(&ed->lock);
+    ed->max_port = d->is_privileged ? EVTCHN_DOM0_MAX_PORT : EVTCHN_DOMU_MAX_PORT;
+    d->evtchn = ed;
+    for (uint32_t i = 0U; i < d->max_vcpus; i++) {
+        d->vcpu[i]->evtchn = xzalloc_obj(struct evtchn_vcpu);
+        if (d->vcpu[i]->evtchn == NULL) {
+            free_storage(d);
+            return -ENOMEM;
+        }
+    }
+    port = evtchn_get_free_port(d);
+    if (port != 0) {
+        free_storage(d);
+        return (port < 0) ? port : -EINVAL;
+    }
+    /* Port 0 is never handed out. */
+    evtchn_from_port(d, 0U)->state = (uint8_t)ECS_RESERVED;
+    return 0;
+}
+
+void evtchn_domain_destroy(struct domain *d)
+{
+    struct evtchn_domain *ed = d->evtchn;
+    unsigned long flags;
+
+    if (ed == NULL) {
+        return;
+    }
+    flags = evtchn_lock(d);
+    ed->dying = true;
+    evtchn_unlock(d, flags);
+
+    /* Peers of interdomain ports see them unbound from now on. */
+    for (uint32_t port = ed->valid_ports; port > 1U; port--) {
+        int rc = evtchn_close_port(d, port - 1U);
+
+        (void)rc;   /* -EINVAL: the port was not in use */
+    }
+    /* Deliveries that started before their port closed finish first. */
+    while (__atomic_load_n(&ed->inflight, __ATOMIC_ACQUIRE) != 0U) {
+        arch_cpu_relax();
+    }
+    flags = evtchn_lock(d);
+    evtchn_fifo_destroy(d);
+    evtchn_unlock(d, flags);
+    free_storage(d);
+}

@@ -1,0 +1,133 @@
+/* What the grant-table files (grant_table.c, grant_map.c, grant_copy.c)
+ * and the memory_op files (memory_op.c, memory_reservation.c) share: the
+ * per-domain state behind d->gnttab and a few helpers. Not a public API:
+ * <proxenos/grant_table.h> is the one the rest of the hypervisor uses. */
+#ifndef COMMON_PV_MEM_H
+#define COMMON_PV_MEM_H
+
+#include <proxenos/arch/domain.h>
+#include <proxenos/domain.h>
+#include <proxenos/grant_table.h>
+#include <proxenos/hypercall.h>
+#include <proxenos/spinlock.h>
+#include <public/grant_table.h>
+
+/* Version 1 entries per grant frame. */
+#define GT_ENTRIES_PER_FRAME ((uint32_t)(PAGE_SIZE / sizeof(struct grant_entry_v1)))
+/* Maptrack entries per maptrack frame (Xen's: 8-byte entries per page). */
+#define GT_MAPTRACK_PER_FRAME 512U
+#define GT_MAPTRACK_NONE      UINT32_MAX
+
+/* Pin counts of an active entry, as Xen keeps them: 8-bit counters of
+ * writable and read-only host uses (maps and copies in progress). */
+#define GT_PIN_W_INC   1U
+#define GT_PIN_W_MASK  0xffU
+#define GT_PIN_R_INC   (1U << 8)
+#define GT_PIN_R_MASK  (0xffU << 8)
+/* A counter stops at half its range, as Xen's overflow check. */
+#define GT_PIN_LIMIT   0x80U
+
+/* Hypervisor state of one grant entry while someone uses it. */
+struct gt_active {
+    uint32_t pin;           /* GT_PIN_* counters; 0: unused */
+    domid_t domid;          /* the domain holding the pins */
+    uint16_t pad;
+    mfn_t mfn;              /* the granted frame, pinned while pin != 0 */
+};
+
+/* One mapping made by this domain of someone else's grant. */
+struct gt_maptrack {
+    uint64_t gfn;           /* where it is mapped in this domain */
+    uint32_t ref;           /* the grant; next free handle while free */
+    domid_t domid;          /* the granting domain */
+    uint16_t flags;         /* GNTMAP_host_map [| readonly]; 0: free */
+};
+
+struct grant_table {
+    spinlock_t lock;        /* everything below; never held with another's */
+    struct domain *d;
+    uint32_t nr_frames;
+    uint32_t max_frames;
+    uint32_t max_maptrack_frames;
+    struct grant_entry_v1 *shared[GNTTAB_MAX_FRAMES];
+    gfn_t frame_gfn[GNTTAB_MAX_FRAMES];     /* INVALID_GFN: not mapped */
+    struct gt_active *active[GNTTAB_MAX_FRAMES];
+    struct gt_maptrack **maptrack;          /* max_maptrack_frames slots */
+    uint32_t maptrack_frames;
+    uint32_t maptrack_free;                 /* first free handle */
+    uint32_t maptrack_used;
+
+    /* memory_op's per-domain state (until struct domain has a place). */
+    gfn_t shinfo_gfn;       /* where the shared info page is mapped */
+    mfn_t reuse_head;       /* ballooned-out pages kept for populate */
+    uint64_t reuse_nr;
+    uint64_t max_gfn;       /* highest gfn memory_op or grant maps mapped */
+};
+
+#define INVALID_GFN_RAW UINT64_MAX
+
+static inline bool gfn_valid_raw(uint64_t g)
+{
+    return g != INVALID_GFN_RAW;
+}
+
+/* The domain a guest names: DOMID_SELF is the caller's own. NULL if none. */
+struct domain *pv_domain_any(domid_t id);
+/* Whether the current domain may act on d (Xen's XSM_TARGET default:
+ * itself, or the caller is privileged). */
+bool pv_may_target(const struct domain *d);
+/* The current vCPU's domain (NULL outside a hypercall). */
+struct domain *pv_current_domain(void);
+
+/* Grant entry ref of gt (bounds-checked by the caller). */
+struct grant_entry_v1 *gt_entry(struct grant_table *gt, uint32_t ref);
+struct gt_active *gt_active_entry(struct grant_table *gt, uint32_t ref);
+/* Entries the table has now. Lock held. */
+static inline uint32_t gt_nr_entries(const struct grant_table *gt)
+{
+    return gt->nr_frames * GT_ENTRIES_PER_FRAME;
+}
+
+/* Take a pin on grant ref of rd for domain ld (readonly or not), as map
+ * and copy do: check the entry, set GTF_reading/GTF_writing, pin the page
+ * on first use. A GNTST_* value; on success *mfn is the frame. sub_page:
+ * also refuse GTF_sub_page entries (maps). */
+int gt_pin_grant(struct domain *rd, uint32_t ref, domid_t ld, bool readonly, bool sub_page,
+                 mfn_t *mfn);
+/* Drop a pin taken by gt_pin_grant. */
+void gt_unpin_grant(struct domain *rd, uint32_t ref, bool readonly);
+
+/* The frame behind gfn of d if it is d's RAM (read-only RAM only when
+ * readonly): GNTST_okay or GNTST_bad_page. */
+int gt_guest_frame(struct domain *d, uint64_t g, bool readonly, mfn_t *mfn);
+
+/* Release the mappings d made of other domains' grants, and revoke those
+ * other domains made of d's (grant_table_destroy). */
+void gt_release_mappings(struct domain *d);
+
+long gnttab_map_ops(struct hcall_args *args, uint32_t count);
+long gnttab_unmap_ops(struct hcall_args *args, uint32_t count);
+long gnttab_copy_ops(struct hcall_args *args, uint32_t count);
+
+/* Operations handled per invocation before a continuation. */
+#define GT_OPS_PER_CALL 64U
+
+/* Change d's stage-2 entry at gfn to mfn/t (GUEST_FRAME_NONE: remove it),
+ * keeping the records of hypervisor pages the guest mapped (shared info,
+ * grant frames) right. Refuses (-EBUSY) to replace a grant mapping, which
+ * only unmap_grant_ref may remove. */
+int pv_physmap_set(struct domain *d, uint64_t g, mfn_t mfn, enum guest_frame_type t);
+/* Whether mfn is a hypervisor page d can map (shared info, grant frame). */
+bool pv_is_xen_frame(struct domain *d, mfn_t mfn);
+
+/* memory_op's reservation commands (memory_reservation.c). */
+long xenmem_reservation(struct hcall_args *args, uint32_t op, uint64_t start);
+/* Whether d's RAM is mapped 1:1 (gfn == mfn), as Xen 4.17's dom0 on Arm. */
+bool pv_direct_mapped(const struct domain *d);
+/* d's memory limit in pages: d->max_pages, or, when the domain builder
+ * left it 0, what the domain had when it first used memory_op. */
+uint64_t pv_max_pages(struct domain *d);
+/* The highest gfn of d's RAM (XENMEM_maximum_gpfn). */
+uint64_t pv_ram_top(struct domain *d);
+
+#endif

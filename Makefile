@@ -6,6 +6,7 @@
 #   make run              boot the default demo on QEMU
 #   make test             unit tests (cmocka) + system tests (pytest + QEMU)
 #   make unit | systest   one half of the above
+#   make bench            Proxenos vs Xen 4.17 figures (QUICK=1: the short set)
 #   make fuzz             libFuzzer over the device-tree reader (FUZZ_SECONDS=600)
 #   make misra            cppcheck MISRA addon over the hypervisor sources
 #   make setup            install whatever is missing (scripts/setup.sh)
@@ -111,8 +112,30 @@ SETUP := $(SRCDIR)/scripts/setup.sh
 setup:
 	@sh $(SETUP)
 
+# make run: Debian's Linux as dom0 with a shell on hvc0, booted as Xen 4.17
+# is (hypervisor as -kernel, Linux and its initramfs as guest-loader
+# modules), and beside it a busybox Linux dom0less domU with a shell on its
+# vpl011. Ctrl-a three times moves the console input along (docs/dom0.md).
+CACHE_DIR := $(or $(PROXENOS_CACHE),$(HOME)/.cache/proxenos)
+RUN_DIR := $(O)/run
+RUN_KERNEL := $(CACHE_DIR)/linux/Image
+RUN_APPEND := dom0_mem=512M console=dtuart dtuart=/pl011@9000000
+RUN_SHELL := echo "shell on $$(tty); exit powers the domain off"; setsid cttyhack sh
+
+$(RUN_DIR)/%.cpio.gz: $(SRCDIR)/scripts/mkinitramfs.sh
+	$(call say,GEN,$(notdir $@))
+	$(Q)sh $< --marker "Proxenos demo: $* busybox init running" --run '$(RUN_SHELL)' $@
+
 run: setup all
-	sh $(SRCDIR)/scripts/run-demo.sh $(O)
+	@$(MAKE) --no-print-directory $(RUN_DIR)/dom0.cpio.gz $(RUN_DIR)/domu.cpio.gz
+	@echo "Proxenos demo: dom0 (Linux, hvc0) and domU1 (Linux, vpl011); Ctrl-a three" \
+		"times switches input; debug keys h m r q on Proxenos; Ctrl-a x leaves QEMU"
+	sh $(SRCDIR)/scripts/qemu.sh --image $(O)/proxenos.bin --smp 4 --mem 2G \
+		--append "$(RUN_APPEND)" \
+		--guest-kernel $(RUN_KERNEL) --guest-args "console=hvc0 earlycon=xen" \
+		--guest-initrd $(RUN_DIR)/dom0.cpio.gz \
+		--domu $(RUN_KERNEL) --domu-args "console=ttyAMA0" \
+		--domu-initrd $(RUN_DIR)/domu.cpio.gz --domu-mem 256 --domu-cpus 1
 
 test: setup
 	@$(MAKE) --no-print-directory all guests unit-build
@@ -123,6 +146,12 @@ systest: all guests
 
 clean:
 	rm -rf $(O)
+
+# Benchmarks side by side with Xen 4.17 (docs/benchmarks.md); not part of `test`.
+BENCH_ARGS := $(if $(filter 1,$(QUICK)),--quick)
+.PHONY: bench
+bench: all guests
+	PROXENOS_BUILD=$(O) $(PYTHON) $(SRCDIR)/bench/bench.py $(BENCH_ARGS)
 
 # MISRA C:2012 over the hypervisor sources as compiled (docs/misra/README.md).
 .PHONY: misra

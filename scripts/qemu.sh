@@ -22,6 +22,14 @@
 #     --guest-kernel FILE guest-loader kernel module (a dom0 kernel)
 #     --guest-args TEXT   bootargs of the last --guest-kernel
 #     --guest-initrd FILE guest-loader ramdisk module
+#     --domu FILE         a dom0less domain (xen,domain node) booting kernel FILE:
+#                         QEMU's device tree is dumped, the node added, and the
+#                         result passed with -dtb; the options below apply to
+#                         the last --domu
+#     --domu-args TEXT    its kernel's bootargs
+#     --domu-initrd FILE  its ramdisk
+#     --domu-mem MIB      its memory (default 64)   --domu-cpus N  vCPUs (default 1)
+#     --domu-enhanced V   xen,enhanced = V (e.g. no-xenstore)
 #     --interactive       -nographic: serial and monitor on the terminal, Ctrl-a x quits
 #     --pipe              serial on stdin/stdout only, no monitor (for scripts)
 #                         (default: --interactive when stdin is a terminal)
@@ -32,7 +40,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 QEMU=${QEMU:-qemu-system-aarch64}
 
 usage() {
-    sed -n '7,29s/^# \{0,1\}//p' "$0" >&2
+    sed -n '7,38s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
 die() {
@@ -54,6 +62,20 @@ dry=no
 next_addr=$((0x49000000))
 modules=0
 last_kernel=
+domus=0
+
+# dom0less domains: domu_<field>_<n>; their modules are placed after the
+# guest-loader ones, with plain loaders (the device tree describes them).
+add_domu() {          # add_domu <kernel>
+    [ -f "$1" ] || die "no such domU kernel: $1"
+    domus=$((domus + 1))
+    eval "domu_kernel_$domus=\$1 domu_args_$domus= domu_initrd_$domus= domu_mem_$domus=64"
+    eval "domu_cpus_$domus=1 domu_enh_$domus="
+}
+set_domu() {          # set_domu <field> <value>
+    [ "$domus" -gt 0 ] || die "--domu-$1 must follow a --domu"
+    eval "domu_$1_$domus=\$2"
+}
 
 # Modules are collected as positional parameters at the end so that file
 # names and bootargs with spaces survive; each becomes one -device argument.
@@ -82,6 +104,13 @@ while [ $# -gt 0 ]; do
             [ -n "$last_kernel" ] || die "--guest-args must follow a --guest-kernel"
             eval "mod_args_$last_kernel=\$2"; shift 2 ;;
         --guest-initrd) [ $# -ge 2 ] || usage; set_module initrd "$2"; shift 2 ;;
+        --domu) [ $# -ge 2 ] || usage; add_domu "$2"; shift 2 ;;
+        --domu-args) [ $# -ge 2 ] || usage; set_domu args "$2"; shift 2 ;;
+        --domu-initrd) [ $# -ge 2 ] || usage
+            [ -f "$2" ] || die "no such domU ramdisk: $2"; set_domu initrd "$2"; shift 2 ;;
+        --domu-mem) [ $# -ge 2 ] || usage; set_domu mem "$2"; shift 2 ;;
+        --domu-cpus) [ $# -ge 2 ] || usage; set_domu cpus "$2"; shift 2 ;;
+        --domu-enhanced) [ $# -ge 2 ] || usage; set_domu enh "$2"; shift 2 ;;
         --interactive) mode=interactive; shift ;;
         --pipe) mode=pipe; shift ;;
         --dry-run) dry=yes; shift ;;
@@ -128,6 +157,59 @@ while [ "$extra_count" -gt 0 ]; do
     a=$1; shift; set -- "$@" "$a"
     extra_count=$((extra_count - 1))
 done
+
+# dom0less domains: dump the tree QEMU makes for exactly this machine (its
+# -append and guest-loader nodes included), add a xen,domain node per domU
+# to /chosen and boot with the result; the files go in with plain loaders.
+if [ "$domus" -gt 0 ]; then
+    [ -z "$dtb" ] || die "--domu and --dtb exclude each other"
+    [ -z "$dumpdtb" ] || die "--domu and --dumpdtb exclude each other"
+    command -v dtc >/dev/null 2>&1 || die "--domu needs dtc (device-tree-compiler)"
+    work=$(mktemp -d "${TMPDIR:-/tmp}/proxenos-qemu.XXXXXX")
+    "$QEMU" "$@" -machine dumpdtb="$work/virt.dtb" </dev/null >"$work/dump.log" 2>&1 ||
+        die "QEMU could not dump its device tree: $(tail -n 3 "$work/dump.log")"
+    dtc -q -I dtb -O dts -o "$work/boot.dts" "$work/virt.dtb" || die "dtc could not read QEMU's tree"
+    {
+        printf '/ {\n\tchosen {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n'
+        i=1
+        while [ "$i" -le "$domus" ]; do
+            eval "k=\$domu_kernel_$i a=\$domu_args_$i r=\$domu_initrd_$i"
+            eval "m=\$domu_mem_$i c=\$domu_cpus_$i e=\$domu_enh_$i"
+            printf '\t\tdomU%d {\n\t\t\tcompatible = "xen,domain";\n' "$i"
+            printf '\t\t\t#address-cells = <2>;\n\t\t\t#size-cells = <2>;\n'
+            printf '\t\t\tmemory = <0x0 0x%x>;\n\t\t\tcpus = <%d>;\n\t\t\tvpl011;\n' \
+                $((m * 1024)) "$c"
+            [ -z "$e" ] || printf '\t\t\txen,enhanced = "%s";\n' "$e"
+            for kind in kernel ramdisk; do
+                if [ "$kind" = kernel ]; then f=$k; else f=$r; fi
+                [ -n "$f" ] || continue
+                size=$(wc -c <"$f")
+                printf '\t\t\tmodule@%x {\n' "$next_addr"
+                printf '\t\t\t\tcompatible = "multiboot,%s", "multiboot,module";\n' "$kind"
+                printf '\t\t\t\treg = <0x0 0x%x 0x0 0x%x>;\n' "$next_addr" "$size"
+                if [ "$kind" = kernel ] && [ -n "$a" ]; then
+                    printf '\t\t\t\tbootargs = "%s";\n' "$(printf '%s' "$a" | sed 's/[\\"]/\\&/g')"
+                fi
+                printf '\t\t\t};\n'
+                set -- "$@" -device "loader,file=$(printf '%s' "$f" | sed 's/,/,,/g'),addr=$(printf '0x%x' "$next_addr"),force-raw=on"
+                next_addr=$(( (next_addr + size + 0x1fffff) & ~0x1fffff ))
+            done
+            printf '\t\t};\n'
+            i=$((i + 1))
+        done
+        printf '\t};\n};\n'
+    } >>"$work/boot.dts"
+    dtc -q -I dts -O dtb -o "$work/boot.dtb" "$work/boot.dts" || die "dtc could not build the boot tree"
+    if [ "$dry" = yes ]; then
+        set -- "$@" -dtb "$work/boot.dtb"
+    else
+        # QEMU reads the tree once it runs; keep it open and remove the
+        # directory now, since exec leaves nobody to clean up after.
+        exec 9<"$work/boot.dtb"
+        rm -rf "$work"
+        set -- "$@" -dtb /dev/fd/9
+    fi
+fi
 
 if [ "$dry" = yes ]; then
     printf '%s' "$QEMU"

@@ -11,6 +11,11 @@
 #   $PROXENOS_CACHE/linux/config         its kernel configuration
 #   $PROXENOS_CACHE/linux/version        the Debian package it came from
 #   $PROXENOS_CACHE/busybox/busybox      static arm64 busybox
+#   $PROXENOS_CACHE/xen/xen-4.17-arm64   Debian's Xen 4.17 hypervisor (an arm64 Image),
+#                                        the reference guests/run-xen.sh and the
+#                                        benchmarks boot the same guests on
+#   $PROXENOS_CACHE/xen/config           its build configuration
+#   $PROXENOS_CACHE/xen/version          the Debian package it came from
 #
 # Debian 12 only: host tools come from apt-get; the arm64 binaries are fetched
 # with `apt-get download` (which needs arm64 added to dpkg's architectures so
@@ -122,12 +127,17 @@ is_arm64_elf() {        # ELF magic, 64-bit, little-endian, e_machine EM_AARCH64
     [ "$(od -A n -t x1 -j 18 -N 2 "$1" 2>/dev/null | tr -d ' \n')" = b700 ]
 }
 
+XEN_PKG=xen-hypervisor-4.17-arm64
+XEN_IMAGE=xen-4.17-arm64
+
 need_linux=no
 need_busybox=no
+need_xen=no
 [ -s "$CACHE/linux/Image" ] && is_arm64_image "$CACHE/linux/Image" || need_linux=yes
 [ -x "$CACHE/busybox/busybox" ] && is_arm64_elf "$CACHE/busybox/busybox" || need_busybox=yes
+[ -s "$CACHE/xen/$XEN_IMAGE" ] && is_arm64_image "$CACHE/xen/$XEN_IMAGE" || need_xen=yes
 
-if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ]; then
+if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ] || [ "$need_xen" = yes ]; then
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
         need_root "add the arm64 architecture to dpkg (dpkg --add-architecture arm64)"
         echo "setup: adding arm64 to dpkg's architectures (package lists only; nothing arm64 is installed)"
@@ -193,6 +203,23 @@ if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ]; then
         echo "$kpkg $(dpkg-deb -f "$work/$kpkg"_*_arm64.deb Version)" >"$CACHE/linux/version"
         mv -f "$CACHE/linux/vmlinuz.tmp" "$CACHE/linux/vmlinuz"
         mv -f "$CACHE/linux/Image.tmp" "$CACHE/linux/Image"
+    fi
+    if [ "$need_xen" = yes ]; then
+        echo "setup: fetching $XEN_PKG:arm64 into $CACHE/xen"
+        download "$XEN_PKG:arm64"
+        # /boot holds the Image (what QEMU's -kernel takes), an EFI copy of
+        # it and the build configuration; only the first and last are kept.
+        mkdir -p "$work/xen"
+        dpkg-deb --fsys-tarfile "$work/$XEN_PKG"_*_arm64.deb |
+            tar -x -C "$work/xen" "./boot/$XEN_IMAGE" "./boot/$XEN_IMAGE.config" ||
+            die "could not unpack /boot/$XEN_IMAGE from $XEN_PKG"
+        is_arm64_image "$work/xen/boot/$XEN_IMAGE" ||
+            die "$XEN_PKG: boot/$XEN_IMAGE is not an arm64 Image"
+        mkdir -p "$CACHE/xen"
+        cp "$work/xen/boot/$XEN_IMAGE" "$CACHE/xen/$XEN_IMAGE.tmp"
+        cp "$work/xen/boot/$XEN_IMAGE.config" "$CACHE/xen/config"
+        echo "$XEN_PKG $(dpkg-deb -f "$work/$XEN_PKG"_*_arm64.deb Version)" >"$CACHE/xen/version"
+        mv -f "$CACHE/xen/$XEN_IMAGE.tmp" "$CACHE/xen/$XEN_IMAGE"
     fi
     rm -rf "$work"
     trap - EXIT

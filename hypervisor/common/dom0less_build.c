@@ -1,6 +1,9 @@
 /* Building dom0less domains: RAM in Xen's guest banks, the kernel where
  * Xen 4.17 puts it, the device tree and ramdisk high in the first 128 MiB,
- * vCPU 0 entering the kernel with x0 = device tree, as on Xen. */
+ * vCPU 0 entering the kernel with x0 = device tree, as on Xen. A domain
+ * with xen,enhanced gets the /hypervisor node (grant window, extended
+ * regions, event-channel PPI 31) and, with xenstore, HVM_PARAM_STORE_PFN
+ * set to ~0: "xenstore comes later", which Linux waits for. */
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/cpupool.h>
@@ -13,6 +16,9 @@
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
 
+
+/* public/hvm/params.h: HVM_PARAM_STORE_PFN. */
+#define PARAM_STORE_PFN 1U
 
 static struct dom0less_config configs[DOM0LESS_MAX_DOMAINS];
 static unsigned int nr_configs;
@@ -29,6 +35,8 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
 {
     struct domain_fdt_region mem[2] = { { GUEST_RAM0_BASE, bank0 }, { GUEST_RAM1_BASE, bank1 } };
     struct domain_fdt_config fc = { 0 };
+    struct domain_fdt_region ext[GUEST_RAM_BANKS];
+    uint64_t ram_size[GUEST_RAM_BANKS] = { bank0, bank1 };
     struct kernel_load k;
     uint64_t initrd_size = (c->ramdisk != NULL) ? c->ramdisk->size : 0U;
     paddr_t dtb_at;
@@ -50,6 +58,17 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
     fc.gic = DOMAIN_FDT_GIC_V3;
     fc.timer_clock_frequency = boot->timer.clock_frequency;
     fc.vpl011 = c->vpl011;
+    if (d->xen_enhanced) {
+        fc.enhanced = true;
+        fc.evtchn_intid = d->evtchn_irq;
+        fc.ext_regions = ext;
+        fc.nr_ext_regions = domain_fdt_domu_ext_regions(ram_size, p2m_ipa_bits(), ext);
+        for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {
+            pr_info("Domain %u: extended region %u: 0x%llx->0x%llx\n", d->domain_id, i,
+                    (unsigned long long)ext[i].base,
+                    (unsigned long long)(ext[i].base + ext[i].size));
+        }
+    }
     rc = domain_fdt_build_domu(&fc, dtb_buf, sizeof(dtb_buf), &dtb_size);
     if (rc != 0) {
         pr_err("dom0less: %s: device tree does not fit in %u bytes (%d)\n", c->name,
@@ -106,10 +125,13 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
         pr_err("dom0less: %s: its cpupool was not created: domain skipped\n", c->name);
         return -EINVAL;
     }
-    if (c->enhanced != ENHANCED_NONE) {
-        pr_warn("dom0less: %s: xen,enhanced: Xen's PV interfaces are not available yet; "
-                "the domain gets no /hypervisor node\n", c->name);
+    if ((c->enhanced == ENHANCED_FULL) && (bootinfo_find_module(boot, BOOTMOD_KERNEL, -1) == NULL)) {
+        /* Xen 4.17 panics: xenstore needs dom0. We skip this domain only. */
+        pr_err("dom0less: %s: xen,enhanced with xenstore needs a dom0: domain skipped "
+               "(use \"no-xenstore\")\n", c->name);
+        return -EINVAL;
     }
+    a.xen_enhanced = (c->enhanced != ENHANCED_NONE);
     rc = domain_create(c->domid, &a, &d);
     if (rc != 0) {
         pr_err("dom0less: %s: cannot create domain %u (%d)\n", c->name, c->domid, rc);
@@ -124,6 +146,14 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
                "stage-2 pool\n", c->name, (unsigned long long)c->mem_kib, rc);
     } else {
         rc = load_guest(d, c, bank0, bank1);
+    }
+    if ((rc == 0) && (c->enhanced == ENHANCED_FULL)) {
+        /* TODO: Xen also allocates an unbound event channel from this
+         * domain to dom0 and stores its port in HVM_PARAM_STORE_EVTCHN;
+         * <proxenos/event.h> has no in-hypervisor allocation call yet. */
+        d->hvm_params[PARAM_STORE_PFN] = ~0ULL;
+        pr_warn("dom0less: %s: xen,enhanced: no xenstore event channel yet (TODO)\n",
+                c->name);
     }
     if (rc != 0) {
         domain_destroy(d);

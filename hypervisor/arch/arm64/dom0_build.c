@@ -2,10 +2,15 @@
  * (dom0_mem=, 512 MiB by default), dom0_max_vcpus= vCPUs (one per physical
  * CPU by default), the kernel from the /chosen multiboot,kernel module in
  * the lowest bank, the host's device tree adapted (dom0_fdt.c) and the
- * host's devices mapped 1:1. Interrupts of passed-through devices and the
- * Xen guest ABI (the /hypervisor node, hvc console) are not provided yet. */
+ * host's devices mapped 1:1, and the /hypervisor node of the Xen guest ABI:
+ * the grant window at the hypervisor's own text (which dom0 can never
+ * have as RAM), the host RAM nobody uses as extended regions, and the
+ * first free PPI for event channels, also published in
+ * HVM_PARAM_CALLBACK_IRQ. Interrupts of passed-through devices are not
+ * provided yet. */
 #include <asm/arm64.h>
 #include <asm/dom0_fdt.h>
+#include <asm/p2m.h>
 #include <asm/vgic.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/mm.h>
@@ -24,6 +29,62 @@
 
 #define DOM0_MAX_BANKS  16U
 #define DOM0_FDT_EXTRA  8192U   /* room for the nodes written anew */
+#define DOM0_MAX_EXT    16U     /* extended regions described */
+
+/* public/hvm/params.h: HVM_PARAM_CALLBACK_IRQ, and its value for a PPI:
+ * type PPI in bits 63:56, flags "active-low level" in 15:8, the INTID. */
+#define PARAM_CALLBACK_IRQ          0U
+#define CALLBACK_TYPE_PPI_SHIFT     56U
+#define CALLBACK_TYPE_PPI           2ULL
+#define CALLBACK_PPI_FLAGS_SHIFT    8U
+#define CALLBACK_PPI_LOW_LEVEL      2ULL
+
+/* Xen's gnttab_dom0_frames(): as many frames as the text has whole pages,
+ * at most the default maximum. */
+static unsigned int dom0_gnttab_frames(void)
+{
+    uint64_t pages = ((uint64_t)(uintptr_t)__text_end - (uint64_t)(uintptr_t)__text_start) >>
+                     PAGE_SHIFT;
+
+    return (unsigned int)MIN(pages, (uint64_t)DOM0_GNTTAB_MAX_FRAMES);
+}
+
+/* The /hypervisor node's contents and the event-channel interrupt. */
+static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
+{
+    static struct boot_range ext[DOM0_MAX_EXT];
+    uint32_t ppi;
+
+    in->gnttab.start = arch_virt_to_maddr(__text_start);
+    in->gnttab.size = (paddr_t)dom0_gnttab_frames() << PAGE_SHIFT;
+    pr_info("dom0: grant table range 0x%016llx-0x%016llx\n",
+            (unsigned long long)in->gnttab.start,
+            (unsigned long long)(in->gnttab.start + in->gnttab.size));
+    ppi = dom0_evtchn_ppi(in);
+    if (ppi == 0U) {
+        /* Xen panics here; dom0 keeps the domU default and, with it, a
+         * PPI that one of its devices also uses. */
+        pr_err("dom0: no free PPI for the event channel interrupt: using %u\n", d->evtchn_irq);
+        ppi = d->evtchn_irq;
+    } else {
+        pr_info("dom0: PPI %u for the event channel interrupt\n", ppi);
+    }
+    d->evtchn_irq = ppi;
+    d->hvm_params[PARAM_CALLBACK_IRQ] = (CALLBACK_TYPE_PPI << CALLBACK_TYPE_PPI_SHIFT) |
+                                        (CALLBACK_PPI_LOW_LEVEL << CALLBACK_PPI_FLAGS_SHIFT) |
+                                        (uint64_t)ppi;
+    in->evtchn_intid = ppi;
+    in->ext_regions = ext;
+    in->nr_ext_regions = dom0_ext_regions(in, p2m_ipa_bits(), ext, DOM0_MAX_EXT);
+    for (unsigned int i = 0U; i < in->nr_ext_regions; i++) {
+        pr_info("dom0: extended region %u: 0x%llx->0x%llx\n", i,
+                (unsigned long long)ext[i].start,
+                (unsigned long long)(ext[i].start + ext[i].size));
+    }
+    if (in->nr_ext_regions == 0U) {
+        pr_warn("dom0: no extended regions\n");
+    }
+}
 
 static int load_dom0(struct domain *d, const struct boot_info *bi, const struct boot_module *kernel,
                      const struct boot_module *ramdisk, struct dom0_fdt_info *in)
@@ -97,6 +158,7 @@ int dom0_build(const struct boot_info *bi)
     a.name = "dom0";
     a.max_vcpus = MIN(dom0_vcpus(num_online_cpus()), (unsigned int)MAX_VCPUS_PER_DOMAIN);
     a.privileged = true;
+    a.xen_enhanced = true;
     a.console_input = false;
     a.nr_spis = arch_default_nr_spis();
     a.p2m_pool_pages = dom0_p2m_pool_pages(p2m_default_pool_pages(mem, a.max_vcpus));
@@ -130,6 +192,7 @@ int dom0_build(const struct boot_info *bi)
         }
         pr_info("dom0: %u vCPU(s), %d device MMIO ranges mapped 1:1\n", d->max_vcpus,
                 dom0_map_devices(d, &in));
+        setup_xen_interface(d, &in);
         for (unsigned int i = 0U; i < d->max_vcpus; i++) {
             pr_info("Domain 0: vCPU %u on CPU %u%s\n", i, d->vcpu[i]->processor,
                     a.pin_vcpus ? " (pinned)" : "");

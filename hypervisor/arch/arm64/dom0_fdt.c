@@ -2,9 +2,12 @@
  * node is copied except what the hypervisor keeps or replaces. /chosen,
  * /cpus, /psci and the memory nodes are written anew for dom0; the GIC
  * node keeps its name and phandle but describes the virtual GIC at the
- * host's addresses; the UART the hypervisor uses, Xen's boot modules and
- * nodes marked xen,passthrough are left out. Devices dom0 sees have their
- * MMIO mapped 1:1 (dom0_map_devices). */
+ * host's addresses; the UART the hypervisor uses, Xen's boot modules,
+ * the devices Xen keeps from dom0 (PMU, ...) and nodes marked
+ * xen,passthrough are left out. Devices dom0 sees have their
+ * MMIO mapped 1:1 (dom0_map_devices). A /hypervisor node tells dom0 it
+ * runs on Xen 4.17: where to map the grant table, which host ranges are
+ * free for foreign mappings and which PPI signals event channels. */
 #include <asm/dom0_fdt.h>
 #include <asm/domain.h>
 #include <asm/p2m.h>
@@ -16,6 +19,15 @@
 
 #define PSCI_CPU_OFF_FN 0x84000002U
 #define PSCI_CPU_ON_FN  0xc4000003U
+
+/* GIC interrupt specifier: type cell 1 is a PPI; flags put the CPU mask
+ * (all CPUs) above the trigger, level-sensitive active-low. */
+#define DT_GIC_PPI          1U
+#define DT_IRQ_LEVEL_LOW    8U
+#define DT_PPI_ALL_CPUS     0xf00U
+
+/* Working room for the range arithmetic of dom0_ext_regions. */
+#define EXT_MAX_RANGES      64U
 
 enum node_action {
     NODE_COPY,
@@ -30,6 +42,26 @@ static bool is_memory_node(const struct fdt *fdt, int node)
     return (type != NULL) && (strcmp(type, "memory") == 0);
 }
 
+/* Devices Xen 4.17 never gives dom0, wherever they are: the PMU (its
+ * registers trap to the hypervisor, which has no virtual PMU for dom0, so
+ * Linux's PMU driver would take an undefined-instruction fault), the
+ * memory-mapped timer, the Cortex-A53 EDAC and Xen's own nodes. */
+static const char *const hidden_compatibles[] = {
+    "xen,xen", "xen,multiboot-module", "multiboot,module",
+    "arm,cortex-a7-pmu", "arm,cortex-a15-pmu", "arm,armv8-pmuv3",
+    "arm,cortex-a53-edac", "arm,armv7-timer-mem",
+};
+
+static bool is_hidden_device(const struct fdt *fdt, int node)
+{
+    for (size_t i = 0U; i < ARRAY_SIZE(hidden_compatibles); i++) {
+        if (fdt_node_is_compatible(fdt, node, hidden_compatibles[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static enum node_action classify(const struct dom0_fdt_info *in, int node, int depth)
 {
     const struct fdt *fdt = in->bi->fdt;
@@ -37,7 +69,8 @@ static enum node_action classify(const struct dom0_fdt_info *in, int node, int d
     if (node == in->bi->gic.node) {
         return NODE_GIC;
     }
-    if ((node == in->hidden_uart) || (fdt_getprop(fdt, node, "xen,passthrough", NULL) != NULL)) {
+    if ((node == in->hidden_uart) || (fdt_getprop(fdt, node, "xen,passthrough", NULL) != NULL) ||
+        is_hidden_device(fdt, node)) {
         return NODE_SKIP;
     }
     if (depth == 1) {
@@ -149,6 +182,46 @@ static void write_memory(struct fdt_writer *w, const struct dom0_fdt_info *in)
     (void)fdt_writer_end_node(w);
 }
 
+/* The host GIC's phandle, which every interrupt of dom0's tree refers to. */
+static uint32_t gic_phandle(const struct boot_info *bi)
+{
+    uint32_t ph = 0U;
+
+    if (fdt_getprop_u32(bi->fdt, bi->gic.node, "phandle", &ph) != 0) {
+        (void)fdt_getprop_u32(bi->fdt, bi->gic.node, "linux,phandle", &ph);
+    }
+    return ph;
+}
+
+static void write_hypervisor(struct fdt_writer *w, const struct dom0_fdt_info *in)
+{
+    static const char *const compat[] = { "xen,xen-4.17", "xen,xen" };
+    const struct fdt *fdt = in->bi->fdt;
+    uint32_t ac = fdt_address_cells(fdt, fdt_root(fdt));
+    uint32_t sc = fdt_size_cells(fdt, fdt_root(fdt));
+    uint32_t ph = gic_phandle(in->bi);
+
+    (void)fdt_writer_begin_node(w, "hypervisor");
+    (void)fdt_writer_prop_stringlist(w, "compatible", compat, 2U);
+    (void)fdt_writer_prop_begin(w, "reg");
+    (void)fdt_writer_prop_append_cells(w, in->gnttab.start, ac);
+    (void)fdt_writer_prop_append_cells(w, in->gnttab.size, sc);
+    for (unsigned int i = 0U; i < in->nr_ext_regions; i++) {
+        (void)fdt_writer_prop_append_cells(w, in->ext_regions[i].start, ac);
+        (void)fdt_writer_prop_append_cells(w, in->ext_regions[i].size, sc);
+    }
+    (void)fdt_writer_prop_end(w);
+    (void)fdt_writer_prop_begin(w, "interrupts");
+    (void)fdt_writer_prop_append_cells(w, DT_GIC_PPI, 1U);
+    (void)fdt_writer_prop_append_cells(w, (uint64_t)in->evtchn_intid - DOM0_PPI_FIRST, 1U);
+    (void)fdt_writer_prop_append_cells(w, DT_PPI_ALL_CPUS | DT_IRQ_LEVEL_LOW, 1U);
+    (void)fdt_writer_prop_end(w);
+    if (ph != 0U) {
+        (void)fdt_writer_prop_u32(w, "interrupt-parent", ph);
+    }
+    (void)fdt_writer_end_node(w);
+}
+
 int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint32_t *out_size)
 {
     const struct fdt *fdt = in->bi->fdt;
@@ -190,6 +263,10 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
         open--;
     }
     write_chosen(&w, in);
+    /* Xen writes it right after the host's nodes, before psci and cpus. */
+    if (in->evtchn_intid != 0U) {
+        write_hypervisor(&w, in);
+    }
     write_cpus(&w, in);
     write_psci(&w);
     write_memory(&w, in);
@@ -243,4 +320,176 @@ int dom0_map_devices(struct domain *d, const struct dom0_fdt_info *in)
         }
     }
     return (int)mapped;
+}
+
+/* ---- The event-channel PPI ---------------------------------------------- */
+
+static void reserve_ppi(uint32_t *used, uint32_t intid)
+{
+    if ((intid >= DOM0_PPI_FIRST) && (intid <= DOM0_PPI_LAST)) {
+        *used |= 1U << (intid - DOM0_PPI_FIRST);
+    }
+}
+
+uint32_t dom0_evtchn_ppi(const struct dom0_fdt_info *in)
+{
+    const struct fdt *fdt = in->bi->fdt;
+    uint32_t used = 0U;
+    int depth = 0;
+    int skip_below = -1;
+
+    /* Xen reserves the timer's PPIs for dom0 (not the hypervisor timer's)
+     * and every interrupt of a device it gives dom0; the timer node itself
+     * is rewritten, not routed. */
+    reserve_ppi(&used, in->bi->timer.intid[BOOT_TIMER_PHYS_SECURE]);
+    reserve_ppi(&used, in->bi->timer.intid[BOOT_TIMER_PHYS_NONSECURE]);
+    reserve_ppi(&used, in->bi->timer.intid[BOOT_TIMER_VIRT]);
+    for (int node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, &depth)) {
+        if ((skip_below >= 0) && (depth > skip_below)) {
+            continue;
+        }
+        skip_below = -1;
+        if ((depth == 0) || (node == in->bi->timer.node)) {
+            continue;
+        }
+        if (classify(in, node, depth) != NODE_COPY) {
+            skip_below = depth;
+            continue;
+        }
+        for (uint32_t i = 0U; i < 64U; i++) {
+            uint32_t intid;
+            uint32_t flags;
+
+            if (fdt_irq(fdt, node, i, &intid, &flags) != 0) {
+                break;
+            }
+            reserve_ppi(&used, intid);
+        }
+    }
+    for (uint32_t ppi = DOM0_PPI_FIRST; ppi <= DOM0_PPI_LAST; ppi++) {
+        if ((used & (1U << (ppi - DOM0_PPI_FIRST))) == 0U) {
+            return ppi;
+        }
+    }
+    return 0U;
+}
+
+/* ---- Extended regions ---------------------------------------------------- */
+
+/* A set of disjoint ranges, [start, last] inclusive so that a range may
+ * end at the top of the address space. */
+struct range_set {
+    uint64_t start[EXT_MAX_RANGES];
+    uint64_t last[EXT_MAX_RANGES];
+    unsigned int n;
+};
+
+static void set_add(struct range_set *s, uint64_t start, uint64_t size)
+{
+    if ((size != 0U) && (s->n < EXT_MAX_RANGES) && ((start + (size - 1U)) >= start)) {
+        s->start[s->n] = start;
+        s->last[s->n] = start + (size - 1U);
+        s->n++;
+    }
+}
+
+/* Remove [start, last] from every range; a range cut in the middle
+ * becomes two (dropped silently if the set is full, as Xen stops adding
+ * regions once its table is). */
+static void set_remove(struct range_set *s, uint64_t start, uint64_t last)
+{
+    unsigned int n = s->n;
+
+    for (unsigned int i = 0U; i < n; i++) {
+        uint64_t a = s->start[i];
+        uint64_t b = s->last[i];
+
+        if ((last < a) || (start > b)) {
+            continue;
+        }
+        if ((start > a) && (last < b) && (s->n < EXT_MAX_RANGES)) {
+            s->start[s->n] = last + 1U;
+            s->last[s->n] = b;
+            s->n++;
+        }
+        if (start > a) {
+            s->last[i] = start - 1U;
+        } else if (last < b) {
+            s->start[i] = last + 1U;
+        } else {
+            s->last[i] = 0U;        /* emptied: start > last marks it */
+            s->start[i] = 1U;
+        }
+    }
+}
+
+static void remove_range(struct range_set *s, uint64_t start, uint64_t size)
+{
+    if ((size != 0U) && ((start + (size - 1U)) >= start)) {
+        set_remove(s, start, start + (size - 1U));
+    }
+}
+
+unsigned int dom0_ext_regions(const struct dom0_fdt_info *in, unsigned int ipa_bits,
+                              struct boot_range *out, unsigned int max)
+{
+    const struct boot_info *bi = in->bi;
+    static struct range_set s;  /* too big for the boot stack; boot only */
+    uint64_t ipa_last = UINT64_MAX;
+    unsigned int n = 0U;
+
+    s.n = 0U;
+    if ((ipa_bits == 0U) || (max == 0U)) {
+        return 0U;
+    }
+    if (ipa_bits < 64U) {
+        ipa_last = (1ULL << ipa_bits) - 1U;
+    }
+    for (uint32_t i = 0U; i < bi->nr_ram; i++) {
+        set_add(&s, bi->ram[i].start, bi->ram[i].size);
+    }
+    for (unsigned int i = 0U; i < in->nr_banks; i++) {
+        remove_range(&s, in->bank_start[i], in->bank_size[i]);
+    }
+    /* /memreserve/ entries are not among Xen's reserved_mem banks. */
+    for (uint32_t i = 0U; i < bi->nr_reserved; i++) {
+        if (bi->reserved[i].source == BOOT_RESERVED_NODE) {
+            remove_range(&s, bi->reserved[i].start, bi->reserved[i].size);
+        }
+    }
+    remove_range(&s, in->gnttab.start, in->gnttab.size);
+    if (ipa_last != UINT64_MAX) {
+        set_remove(&s, ipa_last + 1U, UINT64_MAX);
+    }
+    /* Report in address order, as a rangeset walk does. */
+    for (;;) {
+        unsigned int best = EXT_MAX_RANGES;
+        uint64_t start;
+        uint64_t size;
+
+        for (unsigned int i = 0U; i < s.n; i++) {
+            if ((s.start[i] <= s.last[i]) &&
+                ((best == EXT_MAX_RANGES) || (s.start[i] < s.start[best]))) {
+                best = i;
+            }
+        }
+        if ((best == EXT_MAX_RANGES) || (n >= max)) {
+            break;
+        }
+        start = ALIGN_UP(s.start[best], DOM0_EXT_REGION_ALIGN);
+        /* Rounding up may pass the range's end, or wrap at the top. */
+        if ((start >= s.start[best]) && (start <= s.last[best])) {
+            size = ((s.last[best] - start) + 1U) & ~(DOM0_EXT_REGION_ALIGN - 1U);
+        } else {
+            size = 0U;
+        }
+        if (size >= DOM0_EXT_REGION_MIN) {
+            out[n].start = start;
+            out[n].size = size;
+            n++;
+        }
+        s.last[best] = 0U;          /* consumed */
+        s.start[best] = 1U;
+    }
+    return n;
 }

@@ -186,6 +186,8 @@ static void test_hypervisor_uart_hidden_devices_kept(void **state)
     assert_true(node(c, "/pl011@9000000") < 0);
     assert_true(node(c, "/pl031@9010000") >= 0);
     assert_true(node(c, "/timer") >= 0);
+    /* Xen keeps the PMU from dom0: it has no virtual PMU to offer. */
+    assert_true(node(c, "/pmu") < 0);
 }
 
 static void test_devices_mapped_one_to_one(void **state)
@@ -210,6 +212,127 @@ static void test_too_small_buffer_fails_cleanly(void **state)
     assert_int_equal(size, 0U);
 }
 
+/* ---- The /hypervisor node (Xen 4.17's make_hypervisor_node for dom0) --- */
+
+static void set_xen_interface(struct ctx *c, struct boot_range *ext, unsigned int nr_ext)
+{
+    c->in.gnttab.start = 0x40200000U;       /* the hypervisor's text */
+    c->in.gnttab.size = 0x40000U;           /* 64 frames */
+    c->in.ext_regions = ext;
+    c->in.nr_ext_regions = nr_ext;
+    c->in.evtchn_intid = 16U;
+}
+
+static void test_hypervisor_node_for_dom0(void **state)
+{
+    struct ctx *c = *state;
+    struct boot_range ext[2] = { { 0x40400000U, 0x0fc00000U }, { 0x58000000U, 0x08000000U } };
+    const uint8_t *irq;
+    uint32_t len = 0U;
+    uint32_t parent;
+    uint32_t gic_phandle;
+    uint64_t addr;
+    uint64_t size;
+    int hyp;
+
+    set_xen_interface(c, ext, 2U);
+    build(c);
+    hyp = node(c, "/hypervisor");
+    assert_true(hyp >= 0);
+    assert_true(fdt_node_is_compatible(&c->dom0, hyp, "xen,xen-4.17"));
+    assert_true(fdt_node_is_compatible(&c->dom0, hyp, "xen,xen"));
+    /* Both strings, in Xen's order: the first is the versioned one. */
+    assert_string_equal(fdt_getprop_string(&c->dom0, hyp, "compatible"), "xen,xen-4.17");
+    assert_int_equal(fdt_reg_count(&c->dom0, hyp), 3);
+    assert_int_equal(fdt_reg(&c->dom0, hyp, 0U, &addr, &size), 0);
+    assert_int_equal(addr, 0x40200000U);
+    assert_int_equal(size, 0x40000U);
+    assert_int_equal(fdt_reg(&c->dom0, hyp, 1U, &addr, &size), 0);
+    assert_int_equal(addr, 0x40400000U);
+    assert_int_equal(size, 0x0fc00000U);
+    assert_int_equal(fdt_reg(&c->dom0, hyp, 2U, &addr, &size), 0);
+    assert_int_equal(addr, 0x58000000U);
+    assert_int_equal(size, 0x08000000U);
+    /* <PPI 0 (INTID 16), all CPUs | level active-low>, to the host GIC. */
+    irq = fdt_getprop(&c->dom0, hyp, "interrupts", &len);
+    assert_non_null(irq);
+    assert_int_equal(len, 12U);
+    assert_int_equal(fdt_be32(irq), 1U);
+    assert_int_equal(fdt_be32(irq + 4), 0U);
+    assert_int_equal(fdt_be32(irq + 8), 0xf08U);
+    assert_int_equal(fdt_getprop_u32(&c->dom0, hyp, "interrupt-parent", &parent), 0);
+    assert_int_equal(fdt_getprop_u32(&c->host, c->bi.gic.node, "phandle", &gic_phandle), 0);
+    assert_int_equal(parent, gic_phandle);
+}
+
+static void test_no_hypervisor_node_without_event_channel(void **state)
+{
+    struct ctx *c = *state;
+
+    build(c);
+    assert_true(node(c, "/hypervisor") < 0);
+}
+
+static void test_evtchn_ppi_is_first_free(void **state)
+{
+    struct ctx *c = *state;
+
+    /* QEMU virt: timer PPIs 29, 30, 27 (and the hypervisor's 26), the PMU
+     * on 23, the GIC's maintenance 25: PPI 16 is free, as Xen finds. */
+    assert_int_equal(dom0_evtchn_ppi(&c->in), 16U);
+    c->bi.timer.intid[BOOT_TIMER_VIRT] = 16U;
+    assert_int_equal(dom0_evtchn_ppi(&c->in), 17U);
+    c->bi.timer.intid[BOOT_TIMER_PHYS_SECURE] = 17U;
+    assert_int_equal(dom0_evtchn_ppi(&c->in), 18U);
+    /* The hypervisor timer's PPI is Xen's own, not reserved for dom0. */
+    c->bi.timer.intid[BOOT_TIMER_VIRT] = 27U;
+    c->bi.timer.intid[BOOT_TIMER_PHYS_SECURE] = 29U;
+    c->bi.timer.intid[BOOT_TIMER_HYP] = 16U;
+    assert_int_equal(dom0_evtchn_ppi(&c->in), 16U);
+}
+
+static void test_ext_regions_are_unused_host_ram(void **state)
+{
+    struct ctx *c = *state;
+    struct boot_range out[8];
+
+    /* Host RAM 0x40000000-0x5fffffff; dom0 0x50000000-0x57ffffff; grant
+     * window 0x40200000+256 KiB. Below the window is < 64 MiB; above it
+     * starts at the next 2 MiB boundary. */
+    set_xen_interface(c, NULL, 0U);
+    assert_int_equal(dom0_ext_regions(&c->in, 40U, out, 8U), 2U);
+    assert_int_equal(out[0].start, 0x40400000U);
+    assert_int_equal(out[0].size, 0x0fc00000U);
+    assert_int_equal(out[1].start, 0x58000000U);
+    assert_int_equal(out[1].size, 0x08000000U);
+    /* At most max are written. */
+    assert_int_equal(dom0_ext_regions(&c->in, 40U, out, 1U), 1U);
+    assert_int_equal(out[0].start, 0x40400000U);
+    /* All host RAM lies above a 1 GiB IPA space; ipa_bits 0: none. */
+    assert_int_equal(dom0_ext_regions(&c->in, 30U, out, 8U), 0U);
+    assert_int_equal(dom0_ext_regions(&c->in, 0U, out, 8U), 0U);
+}
+
+static void test_ext_regions_skip_reserved_memory_nodes(void **state)
+{
+    struct ctx *c = *state;
+    struct boot_range out[8];
+    uint32_t n = c->bi.nr_reserved;
+
+    set_xen_interface(c, NULL, 0U);
+    /* A /reserved-memory child splits the first region; the rest below it
+     * is under 64 MiB once aligned. A /memreserve/ entry is not removed. */
+    c->bi.reserved[n] = (struct boot_reserved){ 0x44000000U, 0x1000U, BOOT_RESERVED_NODE, -1 };
+    c->bi.reserved[n + 1U] =
+        (struct boot_reserved){ 0x58000000U, 0x1000U, BOOT_RESERVED_MEMRESERVE, -1 };
+    c->bi.nr_reserved = n + 2U;
+    assert_int_equal(dom0_ext_regions(&c->in, 40U, out, 8U), 2U);
+    assert_int_equal(out[0].start, 0x44200000U);
+    assert_int_equal(out[0].size, 0x0be00000U);
+    assert_int_equal(out[1].start, 0x58000000U);
+    assert_int_equal(out[1].size, 0x08000000U);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +344,13 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_devices_mapped_one_to_one, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_small_buffer_fails_cleanly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hypervisor_node_for_dom0, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_hypervisor_node_without_event_channel, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_evtchn_ppi_is_first_free, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ext_regions_are_unused_host_ram, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ext_regions_skip_reserved_memory_nodes, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

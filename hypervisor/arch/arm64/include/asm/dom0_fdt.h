@@ -4,6 +4,16 @@
 #include <proxenos/bootinfo.h>
 #include <proxenos/domain.h>
 
+/* Xen's default gnttab_max_frames: dom0's grant window holds at most this
+ * many frames (fewer when the hypervisor's text is smaller). */
+#define DOM0_GNTTAB_MAX_FRAMES  64U
+/* Extended regions are 2 MiB aligned and at least 64 MiB (Xen 4.17). */
+#define DOM0_EXT_REGION_ALIGN   0x200000ULL
+#define DOM0_EXT_REGION_MIN     0x4000000ULL
+/* Xen 4.17's event-channel PPI is the first free one of 16..31. */
+#define DOM0_PPI_FIRST          16U
+#define DOM0_PPI_LAST           31U
+
 struct dom0_fdt_info {
     const struct boot_info *bi;
     int hidden_uart;            /* the hypervisor's console node, or -1 */
@@ -15,6 +25,13 @@ struct dom0_fdt_info {
     const char *bootargs;
     uint64_t initrd_start;
     uint64_t initrd_size;       /* 0: no ramdisk */
+
+    /* The /hypervisor node (written when evtchn_intid is not 0): the grant
+     * table window, the extended regions, the event-channel PPI. */
+    struct boot_range gnttab;
+    const struct boot_range *ext_regions;
+    unsigned int nr_ext_regions;
+    uint32_t evtchn_intid;
 };
 
 /* Write dom0's tree into buf. 0, or the writer's error (-ENOSPC). */
@@ -22,5 +39,19 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
 /* Map 1:1 the MMIO of every device node dom0's tree keeps; returns how
  * many ranges were mapped. */
 int dom0_map_devices(struct domain *d, const struct dom0_fdt_info *in);
+
+/* The event-channel PPI Xen 4.17 gives dom0 (vgic_allocate_ppi after the
+ * hardware domain's PPIs are registered): the first of 16..31 that is
+ * neither one of the host timer's secure, non-secure and virtual PPIs nor
+ * a PPI of a device dom0 keeps. 0 if all are taken. */
+uint32_t dom0_evtchn_ppi(const struct dom0_fdt_info *in);
+
+/* Xen 4.17's extended regions of a direct-mapped dom0 without an IOMMU
+ * (find_unallocated_memory): host RAM minus dom0's banks, the
+ * /reserved-memory regions and the grant window, within the IPA space
+ * (ipa_bits), each 2 MiB aligned and at least 64 MiB, in address order.
+ * Writes at most max to out; returns how many. */
+unsigned int dom0_ext_regions(const struct dom0_fdt_info *in, unsigned int ipa_bits,
+                              struct boot_range *out, unsigned int max);
 
 #endif

@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""`make bench`: the same scenarios under Proxenos and under Debian's Xen
+4.17, with the same QEMU command shape, the same dom0less device tree and
+the same guest binaries; a table of figures (docs/benchmarks.md).
+
+    bench.py [--quick] [--build DIR] [--out DIR] [--only KEY[,KEY]] [--skip-determinism]
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from figures import Bench, Value          # noqa: E402
+from machine import QEMU_SH, REPO, Hypervisor, RunError   # noqa: E402
+import report                             # noqa: E402
+from registry import FIGURES, PLOTS       # noqa: E402
+
+CACHE = Path(os.environ.get("PROXENOS_CACHE", Path.home() / ".cache" / "proxenos"))
+
+
+def die(msg):
+    print(f"bench: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def guest_prefix_ticks(build):
+    """Counter ticks from reset to guest_main of bench_micro entered directly
+    at EL1 by QEMU (no hypervisor): the guest's own start-up, subtracted from
+    the reset-relative figures so they end at the guest's first instruction."""
+    cmd = ["sh", str(QEMU_SH), "--pipe", "--no-virt", "--icount", "--mem", "512M",
+           "--image", str(build / "guests" / "bench_micro.bin"), "--append", "mode=boot"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    for line in p.stdout.splitlines():
+        if line.startswith("BENCH guest_main cntpct="):
+            return int(line.split()[2].split("=")[1])
+    die(f"bare-QEMU start-up run printed no counter:\n{p.stdout[-1000:]}{p.stderr[-1000:]}")
+
+
+def make_initrd(build):
+    """busybox initramfs whose /init prints CNTVCT first (bench/initrd/)."""
+    out = build / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    reader, init, initrd = out / "cntvct", out / "init", out / "initramfs.cpio.gz"
+    src = REPO / "bench" / "initrd" / "cntvct.c"
+    # Kept between runs: cpio/gzip metadata would otherwise move the Linux figure a little.
+    if initrd.is_file() and initrd.stat().st_mtime >= src.stat().st_mtime:
+        return initrd
+    subprocess.run(["aarch64-linux-gnu-gcc", "-static", "-nostdlib", "-ffreestanding",
+                    "-fno-stack-protector", "-O2", "-Wall", "-Wextra", "-Werror",
+                    "-o", str(reader), str(src)], check=True, timeout=60)
+    init.write_text("#!/bin/busybox sh\n/bin/cntvct\necho BENCH-INIT-REACHED\n"
+                    "/bin/busybox poweroff -f\n")
+    if not (CACHE / "busybox" / "busybox").is_file():
+        return None
+    subprocess.run(["sh", str(REPO / "scripts" / "mkinitramfs.sh"), "--init", str(init),
+                    "--add", f"{reader}:/bin/cntvct", str(initrd)], check=True, timeout=120,
+                   capture_output=True)
+    return initrd
+
+
+def scenarios(bench, quick, initrd):
+    """(label, deterministic, callable) in run order."""
+    s = [("micro1", True, lambda: bench.micro(1)),
+         ("yield", True, bench.vcpu_switch),
+         ("build256", True, lambda: bench.domain_build(256)),
+         ("micro4", True, lambda: bench.micro(4))]
+    if not quick:
+        s += [("micro16", True, lambda: bench.micro(16)),
+              ("build64", True, lambda: bench.domain_build(64)),
+              ("build512", True, lambda: bench.domain_build(512)),
+              ("build4096", True, lambda: bench.domain_build(4096))]
+    s += [("memory", True, bench.idle_memory),
+          ("evtchn", False, lambda: bench.evtchn(1 if quick else 3))]
+    if initrd is not None:
+        s += [("linux", True, lambda: bench.linux(initrd))]
+    return s
+
+
+def measure(hyp, args, build, initrd, prefix, logdir):
+    bench = Bench(hyp, build, args.quick, logdir, CACHE)
+    bench.prefix_ticks = prefix
+    values, repeats, failures = {}, [], []
+    for label, det, fn in scenarios(bench, args.quick, initrd):
+        if args.only and label not in args.only:
+            continue
+        t0 = time.monotonic()
+        try:
+            got = fn()
+        except (RunError, subprocess.TimeoutExpired) as e:
+            failures.append(f"{hyp.name} {label}: {str(e).splitlines()[0]}")
+            print(f"  {hyp.name:8} {label:10} FAILED: {str(e).splitlines()[0]}", flush=True)
+            continue
+        values.update(got)
+        print(f"  {hyp.name:8} {label:10} {time.monotonic() - t0:5.1f} s  "
+              + ", ".join(f"{k}={v}" for k, v in got.items()), flush=True)
+        # Determinism: a -icount figure must repeat exactly. Quick runs check micro1 only.
+        if det and not args.skip_determinism and (not args.quick or label == "micro1"):
+            again = fn()
+            for k, v in got.items():
+                same = (v.value == again[k].value) if k in again else False
+                repeats.append((hyp.name, k, v, again.get(k, Value(None, "missing")), same))
+    return values, repeats, failures
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--build", default=os.environ.get("PROXENOS_BUILD", REPO / "build"))
+    ap.add_argument("--out", default=REPO / "bench" / "results")
+    ap.add_argument("--only", default="", help="comma-separated scenario labels")
+    ap.add_argument("--skip-determinism", action="store_true")
+    args = ap.parse_args()
+    args.only = [x for x in args.only.split(",") if x]
+    build, out = Path(args.build), Path(args.out)
+
+    xen = CACHE / "xen" / "xen-4.17-arm64"
+    if not xen.is_file():
+        die(f"no Xen 4.17 image at {xen}: run `make setup` (scripts/setup.sh fetches "
+            f"Debian's xen-hypervisor-4.17-arm64 there)")
+    pxn = build / "proxenos.bin"
+    for f in (pxn, build / "guests" / "bench_micro.bin"):
+        if not f.is_file():
+            die(f"missing {f}: run `make all guests`")
+
+    t_start = time.monotonic()
+    # Private copies: a rebuild during the run must not change the figures.
+    frozen = Path(tempfile.mkdtemp(prefix="pxn-bench-img-"))
+    xen = Path(shutil.copy(xen, frozen / "xen-4.17-arm64"))
+    pxn = Path(shutil.copy(pxn, frozen / "proxenos.bin"))
+    logdir = out / "logs"
+    logdir.mkdir(parents=True, exist_ok=True)
+    initrd = make_initrd(build)
+    prefix = guest_prefix_ticks(build)
+    print(f"bench: guest start-up before guest_main (bare QEMU): {prefix} ticks", flush=True)
+
+    results, repeats, failures = {}, [], []
+    for hyp in (Hypervisor("xen", xen), Hypervisor("proxenos", pxn)):
+        vals, reps, fails = measure(hyp, args, build, initrd, prefix, logdir)
+        results[hyp.name] = vals
+        repeats += reps
+        failures += fails
+
+    # Static figure: image sizes.
+    results["xen"]["image_size"] = Value(xen.stat().st_size / 1024)
+    results["proxenos"]["image_size"] = Value(pxn.stat().st_size / 1024)
+
+    shutil.rmtree(frozen, ignore_errors=True)
+    elapsed = time.monotonic() - t_start
+    md = report.render(FIGURES, results, repeats, failures, args.quick, elapsed)
+    out.mkdir(parents=True, exist_ok=True)
+    print(md)
+    plots = report.plot(PLOTS, results, out)
+    md += report.plots_section(plots)
+    (out / "latest.md").write_text(md)
+    print(f"bench: wrote {out / 'latest.md'} ({len(plots)} plots) in {elapsed:.0f} s")
+    bad = [r for r in repeats if not r[4]]
+    if bad:
+        for hyp, k, a, b, _ in bad:
+            print(f"bench: NOT DETERMINISTIC: {hyp} {k}: {a} then {b}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

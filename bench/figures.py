@@ -1,0 +1,192 @@
+"""The benchmark scenarios: what each boots, and how its console output
+becomes figures. A figure is a number (lower is better) or None with the
+reason it could not be measured on that hypervisor."""
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from machine import XEN_ARGS, Guest, RunError, boot, guest_lines
+
+_BENCH = re.compile(r"^BENCH (\S+) iters=(\d+) ticks=(\d+) ret=(-?\d+)$")
+_NA = re.compile(r"^BENCH (\S+) n/a (.*)$")
+_MAIN = re.compile(r"^BENCH guest_main cntpct=(\d+) cntvct=(\d+) mem=(\d+)$")
+_FREQ = re.compile(r"^BENCH freq hz=(\d+)$")
+XEN_ENOSYS = -38
+
+
+@dataclass
+class Value:
+    value: float = None         # None: not measured
+    why: str = ""               # reason when None, or a note on the value
+
+    def __str__(self):
+        return "n/a" if self.value is None else f"{self.value:.1f}"
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    unit: str
+    deterministic: bool = True  # -icount: must repeat exactly
+    target: float = None        # wanted Proxenos/Xen ratio, at most
+    note: str = ""
+    values: dict = field(default_factory=dict)      # hypervisor name -> Value
+
+
+def ticks_to_ns(ticks, freq):
+    return ticks * 1e9 / freq
+
+
+def parse_guest(output, domid):
+    """{figure: (iters, ticks, ret) or why-string}, guest_main tuple, freq."""
+    found, main, freq = {}, None, None
+    for line in guest_lines(output, domid):
+        if m := _BENCH.match(line):
+            found[m[1]] = (int(m[2]), int(m[3]), int(m[4]))
+        elif m := _NA.match(line):
+            found[m[1]] = m[2]
+        elif m := _MAIN.match(line):
+            main = (int(m[1]), int(m[2]), int(m[3]))
+        elif m := _FREQ.match(line):
+            freq = int(m[1])
+    return found, main, freq
+
+
+def per_op_ns(found, key, freq):
+    got = found.get(key)
+    if got is None:
+        return Value(None, "no result printed")
+    if isinstance(got, str):
+        return Value(None, got)
+    iters, ticks, _ = got
+    return Value(ticks_to_ns(ticks, freq) / iters)
+
+
+# ---------------------------------------------------------------------------
+# Scenarios: each returns {figure key: Value} for one hypervisor.
+
+class Bench:
+    def __init__(self, hyp, build, quick, logdir, cache):
+        self.hyp = hyp
+        self.build = Path(build)
+        self.quick = quick
+        self.logdir = Path(logdir)
+        self.cache = Path(cache)
+        self.iters = 1024 if quick else 4096
+        self.prefix_ticks = 0       # guest start-up before guest_main (bare QEMU)
+
+    def guest(self, name="bench_micro", **kw):
+        return Guest(self.build / "guests" / f"{name}.bin", **kw)
+
+    def run(self, label, guests, **kw):
+        log = self.logdir / f"{self.hyp.name}-{label}.log"
+        return boot(self.hyp, guests, log=log, **kw).output
+
+    def micro(self, nguests):
+        """Micro figures with nguests copies sharing one pCPU: the mean per
+        operation over the guests (1 guest: the plain figure)."""
+        guests = [self.guest(bootargs=f"mode=micro iters={self.iters}") for _ in range(nguests)]
+        out = self.run(f"micro{nguests}", guests, timeout=60 + 20 * nguests)
+        res = {}
+        keys = ["null_hypercall", "smccc_psci_version", "mmio_uartfr",
+                "vtimer_latency_spin", "vtimer_latency_wfi"]
+        per_key = {k: [] for k in keys}
+        for d in range(1, nguests + 1):
+            found, main, freq = parse_guest(out, d)
+            if freq is None:
+                raise RunError(f"{self.hyp.name}: guest {d} printed no frequency")
+            for k in keys:
+                per_key[k].append(per_op_ns(found, k, freq))
+            if d == 1:
+                ret = found.get("null_hypercall")
+                if isinstance(ret, tuple) and ret[2] == XEN_ENOSYS:
+                    res["null_hc_note"] = Value(None, "xen_version returned -ENOSYS")
+                if nguests == 1 and main:
+                    res["reset_to_guest"] = Value(
+                        ticks_to_ns(main[0] - self.prefix_ticks, freq) / 1000)
+        for k, vals in per_key.items():
+            bad = [v for v in vals if v.value is None]
+            res[f"{k}@{nguests}"] = (bad[0] if bad else
+                                     Value(statistics.fmean(v.value for v in vals)))
+        return res
+
+    def vcpu_switch(self):
+        guests = [self.guest(bootargs=f"mode=yield iters={self.iters}") for _ in range(2)]
+        out = self.run("yield", guests, timeout=90)
+        found, _, freq = parse_guest(out, 1)
+        v = per_op_ns(found, "sched_yield", freq)
+        if v.value is not None:
+            v.value /= 2    # one yield round = a switch away and a switch back
+        return {"vcpu_switch": v}
+
+    def domain_build(self, mib):
+        """Reset to guest_main of one mib-MiB guest, guest start-up subtracted."""
+        host = "6G" if mib > 1024 else "2G"
+        out = self.run(f"build{mib}", [self.guest(memory_mib=mib, bootargs="mode=boot")],
+                       mem=host, timeout=300)
+        _, main, freq = parse_guest(out, 1)
+        if main is None:
+            raise RunError(f"{self.hyp.name}: {mib} MiB guest printed no counter")
+        return {f"build_{mib}": Value(ticks_to_ns(main[0] - self.prefix_ticks, freq) / 1000)}
+
+    def linux(self, initrd):
+        kernel = self.cache / "linux" / "Image"
+        if not kernel.is_file():
+            return {"linux_init": Value(None, f"no Debian kernel at {kernel}")}
+        g = Guest(kernel, memory_mib=256, bootargs="console=ttyAMA0 quiet", ramdisk=initrd)
+        out = self.run("linux", [g], until=r"BENCH-INIT-REACHED", timeout=300)
+        m = [re.match(r"^CNTVCT (\d+)$", l) for l in guest_lines(out, 1)]
+        m = [x for x in m if x]
+        if not m:
+            return {"linux_init": Value(None, "init printed no counter")}
+        return {"linux_init": Value(int(m[0][1]) * 1e9 / 62.5e6 / 1e6)}     # ms
+
+    def idle_memory(self, host_mib=2048, nguests=4, guest_mib=32):
+        """Host RAM minus what the hypervisor reports free minus the guests'
+        RAM, with four idle guests, read through the 'm' debug key."""
+        guests = [self.guest(memory_mib=guest_mib, bootargs="mode=boot hold=1")
+                  for _ in range(nguests)]
+        out = self.run("memory", guests, mem=f"{host_mib}M", keys=["m"], timeout=120)
+        free_kib = None
+        if m := re.findall(r"Dom heap: (\d+)kB free", out):
+            free_kib = int(m[-1])
+        elif m := re.findall(r"Page allocator: .* managed, (\d+) free", out):
+            free_kib = int(m[-1]) * 4
+        if free_kib is None:
+            return {"idle_memory": Value(None, "no free-memory line after the 'm' key")}
+        used = host_mib - free_kib / 1024 - nguests * guest_mib
+        return {"idle_memory": Value(used)}
+
+
+    def evtchn(self, runs):
+        """Two domUs with /hypervisor nodes on two pCPUs, no -icount (Xen 4.17
+        stalls at boot with -smp 2 under -icount): the median of `runs` boots.
+        xsm=dummy: Debian's Xen defaults to XSM SILO, which refuses an
+        interdomain channel between two domUs (Proxenos ignores the option)."""
+        enhanced = ['xen,enhanced = "no-xenstore";']
+        rounds = 50 if self.quick else 100
+        guests = [self.guest("bench_evtchn", bootargs="role=a peer=2", extra=enhanced),
+                  self.guest("bench_evtchn", extra=enhanced,
+                             bootargs=f"role=b peer=1 rounds={rounds} ports=30000")]
+        keys = ["evtchn_pingpong", "evtchn_send_10", "evtchn_send_1000", "evtchn_send_30000"]
+        samples = {k: [] for k in keys}
+        for i in range(runs):
+            out = self.run(f"evtchn{i}", guests, smp=2, icount=False, count=1,
+                           until=r"^\((?:d2\)|XEN\) DOM2:) BENCH end", timeout=240,
+                           hyp_args=XEN_ARGS + " xsm=dummy")
+            found, _, freq = parse_guest(out, 2)
+            if freq is None:
+                raise RunError(f"{self.hyp.name}: evtchn guest printed no frequency")
+            for k in keys:
+                samples[k].append(per_op_ns(found, k, freq))
+        res = {}
+        for k, vals in samples.items():
+            bad = [v for v in vals if v.value is None]
+            res[k] = bad[0] if bad else Value(statistics.median(v.value for v in vals))
+        pp = res["evtchn_pingpong"]
+        res["evtchn_latency"] = (Value(pp.value / 2) if pp.value is not None
+                                 else Value(None, pp.why))
+        return res

@@ -1,0 +1,54 @@
+"""Every figure of the table, in order, and the curves that are plotted.
+A figure no scenario produced on a hypervisor shows "n/a" with the reason
+in NOT_YET (or "run failed" when its boot did not finish)."""
+
+from figures import Figure
+
+_ICOUNT = "-icount, exact"
+# Reasons shown for figures no scenario produced (none today).
+NOT_YET = {}
+
+MICRO = [
+    ("null_hypercall", "Null hypercall round trip (HVC #0xEA1, xen_version)"),
+    ("smccc_psci_version", "SMCCC call round trip (PSCI_VERSION, HVC #0)"),
+    ("mmio_uartfr", "Emulated MMIO read (vpl011 UARTFR)"),
+    ("vtimer_latency_spin", "Virtual timer IRQ latency, vCPU running"),
+    ("vtimer_latency_wfi", "Virtual timer IRQ latency, vCPU in WFI"),
+]
+
+FIGURES = (
+    [Figure(f"{k}@1", t, "ns", target=0.5, note=_ICOUNT) for k, t in MICRO]
+    + [Figure("evtchn_latency", "Event-channel notification latency (2 domUs, 2 pCPUs)", "ns",
+              deterministic=False, target=0.5,
+              note="no -icount: median of runs; half the ping-pong"),
+       Figure("evtchn_pingpong", "Event-channel ping-pong round trip (2 pCPUs)", "ns",
+              deterministic=False, target=0.5, note="no -icount: median of runs"),
+       Figure("vcpu_switch", "vCPU switch (2 domUs on 1 pCPU, SCHEDOP_yield)", "ns",
+              target=0.5, note=_ICOUNT + "; half a yield round"),
+       Figure("reset_to_guest", "Reset to first guest instruction (32 MiB domU)", "us",
+              target=0.2, note=_ICOUNT),
+       Figure("build_256", "Reset to first instruction of a 256 MiB domU", "us",
+              note=_ICOUNT),
+       Figure("linux_init", "Debian Linux domU: domain creation to /init (CNTVCT)", "ms",
+              note=_ICOUNT),
+       Figure("image_size", "Hypervisor image size", "KiB", target=0.2, note="file size"),
+       Figure("idle_memory", "Hypervisor memory in use, 4 idle domUs", "MiB",
+              note="RAM - free ('m' key) - guest RAM")]
+    + [Figure(f"{k}@{n}", f"{t}, {n} domUs on 1 pCPU", "ns", note=_ICOUNT + "; mean of guests")
+       for n in (4, 16) for k, t in MICRO]
+    + [Figure(f"build_{m}", f"Reset to first instruction of a {m} MiB domU", "us", note=_ICOUNT)
+       for m in (64, 512, 4096)]
+    + [Figure(f"evtchn_send_{n}", f"EVTCHNOP_send with {n} bound ports", "ns",
+              deterministic=False, note="no -icount: median of runs")
+       for n in (10, 1000, 30000)]
+)
+
+# (file name, title, x label, y unit, [(x, figure key)])
+PLOTS = (
+    [(f"scaling_{k}", f"{t} vs domUs on 1 pCPU", "domUs", "ns",
+      [(n, f"{k}@{n}") for n in (1, 4, 16)]) for k, t in MICRO]
+    + [("domain_build", "Reset to first guest instruction vs domU size", "domU MiB", "us",
+        [(m, f"build_{m}") for m in (64, 256, 512, 4096)]),
+       ("evtchn_send", "EVTCHNOP_send vs bound ports", "ports", "ns",
+        [(n, f"evtchn_send_{n}") for n in (10, 1000, 30000)])]
+)

@@ -1,0 +1,219 @@
+/*
+ * bench_micro: the per-operation micro figures of `make bench`, timed by
+ * the guest itself with the virtual counter (under QEMU -icount shift=0
+ * one tick is a fixed number of instructions, so the figures repeat).
+ *
+ * Bootargs:
+ *   iters=N     loop count of each timed operation (default 4096)
+ *   rounds=N    virtual timer deadlines (default 64)
+ *   mode=micro  every micro figure (default)
+ *   mode=boot   only the counter at guest_main (reset / build figures)
+ *   mode=yield  SCHEDOP_yield loop (vCPU switch, several guests per pCPU)
+ *   hold=1      stay alive and idle (WFI) after the figures, e.g. while the
+ *               hypervisor's memory is read with its debug key
+ *
+ * Output, one line per figure, parsed by bench/ (docs/benchmarks.md):
+ *   BENCH freq hz=F
+ *   BENCH <figure> iters=N ticks=T ret=R     T ticks for N operations
+ *   BENCH <figure> n/a <why>
+ */
+#include "guest.h"
+
+#define BENCH_HC_XEN_VERSION    17U
+#define BENCH_HC_SCHED_OP       29U
+#define BENCH_XENVER_VERSION    0U
+#define BENCH_SCHEDOP_YIELD     0U
+#define BENCH_PSCI_VERSION      0x84000000U
+#define BENCH_UARTFR            0x18U
+#define BENCH_WAIT_MS           1000U
+#define BENCH_ENOSYS            (-38L)
+
+static volatile uint32_t fired;
+static volatile uint64_t fired_at;
+
+/* The same HVC #0xEA1 as the library's, inlined so the loop is only the call. */
+static inline long bench_hvc_xen(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+    register uint64_t x0 __asm__("x0") = a0;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x16 __asm__("x16") = nr;
+
+    __asm__ volatile("hvc #0xea1"
+                     : "+r"(x0), "+r"(x1), "+r"(x16)
+                     :
+                     : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+                       "x12", "x13", "x14", "x15", "x17", "memory");
+    return (long)x0;
+}
+
+static inline uint64_t bench_hvc_smccc(uint32_t fid)
+{
+    register uint64_t x0 __asm__("x0") = fid;
+
+    __asm__ volatile("hvc #0"
+                     : "+r"(x0)
+                     :
+                     : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+                       "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+    return x0;
+}
+
+static uint64_t counter(void)
+{
+    isb();
+    return timer_now();
+}
+
+static void report(const char *fig, uint64_t iters, uint64_t ticks, long ret)
+{
+    printf("BENCH %s iters=%lu ticks=%lu ret=%ld\n", fig, iters, ticks, ret);
+}
+
+static void bench_null_hypercall(uint64_t iters)
+{
+    long ret = bench_hvc_xen(BENCH_HC_XEN_VERSION, BENCH_XENVER_VERSION, 0U);
+    uint64_t t0 = counter();
+    uint64_t i;
+
+    for (i = 0U; i < iters; i++) {
+        ret = bench_hvc_xen(BENCH_HC_XEN_VERSION, BENCH_XENVER_VERSION, 0U);
+    }
+    report("null_hypercall", iters, counter() - t0, ret);
+}
+
+static void bench_smccc(uint64_t iters)
+{
+    uint64_t ret = bench_hvc_smccc(BENCH_PSCI_VERSION);
+    uint64_t t0 = counter();
+    uint64_t i;
+
+    for (i = 0U; i < iters; i++) {
+        ret = bench_hvc_smccc(BENCH_PSCI_VERSION);
+    }
+    report("smccc_psci_version", iters, counter() - t0, (long)ret);
+}
+
+static void bench_mmio(const struct platform *p, uint64_t iters)
+{
+    const volatile uint32_t *fr;
+    uint32_t v = 0U;
+    uint64_t t0;
+    uint64_t i;
+
+    if (!p->has_uart) {
+        printf("BENCH mmio_uartfr n/a no UART in the guest device tree\n");
+        return;
+    }
+    fr = (const volatile uint32_t *)(uintptr_t)(p->uart_base + BENCH_UARTFR);
+    t0 = counter();
+    for (i = 0U; i < iters; i++) {
+        v = *fr;
+    }
+    report("mmio_uartfr", iters, counter() - t0, (long)v);
+}
+
+static void vtimer_handler(uint32_t intid, void *arg)
+{
+    uint64_t now = timer_now();
+
+    (void)intid;
+    (void)arg;
+    timer_stop();   /* level-sensitive: drop the line before EOI */
+    fired_at = now;
+    (void)__atomic_fetch_add(&fired, 1U, __ATOMIC_RELEASE);
+}
+
+/*
+ * Latency = CNTVCT at handler entry - CNTV_CVAL, summed over `rounds`
+ * deadlines 100 us ahead; wfi=1 idles the vCPU (the hypervisor's wake-up
+ * path), wfi=0 spins (the running-guest injection path).
+ */
+static void bench_vtimer(const struct platform *p, uint64_t rounds, bool use_wfi)
+{
+    const char *fig = use_wfi ? "vtimer_latency_wfi" : "vtimer_latency_spin";
+    uint64_t sum = 0U;
+    uint64_t r;
+
+    if (gic_init(p) != 0) {
+        printf("BENCH %s n/a GIC init failed\n", fig);
+        return;
+    }
+    (void)irq_register(p->vtimer_intid, vtimer_handler, NULL);
+    gic_irq_enable(p->vtimer_intid, GIC_PRIO_DEFAULT);
+    irq_enable();
+    for (r = 0U; r < rounds; r++) {
+        uint32_t before = fired;
+        uint64_t cval = timer_now() + timer_us_to_ticks(100U);
+        uint64_t end = cval + timer_us_to_ticks(BENCH_WAIT_MS * 1000U);
+
+        timer_arm_at(cval);
+        while ((__atomic_load_n(&fired, __ATOMIC_ACQUIRE) == before) && (timer_now() < end)) {
+            if (use_wfi) {
+                wfi();
+            }
+        }
+        if (fired == before) {
+            timer_stop();
+            printf("BENCH %s n/a deadline %lu never fired\n", fig, r);
+            irq_disable();
+            return;
+        }
+        sum += fired_at - cval;
+    }
+    irq_disable();
+    report(fig, rounds, sum, 0);
+}
+
+/* Each yield hands the pCPU to the other guest and gets it back. */
+static void bench_yield(uint64_t iters)
+{
+    long ret = bench_hvc_xen(BENCH_HC_SCHED_OP, BENCH_SCHEDOP_YIELD, 0U);
+    uint64_t t0;
+    uint64_t i;
+
+    if (ret == BENCH_ENOSYS) {
+        printf("BENCH sched_yield n/a SCHEDOP_yield returns -ENOSYS\n");
+        return;
+    }
+    /* let every other guest reach its own loop first */
+    for (i = 0U; i < 64U; i++) {
+        (void)bench_hvc_xen(BENCH_HC_SCHED_OP, BENCH_SCHEDOP_YIELD, 0U);
+    }
+    t0 = counter();
+    for (i = 0U; i < iters; i++) {
+        ret = bench_hvc_xen(BENCH_HC_SCHED_OP, BENCH_SCHEDOP_YIELD, 0U);
+    }
+    report("sched_yield", iters, counter() - t0, ret);
+}
+
+void guest_main(const struct platform *p)
+{
+    /* first thing: how far the machine got since reset (physical counter) */
+    uint64_t pct = timer_phys_now();
+    uint64_t vct = timer_now();
+    char mode[16] = "micro";
+    uint64_t iters = bootarg_u64(p->bootargs, "iters", 4096U);
+    uint64_t rounds = bootarg_u64(p->bootargs, "rounds", 64U);
+
+    (void)bootarg_get(p->bootargs, "mode", mode, sizeof(mode));
+    printf("BENCH freq hz=%lu\n", timer_freq());
+    printf("BENCH guest_main cntpct=%lu cntvct=%lu mem=%lu\n", pct, vct, p->mem_total);
+    if (strcmp(mode, "yield") == 0) {
+        bench_yield(iters);
+    } else if (strcmp(mode, "micro") == 0) {
+        bench_null_hypercall(iters);
+        bench_smccc(iters);
+        bench_mmio(p, iters);
+        bench_vtimer(p, rounds, false);
+        bench_vtimer(p, rounds, true);
+    } else {
+        /* boot: the guest_main line is the figure */
+    }
+    printf("BENCH end\n");
+    if (bootarg_u64(p->bootargs, "hold", 0U) != 0U) {
+        irq_disable();
+        for (;;) {
+            wfi();
+        }
+    }
+}

@@ -40,18 +40,20 @@ static void read_syndrome(struct trap_info *t, const struct trap_frame *f)
 }
 
 /* Run pending softirqs (they may switch vCPUs or go idle, in which case
- * this does not return) and load the interrupts the guest should see. */
-static void leave_to_guest(void)
+ * this does not return) and load the interrupts the guest should see.
+ * v is the vCPU that trapped; a softirq may have switched to another. */
+static void leave_to_guest(struct vcpu *v)
 {
     unsigned int cpu = arch_cpu_id();
-    struct vcpu *v;
 
-    while (softirq_pending(cpu)) {
-        arch_irq_enable();
-        do_softirq();
-        arch_irq_disable();
+    if (softirq_pending(cpu)) {
+        do {
+            arch_irq_enable();
+            do_softirq();
+            arch_irq_disable();
+        } while (softirq_pending(cpu));
+        v = current_vcpu();
     }
-    v = current_vcpu();
     evtchn_upcall_resample(v);
     vgic_flush_lrs(v);
 }
@@ -76,7 +78,7 @@ void guest_trap(struct trap_frame *f, bool is_irq)
         }
         h(v, f, &t);
     }
-    leave_to_guest();
+    leave_to_guest(v);
 }
 
 /* An SError taken from a guest is that guest's: crash it, not the host. */
@@ -88,5 +90,5 @@ void guest_serror(struct trap_frame *f)
     if (v != NULL) {
         domain_crash(v->domain, v, "SError");
     }
-    leave_to_guest();
+    leave_to_guest(v);
 }

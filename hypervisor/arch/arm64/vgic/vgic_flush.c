@@ -160,15 +160,17 @@ static void choose_shared(struct vgic_dist *dist, unsigned int vcpu_id, struct l
  * kick of v (an IPI, taken as soon as v runs), so it is not missed. */
 static bool nothing_busy(const struct vgic_dist *dist, const struct vgic_cpu *c)
 {
+    const uint64_t *busy = dist->spi_busy;
+    unsigned int words = (dist->nr_spis + 63U) / 64U;
+    uint64_t any = 0U;
+
     if (__atomic_load_n(&c->priv_busy, __ATOMIC_RELAXED) != 0U) {
         return false;
     }
-    for (unsigned int w = 0U; w < ((dist->nr_spis + 63U) / 64U); w++) {
-        if (__atomic_load_n(&dist->spi_busy[w], __ATOMIC_RELAXED) != 0U) {
-            return false;
-        }
+    for (unsigned int w = 0U; w < words; w++) {
+        any |= __atomic_load_n(&busy[w], __ATOMIC_RELAXED);
     }
-    return true;
+    return any == 0U;
 }
 
 void vgic_flush_lrs(struct vcpu *v)

@@ -127,11 +127,14 @@ void console_io_domain_destroy(struct domain *d)
 
 void console_io_receive(unsigned int domid, char c)
 {
-    struct domain *d = (domid < DOMID_FIRST_RESERVED) ? domain_by_id((domid_t)domid) : NULL;
+    struct domain *d = (domid < DOMID_FIRST_RESERVED) ? domain_get_by_id((domid_t)domid) : NULL;
     struct pv_console *pc = (d != NULL) ? find(d->domain_id) : NULL;
     unsigned long flags;
 
     if (pc == NULL) {
+        if (d != NULL) {
+            domain_put(d);
+        }
         return;
     }
     flags = spin_lock_irqsave(&pc->lock);
@@ -144,6 +147,7 @@ void console_io_receive(unsigned int domid, char c)
     /* ...but the guest is told every time, so a missed event cannot leave
      * it asleep with a full ring. */
     send_guest_global_virq(d, VIRQ_CONSOLE);
+    domain_put(d);
 }
 
 static void print_chunk(const struct domain *d, struct pv_console *pc, const char *buf, size_t n)

@@ -2,8 +2,9 @@
  * Xen 4.17 puts it, the device tree and ramdisk high in the first 128 MiB,
  * vCPU 0 entering the kernel with x0 = device tree, as on Xen. A domain
  * with xen,enhanced gets the /hypervisor node (grant window, extended
- * regions, event-channel PPI 31) and, with xenstore, HVM_PARAM_STORE_PFN
- * set to ~0: "xenstore comes later", which Linux waits for. */
+ * regions, event-channel PPI 31) and, with xenstore, an unbound event
+ * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
+ * ~0: "xenstore comes later", which Linux waits for. */
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/cpupool.h>
@@ -11,14 +12,12 @@
 #include <proxenos/domain_create.h>
 #include <proxenos/domain_fdt.h>
 #include <proxenos/errno.h>
+#include <proxenos/event.h>
 #include <proxenos/kernel_image.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
-
-
-/* public/hvm/params.h: HVM_PARAM_STORE_PFN. */
-#define PARAM_STORE_PFN 1U
+#include <public/hvm_params.h>
 
 static struct dom0less_config configs[DOM0LESS_MAX_DOMAINS];
 static unsigned int nr_configs;
@@ -101,6 +100,22 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
     return 0;
 }
 
+/* Xen's alloc_xenstore_evtchn: the port dom0's xenstored will bind to
+ * talk to d, and "the xenstore page comes later". */
+static int setup_xenstore(struct domain *d, const struct dom0less_config *c)
+{
+    evtchn_port_t port = 0U;
+    int rc = evtchn_alloc_unbound(d, 0U, &port);
+
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot allocate the xenstore event channel (%d)\n", c->name, rc);
+        return rc;
+    }
+    d->hvm_params[HVM_PARAM_STORE_EVTCHN] = port;
+    d->hvm_params[HVM_PARAM_STORE_PFN] = ~0ULL;
+    return 0;
+}
+
 static int build_one(const struct dom0less_config *c, struct domain **out)
 {
     struct domain_create_args a = { 0 };
@@ -148,12 +163,7 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
         rc = load_guest(d, c, bank0, bank1);
     }
     if ((rc == 0) && (c->enhanced == ENHANCED_FULL)) {
-        /* TODO: Xen also allocates an unbound event channel from this
-         * domain to dom0 and stores its port in HVM_PARAM_STORE_EVTCHN;
-         * <proxenos/event.h> has no in-hypervisor allocation call yet. */
-        d->hvm_params[PARAM_STORE_PFN] = ~0ULL;
-        pr_warn("dom0less: %s: xen,enhanced: no xenstore event channel yet (TODO)\n",
-                c->name);
+        rc = setup_xenstore(d, c);
     }
     if (rc != 0) {
         domain_destroy(d);

@@ -6,6 +6,10 @@
 #include <proxenos/printk.h>
 #include <proxenos/string.h>
 
+/* Xen 4.17 reads xen,enhanced as a string: a property with no value, or
+ * one with no NUL inside it, cannot be read as one and counts as
+ * "enabled"; a string is compared up to its NUL; any other string means
+ * no Xen interface at all. */
 static enum xen_enhanced_mode read_enhanced(const struct fdt *fdt, int node)
 {
     uint32_t len = 0U;
@@ -14,10 +18,13 @@ static enum xen_enhanced_mode read_enhanced(const struct fdt *fdt, int node)
     if (v == NULL) {
         return ENHANCED_NONE;
     }
-    if ((len == 0U) || (strncmp(v, "enabled", len) == 0)) {
+    if ((len == 0U) || (memchr(v, 0, len) == NULL)) {
         return ENHANCED_FULL;
     }
-    if (strncmp(v, "no-xenstore", len) == 0) {
+    if (strcmp(v, "enabled") == 0) {
+        return ENHANCED_FULL;
+    }
+    if (strcmp(v, "no-xenstore") == 0) {
         return ENHANCED_NO_XENSTORE;
     }
     return ENHANCED_NONE;

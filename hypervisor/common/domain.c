@@ -1,5 +1,6 @@
-/* The domain list, domain creation and teardown, and the ways a domain
- * stops: shutdown requested by the guest, or a crash it caused. */
+/* Domain creation, RAM, and teardown (the domain list and reference
+ * counts are in domain_ref.c), and the 'q' dump. */
+#include "domain_internal.h"
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/domain_create.h>
@@ -10,62 +11,6 @@
 #include <proxenos/sched.h>
 #include <proxenos/string.h>
 #include <proxenos/xmalloc.h>
-
-static struct domain *domain_list;
-static spinlock_t domlist_lock = SPINLOCK_INIT;
-
-struct domain *domain_list_first(void)
-{
-    return domain_list;
-}
-
-struct domain *domain_by_id(domid_t id)
-{
-    for (struct domain *d = domain_list; d != NULL; d = d->next_in_list) {
-        if (d->domain_id == id) {
-            return d;
-        }
-    }
-    return NULL;
-}
-
-unsigned int domain_count(void)
-{
-    unsigned int n = 0U;
-
-    for (const struct domain *d = domain_list; d != NULL; d = d->next_in_list) {
-        n++;
-    }
-    return n;
-}
-
-static void list_insert(struct domain *d)
-{
-    unsigned long flags = spin_lock_irqsave(&domlist_lock);
-    struct domain **pp = &domain_list;
-
-    while ((*pp != NULL) && ((*pp)->domain_id < d->domain_id)) {
-        pp = &(*pp)->next_in_list;
-    }
-    d->next_in_list = *pp;
-    *pp = d;
-    spin_unlock_irqrestore(&domlist_lock, flags);
-}
-
-static void list_remove(struct domain *d)
-{
-    unsigned long flags = spin_lock_irqsave(&domlist_lock);
-    struct domain **pp = &domain_list;
-
-    while (*pp != NULL) {
-        if (*pp == d) {
-            *pp = d->next_in_list;
-            break;
-        }
-        pp = &(*pp)->next_in_list;
-    }
-    spin_unlock_irqrestore(&domlist_lock, flags);
-}
 
 static void free_vcpus(struct domain *d)
 {
@@ -156,7 +101,9 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
         (id >= DOMID_FIRST_RESERVED)) {
         return -EINVAL;
     }
-    if (domain_by_id(id) != NULL) {
+    d = domain_get_by_id(id);
+    if (d != NULL) {
+        domain_put(d);
         return -EEXIST;
     }
     d = xzalloc_obj(struct domain);
@@ -187,7 +134,11 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
         xfree(d);
         return rc;
     }
-    list_insert(d);
+    rc = domain_list_add(d);
+    if (rc != 0) {
+        domain_free(d);
+        return rc;
+    }
     *out = d;
     return 0;
 }
@@ -336,15 +287,24 @@ int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, ui
     return 0;
 }
 
-void domain_destroy(struct domain *d)
+void domain_free(struct domain *d)
 {
-    list_remove(d);
     domain_pv_destroy(d);
     free_vcpus(d);
     arch_domain_destroy(d);
     free_ram(d);
     d->state = DOMAIN_DEAD;
     xfree(d);
+}
+
+void domain_destroy(struct domain *d)
+{
+    domain_unlist(d);
+    /* Freed now unless someone still holds a reference: then by the last
+     * domain_put(). */
+    if (domain_ref_drop(d)) {
+        domain_free(d);
+    }
 }
 
 static const char *state_name(enum domain_state s)
@@ -370,12 +330,14 @@ static const char *vcpu_state_name(enum vcpu_state s)
 
 static void dump_domains(char key)
 {
+    struct domain *d = domain_get_next(NULL);
+
     (void)key;
-    if (domain_list == NULL) {
+    if (d == NULL) {
         pr_info("Domains: none\n");
         return;
     }
-    for (const struct domain *d = domain_list; d != NULL; d = d->next_in_list) {
+    for (; d != NULL; d = domain_get_next(d)) {
         pr_info("Domain %u (%s): %s, %llu KiB RAM, %u vCPUs%s\n", d->domain_id, d->name,
                 state_name(d->state), (unsigned long long)(d->tot_pages * (PAGE_SIZE / 1024U)),
                 d->max_vcpus, d->is_privileged ? ", privileged" : "");

@@ -1,7 +1,10 @@
 /* How domains stop. A guest asks (poweroff, reboot) or faults (crash); its
  * vCPUs are taken off their CPUs at once, and CPU 0 then destroys it (or
  * rebuilds it for a reboot) once none of them runs any more. When the last
- * domain is gone the machine powers off with a summary. */
+ * domain is gone the machine powers off with a summary. A domain another
+ * CPU still holds a reference to is freed by that CPU's domain_put(), not
+ * waited for (docs/domains.md). */
+#include "domain_internal.h"
 #include <proxenos/arch/cpu.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/dom0less.h>
@@ -41,31 +44,38 @@ static bool vcpus_stopped(const struct domain *d)
 static void reap(void *data)
 {
     bool again = false;
-    struct domain *d = domain_list_first();
+    domid_t restart[MAX_DOMAINS];
+    unsigned int nr_restart = 0U;
+    struct domain *d = domain_get_next(NULL);
 
     (void)data;
-    while (d != NULL) {
-        struct domain *next = d->next_in_list;
-
-        if ((d->state == DOMAIN_SHUTDOWN) || (d->state == DOMAIN_CRASHED)) {
-            if (!vcpus_stopped(d)) {
-                again = true;
-            } else {
-                bool reboot = (d->state == DOMAIN_SHUTDOWN) && (d->shutdown_code == SHUTDOWN_reboot);
-                domid_t id = d->domain_id;
-
-                arch_domain_flush_console(d);
-                domain_destroy(d);
-                if (reboot) {
-                    int rc = dom0less_restart(id);
-
-                    if (rc != 0) {
-                        pr_err("Domain %u: reboot failed (%d)\n", id, rc);
-                    }
-                }
-            }
+    for (; d != NULL; d = domain_get_next(d)) {
+        if ((d->state != DOMAIN_SHUTDOWN) && (d->state != DOMAIN_CRASHED)) {
+            continue;
         }
-        d = next;
+        if (!vcpus_stopped(d)) {
+            again = true;
+            continue;
+        }
+        if ((d->state == DOMAIN_SHUTDOWN) && (d->shutdown_code == SHUTDOWN_reboot) &&
+            (nr_restart < MAX_DOMAINS)) {
+            restart[nr_restart] = d->domain_id;
+            nr_restart++;
+        }
+        arch_domain_flush_console(d);
+        /* Off the list; the walk's reference keeps d until the next step. */
+        domain_destroy(d);
+    }
+    /* The walk dropped the last references of the domains destroyed above
+     * (unless a hypercall elsewhere still holds one): free them before a
+     * reboot needs their memory. */
+    domain_free_queued();
+    for (unsigned int i = 0U; i < nr_restart; i++) {
+        int rc = dom0less_restart(restart[i]);
+
+        if (rc != 0) {
+            pr_err("Domain %u: reboot failed (%d)\n", restart[i], rc);
+        }
     }
     if (again) {
         set_timer(&reaper, NOW() + REAP_POLL);

@@ -134,9 +134,11 @@ static long op_reset(struct domain *cur, struct hcall_args *args, bool resuming)
         return -ESRCH;
     }
     if ((d != cur) && !cur->is_privileged) {
+        domain_put_any(cur, d);
         return -EPERM;
     }
     rc = evtchn_op_reset(cur, d, resuming);
+    domain_put_any(cur, d);
     if (rc == -ERESTART) {
         /* Re-executed as the continuation, which picks up the progress
          * kept in d's event state. */

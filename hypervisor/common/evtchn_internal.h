@@ -150,7 +150,8 @@ int evtchn_op_unmask(struct domain *d, evtchn_port_t port);
 int evtchn_op_set_priority(struct domain *d, evtchn_port_t port, uint32_t priority);
 /* EVTCHNOP_reset of d by cur: 0, -ERESTART (call again resuming), ... */
 int evtchn_op_reset(struct domain *cur, struct domain *d, bool resuming);
-/* DOMID_SELF (the caller) or an existing domain with event channels. */
+/* DOMID_SELF (the caller) or an existing domain with event channels,
+ * held until domain_put_any(cur, d). */
 struct domain *evtchn_domain_by_any_id(struct domain *cur, uint16_t id);
 
 /* ---- event_2l.c ---------------------------------------------------------- */

@@ -4,6 +4,7 @@
  * dom0). */
 #include "evtchn_internal.h"
 #include <proxenos/errno.h>
+#include <proxenos/event.h>
 #include <proxenos/nospec.h>
 
 /* Xen on Arm: a pirq is below nr_pirqs (NR_IRQS, 1024) or -EINVAL; below
@@ -30,9 +31,13 @@ bool evtchn_virq_is_global(uint32_t virq)
 
 struct domain *evtchn_domain_by_any_id(struct domain *cur, uint16_t id)
 {
-    struct domain *d = (id == (uint16_t)DOMID_SELF) ? cur : domain_by_id(id);
+    struct domain *d = domain_get_any(cur, id);
 
-    return ((d != NULL) && (d->evtchn != NULL)) ? d : NULL;
+    if ((d != NULL) && (d->evtchn == NULL)) {
+        domain_put_any(cur, d);
+        d = NULL;
+    }
+    return d;
 }
 
 /* Xen's default policy for "the caller acts on d". */
@@ -41,32 +46,61 @@ static bool may_act_on(const struct domain *cur, const struct domain *d)
     return (cur == d) || cur->is_privileged;
 }
 
+/* An unbound port of d that remote may bind; allowed: whether the caller
+ * may act on d (checked once the port exists, as Xen's XSM hook is). The
+ * port or a negative error. */
+static int alloc_unbound(struct domain *d, domid_t remote, bool allowed)
+{
+    unsigned long flags = evtchn_lock(d);
+    int port = evtchn_get_free_port(d);
+
+    if ((port >= 0) && !allowed) {
+        port = -EPERM;
+    } else if (port >= 0) {
+        struct evtchn *chn = evtchn_from_port(d, (uint32_t)port);
+
+        evtchn_bind_port(d, chn, (uint8_t)ECS_UNBOUND, 0U);
+        chn->remote_domid = remote;
+    } else {
+        /* no free port: port holds the error */
+    }
+    evtchn_unlock(d, flags);
+    return port;
+}
+
 int evtchn_op_alloc_unbound(struct domain *cur, struct evtchn_alloc_unbound *a)
 {
     struct domain *d = evtchn_domain_by_any_id(cur, a->dom);
-    unsigned long flags;
+    domid_t remote = (a->remote_dom == (uint16_t)DOMID_SELF) ? cur->domain_id : a->remote_dom;
     int port;
-    int rc = 0;
 
     if (d == NULL) {
         return -ESRCH;
     }
-    flags = evtchn_lock(d);
-    port = evtchn_get_free_port(d);
+    port = alloc_unbound(d, remote, may_act_on(cur, d));
+    domain_put_any(cur, d);
     if (port < 0) {
-        rc = port;
-    } else if (!may_act_on(cur, d)) {
-        rc = -EPERM;
-    } else {
-        struct evtchn *chn = evtchn_from_port(d, (uint32_t)port);
-
-        evtchn_bind_port(d, chn, (uint8_t)ECS_UNBOUND, 0U);
-        chn->remote_domid = (a->remote_dom == (uint16_t)DOMID_SELF) ? cur->domain_id
-                                                                    : a->remote_dom;
-        a->port = (uint32_t)port;
+        return port;
     }
-    evtchn_unlock(d, flags);
-    return rc;
+    a->port = (uint32_t)port;
+    return 0;
+}
+
+int evtchn_alloc_unbound(struct domain *d, domid_t remote_dom, evtchn_port_t *port)
+{
+    /* The hypervisor has no domain id of its own: DOMID_SELF is d. */
+    domid_t remote = (remote_dom == (domid_t)DOMID_SELF) ? d->domain_id : remote_dom;
+    int p;
+
+    if (d->evtchn == NULL) {
+        return -ESRCH;
+    }
+    p = alloc_unbound(d, remote, true);
+    if (p < 0) {
+        return p;
+    }
+    *port = (evtchn_port_t)p;
+    return 0;
 }
 
 /* Both domains' locks, lower domain id first. */
@@ -138,6 +172,7 @@ int evtchn_op_bind_interdomain(struct domain *ld, struct evtchn_bind_interdomain
     }
     unlock_pair(ld, rd, flags);
     evtchn_notify_flush(&n);
+    domain_put_any(ld, rd);
     return rc;
 }
 
@@ -337,6 +372,7 @@ int evtchn_op_status(struct domain *cur, struct evtchn_status *s)
         s->vcpu = chn->notify_vcpu;
     }
     evtchn_unlock(d, flags);
+    domain_put_any(cur, d);
     return rc;
 }
 

@@ -60,17 +60,16 @@ static void copy_release(struct copy_end *end, bool readonly)
 
 static int16_t copy_one(const struct gnttab_copy *op, domid_t self)
 {
-    struct copy_end src;
-    struct copy_end dst;
+    struct copy_end src = { 0 };
+    struct copy_end dst = { 0 };
     int rc = copy_domain(&op->source, (op->flags & GNTCOPY_source_gref) != 0U, &src);
 
     if (rc == GNTST_okay) {
         rc = copy_domain(&op->dest, (op->flags & GNTCOPY_dest_gref) != 0U, &dst);
     }
-    if (rc != GNTST_okay) {
-        return (int16_t)rc;
+    if (rc == GNTST_okay) {
+        rc = copy_claim(&op->source, true, self, &src);
     }
-    rc = copy_claim(&op->source, true, self, &src);
     if (rc == GNTST_okay) {
         rc = copy_claim(&op->dest, false, self, &dst);
     }
@@ -86,6 +85,8 @@ static int16_t copy_one(const struct gnttab_copy *op, domid_t self)
     }
     copy_release(&dst, false);
     copy_release(&src, true);
+    pv_domain_put(dst.d);
+    pv_domain_put(src.d);
     return (int16_t)rc;
 }
 

@@ -234,12 +234,14 @@ static int16_t map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
     if ((op->flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte)) != 0U) {
         return GNTST_general_error;
     }
-    rd = (op->dom == DOMID_SELF) ? NULL : domain_by_id(op->dom);
+    rd = (op->dom == DOMID_SELF) ? NULL : domain_get_any(ld, op->dom);
     if ((rd == NULL) || (rd->gnttab == NULL)) {
+        domain_put_any(ld, rd);
         return GNTST_bad_domain;
     }
     h = mt_get(ld->gnttab);
     if (h == GT_MAPTRACK_NONE) {
+        domain_put_any(ld, rd);
         return GNTST_no_space;
     }
     rc = gt_pin_grant(rd, op->ref, ld->domain_id, ro, true, &m);
@@ -266,6 +268,7 @@ static int16_t map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
     if (rc != GNTST_okay) {
         mt_put(ld->gnttab, h);
     }
+    domain_put_any(ld, rd);
     return (int16_t)rc;
 }
 
@@ -328,10 +331,11 @@ static int16_t unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref 
     spin_unlock_irqrestore(&lgt->lock, flags);
 
     (void)arch_guest_unmap_page(ld, gfn(mt.gfn));
-    rd = domain_by_id(mt.domid);
+    rd = domain_get_any(ld, mt.domid);
     if ((rd != NULL) && (rd->gnttab != NULL)) {
         gt_unpin_grant(rd, mt.ref, (mt.flags & GNTMAP_readonly) != 0U);
     }
+    domain_put_any(ld, rd);
     flags = spin_lock_irqsave(&lgt->lock);
     mt_put_locked(lgt, h);
     spin_unlock_irqrestore(&lgt->lock, flags);
@@ -367,14 +371,15 @@ long gnttab_unmap_ops(struct hcall_args *args, uint32_t count)
 /* ---- Teardown ------------------------------------------------------------------------ */
 
 /* The granting domain of a mapping lgt's domain holds: rd when the caller
- * knows it (it may be off the domain list already), else by its id. */
+ * knows it (it may be off the domain list already), else by its id, held
+ * until domain_put_any(lgt->d, owner) (rd is the caller's to hold). */
 static struct domain *map_owner(const struct grant_table *lgt, const struct gt_maptrack *mt,
                                 struct domain *rd)
 {
     if (rd != NULL) {
         return rd;
     }
-    return (mt->domid == lgt->d->domain_id) ? lgt->d : domain_by_id(mt->domid);
+    return domain_get_any(lgt->d, mt->domid);
 }
 
 /* Remove every mapping lgt's domain holds of rd's grants (rd NULL: of
@@ -398,6 +403,9 @@ static void drop_maps_of(struct grant_table *lgt, struct domain *rd)
         if ((owner != NULL) && (owner->gnttab != NULL)) {
             gt_unpin_grant(owner, mt.ref, (mt.flags & GNTMAP_readonly) != 0U);
         }
+        if (rd == NULL) {
+            domain_put_any(lgt->d, owner);
+        }
         mt_put(lgt, h);
     }
 }
@@ -407,7 +415,7 @@ void gt_release_mappings(struct domain *d)
     /* What d maps (of anyone, itself included), then what others map of
      * d; d is already off the domain list, so it is passed by pointer. */
     drop_maps_of(d->gnttab, NULL);
-    for (struct domain *o = domain_list_first(); o != NULL; o = o->next_in_list) {
+    for (struct domain *o = domain_get_next(NULL); o != NULL; o = domain_get_next(o)) {
         if ((o != d) && (o->gnttab != NULL)) {
             drop_maps_of(o->gnttab, d);
         }

@@ -26,7 +26,7 @@ struct domain *pv_current_domain(void)
 
 struct domain *pv_domain_any(domid_t id)
 {
-    return (id == DOMID_SELF) ? pv_current_domain() : domain_by_id(id);
+    return domain_get_any(pv_current_domain(), id);
 }
 
 bool pv_may_target(const struct domain *d)
@@ -119,6 +119,27 @@ void grant_table_destroy(struct domain *d)
      * domain_destroy frees whole: nothing to do for the reuse list. */
     d->gnttab = NULL;
     xfree(gt);
+}
+
+int gnttab_set_max_frames(struct domain *d, uint32_t max)
+{
+    struct grant_table *gt = d->gnttab;
+    unsigned long flags;
+    int rc = 0;
+
+    /* Xen's grant_table_init bounds: at least the frame every table
+     * starts with, at most gnttab_max_frames. */
+    if ((gt == NULL) || (max < 1U) || (max > GNTTAB_MAX_FRAMES)) {
+        return -EINVAL;
+    }
+    flags = spin_lock_irqsave(&gt->lock);
+    if (gt->nr_frames > max) {
+        rc = -EBUSY;
+    } else {
+        gt->max_frames = max;
+    }
+    spin_unlock_irqrestore(&gt->lock, flags);
+    return rc;
 }
 
 uint32_t gnttab_nr_frames(const struct domain *d)
@@ -278,6 +299,7 @@ static long query_size(uint64_t uop, uint32_t count)
         op.status = GNTST_okay;
         spin_unlock_irqrestore(&d->gnttab->lock, flags);
     }
+    pv_domain_put(d);
     return (copy_to_guest(uop, &op, sizeof(op)) != 0) ? -EFAULT : 0;
 }
 
@@ -330,6 +352,7 @@ static long setup_table(uint64_t uop, uint32_t count)
     } else {
         op.status = setup_frames(d, op.nr_frames, op.frame_list);
     }
+    pv_domain_put(d);
     return (copy_to_guest(uop + offsetof(struct gnttab_setup_table, status), &op.status,
                           sizeof(op.status)) != 0) ? -EFAULT : 0;
 }
@@ -358,6 +381,7 @@ static long get_version(uint64_t uop)
 {
     struct gnttab_get_version op;
     struct domain *d;
+    bool may;
 
     if (copy_from_guest(&op, uop, sizeof(op)) != 0) {
         return -EFAULT;
@@ -366,7 +390,9 @@ static long get_version(uint64_t uop)
     if (d == NULL) {
         return -ESRCH;
     }
-    if (!pv_may_target(d)) {
+    may = pv_may_target(d);
+    pv_domain_put(d);
+    if (!may) {
         return -EPERM;
     }
     op.version = 1U;
@@ -406,6 +432,7 @@ static long get_status_frames(uint64_t uop, uint32_t count)
     } else {
         op.status = (op.nr_frames > 0U) ? GNTST_general_error : GNTST_okay;
     }
+    pv_domain_put(d);
     return (copy_to_guest(uop + offsetof(struct gnttab_get_status_frames, status), &op.status,
                           sizeof(op.status)) != 0) ? -EFAULT : 0;
 }

@@ -65,40 +65,55 @@ static uint64_t callback_irq(const struct domain *d)
            (uint64_t)(d->evtchn_irq & 0xffU);
 }
 
-static long param_op(const struct domain *caller, uint64_t op, uint64_t arg)
+/* param_op once d is found (and held). */
+static long param_op_on(struct domain *d, const struct domain *caller, uint64_t op, uint64_t arg,
+                        struct xen_hvm_param *a)
 {
-    struct xen_hvm_param a;
-    struct domain *d;
     uint32_t i;
     int rc;
 
-    if (copy_from_guest(&a, arg, sizeof(a)) != 0) {
-        return -EFAULT;
-    }
-    if (a.domid == DOMID_SELF) {
-        d = (struct domain *)caller;
-    } else {
-        d = (a.domid < DOMID_FIRST_RESERVED) ? domain_by_id(a.domid) : NULL;
-    }
-    if (d == NULL) {
-        return -ESRCH;
-    }
     if ((d != caller) && !caller->is_privileged) {
         return -EPERM;
     }
-    rc = (op == (uint64_t)HVMOP_set_param) ? allow_set(d, caller, a.index)
-                                           : allow_get(d, caller, a.index);
+    rc = (op == (uint64_t)HVMOP_set_param) ? allow_set(d, caller, a->index)
+                                           : allow_get(d, caller, a->index);
     if (rc != 0) {
         return rc;
     }
     /* The allow_* lists only accept indexes below HVM_NR_PARAMS. */
-    i = (uint32_t)array_index_nospec(a.index, DOMAIN_NR_HVM_PARAMS);
+    i = (uint32_t)array_index_nospec(a->index, DOMAIN_NR_HVM_PARAMS);
     if (op == (uint64_t)HVMOP_set_param) {
-        d->hvm_params[i] = a.value;
+        d->hvm_params[i] = a->value;
         return 0;
     }
-    a.value = (i == HVM_PARAM_CALLBACK_IRQ) ? callback_irq(d) : d->hvm_params[i];
-    return (copy_to_guest(arg, &a, sizeof(a)) != 0) ? -EFAULT : 0;
+    a->value = (i == HVM_PARAM_CALLBACK_IRQ) ? callback_irq(d) : d->hvm_params[i];
+    return (copy_to_guest(arg, a, sizeof(*a)) != 0) ? -EFAULT : 0;
+}
+
+static long param_op(const struct domain *caller, uint64_t op, uint64_t arg)
+{
+    struct xen_hvm_param a;
+    struct domain *d;
+    bool self;
+    long rc;
+
+    if (copy_from_guest(&a, arg, sizeof(a)) != 0) {
+        return -EFAULT;
+    }
+    self = (a.domid == DOMID_SELF);
+    if (self) {
+        d = (struct domain *)caller;
+    } else {
+        d = (a.domid < DOMID_FIRST_RESERVED) ? domain_get_by_id(a.domid) : NULL;
+    }
+    if (d == NULL) {
+        return -ESRCH;
+    }
+    rc = param_op_on(d, caller, op, arg, &a);
+    if (!self) {
+        domain_put(d);
+    }
+    return rc;
 }
 
 long do_hvm_op(struct hcall_args *args)

@@ -13,10 +13,25 @@
 /* Entries of an add_to_physmap_batch handled per invocation. */
 #define BATCH_PER_CALL 64U
 
+static long reservation_stat_of(struct domain *d, uint32_t op)
+{
+    if (!pv_may_target(d)) {
+        return -EPERM;
+    }
+    if (op == XENMEM_current_reservation) {
+        return (long)d->tot_pages;
+    }
+    if (op == XENMEM_maximum_reservation) {
+        return (long)pv_max_pages(d);
+    }
+    return (long)MAX(d->gnttab->max_gfn, pv_ram_top(d));
+}
+
 static long reservation_stat(uint32_t op, uint64_t start, uint64_t arg)
 {
     struct xen_memory_domain md;
     struct domain *d;
+    long rc;
 
     if (start != 0U) {
         return -EINVAL;
@@ -28,16 +43,9 @@ static long reservation_stat(uint32_t op, uint64_t start, uint64_t arg)
     if (d == NULL) {
         return -ESRCH;
     }
-    if (!pv_may_target(d)) {
-        return -EPERM;
-    }
-    if (op == XENMEM_current_reservation) {
-        return (long)d->tot_pages;
-    }
-    if (op == XENMEM_maximum_reservation) {
-        return (long)pv_max_pages(d);
-    }
-    return (long)MAX(d->gnttab->max_gfn, pv_ram_top(d));
+    rc = reservation_stat_of(d, op);
+    pv_domain_put(d);
+    return rc;
 }
 
 /* Xen's xatp_permission_check: a device MMIO frame only by the hardware
@@ -58,20 +66,22 @@ static int map_foreign(struct domain *d, domid_t fid, uint64_t idx)
 {
     struct domain *od = pv_domain_any(fid);
     mfn_t m;
+    int rc;
 
     if (od == NULL) {
         return -ESRCH;
     }
     if (od == d) {
-        return -EINVAL;
+        rc = -EINVAL;
+    } else if (!d->is_privileged) {
+        rc = -EPERM;
+    } else if (gt_guest_frame(od, idx, true, &m) != GNTST_okay) {
+        rc = -EINVAL;
+    } else {
+        rc = -EOPNOTSUPP;
     }
-    if (!d->is_privileged) {
-        return -EPERM;
-    }
-    if (gt_guest_frame(od, idx, true, &m) != GNTST_okay) {
-        return -EINVAL;
-    }
-    return -EOPNOTSUPP;
+    pv_domain_put(od);
+    return rc;
 }
 
 /* xenmem_add_to_physmap_one on Arm. */
@@ -93,6 +103,31 @@ static int add_one(struct domain *d, uint32_t space, domid_t fid, uint64_t idx, 
     }
 }
 
+/* add_to_physmap once d is held. */
+static long add_to_physmap_on(struct domain *d, const struct xen_add_to_physmap *xatp,
+                              uint64_t start)
+{
+    long rc = physmap_permission(d, xatp->space);
+
+    if (rc != 0) {
+        return rc;
+    }
+    if (!gfn_valid_raw(xatp->gpfn)) {
+        return -EINVAL;
+    }
+    if (xatp->space != XENMAPSPACE_gmfn_range) {
+        return add_one(d, xatp->space, DOMID_INVALID, xatp->idx, xatp->gpfn);
+    }
+    if (xatp->size < start) {
+        return -EILSEQ;
+    }
+    if (((xatp->gpfn + xatp->size) < xatp->gpfn) || ((xatp->idx + xatp->size) < xatp->idx)) {
+        return -EOVERFLOW;
+    }
+    /* Each frame is XENMAPSPACE_gmfn, which Arm does not offer. */
+    return (xatp->size > start) ? -ENOSYS : 0;
+}
+
 static long add_to_physmap(uint64_t start, uint64_t arg)
 {
     struct xen_add_to_physmap xatp;
@@ -112,31 +147,59 @@ static long add_to_physmap(uint64_t start, uint64_t arg)
     if (d == NULL) {
         return -ESRCH;
     }
-    rc = physmap_permission(d, xatp.space);
+    rc = add_to_physmap_on(d, &xatp, start);
+    pv_domain_put(d);
+    return rc;
+}
+
+/* add_to_physmap_batch once d is held. */
+static long add_to_physmap_batch_on(struct hcall_args *args, struct domain *d,
+                                    const struct xen_add_to_physmap_batch *b, uint64_t start)
+{
+    uint64_t i = start;
+    long rc = physmap_permission(d, b->space);
+
     if (rc != 0) {
         return rc;
     }
-    if (!gfn_valid_raw(xatp.gpfn)) {
-        return -EINVAL;
-    }
-    if (xatp.space != XENMAPSPACE_gmfn_range) {
-        return add_one(d, xatp.space, DOMID_INVALID, xatp.idx, xatp.gpfn);
-    }
-    if (xatp.size < start) {
+    if (b->size < start) {
         return -EILSEQ;
     }
-    if (((xatp.gpfn + xatp.size) < xatp.gpfn) || ((xatp.idx + xatp.size) < xatp.idx)) {
-        return -EOVERFLOW;
+    if (b->size == start) {
+        return (start != 0U) ? -EILSEQ : 0;
     }
-    /* Each frame is XENMAPSPACE_gmfn, which Arm does not offer. */
-    return (xatp.size > start) ? -ENOSYS : 0;
+    if ((b->space == XENMAPSPACE_dev_mmio) && (b->u.res0 != 0U)) {
+        return -EOPNOTSUPP;
+    }
+    while (i < b->size) {
+        uint64_t idx;
+        uint64_t g;
+        int32_t err;
+
+        if ((copy_from_guest(&idx, b->idxs + (i * sizeof(idx)), sizeof(idx)) != 0) ||
+            (copy_from_guest(&g, b->gpfns + (i * sizeof(g)), sizeof(g)) != 0)) {
+            return -EFAULT;
+        }
+        if (!gfn_valid_raw(g)) {
+            return -EINVAL;
+        }
+        err = add_one(d, b->space, b->u.foreign_domid, idx, g);
+        if (copy_to_guest(b->errs + (i * sizeof(err)), &err, sizeof(err)) != 0) {
+            return -EFAULT;
+        }
+        i++;
+        if ((i < b->size) && ((i - start) >= BATCH_PER_CALL)) {
+            args->a[0] = XENMEM_add_to_physmap_batch | (i << MEMOP_EXTENT_SHIFT);
+            return -ERESTART;
+        }
+    }
+    return 0;
 }
 
 static long add_to_physmap_batch(struct hcall_args *args, uint64_t start)
 {
     struct xen_add_to_physmap_batch b;
     struct domain *d;
-    uint64_t i = start;
     long rc;
 
     if (start > UINT16_MAX) {
@@ -152,42 +215,9 @@ static long add_to_physmap_batch(struct hcall_args *args, uint64_t start)
     if (d == NULL) {
         return -ESRCH;
     }
-    rc = physmap_permission(d, b.space);
-    if (rc != 0) {
-        return rc;
-    }
-    if (b.size < start) {
-        return -EILSEQ;
-    }
-    if (b.size == start) {
-        return (start != 0U) ? -EILSEQ : 0;
-    }
-    if ((b.space == XENMAPSPACE_dev_mmio) && (b.u.res0 != 0U)) {
-        return -EOPNOTSUPP;
-    }
-    while (i < b.size) {
-        uint64_t idx;
-        uint64_t g;
-        int32_t err;
-
-        if ((copy_from_guest(&idx, b.idxs + (i * sizeof(idx)), sizeof(idx)) != 0) ||
-            (copy_from_guest(&g, b.gpfns + (i * sizeof(g)), sizeof(g)) != 0)) {
-            return -EFAULT;
-        }
-        if (!gfn_valid_raw(g)) {
-            return -EINVAL;
-        }
-        err = add_one(d, b.space, b.u.foreign_domid, idx, g);
-        if (copy_to_guest(b.errs + (i * sizeof(err)), &err, sizeof(err)) != 0) {
-            return -EFAULT;
-        }
-        i++;
-        if ((i < b.size) && ((i - start) >= BATCH_PER_CALL)) {
-            args->a[0] = XENMEM_add_to_physmap_batch | (i << MEMOP_EXTENT_SHIFT);
-            return -ERESTART;
-        }
-    }
-    return 0;
+    rc = add_to_physmap_batch_on(args, d, &b, start);
+    pv_domain_put(d);
+    return rc;
 }
 
 static long remove_from_physmap(uint64_t start, uint64_t arg)
@@ -196,6 +226,7 @@ static long remove_from_physmap(uint64_t start, uint64_t arg)
     struct domain *d;
     mfn_t m;
     enum guest_frame_type t = GUEST_FRAME_NONE;
+    long rc;
 
     if (start != 0U) {
         return -EINVAL;
@@ -207,18 +238,21 @@ static long remove_from_physmap(uint64_t start, uint64_t arg)
     if (d == NULL) {
         return -ESRCH;
     }
-    if (!pv_may_target(d)) {
-        return -EPERM;
-    }
     /* Only the domain's own RAM (its pages, the shared info page, grant
      * frames): a grant mapping goes with unmap_grant_ref. The page itself
      * stays the domain's, as in Xen. */
-    if ((xrfp.gpfn >= (UINT64_MAX >> PAGE_SHIFT)) ||
-        (arch_guest_lookup_page(d, gfn(xrfp.gpfn), &m, &t) != 0) ||
-        ((t != GUEST_FRAME_RAM) && (t != GUEST_FRAME_RAM_RO)) || (mfn_to_page(m) == NULL)) {
-        return -ENOENT;
+    if (!pv_may_target(d)) {
+        rc = -EPERM;
+    } else if ((xrfp.gpfn >= (UINT64_MAX >> PAGE_SHIFT)) ||
+               (arch_guest_lookup_page(d, gfn(xrfp.gpfn), &m, &t) != 0) ||
+               ((t != GUEST_FRAME_RAM) && (t != GUEST_FRAME_RAM_RO)) ||
+               (mfn_to_page(m) == NULL)) {
+        rc = -ENOENT;
+    } else {
+        rc = pv_physmap_set(d, xrfp.gpfn, INVALID_MFN, GUEST_FRAME_NONE);
     }
-    return pv_physmap_set(d, xrfp.gpfn, INVALID_MFN, GUEST_FRAME_NONE);
+    pv_domain_put(d);
+    return rc;
 }
 
 long do_memory_op(struct hcall_args *args)

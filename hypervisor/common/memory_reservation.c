@@ -350,43 +350,54 @@ static bool flags_ok(const struct xen_memory_reservation *r)
     return (r->mem_flags & XENMEMF_exact_node_request) == 0U;
 }
 
+/* xenmem_reservation once the target domain a->d is held. */
+static long reservation_on(struct hcall_args *args, uint32_t op, uint64_t start,
+                           const struct xen_memory_reservation *r, struct memop *a)
+{
+    const struct domain *cur = pv_current_domain();
+
+    if ((a->d == NULL) || (a->d->gnttab == NULL) || !flags_ok(r) || !pv_may_target(a->d)) {
+        return (long)start;
+    }
+    if ((op == XENMEM_populate_physmap) && ((r->mem_flags & XENMEMF_populate_on_demand) != 0U)) {
+        /* Populate-on-demand: not on oneself, and Arm has none. */
+        return (long)start;
+    }
+    if (r->extent_order > max_order(cur)) {
+        return (long)start;
+    }
+    /* Fix the limit before the first page leaves. */
+    (void)pv_max_pages(a->d);
+    a->list = r->extent_start;
+    a->nr_extents = r->nr_extents;
+    a->order = r->extent_order;
+    a->done = start;
+    if (op == XENMEM_increase_reservation) {
+        increase(a);
+    } else if (op == XENMEM_decrease_reservation) {
+        decrease(a);
+    } else {
+        populate(a);
+    }
+    if (a->preempted && (a->done < a->nr_extents)) {
+        args->a[0] = (uint64_t)op | (a->done << MEMOP_EXTENT_SHIFT);
+        return -ERESTART;
+    }
+    return (long)a->done;
+}
+
 long xenmem_reservation(struct hcall_args *args, uint32_t op, uint64_t start)
 {
     struct xen_memory_reservation r;
     struct memop a = { 0 };
-    const struct domain *cur = pv_current_domain();
+    long rc;
 
     if ((copy_from_guest(&r, args->a[1], sizeof(r)) != 0) ||
         (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT)) || (start >= r.nr_extents)) {
         return (long)start;
     }
     a.d = pv_domain_any(r.domid);
-    if ((a.d == NULL) || (a.d->gnttab == NULL) || !flags_ok(&r) || !pv_may_target(a.d)) {
-        return (long)start;
-    }
-    if ((op == XENMEM_populate_physmap) && ((r.mem_flags & XENMEMF_populate_on_demand) != 0U)) {
-        /* Populate-on-demand: not on oneself, and Arm has none. */
-        return (long)start;
-    }
-    if (r.extent_order > max_order(cur)) {
-        return (long)start;
-    }
-    /* Fix the limit before the first page leaves. */
-    (void)pv_max_pages(a.d);
-    a.list = r.extent_start;
-    a.nr_extents = r.nr_extents;
-    a.order = r.extent_order;
-    a.done = start;
-    if (op == XENMEM_increase_reservation) {
-        increase(&a);
-    } else if (op == XENMEM_decrease_reservation) {
-        decrease(&a);
-    } else {
-        populate(&a);
-    }
-    if (a.preempted && (a.done < a.nr_extents)) {
-        args->a[0] = (uint64_t)op | (a.done << MEMOP_EXTENT_SHIFT);
-        return -ERESTART;
-    }
-    return (long)a.done;
+    rc = reservation_on(args, op, start, &r, &a);
+    pv_domain_put(a.d);
+    return rc;
 }

@@ -71,13 +71,19 @@ static inline bool gfn_valid_raw(uint64_t g)
     return g != INVALID_GFN_RAW;
 }
 
-/* The domain a guest names: DOMID_SELF is the caller's own. NULL if none. */
+/* The domain a guest names: DOMID_SELF is the caller's own. NULL if none.
+ * Held until pv_domain_put(). */
 struct domain *pv_domain_any(domid_t id);
 /* Whether the current domain may act on d (Xen's XSM_TARGET default:
  * itself, or the caller is privileged). */
 bool pv_may_target(const struct domain *d);
 /* The current vCPU's domain (NULL outside a hypercall). */
 struct domain *pv_current_domain(void);
+/* Let go of what pv_domain_any() returned (NULL is fine). */
+static inline void pv_domain_put(struct domain *d)
+{
+    domain_put_any(pv_current_domain(), d);
+}
 
 /* Grant entry ref of gt (bounds-checked by the caller). */
 struct grant_entry_v1 *gt_entry(struct grant_table *gt, uint32_t ref);

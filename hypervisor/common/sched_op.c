@@ -160,16 +160,16 @@ static long do_remote_shutdown(const struct vcpu *v, uint64_t arg)
     if (copy_from_guest(&r, arg, sizeof(r)) != 0) {
         return -EFAULT;
     }
-    d = (r.domain_id < DOMID_FIRST_RESERVED) ? domain_by_id(r.domain_id) : NULL;
+    d = (r.domain_id < DOMID_FIRST_RESERVED) ? domain_get_by_id(r.domain_id) : NULL;
     if (d == NULL) {
         return -ESRCH;
     }
     /* No device models here: only the privileged domain may do this. */
-    if (!v->domain->is_privileged) {
-        return -EPERM;
+    if (v->domain->is_privileged) {
+        shut_down(d, r.reason);
     }
-    shut_down(d, r.reason);
-    return 0;
+    domain_put(d);
+    return v->domain->is_privileged ? 0 : -EPERM;
 }
 
 static long do_pin_override(const struct vcpu *v, uint64_t arg)

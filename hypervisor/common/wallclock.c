@@ -43,7 +43,7 @@ void wallclock_set(uint64_t secs, uint32_t nsecs, uint64_t system_time)
 
     wc_sec = x / NSEC_PER_SEC;
     wc_nsec = (uint32_t)(x % NSEC_PER_SEC);
-    for (struct domain *d = domain_list_first(); d != NULL; d = d->next_in_list) {
+    for (struct domain *d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
         publish_locked(d);
     }
     spin_unlock_irqrestore(&wc_lock, flags);

@@ -19,25 +19,20 @@
 #include <proxenos/dom0_params.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/drivers/dt_uart.h>
+#include <proxenos/console.h>
 #include <proxenos/errno.h>
+#include <proxenos/grant_table.h>
 #include <proxenos/kernel_image.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
 #include <proxenos/smp.h>
 #include <proxenos/xmalloc.h>
+#include <public/hvm_params.h>
 
 #define DOM0_MAX_BANKS  16U
 #define DOM0_FDT_EXTRA  8192U   /* room for the nodes written anew */
 #define DOM0_MAX_EXT    16U     /* extended regions described */
-
-/* public/hvm/params.h: HVM_PARAM_CALLBACK_IRQ, and its value for a PPI:
- * type PPI in bits 63:56, flags "active-low level" in 15:8, the INTID. */
-#define PARAM_CALLBACK_IRQ          0U
-#define CALLBACK_TYPE_PPI_SHIFT     56U
-#define CALLBACK_TYPE_PPI           2ULL
-#define CALLBACK_PPI_FLAGS_SHIFT    8U
-#define CALLBACK_PPI_LOW_LEVEL      2ULL
 
 /* Xen's gnttab_dom0_frames(): as many frames as the text has whole pages,
  * at most the default maximum. */
@@ -57,6 +52,9 @@ static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
 
     in->gnttab.start = arch_virt_to_maddr(__text_start);
     in->gnttab.size = (paddr_t)dom0_gnttab_frames() << PAGE_SHIFT;
+    /* As Xen: dom0's table never outgrows the window its node offers. The
+     * table was just created with one frame: this cannot fail. */
+    (void)gnttab_set_max_frames(d, dom0_gnttab_frames());
     pr_info("dom0: grant table range 0x%016llx-0x%016llx\n",
             (unsigned long long)in->gnttab.start,
             (unsigned long long)(in->gnttab.start + in->gnttab.size));
@@ -70,9 +68,12 @@ static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
         pr_info("dom0: PPI %u for the event channel interrupt\n", ppi);
     }
     d->evtchn_irq = ppi;
-    d->hvm_params[PARAM_CALLBACK_IRQ] = (CALLBACK_TYPE_PPI << CALLBACK_TYPE_PPI_SHIFT) |
-                                        (CALLBACK_PPI_LOW_LEVEL << CALLBACK_PPI_FLAGS_SHIFT) |
-                                        (uint64_t)ppi;
+    /* A PPI, active-low level: type in bits 63:56, flags in 15:8. */
+    d->hvm_params[HVM_PARAM_CALLBACK_IRQ] =
+        ((uint64_t)HVM_PARAM_CALLBACK_TYPE_PPI << HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) |
+        ((uint64_t)HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_LOW_LEVEL <<
+         HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_SHIFT) |
+        (uint64_t)ppi;
     in->evtchn_intid = ppi;
     in->ext_regions = ext;
     in->nr_ext_regions = dom0_ext_regions(in, p2m_ipa_bits(), ext, DOM0_MAX_EXT);
@@ -203,6 +204,9 @@ int dom0_build(const struct boot_info *bi)
         domain_destroy(d);
         return rc;
     }
+    /* dom0 is the last domain built: the end of boot, where Xen gives it
+     * the console input. Before it runs, so the line is whole. */
+    console_endboot();
     d->state = DOMAIN_RUNNING;
     vcpu_wake(d->vcpu[0]);
     return 0;

@@ -141,12 +141,16 @@ static const struct mmio_ops vpl011_ops = { vpl011_read, vpl011_write };
 
 static void vpl011_receive(unsigned int domid, char c)
 {
-    struct domain *d = domain_by_id((domid_t)domid);
+    struct domain *d = domain_get_by_id((domid_t)domid);
     struct vpl011 *u;
     unsigned long flags;
     bool level;
 
-    if ((d == NULL) || (d->arch.vpl011 == NULL)) {
+    if (d == NULL) {
+        return;
+    }
+    if (d->arch.vpl011 == NULL) {
+        domain_put(d);
         return;
     }
     u = d->arch.vpl011;
@@ -158,6 +162,7 @@ static void vpl011_receive(unsigned int domid, char c)
     level = update_ris(u);
     spin_unlock_irqrestore(&u->lock, flags);
     set_line(u, level);
+    domain_put(d);
 }
 
 int vpl011_create(struct domain *d, paddr_t base, unsigned int intid)

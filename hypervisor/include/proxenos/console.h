@@ -18,11 +18,20 @@ void console_set_driver(const struct console_driver *drv);
 /* Called by console drivers for every character received. */
 void console_receive(char c);
 
-/* Who receives console input after the hypervisor: domains register a sink
- * when they are created. Returns a negative error when the table is full. */
+/* Who receives console input besides the hypervisor: domains register a
+ * sink when they are created (-EEXIST: the domain has one, -ENOSPC: the
+ * table is full). CTRL-<switch char> three times moves the input along:
+ * hypervisor, then each domain with a sink in id order, then back. The
+ * input follows a domain id, so a domain rebuilt under the same id keeps
+ * it. */
 typedef void (*console_sink_fn)(unsigned int id, char c);
 int console_register_input_sink(unsigned int id, const char *name, console_sink_fn fn);
 void console_unregister_input_sink(unsigned int id);
+
+/* End of boot, as Xen's console_endboot: when dom0 has a sink (its PV
+ * console) the input moves to it, and the console says so. Without dom0
+ * the input stays with the hypervisor's debug keys. */
+void console_endboot(void);
 
 /* Raw output of a whole buffer, with the console lock held once. */
 void console_write(const char *s, size_t n);
@@ -34,6 +43,8 @@ void console_write_line(const char *prefix, size_t plen, const char *text, size_
 /* Apply loglvl=/conswitch= style settings (parsed by console_params.c). */
 void console_set_loglvl(int level);
 void console_set_switch_char(char c);
+/* conswitch=<c>x: console_endboot leaves the input with the hypervisor. */
+void console_set_keep_input_at_boot(bool keep);
 /* Level above which guests' console_io output is dropped (guest_loglvl=). */
 int console_guest_loglvl(void);
 

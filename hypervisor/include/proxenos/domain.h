@@ -111,14 +111,44 @@ struct domain {
     uint64_t vm_assist;         /* VMASST_TYPE_* bits enabled */
     uint64_t hvm_params[DOMAIN_NR_HVM_PARAMS];
 
+    /* Lifetime (docs/domains.md): the domain list holds one reference,
+     * every lookup one more; the memory goes with the last. dying is set,
+     * under the domain-list lock, when d leaves the list. */
+    uint32_t refcnt;            /* __atomic_* only */
+    bool dying;
+
     struct domain *next_in_list;
     struct arch_domain arch;
 };
 
-/* The domain list, in domid order. */
-struct domain *domain_list_first(void);
-struct domain *domain_by_id(domid_t id);
+/* Domain id, with a counted reference (NULL: no such domain, or it is
+ * dying). Pair every successful call with domain_put(). */
+struct domain *domain_get_by_id(domid_t id);
+/* Drop a reference. The last one frees d (later, on CPU 0). */
+void domain_put(struct domain *d);
+/* Walk the domain list in id order, each domain held while visited:
+ * domain_get_next(NULL) is the first, domain_get_next(d) drops d's
+ * reference and takes the next. Leaving the walk early: domain_put(d). */
+struct domain *domain_get_next(struct domain *prev);
 unsigned int domain_count(void);
+
+/* Id or DOMID_SELF, as a hypercall of cur's names it: cur itself without a
+ * reference (a domain is alive while one of its vCPUs runs), any other
+ * with one. Pair with domain_put_any(cur, d). */
+static inline struct domain *domain_get_any(struct domain *cur, domid_t id)
+{
+    if ((cur != NULL) && ((id == DOMID_SELF) || (id == cur->domain_id))) {
+        return cur;
+    }
+    return (id < DOMID_FIRST_RESERVED) ? domain_get_by_id(id) : NULL;
+}
+
+static inline void domain_put_any(const struct domain *cur, struct domain *d)
+{
+    if ((d != NULL) && (d != cur)) {
+        domain_put(d);
+    }
+}
 
 /* The vCPU running on this physical CPU (NULL when idle). */
 struct vcpu *current_vcpu(void);

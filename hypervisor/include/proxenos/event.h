@@ -9,6 +9,13 @@
 int evtchn_domain_init(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
 
+/* EVTCHNOP_alloc_unbound done by the hypervisor itself (with every
+ * right, as Xen's boot-time calls): a new unbound port of d that domain
+ * remote_dom may bind with EVTCHNOP_bind_interdomain (remote_dom need not
+ * exist yet; DOMID_SELF means d). 0 and *port, -ESRCH (d has no event
+ * channels), -ENOSPC (no free port) or -ENOMEM. */
+int evtchn_alloc_unbound(struct domain *d, domid_t remote_dom, evtchn_port_t *port);
+
 /* The senders and evtchn_port_is_pending take the domain's event lock
  * (interrupts masked) and raise upcalls or wake pollers only after
  * releasing it: callable from interrupt context, but not while holding a

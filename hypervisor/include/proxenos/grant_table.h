@@ -20,6 +20,13 @@ extern uint32_t gnttab_max_maptrack_frames;
 int grant_table_init(struct domain *d);
 void grant_table_destroy(struct domain *d);
 
+/* Lower d's table limit from GNTTAB_MAX_FRAMES to max (Xen's
+ * max_grant_frames of domain creation; dom0 gets gnttab_dom0_frames(), the
+ * size of the window its /hypervisor node offers). Right after creation,
+ * before d runs. 0, -EINVAL (max outside 1..GNTTAB_MAX_FRAMES), -EBUSY
+ * (the table already has more frames). */
+int gnttab_set_max_frames(struct domain *d, uint32_t max);
+
 /* XENMAPSPACE_grant_table: map frame idx of d's table (grown on demand)
  * at gfn. 0, -EINVAL (beyond the table's limit), -EBUSY (already mapped
  * somewhere: remove it first, as Xen 4.17), -ENOMEM. */

@@ -286,6 +286,41 @@ static void test_2l_masking(void **state)
     assert_false(evtchn_port_is_pending(D(1U), 0U));
 }
 
+/* The hypervisor's own EVTCHNOP_alloc_unbound (a dom0less domU's xenstore
+ * channel): no privilege needed, the remote need not exist, and the remote
+ * binds it as any unbound port. */
+static void test_hypervisor_alloc_unbound(void **state)
+{
+    struct evtchn_status s;
+    evtchn_port_t p = 0U;
+    uint32_t lp;
+
+    (void)state;
+    assert_int_equal(evtchn_alloc_unbound(D(2U), 0U, &p), 0);
+    assert_int_equal(p, 1U);
+    assert_int_equal(evstatus(2U, DOMID_SELF, p, &s), 0);
+    assert_int_equal(s.status, EVTCHNSTAT_unbound);
+    assert_int_equal(s.u.unbound.dom, 0U);
+    /* Only the domain it was offered to may bind it. */
+    assert_int_equal(bind_interdomain(1U, 2U, p, NULL), -EINVAL);
+    assert_int_equal(bind_interdomain(0U, 2U, p, &lp), 0);
+    assert_int_equal(evstatus(2U, DOMID_SELF, p, &s), 0);
+    assert_int_equal(s.status, EVTCHNSTAT_interdomain);
+    assert_int_equal(s.u.interdomain.dom, 0U);
+    assert_int_equal(s.u.interdomain.port, lp);
+    /* DOMID_SELF: the domain itself; a domain not yet created is fine. */
+    assert_int_equal(evtchn_alloc_unbound(D(1U), DOMID_SELF, &p), 0);
+    assert_int_equal(evstatus(1U, DOMID_SELF, p, &s), 0);
+    assert_int_equal(s.u.unbound.dom, 1U);
+    assert_int_equal(evtchn_alloc_unbound(D(1U), 42U, &p), 0);
+    assert_int_equal(evstatus(1U, DOMID_SELF, p, &s), 0);
+    assert_int_equal(s.u.unbound.dom, 42U);
+    /* Out of ports. */
+    while (bind_ipi(2U, 0U, NULL) == 0) {
+    }
+    assert_int_equal(evtchn_alloc_unbound(D(2U), 0U, &p), -ENOSPC);
+}
+
 static void test_exhaustion_domu(void **state)
 {
     uint32_t p = 0U;
@@ -467,6 +502,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_port0_reserved_first_port_is_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alloc_unbound_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_privilege, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hypervisor_alloc_unbound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bind_interdomain_send_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bind_interdomain_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_loopback, setup, teardown),

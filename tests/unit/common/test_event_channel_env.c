@@ -85,9 +85,23 @@ static struct vcpu *vcpu_ptrs[NR_DOMS][MAX_VCPUS_T];
 static bool dom_alive[NR_DOMS];
 static uint8_t *ram;
 
-struct domain *domain_by_id(domid_t id)
+/* References taken by lookups and not given back yet (teardown checks
+ * that every one was). */
+static unsigned int dom_refs[NR_DOMS];
+
+struct domain *domain_get_by_id(domid_t id)
 {
-    return ((id < NR_DOMS) && dom_alive[id]) ? &doms[id] : NULL;
+    if ((id >= NR_DOMS) || !dom_alive[id]) {
+        return NULL;
+    }
+    dom_refs[id]++;
+    return &doms[id];
+}
+
+void domain_put(struct domain *d)
+{
+    assert_true(dom_refs[d->domain_id] > 0U);
+    dom_refs[d->domain_id]--;
 }
 
 static unsigned int marks[NR_DOMS][MAX_VCPUS_T];
@@ -188,6 +202,9 @@ HELPER int teardown(void **state)
     }
     for (unsigned int i = 0U; i < RAM_PAGES; i++) {
         assert_int_equal(frames[i].u.guest.pins, 0U);
+    }
+    for (unsigned int i = 0U; i < NR_DOMS; i++) {
+        assert_int_equal(dom_refs[i], 0U);
     }
     return 0;
 }

@@ -93,6 +93,43 @@ static void test_query_size(void **state)
     assert_int_equal(gnttab_op(GNTTABOP_query_size, 0x1000U, 1U), -EFAULT);
 }
 
+/* dom0's limit (gnttab_dom0_frames()): query_size reports it, frames
+ * beyond it cannot be added to the physmap nor set up. */
+static void test_max_frames(void **state)
+{
+    struct gnttab_query_size q = { .dom = DOMID_SELF };
+    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 5U,
+                                     .frame_list = ARGS + 0x100U };
+    struct xen_add_to_physmap xatp = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table,
+                                       .idx = 4U, .gpfn = GNT_PFN + 4U };
+
+    (void)state;
+    assert_int_equal(gnttab_set_max_frames(d1, 0U), -EINVAL);
+    assert_int_equal(gnttab_set_max_frames(d1, GNTTAB_MAX_FRAMES + 1U), -EINVAL);
+    assert_int_equal(gnttab_set_max_frames(d1, 4U), 0);
+    as_dom(d1);
+    memcpy(gptr(d1, ARGS), &q, sizeof(q));
+    assert_int_equal(gnttab_op(GNTTABOP_query_size, ARGS, 1U), 0);
+    memcpy(&q, gptr(d1, ARGS), sizeof(q));
+    assert_int_equal(q.status, GNTST_okay);
+    assert_int_equal(q.nr_frames, 1U);
+    assert_int_equal(q.max_nr_frames, 4U);
+
+    memcpy(gptr(d1, ARGS), &xatp, sizeof(xatp));
+    assert_int_equal(mem_op(XENMEM_add_to_physmap, ARGS), -EINVAL);
+    (void)map_gnttab_frame(d1, 3U);
+    assert_int_equal(gnttab_nr_frames(d1), 4U);
+
+    memcpy(gptr(d1, ARGS), &st, sizeof(st));
+    assert_int_equal(gnttab_op(GNTTABOP_setup_table, ARGS, 1U), 0);
+    memcpy(&st, gptr(d1, ARGS), sizeof(st));
+    assert_int_equal(st.status, GNTST_general_error);
+
+    /* The table already has four frames: it cannot shrink below them. */
+    assert_int_equal(gnttab_set_max_frames(d1, 2U), -EBUSY);
+    assert_int_equal(gnttab_set_max_frames(d1, GNTTAB_MAX_FRAMES), 0);
+}
+
 static void test_setup_table(void **state)
 {
     struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 4U,
@@ -531,6 +568,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_query_size, setup),
+        cmocka_unit_test_setup(test_max_frames, setup),
         cmocka_unit_test_setup(test_setup_table, setup),
         cmocka_unit_test_setup(test_versions_and_unknown, setup),
         cmocka_unit_test_setup(test_map_unmap, setup),

@@ -47,27 +47,48 @@ struct tdom {
 
 static struct tdom tdoms[NR_TDOMS];
 
-struct domain *domain_by_id(domid_t id)
+/* References taken by lookups and not given back yet, over all domains
+ * (env_init checks the previous test gave every one back). */
+static unsigned int env_refs;
+
+struct domain *domain_get_by_id(domid_t id)
 {
     for (unsigned int i = 0U; i < NR_TDOMS; i++) {
         if (tdoms[i].listed && (tdoms[i].d.domain_id == id)) {
+            env_refs++;
             return &tdoms[i].d;
         }
     }
     return NULL;
 }
 
-struct domain *domain_list_first(void)
+void domain_put(struct domain *d)
 {
-    struct domain *first = NULL;
+    (void)d;
+    assert_true(env_refs > 0U);
+    env_refs--;
+}
 
-    for (unsigned int i = NR_TDOMS; i > 0U; i--) {
-        if (tdoms[i - 1U].listed) {
-            tdoms[i - 1U].d.next_in_list = first;
-            first = &tdoms[i - 1U].d;
+/* The listed domain with the lowest id above prev's (any with prev NULL). */
+struct domain *domain_get_next(struct domain *prev)
+{
+    struct domain *next = NULL;
+
+    for (unsigned int i = 0U; i < NR_TDOMS; i++) {
+        struct domain *d = &tdoms[i].d;
+
+        if (tdoms[i].listed && ((prev == NULL) || (d->domain_id > prev->domain_id)) &&
+            ((next == NULL) || (d->domain_id < next->domain_id))) {
+            next = d;
         }
     }
-    return first;
+    if (next != NULL) {
+        env_refs++;
+    }
+    if (prev != NULL) {
+        domain_put(prev);
+    }
+    return next;
 }
 
 mfn_t domain_shared_info_mfn(const struct domain *d)
@@ -92,6 +113,7 @@ static void env_init(void)
     xmalloc_reset();
     gnttab_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_FRAMES;
     memset(tdoms, 0, sizeof(tdoms));
+    assert_int_equal(env_refs, 0U);
 }
 
 /* Domain i with id, its RAM mapped at GRAM (or 1:1 when direct). */

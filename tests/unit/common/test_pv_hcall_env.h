@@ -39,20 +39,45 @@ static uint8_t *gram[ENV_DOMS];     /* host view of each domain's guest RAM */
 
 /* ---- What the code under test calls and the tests do not link ---------- */
 
-struct domain *domain_by_id(domid_t id)
+/* References taken by lookups and not given back yet (env_setup checks
+ * the previous test gave every one back). */
+static unsigned int env_refs;
+
+struct domain *domain_get_by_id(domid_t id)
 {
-    return (id < ENV_DOMS) ? &doms[id] : NULL;
+    if (id >= ENV_DOMS) {
+        return NULL;
+    }
+    env_refs++;
+    return &doms[id];
 }
 
-struct domain *domain_list_first(void)
+void domain_put(struct domain *d)
 {
-    return &doms[0];
+    (void)d;
+    assert_true(env_refs > 0U);
+    env_refs--;
+}
+
+struct domain *domain_get_next(struct domain *prev)
+{
+    unsigned int i = (prev == NULL) ? 0U : (unsigned int)prev->domain_id + 1U;
+
+    if (prev != NULL) {
+        domain_put(prev);
+    }
+    if (i >= ENV_DOMS) {
+        return NULL;
+    }
+    env_refs++;
+    return &doms[i];
 }
 
 /* ---- Set-up -------------------------------------------------------------- */
 
 static void env_setup(void)
 {
+    assert_int_equal(env_refs, 0U);
     fake_reset();
     fake_console_quiet(true);
     bootmem_reset();

@@ -1,0 +1,26 @@
+/* Between domain.c (building and freeing a domain) and domain_ref.c (the
+ * domain list and reference counts). Nothing else includes this. */
+#ifndef PROXENOS_COMMON_DOMAIN_INTERNAL_H
+#define PROXENOS_COMMON_DOMAIN_INTERNAL_H
+
+#include <proxenos/domain.h>
+
+/* Put d on the list with one reference (the list's). -EEXIST when its id
+ * is taken. */
+int domain_list_add(struct domain *d);
+
+/* Mark d dying and take it off the list: lookups fail from now on. The
+ * list's reference stays with the caller, to drop with domain_ref_drop(). */
+void domain_unlist(struct domain *d);
+
+/* Drop a reference; true when it was the last (the caller frees d). */
+bool domain_ref_drop(struct domain *d);
+
+/* Free the domains whose last reference went with domain_put(). Only
+ * where freeing is allowed: CPU 0's timer softirq, the reaper. */
+void domain_free_queued(void);
+
+/* Release everything d holds and its memory (domain.c). */
+void domain_free(struct domain *d);
+
+#endif

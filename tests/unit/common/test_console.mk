@@ -1,0 +1,1 @@
+test_console-src := common/console.c common/lib/vsnprintf.c

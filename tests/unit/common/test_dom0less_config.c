@@ -1,0 +1,102 @@
+/* Reading xen,domain nodes: xen,enhanced as Xen 4.17 reads it (absent,
+ * empty, "enabled", "no-xenstore", another string, or a value that is not
+ * a NUL-terminated string), and IDs in node order. */
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fdt_builder.h"
+#include <proxenos/dom0less.h>
+#include <proxenos/fdt.h>
+
+/* Every domain has a kernel: the module lookup is not under test. */
+static const struct boot_module kernel;
+
+const struct boot_module *bootinfo_find_module(const struct boot_info *bi,
+                                               enum boot_module_kind kind, int domain)
+{
+    (void)bi;
+    (void)domain;
+    return (kind == BOOTMOD_KERNEL) ? &kernel : NULL;
+}
+
+struct enhanced_case {
+    const char *name;
+    const void *value;      /* NULL: no property */
+    size_t len;
+    enum xen_enhanced_mode want;
+};
+
+static const struct enhanced_case cases[] = {
+    { "absent", NULL, 0U, ENHANCED_NONE },
+    { "empty", "", 0U, ENHANCED_FULL },
+    { "enabled", "enabled", 8U, ENHANCED_FULL },
+    { "noxs", "no-xenstore", 12U, ENHANCED_NO_XENSTORE },
+    { "other", "disabled", 9U, ENHANCED_NONE },
+    { "nul", "", 1U, ENHANCED_NONE },
+    /* No NUL inside the value: not a string, so "enabled" for Xen. */
+    { "unterm", "no-xenstore", 11U, ENHANCED_FULL },
+    { "garbage", "\x01\x02\x03\x04", 4U, ENHANCED_FULL },
+    { "prefix", "enab", 4U, ENHANCED_FULL },
+    /* A string is read up to its NUL: what follows does not count. */
+    { "trailing", "enabled\0xyz", 12U, ENHANCED_FULL },
+    { "noxs2", "no-xenstore\0\0", 13U, ENHANCED_NO_XENSTORE },
+    { "longer", "enabledx", 9U, ENHANCED_NONE },
+    { "shorter", "no-xen", 7U, ENHANCED_NONE },
+};
+
+#define NR_CASES (sizeof(cases) / sizeof(cases[0]))
+
+static void test_xen_enhanced(void **state)
+{
+    struct fb *b = fb_new();
+    struct fdt fdt;
+    struct boot_info *bi = calloc(1, sizeof(*bi));
+    struct dom0less_config cfgs[DOM0LESS_MAX_DOMAINS];
+    unsigned int n;
+
+    (void)state;
+    assert_non_null(bi);
+    fb_begin(b, "");
+    fb_begin(b, "chosen");
+    for (size_t i = 0U; i < NR_CASES; i++) {
+        fb_begin(b, cases[i].name);
+        fb_prop_str(b, "compatible", "xen,domain");
+        fb_prop_cells(b, "memory", 2U, 0U, 0x4000U);
+        fb_prop_cells(b, "cpus", 1U, 1U);
+        if (cases[i].value != NULL) {
+            fb_prop(b, "xen,enhanced", cases[i].value, cases[i].len);
+        }
+        fb_end(b);
+    }
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    bi->fdt = &fdt;
+    bi->chosen = fdt_first_child(&fdt, fdt_root(&fdt));
+    n = dom0less_parse(bi, cfgs, DOM0LESS_MAX_DOMAINS);
+    assert_int_equal(n, NR_CASES);
+    for (size_t i = 0U; i < NR_CASES; i++) {
+        assert_string_equal(cfgs[i].name, cases[i].name);
+        assert_int_equal(cfgs[i].domid, i + 1U);
+        if (cfgs[i].enhanced != cases[i].want) {
+            fail_msg("%s: xen,enhanced read as %d, Xen 4.17 reads %d", cases[i].name,
+                     (int)cfgs[i].enhanced, (int)cases[i].want);
+        }
+    }
+    free(bi);
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_xen_enhanced),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,360 @@
+/* Domain lifetimes: a domain found by id stays in memory after it is
+ * destroyed until the finder lets go; a dying domain cannot be found; the
+ * last reference frees everything the domain held (from CPU 0's timer
+ * when domain_put() drops it). Links the real domain.c and domain_ref.c;
+ * the arch, scheduler, PV and timer hooks they call are counted here. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <proxenos/arch/domain.h>
+#include <proxenos/bootmem.h>
+#include <proxenos/domain_create.h>
+#include <proxenos/domain_pv.h>
+#include <proxenos/errno.h>
+#include <proxenos/lib.h>
+#include <proxenos/page_alloc.h>
+#include <proxenos/sched.h>
+#include <proxenos/timer.h>
+#include <proxenos/xmalloc.h>
+#include <fake_arch.h>
+#include "domain_internal.h"
+
+#define RAM0     0x40000000ULL
+#define GUEST_RAM 0x80000000ULL
+
+/* ---- What domain.c and domain_ref.c call ------------------------------- */
+
+static unsigned int nr_pv_destroy, nr_arch_destroy, nr_vcpu_destroy;
+static struct timer *armed_timer;   /* the last timer set_timer armed */
+static unsigned int nr_set_timer;
+
+int arch_domain_create(struct domain *d, const struct domain_create_args *args)
+{
+    (void)d;
+    (void)args;
+    return 0;
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+    (void)d;
+    nr_arch_destroy++;
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    (void)v;
+    return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    (void)v;
+    nr_vcpu_destroy++;
+}
+
+int arch_map_guest_ram(struct domain *d, gfn_t g, mfn_t m, uint64_t nr)
+{
+    (void)d;
+    (void)g;
+    (void)m;
+    (void)nr;
+    return 0;
+}
+
+void arch_dump_domain(const struct domain *d)
+{
+    (void)d;
+}
+
+int sched_add_vcpu(struct vcpu *v)
+{
+    (void)v;
+    return 0;
+}
+
+void sched_remove_vcpu(struct vcpu *v)
+{
+    (void)v;
+}
+
+int domain_pv_init(struct domain *d)
+{
+    (void)d;
+    return 0;
+}
+
+void domain_pv_destroy(struct domain *d)
+{
+    (void)d;
+    nr_pv_destroy++;
+}
+
+void init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int cpu)
+{
+    memset(t, 0, sizeof(*t));
+    t->fn = fn;
+    t->data = data;
+    t->cpu = cpu;
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    (void)expires;
+    t->queued = true;
+    armed_timer = t;
+    nr_set_timer++;
+}
+
+/* CPU 0's timer softirq runs the armed timer. */
+static void fire_timer(void)
+{
+    struct timer *t = armed_timer;
+
+    assert_non_null(t);
+    assert_true(t->queued);
+    t->queued = false;
+    armed_timer = NULL;
+    t->fn(t->data);
+}
+
+/* ---- Set-up ---------------------------------------------------------------- */
+
+static uint64_t initial_free;
+
+/* Free pages, once xmalloc has given back its empty slabs. */
+static uint64_t free_now(void)
+{
+    struct page_alloc_stats st;
+
+    xmalloc_trim();
+    page_alloc_stats(&st);
+    return st.free_pages;
+}
+
+static uint64_t objs_live(void)
+{
+    struct xmalloc_stats st;
+
+    xmalloc_stats(&st);
+    return st.nr_allocs - st.nr_frees;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    fake_console_quiet(true);
+    bootmem_reset();
+    (void)fake_ram_alloc(RAM0, (size_t)MiB(16));
+    assert_int_equal(bootmem_add_ram(RAM0, RAM0 + MiB(16)), 0);
+    assert_int_equal(page_alloc_init(), 0);
+    xmalloc_reset();
+    initial_free = free_now();
+    nr_pv_destroy = 0U;
+    nr_arch_destroy = 0U;
+    nr_vcpu_destroy = 0U;
+    nr_set_timer = 0U;
+    armed_timer = NULL;
+    return 0;
+}
+
+/* Domain id with two vCPUs and 64 KiB of RAM. */
+static struct domain *make(domid_t id)
+{
+    struct domain_create_args args = { .name = "t", .max_vcpus = 2U };
+    struct domain *d = NULL;
+
+    assert_int_equal(domain_create(id, &args, &d), 0);
+    assert_non_null(d);
+    assert_int_equal(domain_populate_ram(d, GUEST_RAM, KiB(64)), 0);
+    d->state = DOMAIN_RUNNING;
+    return d;
+}
+
+/* ---- Tests ------------------------------------------------------------------ */
+
+static void test_lookup_counts(void **state)
+{
+    struct domain *d = make(3U);
+    struct domain *g;
+
+    (void)state;
+    assert_int_equal(d->refcnt, 1U);        /* the list's */
+    g = domain_get_by_id(3U);
+    assert_ptr_equal(g, d);
+    assert_int_equal(d->refcnt, 2U);
+    assert_null(domain_get_by_id(4U));
+    domain_put(g);
+    assert_int_equal(d->refcnt, 1U);
+    assert_int_equal(nr_set_timer, 0U);     /* not the last: nothing queued */
+    domain_destroy(d);
+    assert_int_equal(nr_pv_destroy, 1U);    /* no other holder: freed at once */
+    assert_int_equal(free_now(), initial_free);
+    assert_int_equal(objs_live(), 0U);
+}
+
+static void test_destroyed_stays_until_put(void **state)
+{
+    struct domain *d = make(1U);
+    struct domain *g = domain_get_by_id(1U);
+    uint64_t before_destroy = free_now();
+
+    (void)state;
+    assert_ptr_equal(g, d);
+    domain_destroy(d);
+    /* Gone from the list and dying, but nothing released yet. */
+    assert_true(g->dying);
+    assert_null(domain_get_by_id(1U));
+    assert_int_equal(domain_count(), 0U);
+    assert_int_equal(nr_pv_destroy, 0U);
+    assert_int_equal(nr_arch_destroy, 0U);
+    assert_int_equal(free_now(), before_destroy);
+    assert_int_equal(g->domain_id, 1U);
+    assert_int_equal(g->tot_pages, KiB(64) / PAGE_SIZE);
+    assert_non_null(g->vcpu);
+
+    /* The last put queues the free for CPU 0 instead of doing it. */
+    domain_put(g);
+    assert_int_equal(nr_pv_destroy, 0U);
+    assert_int_equal(nr_set_timer, 1U);
+    assert_int_equal(armed_timer->cpu, 0U);
+    fire_timer();
+    assert_int_equal(nr_pv_destroy, 1U);
+    assert_int_equal(nr_arch_destroy, 1U);
+    assert_int_equal(nr_vcpu_destroy, 2U);
+    assert_int_equal(free_now(), initial_free);
+    assert_int_equal(objs_live(), 0U);
+}
+
+static void test_reaper_frees_queue(void **state)
+{
+    struct domain *a = make(1U);
+    struct domain *b = make(2U);
+    struct domain *ga = domain_get_by_id(1U);
+    struct domain *gb = domain_get_by_id(2U);
+
+    (void)state;
+    domain_destroy(a);
+    domain_destroy(b);
+    domain_put(gb);
+    domain_put(ga);
+    assert_int_equal(nr_pv_destroy, 0U);
+    /* The reaper frees what is queued without waiting for the timer. */
+    domain_free_queued();
+    assert_int_equal(nr_pv_destroy, 2U);
+    assert_int_equal(free_now(), initial_free);
+    fire_timer();                           /* finds nothing left */
+    assert_int_equal(nr_pv_destroy, 2U);
+    assert_int_equal(objs_live(), 0U);
+}
+
+static void test_walk(void **state)
+{
+    struct domain *d0 = make(0U);
+    struct domain *d5 = make(5U);
+    struct domain *d9 = make(9U);
+    struct domain *w;
+    domid_t seen[4];
+    unsigned int n = 0U;
+
+    (void)state;
+    for (w = domain_get_next(NULL); w != NULL; w = domain_get_next(w)) {
+        assert_int_equal(w->refcnt, 2U);    /* the list's and the walk's */
+        seen[n] = w->domain_id;
+        n++;
+        if (w == d5) {
+            /* Destroyed while visited: still readable, and the walk
+             * goes on past it by id. */
+            domain_destroy(w);
+            assert_int_equal(nr_pv_destroy, 0U);
+            assert_int_equal(w->domain_id, 5U);
+        }
+    }
+    assert_int_equal(n, 3U);
+    assert_int_equal(seen[0], 0U);
+    assert_int_equal(seen[1], 5U);
+    assert_int_equal(seen[2], 9U);
+    /* The walk's step past d5 dropped its last reference. */
+    assert_int_equal(nr_set_timer, 1U);
+    fire_timer();
+    assert_int_equal(nr_pv_destroy, 1U);
+    assert_int_equal(d0->refcnt, 1U);
+    assert_int_equal(d9->refcnt, 1U);
+    domain_destroy(d9);
+    domain_destroy(d0);
+    assert_int_equal(free_now(), initial_free);
+    assert_int_equal(objs_live(), 0U);
+}
+
+static void test_id_reuse_while_dying(void **state)
+{
+    struct domain *old = make(2U);
+    struct domain *g = domain_get_by_id(2U);
+    struct domain *fresh;
+    struct domain_create_args args = { .name = "t", .max_vcpus = 1U };
+    struct domain *dup = NULL;
+
+    (void)state;
+    domain_destroy(old);
+    /* A reboot builds the id again while the old one is still held. */
+    fresh = make(2U);
+    assert_ptr_not_equal(fresh, g);
+    assert_int_equal(domain_create(2U, &args, &dup), -EEXIST);
+    assert_null(dup);
+    assert_ptr_equal(domain_get_by_id(2U), fresh);
+    domain_put(fresh);
+    domain_put(g);
+    fire_timer();
+    assert_int_equal(nr_pv_destroy, 1U);
+    assert_int_equal(fresh->refcnt, 1U);
+    domain_destroy(fresh);
+    assert_int_equal(free_now(), initial_free);
+    assert_int_equal(objs_live(), 0U);
+}
+
+static void test_get_any(void **state)
+{
+    struct domain *cur = make(0U);
+    struct domain *other = make(1U);
+    struct domain *d;
+
+    (void)state;
+    /* The caller's own domain, by DOMID_SELF or by id: no reference. */
+    assert_ptr_equal(domain_get_any(cur, DOMID_SELF), cur);
+    assert_ptr_equal(domain_get_any(cur, 0U), cur);
+    assert_int_equal(cur->refcnt, 1U);
+    domain_put_any(cur, cur);
+    assert_int_equal(cur->refcnt, 1U);
+    /* Another: counted. */
+    d = domain_get_any(cur, 1U);
+    assert_ptr_equal(d, other);
+    assert_int_equal(other->refcnt, 2U);
+    domain_put_any(cur, d);
+    assert_int_equal(other->refcnt, 1U);
+    /* Reserved ids, and DOMID_SELF with no caller, name nobody. */
+    assert_null(domain_get_any(cur, DOMID_IO));
+    assert_null(domain_get_any(NULL, DOMID_SELF));
+    domain_put_any(cur, NULL);
+    domain_destroy(other);
+    domain_destroy(cur);
+    assert_int_equal(objs_live(), 0U);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_lookup_counts, setup),
+        cmocka_unit_test_setup(test_destroyed_stays_until_put, setup),
+        cmocka_unit_test_setup(test_reaper_frees_queue, setup),
+        cmocka_unit_test_setup(test_walk, setup),
+        cmocka_unit_test_setup(test_id_reuse_while_dying, setup),
+        cmocka_unit_test_setup(test_get_any, setup),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -23,21 +23,21 @@ static void bad_pointers(const struct platform *p)
 
     for (i = 0U; i < 4U; i++) {
         (void)snprintf(name, sizeof(name), "bad_console_%s", names[i]);
-        xen_expect(name, xen_hypercall(XEN_HC_CONSOLE_IO, CONSOLEIO_write, 16U, addrs[i]), -XEN_EFAULT);
+        xen_expect(name, xen_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 16U, addrs[i]), -XEN_EFAULT);
         (void)snprintf(name, sizeof(name), "bad_version_%s", names[i]);
-        xen_expect(name, xen_hypercall(XEN_HC_XEN_VERSION, XENVER_extraversion, addrs[i], 0U), -XEN_EFAULT);
+        xen_expect(name, xen_hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, addrs[i], 0U), -XEN_EFAULT);
         (void)snprintf(name, sizeof(name), "bad_evtchn_%s", names[i]);
-        xen_expect(name, xen_hypercall(XEN_HC_EVENT_CHANNEL_OP, EVTCHNOP_bind_ipi, addrs[i], 0U), -XEN_EFAULT);
+        xen_expect(name, xen_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, addrs[i], 0U), -XEN_EFAULT);
         (void)snprintf(name, sizeof(name), "bad_memory_%s", names[i]);
-        xen_expect(name, xen_hypercall(XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, addrs[i], 0U), -XEN_EFAULT);
+        xen_expect(name, xen_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, addrs[i], 0U), -XEN_EFAULT);
         (void)snprintf(name, sizeof(name), "bad_gnttab_%s", names[i]);
-        xen_expect(name, xen_hypercall(XEN_HC_GRANT_TABLE_OP, GNTTABOP_query_size, addrs[i], 1U), -XEN_EFAULT);
+        xen_expect(name, xen_hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_query_size, addrs[i], 1U), -XEN_EFAULT);
         (void)snprintf(name, sizeof(name), "bad_sched_%s", names[i]);
-        xen_expect(name, xen_hypercall(XEN_HC_SCHED_OP, SCHEDOP_poll, addrs[i], 0U), -XEN_EFAULT);
+        xen_expect(name, xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, addrs[i], 0U), -XEN_EFAULT);
         (void)snprintf(name, sizeof(name), "bad_vcpu_%s", names[i]);
-        xen_expect(name, xen_hypercall(XEN_HC_VCPU_OP, VCPUOP_register_vcpu_info, 0U, addrs[i]), -XEN_EFAULT);
+        xen_expect(name, xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0U, addrs[i]), -XEN_EFAULT);
         (void)snprintf(name, sizeof(name), "bad_hvm_%s", names[i]);
-        xen_expect(name, xen_hypercall(XEN_HC_HVM_OP, HVMOP_get_param, addrs[i], 0U), -XEN_EFAULT);
+        xen_expect(name, xen_hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, addrs[i], 0U), -XEN_EFAULT);
     }
 }
 
@@ -69,10 +69,10 @@ static void overlong_buffers(const struct platform *p)
 static void bad_ids(void)
 {
     struct gnttab_map_grant_ref mg;
-    struct gnttab_setup_table st = { DOMID_SELF, 0x7fffffffU, 99, UNMAPPED_IPA };
-    struct xen_memory_reservation r = { UNMAPPED_IPA, UINT64_C(1) << 40, 0U, 0U, DOMID_SELF };
+    struct gnttab_setup_table st = { XEN_DOMID_SELF, 0x7fffffffU, 99, UNMAPPED_IPA };
+    struct xen_memory_reservation r = { UNMAPPED_IPA, UINT64_C(1) << 40, 0U, 0U, XEN_DOMID_SELF };
     uint32_t port = 0U;
-    uint16_t self = DOMID_INVALID;
+    uint16_t self = XEN_DOMID_INVALID;
     long rc;
 
     (void)evtchn_own_domid(&self);
@@ -88,7 +88,7 @@ static void bad_ids(void)
     mg.host_addr = UNMAPPED_IPA;
     mg.flags = GNTMAP_host_map;
     mg.ref = 0xffffffffU;
-    mg.dom = self;          /* DOMID_SELF is not accepted for maps: GNTST_bad_domain */
+    mg.dom = self;          /* XEN_DOMID_SELF is not accepted for maps: GNTST_bad_domain */
     rc = hyp_gnttab_op(GNTTABOP_map_grant_ref, &mg, 1U);
     test_check("bad_grant_ref", (rc == 0) && (mg.status == GNTST_bad_gntref), "rc %ld status %d", rc, mg.status);
     mg.ref = 0U;
@@ -97,14 +97,14 @@ static void bad_ids(void)
     test_check("bad_grant_domid", (rc == 0) && (mg.status == GNTST_bad_domain), "rc %ld status %d", rc, mg.status);
     xen_expect("bad_grant_huge_count", hyp_gnttab_op(GNTTABOP_map_grant_ref, &mg, 0x80000000U), -XEN_EINVAL);
     xen_expect("bad_grant_count_unmapped",
-               xen_hypercall(XEN_HC_GRANT_TABLE_OP, GNTTABOP_copy, UNMAPPED_IPA, 1000000U), -XEN_EFAULT);
+               xen_hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_copy, UNMAPPED_IPA, 1000000U), -XEN_EFAULT);
     rc = hyp_gnttab_op(GNTTABOP_setup_table, &st, 1U);
     test_check("bad_setup_table_frames", (rc == 0) && (st.status == GNTST_general_error),
                "rc %ld status %d", rc, st.status);
 
     /* extents from an unmapped list: nothing done, no error beyond the count */
     xen_expect("bad_decrease_unmapped_list", hyp_memory_op(XENMEM_decrease_reservation, &r), 0);
-    xen_expect("bad_multicall_huge", xen_hypercall(XEN_HC_MULTICALL, UNMAPPED_IPA, 0xffffffffU, 0U),
+    xen_expect("bad_multicall_huge", xen_hypercall(__HYPERVISOR_multicall, UNMAPPED_IPA, 0xffffffffU, 0U),
                -XEN_EFAULT);
 }
 

@@ -20,7 +20,6 @@
 
 #define A_PORT      1U          /* both hypervisors hand out port 1 first */
 #define WAIT_MS     5000U
-#define SELF        0x7ff0U     /* DOMID_SELF */
 
 /*
  * Spins (no WFI) until the upcall handler has counted `want` events on
@@ -104,7 +103,7 @@ static bool send_cost(uint32_t port, uint64_t ports, uint64_t *bound)
     while (*bound < ports) {
         uint32_t extra = 0U;
 
-        rc = evtchn_alloc_unbound(SELF, &extra);
+        rc = evtchn_alloc_unbound(XEN_DOMID_SELF, &extra);
         if (rc != 0) {
             /* dom0less domUs of Xen 4.17 get max_evtchn_port 1023 */
             printf("BENCH evtchn_send_%lu n/a binding port %lu: alloc_unbound %ld "

@@ -18,15 +18,11 @@
  *   BENCH <figure> n/a <why>
  */
 #include "guest.h"
+#include "hypercall.h"
 
-#define BENCH_HC_XEN_VERSION    17U
-#define BENCH_HC_SCHED_OP       29U
-#define BENCH_XENVER_VERSION    0U
-#define BENCH_SCHEDOP_YIELD     0U
 #define BENCH_PSCI_VERSION      0x84000000U
 #define BENCH_UARTFR            0x18U
 #define BENCH_WAIT_MS           1000U
-#define BENCH_ENOSYS            (-38L)
 
 static volatile uint32_t fired;
 static volatile uint64_t fired_at;
@@ -38,7 +34,7 @@ static inline long bench_hvc_xen(uint64_t nr, uint64_t a0, uint64_t a1)
     register uint64_t x1 __asm__("x1") = a1;
     register uint64_t x16 __asm__("x16") = nr;
 
-    __asm__ volatile("hvc #0xea1"
+    __asm__ volatile(XEN_HVC_INSN
                      : "+r"(x0), "+r"(x1), "+r"(x16)
                      :
                      : "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
@@ -71,12 +67,12 @@ static void report(const char *fig, uint64_t iters, uint64_t ticks, long ret)
 
 static void bench_null_hypercall(uint64_t iters)
 {
-    long ret = bench_hvc_xen(BENCH_HC_XEN_VERSION, BENCH_XENVER_VERSION, 0U);
+    long ret = bench_hvc_xen(__HYPERVISOR_xen_version, XENVER_version, 0U);
     uint64_t t0 = counter();
     uint64_t i;
 
     for (i = 0U; i < iters; i++) {
-        ret = bench_hvc_xen(BENCH_HC_XEN_VERSION, BENCH_XENVER_VERSION, 0U);
+        ret = bench_hvc_xen(__HYPERVISOR_xen_version, XENVER_version, 0U);
     }
     report("null_hypercall", iters, counter() - t0, ret);
 }
@@ -167,21 +163,21 @@ static void bench_vtimer(const struct platform *p, uint64_t rounds, bool use_wfi
 /* Each yield hands the pCPU to the other guest and gets it back. */
 static void bench_yield(uint64_t iters)
 {
-    long ret = bench_hvc_xen(BENCH_HC_SCHED_OP, BENCH_SCHEDOP_YIELD, 0U);
+    long ret = bench_hvc_xen(__HYPERVISOR_sched_op, SCHEDOP_yield, 0U);
     uint64_t t0;
     uint64_t i;
 
-    if (ret == BENCH_ENOSYS) {
+    if (ret == -XEN_ENOSYS) {
         printf("BENCH sched_yield n/a SCHEDOP_yield returns -ENOSYS\n");
         return;
     }
     /* let every other guest reach its own loop first */
     for (i = 0U; i < 64U; i++) {
-        (void)bench_hvc_xen(BENCH_HC_SCHED_OP, BENCH_SCHEDOP_YIELD, 0U);
+        (void)bench_hvc_xen(__HYPERVISOR_sched_op, SCHEDOP_yield, 0U);
     }
     t0 = counter();
     for (i = 0U; i < iters; i++) {
-        ret = bench_hvc_xen(BENCH_HC_SCHED_OP, BENCH_SCHEDOP_YIELD, 0U);
+        ret = bench_hvc_xen(__HYPERVISOR_sched_op, SCHEDOP_yield, 0U);
     }
     report("sched_yield", iters, counter() - t0, ret);
 }

@@ -119,7 +119,7 @@ static void role_a(uint16_t peer, uint32_t rounds)
     /* b closes its end after the bye: ours goes back to unbound */
     t0 = timer_now();
     do {
-        (void)evtchn_get_status(DOMID_SELF, port, &st);
+        (void)evtchn_get_status(XEN_DOMID_SELF, port, &st);
     } while ((st.status != EVTCHNSTAT_unbound) && (timer_now() - t0 < timer_us_to_ticks(WAIT_MS * 1000U)));
     test_check("ping_a_peer_closed", st.status == EVTCHNSTAT_unbound, "status %u", st.status);
     xen_expect("ping_a_close", evtchn_close(port), 0);
@@ -180,7 +180,7 @@ static void copy_granted(uint16_t peer, const struct message *m)
     c.source.u.ref = SHARED_REF;
     c.source.domid = peer;
     c.dest.u.gmfn = (uint64_t)(uintptr_t)copy_page >> XEN_PAGE_SHIFT;
-    c.dest.domid = DOMID_SELF;
+    c.dest.domid = XEN_DOMID_SELF;
     c.len = (uint16_t)sizeof(*m);
     c.flags = GNTCOPY_source_gref;
     rc = gnttab_copy_one(&c, &status);
@@ -229,7 +229,7 @@ static void role_b(const struct platform *p, uint16_t peer, uint32_t rounds)
 
         memset(&c, 0, sizeof(c));
         c.source.u.gmfn = (uint64_t)(uintptr_t)copy_page >> XEN_PAGE_SHIFT;
-        c.source.domid = DOMID_SELF;
+        c.source.domid = XEN_DOMID_SELF;
         c.dest.u.ref = SHARED_REF;
         c.dest.domid = peer;
         c.len = 4U;

@@ -6,7 +6,7 @@
 #define GUEST_CONFIG_H
 
 /* vCPUs the library can run; more in /cpus are counted but left offline. */
-#define GUEST_MAX_VCPUS     8
+#define GUEST_LIB_MAX_VCPUS 8
 
 /* 16 KiB of stack per vCPU (exceptions run on the same stack). */
 #define GUEST_STACK_SHIFT   14

@@ -10,24 +10,16 @@
 
 #define FIFO_MAX_ARRAY_PAGES 4U
 
-_Static_assert(sizeof(struct evtchn_alloc_unbound) == 8U, "alloc_unbound layout");
-_Static_assert(sizeof(struct evtchn_bind_interdomain) == 12U, "bind_interdomain layout");
-_Static_assert(sizeof(struct evtchn_status) == 24U, "evtchn_status layout");
-_Static_assert(sizeof(struct evtchn_init_control) == 24U, "init_control layout");
-_Static_assert(sizeof(struct evtchn_fifo_control_block) == 72U, "FIFO control block layout");
-_Static_assert(sizeof(struct vcpu_info) == 48U, "Arm vcpu_info is 48 bytes");
-_Static_assert(__builtin_offsetof(struct shared_info, evtchn_pending) == 48U, "shared_info layout");
-
 /* Xen replaces this RAM page by the shared info page (as Linux does with one of its pages). */
 static uint8_t shared_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 struct shared_info *evtchn_shared;
 
-static struct vcpu_info *vinfo[GUEST_MAX_VCPUS];
+static struct vcpu_info *vinfo[GUEST_LIB_MAX_VCPUS];
 static volatile uint32_t counts[EVTCHN_TRACKED_PORTS];
 static volatile uint32_t upcalls;
 
-static volatile struct evtchn_fifo_control_block *fifo_cb[GUEST_MAX_VCPUS];
-static uint32_t fifo_head[GUEST_MAX_VCPUS][EVTCHN_FIFO_MAX_QUEUES];
+static volatile struct evtchn_fifo_control_block *fifo_cb[GUEST_LIB_MAX_VCPUS];
+static uint32_t fifo_head[GUEST_LIB_MAX_VCPUS][EVTCHN_FIFO_MAX_QUEUES];
 static volatile uint32_t *fifo_array[FIFO_MAX_ARRAY_PAGES];
 static uint32_t fifo_pages;
 static bool fifo_on;
@@ -66,12 +58,12 @@ static uint32_t fifo_pop(uint32_t vcpu, uint32_t q)
     }
     /* Unlinking must be atomic: Xen may be appending to this very word. */
     old = __atomic_load_n(w, __ATOMIC_ACQUIRE);
-    while (!__atomic_compare_exchange_n(w, &old, old & ~(EVTCHN_FIFO_LINKED | EVTCHN_FIFO_LINK_MASK),
+    while (!__atomic_compare_exchange_n(w, &old, old & ~((1U << EVTCHN_FIFO_LINKED) | EVTCHN_FIFO_LINK_MASK),
                                         false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     }
     fifo_head[vcpu][q] = old & EVTCHN_FIFO_LINK_MASK;
-    if (((old & EVTCHN_FIFO_PENDING) != 0U) && ((old & EVTCHN_FIFO_MASKED) == 0U)) {
-        (void)__atomic_fetch_and(w, ~EVTCHN_FIFO_PENDING, __ATOMIC_ACQ_REL);
+    if (((old & (1U << EVTCHN_FIFO_PENDING)) != 0U) && ((old & (1U << EVTCHN_FIFO_MASKED)) == 0U)) {
+        (void)__atomic_fetch_and(w, ~(1U << EVTCHN_FIFO_PENDING), __ATOMIC_ACQ_REL);
         count_port(port);
     }
     return port;
@@ -153,14 +145,14 @@ long evtchn_setup(const struct platform *p)
 
 void evtchn_set_vcpu_info(uint32_t vcpu, struct vcpu_info *vi)
 {
-    if (vcpu < GUEST_MAX_VCPUS) {
+    if (vcpu < GUEST_LIB_MAX_VCPUS) {
         vinfo[vcpu] = vi;
     }
 }
 
 struct vcpu_info *evtchn_vcpu_info(uint32_t vcpu)
 {
-    return (vcpu < GUEST_MAX_VCPUS) ? vinfo[vcpu] : NULL;
+    return (vcpu < GUEST_LIB_MAX_VCPUS) ? vinfo[vcpu] : NULL;
 }
 
 uint32_t evtchn_count(uint32_t port)
@@ -223,7 +215,7 @@ long evtchn_fifo_start(uint32_t vcpu, void *cb_page, uint32_t offset)
     struct evtchn_init_control ic = { 0 };
     long rc;
 
-    if (vcpu >= GUEST_MAX_VCPUS) {
+    if (vcpu >= GUEST_LIB_MAX_VCPUS) {
         return -XEN_EINVAL;
     }
     ic.control_gfn = (uint64_t)(uintptr_t)cb_page >> XEN_PAGE_SHIFT;
@@ -262,7 +254,7 @@ bool evtchn_fifo_active(void)
 
 long evtchn_alloc_unbound(uint16_t remote, uint32_t *port)
 {
-    struct evtchn_alloc_unbound a = { DOMID_SELF, remote, 0U };
+    struct evtchn_alloc_unbound a = { XEN_DOMID_SELF, remote, 0U };
     long rc = hyp_evtchn_op(EVTCHNOP_alloc_unbound, &a);
 
     if (rc == 0) {
@@ -306,21 +298,21 @@ long evtchn_bind_interdomain(uint16_t remote, uint32_t remote_port, uint32_t *po
 
 long evtchn_send(uint32_t port)
 {
-    struct evtchn_port_arg a = { port };
+    struct evtchn_send a = { port };
 
     return hyp_evtchn_op(EVTCHNOP_send, &a);
 }
 
 long evtchn_close(uint32_t port)
 {
-    struct evtchn_port_arg a = { port };
+    struct evtchn_close a = { port };
 
     return hyp_evtchn_op(EVTCHNOP_close, &a);
 }
 
 long evtchn_unmask(uint32_t port)
 {
-    struct evtchn_port_arg a = { port };
+    struct evtchn_unmask a = { port };
 
     return hyp_evtchn_op(EVTCHNOP_unmask, &a);
 }
@@ -340,14 +332,14 @@ long evtchn_own_domid(uint16_t *domid)
 {
     struct evtchn_status st;
     uint32_t port;
-    long rc = evtchn_alloc_unbound(DOMID_SELF, &port);
+    long rc = evtchn_alloc_unbound(XEN_DOMID_SELF, &port);
 
     if (rc != 0) {
         return rc;
     }
-    rc = evtchn_get_status(DOMID_SELF, port, &st);
+    rc = evtchn_get_status(XEN_DOMID_SELF, port, &st);
     if (rc == 0) {
-        *domid = st.u.unbound_dom;
+        *domid = st.u.unbound.dom;
     }
     (void)evtchn_close(port);
     return rc;

@@ -44,7 +44,7 @@ static uint64_t gicr_size;
 static uint64_t gicr_stride;
 static uint32_t nr_lines;
 static bool ready;
-static uintptr_t rd_base[GUEST_MAX_VCPUS];
+static uintptr_t rd_base[GUEST_LIB_MAX_VCPUS];
 
 static void wait_clear(uintptr_t reg, uint32_t bit)
 {
@@ -87,7 +87,7 @@ int gic_cpu_init(void)
     uintptr_t sgi;
     uint32_t i;
 
-    if ((gicd == 0U) || (cpu >= GUEST_MAX_VCPUS)) {
+    if ((gicd == 0U) || (cpu >= GUEST_LIB_MAX_VCPUS)) {
         return -1;
     }
     rd = find_redistributor(mpidr_affinity());
@@ -167,7 +167,7 @@ static uintptr_t my_redistributor(void)
 {
     uint32_t cpu = cpu_index();
 
-    return (cpu < GUEST_MAX_VCPUS) ? rd_base[cpu] : 0U;
+    return (cpu < GUEST_LIB_MAX_VCPUS) ? rd_base[cpu] : 0U;
 }
 
 void gic_irq_enable(uint32_t intid, uint8_t prio)

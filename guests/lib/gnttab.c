@@ -1,20 +1,10 @@
 #include "gnttab.h"
 
-#include <stddef.h>
-
-_Static_assert(sizeof(struct grant_entry_v1) == 8U, "grant_entry_v1 layout");
-_Static_assert(sizeof(struct gnttab_setup_table) == 24U, "setup_table layout");
-_Static_assert(sizeof(struct gnttab_query_size) == 16U, "query_size layout");
-_Static_assert(sizeof(struct gnttab_map_grant_ref) == 32U, "map_grant_ref layout");
-_Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24U, "unmap_grant_ref layout");
-_Static_assert(sizeof(struct gnttab_copy) == 40U, "gnttab_copy layout");
-_Static_assert(offsetof(struct gnttab_copy, len) == 32U, "gnttab_copy len");
-
 volatile struct grant_entry_v1 *gnttab_entries;
 
 long gnttab_setup(const struct platform *p)
 {
-    struct xen_add_to_physmap x = { DOMID_SELF, 0U, XENMAPSPACE_grant_table, 0U, 0U };
+    struct xen_add_to_physmap x = { XEN_DOMID_SELF, 0U, XENMAPSPACE_grant_table, 0U, 0U };
     long rc;
 
     if (!p->has_hypervisor || (p->gnttab_size < XEN_PAGE_SIZE)) {

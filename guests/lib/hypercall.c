@@ -4,14 +4,6 @@
 
 #include "test.h"
 
-_Static_assert(sizeof(struct vcpu_register_vcpu_info) == 16U, "register_vcpu_info layout");
-_Static_assert(sizeof(struct vcpu_runstate_info) == 48U, "runstate layout");
-_Static_assert(sizeof(struct xen_memory_reservation) == 32U, "reservation layout");
-_Static_assert(sizeof(struct xen_add_to_physmap) == 24U, "add_to_physmap layout");
-_Static_assert(sizeof(struct xen_hvm_param) == 16U, "hvm_param layout");
-_Static_assert(sizeof(struct sched_poll) == 24U, "sched_poll layout");
-_Static_assert(offsetof(struct xen_memory_reservation, domid) == 24U, "reservation domid");
-
 long xen_hypercall5(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     register uint64_t x0 __asm__("x0") = a0;
@@ -22,7 +14,7 @@ long xen_hypercall5(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t
     register uint64_t x16 __asm__("x16") = nr;
 
     /* every argument register may come back changed (debug builds poison them) */
-    __asm__ volatile("hvc #0xea1"
+    __asm__ volatile(XEN_HVC_INSN
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x16)
                      :
                      : "memory");
@@ -31,14 +23,14 @@ long xen_hypercall5(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t
 
 long xen_map_shared_info(uint64_t gfn)
 {
-    struct xen_add_to_physmap x = { DOMID_SELF, 0U, XENMAPSPACE_shared_info, 0U, gfn };
+    struct xen_add_to_physmap x = { XEN_DOMID_SELF, 0U, XENMAPSPACE_shared_info, 0U, gfn };
 
     return hyp_memory_op(XENMEM_add_to_physmap, &x);
 }
 
 long xen_get_param(uint32_t index, uint64_t *value)
 {
-    struct xen_hvm_param hp = { DOMID_SELF, index, 0U };
+    struct xen_hvm_param hp = { .domid = XEN_DOMID_SELF, .index = index };
     long rc = hyp_hvm_op(HVMOP_get_param, &hp);
 
     *value = hp.value;

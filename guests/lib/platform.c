@@ -35,7 +35,7 @@ uint32_t platform_irq(const struct platform *p, int node, uint32_t index)
 int platform_cpu_index(const struct platform *p, uint64_t mpidr)
 {
     uint32_t i;
-    uint32_t n = (p->cpu_count < GUEST_MAX_VCPUS) ? p->cpu_count : GUEST_MAX_VCPUS;
+    uint32_t n = (p->cpu_count < GUEST_LIB_MAX_VCPUS) ? p->cpu_count : GUEST_LIB_MAX_VCPUS;
 
     for (i = 0U; i < n; i++) {
         if (p->cpu_mpidr[i] == mpidr) {
@@ -92,7 +92,7 @@ static void probe_cpus(struct platform *p)
             (ac < 1U) || (ac > 2U) || (len < (ac * 4U))) {
             continue;
         }
-        if (p->cpu_count < GUEST_MAX_VCPUS) {
+        if (p->cpu_count < GUEST_LIB_MAX_VCPUS) {
             p->cpu_mpidr[p->cpu_count] = fdt_cells_value(reg, ac);
         }
         p->cpu_count++;

@@ -30,7 +30,7 @@ struct platform {
     uint64_t mem_total;
 
     uint32_t cpu_count;             /* vCPU nodes in /cpus */
-    uint64_t cpu_mpidr[GUEST_MAX_VCPUS]; /* their reg (MPIDR affinity), first ones only */
+    uint64_t cpu_mpidr[GUEST_LIB_MAX_VCPUS]; /* their reg (MPIDR affinity), first ones only */
 
     bool has_uart;                  /* "arm,sbsa-uart" or "arm,pl011" */
     uint64_t uart_base;

@@ -6,7 +6,7 @@
 #include "sysreg.h"
 
 /* Stacks of every vCPU; start.S sets SP to the top of slot `index`. */
-uint8_t guest_stacks[GUEST_MAX_VCPUS * GUEST_STACK_SIZE] __attribute__((aligned(16)));
+uint8_t guest_stacks[GUEST_LIB_MAX_VCPUS * GUEST_STACK_SIZE] __attribute__((aligned(16)));
 
 extern void secondary_entry(void);
 
@@ -15,7 +15,7 @@ struct start_slot {
     void *arg;
 };
 
-static struct start_slot slots[GUEST_MAX_VCPUS];
+static struct start_slot slots[GUEST_LIB_MAX_VCPUS];
 
 uint32_t cpu_index(void)
 {
@@ -24,7 +24,7 @@ uint32_t cpu_index(void)
 
 int32_t smp_cpu_on(const struct platform *p, uint32_t index, smp_fn_t fn, void *arg)
 {
-    if ((index >= GUEST_MAX_VCPUS) || (index >= p->cpu_count)) {
+    if ((index >= GUEST_LIB_MAX_VCPUS) || (index >= p->cpu_count)) {
         return PSCI_INVALID_PARAMETERS;
     }
     slots[index].fn = fn;

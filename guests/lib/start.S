@@ -97,7 +97,7 @@ relocate:
 secondary_entry:
     mov     x19, x0                 /* context id = vCPU index */
     bl      mmu_enable
-    cmp     x19, #GUEST_MAX_VCPUS
+    cmp     x19, #GUEST_LIB_MAX_VCPUS
     b.hs    park                    /* no stack for it: stay parked */
     cpu_setup x19
     mov     x0, x19

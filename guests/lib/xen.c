@@ -8,7 +8,7 @@ long xen_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
     register uint64_t x16 __asm__("x16") = nr;
 
     /* Xen may clobber x16 and, in debug builds, poison unused argument registers. */
-    __asm__ volatile("hvc #0xea1"
+    __asm__ volatile(XEN_HVC_INSN
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x16)
                      :
                      : "x3", "x4", "memory");
@@ -17,14 +17,14 @@ long xen_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 
 long xen_console_write(const char *s, uint64_t n)
 {
-    return xen_hypercall(XEN_HC_CONSOLE_IO, CONSOLEIO_write, n, (uint64_t)(uintptr_t)s);
+    return xen_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, n, (uint64_t)(uintptr_t)s);
 }
 
 long xen_shutdown(uint32_t reason)
 {
-    /* struct sched_shutdown { unsigned int reason; }, read by Xen from our stack */
-    uint32_t arg = reason;
+    /* read by Xen from our stack */
+    struct sched_shutdown arg = { .reason = reason };
 
-    return xen_hypercall(XEN_HC_SCHED_OP, SCHEDOP_shutdown,
+    return xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown,
                          (uint64_t)(uintptr_t)&arg, 0U);
 }

@@ -1,25 +1,22 @@
 /*
- * The slice of Xen's guest ABI (xen/include/public/xen.h, arch-arm.h,
- * sched.h; numbers as of Xen 4.17) the test guests use. Hypercall: HVC
- * with immediate 0xEA1, number in x16, arguments in x0-x4, result in x0.
+ * Calling Xen from a test guest: the HVC itself and the two calls every
+ * guest may make (console output, shutdown). The numbers and layouts are
+ * Xen 4.17's public ABI as the hypervisor defines it (hypervisor/include/public/).
+ * Hypercall: HVC #XEN_HYPERCALL_TAG, number in x16, arguments in x0-x4,
+ * result in x0.
  */
 #ifndef GUEST_XEN_H
 #define GUEST_XEN_H
 
 #include <stdint.h>
 
-#define XEN_HYPERCALL_TAG       0xEA1
+#include <public/xen.h>
+#include <public/sched.h>
 
-/* __HYPERVISOR_* numbers, renamed: names starting with "__" are reserved in C. */
-#define XEN_HC_CONSOLE_IO       18
-#define XEN_HC_SCHED_OP         29
-
-#define CONSOLEIO_write         0
-
-#define SCHEDOP_shutdown        2
-#define SHUTDOWN_poweroff       0
-#define SHUTDOWN_reboot         1
-#define SHUTDOWN_crash          3
+/* The HVC instruction of a hypercall, as an asm string. */
+#define XEN_HVC_STR_(tag) #tag
+#define XEN_HVC_STR(tag)  XEN_HVC_STR_(tag)
+#define XEN_HVC_INSN      "hvc #" XEN_HVC_STR(XEN_HYPERCALL_TAG)
 
 long xen_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
 

@@ -12,7 +12,7 @@
 static const struct platform *plat;
 static volatile uint32_t up_count;
 static volatile uint32_t go_off;
-static volatile uint32_t mpidr_ok[GUEST_MAX_VCPUS];
+static volatile uint32_t mpidr_ok[GUEST_LIB_MAX_VCPUS];
 
 static void secondary(void *arg)
 {
@@ -107,7 +107,7 @@ static void restart_one(void)
 
 void guest_main(const struct platform *p)
 {
-    uint32_t n = (p->cpu_count < GUEST_MAX_VCPUS) ? p->cpu_count : GUEST_MAX_VCPUS;
+    uint32_t n = (p->cpu_count < GUEST_LIB_MAX_VCPUS) ? p->cpu_count : GUEST_LIB_MAX_VCPUS;
     uint32_t v = psci_version();
     struct aff_wait on = { 0U, n, PSCI_AFF_ON };
     struct aff_wait off = { 1U, n, PSCI_AFF_OFF };
@@ -115,8 +115,8 @@ void guest_main(const struct platform *p)
     plat = p;
     printf("smp: %u vCPU(s) in /cpus, PSCI %u.%u over %s\n",
            p->cpu_count, v >> 16, v & 0xffffU, p->psci_hvc ? "hvc" : "(method not hvc)");
-    if (p->cpu_count > GUEST_MAX_VCPUS) {
-        printf("smp: only the first %u are used\n", GUEST_MAX_VCPUS);
+    if (p->cpu_count > GUEST_LIB_MAX_VCPUS) {
+        printf("smp: only the first %u are used\n", GUEST_LIB_MAX_VCPUS);
     }
     test_check("smp_psci_version", v >= 0x00000002U, "PSCI_VERSION 0x%x", v);
     test_check("smp_affinity_self", psci_affinity_info(mpidr_affinity(), 0U) == PSCI_AFF_ON,

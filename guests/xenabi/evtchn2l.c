@@ -46,14 +46,14 @@ static void unbound_and_loopback(void)
     uint32_t local = 0U;
     uint32_t base;
 
-    if (!xen_expect("evtchn_alloc_unbound", evtchn_alloc_unbound(DOMID_SELF, &unb), 0)) {
+    if (!xen_expect("evtchn_alloc_unbound", evtchn_alloc_unbound(XEN_DOMID_SELF, &unb), 0)) {
         return;
     }
-    xen_expect("evtchn_status_unbound", evtchn_get_status(DOMID_SELF, unb, &st), 0);
-    xenabi_domid = st.u.unbound_dom;
+    xen_expect("evtchn_status_unbound", evtchn_get_status(XEN_DOMID_SELF, unb, &st), 0);
+    xenabi_domid = st.u.unbound.dom;
     printf("xenabi: unbound port %u, our domid %u\n", unb, xenabi_domid);
     test_check("evtchn_status_unbound_fields", (st.status == EVTCHNSTAT_unbound) && (st.vcpu == 0U) &&
-               (xenabi_domid != 0U) && (xenabi_domid < DOMID_SELF),
+               (xenabi_domid != 0U) && (xenabi_domid < XEN_DOMID_SELF),
                "status %u vcpu %u dom %u", st.status, st.vcpu, xenabi_domid);
     xen_expect("evtchn_send_unbound", evtchn_send(unb), 0);
     xen_expect("evtchn_bind_vcpu_unbound", hyp_evtchn_op(EVTCHNOP_bind_vcpu,
@@ -62,29 +62,29 @@ static void unbound_and_loopback(void)
                &(struct evtchn_bind_vcpu){ unb, 99U }), -XEN_ENOENT);
 
     /* both ends in this domain: a send on one raises the other */
-    if (xen_expect("evtchn_bind_interdomain_self", evtchn_bind_interdomain(DOMID_SELF, unb, &local), 0)) {
+    if (xen_expect("evtchn_bind_interdomain_self", evtchn_bind_interdomain(XEN_DOMID_SELF, unb, &local), 0)) {
         evtchn_2l_mask(unb, false);
         evtchn_2l_mask(local, false);
-        xen_expect("evtchn_status_interdomain", evtchn_get_status(DOMID_SELF, local, &st), 0);
+        xen_expect("evtchn_status_interdomain", evtchn_get_status(XEN_DOMID_SELF, local, &st), 0);
         test_check("evtchn_status_interdomain_fields", (st.status == EVTCHNSTAT_interdomain) &&
                    (st.u.interdomain.dom == xenabi_domid) && (st.u.interdomain.port == unb),
                    "status %u dom %u port %u", st.status, st.u.interdomain.dom, st.u.interdomain.port);
         base = evtchn_count(unb);
         (void)evtchn_send(local);
         test_check("evtchn_interdomain_loopback", evtchn_wait(unb, base + 1U, WAIT_MS), "no event on port %u", unb);
-        xen_expect("evtchn_bind_interdomain_bound", evtchn_bind_interdomain(DOMID_SELF, unb, &local),
+        xen_expect("evtchn_bind_interdomain_bound", evtchn_bind_interdomain(XEN_DOMID_SELF, unb, &local),
                    -XEN_EINVAL);
         xen_expect("evtchn_close_interdomain", evtchn_close(local), 0);
-        xen_expect("evtchn_status_after_peer_close", evtchn_get_status(DOMID_SELF, unb, &st), 0);
+        xen_expect("evtchn_status_after_peer_close", evtchn_get_status(XEN_DOMID_SELF, unb, &st), 0);
         test_check("evtchn_peer_close_unbinds", st.status == EVTCHNSTAT_unbound, "status %u", st.status);
     }
     xen_expect("evtchn_close_unbound", evtchn_close(unb), 0);
     xen_expect("evtchn_bind_interdomain_no_dom", evtchn_bind_interdomain(0x7fe0U, 1U, &local), -XEN_ESRCH);
     xen_expect("evtchn_bind_interdomain_bad_port",
-               evtchn_bind_interdomain(DOMID_SELF, 100000U, &local), -XEN_EINVAL);
+               evtchn_bind_interdomain(XEN_DOMID_SELF, 100000U, &local), -XEN_EINVAL);
     /* dom0less: there is no domain 0 */
     xen_expect("evtchn_alloc_unbound_no_dom0", hyp_evtchn_op(EVTCHNOP_alloc_unbound,
-               &(struct evtchn_alloc_unbound){ 0U, DOMID_SELF, 0U }), -XEN_ESRCH);
+               &(struct evtchn_alloc_unbound){ 0U, XEN_DOMID_SELF, 0U }), -XEN_ESRCH);
 }
 
 static void virqs(void)
@@ -95,7 +95,7 @@ static void virqs(void)
 
     if (xen_expect("evtchn_bind_virq_timer", evtchn_bind_virq(VIRQ_TIMER, 0U, &port), 0)) {
         xen_expect("evtchn_bind_virq_twice", evtchn_bind_virq(VIRQ_TIMER, 0U, &again), -XEN_EEXIST);
-        xen_expect("evtchn_status_virq", evtchn_get_status(DOMID_SELF, port, &st), 0);
+        xen_expect("evtchn_status_virq", evtchn_get_status(XEN_DOMID_SELF, port, &st), 0);
         test_check("evtchn_status_virq_fields", (st.status == EVTCHNSTAT_virq) &&
                    (st.u.virq == VIRQ_TIMER), "status %u virq %u", st.status, st.u.virq);
         xen_expect("evtchn_close_virq", evtchn_close(port), 0);
@@ -103,7 +103,7 @@ static void virqs(void)
     xen_expect("evtchn_bind_virq_bad", evtchn_bind_virq(NR_VIRQS, 0U, &port), -XEN_EINVAL);
     xen_expect("evtchn_bind_virq_global_vcpu1", evtchn_bind_virq(VIRQ_DOM_EXC, 1U, &port), -XEN_EINVAL);
     xen_expect("evtchn_bind_virq_bad_vcpu", evtchn_bind_virq(VIRQ_TIMER, 99U, &port), -XEN_ENOENT);
-    xen_expect("evtchn_status_bad_port", evtchn_get_status(DOMID_SELF, 100000U, &st), -XEN_EINVAL);
+    xen_expect("evtchn_status_bad_port", evtchn_get_status(XEN_DOMID_SELF, 100000U, &st), -XEN_EINVAL);
     xen_expect("evtchn_status_no_dom0", evtchn_get_status(0U, 1U, &st), -XEN_ESRCH);
     xen_expect("evtchn_send_bad_port", evtchn_send(100000U), -XEN_EINVAL);
     xen_expect("evtchn_close_port0", evtchn_close(0U), -XEN_EINVAL);

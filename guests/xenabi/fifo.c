@@ -59,12 +59,12 @@ static void fifo_delivery(void)
 
     w = evtchn_fifo_word(lo);
     if (w != NULL) {
-        (void)__atomic_fetch_or(w, EVTCHN_FIFO_MASKED, __ATOMIC_ACQ_REL);
+        (void)__atomic_fetch_or(w, 1U << EVTCHN_FIFO_MASKED, __ATOMIC_ACQ_REL);
         (void)evtchn_send(lo);
         delay_ms(20U);
-        test_check("fifo_masked", (evtchn_count(lo) == (bl + 2U)) && ((*w & EVTCHN_FIFO_PENDING) != 0U),
+        test_check("fifo_masked", (evtchn_count(lo) == (bl + 2U)) && ((*w & (1U << EVTCHN_FIFO_PENDING)) != 0U),
                    "count %u word 0x%x", evtchn_count(lo), *w);
-        (void)__atomic_fetch_and(w, ~EVTCHN_FIFO_MASKED, __ATOMIC_ACQ_REL);
+        (void)__atomic_fetch_and(w, ~(1U << EVTCHN_FIFO_MASKED), __ATOMIC_ACQ_REL);
         xen_expect("fifo_unmask", evtchn_unmask(lo), 0);
         test_check("fifo_unmask_delivers", evtchn_wait(lo, bl + 3U, WAIT_MS), "count %u", evtchn_count(lo));
     }

@@ -8,9 +8,9 @@ static uint8_t dst_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 
 static void sizes_and_versions(void)
 {
-    struct gnttab_query_size qs = { DOMID_SELF, 0U, 0U, 99 };
-    struct gnttab_get_version gv = { DOMID_SELF, 0U, 0U };
-    struct gnttab_setup_table st = { DOMID_SELF, 1U, 99, 0U };
+    struct gnttab_query_size qs = { XEN_DOMID_SELF, 0U, 0U, 99 };
+    struct gnttab_get_version gv = { XEN_DOMID_SELF, 0U, 0U };
+    struct gnttab_setup_table st = { XEN_DOMID_SELF, 1U, 99, 0U };
     uint64_t frame = 0xdeadU;
     long rc;
 
@@ -52,10 +52,10 @@ static void copy_to_self(void)
     gnttab_grant(COPY_REF, xenabi_domid, (uint64_t)(uintptr_t)src_page >> XEN_PAGE_SHIFT, true);
     memset(&c, 0, sizeof(c));
     c.source.u.ref = COPY_REF;
-    c.source.domid = DOMID_SELF;
+    c.source.domid = XEN_DOMID_SELF;
     c.source.offset = 16U;
     c.dest.u.gmfn = (uint64_t)(uintptr_t)dst_page >> XEN_PAGE_SHIFT;
-    c.dest.domid = DOMID_SELF;
+    c.dest.domid = XEN_DOMID_SELF;
     c.dest.offset = 32U;
     c.len = 100U;
     c.flags = GNTCOPY_source_gref;

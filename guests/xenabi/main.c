@@ -7,7 +7,7 @@
  */
 #include "xenabi.h"
 
-uint16_t xenabi_domid = DOMID_INVALID;
+uint16_t xenabi_domid = XEN_DOMID_INVALID;
 
 void guest_main(const struct platform *p)
 {

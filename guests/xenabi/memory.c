@@ -5,21 +5,21 @@ static volatile uint8_t balloon_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_P
 
 static long reservation_op(uint32_t cmd, uint64_t *gfn, uint64_t nr, uint32_t order)
 {
-    struct xen_memory_reservation r = { hc_ptr(gfn), nr, order, 0U, DOMID_SELF };
+    struct xen_memory_reservation r = { hc_ptr(gfn), nr, order, 0U, XEN_DOMID_SELF };
 
     return hyp_memory_op(cmd, &r);
 }
 
 static long current_pages(void)
 {
-    uint16_t dom = DOMID_SELF;
+    uint16_t dom = XEN_DOMID_SELF;
 
     return hyp_memory_op(XENMEM_current_reservation, &dom);
 }
 
 static void reservations(const struct platform *p)
 {
-    uint16_t dom = DOMID_SELF;
+    uint16_t dom = XEN_DOMID_SELF;
     long cur = current_pages();
     long max = hyp_memory_op(XENMEM_maximum_reservation, &dom);
     long gpfn = hyp_memory_op(XENMEM_maximum_gpfn, &dom);
@@ -38,7 +38,7 @@ static void reservations(const struct platform *p)
 
 static void physmap(const struct platform *p)
 {
-    struct xen_add_to_physmap x = { DOMID_SELF, 0U, XENMAPSPACE_grant_table, 1000U, 0U };
+    struct xen_add_to_physmap x = { XEN_DOMID_SELF, 0U, XENMAPSPACE_grant_table, 1000U, 0U };
 
     xen_expect("memory_map_shared_info", evtchn_setup(p), 0);
     test_check("memory_shared_info_clean", !evtchn_2l_pending(1U) && (evtchn_shared->wc_sec_hi == 0U),

@@ -1,17 +1,11 @@
 /* hvm_op params, sched_op yield/poll, multicall, the families a domU may not use, unknown numbers. */
 #include "xenabi.h"
 
-struct multicall_entry {
-    uint64_t op;
-    int64_t result;
-    uint64_t args[6];
-};
-
 static void hvm_params(const struct platform *p)
 {
     uint64_t v = 0U;
     long rc = xen_get_param(HVM_PARAM_CALLBACK_IRQ, &v);
-    struct xen_hvm_param hp = { DOMID_SELF, HVM_NR_PARAMS, 0U };
+    struct xen_hvm_param hp = { .domid = XEN_DOMID_SELF, .index = HVM_NR_PARAMS };
 
     printf("xenabi: HVM_PARAM_CALLBACK_IRQ 0x%lx\n", v);
     /* Xen 4.17 leaves it 0 for a dom0less domU: the PPI is only announced in the DT */
@@ -35,7 +29,7 @@ static void sched(void)
 
     xen_expect("sched_yield", hyp_sched_op(SCHEDOP_yield, NULL), 0);
     xen_expect("sched_bad_cmd", hyp_sched_op(99U, NULL), -XEN_ENOSYS);
-    if (evtchn_alloc_unbound(DOMID_SELF, &port) != 0) {
+    if (evtchn_alloc_unbound(XEN_DOMID_SELF, &port) != 0) {
         test_fail("sched_poll", "no port to poll");
         return;
     }
@@ -65,30 +59,30 @@ static void multicall(void)
     long rc;
 
     memset(mc, 0, sizeof(mc));
-    mc[0].op = XEN_HC_XEN_VERSION;
+    mc[0].op = __HYPERVISOR_xen_version;
     mc[0].args[0] = XENVER_version;
-    mc[1].op = XEN_HC_XEN_VERSION;
+    mc[1].op = __HYPERVISOR_xen_version;
     mc[1].args[0] = XENVER_pagesize;
-    rc = xen_hypercall(XEN_HC_MULTICALL, hc_ptr(mc), 2U, 0U);
+    rc = xen_hypercall(__HYPERVISOR_multicall, hc_ptr(mc), 2U, 0U);
     test_check("multicall", (rc == 0) && (mc[0].result == 0x40011) && (mc[1].result == 4096),
                "rc %ld results 0x%lx %ld", rc, (unsigned long)mc[0].result, (long)mc[1].result);
 }
 
 static void denied_and_unknown(void)
 {
-    static struct xen_platform_op_hdr op;
+    static struct xen_platform_op op;
     uint32_t arg = 0U;
 
     memset(&op, 0, sizeof(op));
     op.cmd = XENPF_settime64;
     op.interface_version = XENPF_INTERFACE_VERSION;
-    xen_expect("platform_op_denied", xen_hypercall(XEN_HC_PLATFORM_OP, hc_ptr(&op), 0U, 0U), -XEN_EPERM);
+    xen_expect("platform_op_denied", xen_hypercall(__HYPERVISOR_platform_op, hc_ptr(&op), 0U, 0U), -XEN_EPERM);
     op.interface_version = 1U;
-    xen_expect("platform_op_bad_version", xen_hypercall(XEN_HC_PLATFORM_OP, hc_ptr(&op), 0U, 0U),
+    xen_expect("platform_op_bad_version", xen_hypercall(__HYPERVISOR_platform_op, hc_ptr(&op), 0U, 0U),
                -XEN_EACCES);
-    xen_expect("physdev_op_eoi", xen_hypercall(XEN_HC_PHYSDEV_OP, PHYSDEVOP_eoi, hc_ptr(&arg), 0U),
+    xen_expect("physdev_op_eoi", xen_hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_eoi, hc_ptr(&arg), 0U),
                -XEN_ENOSYS);
-    xen_expect("physdev_op_map_pirq", xen_hypercall(XEN_HC_PHYSDEV_OP, PHYSDEVOP_map_pirq, hc_ptr(&arg), 0U),
+    xen_expect("physdev_op_map_pirq", xen_hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq, hc_ptr(&arg), 0U),
                -XEN_ENOSYS);
     xen_expect("hypercall_unknown_1", xen_hypercall(1U, 0U, 0U, 0U), -XEN_ENOSYS);
     xen_expect("hypercall_unknown_63", xen_hypercall(63U, 0U, 0U, 0U), -XEN_ENOSYS);

@@ -14,7 +14,7 @@ static void runstate_area(void)
     rc = hyp_vcpu_op(VCPUOP_register_runstate_memory_area, 0U, &addr);
     xen_expect("vcpu_runstate_register", rc, 0);
     printf("xenabi: runstate state %d entry %lu running %lu ns\n", runstate.state,
-           runstate.state_entry_time & ~XEN_RUNSTATE_UPDATE, runstate.time[RUNSTATE_running]);
+           (uint64_t)(runstate.state_entry_time & ~XEN_RUNSTATE_UPDATE), runstate.time[RUNSTATE_running]);
     test_check("vcpu_runstate_running", runstate.state == RUNSTATE_running, "state %d", runstate.state);
     t0 = runstate.time[RUNSTATE_running];
     delay_ms(5U);

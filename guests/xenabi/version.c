@@ -92,14 +92,14 @@ static void console_and_assist(void)
     xen_expect("console_io_write", xen_console_write(msg, sizeof(msg) - 1U), 0);
     xen_expect("console_io_write_empty", xen_console_write(msg, 0U), 0);
     xen_expect("console_io_unknown_cmd",
-               xen_hypercall(XEN_HC_CONSOLE_IO, 99U, 1U, hc_ptr(msg)), -XEN_ENOSYS);
+               xen_hypercall(__HYPERVISOR_console_io, 99U, 1U, hc_ptr(msg)), -XEN_ENOSYS);
 
     xen_expect("vm_assist_runstate_flag",
-               xen_hypercall(XEN_HC_VM_ASSIST, VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag, 0U), 0);
+               xen_hypercall(__HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag, 0U), 0);
     xen_expect("vm_assist_bad_type",
-               xen_hypercall(XEN_HC_VM_ASSIST, VMASST_CMD_enable, 0U, 0U), -XEN_EINVAL);
+               xen_hypercall(__HYPERVISOR_vm_assist, VMASST_CMD_enable, 0U, 0U), -XEN_EINVAL);
     xen_expect("vm_assist_bad_cmd",
-               xen_hypercall(XEN_HC_VM_ASSIST, 7U, VMASST_TYPE_runstate_update_flag, 0U), -XEN_ENOSYS);
+               xen_hypercall(__HYPERVISOR_vm_assist, 7U, VMASST_TYPE_runstate_update_flag, 0U), -XEN_ENOSYS);
 }
 
 void test_version_console(const struct platform *p)

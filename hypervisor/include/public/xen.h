@@ -21,6 +21,11 @@ typedef uint32_t evtchn_port_t;
 typedef uint32_t grant_ref_t;
 typedef uint64_t xen_pfn_t;
 
+/* Frames named in hypercall arguments and shared rings are 4 KiB on every
+ * architecture, even under a guest kernel with 16 or 64 KiB pages (value
+ * from Xen 4.17's public/io/ring.h). */
+#define XEN_PAGE_SHIFT 12
+
 /* ---- Hypercall numbers (x16 at HVC #XEN_HYPERCALL_TAG) ------------------ */
 #define __HYPERVISOR_platform_op        7
 #define __HYPERVISOR_memory_op          12

@@ -14,6 +14,9 @@
 static const struct console_driver *driver;
 static spinlock_t console_lock = SPINLOCK_INIT;
 static bool at_line_start = true;
+/* The open line (if any) is a guest's raw output (dom0's console_io), not
+ * the start of one of our own messages: ours then begin on a new line. */
+static bool open_line_is_guest;
 /* Messages above this level are kept in the ring but not printed. */
 static int loglvl = LOG_INFO;
 
@@ -95,6 +98,7 @@ void console_write(const char *s, size_t n)
     unsigned long flags = spin_lock_irqsave(&console_lock);
 
     emit_line_text(s, n, false);
+    open_line_is_guest = !at_line_start;
     spin_unlock_irqrestore(&console_lock, flags);
 }
 
@@ -107,6 +111,7 @@ void console_write_line(const char *prefix, size_t plen, const char *text, size_
     }
     emit_line_text(prefix, plen, false);
     emit_line_text(text, tlen, false);
+    open_line_is_guest = false;
     spin_unlock_irqrestore(&console_lock, flags);
 }
 
@@ -135,7 +140,11 @@ void vprintk(enum log_level level, const char *fmt, va_list ap)
         return;
     }
     flags = spin_lock_irqsave(&console_lock);
+    if (open_line_is_guest && !at_line_start) {
+        emit_line_text("\n", 1U, false);
+    }
     emit_line_text(buf, n, true);
+    open_line_is_guest = false;
     spin_unlock_irqrestore(&console_lock, flags);
 }
 

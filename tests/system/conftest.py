@@ -59,8 +59,8 @@ class Qemu:
     """One QEMU run: start, wait_for(regex), send(bytes), expect_exit, close."""
 
     def __init__(self, qemu_sh_args, log_path, hard_timeout=60.0, env=None, cmd=None):
-        # cmd: another launcher that ends by exec'ing scripts/qemu.sh (so
-        # the process is QEMU's), e.g. scripts/run-demo.sh.
+        # cmd: another launcher that ends up running scripts/qemu.sh, e.g.
+        # `make run` under timeout(1) (tests/system/test_demo.py).
         self.cmd = ([*map(str, cmd)] if cmd else
                     ["sh", str(QEMU_SH), "--pipe", *map(str, qemu_sh_args)])
         self.log_path = Path(log_path)

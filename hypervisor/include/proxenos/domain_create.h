@@ -40,7 +40,8 @@ int domain_populate_ram_direct(struct domain *d, uint64_t size, paddr_t *bank_st
  * (which must be RAM populated above). */
 int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, uint64_t len);
 
-/* Release everything d holds and remove it from the domain list. */
+/* Take d off the domain list (lookups fail from now on) and drop the
+ * list's reference: d is freed now, or by the last domain_put(). */
 void domain_destroy(struct domain *d);
 
 #endif

@@ -144,6 +144,21 @@ class Bench:
             return {"linux_init": Value(None, "init printed no counter")}
         return {"linux_init": Value(int(m[0][1]) * 1e9 / 62.5e6 / 1e6)}     # ms
 
+    def linux_dom0(self, initrd):
+        """Debian's Linux as dom0 (dom0_mem=256M, 1 vCPU, console=hvc0) to
+        its /init, read as the virtual counter /init prints."""
+        kernel = self.cache / "linux" / "Image"
+        if not kernel.is_file():
+            return {"linux_dom0_init": Value(None, f"no Debian kernel at {kernel}")}
+        g = Guest(kernel, bootargs="console=hvc0 quiet", ramdisk=initrd)
+        log = self.logdir / f"{self.hyp.name}-linux_dom0.log"
+        out = boot(self.hyp, [], dom0=g, until=r"BENCH-INIT-REACHED", count=1, timeout=300,
+                   hyp_args=XEN_ARGS + " dom0_mem=256M dom0_max_vcpus=1", log=log).output
+        m = re.findall(r"^CNTVCT (\d+)\s*$", out, re.M)
+        if not m:
+            return {"linux_dom0_init": Value(None, "init printed no counter")}
+        return {"linux_dom0_init": Value(int(m[0]) * 1e9 / 62.5e6 / 1e6)}     # ms
+
     def idle_memory(self, host_mib=2048, nguests=4, guest_mib=32):
         """Host RAM minus what the hypervisor reports free minus the guests'
         RAM, with four idle guests, read through the 'm' debug key."""

@@ -54,13 +54,24 @@ def _module(kind, addr, size, bootargs):
             f"\t\t\t\treg = <0x0 {addr:#x} 0x0 {size:#x}>;{args}\n\t\t\t}};")
 
 
-def boot_dtb(work, guests, smp, mem, hyp_args):
-    """Write work/boot.dtb; return the QEMU -device loader arguments."""
+def boot_dtb(work, guests, smp, mem, hyp_args, dom0=None):
+    """Write work/boot.dtb; return the QEMU -device loader arguments. dom0
+    (a Guest) puts its kernel and ramdisk straight under /chosen, as
+    guest-loader does for Xen's dom0."""
     virt = work / "virt.dtb"
     _run(["sh", QEMU_SH, "--pipe", "--no-image", "--smp", smp, "--mem", mem, "--append", "",
           "--dumpdtb", virt], timeout=30)
     dts = _run(["dtc", "-q", "-I", "dtb", "-O", "dts", virt])
     nodes, loaders, addr = [], [], FIRST_MODULE
+    if dom0 is not None:
+        files = [("kernel", Path(dom0.image), dom0.bootargs)]
+        if dom0.ramdisk:
+            files.append(("ramdisk", Path(dom0.ramdisk), ""))
+        for kind, path, args in files:
+            size = path.stat().st_size
+            nodes.append(_module(kind, addr, size, args).replace("\n\t\t\t", "\n\t\t"))
+            loaders += ["-device", f"loader,file={path},addr={addr:#x},force-raw=on"]
+            addr += (size + MODULE_ALIGN - 1) // MODULE_ALIGN * MODULE_ALIGN
     for i, g in enumerate(guests, 1):
         mods = ""
         files = [("kernel", Path(g.image), g.bootargs)]
@@ -104,14 +115,14 @@ class Result:
 
 
 def boot(hyp, guests, *, smp=1, mem="2G", icount=True, until=r"BENCH end", count=None,
-         timeout=120, keys=(), hyp_args=XEN_ARGS, log=None):
+         timeout=120, keys=(), hyp_args=XEN_ARGS, log=None, dom0=None):
     """Boot `guests` on `hyp`; stop once `until` matched `count` times (one per
     guest by default), then send each of `keys` (debug keys) and wait for the
     console to settle. Raises RunError on a timeout or an early QEMU exit."""
     count = len(guests) if count is None else count
     with tempfile.TemporaryDirectory(prefix="pxn-bench-") as tmp:
         work = Path(tmp)
-        loaders = boot_dtb(work, guests, smp, mem, hyp_args)
+        loaders = boot_dtb(work, guests, smp, mem, hyp_args, dom0)
         args = ["sh", str(QEMU_SH), "--pipe", "--image", str(hyp.image), "--smp", str(smp),
                 "--mem", mem, "--append", "", "--dtb", str(work / "boot.dtb")]
         if icount:

@@ -231,7 +231,7 @@ int page_alloc_init(void)
         }
         banks[i].table = arch_maddr_to_virt(pa);
         /* All zero is PGS_UNMANAGED with empty links. */
-        memset(banks[i].table, 0, (size_t)bytes);
+        arch_clear_memory(banks[i].table, (size_t)bytes);
         for (p = 0U; p < banks[i].nr_pages; p++) {
             banks[i].table[p].bank = i;
         }
@@ -284,7 +284,7 @@ mfn_t alloc_pages(unsigned int order, unsigned int flags)
     spin_unlock_irqrestore(&heap_lock, irq);
 
     if ((flags & ALLOC_ZERO) != 0U) {
-        memset(arch_maddr_to_virt(m << PAGE_SHIFT), 0, (size_t)(PAGE_SIZE << order));
+        arch_clear_memory(arch_maddr_to_virt(m << PAGE_SHIFT), (size_t)(PAGE_SIZE << order));
     }
     return mfn(m);
 }

@@ -44,3 +44,4 @@ hyp-src-y += arch/arm64/dom0_fdt.c
 hyp-src-y += arch/arm64/dom0_build.c
 hyp-src-y += arch/arm64/guest_access.c
 hyp-src-y += arch/arm64/evtchn_upcall.c
+hyp-src-y += arch/arm64/clear_memory.c

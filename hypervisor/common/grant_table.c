@@ -275,6 +275,24 @@ int gnttab_map_shared_info(struct domain *d, gfn_t g)
 
 /* ---- The small commands ----------------------------------------------------- */
 
+/* The domain a one-entry command names, or the GNTST_* saying why not. On
+ * GNTST_okay *out holds a reference the caller drops (pv_domain_put). */
+static int16_t target_domain(domid_t dom, struct domain **out)
+{
+    struct domain *d = pv_domain_any(dom);
+
+    *out = NULL;
+    if (d == NULL) {
+        return GNTST_bad_domain;
+    }
+    if (!pv_may_target(d)) {
+        pv_domain_put(d);
+        return GNTST_permission_denied;
+    }
+    *out = d;
+    return GNTST_okay;
+}
+
 static long query_size(uint64_t uop, uint32_t count)
 {
     struct gnttab_query_size op;
@@ -286,20 +304,15 @@ static long query_size(uint64_t uop, uint32_t count)
     if (copy_from_guest(&op, uop, sizeof(op)) != 0) {
         return -EFAULT;
     }
-    d = pv_domain_any(op.dom);
-    if (d == NULL) {
-        op.status = GNTST_bad_domain;
-    } else if (!pv_may_target(d)) {
-        op.status = GNTST_permission_denied;
-    } else {
+    op.status = target_domain(op.dom, &d);
+    if (d != NULL) {
         unsigned long flags = spin_lock_irqsave(&d->gnttab->lock);
 
         op.nr_frames = d->gnttab->nr_frames;
         op.max_nr_frames = d->gnttab->max_frames;
-        op.status = GNTST_okay;
         spin_unlock_irqrestore(&d->gnttab->lock, flags);
+        pv_domain_put(d);
     }
-    pv_domain_put(d);
     return (copy_to_guest(uop, &op, sizeof(op)) != 0) ? -EFAULT : 0;
 }
 
@@ -344,15 +357,11 @@ static long setup_table(uint64_t uop, uint32_t count)
     if (copy_from_guest(&op, uop, sizeof(op)) != 0) {
         return -EFAULT;
     }
-    d = pv_domain_any(op.dom);
-    if (d == NULL) {
-        op.status = GNTST_bad_domain;
-    } else if (!pv_may_target(d)) {
-        op.status = GNTST_permission_denied;
-    } else {
+    op.status = target_domain(op.dom, &d);
+    if (d != NULL) {
         op.status = setup_frames(d, op.nr_frames, op.frame_list);
+        pv_domain_put(d);
     }
-    pv_domain_put(d);
     return (copy_to_guest(uop + offsetof(struct gnttab_setup_table, status), &op.status,
                           sizeof(op.status)) != 0) ? -EFAULT : 0;
 }
@@ -424,15 +433,11 @@ static long get_status_frames(uint64_t uop, uint32_t count)
     if (copy_from_guest(&op, uop, sizeof(op)) != 0) {
         return -EFAULT;
     }
-    d = pv_domain_any(op.dom);
-    if (d == NULL) {
-        op.status = GNTST_bad_domain;
-    } else if (!pv_may_target(d)) {
-        op.status = GNTST_permission_denied;
-    } else {
+    op.status = target_domain(op.dom, &d);
+    if (d != NULL) {
         op.status = (op.nr_frames > 0U) ? GNTST_general_error : GNTST_okay;
+        pv_domain_put(d);
     }
-    pv_domain_put(d);
     return (copy_to_guest(uop + offsetof(struct gnttab_get_status_frames, status), &op.status,
                           sizeof(op.status)) != 0) ? -EFAULT : 0;
 }

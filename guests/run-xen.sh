@@ -69,7 +69,8 @@ if [ -z "$WORK" ]; then
 fi
 mkdir -p "$WORK"
 
-MACHINE="-M virt,gic-version=3,virtualization=on -cpu cortex-a57 -smp $SMP -m $HOST_MEM -nographic"
+# -nic none: no default NIC, whose option ROM (ipxe-qemu) QEMU may not have.
+MACHINE="-M virt,gic-version=3,virtualization=on -cpu cortex-a57 -smp $SMP -m $HOST_MEM -nic none -nographic"
 
 # QEMU's own tree, then one xen,domain node per guest added to /chosen.
 # shellcheck disable=SC2086

@@ -124,7 +124,10 @@ done
 extra_count=$#
 machine="virt,gic-version=3,virtualization=$virt"
 [ -z "$dumpdtb" ] || machine="$machine,dumpdtb=$dumpdtb"
-set -- "$@" -M "$machine" -cpu cortex-a57 -smp "$smp" -m "$mem" -no-reboot
+# -nic none: the line names every device it wants. QEMU's default NIC on
+# virt (virtio-net-pci) needs an option ROM from ipxe-qemu, which a
+# --no-install-recommends QEMU lacks, and no guest here uses a network.
+set -- "$@" -M "$machine" -cpu cortex-a57 -smp "$smp" -m "$mem" -nic none -no-reboot
 if [ "$mode" = interactive ]; then
     set -- "$@" -nographic
 else

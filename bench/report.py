@@ -71,18 +71,12 @@ def render(figures, results, repeats, failures, quick, elapsed):
 
 
 def _gnuplot():
-    """gnuplot, installed through apt (Debian's gnuplot-nox) when missing and
-    we are root; None with a message otherwise."""
-    if shutil.which("gnuplot"):
-        return shutil.which("gnuplot")
-    try:
-        subprocess.run(["apt-get", "install", "-y", "-q", "gnuplot-nox"], check=True,
-                       capture_output=True, timeout=300,
-                       env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
-    except (OSError, subprocess.SubprocessError) as e:
-        print(f"bench: no gnuplot and `apt-get install gnuplot-nox` failed ({e}): no plots")
-        return None
-    return shutil.which("gnuplot")
+    """gnuplot (Debian's gnuplot-nox, installed by scripts/setup.sh), or None
+    with a message."""
+    gp = shutil.which("gnuplot")
+    if gp is None:
+        print("bench: no gnuplot (scripts/setup.sh installs gnuplot-nox): no plots")
+    return gp
 
 
 def plot(plots, results, out):

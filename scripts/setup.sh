@@ -23,9 +23,14 @@
 set -eu
 
 CACHE=${PROXENOS_CACHE:-${HOME:-/root}/.cache/proxenos}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
 
-# Debian packages the host needs (checked with dpkg-query). libclang-rt-14-dev
-# holds libFuzzer for `clang -fsanitize=fuzzer` (make fuzz).
+# Debian packages the host needs (checked with dpkg-query): every command
+# that scripts/, tests/ and bench/ run comes from one of these or from
+# Debian's base system (tests/scripts/test_setup_packages.py checks that).
+# libclang-rt-14-dev holds libFuzzer for `clang -fsanitize=fuzzer` (make
+# fuzz); gnuplot-nox draws make bench's plots; debootstrap builds the root
+# of `make fresh-check`.
 HOST_PACKAGES="
 gcc-aarch64-linux-gnu
 qemu-system-arm
@@ -39,6 +44,9 @@ cpio
 gzip
 gcc
 make
+git
+gnuplot-nox
+debootstrap
 "
 
 die() {
@@ -113,6 +121,33 @@ if [ -n "$missing" ]; then
         installed "$pkg" || die "package $pkg still missing after apt-get install"
     done
 fi
+
+# ---------------------------------------------------------------------------
+# What was installed must work: QEMU runs the project's own machine line
+# (scripts/qemu.sh, as make run, the tests and the benchmarks call it) on a
+# four-instruction program that powers the machine off through PSCI
+# SYSTEM_OFF over SMC, the conduit at EL2. A firmware file, a library or a
+# machine option QEMU lacks shows here, in well under a second, instead of
+# as dozens of failed tests later.
+qemu_check() {
+    prog=$(mktemp "${TMPDIR:-/tmp}/proxenos-qemu-check.XXXXXX") || die "cannot create a temporary file"
+    # movz w0, #0x8; movk w0, #0x8400, lsl #16; smc #0; b .
+    printf '\000\001\200\122\000\200\260\162\003\000\000\324\000\000\000\024' >"$prog"
+    rc=0
+    out=$(timeout 30 sh "$SRC/scripts/qemu.sh" --pipe --image "$prog" --append "" </dev/null 2>&1) || rc=$?
+    rm -f "$prog"
+    [ "$rc" -ne 0 ] || return 0
+    echo "setup: QEMU cannot run the project's machine line (scripts/qemu.sh --dry-run shows it):" >&2
+    printf '%s\n' "$out" | tail -n 5 | sed 's/^/setup:   /' >&2
+    rom=$(printf '%s\n' "$out" | sed -n 's/.*failed to find romfile "\([^"]*\)".*/\1/p' | head -n 1)
+    if [ -n "$rom" ]; then
+        die "missing: QEMU's firmware file $rom, which a device on the line needs (Debian ships network boot ROMs in ipxe-qemu; the project's lines add no NIC, -nic none)"
+    elif [ "$rc" -eq 124 ]; then
+        die "QEMU did not power off within 30 s: the test program never reached PSCI SYSTEM_OFF"
+    fi
+    die "QEMU exited with status $rc"
+}
+qemu_check
 
 # ---------------------------------------------------------------------------
 # Guest binaries from Debian arm64 packages

@@ -10,6 +10,7 @@
 #   make fuzz             libFuzzer over the device-tree reader (FUZZ_SECONDS=600)
 #   make misra            cppcheck MISRA addon over the hypervisor sources
 #   make setup            install whatever is missing (scripts/setup.sh)
+#   make fresh-check      make test and make run on a fresh Debian 12 root (root only)
 
 SRCDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 O ?= $(SRCDIR)/build
@@ -146,6 +147,12 @@ systest: all guests
 
 clean:
 	rm -rf $(O)
+
+# The README's two commands on a minimal Debian 12 root made by debootstrap,
+# from a clean clone of HEAD (scripts/fresh-machine.sh; not part of test).
+.PHONY: fresh-check
+fresh-check: setup
+	@sh $(SRCDIR)/scripts/fresh-machine.sh
 
 # Benchmarks side by side with Xen 4.17 (docs/benchmarks.md); not part of `test`.
 # Debian's Xen is a release build, so Proxenos is measured as one too.

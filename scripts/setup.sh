@@ -4,6 +4,8 @@
 # cache outside the source tree. Prints nothing when all is already there.
 #
 #   PROXENOS_CACHE   cache directory (default: ~/.cache/proxenos)
+#   QEMU             the QEMU binary scripts/qemu.sh runs (default: qemu-system-aarch64)
+#   PROXENOS_QEMU_CHECK_SECONDS  bound of the QEMU self-check (default: 30)
 #
 # After a successful run the cache holds, at stable paths:
 #   $PROXENOS_CACHE/linux/Image          raw arm64 Image (what QEMU and guest-loader take)
@@ -23,6 +25,7 @@
 set -eu
 
 CACHE=${PROXENOS_CACHE:-${HOME:-/root}/.cache/proxenos}
+QEMU_CHECK_SECONDS=${PROXENOS_QEMU_CHECK_SECONDS:-30}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 
 # Debian packages the host needs (checked with dpkg-query): every command
@@ -134,7 +137,8 @@ qemu_check() {
     # movz w0, #0x8; movk w0, #0x8400, lsl #16; smc #0; b .
     printf '\000\001\200\122\000\200\260\162\003\000\000\324\000\000\000\024' >"$prog"
     rc=0
-    out=$(timeout 30 sh "$SRC/scripts/qemu.sh" --pipe --image "$prog" --append "" </dev/null 2>&1) || rc=$?
+    out=$(timeout "$QEMU_CHECK_SECONDS" sh "$SRC/scripts/qemu.sh" --pipe --image "$prog" \
+        --append "" </dev/null 2>&1) || rc=$?
     rm -f "$prog"
     [ "$rc" -ne 0 ] || return 0
     echo "setup: QEMU cannot run the project's machine line (scripts/qemu.sh --dry-run shows it):" >&2
@@ -143,7 +147,7 @@ qemu_check() {
     if [ -n "$rom" ]; then
         die "missing: QEMU's firmware file $rom, which a device on the line needs (Debian ships network boot ROMs in ipxe-qemu; the project's lines add no NIC, -nic none)"
     elif [ "$rc" -eq 124 ]; then
-        die "QEMU did not power off within 30 s: the test program never reached PSCI SYSTEM_OFF"
+        die "QEMU did not power off within $QEMU_CHECK_SECONDS s: the test program never reached PSCI SYSTEM_OFF"
     fi
     die "QEMU exited with status $rc"
 }

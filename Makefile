@@ -61,7 +61,7 @@ include $(HYP)/arch/$(ARCH)/sources.mk
 include $(HYP)/common/sources.mk
 include $(HYP)/drivers/sources.mk
 
-HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \
+HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include 2>/dev/null) \
 	-I$(HYP)/include -I$(HYP)/arch/$(ARCH)/include -I$(O)/include \
 	-include $(CONFIG_H) -D__PROXENOS__
 HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -O2 -g -Wall -Wextra -Werror \
@@ -127,8 +127,12 @@ $(RUN_DIR)/%.cpio.gz: $(SRCDIR)/scripts/mkinitramfs.sh
 	$(call say,GEN,$(notdir $@))
 	$(Q)sh $< --marker "Proxenos demo: $* busybox init running" --run '$(RUN_SHELL)' $@
 
-run: setup all
-	@$(MAKE) --no-print-directory $(RUN_DIR)/dom0.cpio.gz $(RUN_DIR)/domu.cpio.gz
+# setup first, then a new make: on a fresh machine the cross compiler that
+# this make's variables asked for at start-up did not exist yet. RUN_BUILD=
+# (empty) boots the image already in $(O) without rebuilding it.
+RUN_BUILD := all
+run: setup
+	@$(MAKE) --no-print-directory $(RUN_BUILD) $(RUN_DIR)/dom0.cpio.gz $(RUN_DIR)/domu.cpio.gz
 	@echo "Proxenos demo: dom0 (Linux, hvc0) and domU1 (Linux, vpl011); Ctrl-a three" \
 		"times switches input; debug keys h m r q on Proxenos; Ctrl-a x leaves QEMU"
 	sh $(SRCDIR)/scripts/qemu.sh --image $(O)/proxenos.bin --smp 4 --mem 2G \

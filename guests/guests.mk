@@ -14,7 +14,7 @@ GUEST_OBJCOPY := $(CROSS_COMPILE)objcopy
 
 # Xen's public ABI comes from the hypervisor's own headers (<public/xen.h>,
 # ...), so a guest and the hypervisor cannot disagree on a number or layout.
-GUEST_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
+GUEST_CPPFLAGS := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include 2>/dev/null) \
 	-I$(GUEST_DIR)/lib -I$(SRCDIR)/hypervisor/include
 # -mstrict-align: the first instructions run with the MMU off, where every
 #  access is Device memory and a misaligned one faults.

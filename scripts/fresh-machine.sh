@@ -5,7 +5,8 @@
 # to have). A clean clone of the current commit (HEAD: commit first) goes in,
 # then `make test` runs there, and `make run` until dom0's shell answers a
 # command. CI cannot see a missing install step on its own machine, which
-# keeps whatever was ever installed; this can.
+# keeps whatever was ever installed; this can. make run comes first, as in
+# the README: on the bare root it is what installs everything.
 #
 #   fresh-machine.sh [--keep] [--new-base]
 #     --keep       leave the used root in $PROXENOS_CACHE/fresh/run for a look
@@ -20,13 +21,14 @@
 #            with every run, so a second run downloads only what is new)
 #   run/     this run's root: an overlay over base/ (a copy where overlays
 #            cannot be mounted), thrown away at the end
-#   logs/    make-test.log and make-run.log of the last run
+#   logs/    make-run.log and make-test.log of the last run
 #
 # Prints `fresh machine: N passed, N failed` and the wall time last: N counts
 # make test's tests and the make run check. Exit status 0 when nothing failed.
 #
 # Bounds: FRESH_TEST_TIMEOUT (default 1800 s) for make test, FRESH_RUN_TIMEOUT
-# (default 600 s) for make run; PROXENOS_TIMEOUT_SCALE passes through.
+# (default 900 s) for make run, set-up included; PROXENOS_TIMEOUT_SCALE
+# passes through.
 set -eu
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,7 +40,7 @@ RUN=$FRESH/run
 LOGS=$FRESH/logs
 SUITE=bookworm
 TEST_TIMEOUT=${FRESH_TEST_TIMEOUT:-1800}
-RUN_TIMEOUT=${FRESH_RUN_TIMEOUT:-600}
+RUN_TIMEOUT=${FRESH_RUN_TIMEOUT:-900}
 
 die() {
     echo "fresh-check: $*" >&2
@@ -185,60 +187,58 @@ git clone -q --no-hardlinks "$SRC" "$ROOT/root/proxenos"
 git -C "$ROOT/root/proxenos" checkout -q "$rev"
 say "root ready; clean clone of $rev in /root/proxenos"
 
-# A root login on that machine, bounded: nothing of this one's environment.
-in_root() {           # in_root <seconds> <shell command>
-    timeout -k 30 "$1" chroot "$ROOT" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        ${PROXENOS_TIMEOUT_SCALE:+PROXENOS_TIMEOUT_SCALE=$PROXENOS_TIMEOUT_SCALE} \
-        sh -c "cd /root/proxenos && $2"
-}
+# A root login on that machine: nothing of this one's environment. The
+# command prefix is kept in "$@" (the options were read above).
+set -- chroot "$ROOT" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    ${PROXENOS_TIMEOUT_SCALE:+PROXENOS_TIMEOUT_SCALE=$PROXENOS_TIMEOUT_SCALE} \
+    sh -c
 minutes() {           # minutes <seconds> -> 12m05s
     printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
 }
 
 # ---------------------------------------------------------------------------
-# 1. make test: its last line is its count. The whole output goes to the
-# log; the console gets its end (more of it when something failed).
-say "make test (at most $TEST_TIMEOUT s; log: $LOGS/make-test.log)"
-t0=$(date +%s)
-rc=0
-in_root "$TEST_TIMEOUT" "make test" >"$LOGS/make-test.log" 2>&1 </dev/null || rc=$?
-t1=$(date +%s)
-count=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$LOGS/make-test.log" | tail -n 1)
-if [ -n "$count" ]; then
-    passed=${count% *}
-    failed=${count#* }
-else
-    passed=0
-    failed=1
-fi
-if [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]; then
-    tail -n 3 "$LOGS/make-test.log" | sed 's/^/  | /'
-else
-    tail -n 60 "$LOGS/make-test.log" | sed 's/^/  | /'
-    [ "$rc" -ne 124 ] || say "make test was stopped after $TEST_TIMEOUT s"
-    [ -n "$count" ] || say "make test ended without a count (exit status $rc): counted as one failure"
-    [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-fi
-say "make test: $passed passed, $failed failed in $(minutes $((t1 - t0)))"
-
-# ---------------------------------------------------------------------------
-# 2. make run, as a person at the console: dom0's shell comes up and runs a
-# typed command (scripts/demo-check.py), then the run is ended.
+# 1. make run comes first, as the README lists it and a newcomer types it:
+# on the bare root it is what installs everything. Driven as a person at
+# the console would (scripts/demo-check.py): dom0's shell comes up and runs
+# a typed command, then the run is ended.
 say "make run until dom0's shell answers (at most $RUN_TIMEOUT s; log: $LOGS/make-run.log)"
 t0=$(date +%s)
 if /usr/bin/python3 "$SRC/scripts/demo-check.py" --timeout "$RUN_TIMEOUT" \
         --log "$LOGS/make-run.log" -- \
-        timeout -k 10 "$RUN_TIMEOUT" chroot "$ROOT" /usr/bin/env -i HOME=/root TERM=dumb \
-        LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        sh -c "cd /root/proxenos && exec make run"; then
-    passed=$((passed + 1))
+        timeout -k 10 "$RUN_TIMEOUT" "$@" "cd /root/proxenos && exec make run"; then
+    run_passed=1 run_failed=0
 else
-    failed=$((failed + 1))
+    run_passed=0 run_failed=1
     tail -n 30 "$LOGS/make-run.log" | sed 's/^/  | /'
 fi
-t1=$(date +%s)
-say "make run: done in $(minutes $((t1 - t0)))"
+say "make run: $run_passed passed, $run_failed failed in $(minutes $(($(date +%s) - t0)))"
 
-echo "fresh machine: $passed passed, $failed failed (wall time $(minutes $(($(date +%s) - started))))"
-[ "$failed" -eq 0 ]
+# ---------------------------------------------------------------------------
+# 2. make test: its last line is its count. The whole output goes to the
+# log; the console gets its end (more of it when something failed).
+say "make test (at most $TEST_TIMEOUT s; log: $LOGS/make-test.log)"
+t0=$(date +%s)
+rc=0
+timeout -k 30 "$TEST_TIMEOUT" "$@" "cd /root/proxenos && make test" \
+    >"$LOGS/make-test.log" 2>&1 </dev/null || rc=$?
+count=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$LOGS/make-test.log" | tail -n 1)
+test_passed=${count% *}
+test_failed=${count#* }
+if [ -z "$count" ]; then
+    test_passed=0 test_failed=1
+elif [ "$rc" -ne 0 ] && [ "$test_failed" -eq 0 ]; then
+    test_failed=1       # a count, but make failed after it
+fi
+if [ "$test_failed" -eq 0 ]; then
+    tail -n 3 "$LOGS/make-test.log" | sed 's/^/  | /'
+else
+    tail -n 60 "$LOGS/make-test.log" | sed 's/^/  | /'
+    [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || say "make test was stopped after $TEST_TIMEOUT s"
+    [ -n "$count" ] || say "make test ended without a count (exit status $rc): counted as one failure"
+fi
+say "make test: $test_passed passed, $test_failed failed in $(minutes $(($(date +%s) - t0)))"
+
+echo "fresh machine: $((run_passed + test_passed)) passed, $((run_failed + test_failed)) failed" \
+    "(wall time $(minutes $(($(date +%s) - started))))"
+[ $((run_failed + test_failed)) -eq 0 ]

@@ -5,9 +5,9 @@ shell on its vpl011. Both shells come up, console input starts with dom0
 to the domU and then to the hypervisor's debug keys, and a command typed
 into each shell runs there.
 
-`make run` is started with `-o all -o setup`: the image under test is the
-one already built in $PROXENOS_BUILD (make would otherwise rebuild it from
-a tree other engineers may be editing) and nothing is installed. It runs
+`make run` is started with `RUN_BUILD= -o setup`: the image under test is
+the one already built in $PROXENOS_BUILD (make would otherwise rebuild it
+from a tree other engineers may be editing) and nothing is installed. It runs
 under `timeout`, which signals its whole process group (make, the shell and
 QEMU) when the harness stops it or the time is up.
 """
@@ -42,7 +42,7 @@ def test_make_run(qemu):
     assert make and timeout, "make and timeout (coreutils) are needed"
     limit = int(scaled(HARD))
     cmd = [timeout, "-s", "KILL", str(limit), make, "-s", "--no-print-directory",
-           "-C", REPO, "-o", "all", "-o", "setup", f"O={BUILD}", "run"]
+           "-C", REPO, "-o", "setup", "RUN_BUILD=", f"O={BUILD}", "run"]
     # The harness's own watchdog only backs timeout up.
     q = qemu(cmd=cmd, hard_timeout=HARD + 30)
 

@@ -238,6 +238,21 @@ class Qemu:
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
+    def type_line(self, line, expect, timeout=20, tries=4):
+        """Type line into a Linux console and wait for expect. A key that
+        reaches a busybox shell while it still opens its terminal is read
+        only with the next one (a domain's console ring is read when its
+        interrupt fires): press Enter again while nothing came."""
+        self.send(line)
+        for _ in range(tries - 1):
+            try:
+                return self.wait_for(expect, timeout=timeout)
+            except ConsoleTimeout:
+                if self._eof:
+                    raise
+                self.send(b"\r")
+        return self.wait_for(expect, timeout=timeout)
+
     def expect_exit(self, timeout=20):
         """Wait for QEMU to exit by itself; return its exit status."""
         try:

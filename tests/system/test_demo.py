@@ -64,7 +64,7 @@ def test_make_run(qemu):
     q.wait_for(r"^/ # ", timeout=60)
     # Let the shell settle on its terminal first, as a person would.
     time.sleep(3)
-    type_into_dom0(q, b"echo dom0-says-$((6*7))\r", r"^dom0-says-42$")
+    q.type_line(b"echo dom0-says-$((6*7))\r", r"^dom0-says-42$")
 
     q.send(CTRL_A_X3)
     q.wait_for(r"^\(PXN\) \*\*\* Serial input to domU1 \(type 'CTRL-a' three times", timeout=20)
@@ -81,7 +81,7 @@ def test_make_run(qemu):
     # And round again to dom0.
     q.send(CTRL_A_X3)
     q.wait_for(r"^\(PXN\) \*\*\* Serial input to dom0 ", timeout=20)
-    type_into_dom0(q, b"echo back-in-dom0\r", r"^back-in-dom0$")
+    q.type_line(b"echo back-in-dom0\r", r"^back-in-dom0$")
 
     # End it: timeout passes the signal to make, the shell and QEMU.
     group = q.proc.pid
@@ -91,21 +91,6 @@ def test_make_run(qemu):
     while _group_alive(group) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _group_alive(group), "QEMU outlived `make run`"
-
-
-def type_into_dom0(q, line, expect):
-    """Type line into dom0's shell and wait for expect. Keys wait in the
-    hypervisor's ring for dom0's hvc driver, which reads it when
-    VIRQ_CONSOLE fires (as on Xen); one that fires while the shell is
-    still opening its terminal is not read until the next key: press
-    Enter again if nothing came."""
-    q.send(line)
-    for _ in range(3):
-        try:
-            return q.wait_for(expect, timeout=20)
-        except AssertionError:
-            q.send(b"\r")
-    return q.wait_for(expect, timeout=20)
 
 
 def _group_alive(pgid):

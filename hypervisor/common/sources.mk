@@ -38,3 +38,4 @@ hyp-src-y += common/evtchn_port.c common/evtchn_ops.c common/event_2l.c common/e
 hyp-src-y += common/runstate.c common/wallclock.c
 hyp-src-y += common/grant_map.c common/grant_copy.c common/memory_reservation.c
 hyp-src-y += common/domain_ref.c
+hyp-src-y += common/domain_pause.c common/hostinfo.c

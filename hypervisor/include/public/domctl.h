@@ -11,8 +11,8 @@
  * guest virtual addresses on Arm, written here as uint64_t. Only the
  * control domain may use this hypercall.
  *
- * Self-contained: includes nothing but <stddef.h>, <stdint.h> and the Arm
- * ABI header.
+ * Self-contained: includes nothing but <stddef.h>, <stdint.h>, the Arm ABI
+ * header and version.h.
  */
 #ifndef PUBLIC_DOMCTL_H
 #define PUBLIC_DOMCTL_H
@@ -20,13 +20,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <public/arch-arm.h>
+#include <public/version.h>
 
 /* A call with any other version is refused with -EACCES before anything
  * else is looked at: the tools and the hypervisor must agree exactly. */
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000015U
 
-/* A domain's 16-byte identity chosen by the toolstack (xl uses a UUID). */
-typedef uint8_t xen_domain_handle_t[16];
+/* xen_domain_handle_t, a domain's 16-byte identity chosen by the
+ * toolstack (xl uses a UUID), comes from version.h (XENVER_guest_handle). */
 
 /* A bitmap in the caller's memory: bit n is bit (n % 8) of byte n / 8.
  * nr_bits says how many bits the caller's buffer holds. */

@@ -291,6 +291,8 @@ int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, ui
 
 void domain_free(struct domain *d)
 {
+    rangeset_destroy(&d->iomem_caps);
+    rangeset_destroy(&d->irq_caps);
     domain_pv_destroy(d);
     free_vcpus(d);
     arch_domain_destroy(d);

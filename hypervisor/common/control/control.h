@@ -47,7 +47,7 @@ typedef long (*domctl_handler)(struct xen_domctl *op, struct domain *d,
  * getdomaininfo looks up its own (Xen answers it for an id nobody has). */
 #define DOMCTL_NO_TARGET  (1U << 0)
 /* The handler applies its own privilege rule and runs outside the domctl
- * lock (Xen's getdomaininfo). */
+ * lock (Xen's getdomaininfo, iomem_permission, irq_permission). */
 #define DOMCTL_OWN_CHECKS (1U << 1)
 
 struct domctl_entry {
@@ -117,6 +117,10 @@ long domctl_vcpuaffinity(struct xen_domctl *op, struct domain *d, const struct c
 long domctl_getvcpuinfo(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 
 /* ---- Devices (domctl_devices.c) -------------------------------------------- */
+long domctl_iomem_permission(struct xen_domctl *op, struct domain *d,
+                             const struct control_caller *c);
+long domctl_irq_permission(struct xen_domctl *op, struct domain *d,
+                           const struct control_caller *c);
 long domctl_vuart_op(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 
 #endif

@@ -7,6 +7,7 @@
 #include <proxenos/types.h>
 #include <proxenos/spinlock.h>
 #include <proxenos/page_alloc.h>
+#include <proxenos/rangeset.h>
 #include <proxenos/guest_access.h>
 #include <proxenos/timer.h>
 #include <public/xen.h>
@@ -131,6 +132,11 @@ struct domain {
      * controller_pause_count is the toolstack's share of it. Atomics. */
     uint32_t pause_count;
     uint32_t controller_pause_count;
+    /* Machine frames and interrupts the domain may be given (and may
+     * itself grant): Xen's iomem_caps and irq_caps. dom0 holds the MMIO
+     * of the devices it was given. */
+    struct rangeset iomem_caps;
+    struct rangeset irq_caps;
 
     struct domain *next_in_list;
     struct arch_domain arch;

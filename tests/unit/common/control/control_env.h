@@ -33,6 +33,7 @@
 #include <proxenos/sched.h>
 #include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
+#include <proxenos/xmalloc.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <fake_arch.h>
@@ -215,6 +216,7 @@ static inline void env_setup(void)
     (void)fake_ram_alloc(RAM0, (size_t)RAM_SIZE);
     assert_int_equal(bootmem_add_ram(RAM0, RAM0 + RAM_SIZE), 0);
     assert_int_equal(page_alloc_init(), 0);
+    xmalloc_reset();
     hostinfo_set(&hi);
     env_online = 0xfU;
     memset(env_idle, 0, sizeof(env_idle));

@@ -1,6 +1,6 @@
-/* vCPU commands (common/control/domctl_vcpu.c) and the device command
- * (domctl_devices.c): max_vcpus, set/getvcpuaffinity with their masks
- * through struct xenctl_bitmap, getvcpuinfo, vuart_op. */
+/* vCPU commands (common/control/domctl_vcpu.c): max_vcpus,
+ * set/getvcpuaffinity with their masks through struct xenctl_bitmap,
+ * getvcpuinfo. */
 #include "control_env.h"
 
 #define HARD_OFF (BUF_OFF)
@@ -175,24 +175,6 @@ static void getvcpuinfo(void **state)
     assert_int_equal(call_domctl(), -ESRCH);
 }
 
-static void vuart_op(void **state)
-{
-    struct xen_domctl *op;
-
-    (void)state;
-    op = domctl_in(0U, XEN_DOMCTL_vuart_op, 1U);
-    op->u.vuart_op.pad[1] = 1U;
-    assert_int_equal(call_domctl(), -EINVAL);
-    op->u.vuart_op.pad[1] = 0U;
-    op->u.vuart_op.cmd = 1U;
-    assert_int_equal(call_domctl(), -EINVAL);
-    /* Only while the domain is being built. */
-    op->u.vuart_op.cmd = XEN_DOMCTL_VUART_OP_INIT;
-    assert_int_equal(call_domctl(), -EPERM);
-    doms[1].state = DOMAIN_BUILDING;
-    assert_int_equal(call_domctl(), -EOPNOTSUPP);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,7 +183,6 @@ int main(void)
         cmocka_unit_test_setup(set_and_get_affinity, env_test_setup),
         cmocka_unit_test_setup(affinity_refusals, env_test_setup),
         cmocka_unit_test_setup(getvcpuinfo, env_test_setup),
-        cmocka_unit_test_setup(vuart_op, env_test_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -356,6 +356,11 @@ static void console_ring(void)
                "count %u index %u", sc.u.readconsole.count, sc.u.readconsole.index);
     sc.u.readconsole.buffer = NOT_MAPPED;
     xen_expect("readconsole_unmapped", sysctl(XEN_SYSCTL_readconsole), -XEN_EFAULT);
+    sysctl_reset(XEN_SYSCTL_debug_keys);
+    sc.u.debug_keys.keys = NOT_MAPPED;
+    xen_expect("debug_keys_none", sysctl(XEN_SYSCTL_debug_keys), 0);
+    sc.u.debug_keys.nr_keys = 1U;
+    xen_expect("debug_keys_unmapped", sysctl(XEN_SYSCTL_debug_keys), -XEN_EFAULT);
 }
 
 void guest_main(const struct platform *p)

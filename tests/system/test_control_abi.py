@@ -19,7 +19,7 @@ SMP = 2
 HOST_MIB = 2048
 # dom0's own console lines have no prefix on either hypervisor.
 DONE = r"^GUEST DONE (\d+) passed (\d+) failed$"
-TESTS = 77      # what the guest runs on Xen 4.17
+TESTS = 79      # what the guest runs on Xen 4.17
 
 HYPERVISORS = [
     pytest.param("proxenos", id="proxenos"),

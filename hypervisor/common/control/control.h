@@ -86,6 +86,7 @@ long sysctl_getcpuinfo(struct xen_sysctl *op, const struct control_caller *c);
 
 /* ---- The hypervisor's console (sysctl_console.c) ------------------------- */
 long sysctl_readconsole(struct xen_sysctl *op, const struct control_caller *c);
+long sysctl_debug_keys(struct xen_sysctl *op, const struct control_caller *c);
 
 /* ---- Scheduling and CPU pools (control_sched.c) ---------------------------- */
 /* XEN_SCHEDULER_* of a scheduler name ("credit2", "null"). */

@@ -10,11 +10,12 @@
 #include <proxenos/nospec.h>
 #include <proxenos/spinlock.h>
 
-/* Handlers by file: sysctl_console.c (readconsole), sysctl_physinfo.c
+/* Handlers by file: sysctl_console.c (readconsole, debug keys), sysctl_physinfo.c
  * (the machine), control_sched.c (schedulers, pools), control_domain_info.c
  * (domains). */
 static const struct sysctl_entry table[XEN_SYSCTL_NR_CMDS] = {
     [XEN_SYSCTL_readconsole] = { sysctl_readconsole, COPYBACK_ON_SUCCESS },
+    [XEN_SYSCTL_debug_keys] = { sysctl_debug_keys, COPYBACK_NONE },
     [XEN_SYSCTL_physinfo] = { sysctl_physinfo, COPYBACK_ON_SUCCESS },
     [XEN_SYSCTL_getcpuinfo] = { sysctl_getcpuinfo, COPYBACK_ON_SUCCESS },
     [XEN_SYSCTL_cputopoinfo] = { sysctl_cputopoinfo, COPYBACK_ON_SUCCESS },

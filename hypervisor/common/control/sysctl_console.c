@@ -1,5 +1,7 @@
-/* XEN_SYSCTL_readconsole: the hypervisor's console ring, as xenconsoled
- * (and "xl dmesg") read it from Xen 4.17.
+/* The hypervisor's console as the toolstack uses it: XEN_SYSCTL_readconsole
+ * (its ring, as xenconsoled and "xl dmesg" read it from Xen 4.17) and
+ * XEN_SYSCTL_debug_keys ("xl debug-keys": keys pressed as if typed on the
+ * hypervisor's console).
  *
  * Indexes count every byte ever written, modulo 2^32. A read starts at the
  * oldest byte still offered or, with "incremental", at the caller's index
@@ -11,6 +13,7 @@
 #include <proxenos/console.h>
 #include <proxenos/errno.h>
 #include <proxenos/guest_access.h>
+#include <proxenos/keyhandler.h>
 
 /* Ring bytes are staged here, so the console lock is never held while
  * guest memory is written. */
@@ -55,5 +58,23 @@ long sysctl_readconsole(struct xen_sysctl *op, const struct control_caller *c)
     }
     rc->count = done;
     rc->index = cons;
+    return 0;
+}
+
+long sysctl_debug_keys(struct xen_sysctl *op, const struct control_caller *c)
+{
+    const struct xen_sysctl_debug_keys *dk = &op->u.debug_keys;
+
+    (void)c;
+    /* A key at a time, as Xen: the keys before an unreadable one have
+     * been handled when -EFAULT comes back. */
+    for (uint32_t i = 0U; i < dk->nr_keys; i++) {
+        char key;
+
+        if (copy_from_guest(&key, dk->keys + i, 1U) != 0) {
+            return -EFAULT;
+        }
+        handle_keypress(key);
+    }
     return 0;
 }

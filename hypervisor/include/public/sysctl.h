@@ -108,6 +108,13 @@ struct xen_sysctl_getdomaininfolist {
     uint32_t pad2;
 };
 
+/* ---- debug_keys: keys handled as if typed on the hypervisor's console ---- */
+struct xen_sysctl_debug_keys {
+    uint64_t keys;              /* in: guest virtual address of nr_keys chars */
+    uint32_t nr_keys;
+    uint32_t pad;
+};
+
 /* ---- getcpuinfo ------------------------------------------------------- */
 struct xen_sysctl_cpuinfo {
     uint64_t idletime;          /* ns the CPU was idle */
@@ -184,6 +191,7 @@ struct xen_sysctl {
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_sched_id sched_id;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
+        struct xen_sysctl_debug_keys debug_keys;
         struct xen_sysctl_getcpuinfo getcpuinfo;
         struct xen_sysctl_cputopoinfo cputopoinfo;
         struct xen_sysctl_numainfo numainfo;
@@ -214,6 +222,8 @@ _Static_assert(sizeof(struct xen_sysctl_getdomaininfolist) == 24U, "sysctl layou
 _Static_assert(offsetof(struct xen_sysctl_getdomaininfolist, max_domains) == 4U, "sysctl layout");
 _Static_assert(offsetof(struct xen_sysctl_getdomaininfolist, buffer) == 8U, "sysctl layout");
 _Static_assert(offsetof(struct xen_sysctl_getdomaininfolist, num_domains) == 16U, "sysctl layout");
+_Static_assert(sizeof(struct xen_sysctl_debug_keys) == 16U, "sysctl layout");
+_Static_assert(offsetof(struct xen_sysctl_debug_keys, nr_keys) == 8U, "sysctl layout");
 _Static_assert(sizeof(struct xen_sysctl_cpuinfo) == 8U, "sysctl layout");
 _Static_assert(sizeof(struct xen_sysctl_getcpuinfo) == 24U, "sysctl layout");
 _Static_assert(offsetof(struct xen_sysctl_getcpuinfo, info) == 8U, "sysctl layout");

@@ -187,11 +187,17 @@ static inline void env_add_pool(unsigned int id, uint64_t cpus, const char *sche
     env_nr_pools++;
 }
 
-/* ---- Debug keys (console.c hands them over) -------------------------------- */
+/* ---- Debug keys (console.c and sysctl debug_keys hand them over) ----------- */
+
+static char env_keys[64];
+static unsigned int env_nr_keys;
 
 void handle_keypress(char key)
 {
-    (void)key;
+    if (env_nr_keys < sizeof(env_keys)) {
+        env_keys[env_nr_keys] = key;
+    }
+    env_nr_keys++;
 }
 
 /* ---- Set-up ---------------------------------------------------------------- */
@@ -221,6 +227,7 @@ static inline void env_setup(void)
     env_online = 0xfU;
     memset(env_idle, 0, sizeof(env_idle));
     env_reconsidered = 0U;
+    env_nr_keys = 0U;
     env_weights_set = 0U;
     env_last_weight = 0U;
     env_sched = "credit2";

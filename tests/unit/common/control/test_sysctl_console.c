@@ -1,7 +1,8 @@
 /* XEN_SYSCTL_readconsole (common/control/sysctl_console.c) over the real
  * console ring (common/console.c): plain and incremental reads, counts,
  * clearing, a ring that went round, and faults. The ring lives as long as
- * the test program, so each test works from the indexes it finds. */
+ * the test program, so each test works from the indexes it finds. And
+ * XEN_SYSCTL_debug_keys, handed to control_env.h's key recorder. */
 #include "control_env.h"
 
 #include <proxenos/console.h>
@@ -139,6 +140,43 @@ static void faults_and_privilege(void **state)
     assert_int_equal(call_sysctl(), -EPERM);
 }
 
+static struct xen_sysctl *keys(unsigned int d, uint64_t at, uint32_t n, long expect)
+{
+    struct xen_sysctl *op = sysctl_in(d, XEN_SYSCTL_debug_keys);
+
+    op->u.debug_keys.keys = at;
+    op->u.debug_keys.nr_keys = n;
+    assert_int_equal(call_sysctl(), expect);
+    return op;
+}
+
+static void debug_keys(void **state)
+{
+    char *k = garg(0U, BUF_OFF);
+    struct xen_sysctl *op;
+
+    (void)state;
+    memcpy(k, "hmq", 3U);
+    op = keys(0U, BUF_GVA, 3U, 0);
+    assert_int_equal(env_nr_keys, 3U);
+    assert_memory_equal(env_keys, "hmq", 3U);
+    /* Nothing is copied back. */
+    assert_int_equal(op->u.debug_keys.nr_keys, 3U);
+    (void)keys(0U, UNMAPPED, 0U, 0);
+    /* Keys before an unreadable one are handled, as on Xen. */
+    env_nr_keys = 0U;
+    memcpy(garg(0U, (ENV_PAGES * PAGE_SIZE) - 2U), "rq", 2U);
+    (void)keys(0U, GUEST_BASE + (ENV_PAGES * PAGE_SIZE) - 2U, 5U, -EFAULT);
+    assert_int_equal(env_nr_keys, 2U);
+    assert_memory_equal(env_keys, "rq", 2U);
+    /* Not from a domU. */
+    env_nr_keys = 0U;
+    as(1U, 0U);
+    memcpy(garg(1U, BUF_OFF), "h", 1U);
+    (void)keys(1U, BUF_GVA, 1U, -EPERM);
+    assert_int_equal(env_nr_keys, 0U);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +184,7 @@ int main(void)
         cmocka_unit_test_setup(clear_forgets_what_was_read, env_test_setup),
         cmocka_unit_test_setup(a_ring_that_went_round, env_test_setup),
         cmocka_unit_test_setup(faults_and_privilege, env_test_setup),
+        cmocka_unit_test_setup(debug_keys, env_test_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

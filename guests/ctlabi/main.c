@@ -4,7 +4,10 @@
  * guest-loader kernel module), alone, with every host CPU as a dom0 vCPU.
  *
  * bootargs: host_mib=<n> (the machine's RAM, QEMU -m), pmu=<0|1> (the CPUs
- * have a PMU: QEMU's cortex-a57 has one).
+ * have a PMU: QEMU's cortex-a57 has one), domu_mib=<n> (a dom0less domU
+ * with one vCPU and that much RAM runs beside dom0 as domain 1: the
+ * commands on another domain are checked on it; 0, the default: dom0 is
+ * alone).
  *
  * What does not depend on the machine is checked exactly; what does
  * (memory, CPU count) against the bootargs and the device tree; values
@@ -138,6 +141,8 @@ static void topology(uint32_t cpus, uint64_t host_pages)
     test_check("getcpuinfo_cpus", sc.u.getcpuinfo.nr_cpus == cpus, "%u", sc.u.getcpuinfo.nr_cpus);
 }
 
+static uint32_t nr_domains = 1U;
+
 static void pools(uint32_t cpus)
 {
     sysctl_reset(XEN_SYSCTL_sched_id);
@@ -153,7 +158,8 @@ static void pools(uint32_t cpus)
     printf("cpupool: id %u sched %u n_dom %u map %02x %02x\n", sc.u.cpupool_op.cpupool_id,
            sc.u.cpupool_op.sched_id, sc.u.cpupool_op.n_dom, buf[0], buf[1]);
     test_check("cpupool_0", (sc.u.cpupool_op.cpupool_id == 0U) &&
-               (sc.u.cpupool_op.sched_id == XEN_SCHEDULER_CREDIT2) && (sc.u.cpupool_op.n_dom == 1U) &&
+               (sc.u.cpupool_op.sched_id == XEN_SCHEDULER_CREDIT2) &&
+               (sc.u.cpupool_op.n_dom == nr_domains) &&
                (buf[0] == ((1U << cpus) - 1U)) && (buf[7] == 0U) && (buf[8] == 0xeeU), "see above");
     sc.u.cpupool_op.cpupool_id = 1U;
     xen_expect("cpupool_info_past_last", sysctl(XEN_SYSCTL_cpupool_op), -XEN_ENOENT);
@@ -196,20 +202,21 @@ static void domain_info(uint32_t cpus, uint64_t dom0_pages)
     sc.u.getdomaininfolist.max_domains = 8U;
     sc.u.getdomaininfolist.buffer = ptr(buf);
     xen_expect("getdomaininfolist", sysctl(XEN_SYSCTL_getdomaininfolist), 0);
-    if (test_check("getdomaininfolist_dom0_alone", sc.u.getdomaininfolist.num_domains == 1U, "%u",
-                   sc.u.getdomaininfolist.num_domains)) {
+    if (test_check("getdomaininfolist_all", sc.u.getdomaininfolist.num_domains == nr_domains,
+                   "%u", sc.u.getdomaininfolist.num_domains)) {
         check_dom0_info("getdomaininfolist_dom0", &e[0], cpus, dom0_pages);
     }
     sc.u.getdomaininfolist.first_domain = 1U;
     xen_expect("getdomaininfolist_from_1", sysctl(XEN_SYSCTL_getdomaininfolist), 0);
-    test_check("getdomaininfolist_none_from_1", sc.u.getdomaininfolist.num_domains == 0U, "%u",
-               sc.u.getdomaininfolist.num_domains);
+    test_check("getdomaininfolist_from_1_count", sc.u.getdomaininfolist.num_domains ==
+               (nr_domains - 1U), "%u", sc.u.getdomaininfolist.num_domains);
     domctl_reset();
     if (xen_expect("getdomaininfo_0", domctl(XEN_DOMCTL_getdomaininfo, 0U), 0)) {
         check_dom0_info("getdomaininfo_dom0", &dc.u.getdomaininfo, cpus, dom0_pages);
     }
     domctl_reset();
-    xen_expect("getdomaininfo_none_above", domctl(XEN_DOMCTL_getdomaininfo, 1U), -XEN_ESRCH);
+    xen_expect("getdomaininfo_none_above", domctl(XEN_DOMCTL_getdomaininfo, (uint16_t)nr_domains),
+               -XEN_ESRCH);
     xen_expect("getdomaininfo_domid_self", domctl(XEN_DOMCTL_getdomaininfo, XEN_DOMID_SELF),
                -XEN_EINVAL);
     dc.interface_version = 0x14U;
@@ -342,6 +349,112 @@ static void domain_settings(const struct platform *p, uint64_t dom0_pages)
     xen_expect("vuart_op_after_creation", domctl(XEN_DOMCTL_vuart_op, 0U), -XEN_EPERM);
 }
 
+static uint32_t domu_flags(const char *name)
+{
+    domctl_reset();
+    if (!xen_expect(name, domctl(XEN_DOMCTL_getdomaininfo, 1U), 0)) {
+        return 0U;
+    }
+    printf("%s: flags 0x%x tot %lu max %lu online %u max_vcpu %u pool %u\n", name,
+           dc.u.getdomaininfo.flags, dc.u.getdomaininfo.tot_pages, dc.u.getdomaininfo.max_pages,
+           dc.u.getdomaininfo.nr_online_vcpus, dc.u.getdomaininfo.max_vcpu_id,
+           dc.u.getdomaininfo.cpupool);
+    return dc.u.getdomaininfo.flags;
+}
+
+static long sched(uint32_t cmd, uint16_t weight, uint16_t cap)
+{
+    domctl_reset();
+    dc.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
+    dc.u.scheduler_op.cmd = cmd;
+    dc.u.scheduler_op.u.credit2.weight = weight;
+    dc.u.scheduler_op.u.credit2.cap = cap;
+    return domctl(XEN_DOMCTL_scheduler_op, 1U);
+}
+
+/* The commands on another domain: the dom0less domU 1. */
+static void other_domain(uint32_t cpus, uint64_t domu_pages)
+{
+    const uint32_t base = XEN_DOMINF_hvm_guest | XEN_DOMINF_hap | 0xffff0000U;
+    uint32_t f = domu_flags("domu_info");
+
+    test_check("domu_info_fields", ((f & ~(XEN_DOMINF_blocked | XEN_DOMINF_running)) == base) &&
+               (dc.u.getdomaininfo.domain == 1U) && (dc.u.getdomaininfo.tot_pages == domu_pages) &&
+               (dc.u.getdomaininfo.max_pages == domu_pages) &&
+               (dc.u.getdomaininfo.nr_online_vcpus == 1U) && (dc.u.getdomaininfo.max_vcpu_id == 0U) &&
+               (dc.u.getdomaininfo.cpupool == 0U), "flags 0x%x", f);
+    /* Paused: it stays off every CPU until unpaused; pauses nest. */
+    domctl_reset();
+    xen_expect("domu_pause", domctl(XEN_DOMCTL_pausedomain, 1U), 0);
+    f = domu_flags("domu_info_paused");
+    test_check("domu_paused", (f & (XEN_DOMINF_paused | XEN_DOMINF_running)) == XEN_DOMINF_paused,
+               "flags 0x%x", f);
+    domctl_reset();
+    xen_expect("domu_vcpu_info_paused", domctl(XEN_DOMCTL_getvcpuinfo, 1U), 0);
+    test_check("domu_vcpu_not_running", (dc.u.getvcpuinfo.online == 1U) &&
+               (dc.u.getvcpuinfo.running == 0U) && (dc.u.getvcpuinfo.cpu < cpus),
+               "running %u", dc.u.getvcpuinfo.running);
+    xen_expect("domu_pause_again", domctl(XEN_DOMCTL_pausedomain, 1U), 0);
+    xen_expect("domu_unpause", domctl(XEN_DOMCTL_unpausedomain, 1U), 0);
+    test_check("domu_still_paused", (domu_flags("domu_info_once") & XEN_DOMINF_paused) != 0U, "no");
+    xen_expect("domu_unpause_last", domctl(XEN_DOMCTL_unpausedomain, 1U), 0);
+    test_check("domu_unpaused", (domu_flags("domu_info_unpaused") & XEN_DOMINF_paused) == 0U, "no");
+    xen_expect("domu_unpause_too_often", domctl(XEN_DOMCTL_unpausedomain, 1U), -XEN_EINVAL);
+    /* credit2 parameters. */
+    xen_expect("domu_sched_put_weight", sched(XEN_DOMCTL_SCHEDOP_putinfo, 512U, 0U), 0);
+    xen_expect("domu_sched_cap_too_big", sched(XEN_DOMCTL_SCHEDOP_putinfo, 0U, 101U), -XEN_EINVAL);
+    xen_expect("domu_sched_put_cap", sched(XEN_DOMCTL_SCHEDOP_putinfo, 0U, 50U), 0);
+    xen_expect("domu_sched_get", sched(XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U), 0);
+    test_check("domu_sched_params", (dc.u.scheduler_op.u.credit2.weight == 512U) &&
+               (dc.u.scheduler_op.u.credit2.cap == 50U), "weight %u cap %u",
+               dc.u.scheduler_op.u.credit2.weight, dc.u.scheduler_op.u.credit2.cap);
+    xen_expect("domu_sched_reset", sched(XEN_DOMCTL_SCHEDOP_putinfo, 256U, 0U), 0);
+    xen_expect("domu_sched_vcpuinfo", sched(XEN_DOMCTL_SCHEDOP_getvcpuinfo, 0U, 0U), -XEN_EINVAL);
+    /* Affinity: all CPUs, answered as the CPUs there are. */
+    domctl_reset();
+    memset(buf, 0, 16U);
+    buf[0] = 0xffU;
+    dc.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    dc.u.vcpuaffinity.cpumap_hard.bitmap = ptr(buf);
+    dc.u.vcpuaffinity.cpumap_hard.nr_bits = 8U;
+    xen_expect("domu_setvcpuaffinity", domctl(XEN_DOMCTL_setvcpuaffinity, 1U), 0);
+    test_check("domu_setvcpuaffinity_answer", buf[0] == ((1U << cpus) - 1U), "%02x", buf[0]);
+    dc.u.vcpuaffinity.vcpu = 1U;
+    xen_expect("domu_setvcpuaffinity_no_vcpu", domctl(XEN_DOMCTL_setvcpuaffinity, 1U), -XEN_EINVAL);
+    /* The rest of what the toolstack does to a domain it builds. */
+    domctl_reset();
+    dc.u.max_vcpus.max = 1U;
+    xen_expect("domu_max_vcpus_same", domctl(XEN_DOMCTL_max_vcpus, 1U), 0);
+    dc.u.max_vcpus.max = 2U;
+    xen_expect("domu_max_vcpus_other", domctl(XEN_DOMCTL_max_vcpus, 1U), -XEN_EINVAL);
+    domctl_reset();
+    dc.u.address_size.size = 64U;
+    xen_expect("domu_set_address_size", domctl(XEN_DOMCTL_set_address_size, 1U), -XEN_EBUSY);
+    domctl_reset();
+    dc.u.settimeoffset.time_offset_seconds = 10;
+    xen_expect("domu_settimeoffset", domctl(XEN_DOMCTL_settimeoffset, 1U), 0);
+    domctl_reset();
+    dc.u.max_mem.max_memkb = domu_pages * 4U;
+    xen_expect("domu_max_mem", domctl(XEN_DOMCTL_max_mem, 1U), 0);
+    domctl_reset();
+    dc.u.cacheflush.start_pfn = RAM_BASE >> 12;
+    dc.u.cacheflush.nr_pfns = 256U;
+    xen_expect("domu_cacheflush", domctl(XEN_DOMCTL_cacheflush, 1U), 0);
+    domctl_reset();
+    xen_expect("domu_paging_pool", domctl(XEN_DOMCTL_get_paging_mempool_size, 1U), 0);
+    printf("domu paging mempool: %lu KiB\n", dc.u.paging_mempool.size >> 10);
+    xen_expect("domu_paging_pool_same", domctl(XEN_DOMCTL_set_paging_mempool_size, 1U), 0);
+    domctl_reset();
+    dc.u.iomem_permission.first_mfn = 0x9010U;
+    dc.u.iomem_permission.nr_mfns = 1U;
+    dc.u.iomem_permission.allow_access = 1U;
+    xen_expect("domu_iomem_grant", domctl(XEN_DOMCTL_iomem_permission, 1U), 0);
+    dc.u.iomem_permission.allow_access = 0U;
+    xen_expect("domu_iomem_revoke", domctl(XEN_DOMCTL_iomem_permission, 1U), 0);
+    domctl_reset();
+    xen_expect("domu_vuart_op", domctl(XEN_DOMCTL_vuart_op, 1U), -XEN_EPERM);
+}
+
 static void console_ring(void)
 {
     sysctl_reset(XEN_SYSCTL_readconsole);
@@ -369,6 +482,7 @@ void guest_main(const struct platform *p)
     bool pmu = bootarg_u64(p->bootargs, "pmu", 1U) != 0U;
     uint32_t cpus = p->cpu_count;
     uint64_t dom0_pages = p->mem_total >> 12;
+    uint64_t domu_pages = bootarg_u64(p->bootargs, "domu_mib", 0U) << 8;
 
     printf("ctlabi: dom0 with %u vCPUs and %lu MiB, host %lu MiB\n", cpus, p->mem_total >> 20,
            host_pages >> 8);
@@ -376,11 +490,15 @@ void guest_main(const struct platform *p)
                     "needs host_mib= and 1-8 CPUs")) {
         return;
     }
+    nr_domains = (domu_pages != 0U) ? 2U : 1U;
     physinfo(p, cpus, host_pages, pmu);
     topology(cpus, host_pages);
     pools(cpus);
     domain_info(cpus, dom0_pages);
     vcpus(cpus);
     domain_settings(p, dom0_pages);
+    if (domu_pages != 0U) {
+        other_domain(cpus, domu_pages);
+    }
     console_ring();
 }

@@ -421,6 +421,19 @@ static void other_domain(uint32_t cpus, uint64_t domu_pages)
     test_check("domu_setvcpuaffinity_answer", buf[0] == ((1U << cpus) - 1U), "%02x", buf[0]);
     dc.u.vcpuaffinity.vcpu = 1U;
     xen_expect("domu_setvcpuaffinity_no_vcpu", domctl(XEN_DOMCTL_setvcpuaffinity, 1U), -XEN_EINVAL);
+    /* NUMA: one node, node 0. */
+    domctl_reset();
+    memset(buf, 0xee, 4U);
+    buf[0] = 0xffU;
+    dc.u.nodeaffinity.nodemap.bitmap = ptr(buf);
+    dc.u.nodeaffinity.nodemap.nr_bits = 8U;
+    xen_expect("domu_setnodeaffinity", domctl(XEN_DOMCTL_setnodeaffinity, 1U), 0);
+    buf[0] = 0x02U;
+    xen_expect("domu_setnodeaffinity_offline", domctl(XEN_DOMCTL_setnodeaffinity, 1U), -XEN_EINVAL);
+    dc.u.nodeaffinity.nodemap.nr_bits = 16U;
+    xen_expect("domu_getnodeaffinity", domctl(XEN_DOMCTL_getnodeaffinity, 1U), 0);
+    test_check("domu_nodeaffinity_node0", (buf[0] == 1U) && (buf[1] == 0U) && (buf[2] == 0xeeU),
+               "%02x %02x %02x", buf[0], buf[1], buf[2]);
     /* The rest of what the toolstack does to a domain it builds. */
     domctl_reset();
     dc.u.max_vcpus.max = 1U;

@@ -22,7 +22,7 @@ HOST_MIB = 2048
 # dom0's own console lines have no prefix on either hypervisor.
 DONE = r"^GUEST DONE (\d+) passed (\d+) failed$"
 TESTS = 79      # what the guest runs on Xen 4.17, dom0 alone
-TESTS_WITH_DOMU = 115
+TESTS_WITH_DOMU = 119
 DOMU_MIB = 64
 HELLO = BUILD / "guests" / "hello.bin"
 

@@ -1,7 +1,8 @@
 /* Schedulers and CPU pools as the toolstack sees them: sysctl sched_id
  * (the default scheduler), sysctl cpupool_op (the boot-time pools of
- * common/cpupool.c) and domctl scheduler_op (a domain's credit2 weight and
- * cap). Pools are fixed at boot in Proxenos: the commands that would
+ * common/cpupool.c), domctl scheduler_op (a domain's credit2 weight and
+ * cap) and domctl set/getnodeaffinity (NUMA placement, with Xen on Arm's
+ * single node). Pools are fixed at boot in Proxenos: the commands that would
  * change them give Xen's answer where Xen would refuse too, and
  * -EOPNOTSUPP where Xen would make the change. */
 #include "control.h"
@@ -194,4 +195,27 @@ long domctl_scheduler_op(struct xen_domctl *op, struct domain *d, const struct c
     }
     /* The null scheduler has no parameters: Xen answers 0, changing nothing. */
     return (id == XEN_SCHEDULER_CREDIT2) ? credit2_op(s, d) : 0;
+}
+
+/* Xen 4.17 on Arm without NUMA: MAX_NUMNODES is 1, node 0 is online. */
+#define NR_NODE_IDS 1U
+
+long domctl_nodeaffinity(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
+{
+    uint64_t nodes = 0U;
+    long rc;
+
+    (void)d;
+    (void)c;
+    if (op->cmd == XEN_DOMCTL_getnodeaffinity) {
+        /* Whatever was set, it can only be node 0. */
+        return control_bitmap_to_guest(&op->u.nodeaffinity.nodemap, 1U, NR_NODE_IDS);
+    }
+    rc = control_bitmap_from_guest(&op->u.nodeaffinity.nodemap, NR_NODE_IDS, &nodes);
+    /* A mask without an online node is refused; with node 0, there is
+     * nothing to change. */
+    if ((rc == 0) && ((nodes & 1U) == 0U)) {
+        rc = -EINVAL;
+    }
+    return rc;
 }

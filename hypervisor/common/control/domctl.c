@@ -38,6 +38,8 @@ static const struct domctl_entry table[XEN_DOMCTL_NR_CMDS] = {
     [XEN_DOMCTL_getvcpuinfo] = { domctl_getvcpuinfo, COPYBACK_ON_SUCCESS, 0U },
     /* Scheduling: Xen copies the block back even when the call failed */
     [XEN_DOMCTL_scheduler_op] = { domctl_scheduler_op, COPYBACK_ALWAYS, 0U },
+    [XEN_DOMCTL_setnodeaffinity] = { domctl_nodeaffinity, COPYBACK_NONE, 0U },
+    [XEN_DOMCTL_getnodeaffinity] = { domctl_nodeaffinity, COPYBACK_NONE, 0U },
     /* Devices: the I/O capabilities check their caller themselves, as Xen */
     [XEN_DOMCTL_iomem_permission] = { domctl_iomem_permission, COPYBACK_NONE,
                                       DOMCTL_OWN_CHECKS },

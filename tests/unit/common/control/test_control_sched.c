@@ -1,7 +1,8 @@
 /* Schedulers and CPU pools (common/control/control_sched.c): sysctl
  * sched_id, sysctl cpupool_op (Xen's INFO walk over the boot-time pools,
  * and the answers to changes Proxenos cannot make), and domctl
- * scheduler_op (credit2's weight and cap, the null scheduler's nothing). */
+ * scheduler_op (credit2's weight and cap, the null scheduler's nothing),
+ * domctl set/getnodeaffinity (one NUMA node). */
 #include "control_env.h"
 
 static struct xen_sysctl *pool_op(uint32_t cmd, uint32_t id, long expect)
@@ -187,6 +188,39 @@ static void null_scheduler_has_none(void **state)
     (void)sched_op(3U, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, -EINVAL);
 }
 
+static long nodes(uint32_t cmd, uint64_t at, uint32_t bits)
+{
+    struct xen_domctl *op = domctl_in(0U, cmd, 1U);
+
+    op->u.nodeaffinity.nodemap.bitmap = at;
+    op->u.nodeaffinity.nodemap.nr_bits = bits;
+    return call_domctl();
+}
+
+static void node_affinity(void **state)
+{
+    uint8_t *map = garg(0U, BUF_OFF);
+
+    (void)state;
+    /* Node 0 in it: accepted (all nodes, or just node 0, the same here). */
+    map[0] = 0xffU;
+    assert_int_equal(nodes(XEN_DOMCTL_setnodeaffinity, BUF_GVA, 64U), 0);
+    map[0] = 0x01U;
+    assert_int_equal(nodes(XEN_DOMCTL_setnodeaffinity, BUF_GVA, 1U), 0);
+    /* No online node: -EINVAL; an empty bitmap is one. */
+    map[0] = 0xfeU;
+    assert_int_equal(nodes(XEN_DOMCTL_setnodeaffinity, BUF_GVA, 8U), -EINVAL);
+    assert_int_equal(nodes(XEN_DOMCTL_setnodeaffinity, BUF_GVA, 0U), -EINVAL);
+    assert_int_equal(nodes(XEN_DOMCTL_setnodeaffinity, UNMAPPED, 8U), -EFAULT);
+    /* Read back: node 0, the caller's extra bytes zeroed. */
+    memset(map, 0xee, 4U);
+    assert_int_equal(nodes(XEN_DOMCTL_getnodeaffinity, BUF_GVA, 16U), 0);
+    assert_int_equal(map[0], 0x01U);
+    assert_int_equal(map[1], 0U);
+    assert_int_equal(map[2], 0xeeU);
+    assert_int_equal(nodes(XEN_DOMCTL_getnodeaffinity, UNMAPPED, 8U), -EFAULT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +229,7 @@ int main(void)
         cmocka_unit_test_setup(pool_changes, env_test_setup),
         cmocka_unit_test_setup(credit2_parameters, env_test_setup),
         cmocka_unit_test_setup(null_scheduler_has_none, env_test_setup),
+        cmocka_unit_test_setup(node_affinity, env_test_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,7 +68,7 @@ def test_ctlabi_beside_a_domu(qemu, which):
     second): two domains in the lists and pool, and on the domU its
     getdomaininfo fields, pausing (the paused flag, its vCPU off every CPU,
     nesting, unpausing once too often), credit2 weight and cap, affinity,
-    max_vcpus, address size, time offset, max_mem, cacheflush, its paging
+    node affinity, max_vcpus, address size, time offset, max_mem, cacheflush, its paging
     pool, granting and revoking an MMIO frame, vuart_op."""
     run_ctlabi(qemu, which, f"host_mib={HOST_MIB} pmu=1 domu_mib={DOMU_MIB}",
                extra=("--domu", HELLO, "--domu-args", "name=du count=1000 interval_ms=1000",

@@ -22,6 +22,15 @@ static int loglvl = LOG_INFO;
 
 static char ring[CONFIG_CONRING_SIZE];
 static size_t ring_prod;    /* total bytes ever written */
+/* The oldest byte XEN_SYSCTL_readconsole still offers, as an index of the
+ * same count (modulo 2^32, Xen's index width): moved on by a read with
+ * "clear", and by new output once the ring has gone round past it. */
+static uint32_t ring_cons;
+
+/* Indexes are taken modulo 2^32 and then modulo the ring size: that is
+ * the same slot only for a power-of-two size. */
+_Static_assert((CONFIG_CONRING_SIZE & (CONFIG_CONRING_SIZE - 1)) == 0,
+               "CONFIG_CONRING_SIZE must be a power of two");
 
 struct input_sink {
     unsigned int id;
@@ -72,6 +81,9 @@ static void emit(char c)
 {
     ring[ring_prod % sizeof(ring)] = c;
     ring_prod++;
+    if (((uint32_t)ring_prod - ring_cons) > (uint32_t)sizeof(ring)) {
+        ring_cons = (uint32_t)ring_prod - (uint32_t)sizeof(ring);
+    }
     if (driver != NULL) {
         if (c == '\n') {
             driver->putc(driver, '\r');
@@ -127,6 +139,46 @@ size_t console_ring_read(char *dst, size_t max)
     }
     spin_unlock_irqrestore(&console_lock, flags);
     return n;
+}
+
+void console_ring_indexes(uint32_t *cons, uint32_t *prod)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    *cons = ring_cons;
+    *prod = (uint32_t)ring_prod;
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+size_t console_ring_copy(uint32_t from, char *dst, size_t max)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    uint32_t prod = (uint32_t)ring_prod;
+    uint32_t oldest = prod - MIN(prod, (uint32_t)sizeof(ring));
+    size_t n = 0U;
+
+    /* Only bytes still in the ring: output since the caller looked may
+     * have overwritten the slots it asked for. */
+    if ((uint32_t)(from - oldest) < (uint32_t)(prod - oldest)) {
+        n = MIN(max, (size_t)(prod - from));
+    }
+    for (size_t i = 0U; i < n; i++) {
+        dst[i] = ring[(from + (uint32_t)i) % sizeof(ring)];
+    }
+    spin_unlock_irqrestore(&console_lock, flags);
+    return n;
+}
+
+void console_ring_clear(uint32_t cons, uint32_t prod)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    ring_cons = ((prod - cons) > (uint32_t)sizeof(ring)) ? (prod - (uint32_t)sizeof(ring)) : cons;
+    /* Output since prod may have gone round past it. */
+    if (((uint32_t)ring_prod - ring_cons) > (uint32_t)sizeof(ring)) {
+        ring_cons = (uint32_t)ring_prod - (uint32_t)sizeof(ring);
+    }
+    spin_unlock_irqrestore(&console_lock, flags);
 }
 
 void vprintk(enum log_level level, const char *fmt, va_list ap)

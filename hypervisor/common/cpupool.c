@@ -160,3 +160,25 @@ uint64_t cpupool_cpus(int pool_node)
     }
     return 0U;
 }
+
+unsigned int cpupool_id_of(int pool_node)
+{
+    for (unsigned int i = 0U; (pool_node >= 0) && (i < nr_pools); i++) {
+        if (pools[i].node == pool_node) {
+            return i;
+        }
+    }
+    return 0U;
+}
+
+bool cpupool_info(unsigned int first_id, struct cpupool_info *out)
+{
+    /* Pool ids are the table's indexes: Pool-0 first, then boot order. */
+    if (first_id >= nr_pools) {
+        return false;
+    }
+    out->id = first_id;
+    out->cpus = pools[first_id].cpus;
+    out->sched = pools[first_id].sched;
+    return true;
+}

@@ -136,6 +136,7 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     a.p2m_pool_pages = c->has_p2m_mem ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
                        p2m_default_pool_pages(mem, c->cpus);
     a.cpu_affinity = cpupool_cpus(c->cpupool);
+    a.cpupool_id = cpupool_id_of(c->cpupool);
     if ((c->cpupool >= 0) && (a.cpu_affinity == 0U)) {
         pr_err("dom0less: %s: its cpupool was not created: domain skipped\n", c->name);
         return -EINVAL;

@@ -76,6 +76,7 @@ static int create_vcpus(struct domain *d, uint64_t affinity, bool pin)
         v->domain = d;
         v->state = VCPU_OFFLINE;
         v->hard_affinity = (affinity != 0U) ? affinity : ~0ULL;
+        v->soft_affinity = ~0ULL;
         if (pin && (affinity != 0U)) {
             v->hard_affinity = nth_cpu(affinity, i);
         }
@@ -119,6 +120,7 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
     d->direct_map = args->direct_map;
     d->xen_enhanced = args->xen_enhanced;
     d->console_input = args->console_input;
+    d->cpupool_id = args->cpupool_id;
     rc = arch_domain_create(d, args);
     if (rc != 0) {
         xfree(d);
@@ -289,6 +291,8 @@ int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, ui
 
 void domain_free(struct domain *d)
 {
+    rangeset_destroy(&d->iomem_caps);
+    rangeset_destroy(&d->irq_caps);
     domain_pv_destroy(d);
     free_vcpus(d);
     arch_domain_destroy(d);

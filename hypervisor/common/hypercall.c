@@ -1,6 +1,6 @@
 /* The hypercall table: every Xen hypercall Proxenos answers. Arm guests
  * get the same set as on Xen 4.17 for Arm; numbers missing here (x86-only
- * ones, domctl/sysctl without a toolstack, ...) return -ENOSYS. */
+ * ones, xsm_op, dm_op, ...) return -ENOSYS. */
 #include <proxenos/hypercall.h>
 #include <proxenos/errno.h>
 #include <proxenos/nospec.h>
@@ -18,6 +18,8 @@ static const struct hcall_entry table[XEN_NR_HYPERCALLS] = {
     [__HYPERVISOR_event_channel_op] = { do_event_channel_op, 2U },
     [__HYPERVISOR_physdev_op] = { do_physdev_op, 2U },
     [__HYPERVISOR_hvm_op] = { do_hvm_op, 2U },
+    [__HYPERVISOR_sysctl] = { do_sysctl, 1U },
+    [__HYPERVISOR_domctl] = { do_domctl, 1U },
 };
 
 static const struct hcall_entry *lookup(uint64_t nr)

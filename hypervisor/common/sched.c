@@ -41,6 +41,7 @@ struct runqueue {
     struct timer slice_timer;
     bool time_slicing;          /* false under the null scheduler */
     uint64_t switches;
+    uint64_t idle_ns;           /* time with no vCPU, up to slice_start */
 };
 
 static struct runqueue runqueues[NR_CPUS];
@@ -88,12 +89,19 @@ static void dequeue(struct runqueue *rq, struct sched_vcpu *sv)
     }
 }
 
+/* Stopped by the hypervisor for good (shutdown, crash), or its domain is
+ * paused (domain_pause.c): queued, but not picked. */
+static bool may_run(const struct vcpu *v)
+{
+    return !v->pause_flags && (__atomic_load_n(&v->domain->pause_count, __ATOMIC_ACQUIRE) == 0U);
+}
+
 static struct sched_vcpu *pick(const struct runqueue *rq)
 {
     struct sched_vcpu *best = NULL;
 
     for (struct sched_vcpu *sv = rq->queue; sv != NULL; sv = sv->next) {
-        if (!sv->v->pause_flags && ((best == NULL) || (sv->vruntime < best->vruntime))) {
+        if (may_run(sv->v) && ((best == NULL) || (sv->vruntime < best->vruntime))) {
             best = sv;
         }
     }
@@ -165,7 +173,7 @@ int sched_add_vcpu(struct vcpu *v)
         return -EINVAL;     /* the affinity names no online CPU */
     }
     sv->v = v;
-    sv->weight = SCHED_DEFAULT_WEIGHT;
+    sv->weight = (v->domain->sched_weight != 0U) ? v->domain->sched_weight : SCHED_DEFAULT_WEIGHT;
     v->sched_priv = sv;
     v->processor = cpu;
     v->state_entry_time = NOW();
@@ -280,7 +288,9 @@ void schedule(void)
     struct vcpu *next = NULL;
     struct sched_vcpu *nsv;
 
-    if (prev != NULL) {
+    if (prev == NULL) {
+        rq->idle_ns += (now > rq->slice_start) ? (uint64_t)(now - rq->slice_start) : 0U;
+    } else {
         struct sched_vcpu *psv = sv_of(prev);
         uint64_t ran = (now > rq->slice_start) ? (uint64_t)(now - rq->slice_start) : 0U;
 
@@ -325,6 +335,51 @@ void sched_set_time_slicing(unsigned int cpu, bool on)
 bool sched_vcpu_on_cpu(const struct vcpu *v)
 {
     return READ_ONCE(runqueues[v->processor].curr) == v;
+}
+
+void sched_vcpu_reconsider(struct vcpu *v)
+{
+    /* Running: schedule() there puts it back in the queue and pick()
+     * decides again. Queued: the CPU may be idle and must look again. */
+    if (sched_vcpu_on_cpu(v) || (v->state == VCPU_RUNNABLE)) {
+        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    }
+}
+
+uint64_t sched_cpu_idle_time(unsigned int cpu)
+{
+    struct runqueue *rq = &runqueues[cpu];
+    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    uint64_t idle = rq->idle_ns;
+    s_time_t now = NOW();
+
+    if ((rq->curr == NULL) && (now > rq->slice_start)) {
+        idle += (uint64_t)(now - rq->slice_start);
+    }
+    spin_unlock_irqrestore(&rq->lock, flags);
+    return idle;
+}
+
+unsigned int sched_vcpu_weight(const struct vcpu *v)
+{
+    const struct sched_vcpu *sv = sv_of(v);
+
+    return (sv != NULL) ? sv->weight : SCHED_DEFAULT_WEIGHT;
+}
+
+void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight)
+{
+    struct sched_vcpu *sv = sv_of(v);
+    struct runqueue *rq = &runqueues[v->processor];
+    unsigned long flags;
+
+    if ((sv == NULL) || (weight == 0U)) {
+        return;
+    }
+    /* Under the lock: schedule() reads the weight to charge run time. */
+    flags = spin_lock_irqsave(&rq->lock);
+    sv->weight = weight;
+    spin_unlock_irqrestore(&rq->lock, flags);
 }
 
 unsigned int sched_cpu_load(unsigned int cpu)

@@ -38,3 +38,10 @@ hyp-src-y += common/evtchn_port.c common/evtchn_ops.c common/event_2l.c common/e
 hyp-src-y += common/runstate.c common/wallclock.c
 hyp-src-y += common/grant_map.c common/grant_copy.c common/memory_reservation.c
 hyp-src-y += common/domain_ref.c
+hyp-src-y += common/domain_pause.c common/hostinfo.c common/rangeset.c
+# The toolstack's interface: sysctl and domctl, one file per subject.
+hyp-src-y += common/control/sysctl.c common/control/domctl.c common/control/control_bitmap.c
+hyp-src-y += common/control/control_domain_info.c common/control/sysctl_physinfo.c
+hyp-src-y += common/control/sysctl_console.c common/control/control_sched.c
+hyp-src-y += common/control/domctl_lifecycle.c common/control/domctl_memory.c
+hyp-src-y += common/control/domctl_vcpu.c common/control/domctl_devices.c

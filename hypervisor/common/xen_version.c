@@ -129,12 +129,13 @@ static long platform_parameters(uint64_t arg)
     return (copy_to_guest(arg, &p, sizeof(p)) != 0) ? -EFAULT : 0;
 }
 
-static long guest_handle(uint64_t arg)
+static long guest_handle(const struct domain *d, uint64_t arg)
 {
-    /* Boot-time domains have no toolstack UUID: Xen leaves it zero. */
-    xen_domain_handle_t h = { 0 };
+    /* The handle the toolstack gave the domain (XEN_DOMCTL_setdomainhandle);
+     * zero for boot-time domains until then, as on Xen. */
+    _Static_assert(sizeof(d->handle) == sizeof(xen_domain_handle_t), "handle size");
 
-    return (copy_to_guest(arg, h, sizeof(h)) != 0) ? -EFAULT : 0;
+    return (copy_to_guest(arg, d->handle, sizeof(d->handle)) != 0) ? -EFAULT : 0;
 }
 
 static long commandline(uint64_t arg, bool deny)
@@ -197,7 +198,7 @@ long do_xen_version(struct hcall_args *args)
     case XENVER_pagesize:
         return (arg != 0U) ? -EINVAL : (long)PAGE_SIZE;
     case XENVER_guest_handle:
-        return guest_handle(arg);
+        return guest_handle(v->domain, arg);
     case XENVER_commandline:
         return commandline(arg, deny);
     case XENVER_build_id:

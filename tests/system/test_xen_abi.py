@@ -55,10 +55,10 @@ def test_evtchn_ping_between_two_domains(hypervisor, tool, dumpdtb, tmp_path):
 
 
 def test_badargs_survives_and_neighbour_finishes(hypervisor, tool, dumpdtb, tmp_path):
-    """Hostile arguments to every family get Xen 4.17's errors (53 tests); a
+    """Hostile arguments to every family get Xen 4.17's errors (70 tests); a
     well-behaved hello beside it finishes normally."""
     guests = [xen_guest("badargs", "badargs"),
               Guest("good", "hello", bootargs="name=good count=3")]
     q = run(hypervisor, tool, dumpdtb, tmp_path, guests)
-    assert_all_pass(q, {1: 53, 2: 2})
+    assert_all_pass(q, {1: 70, 2: 2})
     assert "Proxenos panic" not in q.output and "PANIC" not in q.output

@@ -2,6 +2,7 @@
  * structs the previous ones filled; the device tree is read once. */
 #include <asm/arm64.h>
 #include <asm/memlayout.h>
+#include <asm/p2m.h>
 #include <asm/spectre.h>
 #include <asm/sysregs.h>
 #include <proxenos/arch/mm.h>
@@ -16,6 +17,7 @@
 #include <proxenos/sched.h>
 #include <proxenos/drivers/dt_uart.h>
 #include <proxenos/fdt.h>
+#include <proxenos/hostinfo.h>
 #include <proxenos/idle.h>
 #include <proxenos/keyhandler.h>
 #include <proxenos/page_alloc.h>
@@ -222,6 +224,35 @@ static void check_ipis_and_timers(unsigned int online)
             answered, online, __atomic_load_n(&selftest_fired, __ATOMIC_RELAXED));
 }
 
+/* The facts sysctl physinfo and friends report, as Xen 4.17 on Arm
+ * derives them: RAM from the memory banks, the CPU count from the cpu
+ * nodes, cpu_khz from the timer node's clock-frequency or else CNTFRQ_EL0,
+ * a PMU when ID_AA64DFR0_EL1.PMUVer is neither 0 nor 0xf (IMPLEMENTATION
+ * DEFINED). */
+static void record_host_info(const struct boot_info *bi)
+{
+    struct host_info hi = { 0 };
+    uint64_t freq = bi->timer.clock_frequency;
+    uint64_t pmuver = (READ_SYSREG(id_aa64dfr0_el1) >> 8) & 0xfU;
+
+    hi.ram_start_mfn = UINT64_MAX;
+    for (uint32_t i = 0U; i < bi->nr_ram; i++) {
+        const struct boot_range *r = &bi->ram[i];
+
+        hi.ram_pages += r->size >> PAGE_SHIFT;
+        hi.ram_start_mfn = MIN(hi.ram_start_mfn, r->start >> PAGE_SHIFT);
+        hi.ram_end_mfn = MAX(hi.ram_end_mfn, (r->start + r->size) >> PAGE_SHIFT);
+    }
+    if (freq == 0U) {
+        freq = READ_SYSREG(cntfrq_el0) & 0xffffffffU;
+    }
+    hi.cpu_khz = (uint32_t)(freq / 1000U);
+    hi.nr_cpu_ids = (bi->nr_cpus != 0U) ? bi->nr_cpus : 1U;
+    hi.has_pmu = (pmuver != 0U) && (pmuver != 0xfU);
+    hi.gpaddr_bits = p2m_ipa_bits();
+    hostinfo_set(&hi);
+}
+
 void start_hypervisor(paddr_t dtb, paddr_t load_pa)
 {
     const struct boot_info *bi = &boot_info;
@@ -278,6 +309,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa)
     }
     online = num_online_cpus();
     check_ipis_and_timers(online);
+    record_host_info(bi);
     cpupools_init(bi);
     if (bi->nr_domain_nodes != 0U) {
         unsigned int started = dom0less_build_all(bi);

@@ -51,4 +51,16 @@ int console_guest_loglvl(void);
 /* Number of bytes the ring holds and a copy of its newest bytes. */
 size_t console_ring_read(char *dst, size_t max);
 
+/* The ring as XEN_SYSCTL_readconsole sees it: byte indexes counting all
+ * output ever written, modulo 2^32. cons is the oldest byte offered (see
+ * console_ring_clear), prod one past the newest. */
+void console_ring_indexes(uint32_t *cons, uint32_t *prod);
+/* Copy up to max bytes from index from on (stopping at the newest byte)
+ * into dst; returns how many, 0 when from is no longer in the ring. */
+size_t console_ring_copy(uint32_t from, char *dst, size_t max);
+/* A reader with "clear" read up to cons while the newest was prod: offer
+ * nothing older from now on (or the oldest byte still held, if output
+ * went round the ring past cons meanwhile), as Xen does. */
+void console_ring_clear(uint32_t cons, uint32_t prod);
+
 #endif

@@ -17,4 +17,19 @@ void cpupools_init(const struct boot_info *bi);
  * when pool_node is -1. 0 when pool_node is not a valid pool. */
 uint64_t cpupool_cpus(int pool_node);
 
+/* Xen's id of the pool whose node is pool_node (-1, or a node that is not
+ * a pool: Pool-0's, 0). Ids are 0 for the boot CPU's pool, then the other
+ * pools in device-tree order. */
+unsigned int cpupool_id_of(int pool_node);
+
+struct cpupool_info {
+    unsigned int id;
+    uint64_t cpus;              /* bitmap of its CPUs */
+    const char *sched;          /* "credit2" or "null" */
+};
+
+/* The pool with the lowest id at or above first_id: true and *out filled,
+ * or false when there is none. */
+bool cpupool_info(unsigned int first_id, struct cpupool_info *out);
+
 #endif

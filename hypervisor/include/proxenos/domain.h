@@ -7,6 +7,7 @@
 #include <proxenos/types.h>
 #include <proxenos/spinlock.h>
 #include <proxenos/page_alloc.h>
+#include <proxenos/rangeset.h>
 #include <proxenos/guest_access.h>
 #include <proxenos/timer.h>
 #include <public/xen.h>
@@ -63,6 +64,7 @@ struct vcpu {
     enum vcpu_state state;
     bool pause_flags;           /* paused by the hypervisor (shutdown, crash) */
     uint64_t hard_affinity;     /* bitmap of allowed physical CPUs */
+    uint64_t soft_affinity;     /* preferred CPUs, as the toolstack set them */
     void *sched_priv;           /* the scheduler's per-vCPU data */
     uint64_t runstate_time[4];  /* ns spent per vcpu_state (for 'r' and runstate) */
     s_time_t state_entry_time;
@@ -117,6 +119,25 @@ struct domain {
     uint32_t refcnt;            /* __atomic_* only */
     bool dying;
 
+    /* What the toolstack sets and reads (domctl, common/control/). */
+    uint8_t handle[16];         /* XEN_DOMCTL_setdomainhandle (xl: a UUID) */
+    unsigned int cpupool_id;    /* Xen's id of the CPU pool it runs in */
+    int64_t time_offset_seconds;    /* XEN_DOMCTL_settimeoffset */
+    /* credit2 parameters as the toolstack set them (scheduler_op): the
+     * weight applies to every vCPU (0: the default); the cap is kept and
+     * reported but not enforced. */
+    uint16_t sched_weight;
+    uint16_t sched_cap;
+    /* Pauses (domain_pause.c): vCPUs run only while pause_count is 0.
+     * controller_pause_count is the toolstack's share of it. Atomics. */
+    uint32_t pause_count;
+    uint32_t controller_pause_count;
+    /* Machine frames and interrupts the domain may be given (and may
+     * itself grant): Xen's iomem_caps and irq_caps. dom0 holds the MMIO
+     * of the devices it was given. */
+    struct rangeset iomem_caps;
+    struct rangeset irq_caps;
+
     struct domain *next_in_list;
     struct arch_domain arch;
 };
@@ -164,5 +185,16 @@ void domain_crash(struct domain *d, struct vcpu *v, const char *why);
 
 /* Guest-requested shutdown (PSCI SYSTEM_OFF/RESET, SCHEDOP_shutdown). */
 void domain_shutdown(struct domain *d, enum shutdown_reason reason);
+
+/* Pausing a whole domain (domain_pause.c). A paused domain's vCPUs keep
+ * their state (blocked, runnable) but none is picked to run; pausing waits
+ * until none is on a CPU any more. d must not be the caller's domain.
+ * domain_pause/domain_unpause nest; the toolstack's pauses are counted
+ * apart: at most 255 (-EOVERFLOW), and unpausing below 0 is -EINVAL. */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+int domain_pause_by_controller(struct domain *d);
+int domain_unpause_by_controller(struct domain *d);
+bool domain_is_paused(const struct domain *d);
 
 #endif

@@ -15,6 +15,7 @@ struct domain_create_args {
     uint64_t p2m_pool_pages;    /* stage-2 tables come only from this pool */
     uint64_t cpu_affinity;      /* physical CPUs its vCPUs may use; 0: any */
     bool pin_vcpus;             /* vCPU n only on the n-th CPU of cpu_affinity */
+    unsigned int cpupool_id;    /* Xen's id of the pool cpu_affinity came from */
     /* Interrupt controller at the host's addresses (dom0); 0: the guest
      * layout of Xen's public arch-arm.h. */
     paddr_t gicd_base;

@@ -48,5 +48,7 @@ long do_hvm_op(struct hcall_args *args);           /* hvm_op.c */
 long do_physdev_op(struct hcall_args *args);       /* physdev_op.c */
 long do_platform_op(struct hcall_args *args);      /* platform_op.c */
 long do_multicall(struct hcall_args *args);        /* multicall.c */
+long do_sysctl(struct hcall_args *args);           /* control/sysctl.c */
+long do_domctl(struct hcall_args *args);           /* control/domctl.c */
 
 #endif

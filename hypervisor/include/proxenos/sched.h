@@ -32,6 +32,17 @@ void sched_set_time_slicing(unsigned int cpu, bool on);
 
 /* v is its CPU's current vCPU (possibly on its way out). */
 bool sched_vcpu_on_cpu(const struct vcpu *v);
+/* Whether v may run changed (its domain was paused or unpaused): make its
+ * CPU choose again. */
+void sched_vcpu_reconsider(struct vcpu *v);
+
+/* ns cpu spent with no vCPU to run since boot (sysctl getcpuinfo). */
+uint64_t sched_cpu_idle_time(unsigned int cpu);
+
+/* A vCPU's share of its CPU relative to others (SCHED_DEFAULT_WEIGHT is
+ * the default; 0 is ignored). The toolstack sets it per domain. */
+unsigned int sched_vcpu_weight(const struct vcpu *v);
+void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight);
 
 /* How many vCPUs are placed on cpu (for the 'r' key). */
 unsigned int sched_cpu_load(unsigned int cpu);

@@ -9,7 +9,8 @@
  * layout "not a stable ABI": guests must find devices and memory through the
  * device tree; the numbers exist so that the hypervisor and tools agree.
  *
- * Self-contained: includes nothing; usable from C and from assembly.
+ * Self-contained: includes nothing but <stdint.h> (for the C-only part at
+ * the end); usable from C and from assembly.
  */
 #ifndef PUBLIC_ARCH_ARM_H
 #define PUBLIC_ARCH_ARM_H
@@ -144,5 +145,56 @@
 #define DT_IRQ_TYPE_LEVEL_MASK   (DT_IRQ_TYPE_LEVEL_LOW | DT_IRQ_TYPE_LEVEL_HIGH)
 #define DT_IRQ_TYPE_SENSE_MASK   0x0000000f
 #define DT_IRQ_TYPE_INVALID      0x00000010
+
+/* ---- Control interface structures (domctl) --------------------------------
+ * C only. Layouts from Xen 4.17.7's arch-arm.h; sizes proven in domctl.h. */
+#if !defined(__ASSEMBLY__) && !defined(__ASSEMBLER__)
+#include <stdint.h>
+
+/* gic_version of struct xen_arch_domainconfig */
+#define XEN_DOMCTL_CONFIG_GIC_NATIVE 0
+#define XEN_DOMCTL_CONFIG_GIC_V2     1
+#define XEN_DOMCTL_CONFIG_GIC_V3     2
+/* tee_type */
+#define XEN_DOMCTL_CONFIG_TEE_NONE   0
+#define XEN_DOMCTL_CONFIG_TEE_OPTEE  1
+
+/* What createdomain asks of the Arm part of a new domain (12 bytes). */
+struct xen_arch_domainconfig {
+    uint8_t gic_version;        /* in/out: NATIVE is replaced by the host's */
+    uint8_t pad;
+    uint16_t tee_type;          /* in */
+    uint32_t nr_spis;           /* in: SPIs of the virtual GIC */
+    uint32_t clock_frequency;   /* out: the host timer node's clock-frequency, 0 if none */
+};
+
+/* A vCPU's registers as setvcpucontext/getvcpucontext carry them (312
+ * bytes). Only the AArch64 names are given; AArch32 guests use the low
+ * halves of the same slots. */
+struct vcpu_guest_core_regs {
+    uint64_t x0, x1, x2, x3, x4, x5, x6, x7;
+    uint64_t x8, x9, x10, x11, x12, x13, x14, x15;
+    uint64_t x16, x17, x18, x19, x20, x21, x22, x23;
+    uint64_t x24, x25, x26, x27, x28, x29, x30;
+    uint64_t pc64;              /* where the vCPU resumes (ELR_EL2) */
+    uint64_t cpsr;              /* its PSTATE (SPSR_EL2) */
+    uint64_t spsr_el1;
+    uint32_t spsr_fiq, spsr_irq, spsr_und, spsr_abt;   /* AArch32 only */
+    uint64_t sp_el0;
+    uint64_t sp_el1;
+    uint64_t elr_el1;
+};
+
+#define VGCF_online (1U << 0)   /* flags: the vCPU is up */
+
+/* 352 bytes. */
+struct vcpu_guest_context {
+    uint32_t flags;             /* VGCF_* */
+    uint32_t pad;
+    struct vcpu_guest_core_regs user_regs;
+    uint64_t sctlr;
+    uint64_t ttbcr, ttbr0, ttbr1;
+};
+#endif
 
 #endif

@@ -2,7 +2,8 @@
  * hard affinity, waking (softirq, IPI when remote), picking the runnable
  * vCPU with the least weighted run time, run time accounting against the
  * clock, fair alternation under time slices, blocking, kicking, stopping,
- * pausing, sleepers earning no credit, and sched=null.
+ * pausing (a vCPU, or its whole domain), sleepers earning no credit, idle
+ * time, weights, and sched=null.
  *
  * CPUs 0-3 are online. The fake clock only moves when a test moves it; a
  * slice ends when a test fires the timer (expire_slice). Each test starts
@@ -181,6 +182,8 @@ static int setup(void **state)
     fake_set_now(clock_now);
     nr_switches = 0U;
     nr_vcpus = 0U;
+    dom.pause_count = 0U;
+    dom.sched_weight = 0U;
     sched_init();
     return 0;
 }
@@ -860,6 +863,86 @@ static void test_descheduled_paused_vcpu_is_not_running(void **state)
     assert_int_not_equal(a->state, VCPU_RUNNING);
 }
 
+/* ---- Domain pause, idle time, weights (for the toolstack) ------------------ */
+
+static void test_paused_domain_leaves_its_cpu_and_comes_back(void **state)
+{
+    struct vcpu *a;
+    struct vcpu *b;
+
+    (void)state;
+    a = add_vcpu(ON_CPU(0));
+    b = add_vcpu(ON_CPU(0));
+    vcpu_wake(a);
+    do_softirq();
+    assert_ptr_equal(current_vcpu(), a);
+    /* The domain is paused: its running vCPU leaves at once, and one that
+     * wakes meanwhile is queued but not picked. */
+    dom.pause_count = 1U;
+    sched_vcpu_reconsider(a);
+    assert_true(softirq_pending(0U));
+    do_softirq();
+    assert_null(current_vcpu());
+    assert_false(sched_vcpu_on_cpu(a));
+    assert_int_equal(a->state, VCPU_RUNNABLE);
+    vcpu_wake(b);
+    do_softirq();
+    assert_null(current_vcpu());
+    /* Unpaused: the CPU looks again and runs one of them. */
+    dom.pause_count = 0U;
+    sched_vcpu_reconsider(a);
+    do_softirq();
+    assert_non_null(current_vcpu());
+    /* A vCPU neither running nor queued needs no second look. */
+    vcpu_stop(b);
+    do_softirq();
+    sched_vcpu_reconsider(b);
+    assert_false(softirq_pending(0U));
+}
+
+static void test_idle_time_counts_only_time_without_a_vcpu(void **state)
+{
+    uint64_t t0;
+    struct vcpu *v;
+
+    (void)state;
+    fake_set_cpu(1U);
+    t0 = sched_cpu_idle_time(1U);
+    fake_advance(MILLISECS(1));
+    assert_int_equal(sched_cpu_idle_time(1U) - t0, MILLISECS(1));
+    v = add_vcpu(ON_CPU(1));
+    vcpu_wake(v);
+    do_softirq();
+    assert_ptr_equal(current_vcpu(), v);
+    fake_advance(MILLISECS(2));
+    assert_int_equal(sched_cpu_idle_time(1U) - t0, MILLISECS(1));
+    vcpu_block_current();
+    do_softirq();
+    assert_null(current_vcpu());
+    fake_advance(MILLISECS(3));
+    assert_int_equal(sched_cpu_idle_time(1U) - t0, MILLISECS(4));
+    fake_set_cpu(0U);
+}
+
+static void test_weights_from_the_toolstack(void **state)
+{
+    struct vcpu *a;
+    struct vcpu *b;
+
+    (void)state;
+    a = add_vcpu(ON_CPU(2));
+    assert_int_equal(sched_vcpu_weight(a), SCHED_DEFAULT_WEIGHT);
+    sched_set_vcpu_weight(a, 1024U);
+    assert_int_equal(sched_vcpu_weight(a), 1024U);
+    sched_set_vcpu_weight(a, 0U);       /* ignored */
+    assert_int_equal(sched_vcpu_weight(a), 1024U);
+    /* A vCPU added later starts with its domain's weight. */
+    dom.sched_weight = 128U;
+    b = add_vcpu(ON_CPU(2));
+    assert_int_equal(sched_vcpu_weight(b), 128U);
+    dom.sched_weight = 0U;
+}
+
 /* ---- Sleepers earn no credit ---------------------------------------------- */
 
 /* Slices until one of them has had n; how many each had. */
@@ -1066,6 +1149,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stop_waiting_vcpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paused_vcpus_are_never_picked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_descheduled_paused_vcpu_is_not_running, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paused_domain_leaves_its_cpu_and_comes_back, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_idle_time_counts_only_time_without_a_vcpu, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_weights_from_the_toolstack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sleeper_gets_no_credit_while_others_share_the_cpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sleeper_gets_no_credit_after_solo_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_running_vcpu_panics, setup, teardown),

@@ -7,6 +7,7 @@
 #include <public/version.h>
 
 #define ARG (GUEST_BASE + 0x100U)
+#define UNMAPPED_GVA 0x10000000ULL
 
 static int setup(void **state)
 {
@@ -119,6 +120,11 @@ static void pagesize_and_handle(void **state)
     memset(garg(0U, 0x100U), 0xff, 16U);
     assert_int_equal(xv(XENVER_guest_handle, ARG), 0);
     assert_memory_equal(garg(0U, 0x100U), zero, 16U);
+    /* Once the toolstack set one (XEN_DOMCTL_setdomainhandle). */
+    memset(doms[0].handle, 0x42, sizeof(doms[0].handle));
+    assert_int_equal(xv(XENVER_guest_handle, ARG), 0);
+    assert_memory_equal(garg(0U, 0x100U), doms[0].handle, 16U);
+    assert_int_equal(xv(XENVER_guest_handle, UNMAPPED_GVA), -EFAULT);
 }
 
 static void commandline_dom0_only(void **state)

@@ -2,6 +2,9 @@
 #include <proxenos/errno.h>
 #include <fake_arch.h>
 #include <fake_p2m.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* From <proxenos/arch/domain.h>, which needs an <asm/domain.h> that not
  * every test has; the values must match its enum guest_frame_type. */
@@ -25,11 +28,32 @@ static unsigned int nr_entries;
 static unsigned int map_calls;
 static unsigned int fail_maps;
 
+#define FAKE_POOLS 8U
+
+struct fake_pool {
+    const struct domain *d;
+    uint64_t pages;
+    uint64_t used;
+};
+
+static struct fake_pool pools[FAKE_POOLS];
+static uint64_t pool_limit;
+static unsigned int flush_calls;
+static const struct domain *flush_domain;
+static uint64_t flush_first;
+static uint64_t flush_nr;
+
 void fake_p2m_reset(void)
 {
     nr_entries = 0U;
     map_calls = 0U;
     fail_maps = 0U;
+    memset(pools, 0, sizeof(pools));
+    pool_limit = UINT64_MAX;
+    flush_calls = 0U;
+    flush_domain = NULL;
+    flush_first = 0U;
+    flush_nr = 0U;
 }
 
 unsigned int fake_p2m_entries(void)
@@ -107,4 +131,74 @@ __attribute__((weak)) int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_
     }
     *t = FRAME_NONE;
     return -ENOENT;
+}
+
+/* ---- Paging pools and cache maintenance (domctl) --------------------- */
+
+static struct fake_pool *pool_of(const struct domain *d)
+{
+    for (unsigned int i = 0U; i < FAKE_POOLS; i++) {
+        if (pools[i].d == d) {
+            return &pools[i];
+        }
+    }
+    for (unsigned int i = 0U; i < FAKE_POOLS; i++) {
+        if (pools[i].d == NULL) {
+            pools[i].d = d;
+            return &pools[i];
+        }
+    }
+    fprintf(stderr, "fake_p2m: more than %u domains have paging pools\n", FAKE_POOLS);
+    abort();
+}
+
+void fake_paging_pool_set(const struct domain *d, uint64_t pages, uint64_t used)
+{
+    struct fake_pool *p = pool_of(d);
+
+    p->pages = pages;
+    p->used = used;
+}
+
+void fake_paging_pool_limit(uint64_t pages)
+{
+    pool_limit = pages;
+}
+
+unsigned int fake_cache_flushes(const struct domain **d, uint64_t *first, uint64_t *nr)
+{
+    if (d != NULL) {
+        *d = flush_domain;
+    }
+    if (first != NULL) {
+        *first = flush_first;
+    }
+    if (nr != NULL) {
+        *nr = flush_nr;
+    }
+    return flush_calls;
+}
+
+__attribute__((weak)) uint64_t arch_paging_pool_pages(struct domain *d)
+{
+    return pool_of(d)->pages;
+}
+
+__attribute__((weak)) int arch_paging_pool_resize(struct domain *d, uint64_t pages)
+{
+    struct fake_pool *p = pool_of(d);
+
+    if ((pages > pool_limit) || (pages < p->used)) {
+        return -ENOMEM;
+    }
+    p->pages = pages;
+    return 0;
+}
+
+__attribute__((weak)) void arch_guest_cache_flush(struct domain *d, gfn_t first, uint64_t nr)
+{
+    flush_calls++;
+    flush_domain = d;
+    flush_first = gfn_x(first);
+    flush_nr = nr;
 }

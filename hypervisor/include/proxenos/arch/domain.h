@@ -55,4 +55,19 @@ void arch_vcpu_set_entry(struct vcpu *v, uint64_t pc, uint64_t x0);
 /* Print d's arch state for the 'q' key. */
 void arch_dump_domain(const struct domain *d);
 
+/* ---- For the toolstack (domctl) ---------------------------------------- */
+
+/* Pages in d's paging pool (its stage-2 tables' pages), and resizing it:
+ * 0, -ENOMEM (not enough memory, or more pages in use than asked for:
+ * nothing changed) or -EPERM (the pool is sealed). */
+uint64_t arch_paging_pool_pages(struct domain *d);
+int arch_paging_pool_resize(struct domain *d, uint64_t pages);
+
+/* Clean and invalidate the data cache to the point of coherency over
+ * whatever RAM (own, granted or foreign) is mapped in d's stage 2 at
+ * [gfn, gfn + nr); other frames are skipped. What the toolstack wrote
+ * there through its own mapping then reaches memory before the guest
+ * reads it with its caches off. */
+void arch_guest_cache_flush(struct domain *d, gfn_t gfn, uint64_t nr);
+
 #endif

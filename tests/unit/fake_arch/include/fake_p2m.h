@@ -21,4 +21,13 @@ unsigned int fake_p2m_map_calls(void);
 /* Make the next n arch_guest_map_page calls fail with -ENOMEM. */
 void fake_p2m_fail_maps(unsigned int n);
 
+/* Paging pools (arch_paging_pool_pages / arch_paging_pool_resize): d's
+ * pool has pages pages of which used are in use (a resize below used, or
+ * above the limit, is -ENOMEM). Up to 8 domains; empty by default. */
+void fake_paging_pool_set(const struct domain *d, uint64_t pages, uint64_t used);
+void fake_paging_pool_limit(uint64_t pages);
+/* arch_guest_cache_flush calls since the reset, and the last one's
+ * arguments (any pointer may be NULL). */
+unsigned int fake_cache_flushes(const struct domain **d, uint64_t *first, uint64_t *nr);
+
 #endif

@@ -1,0 +1,221 @@
+/* Schedulers and CPU pools as the toolstack sees them: sysctl sched_id
+ * (the default scheduler), sysctl cpupool_op (the boot-time pools of
+ * common/cpupool.c), domctl scheduler_op (a domain's credit2 weight and
+ * cap) and domctl set/getnodeaffinity (NUMA placement, with Xen on Arm's
+ * single node). Pools are fixed at boot in Proxenos: the commands that would
+ * change them give Xen's answer where Xen would refuse too, and
+ * -EOPNOTSUPP where Xen would make the change. */
+#include "control.h"
+#include <proxenos/cpupool.h>
+#include <proxenos/errno.h>
+#include <proxenos/hostinfo.h>
+#include <proxenos/sched.h>
+#include <proxenos/sched_params.h>
+#include <proxenos/string.h>
+
+uint32_t control_sched_id(const char *name)
+{
+    return (strcmp(name, "null") == 0) ? XEN_SCHEDULER_NULL : XEN_SCHEDULER_CREDIT2;
+}
+
+long sysctl_sched_id(struct xen_sysctl *op, const struct control_caller *c)
+{
+    (void)c;
+    op->u.sched_id.sched_id = control_sched_id(sched_default_name());
+    return 0;
+}
+
+static unsigned int nr_cpu_ids(void)
+{
+    unsigned int n = hostinfo()->nr_cpu_ids;
+
+    return (n != 0U) ? n : 1U;
+}
+
+/* Domains in pool id. */
+static uint32_t pool_domains(unsigned int id)
+{
+    uint32_t n = 0U;
+
+    for (struct domain *d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
+        if (d->cpupool_id == id) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static long pool_info(struct xen_sysctl_cpupool_op *p)
+{
+    struct cpupool_info info;
+
+    if (!cpupool_info(p->cpupool_id, &info)) {
+        return -ENOENT;
+    }
+    p->cpupool_id = info.id;
+    p->sched_id = control_sched_id(info.sched);
+    p->n_dom = pool_domains(info.id);
+    return control_bitmap_to_guest(&p->cpumap, info.cpus, nr_cpu_ids());
+}
+
+/* The pool id names, exactly. */
+static bool pool_exists(uint32_t id, struct cpupool_info *info)
+{
+    return cpupool_info(id, info) && (info->id == id);
+}
+
+static long pool_addcpu(const struct xen_sysctl_cpupool_op *p)
+{
+    struct cpupool_info info;
+
+    if (!pool_exists(p->cpupool_id, &info)) {
+        return -ENOENT;
+    }
+    /* Every online CPU belongs to a pool from boot on: none is free, which
+     * Xen answers with -ENODEV (after refusing a CPU number out of range). */
+    if ((p->cpu != XEN_SYSCTL_CPUPOOL_PAR_ANY) && (p->cpu >= nr_cpu_ids())) {
+        return -EINVAL;
+    }
+    return -ENODEV;
+}
+
+static long pool_rmcpu(const struct xen_sysctl_cpupool_op *p)
+{
+    struct cpupool_info info;
+
+    if (!pool_exists(p->cpupool_id, &info)) {
+        return -ENOENT;
+    }
+    if ((p->cpu != XEN_SYSCTL_CPUPOOL_PAR_ANY) && (p->cpu >= nr_cpu_ids())) {
+        return -EINVAL;
+    }
+    return -EOPNOTSUPP;
+}
+
+static long pool_movedomain(const struct xen_sysctl_cpupool_op *p, const struct domain *caller)
+{
+    struct cpupool_info info;
+    struct domain *d;
+    long rc;
+
+    /* Xen takes the id as a domid_t (the low 16 bits) and looks it up as
+     * a remote domain: the caller itself is -EPERM. */
+    d = domain_get_by_id((domid_t)p->domid);
+    if (d == NULL) {
+        return -ESRCH;
+    }
+    if (d == caller) {
+        domain_put(d);
+        return -EPERM;
+    }
+    if (d->cpupool_id == p->cpupool_id) {
+        rc = 0;
+    } else if (!pool_exists(p->cpupool_id, &info) || (info.cpus == 0U)) {
+        rc = -ENOENT;
+    } else {
+        rc = -EOPNOTSUPP;
+    }
+    domain_put(d);
+    return rc;
+}
+
+long sysctl_cpupool_op(struct xen_sysctl *op, const struct control_caller *c)
+{
+    struct xen_sysctl_cpupool_op *p = &op->u.cpupool_op;
+    struct cpupool_info info;
+
+    switch (p->op) {
+    case XEN_SYSCTL_CPUPOOL_OP_INFO:
+        return pool_info(p);
+    case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
+        /* No CPU is outside a pool. */
+        return control_bitmap_to_guest(&p->cpumap, 0U, nr_cpu_ids());
+    case XEN_SYSCTL_CPUPOOL_OP_CREATE:
+        return -EOPNOTSUPP;
+    case XEN_SYSCTL_CPUPOOL_OP_DESTROY:
+        return pool_exists(p->cpupool_id, &info) ? -EOPNOTSUPP : -ENOENT;
+    case XEN_SYSCTL_CPUPOOL_OP_ADDCPU:
+        return pool_addcpu(p);
+    case XEN_SYSCTL_CPUPOOL_OP_RMCPU:
+        return pool_rmcpu(p);
+    case XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN:
+        return pool_movedomain(p, c->d);
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* credit2's answers (Xen's csched2_dom_cntl). */
+static long credit2_op(struct xen_domctl_scheduler_op *s, struct domain *d)
+{
+    struct xen_domctl_sched_credit2 *p = &s->u.credit2;
+
+    if (s->cmd == XEN_DOMCTL_SCHEDOP_getinfo) {
+        p->weight = (d->sched_weight != 0U) ? d->sched_weight : (uint16_t)SCHED_DEFAULT_WEIGHT;
+        p->cap = d->sched_cap;
+        return 0;
+    }
+    if (s->cmd != XEN_DOMCTL_SCHEDOP_putinfo) {
+        return -EINVAL;     /* no per-vCPU parameters */
+    }
+    /* 0 leaves a parameter as it is, except that a cap of 0 removes it.
+     * Xen sets the weight before it checks the cap, and keeps it when the
+     * cap is refused. */
+    if (p->weight != 0U) {
+        d->sched_weight = p->weight;
+        for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+            if (d->vcpu[i] != NULL) {
+                sched_set_vcpu_weight(d->vcpu[i], p->weight);
+            }
+        }
+    }
+    /* A cap is a percentage of one CPU per vCPU. */
+    if ((uint32_t)p->cap > (100U * d->max_vcpus)) {
+        return -EINVAL;
+    }
+    d->sched_cap = p->cap;
+    return 0;
+}
+
+long domctl_scheduler_op(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
+{
+    struct xen_domctl_scheduler_op *s = &op->u.scheduler_op;
+    struct cpupool_info info;
+    uint32_t id = XEN_SCHEDULER_CREDIT2;
+
+    (void)c;
+    if (cpupool_info(d->cpupool_id, &info) && (info.id == d->cpupool_id)) {
+        id = control_sched_id(info.sched);
+    }
+    if (s->sched_id != id) {
+        return -EINVAL;
+    }
+    if (s->cmd > XEN_DOMCTL_SCHEDOP_getvcpuinfo) {
+        return -EINVAL;
+    }
+    /* The null scheduler has no parameters: Xen answers 0, changing nothing. */
+    return (id == XEN_SCHEDULER_CREDIT2) ? credit2_op(s, d) : 0;
+}
+
+/* Xen 4.17 on Arm without NUMA: MAX_NUMNODES is 1, node 0 is online. */
+#define NR_NODE_IDS 1U
+
+long domctl_nodeaffinity(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
+{
+    uint64_t nodes = 0U;
+    long rc;
+
+    (void)d;
+    (void)c;
+    if (op->cmd == XEN_DOMCTL_getnodeaffinity) {
+        /* Whatever was set, it can only be node 0. */
+        return control_bitmap_to_guest(&op->u.nodeaffinity.nodemap, 1U, NR_NODE_IDS);
+    }
+    rc = control_bitmap_from_guest(&op->u.nodeaffinity.nodemap, NR_NODE_IDS, &nodes);
+    /* A mask without an online node is refused; with node 0, there is
+     * nothing to change. */
+    if ((rc == 0) && ((nodes & 1U) == 0U)) {
+        rc = -EINVAL;
+    }
+    return rc;
+}

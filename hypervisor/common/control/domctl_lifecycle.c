@@ -1,0 +1,39 @@
+/* Domain life cycle commands: pausing and unpausing by the toolstack, the
+ * domain's handle and its wall-clock offset. */
+#include "control.h"
+#include <proxenos/errno.h>
+#include <proxenos/string.h>
+
+long domctl_pausedomain(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
+{
+    (void)op;
+    /* Pausing waits for the domain's vCPUs to stop: never our own. */
+    if (d == c->d) {
+        return -EINVAL;
+    }
+    return domain_pause_by_controller(d);
+}
+
+long domctl_unpausedomain(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
+{
+    (void)op;
+    (void)c;
+    return domain_unpause_by_controller(d);
+}
+
+long domctl_setdomainhandle(struct xen_domctl *op, struct domain *d,
+                            const struct control_caller *c)
+{
+    (void)c;
+    (void)memcpy(d->handle, op->u.setdomainhandle.handle, sizeof(d->handle));
+    return 0;
+}
+
+long domctl_settimeoffset(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
+{
+    (void)c;
+    /* Kept only: Xen 4.17 on Arm records the offset and does not apply it
+     * to the wall clock a guest reads either. */
+    d->time_offset_seconds = op->u.settimeoffset.time_offset_seconds;
+    return 0;
+}

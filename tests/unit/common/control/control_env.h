@@ -1,0 +1,331 @@
+/* Shared set-up for the tests of common/control/ (included by each
+ * test_*.c here; not built alone).
+ *
+ * Three hand-built domains: dom0 (id 0, the control domain), dom1 and
+ * dom3 (domUs; there is no domain 2, so that Xen's "next domain up"
+ * answers show), two vCPUs each: vCPU 0 running, vCPU 1 offline. Each has
+ * ENV_PAGES of fake guest RAM at GUEST_BASE, mapped one to one from guest
+ * virtual addresses. A test writes a sysctl or domctl argument block into
+ * a domain's RAM (sysctl_in / domctl_in), makes a vCPU the caller (as)
+ * and issues the hypercall (call_sysctl / call_domctl).
+ *
+ * Stand-ins: the domain list (with reference counting checked between
+ * tests), the online CPUs, the scheduler's few answers, the CPU pools and
+ * the machine (hostinfo). The stage-2 hooks come from fake_arch's
+ * fake_p2m. Everything else is the real code (control.mk). */
+#ifndef CONTROL_ENV_H
+#define CONTROL_ENV_H
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <proxenos/bootmem.h>
+#include <proxenos/cpupool.h>
+#include <proxenos/domain.h>
+#include <proxenos/errno.h>
+#include <proxenos/hostinfo.h>
+#include <proxenos/hypercall.h>
+#include <proxenos/page_alloc.h>
+#include <proxenos/sched.h>
+#include <proxenos/sched_params.h>
+#include <proxenos/smp.h>
+#include <proxenos/xmalloc.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
+#include <fake_arch.h>
+#include <fake_p2m.h>
+
+#define RAM0        0x40000000ULL
+#define RAM_SIZE    (16ULL << 20)
+#define GUEST_BASE  0x80000000ULL
+#define ENV_PAGES   8U
+#define ENV_DOMS    3U
+#define ENV_VCPUS   2U
+#define ARG_OFF     0x100U          /* where the argument block goes */
+#define BUF_OFF     0x1000U         /* buffers the block points to */
+#define BUF_GVA     (GUEST_BASE + BUF_OFF)
+#define UNMAPPED    0x10000000ULL   /* a guest address nothing maps */
+
+/* The machine every test starts with. */
+#define ENV_RAM_START_MFN 0x40000ULL
+#define ENV_RAM_END_MFN   0xc0000ULL    /* 2 GiB at 1 GiB */
+#define ENV_CPU_IDS       4U
+#define ENV_CPU_KHZ       62500U
+
+static const domid_t env_ids[ENV_DOMS] = { 0U, 1U, 3U };
+static struct domain doms[ENV_DOMS];
+static struct vcpu vcpus[ENV_DOMS][ENV_VCPUS];
+static struct vcpu *vcpu_ptrs[ENV_DOMS][ENV_VCPUS];
+static uint8_t *gram[ENV_DOMS];     /* host view of each domain's guest RAM */
+
+/* ---- The domain list ---------------------------------------------------- */
+
+/* References taken and not given back yet: each test must give back all. */
+static unsigned int env_refs;
+
+struct domain *domain_get_by_id(domid_t id)
+{
+    for (unsigned int i = 0U; i < ENV_DOMS; i++) {
+        if ((doms[i].domain_id == id) && !doms[i].dying) {
+            env_refs++;
+            return &doms[i];
+        }
+    }
+    return NULL;
+}
+
+void domain_put(struct domain *d)
+{
+    (void)d;
+    assert_true(env_refs > 0U);
+    env_refs--;
+}
+
+struct domain *domain_get_next(struct domain *prev)
+{
+    struct domain *next = NULL;
+
+    for (unsigned int i = 0U; (i < ENV_DOMS) && (next == NULL); i++) {
+        if (!doms[i].dying && ((prev == NULL) || (doms[i].domain_id > prev->domain_id))) {
+            next = &doms[i];
+        }
+    }
+    if (prev != NULL) {
+        domain_put(prev);
+    }
+    if (next != NULL) {
+        env_refs++;
+    }
+    return next;
+}
+
+unsigned int domain_count(void)
+{
+    unsigned int n = 0U;
+
+    for (unsigned int i = 0U; i < ENV_DOMS; i++) {
+        n += doms[i].dying ? 0U : 1U;
+    }
+    return n;
+}
+
+/* ---- CPUs and the scheduler --------------------------------------------- */
+
+static uint64_t env_online;
+static uint64_t env_idle[NR_CPUS];
+static unsigned int env_reconsidered;
+static unsigned int env_weights_set;
+static unsigned int env_last_weight;
+static const char *env_sched;
+
+bool cpu_online(unsigned int cpu)
+{
+    return (cpu < 64U) && (((env_online >> cpu) & 1U) != 0U);
+}
+
+unsigned int num_online_cpus(void)
+{
+    return (unsigned int)__builtin_popcountll(env_online);
+}
+
+uint64_t sched_cpu_idle_time(unsigned int cpu)
+{
+    return env_idle[cpu];
+}
+
+bool sched_vcpu_on_cpu(const struct vcpu *v)
+{
+    return v->state == VCPU_RUNNING;
+}
+
+/* As the vCPU's CPU would: a running vCPU of a paused domain leaves it. */
+void sched_vcpu_reconsider(struct vcpu *v)
+{
+    env_reconsidered++;
+    if ((v->domain->pause_count != 0U) && (v->state == VCPU_RUNNING)) {
+        v->state = VCPU_RUNNABLE;
+    }
+}
+
+void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight)
+{
+    (void)v;
+    env_weights_set++;
+    env_last_weight = weight;
+}
+
+const char *sched_default_name(void)
+{
+    return env_sched;
+}
+
+/* ---- CPU pools ------------------------------------------------------------- */
+
+#define ENV_MAX_POOLS 4U
+static struct cpupool_info env_pools[ENV_MAX_POOLS];   /* by id, ascending */
+static unsigned int env_nr_pools;
+
+bool cpupool_info(unsigned int first_id, struct cpupool_info *out)
+{
+    for (unsigned int i = 0U; i < env_nr_pools; i++) {
+        if (env_pools[i].id >= first_id) {
+            *out = env_pools[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+static inline void env_add_pool(unsigned int id, uint64_t cpus, const char *sched)
+{
+    assert_true(env_nr_pools < ENV_MAX_POOLS);
+    env_pools[env_nr_pools] = (struct cpupool_info){ id, cpus, sched };
+    env_nr_pools++;
+}
+
+/* ---- Debug keys (console.c and sysctl debug_keys hand them over) ----------- */
+
+static char env_keys[64];
+static unsigned int env_nr_keys;
+
+void handle_keypress(char key)
+{
+    if (env_nr_keys < sizeof(env_keys)) {
+        env_keys[env_nr_keys] = key;
+    }
+    env_nr_keys++;
+}
+
+/* ---- Set-up ---------------------------------------------------------------- */
+
+static inline void env_setup(void)
+{
+    const struct host_info hi = {
+        .ram_pages = ENV_RAM_END_MFN - ENV_RAM_START_MFN,
+        .ram_start_mfn = ENV_RAM_START_MFN,
+        .ram_end_mfn = ENV_RAM_END_MFN,
+        .nr_cpu_ids = ENV_CPU_IDS,
+        .cpu_khz = ENV_CPU_KHZ,
+        .has_pmu = true,
+        .gpaddr_bits = 40U,
+    };
+
+    assert_int_equal(env_refs, 0U);
+    fake_reset();
+    fake_p2m_reset();
+    fake_console_quiet(true);
+    bootmem_reset();
+    (void)fake_ram_alloc(RAM0, (size_t)RAM_SIZE);
+    assert_int_equal(bootmem_add_ram(RAM0, RAM0 + RAM_SIZE), 0);
+    assert_int_equal(page_alloc_init(), 0);
+    xmalloc_reset();
+    hostinfo_set(&hi);
+    env_online = 0xfU;
+    memset(env_idle, 0, sizeof(env_idle));
+    env_reconsidered = 0U;
+    env_nr_keys = 0U;
+    env_weights_set = 0U;
+    env_last_weight = 0U;
+    env_sched = "credit2";
+    env_nr_pools = 0U;
+    env_add_pool(0U, 0xfU, "credit2");
+    memset(doms, 0, sizeof(doms));
+    memset(vcpus, 0, sizeof(vcpus));
+    for (unsigned int d = 0U; d < ENV_DOMS; d++) {
+        mfn_t ram = alloc_pages(3U, ALLOC_ZERO);
+        mfn_t si = alloc_pages(0U, ALLOC_ZERO);
+
+        assert_false(mfn_eq(ram, INVALID_MFN));
+        assert_false(mfn_eq(si, INVALID_MFN));
+        gram[d] = arch_maddr_to_virt(mfn_to_paddr(ram));
+        fake_guest_map(&doms[d], GUEST_BASE, mfn_to_paddr(ram), ENV_PAGES * PAGE_SIZE);
+        doms[d].domain_id = env_ids[d];
+        (void)snprintf(doms[d].name, sizeof(doms[d].name), "dom%u", env_ids[d]);
+        doms[d].state = DOMAIN_RUNNING;
+        doms[d].is_privileged = (d == 0U);
+        doms[d].max_vcpus = ENV_VCPUS;
+        doms[d].vcpu = vcpu_ptrs[d];
+        doms[d].shared_info = arch_maddr_to_virt(mfn_to_paddr(si));
+        doms[d].tot_pages = 1024U * (d + 1U);
+        for (unsigned int i = 0U; i < ENV_VCPUS; i++) {
+            struct vcpu *v = &vcpus[d][i];
+
+            v->vcpu_id = i;
+            v->domain = &doms[d];
+            v->processor = i;
+            v->state = (i == 0U) ? VCPU_RUNNING : VCPU_OFFLINE;
+            v->hard_affinity = ~0ULL;
+            v->soft_affinity = ~0ULL;
+            v->vcpu_info = &v->vcpu_info_dummy;
+            vcpu_ptrs[d][i] = v;
+        }
+    }
+}
+
+/* Make vCPU i of domain d (an index of doms[]) the caller. */
+static inline void as(unsigned int d, unsigned int i)
+{
+    fake_guest_set_vcpu(&vcpus[d][i]);
+}
+
+/* Host pointer to byte off of domain d's guest RAM. */
+static inline void *garg(unsigned int d, uint64_t off)
+{
+    return gram[d] + off;
+}
+
+/* A fresh sysctl block of the current version in domain d's RAM. */
+static inline struct xen_sysctl *sysctl_in(unsigned int d, uint32_t cmd)
+{
+    struct xen_sysctl *op = garg(d, ARG_OFF);
+
+    memset(op, 0, sizeof(*op));
+    op->cmd = cmd;
+    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    return op;
+}
+
+/* A fresh domctl block of the current version naming domain dom. */
+static inline struct xen_domctl *domctl_in(unsigned int d, uint32_t cmd, domid_t dom)
+{
+    struct xen_domctl *op = garg(d, ARG_OFF);
+
+    memset(op, 0, sizeof(*op));
+    op->cmd = cmd;
+    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    op->domain = dom;
+    return op;
+}
+
+static inline long call(long (*fn)(struct hcall_args *), uint64_t arg)
+{
+    struct hcall_args a = { { arg, 0U, 0U, 0U, 0U } };
+
+    return fn(&a);
+}
+
+/* Issue the block at ARG_OFF of the caller's RAM. */
+static inline long call_sysctl(void)
+{
+    return call(do_sysctl, GUEST_BASE + ARG_OFF);
+}
+
+static inline long call_domctl(void)
+{
+    return call(do_domctl, GUEST_BASE + ARG_OFF);
+}
+
+/* cmocka set-up: the environment, dom0's vCPU 0 calling. */
+static inline int env_test_setup(void **state)
+{
+    (void)state;
+    env_setup();
+    as(0U, 0U);
+    return 0;
+}
+
+#endif

@@ -1,4 +1,5 @@
 /* printk, the console ring and console input routing. */
+#include <proxenos/cmdline.h>
 #include <proxenos/console.h>
 #include <proxenos/errno.h>
 #include <proxenos/keyhandler.h>
@@ -77,12 +78,25 @@ void console_set_keep_input_at_boot(bool keep)
     keep_input_at_boot = keep;
 }
 
-static void emit(char c)
+/* console_to_ring: dom0's own console output is kept in the ring too.
+ * Off by default, as on Xen: xl dmesg in dom0 shows the hypervisor's and
+ * the domUs' lines, not dom0's own (which would feed back into it). */
+static bool dom0_to_ring;
+PARAM_BOOL("console_to_ring", dom0_to_ring);
+
+void console_set_dom0_to_ring(bool on)
 {
-    ring[ring_prod % sizeof(ring)] = c;
-    ring_prod++;
-    if (((uint32_t)ring_prod - ring_cons) > (uint32_t)sizeof(ring)) {
-        ring_cons = (uint32_t)ring_prod - (uint32_t)sizeof(ring);
+    dom0_to_ring = on;
+}
+
+static void emit(char c, bool to_ring)
+{
+    if (to_ring) {
+        ring[ring_prod % sizeof(ring)] = c;
+        ring_prod++;
+        if (((uint32_t)ring_prod - ring_cons) > (uint32_t)sizeof(ring)) {
+            ring_cons = (uint32_t)ring_prod - (uint32_t)sizeof(ring);
+        }
     }
     if (driver != NULL) {
         if (c == '\n') {
@@ -92,15 +106,15 @@ static void emit(char c)
     }
 }
 
-static void emit_line_text(const char *s, size_t n, bool prefix)
+static void emit_line_text(const char *s, size_t n, bool prefix, bool to_ring)
 {
     for (size_t i = 0U; i < n; i++) {
         if (prefix && at_line_start) {
             for (const char *p = LINE_PREFIX; *p != '\0'; p++) {
-                emit(*p);
+                emit(*p, to_ring);
             }
         }
-        emit(s[i]);
+        emit(s[i], to_ring);
         at_line_start = (s[i] == '\n');
     }
 }
@@ -109,7 +123,7 @@ void console_write(const char *s, size_t n)
 {
     unsigned long flags = spin_lock_irqsave(&console_lock);
 
-    emit_line_text(s, n, false);
+    emit_line_text(s, n, false, dom0_to_ring);
     open_line_is_guest = !at_line_start;
     spin_unlock_irqrestore(&console_lock, flags);
 }
@@ -119,10 +133,10 @@ void console_write_line(const char *prefix, size_t plen, const char *text, size_
     unsigned long flags = spin_lock_irqsave(&console_lock);
 
     if (!at_line_start) {
-        emit_line_text("\n", 1U, false);
+        emit_line_text("\n", 1U, false, true);
     }
-    emit_line_text(prefix, plen, false);
-    emit_line_text(text, tlen, false);
+    emit_line_text(prefix, plen, false, true);
+    emit_line_text(text, tlen, false, true);
     open_line_is_guest = false;
     spin_unlock_irqrestore(&console_lock, flags);
 }
@@ -193,9 +207,9 @@ void vprintk(enum log_level level, const char *fmt, va_list ap)
     }
     flags = spin_lock_irqsave(&console_lock);
     if (open_line_is_guest && !at_line_start) {
-        emit_line_text("\n", 1U, false);
+        emit_line_text("\n", 1U, false, true);
     }
-    emit_line_text(buf, n, true);
+    emit_line_text(buf, n, true, true);
     open_line_is_guest = false;
     spin_unlock_irqrestore(&console_lock, flags);
 }
@@ -222,7 +236,7 @@ void panic(const char *fmt, ...)
     spin_lock_init(&console_lock);
     loglvl = LOG_DEBUG;
     if (!at_line_start) {
-        emit_line_text("\n", 1U, true);
+        emit_line_text("\n", 1U, true, true);
     }
     printk(LOG_ERR, "PANIC on CPU %u: %s\n", arch_cpu_id(), buf);
     printk(LOG_ERR, "System halted.\n");

@@ -90,3 +90,4 @@ PARAM_CUSTOM("conswitch", parse_conswitch);
 
 static bool sync_console;
 PARAM_BOOL("sync_console", sync_console);
+

@@ -33,7 +33,8 @@ void console_unregister_input_sink(unsigned int id);
  * the input stays with the hypervisor's debug keys. */
 void console_endboot(void);
 
-/* Raw output of a whole buffer, with the console lock held once. */
+/* dom0's raw output of a whole buffer, with the console lock held once;
+ * kept in the ring only with console_to_ring on the command line. */
 void console_write(const char *s, size_t n);
 
 /* One line from a guest: prefix then text (which ends with '\n'), never
@@ -43,6 +44,7 @@ void console_write_line(const char *prefix, size_t plen, const char *text, size_
 /* Apply loglvl=/conswitch= style settings (parsed by console_params.c). */
 void console_set_loglvl(int level);
 void console_set_switch_char(char c);
+void console_set_dom0_to_ring(bool on);
 /* conswitch=<c>x: console_endboot leaves the input with the hypervisor. */
 void console_set_keep_input_at_boot(bool keep);
 /* Level above which guests' console_io output is dropped (guest_loglvl=). */

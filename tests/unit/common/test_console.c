@@ -200,6 +200,22 @@ static void test_rebuilt_domain_keeps_the_input(void **state)
     assert_string_equal(got, "1a1b2c");
 }
 
+/* Xen's default (no console_to_ring): dom0's own output reaches the serial
+ * line but not the ring that xl dmesg reads back into dom0; a domU's line
+ * and the hypervisor's own do. */
+static void test_dom0_output_stays_out_of_the_ring(void **state)
+{
+    static const char dom0_text[] = "dom0-raw-output-xyz\n";
+    static const char domu_text[] = "domu-line-xyz\n";
+
+    (void)state;
+    console_set_dom0_to_ring(false);
+    console_write(dom0_text, sizeof(dom0_text) - 1U);
+    console_write_line("(d1) ", 5U, domu_text, sizeof(domu_text) - 1U);
+    assert_int_equal(count(output(), "dom0-raw-output-xyz"), 0);
+    assert_int_equal(count(output(), "(d1) domu-line-xyz\n"), 1);
+}
+
 static void test_register_errors(void **state)
 {
     (void)state;
@@ -224,6 +240,7 @@ int main(void)
         cmocka_unit_test_setup(test_conswitch_x_keeps_the_hypervisor, setup),
         cmocka_unit_test_setup(test_other_switch_char, setup),
         cmocka_unit_test_setup(test_rebuilt_domain_keeps_the_input, setup),
+        cmocka_unit_test_setup(test_dom0_output_stays_out_of_the_ring, setup),
         cmocka_unit_test_setup(test_register_errors, setup),
     };
 

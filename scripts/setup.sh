@@ -383,10 +383,10 @@ fetch_toolstack() {
         next=
         for n in $names; do
             path=$(sed -n "s|^$n ||p" "$ts/modpaths")
-            deps=$("$READELF" -p .modinfo "$ts/kernel/$moddir/$path" |
+            mdeps=$("$READELF" -p .modinfo "$ts/kernel/$moddir/$path" |
                 sed -n 's/^ *\[ *[0-9a-f]*\]  depends=//p' | tr ,- ' _')
-            echo "$n $deps" >>"$ts/moddeps"
-            for d in $deps; do
+            echo "$n $mdeps" >>"$ts/moddeps"
+            for d in $mdeps; do
                 case " $have $next " in *" $d "*) ;; *) next="$next $d" ;; esac
             done
         done
@@ -415,7 +415,8 @@ fetch_toolstack() {
     {
         while read -r p v; do
             deb=$(ls "$ts/debs/${p}_"*.deb | head -n 1)
-            dpkg-deb --fsys-tarfile "$deb" | tar -t | sed -n 's|^\./\(.*[^/]\)$|\1|p' |
+            # (The loop stops reading at the first hit: no broken-pipe noise.)
+            dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -t 2>/dev/null | sed -n 's|^\./\(.*[^/]\)$|\1|p' |
                 while IFS= read -r f; do
                     if [ -e "$ts/root/$f" ] || [ -L "$ts/root/$f" ]; then
                         echo "$p $v"

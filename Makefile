@@ -117,28 +117,43 @@ setup:
 # is (hypervisor as -kernel, Linux and its initramfs as guest-loader
 # modules), and beside it a busybox Linux dom0less domU with a shell on its
 # vpl011. Ctrl-a three times moves the console input along (docs/dom0.md).
+# make run TOOLSTACK=1: dom0 carries Debian's Xen 4.17 toolstack and starts it
+# before its shell (xenstored, xen-init-dom0, xenconsoled; docs/toolstack.md),
+# with the example domU of tools/examples/debian-domu.cfg for `xl create -c`.
+# Not the default yet: the tools need sysctl/domctl (issue 12), and their
+# start delays dom0's shell past what the make run test allows on a loaded
+# 2-core host.
 CACHE_DIR := $(or $(PROXENOS_CACHE),$(HOME)/.cache/proxenos)
 RUN_DIR := $(O)/run
 RUN_KERNEL := $(CACHE_DIR)/linux/Image
 RUN_APPEND := dom0_mem=512M console=dtuart dtuart=/pl011@9000000
 RUN_SHELL := echo "shell on $$(tty); exit powers the domain off"; setsid cttyhack sh
+RUN_DOM0 := $(RUN_DIR)/$(if $(filter 1,$(TOOLSTACK)),dom0-toolstack,dom0).cpio.gz
 
 $(RUN_DIR)/%.cpio.gz: $(SRCDIR)/scripts/mkinitramfs.sh
 	$(call say,GEN,$(notdir $@))
 	$(Q)sh $< --marker "Proxenos demo: $* busybox init running" --run '$(RUN_SHELL)' $@
+
+$(RUN_DIR)/dom0-toolstack.cpio.gz: $(SRCDIR)/scripts/mkinitramfs-toolstack.sh $(SRCDIR)/scripts/mkinitramfs.sh \
+		$(SRCDIR)/tools/dom0/init $(SRCDIR)/tools/examples/debian-domu.cfg \
+		$(CACHE_DIR)/toolstack/version
+	$(call say,GEN,$(notdir $@))
+	$(Q)sh $< --marker "Proxenos demo: dom0 busybox init running" --run '$(RUN_SHELL)' $@
 
 # setup first, then a new make: on a fresh machine the cross compiler that
 # this make's variables asked for at start-up did not exist yet. RUN_BUILD=
 # (empty) boots the image already in $(O) without rebuilding it.
 RUN_BUILD := all
 run: setup
-	@$(MAKE) --no-print-directory $(RUN_BUILD) $(RUN_DIR)/dom0.cpio.gz $(RUN_DIR)/domu.cpio.gz
+	@$(MAKE) --no-print-directory $(RUN_BUILD) $(RUN_DOM0) $(RUN_DIR)/domu.cpio.gz
 	@echo "Proxenos demo: dom0 (Linux, hvc0) and domU1 (Linux, vpl011); Ctrl-a three" \
 		"times switches input; debug keys h m r q on Proxenos; Ctrl-a x leaves QEMU"
+	@[ "$(filter 1,$(TOOLSTACK))" != 1 ] || echo "Proxenos demo: dom0 runs Debian's Xen 4.17" \
+		"tools: xl list, xl info, xl create -c /etc/xen/debian-domu.cfg (docs/toolstack.md)"
 	sh $(SRCDIR)/scripts/qemu.sh --image $(O)/proxenos.bin --smp 4 --mem 2G \
 		--append "$(RUN_APPEND)" \
 		--guest-kernel $(RUN_KERNEL) --guest-args "console=hvc0 earlycon=xen" \
-		--guest-initrd $(RUN_DIR)/dom0.cpio.gz \
+		--guest-initrd $(RUN_DOM0) \
 		--domu $(RUN_KERNEL) --domu-args "console=ttyAMA0" \
 		--domu-initrd $(RUN_DIR)/domu.cpio.gz --domu-mem 256 --domu-cpus 1
 

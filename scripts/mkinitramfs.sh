@@ -7,6 +7,8 @@
 #                      (default: "PROXENOS-INIT-OK")
 #     --run CMD        shell command the default /init runs after the marker
 #     --add SRC:DEST   also put file SRC at DEST (absolute path) in the archive
+#     --tree DIR       also put everything under DIR (a staging root: its
+#                      files, links and directories) at the archive's root
 #     --busybox FILE   static arm64 busybox (default: the one scripts/setup.sh
 #                      caches, $PROXENOS_CACHE/busybox/busybox)
 #
@@ -15,7 +17,7 @@
 set -eu
 
 usage() {
-    sed -n '2,15s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,17s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
 
@@ -25,6 +27,7 @@ init=
 marker=PROXENOS-INIT-OK
 run=
 adds=
+trees=
 out=
 while [ $# -gt 0 ]; do
     case $1 in
@@ -34,6 +37,8 @@ while [ $# -gt 0 ]; do
         --add) [ $# -ge 2 ] || usage; adds="$adds
 $2"; shift 2 ;;
         --busybox) [ $# -ge 2 ] || usage; busybox=$2; shift 2 ;;
+        --tree) [ $# -ge 2 ] || usage; trees="$trees
+$2"; shift 2 ;;
         -h|--help) usage ;;
         -*) echo "mkinitramfs.sh: unknown option $1" >&2; usage ;;
         *) [ -z "$out" ] || usage; out=$1; shift ;;
@@ -70,6 +75,12 @@ else
     } >"$root/init"
 fi
 chmod 755 "$root/init"
+
+printf '%s\n' "$trees" | while IFS= read -r tree; do
+    [ -n "$tree" ] || continue
+    [ -d "$tree" ] || { echo "mkinitramfs.sh: --tree $tree: no such directory" >&2; exit 1; }
+    cp -a "$tree/." "$root/" || { echo "mkinitramfs.sh: could not copy $tree" >&2; exit 1; }
+done
 
 printf '%s\n' "$adds" | while IFS= read -r spec; do
     [ -n "$spec" ] || continue

@@ -18,6 +18,13 @@
 #                                        benchmarks boot the same guests on
 #   $PROXENOS_CACHE/xen/config           its build configuration
 #   $PROXENOS_CACHE/xen/version          the Debian package it came from
+#   $PROXENOS_CACHE/toolstack/root       Debian's Xen 4.17 toolstack for a dom0, as a
+#                                        staging root: xen-utils-4.17, xen-utils-common,
+#                                        xenstore-utils, only the libraries their
+#                                        programs load, the Xen modules of the cached
+#                                        kernel (load order in etc/proxenos/modules),
+#                                        /etc/xen, /var/lib/xen, /run/xen
+#   $PROXENOS_CACHE/toolstack/version    the packages (and kernel) it came from
 #
 # Debian 12 only: host tools come from apt-get; the arm64 binaries are fetched
 # with `apt-get download` (which needs arm64 added to dpkg's architectures so
@@ -169,14 +176,264 @@ is_arm64_elf() {        # ELF magic, 64-bit, little-endian, e_machine EM_AARCH64
 XEN_PKG=xen-hypervisor-4.17-arm64
 XEN_IMAGE=xen-4.17-arm64
 
+# Debian's Xen 4.17 toolstack for a dom0 (scripts/mkinitramfs-toolstack.sh):
+# the tool packages, the libraries their programs load, found by following
+# the programs' ELF NEEDED entries through the packages' library
+# dependencies, and the Xen kernel modules of the cached kernel, all in one
+# staging root. xenstore-utils gives xenstore-read and friends; libgcc-s1
+# holds libgcc_s.so.1, which libc loads by itself (thread cancellation), so
+# no NEEDED entry names it.
+TS=$CACHE/toolstack
+TS_PACKAGES="xen-utils-4.17 xen-utils-common xenstore-utils libgcc-s1"
+TS_DLOPENED="libgcc_s.so.1"
+TS_MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback bridge"
+TS_LIBDIRS="lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib"
+READELF=aarch64-linux-gnu-readelf
+
 need_linux=no
 need_busybox=no
 need_xen=no
+need_toolstack=no
 [ -s "$CACHE/linux/Image" ] && is_arm64_image "$CACHE/linux/Image" || need_linux=yes
 [ -x "$CACHE/busybox/busybox" ] && is_arm64_elf "$CACHE/busybox/busybox" || need_busybox=yes
 [ -s "$CACHE/xen/$XEN_IMAGE" ] && is_arm64_image "$CACHE/xen/$XEN_IMAGE" || need_xen=yes
+# The modules must be those of the cached kernel: a new kernel means new ones.
+if [ "$need_linux" = yes ] || ! [ -x "$TS/root/usr/lib/xen-4.17/bin/xl" ] ||
+    ! [ -s "$TS/root/etc/proxenos/modules" ] ||
+    [ "$(sed -n 's/^kernel-modules: //p' "$TS/version" 2>/dev/null)" != \
+      "$(cat "$CACHE/linux/version" 2>/dev/null)" ]; then
+    need_toolstack=yes
+fi
 
-if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ] || [ "$need_xen" = yes ]; then
+# ts_needed <file>: the sonames an ELF file's NEEDED entries name.
+ts_needed() {
+    "$READELF" -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
+}
+# ts_find_lib <root> <soname>: the path, relative to root, the dynamic
+# loader would find soname at (its default directories, no ld.so.cache).
+ts_find_lib() {
+    for d in $TS_LIBDIRS; do
+        if [ -e "$1/$d/$2" ]; then
+            echo "$d/$2"
+            return 0
+        fi
+    done
+    return 1
+}
+# ts_programs <root>: the ELF files outside the library directories (the
+# programs; kernel modules are not in the root yet when this runs).
+ts_programs() {
+    find "$1" -type f ! -path "$1/lib/*" ! -path "$1/usr/lib/aarch64-linux-gnu/*" |
+        LC_ALL=C sort | while IFS= read -r f; do
+            [ "$(od -A n -t x1 -N 4 "$f" 2>/dev/null | tr -d ' \n')" != 7f454c46 ] || echo "$f"
+        done
+}
+# ts_closure <root> <dir>: write <dir>/libs (root-relative paths of every
+# library the programs load, directly or through other libraries, plus
+# TS_DLOPENED) and <dir>/missing (sonames found nowhere in root).
+ts_closure() {
+    : >"$2/libs"
+    : >"$2/missing"
+    : >"$2/seen"
+    todo=$(ts_programs "$1")
+    first=yes
+    while [ -n "$todo" ] || [ "$first" = yes ]; do
+        names=$(for f in $todo; do ts_needed "$f"; done)
+        [ "$first" = no ] || names="$names $TS_DLOPENED"
+        first=no
+        todo=
+        for so in $names; do
+            ! grep -qxF "$so" "$2/seen" || continue
+            echo "$so" >>"$2/seen"
+            if p=$(ts_find_lib "$1" "$so"); then
+                echo "$p" >>"$2/libs"
+                todo="$todo $1/$p"
+            else
+                echo "$so" >>"$2/missing"
+            fi
+        done
+    done
+}
+# ts_lib_depends <package>...: their Depends and Pre-Depends that are
+# libraries (Debian names library packages after the library: lib*, and
+# zlib1g), first alternative of each. One apt-cache call: each takes a second.
+ts_lib_depends() {
+    # shellcheck disable=SC2046
+    apt-cache show --no-all-versions $(for p in "$@"; do printf '%s:arm64 ' "$p"; done) 2>/dev/null |
+        sed -n 's/^\(Pre-\)\{0,1\}Depends: //p' | tr ',' '\n' |
+        sed 's/|.*//; s/(.*)//; s/:.*//; s/[[:space:]]//g' | grep -E '^(lib|zlib)' || true
+}
+# ts_trim <root>: drop what a dom0 initramfs has no use for: documentation,
+# the Python parts (no Python in the image) and pygrub's file-system
+# plugins (usr/lib/xen-4.17/lib), init scripts for a full system.
+ts_trim() {
+    rm -rf "$1/usr/share" "$1/usr/lib/xen-4.17/lib" "$1/etc/init.d" \
+        "$1/etc/default" "$1/etc/ld.so.conf.d" "$1/usr/lib/aarch64-linux-gnu/gconv"
+    for f in "$1"/usr/bin/* "$1"/usr/sbin/* "$1"/usr/lib/xen-4.17/bin/*; do
+        [ -f "$f" ] && [ ! -L "$f" ] || continue
+        case $(head -c 64 "$f" | head -n 1) in '#!'*python*) rm -f "$f" ;; esac
+    done
+}
+
+# fetch_toolstack <dir>: build the staging root in <dir>/root and the list
+# of what it came from in <dir>/version (called with the fetch helpers below).
+fetch_toolstack() {
+    ts=$1
+    mkdir -p "$ts/debs" "$ts/unpacked" "$ts/kernel"
+    command -v "$READELF" >/dev/null 2>&1 ||
+        die "no $READELF (binutils-aarch64-linux-gnu, which gcc-aarch64-linux-gnu brings)"
+
+    # Tools first, then the library dependencies of everything fetched so
+    # far, round after round, until every NEEDED entry is met.
+    want=$TS_PACKAGES
+    fetched=
+    deps=
+    : >"$ts/packages"
+    while :; do
+        # shellcheck disable=SC2046
+        ( cd "$ts/debs" && logged apt-get download -o APT::Sandbox::User=root \
+            $(for p in $want; do printf '%s:arm64 ' "$p"; done) ) ||
+            die "could not download$want with apt-get download"
+        for p in $want; do
+            deb=$(ls "$ts/debs/${p}_"*.deb 2>/dev/null | head -n 1)
+            [ -n "$deb" ] || die "apt-get download left no .deb for $p"
+            dpkg-deb -x "$deb" "$ts/unpacked" || die "could not unpack $deb"
+            echo "$p $(dpkg-deb -f "$deb" Version)" >>"$ts/packages"
+            fetched="$fetched $p"
+        done
+        # shellcheck disable=SC2086
+        deps="$deps $(ts_lib_depends $want)"
+        ts_trim "$ts/unpacked"
+        ts_closure "$ts/unpacked" "$ts"
+        [ -s "$ts/missing" ] || break
+        want=
+        for d in $deps; do
+            case " $fetched $want " in *" $d "*) ;; *) want="$want $d" ;; esac
+        done
+        [ -n "$want" ] || die "no library package that$fetched depend on provides: $(tr '\n' ' ' <"$ts/missing")"
+    done
+    for p in xl xenstored oxenstored xenconsoled xenconsole xen-init-dom0; do
+        [ -x "$ts/unpacked/usr/lib/xen-4.17/bin/$p" ] || die "xen-utils-4.17 holds no usr/lib/xen-4.17/bin/$p"
+    done
+
+    # The root: everything but the library directories, then only the
+    # libraries in use, each as a plain file under the name it is looked
+    # up by, and the program interpreter where the programs ask for it.
+    mkdir -p "$ts/root"
+    ( cd "$ts/unpacked" && tar -c -f - --exclude=./lib --exclude=./usr/lib/aarch64-linux-gnu . ) |
+        tar -x -f - -C "$ts/root" || die "could not copy the tools into the staging root"
+    while IFS= read -r p; do
+        mkdir -p "$ts/root/$(dirname "$p")"
+        cp -L "$ts/unpacked/$p" "$ts/root/$p" || die "could not copy $p"
+    done <"$ts/libs"
+    for f in $(ts_programs "$ts/root"); do
+        "$READELF" -l "$f" 2>/dev/null | sed -n 's/.*program interpreter: \(.*\)\]$/\1/p'
+    done | LC_ALL=C sort -u | while IFS= read -r interp; do
+        [ -e "$ts/root$interp" ] && continue
+        mkdir -p "$ts/root$(dirname "$interp")"
+        cp -P "$ts/unpacked$interp" "$ts/root$interp" 2>/dev/null &&
+            [ -e "$ts/root$interp" ] || die "no program interpreter $interp in the libraries fetched"
+    done || exit 1
+    # Links to what was trimmed (usr/bin/pygrub) go too.
+    find "$ts/root" -type l | while IFS= read -r l; do
+        case $(readlink "$l") in
+            /*) [ -e "$ts/root$(readlink "$l")" ] || rm -f "$l" ;;
+            *) [ -e "$l" ] || rm -f "$l" ;;
+        esac
+    done
+    # Check the result itself: every NEEDED entry of every file in it met.
+    ts_closure "$ts/root" "$ts"
+    [ ! -s "$ts/missing" ] || die "the staging root lacks: $(tr '\n' ' ' <"$ts/missing")"
+
+    # Directories the tools use (Debian's /var/run is /run).
+    mkdir -p "$ts/root/var/lib/xen" "$ts/root/var/log/xen" "$ts/root/run/xen" \
+        "$ts/root/run/xenstored" "$ts/root/etc/proxenos"
+    ln -s ../run "$ts/root/var/run"
+
+    # Kernel modules: those of the cached kernel's package and every module
+    # they depend on. The package has no modules.dep (depmod writes it when
+    # the kernel is installed), so modules.order gives each module's path
+    # and each module's own .modinfo its dependencies ("depends=").
+    kline=$(cat "$CACHE/linux/version") || die "no $CACHE/linux/version"
+    kpkg=${kline%% *}
+    kversion=${kline#* }
+    kver=${kpkg#linux-image-}
+    moddir=lib/modules/$kver
+    kdeb=$(ls "$work/${kpkg}_"*.deb 2>/dev/null | head -n 1)
+    if [ -z "$kdeb" ]; then
+        ( cd "$ts/debs" && logged apt-get download -o APT::Sandbox::User=root "$kpkg:arm64=$kversion" ) ||
+            die "could not download $kpkg $kversion, the kernel cached in $CACHE/linux, for its modules; if the archive has a newer one now, remove $CACHE/linux and run setup again to fetch both"
+        kdeb=$(ls "$ts/debs/${kpkg}_"*.deb 2>/dev/null | head -n 1)
+    fi
+    dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$ts/kernel" "./$moddir/modules.order" ||
+        die "could not unpack $moddir/modules.order from $kpkg"
+    # Module names: the file name without .ko, "-" read as "_".
+    sed -n 's|^\(.*/\)\{0,1\}\([^/]*\)\.ko$|\2 &|p' "$ts/kernel/$moddir/modules.order" |
+        sed ':a; s/^\([^ -]*\)-/\1_/; ta' >"$ts/modpaths"
+    : >"$ts/moddeps"
+    names=$(echo "$TS_MODULES" | tr - _)
+    have=
+    while [ -n "$names" ]; do
+        paths=
+        for n in $names; do
+            path=$(sed -n "s|^$n ||p" "$ts/modpaths")
+            [ -n "$path" ] || die "$kpkg has no module $n"
+            paths="$paths ./$moddir/$path"
+        done
+        have="$have $names"
+        # shellcheck disable=SC2086
+        dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$ts/kernel" $paths ||
+            die "could not unpack$paths from $kpkg"
+        next=
+        for n in $names; do
+            path=$(sed -n "s|^$n ||p" "$ts/modpaths")
+            mdeps=$("$READELF" -p .modinfo "$ts/kernel/$moddir/$path" |
+                sed -n 's/^ *\[ *[0-9a-f]*\]  depends=//p' | tr ,- ' _')
+            echo "$n $mdeps" >>"$ts/moddeps"
+            for d in $mdeps; do
+                case " $have $next " in *" $d "*) ;; *) next="$next $d" ;; esac
+            done
+        done
+        names=$next
+    done
+    # Load order: a module after everything it depends on.
+    order=
+    ts_visit() {        # ts_visit <module name>
+        case " $order " in *" $1 "*) return 0 ;; esac
+        for d in $(sed -n "s|^$1 ||p" "$ts/moddeps"); do
+            ts_visit "$d"
+        done
+        order="$order $1"
+    }
+    for n in $have; do
+        ts_visit "$n"
+    done
+    for n in $order; do
+        path=$(sed -n "s|^$n ||p" "$ts/modpaths")
+        mkdir -p "$ts/root/$moddir/$(dirname "$path")"
+        cp "$ts/kernel/$moddir/$path" "$ts/root/$moddir/$path" || die "could not copy $path"
+        echo "/$moddir/$path"
+    done >"$ts/root/etc/proxenos/modules"
+
+    # What the root came from: the packages that left a file in it.
+    {
+        while read -r p v; do
+            deb=$(ls "$ts/debs/${p}_"*.deb | head -n 1)
+            # (The loop stops reading at the first hit: no broken-pipe noise.)
+            dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -t 2>/dev/null | sed -n 's|^\./\(.*[^/]\)$|\1|p' |
+                while IFS= read -r f; do
+                    if [ -e "$ts/root/$f" ] || [ -L "$ts/root/$f" ]; then
+                        echo "$p $v"
+                        break
+                    fi
+                done
+        done <"$ts/packages"
+        echo "kernel-modules: $kline"
+    } >"$ts/version"
+}
+
+if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ] || [ "$need_xen" = yes ] ||
+    [ "$need_toolstack" = yes ]; then
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
         need_root "add the arm64 architecture to dpkg (dpkg --add-architecture arm64)"
         echo "setup: adding arm64 to dpkg's architectures (package lists only; nothing arm64 is installed)"
@@ -259,6 +516,14 @@ if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ] || [ "$need_xen" = yes ]
         cp "$work/xen/boot/$XEN_IMAGE.config" "$CACHE/xen/config"
         echo "$XEN_PKG $(dpkg-deb -f "$work/$XEN_PKG"_*_arm64.deb Version)" >"$CACHE/xen/version"
         mv -f "$CACHE/xen/$XEN_IMAGE.tmp" "$CACHE/xen/$XEN_IMAGE"
+    fi
+    if [ "$need_toolstack" = yes ]; then
+        echo "setup: fetching Debian's Xen 4.17 tools, their libraries and the Xen modules of $(sed 's/ .*//' "$CACHE/linux/version") into $TS"
+        fetch_toolstack "$work/toolstack"
+        mkdir -p "$work/toolstack.done"
+        mv "$work/toolstack/root" "$work/toolstack/version" "$work/toolstack.done/"
+        rm -rf "$TS"
+        mv "$work/toolstack.done" "$TS"
     fi
     rm -rf "$work"
     trap - EXIT

@@ -1,0 +1,102 @@
+#!/bin/sh
+# Build the toolstack dom0's initramfs: busybox, Debian's Xen 4.17 tools
+# (the staging root scripts/setup.sh caches), tools/dom0/init as /init,
+# which starts them (docs/toolstack.md), and the example domU that
+# tools/examples/debian-domu.cfg names (the cached kernel and a busybox
+# initramfs), so that `xl create -c /etc/xen/debian-domu.cfg` works in it.
+#
+#   mkinitramfs-toolstack.sh [options] OUTPUT
+#     --marker TEXT     line /init prints first (default: PROXENOS-DOM0-TOOLSTACK)
+#     --run CMD         what /init runs once the tools are up (default: a
+#                       shell on the console; leaving it powers dom0 off)
+#     --commands FILE   instead, run each line of FILE as a shell command,
+#                       framed by "dom0-toolstack: $ <line>" and
+#                       "dom0-toolstack: status <N>", then power off
+#     --xenstored NAME  oxenstored (Debian's first choice, the default) or
+#                       xenstored (the C one)
+#     --timeout SEC     how long one start-up step or command may take (300)
+#     --no-domu         leave the example domU out (a smaller image)
+#     --kernel FILE     the domU's kernel (default: $PROXENOS_CACHE/linux/Image)
+#     --toolstack DIR   the staging root (default: $PROXENOS_CACHE/toolstack/root)
+#     --busybox FILE    static arm64 busybox (default: $PROXENOS_CACHE/busybox/busybox)
+set -eu
+
+usage() {
+    sed -n '8,23s/^# \{0,1\}//p' "$0" >&2
+    exit 2
+}
+die() {
+    echo "mkinitramfs-toolstack.sh: $*" >&2
+    exit 1
+}
+
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${PROXENOS_CACHE:-${HOME:-/root}/.cache/proxenos}
+marker=PROXENOS-DOM0-TOOLSTACK
+run=
+commands=
+xenstored=oxenstored
+step_timeout=300
+domu=yes
+kernel=$CACHE/linux/Image
+toolstack=$CACHE/toolstack/root
+busybox=$CACHE/busybox/busybox
+out=
+while [ $# -gt 0 ]; do
+    case $1 in
+        --marker) [ $# -ge 2 ] || usage; marker=$2; shift 2 ;;
+        --run) [ $# -ge 2 ] || usage; run=$2; shift 2 ;;
+        --commands) [ $# -ge 2 ] || usage; commands=$2; shift 2 ;;
+        --xenstored) [ $# -ge 2 ] || usage; xenstored=$2; shift 2 ;;
+        --timeout) [ $# -ge 2 ] || usage; step_timeout=$2; shift 2 ;;
+        --no-domu) domu=no; shift ;;
+        --kernel) [ $# -ge 2 ] || usage; kernel=$2; shift 2 ;;
+        --toolstack) [ $# -ge 2 ] || usage; toolstack=$2; shift 2 ;;
+        --busybox) [ $# -ge 2 ] || usage; busybox=$2; shift 2 ;;
+        -h|--help) usage ;;
+        -*) echo "mkinitramfs-toolstack.sh: unknown option $1" >&2; usage ;;
+        *) [ -z "$out" ] || usage; out=$1; shift ;;
+    esac
+done
+[ -n "$out" ] || usage
+case $xenstored in xenstored|oxenstored) ;; *) die "--xenstored: oxenstored or xenstored, not $xenstored" ;; esac
+case $step_timeout in ''|*[!0-9]*) die "--timeout: a number of seconds, not $step_timeout" ;; esac
+[ -x "$toolstack/usr/lib/xen-4.17/bin/xl" ] && [ -s "$toolstack/etc/proxenos/modules" ] ||
+    die "no Xen 4.17 toolstack at $toolstack (run scripts/setup.sh)"
+[ -z "$commands" ] || [ -f "$commands" ] || die "no such command file: $commands"
+[ "$domu" = no ] || [ -f "$kernel" ] || die "no domU kernel at $kernel (run scripts/setup.sh)"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A shell-quoted value for the configuration file /init sources.
+quote() {
+    printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+{
+    echo "# Written by scripts/mkinitramfs-toolstack.sh; read by /init."
+    echo "MARKER=$(quote "$marker")"
+    echo "RUN=$(quote "$run")"
+    if [ -n "$commands" ]; then echo "COMMANDS=/etc/proxenos/commands"; else echo "COMMANDS="; fi
+    echo "XENSTORED=$xenstored"
+    echo "STEP_TIMEOUT=$step_timeout"
+} >"$work/toolstack.conf"
+
+set -- --init "$SRC/tools/dom0/init" --busybox "$busybox" --tree "$toolstack" \
+    --add "$work/toolstack.conf:/etc/proxenos/toolstack.conf"
+[ -z "$commands" ] || set -- "$@" --add "$commands:/etc/proxenos/commands"
+
+if [ "$domu" = yes ]; then
+    # The example domU: its busybox init prints its marker and the
+    # hypervisor it found, then gives a shell on its console (hvc0, which
+    # xenconsoled serves to `xl console`); leaving it powers the domU off.
+    sh "$SRC/scripts/mkinitramfs.sh" --busybox "$busybox" \
+        --marker "Proxenos demo: xl domU busybox init running" \
+        --run 'echo "hypervisor: $(cat /sys/hypervisor/type) $(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor)"; echo "shell on $(tty); exit powers the domain off"; setsid cttyhack sh' \
+        "$work/domu.cpio.gz"
+    set -- "$@" --add "$kernel:/var/lib/xen/images/debian-domu/Image" \
+        --add "$work/domu.cpio.gz:/var/lib/xen/images/debian-domu/initramfs.cpio.gz" \
+        --add "$SRC/tools/examples/debian-domu.cfg:/etc/xen/debian-domu.cfg"
+fi
+
+sh "$SRC/scripts/mkinitramfs.sh" "$@" "$out"

@@ -1,0 +1,294 @@
+"""Debian's Xen 4.17 toolstack, unmodified, in a Debian Linux dom0 (issue 12):
+the dom0 initramfs of scripts/mkinitramfs-toolstack.sh loads the Xen
+modules, mounts xenfs, starts oxenstored, runs xen-init-dom0, starts
+xenconsoled, then runs the xl commands below one after the other and powers
+off. One boot per hypervisor (-smp 2, 2 GiB, Xen 4.17's dom0 command shape);
+each test reads its part of that boot's console.
+
+What is asserted is what Xen 4.17 itself answers (PROXENOS_XEN_REFERENCE=1
+runs the same boot on Debian's Xen 4.17, cached by scripts/setup.sh). On
+Proxenos the start-up test passes today; the tests of what needs sysctl and
+domctl (xen-init-dom0, every xl command) are strict xfails until those land:
+a strict xfail that passes fails the run, so each must be un-marked as
+soon as it works.
+"""
+
+import os
+import re
+import time
+
+import pytest
+
+from conftest import BUILD, CACHE, IMAGE, LOGDIR, REPO, ConsoleTimeout, Qemu
+
+KERNEL = CACHE / "linux" / "Image"
+BUSYBOX = CACHE / "busybox" / "busybox"
+TOOLSTACK = CACHE / "toolstack" / "root"
+XEN = CACHE / "xen" / "xen-4.17-arm64"
+
+SMP = 2
+MEM_MIB = 2048
+DOM0_MEM_MIB = 512
+APPEND = f"dom0_mem={DOM0_MEM_MIB}M console=dtuart dtuart=/pl011@9000000"
+BOOTARGS = "console=hvc0 earlycon=xen"
+
+# The example domU of tools/examples/debian-domu.cfg, as a user starts it:
+# the run types a command into its shell through the console xl attaches,
+# then `exit`, which powers the domU off and ends xl.
+CREATE = "xl create -c /etc/xen/debian-domu.cfg"
+DOMU_SHELL = r"^shell on \S+; exit powers the domain off$"
+COMMANDS = [
+    "xenstore-read /local/domain/0/name",
+    "xl info",
+    "xl list",
+    "xl dmesg",
+    "xl vcpu-list",
+    "xl cpupool-list",
+    "xl uptime",
+    CREATE,
+    "xl list",
+]
+# How long /init lets one command run before it kills it.
+STEP_TIMEOUT = 300
+
+# Under TCG both boots together took 30 to 60 s on a 2-core host shared
+# with other runs (dom0 at /init after 2 to 25 s of its own time, the
+# commands and the domU some 10 s more); a loaded host needs several times
+# that. Each wait may take BUDGET s, the whole run HARD s (scaled by
+# PROXENOS_TIMEOUT_SCALE).
+BUDGET = 200
+HARD = 600
+
+STEP = r"^dom0-toolstack: "
+READY = STEP + r"ready(?:, with failures:(?P<failed>.*))?$"
+DONE = STEP + r"commands done$"
+XFAIL = pytest.mark.xfail(strict=True, raises=AssertionError,
+                          reason="issue 12: sysctl/domctl not implemented yet")
+XEN_ONLY = pytest.mark.skipif(os.environ.get("PROXENOS_XEN_REFERENCE") != "1",
+                              reason="the Xen 4.17 reference run needs PROXENOS_XEN_REFERENCE=1")
+ON_PROXENOS = pytest.param("proxenos", id="proxenos")
+ON_PROXENOS_XFAIL = pytest.param("proxenos", id="proxenos", marks=XFAIL)
+ON_XEN = pytest.param("xen", id="xen-4.17", marks=XEN_ONLY)
+
+
+class Run:
+    """One boot's console, cut into the start-up lines and the commands."""
+
+    def __init__(self, which, output, complete):
+        self.which = which
+        self.output = output
+        self.complete = complete
+        self.prefix = "XEN" if which == "xen" else "PXN"
+        self.results = []       # (command, output, status or None)
+        starts = list(re.finditer(STEP + r"\$ (?P<cmd>.*)\n", output, re.M))
+        for i, m in enumerate(starts):
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(output)
+            body = output[m.end():end]
+            st = re.search(STEP + r"status (\d+)$", body, re.M)
+            text = body[:st.start()] if st else body
+            self.results.append((m["cmd"], text, int(st[1]) if st else None))
+
+    def steps(self):
+        """The start-up lines, without their "dom0-toolstack: " prefix."""
+        return re.findall(STEP + r"(.*)$", self.output.split(STEP + "$ ")[0], re.M)
+
+    def result(self, command, nth=0):
+        """(output, status) of the nth run of command; fails if it never ran."""
+        found = [r for r in self.results if r[0] == command]
+        assert len(found) > nth, (f"`{command}` did not run (boot complete: {self.complete});"
+                                  f" ran: {[r[0] for r in self.results]}")
+        return found[nth][1], found[nth][2]
+
+    def ok(self, command, nth=0):
+        """The output of command, which must have exited with status 0."""
+        out, status = self.result(command, nth)
+        assert status == 0, f"`{command}` exited with status {status}:\n{out}"
+        return out
+
+
+def xl_info(text):
+    return dict(m.groups() for m in re.finditer(r"^(\w+)\s*: ?(.*)$", text, re.M))
+
+
+@pytest.fixture(scope="session")
+def toolstack_initramfs(tool, tmp_path_factory):
+    for need in (KERNEL, BUSYBOX, TOOLSTACK / "usr/lib/xen-4.17/bin/xl"):
+        if not need.exists():
+            pytest.fail(f"no {need}: run scripts/setup.sh")
+    work = tmp_path_factory.mktemp("toolstack")
+    commands = work / "commands"
+    commands.write_text("".join(c + "\n" for c in COMMANDS))
+    out = work / "dom0-toolstack.cpio.gz"
+    tool("sh", REPO / "scripts" / "mkinitramfs-toolstack.sh", "--commands", commands,
+         "--timeout", STEP_TIMEOUT, out, timeout=120)
+    return out
+
+
+@pytest.fixture(scope="module")
+def run(request, toolstack_initramfs):
+    """The boot of request.param ("proxenos" or "xen"), once per module."""
+    which = request.param
+    if which == "xen":
+        if not XEN.is_file():
+            pytest.fail(f"no Xen 4.17 at {XEN}: run scripts/setup.sh")
+        image = XEN
+    else:
+        if not IMAGE.is_file():
+            pytest.fail(f"no hypervisor image at {IMAGE}: run `make` (PROXENOS_BUILD={BUILD})")
+        image = IMAGE
+    q = Qemu(["--image", image, "--smp", SMP, "--mem", f"{MEM_MIB}M", "--append", APPEND,
+              "--guest-kernel", KERNEL, "--guest-args", BOOTARGS,
+              "--guest-initrd", toolstack_initramfs],
+             LOGDIR / f"test_toolstack-{which}.log", hard_timeout=HARD)
+    q.start()
+    try:
+        q.wait_for(READY, timeout=BUDGET)
+        complete = True
+        try:
+            q.wait_for(STEP + re.escape("$ " + CREATE) + "$", timeout=BUDGET)
+            m = q.wait_for(f"(?:{DOMU_SHELL}|{STEP}status (?P<status>\\d+)$)", timeout=BUDGET)
+            if m["status"] is None:
+                use_domu_shell(q)
+            q.wait_for(DONE, timeout=BUDGET)
+            q.expect_exit(timeout=60)
+        except ConsoleTimeout:
+            # The tests of the commands that did run still say what they saw.
+            complete = False
+        yield Run(which, q.output, complete)
+    finally:
+        q.close()
+
+
+def use_domu_shell(q):
+    """Type into the domU's shell (the console xl attached: keys go through
+    the hypervisor's console to dom0's hvc0, xenconsole and the domU's
+    console ring), then leave it with `exit`. A key that arrives while the
+    shell still sets up its terminal may wait for the next: press Enter
+    again if nothing came."""
+    q.wait_for(r"^/ # ", timeout=60)
+    time.sleep(2)
+    q.send(b"echo domu-says-$((6*7))\r")
+    for _ in range(3):
+        try:
+            q.wait_for(r"^domu-says-42$", timeout=20)
+            break
+        except ConsoleTimeout:
+            q.send(b"\r")
+    q.send(b"exit\r")
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)
+def test_toolstack_starts(run):
+    """Debian's way of starting the tools on a dom0: every Xen module loads
+    (bridge after llc and stp), xenfs says dom0 is the control domain, and
+    oxenstored and xenconsoled are running."""
+    steps = run.steps()
+    assert ("modules loaded: xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs "
+            "xen-blkback xen-netback llc stp bridge") in steps, steps
+    assert "xenfs mounted on /proc/xen (capabilities: control_d)" in steps, steps
+    assert any(re.fullmatch(r"oxenstored running \(pid \d+\)", s) for s in steps), steps
+    assert any(re.fullmatch(r"xenconsoled running \(pid \d+\)", s) for s in steps), steps
+    assert run.complete, "the commands did not all run"
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xen_init_dom0_names_domain0(run):
+    """xen-init-dom0 writes Domain-0's name into xenstore (sysctl
+    getdomaininfolist, physinfo and cpupool_op on Xen 4.17)."""
+    steps = run.steps()
+    assert "xen-init-dom0 done (/local/domain/0/name = Domain-0)" in steps, steps
+    assert "ready" in steps, steps
+    assert run.ok("xenstore-read /local/domain/0/name").strip() == "Domain-0"
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_info(run):
+    """xl info: Xen 4.17 on 2 CPUs with the machine's 2 GiB, dom0's 512 MiB
+    taken from it, credit2, and the hypervisor's own command line."""
+    out = run.ok("xl info")
+    assert "libxl: error" not in out, out
+    info = xl_info(out)
+    assert info.get("xen_major") == "4", out
+    assert info.get("xen_minor") == "17", out
+    assert info.get("nr_cpus") == str(SMP), out
+    assert info.get("max_cpu_id") == str(SMP - 1), out
+    assert info.get("total_memory") == str(MEM_MIB), out
+    free = int(info.get("free_memory", "-1"))
+    assert 0 < free <= MEM_MIB - DOM0_MEM_MIB, out
+    assert info.get("xen_pagesize") == "4096", out
+    assert info.get("xen_scheduler") == "credit2", out
+    assert info.get("xen_commandline") == APPEND, out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_list(run):
+    """xl list: Domain-0 alone, id 0, its 512 MiB and 2 vCPUs, running."""
+    out = run.ok("xl list")
+    rows = re.findall(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbpscd]{6})\s+[\d.]+$", out, re.M)
+    assert [r[0] for r in rows] == ["Domain-0"], out
+    name, domid, mem, vcpus, state = rows[0]
+    assert (domid, mem, vcpus) == ("0", str(DOM0_MEM_MIB), str(SMP)), out
+    assert "s" not in state and "c" not in state and "d" not in state, out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_dmesg(run):
+    """xl dmesg: the hypervisor's console ring, which holds the lines its
+    boot printed on the UART, its command line among them."""
+    out = run.ok("xl dmesg")
+    lines = [line for line in out.split("\n") if line.startswith(f"({run.prefix}) ")]
+    assert f"({run.prefix}) Command line: {APPEND}" in lines, out
+    # The ring's lines are the console's: the first few were printed on
+    # the UART before dom0 ran.
+    before = run.output.split(STEP + "$ ")[0].split("\n")
+    for line in lines[:5]:
+        assert line in before, f"{line!r} is in xl dmesg but not on the UART"
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_vcpu_list(run):
+    """xl vcpu-list: dom0's two vCPUs, each on one of the two CPUs, free to
+    run on all of them."""
+    out = run.ok("xl vcpu-list")
+    rows = re.findall(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbp]{3})\s+[\d.]+\s+(.*)$", out, re.M)
+    assert sorted((r[0], r[1], r[2]) for r in rows) == [("Domain-0", "0", "0"),
+                                                       ("Domain-0", "0", "1")], out
+    for row in rows:
+        assert int(row[3]) < SMP, out
+        assert row[5].strip() == "all / all", out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_cpupool_list(run):
+    """xl cpupool-list: Pool-0 with both CPUs, credit2, dom0 in it."""
+    out = run.ok("xl cpupool-list")
+    rows = re.findall(r"^(\S+)\s+(\d+)\s+(\S+)\s+([yn])\s+(\d+)$", out, re.M)
+    assert rows == [("Pool-0", str(SMP), "credit2", "y", "1")], out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_uptime(run):
+    """xl uptime: Domain-0, up for as long as the boot has run (well under
+    the run's hard limit)."""
+    out = run.ok("xl uptime")
+    assert "libxl: error" not in out and "Could not" not in out, out
+    rows = re.findall(r"^(\S+)\s+(\d+)\s+(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)$", out, re.M)
+    assert [r[:2] for r in rows] == [("Domain-0", "0")], out
+    _, _, days, h, m, s = rows[0]
+    seconds = int(days or 0) * 86400 + int(h) * 3600 + int(m) * 60 + int(s)
+    assert 0 < seconds < HARD, out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_create_example_domu(run):
+    """xl create -c of tools/examples/debian-domu.cfg, as issue 12's user
+    does it: the domU's Linux finds Xen 4.17, its shell comes up on the
+    console xl attached, runs what is typed, and `exit` powers the domU
+    off, which ends xl; the domain is gone from xl list."""
+    out = run.ok(CREATE)
+    lines = out.split("\n")
+    assert "Proxenos demo: xl domU busybox init running" in lines, out
+    assert "hypervisor: xen 4.17" in lines, out
+    assert "domu-says-42" in lines, out
+    after = run.ok("xl list", nth=1)
+    assert re.findall(r"^(\S+)\s+\d+\s+\d+\s+\d+\s", after, re.M) == ["Domain-0"], after

@@ -103,7 +103,10 @@ long do_domctl(struct hcall_args *args)
         return -EACCES;
     }
     e = lookup(op.cmd);
-    if ((e == NULL) || ((e->flags & DOMCTL_NO_TARGET) == 0U)) {
+    /* createdomain names a domain that does not exist yet: Xen looks
+     * nothing up for it, even where it is not built (-ENOSYS, not -ESRCH). */
+    if (((e == NULL) && (op.cmd != XEN_DOMCTL_createdomain)) ||
+        ((e != NULL) && ((e->flags & DOMCTL_NO_TARGET) == 0U))) {
         d = domain_get_by_id(op.domain);
         if (d == NULL) {
             return -ESRCH;

@@ -75,6 +75,21 @@ static void unknown_commands(void **state)
     assert_int_equal(env_refs, 0U);
 }
 
+/* createdomain names the domain it would make (65535: "pick one"): no
+ * lookup, so while it is not built dom0 hears -ENOSYS, not -ESRCH, and a
+ * domU still -EPERM. */
+static void createdomain_looks_nothing_up(void **state)
+{
+    (void)state;
+    as(0U, 0U);
+    (void)domctl_in(0U, XEN_DOMCTL_createdomain, 0xffffU);
+    assert_int_equal(call_domctl(), -ENOSYS);
+    as(1U, 0U);
+    (void)domctl_in(1U, XEN_DOMCTL_createdomain, 0xffffU);
+    assert_int_equal(call_domctl(), -EPERM);
+    assert_int_equal(env_refs, 0U);
+}
+
 static void copy_back_follows_the_command(void **state)
 {
     struct xen_domctl *op;
@@ -111,6 +126,7 @@ int main(void)
         cmocka_unit_test_setup(checks_come_in_xen_order, env_test_setup),
         cmocka_unit_test_setup(reserved_and_dying_domains_are_nobody, env_test_setup),
         cmocka_unit_test_setup(unknown_commands, env_test_setup),
+        cmocka_unit_test_setup(createdomain_looks_nothing_up, env_test_setup),
         cmocka_unit_test_setup(copy_back_follows_the_command, env_test_setup),
     };
 

@@ -62,6 +62,12 @@ struct domctl_entry {
  * 0 or -EPERM. */
 int control_permitted(const struct domain *caller);
 
+/* What sysctl and domctl start with: the calling domain and its argument
+ * block of size bytes, copied in whole into op. 0, -ESRCH (no vCPU is
+ * calling) or -EFAULT. */
+long control_copy_in(const struct hcall_args *args, struct control_caller *c, void *op,
+                     size_t size);
+
 /* ---- xenctl_bitmap (control_bitmap.c) -----------------------------------
  * CPU masks are uint64_t bitmaps (bit n: CPU n) of nbits bits. */
 

@@ -83,21 +83,15 @@ static bool copy_back(const struct domctl_entry *e, long rc)
 
 long do_domctl(struct hcall_args *args)
 {
-    const struct vcpu *v = current_vcpu();
     struct xen_domctl op;
     struct control_caller c;
     const struct domctl_entry *e;
     struct domain *d = NULL;
     bool ran = false;
-    long rc;
+    long rc = control_copy_in(args, &c, &op, sizeof(op));
 
-    if (v == NULL) {
-        return -ESRCH;
-    }
-    c.d = v->domain;
-    c.arg = args->a[0];
-    if (copy_from_guest(&op, c.arg, sizeof(op)) != 0) {
-        return -EFAULT;
+    if (rc != 0) {
+        return rc;
     }
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION) {
         return -EACCES;

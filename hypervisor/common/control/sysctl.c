@@ -33,6 +33,19 @@ int control_permitted(const struct domain *caller)
     return caller->is_privileged ? 0 : -EPERM;
 }
 
+long control_copy_in(const struct hcall_args *args, struct control_caller *c, void *op,
+                     size_t size)
+{
+    const struct vcpu *v = current_vcpu();
+
+    if (v == NULL) {
+        return -ESRCH;
+    }
+    c->d = v->domain;
+    c->arg = args->a[0];
+    return (copy_from_guest(op, c->arg, size) != 0) ? -EFAULT : 0;
+}
+
 static const struct sysctl_entry *lookup(uint32_t cmd)
 {
     if (cmd >= XEN_SYSCTL_NR_CMDS) {
@@ -44,20 +57,14 @@ static const struct sysctl_entry *lookup(uint32_t cmd)
 
 long do_sysctl(struct hcall_args *args)
 {
-    const struct vcpu *v = current_vcpu();
     struct xen_sysctl op;
     struct control_caller c;
     const struct sysctl_entry *e;
     unsigned long flags;
-    long rc;
+    long rc = control_copy_in(args, &c, &op, sizeof(op));
 
-    if (v == NULL) {
-        return -ESRCH;
-    }
-    c.d = v->domain;
-    c.arg = args->a[0];
-    if (copy_from_guest(&op, c.arg, sizeof(op)) != 0) {
-        return -EFAULT;
+    if (rc != 0) {
+        return rc;
     }
     if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION) {
         return -EACCES;

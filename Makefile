@@ -10,7 +10,7 @@
 #   make fuzz             libFuzzer over the device-tree reader (FUZZ_SECONDS=600)
 #   make misra            cppcheck MISRA addon over the hypervisor sources
 #   make setup            install whatever is missing (scripts/setup.sh)
-#   make fresh-check      make test and make run on a fresh Debian 12 root (root only)
+#   make fresh-check      make run and make test on a fresh Debian 12 root (root only)
 
 SRCDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 O ?= $(SRCDIR)/build
@@ -120,9 +120,9 @@ setup:
 # make run TOOLSTACK=1: dom0 carries Debian's Xen 4.17 toolstack and starts it
 # before its shell (xenstored, xen-init-dom0, xenconsoled; docs/toolstack.md),
 # with the example domU of tools/examples/debian-domu.cfg for `xl create -c`.
-# Not the default yet: the tools need sysctl/domctl (issue 12), and their
-# start delays dom0's shell past what the make run test allows on a loaded
-# 2-core host.
+# Not the default yet: xl create needs domctl createdomain (issue 12), and
+# the tools' start delays dom0's shell past what the make run test allows on
+# a loaded 2-core host.
 CACHE_DIR := $(or $(PROXENOS_CACHE),$(HOME)/.cache/proxenos)
 RUN_DIR := $(O)/run
 RUN_KERNEL := $(CACHE_DIR)/linux/Image

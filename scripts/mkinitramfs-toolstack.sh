@@ -90,7 +90,13 @@ if [ "$domu" = yes ]; then
     # The example domU: its busybox init prints its marker and the
     # hypervisor it found, then gives a shell on its console (hvc0, which
     # xenconsoled serves to `xl console`); leaving it powers the domU off.
+    # `xl shutdown` makes the domU's Linux run /sbin/poweroff, which must
+    # power off at once: busybox's own poweroff would only signal init,
+    # and init here is a script that does not listen.
+    printf '#!/bin/busybox sh\nexec /bin/busybox poweroff -f\n' >"$work/poweroff"
+    chmod 755 "$work/poweroff"
     sh "$SRC/scripts/mkinitramfs.sh" --busybox "$busybox" \
+        --add "$work/poweroff:/sbin/poweroff" \
         --marker "Proxenos demo: xl domU busybox init running" \
         --run 'echo "hypervisor: $(cat /sys/hypervisor/type) $(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor)"; echo "shell on $(tty); exit powers the domain off"; setsid cttyhack sh' \
         "$work/domu.cpio.gz"

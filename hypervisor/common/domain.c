@@ -299,6 +299,8 @@ void domain_free(struct domain *d)
     free_ram(d);
     d->state = DOMAIN_DEAD;
     xfree(d);
+    /* xenstored learns that the domain is gone and fires @releaseDomain. */
+    domain_notify_exception();
 }
 
 void domain_destroy(struct domain *d)

@@ -20,6 +20,12 @@ bool domain_ref_drop(struct domain *d);
  * where freeing is allowed: CPU 0's timer softirq, the reaper. */
 void domain_free_queued(void);
 
+/* Tell the control domain that a domain stopped or went away (Xen's
+ * VIRQ_DOM_EXC: xenstored then fires @releaseDomain, and xl and
+ * xenconsoled look at the domains again). Not with a scheduler or vGIC
+ * lock held. */
+void domain_notify_exception(void);
+
 /* Release everything d holds and its memory (domain.c). */
 void domain_free(struct domain *d);
 

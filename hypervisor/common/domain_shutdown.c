@@ -3,12 +3,17 @@
  * rebuilds it for a reboot) once none of them runs any more. When the last
  * domain is gone the machine powers off with a summary. A domain another
  * CPU still holds a reference to is freed by that CPU's domain_put(), not
- * waited for (docs/domains.md). */
+ * waited for (docs/domains.md).
+ *
+ * A domain the toolstack built is left shut down instead: the control
+ * domain hears of it (VIRQ_DOM_EXC) and xl destroys or rebuilds it, as
+ * on Xen. */
 #include "domain_internal.h"
 #include <proxenos/arch/cpu.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>
+#include <proxenos/event.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
 #include <proxenos/smp.h>
@@ -41,9 +46,24 @@ static bool vcpus_stopped(const struct domain *d)
     return true;
 }
 
+void domain_notify_exception(void)
+{
+    struct domain *d = domain_get_next(NULL);
+
+    /* Xen raises it in the hardware domain, which binds it for xenstored. */
+    for (; d != NULL; d = domain_get_next(d)) {
+        if (d->is_privileged) {
+            send_guest_global_virq(d, VIRQ_DOM_EXC);
+            domain_put(d);
+            return;
+        }
+    }
+}
+
 static void reap(void *data)
 {
     bool again = false;
+    bool notify = false;
     domid_t restart[MAX_DOMAINS];
     unsigned int nr_restart = 0U;
     struct domain *d = domain_get_next(NULL);
@@ -57,6 +77,12 @@ static void reap(void *data)
             again = true;
             continue;
         }
+        if (d->toolstack_built) {
+            notify = notify || !d->stop_reported;
+            d->stop_reported = true;
+            continue;
+        }
+        notify = true;
         if ((d->state == DOMAIN_SHUTDOWN) && (d->shutdown_code == SHUTDOWN_reboot) &&
             (nr_restart < MAX_DOMAINS)) {
             restart[nr_restart] = d->domain_id;
@@ -70,6 +96,9 @@ static void reap(void *data)
      * (unless a hypercall elsewhere still holds one): free them before a
      * reboot needs their memory. */
     domain_free_queued();
+    if (notify) {
+        domain_notify_exception();
+    }
     for (unsigned int i = 0U; i < nr_restart; i++) {
         int rc = dom0less_restart(restart[i]);
 

@@ -36,6 +36,29 @@ BOOTARGS = "console=hvc0 earlycon=xen"
 # then `exit`, which powers the domU off and ends xl.
 CREATE = "xl create -c /etc/xen/debian-domu.cfg"
 DOMU_SHELL = r"^shell on \S+; exit powers the domain off$"
+CFG = "/etc/xen/debian-domu.cfg"
+# A second domain, started in the background, which the run then pauses,
+# pins, balloons, reboots and shuts down as a user would.
+LIFE = f"xl create {CFG} 'name=\"life\"'"
+# Until the domU's Linux has its xenbus shutdown watch up (it then writes
+# control/feature-poweroff), xl shutdown and reboot have nobody to ask.
+WAIT_LIFE = ("i=0; until d=$(xl domid life 2>/dev/null) && "
+             "xenstore-read /local/domain/$d/control/feature-poweroff >/dev/null 2>&1; "
+             "do i=$((i + 1)); [ $i -lt 240 ] || exit 1; sleep 1; done; echo life is up as $d")
+MEM_SET = ("xl mem-set life 96 && i=0; until [ \"$(xl list life | awk 'NR == 2 { print $3 }')\" "
+           "-le 96 ]; do i=$((i + 1)); [ $i -lt 60 ] || break; sleep 1; done; "
+           "xenstore-read /local/domain/$(xl domid life)/memory/target; xl list life")
+# The same domU with the emulated SBSA UART (vpl011) as its console, read
+# through `xl console -t vuart` (the run types into it, then detaches).
+UART = (f"xl create {CFG} 'name=\"uart\"' 'vuart=\"sbsa_uart\"' "
+        "'extra=\"console=ttyAMA0\"' && sleep 5 && xl console -t vuart uart")
+# 20 create/destroy cycles, between two looks at the free memory and, on
+# Proxenos, at the hypervisor's heap (debug key m into its console ring).
+FREE = "xl info | grep -E '^free_memory'"
+HEAP = "xl debug-keys m && xl dmesg | tail -n 40"
+CYCLES = 20
+CYCLE = (f"for i in $(seq {CYCLES}); do xl create -q {CFG} 'name=\"cycle\"' && "
+         "xl destroy cycle || exit 1; done; sleep 2; echo cycles done")
 COMMANDS = [
     "xenstore-read /local/domain/0/name",
     "xl info",
@@ -46,6 +69,22 @@ COMMANDS = [
     "xl uptime",
     CREATE,
     "xl list",
+    LIFE,
+    WAIT_LIFE,
+    "xl pause life && xl list life",
+    "xl unpause life && xl list life",
+    "xl vcpu-pin life 0 1 && xl vcpu-list life",
+    MEM_SET,
+    "xl reboot -w life",
+    WAIT_LIFE,
+    "xl shutdown -w life && xl list",
+    UART,
+    "xl destroy uart && xl list",
+    FREE,
+    HEAP,
+    CYCLE,
+    FREE,
+    HEAP,
 ]
 # How long /init lets one command run before it kills it.
 STEP_TIMEOUT = 300
@@ -56,7 +95,7 @@ STEP_TIMEOUT = 300
 # that. Each wait may take BUDGET s, the whole run HARD s (scaled by
 # PROXENOS_TIMEOUT_SCALE).
 BUDGET = 200
-HARD = 600
+HARD = 1500
 
 STEP = r"^dom0-toolstack: "
 READY = STEP + r"ready(?:, with failures:(?P<failed>.*))?$"
@@ -148,7 +187,11 @@ def run(request, toolstack_initramfs):
             m = q.wait_for(f"(?:{DOMU_SHELL}|{STEP}status (?P<status>\\d+)$)", timeout=BUDGET)
             if m["status"] is None:
                 use_domu_shell(q)
-            q.wait_for(DONE, timeout=BUDGET)
+            # The life cycle of "life" (boots, a reboot, ballooning) first.
+            q.wait_for(STEP + re.escape("$ " + UART) + "$", timeout=3 * BUDGET)
+            use_vuart_shell(q)
+            # The create/destroy cycles.
+            q.wait_for(DONE, timeout=3 * BUDGET)
             q.expect_exit(timeout=60)
         except ConsoleTimeout:
             # The tests of the commands that did run still say what they saw.
@@ -169,6 +212,17 @@ def use_domu_shell(q):
     except ConsoleTimeout:
         pass            # test_xl_create_example_domu says what was missing
     q.send(b"exit\r")
+
+
+def use_vuart_shell(q):
+    """Type into the shell of the domU whose console is the emulated SBSA
+    UART, through `xl console -t vuart`, then detach with Ctrl-]."""
+    try:
+        q.type_line(b"\r", r"/ # ", timeout=20, tries=8)
+        q.type_line(b"echo uart-says-$((6*7))\r", r"^uart-says-42\r?$")
+    except ConsoleTimeout:
+        pass            # test_xl_console_vuart says what was missing
+    q.send(b"\x1d")
 
 
 @pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)
@@ -286,3 +340,91 @@ def test_xl_create_example_domu(run):
     assert "domu-says-42" in lines, out
     after = run.ok("xl list", nth=1)
     assert re.findall(r"^(\S+)\s+\d+\s+\d+\s+\d+\s", after, re.M) == ["Domain-0"], after
+
+
+def list_rows(text):
+    """(name, id, memory, vcpus, state) of each row of xl list."""
+    return re.findall(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbpscd]{6})\s+[\d.]+$", text, re.M)
+
+
+def life_row(text):
+    rows = [r for r in list_rows(text) if r[0] == "life"]
+    assert len(rows) == 1, text
+    return rows[0]
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_pause_unpause(run):
+    """xl create in the background, then xl pause and unpause: xl list shows
+    the domain paused ("p"), then not."""
+    run.ok(LIFE)
+    up = run.ok(WAIT_LIFE)
+    assert re.search(r"^life is up as \d+$", up, re.M), up
+    paused = life_row(run.ok("xl pause life && xl list life"))
+    assert "p" in paused[4], paused
+    assert paused[3] == "1", paused
+    unpaused = life_row(run.ok("xl unpause life && xl list life"))
+    assert "p" not in unpaused[4], unpaused
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_vcpu_pin(run):
+    """xl vcpu-pin life 0 1: its vCPU 0 may then run on CPU 1 only."""
+    out = run.ok("xl vcpu-pin life 0 1 && xl vcpu-list life")
+    rows = re.findall(r"^life\s+\d+\s+(\d+)\s+(\d+|-)\s+([-rbp]{3})\s+[\d.]+\s+(.*)$", out, re.M)
+    assert len(rows) == 1, out
+    assert rows[0][0] == "0" and rows[0][3].strip() == "1 / all", out
+    assert rows[0][1] in ("1", "-"), out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_mem_set(run):
+    """xl mem-set life 96: the target goes into xenstore and the domU's
+    balloon driver gives its memory back down to it (128 MiB to 96)."""
+    out = run.ok(MEM_SET)
+    assert re.search(r"^98304$", out, re.M), out
+    assert int(life_row(out)[2]) <= 96, out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_reboot_then_shutdown(run):
+    """xl reboot -w: the domU reboots and xl rebuilds it under a new id;
+    xl shutdown -w then powers it off through its Linux, and it is gone."""
+    first = re.search(r"^life is up as (\d+)$", run.ok(WAIT_LIFE), re.M)
+    run.ok("xl reboot -w life")
+    second = re.search(r"^life is up as (\d+)$", run.ok(WAIT_LIFE, nth=1), re.M)
+    assert first and second and first[1] != second[1], (first, second)
+    out = run.ok("xl shutdown -w life && xl list")
+    assert [r[0] for r in list_rows(out)] == ["Domain-0"], out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_console_vuart(run):
+    """vuart = "sbsa_uart": the domU's Linux runs its console on the
+    emulated PL011, and xl console -t vuart reaches its shell."""
+    out = run.ok(UART)
+    assert "uart-says-42" in [line.strip() for line in out.split("\n")], out
+    after = run.ok("xl destroy uart && xl list")
+    assert [r[0] for r in list_rows(after)] == ["Domain-0"], after
+
+
+def heap_figures(text):
+    """The page allocator's free pages and xmalloc's bytes in use, from the
+    last debug-key m dump in text."""
+    free = re.findall(r"Page allocator: .*, (\d+) free \(", text)
+    used = re.findall(r"xmalloc: \d+ pages held, (\d+) bytes in use", text)
+    assert free and used, text
+    return int(free[-1]), int(used[-1])
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+def test_xl_create_destroy_cycles_leak_nothing(run):
+    """20 xl create/destroy cycles: xl info's free_memory is back where it
+    was, and (on Proxenos) so are the hypervisor's free pages and heap."""
+    before = run.ok(FREE, nth=0)
+    out = run.ok(CYCLE)
+    assert "cycles done" in out, out
+    after = run.ok(FREE, nth=1)
+    assert before == after, (before, after)
+    if run.which == "proxenos":
+        assert heap_figures(run.ok(HEAP, nth=0)) == heap_figures(run.ok(HEAP, nth=1))

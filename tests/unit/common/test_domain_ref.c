@@ -29,6 +29,7 @@
 /* ---- What domain.c and domain_ref.c call ------------------------------- */
 
 static unsigned int nr_pv_destroy, nr_arch_destroy, nr_vcpu_destroy;
+static unsigned int nr_exceptions;      /* VIRQ_DOM_EXC notifications */
 static struct timer *armed_timer;   /* the last timer set_timer armed */
 static unsigned int nr_set_timer;
 
@@ -94,6 +95,11 @@ void domain_pv_destroy(struct domain *d)
     nr_pv_destroy++;
 }
 
+void domain_notify_exception(void)
+{
+    nr_exceptions++;
+}
+
 void init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int cpu)
 {
     memset(t, 0, sizeof(*t));
@@ -156,6 +162,7 @@ static int setup(void **state)
     xmalloc_reset();
     initial_free = free_now();
     nr_pv_destroy = 0U;
+    nr_exceptions = 0U;
     nr_arch_destroy = 0U;
     nr_vcpu_destroy = 0U;
     nr_set_timer = 0U;
@@ -223,8 +230,11 @@ static void test_destroyed_stays_until_put(void **state)
     assert_int_equal(nr_pv_destroy, 0U);
     assert_int_equal(nr_set_timer, 1U);
     assert_int_equal(armed_timer->cpu, 0U);
+    assert_int_equal(nr_exceptions, 0U);
     fire_timer();
     assert_int_equal(nr_pv_destroy, 1U);
+    /* Only now is the domain gone for xenstored. */
+    assert_int_equal(nr_exceptions, 1U);
     assert_int_equal(nr_arch_destroy, 1U);
     assert_int_equal(nr_vcpu_destroy, 2U);
     assert_int_equal(free_now(), initial_free);

@@ -31,10 +31,13 @@ enum guest_frame_type {
     GUEST_FRAME_RAM_RO,     /* RAM, read-only */
     GUEST_FRAME_GRANT_RW,   /* another domain's granted frame */
     GUEST_FRAME_GRANT_RO,
-    GUEST_FRAME_OTHER,      /* device, foreign mapping, ... */
+    GUEST_FRAME_FOREIGN_RW, /* another domain's page or grant-table frame,
+                               mapped by a privileged domain: data, never code */
+    GUEST_FRAME_FOREIGN_RO,
+    GUEST_FRAME_OTHER,      /* device, ... */
 };
 
-/* Map one host frame at gfn in d's stage 2 as RAM, GRANT_RW or GRANT_RO,
+/* Map one host frame at gfn in d's stage 2 as RAM, GRANT_* or FOREIGN_*,
  * replacing what was there. 0, -EINVAL (other type, out of range) or
  * -ENOMEM (stage-2 pool exhausted: nothing changed). */
 int arch_guest_map_page(struct domain *d, gfn_t gfn, mfn_t mfn, enum guest_frame_type t);

@@ -390,6 +390,13 @@ int evtchn_domain_init(struct domain *d)
     return 0;
 }
 
+void evtchn_set_max_port(struct domain *d, uint32_t max_port)
+{
+    if (d->evtchn != NULL) {
+        d->evtchn->max_port = MIN(max_port, EVTCHN_DOM0_MAX_PORT);
+    }
+}
+
 void evtchn_domain_destroy(struct domain *d)
 {
     struct evtchn_domain *ed = d->evtchn;

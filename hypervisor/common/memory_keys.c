@@ -1,8 +1,8 @@
 /* The 'm' debug key: what the page and small-object allocators hold, and
  * what each domain holds of it, so that a leak shows: free pages that do
- * not come back after a domain is destroyed, a domain's pages, or foreign
- * entries still keeping a destroyed domain (dying, off the domain list,
- * so not listed itself) in memory. */
+ * not come back after a domain is destroyed, a domain's pages, foreign
+ * entries, and destroyed domains someone still holds (dying, with their
+ * pages and references). */
 #include <proxenos/domain.h>
 #include <proxenos/grant_table.h>
 #include <proxenos/keyhandler.h>
@@ -30,5 +30,6 @@ static void dump_memory(char key)
     xmalloc_dump();
     pr_info("Domains' memory:\n");
     dump_domains();
+    domain_dump_dying();
 }
 KEYHANDLER('m', dump_memory, "memory info");

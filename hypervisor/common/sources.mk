@@ -46,3 +46,4 @@ hyp-src-y += common/control/control_domain_info.c common/control/sysctl_physinfo
 hyp-src-y += common/control/sysctl_console.c common/control/control_sched.c
 hyp-src-y += common/control/domctl_lifecycle.c common/control/domctl_memory.c
 hyp-src-y += common/control/domctl_vcpu.c common/control/domctl_devices.c
+hyp-src-y += common/control/domctl_createdomain.c common/control/domctl_vcpu_context.c

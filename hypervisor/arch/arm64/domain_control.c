@@ -1,5 +1,6 @@
 /* The arm64 side of the toolstack's domain commands (domctl): the stage-2
- * paging pool and data-cache maintenance over a guest's memory. */
+ * paging pool (sealed when the build ends) and data-cache maintenance over
+ * a guest's memory. */
 #include <asm/domain.h>
 #include <asm/p2m.h>
 #include <asm/sysregs.h>
@@ -10,6 +11,13 @@
 uint64_t arch_paging_pool_pages(struct domain *d)
 {
     return paging_pool_total(&d->arch.p2m.pool);
+}
+
+void arch_domain_creation_finished(struct domain *d)
+{
+    /* The toolstack sized the pool while building (set_paging_mempool_size);
+     * from now on the domain lives with what it has. */
+    p2m_pool_seal(&d->arch.p2m);
 }
 
 int arch_paging_pool_resize(struct domain *d, uint64_t pages)

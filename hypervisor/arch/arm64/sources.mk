@@ -20,6 +20,7 @@ hyp-src-y += arch/arm64/context.c
 hyp-src-y += arch/arm64/vcpu_sysregs.c
 hyp-src-y += arch/arm64/domain.c
 hyp-src-y += arch/arm64/domain_control.c
+hyp-src-y += arch/arm64/vcpu_context.c
 hyp-src-y += arch/arm64/mmio.c
 hyp-src-y += arch/arm64/inject.c
 hyp-src-y += arch/arm64/trap_guest.c

@@ -7,6 +7,10 @@
 
 /* Domain life cycle (called by domain_pv_init/destroy). */
 int evtchn_domain_init(struct domain *d);
+/* Highest port d may use instead of the default (the toolstack's
+ * max_evtchn_port at createdomain, kept to INT_MAX as Xen), before d
+ * runs. */
+void evtchn_set_max_port(struct domain *d, uint32_t max_port);
 void evtchn_domain_destroy(struct domain *d);
 
 /* EVTCHNOP_alloc_unbound done by the hypervisor itself (with every

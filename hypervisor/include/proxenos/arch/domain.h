@@ -5,6 +5,7 @@
 #include <proxenos/domain.h>
 
 struct domain_create_args;
+struct vcpu_guest_context;
 
 /* Set up d's arch part (stage-2 tables from a pool of p2m_pool_pages,
  * interrupt controller, emulated devices). On failure everything done so
@@ -59,6 +60,24 @@ void arch_vcpu_set_entry(struct vcpu *v, uint64_t pc, uint64_t x0);
 void arch_dump_domain(const struct domain *d);
 
 /* ---- For the toolstack (domctl) ---------------------------------------- */
+
+/* d's build is over and it is about to run for the first time (the
+ * toolstack's first unpause): what may only change while it is built is
+ * fixed from now on (the paging pool is sealed). */
+void arch_domain_creation_finished(struct domain *d);
+
+/* setvcpucontext: check ctxt as Xen's arch_set_info_guest does (AArch64
+ * PSTATE at EL1h, EL1t or EL0t, the same for a non-zero SPSR_EL1: else
+ * -EINVAL, nothing changed), then make it v's registers (general
+ * registers, PC, PSTATE, SP_EL0/EL1, ELR_EL1, SPSR_EL1, SCTLR, TCR,
+ * TTBR0/1), replacing any entry PSCI CPU_ON left pending. v is off its CPU
+ * with its state saved (its domain paused). */
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *ctxt);
+/* getvcpucontext: the reverse, with flags VGCF_online for a vCPU that is
+ * not offline. Same condition on v. */
+void arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *ctxt);
+/* setvcpucontext without a context: v's registers as at reset. */
+void arch_vcpu_reset_context(struct vcpu *v);
 
 /* Pages in d's paging pool (its stage-2 tables' pages), and resizing it:
  * 0, -ENOMEM (not enough memory, or more pages in use than asked for:

@@ -15,6 +15,7 @@
 #     --xenstored NAME  oxenstored (Debian's first choice, the default) or
 #                       xenstored (the C one)
 #     --timeout SEC     how long one start-up step or command may take (300)
+#     --add SRC:DEST    also put file SRC at DEST (absolute path) in dom0's image
 #     --no-domu         leave the example domU out (a smaller image)
 #     --kernel FILE     the domU's kernel (default: $PROXENOS_CACHE/linux/Image)
 #     --toolstack DIR   the staging root (default: $PROXENOS_CACHE/toolstack/root)
@@ -22,7 +23,7 @@
 set -eu
 
 usage() {
-    sed -n '8,23s/^# \{0,1\}//p' "$0" >&2
+    sed -n '8,24s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
 die() {
@@ -38,6 +39,7 @@ commands=
 xenstored=oxenstored
 step_timeout=300
 domu=yes
+adds=
 kernel=$CACHE/linux/Image
 toolstack=$CACHE/toolstack/root
 busybox=$CACHE/busybox/busybox
@@ -50,6 +52,8 @@ while [ $# -gt 0 ]; do
         --xenstored) [ $# -ge 2 ] || usage; xenstored=$2; shift 2 ;;
         --timeout) [ $# -ge 2 ] || usage; step_timeout=$2; shift 2 ;;
         --no-domu) domu=no; shift ;;
+        --add) [ $# -ge 2 ] || usage; adds="$adds
+$2"; shift 2 ;;
         --kernel) [ $# -ge 2 ] || usage; kernel=$2; shift 2 ;;
         --toolstack) [ $# -ge 2 ] || usage; toolstack=$2; shift 2 ;;
         --busybox) [ $# -ge 2 ] || usage; busybox=$2; shift 2 ;;
@@ -85,6 +89,12 @@ quote() {
 set -- --init "$SRC/tools/dom0/init" --busybox "$busybox" --tree "$toolstack" \
     --add "$work/toolstack.conf:/etc/proxenos/toolstack.conf"
 [ -z "$commands" ] || set -- "$@" --add "$commands:/etc/proxenos/commands"
+# Each --add as given (SRC:DEST, one a line: paths without newlines).
+while IFS= read -r add; do
+    [ -z "$add" ] || set -- "$@" --add "$add"
+done <<ADDS
+$adds
+ADDS
 
 if [ "$domu" = yes ]; then
     # The example domU: its busybox init prints its marker and the

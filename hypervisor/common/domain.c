@@ -353,6 +353,10 @@ int domain_kill(struct domain *d)
         /* No vCPU may be on a CPU when its structures go. */
         domain_pause(d);
         domain_destroy(d);
+        /* As Xen at the end of domain_kill: xenstored, xenconsoled and xl
+         * look again, find it dying, and let go of what they map of it,
+         * which is what frees it. */
+        domain_notify_exception();
     }
     return 0;
 }

@@ -437,8 +437,12 @@ static void test_toolstack_life_cycle(void **state)
 
     /* dom0 holds it (a foreign mapping, say) while xl destroys it. */
     g = domain_get_by_id(1U);
+    assert_int_equal(nr_exceptions, 0U);
     assert_int_equal(domain_kill(d), 0);
     assert_true(d->dying);
+    /* dom0 hears of it now, not when it is freed: dom0 letting go of
+     * what it maps is what frees it. */
+    assert_int_equal(nr_exceptions, 1U);
     assert_int_equal(d->pause_count, 1U);           /* stopped for good */
     assert_null(domain_get_by_id(1U));
     assert_int_equal(domain_count(), 0U);
@@ -452,6 +456,7 @@ static void test_toolstack_life_cycle(void **state)
     /* Again: nothing more to do. */
     assert_int_equal(domain_kill(d), 0);
     assert_int_equal(d->refcnt, 1U);
+    assert_int_equal(nr_exceptions, 1U);
     assert_int_equal(nr_pv_destroy, 0U);
 
     /* The last holder lets go: freed from CPU 0's timer, all of it. */
@@ -462,6 +467,7 @@ static void test_toolstack_life_cycle(void **state)
     fire_timer();
     assert_int_equal(nr_pv_destroy, 1U);
     assert_int_equal(nr_vcpu_destroy, 2U);
+    assert_int_equal(nr_exceptions, 2U);        /* and again when it is gone */
     assert_false(domain_id_in_use(1U));
     assert_int_equal(domain_count_in_memory(), 0U);
     assert_int_equal(free_now(), initial_free);

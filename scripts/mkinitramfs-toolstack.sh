@@ -16,13 +16,15 @@
 #                       xenstored (the C one)
 #     --timeout SEC     how long one start-up step or command may take (300)
 #     --no-domu         leave the example domU out (a smaller image)
+#     --add SRC:DEST    also put file SRC at DEST (absolute) in the image, e.g.
+#                       a disk image for `xl block-attach`
 #     --kernel FILE     the domU's kernel (default: $PROXENOS_CACHE/linux/Image)
 #     --toolstack DIR   the staging root (default: $PROXENOS_CACHE/toolstack/root)
 #     --busybox FILE    static arm64 busybox (default: $PROXENOS_CACHE/busybox/busybox)
 set -eu
 
 usage() {
-    sed -n '8,23s/^# \{0,1\}//p' "$0" >&2
+    sed -n '8,25s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
 die() {
@@ -42,6 +44,7 @@ kernel=$CACHE/linux/Image
 toolstack=$CACHE/toolstack/root
 busybox=$CACHE/busybox/busybox
 out=
+adds=
 while [ $# -gt 0 ]; do
     case $1 in
         --marker) [ $# -ge 2 ] || usage; marker=$2; shift 2 ;;
@@ -50,6 +53,8 @@ while [ $# -gt 0 ]; do
         --xenstored) [ $# -ge 2 ] || usage; xenstored=$2; shift 2 ;;
         --timeout) [ $# -ge 2 ] || usage; step_timeout=$2; shift 2 ;;
         --no-domu) domu=no; shift ;;
+        --add) [ $# -ge 2 ] || usage; adds="$adds
+$2"; shift 2 ;;
         --kernel) [ $# -ge 2 ] || usage; kernel=$2; shift 2 ;;
         --toolstack) [ $# -ge 2 ] || usage; toolstack=$2; shift 2 ;;
         --busybox) [ $# -ge 2 ] || usage; busybox=$2; shift 2 ;;
@@ -104,5 +109,13 @@ if [ "$domu" = yes ]; then
         --add "$work/domu.cpio.gz:/var/lib/xen/images/debian-domu/initramfs.cpio.gz" \
         --add "$SRC/tools/examples/debian-domu.cfg:/etc/xen/debian-domu.cfg"
 fi
+
+while IFS= read -r spec; do
+    [ -n "$spec" ] || continue
+    [ -f "${spec%%:*}" ] || die "--add $spec: no such file"
+    set -- "$@" --add "$spec"
+done <<EOF
+$adds
+EOF
 
 sh "$SRC/scripts/mkinitramfs.sh" "$@" "$out"

@@ -59,17 +59,25 @@ NETWORK_ATTACH = "xl network-attach 1 bridge=xenbr0"
 # Front ends (the domU's) and back ends (dom0's) in xenstore; 4 = Connected.
 PATHS = ["/local/domain/1/device/vbd/51712", "/local/domain/0/backend/vbd/1/51712",
          "/local/domain/1/device/vif/0", "/local/domain/0/backend/vif/1/0"]
+# Waits end early when what they wait on cannot come: no back end in
+# xenstore (the attach failed), no answer from the domU (it will not stop).
 CONNECTED = ("i=0; until [ \"$(xenstore-read /local/domain/1/device/vbd/51712/state)\" = 4 ] && "
              "[ \"$(xenstore-read /local/domain/1/device/vif/0/state)\" = 4 ]; "
-             "do i=$((i + 1)); [ $i -lt 300 ] || break; sleep 1; done; "
-             f"for p in {' '.join(PATHS)}; do echo \"$p/state = $(xenstore-read $p/state)\"; done")
+             "do xenstore-exists /local/domain/0/backend/vbd/1/51712 && "
+             "xenstore-exists /local/domain/0/backend/vif/1/0 || break; "
+             "i=$((i + 1)); [ $i -lt 180 ] || break; sleep 1; done 2>/dev/null; "
+             f"for p in {' '.join(PATHS)}; do "
+             "echo \"$p/state = $(xenstore-read $p/state 2>&1)\"; done")
 LISTS = "xl block-list 1 && xl network-list 1"
 # dom0 pings the domU (which waits for that before it powers off).
-PING = (f"i=0; until ping -c 3 -W 3 {DOMU_IP} >/tmp/ping.out 2>&1; "
-        "do i=$((i + 1)); [ $i -lt 60 ] || break; done; cat /tmp/ping.out")
-# The domU powers off when it is done: wait for xl list to show it shut down.
-SHUT_DOWN = ("i=0; until xl list 1 | awk 'NR == 2 { print $5 }' | grep -q s; "
-             "do i=$((i + 1)); [ $i -lt 600 ] || break; sleep 1; done; xl list")
+PING = ("xenstore-exists /local/domain/0/backend/vif/1/0 || exit 1; "
+        f"i=0; until ping -c 3 -W 3 {DOMU_IP} >/tmp/ping.out 2>&1; "
+        "do i=$((i + 1)); [ $i -lt 20 ] || break; done; cat /tmp/ping.out; "
+        "grep -q ' 3 packets received' /tmp/ping.out && touch /tmp/pinged")
+# The domU powers off once dom0 pinged it: wait for xl list to show it
+# shut down.
+SHUT_DOWN = ("[ -e /tmp/pinged ] && i=0 && until xl list 1 | awk 'NR == 2 { print $5 }' | "
+             "grep -q s; do i=$((i + 1)); [ $i -lt 120 ] || break; sleep 1; done; xl list")
 READ_BACK = f"dd if={DISK} bs=512 skip={SEEK} count=1 2>/dev/null | head -n 1"
 COMMANDS = [
     "xl list",
@@ -85,7 +93,7 @@ COMMANDS = [
     READ_BACK,
     "cat /var/log/xen/xen-hotplug.log",
 ]
-STEP_TIMEOUT = 700
+STEP_TIMEOUT = 300
 
 # A domU's console line: "(XEN) DOM1: " or "(d1) " before it on Xen's UART
 # (see test_linux_dom0.py), "(d1) " on Proxenos.

@@ -120,7 +120,8 @@ setup:
 # make run TOOLSTACK=1: dom0 carries Debian's Xen 4.17 toolstack and starts it
 # before its shell (xenstored, xen-init-dom0, xenconsoled; docs/toolstack.md),
 # with the example domU of tools/examples/debian-domu.cfg for `xl create -c`.
-# Not the default yet: xl create needs domctl createdomain (issue 12), and
+# Not the default yet: xl create needs foreign memory operations beside the
+# domain life cycle (issue 12), and
 # the tools' start delays dom0's shell past what the make run test allows on
 # a loaded 2-core host.
 CACHE_DIR := $(or $(PROXENOS_CACHE),$(HOME)/.cache/proxenos)

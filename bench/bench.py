@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from figures import Bench, Value          # noqa: E402
+from figures import XL_COMMANDS, XL_STEP_TIMEOUT, Bench, Value   # noqa: E402
 from machine import QEMU_SH, REPO, Hypervisor, RunError   # noqa: E402
 import report                             # noqa: E402
 from registry import FIGURES, PLOTS       # noqa: E402
@@ -52,9 +52,7 @@ def make_initrd(build):
     # Kept between runs: cpio/gzip metadata would otherwise move the Linux figure a little.
     if initrd.is_file() and initrd.stat().st_mtime >= src.stat().st_mtime:
         return initrd
-    subprocess.run(["aarch64-linux-gnu-gcc", "-static", "-nostdlib", "-ffreestanding",
-                    "-fno-stack-protector", "-O2", "-Wall", "-Wextra", "-Werror",
-                    "-o", str(reader), str(src)], check=True, timeout=60)
+    _static(src, reader)
     init.write_text("#!/bin/busybox sh\n/bin/cntvct\necho BENCH-INIT-REACHED\n"
                     "/bin/busybox poweroff -f\n")
     if not (CACHE / "busybox" / "busybox").is_file():
@@ -65,8 +63,52 @@ def make_initrd(build):
     return initrd
 
 
-def scenarios(bench, quick, initrd):
-    """(label, deterministic, callable) in run order."""
+def _static(src, out):
+    subprocess.run(["aarch64-linux-gnu-gcc", "-static", "-nostdlib", "-ffreestanding",
+                    "-fno-stack-protector", "-O2", "-Wall", "-Wextra", "-Werror",
+                    "-o", str(out), str(src)], check=True, timeout=60)
+
+
+def make_toolstack_initrd(build):
+    """The toolstack dom0 (scripts/mkinitramfs-toolstack.sh) running the xl
+    scenario's commands (figures.XL_COMMANDS), with cntvct and firstline:
+    (image, None), or (None, why it could not be built)."""
+    out = build / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    image = out / "dom0-toolstack-xl.cpio.gz"
+    for need in (CACHE / "toolstack" / "root" / "usr" / "lib" / "xen-4.17" / "bin" / "xl",
+                 CACHE / "busybox" / "busybox", CACHE / "linux" / "Image"):
+        if not need.is_file():
+            return None, f"no {need}: run scripts/setup.sh"
+    commands = out / "xl-commands"
+    # The step timeout goes into the image too: it is part of what is compared.
+    text = f"# --timeout {XL_STEP_TIMEOUT}\n" + "".join(c + "\n" for c in XL_COMMANDS)
+    sources = [REPO / p for p in ("bench/initrd/cntvct.c", "bench/initrd/firstline.c",
+                                  "scripts/mkinitramfs-toolstack.sh", "scripts/mkinitramfs.sh",
+                                  "tools/dom0/init", "tools/examples/debian-domu.cfg")]
+    sources += [CACHE / "toolstack" / "version", CACHE / "linux" / "Image"]
+    # Kept between runs (as the Linux initramfs) unless something it holds changed.
+    if (image.is_file() and commands.is_file() and commands.read_text() == text
+            and all(image.stat().st_mtime >= f.stat().st_mtime for f in sources if f.exists())):
+        return image, None
+    commands.write_text(text)
+    _static(REPO / "bench" / "initrd" / "cntvct.c", out / "cntvct")
+    _static(REPO / "bench" / "initrd" / "firstline.c", out / "firstline")
+    p = subprocess.run(["sh", str(REPO / "scripts" / "mkinitramfs-toolstack.sh"),
+                        "--commands", str(commands), "--timeout", str(XL_STEP_TIMEOUT),
+                        "--add", f"{out / 'cntvct'}:/bin/cntvct",
+                        "--add", f"{out / 'firstline'}:/bin/firstline", str(image)],
+                       timeout=300, capture_output=True, text=True)
+    if p.returncode != 0:
+        image.unlink(missing_ok=True)
+        why = (p.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return None, f"mkinitramfs-toolstack.sh failed: {why}"
+    return image, None
+
+
+def scenarios(bench, quick, initrd, xl):
+    """(label, deterministic, callable) in run order. xl: (wanted, the
+    toolstack dom0 image or None, why there is none)."""
     s = [("micro1", True, lambda: bench.micro(1)),
          ("yield", True, bench.vcpu_switch),
          ("build256", True, lambda: bench.domain_build(256)),
@@ -83,14 +125,18 @@ def scenarios(bench, quick, initrd):
               # dom0 drives QEMU's own devices (its RTC reads host time), so
               # two runs may differ by a few instructions: not checked.
               ("linux_dom0", False, lambda: bench.linux_dom0(initrd))]
+    if xl[0]:
+        # Not in the quick set: two toolstack boots of 15 to 35 s each.
+        # Runs differ by up to ~0.1 % (docs/benchmarks.md): a median, unchecked.
+        s += [("xl", False, lambda: bench.xl_lifecycle(xl[1], xl[2], 1 if quick else 3))]
     return s
 
 
-def measure(hyp, args, build, initrd, prefix, logdir):
+def measure(hyp, args, build, initrd, xl, prefix, logdir):
     bench = Bench(hyp, build, args.quick, logdir, CACHE)
     bench.prefix_ticks = prefix
     values, repeats, failures = {}, [], []
-    for label, det, fn in scenarios(bench, args.quick, initrd):
+    for label, det, fn in scenarios(bench, args.quick, initrd, xl):
         if args.only and label not in args.only:
             continue
         t0 = time.monotonic()
@@ -140,12 +186,15 @@ def main():
     logdir = out / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
     initrd = make_initrd(build)
+    # The xl scenario is in the full set, or asked for by --only.
+    want_xl = "xl" in args.only if args.only else not args.quick
+    xl = (want_xl, *(make_toolstack_initrd(build) if want_xl else (None, "not asked for")))
     prefix = guest_prefix_ticks(build)
     print(f"bench: guest start-up before guest_main (bare QEMU): {prefix} ticks", flush=True)
 
     results, repeats, failures = {}, [], []
     for hyp in (Hypervisor("xen", xen), Hypervisor("proxenos", pxn)):
-        vals, reps, fails = measure(hyp, args, build, initrd, prefix, logdir)
+        vals, reps, fails = measure(hyp, args, build, initrd, xl, prefix, logdir)
         results[hyp.name] = vals
         repeats += reps
         failures += fails

@@ -65,6 +65,69 @@ def per_op_ns(found, key, freq):
     return Value(ticks_to_ns(ticks, freq) / iters)
 
 
+# The toolstack dom0's commands (bench/bench.py puts them in its image):
+# the counter before xl create -c, the first line of the domU's console as
+# it comes out of xl's console client (bench/initrd/firstline.c runs xl,
+# reads the counter then, and detaches xl with Ctrl-] once the domU's init
+# is up), then the counter around xl destroy.
+XL_CFG = "/etc/xen/debian-domu.cfg"
+XL_DOMU = "debian-domu"
+XL_DOMU_INIT = "Proxenos demo: xl domU busybox init running"
+XL_COMMANDS = [
+    "printf 'XLBENCH create-start '; /bin/cntvct; "
+    f"/bin/firstline '{XL_DOMU_INIT}' /usr/sbin/xl create -c {XL_CFG}",
+    "xl list",
+    "printf 'XLBENCH destroy-start '; /bin/cntvct; "
+    f"xl destroy {XL_DOMU}; s=$?; "
+    "printf 'XLBENCH destroy-end '; /bin/cntvct; echo \"XLBENCH destroy-status $s\"",
+    "xl list",
+]
+XL_DOM0_MIB = 512
+# dom0's RTC (QEMU's PL031) counts virtual time from a fixed date instead of
+# reading the host's clock.
+XL_QEMU_ARGS = ["-rtc", "base=2025-01-01T00:00:00,clock=vm"]
+# One boot took 12 to 35 s of host time on the 2-core host (the whole boot,
+# dom0's start-up included); QEMU is killed after XL_TIMEOUT s. dom0's /init
+# kills a command after XL_STEP_TIMEOUT s of its own (virtual) time: xl
+# create to the domU's init takes about 2 s of it.
+XL_TIMEOUT = 600
+XL_STEP_TIMEOUT = 120
+_XL = re.compile(r"^XLBENCH (create-start|destroy-start|destroy-end) CNTVCT (\d+)\s*$", re.M)
+_XL_FIRST = re.compile(r"^XLBENCH first-line cntvct=(\d+) text=(.*?)\r?$", re.M)
+_XL_ERR = re.compile(r"^(libxl: error: .*?|xl: .*?)\r?$", re.M)
+
+
+def ticks_to_ms(ticks, freq=62.5e6):
+    return ticks * 1e3 / freq
+
+
+def parse_xl(out):
+    """xl_create, xl_destroy (ms) from the toolstack dom0's console."""
+    stamps = {m[1]: int(m[2]) for m in _XL.finditer(out)}
+    first = _XL_FIRST.search(out)
+    res = {}
+    if "create-start" in stamps and first:
+        res["xl_create"] = Value(ticks_to_ms(int(first[1]) - stamps["create-start"]),
+                                 f"first line: {first[2].strip()}")
+    else:
+        # What xl create said, up to the status line of its command.
+        said = re.split(r"^dom0-toolstack: status", out.split("XLBENCH create-start", 1)[-1],
+                        maxsplit=1, flags=re.M)[0]
+        errors = _XL_ERR.findall(said)
+        why = ("xl create failed: " + errors[0].strip() if errors else
+               "no domU console line reached dom0")
+        res["xl_create"] = Value(None, why)
+        res["xl_destroy"] = Value(None, "no domU to destroy (" + why + ")")
+        return res
+    status = re.search(r"^XLBENCH destroy-status (\d+)", out, re.M)
+    if "destroy-start" in stamps and "destroy-end" in stamps and status and status[1] == "0":
+        res["xl_destroy"] = Value(ticks_to_ms(stamps["destroy-end"] - stamps["destroy-start"]))
+    else:
+        res["xl_destroy"] = Value(None, "xl destroy failed (status "
+                                  f"{status[1] if status else 'not printed'})")
+    return res
+
+
 # ---------------------------------------------------------------------------
 # Scenarios: each returns {figure key: Value} for one hypervisor.
 
@@ -158,6 +221,37 @@ class Bench:
         if not m:
             return {"linux_dom0_init": Value(None, "init printed no counter")}
         return {"linux_dom0_init": Value(int(m[0]) * 1e9 / 62.5e6 / 1e6)}     # ms
+
+    def xl_lifecycle(self, initrd, missing, runs):
+        """Debian's Xen 4.17 toolstack in a Linux dom0 (1 vCPU, 512 MiB, the
+        image of scripts/mkinitramfs-toolstack.sh running XL_COMMANDS): xl
+        create -c of the example domU to its first console line as it reaches
+        dom0, then xl destroy until it returns, read from dom0's own CNTVCT
+        (bench/initrd/cntvct.c, firstline.c); the median of `runs` boots.
+        A boot that measures nothing ends the scenario with its reason.
+        initrd None: n/a, with `missing` as the reason."""
+        if initrd is None:
+            why = f"no toolstack dom0 image ({missing})"
+            return {"xl_create": Value(None, why), "xl_destroy": Value(None, why)}
+        g = Guest(self.cache / "linux" / "Image", bootargs="console=hvc0", ramdisk=initrd)
+        samples = {"xl_create": [], "xl_destroy": []}
+        for i in range(runs):
+            log = self.logdir / f"{self.hyp.name}-xl{i}.log"
+            try:
+                out = boot(self.hyp, [], dom0=g, until=r"^dom0-toolstack: commands done",
+                           count=1, timeout=XL_TIMEOUT, log=log, qemu_args=XL_QEMU_ARGS,
+                           fixed_seeds=True,
+                           hyp_args=XEN_ARGS + f" dom0_mem={XL_DOM0_MIB}M dom0_max_vcpus=1"
+                           ).output
+            except RunError as e:
+                why = "run failed: " + str(e).splitlines()[0]
+                return {"xl_create": Value(None, why), "xl_destroy": Value(None, why)}
+            got = parse_xl(out)
+            for k, v in got.items():
+                if v.value is None:
+                    return got
+                samples[k].append(v.value)
+        return {k: Value(statistics.median(v)) for k, v in samples.items()}
 
     def idle_memory(self, host_mib=2048, nguests=4, guest_mib=32):
         """Host RAM minus what the hypervisor reports free minus the guests'

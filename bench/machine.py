@@ -54,14 +54,20 @@ def _module(kind, addr, size, bootargs):
             f"\t\t\t\treg = <0x0 {addr:#x} 0x0 {size:#x}>;{args}\n\t\t\t}};")
 
 
-def boot_dtb(work, guests, smp, mem, hyp_args, dom0=None):
+def boot_dtb(work, guests, smp, mem, hyp_args, dom0=None, fixed_seeds=False):
     """Write work/boot.dtb; return the QEMU -device loader arguments. dom0
     (a Guest) puts its kernel and ramdisk straight under /chosen, as
-    guest-loader does for Xen's dom0."""
+    guest-loader does for Xen's dom0. fixed_seeds: QEMU's random /chosen
+    rng-seed and kaslr-seed (which reach dom0) become the same constants on
+    every run."""
     virt = work / "virt.dtb"
     _run(["sh", QEMU_SH, "--pipe", "--no-image", "--smp", smp, "--mem", mem, "--append", "",
           "--dumpdtb", virt], timeout=30)
     dts = _run(["dtc", "-q", "-I", "dtb", "-O", "dts", virt])
+    if fixed_seeds:
+        dts = re.sub(r"(\brng-seed = <)[^>]*>", r"\g<1>" + " ".join(
+            f"{0x5eed0000 + i:#x}" for i in range(8)) + ">", dts)
+        dts = re.sub(r"(\bkaslr-seed = <)[^>]*>", r"\g<1>0x5eed 0x5eed>", dts)
     nodes, loaders, addr = [], [], FIRST_MODULE
     if dom0 is not None:
         files = [("kernel", Path(dom0.image), dom0.bootargs)]
@@ -115,19 +121,21 @@ class Result:
 
 
 def boot(hyp, guests, *, smp=1, mem="2G", icount=True, until=r"BENCH end", count=None,
-         timeout=120, keys=(), hyp_args=XEN_ARGS, log=None, dom0=None):
+         timeout=120, keys=(), hyp_args=XEN_ARGS, log=None, dom0=None, qemu_args=(),
+         fixed_seeds=False):
     """Boot `guests` on `hyp`; stop once `until` matched `count` times (one per
     guest by default), then send each of `keys` (debug keys) and wait for the
-    console to settle. Raises RunError on a timeout or an early QEMU exit."""
+    console to settle. qemu_args are passed to QEMU as they are. Raises
+    RunError on a timeout or an early QEMU exit."""
     count = len(guests) if count is None else count
     with tempfile.TemporaryDirectory(prefix="pxn-bench-") as tmp:
         work = Path(tmp)
-        loaders = boot_dtb(work, guests, smp, mem, hyp_args, dom0)
+        loaders = boot_dtb(work, guests, smp, mem, hyp_args, dom0, fixed_seeds)
         args = ["sh", str(QEMU_SH), "--pipe", "--image", str(hyp.image), "--smp", str(smp),
                 "--mem", mem, "--append", "", "--dtb", str(work / "boot.dtb")]
         if icount:
             args.append("--icount")
-        args += ["--", *loaders]
+        args += ["--", *qemu_args, *loaders]
         cmd = " ".join(args)
         start = time.monotonic()
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -15,16 +15,15 @@
 #     --xenstored NAME  oxenstored (Debian's first choice, the default) or
 #                       xenstored (the C one)
 #     --timeout SEC     how long one start-up step or command may take (300)
+#     --add SRC:DEST    also put file SRC at DEST (absolute path) in dom0's image
 #     --no-domu         leave the example domU out (a smaller image)
-#     --add SRC:DEST    also put file SRC at DEST (absolute) in the image, e.g.
-#                       a disk image for `xl block-attach`
 #     --kernel FILE     the domU's kernel (default: $PROXENOS_CACHE/linux/Image)
 #     --toolstack DIR   the staging root (default: $PROXENOS_CACHE/toolstack/root)
 #     --busybox FILE    static arm64 busybox (default: $PROXENOS_CACHE/busybox/busybox)
 set -eu
 
 usage() {
-    sed -n '8,25s/^# \{0,1\}//p' "$0" >&2
+    sed -n '8,24s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
 die() {
@@ -40,11 +39,11 @@ commands=
 xenstored=oxenstored
 step_timeout=300
 domu=yes
+adds=
 kernel=$CACHE/linux/Image
 toolstack=$CACHE/toolstack/root
 busybox=$CACHE/busybox/busybox
 out=
-adds=
 while [ $# -gt 0 ]; do
     case $1 in
         --marker) [ $# -ge 2 ] || usage; marker=$2; shift 2 ;;
@@ -90,6 +89,12 @@ quote() {
 set -- --init "$SRC/tools/dom0/init" --busybox "$busybox" --tree "$toolstack" \
     --add "$work/toolstack.conf:/etc/proxenos/toolstack.conf"
 [ -z "$commands" ] || set -- "$@" --add "$commands:/etc/proxenos/commands"
+# Each --add as given (SRC:DEST, one a line: paths without newlines).
+while IFS= read -r add; do
+    [ -z "$add" ] || set -- "$@" --add "$add"
+done <<ADDS
+$adds
+ADDS
 
 if [ "$domu" = yes ]; then
     # The example domU: its busybox init prints its marker and the
@@ -109,13 +114,5 @@ if [ "$domu" = yes ]; then
         --add "$work/domu.cpio.gz:/var/lib/xen/images/debian-domu/initramfs.cpio.gz" \
         --add "$SRC/tools/examples/debian-domu.cfg:/etc/xen/debian-domu.cfg"
 fi
-
-while IFS= read -r spec; do
-    [ -n "$spec" ] || continue
-    [ -f "${spec%%:*}" ] || die "--add $spec: no such file"
-    set -- "$@" --add "$spec"
-done <<EOF
-$adds
-EOF
 
 sh "$SRC/scripts/mkinitramfs.sh" "$@" "$out"

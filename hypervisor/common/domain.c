@@ -6,6 +6,8 @@
 #include <proxenos/domain_create.h>
 #include <proxenos/domain_pv.h>
 #include <proxenos/errno.h>
+#include <proxenos/event.h>
+#include <proxenos/grant_table.h>
 #include <proxenos/keyhandler.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
@@ -93,6 +95,23 @@ static int create_vcpus(struct domain *d, uint64_t affinity, bool pin)
     return 0;
 }
 
+/* What the toolstack chose at createdomain, before anyone sees d. */
+static int apply_toolstack_args(struct domain *d, const struct domain_create_args *args)
+{
+    if (args->handle != NULL) {
+        (void)memcpy(d->handle, args->handle, sizeof(d->handle));
+    }
+    if (args->controller_paused) {
+        d->pause_count = 1U;
+        d->controller_pause_count = 1U;
+    }
+    if (!args->toolstack_limits) {
+        return 0;
+    }
+    evtchn_set_max_port(d, args->max_evtchn_port);
+    return gnttab_set_max_frames(d, args->max_grant_frames);
+}
+
 int domain_create(domid_t id, const struct domain_create_args *args, struct domain **out)
 {
     struct domain *d;
@@ -129,6 +148,12 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
     rc = create_vcpus(d, args->cpu_affinity, args->pin_vcpus);
     if (rc == 0) {
         rc = domain_pv_init(d);
+        if (rc == 0) {
+            rc = apply_toolstack_args(d, args);
+            if (rc != 0) {
+                domain_pv_destroy(d);
+            }
+        }
     }
     if (rc != 0) {
         free_vcpus(d);
@@ -291,6 +316,8 @@ int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, ui
 
 void domain_free(struct domain *d)
 {
+    /* No lookup may find it any more (its count is 0 already). */
+    domain_forget(d);
     rangeset_destroy(&d->iomem_caps);
     rangeset_destroy(&d->irq_caps);
     domain_pv_destroy(d);
@@ -305,12 +332,33 @@ void domain_free(struct domain *d)
 
 void domain_destroy(struct domain *d)
 {
-    domain_unlist(d);
+    /* Whoever takes d off the list drops the list's reference: the reaper
+     * and the toolstack may both try. */
+    if (!domain_unlist(d)) {
+        return;
+    }
     /* Freed now unless someone still holds a reference: then by the last
      * domain_put(). */
     if (domain_ref_drop(d)) {
         domain_free(d);
     }
+}
+
+int domain_kill(struct domain *d)
+{
+    /* Xen's domain_kill releases memory in preemptible steps here; on
+     * Proxenos the release waits for the last reference (domain_put),
+     * so a second call has nothing left to do. */
+    if (!d->dying) {
+        /* No vCPU may be on a CPU when its structures go. */
+        domain_pause(d);
+        domain_destroy(d);
+        /* As Xen at the end of domain_kill: xenstored, xenconsoled and xl
+         * look again, find it dying, and let go of what they map of it,
+         * which is what frees it. */
+        domain_notify_exception();
+    }
+    return 0;
 }
 
 static const char *state_name(enum domain_state s)

@@ -9,9 +9,16 @@
  * is taken. */
 int domain_list_add(struct domain *d);
 
-/* Mark d dying and take it off the list: lookups fail from now on. The
- * list's reference stays with the caller, to drop with domain_ref_drop(). */
-void domain_unlist(struct domain *d);
+/* Mark d dying and move it from the list to the list of dying domains:
+ * lookups fail from now on, except the toolstack's (domain_get_by_id_dying).
+ * The list's reference stays with the caller, to drop with
+ * domain_ref_drop(). False (nothing done) when d was not on the list:
+ * someone else destroyed it first. */
+bool domain_unlist(struct domain *d);
+
+/* Take d off the list of dying domains, if it is there: it is being freed
+ * (domain_free). */
+void domain_forget(struct domain *d);
 
 /* Drop a reference; true when it was the last (the caller frees d). */
 bool domain_ref_drop(struct domain *d);

@@ -8,8 +8,14 @@
  * of the domain is on a CPU. The wait is a spin with interrupts masked,
  * which is safe because the CPUs it waits for only need to take their
  * scheduling softirq, and nothing running a guest's vCPU waits for this
- * CPU; a domain never pauses itself (callers refuse that). */
+ * CPU; a domain never pauses itself (callers refuse that).
+ *
+ * A domain the toolstack creates starts paused by it (count 1) and being
+ * built; the unpause that first takes the toolstack's count to 0 ends the
+ * build (Xen's creation_finished): the domain runs, its paging pool is
+ * sealed, and the vCPUs setvcpucontext brought online may be picked. */
 #include <proxenos/arch/cpu.h>
+#include <proxenos/arch/domain.h>
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
 #include <proxenos/sched.h>
@@ -65,6 +71,11 @@ int domain_unpause_by_controller(struct domain *d)
         }
     } while (!__atomic_compare_exchange_n(&d->controller_pause_count, &old, old - 1U, false,
                                           __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+    if ((old == 1U) && (d->state == DOMAIN_BUILDING)) {
+        /* Before its vCPUs may run (domain_unpause below). */
+        d->state = DOMAIN_RUNNING;
+        arch_domain_creation_finished(d);
+    }
     domain_unpause(d);
     return 0;
 }

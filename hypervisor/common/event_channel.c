@@ -100,7 +100,7 @@ static long op_port(struct domain *cur, uint64_t gva, uint32_t cmd)
     }
     switch (cmd) {
     case EVTCHNOP_close:
-        rc = evtchn_close_port(cur, port);
+        rc = evtchn_close_port(cur, port, true);
         break;
     case EVTCHNOP_send:
         rc = evtchn_op_send(cur, port);

@@ -1,8 +1,8 @@
 /* Event channels: state and helpers shared by the files that implement
  * them (evtchn_port.c: storage, locking, delivery; evtchn_ops.c: the
  * sub-operations; event_2l.c and event_fifo.c: the two ABIs;
- * event_channel.c: the hypercall). Not for other users: they go through
- * <proxenos/event.h>.
+ * event_channel.c: the hypercall; evtchn_xen.c: ports the hypervisor
+ * consumes). Not for other users: they go through <proxenos/event.h>.
  *
  * Locking: everything about a domain's ports, its ABI state and its
  * vCPUs' VIRQ tables is protected by that domain's evtchn lock (taken with
@@ -17,6 +17,7 @@
 #define COMMON_EVTCHN_INTERNAL_H
 
 #include <proxenos/domain.h>
+#include <proxenos/event.h>
 #include <proxenos/guest_access.h>
 #include <proxenos/spinlock.h>
 #include <public/event_channel.h>
@@ -57,6 +58,8 @@ struct evtchn {
     uint8_t virq;               /* ECS_VIRQ */
     uint8_t priority;           /* FIFO */
     bool fifo_pending;          /* FIFO: raised while its word had no page */
+    uint8_t xen_consumer;       /* 0: the guest's; else 1 + its consumer's
+                                 * index (evtchn_xen.c): the hypervisor's */
 };
 
 struct evtchn_fifo_queue {
@@ -81,6 +84,7 @@ struct evtchn_domain {
     uint32_t max_port;          /* policy limit (inclusive) */
     uint32_t valid_ports;       /* ports 0 .. valid_ports-1 have storage */
     uint32_t active;            /* ports not free, port 0 excluded */
+    uint32_t xen_ports;         /* of those, the hypervisor's own */
     uint32_t reset_next;        /* EVTCHNOP_reset in progress: next port */
     uint32_t inflight;          /* notifications being delivered (atomic) */
     bool dying;
@@ -93,6 +97,8 @@ struct evtchn_domain {
 struct evtchn_notify {
     struct domain *d;
     uint64_t mark[(MAX_VCPUS_PER_DOMAIN + 63U) / 64U];
+    evtchn_consumer_fn consumer;    /* a hypervisor port of d was sent to */
+    evtchn_port_t consumer_port;
     bool poll;
     bool held;
 };
@@ -122,6 +128,8 @@ bool evtchn_usable(const struct evtchn *chn);
 void evtchn_notify_init(struct evtchn_notify *n, struct domain *d);
 void evtchn_notify_upcall(struct evtchn_notify *n, const struct vcpu *v);
 void evtchn_notify_poll(struct evtchn_notify *n);
+/* The hypervisor consumes port of n->d: run its consumer at the flush. */
+void evtchn_notify_consumer(struct evtchn_notify *n, const struct evtchn *chn);
 /* After the locks are dropped. */
 void evtchn_notify_flush(struct evtchn_notify *n);
 
@@ -142,7 +150,9 @@ int evtchn_op_bind_interdomain(struct domain *ld, struct evtchn_bind_interdomain
 int evtchn_op_bind_virq(struct domain *d, struct evtchn_bind_virq *b);
 int evtchn_op_bind_ipi(struct domain *d, struct evtchn_bind_ipi *b);
 int evtchn_op_bind_pirq(struct domain *d, const struct evtchn_bind_pirq *b);
-int evtchn_close_port(struct domain *d, evtchn_port_t port);
+/* Close port of d. guest: on the guest's behalf, which may not close
+ * the hypervisor's ports (-EINVAL, as Xen); otherwise any port. */
+int evtchn_close_port(struct domain *d, evtchn_port_t port, bool guest);
 int evtchn_op_send(struct domain *ld, evtchn_port_t port);
 int evtchn_op_status(struct domain *cur, struct evtchn_status *s);
 int evtchn_op_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu_id);
@@ -153,6 +163,12 @@ int evtchn_op_reset(struct domain *cur, struct domain *d, bool resuming);
 /* DOMID_SELF (the caller) or an existing domain with event channels,
  * held until domain_put_any(cur, d). */
 struct domain *evtchn_domain_by_any_id(struct domain *cur, uint16_t id);
+
+/* ---- evtchn_xen.c -------------------------------------------------------- */
+/* Whether the hypervisor consumes chn (Xen's consumer_is_xen). */
+bool evtchn_is_xen(const struct evtchn *chn);
+/* The function that consumes chn (evtchn_is_xen). */
+evtchn_consumer_fn evtchn_consumer_of(const struct evtchn *chn);
 
 /* ---- event_2l.c ---------------------------------------------------------- */
 void evtchn_2l_set_pending(struct domain *d, struct vcpu *v, const struct evtchn *chn,

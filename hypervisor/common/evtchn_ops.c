@@ -253,14 +253,14 @@ int evtchn_op_bind_pirq(struct domain *d, const struct evtchn_bind_pirq *b)
     return (rc < 0) ? rc : -ENOMEM;
 }
 
-int evtchn_close_port(struct domain *d, evtchn_port_t port)
+int evtchn_close_port(struct domain *d, evtchn_port_t port, bool guest)
 {
     unsigned long flags;
     struct domain *peer = evtchn_lock_with_peer(d, port, &flags);
     struct evtchn *chn = evtchn_from_port(d, port);
     int rc = 0;
 
-    if (chn == NULL) {
+    if ((chn == NULL) || (guest && evtchn_is_xen(chn))) {
         rc = -EINVAL;
     } else {
         switch (chn->state) {
@@ -309,15 +309,19 @@ int evtchn_op_send(struct domain *ld, evtchn_port_t port)
     int rc = 0;
 
     evtchn_notify_init(&n, ld);
-    if (chn == NULL) {
-        rc = -EINVAL;
+    if ((chn == NULL) || evtchn_is_xen(chn)) {
+        rc = -EINVAL;   /* the hypervisor sends on its own ports */
     } else if (chn->state == (uint8_t)ECS_INTERDOMAIN) {
         struct domain *rd = (peer != NULL) ? peer : ld;
         struct evtchn *rchn = evtchn_from_port(rd, chn->remote_port);
 
         n.d = rd;
-        if (rchn != NULL) {
+        if ((rchn != NULL) && evtchn_is_xen(rchn)) {
+            evtchn_notify_consumer(&n, rchn);
+        } else if (rchn != NULL) {
             evtchn_set_pending(rd, rchn->notify_vcpu, rchn, &n);
+        } else {
+            /* the peer's port has no storage: cannot happen while bound */
         }
     } else if (chn->state == (uint8_t)ECS_IPI) {
         evtchn_set_pending(ld, chn->notify_vcpu, chn, &n);
@@ -345,6 +349,8 @@ int evtchn_op_status(struct domain *cur, struct evtchn_status *s)
     chn = evtchn_from_port(d, s->port);
     if (chn == NULL) {
         rc = -EINVAL;
+    } else if (evtchn_is_xen(chn)) {
+        rc = -EACCES;   /* Xen's answer, asked before the privilege */
     } else if (!may_act_on(cur, d)) {
         rc = -EPERM;
     } else {
@@ -388,7 +394,7 @@ int evtchn_op_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu_id)
     }
     flags = evtchn_lock(d);
     chn = evtchn_from_port(d, port);
-    if (chn == NULL) {
+    if ((chn == NULL) || evtchn_is_xen(chn)) {
         rc = -EINVAL;
     } else if ((chn->state == (uint8_t)ECS_UNBOUND) ||
                (chn->state == (uint8_t)ECS_INTERDOMAIN) ||
@@ -472,11 +478,14 @@ int evtchn_op_reset(struct domain *cur, struct domain *d, bool resuming)
         return -EBUSY;
     }
 
+    /* The hypervisor's ports stay: the guest cannot close them (nor
+     * does a reset), so they do not count as left to close. */
     while ((port < __atomic_load_n(&ed->valid_ports, __ATOMIC_ACQUIRE)) &&
-           (__atomic_load_n(&ed->active, __ATOMIC_ACQUIRE) != 0U)) {
-        int crc = evtchn_close_port(d, port);
+           (__atomic_load_n(&ed->active, __ATOMIC_ACQUIRE) >
+            __atomic_load_n(&ed->xen_ports, __ATOMIC_ACQUIRE))) {
+        int crc = evtchn_close_port(d, port, true);
 
-        (void)crc;  /* -EINVAL: the port was free */
+        (void)crc;  /* -EINVAL: the port was free or the hypervisor's */
         port++;
         done++;
         if (done >= RESET_BATCH) {
@@ -489,7 +498,7 @@ int evtchn_op_reset(struct domain *cur, struct domain *d, bool resuming)
 
     flags = evtchn_lock(d);
     ed->reset_next = 0U;
-    if (ed->active != 0U) {
+    if (ed->active > ed->xen_ports) {
         rc = -EAGAIN;   /* bound again while we closed */
     } else if (ed->fifo != NULL) {
         evtchn_fifo_destroy(d);

@@ -191,6 +191,10 @@ void evtchn_bind_port(struct domain *d, struct evtchn *chn, uint8_t state, uint1
 void evtchn_free_port(struct domain *d, struct evtchn *chn)
 {
     evtchn_clear_pending(d, chn);
+    if (evtchn_is_xen(chn)) {
+        d->evtchn->xen_ports--;
+        chn->xen_consumer = 0U;
+    }
     chn->state = (uint8_t)ECS_FREE;
     chn->notify_vcpu = 0U;
     chn->remote = NULL;
@@ -206,6 +210,8 @@ void evtchn_notify_init(struct evtchn_notify *n, struct domain *d)
     for (uint32_t i = 0U; i < (uint32_t)ARRAY_SIZE(n->mark); i++) {
         n->mark[i] = 0U;
     }
+    n->consumer = NULL;
+    n->consumer_port = 0U;
     n->poll = false;
     n->held = false;
 }
@@ -232,12 +238,24 @@ void evtchn_notify_poll(struct evtchn_notify *n)
     n->poll = true;
 }
 
+void evtchn_notify_consumer(struct evtchn_notify *n, const struct evtchn *chn)
+{
+    notify_hold(n);
+    n->consumer = evtchn_consumer_of(chn);
+    n->consumer_port = chn->port;
+}
+
 void evtchn_notify_flush(struct evtchn_notify *n)
 {
     struct domain *d = n->d;
 
     if (!n->held) {
         return;
+    }
+    /* Still held: d's destruction (and with it the consumer's state) waits
+     * until the consumer has returned. */
+    if (n->consumer != NULL) {
+        n->consumer(d, n->consumer_port);
     }
     for (uint32_t i = 0U; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
@@ -390,6 +408,13 @@ int evtchn_domain_init(struct domain *d)
     return 0;
 }
 
+void evtchn_set_max_port(struct domain *d, uint32_t max_port)
+{
+    if (d->evtchn != NULL) {
+        d->evtchn->max_port = MIN(max_port, EVTCHN_DOM0_MAX_PORT);
+    }
+}
+
 void evtchn_domain_destroy(struct domain *d)
 {
     struct evtchn_domain *ed = d->evtchn;
@@ -402,9 +427,10 @@ void evtchn_domain_destroy(struct domain *d)
     ed->dying = true;
     evtchn_unlock(d, flags);
 
-    /* Peers of interdomain ports see them unbound from now on. */
+    /* Peers of interdomain ports see them unbound from now on; the
+     * hypervisor's own ports go too. */
     for (uint32_t port = ed->valid_ports; port > 1U; port--) {
-        int rc = evtchn_close_port(d, port - 1U);
+        int rc = evtchn_close_port(d, port - 1U, false);
 
         (void)rc;   /* -EINVAL: the port was not in use */
     }

@@ -87,6 +87,7 @@ int grant_table_init(struct domain *d)
     gt->maptrack_free = GT_MAPTRACK_NONE;
     gt->shinfo_gfn = gfn(INVALID_GFN_RAW);
     gt->reuse_head = INVALID_MFN;
+    spin_lock_init(&gt->foreign.lock);
     d->gnttab = gt;
     gt->maptrack = xzalloc_array(struct gt_maptrack *, MAX(gt->max_maptrack_frames, 1U));
     /* As Xen on Arm, a table starts with one frame. */
@@ -105,6 +106,7 @@ void grant_table_destroy(struct domain *d)
         return;
     }
     gt_release_mappings(d);
+    fm_release_all(d);
     for (uint32_t i = 0U; i < gt->nr_frames; i++) {
         free_xenheap_page(gt->shared[i]);
         xfree(gt->active[i]);
@@ -191,22 +193,47 @@ static void forget_xen_frame(struct grant_table *gt, uint64_t g, mfn_t m)
     spin_unlock_irqrestore(&gt->lock, flags);
 }
 
-int pv_physmap_set(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_type t)
+int pv_physmap_change(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_type t,
+                      const struct pv_foreign *f)
 {
+    struct foreign_maps *fm = &d->gnttab->foreign;
+    struct pv_foreign gone = { .owner = NULL };
     mfn_t old = INVALID_MFN;
     enum guest_frame_type ot = GUEST_FRAME_NONE;
-    int rc;
+    uint64_t limit = (f != NULL) ? pv_max_pages(d) : 0U;
+    unsigned long flags;
+    int rc = 0;
 
-    if (arch_guest_lookup_page(d, gfn(g), &old, &ot) == 0) {
-        if ((ot == GUEST_FRAME_GRANT_RW) || (ot == GUEST_FRAME_GRANT_RO)) {
-            return -EBUSY;
+    if (pv_is_foreign(t) != (f != NULL)) {
+        return -EINVAL;
+    }
+    flags = spin_lock_irqsave(&fm->lock);
+    (void)arch_guest_lookup_page(d, gfn(g), &old, &ot);
+    if ((ot == GUEST_FRAME_GRANT_RW) || (ot == GUEST_FRAME_GRANT_RO)) {
+        rc = -EBUSY;
+    } else if ((f != NULL) && !pv_is_foreign(ot)) {
+        /* Room first, so that nothing changes when there is none. */
+        rc = fm_reserve(fm, limit);
+    } else {
+        /* Replacing a foreign entry by another reuses its room. */
+    }
+    if (rc == 0) {
+        rc = (t == GUEST_FRAME_NONE) ? arch_guest_unmap_page(d, gfn(g))
+                                     : arch_guest_map_page(d, gfn(g), m, t);
+    }
+    if (rc == 0) {
+        if (pv_is_foreign(ot)) {
+            (void)fm_take(fm, g, &gone);
+        }
+        if (f != NULL) {
+            fm_insert(fm, g, f);
         }
     }
-    rc = (t == GUEST_FRAME_NONE) ? arch_guest_unmap_page(d, gfn(g))
-                                 : arch_guest_map_page(d, gfn(g), m, t);
+    spin_unlock_irqrestore(&fm->lock, flags);
     if (rc != 0) {
         return rc;
     }
+    fm_drop(&gone);
     if (ot == GUEST_FRAME_RAM) {
         forget_xen_frame(d->gnttab, g, old);
     }
@@ -214,6 +241,11 @@ int pv_physmap_set(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_type 
         d->gnttab->max_gfn = g;
     }
     return 0;
+}
+
+int pv_physmap_set(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_type t)
+{
+    return pv_physmap_change(d, g, m, t, NULL);
 }
 
 /* Map the hypervisor page m at g unless it is mapped already (*where). */
@@ -266,6 +298,38 @@ int gnttab_map_frame(struct domain *d, uint64_t idx, gfn_t g)
     m = paddr_to_mfn(arch_virt_to_maddr(gt->shared[i]));
     spin_unlock_irqrestore(&gt->lock, flags);
     return map_xen_frame(d, &gt->frame_gfn[i], m, g);
+}
+
+int gnttab_resource_frames(struct domain *d, uint32_t first, uint32_t nr, mfn_t *mfns)
+{
+    struct grant_table *gt = d->gnttab;
+    uint64_t end = (uint64_t)first + nr;
+    unsigned long flags;
+    int rc = 0;
+
+    if (nr == 0U) {
+        return -EINVAL;
+    }
+    flags = spin_lock_irqsave(&gt->lock);
+    /* Grown as far as asked when that is within the limit; a growth that
+     * fails (no memory) is -EINVAL, as in Xen. */
+    if (end <= gt->max_frames) {
+        (void)grow_table(gt, (uint32_t)end);
+    }
+    if (end > gt->nr_frames) {
+        rc = -EINVAL;
+    } else {
+        for (uint32_t i = 0U; i < nr; i++) {
+            mfns[i] = paddr_to_mfn(arch_virt_to_maddr(gt->shared[first + i]));
+        }
+    }
+    spin_unlock_irqrestore(&gt->lock, flags);
+    return rc;
+}
+
+uint32_t gnttab_max_frames(const struct domain *d)
+{
+    return (d->gnttab != NULL) ? d->gnttab->max_frames : 0U;
 }
 
 int gnttab_map_shared_info(struct domain *d, gfn_t g)

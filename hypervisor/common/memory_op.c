@@ -1,6 +1,8 @@
 /* HYPERVISOR_memory_op on Arm: the commands that change or report a
  * domain's physmap and reservation. The reservation commands themselves
- * (increase, decrease, populate) are in memory_reservation.c.
+ * (increase, decrease, populate) are in memory_reservation.c,
+ * acquire_resource in memory_resource.c, the foreign entries both map in
+ * foreign_map.c.
  *
  * cmd[5:0] is the command; cmd[63:6] is where a preempted command resumes
  * (Xen's MEMOP_EXTENT_SHIFT), and must be 0 for commands that never stop
@@ -60,14 +62,27 @@ static long physmap_permission(const struct domain *d, uint32_t space)
     return pv_may_target(d) ? 0 : -EPERM;
 }
 
-/* A foreign frame for gmfn_foreign (batch only): checked as Xen checks it;
- * the mapping itself is not offered. */
-static int map_foreign(struct domain *d, domid_t fid, uint64_t idx)
+/* gmfn_foreign (batch only): map frame idx of domain fid at d's gfn g, as
+ * Xen 4.17's xenmem_add_to_physmap_one and get_pg_owner decide: the
+ * caller's own id names no foreign domain (-ESRCH; DOMID_SELF does, and
+ * is d itself: -EINVAL); only a privileged d may map another domain's
+ * page (-EPERM); the frame must be that domain's RAM (-EINVAL; DOMID_IO
+ * and DOMID_XEN own none here). */
+static int map_foreign(struct domain *d, domid_t fid, uint64_t idx, uint64_t g)
 {
-    struct domain *od = pv_domain_any(fid);
-    mfn_t m;
+    const struct domain *cur = pv_current_domain();
+    enum guest_frame_type t = GUEST_FRAME_NONE;
+    struct domain *od;
+    mfn_t m = INVALID_MFN;
     int rc;
 
+    if (fid == cur->domain_id) {
+        return -ESRCH;
+    }
+    if ((fid == DOMID_IO) || (fid == DOMID_XEN)) {
+        return d->is_privileged ? -EINVAL : -EPERM;
+    }
+    od = pv_domain_any(fid);
     if (od == NULL) {
         return -ESRCH;
     }
@@ -75,10 +90,11 @@ static int map_foreign(struct domain *d, domid_t fid, uint64_t idx)
         rc = -EINVAL;
     } else if (!d->is_privileged) {
         rc = -EPERM;
-    } else if (gt_guest_frame(od, idx, true, &m) != GNTST_okay) {
-        rc = -EINVAL;
     } else {
-        rc = -EOPNOTSUPP;
+        rc = fm_pin_page(od, idx, &m, &t);
+        if (rc == 0) {
+            rc = pv_map_foreign(d, g, od, m, t, true);
+        }
     }
     pv_domain_put(od);
     return rc;
@@ -93,7 +109,7 @@ static int add_one(struct domain *d, uint32_t space, domid_t fid, uint64_t idx, 
     case XENMAPSPACE_shared_info:
         return (idx != 0U) ? -EINVAL : gnttab_map_shared_info(d, gfn(g));
     case XENMAPSPACE_gmfn_foreign:
-        return map_foreign(d, fid, idx);
+        return map_foreign(d, fid, idx, g);
     case XENMAPSPACE_dev_mmio:
         /* Dom0's device MMIO is already mapped 1:1 and nothing else is
          * permitted, for which Xen answers 0 without mapping. */
@@ -238,14 +254,15 @@ static long remove_from_physmap(uint64_t start, uint64_t arg)
     if (d == NULL) {
         return -ESRCH;
     }
-    /* Only the domain's own RAM (its pages, the shared info page, grant
-     * frames): a grant mapping goes with unmap_grant_ref. The page itself
-     * stays the domain's, as in Xen. */
+    /* The domain's own RAM (its pages, the shared info page, grant
+     * frames; the page itself stays the domain's, as in Xen) or a foreign
+     * entry (which gives back its reference and pin); a grant mapping
+     * goes with unmap_grant_ref. */
     if (!pv_may_target(d)) {
         rc = -EPERM;
     } else if ((xrfp.gpfn >= (UINT64_MAX >> PAGE_SHIFT)) ||
                (arch_guest_lookup_page(d, gfn(xrfp.gpfn), &m, &t) != 0) ||
-               ((t != GUEST_FRAME_RAM) && (t != GUEST_FRAME_RAM_RO)) ||
+               ((t != GUEST_FRAME_RAM) && (t != GUEST_FRAME_RAM_RO) && !pv_is_foreign(t)) ||
                (mfn_to_page(m) == NULL)) {
         rc = -ENOENT;
     } else {
@@ -279,6 +296,8 @@ long do_memory_op(struct hcall_args *args)
         return add_to_physmap_batch(args, start);
     case XENMEM_remove_from_physmap:
         return remove_from_physmap(start, args->a[1]);
+    case XENMEM_acquire_resource:
+        return xenmem_acquire_resource(args, start);
     default:
         return -ENOSYS;
     }

@@ -122,15 +122,25 @@ static mfn_t reuse_pop(struct domain *d)
 
 /* ---- Allocation and accounting ------------------------------------------------ */
 
-/* A new extent of 2^order pages for d, within its limit: from the reuse
- * list (order 0) or the allocator. *fresh: a new block (else a reused
- * page). INVALID_MFN if none. */
+/* A new extent of 2^order pages for d, within its limit, already counted
+ * in tot_pages: from the reuse list (order 0) or the allocator. *fresh:
+ * a new block (else a reused page). INVALID_MFN if none. The limit is
+ * checked and the pages counted under d->lock in one step, so that two
+ * CPUs populating the same domain (the toolstack and the guest itself,
+ * or two toolstack threads) cannot both pass it. */
 static mfn_t extent_alloc(struct domain *d, uint32_t order, bool *fresh)
 {
     uint64_t n = 1ULL << order;
+    uint64_t limit = pv_max_pages(d);
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+    bool room = (d->tot_pages + n) <= limit;
     mfn_t m = INVALID_MFN;
 
-    if ((d->tot_pages + n) > pv_max_pages(d)) {
+    if (room) {
+        d->tot_pages += n;
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+    if (!room) {
         return INVALID_MFN;
     }
     *fresh = false;
@@ -141,24 +151,33 @@ static mfn_t extent_alloc(struct domain *d, uint32_t order, bool *fresh)
         m = alloc_pages(order, ALLOC_ZERO);
         *fresh = true;
     }
+    if (mfn_eq(m, INVALID_MFN)) {
+        flags = spin_lock_irqsave(&d->lock);
+        d->tot_pages -= n;
+        spin_unlock_irqrestore(&d->lock, flags);
+    }
     return m;
 }
 
-/* Give d the extent from extent_alloc (counted in tot_pages). */
-static void extent_assign(struct domain *d, mfn_t m, uint32_t order, bool fresh)
+/* Give d the extent from extent_alloc (its RAM blocks list it). */
+static void extent_assign(struct domain *d, mfn_t m, bool fresh)
 {
-    unsigned long flags = spin_lock_irqsave(&d->lock);
+    unsigned long flags;
 
     if (fresh) {
+        flags = spin_lock_irqsave(&d->lock);
         page_list_push(&d->page_list, mfn_to_page(m));
+        spin_unlock_irqrestore(&d->lock, flags);
     }
-    d->tot_pages += 1ULL << order;
-    spin_unlock_irqrestore(&d->lock, flags);
 }
 
 /* Undo extent_alloc for an extent never assigned. */
 static void extent_unalloc(struct domain *d, mfn_t m, uint32_t order, bool fresh)
 {
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+
+    d->tot_pages -= 1ULL << order;
+    spin_unlock_irqrestore(&d->lock, flags);
     if (fresh) {
         free_pages(m, order);
     } else {
@@ -183,7 +202,7 @@ static void increase(struct memop *a)
         }
         /* On Arm the guest is told nothing about the pages (no frame
          * numbers for a translated guest), as in Xen. */
-        extent_assign(a->d, m, a->order, fresh);
+        extent_assign(a->d, m, fresh);
         a->preempted = ((a->done + 1U) % EXTENTS_PER_CALL) == 0U;
     }
 }
@@ -248,7 +267,7 @@ static bool populate_one(struct domain *d, uint64_t g, uint32_t order)
         extent_unalloc(d, m, order, fresh);
         return false;
     }
-    extent_assign(d, m, order, fresh);
+    extent_assign(d, m, fresh);
     return true;
 }
 

@@ -43,8 +43,33 @@ struct gt_maptrack {
     uint16_t flags;         /* GNTMAP_host_map [| readonly]; 0: free */
 };
 
+/* A foreign entry of a domain's stage 2 (foreign_map.c): a page or
+ * grant-table frame of another domain, mapped there by
+ * add_to_physmap_batch(gmfn_foreign) or acquire_resource. */
+struct pv_foreign {
+    struct domain *owner;   /* the page's domain: one reference held */
+    mfn_t mfn;
+    bool pinned;            /* the owner's RAM page: its pin count was raised */
+};
+
+/* A domain's foreign entries by gfn: open addressing, linear probing. */
+struct fm_slot {
+    uint64_t gfn;           /* INVALID_GFN_RAW: free */
+    struct pv_foreign f;
+};
+
+struct foreign_maps {
+    /* Taken around every change of the domain's physmap made through
+     * pv_physmap_set, so that the stage 2 and this table agree. Held
+     * with the stage-2 lock inside it; never with another domain's. */
+    spinlock_t lock;
+    struct fm_slot *slot;   /* cap slots, or NULL */
+    uint64_t cap;           /* 0 or a power of two */
+    uint64_t nr;            /* entries in use */
+};
+
 struct grant_table {
-    spinlock_t lock;        /* everything below; never held with another's */
+    spinlock_t lock;        /* everything below but foreign; never held with another's */
     struct domain *d;
     uint32_t nr_frames;
     uint32_t max_frames;
@@ -62,6 +87,7 @@ struct grant_table {
     mfn_t reuse_head;       /* ballooned-out pages kept for populate */
     uint64_t reuse_nr;
     uint64_t max_gfn;       /* highest gfn memory_op or grant maps mapped */
+    struct foreign_maps foreign;
 };
 
 #define INVALID_GFN_RAW UINT64_MAX
@@ -120,9 +146,53 @@ long gnttab_copy_ops(struct hcall_args *args, uint32_t count);
 
 /* Change d's stage-2 entry at gfn to mfn/t (GUEST_FRAME_NONE: remove it),
  * keeping the records of hypervisor pages the guest mapped (shared info,
- * grant frames) right. Refuses (-EBUSY) to replace a grant mapping, which
- * only unmap_grant_ref may remove. */
+ * grant frames) right, and dropping what a foreign entry replaced or
+ * removed held (its reference and pin). Refuses (-EBUSY) to replace a
+ * grant mapping, which only unmap_grant_ref may remove. t may not be a
+ * foreign type (pv_map_foreign). */
 int pv_physmap_set(struct domain *d, uint64_t g, mfn_t mfn, enum guest_frame_type t);
+/* The same with the foreign entry f (NULL: not foreign) recorded when the
+ * stage 2 took it; f's reference and pin become the entry's only on
+ * success (-ENOMEM: d has as many foreign entries as it may have). */
+int pv_physmap_change(struct domain *d, uint64_t g, mfn_t mfn, enum guest_frame_type t,
+                      const struct pv_foreign *f);
+/* Whether t is a foreign entry. */
+static inline bool pv_is_foreign(enum guest_frame_type t)
+{
+    return (t == GUEST_FRAME_FOREIGN_RW) || (t == GUEST_FRAME_FOREIGN_RO);
+}
+
+/* ---- Foreign entries (foreign_map.c) ---------------------------------------- */
+
+/* The page at od's gfn idx if it is od's RAM, pinned (so that od
+ * ballooning it out cannot hand it to anyone again): *t is the foreign
+ * type that maps it (read-only RAM: FOREIGN_RO). 0 or -EINVAL. */
+int fm_pin_page(struct domain *od, uint64_t idx, mfn_t *mfn, enum guest_frame_type *t);
+/* Map owner's frame mfn at d's gfn g as t with a new reference on owner
+ * (-ESRCH if owner is dying). pinned: mfn was pinned by fm_pin_page, a
+ * pin the entry keeps, or which is given back on failure. */
+int pv_map_foreign(struct domain *d, uint64_t g, struct domain *owner, mfn_t mfn,
+                   enum guest_frame_type t, bool pinned);
+/* Give back what a foreign entry held (nothing for a NULL owner). */
+void fm_drop(const struct pv_foreign *f);
+/* Table operations, with fm->lock held. fm_reserve: room for one more
+ * entry while fewer than limit are in use (-ENOMEM otherwise, or if the
+ * table cannot grow); fm_insert then cannot fail. fm_take: the entry at g
+ * leaves the table (false: there is none). */
+int fm_reserve(struct foreign_maps *fm, uint64_t limit);
+void fm_insert(struct foreign_maps *fm, uint64_t g, const struct pv_foreign *f);
+bool fm_take(struct foreign_maps *fm, uint64_t g, struct pv_foreign *out);
+/* d's teardown: unmap every foreign entry and give back what it held. */
+void fm_release_all(struct domain *d);
+
+/* acquire_resource of d's grant table: the frames [first, first + nr),
+ * the table grown to them if its limit allows (0; -EINVAL for nr 0, or
+ * beyond what the table has or can get), and its limit in frames. */
+int gnttab_resource_frames(struct domain *d, uint32_t first, uint32_t nr, mfn_t *mfns);
+uint32_t gnttab_max_frames(const struct domain *d);
+
+/* XENMEM_acquire_resource (memory_resource.c). */
+long xenmem_acquire_resource(struct hcall_args *args, uint64_t start);
 /* Whether mfn is a hypervisor page d can map (shared info, grant frame). */
 bool pv_is_xen_frame(struct domain *d, mfn_t mfn);
 

@@ -313,6 +313,10 @@ void schedule(void)
     rq->slice_start = now;
     if (prev != next) {
         rq->switches++;
+        if (next != NULL) {
+            /* Until arch_context_switch() away from it saves it again. */
+            __atomic_store_n(&next->on_cpu, true, __ATOMIC_RELAXED);
+        }
     }
     spin_unlock_irqrestore(&rq->lock, flags);
 
@@ -334,7 +338,14 @@ void sched_set_time_slicing(unsigned int cpu, bool on)
 
 bool sched_vcpu_on_cpu(const struct vcpu *v)
 {
-    return READ_ONCE(runqueues[v->processor].curr) == v;
+    /* Not curr alone: schedule() changes curr before the switch saves the
+     * outgoing vCPU's registers. Acquire: pairs with sched_context_saved. */
+    return __atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE);
+}
+
+void sched_context_saved(struct vcpu *prev)
+{
+    __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
 }
 
 void sched_vcpu_reconsider(struct vcpu *v)

@@ -34,9 +34,11 @@ hyp-src-y += common/hypercall.c common/multicall.c common/guest_access.c common/
 hyp-src-y += common/xen_version.c common/console_io.c common/sched_op.c common/vcpu_op.c
 hyp-src-y += common/hvm_op.c common/physdev_op.c common/platform_op.c common/memory_op.c
 hyp-src-y += common/event_channel.c common/grant_table.c
-hyp-src-y += common/evtchn_port.c common/evtchn_ops.c common/event_2l.c common/event_fifo.c
+hyp-src-y += common/evtchn_port.c common/evtchn_ops.c common/evtchn_xen.c common/event_2l.c \
+	common/event_fifo.c
 hyp-src-y += common/runstate.c common/wallclock.c
 hyp-src-y += common/grant_map.c common/grant_copy.c common/memory_reservation.c
+hyp-src-y += common/foreign_map.c common/memory_resource.c
 hyp-src-y += common/domain_ref.c
 hyp-src-y += common/domain_pause.c common/hostinfo.c common/rangeset.c
 # The toolstack's interface: sysctl and domctl, one file per subject.
@@ -45,3 +47,4 @@ hyp-src-y += common/control/control_domain_info.c common/control/sysctl_physinfo
 hyp-src-y += common/control/sysctl_console.c common/control/control_sched.c
 hyp-src-y += common/control/domctl_lifecycle.c common/control/domctl_memory.c
 hyp-src-y += common/control/domctl_vcpu.c common/control/domctl_devices.c
+hyp-src-y += common/control/domctl_createdomain.c common/control/domctl_vcpu_context.c

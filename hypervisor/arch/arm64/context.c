@@ -17,6 +17,7 @@
 #include <proxenos/arch/cpu.h>
 #include <proxenos/idle.h>
 #include <proxenos/runstate.h>
+#include <proxenos/sched.h>
 
 /* PSTATE for a vCPU at reset: EL1h, D, A, I and F masked. */
 #define PSR_EL1H_MASKED 0x3c5ULL
@@ -36,10 +37,10 @@ void arch_vcpu_set_entry(struct vcpu *v, uint64_t pc, uint64_t x0)
     v->arch.reset_pc = pc;
     v->arch.reset_x0 = x0;
     v->arch.reset_pending = true;
+    v->initialised = true;
 }
 
-/* Architectural reset of the vCPU, entering at the requested address. */
-static void apply_reset(struct vcpu *v)
+void vcpu_apply_reset(struct vcpu *v)
 {
     struct trap_frame *r = &v->arch.regs;
 
@@ -66,7 +67,7 @@ static void load_vcpu(struct vcpu *v)
     const struct domain *d = v->domain;
 
     if (v->arch.reset_pending) {
-        apply_reset(v);
+        vcpu_apply_reset(v);
     }
     WRITE_SYSREG(hcr_el2, v->arch.hcr_el2);
     WRITE_SYSREG(vttbr_el2, p2m_vttbr(&d->arch.p2m));
@@ -87,6 +88,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 
     if (prev != NULL) {
         save_vcpu(prev);
+        /* prev may be paused, inspected or freed from now on. */
+        sched_context_saved(prev);
     }
     if (next != NULL) {
         load_vcpu(next);

@@ -104,6 +104,8 @@ static enum p2m_type frame_p2m_type(enum guest_frame_type t)
     case GUEST_FRAME_RAM: return P2M_RAM_RW;
     case GUEST_FRAME_GRANT_RW: return P2M_GRANT_RW;
     case GUEST_FRAME_GRANT_RO: return P2M_GRANT_RO;
+    case GUEST_FRAME_FOREIGN_RW: return P2M_FOREIGN_RW;
+    case GUEST_FRAME_FOREIGN_RO: return P2M_FOREIGN_RO;
     default: return P2M_INVALID;
     }
 }
@@ -137,6 +139,8 @@ int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_t *m, enum guest_frame
     case P2M_RAM_RO: *t = GUEST_FRAME_RAM_RO; break;
     case P2M_GRANT_RW: *t = GUEST_FRAME_GRANT_RW; break;
     case P2M_GRANT_RO: *t = GUEST_FRAME_GRANT_RO; break;
+    case P2M_FOREIGN_RW: *t = GUEST_FRAME_FOREIGN_RW; break;
+    case P2M_FOREIGN_RO: *t = GUEST_FRAME_FOREIGN_RO; break;
     default: *t = GUEST_FRAME_OTHER; break;
     }
     return 0;

@@ -1,5 +1,6 @@
 /* The arm64 side of the toolstack's domain commands (domctl): the stage-2
- * paging pool and data-cache maintenance over a guest's memory. */
+ * paging pool (sealed when the build ends) and data-cache maintenance over
+ * a guest's memory. */
 #include <asm/domain.h>
 #include <asm/p2m.h>
 #include <asm/sysregs.h>
@@ -10,6 +11,13 @@
 uint64_t arch_paging_pool_pages(struct domain *d)
 {
     return paging_pool_total(&d->arch.p2m.pool);
+}
+
+void arch_domain_creation_finished(struct domain *d)
+{
+    /* The toolstack sized the pool while building (set_paging_mempool_size);
+     * from now on the domain lives with what it has. */
+    p2m_pool_seal(&d->arch.p2m);
 }
 
 int arch_paging_pool_resize(struct domain *d, uint64_t pages)
@@ -40,7 +48,7 @@ static void flush_page(mfn_t m, uint64_t line)
 static bool is_memory(enum p2m_type t)
 {
     return (t == P2M_RAM_RW) || (t == P2M_RAM_RO) || (t == P2M_GRANT_RW) ||
-           (t == P2M_GRANT_RO) || (t == P2M_FOREIGN_RW);
+           (t == P2M_GRANT_RO) || (t == P2M_FOREIGN_RW) || (t == P2M_FOREIGN_RO);
 }
 
 void arch_guest_cache_flush(struct domain *d, gfn_t first, uint64_t nr)

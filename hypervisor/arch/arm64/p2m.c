@@ -163,6 +163,7 @@ static s2_pte_t type_attrs(enum p2m_type t)
         a = S2_MEMATTR(S2_MEMATTR_NORMAL_NC) | S2_SH_INNER | S2_AF | S2_AP_RW | S2_XN;
         break;
     case P2M_GRANT_RO:
+    case P2M_FOREIGN_RO:
         /* Another domain's page: data, never code. */
         a = ram | S2_AP_RO | S2_XN;
         break;

@@ -20,6 +20,7 @@ hyp-src-y += arch/arm64/context.c
 hyp-src-y += arch/arm64/vcpu_sysregs.c
 hyp-src-y += arch/arm64/domain.c
 hyp-src-y += arch/arm64/domain_control.c
+hyp-src-y += arch/arm64/vcpu_context.c
 hyp-src-y += arch/arm64/mmio.c
 hyp-src-y += arch/arm64/inject.c
 hyp-src-y += arch/arm64/trap_guest.c
@@ -29,7 +30,7 @@ hyp-src-y += arch/arm64/trap_sysreg.c
 hyp-src-y += arch/arm64/trap_dabt.c
 hyp-src-y += arch/arm64/vsmccc.c
 hyp-src-y += arch/arm64/vtimer.c
-hyp-src-y += arch/arm64/vpl011.c
+hyp-src-y += arch/arm64/vpl011.c arch/arm64/vpl011_ring.c
 # Speculation mitigations: the decisions (host-tested), then the hardware.
 hyp-src-y += arch/arm64/spectre_policy.c
 hyp-src-y += arch/arm64/spectre.c

@@ -49,6 +49,8 @@ typedef long (*domctl_handler)(struct xen_domctl *op, struct domain *d,
 /* The handler applies its own privilege rule and runs outside the domctl
  * lock (Xen's getdomaininfo, iomem_permission, irq_permission). */
 #define DOMCTL_OWN_CHECKS (1U << 1)
+/* The target may be dying (still in memory): destroydomain again. */
+#define DOMCTL_DYING_OK   (1U << 2)
 
 struct domctl_entry {
     domctl_handler fn;
@@ -102,7 +104,10 @@ long sysctl_cpupool_op(struct xen_sysctl *op, const struct control_caller *c);
 long domctl_scheduler_op(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 long domctl_nodeaffinity(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 
-/* ---- Domain life cycle (domctl_lifecycle.c) ------------------------------ */
+/* ---- Domain life cycle (domctl_lifecycle.c, domctl_createdomain.c) ------ */
+long domctl_createdomain(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
+long domctl_destroydomain(struct xen_domctl *op, struct domain *d,
+                          const struct control_caller *c);
 long domctl_pausedomain(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 long domctl_unpausedomain(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 long domctl_setdomainhandle(struct xen_domctl *op, struct domain *d,
@@ -123,6 +128,11 @@ long domctl_set_address_size(struct xen_domctl *op, struct domain *d,
 long domctl_max_vcpus(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 long domctl_vcpuaffinity(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 long domctl_getvcpuinfo(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
+/* (domctl_vcpu_context.c) */
+long domctl_setvcpucontext(struct xen_domctl *op, struct domain *d,
+                           const struct control_caller *c);
+long domctl_getvcpucontext(struct xen_domctl *op, struct domain *d,
+                           const struct control_caller *c);
 
 /* ---- Devices (domctl_devices.c) -------------------------------------------- */
 long domctl_iomem_permission(struct xen_domctl *op, struct domain *d,

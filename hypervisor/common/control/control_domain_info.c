@@ -10,7 +10,10 @@
  *   runs, where Xen's "no code yet" is ~0: a running domain's flags have
  *   0xffff in them;
  * - on Arm, shared_info_frame is the machine frame of the shared info
- *   page, and arch_config stays zero. */
+ *   page, and arch_config stays zero.
+ * Both see a destroyed domain, flagged dying, for as long as someone
+ * holds it in memory (xl destroy reads it back while it unmaps the
+ * domain's grants), as on Xen. */
 #include "control.h"
 #include <proxenos/arch/mm.h>
 #include <proxenos/errno.h>
@@ -101,7 +104,7 @@ long sysctl_getdomaininfolist(struct xen_sysctl *op, const struct control_caller
     long rc = 0;
 
     (void)c;
-    for (d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
+    for (d = domain_get_next_dying(NULL); d != NULL; d = domain_get_next_dying(d)) {
         if (d->domain_id < l->first_domain) {
             continue;
         }
@@ -125,10 +128,10 @@ long sysctl_getdomaininfolist(struct xen_sysctl *op, const struct control_caller
 /* The domain with the lowest id at or above id, with a reference. */
 static struct domain *first_from(domid_t id)
 {
-    struct domain *d = domain_get_next(NULL);
+    struct domain *d = domain_get_next_dying(NULL);
 
     while ((d != NULL) && (d->domain_id < id)) {
-        d = domain_get_next(d);
+        d = domain_get_next_dying(d);
     }
     return d;
 }
@@ -139,7 +142,7 @@ long domctl_getdomaininfo(struct xen_domctl *op, struct domain *d, const struct 
     long rc;
 
     (void)d;
-    t = domain_get_by_id(op->domain);
+    t = domain_get_by_id_dying(op->domain);
     if (t == NULL) {
         if (op->domain >= DOMID_FIRST_RESERVED) {
             return -EINVAL;

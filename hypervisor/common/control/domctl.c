@@ -1,8 +1,9 @@
 /* The domctl hypercall (36) as Xen 4.17 answers it, in Xen's order: the
  * argument block is copied in whole (-EFAULT); its interface version must
  * be 0x15 (-EACCES); the domain it names is looked up with a reference
- * (-ESRCH: no such domain, or it is being destroyed; reserved ids such as
- * DOMID_SELF name nobody here); then the caller's privilege (-EPERM for
+ * (-ESRCH: no such domain, or it is being destroyed, except for
+ * destroydomain, which finds a dying domain still in memory as Xen's
+ * lookups do; reserved ids such as DOMID_SELF name nobody here); then the caller's privilege (-EPERM for
  * anyone but the control domain); then the command runs under the domctl
  * lock. A command Xen on Arm does not have answers -ENOSYS, after the
  * same lookup and privilege check (so an unknown command on a missing
@@ -18,6 +19,8 @@
 
 static const struct domctl_entry table[XEN_DOMCTL_NR_CMDS] = {
     /* Domain life cycle and information */
+    [XEN_DOMCTL_createdomain] = { domctl_createdomain, COPYBACK_ON_SUCCESS, DOMCTL_NO_TARGET },
+    [XEN_DOMCTL_destroydomain] = { domctl_destroydomain, COPYBACK_NONE, DOMCTL_DYING_OK },
     [XEN_DOMCTL_pausedomain] = { domctl_pausedomain, COPYBACK_NONE, 0U },
     [XEN_DOMCTL_unpausedomain] = { domctl_unpausedomain, COPYBACK_NONE, 0U },
     [XEN_DOMCTL_getdomaininfo] = { domctl_getdomaininfo, COPYBACK_ON_SUCCESS,
@@ -36,6 +39,8 @@ static const struct domctl_entry table[XEN_DOMCTL_NR_CMDS] = {
     [XEN_DOMCTL_setvcpuaffinity] = { domctl_vcpuaffinity, COPYBACK_NONE, 0U },
     [XEN_DOMCTL_getvcpuaffinity] = { domctl_vcpuaffinity, COPYBACK_NONE, 0U },
     [XEN_DOMCTL_getvcpuinfo] = { domctl_getvcpuinfo, COPYBACK_ON_SUCCESS, 0U },
+    [XEN_DOMCTL_setvcpucontext] = { domctl_setvcpucontext, COPYBACK_NONE, 0U },
+    [XEN_DOMCTL_getvcpucontext] = { domctl_getvcpucontext, COPYBACK_ON_SUCCESS, 0U },
     /* Scheduling: Xen copies the block back even when the call failed */
     [XEN_DOMCTL_scheduler_op] = { domctl_scheduler_op, COPYBACK_ALWAYS, 0U },
     [XEN_DOMCTL_setnodeaffinity] = { domctl_nodeaffinity, COPYBACK_NONE, 0U },
@@ -97,11 +102,9 @@ long do_domctl(struct hcall_args *args)
         return -EACCES;
     }
     e = lookup(op.cmd);
-    /* createdomain names a domain that does not exist yet: Xen looks
-     * nothing up for it, even where it is not built (-ENOSYS, not -ESRCH). */
-    if (((e == NULL) && (op.cmd != XEN_DOMCTL_createdomain)) ||
-        ((e != NULL) && ((e->flags & DOMCTL_NO_TARGET) == 0U))) {
-        d = domain_get_by_id(op.domain);
+    if ((e == NULL) || ((e->flags & DOMCTL_NO_TARGET) == 0U)) {
+        d = ((e != NULL) && ((e->flags & DOMCTL_DYING_OK) != 0U)) ?
+            domain_get_by_id_dying(op.domain) : domain_get_by_id(op.domain);
         if (d == NULL) {
             return -ESRCH;
         }

@@ -7,6 +7,7 @@
  * no interrupt yet (Proxenos does not route device interrupts to dom0), so
  * irq_permission ends in -EPERM after Xen's other checks. */
 #include "control.h"
+#include <proxenos/arch/domain.h>
 #include <proxenos/errno.h>
 #include <proxenos/rangeset.h>
 
@@ -61,9 +62,15 @@ long domctl_irq_permission(struct xen_domctl *op, struct domain *d,
                                      rangeset_remove(&d->irq_caps, irq, irq);
 }
 
+/* libxl asks for it (vuart = "sbsa_uart") while it builds the domain,
+ * with the ring page it put in the domain's magic area and dom0 as the
+ * back end; xenconsoled then maps that page and binds the port answered
+ * in evtchn (copied back on success). Xen 4.17's checks, in its order. */
 long domctl_vuart_op(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
 {
-    const struct xen_domctl_vuart_op *vu = &op->u.vuart_op;
+    struct xen_domctl_vuart_op *vu = &op->u.vuart_op;
+    evtchn_port_t port = 0U;
+    int rc;
 
     (void)c;
     if ((vu->pad[0] != 0U) || (vu->pad[1] != 0U)) {
@@ -76,7 +83,13 @@ long domctl_vuart_op(struct xen_domctl *op, struct domain *d, const struct contr
     if (d->state != DOMAIN_BUILDING) {
         return -EPERM;
     }
-    /* Xen's only type; Proxenos's vpl011 has no ring back end yet, so a
-     * domain being built cannot be given one either. */
-    return -EOPNOTSUPP;
+    if (vu->type != XEN_DOMCTL_VUART_TYPE_VPL011) {
+        return -EOPNOTSUPP;
+    }
+    /* A second INIT, a page that is not the domain's RAM: -EINVAL. */
+    rc = arch_vuart_init(d, gfn(vu->gfn), vu->console_domid, &port);
+    if (rc == 0) {
+        vu->evtchn = port;
+    }
+    return rc;
 }

@@ -1,8 +1,23 @@
-/* Domain life cycle commands: pausing and unpausing by the toolstack, the
- * domain's handle and its wall-clock offset. */
+/* Domain life cycle commands: destroying (createdomain has its own file),
+ * pausing and unpausing by the toolstack, the domain's handle and its
+ * wall-clock offset. */
 #include "control.h"
 #include <proxenos/errno.h>
 #include <proxenos/string.h>
+
+long domctl_destroydomain(struct xen_domctl *op, struct domain *d,
+                          const struct control_caller *c)
+{
+    (void)op;
+    /* As Xen's domain_kill: a domain does not destroy itself this way. */
+    if (d == c->d) {
+        return -EINVAL;
+    }
+    /* The domain stays visible (dying) until its last reference goes;
+     * the dispatcher found it even if an earlier call made it dying, and
+     * that call is answered 0 as on Xen. */
+    return domain_kill(d);
+}
 
 long domctl_pausedomain(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
 {

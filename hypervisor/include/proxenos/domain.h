@@ -63,6 +63,13 @@ struct vcpu {
     unsigned int processor;     /* physical CPU it runs or queues on */
     enum vcpu_state state;
     bool pause_flags;           /* paused by the hypervisor (shutdown, crash) */
+    /* Chosen to run on its CPU and its registers not yet saved back into
+     * struct vcpu since: set by the scheduler, cleared by the architecture
+     * once the switch away has saved them (sched_vcpu_on_cpu). Atomics. */
+    bool on_cpu;
+    /* Its registers were given (boot, PSCI CPU_ON, setvcpucontext): what
+     * getvcpucontext may read. A vCPU never given any has none (-ENODATA). */
+    bool initialised;
     uint64_t hard_affinity;     /* bitmap of allowed physical CPUs */
     uint64_t soft_affinity;     /* preferred CPUs, as the toolstack set them */
     void *sched_priv;           /* the scheduler's per-vCPU data */
@@ -123,6 +130,7 @@ struct domain {
      * under the domain-list lock, when d leaves the list. */
     uint32_t refcnt;            /* __atomic_* only */
     bool dying;
+    struct domain *next_dying;  /* on the list of dying domains, by id */
 
     /* What the toolstack sets and reads (domctl, common/control/). */
     uint8_t handle[16];         /* XEN_DOMCTL_setdomainhandle (xl: a UUID) */
@@ -150,6 +158,21 @@ struct domain {
 /* Domain id, with a counted reference (NULL: no such domain, or it is
  * dying). Pair every successful call with domain_put(). */
 struct domain *domain_get_by_id(domid_t id);
+/* The same, but a dying domain still in memory (someone holds a
+ * reference) is found too, when no live domain has the id: what the
+ * toolstack sees (getdomaininfo, destroydomain), as on Xen. */
+struct domain *domain_get_by_id_dying(domid_t id);
+/* domain_get_next() over live and dying domains together, by id (a live
+ * domain first when both have an id). */
+struct domain *domain_get_next_dying(struct domain *prev);
+/* Whether a domain, live or dying and still in memory, has id: the
+ * toolstack never reuses such an id. */
+bool domain_id_in_use(domid_t id);
+/* Domains in memory: live and dying (for the MAX_DOMAINS limit). */
+unsigned int domain_count_in_memory(void);
+/* Print the dying domains still in memory and how many there are of each
+ * kind (the 'm' key: what a destroyed domain still holds shows there). */
+void domain_dump_dying(void);
 /* Drop a reference. The last one frees d (later, on CPU 0). */
 void domain_put(struct domain *d);
 /* Walk the domain list in id order, each domain held while visited:
@@ -187,6 +210,13 @@ void vcpu_kick(struct vcpu *v);
  * NULL), mark the domain crashed and pause its vCPUs. The hypervisor and
  * other domains go on. */
 void domain_crash(struct domain *d, struct vcpu *v, const char *why);
+
+/* The toolstack destroys d (XEN_DOMCTL_destroydomain; never the caller's
+ * own domain): the first call pauses d, marks it dying and takes it off
+ * the list (lookups by the toolstack still find it while it is in
+ * memory); everything it holds is released when its last reference goes.
+ * Later calls find nothing more to do. Always 0. */
+int domain_kill(struct domain *d);
 
 /* Guest-requested shutdown (PSCI SYSTEM_OFF/RESET, SCHEDOP_shutdown). */
 void domain_shutdown(struct domain *d, enum shutdown_reason reason);

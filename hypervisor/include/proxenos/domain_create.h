@@ -21,10 +21,18 @@ struct domain_create_args {
     paddr_t gicd_base;
     paddr_t gicr_base;
     bool direct_map;            /* guest-physical == host-physical (dom0) */
+    /* Created by the toolstack (XEN_DOMCTL_createdomain): */
+    const uint8_t *handle;      /* 16 bytes (xl: the UUID); NULL: zeros */
+    bool controller_paused;     /* starts paused by the toolstack, whose first
+                                 * unpause ends the build */
+    bool toolstack_limits;      /* the two limits below replace the defaults */
+    uint32_t max_evtchn_port;   /* highest event-channel port it may use */
+    uint32_t max_grant_frames;  /* 1..GNTTAB_MAX_FRAMES */
 };
 
 /* Create domain id with the given resources (no memory, vCPUs offline).
- * 0 or -EEXIST, -EINVAL, -ENOMEM, -ENOSPC. */
+ * 0 or -EEXIST, -EINVAL, -ENOMEM, -ENOSPC; on failure nothing is left
+ * behind (every allocation made so far is given back). */
 int domain_create(domid_t id, const struct domain_create_args *args, struct domain **out);
 
 /* Give d size bytes of RAM at guest-physical gpa (page aligned), in the

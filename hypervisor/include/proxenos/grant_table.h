@@ -40,5 +40,11 @@ uint32_t gnttab_nr_frames(const struct domain *d);
 uint32_t gnttab_maptrack_in_use(const struct domain *d);
 /* Ballooned-out pages d keeps for populate_physmap. */
 uint64_t xenmem_reuse_pages(const struct domain *d);
+/* Foreign entries d holds (other domains' pages it maps), those of them
+ * whose domain is dying (destroyed, kept for them), and all over all
+ * domains (common/foreign_map.c). */
+uint64_t xenmem_foreign_maps(const struct domain *d);
+uint64_t xenmem_foreign_dying(struct domain *d);
+uint64_t xenmem_foreign_total(void);
 
 #endif

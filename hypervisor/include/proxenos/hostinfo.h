@@ -16,6 +16,7 @@ struct host_info {
     uint32_t cpu_khz;           /* the system counter's frequency */
     bool has_pmu;               /* the CPUs implement a PMU guests could use */
     unsigned int gpaddr_bits;   /* guest-physical address size of every domain */
+    uint32_t timer_dt_frequency;    /* the timer node's clock-frequency (0: none) */
 };
 
 /* Record the machine (boot, once; host tests as they like). */

@@ -30,8 +30,13 @@ void schedule(void);
 /* Time slices on cpu (its pool's scheduler): off for "null". */
 void sched_set_time_slicing(unsigned int cpu, bool on);
 
-/* v is its CPU's current vCPU (possibly on its way out). */
+/* v is its CPU's current vCPU, or was and its registers are not saved
+ * yet: false means v's whole state is in struct vcpu (readable, writable
+ * while v may not run, and freeable). */
 bool sched_vcpu_on_cpu(const struct vcpu *v);
+/* The architecture saved prev's state after switching away from it (what
+ * makes sched_vcpu_on_cpu(prev) false). */
+void sched_context_saved(struct vcpu *prev);
 /* Whether v may run changed (its domain was paused or unpaused): make its
  * CPU choose again. */
 void sched_vcpu_reconsider(struct vcpu *v);

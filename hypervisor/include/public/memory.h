@@ -90,4 +90,28 @@ struct xen_remove_from_physmap {
     xen_pfn_t gpfn;
 };
 
+/* ---- acquire_resource ------------------------------------------------------- */
+#define XENMEM_resource_ioreq_server 0U
+#define XENMEM_resource_grant_table  1U
+#define XENMEM_resource_vmtrace_buf  2U
+
+#define XENMEM_resource_grant_table_id_shared 0U
+#define XENMEM_resource_grant_table_id_status 1U
+
+#define XENMEM_resource_ioreq_server_frame_bufioreq 0U
+#define XENMEM_resource_ioreq_server_frame_ioreq(n) (1U + (n))
+
+/* 32 bytes. With frame_list 0 and nr_frames 0 it asks for the resource's
+ * size, answered in nr_frames. A translated caller (every caller on Arm)
+ * puts in frame_list the gfns where the frames are to be mapped. */
+struct xen_mem_acquire_resource {
+    xen_domid_t domid;      /* the domain whose resource is mapped */
+    uint16_t type;          /* XENMEM_resource_* */
+    uint32_t id;            /* ioreq server id, or grant_table_id_* */
+    uint32_t nr_frames;     /* IN/OUT */
+    uint32_t pad;           /* 0 */
+    uint64_t frame;         /* first frame of the resource */
+    uint64_t frame_list;    /* guest address of nr_frames xen_pfn_t */
+};
+
 #endif

@@ -1,8 +1,12 @@
 /* Domain lifetimes: a domain found by id stays in memory after it is
- * destroyed until the finder lets go; a dying domain cannot be found; the
- * last reference frees everything the domain held (from CPU 0's timer
- * when domain_put() drops it). Links the real domain.c and domain_ref.c;
- * the arch, scheduler, PV and timer hooks they call are counted here. */
+ * destroyed until the finder lets go; a dying domain cannot be found,
+ * except by the toolstack's lookups while it is in memory; the last
+ * reference frees everything the domain held (from CPU 0's timer when
+ * domain_put() drops it). The toolstack's life cycle: created paused and
+ * being built, the first unpause ends the build, domain_kill, a creation
+ * that fails half way leaves nothing behind. Links the real domain.c,
+ * domain_ref.c and domain_pause.c; the arch, scheduler, PV and timer hooks
+ * they call are counted here. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +34,8 @@
 
 static unsigned int nr_pv_destroy, nr_arch_destroy, nr_vcpu_destroy;
 static unsigned int nr_exceptions;      /* VIRQ_DOM_EXC notifications */
+static unsigned int nr_builds_finished, nr_vcpu_creates, fail_vcpu_create_at;
+static uint32_t max_port_set, max_frames_set;
 static struct timer *armed_timer;   /* the last timer set_timer armed */
 static unsigned int nr_set_timer;
 
@@ -49,7 +55,39 @@ void arch_domain_destroy(struct domain *d)
 int arch_vcpu_create(struct vcpu *v)
 {
     (void)v;
+    nr_vcpu_creates++;
+    return (nr_vcpu_creates == fail_vcpu_create_at) ? -ENOMEM : 0;
+}
+
+void arch_domain_creation_finished(struct domain *d)
+{
+    (void)d;
+    nr_builds_finished++;
+}
+
+void evtchn_set_max_port(struct domain *d, uint32_t max_port)
+{
+    (void)d;
+    max_port_set = max_port;
+}
+
+int gnttab_set_max_frames(struct domain *d, uint32_t max)
+{
+    (void)d;
+    max_frames_set = max;
     return 0;
+}
+
+/* No vCPU ever runs here: pausing finds them all off their CPUs. */
+bool sched_vcpu_on_cpu(const struct vcpu *v)
+{
+    (void)v;
+    return false;
+}
+
+void sched_vcpu_reconsider(struct vcpu *v)
+{
+    (void)v;
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
@@ -167,6 +205,11 @@ static int setup(void **state)
     nr_vcpu_destroy = 0U;
     nr_set_timer = 0U;
     armed_timer = NULL;
+    nr_builds_finished = 0U;
+    nr_vcpu_creates = 0U;
+    fail_vcpu_create_at = 0U;
+    max_port_set = 0U;
+    max_frames_set = 0U;
     return 0;
 }
 
@@ -355,6 +398,134 @@ static void test_get_any(void **state)
     assert_int_equal(objs_live(), 0U);
 }
 
+/* What createdomain asks for. */
+static struct domain *make_toolstack(domid_t id)
+{
+    static const uint8_t h[16] = { 1U, 2U, 3U };
+    struct domain_create_args args = { .name = "t", .max_vcpus = 2U, .handle = h,
+                                       .controller_paused = true, .toolstack_limits = true,
+                                       .max_evtchn_port = 1023U, .max_grant_frames = 32U };
+    struct domain *d = NULL;
+
+    assert_int_equal(domain_create(id, &args, &d), 0);
+    return d;
+}
+
+static void test_toolstack_life_cycle(void **state)
+{
+    struct domain *d = make_toolstack(1U);
+    struct domain *g;
+
+    (void)state;
+    /* Paused by the toolstack, being built, its limits applied. */
+    assert_int_equal(d->state, DOMAIN_BUILDING);
+    assert_int_equal(d->pause_count, 1U);
+    assert_int_equal(d->controller_pause_count, 1U);
+    assert_int_equal(d->handle[2], 3U);
+    assert_int_equal(max_port_set, 1023U);
+    assert_int_equal(max_frames_set, 32U);
+    assert_int_equal(d->vcpu[0]->state, VCPU_OFFLINE);
+    /* dom0 populates it; the first unpause ends the build, once. */
+    assert_int_equal(domain_populate_ram(d, GUEST_RAM, KiB(64)), 0);
+    assert_int_equal(domain_unpause_by_controller(d), 0);
+    assert_int_equal(d->state, DOMAIN_RUNNING);
+    assert_int_equal(d->pause_count, 0U);
+    assert_int_equal(nr_builds_finished, 1U);
+    assert_int_equal(domain_pause_by_controller(d), 0);
+    assert_int_equal(domain_unpause_by_controller(d), 0);
+    assert_int_equal(nr_builds_finished, 1U);
+
+    /* dom0 holds it (a foreign mapping, say) while xl destroys it. */
+    g = domain_get_by_id(1U);
+    assert_int_equal(nr_exceptions, 0U);
+    assert_int_equal(domain_kill(d), 0);
+    assert_true(d->dying);
+    /* dom0 hears of it now, not when it is freed: dom0 letting go of
+     * what it maps is what frees it. */
+    assert_int_equal(nr_exceptions, 1U);
+    assert_int_equal(d->pause_count, 1U);           /* stopped for good */
+    assert_null(domain_get_by_id(1U));
+    assert_int_equal(domain_count(), 0U);
+    /* The toolstack still sees it, and its id stays taken. */
+    assert_ptr_equal(domain_get_by_id_dying(1U), d);
+    domain_put(d);
+    assert_ptr_equal(domain_get_next_dying(NULL), d);
+    domain_put(d);
+    assert_true(domain_id_in_use(1U));
+    assert_int_equal(domain_count_in_memory(), 1U);
+    /* Again: nothing more to do. */
+    assert_int_equal(domain_kill(d), 0);
+    assert_int_equal(d->refcnt, 1U);
+    assert_int_equal(nr_exceptions, 1U);
+    assert_int_equal(nr_pv_destroy, 0U);
+
+    /* The last holder lets go: freed from CPU 0's timer, all of it. */
+    domain_put(g);
+    /* Between the last put and the free, no lookup takes it again. */
+    assert_null(domain_get_by_id_dying(1U));
+    assert_null(domain_get_next_dying(NULL));
+    fire_timer();
+    assert_int_equal(nr_pv_destroy, 1U);
+    assert_int_equal(nr_vcpu_destroy, 2U);
+    assert_int_equal(nr_exceptions, 2U);        /* and again when it is gone */
+    assert_false(domain_id_in_use(1U));
+    assert_int_equal(domain_count_in_memory(), 0U);
+    assert_int_equal(free_now(), initial_free);
+    assert_int_equal(objs_live(), 0U);
+}
+
+static void test_dying_walk_order(void **state)
+{
+    struct domain *a = make(1U);
+    struct domain *b = make(2U);
+    struct domain *c = make(3U);
+    struct domain *hold = domain_get_by_id(2U);
+    struct domain *w;
+    domid_t seen[4];
+    unsigned int n = 0U;
+
+    (void)state;
+    (void)b;
+    assert_int_equal(domain_kill(hold), 0);
+    /* Live and dying together, by id. */
+    for (w = domain_get_next_dying(NULL); w != NULL; w = domain_get_next_dying(w)) {
+        seen[n] = w->domain_id;
+        n++;
+    }
+    assert_int_equal(n, 3U);
+    assert_int_equal(seen[0], 1U);
+    assert_int_equal(seen[1], 2U);
+    assert_int_equal(seen[2], 3U);
+    /* A reboot may build the id again at once: the live one is found. */
+    w = make(2U);
+    assert_ptr_equal(domain_get_by_id_dying(2U), w);
+    domain_put(w);
+    domain_put(hold);
+    fire_timer();
+    domain_destroy(w);
+    domain_destroy(c);
+    domain_destroy(a);
+    assert_int_equal(free_now(), initial_free);
+    assert_int_equal(objs_live(), 0U);
+}
+
+static void test_create_fails_half_way(void **state)
+{
+    struct domain_create_args args = { .name = "t", .max_vcpus = 3U, .controller_paused = true };
+    struct domain *d = NULL;
+
+    (void)state;
+    /* The third vCPU cannot be made: the two before it, the arch part
+     * and the structure are given back. */
+    fail_vcpu_create_at = 3U;
+    assert_int_equal(domain_create(4U, &args, &d), -ENOMEM);
+    assert_null(d);
+    assert_false(domain_id_in_use(4U));
+    assert_int_equal(nr_arch_destroy, 1U);
+    assert_int_equal(free_now(), initial_free);
+    assert_int_equal(objs_live(), 0U);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +535,9 @@ int main(void)
         cmocka_unit_test_setup(test_walk, setup),
         cmocka_unit_test_setup(test_id_reuse_while_dying, setup),
         cmocka_unit_test_setup(test_get_any, setup),
+        cmocka_unit_test_setup(test_toolstack_life_cycle, setup),
+        cmocka_unit_test_setup(test_dying_walk_order, setup),
+        cmocka_unit_test_setup(test_create_fails_half_way, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-test_event_channel-src := common/event_channel.c common/evtchn_port.c common/evtchn_ops.c \
+test_event_channel-src := common/event_channel.c common/evtchn_port.c common/evtchn_ops.c common/evtchn_xen.c \
 	common/event_2l.c common/event_fifo.c common/guest_access.c
 # The scheduler test's minimal <asm/domain.h> (event channels never look
 # inside the arch part either).

@@ -43,6 +43,8 @@ struct tdom {
     mfn_t ram;
     mfn_t shinfo;
     bool listed;
+    unsigned int refs;      /* references taken by lookups, not given back */
+    bool freed;             /* dom_kill'ed and its last reference gone */
 };
 
 static struct tdom tdoms[NR_TDOMS];
@@ -51,22 +53,39 @@ static struct tdom tdoms[NR_TDOMS];
  * (env_init checks the previous test gave every one back). */
 static unsigned int env_refs;
 
+static struct tdom *tdom_of(const struct domain *d);
+
 struct domain *domain_get_by_id(domid_t id)
 {
     for (unsigned int i = 0U; i < NR_TDOMS; i++) {
         if (tdoms[i].listed && (tdoms[i].d.domain_id == id)) {
             env_refs++;
+            tdoms[i].refs++;
             return &tdoms[i].d;
         }
     }
     return NULL;
 }
 
+/* What domain_free does with the PV state: done by the last reference of
+ * a dom_kill'ed domain, or by dom_kill itself when there is none. */
+static void dom_free(struct tdom *t)
+{
+    t->freed = true;
+    grant_table_destroy(&t->d);
+}
+
 void domain_put(struct domain *d)
 {
-    (void)d;
+    struct tdom *t = tdom_of(d);
+
     assert_true(env_refs > 0U);
+    assert_true(t->refs > 0U);
     env_refs--;
+    t->refs--;
+    if (!t->listed && (t->refs == 0U) && !t->freed) {
+        dom_free(t);
+    }
 }
 
 /* The listed domain with the lowest id above prev's (any with prev NULL). */
@@ -84,6 +103,7 @@ struct domain *domain_get_next(struct domain *prev)
     }
     if (next != NULL) {
         env_refs++;
+        tdom_of(next)->refs++;
     }
     if (prev != NULL) {
         domain_put(prev);
@@ -156,6 +176,19 @@ static inline void dom_destroy(struct domain *d)
         }
     }
     grant_table_destroy(d);
+}
+
+/* domain_destroy: off the "domain list" (lookups fail, d is dying), and
+ * freed now, or by the last domain_put if someone holds a reference. */
+static inline void dom_kill(struct domain *d)
+{
+    struct tdom *t = tdom_of(d);
+
+    t->listed = false;
+    d->dying = true;
+    if (t->refs == 0U) {
+        dom_free(t);
+    }
 }
 
 static struct tdom *tdom_of(const struct domain *d)

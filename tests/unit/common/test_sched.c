@@ -66,12 +66,21 @@ struct switch_rec {
 static struct switch_rec switches[MAX_SWITCHES];
 static unsigned int nr_switches;
 
-/* Records the switch and returns (the real one may not). */
+/* Records the switch, saves prev as the real one does, and returns (the
+ * real one may not). */
 void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 {
     assert_true(nr_switches < MAX_SWITCHES);
     switches[nr_switches] = (struct switch_rec){ arch_cpu_id(), prev, next };
     nr_switches++;
+    if (prev != NULL) {
+        /* Until saved, prev counts as on its CPU (domain_pause waits). */
+        assert_true(sched_vcpu_on_cpu(prev));
+        sched_context_saved(prev);
+    }
+    if (next != NULL) {
+        assert_true(sched_vcpu_on_cpu(next));
+    }
 }
 
 static const struct switch_rec *last_switch(void)

@@ -8,5 +8,6 @@ void fake_time_reset(void);
 void fake_mm_reset(void);
 void fake_irq_reset(void);
 void fake_guest_reset(void);
+void fake_vuart_reset(void);
 
 #endif

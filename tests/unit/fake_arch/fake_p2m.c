@@ -12,6 +12,8 @@
 #define FRAME_RAM      1
 #define FRAME_GRANT_RW 3
 #define FRAME_GRANT_RO 4
+#define FRAME_FOREIGN_RW 5
+#define FRAME_FOREIGN_RO 6
 int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma);
 
 #define FAKE_P2M_MAX 8192U
@@ -103,7 +105,12 @@ __attribute__((weak)) int arch_guest_map_page(struct domain *d, gfn_t g, mfn_t m
         fail_maps--;
         return -ENOMEM;
     }
-    if ((t != FRAME_RAM) && (t != FRAME_GRANT_RW) && (t != FRAME_GRANT_RO)) {
+    if ((t != FRAME_RAM) && (t != FRAME_GRANT_RW) && (t != FRAME_GRANT_RO) &&
+        (t != FRAME_FOREIGN_RW) && (t != FRAME_FOREIGN_RO)) {
+        return -EINVAL;
+    }
+    /* The real stage 2 refuses gfns beyond its IPA size (40 bits). */
+    if (gfn_x(g) >= (1ULL << (40U - PAGE_SHIFT))) {
         return -EINVAL;
     }
     return set(d, gfn_x(g), mfn_x(m), t);

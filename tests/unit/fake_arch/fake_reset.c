@@ -10,4 +10,5 @@ void fake_reset(void)
     fake_mm_reset();
     fake_irq_reset();
     fake_guest_reset();
+    fake_vuart_reset();
 }

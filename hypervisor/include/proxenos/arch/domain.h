@@ -5,6 +5,7 @@
 #include <proxenos/domain.h>
 
 struct domain_create_args;
+struct vcpu_guest_context;
 
 /* Set up d's arch part (stage-2 tables from a pool of p2m_pool_pages,
  * interrupt controller, emulated devices). On failure everything done so
@@ -31,10 +32,13 @@ enum guest_frame_type {
     GUEST_FRAME_RAM_RO,     /* RAM, read-only */
     GUEST_FRAME_GRANT_RW,   /* another domain's granted frame */
     GUEST_FRAME_GRANT_RO,
-    GUEST_FRAME_OTHER,      /* device, foreign mapping, ... */
+    GUEST_FRAME_FOREIGN_RW, /* another domain's page or grant-table frame,
+                               mapped by a privileged domain: data, never code */
+    GUEST_FRAME_FOREIGN_RO,
+    GUEST_FRAME_OTHER,      /* device, ... */
 };
 
-/* Map one host frame at gfn in d's stage 2 as RAM, GRANT_RW or GRANT_RO,
+/* Map one host frame at gfn in d's stage 2 as RAM, GRANT_* or FOREIGN_*,
  * replacing what was there. 0, -EINVAL (other type, out of range) or
  * -ENOMEM (stage-2 pool exhausted: nothing changed). */
 int arch_guest_map_page(struct domain *d, gfn_t gfn, mfn_t mfn, enum guest_frame_type t);
@@ -57,6 +61,24 @@ void arch_dump_domain(const struct domain *d);
 
 /* ---- For the toolstack (domctl) ---------------------------------------- */
 
+/* d's build is over and it is about to run for the first time (the
+ * toolstack's first unpause): what may only change while it is built is
+ * fixed from now on (the paging pool is sealed). */
+void arch_domain_creation_finished(struct domain *d);
+
+/* setvcpucontext: check ctxt as Xen's arch_set_info_guest does (AArch64
+ * PSTATE at EL1h, EL1t or EL0t, the same for a non-zero SPSR_EL1: else
+ * -EINVAL, nothing changed), then make it v's registers (general
+ * registers, PC, PSTATE, SP_EL0/EL1, ELR_EL1, SPSR_EL1, SCTLR, TCR,
+ * TTBR0/1), replacing any entry PSCI CPU_ON left pending. v is off its CPU
+ * with its state saved (its domain paused). */
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *ctxt);
+/* getvcpucontext: the reverse, with flags VGCF_online for a vCPU that is
+ * not offline. Same condition on v. */
+void arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *ctxt);
+/* setvcpucontext without a context: v's registers as at reset. */
+void arch_vcpu_reset_context(struct vcpu *v);
+
 /* Pages in d's paging pool (its stage-2 tables' pages), and resizing it:
  * 0, -ENOMEM (not enough memory, or more pages in use than asked for:
  * nothing changed) or -EPERM (the pool is sealed). */
@@ -69,5 +91,13 @@ int arch_paging_pool_resize(struct domain *d, uint64_t pages);
  * there through its own mapping then reaches memory before the guest
  * reads it with its caches off. */
 void arch_guest_cache_flush(struct domain *d, gfn_t gfn, uint64_t nr);
+
+/* XEN_DOMCTL_vuart_op INIT: give d, being built, the emulated UART whose
+ * back end is the console ring on d's RAM page ring, served by domain
+ * backend (xenconsoled's). 0 and *port, the unbound port of d that
+ * backend binds; -EINVAL when d has one already or ring is not d's RAM;
+ * -ENOMEM, -ENOSPC. On Arm: a vpl011 at GUEST_PL011_BASE with SPI
+ * GUEST_VPL011_SPI. */
+int arch_vuart_init(struct domain *d, gfn_t ring, domid_t backend, evtchn_port_t *port);
 
 #endif

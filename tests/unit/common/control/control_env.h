@@ -23,8 +23,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <proxenos/arch/domain.h>
 #include <proxenos/bootmem.h>
 #include <proxenos/cpupool.h>
+#include <proxenos/domain_create.h>
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
 #include <proxenos/hostinfo.h>
@@ -66,6 +68,48 @@ static uint8_t *gram[ENV_DOMS];     /* host view of each domain's guest RAM */
 
 /* References taken and not given back yet: each test must give back all. */
 static unsigned int env_refs;
+/* A dying domain stays "in memory" (found by the toolstack's lookups)
+ * while its in_memory flag is set; tests clear it to free it. */
+static bool env_in_memory[ENV_DOMS];
+/* Domains in memory as domain_count_in_memory() says (0: count doms[]). */
+static unsigned int env_count_override;
+
+static unsigned int env_index(const struct domain *d)
+{
+    return (unsigned int)(d - doms);
+}
+
+struct domain *domain_get_by_id_dying(domid_t id)
+{
+    struct domain *d = domain_get_by_id(id);
+
+    for (unsigned int i = 0U; (d == NULL) && (i < ENV_DOMS); i++) {
+        if ((doms[i].domain_id == id) && doms[i].dying && env_in_memory[i]) {
+            env_refs++;
+            d = &doms[i];
+        }
+    }
+    return d;
+}
+
+struct domain *domain_get_next_dying(struct domain *prev)
+{
+    struct domain *next = NULL;
+
+    for (unsigned int i = 0U; (i < ENV_DOMS) && (next == NULL); i++) {
+        if ((!doms[i].dying || env_in_memory[i]) &&
+            ((prev == NULL) || (doms[i].domain_id > prev->domain_id))) {
+            next = &doms[i];
+        }
+    }
+    if (prev != NULL) {
+        domain_put(prev);
+    }
+    if (next != NULL) {
+        env_refs++;
+    }
+    return next;
+}
 
 struct domain *domain_get_by_id(domid_t id)
 {
@@ -113,6 +157,65 @@ unsigned int domain_count(void)
     return n;
 }
 
+/* The domain createdomain makes (domain_create stands in, recording its
+ * arguments), and domain_kill. */
+static struct domain env_new;
+static struct vcpu env_new_vcpu;
+static struct vcpu *env_new_vcpus[1];
+static struct domain_create_args env_create_args;
+static uint8_t env_create_handle[16];
+static unsigned int env_creates;
+static int env_create_rc;
+static unsigned int env_kills;
+
+bool domain_id_in_use(domid_t id)
+{
+    for (unsigned int i = 0U; i < ENV_DOMS; i++) {
+        if ((doms[i].domain_id == id) && (!doms[i].dying || env_in_memory[i])) {
+            return true;
+        }
+    }
+    return (env_creates != 0U) && (env_new.domain_id == id);
+}
+
+unsigned int domain_count_in_memory(void)
+{
+    return (env_count_override != 0U) ? env_count_override : (ENV_DOMS + env_creates);
+}
+
+int domain_create(domid_t id, const struct domain_create_args *args, struct domain **out)
+{
+    env_create_args = *args;
+    if (args->handle != NULL) {
+        memcpy(env_create_handle, args->handle, sizeof(env_create_handle));
+    }
+    env_create_args.handle = NULL;
+    env_create_args.name = NULL;
+    if (env_create_rc != 0) {
+        return env_create_rc;
+    }
+    memset(&env_new, 0, sizeof(env_new));
+    memset(&env_new_vcpu, 0, sizeof(env_new_vcpu));
+    env_new.domain_id = id;
+    env_new.max_vcpus = 1U;
+    env_new_vcpus[0] = &env_new_vcpu;
+    env_new.vcpu = env_new_vcpus;
+    env_new_vcpu.domain = &env_new;
+    env_creates++;
+    *out = &env_new;
+    return 0;
+}
+
+int domain_kill(struct domain *d)
+{
+    env_kills++;
+    if (!d->dying) {
+        d->dying = true;
+        env_in_memory[env_index(d)] = true;
+    }
+    return 0;
+}
+
 /* ---- CPUs and the scheduler --------------------------------------------- */
 
 static uint64_t env_online;
@@ -140,6 +243,40 @@ uint64_t sched_cpu_idle_time(unsigned int cpu)
 bool sched_vcpu_on_cpu(const struct vcpu *v)
 {
     return v->state == VCPU_RUNNING;
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    if ((v->state == VCPU_OFFLINE) || (v->state == VCPU_BLOCKED)) {
+        v->state = VCPU_RUNNABLE;
+    }
+}
+
+void vcpu_stop(struct vcpu *v)
+{
+    v->state = VCPU_OFFLINE;
+}
+
+/* ---- The architecture ------------------------------------------------------ */
+
+static unsigned int env_builds_finished;
+
+void arch_domain_creation_finished(struct domain *d)
+{
+    (void)d;
+    env_builds_finished++;
+}
+
+/* What context.c does at reset (the real arch/arm64/vcpu_context.c calls
+ * it), without the EL1 register values. */
+void vcpu_apply_reset(struct vcpu *v)
+{
+    memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+    memset(&v->arch.sys, 0, sizeof(v->arch.sys));
+    v->arch.regs.elr = v->arch.reset_pc;
+    v->arch.regs.x[0] = v->arch.reset_x0;
+    v->arch.regs.spsr = 0x3c5U;
+    v->arch.reset_pending = false;
 }
 
 /* As the vCPU's CPU would: a running vCPU of a paused domain leaves it. */
@@ -215,6 +352,13 @@ static inline void env_setup(void)
     };
 
     assert_int_equal(env_refs, 0U);
+    memset(env_in_memory, 0, sizeof(env_in_memory));
+    env_count_override = 0U;
+    env_creates = 0U;
+    env_create_rc = 0;
+    env_kills = 0U;
+    env_builds_finished = 0U;
+    memset(&env_create_args, 0, sizeof(env_create_args));
     fake_reset();
     fake_p2m_reset();
     fake_console_quiet(true);

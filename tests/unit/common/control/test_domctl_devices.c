@@ -1,8 +1,12 @@
 /* Device commands (common/control/domctl_devices.c): iomem_permission and
  * irq_permission, Xen's I/O capabilities that a caller can only hand on
- * from its own, with Xen 4.17's order of checks; vuart_op's refusals. */
+ * from its own, with Xen 4.17's order of checks; vuart_op's checks and
+ * what it hands the architecture and answers (the UART itself is
+ * fake_vuart's here; tests/unit/arch/arm64/test_vpl011.c has the real
+ * one). */
 #include "control_env.h"
 
+#include <fake_vuart.h>
 #include <proxenos/rangeset.h>
 
 static long iomem(domid_t dom, uint64_t first, uint64_t nr, bool allow)
@@ -96,22 +100,84 @@ static void irq_permission(void **state)
     assert_int_equal(env_refs, 0U);
 }
 
-static void vuart_op(void **state)
+/* A vuart_op INIT block as libxl writes it for domain dom. */
+static struct xen_domctl *vuart_in(domid_t dom)
+{
+    struct xen_domctl *op = domctl_in(0U, XEN_DOMCTL_vuart_op, dom);
+
+    op->u.vuart_op.cmd = XEN_DOMCTL_VUART_OP_INIT;
+    op->u.vuart_op.type = XEN_DOMCTL_VUART_TYPE_VPL011;
+    op->u.vuart_op.gfn = 0x39000U;      /* in GUEST_MAGIC_BASE's area */
+    op->u.vuart_op.console_domid = 0U;
+    op->u.vuart_op.evtchn = 0xdeadU;
+    return op;
+}
+
+static void vuart_op_checks(void **state)
 {
     struct xen_domctl *op;
 
     (void)state;
-    op = domctl_in(0U, XEN_DOMCTL_vuart_op, 1U);
+    doms[1].state = DOMAIN_BUILDING;
+    /* Xen's order: padding, command, still being built, type; each
+     * refusal before the architecture is asked. */
+    op = vuart_in(1U);
     op->u.vuart_op.pad[1] = 1U;
+    op->u.vuart_op.cmd = 1U;
+    op->u.vuart_op.type = 1U;
+    doms[1].state = DOMAIN_RUNNING;
     assert_int_equal(call_domctl(), -EINVAL);
     op->u.vuart_op.pad[1] = 0U;
-    op->u.vuart_op.cmd = 1U;
+    op->u.vuart_op.pad[0] = 0x80U;
     assert_int_equal(call_domctl(), -EINVAL);
-    /* Only while the domain is being built. */
+    op->u.vuart_op.pad[0] = 0U;
+    assert_int_equal(call_domctl(), -EINVAL);           /* cmd 1 */
     op->u.vuart_op.cmd = XEN_DOMCTL_VUART_OP_INIT;
-    assert_int_equal(call_domctl(), -EPERM);
+    assert_int_equal(call_domctl(), -EPERM);            /* running */
     doms[1].state = DOMAIN_BUILDING;
-    assert_int_equal(call_domctl(), -EOPNOTSUPP);
+    assert_int_equal(call_domctl(), -EOPNOTSUPP);       /* type 1 */
+    assert_int_equal(fake_vuart_calls(NULL), 0U);
+    assert_int_equal(op->u.vuart_op.evtchn, 0xdeadU);   /* nothing copied back */
+    /* No such domain; not the control domain. */
+    op = vuart_in(2U);
+    assert_int_equal(call_domctl(), -ESRCH);
+    as(1U, 0U);
+    domctl_in(1U, XEN_DOMCTL_vuart_op, 1U);
+    assert_int_equal(call_domctl(), -EPERM);
+    assert_int_equal(fake_vuart_calls(NULL), 0U);
+    assert_int_equal(env_refs, 0U);
+}
+
+static void vuart_op_init(void **state)
+{
+    struct fake_vuart_call call;
+    struct xen_domctl *op;
+
+    (void)state;
+    doms[2].state = DOMAIN_BUILDING;
+    op = vuart_in(3U);
+    op->u.vuart_op.console_domid = 7U;
+    fake_vuart_answer(0, 3U);
+    assert_int_equal(call_domctl(), 0);
+    assert_int_equal(fake_vuart_calls(&call), 1U);
+    assert_ptr_equal(call.d, &doms[2]);
+    assert_int_equal(call.ring, 0x39000U);
+    assert_int_equal(call.backend, 7U);
+    /* The port comes back in the block; the rest as it was. */
+    assert_int_equal(op->u.vuart_op.evtchn, 3U);
+    assert_int_equal(op->u.vuart_op.gfn, 0x39000U);
+    assert_int_equal(op->u.vuart_op.console_domid, 7U);
+    /* The architecture's refusals (a second INIT, a page that is not the
+     * domain's RAM: -EINVAL) are the answer, with nothing copied back. */
+    op = vuart_in(3U);
+    fake_vuart_answer(-EINVAL, 9U);
+    assert_int_equal(call_domctl(), -EINVAL);
+    assert_int_equal(op->u.vuart_op.evtchn, 0xdeadU);
+    fake_vuart_answer(-ENOSPC, 9U);
+    assert_int_equal(call_domctl(), -ENOSPC);
+    assert_int_equal(op->u.vuart_op.evtchn, 0xdeadU);
+    assert_int_equal(fake_vuart_calls(NULL), 3U);
+    assert_int_equal(env_refs, 0U);
 }
 
 int main(void)
@@ -119,7 +185,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(iomem_permission, env_test_setup, teardown),
         cmocka_unit_test_setup_teardown(irq_permission, env_test_setup, teardown),
-        cmocka_unit_test_setup_teardown(vuart_op, env_test_setup, teardown),
+        cmocka_unit_test_setup_teardown(vuart_op_checks, env_test_setup, teardown),
+        cmocka_unit_test_setup_teardown(vuart_op_init, env_test_setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,8 @@
 /* Domain life cycle commands (common/control/domctl_lifecycle.c) and the
- * pause counting under them (common/domain_pause.c): pausedomain and
- * unpausedomain with Xen's limits, the domain handle, the time offset. */
+ * pause counting under them (common/domain_pause.c): destroydomain (the
+ * domain seen dying while in memory, then gone), pausedomain and
+ * unpausedomain with Xen's limits, the end of a build at the first
+ * unpause, the domain handle, the time offset. */
 #include "control_env.h"
 
 static long pause_cmd(uint32_t cmd, domid_t dom)
@@ -91,12 +93,77 @@ static void handle_and_time_offset(void **state)
     assert_int_equal(doms[1].time_offset_seconds, -3600);
 }
 
+static void destroy(void **state)
+{
+    struct xen_domctl *op;
+    struct xen_sysctl *sop;
+
+    (void)state;
+    /* Not one's own domain (Xen's domain_kill). */
+    assert_int_equal(pause_cmd(XEN_DOMCTL_destroydomain, 0U), -EINVAL);
+    assert_int_equal(env_kills, 0U);
+    assert_int_equal(pause_cmd(XEN_DOMCTL_destroydomain, 3U), 0);
+    assert_int_equal(env_kills, 1U);
+    assert_true(doms[2].dying);
+    /* Still in memory: the toolstack reads it back, flagged dying, both
+     * ways, and may destroy it again (0, as Xen). */
+    op = domctl_in(0U, XEN_DOMCTL_getdomaininfo, 3U);
+    assert_int_equal(call_domctl(), 0);
+    assert_int_equal(op->domain, 3U);
+    assert_true((op->u.getdomaininfo.flags & XEN_DOMINF_dying) != 0U);
+    sop = sysctl_in(0U, XEN_SYSCTL_getdomaininfolist);
+    sop->u.getdomaininfolist.first_domain = 2U;
+    sop->u.getdomaininfolist.max_domains = 4U;
+    sop->u.getdomaininfolist.buffer = BUF_GVA;
+    assert_int_equal(call_sysctl(), 0);
+    assert_int_equal(sop->u.getdomaininfolist.num_domains, 1U);
+    assert_int_equal(((struct xen_domctl_getdomaininfo *)garg(0U, BUF_OFF))->domain, 3U);
+    assert_int_equal(pause_cmd(XEN_DOMCTL_destroydomain, 3U), 0);
+    assert_int_equal(env_kills, 2U);
+    /* Other commands no longer find it. */
+    assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 3U), -ESRCH);
+    /* Freed: gone for everyone. */
+    env_in_memory[2] = false;
+    op = domctl_in(0U, XEN_DOMCTL_getdomaininfo, 3U);
+    assert_int_equal(call_domctl(), -ESRCH);
+    assert_int_equal(pause_cmd(XEN_DOMCTL_destroydomain, 3U), -ESRCH);
+    /* A domU may not destroy anyone. */
+    as(1U, 0U);
+    (void)domctl_in(1U, XEN_DOMCTL_destroydomain, 1U);
+    assert_int_equal(call_domctl(), -EPERM);
+    assert_false(doms[1].dying);
+    assert_int_equal(env_refs, 0U);
+}
+
+static void first_unpause_ends_build(void **state)
+{
+    (void)state;
+    /* As createdomain leaves it. */
+    doms[1].state = DOMAIN_BUILDING;
+    doms[1].pause_count = 1U;
+    doms[1].controller_pause_count = 1U;
+    assert_int_equal(pause_cmd(XEN_DOMCTL_pausedomain, 1U), 0);
+    assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), 0);
+    assert_int_equal(doms[1].state, DOMAIN_BUILDING);
+    assert_int_equal(env_builds_finished, 0U);
+    assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), 0);
+    assert_int_equal(doms[1].state, DOMAIN_RUNNING);
+    assert_int_equal(doms[1].pause_count, 0U);
+    assert_int_equal(env_builds_finished, 1U);
+    /* Once only. */
+    assert_int_equal(pause_cmd(XEN_DOMCTL_pausedomain, 1U), 0);
+    assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), 0);
+    assert_int_equal(env_builds_finished, 1U);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(pause_and_unpause, env_test_setup),
         cmocka_unit_test_setup(pause_limits, env_test_setup),
         cmocka_unit_test_setup(handle_and_time_offset, env_test_setup),
+        cmocka_unit_test_setup(destroy, env_test_setup),
+        cmocka_unit_test_setup(first_unpause_ends_build, env_test_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,4 +65,10 @@ struct arch_vcpu {
     uint64_t reset_x0;
 };
 
+struct vcpu;
+/* Architectural reset of v (EL1h, DAIF masked, MMU off), entering at the
+ * PC and x0 of arch_vcpu_set_entry (context.c): applied when v next runs,
+ * or when its registers are read or replaced before that. */
+void vcpu_apply_reset(struct vcpu *v);
+
 #endif

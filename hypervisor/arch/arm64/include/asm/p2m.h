@@ -112,6 +112,7 @@ enum p2m_type {
     P2M_GRANT_RW,       /* another domain's granted page: Normal WB, RW, XN */
     P2M_GRANT_RO,       /* the same, read-only */
     P2M_FOREIGN_RW,     /* another domain's page mapped by a privileged one: WB, RW, XN */
+    P2M_FOREIGN_RO,     /* the same, read-only (the owner maps it read-only) */
     P2M_NR_TYPES,
 };
 

@@ -117,13 +117,11 @@ setup:
 # is (hypervisor as -kernel, Linux and its initramfs as guest-loader
 # modules), and beside it a busybox Linux dom0less domU with a shell on its
 # vpl011. Ctrl-a three times moves the console input along (docs/dom0.md).
-# make run TOOLSTACK=1: dom0 carries Debian's Xen 4.17 toolstack and starts it
-# before its shell (xenstored, xen-init-dom0, xenconsoled; docs/toolstack.md),
-# with the example domU of tools/examples/debian-domu.cfg for `xl create -c`.
-# Not the default yet: xl create needs foreign memory operations beside the
-# domain life cycle (issue 12), and
-# the tools' start delays dom0's shell past what the make run test allows on
-# a loaded 2-core host.
+# dom0 carries Debian's Xen 4.17 toolstack and starts it before its shell
+# (xenstored, xen-init-dom0, xenconsoled; docs/toolstack.md), with the
+# example domU of tools/examples/debian-domu.cfg for `xl create -c`.
+# make run TOOLSTACK=0: a plain busybox dom0 instead (a faster boot).
+TOOLSTACK ?= 1
 CACHE_DIR := $(or $(PROXENOS_CACHE),$(HOME)/.cache/proxenos)
 RUN_DIR := $(O)/run
 RUN_KERNEL := $(CACHE_DIR)/linux/Image

@@ -4,12 +4,14 @@
  * SCHED_DEFAULT_WEIGHT / weight. The runnable vCPU with the least virtual
  * time runs next, for at most one slice. A vCPU that wakes after sleeping
  * starts no further back than the queue's minimum, so sleeping earns no
- * credit to monopolise the CPU later. vCPUs are placed once, on the least
- * loaded CPU of their hard affinity, and do not migrate.
+ * credit to monopolise the CPU later. vCPUs are placed on the least
+ * loaded CPU of their hard affinity, and move only when the toolstack
+ * changes that affinity (sched_move_vcpu, with the domain paused).
  *
  * sched=null gives the same placement without time slicing: with one vCPU
  * per CPU that is Xen's null scheduler's behaviour. */
 #include <proxenos/arch/context.h>
+#include <proxenos/arch/domain.h>
 #include <proxenos/errno.h>
 #include <proxenos/keyhandler.h>
 #include <proxenos/printk.h>
@@ -54,6 +56,22 @@ static struct sched_vcpu *sv_of(const struct vcpu *v)
 struct vcpu *current_vcpu(void)
 {
     return runqueues[arch_cpu_id()].curr;
+}
+
+/* Lock the run queue v is on. v->processor changes only under both the old
+ * and the new queue's locks (sched_move_vcpu): once locked, look again. */
+static struct runqueue *lock_vcpu_queue(const struct vcpu *v, unsigned long *flags)
+{
+    for (;;) {
+        unsigned int cpu = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
+        struct runqueue *rq = &runqueues[cpu];
+
+        *flags = spin_lock_irqsave(&rq->lock);
+        if (v->processor == cpu) {
+            return rq;
+        }
+        spin_unlock_irqrestore(&rq->lock, *flags);
+    }
 }
 
 static void set_state(struct vcpu *v, enum vcpu_state s, s_time_t now)
@@ -193,8 +211,7 @@ void sched_remove_vcpu(struct vcpu *v)
     if (sv == NULL) {
         return;
     }
-    rq = &runqueues[v->processor];
-    flags = spin_lock_irqsave(&rq->lock);
+    rq = lock_vcpu_queue(v, &flags);
     /* Callers stop the domain first: v must not be running anywhere. */
     BUG_ON(rq->curr == v);
     dequeue(rq, sv);
@@ -204,10 +221,55 @@ void sched_remove_vcpu(struct vcpu *v)
     xfree(sv);
 }
 
+int sched_move_vcpu(struct vcpu *v)
+{
+    struct sched_vcpu *sv = sv_of(v);
+    unsigned int from = v->processor;
+    unsigned int to;
+    struct runqueue *lo, *hi;
+    unsigned long flags;
+    bool queued;
+
+    if ((v->hard_affinity & (1ULL << from)) != 0U) {
+        return 0;
+    }
+    to = place(v);
+    if ((to == NR_CPUS) || (sv == NULL) || sched_vcpu_on_cpu(v)) {
+        return -EINVAL;
+    }
+    /* Both queues, in CPU order, so a concurrent wake sees either the old
+     * place or the new one whole. */
+    lo = &runqueues[MIN(from, to)];
+    hi = &runqueues[MAX(from, to)];
+    flags = spin_lock_irqsave(&lo->lock);
+    spin_lock(&hi->lock);
+    queued = sv->queued;
+    dequeue(&runqueues[from], sv);
+    runqueues[from].assigned--;
+    runqueues[to].assigned++;
+    /* Its virtual time is only comparable within one queue. */
+    sv->vruntime = runqueues[to].min_vruntime;
+    __atomic_store_n(&v->processor, to, __ATOMIC_RELEASE);
+    if (queued) {
+        enqueue(&runqueues[to], sv);
+    }
+    spin_unlock(&hi->lock);
+    spin_unlock_irqrestore(&lo->lock, flags);
+    /* Its timers follow it: they fire where it runs. */
+    arch_vcpu_moved(v);
+    if (v->poll_timer.fn != NULL) {
+        migrate_timer(&v->poll_timer, to);
+    }
+    if (queued) {
+        cpu_raise_softirq(to, SCHEDULE_SOFTIRQ);
+    }
+    return 0;
+}
+
 void vcpu_wake(struct vcpu *v)
 {
-    struct runqueue *rq = &runqueues[v->processor];
-    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    unsigned long flags;
+    struct runqueue *rq = lock_vcpu_queue(v, &flags);
     bool kick = false;
 
     if (((v->state == VCPU_BLOCKED) || (v->state == VCPU_OFFLINE)) && !v->pause_flags) {
@@ -259,8 +321,8 @@ void vcpu_yield_current(void)
 
 void vcpu_stop(struct vcpu *v)
 {
-    struct runqueue *rq = &runqueues[v->processor];
-    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    unsigned long flags;
+    struct runqueue *rq = lock_vcpu_queue(v, &flags);
     bool running = (rq->curr == v);
 
     dequeue(rq, sv_of(v));
@@ -381,14 +443,14 @@ unsigned int sched_vcpu_weight(const struct vcpu *v)
 void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight)
 {
     struct sched_vcpu *sv = sv_of(v);
-    struct runqueue *rq = &runqueues[v->processor];
+    struct runqueue *rq;
     unsigned long flags;
 
     if ((sv == NULL) || (weight == 0U)) {
         return;
     }
     /* Under the lock: schedule() reads the weight to charge run time. */
-    flags = spin_lock_irqsave(&rq->lock);
+    rq = lock_vcpu_queue(v, &flags);
     sv->weight = weight;
     spin_unlock_irqrestore(&rq->lock, flags);
 }

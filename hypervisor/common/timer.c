@@ -100,6 +100,33 @@ void stop_timer(struct timer *t)
     spin_unlock_irqrestore(&q->lock, flags);
 }
 
+void migrate_timer(struct timer *t, unsigned int cpu)
+{
+    struct timer_queue *q = &queues[t->cpu];
+    unsigned long flags;
+    bool was_queued;
+
+    BUG_ON(cpu >= NR_CPUS);
+    if (t->cpu == cpu) {
+        return;
+    }
+    flags = spin_lock_irqsave(&q->lock);
+    was_queued = t->queued;
+    if (was_queued) {
+        bool was_head = (q->head == t);
+
+        unlink_timer(q, t);
+        if (was_head) {
+            program_head(t->cpu, q);
+        }
+    }
+    t->cpu = cpu;
+    spin_unlock_irqrestore(&q->lock, flags);
+    if (was_queued) {
+        set_timer(t, t->expires);
+    }
+}
+
 bool timer_is_queued(const struct timer *t)
 {
     return READ_ONCE(t->queued);

@@ -64,7 +64,8 @@ static void save_vcpu(struct vcpu *v)
 
 static void load_vcpu(struct vcpu *v)
 {
-    const struct domain *d = v->domain;
+    struct domain *d = v->domain;
+    unsigned int cpu = arch_cpu_id();
 
     if (v->arch.reset_pending) {
         vcpu_apply_reset(v);
@@ -73,6 +74,12 @@ static void load_vcpu(struct vcpu *v)
     WRITE_SYSREG(vttbr_el2, p2m_vttbr(&d->arch.p2m));
     WRITE_SYSREG(cntvoff_el2, d->arch.cntvoff);
     isb();
+    if (d->arch.last_vcpu_ran[cpu] != v->vcpu_id) {
+        /* Another vCPU of this domain (or of the VMID's last owner) ran
+         * here last: drop its EL1 entries for this VMID, on this CPU. */
+        __asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+        d->arch.last_vcpu_ran[cpu] = (uint16_t)v->vcpu_id;
+    }
     vcpu_sysregs_restore(&v->arch.sys);
     fpsimd_restore(&v->arch.fp);
     vgic_restore_state(v);

@@ -56,7 +56,17 @@ int arch_domain_create(struct domain *d, const struct domain_create_args *args)
     }
     /* The guest's virtual counter starts at zero when it is created. */
     d->arch.cntvoff = READ_SYSREG(cntpct_el0);
+    /* A VMID used before may have left entries anywhere: each CPU flushes
+     * before this domain's first vCPU runs there. */
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        d->arch.last_vcpu_ran[cpu] = LAST_VCPU_NONE;
+    }
     return 0;
+}
+
+void arch_vcpu_moved(struct vcpu *v)
+{
+    vtimer_vcpu_moved(v);
 }
 
 void arch_domain_destroy(struct domain *d)

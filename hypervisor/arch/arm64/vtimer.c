@@ -62,6 +62,11 @@ void vtimer_vcpu_destroy(struct vcpu *v)
     stop_timer(&v->arch.vtimer);
 }
 
+void vtimer_vcpu_moved(struct vcpu *v)
+{
+    migrate_timer(&v->arch.vtimer, v->processor);
+}
+
 void vtimer_sync(struct vcpu *v)
 {
     uint64_t ctl;

@@ -1,6 +1,6 @@
 /* vCPU scheduling. Each physical CPU has a run queue; a vCPU is placed on
- * one CPU within its hard affinity when created and stays there (no
- * migration yet). Among runnable vCPUs the one with the least weighted run
+ * one CPU within its hard affinity when created and stays there until that
+ * affinity no longer allows it (sched_move_vcpu). Among runnable vCPUs the one with the least weighted run
  * time runs next, for at most one time slice. */
 #ifndef PROXENOS_SCHED_H
 #define PROXENOS_SCHED_H
@@ -12,6 +12,12 @@
 void sched_init(void);
 int sched_add_vcpu(struct vcpu *v);
 void sched_remove_vcpu(struct vcpu *v);
+
+/* v's hard affinity changed: if it leaves out v's CPU, move v to the least
+ * loaded CPU it allows, with its timers. v must be off its CPU with its
+ * state saved (its domain paused). 0, or -EINVAL (no online CPU allowed,
+ * or v still on its CPU). */
+int sched_move_vcpu(struct vcpu *v);
 
 /* OFFLINE/BLOCKED -> RUNNABLE, and tell v's CPU to reschedule. */
 void vcpu_wake(struct vcpu *v);

@@ -26,6 +26,9 @@ void init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned in
 /* (Re)arm t to fire at expires. */
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
+/* Make t fire on cpu from now on, keeping its expiry if it is set. Not
+ * while someone else sets or stops t. */
+void migrate_timer(struct timer *t, unsigned int cpu);
 bool timer_is_queued(const struct timer *t);
 
 /* Called by the arch code when this CPU's timer interrupt fires. */

@@ -83,6 +83,14 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
     }
 }
 
+static unsigned int nr_moved;          /* arch_vcpu_moved calls */
+
+void arch_vcpu_moved(struct vcpu *v)
+{
+    (void)v;
+    nr_moved++;
+}
+
 static const struct switch_rec *last_switch(void)
 {
     assert_true(nr_switches > 0U);
@@ -280,6 +288,47 @@ static void test_place_within_hard_affinity(void **state)
     v = add_vcpu(ON_CPU(1) | ON_CPU(5));
     assert_int_equal(v->processor, 1);
     assert_int_equal(sched_cpu_load(5), 0);
+}
+
+static void test_move_follows_hard_affinity(void **state)
+{
+    struct vcpu *v;
+    struct vcpu *w;
+
+    (void)state;
+    nr_moved = 0U;
+    v = add_vcpu(ON_CPU(2));
+    w = add_vcpu(ON_CPU(1) | ON_CPU(2));
+    assert_int_equal(w->processor, 1);
+    /* Still allowed where it is: it stays. */
+    v->hard_affinity = ON_CPU(2) | ON_CPU(3);
+    assert_int_equal(sched_move_vcpu(v), 0);
+    assert_int_equal(v->processor, 2);
+    assert_int_equal(nr_moved, 0U);
+    /* Runnable and waiting on CPU 2, then pinned to {1, 3}: it goes to the
+     * less loaded CPU 3, queued there, and CPU 3 is told. */
+    fake_set_cpu(2U);
+    vcpu_wake(v);
+    v->hard_affinity = ON_CPU(1) | ON_CPU(3);
+    assert_int_equal(sched_move_vcpu(v), 0);
+    assert_int_equal(v->processor, 3);
+    assert_int_equal(nr_moved, 1U);
+    assert_int_equal(sched_cpu_load(2), 0);
+    assert_int_equal(sched_cpu_load(3), 1);
+    assert_true(softirq_pending(3));
+    run_softirqs(2);
+    assert_null(running_on(2));
+    run_softirqs(3);
+    assert_ptr_equal(running_on(3), v);
+    /* Running: it must leave its CPU (its domain paused) first. */
+    v->hard_affinity = ON_CPU(1);
+    assert_int_equal(sched_move_vcpu(v), -EINVAL);
+    assert_int_equal(v->processor, 3);
+    /* No online CPU allowed: refused, nothing moved. */
+    w->hard_affinity = ON_CPU(5);
+    assert_int_equal(sched_move_vcpu(w), -EINVAL);
+    assert_int_equal(w->processor, 1);
+    assert_int_equal(nr_moved, 1U);
 }
 
 static void test_place_rejects_affinity_without_online_cpu(void **state)
@@ -1141,6 +1190,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_place_spreads_over_least_loaded_online_cpus, setup, teardown),
         cmocka_unit_test_setup_teardown(test_place_within_hard_affinity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_place_rejects_affinity_without_online_cpu, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_follows_hard_affinity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_frees_the_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wake_raises_schedule_softirq_locally, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wake_ipis_remote_cpu, setup, teardown),

@@ -56,6 +56,10 @@ unsigned int arch_default_nr_spis(void);
 /* Where vCPU v starts: PC and x0, applied at its next run. */
 void arch_vcpu_set_entry(struct vcpu *v, uint64_t pc, uint64_t x0);
 
+/* v moved to another physical CPU (v->processor): its per-vCPU timers
+ * go with it. */
+void arch_vcpu_moved(struct vcpu *v);
+
 /* Print d's arch state for the 'q' key. */
 void arch_dump_domain(const struct domain *d);
 

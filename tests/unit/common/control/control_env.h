@@ -257,6 +257,25 @@ void vcpu_stop(struct vcpu *v)
     v->state = VCPU_OFFLINE;
 }
 
+/* As the scheduler: a vCPU whose CPU its hard affinity leaves out goes to
+ * the lowest CPU it allows (counted; it must be off its CPU). */
+static unsigned int env_moves;
+
+int sched_move_vcpu(struct vcpu *v)
+{
+    uint64_t allowed = v->hard_affinity & env_online;
+
+    if ((v->hard_affinity & (1ULL << v->processor)) != 0U) {
+        return 0;
+    }
+    if ((allowed == 0U) || (v->state == VCPU_RUNNING)) {
+        return -EINVAL;
+    }
+    v->processor = (unsigned int)__builtin_ctzll(allowed);
+    env_moves++;
+    return 0;
+}
+
 /* ---- The architecture ------------------------------------------------------ */
 
 static unsigned int env_builds_finished;

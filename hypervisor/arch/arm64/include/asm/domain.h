@@ -7,6 +7,7 @@
 #include <asm/p2m.h>
 #include <asm/vgic.h>
 #include <asm/trap_frame.h>
+#include <proxenos/smp.h>
 #include <proxenos/timer.h>
 
 /* EL1 system registers that belong to the guest and are switched with it. */
@@ -45,7 +46,13 @@ struct arch_domain {
     struct mmio_table mmio;
     struct vpl011 *vpl011;
     uint64_t cntvoff;           /* CNTVOFF_EL2: the domain's virtual time base */
+    /* Which of its vCPUs last ran on each physical CPU (LAST_VCPU_NONE:
+     * none yet). Its vCPUs share one VMID, so a vCPU that follows another
+     * of them onto a CPU could find that one's stage-1 TLB entries, which
+     * the guest, flushing per vCPU, does not expect. */
+    uint16_t last_vcpu_ran[NR_CPUS];
 };
+#define LAST_VCPU_NONE 0xffffU
 
 struct arch_vcpu {
     struct trap_frame regs;     /* guest GPRs, PC (elr), PSTATE (spsr) */

@@ -26,7 +26,7 @@ import secrets
 import pytest
 
 from conftest import BUILD, CACHE, IMAGE, LOGDIR, REPO, ConsoleTimeout, Qemu
-from toolstack import DONE, READY, STEP, Run, list_rows
+from toolstack import DONE, READY, Run, list_rows
 
 KERNEL = CACHE / "linux" / "Image"
 BUSYBOX = CACHE / "busybox" / "busybox"

@@ -10,13 +10,9 @@ writes a sector dom0 then reads back, and pings dom0. One boot per
 hypervisor; each test reads its part of that boot's console.
 
 What is asserted is what Xen 4.17 itself does (PROXENOS_XEN_REFERENCE=1 runs
-the same boot on Debian's Xen 4.17). On Proxenos all of it passes but one
-difference: a dom0less domU that powers off is freed at once, where Xen 4.17
-keeps it shut down for the control domain (and dom0, whose back ends still
-map the domU's pages, may then take a stage-2 fault and crash). The domU
-therefore stays up until dom0 has pinged it and read its sector back, and
-only the last test, of what follows its power-off, is a strict xfail on
-Proxenos: the run fails the moment it passes, and its mark must go.
+the same boot on Debian's Xen 4.17). The domU stays up until dom0 has pinged
+it and read its sector back; then it powers off, and, init-dom0less having
+handed it to the toolstack, stays shut down for the control domain as on Xen.
 """
 
 import os
@@ -112,13 +108,7 @@ DOMU = r"^(?:\(XEN\) DOM1: |\(d1\) )(?:\(XEN\) )?domu-pv: "
 BUDGET = 300
 HARD = 1200
 
-XFAIL = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="issue 12: Proxenos frees a dom0less domU when it powers off (Xen 4.17 keeps "
-           "it shut down for the control domain), and dom0 may then fault on its "
-           "back ends' mappings of the domU's pages")
 ON_PROXENOS = pytest.param("proxenos", id="proxenos")
-ON_PROXENOS_XFAIL = pytest.param("proxenos", id="proxenos", marks=XFAIL)
 ON_XEN = pytest.param("xen", id="xen-4.17", marks=pytest.mark.skipif(
     os.environ.get("PROXENOS_XEN_REFERENCE") != "1",
     reason="the Xen 4.17 reference run needs PROXENOS_XEN_REFERENCE=1"))
@@ -262,7 +252,7 @@ def test_domu_writes_to_the_disk(run):
     assert run.ok(READ_BACK).strip() == TOKEN
 
 
-@pytest.mark.parametrize("run", [ON_PROXENOS_XFAIL, ON_XEN], indirect=True)
+@pytest.mark.parametrize("run", BOTH, indirect=True)
 def test_powered_off_domu_stays_shut_down(run):
     """When the domU powers off, Xen 4.17 keeps it, shut down ("s"), for
     the control domain to destroy: xl list still shows it, and dom0 (whose

@@ -5,9 +5,10 @@
  * CPU still holds a reference to is freed by that CPU's domain_put(), not
  * waited for (docs/domains.md).
  *
- * A domain the toolstack built is left shut down instead: the control
- * domain hears of it (VIRQ_DOM_EXC) and xl destroys or rebuilds it, as
- * on Xen. */
+ * A domain the toolstack built (or took over) is left shut down instead:
+ * the control domain hears of it (VIRQ_DOM_EXC) and xl destroys or
+ * rebuilds it, as on Xen. Once no control domain runs, nobody will: those
+ * are reaped too, so that the machine still powers off when all is done. */
 #include "domain_internal.h"
 #include <proxenos/arch/cpu.h>
 #include <proxenos/arch/domain.h>
@@ -60,10 +61,24 @@ void domain_notify_exception(void)
     }
 }
 
+/* Whether a control domain still runs: only then is there a toolstack to
+ * destroy the stopped domains it owns. */
+static bool control_domain_alive(void)
+{
+    for (struct domain *d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
+        if (d->is_privileged && ((d->state == DOMAIN_RUNNING) || (d->state == DOMAIN_BUILDING))) {
+            domain_put(d);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void reap(void *data)
 {
     bool again = false;
     bool notify = false;
+    bool toolstack = control_domain_alive();
     domid_t restart[MAX_DOMAINS];
     unsigned int nr_restart = 0U;
     struct domain *d = domain_get_next(NULL);
@@ -77,14 +92,16 @@ static void reap(void *data)
             again = true;
             continue;
         }
-        if (d->toolstack_built) {
+        if (d->toolstack_built && toolstack) {
             notify = notify || !d->stop_reported;
             d->stop_reported = true;
             continue;
         }
         notify = true;
+        /* Only the boot configuration's own domains are rebuilt here: one
+         * the toolstack built has no configuration of ours. */
         if ((d->state == DOMAIN_SHUTDOWN) && (d->shutdown_code == SHUTDOWN_reboot) &&
-            (nr_restart < MAX_DOMAINS)) {
+            !d->toolstack_built && (nr_restart < MAX_DOMAINS)) {
             restart[nr_restart] = d->domain_id;
             nr_restart++;
         }

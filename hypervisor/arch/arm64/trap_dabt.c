@@ -1,10 +1,18 @@
 /* Stage-2 data aborts: an access to an emulated device is decoded from the
  * syndrome and handed to the device model that registered the address.
- * Anything else (outside RAM and devices, or an access the syndrome cannot
- * describe) is the guest's fault: the domain is crashed, nothing else. */
+ * An access outside RAM and devices gets a data abort injected, as Xen
+ * 4.17 does: the guest's kernel decides (Linux kills the process that
+ * touched it, or oopses), so one bad access in dom0's user space does not
+ * take dom0 down. A device access the syndrome cannot describe crashes
+ * the domain. Either way nothing else is touched. */
 #include <asm/mmio.h>
 #include <asm/traps.h>
 #include <proxenos/domain.h>
+#include <proxenos/printk.h>
+
+/* Lines logged per domain about aborts outside RAM and devices: a guest
+ * that loops on them must not flood the console. */
+#define ABORT_LOG_LIMIT 8U
 
 #define ISS_ISV     (1U << 24)
 #define ISS_SSE     (1U << 21)
@@ -27,7 +35,18 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
     int rc;
 
     if (r == NULL) {
-        domain_crash(v->domain, v, "data abort outside its RAM and devices");
+        uint32_t n = __atomic_fetch_add(&v->domain->arch.aborts_logged, 1U, __ATOMIC_RELAXED);
+
+        if (n < ABORT_LOG_LIMIT) {
+            pr_warn("d%uv%u: data abort at IPA %#llx (VA %#llx) outside its RAM and devices: "
+                    "injected%s\n", v->domain->domain_id, v->vcpu_id,
+                    (unsigned long long)t->gpa, (unsigned long long)t->far,
+                    ((n + 1U) == ABORT_LOG_LIMIT) ? " (no more such lines)" : "");
+        } else {
+            /* counted only; the counter stops short of wrapping */
+            __atomic_store_n(&v->domain->arch.aborts_logged, ABORT_LOG_LIMIT, __ATOMIC_RELAXED);
+        }
+        inject_dabt(v, f, t->far);
         return;
     }
     if ((t->iss & ISS_ISV) == 0U) {

@@ -51,6 +51,7 @@ struct arch_domain {
      * of them onto a CPU could find that one's stage-1 TLB entries, which
      * the guest, flushing per vCPU, does not expect. */
     uint16_t last_vcpu_ran[NR_CPUS];
+    uint32_t aborts_logged;     /* trap_dabt's lines about bad accesses */
 };
 #define LAST_VCPU_NONE 0xffffU
 

@@ -24,6 +24,10 @@
 #                                        programs load, the Xen modules of the cached
 #                                        kernel (load order in etc/proxenos/modules),
 #                                        /etc/xen, /var/lib/xen, /run/xen
+#                                        bash and flock (the hotplug scripts' shell and lock)
+#   $PROXENOS_CACHE/toolstack/domu       the Xen PV front ends (xen-blkfront, xen-netfront),
+#                                        ext4 and crc32c of the cached kernel, for a domU's
+#                                        initramfs (load order in etc/proxenos/modules)
 #   $PROXENOS_CACHE/toolstack/version    the packages (and kernel) it came from
 #
 # With --libvirt (what tests/system/test_libvirt.py runs), also:
@@ -198,18 +202,34 @@ XEN_IMAGE=xen-4.17-arm64
 # staging root. xenstore-utils gives xenstore-read and friends; libgcc-s1
 # holds libgcc_s.so.1, which libc loads by itself (thread cancellation), so
 # no NEEDED entry names it.
+#
+# The hotplug scripts libxl runs for `disk=`/`xl block-attach` and
+# `vif=`/`xl network-attach` (/etc/xen/scripts/block, vif-bridge) are bash
+# scripts that take a lock with flock(1); busybox has neither, so bash comes
+# whole and util-linux gives flock only (TS_PICKED: package:path, the rest of
+# util-linux would pull in a dozen libraries). losetup, stat, ip, brctl, awk
+# and the rest are busybox's applets. loop backs a file-backed disk.
+#
+# TS_DOMU_MODULES, the front ends a domU's Linux needs for those devices and
+# ext4 (which mounts ext2 too; it asks for crc32c whatever the file system,
+# a soft dependency .modinfo does not list as depends=), go to a second root, $TS/domu, that a
+# domU's initramfs takes whole (tests/system/test_dom0less_pv.py).
 TS=$CACHE/toolstack
-TS_PACKAGES="xen-utils-4.17 xen-utils-common xenstore-utils libgcc-s1"
+TS_PACKAGES="xen-utils-4.17 xen-utils-common xenstore-utils libgcc-s1 bash util-linux"
+TS_PICKED="util-linux:usr/bin/flock"
 TS_DLOPENED="libgcc_s.so.1"
-# What stage_root (below) works on: the packages, the sonames loaded with
-# dlopen, the plugins (root-relative paths of dlopened objects inside the
-# library directories, kept and followed like programs) and the function
-# that trims the unpacked packages. Set before each staging root.
+# What stage_root (below) works on: the packages, the parts of some of them
+# to unpack alone (package:path), the sonames loaded with dlopen, the
+# plugins (root-relative paths of dlopened objects inside the library
+# directories, kept and followed like programs) and the function that trims
+# the unpacked packages. Set before each staging root.
 ST_PACKAGES=$TS_PACKAGES
+ST_PICKED=$TS_PICKED
 ST_DLOPENED=$TS_DLOPENED
 ST_PLUGINS=
 ST_TRIM=ts_trim
-TS_MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback bridge"
+TS_MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback bridge loop"
+TS_DOMU_MODULES="xen-blkfront xen-netfront crc32c_generic ext4"
 TS_LIBDIRS="lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib"
 READELF=aarch64-linux-gnu-readelf
 # libvirt (setup.sh --libvirt): packages, and its libxl driver, which
@@ -227,7 +247,9 @@ need_toolstack=no
 [ -s "$CACHE/xen/$XEN_IMAGE" ] && is_arm64_image "$CACHE/xen/$XEN_IMAGE" || need_xen=yes
 # The modules must be those of the cached kernel: a new kernel means new ones.
 if [ "$need_linux" = yes ] || ! [ -x "$TS/root/usr/lib/xen-4.17/bin/xl" ] ||
-    ! [ -s "$TS/root/etc/proxenos/modules" ] ||
+    ! [ -s "$TS/root/etc/proxenos/modules" ] || ! [ -x "$TS/root/bin/bash" ] ||
+    ! [ -x "$TS/root/usr/bin/flock" ] ||
+    ! grep -q crc32c "$TS/domu/etc/proxenos/modules" 2>/dev/null ||
     [ "$(sed -n 's/^kernel-modules: //p' "$TS/version" 2>/dev/null)" != \
       "$(cat "$CACHE/linux/version" 2>/dev/null)" ]; then
     need_toolstack=yes
@@ -343,7 +365,16 @@ stage_root() {
         for p in $want; do
             deb=$(ls "$ts/debs/${p}_"*.deb 2>/dev/null | head -n 1)
             [ -n "$deb" ] || die "apt-get download left no .deb for $p"
-            dpkg-deb -x "$deb" "$ts/unpacked" || die "could not unpack $deb"
+            picked=$(for e in $ST_PICKED; do
+                case $e in "$p":*) printf './%s ' "${e#*:}" ;; esac
+            done)
+            if [ -n "$picked" ]; then
+                # shellcheck disable=SC2086
+                dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$ts/unpacked" $picked ||
+                    die "could not unpack$picked from $deb"
+            else
+                dpkg-deb -x "$deb" "$ts/unpacked" || die "could not unpack $deb"
+            fi
             echo "$p $(dpkg-deb -f "$deb" Version)" >>"$ts/packages"
             fetched="$fetched $p"
         done
@@ -444,7 +475,7 @@ lv_trim() {
 # list of what it came from in <dir>/version.
 fetch_libvirt() {
     ts=$1
-    ST_PACKAGES=$LV_PACKAGES ST_DLOPENED=$TS_DLOPENED ST_PLUGINS=$LV_PLUGINS ST_TRIM=lv_trim
+    ST_PACKAGES=$LV_PACKAGES ST_PICKED='' ST_DLOPENED=$TS_DLOPENED ST_PLUGINS=$LV_PLUGINS ST_TRIM=lv_trim
     stage_root "$ts"
     for p in usr/sbin/libvirtd usr/bin/virsh $LV_PLUGINS; do
         [ -f "$ts/root/$p" ] || die "the libvirt packages hold no $p"
@@ -459,11 +490,14 @@ fetch_libvirt() {
 # of what it came from in <dir>/version (called with the fetch helpers below).
 fetch_toolstack() {
     ts=$1
-    ST_PACKAGES=$TS_PACKAGES ST_DLOPENED=$TS_DLOPENED ST_PLUGINS= ST_TRIM=ts_trim
+    ST_PACKAGES=$TS_PACKAGES ST_PICKED=$TS_PICKED ST_DLOPENED=$TS_DLOPENED ST_PLUGINS='' ST_TRIM=ts_trim
     stage_root "$ts"
     mkdir -p "$ts/kernel"
-    for p in xl xenstored oxenstored xenconsoled xenconsole xen-init-dom0; do
+    for p in xl xenstored oxenstored xenconsoled xenconsole xen-init-dom0 init-dom0less; do
         [ -x "$ts/root/usr/lib/xen-4.17/bin/$p" ] || die "xen-utils-4.17 holds no usr/lib/xen-4.17/bin/$p"
+    done
+    for p in bin/bash usr/bin/flock; do
+        [ -x "$ts/root/$p" ] || die "no $p in the packages fetched"
     done
 
     # Directories the tools use (Debian's /var/run is /run).
@@ -491,50 +525,58 @@ fetch_toolstack() {
     # Module names: the file name without .ko, "-" read as "_".
     sed -n 's|^\(.*/\)\{0,1\}\([^/]*\)\.ko$|\2 &|p' "$ts/kernel/$moddir/modules.order" |
         sed ':a; s/^\([^ -]*\)-/\1_/; ta' >"$ts/modpaths"
-    : >"$ts/moddeps"
-    names=$(echo "$TS_MODULES" | tr - _)
-    have=
-    while [ -n "$names" ]; do
-        paths=
-        for n in $names; do
-            path=$(sed -n "s|^$n ||p" "$ts/modpaths")
-            [ -n "$path" ] || die "$kpkg has no module $n"
-            paths="$paths ./$moddir/$path"
-        done
-        have="$have $names"
-        # shellcheck disable=SC2086
-        dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$ts/kernel" $paths ||
-            die "could not unpack$paths from $kpkg"
-        next=
-        for n in $names; do
-            path=$(sed -n "s|^$n ||p" "$ts/modpaths")
-            mdeps=$("$READELF" -p .modinfo "$ts/kernel/$moddir/$path" |
-                sed -n 's/^ *\[ *[0-9a-f]*\]  depends=//p' | tr ,- ' _')
-            echo "$n $mdeps" >>"$ts/moddeps"
-            for d in $mdeps; do
-                case " $have $next " in *" $d "*) ;; *) next="$next $d" ;; esac
+    # ts_modules <names> <root>: those modules and every module they depend
+    # on into <root>, with their load order in <root>/etc/proxenos/modules.
+    ts_modules() {
+        : >"$ts/moddeps"
+        names=$(echo "$1" | tr - _)
+        have=
+        while [ -n "$names" ]; do
+            paths=
+            for n in $names; do
+                path=$(sed -n "s|^$n ||p" "$ts/modpaths")
+                [ -n "$path" ] || die "$kpkg has no module $n"
+                paths="$paths ./$moddir/$path"
             done
+            have="$have $names"
+            # shellcheck disable=SC2086
+            dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$ts/kernel" $paths ||
+                die "could not unpack$paths from $kpkg"
+            next=
+            for n in $names; do
+                path=$(sed -n "s|^$n ||p" "$ts/modpaths")
+                mdeps=$("$READELF" -p .modinfo "$ts/kernel/$moddir/$path" |
+                    sed -n 's/^ *\[ *[0-9a-f]*\]  depends=//p' | tr ,- ' _')
+                echo "$n $mdeps" >>"$ts/moddeps"
+                for d in $mdeps; do
+                    case " $have $next " in *" $d "*) ;; *) next="$next $d" ;; esac
+                done
+            done
+            names=$next
         done
-        names=$next
-    done
-    # Load order: a module after everything it depends on.
-    order=
-    ts_visit() {        # ts_visit <module name>
-        case " $order " in *" $1 "*) return 0 ;; esac
-        for d in $(sed -n "s|^$1 ||p" "$ts/moddeps"); do
-            ts_visit "$d"
+        # Load order: a module after everything it depends on.
+        order=
+        ts_visit() {        # ts_visit <module name>
+            case " $order " in *" $1 "*) return 0 ;; esac
+            for d in $(sed -n "s|^$1 ||p" "$ts/moddeps"); do
+                ts_visit "$d"
+            done
+            order="$order $1"
+        }
+        for n in $have; do
+            ts_visit "$n"
         done
-        order="$order $1"
+        mkdir -p "$2/etc/proxenos"
+        for n in $order; do
+            path=$(sed -n "s|^$n ||p" "$ts/modpaths")
+            mkdir -p "$2/$moddir/$(dirname "$path")"
+            cp "$ts/kernel/$moddir/$path" "$2/$moddir/$path" || die "could not copy $path"
+            echo "/$moddir/$path"
+        done >"$2/etc/proxenos/modules"
     }
-    for n in $have; do
-        ts_visit "$n"
-    done
-    for n in $order; do
-        path=$(sed -n "s|^$n ||p" "$ts/modpaths")
-        mkdir -p "$ts/root/$moddir/$(dirname "$path")"
-        cp "$ts/kernel/$moddir/$path" "$ts/root/$moddir/$path" || die "could not copy $path"
-        echo "/$moddir/$path"
-    done >"$ts/root/etc/proxenos/modules"
+    ts_modules "$TS_MODULES" "$ts/root"
+    # The domU's front ends, in a root of their own.
+    ts_modules "$TS_DOMU_MODULES" "$ts/domu"
 
     # What the root came from: the packages that left a file in it.
     {
@@ -632,7 +674,8 @@ if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ] || [ "$need_xen" = yes ]
         echo "setup: fetching Debian's Xen 4.17 tools, their libraries and the Xen modules of $(sed 's/ .*//' "$CACHE/linux/version") into $TS"
         fetch_toolstack "$work/toolstack"
         mkdir -p "$work/toolstack.done"
-        mv "$work/toolstack/root" "$work/toolstack/version" "$work/toolstack.done/"
+        mv "$work/toolstack/root" "$work/toolstack/domu" "$work/toolstack/version" \
+            "$work/toolstack.done/"
         rm -rf "$TS"
         mv "$work/toolstack.done" "$TS"
     fi

@@ -352,6 +352,7 @@ int domain_kill(struct domain *d)
     if (!d->dying) {
         /* No vCPU may be on a CPU when its structures go. */
         domain_pause(d);
+        gnttab_release_mappings(d);
         domain_destroy(d);
         /* As Xen at the end of domain_kill: xenstored, xenconsoled and xl
          * look again, find it dying, and let go of what they map of it,

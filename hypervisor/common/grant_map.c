@@ -260,14 +260,15 @@ static int16_t map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
             mt->ref = op->ref;
             mt->domid = op->dom;
             mt->flags = (uint16_t)(GNTMAP_host_map | (ro ? GNTMAP_readonly : 0U));
+            /* The lookup's reference stays with the mapping. */
+            mt->owner = (rd != ld) ? rd : NULL;
             spin_unlock_irqrestore(&lgt->lock, flags);
             op->handle = h;
             op->dev_bus_addr = mfn_to_paddr(m);
+            return GNTST_okay;
         }
     }
-    if (rc != GNTST_okay) {
-        mt_put(ld->gnttab, h);
-    }
+    mt_put(ld->gnttab, h);
     domain_put_any(ld, rd);
     return (int16_t)rc;
 }
@@ -331,11 +332,14 @@ static int16_t unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref 
     spin_unlock_irqrestore(&lgt->lock, flags);
 
     (void)arch_guest_unmap_page(ld, gfn(mt.gfn));
-    rd = domain_get_any(ld, mt.domid);
-    if ((rd != NULL) && (rd->gnttab != NULL)) {
+    /* The granter may be dying: the mapping's reference still holds it. */
+    rd = (mt.owner != NULL) ? mt.owner : ld;
+    if (rd->gnttab != NULL) {
         gt_unpin_grant(rd, mt.ref, (mt.flags & GNTMAP_readonly) != 0U);
     }
-    domain_put_any(ld, rd);
+    if (mt.owner != NULL) {
+        domain_put(mt.owner);
+    }
     flags = spin_lock_irqsave(&lgt->lock);
     mt_put_locked(lgt, h);
     spin_unlock_irqrestore(&lgt->lock, flags);
@@ -370,28 +374,16 @@ long gnttab_unmap_ops(struct hcall_args *args, uint32_t count)
 
 /* ---- Teardown ------------------------------------------------------------------------ */
 
-/* The granting domain of a mapping lgt's domain holds: rd when the caller
- * knows it (it may be off the domain list already), else by its id, held
- * until domain_put_any(lgt->d, owner) (rd is the caller's to hold). */
-static struct domain *map_owner(const struct grant_table *lgt, const struct gt_maptrack *mt,
-                                struct domain *rd)
-{
-    if (rd != NULL) {
-        return rd;
-    }
-    return domain_get_any(lgt->d, mt->domid);
-}
-
-/* Remove every mapping lgt's domain holds of rd's grants (rd NULL: of
- * anyone's), giving the pins back. */
-static void drop_maps_of(struct grant_table *lgt, struct domain *rd)
+/* Remove every mapping lgt's domain holds, giving the pins and the
+ * granters' references back. */
+static void drop_own_maps(struct grant_table *lgt)
 {
     for (uint32_t h = 0U; h < (lgt->maptrack_frames * GT_MAPTRACK_PER_FRAME); h++) {
         unsigned long flags = spin_lock_irqsave(&lgt->lock);
         struct gt_maptrack mt = *mt_entry(lgt, h);
         struct domain *owner;
 
-        if ((mt.flags == 0U) || ((rd != NULL) && (mt.domid != rd->domain_id))) {
+        if (mt.flags == 0U) {
             spin_unlock_irqrestore(&lgt->lock, flags);
             continue;
         }
@@ -399,12 +391,12 @@ static void drop_maps_of(struct grant_table *lgt, struct domain *rd)
         spin_unlock_irqrestore(&lgt->lock, flags);
 
         (void)arch_guest_unmap_page(lgt->d, gfn(mt.gfn));
-        owner = map_owner(lgt, &mt, rd);
-        if ((owner != NULL) && (owner->gnttab != NULL)) {
+        owner = (mt.owner != NULL) ? mt.owner : lgt->d;
+        if (owner->gnttab != NULL) {
             gt_unpin_grant(owner, mt.ref, (mt.flags & GNTMAP_readonly) != 0U);
         }
-        if (rd == NULL) {
-            domain_put_any(lgt->d, owner);
+        if (mt.owner != NULL) {
+            domain_put(mt.owner);
         }
         mt_put(lgt, h);
     }
@@ -412,12 +404,17 @@ static void drop_maps_of(struct grant_table *lgt, struct domain *rd)
 
 void gt_release_mappings(struct domain *d)
 {
-    /* What d maps (of anyone, itself included), then what others map of
-     * d; d is already off the domain list, so it is passed by pointer. */
-    drop_maps_of(d->gnttab, NULL);
-    for (struct domain *o = domain_get_next(NULL); o != NULL; o = domain_get_next(o)) {
-        if ((o != d) && (o->gnttab != NULL)) {
-            drop_maps_of(o->gnttab, d);
-        }
+    /* Only what d maps: a mapping of d's grants by another domain holds a
+     * reference to d, so none is left when d is freed. */
+    drop_own_maps(d->gnttab);
+}
+
+void gnttab_release_mappings(struct domain *d)
+{
+    /* Xen's domain_kill does this at once: two dying domains that map
+     * each other's grants would otherwise keep each other forever. d's
+     * vCPUs are stopped for good, so nothing of d uses these mappings. */
+    if (d->gnttab != NULL) {
+        drop_own_maps(d->gnttab);
     }
 }

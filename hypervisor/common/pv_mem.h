@@ -41,6 +41,10 @@ struct gt_maptrack {
     uint32_t ref;           /* the grant; next free handle while free */
     domid_t domid;          /* the granting domain */
     uint16_t flags;         /* GNTMAP_host_map [| readonly]; 0: free */
+    /* The granting domain, held by a reference for as long as the mapping
+     * exists (NULL: the mapper itself), as Xen's page references keep a
+     * destroyed domain's granted pages until their last user unmaps them. */
+    struct domain *owner;
 };
 
 /* A foreign entry of a domain's stage 2 (foreign_map.c): a page or

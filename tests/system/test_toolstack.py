@@ -19,6 +19,7 @@ import time
 import pytest
 
 from conftest import BUILD, CACHE, IMAGE, LOGDIR, REPO, ConsoleTimeout, Qemu
+from toolstack import DONE, READY, STEP, Run, list_rows
 
 KERNEL = CACHE / "linux" / "Image"
 BUSYBOX = CACHE / "busybox" / "busybox"
@@ -113,49 +114,10 @@ STEP_TIMEOUT = 300
 BUDGET = 200
 HARD = 1500
 
-STEP = r"^dom0-toolstack: "
-READY = STEP + r"ready(?:, with failures:(?P<failed>.*))?$"
-DONE = STEP + r"commands done$"
 XEN_ONLY = pytest.mark.skipif(os.environ.get("PROXENOS_XEN_REFERENCE") != "1",
                               reason="the Xen 4.17 reference run needs PROXENOS_XEN_REFERENCE=1")
 ON_PROXENOS = pytest.param("proxenos", id="proxenos")
 ON_XEN = pytest.param("xen", id="xen-4.17", marks=XEN_ONLY)
-
-
-class Run:
-    """One boot's console, cut into the start-up lines and the commands."""
-
-    def __init__(self, which, output, complete):
-        self.which = which
-        self.output = output
-        self.complete = complete
-        self.prefix = "XEN" if which == "xen" else "PXN"
-        self.results = []       # (command, output, status or None)
-        starts = list(re.finditer(STEP + r"\$ (?P<cmd>.*)\n", output, re.M))
-        for i, m in enumerate(starts):
-            end = starts[i + 1].start() if i + 1 < len(starts) else len(output)
-            body = output[m.end():end]
-            # Not always at a line's start: a console left at a prompt.
-            st = re.search(r"dom0-toolstack: status (\d+)$", body, re.M)
-            text = body[:st.start()] if st else body
-            self.results.append((m["cmd"], text, int(st[1]) if st else None))
-
-    def steps(self):
-        """The start-up lines, without their "dom0-toolstack: " prefix."""
-        return re.findall(STEP + r"(.*)$", self.output.split(STEP + "$ ")[0], re.M)
-
-    def result(self, command, nth=0):
-        """(output, status) of the nth run of command; fails if it never ran."""
-        found = [r for r in self.results if r[0] == command]
-        assert len(found) > nth, (f"`{command}` did not run (boot complete: {self.complete});"
-                                  f" ran: {[r[0] for r in self.results]}")
-        return found[nth][1], found[nth][2]
-
-    def ok(self, command, nth=0):
-        """The output of command, which must have exited with status 0."""
-        out, status = self.result(command, nth)
-        assert status == 0, f"`{command}` exited with status {status}:\n{out}"
-        return out
 
 
 def xl_info(text):
@@ -242,11 +204,11 @@ def use_vuart_shell(q):
 @pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)
 def test_toolstack_starts(run):
     """Debian's way of starting the tools on a dom0: every Xen module loads
-    (bridge after llc and stp), xenfs says dom0 is the control domain, and
+    (bridge after llc and stp, then loop for file-backed disks), xenfs says dom0 is the control domain, and
     oxenstored and xenconsoled are running."""
     steps = run.steps()
     assert ("modules loaded: xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs "
-            "xen-blkback xen-netback llc stp bridge") in steps, steps
+            "xen-blkback xen-netback llc stp bridge loop") in steps, steps
     assert "xenfs mounted on /proc/xen (capabilities: control_d)" in steps, steps
     assert any(re.fullmatch(r"oxenstored running \(pid \d+\)", s) for s in steps), steps
     assert any(re.fullmatch(r"xenconsoled running \(pid \d+\)", s) for s in steps), steps
@@ -354,11 +316,6 @@ def test_xl_create_example_domu(run):
     assert "domu-says-42" in lines, out
     after = run.ok("xl list", nth=1)
     assert re.findall(r"^(\S+)\s+\d+\s+\d+\s+\d+\s", after, re.M) == ["Domain-0"], after
-
-
-def list_rows(text):
-    """(name, id, memory, vcpus, state) of each row of xl list."""
-    return re.findall(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbpscd]{6})\s+[\d.]+$", text, re.M)
 
 
 def life_row(text):

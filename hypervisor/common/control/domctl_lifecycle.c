@@ -41,6 +41,10 @@ long domctl_setdomainhandle(struct xen_domctl *op, struct domain *d,
 {
     (void)c;
     (void)memcpy(d->handle, op->u.setdomainhandle.handle, sizeof(d->handle));
+    /* The toolstack takes the domain over (init-dom0less does this for a
+     * domain of the boot configuration): when it stops, it waits for the
+     * toolstack as on Xen, instead of being reaped by the hypervisor. */
+    d->toolstack_built = true;
     return 0;
 }
 

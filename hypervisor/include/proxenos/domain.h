@@ -108,9 +108,11 @@ struct domain {
     uint64_t max_pages;
 
     bool is_privileged;         /* dom0 */
-    /* Made by XEN_DOMCTL_createdomain: when it stops (poweroff, reboot,
-     * crash) it stays shut down until the toolstack destroys it, as on
-     * Xen; domains of the boot configuration are reaped by the hypervisor. */
+    /* Made by XEN_DOMCTL_createdomain, or taken over by the toolstack
+     * (XEN_DOMCTL_setdomainhandle, as init-dom0less does): when it stops
+     * (poweroff, reboot, crash) it stays shut down until the toolstack
+     * destroys it, as on Xen. Other domains of the boot configuration are
+     * reaped (and rebooted) by the hypervisor. */
     bool toolstack_built;
     bool stop_reported;         /* the reaper told the control domain */
     bool xen_enhanced;          /* sees /hypervisor and Xen's PV interfaces */

@@ -33,6 +33,9 @@ int gnttab_set_max_frames(struct domain *d, uint32_t max);
 int gnttab_map_frame(struct domain *d, uint64_t idx, gfn_t gfn);
 /* XENMAPSPACE_shared_info, with the same rules. */
 int gnttab_map_shared_info(struct domain *d, gfn_t gfn);
+/* d is being destroyed: undo every grant mapping d holds of other domains'
+ * grants (and of its own), giving their references back. */
+void gnttab_release_mappings(struct domain *d);
 
 /* Frames and entries of d's table (for tests and debug keys). */
 uint32_t gnttab_nr_frames(const struct domain *d);

@@ -22,6 +22,16 @@ static int setup(void **state)
     return 0;
 }
 
+/* Mappings hold references to their granters: tear the mapper (d2) down
+ * first so that every reference is back before the next setup. */
+static int teardown(void **state)
+{
+    (void)state;
+    grant_table_destroy(d2);
+    grant_table_destroy(d1);
+    return 0;
+}
+
 static void grant(uint32_t ref, domid_t to, uint64_t g, uint16_t flags)
 {
     gnt[ref].domid = to;
@@ -383,14 +393,43 @@ static void test_pin_limit(void **state)
 static void test_granter_destroyed(void **state)
 {
     mfn_t m = shared_mfn();
+    uint32_t h = 0U;
 
     (void)state;
     grant(40U, D2, SHARED >> PAGE_SHIFT, GTF_permit_access);
-    assert_int_equal(map(40U, D1, MAP_AT, GNTMAP_host_map, NULL), GNTST_okay);
-    dom_destroy(d1);
+    assert_int_equal(map(40U, D1, MAP_AT, GNTMAP_host_map, &h), GNTST_okay);
+    /* Destroyed while d2 maps its page: d1 stays in memory, dying, and
+     * d2's mapping stays good (as on Xen, where the page reference keeps
+     * it), until d2 unmaps. */
+    dom_kill(d1);
+    assert_false(tdom_of(d1)->freed);
+    assert_int_equal(gnttab_maptrack_in_use(d2), 1U);
+    assert_int_equal(p2m_type_at(d2, MAP_AT, NULL), GUEST_FRAME_GRANT_RW);
+    assert_int_equal(page_pins(m), 1U);
+    /* No new mapping of a dying domain's grants. */
+    assert_int_equal(map(40U, D1, MAP_AT + 1U, GNTMAP_host_map, NULL), GNTST_bad_domain);
+    assert_int_equal(unmap(MAP_AT << PAGE_SHIFT, h), GNTST_okay);
+    assert_true(tdom_of(d1)->freed);
+    assert_int_equal(p2m_type_at(d2, MAP_AT, NULL), GUEST_FRAME_NONE);
+    assert_int_equal(page_pins(m), 0U);
+}
+
+static void test_mapper_killed_releases_its_mappings(void **state)
+{
+    mfn_t m = shared_mfn();
+
+    (void)state;
+    grant(42U, D2, SHARED >> PAGE_SHIFT, GTF_permit_access);
+    assert_int_equal(map(42U, D1, MAP_AT, GNTMAP_host_map, NULL), GNTST_okay);
+    /* domain_kill of d2 gives its mappings (and its hold on d1) back at
+     * once, before d2 itself is freed. */
+    gnttab_release_mappings(d2);
     assert_int_equal(gnttab_maptrack_in_use(d2), 0U);
     assert_int_equal(p2m_type_at(d2, MAP_AT, NULL), GUEST_FRAME_NONE);
     assert_int_equal(page_pins(m), 0U);
+    assert_int_equal(gnt[42].flags, GTF_permit_access);
+    dom_kill(d1);
+    assert_true(tdom_of(d1)->freed);
 }
 
 static void test_mapper_destroyed(void **state)
@@ -567,22 +606,23 @@ static void test_status_frames_and_swap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_query_size, setup),
-        cmocka_unit_test_setup(test_max_frames, setup),
-        cmocka_unit_test_setup(test_setup_table, setup),
-        cmocka_unit_test_setup(test_versions_and_unknown, setup),
-        cmocka_unit_test_setup(test_map_unmap, setup),
-        cmocka_unit_test_setup(test_map_readonly, setup),
-        cmocka_unit_test_setup(test_map_errors, setup),
-        cmocka_unit_test_setup(test_map_batch, setup),
-        cmocka_unit_test_setup(test_maptrack_exhausted, setup),
-        cmocka_unit_test_setup(test_pin_limit, setup),
-        cmocka_unit_test_setup(test_granter_destroyed, setup),
-        cmocka_unit_test_setup(test_mapper_destroyed, setup),
-        cmocka_unit_test_setup(test_copy, setup),
-        cmocka_unit_test_setup(test_copy_batch, setup),
-        cmocka_unit_test_setup(test_cache_flush, setup),
-        cmocka_unit_test_setup(test_status_frames_and_swap, setup),
+        cmocka_unit_test_setup_teardown(test_query_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_frames, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_setup_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_versions_and_unknown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_unmap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_readonly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_maptrack_exhausted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_granter_destroyed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mapper_killed_releases_its_mappings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mapper_destroyed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_flush, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_frames_and_swap, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,8 +74,11 @@ static void handle_and_time_offset(void **state)
     (void)state;
     op = domctl_in(0U, XEN_DOMCTL_setdomainhandle, 3U);
     memcpy(op->u.setdomainhandle.handle, h, sizeof(h));
+    assert_false(doms[2].toolstack_built);
     assert_int_equal(call_domctl(), 0);
     assert_memory_equal(doms[2].handle, h, sizeof(h));
+    /* Taken over by the toolstack: it waits for xl when it stops. */
+    assert_true(doms[2].toolstack_built);
     op = domctl_in(0U, XEN_DOMCTL_getdomaininfo, 3U);
     assert_int_equal(call_domctl(), 0);
     assert_memory_equal(op->u.getdomaininfo.handle, h, sizeof(h));

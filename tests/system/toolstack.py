@@ -1,0 +1,51 @@
+"""Reading a boot of the toolstack dom0 (scripts/mkinitramfs-toolstack.sh,
+tools/dom0/init) whose /init ran a list of commands: the start-up lines and
+each command's output and status. Shared by test_toolstack.py and
+test_dom0less_pv.py."""
+
+import re
+
+STEP = r"^dom0-toolstack: "
+READY = STEP + r"ready(?:, with failures:(?P<failed>.*))?$"
+DONE = STEP + r"commands done$"
+
+
+class Run:
+    """One boot's console, cut into the start-up lines and the commands."""
+
+    def __init__(self, which, output, complete):
+        self.which = which
+        self.output = output
+        self.complete = complete
+        self.prefix = "XEN" if which == "xen" else "PXN"
+        self.results = []       # (command, output, status or None)
+        starts = list(re.finditer(STEP + r"\$ (?P<cmd>.*)\n", output, re.M))
+        for i, m in enumerate(starts):
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(output)
+            body = output[m.end():end]
+            # Not always at a line's start: a console left at a prompt.
+            st = re.search(r"dom0-toolstack: status (\d+)$", body, re.M)
+            text = body[:st.start()] if st else body
+            self.results.append((m["cmd"], text, int(st[1]) if st else None))
+
+    def steps(self):
+        """The start-up lines, without their "dom0-toolstack: " prefix."""
+        return re.findall(STEP + r"(.*)$", self.output.split(STEP + "$ ")[0], re.M)
+
+    def result(self, command, nth=0):
+        """(output, status) of the nth run of command; fails if it never ran."""
+        found = [r for r in self.results if r[0] == command]
+        assert len(found) > nth, (f"`{command}` did not run (boot complete: {self.complete});"
+                                  f" ran: {[r[0] for r in self.results]}")
+        return found[nth][1], found[nth][2]
+
+    def ok(self, command, nth=0):
+        """The output of command, which must have exited with status 0."""
+        out, status = self.result(command, nth)
+        assert status == 0, f"`{command}` exited with status {status}:\n{out}"
+        return out
+
+
+def list_rows(text):
+    """(name, id, memory, vcpus, state) of each row of xl list."""
+    return re.findall(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbpscd]{6})\s+[\d.]+$", text, re.M)

@@ -17,13 +17,18 @@
 #     --timeout SEC     how long one start-up step or command may take (300)
 #     --add SRC:DEST    also put file SRC at DEST (absolute path) in dom0's image
 #     --no-domu         leave the example domU out (a smaller image)
+#     --libvirt         also carry Debian's libvirtd (its libxl driver only)
+#                       and virsh (setup.sh --libvirt fetches them) and start
+#                       libvirtd after xenconsoled; with the domU, its
+#                       libvirt domain at /etc/libvirt/debian-domu.xml
+#     --libvirt-root DIR  libvirt's staging root (default: $PROXENOS_CACHE/libvirt/root)
 #     --kernel FILE     the domU's kernel (default: $PROXENOS_CACHE/linux/Image)
 #     --toolstack DIR   the staging root (default: $PROXENOS_CACHE/toolstack/root)
 #     --busybox FILE    static arm64 busybox (default: $PROXENOS_CACHE/busybox/busybox)
 set -eu
 
 usage() {
-    sed -n '8,24s/^# \{0,1\}//p' "$0" >&2
+    sed -n '8,29s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
 die() {
@@ -43,6 +48,8 @@ adds=
 kernel=$CACHE/linux/Image
 toolstack=$CACHE/toolstack/root
 busybox=$CACHE/busybox/busybox
+libvirt=no
+libvirt_root=$CACHE/libvirt/root
 out=
 while [ $# -gt 0 ]; do
     case $1 in
@@ -52,6 +59,8 @@ while [ $# -gt 0 ]; do
         --xenstored) [ $# -ge 2 ] || usage; xenstored=$2; shift 2 ;;
         --timeout) [ $# -ge 2 ] || usage; step_timeout=$2; shift 2 ;;
         --no-domu) domu=no; shift ;;
+        --libvirt) libvirt=yes; shift ;;
+        --libvirt-root) [ $# -ge 2 ] || usage; libvirt_root=$2; shift 2 ;;
         --add) [ $# -ge 2 ] || usage; adds="$adds
 $2"; shift 2 ;;
         --kernel) [ $# -ge 2 ] || usage; kernel=$2; shift 2 ;;
@@ -68,6 +77,8 @@ case $step_timeout in ''|*[!0-9]*) die "--timeout: a number of seconds, not $ste
 [ -x "$toolstack/usr/lib/xen-4.17/bin/xl" ] && [ -s "$toolstack/etc/proxenos/modules" ] ||
     die "no Xen 4.17 toolstack at $toolstack (run scripts/setup.sh)"
 [ -z "$commands" ] || [ -f "$commands" ] || die "no such command file: $commands"
+[ "$libvirt" = no ] || [ -x "$libvirt_root/usr/sbin/libvirtd" ] ||
+    die "no libvirt at $libvirt_root (run scripts/setup.sh --libvirt)"
 [ "$domu" = no ] || [ -f "$kernel" ] || die "no domU kernel at $kernel (run scripts/setup.sh)"
 
 work=$(mktemp -d)
@@ -84,11 +95,22 @@ quote() {
     if [ -n "$commands" ]; then echo "COMMANDS=/etc/proxenos/commands"; else echo "COMMANDS="; fi
     echo "XENSTORED=$xenstored"
     echo "STEP_TIMEOUT=$step_timeout"
+    echo "LIBVIRT=$libvirt"
 } >"$work/toolstack.conf"
 
 set -- --init "$SRC/tools/dom0/init" --busybox "$busybox" --tree "$toolstack" \
     --add "$work/toolstack.conf:/etc/proxenos/toolstack.conf"
 [ -z "$commands" ] || set -- "$@" --add "$commands:/etc/proxenos/commands"
+if [ "$libvirt" = yes ]; then
+    # libvirtd looks its user up (root) and its unix socket's group.
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$work/passwd"
+    printf 'root:x:0:\n' >"$work/group"
+    set -- "$@" --tree "$libvirt_root" \
+        --add "$SRC/tools/dom0/libvirtd.conf:/etc/libvirt/libvirtd.conf" \
+        --add "$work/passwd:/etc/passwd" --add "$work/group:/etc/group"
+    [ "$domu" = no ] ||
+        set -- "$@" --add "$SRC/tools/examples/debian-domu.xml:/etc/libvirt/debian-domu.xml"
+fi
 # Each --add as given (SRC:DEST, one a line: paths without newlines).
 while IFS= read -r add; do
     [ -z "$add" ] || set -- "$@" --add "$add"

@@ -30,10 +30,25 @@
 #                                        initramfs (load order in etc/proxenos/modules)
 #   $PROXENOS_CACHE/toolstack/version    the packages (and kernel) it came from
 #
+# With --libvirt (what tests/system/test_libvirt.py runs), also:
+#   $PROXENOS_CACHE/libvirt/root         Debian's libvirtd with its libxl driver and
+#                                        virsh, only the libraries they load: a
+#                                        staging root laid over the toolstack's
+#                                        (scripts/mkinitramfs-toolstack.sh --libvirt)
+#   $PROXENOS_CACHE/libvirt/version      the packages it came from
+#
 # Debian 12 only: host tools come from apt-get; the arm64 binaries are fetched
 # with `apt-get download` (which needs arm64 added to dpkg's architectures so
 # apt knows the arm64 package lists) and unpacked with dpkg-deb, never installed.
 set -eu
+
+WITH_LIBVIRT=no
+for arg in "$@"; do
+    case $arg in
+        --libvirt) WITH_LIBVIRT=yes ;;
+        *) echo "usage: setup.sh [--libvirt]" >&2; exit 2 ;;
+    esac
+done
 
 CACHE=${PROXENOS_CACHE:-${HOME:-/root}/.cache/proxenos}
 QEMU_CHECK_SECONDS=${PROXENOS_QEMU_CHECK_SECONDS:-30}
@@ -203,10 +218,25 @@ TS=$CACHE/toolstack
 TS_PACKAGES="xen-utils-4.17 xen-utils-common xenstore-utils libgcc-s1 bash util-linux"
 TS_PICKED="util-linux:usr/bin/flock"
 TS_DLOPENED="libgcc_s.so.1"
+# What stage_root (below) works on: the packages, the parts of some of them
+# to unpack alone (package:path), the sonames loaded with dlopen, the
+# plugins (root-relative paths of dlopened objects inside the library
+# directories, kept and followed like programs) and the function that trims
+# the unpacked packages. Set before each staging root.
+ST_PACKAGES=$TS_PACKAGES
+ST_PICKED=$TS_PICKED
+ST_DLOPENED=$TS_DLOPENED
+ST_PLUGINS=
+ST_TRIM=ts_trim
 TS_MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback bridge loop"
 TS_DOMU_MODULES="xen-blkfront xen-netfront crc32c_generic ext4"
 TS_LIBDIRS="lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib"
 READELF=aarch64-linux-gnu-readelf
+# libvirt (setup.sh --libvirt): packages, and its libxl driver, which
+# libvirtd loads with dlopen (fetch_libvirt below).
+LV=$CACHE/libvirt
+LV_PACKAGES="libvirt-daemon libvirt-daemon-driver-xen libvirt-clients libvirt0 libgcc-s1"
+LV_PLUGINS="usr/lib/aarch64-linux-gnu/libvirt/connection-driver/libvirt_driver_libxl.so"
 
 need_linux=no
 need_busybox=no
@@ -225,6 +255,12 @@ if [ "$need_linux" = yes ] || ! [ -x "$TS/root/usr/lib/xen-4.17/bin/xl" ] ||
     need_toolstack=yes
 fi
 
+need_libvirt=no
+if [ "$WITH_LIBVIRT" = yes ] && { ! [ -x "$LV/root/usr/sbin/libvirtd" ] ||
+    ! [ -s "$LV/root/$LV_PLUGINS" ] || ! [ -s "$LV/version" ]; }; then
+    need_libvirt=yes
+fi
+
 # ts_needed <file>: the sonames an ELF file's NEEDED entries name.
 ts_needed() {
     "$READELF" -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
@@ -241,16 +277,20 @@ ts_find_lib() {
     return 1
 }
 # ts_programs <root>: the ELF files outside the library directories (the
-# programs; kernel modules are not in the root yet when this runs).
+# programs; kernel modules are not in the root yet when this runs), and
+# the plugins (ST_PLUGINS) there are.
 ts_programs() {
     find "$1" -type f ! -path "$1/lib/*" ! -path "$1/usr/lib/aarch64-linux-gnu/*" |
         LC_ALL=C sort | while IFS= read -r f; do
             [ "$(od -A n -t x1 -N 4 "$f" 2>/dev/null | tr -d ' \n')" != 7f454c46 ] || echo "$f"
         done
+    for p in $ST_PLUGINS; do
+        [ ! -f "$1/$p" ] || echo "$1/$p"
+    done
 }
 # ts_closure <root> <dir>: write <dir>/libs (root-relative paths of every
 # library the programs load, directly or through other libraries, plus
-# TS_DLOPENED) and <dir>/missing (sonames found nowhere in root).
+# ST_DLOPENED) and <dir>/missing (sonames found nowhere in root).
 ts_closure() {
     : >"$2/libs"
     : >"$2/missing"
@@ -259,7 +299,7 @@ ts_closure() {
     first=yes
     while [ -n "$todo" ] || [ "$first" = yes ]; do
         names=$(for f in $todo; do ts_needed "$f"; done)
-        [ "$first" = no ] || names="$names $TS_DLOPENED"
+        [ "$first" = no ] || names="$names $ST_DLOPENED"
         first=no
         todo=
         for so in $names; do
@@ -283,29 +323,37 @@ ts_lib_depends() {
         sed -n 's/^\(Pre-\)\{0,1\}Depends: //p' | tr ',' '\n' |
         sed 's/|.*//; s/(.*)//; s/:.*//; s/[[:space:]]//g' | grep -E '^(lib|zlib)' || true
 }
+# ts_trim_common <root>: init scripts and settings for a full system,
+# pygrub's file-system plugins (usr/lib/xen-4.17/lib) and
+# gconv's charset modules.
+ts_trim_common() {
+    rm -rf "$1/etc/init.d" "$1/etc/default" "$1/etc/ld.so.conf.d" "$1/usr/lib/xen-4.17/lib" \
+        "$1/usr/lib/aarch64-linux-gnu/gconv"
+}
 # ts_trim <root>: drop what a dom0 initramfs has no use for: documentation,
 # the Python parts (no Python in the image) and pygrub's file-system
 # plugins (usr/lib/xen-4.17/lib), init scripts for a full system.
 ts_trim() {
-    rm -rf "$1/usr/share" "$1/usr/lib/xen-4.17/lib" "$1/etc/init.d" \
-        "$1/etc/default" "$1/etc/ld.so.conf.d" "$1/usr/lib/aarch64-linux-gnu/gconv"
+    rm -rf "$1/usr/share"
+    ts_trim_common "$1"
     for f in "$1"/usr/bin/* "$1"/usr/sbin/* "$1"/usr/lib/xen-4.17/bin/*; do
         [ -f "$f" ] && [ ! -L "$f" ] || continue
         case $(head -c 64 "$f" | head -n 1) in '#!'*python*) rm -f "$f" ;; esac
     done
 }
 
-# fetch_toolstack <dir>: build the staging root in <dir>/root and the list
-# of what it came from in <dir>/version (called with the fetch helpers below).
-fetch_toolstack() {
+# stage_root <dir>: fetch ST_PACKAGES and the libraries their programs
+# (and ST_PLUGINS) load into <dir>/root, each library under its soname;
+# <dir>/packages lists what was fetched. Called with the fetch helpers below.
+stage_root() {
     ts=$1
-    mkdir -p "$ts/debs" "$ts/unpacked" "$ts/kernel"
+    mkdir -p "$ts/debs" "$ts/unpacked"
     command -v "$READELF" >/dev/null 2>&1 ||
         die "no $READELF (binutils-aarch64-linux-gnu, which gcc-aarch64-linux-gnu brings)"
 
     # Tools first, then the library dependencies of everything fetched so
     # far, round after round, until every NEEDED entry is met.
-    want=$TS_PACKAGES
+    want=$ST_PACKAGES
     fetched=
     deps=
     : >"$ts/packages"
@@ -317,7 +365,7 @@ fetch_toolstack() {
         for p in $want; do
             deb=$(ls "$ts/debs/${p}_"*.deb 2>/dev/null | head -n 1)
             [ -n "$deb" ] || die "apt-get download left no .deb for $p"
-            picked=$(for e in $TS_PICKED; do
+            picked=$(for e in $ST_PICKED; do
                 case $e in "$p":*) printf './%s ' "${e#*:}" ;; esac
             done)
             if [ -n "$picked" ]; then
@@ -332,20 +380,19 @@ fetch_toolstack() {
         done
         # shellcheck disable=SC2086
         deps="$deps $(ts_lib_depends $want)"
-        ts_trim "$ts/unpacked"
+        "$ST_TRIM" "$ts/unpacked"
         ts_closure "$ts/unpacked" "$ts"
         [ -s "$ts/missing" ] || break
         want=
         for d in $deps; do
             case " $fetched $want " in *" $d "*) ;; *) want="$want $d" ;; esac
         done
+        # Architecture-independent ones (libtirpc-common, libaudit-common:
+        # configuration, no libraries) have no arm64 candidate: left out.
+        # shellcheck disable=SC2046
+        want=$(apt-cache show --no-all-versions $(for p in $want; do printf '%s:arm64 ' "$p"; done) 2>/dev/null |
+            sed -n 's/^Package: //p' | LC_ALL=C sort -u | tr '\n' ' ')
         [ -n "$want" ] || die "no library package that$fetched depend on provides: $(tr '\n' ' ' <"$ts/missing")"
-    done
-    for p in xl xenstored oxenstored xenconsoled xenconsole xen-init-dom0 init-dom0less; do
-        [ -x "$ts/unpacked/usr/lib/xen-4.17/bin/$p" ] || die "xen-utils-4.17 holds no usr/lib/xen-4.17/bin/$p"
-    done
-    for p in bin/bash usr/bin/flock; do
-        [ -x "$ts/unpacked/$p" ] || die "no $p in the packages fetched"
     done
 
     # The root: everything but the library directories, then only the
@@ -358,6 +405,10 @@ fetch_toolstack() {
         mkdir -p "$ts/root/$(dirname "$p")"
         cp -L "$ts/unpacked/$p" "$ts/root/$p" || die "could not copy $p"
     done <"$ts/libs"
+    for p in $ST_PLUGINS; do
+        mkdir -p "$ts/root/$(dirname "$p")"
+        cp -L "$ts/unpacked/$p" "$ts/root/$p" || die "could not copy $p"
+    done
     for f in $(ts_programs "$ts/root"); do
         "$READELF" -l "$f" 2>/dev/null | sed -n 's/.*program interpreter: \(.*\)\]$/\1/p'
     done | LC_ALL=C sort -u | while IFS= read -r interp; do
@@ -376,6 +427,78 @@ fetch_toolstack() {
     # Check the result itself: every NEEDED entry of every file in it met.
     ts_closure "$ts/root" "$ts"
     [ ! -s "$ts/missing" ] || die "the staging root lacks: $(tr '\n' ' ' <"$ts/missing")"
+}
+
+# root_origin <dir>: the packages of <dir>/packages that left a file in
+# <dir>/root, one "package version" a line.
+root_origin() {
+    while read -r p v; do
+        deb=$(ls "$1/debs/${p}_"*.deb | head -n 1)
+        # (The loop stops reading at the first hit: no broken-pipe noise.)
+        dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -t 2>/dev/null | sed -n 's|^\./\(.*[^/]\)$|\1|p' |
+            while IFS= read -r f; do
+                if [ -e "$1/root/$f" ] || [ -L "$1/root/$f" ]; then
+                    echo "$p $v"
+                    break
+                fi
+            done
+    done <"$1/packages"
+}
+
+# libvirt for the toolstack dom0, optional (setup.sh --libvirt;
+# scripts/mkinitramfs-toolstack.sh --libvirt, tests/system/test_libvirt.py):
+# Debian's libvirtd with only its libxl driver (libvirt-daemon-driver-xen),
+# virsh, and the libraries they load, in a staging root of its own that is
+# laid over the toolstack's ($LV/root). The other connection drivers, the
+# storage back ends, the lock and log daemons and the helpers are left out.
+# lv_trim <root>: what libvirtd's libxl driver and virsh do not use.
+lv_trim() {
+    ts_trim_common "$1"
+    if [ -d "$1/usr/share" ]; then
+        find "$1/usr/share" -mindepth 1 -maxdepth 1 ! -name libvirt -exec rm -rf {} +
+    fi
+    rm -rf "$1/usr/share/libvirt/test-screenshot.png" "$1/usr/lib/libvirt" \
+        "$1/usr/sbin/virtlockd" "$1/usr/sbin/virtlogd" \
+        "$1/usr/lib/aarch64-linux-gnu/libvirt/lock-driver" \
+        "$1/usr/lib/aarch64-linux-gnu/libvirt/storage-backend" \
+        "$1/usr/lib/aarch64-linux-gnu/libvirt/storage-file" \
+        "$1/etc/apparmor.d" "$1/etc/logrotate.d" "$1/etc/sasl2"
+    for f in "$1"/usr/bin/* "$1"/usr/lib/aarch64-linux-gnu/libvirt/connection-driver/*; do
+        case $f in
+            */usr/bin/virsh|*/libvirt_driver_libxl.so) ;;
+            *) [ ! -e "$f" ] && [ ! -L "$f" ] || rm -rf "$f" ;;
+        esac
+    done
+}
+
+# fetch_libvirt <dir>: build libvirt's staging root in <dir>/root and the
+# list of what it came from in <dir>/version.
+fetch_libvirt() {
+    ts=$1
+    ST_PACKAGES=$LV_PACKAGES ST_PICKED='' ST_DLOPENED=$TS_DLOPENED ST_PLUGINS=$LV_PLUGINS ST_TRIM=lv_trim
+    stage_root "$ts"
+    for p in usr/sbin/libvirtd usr/bin/virsh $LV_PLUGINS; do
+        [ -f "$ts/root/$p" ] || die "the libvirt packages hold no $p"
+    done
+    # Directories libvirtd and its libxl driver use.
+    mkdir -p "$ts/root/etc/libvirt/libxl" "$ts/root/var/lib/libvirt/libxl" \
+        "$ts/root/var/log/libvirt/libxl" "$ts/root/run/libvirt"
+    root_origin "$ts" >"$ts/version"
+}
+
+# fetch_toolstack <dir>: build the staging root in <dir>/root and the list
+# of what it came from in <dir>/version (called with the fetch helpers below).
+fetch_toolstack() {
+    ts=$1
+    ST_PACKAGES=$TS_PACKAGES ST_PICKED=$TS_PICKED ST_DLOPENED=$TS_DLOPENED ST_PLUGINS='' ST_TRIM=ts_trim
+    stage_root "$ts"
+    mkdir -p "$ts/kernel"
+    for p in xl xenstored oxenstored xenconsoled xenconsole xen-init-dom0 init-dom0less; do
+        [ -x "$ts/root/usr/lib/xen-4.17/bin/$p" ] || die "xen-utils-4.17 holds no usr/lib/xen-4.17/bin/$p"
+    done
+    for p in bin/bash usr/bin/flock; do
+        [ -x "$ts/root/$p" ] || die "no $p in the packages fetched"
+    done
 
     # Directories the tools use (Debian's /var/run is /run).
     mkdir -p "$ts/root/var/lib/xen" "$ts/root/var/log/xen" "$ts/root/run/xen" \
@@ -457,23 +580,13 @@ fetch_toolstack() {
 
     # What the root came from: the packages that left a file in it.
     {
-        while read -r p v; do
-            deb=$(ls "$ts/debs/${p}_"*.deb | head -n 1)
-            # (The loop stops reading at the first hit: no broken-pipe noise.)
-            dpkg-deb --fsys-tarfile "$deb" 2>/dev/null | tar -t 2>/dev/null | sed -n 's|^\./\(.*[^/]\)$|\1|p' |
-                while IFS= read -r f; do
-                    if [ -e "$ts/root/$f" ] || [ -L "$ts/root/$f" ]; then
-                        echo "$p $v"
-                        break
-                    fi
-                done
-        done <"$ts/packages"
+        root_origin "$ts"
         echo "kernel-modules: $kline"
     } >"$ts/version"
 }
 
 if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ] || [ "$need_xen" = yes ] ||
-    [ "$need_toolstack" = yes ]; then
+    [ "$need_toolstack" = yes ] || [ "$need_libvirt" = yes ]; then
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
         need_root "add the arm64 architecture to dpkg (dpkg --add-architecture arm64)"
         echo "setup: adding arm64 to dpkg's architectures (package lists only; nothing arm64 is installed)"
@@ -565,6 +678,14 @@ if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ] || [ "$need_xen" = yes ]
             "$work/toolstack.done/"
         rm -rf "$TS"
         mv "$work/toolstack.done" "$TS"
+    fi
+    if [ "$need_libvirt" = yes ]; then
+        echo "setup: fetching Debian's libvirt (libvirtd, its libxl driver, virsh) and their libraries into $LV"
+        fetch_libvirt "$work/libvirt"
+        mkdir -p "$work/libvirt.done"
+        mv "$work/libvirt/root" "$work/libvirt/version" "$work/libvirt.done/"
+        rm -rf "$LV"
+        mv "$work/libvirt.done" "$LV"
     fi
     rm -rf "$work"
     trap - EXIT

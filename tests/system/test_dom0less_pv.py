@@ -15,27 +15,18 @@ it and read its sector back; then it powers off, and, init-dom0less having
 handed it to the toolstack, stays shut down for the control domain as on Xen.
 """
 
-import os
 import re
 import secrets
 
 import pytest
 
-from conftest import BUILD, CACHE, IMAGE, LOGDIR, REPO, ConsoleTimeout, Qemu
-from toolstack import DONE, READY, Run, list_rows
+from conftest import CACHE, REPO, ConsoleTimeout
+from toolstack import (BUSYBOX, DONE, KERNEL, ON_PROXENOS, ON_XEN, READY, TOOLSTACK, Run,
+                       dom0_qemu, list_rows)
 
-KERNEL = CACHE / "linux" / "Image"
-BUSYBOX = CACHE / "busybox" / "busybox"
-TOOLSTACK = CACHE / "toolstack" / "root"
 DOMU_MODULES = CACHE / "toolstack" / "domu"
-XEN = CACHE / "xen" / "xen-4.17-arm64"
 
-SMP = 2
-MEM_MIB = 2048
-DOM0_MEM_MIB = 512
 DOMU_MEM_MIB = 256
-APPEND = f"dom0_mem={DOM0_MEM_MIB}M console=dtuart dtuart=/pl011@9000000"
-BOOTARGS = "console=hvc0 earlycon=xen"
 
 # The disk: an ext2 file system of 4 MiB holding FILE, in an 8 MiB image
 # whose sector SEEK (6 MiB in) the domU overwrites with the run's TOKEN.
@@ -108,10 +99,6 @@ DOMU = r"^(?:\(XEN\) DOM1: |\(d1\) )(?:\(XEN\) )?domu-pv: "
 BUDGET = 300
 HARD = 1200
 
-ON_PROXENOS = pytest.param("proxenos", id="proxenos")
-ON_XEN = pytest.param("xen", id="xen-4.17", marks=pytest.mark.skipif(
-    os.environ.get("PROXENOS_XEN_REFERENCE") != "1",
-    reason="the Xen 4.17 reference run needs PROXENOS_XEN_REFERENCE=1"))
 BOTH = [ON_PROXENOS, ON_XEN]
 
 
@@ -147,17 +134,10 @@ def images(tool, tmp_path_factory):
 def run(request, images):
     """The boot of request.param ("proxenos" or "xen"), once per module."""
     which = request.param
-    image = XEN if which == "xen" else IMAGE
-    if not image.is_file():
-        pytest.fail(f"no hypervisor image at {image}: "
-                    + ("run scripts/setup.sh" if which == "xen"
-                       else f"run `make` (PROXENOS_BUILD={BUILD})"))
     dom0, domu = images
-    q = Qemu(["--image", image, "--smp", SMP, "--mem", f"{MEM_MIB}M", "--append", APPEND,
-              "--guest-kernel", KERNEL, "--guest-args", BOOTARGS, "--guest-initrd", dom0,
-              "--domu", KERNEL, "--domu-args", DOMU_ARGS, "--domu-initrd", domu,
-              "--domu-mem", DOMU_MEM_MIB, "--domu-cpus", 1, "--domu-enhanced", "enabled"],
-             LOGDIR / f"test_dom0less_pv-{which}.log", hard_timeout=HARD)
+    q = dom0_qemu(which, dom0, "test_dom0less_pv", HARD,
+                  ["--domu", KERNEL, "--domu-args", DOMU_ARGS, "--domu-initrd", domu,
+                   "--domu-mem", DOMU_MEM_MIB, "--domu-cpus", 1, "--domu-enhanced", "enabled"])
     q.start()
     try:
         complete = True

@@ -20,9 +20,9 @@ import re
 
 import pytest
 
-from conftest import BUILD, IMAGE, LOGDIR, REPO, ConsoleTimeout, Qemu
-from test_toolstack import (APPEND, BOOTARGS, BUSYBOX, DONE, KERNEL, MEM_MIB, READY, SMP,
-                            STEP, TOOLSTACK, XEN, XEN_ONLY, Run, list_rows)
+from conftest import REPO, ConsoleTimeout
+from toolstack import (BUSYBOX, DONE, KERNEL, MEM_MIB, ON_XEN, READY, STEP, TOOLSTACK, Run,
+                       dom0_qemu, list_rows)
 
 VIRSH = "virsh -c xen:///"
 DOMU = "debian-domu"
@@ -66,7 +66,6 @@ BUDGET = 300
 HARD = 1200
 
 PROXENOS = pytest.param("proxenos", id="proxenos")
-ON_XEN = pytest.param("xen", id="xen-4.17", marks=XEN_ONLY)
 BOTH = [PROXENOS, ON_XEN]
 
 
@@ -101,18 +100,7 @@ def use_console(q):
 def run(request, libvirt_initramfs):
     """The boot of request.param ("proxenos" or "xen"), once per module."""
     which = request.param
-    if which == "xen":
-        if not XEN.is_file():
-            pytest.fail(f"no Xen 4.17 at {XEN}: run scripts/setup.sh")
-        image = XEN
-    else:
-        if not IMAGE.is_file():
-            pytest.fail(f"no hypervisor image at {IMAGE}: run `make` (PROXENOS_BUILD={BUILD})")
-        image = IMAGE
-    q = Qemu(["--image", image, "--smp", SMP, "--mem", f"{MEM_MIB}M", "--append", APPEND,
-              "--guest-kernel", KERNEL, "--guest-args", BOOTARGS,
-              "--guest-initrd", libvirt_initramfs],
-             LOGDIR / f"test_libvirt-{which}.log", hard_timeout=HARD)
+    q = dom0_qemu(which, libvirt_initramfs, "test_libvirt", HARD)
     q.start()
     try:
         q.wait_for(READY, timeout=BUDGET)

@@ -12,25 +12,14 @@ target and shutdown, a third on the emulated SBSA UART, and 20 create/destroy
 cycles that must leave the free memory (and Proxenos's heap) as it was.
 """
 
-import os
 import re
 import time
 
 import pytest
 
-from conftest import BUILD, CACHE, IMAGE, LOGDIR, REPO, ConsoleTimeout, Qemu
-from toolstack import DONE, READY, STEP, Run, list_rows
-
-KERNEL = CACHE / "linux" / "Image"
-BUSYBOX = CACHE / "busybox" / "busybox"
-TOOLSTACK = CACHE / "toolstack" / "root"
-XEN = CACHE / "xen" / "xen-4.17-arm64"
-
-SMP = 2
-MEM_MIB = 2048
-DOM0_MEM_MIB = 512
-APPEND = f"dom0_mem={DOM0_MEM_MIB}M console=dtuart dtuart=/pl011@9000000"
-BOOTARGS = "console=hvc0 earlycon=xen"
+from conftest import REPO, ConsoleTimeout
+from toolstack import (APPEND, BUSYBOX, DOM0_MEM_MIB, DONE, KERNEL, MEM_MIB, ON_PROXENOS, ON_XEN,
+                       READY, SMP, STEP, TOOLSTACK, Run, dom0_qemu, list_rows)
 
 # The example domU of tools/examples/debian-domu.cfg, as a user starts it:
 # the run types a command into its shell through the console xl attaches,
@@ -114,10 +103,6 @@ STEP_TIMEOUT = 300
 BUDGET = 200
 HARD = 1500
 
-XEN_ONLY = pytest.mark.skipif(os.environ.get("PROXENOS_XEN_REFERENCE") != "1",
-                              reason="the Xen 4.17 reference run needs PROXENOS_XEN_REFERENCE=1")
-ON_PROXENOS = pytest.param("proxenos", id="proxenos")
-ON_XEN = pytest.param("xen", id="xen-4.17", marks=XEN_ONLY)
 
 
 def xl_info(text):
@@ -142,18 +127,7 @@ def toolstack_initramfs(tool, tmp_path_factory):
 def run(request, toolstack_initramfs):
     """The boot of request.param ("proxenos" or "xen"), once per module."""
     which = request.param
-    if which == "xen":
-        if not XEN.is_file():
-            pytest.fail(f"no Xen 4.17 at {XEN}: run scripts/setup.sh")
-        image = XEN
-    else:
-        if not IMAGE.is_file():
-            pytest.fail(f"no hypervisor image at {IMAGE}: run `make` (PROXENOS_BUILD={BUILD})")
-        image = IMAGE
-    q = Qemu(["--image", image, "--smp", SMP, "--mem", f"{MEM_MIB}M", "--append", APPEND,
-              "--guest-kernel", KERNEL, "--guest-args", BOOTARGS,
-              "--guest-initrd", toolstack_initramfs],
-             LOGDIR / f"test_toolstack-{which}.log", hard_timeout=HARD)
+    q = dom0_qemu(which, toolstack_initramfs, "test_toolstack", HARD)
     q.start()
     try:
         q.wait_for(READY, timeout=BUDGET)

@@ -1,9 +1,46 @@
-"""Reading a boot of the toolstack dom0 (scripts/mkinitramfs-toolstack.sh,
-tools/dom0/init) whose /init ran a list of commands: the start-up lines and
-each command's output and status. Shared by test_toolstack.py and
-test_dom0less_pv.py."""
+"""The toolstack dom0 (scripts/mkinitramfs-toolstack.sh, tools/dom0/init)
+as the system tests boot it: the machine and dom0's command line, the QEMU
+run on Proxenos or on Xen 4.17, and the reading of a boot whose /init ran a
+list of commands (the start-up lines, each command's output and status).
+Shared by test_toolstack.py, test_dom0less_pv.py and test_libvirt.py."""
 
+import os
 import re
+
+import pytest
+
+from conftest import BUILD, CACHE, IMAGE, LOGDIR, Qemu
+
+KERNEL = CACHE / "linux" / "Image"
+BUSYBOX = CACHE / "busybox" / "busybox"
+TOOLSTACK = CACHE / "toolstack" / "root"
+XEN = CACHE / "xen" / "xen-4.17-arm64"
+
+# Xen 4.17's dom0 command shape on a 2-CPU, 2 GiB machine.
+SMP = 2
+MEM_MIB = 2048
+DOM0_MEM_MIB = 512
+APPEND = f"dom0_mem={DOM0_MEM_MIB}M console=dtuart dtuart=/pl011@9000000"
+BOOTARGS = "console=hvc0 earlycon=xen"
+
+XEN_ONLY = pytest.mark.skipif(os.environ.get("PROXENOS_XEN_REFERENCE") != "1",
+                              reason="the Xen 4.17 reference run needs PROXENOS_XEN_REFERENCE=1")
+ON_PROXENOS = pytest.param("proxenos", id="proxenos")
+ON_XEN = pytest.param("xen", id="xen-4.17", marks=XEN_ONLY)
+
+
+def dom0_qemu(which, initramfs, test, hard_timeout, extra=()):
+    """QEMU (not started) booting `which` ("proxenos" or "xen") with the
+    toolstack dom0 of initramfs and the extra arguments of scripts/qemu.sh;
+    its log is LOGDIR/<test>-<which>.log."""
+    image = XEN if which == "xen" else IMAGE
+    if not image.is_file():
+        pytest.fail(f"no hypervisor image at {image}: "
+                    + ("run scripts/setup.sh" if which == "xen"
+                       else f"run `make` (PROXENOS_BUILD={BUILD})"))
+    return Qemu(["--image", image, "--smp", SMP, "--mem", f"{MEM_MIB}M", "--append", APPEND,
+                 "--guest-kernel", KERNEL, "--guest-args", BOOTARGS, "--guest-initrd", initramfs,
+                 *extra], LOGDIR / f"{test}-{which}.log", hard_timeout=hard_timeout)
 
 STEP = r"^dom0-toolstack: "
 READY = STEP + r"ready(?:, with failures:(?P<failed>.*))?$"

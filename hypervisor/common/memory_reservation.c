@@ -229,6 +229,11 @@ static int map_extent(struct domain *d, uint64_t g, mfn_t m, uint32_t order)
 {
     uint64_t n = 1ULL << order;
 
+    /* A new domain's RAM (libxl populates it in 2 MiB extents) goes in
+     * whole, as block mappings: fewer stage-2 tables and TLB entries. */
+    if ((order > 0U) && (pv_physmap_populate(d, g, m, n) == 0)) {
+        return 0;
+    }
     for (uint64_t j = 0U; j < n; j++) {
         int rc = pv_physmap_set(d, g + j, mfn(mfn_x(m) + j), GUEST_FRAME_RAM);
 

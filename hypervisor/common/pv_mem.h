@@ -160,6 +160,11 @@ int pv_physmap_set(struct domain *d, uint64_t g, mfn_t mfn, enum guest_frame_typ
  * success (-ENOMEM: d has as many foreign entries as it may have). */
 int pv_physmap_change(struct domain *d, uint64_t g, mfn_t mfn, enum guest_frame_type t,
                       const struct pv_foreign *f);
+/* Map n frames from m at g (n a power of two, both aligned to it) as RAM
+ * in one stage-2 change, so that aligned extents get block mappings: only
+ * where nothing is mapped yet (-EEXIST otherwise: the caller goes page by
+ * page). 0 or the stage 2's error, nothing changed on failure. */
+int pv_physmap_populate(struct domain *d, uint64_t g, mfn_t m, uint64_t n);
 /* Whether t is a foreign entry. */
 static inline bool pv_is_foreign(enum guest_frame_type t)
 {

@@ -228,12 +228,25 @@ static void test_balloon_out_and_in(void **state)
 static void test_populate_limits(void **state)
 {
     uint64_t g[2] = { GRAM_PFN + 300U, GRAM_PFN + 340U };
+    unsigned int calls = fake_p2m_map_calls();
 
     (void)state;
-    /* Order 2 extents: fresh blocks, counted in tot_pages. */
+    /* Order 2 extents: fresh blocks, counted in tot_pages, each mapped in
+     * one stage-2 change where nothing was mapped (block mappings). */
     assert_int_equal(reservation(XENMEM_populate_physmap, DOMID_SELF, 2U, g, 2U, NULL), 2);
+    assert_int_equal(fake_p2m_map_calls() - calls, 2U);
     assert_int_equal(d1->tot_pages, RAM_PAGES + 8U);
     assert_int_equal(p2m_type_at(d1, GRAM_PFN + 343U, NULL), GUEST_FRAME_RAM);
+    /* Over a range where something is mapped: page by page. */
+    g[0] = GRAM_PFN + 342U;
+    g[0] &= ~3ULL;
+    calls = fake_p2m_map_calls();
+    assert_int_equal(reservation(XENMEM_populate_physmap, DOMID_SELF, 1U, g, 1U, NULL), 1);
+    assert_int_equal(fake_p2m_map_calls() - calls, 2U);
+    assert_int_equal(d1->tot_pages, RAM_PAGES + 10U);
+    /* The frames it replaced stay d1's until it dies (as on Xen): take
+     * them out of the count again for the limits below. */
+    d1->tot_pages -= 2U;
     /* max_pages is RAM_PAGES + 16: a third order-3 extent does not fit. */
     g[0] = GRAM_PFN + 400U;
     assert_int_equal(reservation(XENMEM_populate_physmap, DOMID_SELF, 3U, g, 2U, NULL), 1);

@@ -116,6 +116,26 @@ __attribute__((weak)) int arch_guest_map_page(struct domain *d, gfn_t g, mfn_t m
     return set(d, gfn_x(g), mfn_x(m), t);
 }
 
+/* nr frames as RAM in one change (all or nothing, as the real one). */
+__attribute__((weak)) int arch_map_guest_ram(struct domain *d, gfn_t g, mfn_t m, uint64_t nr)
+{
+    map_calls++;
+    if (fail_maps > 0U) {
+        fail_maps--;
+        return -ENOMEM;
+    }
+    if ((gfn_x(g) + nr) > (1ULL << (40U - PAGE_SHIFT))) {
+        return -EINVAL;
+    }
+    if ((nr_entries + nr) > FAKE_P2M_MAX) {
+        return -ENOMEM;
+    }
+    for (uint64_t j = 0U; j < nr; j++) {
+        (void)set(d, gfn_x(g) + j, mfn_x(m) + j, FRAME_RAM);
+    }
+    return 0;
+}
+
 __attribute__((weak)) int arch_guest_unmap_page(struct domain *d, gfn_t g)
 {
     return set(d, gfn_x(g), 0U, FRAME_NONE);

@@ -298,6 +298,12 @@ long do_memory_op(struct hcall_args *args)
         return remove_from_physmap(start, args->a[1]);
     case XENMEM_acquire_resource:
         return xenmem_acquire_resource(args, start);
+    case XENMEM_get_sharing_freed_pages:
+    case XENMEM_get_sharing_shared_pages:
+        /* No memory sharing (Xen 4.17 on Arm has none either): nothing
+         * freed, nothing shared. libxl reads both into physinfo, and xl
+         * create, seeing them fail, waited for memory it never needed. */
+        return 0;
     default:
         return -ENOSYS;
     }

@@ -26,6 +26,8 @@
 #define XENMEM_set_memory_map       13U
 #define XENMEM_maximum_gpfn         14U
 #define XENMEM_remove_from_physmap  15U
+#define XENMEM_get_sharing_freed_pages  18U
+#define XENMEM_get_sharing_shared_pages 19U
 #define XENMEM_claim_pages          24U
 #define XENMEM_add_to_physmap_batch 23U
 #define XENMEM_get_vnumainfo        26U

@@ -169,6 +169,9 @@ def use_domu_shell(q):
     time.sleep(2)
     try:
         q.type_line(b"echo domu-says-$((6*7))\r", r"^domu-says-42$")
+        # The next prompt first: keys typed before it would land on the
+        # same line as the answer.
+        q.wait_for(r"/ # ", timeout=20)
     except ConsoleTimeout:
         pass            # test_xl_create_example_domu says what was missing
     q.send(b"exit\r")

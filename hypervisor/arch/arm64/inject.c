@@ -12,6 +12,7 @@
 #define PSR_EL1H_MASKED 0x3c5ULL
 #define ESR_IL          (1ULL << 25)
 #define EC_DABT_CUR     0x25ULL
+#define EC_IABT_CUR     0x21ULL
 #define DFSC_EXT_ABORT  0x10ULL
 
 static uint64_t vector_offset(uint64_t spsr)
@@ -53,6 +54,17 @@ void inject_dabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
     uint64_t from_el0 = ((f->spsr & PSR_MODE_MASK) == PSR_MODE_EL0T) ? 1U : 0U;
     /* Lower-EL class (0x24) when the guest was at EL0, same-EL otherwise. */
     uint64_t ec = EC_DABT_CUR - from_el0;
+
+    (void)v;
+    inject_sync(f, (ec << 26) | ESR_IL | DFSC_EXT_ABORT, addr, true);
+}
+
+void inject_iabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
+{
+    uint64_t from_el0 = ((f->spsr & PSR_MODE_MASK) == PSR_MODE_EL0T) ? 1U : 0U;
+    /* Lower-EL class (0x20) when the guest was at EL0, same-EL otherwise;
+     * the fault status code is shared with data aborts. */
+    uint64_t ec = EC_IABT_CUR - from_el0;
 
     (void)v;
     inject_sync(f, (ec << 26) | ESR_IL | DFSC_EXT_ABORT, addr, true);

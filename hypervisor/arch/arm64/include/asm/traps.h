@@ -41,6 +41,7 @@ static inline void advance_pc(struct trap_frame *f, const struct trap_info *t)
 /* Deliver an exception to the guest's own EL1 vectors. */
 void inject_undef(struct vcpu *v, struct trap_frame *f);
 void inject_dabt(struct vcpu *v, struct trap_frame *f, uint64_t addr);
+void inject_iabt(struct vcpu *v, struct trap_frame *f, uint64_t addr);
 
 /* Guest-physical frame slot at the top of this CPU's stack. */
 struct trap_frame *guest_frame(void);

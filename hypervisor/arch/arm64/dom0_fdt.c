@@ -1,6 +1,8 @@
 /* dom0's device tree, made from the host's as Xen 4.17 makes it: every
- * node is copied except what the hypervisor keeps or replaces. /chosen,
- * /cpus, /psci and the memory nodes are written anew for dom0; the GIC
+ * node is copied except what the hypervisor keeps or replaces. /chosen
+ * (keeping the host's properties but the command lines, the ramdisk, the
+ * console and EFI's), /cpus, /psci and the memory nodes are written anew
+ * for dom0; the GIC
  * node keeps its name and phandle but describes the virtual GIC at the
  * host's addresses; the UART the hypervisor uses, Xen's boot modules,
  * the devices Xen keeps from dom0 (PMU, ...) and nodes marked
@@ -119,9 +121,46 @@ static void write_gic(struct fdt_writer *w, const struct dom0_fdt_info *in, int 
     (void)fdt_writer_end_node(w);
 }
 
+/* Host /chosen properties Xen 4.17 does not give dom0 (write_properties):
+ * the hypervisor's and the boot loader's command lines, the host's ramdisk
+ * and console, and the EFI tables (dom0 does not boot through EFI). dom0's
+ * own bootargs and ramdisk are written after the copied ones. */
+static const char *const chosen_dropped[] = {
+    "bootargs", "xen,xen-bootargs", "xen,dom0-bootargs",
+    "linux,initrd-start", "linux,initrd-end", "stdout-path",
+    "linux,uefi-system-table", "linux,uefi-mmap-start", "linux,uefi-mmap-size",
+    "linux,uefi-mmap-desc-size", "linux,uefi-mmap-desc-ver",
+};
+
+bool dom0_chosen_prop_kept(const char *name)
+{
+    for (size_t i = 0U; i < ARRAY_SIZE(chosen_dropped); i++) {
+        if (strcmp(name, chosen_dropped[i]) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* dom0's /chosen: the host's properties but those above (so QEMU's or the
+ * boot loader's rng-seed and kaslr-seed reach dom0's kernel as on Xen,
+ * which then has its random pool ready at boot), then dom0's bootargs and
+ * ramdisk. The host's subnodes (boot modules, dom0less domains) are not
+ * dom0's. */
 static void write_chosen(struct fdt_writer *w, const struct dom0_fdt_info *in)
 {
+    const struct fdt *fdt = in->bi->fdt;
+    int chosen = in->bi->chosen;
+
     (void)fdt_writer_begin_node(w, "chosen");
+    for (int prop = (chosen >= 0) ? fdt_first_prop(fdt, chosen) : -1; prop >= 0;
+         prop = fdt_next_prop(fdt, prop)) {
+        struct fdt_property p;
+
+        if ((fdt_prop_at(fdt, prop, &p) == 0) && dom0_chosen_prop_kept(p.name)) {
+            (void)fdt_writer_prop(w, p.name, p.value, p.len);
+        }
+    }
     if (in->bootargs != NULL) {
         (void)fdt_writer_prop_string(w, "bootargs", in->bootargs);
     }

@@ -138,6 +138,55 @@ static void test_chosen_is_dom0s(void **state)
     assert_null(fdt_getprop(&c->dom0, chosen, "stdout-path", NULL));
 }
 
+/* As Xen 4.17, dom0 gets the host's other /chosen properties: QEMU's
+ * rng-seed and kaslr-seed (without the seed, dom0's kernel starts with an
+ * empty random pool and xl create waits seconds in a /dev/urandom read). */
+static void test_chosen_keeps_hosts_seeds(void **state)
+{
+    struct ctx *c = *state;
+    int host = fdt_path_offset(&c->host, "/chosen", 7U);
+    const char *const seeds[] = { "rng-seed", "kaslr-seed" };
+    int chosen;
+
+    build(c);
+    chosen = node(c, "/chosen");
+    assert_true((host >= 0) && (chosen >= 0));
+    for (size_t i = 0U; i < 2U; i++) {
+        uint32_t hlen = 0U;
+        uint32_t dlen = 0U;
+        const void *hv = fdt_getprop(&c->host, host, seeds[i], &hlen);
+        const void *dv = fdt_getprop(&c->dom0, chosen, seeds[i], &dlen);
+
+        assert_non_null(hv);
+        assert_non_null(dv);
+        assert_true(hlen > 0U);
+        assert_int_equal(dlen, hlen);
+        assert_memory_equal(dv, hv, hlen);
+    }
+    /* The host's bootargs are the hypervisor's, not dom0's. */
+    assert_string_equal(fdt_getprop_string(&c->dom0, chosen, "bootargs"),
+                        "console=hvc0 earlycon=xen");
+}
+
+static void test_chosen_props_xen_drops(void **state)
+{
+    static const char *const dropped[] = {
+        "bootargs", "xen,xen-bootargs", "xen,dom0-bootargs", "linux,initrd-start",
+        "linux,initrd-end", "stdout-path", "linux,uefi-system-table",
+        "linux,uefi-mmap-start", "linux,uefi-mmap-size", "linux,uefi-mmap-desc-size",
+        "linux,uefi-mmap-desc-ver",
+    };
+
+    (void)state;
+    for (size_t i = 0U; i < sizeof(dropped) / sizeof(dropped[0]); i++) {
+        assert_false(dom0_chosen_prop_kept(dropped[i]));
+    }
+    assert_true(dom0_chosen_prop_kept("rng-seed"));
+    assert_true(dom0_chosen_prop_kept("kaslr-seed"));
+    assert_true(dom0_chosen_prop_kept("u-boot,version"));
+    assert_true(dom0_chosen_prop_kept("bootargs2"));
+}
+
 static void test_cpus_psci_memory_written_anew(void **state)
 {
     struct ctx *c = *state;
@@ -355,6 +404,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_chosen_is_dom0s, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chosen_keeps_hosts_seeds, setup, teardown),
+        cmocka_unit_test(test_chosen_props_xen_drops),
         cmocka_unit_test_setup_teardown(test_cpus_psci_memory_written_anew, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gic_keeps_phandle_with_dom0s_redistributors, setup,
                                         teardown),

@@ -36,6 +36,10 @@ struct dom0_fdt_info {
 
 /* Write dom0's tree into buf. 0, or the writer's error (-ENOSPC). */
 int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint32_t *out_size);
+/* Whether dom0's /chosen keeps the host's /chosen property 'name' (Xen
+ * 4.17 keeps all but the command lines, the host's ramdisk and console,
+ * and the EFI tables: rng-seed and kaslr-seed among others). */
+bool dom0_chosen_prop_kept(const char *name);
 /* Map 1:1 the MMIO of every device node dom0's tree keeps; returns how
  * many ranges were mapped. */
 int dom0_map_devices(struct domain *d, const struct dom0_fdt_info *in);

@@ -252,19 +252,11 @@ int pv_physmap_populate(struct domain *d, uint64_t g, mfn_t m, uint64_t n)
 {
     struct foreign_maps *fm = &d->gnttab->foreign;
     unsigned long flags = spin_lock_irqsave(&fm->lock);
-    bool empty = true;
     int rc;
 
     /* Under the lock every stage-2 change of d takes: nothing can appear
      * in the range between the look and the map. */
-    for (uint64_t j = 0U; (j < n) && empty; j++) {
-        mfn_t old = INVALID_MFN;
-        enum guest_frame_type ot = GUEST_FRAME_NONE;
-
-        (void)arch_guest_lookup_page(d, gfn(g + j), &old, &ot);
-        empty = (ot == GUEST_FRAME_NONE);
-    }
-    rc = empty ? arch_map_guest_ram(d, gfn(g), m, n) : -EEXIST;
+    rc = arch_guest_range_unmapped(d, gfn(g), n) ? arch_map_guest_ram(d, gfn(g), m, n) : -EEXIST;
     spin_unlock_irqrestore(&fm->lock, flags);
     if ((rc == 0) && (d->gnttab->max_gfn < (g + n - 1U))) {
         d->gnttab->max_gfn = g + n - 1U;

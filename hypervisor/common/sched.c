@@ -42,6 +42,7 @@ struct runqueue {
     s_time_t slice_start;
     struct timer slice_timer;
     bool time_slicing;          /* false under the null scheduler */
+    bool yield_pending;         /* the running vCPU asked to let others go first */
     uint64_t switches;
     uint64_t idle_ns;           /* time with no vCPU, up to slice_start */
 };
@@ -114,14 +115,23 @@ static bool may_run(const struct vcpu *v)
     return !v->pause_flags && (__atomic_load_n(&v->domain->pause_count, __ATOMIC_ACQUIRE) == 0U);
 }
 
-static struct sched_vcpu *pick(const struct runqueue *rq)
+/* The runnable vCPU with the least virtual time. A vCPU that yielded
+ * (yielder) runs again only if nobody else may: as with Xen's credit2, a
+ * yield hands the CPU to any other runnable vCPU whatever its credit, so
+ * a guest spinning on SCHEDOP_yield for another's work (Linux's PV
+ * console waiting for xenconsoled to drain its ring) lets that work run. */
+static struct sched_vcpu *pick(const struct runqueue *rq, struct sched_vcpu *yielder)
 {
     struct sched_vcpu *best = NULL;
 
     for (struct sched_vcpu *sv = rq->queue; sv != NULL; sv = sv->next) {
-        if (may_run(sv->v) && ((best == NULL) || (sv->vruntime < best->vruntime))) {
+        if ((sv != yielder) && may_run(sv->v) &&
+            ((best == NULL) || (sv->vruntime < best->vruntime))) {
             best = sv;
         }
+    }
+    if ((best == NULL) && (yielder != NULL) && yielder->queued && may_run(yielder->v)) {
+        best = yielder;
     }
     return best;
 }
@@ -313,10 +323,13 @@ void vcpu_block_current(void)
 void vcpu_yield_current(void)
 {
     struct runqueue *rq = &runqueues[arch_cpu_id()];
+    unsigned long flags = spin_lock_irqsave(&rq->lock);
 
     if ((rq->curr != NULL) && (rq->queue != NULL)) {
+        rq->yield_pending = true;
         raise_softirq(SCHEDULE_SOFTIRQ);
     }
+    spin_unlock_irqrestore(&rq->lock, flags);
 }
 
 void vcpu_stop(struct vcpu *v)
@@ -348,6 +361,7 @@ void schedule(void)
     s_time_t now = NOW();
     struct vcpu *prev = rq->curr;
     struct vcpu *next = NULL;
+    struct sched_vcpu *yielder = NULL;
     struct sched_vcpu *nsv;
 
     if (prev == NULL) {
@@ -362,9 +376,11 @@ void schedule(void)
         if (prev->state == VCPU_RUNNING) {
             set_state(prev, VCPU_RUNNABLE, now);
             enqueue(rq, psv);
+            yielder = rq->yield_pending ? psv : NULL;
         }
     }
-    nsv = pick(rq);
+    rq->yield_pending = false;
+    nsv = pick(rq, yielder);
     if (nsv != NULL) {
         dequeue(rq, nsv);
         next = nsv->v;

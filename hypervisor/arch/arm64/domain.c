@@ -156,6 +156,11 @@ int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_t *m, enum guest_frame
     return 0;
 }
 
+bool arch_guest_range_unmapped(struct domain *d, gfn_t g, uint64_t nr)
+{
+    return p2m_range_unmapped(&d->arch.p2m, g, nr);
+}
+
 void arch_dump_domain(const struct domain *d)
 {
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {

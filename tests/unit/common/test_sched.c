@@ -460,11 +460,11 @@ static void test_wake_ignores_runnable_running_and_paused(void **state)
 
 /* ---- Picking and accounting ------------------------------------------------ */
 
-static struct vcpu *yield_after(s_time_t ran)
+/* The slice timer firing after ran: the scheduler picks again. */
+static struct vcpu *reschedule_after(s_time_t ran)
 {
     fake_advance(ran);
-    vcpu_yield_current();
-    assert_true(softirq_pending(arch_cpu_id()));
+    raise_softirq(SCHEDULE_SOFTIRQ);
     do_softirq();
     return current_vcpu();
 }
@@ -486,30 +486,70 @@ static void test_schedule_picks_least_weighted_run_time(void **state)
     x = current_vcpu();
     assert_non_null(x);
     /* x: 3 ms; the two others have run nothing: one of them. */
-    y = yield_after(MILLISECS(3));
+    y = reschedule_after(MILLISECS(3));
     assert_true((y != x) && (y != NULL));
     /* y: 1 ms; the third has run nothing: it. */
-    z = yield_after(MILLISECS(1));
+    z = reschedule_after(MILLISECS(1));
     assert_true((z != x) && (z != y) && (z != NULL));
     /* x 3, y 1, z 2: y. */
-    assert_ptr_equal(yield_after(MILLISECS(2)), y);
+    assert_ptr_equal(reschedule_after(MILLISECS(2)), y);
     /* x 3, y 1.5, z 2: still y, without a switch. */
     before = nr_switches;
-    assert_ptr_equal(yield_after(MICROSECS(500)), y);
+    assert_ptr_equal(reschedule_after(MICROSECS(500)), y);
     assert_int_equal(nr_switches, before);
     /* x 3, y 2.5, z 2: z. */
-    assert_ptr_equal(yield_after(MILLISECS(1)), z);
+    assert_ptr_equal(reschedule_after(MILLISECS(1)), z);
     assert_ptr_equal(last_switch()->prev, y);
     assert_ptr_equal(last_switch()->next, z);
     /* x 3, y 2.5, z 2.7: y. */
-    assert_ptr_equal(yield_after(MICROSECS(700)), y);
+    assert_ptr_equal(reschedule_after(MICROSECS(700)), y);
     /* x 3, y 3.6, z 2.7: z. */
-    assert_ptr_equal(yield_after(MICROSECS(1100)), z);
+    assert_ptr_equal(reschedule_after(MICROSECS(1100)), z);
     /* x 3, y 3.6, z 3.2: x at last. */
-    assert_ptr_equal(yield_after(MICROSECS(500)), x);
+    assert_ptr_equal(reschedule_after(MICROSECS(500)), x);
     assert_int_equal(x->state, VCPU_RUNNING);
     assert_int_equal(y->state, VCPU_RUNNABLE);
     assert_int_equal(z->state, VCPU_RUNNABLE);
+}
+
+/* SCHEDOP_yield: another runnable vCPU goes first even when the yielder
+ * has run less; with only paused company the yielder goes on. */
+static void test_yield_hands_the_cpu_to_others(void **state)
+{
+    struct vcpu *x;
+    struct vcpu *y;
+    unsigned int before;
+
+    (void)state;
+    x = add_vcpu(ON_CPU(0));
+    y = add_vcpu(ON_CPU(0));
+    vcpu_wake(x);
+    vcpu_wake(y);
+    do_softirq();
+    if (current_vcpu() != x) {
+        y = x;
+        x = current_vcpu();
+    }
+    /* x runs 1 ms, then y (which has run nothing) gets the CPU. */
+    assert_ptr_equal(reschedule_after(MILLISECS(1)), y);
+    /* y has run 0.1 ms against x's 1 ms, yet its yield lets x go. */
+    fake_advance(MICROSECS(100));
+    vcpu_yield_current();
+    assert_true(softirq_pending(0U));
+    do_softirq();
+    assert_ptr_equal(current_vcpu(), x);
+    assert_int_equal(y->state, VCPU_RUNNABLE);
+    /* The yield is spent: the next pick is by virtual time again. */
+    assert_ptr_equal(reschedule_after(MICROSECS(10)), y);
+    /* x paused: y's yield finds nobody else and y goes on, unswitched. */
+    x->pause_flags = true;
+    before = nr_switches;
+    fake_advance(MICROSECS(10));
+    vcpu_yield_current();
+    do_softirq();
+    assert_ptr_equal(current_vcpu(), y);
+    assert_int_equal(nr_switches, before);
+    x->pause_flags = false;
 }
 
 static void test_runstate_time_follows_the_clock(void **state)
@@ -1195,6 +1235,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wake_raises_schedule_softirq_locally, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wake_ipis_remote_cpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wake_ignores_runnable_running_and_paused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_yield_hands_the_cpu_to_others, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schedule_picks_least_weighted_run_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runstate_time_follows_the_clock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_vcpus_alternate_fairly, setup, teardown),

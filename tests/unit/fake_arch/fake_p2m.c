@@ -160,6 +160,19 @@ __attribute__((weak)) int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_
     return -ENOENT;
 }
 
+__attribute__((weak)) bool arch_guest_range_unmapped(struct domain *d, gfn_t g, uint64_t nr)
+{
+    for (uint64_t j = 0U; j < nr; j++) {
+        mfn_t m;
+        int t;
+
+        if (arch_guest_lookup_page(d, gfn(gfn_x(g) + j), &m, &t) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ---- Paging pools and cache maintenance (domctl) --------------------- */
 
 static struct fake_pool *pool_of(const struct domain *d)

@@ -46,6 +46,8 @@ int arch_guest_map_page(struct domain *d, gfn_t gfn, mfn_t mfn, enum guest_frame
 int arch_guest_unmap_page(struct domain *d, gfn_t gfn);
 /* What gfn maps to: 0, or -ENOENT (nothing, *t = GUEST_FRAME_NONE). */
 int arch_guest_lookup_page(struct domain *d, gfn_t gfn, mfn_t *mfn, enum guest_frame_type *t);
+/* Whether nothing is mapped at gfn .. gfn + nr - 1, in one walk. */
+bool arch_guest_range_unmapped(struct domain *d, gfn_t gfn, uint64_t nr);
 
 /* Print v's registers after a fault (the live frame if v runs here). */
 void arch_dump_guest_state(struct vcpu *v);

@@ -589,6 +589,65 @@ static void test_unmap_reclaims_tables(void **state)
     p2m_destroy(p2m);
 }
 
+/* Single pages unmapped one at a time (privcmd, the balloon): the table
+ * goes when its last entry does, whether the others left were beside
+ * the one cleared or far from it. */
+static void test_unmap_page_by_page_reclaims_last(void **state)
+{
+    struct p2m_domain *p2m = &doms[0];
+    uint64_t full;
+
+    (void)state;
+    assert_int_equal(p2m_init(p2m, 8U), 0);
+    full = pool_free(p2m);
+    assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0 + 1U), mfn(0x80001U), 2U, P2M_RAM_RW), 0);
+    assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0 + 300U), mfn(0x80300U), 1U, P2M_RAM_RW), 0);
+    assert_int_equal(pool_free(p2m), full - 2U);
+    /* A neighbour still maps. */
+    assert_int_equal(p2m_unmap(p2m, gfn(GFN_RAM0 + 1U), 1U), 0);
+    assert_int_equal(pool_free(p2m), full - 2U);
+    /* No neighbour maps, but entry 300 does. */
+    assert_int_equal(p2m_unmap(p2m, gfn(GFN_RAM0 + 2U), 1U), 0);
+    assert_int_equal(pool_free(p2m), full - 2U);
+    assert_maps(p2m, GFN_RAM0 + 300U, 0x80300U, P2M_RAM_RW, 0U);
+    /* The last one: both tables back. */
+    assert_int_equal(p2m_unmap(p2m, gfn(GFN_RAM0 + 300U), 1U), 0);
+    assert_int_equal(pool_free(p2m), full);
+    assert_int_equal(stats_of(p2m).tables, 0);
+    /* The last entry of a table (no right neighbour) and the first. */
+    assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0 + 511U), mfn(0x80511U), 2U, P2M_RAM_RW), 0);
+    assert_int_equal(p2m_unmap(p2m, gfn(GFN_RAM0 + 511U), 1U), 0);
+    assert_int_equal(pool_free(p2m), full - 2U);
+    assert_int_equal(p2m_unmap(p2m, gfn(GFN_RAM0 + 512U), 1U), 0);
+    assert_int_equal(pool_free(p2m), full);
+    p2m_destroy(p2m);
+}
+
+/* Whether a range maps nothing, read a whole entry at a time. */
+static void test_range_unmapped(void **state)
+{
+    struct p2m_domain *p2m = &doms[0];
+
+    (void)state;
+    assert_int_equal(p2m_init(p2m, 8U), 0);
+    assert_true(p2m_range_unmapped(p2m, gfn(0U), 1ULL << 28));
+    assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0 + PAGES_2M), mfn(0x90000U), PAGES_2M,
+                             P2M_RAM_RW), 0);
+    assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0 + 7U), mfn(0x80007U), 1U, P2M_RAM_RW), 0);
+    /* Up to the page before each mapping: empty; one more: not. */
+    assert_true(p2m_range_unmapped(p2m, gfn(0U), GFN_RAM0 + 7U));
+    assert_false(p2m_range_unmapped(p2m, gfn(0U), GFN_RAM0 + 8U));
+    assert_true(p2m_range_unmapped(p2m, gfn(GFN_RAM0 + 8U), PAGES_2M - 8U));
+    assert_false(p2m_range_unmapped(p2m, gfn(GFN_RAM0 + 8U), PAGES_2M - 7U));
+    /* Inside the block, and just after it. */
+    assert_false(p2m_range_unmapped(p2m, gfn(GFN_RAM0 + PAGES_2M + 100U), 1U));
+    assert_true(p2m_range_unmapped(p2m, gfn(GFN_RAM0 + 2U * PAGES_2M), PAGES_1G));
+    /* Nothing is nothing; outside the IPA space is not "empty". */
+    assert_true(p2m_range_unmapped(p2m, gfn(GFN_RAM0 + 7U), 0U));
+    assert_false(p2m_range_unmapped(p2m, gfn(1ULL << 40), 1U));
+    p2m_destroy(p2m);
+}
+
 static void test_unmap_part_of_1g_block(void **state)
 {
     struct p2m_domain *p2m = &doms[0];
@@ -1049,6 +1108,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_geometry_for_qemu_cortex_a57, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unmap_page_by_page_reclaims_last, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_range_unmapped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_geometry_other_pa_sizes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_36bit_ipa_single_root_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init_and_destroy_return_everything, setup, teardown),

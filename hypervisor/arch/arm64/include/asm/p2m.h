@@ -187,6 +187,9 @@ int p2m_unmap(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr_pages);
 /* What gfn maps to: machine frame, type and the order of the leaf that maps
  * it (0, 9 or 18). Any output pointer may be NULL. 0, -ENOENT (not mapped)
  * or -EINVAL (beyond the IPA size). Takes the lock, hence not const. */
+/* Whether nothing at all is mapped in gfn .. gfn + nr_pages - 1 (false
+ * for a range outside the IPA space). */
+bool p2m_range_unmapped(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr_pages);
 int p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, mfn_t *mfn, enum p2m_type *t,
                unsigned int *order);
 

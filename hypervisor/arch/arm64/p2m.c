@@ -552,14 +552,32 @@ static bool range_ok(uint64_t first, uint64_t nr, unsigned int bits)
     return (first < limit) && (nr <= (limit - first));
 }
 
-/* Dry run, then the real thing if the pool suffices. Called locked. */
+/* At most how many tables a change of gfn .. gfn + nr - 1 can add: at
+ * each level below the root, one per entry of the level above that the
+ * range touches. */
+static uint64_t tables_bound(uint64_t gfn, uint64_t nr)
+{
+    uint64_t last = gfn + nr - 1U;
+    uint64_t bound = 0U;
+    unsigned int l;
+
+    for (l = geo.root_level; l < LEAF_LEVEL; l++) {
+        bound += (last / level_pages(l)) - (gfn / level_pages(l)) + 1U;
+    }
+    return bound;
+}
+
+/* Dry run, then the real thing if the pool suffices. The dry run is
+ * skipped when the pool holds more than the change could ever take (the
+ * usual case for single pages: privcmd, grants, the balloon), since all
+ * it would learn is that the change fits. Called locked. */
 static int change(struct p2m_domain *p2m, bool map, uint64_t gfn, uint64_t mfn_nr, uint64_t nr,
                   enum p2m_type t)
 {
     struct p2m_op op;
-    int pass;
+    int pass = (tables_bound(gfn, nr) <= paging_pool_free(&p2m->pool)) ? 1 : 0;
 
-    for (pass = 0; pass < 2; pass++) {
+    for (; pass < 2; pass++) {
         op_start(&op, pass == 0);
         if (map) {
             map_walk(p2m, &op, gfn, mfn_nr, nr, t);

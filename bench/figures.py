@@ -81,7 +81,15 @@ XL_COMMANDS = [
     f"xl destroy {XL_DOMU}; s=$?; "
     "printf 'XLBENCH destroy-end '; /bin/cntvct; echo \"XLBENCH destroy-status $s\"",
     "xl list",
+    # The build alone: xl create -p returns once the domain is built and
+    # left paused. xl create -c's figure holds a fixed second on top of
+    # this, which xl's console child sleeps before attaching (xl_vmcontrol.c).
+    "printf 'XLBENCH build-start '; /bin/cntvct; "
+    f"xl create -p {XL_CFG}; s=$?; "
+    "printf 'XLBENCH build-end '; /bin/cntvct; echo \"XLBENCH build-status $s\"",
+    f"xl destroy {XL_DOMU}",
 ]
+XL_FIGURES = ("xl_create", "xl_destroy", "xl_build")
 XL_DOM0_MIB = 512
 # dom0's RTC (QEMU's PL031) counts virtual time from a fixed date instead of
 # reading the host's clock.
@@ -92,7 +100,8 @@ XL_QEMU_ARGS = ["-rtc", "base=2025-01-01T00:00:00,clock=vm"]
 # create to the domU's init takes about 2 s of it.
 XL_TIMEOUT = 600
 XL_STEP_TIMEOUT = 120
-_XL = re.compile(r"^XLBENCH (create-start|destroy-start|destroy-end) CNTVCT (\d+)\s*$", re.M)
+_XL = re.compile(r"^XLBENCH (create-start|destroy-start|destroy-end|build-start|build-end) "
+                 r"CNTVCT (\d+)\s*$", re.M)
 _XL_FIRST = re.compile(r"^XLBENCH first-line cntvct=(\d+) text=(.*?)\r?$", re.M)
 _XL_ERR = re.compile(r"^(libxl: error: .*?|xl: .*?)\r?$", re.M)
 
@@ -101,8 +110,16 @@ def ticks_to_ms(ticks, freq=62.5e6):
     return ticks * 1e3 / freq
 
 
+def _xl_timed(out, stamps, step, what):
+    """The time of one timed xl command whose status line says 0."""
+    status = re.search(rf"^XLBENCH {step}-status (\d+)", out, re.M)
+    if f"{step}-start" in stamps and f"{step}-end" in stamps and status and status[1] == "0":
+        return Value(ticks_to_ms(stamps[f"{step}-end"] - stamps[f"{step}-start"]))
+    return Value(None, f"{what} failed (status {status[1] if status else 'not printed'})")
+
+
 def parse_xl(out):
-    """xl_create, xl_destroy (ms) from the toolstack dom0's console."""
+    """xl_create, xl_destroy, xl_build (ms) from the toolstack dom0's console."""
     stamps = {m[1]: int(m[2]) for m in _XL.finditer(out)}
     first = _XL_FIRST.search(out)
     res = {}
@@ -118,13 +135,10 @@ def parse_xl(out):
                "no domU console line reached dom0")
         res["xl_create"] = Value(None, why)
         res["xl_destroy"] = Value(None, "no domU to destroy (" + why + ")")
+        res["xl_build"] = Value(None, why)
         return res
-    status = re.search(r"^XLBENCH destroy-status (\d+)", out, re.M)
-    if "destroy-start" in stamps and "destroy-end" in stamps and status and status[1] == "0":
-        res["xl_destroy"] = Value(ticks_to_ms(stamps["destroy-end"] - stamps["destroy-start"]))
-    else:
-        res["xl_destroy"] = Value(None, "xl destroy failed (status "
-                                  f"{status[1] if status else 'not printed'})")
+    res["xl_destroy"] = _xl_timed(out, stamps, "destroy", "xl destroy")
+    res["xl_build"] = _xl_timed(out, stamps, "build", "xl create -p")
     return res
 
 
@@ -226,15 +240,16 @@ class Bench:
         """Debian's Xen 4.17 toolstack in a Linux dom0 (1 vCPU, 512 MiB, the
         image of scripts/mkinitramfs-toolstack.sh running XL_COMMANDS): xl
         create -c of the example domU to its first console line as it reaches
-        dom0, then xl destroy until it returns, read from dom0's own CNTVCT
+        dom0, then xl destroy until it returns, then xl create -p (the build
+        alone) until it returns, read from dom0's own CNTVCT
         (bench/initrd/cntvct.c, firstline.c); the median of `runs` boots.
         A boot that measures nothing ends the scenario with its reason.
         initrd None: n/a, with `missing` as the reason."""
         if initrd is None:
             why = f"no toolstack dom0 image ({missing})"
-            return {"xl_create": Value(None, why), "xl_destroy": Value(None, why)}
+            return {k: Value(None, why) for k in XL_FIGURES}
         g = Guest(self.cache / "linux" / "Image", bootargs="console=hvc0", ramdisk=initrd)
-        samples = {"xl_create": [], "xl_destroy": []}
+        samples = {k: [] for k in XL_FIGURES}
         for i in range(runs):
             log = self.logdir / f"{self.hyp.name}-xl{i}.log"
             try:
@@ -245,7 +260,7 @@ class Bench:
                            ).output
             except RunError as e:
                 why = "run failed: " + str(e).splitlines()[0]
-                return {"xl_create": Value(None, why), "xl_destroy": Value(None, why)}
+                return {k: Value(None, why) for k in XL_FIGURES}
             got = parse_xl(out)
             for k, v in got.items():
                 if v.value is None:

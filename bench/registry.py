@@ -40,6 +40,9 @@ FIGURES = (
        Figure("xl_destroy", "xl destroy of that domU, until xl returns", "ms",
               deterministic=False,
               note="-icount; dom0's CNTVCT; median of 3 boots, which differ by < 0.1%"),
+       Figure("xl_build", "xl create -p of that domU (built, left paused), until xl returns",
+              "ms", deterministic=False,
+              note="-icount; dom0's CNTVCT; median of 3 boots"),
        Figure("image_size", "Hypervisor image size", "KiB", target=0.2, note="file size"),
        Figure("idle_memory", "Hypervisor memory in use, 4 idle domUs", "MiB",
               note="RAM - free ('m' key) - guest RAM")]

@@ -1,6 +1,7 @@
 /* A readable dump of a hypervisor exception: why, where, the registers,
  * the syndrome decoded and a frame-pointer backtrace. */
 #include <asm/arm64.h>
+#include <asm/esr.h>
 #include <asm/memlayout.h>
 #include <asm/trap_frame.h>
 #include <proxenos/arch/cpu.h>
@@ -62,11 +63,11 @@ static const char *fault_status(unsigned int fsc)
 
 static void decode_esr(uint64_t esr, uint64_t far)
 {
-    unsigned int ec = (unsigned int)(esr >> 26) & 0x3fU;
-    uint32_t iss = (uint32_t)esr & 0x1ffffffU;
+    unsigned int ec = esr_ec(esr);
+    uint32_t iss = esr_iss(esr);
 
     pr_err("ESR_EL2: 0x%016llx  EC 0x%02x: %s, IL %u, ISS 0x%07x\n",
-           (unsigned long long)esr, ec, ec_describe(ec), (unsigned int)(esr >> 25) & 1U, iss);
+           (unsigned long long)esr, ec, ec_describe(ec), esr_il32(esr) ? 1U : 0U, iss);
     if ((ec == 0x20U) || (ec == 0x21U) || (ec == 0x24U) || (ec == 0x25U)) {
         unsigned int fsc = iss & 0x3fU;
         bool is_data = (ec >= 0x24U);

@@ -6,6 +6,7 @@
  * take dom0 down. An instruction fetch outside RAM gets a prefetch abort
  * the same way. A device access the syndrome cannot describe crashes
  * the domain. Either way nothing else is touched. */
+#include <asm/esr.h>
 #include <asm/mmio.h>
 #include <asm/p2m.h>
 #include <asm/traps.h>
@@ -16,13 +17,6 @@
  * that loops on them must not flood the console. */
 #define ABORT_LOG_LIMIT 8U
 
-#define ISS_ISV     (1U << 24)
-#define ISS_SSE     (1U << 21)
-#define ISS_SF      (1U << 15)
-#define ISS_WNR     (1U << 6)
-#define ISS_FSC_KIND_MASK   0x3cU   /* fault status code without its level */
-#define FSC_TRANSLATION     0x04U
-#define FSC_ACCESS_FLAG     0x08U
 
 /* v holds bytes * 8 significant bits: flip and subtract the sign bit. */
 static uint64_t sign_extend(uint64_t v, unsigned int bytes)
@@ -40,7 +34,7 @@ static uint64_t sign_extend(uint64_t v, unsigned int bytes)
  * entries qualify: a permission fault on a mapped page is the guest's. */
 static bool fault_was_transient(struct vcpu *v, const struct trap_info *t)
 {
-    uint32_t kind = t->iss & ISS_FSC_KIND_MASK;
+    uint32_t kind = abort_fsc_kind(t->iss);
 
     if ((kind != FSC_TRANSLATION) && (kind != FSC_ACCESS_FLAG)) {
         return false;
@@ -69,7 +63,7 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
 {
     const struct mmio_region *r = domain_find_mmio(v->domain, t->gpa);
     struct mmio_access a;
-    unsigned int rt = (t->iss >> 16) & 0x1fU;
+    unsigned int rt = abort_reg(t->iss);
     int rc;
 
     if ((r == NULL) && fault_was_transient(v, t)) {
@@ -80,14 +74,14 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
         inject_dabt(v, f, t->far);
         return;
     }
-    if ((t->iss & ISS_ISV) == 0U) {
+    if (!abort_isv(t->iss)) {
         domain_crash(v->domain, v, "device access the syndrome does not describe");
         return;
     }
     a.gpa = t->gpa;
     a.offset = t->gpa - r->base;
-    a.size = 1U << ((t->iss >> 22) & 3U);
-    a.write = (t->iss & ISS_WNR) != 0U;
+    a.size = abort_access_bytes(t->iss);
+    a.write = abort_write(t->iss);
     if (a.write) {
         uint64_t val = (rt == 31U) ? 0U : f->x[rt];
 
@@ -100,10 +94,10 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
 
         rc = r->ops->read(v, &a, &val, r->priv);
         if ((rc == 0) && (rt != 31U)) {
-            if (((t->iss & ISS_SSE) != 0U) && (a.size < 8U)) {
+            if (abort_sign_extend(t->iss) && (a.size < 8U)) {
                 val = sign_extend(val, a.size);
             }
-            if ((t->iss & ISS_SF) == 0U) {
+            if (!abort_reg64(t->iss)) {
                 val &= 0xffffffffU;
             }
             f->x[rt] = val;

@@ -2,6 +2,7 @@
  * exception class we do not emulate is answered with an undefined
  * instruction exception in the guest: guest input never halts the host. */
 #include <asm/arm64.h>
+#include <asm/esr.h>
 #include <asm/sysregs.h>
 #include <asm/traps.h>
 #include <asm/evtchn_upcall.h>
@@ -32,11 +33,11 @@ static void read_syndrome(struct trap_info *t, const struct trap_frame *f)
     uint64_t hpfar = READ_SYSREG(hpfar_el2);
 
     t->esr = f->esr;
-    t->ec = (unsigned int)(f->esr >> 26) & 0x3fU;
-    t->iss = (uint32_t)f->esr & 0x1ffffffU;
-    t->il32 = ((f->esr >> 25) & 1U) != 0U;
+    t->ec = esr_ec(f->esr);
+    t->iss = esr_iss(f->esr);
+    t->il32 = esr_il32(f->esr);
     t->far = f->far;
-    t->gpa = ((hpfar & 0x00000ffffffffff0ULL) << 8) | (f->far & 0xfffU);
+    t->gpa = abort_ipa(hpfar, f->far);
 }
 
 /* Run pending softirqs (they may switch vCPUs or go idle, in which case

@@ -1,5 +1,6 @@
 /* HVC and SMC from guests. HVC #0 and SMC #0 are SMCCC calls (PSCI and
  * the Arm architecture calls); HVC #0xEA1 is a Xen hypercall. */
+#include <asm/esr.h>
 #include <asm/traps.h>
 #include <public/arch-arm.h>
 #include <proxenos/errno.h>
@@ -48,7 +49,7 @@ static void xen_hypercall(struct trap_frame *f)
 
 void trap_hvc(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
 {
-    uint32_t imm = t->iss & 0xffffU;
+    uint32_t imm = call_imm16(t->iss);
 
     /* The preferred return address of HVC is already the next instruction. */
     if (imm == XEN_HYPERCALL_TAG) {
@@ -64,7 +65,7 @@ void trap_smc(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
 {
     /* A trapped SMC returns to the SMC itself: step over it. */
     advance_pc(f, t);
-    if ((t->iss & 0xffffU) == 0U) {
+    if (call_imm16(t->iss) == 0U) {
         smccc_call(v, f);
     } else {
         f->x[0] = SMCCC_NOT_SUPPORTED;

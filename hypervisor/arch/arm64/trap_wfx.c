@@ -1,14 +1,13 @@
 /* WFI blocks the vCPU until it has an interrupt to take; WFE yields. */
+#include <asm/esr.h>
 #include <asm/traps.h>
 #include <asm/vgic.h>
 #include <proxenos/sched.h>
 
-#define ISS_WFE 1U
-
 void trap_wfx(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
 {
     advance_pc(f, t);
-    if ((t->iss & ISS_WFE) != 0U) {
+    if (wfx_is_wfe(t->iss)) {
         vcpu_yield_current();
         return;
     }

@@ -567,6 +567,18 @@ static uint64_t tables_bound(uint64_t gfn, uint64_t nr)
     return bound;
 }
 
+/* One walk over the change, a dry run or the real thing. */
+static void walk(struct p2m_domain *p2m, struct p2m_op *op, bool dry_run, bool map, uint64_t gfn,
+                 uint64_t mfn_nr, uint64_t nr, enum p2m_type t)
+{
+    op_start(op, dry_run);
+    if (map) {
+        map_walk(p2m, op, gfn, mfn_nr, nr, t);
+    } else {
+        unmap_walk(p2m, op, gfn, nr);
+    }
+}
+
 /* Dry run, then the real thing if the pool suffices. The dry run is
  * skipped when the pool holds more than the change could ever take (the
  * usual case for single pages: privcmd, grants, the balloon), since all
@@ -575,20 +587,15 @@ static int change(struct p2m_domain *p2m, bool map, uint64_t gfn, uint64_t mfn_n
                   enum p2m_type t)
 {
     struct p2m_op op;
-    int pass = (tables_bound(gfn, nr) <= paging_pool_free(&p2m->pool)) ? 1 : 0;
 
-    for (; pass < 2; pass++) {
-        op_start(&op, pass == 0);
-        if (map) {
-            map_walk(p2m, &op, gfn, mfn_nr, nr, t);
-        } else {
-            unmap_walk(p2m, &op, gfn, nr);
-        }
-        if ((pass == 0) && (op.tables_needed > paging_pool_free(&p2m->pool))) {
+    if (tables_bound(gfn, nr) > paging_pool_free(&p2m->pool)) {
+        walk(p2m, &op, true, map, gfn, mfn_nr, nr, t);
+        if (op.tables_needed > paging_pool_free(&p2m->pool)) {
             p2m->stats.nr_enomem++;
             return -ENOMEM;
         }
     }
+    walk(p2m, &op, false, map, gfn, mfn_nr, nr, t);
     op_finish(p2m, &op);
     return 0;
 }

@@ -5,8 +5,9 @@
  * domain_put() drops it). The toolstack's life cycle: created paused and
  * being built, the first unpause ends the build, domain_kill, a creation
  * that fails half way leaves nothing behind. Links the real domain.c,
- * domain_ref.c and domain_pause.c; the arch, scheduler, PV and timer hooks
- * they call are counted here. */
+ * domain_ref.c and domain_pause.c; the arch hooks are the fake arch's
+ * (<fake_domain.h> counts them), the scheduler, PV and timer calls they
+ * make are counted here. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,8 @@
 #include <proxenos/timer.h>
 #include <proxenos/xmalloc.h>
 #include <fake_arch.h>
+#include <fake_domain.h>
+#include <fake_p2m.h>
 #include "domain_internal.h"
 
 #define RAM0     0x40000000ULL
@@ -32,39 +35,12 @@
 
 /* ---- What domain.c and domain_ref.c call ------------------------------- */
 
-static unsigned int nr_pv_destroy, nr_arch_destroy, nr_vcpu_destroy;
+static unsigned int nr_pv_destroy;
 static unsigned int nr_exceptions;      /* VIRQ_DOM_EXC notifications */
 static unsigned int nr_grant_releases;  /* gnttab_release_mappings calls */
-static unsigned int nr_builds_finished, nr_vcpu_creates, fail_vcpu_create_at;
 static uint32_t max_port_set, max_frames_set;
 static struct timer *armed_timer;   /* the last timer set_timer armed */
 static unsigned int nr_set_timer;
-
-int arch_domain_create(struct domain *d, const struct domain_create_args *args)
-{
-    (void)d;
-    (void)args;
-    return 0;
-}
-
-void arch_domain_destroy(struct domain *d)
-{
-    (void)d;
-    nr_arch_destroy++;
-}
-
-int arch_vcpu_create(struct vcpu *v)
-{
-    (void)v;
-    nr_vcpu_creates++;
-    return (nr_vcpu_creates == fail_vcpu_create_at) ? -ENOMEM : 0;
-}
-
-void arch_domain_creation_finished(struct domain *d)
-{
-    (void)d;
-    nr_builds_finished++;
-}
 
 void evtchn_set_max_port(struct domain *d, uint32_t max_port)
 {
@@ -89,26 +65,6 @@ bool sched_vcpu_on_cpu(const struct vcpu *v)
 void sched_vcpu_reconsider(struct vcpu *v)
 {
     (void)v;
-}
-
-void arch_vcpu_destroy(struct vcpu *v)
-{
-    (void)v;
-    nr_vcpu_destroy++;
-}
-
-int arch_map_guest_ram(struct domain *d, gfn_t g, mfn_t m, uint64_t nr)
-{
-    (void)d;
-    (void)g;
-    (void)m;
-    (void)nr;
-    return 0;
-}
-
-void arch_dump_domain(const struct domain *d)
-{
-    (void)d;
 }
 
 int sched_add_vcpu(struct vcpu *v)
@@ -199,6 +155,7 @@ static int setup(void **state)
 {
     (void)state;
     fake_reset();
+    fake_p2m_reset();
     fake_console_quiet(true);
     bootmem_reset();
     (void)fake_ram_alloc(RAM0, (size_t)MiB(16));
@@ -209,13 +166,8 @@ static int setup(void **state)
     nr_pv_destroy = 0U;
     nr_exceptions = 0U;
     nr_grant_releases = 0U;
-    nr_arch_destroy = 0U;
-    nr_vcpu_destroy = 0U;
     nr_set_timer = 0U;
     armed_timer = NULL;
-    nr_builds_finished = 0U;
-    nr_vcpu_creates = 0U;
-    fail_vcpu_create_at = 0U;
     max_port_set = 0U;
     max_frames_set = 0U;
     return 0;
@@ -270,7 +222,7 @@ static void test_destroyed_stays_until_put(void **state)
     assert_null(domain_get_by_id(1U));
     assert_int_equal(domain_count(), 0U);
     assert_int_equal(nr_pv_destroy, 0U);
-    assert_int_equal(nr_arch_destroy, 0U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_DESTROY), 0U);
     assert_int_equal(free_now(), before_destroy);
     assert_int_equal(g->domain_id, 1U);
     assert_int_equal(g->tot_pages, KiB(64) / PAGE_SIZE);
@@ -286,8 +238,8 @@ static void test_destroyed_stays_until_put(void **state)
     assert_int_equal(nr_pv_destroy, 1U);
     /* Only now is the domain gone for xenstored. */
     assert_int_equal(nr_exceptions, 1U);
-    assert_int_equal(nr_arch_destroy, 1U);
-    assert_int_equal(nr_vcpu_destroy, 2U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_DESTROY), 1U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_DESTROY), 2U);
     assert_int_equal(free_now(), initial_free);
     assert_int_equal(objs_live(), 0U);
 }
@@ -438,10 +390,10 @@ static void test_toolstack_life_cycle(void **state)
     assert_int_equal(domain_unpause_by_controller(d), 0);
     assert_int_equal(d->state, DOMAIN_RUNNING);
     assert_int_equal(d->pause_count, 0U);
-    assert_int_equal(nr_builds_finished, 1U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_CREATION_FINISHED), 1U);
     assert_int_equal(domain_pause_by_controller(d), 0);
     assert_int_equal(domain_unpause_by_controller(d), 0);
-    assert_int_equal(nr_builds_finished, 1U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_CREATION_FINISHED), 1U);
 
     /* dom0 holds it (a foreign mapping, say) while xl destroys it. */
     g = domain_get_by_id(1U);
@@ -475,7 +427,7 @@ static void test_toolstack_life_cycle(void **state)
     assert_null(domain_get_next_dying(NULL));
     fire_timer();
     assert_int_equal(nr_pv_destroy, 1U);
-    assert_int_equal(nr_vcpu_destroy, 2U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_DESTROY), 2U);
     assert_int_equal(nr_exceptions, 2U);        /* and again when it is gone */
     assert_false(domain_id_in_use(1U));
     assert_int_equal(domain_count_in_memory(), 0U);
@@ -526,11 +478,11 @@ static void test_create_fails_half_way(void **state)
     (void)state;
     /* The third vCPU cannot be made: the two before it, the arch part
      * and the structure are given back. */
-    fail_vcpu_create_at = 3U;
+    fake_hook_fail(FAKE_ARCH_VCPU_CREATE, 3U, -ENOMEM);
     assert_int_equal(domain_create(4U, &args, &d), -ENOMEM);
     assert_null(d);
     assert_false(domain_id_in_use(4U));
-    assert_int_equal(nr_arch_destroy, 1U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_DESTROY), 1U);
     assert_int_equal(free_now(), initial_free);
     assert_int_equal(objs_live(), 0U);
 }

@@ -29,13 +29,13 @@
 #include <proxenos/timer.h>
 #include <proxenos/xmalloc.h>
 #include <fake_arch.h>
+#include <fake_domain.h>
 
 #define NR_ONLINE 4U
 #define SLICE MILLISECS(10)         /* sched.c's time slice */
 #define ALL_CPUS (~0ULL)
 #define ON_CPU(c) (1ULL << (c))
 #define MAX_TEST_VCPUS 16U
-#define MAX_SWITCHES 8192U
 
 /* ---- What the fakes do not provide ------------------------------------- */
 
@@ -57,44 +57,30 @@ void xfree(void *ptr)
     free(ptr);
 }
 
-struct switch_rec {
-    unsigned int cpu;
-    struct vcpu *prev;
-    struct vcpu *next;
-};
-
-static struct switch_rec switches[MAX_SWITCHES];
-static unsigned int nr_switches;
-
-/* Records the switch, saves prev as the real one does, and returns (the
- * real one may not). */
-void arch_context_switch(struct vcpu *prev, struct vcpu *next)
+/* The fake arch logs each switch (<fake_domain.h>) and tells the
+ * scheduler prev is saved; this checks what the real one relies on:
+ * prev counts as on its CPU until then (domain_pause waits), and next
+ * is on its CPU already. */
+static void check_switch(struct vcpu *prev, struct vcpu *next)
 {
-    assert_true(nr_switches < MAX_SWITCHES);
-    switches[nr_switches] = (struct switch_rec){ arch_cpu_id(), prev, next };
-    nr_switches++;
+    assert_true(fake_hook_calls(FAKE_ARCH_CONTEXT_SWITCH) <= FAKE_SWITCH_LOG);
     if (prev != NULL) {
-        /* Until saved, prev counts as on its CPU (domain_pause waits). */
         assert_true(sched_vcpu_on_cpu(prev));
-        sched_context_saved(prev);
     }
     if (next != NULL) {
         assert_true(sched_vcpu_on_cpu(next));
     }
 }
 
-static unsigned int nr_moved;          /* arch_vcpu_moved calls */
-
-void arch_vcpu_moved(struct vcpu *v)
+static unsigned int nr_switches(void)
 {
-    (void)v;
-    nr_moved++;
+    return fake_hook_calls(FAKE_ARCH_CONTEXT_SWITCH);
 }
 
-static const struct switch_rec *last_switch(void)
+static const struct fake_switch *last_switch(void)
 {
-    assert_true(nr_switches > 0U);
-    return &switches[nr_switches - 1U];
+    assert_true(nr_switches() > 0U);
+    return fake_switch(nr_switches() - 1U);
 }
 
 /* ---- vCPUs built by hand ------------------------------------------------ */
@@ -197,7 +183,7 @@ static int setup(void **state)
     fake_reset();
     fake_console_quiet(true);
     fake_set_now(clock_now);
-    nr_switches = 0U;
+    fake_set_switch_hook(check_switch);
     nr_vcpus = 0U;
     dom.pause_count = 0U;
     dom.sched_weight = 0U;
@@ -296,7 +282,6 @@ static void test_move_follows_hard_affinity(void **state)
     struct vcpu *w;
 
     (void)state;
-    nr_moved = 0U;
     v = add_vcpu(ON_CPU(2));
     w = add_vcpu(ON_CPU(1) | ON_CPU(2));
     assert_int_equal(w->processor, 1);
@@ -304,7 +289,7 @@ static void test_move_follows_hard_affinity(void **state)
     v->hard_affinity = ON_CPU(2) | ON_CPU(3);
     assert_int_equal(sched_move_vcpu(v), 0);
     assert_int_equal(v->processor, 2);
-    assert_int_equal(nr_moved, 0U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_MOVED), 0U);
     /* Runnable and waiting on CPU 2, then pinned to {1, 3}: it goes to the
      * less loaded CPU 3, queued there, and CPU 3 is told. */
     fake_set_cpu(2U);
@@ -312,7 +297,7 @@ static void test_move_follows_hard_affinity(void **state)
     v->hard_affinity = ON_CPU(1) | ON_CPU(3);
     assert_int_equal(sched_move_vcpu(v), 0);
     assert_int_equal(v->processor, 3);
-    assert_int_equal(nr_moved, 1U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_MOVED), 1U);
     assert_int_equal(sched_cpu_load(2), 0);
     assert_int_equal(sched_cpu_load(3), 1);
     assert_true(softirq_pending(3));
@@ -328,7 +313,7 @@ static void test_move_follows_hard_affinity(void **state)
     w->hard_affinity = ON_CPU(5);
     assert_int_equal(sched_move_vcpu(w), -EINVAL);
     assert_int_equal(w->processor, 1);
-    assert_int_equal(nr_moved, 1U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_MOVED), 1U);
 }
 
 static void test_place_rejects_affinity_without_online_cpu(void **state)
@@ -386,12 +371,12 @@ static void test_wake_raises_schedule_softirq_locally(void **state)
     assert_int_equal(fake_last_ipi(), -1);
     /* It runs when the softirq does, not before. */
     assert_null(current_vcpu());
-    assert_int_equal(nr_switches, 0);
+    assert_int_equal(nr_switches(), 0);
     do_softirq();
     assert_ptr_equal(current_vcpu(), v);
     assert_int_equal(v->state, VCPU_RUNNING);
     assert_true(sched_vcpu_on_cpu(v));
-    assert_int_equal(nr_switches, 1);
+    assert_int_equal(nr_switches(), 1);
     assert_null(last_switch()->prev);
     assert_ptr_equal(last_switch()->next, v);
     assert_int_equal(last_switch()->cpu, 0);
@@ -494,9 +479,9 @@ static void test_schedule_picks_least_weighted_run_time(void **state)
     /* x 3, y 1, z 2: y. */
     assert_ptr_equal(reschedule_after(MILLISECS(2)), y);
     /* x 3, y 1.5, z 2: still y, without a switch. */
-    before = nr_switches;
+    before = nr_switches();
     assert_ptr_equal(reschedule_after(MICROSECS(500)), y);
-    assert_int_equal(nr_switches, before);
+    assert_int_equal(nr_switches(), before);
     /* x 3, y 2.5, z 2: z. */
     assert_ptr_equal(reschedule_after(MILLISECS(1)), z);
     assert_ptr_equal(last_switch()->prev, y);
@@ -543,12 +528,12 @@ static void test_yield_hands_the_cpu_to_others(void **state)
     assert_ptr_equal(reschedule_after(MICROSECS(10)), y);
     /* x paused: y's yield finds nobody else and y goes on, unswitched. */
     x->pause_flags = true;
-    before = nr_switches;
+    before = nr_switches();
     fake_advance(MICROSECS(10));
     vcpu_yield_current();
     do_softirq();
     assert_ptr_equal(current_vcpu(), y);
-    assert_int_equal(nr_switches, before);
+    assert_int_equal(nr_switches(), before);
     x->pause_flags = false;
 }
 
@@ -628,10 +613,10 @@ static void test_two_vcpus_alternate_fairly(void **state)
     assert_int_equal(turns_a, 500);
     assert_int_equal(turns_b, 500);
     /* They did take turns: never idle, never a switch to oneself. */
-    assert_true(nr_switches >= 500U);
-    for (unsigned int i = 1U; i < nr_switches; i++) {
-        assert_non_null(switches[i].next);
-        assert_ptr_not_equal(switches[i].prev, switches[i].next);
+    assert_true(nr_switches() >= 500U);
+    for (unsigned int i = 1U; i < nr_switches(); i++) {
+        assert_non_null(fake_switch(i)->next);
+        assert_ptr_not_equal(fake_switch(i)->prev, fake_switch(i)->next);
     }
 }
 
@@ -928,8 +913,8 @@ static void test_paused_vcpus_are_never_picked(void **state)
     vcpu_block_current();
     do_softirq();
     assert_null(current_vcpu());
-    for (unsigned int i = 0U; i < nr_switches; i++) {
-        assert_ptr_not_equal(switches[i].next, p);
+    for (unsigned int i = 0U; i < nr_switches(); i++) {
+        assert_ptr_not_equal(fake_switch(i)->next, p);
     }
 }
 

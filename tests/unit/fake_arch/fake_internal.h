@@ -9,5 +9,6 @@ void fake_mm_reset(void);
 void fake_irq_reset(void);
 void fake_guest_reset(void);
 void fake_vuart_reset(void);
+void fake_domain_reset(void);
 
 #endif

@@ -11,4 +11,5 @@ void fake_reset(void)
     fake_irq_reset();
     fake_guest_reset();
     fake_vuart_reset();
+    fake_domain_reset();
 }

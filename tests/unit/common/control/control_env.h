@@ -39,6 +39,7 @@
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <fake_arch.h>
+#include <fake_domain.h>
 #include <fake_p2m.h>
 
 #define RAM0        0x40000000ULL
@@ -278,14 +279,6 @@ int sched_move_vcpu(struct vcpu *v)
 
 /* ---- The architecture ------------------------------------------------------ */
 
-static unsigned int env_builds_finished;
-
-void arch_domain_creation_finished(struct domain *d)
-{
-    (void)d;
-    env_builds_finished++;
-}
-
 /* What context.c does at reset (the real arch/arm64/vcpu_context.c calls
  * it), without the EL1 register values. */
 void vcpu_apply_reset(struct vcpu *v)
@@ -376,7 +369,6 @@ static inline void env_setup(void)
     env_creates = 0U;
     env_create_rc = 0;
     env_kills = 0U;
-    env_builds_finished = 0U;
     memset(&env_create_args, 0, sizeof(env_create_args));
     fake_reset();
     fake_p2m_reset();

@@ -148,15 +148,15 @@ static void first_unpause_ends_build(void **state)
     assert_int_equal(pause_cmd(XEN_DOMCTL_pausedomain, 1U), 0);
     assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), 0);
     assert_int_equal(doms[1].state, DOMAIN_BUILDING);
-    assert_int_equal(env_builds_finished, 0U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_CREATION_FINISHED), 0U);
     assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), 0);
     assert_int_equal(doms[1].state, DOMAIN_RUNNING);
     assert_int_equal(doms[1].pause_count, 0U);
-    assert_int_equal(env_builds_finished, 1U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_CREATION_FINISHED), 1U);
     /* Once only. */
     assert_int_equal(pause_cmd(XEN_DOMCTL_pausedomain, 1U), 0);
     assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), 0);
-    assert_int_equal(env_builds_finished, 1U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_CREATION_FINISHED), 1U);
 }
 
 int main(void)

@@ -18,6 +18,15 @@
  *             direct map translates between those buffers and their
  *             physical addresses, and panics on anything else; device
  *             registers for arch_ioremap are registered the same way.
+ *   guest     guest memory, the running vCPU and upcalls (below).
+ *   domain    <fake_domain.h>: domain and vCPU life cycle, context switch,
+ *             vCPU registers, dumps; counted, and made to fail on demand.
+ *   stage 2   <fake_p2m.h>: a table per domain, paging pools, cache flushes.
+ *   vuart     <fake_vuart.h>: arch_vuart_init's answers.
+ *
+ * Between them they define every hook of include/proxenos/arch/ (except
+ * nospec.h's, which is inline). Those a test may get from real arch code
+ * instead are weak.
  *
  * Call fake_reset() at the start of each test (a cmocka setup function is
  * the usual place) to forget the state of the previous one.

@@ -12,7 +12,10 @@
 #include <proxenos/arch/cpu.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/arch/time.h>
+#include <proxenos/arch/context.h>
+#include <proxenos/arch/domain.h>
 #include <fake_arch.h>
+#include <fake_domain.h>
 
 static int setup(void **state)
 {
@@ -204,6 +207,89 @@ static void test_irq_request_and_fire(void **state)
     assert_false(fake_irq_fire(27));
 }
 
+static void test_domain_hooks_count_and_fail(void **state)
+{
+    struct domain d;
+    struct vcpu v;
+
+    (void)state;
+    assert_int_equal(arch_domain_create(&d, NULL), 0);
+    fake_hook_fail(FAKE_ARCH_VCPU_CREATE, 2, -ENOMEM);
+    assert_int_equal(arch_vcpu_create(&v), 0);
+    assert_int_equal(arch_vcpu_create(&v), -ENOMEM);
+    assert_int_equal(arch_vcpu_create(&v), 0);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_CREATE), 3);
+    arch_vcpu_destroy(&v);
+    arch_domain_destroy(&d);
+    assert_ptr_equal(fake_hook_last(FAKE_ARCH_DOMAIN_DESTROY), &d);
+    arch_dump_domain(&d);
+    assert_true(fake_log_contains("fake arch: state of domain"));
+    assert_int_equal(arch_default_nr_spis(), FAKE_DEFAULT_NR_SPIS);
+    fake_set_default_nr_spis(32);
+    assert_int_equal(arch_default_nr_spis(), 32);
+    arch_vcpu_set_entry(&v, 0x40080000U, 0x48000000U);
+    {
+        struct vcpu *ev;
+        uint64_t pc, x0;
+
+        fake_vcpu_entry(&ev, &pc, &x0);
+        assert_ptr_equal(ev, &v);
+        assert_int_equal(pc, 0x40080000U);
+        assert_int_equal(x0, 0x48000000U);
+    }
+    fake_reset();
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_CREATE), 0);
+    assert_int_equal(arch_default_nr_spis(), FAKE_DEFAULT_NR_SPIS);
+}
+
+static void test_vcpu_context_round_trip(void **state)
+{
+    struct vcpu v;
+    struct vcpu_guest_context in, out;
+
+    (void)state;
+    memset(&in, 0, sizeof(in));
+    in.user_regs.pc64 = 0x1000U;
+    arch_vcpu_get_context(&v, &out);
+    assert_int_equal(out.user_regs.pc64, 0);
+    assert_int_equal(arch_vcpu_set_context(&v, &in), 0);
+    arch_vcpu_get_context(&v, &out);
+    assert_memory_equal(&in, &out, sizeof(in));
+    fake_hook_fail(FAKE_ARCH_VCPU_SET_CONTEXT, 1, -EINVAL);
+    in.user_regs.pc64 = 0x2000U;
+    assert_int_equal(arch_vcpu_set_context(&v, &in), -EINVAL);
+    arch_vcpu_get_context(&v, &out);
+    assert_int_equal(out.user_regs.pc64, 0x1000U);
+    arch_vcpu_reset_context(&v);
+    arch_vcpu_get_context(&v, &out);
+    assert_int_equal(out.user_regs.pc64, 0);
+}
+
+static struct vcpu *hooked_prev;
+
+static void switch_hook(struct vcpu *prev, struct vcpu *next)
+{
+    (void)next;
+    hooked_prev = prev;
+}
+
+static void test_context_switch_is_logged(void **state)
+{
+    struct vcpu a, b;
+
+    (void)state;
+    fake_set_switch_hook(switch_hook);
+    fake_set_cpu(1);
+    arch_context_switch(NULL, &a);
+    arch_context_switch(&a, &b);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_CONTEXT_SWITCH), 2);
+    assert_int_equal(fake_switch(1)->cpu, 1);
+    assert_ptr_equal(fake_switch(1)->prev, &a);
+    assert_ptr_equal(fake_switch(1)->next, &b);
+    assert_ptr_equal(hooked_prev, &a);
+    assert_null(fake_switch(FAKE_SWITCH_LOG));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +303,9 @@ int main(void)
         cmocka_unit_test_setup(test_direct_map, setup),
         cmocka_unit_test_setup(test_ioremap, setup),
         cmocka_unit_test_setup(test_irq_request_and_fire, setup),
+        cmocka_unit_test_setup(test_domain_hooks_count_and_fail, setup),
+        cmocka_unit_test_setup(test_vcpu_context_round_trip, setup),
+        cmocka_unit_test_setup(test_context_switch_is_logged, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

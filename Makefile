@@ -6,6 +6,7 @@
 #   make run              boot the default demo on QEMU
 #   make test             unit tests (cmocka) + system tests (pytest + QEMU)
 #   make unit | systest   one half of the above
+#   make coverage         unit tests with gcov: line coverage of each common/ file
 #   make bench            Proxenos vs Xen 4.17 figures (QUICK=1: the short set)
 #   make fuzz             libFuzzer over the device-tree reader (FUZZ_SECONDS=600)
 #   make misra            cppcheck MISRA addon over the hypervisor sources

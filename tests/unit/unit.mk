@@ -7,6 +7,10 @@
 #     test_<name>-cppflags := -I$(HYP)/arch/arm64/include
 # Every test also links tests/unit/fake_arch/*.c, which implements the arch
 # hooks for the host. Binaries go to $(O)/unit/<dir>/test_<name>.
+#
+# make coverage builds the same tests with gcov into $(O)/coverage, runs
+# them and prints the line coverage of each hypervisor/common/ source file
+# (scripts/unit-coverage.sh).
 
 UNIT_DIR := $(SRCDIR)/tests/unit
 UNIT_CC ?= gcc
@@ -15,6 +19,11 @@ UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 UNIT_CPPFLAGS := -I$(UNIT_DIR)/fake_arch/include -I$(HYP)/include -I$(O)/include \
 	-include $(CONFIG_H) -DPROXENOS_HOST_TEST -D_GNU_SOURCE
 UNIT_LDLIBS := -lcmocka
+# The coverage build (make coverage, below) is the same build with gcov's
+# instrumentation; -O0 so that every line keeps its own code.
+ifeq ($(UNIT_COVERAGE),1)
+UNIT_CFLAGS += -O0 --coverage
+endif
 
 unit-mk := $(shell find $(UNIT_DIR) -name 'test_*.mk' | sort)
 unit-fake := $(wildcard $(UNIT_DIR)/fake_arch/*.c)
@@ -38,3 +47,16 @@ $(foreach m,$(unit-mk),$(eval $(call unit_test_rule,$(subst /,_,$(patsubst $(UNI
 unit-build: $(UNIT_BINS)
 unit: unit-build
 	@sh $(SRCDIR)/scripts/run-unit.sh $(O) $(UNIT_BINS)
+
+# A build directory of its own, on the configuration of $(O): instrumented
+# objects never mix with the plain ones. The counts of an earlier run are
+# removed first, so that the figures are this run's alone.
+COVERAGE_O := $(O)/coverage
+.PHONY: coverage
+coverage: $(CONFIG_H)
+	@mkdir -p $(COVERAGE_O)
+	@cmp -s $(O)/.config $(COVERAGE_O)/.config || cp $(O)/.config $(COVERAGE_O)/.config
+	@$(MAKE) --no-print-directory O=$(COVERAGE_O) UNIT_COVERAGE=1 unit-build
+	@find $(COVERAGE_O)/unit -name '*.gcda' -exec rm -f {} +
+	@sh $(SRCDIR)/scripts/run-unit.sh $(COVERAGE_O) $(patsubst $(O)/%,$(COVERAGE_O)/%,$(UNIT_BINS))
+	@sh $(SRCDIR)/scripts/unit-coverage.sh $(SRCDIR) $(COVERAGE_O)

@@ -6,48 +6,29 @@
 #include <proxenos/console.h>
 #include <proxenos/console_io.h>
 #include <proxenos/event.h>
+#include "fake_console_api.h"
 
 #define ARG (GUEST_BASE + 0x100U)
 
-/* ---- The console and event channels, recorded --------------------------- */
+/* ---- Event channels, recorded -------------------------------------------- */
 
-static char raw[8192];
-static size_t raw_len;
-static char lines[8192];
-static size_t lines_len;
 static unsigned int virqs[ENV_DOMS];
-static unsigned int sinks_registered;
-static int sink_rc;
-static unsigned int sinks_removed;
 
-void console_write(const char *s, size_t n)
+/* The console's side is fake_console_api.c's. */
+static size_t raw_len(void)
 {
-    assert_true(raw_len + n <= sizeof(raw));
-    memcpy(raw + raw_len, s, n);
-    raw_len += n;
+    size_t n;
+
+    (void)fake_console_raw(&n);
+    return n;
 }
 
-void console_write_line(const char *prefix, size_t plen, const char *text, size_t tlen)
+static size_t lines_len(void)
 {
-    assert_true(lines_len + plen + tlen <= sizeof(lines));
-    memcpy(lines + lines_len, prefix, plen);
-    memcpy(lines + lines_len + plen, text, tlen);
-    lines_len += plen + tlen;
-}
+    size_t n;
 
-int console_register_input_sink(unsigned int id, const char *name, console_sink_fn fn)
-{
-    assert_non_null(name);
-    assert_ptr_equal(fn, console_io_receive);
-    (void)id;
-    sinks_registered++;
-    return sink_rc;
-}
-
-void console_unregister_input_sink(unsigned int id)
-{
-    (void)id;
-    sinks_removed++;
+    (void)fake_console_lines(&n);
+    return n;
 }
 
 void send_guest_global_virq(struct domain *d, unsigned int virq)
@@ -60,14 +41,8 @@ static int setup(void **state)
 {
     (void)state;
     env_setup();
-    raw_len = 0U;
-    lines_len = 0U;
-    memset(raw, 0, sizeof(raw));
-    memset(lines, 0, sizeof(lines));
+    fake_console_api_reset();
     memset(virqs, 0, sizeof(virqs));
-    sinks_registered = 0U;
-    sinks_removed = 0U;
-    sink_rc = 0;
     as(0U, 0U);
     return 0;
 }
@@ -91,12 +66,13 @@ static void dom0_output_is_raw(void **state)
     (void)state;
     memcpy(garg(0U, 0x100U), "hello\r\nwor", 10U);
     assert_int_equal(cio(CONSOLEIO_write, 10U, ARG), 0);
-    assert_int_equal(raw_len, 10U);
-    assert_memory_equal(raw, "hello\r\nwor", 10U);
-    assert_int_equal(lines_len, 0U);
+    assert_int_equal(raw_len(), 10U);
+    assert_memory_equal(fake_console_raw(NULL), "hello\r\nwor", 10U);
+    assert_int_equal(lines_len(), 0U);
     /* dom0 takes input: its sink was registered on first use, once. */
     assert_int_equal(cio(CONSOLEIO_write, 0U, ARG), 0);
-    assert_int_equal(sinks_registered, 1U);
+    assert_int_equal(fake_sinks_registered(), 1U);
+    assert_ptr_equal(fake_sink(0U, NULL), console_io_receive);
 }
 
 static void domu_output_is_prefixed_lines(void **state)
@@ -105,13 +81,13 @@ static void domu_output_is_prefixed_lines(void **state)
     as(1U, 0U);
     memcpy(garg(1U, 0x100U), "abc\ndef", 7U);
     assert_int_equal(cio(CONSOLEIO_write, 7U, ARG), 0);
-    assert_string_equal(lines, "(d1) abc\n");
+    assert_string_equal(fake_console_lines(NULL), "(d1) abc\n");
     memcpy(garg(1U, 0x100U), "gh\n", 3U);
     assert_int_equal(cio(CONSOLEIO_write, 3U, ARG), 0);
-    assert_string_equal(lines, "(d1) abc\n(d1) defgh\n");
-    assert_int_equal(raw_len, 0U);
+    assert_string_equal(fake_console_lines(NULL), "(d1) abc\n(d1) defgh\n");
+    assert_int_equal(raw_len(), 0U);
     /* No console_input flag: no input sink for it. */
-    assert_int_equal(sinks_registered, 0U);
+    assert_int_equal(fake_sinks_registered(), 0U);
 }
 
 static void destroy_flushes_partial_line(void **state)
@@ -121,11 +97,11 @@ static void destroy_flushes_partial_line(void **state)
     doms[1].console_input = true;
     memcpy(garg(1U, 0x100U), "tail", 4U);
     assert_int_equal(cio(CONSOLEIO_write, 4U, ARG), 0);
-    assert_int_equal(lines_len, 0U);
-    assert_int_equal(sinks_registered, 1U);
+    assert_int_equal(lines_len(), 0U);
+    assert_int_equal(fake_sinks_registered(), 1U);
     console_io_domain_destroy(&doms[1]);
-    assert_string_equal(lines, "(d1) tail");
-    assert_int_equal(sinks_removed, 1U);
+    assert_string_equal(fake_console_lines(NULL), "(d1) tail");
+    assert_int_equal(fake_sinks_removed(), 1U);
 }
 
 static void long_write_restarts(void **state)
@@ -142,11 +118,11 @@ static void long_write_restarts(void **state)
     } while ((rc == -ERESTART) && (rounds < 10U));
     assert_int_equal(rc, 0);
     assert_true(rounds > 1U);
-    assert_int_equal(raw_len, 5000U);
+    assert_int_equal(raw_len(), 5000U);
     /* The high half of the count register is not part of the count. */
-    raw_len = 0U;
+    fake_console_raw_clear();
     assert_int_equal(cio(CONSOLEIO_write, (1ULL << 32) | 3U, ARG), 0);
-    assert_int_equal(raw_len, 3U);
+    assert_int_equal(raw_len(), 3U);
 }
 
 static void write_fault(void **state)
@@ -164,7 +140,7 @@ static void input_reaches_read_and_raises_virq(void **state)
 
     (void)state;
     assert_int_equal(console_io_domain_init(&doms[0]), 0);
-    assert_int_equal(sinks_registered, 1U);
+    assert_int_equal(fake_sinks_registered(), 1U);
     assert_int_equal(cio(CONSOLEIO_read, 16U, ARG), 0);
     console_io_receive(0U, 'l');
     console_io_receive(0U, 's');
@@ -214,10 +190,10 @@ static void read_errors(void **state)
 static void vpl011_keeps_its_input(void **state)
 {
     (void)state;
-    sink_rc = -EEXIST;
+    fake_sink_answer(-EEXIST);
     assert_int_equal(console_io_domain_init(&doms[0]), 0);
     assert_int_equal(console_io_domain_init(&doms[0]), 0);
-    assert_int_equal(sinks_registered, 1U);
+    assert_int_equal(fake_sinks_registered(), 1U);
 }
 
 static void bad_command(void **state)

@@ -21,6 +21,7 @@
 #include <proxenos/lib.h>
 #include <proxenos/page_alloc.h>
 #include <fake_arch.h>
+#include "fake_p2m_hw.h"
 
 #define RAM0        0x40000000ULL
 #define RAM_SIZE    MiB(64)
@@ -29,10 +30,8 @@
 #define PAGES_1G    262144ULL
 #define GFN_RAM0    0x40000ULL      /* GUEST_RAM0_BASE, 1 GiB aligned */
 
-/* ---- Fakes for p2m_hw.c ---------------------------------------------------- */
+/* ---- The TLB (fake_p2m_hw.c) ------------------------------------------------ */
 
-static unsigned int nr_flushes;
-static uint16_t last_flush_vmid;
 /* When set, every flush of watch_p2m records whether the MMU would find
  * watch_gfn mapped at that moment (break-before-make: it must not). */
 static struct p2m_domain *watch_p2m;
@@ -42,10 +41,9 @@ static unsigned int watch_mapped_at_flush;
 
 static uint64_t hw_walk(const struct p2m_domain *p2m, uint64_t gfn, unsigned int *level_out);
 
-void p2m_flush_tlb(struct p2m_domain *p2m)
+/* fake_p2m_hw.c counts the flushes and calls this at each. */
+static void watch_flush(struct p2m_domain *p2m)
 {
-    nr_flushes++;
-    last_flush_vmid = p2m->vmid;
     if ((watch_p2m != NULL) && (p2m == watch_p2m)) {
         if (hw_walk(p2m, watch_gfn, NULL) == 0U) {
             watch_unmapped_at_flush++;
@@ -53,10 +51,6 @@ void p2m_flush_tlb(struct p2m_domain *p2m)
             watch_mapped_at_flush++;
         }
     }
-}
-
-void p2m_tables_sync(void)
-{
 }
 
 /* ---- The MMU's view -------------------------------------------------------- */
@@ -128,8 +122,8 @@ static int setup(void **state)
     assert_int_equal(page_alloc_init(), 0);
     vmid_init(8U);
     assert_int_equal(p2m_configure(PARANGE_44), 0);
-    nr_flushes = 0U;
-    last_flush_vmid = 0U;
+    fake_p2m_hw_reset();
+    fake_set_flush_hook(watch_flush);
     watch_p2m = NULL;
     watch_unmapped_at_flush = 0U;
     watch_mapped_at_flush = 0U;
@@ -280,14 +274,14 @@ static void test_init_and_destroy_return_everything(void **state)
     assert_int_equal(vttbr & 0x1fffULL, 0U);            /* 8 KiB aligned, CnP 0 */
     assert_int_equal(vttbr & 0x0000fffffffffffeULL, mfn_to_paddr(p2m->root));
     /* The new VMID's TLB entries were flushed. */
-    assert_int_equal(nr_flushes, 1);
-    assert_int_equal(last_flush_vmid, p2m->vmid);
+    assert_int_equal(fake_tlb_flushes(), 1);
+    assert_int_equal(fake_last_flush_vmid(), p2m->vmid);
     assert_unmapped(p2m, GFN_RAM0);
 
     p2m_destroy(p2m);
     assert_int_equal(heap_free(), before);
     assert_int_equal(vmid_in_use(), 0);
-    assert_int_equal(nr_flushes, 2);
+    assert_int_equal(fake_tlb_flushes(), 2);
     /* Destroying twice, or something never initialised, does nothing. */
     p2m_destroy(p2m);
     assert_int_equal(heap_free(), before);
@@ -449,9 +443,9 @@ static void test_same_mapping_twice_changes_nothing(void **state)
     (void)state;
     assert_int_equal(p2m_init(p2m, 4U), 0);
     assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0), mfn(0x90000U), PAGES_2M + 1U, P2M_RAM_RW), 0);
-    flushes = nr_flushes;
+    flushes = fake_tlb_flushes();
     assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0), mfn(0x90000U), PAGES_2M + 1U, P2M_RAM_RW), 0);
-    assert_int_equal(nr_flushes, flushes);
+    assert_int_equal(fake_tlb_flushes(), flushes);
     assert_int_equal(stats_of(p2m).leaves[2], 1);
     assert_int_equal(stats_of(p2m).leaves[3], 1);
     /* A page inside the block, mapped as the block maps it: no split,
@@ -460,7 +454,7 @@ static void test_same_mapping_twice_changes_nothing(void **state)
     assert_int_equal(pool_free(p2m), 0);
     assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0 + 9U), mfn(0x90009U), 3U, P2M_RAM_RW), 0);
     assert_int_equal(stats_of(p2m).splits, 0);
-    assert_int_equal(nr_flushes, flushes);
+    assert_int_equal(fake_tlb_flushes(), flushes);
     assert_maps(p2m, GFN_RAM0 + 9U, 0x90009U, P2M_RAM_RW, 9U);
     /* With another type it must split, and the pool is empty. */
     assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0 + 9U), mfn(0x90009U), 1U, P2M_RAM_RO), -ENOMEM);
@@ -565,14 +559,14 @@ static void test_unmap_reclaims_tables(void **state)
     assert_int_equal(p2m_map(p2m, gfn(GFN_RAM0 + PAGES_2M), mfn(0x90000U), PAGES_2M,
                              P2M_RAM_RW), 0);
     assert_int_equal(pool_free(p2m), full - 2U);
-    flushes = nr_flushes;
+    flushes = fake_tlb_flushes();
 
     /* Part of the pages: the level-3 table stays. */
     assert_int_equal(p2m_unmap(p2m, gfn(GFN_RAM0 + 1U), 1U), 0);
     assert_unmapped(p2m, GFN_RAM0 + 1U);
     assert_maps(p2m, GFN_RAM0 + 2U, 0x80002U, P2M_RAM_RW, 0U);
     assert_int_equal(pool_free(p2m), full - 2U);
-    assert_true(nr_flushes > flushes);
+    assert_true(fake_tlb_flushes() > flushes);
 
     /* Everything (with unmapped holes in the range): all tables back. */
     assert_int_equal(p2m_unmap(p2m, gfn(GFN_RAM0), 2U * PAGES_2M + 7U), 0);

@@ -45,15 +45,6 @@ static struct {
     uint64_t addr;
 } seen;
 
-void p2m_flush_tlb(struct p2m_domain *p2m)
-{
-    (void)p2m;
-}
-
-void p2m_tables_sync(void)
-{
-}
-
 void inject_dabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
 {
     (void)v;

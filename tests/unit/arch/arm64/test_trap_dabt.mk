@@ -1,5 +1,6 @@
-# Stage-2 abort handling on a real stage 2; injection, crash and TLB
-# maintenance are stand-ins in the test.
+# Stage-2 abort handling on a real stage 2; injection and crash are
+# stand-ins in the test, TLB maintenance the shared fake_p2m_hw.c.
 test_trap_dabt-src := arch/arm64/trap_dabt.c arch/arm64/mmio.c arch/arm64/p2m.c arch/arm64/vmid.c \
-	common/paging_pool.c common/page_alloc.c common/bootmem.c
+	common/paging_pool.c common/page_alloc.c common/bootmem.c ../tests/unit/arch/arm64/fake_p2m_hw.c
 test_trap_dabt-cppflags := -I$(HYP)/arch/arm64/include
+$(O)/unit/arch/arm64/test_trap_dabt: $(UNIT_DIR)/arch/arm64/fake_p2m_hw.h

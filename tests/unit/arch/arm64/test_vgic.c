@@ -17,56 +17,24 @@
 #include <proxenos/xmalloc.h>
 #include <fake_arch.h>
 #include "fake_vgic_lr.h"
+#include "heap_env.h"
 #include "vgic_internal.h"
 
-/* ---- What the lead's code provides in the hypervisor ------------------ */
+/* ---- What the scheduler provides in the hypervisor ----------------------
+ * (the MMIO table and the heap are the real mmio.c and xmalloc.c; the
+ * running vCPU is the fake arch's current_vcpu(), none here) */
 
 static unsigned int kicks[MAX_VCPUS_PER_DOMAIN];
-static struct vcpu *running;
 
 void vcpu_kick(struct vcpu *v)
 {
     kicks[v->vcpu_id]++;
 }
 
-struct vcpu *current_vcpu(void)
-{
-    return running;
-}
-
-int domain_register_mmio(struct domain *d, paddr_t base, paddr_t size,
-                         const struct mmio_ops *ops, void *priv)
-{
-    struct mmio_table *t = &d->arch.mmio;
-
-    if (t->count >= MAX_MMIO_REGIONS) {
-        return -ENOSPC;
-    }
-    for (unsigned int i = 0U; i < t->count; i++) {
-        if ((base < (t->regions[i].base + t->regions[i].size)) &&
-            (t->regions[i].base < (base + size))) {
-            return -EEXIST;
-        }
-    }
-    t->regions[t->count++] = (struct mmio_region){ base, size, ops, priv };
-    return 0;
-}
-
-/* The allocator on the host: plain calloc. */
-void *xzalloc_array_bytes(size_t elem, size_t n, size_t align)
-{
-    (void)align;
-    return calloc(n, elem);
-}
-
-void xfree(void *ptr)
-{
-    free(ptr);
-}
-
 /* ---- A domain and MMIO through its registered regions ------------------- */
 
 #define NR_SPIS 64U
+#define RAM0    0x40000000ULL
 
 static struct domain *new_domain(unsigned int nr_vcpus, unsigned int nr_spis)
 {
@@ -143,9 +111,17 @@ static int setup(void **state)
 {
     (void)state;
     fake_reset();
+    heap_env_init(RAM0, (size_t)MiB(4));
     fake_vgic_reset(4U);
     memset(kicks, 0, sizeof(kicks));
-    running = NULL;
+    return 0;
+}
+
+/* Every domain a test made is freed by it: the heap holds nothing. */
+static int teardown(void **state)
+{
+    (void)state;
+    assert_int_equal(heap_env_objs_live(), 0U);
     return 0;
 }
 
@@ -849,7 +825,9 @@ static void test_domain_layout(void **state)
         struct domain *clash = calloc(1, sizeof(*clash));
 
         clash->max_vcpus = 1U;
-        assert_int_equal(domain_register_mmio(clash, 0x03000000U, 0x2000U, NULL, NULL), 0);
+        static const struct mmio_ops other_device;
+
+        assert_int_equal(domain_register_mmio(clash, 0x03000000U, 0x2000U, &other_device, NULL), 0);
         assert_int_equal(vgic_domain_init(clash, 32U), -EEXIST);
         assert_null(clash->arch.vgic.spis);
         assert_false(clash->arch.vgic.ready);
@@ -937,21 +915,21 @@ static void test_stats(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_dist_probe_as_linux, setup),
-        cmocka_unit_test_setup(test_redist_probe_as_linux, setup),
-        cmocka_unit_test_setup(test_four_vcpu_typer, setup),
-        cmocka_unit_test_setup(test_inject_flush_eoi, setup),
-        cmocka_unit_test_setup(test_priority_order, setup),
-        cmocka_unit_test_setup(test_active_first, setup),
-        cmocka_unit_test_setup(test_level_semantics, setup),
-        cmocka_unit_test_setup(test_edge_semantics, setup),
-        cmocka_unit_test_setup(test_delivery_conditions, setup),
-        cmocka_unit_test_setup(test_sgi1r, setup),
-        cmocka_unit_test_setup(test_sgi1r_second_cluster, setup),
-        cmocka_unit_test_setup(test_out_of_range, setup),
-        cmocka_unit_test_setup(test_domain_layout, setup),
-        cmocka_unit_test_setup(test_save_restore, setup),
-        cmocka_unit_test_setup(test_stats, setup),
+        cmocka_unit_test_setup_teardown(test_dist_probe_as_linux, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_redist_probe_as_linux, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_four_vcpu_typer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inject_flush_eoi, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_priority_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_active_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_level_semantics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_edge_semantics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delivery_conditions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sgi1r, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sgi1r_second_cluster, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_domain_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_restore, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,23 +161,23 @@ static void debug_keys(void **state)
     (void)state;
     memcpy(k, "hmq", 3U);
     op = keys(0U, BUF_GVA, 3U, 0);
-    assert_int_equal(env_nr_keys, 3U);
-    assert_memory_equal(env_keys, "hmq", 3U);
+    assert_int_equal(env_nr_keys(), 3U);
+    assert_memory_equal(fake_keys(NULL), "hmq", 3U);
     /* Nothing is copied back. */
     assert_int_equal(op->u.debug_keys.nr_keys, 3U);
     (void)keys(0U, UNMAPPED, 0U, 0);
     /* Keys before an unreadable one are handled, as on Xen. */
-    env_nr_keys = 0U;
+    fake_console_api_reset();
     memcpy(garg(0U, (ENV_PAGES * PAGE_SIZE) - 2U), "rq", 2U);
     (void)keys(0U, GUEST_BASE + (ENV_PAGES * PAGE_SIZE) - 2U, 5U, -EFAULT);
-    assert_int_equal(env_nr_keys, 2U);
-    assert_memory_equal(env_keys, "rq", 2U);
+    assert_int_equal(env_nr_keys(), 2U);
+    assert_memory_equal(fake_keys(NULL), "rq", 2U);
     /* Not from a domU. */
-    env_nr_keys = 0U;
+    fake_console_api_reset();
     as(1U, 0U);
     memcpy(garg(1U, BUF_OFF), "h", 1U);
     (void)keys(1U, BUF_GVA, 1U, -EPERM);
-    assert_int_equal(env_nr_keys, 0U);
+    assert_int_equal(env_nr_keys(), 0U);
 }
 
 int main(void)

@@ -3,7 +3,8 @@
  * reaching the ring and notifying dom0, dom0's input raising the
  * interrupt line, reads taking it, and teardown. Domains 0 (the back
  * end), 1 and 2 with real event channels: test_event_channel_env.c. The
- * vGIC, the MMIO table and the hypervisor console are stand-ins here. */
+ * vGIC and the hypervisor console are shared fakes, the MMIO table the
+ * real one. */
 #define EVTCHN_TEST_MAIN
 #include "test_event_channel_env.c"
 
@@ -16,6 +17,8 @@
 #include <proxenos/guest_console.h>
 #include <public/arch-arm.h>
 #include <public/io/console.h>
+#include "fake_console_api.h"
+#include "fake_vgic_irq.h"
 
 #define RING_PAGE 5U                /* of the domU's fake RAM */
 #define DR    0x000U
@@ -25,81 +28,20 @@
 #define MIS   0x040U
 #define ICR   0x044U
 
-/* ---- Stand-ins ------------------------------------------------------------ */
+/* ---- Around the device ------------------------------------------------------
+ * The MMIO table is the real mmio.c; the vGIC is fake_vgic_irq.c, the
+ * hypervisor console's input sinks fake_console_api.c, and the console
+ * output of the vpl011 that serves it the real guest_console.c on that
+ * fake (nothing may reach it: the ring back end owns the output). */
 
-static struct {
-    struct domain *d;
-    paddr_t base, size;
-    const struct mmio_ops *ops;
-    void *priv;
-    unsigned int count;
-} mmio;
-static int mmio_rc;
-static unsigned int nr_spis[NR_DOMS];
-static bool line[NR_DOMS];
-static unsigned int injects[NR_DOMS];
-static unsigned int sinks;
-
-int domain_register_mmio(struct domain *d, paddr_t base, paddr_t size,
-                         const struct mmio_ops *ops, void *priv)
+/* The vpl011's registered range on d (NULL when none). */
+static const struct mmio_region *uart(struct domain *d)
 {
-    if (mmio_rc != 0) {
-        return mmio_rc;
-    }
-    mmio.d = d;
-    mmio.base = base;
-    mmio.size = size;
-    mmio.ops = ops;
-    mmio.priv = priv;
-    mmio.count++;
-    return 0;
+    return domain_find_mmio(d, GUEST_PL011_BASE);
 }
 
-unsigned int vgic_nr_spis(const struct domain *d)
-{
-    return nr_spis[d->domain_id];
-}
-
-int vgic_inject_irq(struct domain *d, struct vcpu *v, unsigned int virq, bool level)
-{
-    (void)v;
-    assert_int_equal(virq, GUEST_VPL011_SPI);
-    line[d->domain_id] = level;
-    injects[d->domain_id]++;
-    return 0;
-}
-
-int console_register_input_sink(unsigned int id, const char *name, console_sink_fn fn)
-{
-    (void)id;
-    (void)name;
-    (void)fn;
-    sinks++;
-    return 0;
-}
-
-void console_unregister_input_sink(unsigned int id)
-{
-    (void)id;
-}
-
-void guest_console_init(struct guest_console *gc, unsigned int domid)
-{
-    (void)gc;
-    (void)domid;
-}
-
-void guest_console_putc(struct guest_console *gc, char c)
-{
-    (void)gc;
-    (void)c;
-    fail_msg("the ring back end printed on the hypervisor console");
-}
-
-void guest_console_flush(struct guest_console *gc)
-{
-    (void)gc;
-}
+/* Any device: the test only needs its range to be taken. */
+static const struct mmio_ops other_device;
 
 /* ---- Helpers ------------------------------------------------------------- */
 
@@ -110,30 +52,26 @@ static struct xencons_interface *ring(void)
 
 static uint32_t mmio_read(uint32_t off)
 {
-    struct mmio_access a = { mmio.base + off, off, 4U, false };
+    const struct mmio_region *r = uart(D(1U));
+    struct mmio_access a = { r->base + off, off, 4U, false };
     uint64_t v = 0xdeadU;
 
-    assert_int_equal(mmio.ops->read(V(1U, 0U), &a, &v, mmio.priv), 0);
+    assert_int_equal(r->ops->read(V(1U, 0U), &a, &v, r->priv), 0);
     return (uint32_t)v;
 }
 
 static void mmio_write(uint32_t off, uint32_t val)
 {
-    struct mmio_access a = { mmio.base + off, off, 4U, true };
+    const struct mmio_region *r = uart(D(1U));
+    struct mmio_access a = { r->base + off, off, 4U, true };
 
-    assert_int_equal(mmio.ops->write(V(1U, 0U), &a, val, mmio.priv), 0);
+    assert_int_equal(r->ops->write(V(1U, 0U), &a, val, r->priv), 0);
 }
 
 static int vsetup(void **state)
 {
-    memset(&mmio, 0, sizeof(mmio));
-    mmio_rc = 0;
-    memset(line, 0, sizeof(line));
-    memset(injects, 0, sizeof(injects));
-    sinks = 0U;
-    for (unsigned int i = 0U; i < NR_DOMS; i++) {
-        nr_spis[i] = 32U;
-    }
+    fake_vgic_irq_reset();
+    fake_console_api_reset();
     return setup(state);
 }
 
@@ -146,6 +84,8 @@ static int vteardown(void **state)
         vpl011_destroy(D(i));
         assert_null(D(i)->arch.vpl011);
     }
+    /* The ring back end never prints on the hypervisor console. */
+    assert_string_equal(fake_console_lines(NULL), "");
     return teardown(state);
 }
 
@@ -172,13 +112,13 @@ static void test_init(void **state)
     assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE)), 0U, &p), 0);
     assert_int_not_equal(p, 0U);
     assert_non_null(D(1U)->arch.vpl011);
-    assert_ptr_equal(mmio.d, D(1U));
-    assert_int_equal(mmio.base, GUEST_PL011_BASE);
-    assert_int_equal(mmio.size, GUEST_PL011_SIZE);
+    assert_non_null(uart(D(1U)));
+    assert_int_equal(uart(D(1U))->base, GUEST_PL011_BASE);
+    assert_int_equal(uart(D(1U))->size, GUEST_PL011_SIZE);
     /* The ring page is pinned; no console input sink (xenconsoled has it). */
     assert_int_equal(mfn_to_page(paddr_to_mfn(RAM_BASE + (DOM_PAGES + RING_PAGE) * 4096U))
                          ->u.guest.pins, 1U);
-    assert_int_equal(sinks, 0U);
+    assert_int_equal(fake_sinks_registered(), 0U);
     /* The port is the hypervisor's: the domU cannot use it. */
     assert_int_equal(evstatus(1U, DOMID_SELF, p, &s), -EACCES);
     assert_int_equal(evclose(1U, p), -EINVAL);
@@ -187,7 +127,7 @@ static void test_init(void **state)
     assert_int_equal(mmio_read(RIS), 0U);
     /* A second INIT: -EINVAL, nothing more registered or allocated. */
     assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE + 1U)), 0U, &p), -EINVAL);
-    assert_int_equal(mmio.count, 1U);
+    assert_int_equal(D(1U)->arch.mmio.count, 1U);
     assert_int_equal(D(1U)->evtchn->xen_ports, 1U);
 }
 
@@ -201,17 +141,17 @@ static void test_init_refusals(void **state)
     assert_int_equal(arch_vuart_init(D(1U), gfn(0x10U), 0U, &p), -EINVAL);
     assert_int_equal(arch_vuart_init(D(1U), gfn(UINT64_MAX), 0U, &p), -EINVAL);
     /* No SPI for it; the MMIO range taken: undone, port and pin too. */
-    nr_spis[1] = 0U;
+    fake_vgic_set_nr_spis(D(1U), 0U);
     assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE)), 0U, &p), -EINVAL);
-    nr_spis[1] = 32U;
-    mmio_rc = -EEXIST;
+    fake_vgic_set_nr_spis(D(1U), 32U);
+    assert_int_equal(domain_register_mmio(D(1U), GUEST_PL011_BASE, 0x1000U, &other_device, NULL),
+                     0);
     assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE)), 0U, &p), -EEXIST);
     assert_int_equal(p, 77U);
     assert_null(D(1U)->arch.vpl011);
     assert_int_equal(D(1U)->evtchn->active, 0U);
-    assert_int_equal(mmio.count, 0U);
+    assert_int_equal(D(1U)->arch.mmio.count, 1U);      /* the other device's only */
     /* The hypervisor-console vpl011 counts as one too. */
-    mmio_rc = 0;
     assert_int_equal(vpl011_create(D(2U), GUEST_PL011_BASE, GUEST_VPL011_SPI), 0);
     assert_int_equal(arch_vuart_init(D(2U), gfn(GFN(RING_PAGE)), 0U, &p), -EINVAL);
 }
@@ -229,16 +169,16 @@ static void test_tx_reaches_dom0(void **state)
     assert_int_equal(mmio_read(FR) & VPL011_FR_TXFE, 0U);
     /* TX raised; the line follows IMSC. */
     assert_int_equal(mmio_read(RIS) & VPL011_INT_TX, VPL011_INT_TX);
-    assert_false(line[1]);
+    assert_false(fake_vgic_line(D(1U), GUEST_VPL011_SPI));
     mmio_write(IMSC, VPL011_INT_TX);
-    assert_true(line[1]);
+    assert_true(fake_vgic_line(D(1U), GUEST_VPL011_SPI));
     assert_int_equal(mmio_read(MIS), VPL011_INT_TX);
     /* xenconsoled takes it and notifies: TXFE again. */
     ring()->out_cons = 1U;
     assert_int_equal(evsend(0U, dp), 0);
     assert_int_equal(mmio_read(FR) & VPL011_FR_TXFE, VPL011_FR_TXFE);
     mmio_write(ICR, VPL011_INT_TX);
-    assert_false(line[1]);
+    assert_false(fake_vgic_line(D(1U), GUEST_VPL011_SPI));
     /* The domU got no upcall from any of this. */
     assert_int_equal(fake_upcalls(V(1U, 0U)), 0U);
 }
@@ -254,12 +194,12 @@ static void test_tx_full_then_space(void **state)
         mmio_write(DR, 'x');
     }
     assert_int_equal(ring()->out_prod, XENCONS_OUT_SIZE);
-    assert_false(line[1]);
+    assert_false(fake_vgic_line(D(1U), GUEST_VPL011_SPI));
     /* dom0 drains half the ring: TX comes back, the line rises. */
     ring()->out_cons = XENCONS_OUT_SIZE / 2U;
     assert_int_equal(evsend(0U, dp), 0);
     assert_int_equal(mmio_read(FR) & VPL011_FR_TXFF, 0U);
-    assert_true(line[1]);
+    assert_true(fake_vgic_line(D(1U), GUEST_VPL011_SPI));
 }
 
 static void test_rx_from_dom0(void **state)
@@ -274,16 +214,16 @@ static void test_rx_from_dom0(void **state)
     ring()->in[1] = 's';
     ring()->in_prod = 2U;
     assert_int_equal(evsend(0U, dp), 0);
-    assert_true(line[1]);
+    assert_true(fake_vgic_line(D(1U), GUEST_VPL011_SPI));
     assert_int_equal(mmio_read(FR) & VPL011_FR_RXFE, 0U);
     assert_int_equal(mmio_read(MIS), VPL011_INT_RT);
     assert_int_equal(mmio_read(DR), 'l');
     /* Each read tells dom0 there is room again. */
     assert_true(l2_pending(0U, dp));
-    assert_true(line[1]);
+    assert_true(fake_vgic_line(D(1U), GUEST_VPL011_SPI));
     assert_int_equal(mmio_read(DR), 's');
     assert_int_equal(ring()->in_cons, 2U);
-    assert_false(line[1]);
+    assert_false(fake_vgic_line(D(1U), GUEST_VPL011_SPI));
     assert_int_equal(mmio_read(FR) & VPL011_FR_RXFE, VPL011_FR_RXFE);
     /* Reading an empty FIFO: 0. */
     assert_int_equal(mmio_read(DR), 0U);

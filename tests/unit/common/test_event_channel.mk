@@ -4,3 +4,6 @@ test_event_channel-src := common/event_channel.c common/evtchn_port.c common/evt
 # inside the arch part either).
 test_event_channel-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common
 $(O)/unit/common/test_event_channel: $(UNIT_DIR)/common/test_event_channel_env.c
+# The domain table: the shared fake (test_event_channel_env.c lists its domains).
+test_event_channel-src += ../tests/unit/common/fake_domains.c
+$(O)/unit/common/test_event_channel: $(UNIT_DIR)/common/fake_domains.h

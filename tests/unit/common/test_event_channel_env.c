@@ -30,6 +30,7 @@
 #include <public/event_channel.h>
 #include <fake_arch.h>
 #include "evtchn_internal.h"
+#include "fake_domains.h"
 
 /* Not every test file uses every helper. */
 #define HELPER __attribute__((unused)) static
@@ -85,24 +86,8 @@ static struct vcpu *vcpu_ptrs[NR_DOMS][MAX_VCPUS_T];
 static bool dom_alive[NR_DOMS];
 static uint8_t *ram;
 
-/* References taken by lookups and not given back yet (teardown checks
- * that every one was). */
-static unsigned int dom_refs[NR_DOMS];
-
-struct domain *domain_get_by_id(domid_t id)
-{
-    if ((id >= NR_DOMS) || !dom_alive[id]) {
-        return NULL;
-    }
-    dom_refs[id]++;
-    return &doms[id];
-}
-
-void domain_put(struct domain *d)
-{
-    assert_true(dom_refs[d->domain_id] > 0U);
-    dom_refs[d->domain_id]--;
-}
+/* The domain table is fake_domains.c's: a made domain is listed, a
+ * killed one unlisted; teardown checks every reference was given back. */
 
 static unsigned int marks[NR_DOMS][MAX_VCPUS_T];
 static unsigned int wakes[NR_DOMS][MAX_VCPUS_T];
@@ -166,12 +151,14 @@ HELPER void make_domain(unsigned int id, unsigned int nr_vcpus, bool privileged)
                    (uint64_t)DOM_PAGES * 4096U);
     assert_int_equal(evtchn_domain_init(d), 0);
     dom_alive[id] = true;
+    fake_domain_list(d);
 }
 
 HELPER void kill_domain(unsigned int id)
 {
     if (dom_alive[id]) {
         dom_alive[id] = false;
+        fake_domain_unlist(&doms[id]);
         evtchn_domain_destroy(&doms[id]);
         assert_null(doms[id].evtchn);
         free(doms[id].shared_info);
@@ -183,6 +170,7 @@ HELPER int setup(void **state)
 {
     (void)state;
     fake_reset();
+    fake_domains_reset();
     fake_console_quiet(true);
     ram = fake_ram_alloc(RAM_BASE, (size_t)RAM_PAGES * 4096U);
     memset(frames, 0, sizeof(frames));
@@ -203,9 +191,7 @@ HELPER int teardown(void **state)
     for (unsigned int i = 0U; i < RAM_PAGES; i++) {
         assert_int_equal(frames[i].u.guest.pins, 0U);
     }
-    for (unsigned int i = 0U; i < NR_DOMS; i++) {
-        assert_int_equal(dom_refs[i], 0U);
-    }
+    assert_int_equal(fake_domain_refs_total(), 0U);
     return 0;
 }
 

@@ -3,3 +3,6 @@ test_evtchn_xen-src := common/event_channel.c common/evtchn_port.c common/evtchn
 # As test_event_channel: the scheduler test's minimal <asm/domain.h>.
 test_evtchn_xen-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common
 $(O)/unit/common/test_evtchn_xen: $(UNIT_DIR)/common/test_event_channel_env.c
+# The domain table: the shared fake (test_event_channel_env.c lists its domains).
+test_evtchn_xen-src += ../tests/unit/common/fake_domains.c
+$(O)/unit/common/test_evtchn_xen: $(UNIT_DIR)/common/fake_domains.h

@@ -23,6 +23,7 @@
 #include <proxenos/hypercall.h>
 #include <proxenos/page_alloc.h>
 #include <fake_arch.h>
+#include "fake_domains.h"
 
 #define RAM0        0x40000000ULL
 #define RAM_SIZE    (8ULL << 20)
@@ -39,45 +40,15 @@ static uint8_t *gram[ENV_DOMS];     /* host view of each domain's guest RAM */
 
 /* ---- What the code under test calls and the tests do not link ---------- */
 
-/* References taken by lookups and not given back yet (env_setup checks
- * the previous test gave every one back). */
-static unsigned int env_refs;
-
-struct domain *domain_get_by_id(domid_t id)
-{
-    if (id >= ENV_DOMS) {
-        return NULL;
-    }
-    env_refs++;
-    return &doms[id];
-}
-
-void domain_put(struct domain *d)
-{
-    (void)d;
-    assert_true(env_refs > 0U);
-    env_refs--;
-}
-
-struct domain *domain_get_next(struct domain *prev)
-{
-    unsigned int i = (prev == NULL) ? 0U : (unsigned int)prev->domain_id + 1U;
-
-    if (prev != NULL) {
-        domain_put(prev);
-    }
-    if (i >= ENV_DOMS) {
-        return NULL;
-    }
-    env_refs++;
-    return &doms[i];
-}
+/* The domain table is fake_domains.c's, every domain listed: env_setup
+ * checks that the previous test gave every reference back. */
 
 /* ---- Set-up -------------------------------------------------------------- */
 
 static void env_setup(void)
 {
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
+    fake_domains_reset();
     fake_reset();
     fake_console_quiet(true);
     bootmem_reset();
@@ -113,6 +84,7 @@ static void env_setup(void)
             v->vcpu_info = (i == 0U) ? &doms[d].shared_info->vcpu_info[0] : &v->vcpu_info_dummy;
             vcpu_ptrs[d][i] = v;
         }
+        fake_domain_list(&doms[d]);
     }
 }
 

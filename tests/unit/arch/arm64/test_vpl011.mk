@@ -10,3 +10,6 @@ test_vpl011-src := arch/arm64/vpl011.c arch/arm64/vpl011_ring.c \
 test_vpl011-cppflags := -I$(HYP)/arch/arm64/include -I$(HYP)/common -I$(UNIT_DIR)/common
 $(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/test_event_channel_env.c \
 	$(UNIT_DIR)/arch/arm64/fake_vgic_irq.h $(UNIT_DIR)/common/fake_console_api.h
+# The domain table: the shared fake (test_event_channel_env.c lists its domains).
+test_vpl011-src += ../tests/unit/common/fake_domains.c
+$(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/fake_domains.h

@@ -122,7 +122,7 @@ static void test_map_and_remove(void **state)
     assert_int_equal(mfn_x(m), mfn_x(ram_of(d1, 1U)));
     assert_int_equal(p2m_type_at(d0, HOLE + 2U, NULL), GUEST_FRAME_NONE);
     /* One reference on d1 and one pin per entry. */
-    assert_int_equal(tdoms[1].refs, 2U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 2U);
     assert_int_equal(page_pins(ram_of(d1, 1U)), 1U);
     assert_int_equal(xenmem_foreign_maps(d0), 2U);
     assert_int_equal(xenmem_foreign_total(), 2U);
@@ -132,11 +132,11 @@ static void test_map_and_remove(void **state)
 
     assert_int_equal(remove_gfn(d0, DOMID_SELF, HOLE), 0);
     assert_int_equal(p2m_type_at(d0, HOLE, NULL), GUEST_FRAME_NONE);
-    assert_int_equal(tdoms[1].refs, 1U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 1U);
     assert_int_equal(page_pins(ram_of(d1, 1U)), 0U);
     assert_int_equal(remove_gfn(d0, DOMID_SELF, HOLE), -ENOENT);
     assert_int_equal(remove_gfn(d0, DOMID_SELF, HOLE + 1U), 0);
-    assert_int_equal(tdoms[1].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 0U);
     assert_int_equal(xenmem_foreign_maps(d0), 0U);
     assert_int_equal(xenmem_foreign_total(), 0U);
     /* The domU's page is still its own. */
@@ -163,7 +163,7 @@ static void test_entry_errors(void **state)
     /* A gfn the stage 2 cannot hold: the pin and reference come back. */
     assert_int_equal(map1(D1, GRAM_PFN, 1ULL << 40), -EINVAL);
     assert_int_equal(page_pins(ram_of(d1, 0U)), 0U);
-    assert_int_equal(tdoms[1].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 0U);
     /* INVALID_GFN ends the whole call, as Xen. */
     g = UINT64_MAX;
     {
@@ -197,7 +197,7 @@ static void test_unprivileged(void **state)
     /* A domU cannot remove dom0's entries. */
     assert_int_equal(map1(D1, GRAM_PFN, HOLE), 0);
     assert_int_equal(remove_gfn(d1, 0U, HOLE), -EPERM);
-    assert_int_equal(tdoms[1].refs, 1U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 1U);
     /* add_to_physmap (not batch) does not offer gmfn_foreign. */
     {
         struct xen_add_to_physmap x = { .domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_foreign,
@@ -217,12 +217,12 @@ static void test_replaced(void **state)
     /* Another foreign entry over one: the old one's hold goes. */
     assert_int_equal(map1(D1, GRAM_PFN + 1U, HOLE), 0);
     assert_int_equal(map1(D1, GRAM_PFN + 2U, HOLE), 0);
-    assert_int_equal(tdoms[1].refs, 1U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 1U);
     assert_int_equal(page_pins(ram_of(d1, 1U)), 0U);
     assert_int_equal(page_pins(ram_of(d1, 2U)), 1U);
     assert_int_equal(map1(D2, GRAM_PFN + 2U, HOLE), 0);
-    assert_int_equal(tdoms[1].refs, 0U);
-    assert_int_equal(tdoms[2].refs, 1U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[2].d), 1U);
     assert_int_equal(xenmem_foreign_maps(d0), 1U);
     /* dom0's shared info page mapped over it. */
     {
@@ -232,7 +232,7 @@ static void test_replaced(void **state)
         memcpy(hptr(d0, ARG_OFF), &x, sizeof(x));
         assert_int_equal(mem_op(XENMEM_add_to_physmap, gaddr(d0, ARG_OFF)), 0);
     }
-    assert_int_equal(tdoms[2].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[2].d), 0U);
     assert_int_equal(page_pins(ram_of(d2, 2U)), 0U);
     assert_int_equal(xenmem_foreign_maps(d0), 0U);
 
@@ -244,7 +244,7 @@ static void test_replaced(void **state)
         assert_int_equal(reservation(d0, XENMEM_decrease_reservation, DOMID_SELF, 0U, &g, 1U),
                          1);
         assert_int_equal(map1(D1, GRAM_PFN + 3U, g), 0);
-        assert_int_equal(tdoms[1].refs, 1U);
+        assert_int_equal(fake_domain_refs(&tdoms[1].d), 1U);
         /* decrease_reservation does not take a foreign entry (Xen: not
          * the domain's page, -ENXIO stops it). */
         assert_int_equal(reservation(d0, XENMEM_decrease_reservation, DOMID_SELF, 0U, &g, 1U),
@@ -252,7 +252,7 @@ static void test_replaced(void **state)
         assert_int_equal(reservation(d0, XENMEM_populate_physmap, DOMID_SELF, 0U, &g, 1U), 1);
         assert_int_equal(p2m_type_at(d0, g, &m), GUEST_FRAME_RAM);
         assert_int_equal(mfn_x(m), g);
-        assert_int_equal(tdoms[1].refs, 0U);
+        assert_int_equal(fake_domain_refs(&tdoms[1].d), 0U);
         assert_int_equal(page_pins(ram_of(d1, 3U)), 0U);
     }
 }
@@ -274,11 +274,11 @@ static void test_grant_map_over_foreign(void **state)
     memcpy(&op, hptr(d0, ARG_OFF), sizeof(op));
     assert_int_equal(op.status, GNTST_okay);
     assert_int_equal(p2m_type_at(d0, HOLE, NULL), GUEST_FRAME_GRANT_RW);
-    assert_int_equal(tdoms[2].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[2].d), 0U);
     assert_int_equal(page_pins(ram_of(d2, 4U)), 0U);
     /* And a foreign map over the grant mapping is refused. */
     assert_int_equal(map1(D2, GRAM_PFN + 4U, HOLE), -EBUSY);
-    assert_int_equal(tdoms[2].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[2].d), 0U);
     assert_int_equal(page_pins(ram_of(d2, 4U)), 0U);
 }
 
@@ -289,9 +289,9 @@ static void test_teardown_drops(void **state)
 
     (void)state;
     assert_int_equal(batch(d0, DOMID_SELF, D1, idxs, gpfns, 2U), 0);
-    assert_int_equal(tdoms[1].refs, 2U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 2U);
     dom_destroy(d0);
-    assert_int_equal(tdoms[1].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 0U);
     assert_int_equal(page_pins(ram_of(d1, 5U)), 0U);
     assert_int_equal(p2m_type_at(d0, HOLE, NULL), GUEST_FRAME_NONE);
     assert_int_equal(xenmem_foreign_total(), 0U);
@@ -318,7 +318,7 @@ static void test_destroyed_while_mapped(void **state)
      * and bookkeeping with it). */
     assert_true(tdoms[1].freed);
     assert_true(free_now() > before);
-    assert_int_equal(tdoms[1].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 0U);
 }
 
 static void test_ballooned_while_mapped(void **state)
@@ -357,11 +357,11 @@ static void test_bounded(void **state)
     assert_int_equal(batch(d0, DOMID_SELF, D1, idxs, gpfns, 4U), 0);
     assert_int_equal(err(d0, 2U), 0);
     assert_int_equal(err(d0, 3U), -ENOMEM);
-    assert_int_equal(tdoms[1].refs, 3U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 3U);
     assert_int_equal(page_pins(ram_of(d1, 3U)), 0U);
     /* Replacing an entry at the limit needs no more room. */
     assert_int_equal(map1(D1, GRAM_PFN + 9U, HOLE), 0);
-    assert_int_equal(tdoms[1].refs, 3U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 3U);
 
     /* Many entries: the table grows and shrinks, lookups stay right. */
     d0->max_pages = 4096U;
@@ -385,7 +385,7 @@ static void test_bounded(void **state)
         assert_int_equal(restarts, 1U);
     }
     assert_int_equal(xenmem_foreign_maps(d0), 103U);
-    assert_int_equal(tdoms[1].refs, 103U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 103U);
     for (unsigned int i = 0U; i < 100U; i += 2U) {
         assert_int_equal(remove_gfn(d0, DOMID_SELF, gpfns[i]), 0);
     }
@@ -397,7 +397,7 @@ static void test_bounded(void **state)
         assert_int_equal(remove_gfn(d0, DOMID_SELF, gpfns[i]), 0);
     }
     assert_int_equal(xenmem_foreign_maps(d0), 3U);
-    assert_int_equal(tdoms[1].refs, 3U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 3U);
     /* A huge batch whose arrays run off the caller's RAM: -EFAULT once
      * the arrays end, the entries before it stay mapped (and the
      * teardown gives them back). */

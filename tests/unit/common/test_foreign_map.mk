@@ -5,3 +5,6 @@ test_foreign_map-src := common/grant_table.c common/grant_map.c common/grant_cop
 # A minimal <asm/domain.h> (struct domain embeds it; nothing here looks inside).
 test_foreign_map-cppflags := -I$(UNIT_DIR)/common/sched_test_include
 $(O)/unit/common/test_foreign_map: $(UNIT_DIR)/common/test_grant_table_env.h
+# The domain table: the shared fake (test_grant_table_env.h lists its domains).
+test_foreign_map-src += ../tests/unit/common/fake_domains.c
+$(O)/unit/common/test_foreign_map: $(UNIT_DIR)/common/fake_domains.h

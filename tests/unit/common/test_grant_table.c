@@ -348,7 +348,7 @@ static void test_maptrack_exhausted(void **state)
     dom_destroy(d2);
     gnttab_max_maptrack_frames = 1U;
     assert_int_equal(grant_table_init(d2), 0);
-    tdoms[1].listed = true;
+    fake_domain_list(&tdoms[1].d);
     as_dom(d1);
     memcpy(gptr(d1, ARGS), &st, sizeof(st));
     assert_int_equal(gnttab_op(GNTTABOP_setup_table, ARGS, 1U), 0);

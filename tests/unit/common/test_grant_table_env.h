@@ -15,6 +15,7 @@
 
 #include <fake_arch.h>
 #include <fake_p2m.h>
+#include "fake_domains.h"
 #include <proxenos/arch/domain.h>
 #include <proxenos/bootmem.h>
 #include <proxenos/domain_pv.h>
@@ -42,73 +43,25 @@ struct tdom {
     struct vcpu *vp[1];
     mfn_t ram;
     mfn_t shinfo;
-    bool listed;
-    unsigned int refs;      /* references taken by lookups, not given back */
     bool freed;             /* dom_kill'ed and its last reference gone */
 };
 
 static struct tdom tdoms[NR_TDOMS];
 
-/* References taken by lookups and not given back yet, over all domains
- * (env_init checks the previous test gave every one back). */
-static unsigned int env_refs;
-
 static struct tdom *tdom_of(const struct domain *d);
 
-struct domain *domain_get_by_id(domid_t id)
-{
-    for (unsigned int i = 0U; i < NR_TDOMS; i++) {
-        if (tdoms[i].listed && (tdoms[i].d.domain_id == id)) {
-            env_refs++;
-            tdoms[i].refs++;
-            return &tdoms[i].d;
-        }
-    }
-    return NULL;
-}
-
-/* What domain_free does with the PV state: done by the last reference of
- * a dom_kill'ed domain, or by dom_kill itself when there is none. */
-static void dom_free(struct tdom *t)
-{
-    t->freed = true;
-    grant_table_destroy(&t->d);
-}
-
-void domain_put(struct domain *d)
+/* The domain table is fake_domains.c's (it counts the references lookups
+ * take). What domain_free does with the PV state: done when the last
+ * reference of a dom_kill'ed domain goes, or by dom_kill itself when
+ * there is none. */
+static void dom_free(struct domain *d)
 {
     struct tdom *t = tdom_of(d);
 
-    assert_true(env_refs > 0U);
-    assert_true(t->refs > 0U);
-    env_refs--;
-    t->refs--;
-    if (!t->listed && (t->refs == 0U) && !t->freed) {
-        dom_free(t);
+    if (d->dying && !t->freed) {
+        t->freed = true;
+        grant_table_destroy(d);
     }
-}
-
-/* The listed domain with the lowest id above prev's (any with prev NULL). */
-struct domain *domain_get_next(struct domain *prev)
-{
-    struct domain *next = NULL;
-
-    for (unsigned int i = 0U; i < NR_TDOMS; i++) {
-        struct domain *d = &tdoms[i].d;
-
-        if (tdoms[i].listed && ((prev == NULL) || (d->domain_id > prev->domain_id)) &&
-            ((next == NULL) || (d->domain_id < next->domain_id))) {
-            next = d;
-        }
-    }
-    if (next != NULL) {
-        env_refs++;
-        tdom_of(next)->refs++;
-    }
-    if (prev != NULL) {
-        domain_put(prev);
-    }
-    return next;
 }
 
 mfn_t domain_shared_info_mfn(const struct domain *d)
@@ -133,7 +86,10 @@ static void env_init(void)
     xmalloc_reset();
     gnttab_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_FRAMES;
     memset(tdoms, 0, sizeof(tdoms));
-    assert_int_equal(env_refs, 0U);
+    /* The previous test gave back every reference it took. */
+    assert_int_equal(fake_domain_refs_total(), 0U);
+    fake_domains_reset();
+    fake_domains_set_release(dom_free);
 }
 
 /* Domain i with id, its RAM mapped at GRAM (or 1:1 when direct). */
@@ -162,7 +118,7 @@ static struct domain *dom_create(unsigned int i, domid_t id, bool privileged, bo
     fake_guest_map(d, direct ? pa : GRAM, pa, RAM_PAGES * PAGE_SIZE);
     t->shinfo = alloc_pages(0U, ALLOC_ZERO);
     assert_int_equal(grant_table_init(d), 0);
-    t->listed = true;
+    fake_domain_list(d);
     return d;
 }
 
@@ -170,11 +126,7 @@ static struct domain *dom_create(unsigned int i, domid_t id, bool privileged, bo
  * domain_destroy does (the RAM is the test's to free). */
 static inline void dom_destroy(struct domain *d)
 {
-    for (unsigned int i = 0U; i < NR_TDOMS; i++) {
-        if (&tdoms[i].d == d) {
-            tdoms[i].listed = false;
-        }
-    }
+    fake_domain_unlist(d);
     grant_table_destroy(d);
 }
 
@@ -182,13 +134,8 @@ static inline void dom_destroy(struct domain *d)
  * freed now, or by the last domain_put if someone holds a reference. */
 static inline void dom_kill(struct domain *d)
 {
-    struct tdom *t = tdom_of(d);
-
-    t->listed = false;
     d->dying = true;
-    if (t->refs == 0U) {
-        dom_free(t);
-    }
+    fake_domain_unlist(d);
 }
 
 static struct tdom *tdom_of(const struct domain *d)

@@ -163,22 +163,22 @@ static void test_map_frames(void **state)
     ((struct grant_entry_v1 *)arch_maddr_to_virt(mfn_to_paddr(m)))[1].frame = 0x1234U;
     own = map_gnttab_frame(d1, 0U);
     assert_int_equal(own[1].frame, 0x1234U);
-    assert_int_equal(tdoms[1].refs, 1U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 1U);
     assert_int_equal(xenmem_foreign_maps(d0), 1U);
     /* Frames the table does not have yet: it grows to them. */
     assert_int_equal(gnttab_set_max_frames(d1, 4U), 0);
     assert_int_equal(gnttab_nr_frames(d1), 1U);
     assert_int_equal(acquire_gnt(2U, 2U, &g[1]), 0);
     assert_int_equal(gnttab_nr_frames(d1), 4U);
-    assert_int_equal(tdoms[1].refs, 3U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 3U);
     /* Beyond the limit: nothing mapped. */
     assert_int_equal(acquire_gnt(3U, 2U, g), -EINVAL);
-    assert_int_equal(tdoms[1].refs, 3U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 3U);
     /* remove_from_physmap gives the references back. */
     for (unsigned int i = 0U; i < 3U; i++) {
         assert_int_equal(remove_gfn(g[i]), 0);
     }
-    assert_int_equal(tdoms[1].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 0U);
     assert_int_equal(xenmem_foreign_maps(d0), 0U);
 }
 
@@ -189,13 +189,13 @@ static void test_bad_gfns(void **state)
     (void)state;
     /* The first frame fails: its own error. */
     assert_int_equal(acquire_gnt(0U, 2U, g), -EINVAL);
-    assert_int_equal(tdoms[1].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 0U);
     /* A later one: -EIO, the earlier frames stay for the caller to
      * unmap. */
     g[0] = HOLE;
     g[1] = 1ULL << 40;
     assert_int_equal(acquire_gnt(0U, 2U, g), -EIO);
-    assert_int_equal(tdoms[1].refs, 1U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 1U);
     assert_int_equal(remove_gfn(HOLE), 0);
     /* An unreadable list. */
     {
@@ -205,7 +205,7 @@ static void test_bad_gfns(void **state)
         memcpy(arg(d0), &x, sizeof(x));
         assert_int_equal(mem_op(XENMEM_acquire_resource, gaddr(d0, ARG_OFF)), -EFAULT);
     }
-    assert_int_equal(tdoms[1].refs, 0U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 0U);
 }
 
 static void test_continuation(void **state)
@@ -221,7 +221,7 @@ static void test_continuation(void **state)
                              XENMEM_resource_grant_table_id_shared, 0U, 40U, g, &restarts), 0);
     assert_int_equal(restarts, 1U);     /* 32 frames per invocation */
     assert_int_equal(gnttab_nr_frames(d1), 40U);
-    assert_int_equal(tdoms[1].refs, 40U);
+    assert_int_equal(fake_domain_refs(&tdoms[1].d), 40U);
     assert_int_equal(p2m_type_at(d0, HOLE + 39U, NULL), GUEST_FRAME_FOREIGN_RW);
     /* dom0's teardown (the fixture) gives the 40 references back. */
 }

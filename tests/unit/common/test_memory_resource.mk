@@ -5,3 +5,6 @@ test_memory_resource-src := common/grant_table.c common/grant_map.c common/grant
 # A minimal <asm/domain.h> (struct domain embeds it; nothing here looks inside).
 test_memory_resource-cppflags := -I$(UNIT_DIR)/common/sched_test_include
 $(O)/unit/common/test_memory_resource: $(UNIT_DIR)/common/test_grant_table_env.h
+# The domain table: the shared fake (test_grant_table_env.h lists its domains).
+test_memory_resource-src += ../tests/unit/common/fake_domains.c
+$(O)/unit/common/test_memory_resource: $(UNIT_DIR)/common/fake_domains.h

@@ -5,9 +5,9 @@
  * domain_put() drops it). The toolstack's life cycle: created paused and
  * being built, the first unpause ends the build, domain_kill, a creation
  * that fails half way leaves nothing behind. Links the real domain.c,
- * domain_ref.c and domain_pause.c; the arch hooks are the fake arch's
- * (<fake_domain.h> counts them), the scheduler, PV and timer calls they
- * make are counted here. */
+ * domain_ref.c and domain_pause.c, and the real timers; the arch hooks
+ * are the fake arch's (<fake_domain.h> counts them), the scheduler and PV
+ * calls they make are counted here. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +23,7 @@
 #include <proxenos/lib.h>
 #include <proxenos/page_alloc.h>
 #include <proxenos/sched.h>
+#include <proxenos/softirq.h>
 #include <proxenos/timer.h>
 #include <proxenos/xmalloc.h>
 #include <fake_arch.h>
@@ -39,8 +40,6 @@ static unsigned int nr_pv_destroy;
 static unsigned int nr_exceptions;      /* VIRQ_DOM_EXC notifications */
 static unsigned int nr_grant_releases;  /* gnttab_release_mappings calls */
 static uint32_t max_port_set, max_frames_set;
-static struct timer *armed_timer;   /* the last timer set_timer armed */
-static unsigned int nr_set_timer;
 
 void evtchn_set_max_port(struct domain *d, uint32_t max_port)
 {
@@ -101,32 +100,14 @@ void gnttab_release_mappings(struct domain *d)
     nr_grant_releases++;
 }
 
-void init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int cpu)
-{
-    memset(t, 0, sizeof(*t));
-    t->fn = fn;
-    t->data = data;
-    t->cpu = cpu;
-}
-
-void set_timer(struct timer *t, s_time_t expires)
-{
-    (void)expires;
-    t->queued = true;
-    armed_timer = t;
-    nr_set_timer++;
-}
-
-/* CPU 0's timer softirq runs the armed timer. */
+/* CPU 0's timer softirq runs the queued timer (the real timer.c's). */
 static void fire_timer(void)
 {
-    struct timer *t = armed_timer;
-
-    assert_non_null(t);
-    assert_true(t->queued);
-    t->queued = false;
-    armed_timer = NULL;
-    t->fn(t->data);
+    fake_set_cpu(0U);
+    assert_int_equal(timer_queue_length(0U), 1U);
+    timer_interrupt();
+    do_softirq();
+    assert_int_equal(timer_queue_length(0U), 0U);
 }
 
 /* ---- Set-up ---------------------------------------------------------------- */
@@ -151,6 +132,14 @@ static uint64_t objs_live(void)
     return st.nr_allocs - st.nr_frees;
 }
 
+/* The timers, once: domain_ref.c's own timer lives across the tests. */
+static int group_setup(void **state)
+{
+    (void)state;
+    timer_subsys_init();
+    return 0;
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -166,8 +155,8 @@ static int setup(void **state)
     nr_pv_destroy = 0U;
     nr_exceptions = 0U;
     nr_grant_releases = 0U;
-    nr_set_timer = 0U;
-    armed_timer = NULL;
+    /* The previous test left no timer behind. */
+    assert_int_equal(timer_queue_length(0U), 0U);
     max_port_set = 0U;
     max_frames_set = 0U;
     return 0;
@@ -201,7 +190,7 @@ static void test_lookup_counts(void **state)
     assert_null(domain_get_by_id(4U));
     domain_put(g);
     assert_int_equal(d->refcnt, 1U);
-    assert_int_equal(nr_set_timer, 0U);     /* not the last: nothing queued */
+    assert_int_equal(timer_queue_length(0U), 0U);     /* not the last: nothing queued */
     domain_destroy(d);
     assert_int_equal(nr_pv_destroy, 1U);    /* no other holder: freed at once */
     assert_int_equal(free_now(), initial_free);
@@ -231,8 +220,7 @@ static void test_destroyed_stays_until_put(void **state)
     /* The last put queues the free for CPU 0 instead of doing it. */
     domain_put(g);
     assert_int_equal(nr_pv_destroy, 0U);
-    assert_int_equal(nr_set_timer, 1U);
-    assert_int_equal(armed_timer->cpu, 0U);
+    assert_int_equal(timer_queue_length(0U), 1U);     /* on CPU 0 */
     assert_int_equal(nr_exceptions, 0U);
     fire_timer();
     assert_int_equal(nr_pv_destroy, 1U);
@@ -293,7 +281,7 @@ static void test_walk(void **state)
     assert_int_equal(seen[1], 5U);
     assert_int_equal(seen[2], 9U);
     /* The walk's step past d5 dropped its last reference. */
-    assert_int_equal(nr_set_timer, 1U);
+    assert_int_equal(timer_queue_length(0U), 1U);
     fire_timer();
     assert_int_equal(nr_pv_destroy, 1U);
     assert_int_equal(d0->refcnt, 1U);
@@ -501,5 +489,5 @@ int main(void)
         cmocka_unit_test_setup(test_create_fails_half_way, setup),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -30,6 +30,7 @@
 #include <proxenos/xmalloc.h>
 #include <fake_arch.h>
 #include <fake_domain.h>
+#include "heap_env.h"
 
 #define NR_ONLINE 4U
 #define SLICE MILLISECS(10)         /* sched.c's time slice */
@@ -37,25 +38,10 @@
 #define ON_CPU(c) (1ULL << (c))
 #define MAX_TEST_VCPUS 16U
 
-/* ---- What the fakes do not provide ------------------------------------- */
+/* ---- Around the scheduler --------------------------------------------------
+ * Its per-vCPU data comes from the real xmalloc.c (heap_env.h). */
 
-/* sched.c allocates its per-vCPU data with xzalloc_obj and frees it with
- * xfree; the host heap stands in for xmalloc.c. */
-void *xzalloc_align(size_t size, size_t align)
-{
-    void *p = NULL;
-
-    if (posix_memalign(&p, MAX(align, sizeof(void *)), MAX(size, (size_t)1U)) != 0) {
-        return NULL;
-    }
-    memset(p, 0, size);
-    return p;
-}
-
-void xfree(void *ptr)
-{
-    free(ptr);
-}
+#define RAM0 0x40000000ULL
 
 /* The fake arch logs each switch (<fake_domain.h>) and tells the
  * scheduler prev is saved; this checks what the real one relies on:
@@ -181,6 +167,7 @@ static int setup(void **state)
 {
     (void)state;
     fake_reset();
+    heap_env_init(RAM0, (size_t)MiB(4));
     fake_console_quiet(true);
     fake_set_now(clock_now);
     fake_set_switch_hook(check_switch);
@@ -211,6 +198,8 @@ static int teardown(void **state)
         sched_remove_vcpu(&vcpus[i]);
         assert_null(vcpus[i].sched_priv);
     }
+    /* ... and with them every scheduler object the heap gave out. */
+    assert_int_equal(heap_env_objs_live(), 0U);
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
         assert_int_equal(sched_cpu_load(cpu), 0);
         assert_int_equal(timer_queue_length(cpu), 0);

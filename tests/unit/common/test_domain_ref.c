@@ -6,8 +6,9 @@
  * being built, the first unpause ends the build, domain_kill, a creation
  * that fails half way leaves nothing behind. Links the real domain.c,
  * domain_ref.c and domain_pause.c, and the real timers; the arch hooks
- * are the fake arch's (<fake_domain.h> counts them), the scheduler and PV
- * calls they make are counted here. */
+ * are the fake arch's (<fake_domain.h> counts them), the scheduler the
+ * shared fake_sched.c (no vCPU ever runs: pausing finds them all off their
+ * CPUs), the PV calls they make are counted here. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,7 @@
 #include <fake_arch.h>
 #include <fake_domain.h>
 #include <fake_p2m.h>
+#include "fake_sched.h"
 #include "domain_internal.h"
 
 #define RAM0     0x40000000ULL
@@ -52,29 +54,6 @@ int gnttab_set_max_frames(struct domain *d, uint32_t max)
     (void)d;
     max_frames_set = max;
     return 0;
-}
-
-/* No vCPU ever runs here: pausing finds them all off their CPUs. */
-bool sched_vcpu_on_cpu(const struct vcpu *v)
-{
-    (void)v;
-    return false;
-}
-
-void sched_vcpu_reconsider(struct vcpu *v)
-{
-    (void)v;
-}
-
-int sched_add_vcpu(struct vcpu *v)
-{
-    (void)v;
-    return 0;
-}
-
-void sched_remove_vcpu(struct vcpu *v)
-{
-    (void)v;
 }
 
 int domain_pv_init(struct domain *d)
@@ -145,6 +124,7 @@ static int setup(void **state)
     (void)state;
     fake_reset();
     fake_p2m_reset();
+    fake_sched_reset();
     fake_console_quiet(true);
     bootmem_reset();
     (void)fake_ram_alloc(RAM0, (size_t)MiB(16));

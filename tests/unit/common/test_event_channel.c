@@ -410,14 +410,14 @@ static void test_pollers(void **state)
     assert_int_equal(evsend(1U, ipi), 0);   /* masked still ends a poll */
     assert_false(V(1U, 0U)->polling);
     assert_false(V(1U, 1U)->polling);
-    assert_int_equal(wakes[1][0], 1U);
-    assert_int_equal(wakes[1][1], 1U);
+    assert_int_equal(wakes(1U, 0U), 1U);
+    assert_int_equal(wakes(1U, 1U), 1U);
     V(1U, 0U)->polling = true;
     assert_int_equal(evsend(1U, ipi), 0);   /* already pending: no wake */
     assert_true(V(1U, 0U)->polling);
-    assert_int_equal(wakes[1][0], 1U);
+    assert_int_equal(wakes(1U, 0U), 1U);
     V(1U, 0U)->polling = false;
-    assert_int_equal(wakes[0][0] + wakes[2][0], 0U);
+    assert_int_equal(wakes(0U, 0U) + wakes(2U, 0U), 0U);
 }
 
 static void test_reset(void **state)

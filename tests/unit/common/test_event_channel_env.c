@@ -31,6 +31,7 @@
 #include <fake_arch.h>
 #include "evtchn_internal.h"
 #include "fake_domains.h"
+#include "fake_sched.h"
 
 /* Not every test file uses every helper. */
 #define HELPER __attribute__((unused)) static
@@ -90,7 +91,6 @@ static uint8_t *ram;
  * killed one unlisted; teardown checks every reference was given back. */
 
 static unsigned int marks[NR_DOMS][MAX_VCPUS_T];
-static unsigned int wakes[NR_DOMS][MAX_VCPUS_T];
 
 /* As domain_pv.c does, counting calls. */
 void vcpu_mark_events_pending(struct vcpu *v)
@@ -102,9 +102,10 @@ void vcpu_mark_events_pending(struct vcpu *v)
     }
 }
 
-void vcpu_wake(struct vcpu *v)
+/* The scheduler is the shared fake_sched.c: wakes are counted per vCPU. */
+HELPER unsigned int wakes(unsigned int id, unsigned int vcpu)
 {
-    wakes[v->domain->domain_id][v->vcpu_id]++;
+    return fake_sched_calls(FAKE_SCHED_WAKE, &vcpus[id][vcpu]);
 }
 
 /* ---- Domains ----------------------------------------------------------------- */
@@ -175,7 +176,7 @@ HELPER int setup(void **state)
     ram = fake_ram_alloc(RAM_BASE, (size_t)RAM_PAGES * 4096U);
     memset(frames, 0, sizeof(frames));
     memset(marks, 0, sizeof(marks));
-    memset(wakes, 0, sizeof(wakes));
+    fake_sched_reset();
     make_domain(0U, 2U, true);
     make_domain(1U, 2U, false);
     make_domain(2U, 1U, false);

@@ -5,3 +5,6 @@ $(O)/unit/common/test_event_channel_fifo: $(UNIT_DIR)/common/test_event_channel_
 # The domain table: the shared fake (test_event_channel_env.c lists its domains).
 test_event_channel_fifo-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/common/test_event_channel_fifo: $(UNIT_DIR)/common/fake_domains.h
+# The scheduler: the shared fake.
+test_event_channel_fifo-src += ../tests/unit/common/fake_sched.c
+$(O)/unit/common/test_event_channel_fifo: $(UNIT_DIR)/common/fake_sched.h

@@ -6,3 +6,6 @@ $(O)/unit/common/test_evtchn_xen: $(UNIT_DIR)/common/test_event_channel_env.c
 # The domain table: the shared fake (test_event_channel_env.c lists its domains).
 test_evtchn_xen-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/common/test_evtchn_xen: $(UNIT_DIR)/common/fake_domains.h
+# The scheduler: the shared fake.
+test_evtchn_xen-src += ../tests/unit/common/fake_sched.c
+$(O)/unit/common/test_evtchn_xen: $(UNIT_DIR)/common/fake_sched.h

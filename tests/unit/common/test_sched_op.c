@@ -7,13 +7,14 @@
 #include <proxenos/sched.h>
 #include <proxenos/timer.h>
 #include <public/sched.h>
+#include "fake_sched.h"
 
 #define ARG   (GUEST_BASE + 0x100U)
 #define PORTS (GUEST_BASE + 0x200U)
 
-/* ---- Scheduler, timers, domains and event channels, recorded ------------ */
+/* ---- Timers, domains and event channels, recorded ------------------------
+ * (the scheduler is the shared fake_sched.c) */
 
-static unsigned int yields, blocks, wakes;
 static int last_shutdown;           /* -1: none */
 static unsigned int crashes;
 static const struct domain *shut_dom;
@@ -21,23 +22,6 @@ static bool port_pending[64];
 static struct timer *armed;
 static s_time_t armed_at;
 static unsigned int stops;
-
-void vcpu_yield_current(void)
-{
-    yields++;
-}
-
-void vcpu_block_current(void)
-{
-    blocks++;
-    current_vcpu()->state = VCPU_BLOCKED;
-}
-
-void vcpu_wake(struct vcpu *v)
-{
-    wakes++;
-    v->state = VCPU_RUNNABLE;
-}
 
 void domain_shutdown(struct domain *d, enum shutdown_reason reason)
 {
@@ -91,7 +75,8 @@ static int setup(void **state)
 {
     (void)state;
     env_setup();
-    yields = blocks = wakes = crashes = stops = 0U;
+    fake_sched_reset();
+    crashes = stops = 0U;
     last_shutdown = -1;
     shut_dom = NULL;
     armed = NULL;
@@ -110,11 +95,11 @@ static void yield_and_block(void **state)
 {
     (void)state;
     assert_int_equal(so(SCHEDOP_yield, 0U), 0);
-    assert_int_equal(yields, 1U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_YIELD, NULL), 1U);
     assert_int_equal(so(SCHEDOP_block, 0U), 0);
-    assert_int_equal(blocks, 1U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 1U);
     assert_int_equal(vcpus[1][0].state, VCPU_BLOCKED);
-    assert_int_equal(wakes, 0U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_WAKE, NULL), 0U);
 }
 
 static void block_with_event_pending_returns(void **state)
@@ -122,7 +107,7 @@ static void block_with_event_pending_returns(void **state)
     (void)state;
     vcpus[1][0].vcpu_info->evtchn_upcall_pending = 1U;
     assert_int_equal(so(SCHEDOP_block, 0U), 0);
-    assert_int_equal(blocks, 0U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 0U);
 }
 
 static void set_poll(uint32_t nr, uint64_t timeout)
@@ -144,7 +129,7 @@ static void poll_pending_port_returns_at_once(void **state)
     port_pending[9] = true;
     set_poll(2U, 0U);
     assert_int_equal(so(SCHEDOP_poll, ARG), 0);
-    assert_int_equal(blocks, 0U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 0U);
     assert_false(vcpus[1][0].polling);
 }
 
@@ -157,17 +142,17 @@ static void poll_blocks_with_timeout(void **state)
     ports[0] = 3U;
     set_poll(1U, 123456789U);
     assert_int_equal(so(SCHEDOP_poll, ARG), 0);
-    assert_int_equal(blocks, 1U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 1U);
     assert_true(v->polling);
     assert_ptr_equal(armed, &v->poll_timer);
     assert_int_equal(armed_at, 123456789);
     /* The timeout wakes it and ends the poll. */
     v->poll_timer.fn(v->poll_timer.data);
     assert_false(v->polling);
-    assert_int_equal(wakes, 1U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_WAKE, NULL), 1U);
     /* A second expiry (a stale timer) does nothing. */
     v->poll_timer.fn(v->poll_timer.data);
-    assert_int_equal(wakes, 1U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_WAKE, NULL), 1U);
 }
 
 static void poll_without_timeout_stops_old_timer(void **state)
@@ -177,7 +162,7 @@ static void poll_without_timeout_stops_old_timer(void **state)
     assert_int_equal(so(SCHEDOP_poll, ARG), 0);
     assert_int_equal(stops, 1U);
     assert_null(armed);
-    assert_int_equal(blocks, 1U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 1U);
     assert_true(vcpus[1][0].polling);
 }
 
@@ -187,7 +172,7 @@ static void poll_returns_for_pending_upcall(void **state)
     vcpus[1][0].vcpu_info->evtchn_upcall_pending = 1U;
     set_poll(0U, 5U);
     assert_int_equal(so(SCHEDOP_poll, ARG), 0);
-    assert_int_equal(blocks, 0U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 0U);
     assert_false(vcpus[1][0].polling);
 }
 
@@ -201,7 +186,7 @@ static void poll_errors(void **state)
     assert_int_equal(so(SCHEDOP_poll, ARG), -EFAULT);
     assert_false(vcpus[1][0].polling);
     assert_int_equal(so(SCHEDOP_poll, 0x1000U), -EFAULT);
-    assert_int_equal(blocks, 0U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 0U);
 }
 
 static void poll_bad_port_is_einval_unless_upcall_due(void **state)
@@ -214,7 +199,7 @@ static void poll_bad_port_is_einval_unless_upcall_due(void **state)
     set_poll(2U, 0U);
     assert_int_equal(so(SCHEDOP_poll, ARG), -EINVAL);
     assert_false(vcpus[1][0].polling);
-    assert_int_equal(blocks, 0U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 0U);
     /* As on Xen, a due upcall ends the poll before the ports are read. */
     vcpus[1][0].vcpu_info->evtchn_upcall_pending = 1U;
     assert_int_equal(so(SCHEDOP_poll, ARG), 0);

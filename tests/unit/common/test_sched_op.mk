@@ -5,3 +5,6 @@ $(O)/unit/common/test_sched_op: $(UNIT_DIR)/common/test_pv_hcall_env.h
 # The domain table: the shared fake (test_pv_hcall_env.h lists its domains).
 test_sched_op-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/common/test_sched_op: $(UNIT_DIR)/common/fake_domains.h
+# The scheduler: the shared fake.
+test_sched_op-src += ../tests/unit/common/fake_sched.c
+$(O)/unit/common/test_sched_op: $(UNIT_DIR)/common/fake_sched.h

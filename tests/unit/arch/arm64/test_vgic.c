@@ -17,18 +17,19 @@
 #include <proxenos/xmalloc.h>
 #include <fake_arch.h>
 #include "fake_vgic_lr.h"
+#include "fake_sched.h"
 #include "heap_env.h"
 #include "vgic_internal.h"
 
-/* ---- What the scheduler provides in the hypervisor ----------------------
- * (the MMIO table and the heap are the real mmio.c and xmalloc.c; the
- * running vCPU is the fake arch's current_vcpu(), none here) */
+/* ---- Around the vGIC ---------------------------------------------------------
+ * The MMIO table and the heap are the real mmio.c and xmalloc.c, the
+ * scheduler fake_sched.c (kicks counted), the running vCPU the fake arch's
+ * current_vcpu() (none here). */
 
-static unsigned int kicks[MAX_VCPUS_PER_DOMAIN];
-
-void vcpu_kick(struct vcpu *v)
+/* How many times vCPU i of d was kicked (fake_sched.c counts). */
+static unsigned int kicks(const struct domain *d, unsigned int i)
 {
-    kicks[v->vcpu_id]++;
+    return fake_sched_calls(FAKE_SCHED_KICK, d->vcpu[i]);
 }
 
 /* ---- A domain and MMIO through its registered regions ------------------- */
@@ -113,7 +114,7 @@ static int setup(void **state)
     fake_reset();
     heap_env_init(RAM0, (size_t)MiB(4));
     fake_vgic_reset(4U);
-    memset(kicks, 0, sizeof(kicks));
+    fake_sched_reset();
     return 0;
 }
 
@@ -304,9 +305,9 @@ static void test_inject_flush_eoi(void **state)
     wr(d, GICD(0x0c08U), 4U, 0x2U << 16);      /* ICFGR2: SPI 40 edge */
     assert_false(vgic_vcpu_pending_irq(v0));
     assert_int_equal(vgic_inject_irq(d, NULL, 40U, true), 0);
-    assert_int_equal(kicks[0], 1U);
+    assert_int_equal(kicks(d, 0), 1U);
     assert_int_equal(vgic_inject_irq(d, NULL, 40U, true), 0);  /* nothing new */
-    assert_int_equal(kicks[0], 1U);
+    assert_int_equal(kicks(d, 0), 1U);
     assert_true(vgic_vcpu_pending_irq(v0));
     assert_false(vgic_vcpu_pending_irq(d->vcpu[1]));
     assert_true((rd(d, GICD(0x0200U + 4U), 4U) & (1U << 8)) != 0U);    /* ISPENDR1 */
@@ -531,22 +532,22 @@ static void test_delivery_conditions(void **state)
     (void)state;
     assert_int_equal(vgic_inject_irq(d, NULL, 60U, true), 0);
     assert_false(vgic_vcpu_pending_irq(v0));
-    assert_int_equal(kicks[0], 0U);
+    assert_int_equal(kicks(d, 0), 0U);
     vgic_flush_lrs(v0);
     assert_int_equal(fake_lr_valid(), 0U);
     enable_irq(d, 0U, 60U, 0x80U);      /* enabling it kicks vCPU 0 */
-    assert_true(kicks[0] > 0U);
+    assert_true(kicks(d, 0) > 0U);
     assert_true(vgic_vcpu_pending_irq(v0));
 
     wr(d, GICD(0x0000U), 4U, 0U);       /* distributor off */
     assert_false(vgic_vcpu_pending_irq(v0));
-    memset(kicks, 0, sizeof(kicks));
+    fake_sched_reset();
     wr(d, GICD(0x0000U), 4U, 0x2U);
-    assert_int_equal(kicks[0], 1U);
+    assert_int_equal(kicks(d, 0), 1U);
 
     /* Moved to vCPU 1 by IROUTER, which is kicked. */
     wr(d, GICD(0x6000U + (8U * 60U)), 8U, 1U);
-    assert_int_equal(kicks[1], 1U);
+    assert_int_equal(kicks(d, 1), 1U);
     assert_false(vgic_vcpu_pending_irq(v0));
     assert_true(vgic_vcpu_pending_irq(v1));
     vgic_flush_lrs(v0);
@@ -575,10 +576,10 @@ static void test_delivery_conditions(void **state)
     vgic_flush_lrs(v0);
     assert_int_equal(fake_lr_state_of(60U), VGIC_LR_ST_ACTIVE);
     assert_int_equal(vgic_inject_irq(d, NULL, 60U, true), 0);     /* line still up */
-    memset(kicks, 0, sizeof(kicks));
+    fake_sched_reset();
     assert_true(fake_guest_eoi(60U));
     vgic_sync_lrs(v0);
-    assert_int_equal(kicks[1], 1U);
+    assert_int_equal(kicks(d, 1), 1U);
     assert_true(vgic_vcpu_pending_irq(v1));
     free_domain(d);
 }
@@ -604,14 +605,14 @@ static void test_sgi1r(void **state)
         enable_irq(d, i, 3U, 0x80U);
         enable_irq(d, i, 5U, 0x80U);
     }
-    memset(kicks, 0, sizeof(kicks));
+    fake_sched_reset();
 
     /* To one: vCPU 2. */
     assert_int_equal(vgic_emulate_sgi1r(d->vcpu[0], sgi1r(3U, 0U, 1U << 2)), 0);
     assert_true(sgi_pending(d, 2U, 3U));
     assert_false(sgi_pending(d, 0U, 3U));
     assert_false(sgi_pending(d, 1U, 3U));
-    assert_int_equal(kicks[2], 1U);
+    assert_int_equal(kicks(d, 2), 1U);
     assert_true(vgic_vcpu_pending_irq(d->vcpu[2]));
 
     /* To several, self included: 0, 1, 3; bits for vCPUs that do not
@@ -625,13 +626,13 @@ static void test_sgi1r(void **state)
     /* IRM: everyone but the sender. */
     wr(d, SGI(0, 0x0280U), 4U, 0xffffU);
     wr(d, SGI(2, 0x0280U), 4U, 0xffffU);
-    memset(kicks, 0, sizeof(kicks));
+    fake_sched_reset();
     assert_int_equal(vgic_emulate_sgi1r(d->vcpu[1], sgi1r(3U, 0U, 0U) | (1ULL << 40)), 0);
     assert_true(sgi_pending(d, 0U, 3U));
     assert_false(sgi_pending(d, 1U, 3U));
     assert_true(sgi_pending(d, 2U, 3U));
     assert_true(sgi_pending(d, 3U, 3U));
-    assert_int_equal(kicks[1], 0U);
+    assert_int_equal(kicks(d, 1), 0U);
 
     /* Another cluster, another range, Aff2/Aff3: nobody here. */
     for (unsigned int i = 0U; i < 4U; i++) {
@@ -660,9 +661,9 @@ static void test_sgi1r(void **state)
     vgic_flush_lrs(d->vcpu[1]);
     assert_int_equal(fake_lr_state_of(3U), VGIC_LR_ST_ACTIVE);
     assert_true(fake_guest_eoi(3U));
-    memset(kicks, 0, sizeof(kicks));
+    fake_sched_reset();
     assert_int_equal(vgic_emulate_sgi1r(d->vcpu[0], sgi1r(3U, 0U, 1U << 1)), 0);
-    assert_int_equal(kicks[1], 1U);
+    assert_int_equal(kicks(d, 1), 1U);
     vgic_sync_lrs(d->vcpu[1]);
     vgic_flush_lrs(d->vcpu[1]);
     assert_int_equal(fake_lr_state_of(3U), VGIC_LR_ST_PENDING);
@@ -670,9 +671,9 @@ static void test_sgi1r(void **state)
 
     /* Still active when the next one comes: active+pending, and once
      * disabled no longer offered as pending. */
-    memset(kicks, 0, sizeof(kicks));
+    fake_sched_reset();
     assert_int_equal(vgic_emulate_sgi1r(d->vcpu[0], sgi1r(3U, 0U, 1U << 1)), 0);
-    assert_int_equal(kicks[1], 1U);
+    assert_int_equal(kicks(d, 1), 1U);
     vgic_sync_lrs(d->vcpu[1]);
     vgic_flush_lrs(d->vcpu[1]);
     assert_int_equal(fake_lr_state_of(3U), VGIC_LR_ST_ACTIVE | VGIC_LR_ST_PENDING);

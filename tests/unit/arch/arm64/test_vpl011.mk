@@ -13,3 +13,6 @@ $(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/test_event_channel_env.c \
 # The domain table: the shared fake (test_event_channel_env.c lists its domains).
 test_vpl011-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/fake_domains.h
+# The scheduler: the shared fake.
+test_vpl011-src += ../tests/unit/common/fake_sched.c
+$(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/fake_sched.h

@@ -8,34 +8,19 @@
 #include <proxenos/timer.h>
 #include <public/sched.h>
 #include "fake_sched.h"
+#include "fake_shutdown.h"
 
 #define ARG   (GUEST_BASE + 0x100U)
 #define PORTS (GUEST_BASE + 0x200U)
 
-/* ---- Timers, domains and event channels, recorded ------------------------
- * (the scheduler is the shared fake_sched.c) */
+/* ---- Timers and event channels, recorded ----------------------------------
+ * (the scheduler and shutdowns are the shared fake_sched.c and
+ * fake_shutdown.c) */
 
-static int last_shutdown;           /* -1: none */
-static unsigned int crashes;
-static const struct domain *shut_dom;
 static bool port_pending[64];
 static struct timer *armed;
 static s_time_t armed_at;
 static unsigned int stops;
-
-void domain_shutdown(struct domain *d, enum shutdown_reason reason)
-{
-    shut_dom = d;
-    last_shutdown = (int)reason;
-}
-
-void domain_crash(struct domain *d, struct vcpu *v, const char *why)
-{
-    assert_null(v);
-    assert_non_null(why);
-    shut_dom = d;
-    crashes++;
-}
 
 /* Ports 0..63 exist. */
 bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port)
@@ -71,14 +56,31 @@ void stop_timer(struct timer *t)
     stops++;
 }
 
+/* The last domain_shutdown's reason (-1: none) and domain, as
+ * fake_shutdown.c recorded them. */
+static int last_shutdown(void)
+{
+    int reason;
+
+    (void)fake_shutdowns(NULL, &reason);
+    return reason;
+}
+
+static struct domain *shut_dom(void)
+{
+    struct domain *d;
+
+    (void)fake_shutdowns(&d, NULL);
+    return d;
+}
+
 static int setup(void **state)
 {
     (void)state;
     env_setup();
     fake_sched_reset();
-    crashes = stops = 0U;
-    last_shutdown = -1;
-    shut_dom = NULL;
+    fake_shutdown_reset();
+    stops = 0U;
     armed = NULL;
     armed_at = 0;
     memset(port_pending, 0, sizeof(port_pending));
@@ -212,19 +214,28 @@ static void shutdown_reasons(void **state)
     (void)state;
     s->reason = SHUTDOWN_reboot;
     assert_int_equal(so(SCHEDOP_shutdown, ARG), 0);
-    assert_int_equal(last_shutdown, SHUTDOWN_reboot);
-    assert_ptr_equal(shut_dom, &doms[1]);
+    assert_int_equal(last_shutdown(), SHUTDOWN_reboot);
+    assert_ptr_equal(shut_dom(), &doms[1]);
     s->reason = SHUTDOWN_crash;
     assert_int_equal(so(SCHEDOP_shutdown, ARG), 0);
-    assert_int_equal(crashes, 1U);
+    {
+        struct domain *d;
+        struct vcpu *v;
+        const char *why;
+
+        assert_int_equal(fake_crashes(&d, &v, &why), 1U);
+        assert_ptr_equal(d, &doms[1]);
+        assert_null(v);
+        assert_non_null(why);
+    }
     s->reason = 77U;
     assert_int_equal(so(SCHEDOP_shutdown, ARG), 0);
-    assert_int_equal(last_shutdown, SHUTDOWN_poweroff);
+    assert_int_equal(last_shutdown(), SHUTDOWN_poweroff);
     fake_guest_fault(ARG, 4U, false);
-    last_shutdown = -1;
+    fake_shutdown_reset();
     assert_int_equal(so(SCHEDOP_shutdown, ARG), -EFAULT);
     assert_int_equal(so(SCHEDOP_shutdown_code, ARG), -EFAULT);
-    assert_int_equal(last_shutdown, -1);
+    assert_int_equal(last_shutdown(), -1);
 }
 
 static void shutdown_code_wins(void **state)
@@ -234,16 +245,16 @@ static void shutdown_code_wins(void **state)
     (void)state;
     s->reason = SHUTDOWN_suspend;
     assert_int_equal(so(SCHEDOP_shutdown_code, ARG), 0);
-    assert_int_equal(last_shutdown, -1);
+    assert_int_equal(last_shutdown(), -1);
     /* Only the first code counts. */
     s->reason = SHUTDOWN_reboot;
     assert_int_equal(so(SCHEDOP_shutdown_code, ARG), 0);
     s->reason = SHUTDOWN_poweroff;
     assert_int_equal(so(SCHEDOP_shutdown, ARG), 0);
-    assert_int_equal(last_shutdown, SHUTDOWN_suspend);
+    assert_int_equal(last_shutdown(), SHUTDOWN_suspend);
     /* Used up. */
     assert_int_equal(so(SCHEDOP_shutdown, ARG), 0);
-    assert_int_equal(last_shutdown, SHUTDOWN_poweroff);
+    assert_int_equal(last_shutdown(), SHUTDOWN_poweroff);
 }
 
 static void remote_shutdown_rights(void **state)
@@ -256,7 +267,7 @@ static void remote_shutdown_rights(void **state)
     assert_int_equal(so(SCHEDOP_remote_shutdown, ARG), -EPERM);
     r->domain_id = 9U;
     assert_int_equal(so(SCHEDOP_remote_shutdown, ARG), -ESRCH);
-    assert_null(shut_dom);
+    assert_null(shut_dom());
     as(0U, 0U);
     r = garg(0U, 0x100U);
     r->domain_id = 0x7ff0U;     /* DOMID_SELF is not looked up */
@@ -264,8 +275,8 @@ static void remote_shutdown_rights(void **state)
     r->domain_id = 1U;
     r->reason = SHUTDOWN_reboot;
     assert_int_equal(so(SCHEDOP_remote_shutdown, ARG), 0);
-    assert_ptr_equal(shut_dom, &doms[1]);
-    assert_int_equal(last_shutdown, SHUTDOWN_reboot);
+    assert_ptr_equal(shut_dom(), &doms[1]);
+    assert_int_equal(last_shutdown(), SHUTDOWN_reboot);
     fake_guest_fault(ARG, 8U, false);
     assert_int_equal(so(SCHEDOP_remote_shutdown, ARG), -EFAULT);
 }

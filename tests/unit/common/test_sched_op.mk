@@ -8,3 +8,6 @@ $(O)/unit/common/test_sched_op: $(UNIT_DIR)/common/fake_domains.h
 # The scheduler: the shared fake.
 test_sched_op-src += ../tests/unit/common/fake_sched.c
 $(O)/unit/common/test_sched_op: $(UNIT_DIR)/common/fake_sched.h
+# Shutdowns and crashes: the shared fake.
+test_sched_op-src += ../tests/unit/common/fake_shutdown.c
+$(O)/unit/common/test_sched_op: $(UNIT_DIR)/common/fake_shutdown.h

@@ -21,6 +21,7 @@
 #include <proxenos/lib.h>
 #include <proxenos/page_alloc.h>
 #include <fake_arch.h>
+#include "fake_shutdown.h"
 
 #define RAM0        0x40000000ULL
 #define RAM_SIZE    MiB(16)
@@ -41,7 +42,7 @@
 /* ---- Stand-ins ------------------------------------------------------------ */
 
 static struct {
-    unsigned int dabts, iabts, crashes;
+    unsigned int dabts, iabts;
     uint64_t addr;
 } seen;
 
@@ -59,14 +60,6 @@ void inject_iabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
     (void)f;
     seen.iabts++;
     seen.addr = addr;
-}
-
-void domain_crash(struct domain *d, struct vcpu *v, const char *why)
-{
-    (void)d;
-    (void)v;
-    (void)why;
-    seen.crashes++;
 }
 
 static uint64_t device_reg;
@@ -111,6 +104,7 @@ static int setup(void **state)
     memset(&vcpu, 0, sizeof(vcpu));
     memset(&frame, 0, sizeof(frame));
     memset(&seen, 0, sizeof(seen));
+    fake_shutdown_reset();
     dom.domain_id = 3U;
     vcpu.domain = &dom;
     assert_int_equal(p2m_init(&dom.arch.p2m, 16U), 0);
@@ -147,7 +141,7 @@ static void expect_retried(void)
 {
     assert_int_equal(seen.dabts, 0);
     assert_int_equal(seen.iabts, 0);
-    assert_int_equal(seen.crashes, 0);
+    assert_int_equal(fake_crashes(NULL, NULL, NULL), 0);
     assert_int_equal(frame.elr, 0xffff000000100000ULL);
     assert_false(fake_log_contains("injected"));
 }
@@ -192,7 +186,7 @@ static void test_unmapped_page_in_split_block_gets_data_abort(void **state)
     assert_true(fake_log_contains("d3v0: data abort at IPA 0x40005000"));
     trap_dabt(&vcpu, &frame, &next);
     assert_int_equal(seen.dabts, 1);
-    assert_int_equal(seen.crashes, 0);
+    assert_int_equal(fake_crashes(NULL, NULL, NULL), 0);
 }
 
 static void test_fetch_outside_ram_gets_prefetch_abort(void **state)
@@ -203,7 +197,7 @@ static void test_fetch_outside_ram_gets_prefetch_abort(void **state)
     trap_iabt(&vcpu, &frame, &t);
     assert_int_equal(seen.iabts, 1);
     assert_int_equal(seen.dabts, 0);
-    assert_int_equal(seen.crashes, 0);
+    assert_int_equal(fake_crashes(NULL, NULL, NULL), 0);
     assert_int_equal(seen.addr, t.far);
     assert_true(fake_log_contains("d3v0: instruction abort at IPA 0x50000000"));
 }
@@ -237,7 +231,7 @@ static void test_device_access_reaches_device_and_steps_pc(void **state)
     trap_dabt(&vcpu, &frame, &rd);
     assert_int_equal(frame.x[3], 0x55667790ULL);    /* 32 bits, zero-extended */
     assert_int_equal(frame.elr, 0xffff000000100008ULL);
-    assert_int_equal(seen.dabts + seen.iabts + seen.crashes, 0);
+    assert_int_equal(seen.dabts + seen.iabts + fake_crashes(NULL, NULL, NULL), 0);
 }
 
 /* A guest looping on bad accesses: each one injected, few lines logged. */

@@ -5,6 +5,7 @@
 
 #include <proxenos/event.h>
 #include <proxenos/sched.h>
+#include <proxenos/softirq.h>
 #include <proxenos/timer.h>
 #include <public/sched.h>
 #include "fake_sched.h"
@@ -13,14 +14,11 @@
 #define ARG   (GUEST_BASE + 0x100U)
 #define PORTS (GUEST_BASE + 0x200U)
 
-/* ---- Timers and event channels, recorded ----------------------------------
+/* ---- Event channels, recorded ------------------------------------------------
  * (the scheduler and shutdowns are the shared fake_sched.c and
- * fake_shutdown.c) */
+ * fake_shutdown.c, the timers the real timer.c) */
 
 static bool port_pending[64];
-static struct timer *armed;
-static s_time_t armed_at;
-static unsigned int stops;
 
 /* Ports 0..63 exist. */
 bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port)
@@ -33,27 +31,6 @@ bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port)
 {
     (void)d;
     return (port < 64U) && port_pending[port];
-}
-
-void init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned int cpu)
-{
-    t->fn = fn;
-    t->data = data;
-    t->cpu = cpu;
-}
-
-void set_timer(struct timer *t, s_time_t expires)
-{
-    armed = t;
-    armed_at = expires;
-}
-
-void stop_timer(struct timer *t)
-{
-    if (armed == t) {
-        armed = NULL;
-    }
-    stops++;
 }
 
 /* The last domain_shutdown's reason (-1: none) and domain, as
@@ -74,15 +51,29 @@ static struct domain *shut_dom(void)
     return d;
 }
 
+/* The timers are the real timer.c's, set up once. */
+static int group_setup(void **state)
+{
+    (void)state;
+    timer_subsys_init();
+    return 0;
+}
+
 static int setup(void **state)
 {
     (void)state;
+    /* No poll timer of the previous test stays queued while env_setup
+     * clears the vCPUs that hold them. */
+    for (unsigned int d = 0U; d < ENV_DOMS; d++) {
+        for (unsigned int i = 0U; i < ENV_VCPUS; i++) {
+            if (vcpus[d][i].poll_timer.fn != NULL) {
+                stop_timer(&vcpus[d][i].poll_timer);
+            }
+        }
+    }
     env_setup();
     fake_sched_reset();
     fake_shutdown_reset();
-    stops = 0U;
-    armed = NULL;
-    armed_at = 0;
     memset(port_pending, 0, sizeof(port_pending));
     as(1U, 0U);
     return 0;
@@ -146,10 +137,13 @@ static void poll_blocks_with_timeout(void **state)
     assert_int_equal(so(SCHEDOP_poll, ARG), 0);
     assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 1U);
     assert_true(v->polling);
-    assert_ptr_equal(armed, &v->poll_timer);
-    assert_int_equal(armed_at, 123456789);
+    assert_true(timer_is_queued(&v->poll_timer));
+    assert_int_equal(v->poll_timer.expires, 123456789);
     /* The timeout wakes it and ends the poll. */
-    v->poll_timer.fn(v->poll_timer.data);
+    fake_set_now(123456789);
+    timer_interrupt();
+    do_softirq();
+    assert_false(timer_is_queued(&v->poll_timer));
     assert_false(v->polling);
     assert_int_equal(fake_sched_calls(FAKE_SCHED_WAKE, NULL), 1U);
     /* A second expiry (a stale timer) does nothing. */
@@ -162,8 +156,7 @@ static void poll_without_timeout_stops_old_timer(void **state)
     (void)state;
     set_poll(0U, 0U);
     assert_int_equal(so(SCHEDOP_poll, ARG), 0);
-    assert_int_equal(stops, 1U);
-    assert_null(armed);
+    assert_false(timer_is_queued(&vcpus[1][0].poll_timer));
     assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 1U);
     assert_true(vcpus[1][0].polling);
 }
@@ -310,5 +303,5 @@ int main(void)
         cmocka_unit_test_setup(missing_commands, setup),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -11,3 +11,5 @@ $(O)/unit/common/test_sched_op: $(UNIT_DIR)/common/fake_sched.h
 # Shutdowns and crashes: the shared fake.
 test_sched_op-src += ../tests/unit/common/fake_shutdown.c
 $(O)/unit/common/test_sched_op: $(UNIT_DIR)/common/fake_shutdown.h
+# The real timers.
+test_sched_op-src += common/timer.c common/softirq.c

@@ -106,9 +106,16 @@ __attribute__((weak)) bool sched_vcpu_on_cpu(const struct vcpu *v)
     return __atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE);
 }
 
+/* The real one makes v's CPU look again; what that CPU's schedule() then
+ * does to a running vCPU of a paused domain is done here at once: it goes
+ * back to the queue, its registers saved. */
 __attribute__((weak)) void sched_vcpu_reconsider(struct vcpu *v)
 {
     count(FAKE_SCHED_RECONSIDER, v);
+    if ((v->domain != NULL) && (v->domain->pause_count != 0U) && (v->state == VCPU_RUNNING)) {
+        v->state = VCPU_RUNNABLE;
+        __atomic_store_n(&v->on_cpu, false, __ATOMIC_RELEASE);
+    }
 }
 
 __attribute__((weak)) int sched_add_vcpu(struct vcpu *v)

@@ -8,9 +8,12 @@
  *   vcpu_kick            a BLOCKED vCPU is woken (as above)
  *   vcpu_block_current   current_vcpu(), if RUNNING -> BLOCKED
  *   vcpu_stop            -> OFFLINE
- *   sched_vcpu_on_cpu    v->on_cpu, as the real one (never set here)
- *   vcpu_yield_current, sched_vcpu_reconsider, sched_add_vcpu (0),
- *   sched_remove_vcpu    counted only
+ *   sched_vcpu_on_cpu    v->on_cpu, as the real one (a test that puts a
+ *                        vCPU RUNNING sets it; nothing else here does)
+ *   sched_vcpu_reconsider  a RUNNING vCPU of a paused domain -> RUNNABLE,
+ *                        off its CPU (what its CPU's schedule() would do)
+ *   vcpu_yield_current, sched_add_vcpu (0), sched_remove_vcpu
+ *                        counted only
  *
  * All weak: a test that links sched.c gets the real scheduler. Link it by
  * naming ../tests/unit/common/fake_sched.c in a test's -src, and call

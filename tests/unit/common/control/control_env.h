@@ -41,6 +41,7 @@
 #include <fake_arch.h>
 #include <fake_domain.h>
 #include "../fake_console_api.h"
+#include "../fake_sched.h"
 #include <fake_p2m.h>
 
 #define RAM0        0x40000000ULL
@@ -218,11 +219,11 @@ int domain_kill(struct domain *d)
     return 0;
 }
 
-/* ---- CPUs and the scheduler --------------------------------------------- */
+/* ---- CPUs and the scheduler ---------------------------------------------
+ * (wake, stop, on_cpu and reconsider are the shared fake_sched.c's) */
 
 static uint64_t env_online;
 static uint64_t env_idle[NR_CPUS];
-static unsigned int env_reconsidered;
 static unsigned int env_weights_set;
 static unsigned int env_last_weight;
 static const char *env_sched;
@@ -240,23 +241,6 @@ unsigned int num_online_cpus(void)
 uint64_t sched_cpu_idle_time(unsigned int cpu)
 {
     return env_idle[cpu];
-}
-
-bool sched_vcpu_on_cpu(const struct vcpu *v)
-{
-    return v->state == VCPU_RUNNING;
-}
-
-void vcpu_wake(struct vcpu *v)
-{
-    if ((v->state == VCPU_OFFLINE) || (v->state == VCPU_BLOCKED)) {
-        v->state = VCPU_RUNNABLE;
-    }
-}
-
-void vcpu_stop(struct vcpu *v)
-{
-    v->state = VCPU_OFFLINE;
 }
 
 /* As the scheduler: a vCPU whose CPU its hard affinity leaves out goes to
@@ -290,15 +274,6 @@ void vcpu_apply_reset(struct vcpu *v)
     v->arch.regs.x[0] = v->arch.reset_x0;
     v->arch.regs.spsr = 0x3c5U;
     v->arch.reset_pending = false;
-}
-
-/* As the vCPU's CPU would: a running vCPU of a paused domain leaves it. */
-void sched_vcpu_reconsider(struct vcpu *v)
-{
-    env_reconsidered++;
-    if ((v->domain->pause_count != 0U) && (v->state == VCPU_RUNNING)) {
-        v->state = VCPU_RUNNABLE;
-    }
 }
 
 void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight)
@@ -338,8 +313,6 @@ static inline void env_add_pool(unsigned int id, uint64_t cpus, const char *sche
 }
 
 /* ---- Debug keys (console.c and sysctl debug_keys hand them over) ----------- */
-
-/* ---- The debug keys -------------------------------------------------------- */
 
 /* How many keys reached handle_keypress (fake_console_api.c's). */
 static inline unsigned int env_nr_keys(void)
@@ -382,7 +355,7 @@ static inline void env_setup(void)
     hostinfo_set(&hi);
     env_online = 0xfU;
     memset(env_idle, 0, sizeof(env_idle));
-    env_reconsidered = 0U;
+    fake_sched_reset();
     fake_console_api_reset();
     env_weights_set = 0U;
     env_last_weight = 0U;
@@ -414,6 +387,7 @@ static inline void env_setup(void)
             v->domain = &doms[d];
             v->processor = i;
             v->state = (i == 0U) ? VCPU_RUNNING : VCPU_OFFLINE;
+            v->on_cpu = (i == 0U);          /* running: on its CPU */
             v->hard_affinity = ~0ULL;
             v->soft_affinity = ~0ULL;
             v->vcpu_info = &v->vcpu_info_dummy;

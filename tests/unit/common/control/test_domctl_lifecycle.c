@@ -20,18 +20,18 @@ static void pause_and_unpause(void **state)
     assert_true(domain_is_paused(&doms[1]));
     /* Its running vCPU was taken off its CPU before the call returned. */
     assert_int_equal(vcpus[1][0].state, VCPU_RUNNABLE);
-    assert_true(env_reconsidered >= ENV_VCPUS);
+    assert_true(fake_sched_calls(FAKE_SCHED_RECONSIDER, NULL) >= ENV_VCPUS);
     /* Pauses nest. */
     assert_int_equal(pause_cmd(XEN_DOMCTL_pausedomain, 1U), 0);
     assert_int_equal(doms[1].pause_count, 2U);
     assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), 0);
     assert_true(domain_is_paused(&doms[1]));
-    env_reconsidered = 0U;
+    fake_sched_reset();
     assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), 0);
     assert_false(domain_is_paused(&doms[1]));
     assert_int_equal(doms[1].pause_count, 0U);
     /* At 0 every vCPU's CPU was told to look again. */
-    assert_int_equal(env_reconsidered, ENV_VCPUS);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_RECONSIDER, NULL), ENV_VCPUS);
     /* Unpausing what the toolstack did not pause: -EINVAL, nothing moved. */
     assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), -EINVAL);
     assert_int_equal(doms[1].pause_count, 0U);

@@ -62,7 +62,7 @@ static void set_and_get(void **state)
     assert_true(v->initialised);
     /* Paused around the copy, and unpaused after. */
     assert_int_equal(doms[1].pause_count, 0U);
-    assert_true(env_reconsidered >= ENV_VCPUS);
+    assert_true(fake_sched_calls(FAKE_SCHED_RECONSIDER, NULL) >= ENV_VCPUS);
     /* Read back whole. */
     memset(garg(0U, CTXT_OFF), 0xff, sizeof(back));
     (void)vctx(XEN_DOMCTL_getvcpucontext, 1U, 1U, BUF_GVA + (CTXT_OFF - BUF_OFF));

@@ -17,11 +17,18 @@ struct fake_dom {
 
 static struct fake_dom table[FAKE_DOMAINS];
 static void (*release)(struct domain *d);
+static unsigned int count_in_memory;     /* 0: count the listed ones */
 
 void fake_domains_reset(void)
 {
     memset(table, 0, sizeof(table));
     release = NULL;
+    count_in_memory = 0U;
+}
+
+void fake_domains_set_count_in_memory(unsigned int n)
+{
+    count_in_memory = n;
 }
 
 void fake_domains_set_release(void (*fn)(struct domain *d))
@@ -92,15 +99,40 @@ unsigned int fake_domain_refs_total(void)
     return n;
 }
 
-__attribute__((weak)) struct domain *domain_get_by_id(domid_t id)
+/* A listed domain is in memory; dying ones (d->dying) are found only by
+ * the toolstack's lookups, as in the real table. */
+static struct fake_dom *find(domid_t id, bool dying_too)
 {
+    struct fake_dom *dying = NULL;
+
     for (unsigned int i = 0U; i < FAKE_DOMAINS; i++) {
         if (table[i].listed && (table[i].d->domain_id == id)) {
-            table[i].refs++;
-            return table[i].d;
+            if (!table[i].d->dying) {
+                return &table[i];
+            }
+            dying = &table[i];
         }
     }
-    return NULL;
+    return dying_too ? dying : NULL;
+}
+
+static struct domain *get(struct fake_dom *e)
+{
+    if (e == NULL) {
+        return NULL;
+    }
+    e->refs++;
+    return e->d;
+}
+
+__attribute__((weak)) struct domain *domain_get_by_id(domid_t id)
+{
+    return get(find(id, false));
+}
+
+__attribute__((weak)) struct domain *domain_get_by_id_dying(domid_t id)
+{
+    return get(find(id, true));
 }
 
 __attribute__((weak)) void domain_put(struct domain *d)
@@ -114,23 +146,65 @@ __attribute__((weak)) void domain_put(struct domain *d)
 }
 
 /* The listed domain with the lowest id above prev's (the lowest of all
- * with prev NULL), as the real walk in id order. */
-__attribute__((weak)) struct domain *domain_get_next(struct domain *prev)
+ * with prev NULL; a live one when a dying one has the same id), then prev
+ * dropped, as the real walk in id order. */
+static struct domain *next_of(struct domain *prev, bool dying_too)
 {
     struct fake_dom *next = NULL;
 
     for (unsigned int i = 0U; i < FAKE_DOMAINS; i++) {
-        if (table[i].listed &&
-            ((prev == NULL) || (table[i].d->domain_id > prev->domain_id)) &&
-            ((next == NULL) || (table[i].d->domain_id < next->d->domain_id))) {
+        const struct domain *d = table[i].d;
+
+        if (!table[i].listed || (d->dying && !dying_too) ||
+            ((prev != NULL) && (d->domain_id <= prev->domain_id))) {
+            continue;
+        }
+        if ((next == NULL) || (d->domain_id < next->d->domain_id) ||
+            ((d->domain_id == next->d->domain_id) && !d->dying)) {
             next = &table[i];
         }
     }
-    if (next != NULL) {
-        next->refs++;
-    }
+    (void)get(next);
     if (prev != NULL) {
         domain_put(prev);
     }
     return (next != NULL) ? next->d : NULL;
+}
+
+__attribute__((weak)) struct domain *domain_get_next(struct domain *prev)
+{
+    return next_of(prev, false);
+}
+
+__attribute__((weak)) struct domain *domain_get_next_dying(struct domain *prev)
+{
+    return next_of(prev, true);
+}
+
+__attribute__((weak)) unsigned int domain_count(void)
+{
+    unsigned int n = 0U;
+
+    for (unsigned int i = 0U; i < FAKE_DOMAINS; i++) {
+        n += (table[i].listed && !table[i].d->dying) ? 1U : 0U;
+    }
+    return n;
+}
+
+__attribute__((weak)) bool domain_id_in_use(domid_t id)
+{
+    return find(id, true) != NULL;
+}
+
+__attribute__((weak)) unsigned int domain_count_in_memory(void)
+{
+    unsigned int n = 0U;
+
+    if (count_in_memory != 0U) {
+        return count_in_memory;
+    }
+    for (unsigned int i = 0U; i < FAKE_DOMAINS; i++) {
+        n += table[i].listed ? 1U : 0U;
+    }
+    return n;
 }

@@ -1,12 +1,15 @@
-/* A stand-in for the domain table (common/domain_ref.c: domain_get_by_id,
- * domain_get_next, domain_put) for host tests that build their domains by
- * hand instead of through domain_create. A test lists each domain it made;
- * lookups find listed domains by id and count a reference per domain, which
- * domain_put gives back (a put without a reference fails the test), so a
- * teardown can check that the code under test gave every one back. An
- * unlisted domain (killed) is found no more; its release function, if the
- * test set one, runs when its last reference goes, at once if it has none
- * (as domain_free runs after the real table's last reference).
+/* A stand-in for the domain table (common/domain_ref.c: the lookups by id
+ * and in order, live or dying too, domain_put, the counts) for host tests
+ * that build their domains by hand instead of through domain_create. A
+ * test lists each domain it made: a listed domain is in memory, found by
+ * the lookups while it is not d->dying and by the toolstack's (_dying)
+ * ones either way, a live one first when ids meet. Lookups count a
+ * reference per domain, which domain_put gives back (a put without a
+ * reference fails the test), so a teardown can check that the code under
+ * test gave every one back. An unlisted domain (freed) is found no more;
+ * its release function, if the test set one, runs when its last reference
+ * goes, at once if it has none (as domain_free runs after the real
+ * table's last reference).
  *
  * Weak: a test that links domain_ref.c gets the real table. Link it by
  * naming ../tests/unit/common/fake_domains.c in a test's -src, and call
@@ -26,6 +29,8 @@ void fake_domain_list(struct domain *d);
 void fake_domain_unlist(struct domain *d);
 /* Called with a domain unlisted once its last reference is gone. */
 void fake_domains_set_release(void (*fn)(struct domain *d));
+/* What domain_count_in_memory answers (0: the number listed). */
+void fake_domains_set_count_in_memory(unsigned int n);
 /* References d holds, and the total over every domain. */
 unsigned int fake_domain_refs(const struct domain *d);
 unsigned int fake_domain_refs_total(void);

@@ -41,6 +41,7 @@
 #include <fake_arch.h>
 #include <fake_domain.h>
 #include "../fake_console_api.h"
+#include "../fake_domains.h"
 #include "../fake_sched.h"
 #include <fake_p2m.h>
 
@@ -69,96 +70,9 @@ static uint8_t *gram[ENV_DOMS];     /* host view of each domain's guest RAM */
 
 /* ---- The domain list ---------------------------------------------------- */
 
-/* References taken and not given back yet: each test must give back all. */
-static unsigned int env_refs;
-/* A dying domain stays "in memory" (found by the toolstack's lookups)
- * while its in_memory flag is set; tests clear it to free it. */
-static bool env_in_memory[ENV_DOMS];
-/* Domains in memory as domain_count_in_memory() says (0: count doms[]). */
-static unsigned int env_count_override;
-
-static unsigned int env_index(const struct domain *d)
-{
-    return (unsigned int)(d - doms);
-}
-
-struct domain *domain_get_by_id_dying(domid_t id)
-{
-    struct domain *d = domain_get_by_id(id);
-
-    for (unsigned int i = 0U; (d == NULL) && (i < ENV_DOMS); i++) {
-        if ((doms[i].domain_id == id) && doms[i].dying && env_in_memory[i]) {
-            env_refs++;
-            d = &doms[i];
-        }
-    }
-    return d;
-}
-
-struct domain *domain_get_next_dying(struct domain *prev)
-{
-    struct domain *next = NULL;
-
-    for (unsigned int i = 0U; (i < ENV_DOMS) && (next == NULL); i++) {
-        if ((!doms[i].dying || env_in_memory[i]) &&
-            ((prev == NULL) || (doms[i].domain_id > prev->domain_id))) {
-            next = &doms[i];
-        }
-    }
-    if (prev != NULL) {
-        domain_put(prev);
-    }
-    if (next != NULL) {
-        env_refs++;
-    }
-    return next;
-}
-
-struct domain *domain_get_by_id(domid_t id)
-{
-    for (unsigned int i = 0U; i < ENV_DOMS; i++) {
-        if ((doms[i].domain_id == id) && !doms[i].dying) {
-            env_refs++;
-            return &doms[i];
-        }
-    }
-    return NULL;
-}
-
-void domain_put(struct domain *d)
-{
-    (void)d;
-    assert_true(env_refs > 0U);
-    env_refs--;
-}
-
-struct domain *domain_get_next(struct domain *prev)
-{
-    struct domain *next = NULL;
-
-    for (unsigned int i = 0U; (i < ENV_DOMS) && (next == NULL); i++) {
-        if (!doms[i].dying && ((prev == NULL) || (doms[i].domain_id > prev->domain_id))) {
-            next = &doms[i];
-        }
-    }
-    if (prev != NULL) {
-        domain_put(prev);
-    }
-    if (next != NULL) {
-        env_refs++;
-    }
-    return next;
-}
-
-unsigned int domain_count(void)
-{
-    unsigned int n = 0U;
-
-    for (unsigned int i = 0U; i < ENV_DOMS; i++) {
-        n += doms[i].dying ? 0U : 1U;
-    }
-    return n;
-}
+/* The domain table is fake_domains.c's: every domain of doms[] is listed,
+ * and stays listed (in memory) once dying until a test unlists it (frees
+ * it); each test must give back every reference it took. */
 
 /* The domain createdomain makes (domain_create stands in, recording its
  * arguments), and domain_kill. */
@@ -171,19 +85,11 @@ static unsigned int env_creates;
 static int env_create_rc;
 static unsigned int env_kills;
 
-bool domain_id_in_use(domid_t id)
+/* The domain a test made through createdomain is forgotten: its id is free. */
+static inline void env_forget_created(void)
 {
-    for (unsigned int i = 0U; i < ENV_DOMS; i++) {
-        if ((doms[i].domain_id == id) && (!doms[i].dying || env_in_memory[i])) {
-            return true;
-        }
-    }
-    return (env_creates != 0U) && (env_new.domain_id == id);
-}
-
-unsigned int domain_count_in_memory(void)
-{
-    return (env_count_override != 0U) ? env_count_override : (ENV_DOMS + env_creates);
+    env_creates = 0U;
+    fake_domain_unlist(&env_new);
 }
 
 int domain_create(domid_t id, const struct domain_create_args *args, struct domain **out)
@@ -205,6 +111,7 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
     env_new.vcpu = env_new_vcpus;
     env_new_vcpu.domain = &env_new;
     env_creates++;
+    fake_domain_list(&env_new);
     *out = &env_new;
     return 0;
 }
@@ -212,10 +119,7 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
 int domain_kill(struct domain *d)
 {
     env_kills++;
-    if (!d->dying) {
-        d->dying = true;
-        env_in_memory[env_index(d)] = true;
-    }
+    d->dying = true;           /* in memory (listed) until a test frees it */
     return 0;
 }
 
@@ -337,9 +241,8 @@ static inline void env_setup(void)
         .gpaddr_bits = 40U,
     };
 
-    assert_int_equal(env_refs, 0U);
-    memset(env_in_memory, 0, sizeof(env_in_memory));
-    env_count_override = 0U;
+    assert_int_equal(fake_domain_refs_total(), 0U);
+    fake_domains_reset();
     env_creates = 0U;
     env_create_rc = 0;
     env_kills = 0U;
@@ -393,6 +296,7 @@ static inline void env_setup(void)
             v->vcpu_info = &v->vcpu_info_dummy;
             vcpu_ptrs[d][i] = v;
         }
+        fake_domain_list(&doms[d]);
     }
 }
 

@@ -74,7 +74,7 @@ static void pool_info_walks_the_pools(void **state)
     map[0] = 0xffU;
     assert_int_equal(call_sysctl(), 0);
     assert_int_equal(map[0], 0x3U);     /* Xen copies whole bytes */
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void pool_changes(void **state)
@@ -119,7 +119,7 @@ static void pool_changes(void **state)
     env_add_pool(1U, 0x8U, "credit2");
     assert_int_equal(call_sysctl(), -EOPNOTSUPP);
     (void)pool_op(8U, 0U, -ENOSYS);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static struct xen_domctl *sched_op(domid_t dom, uint32_t sched, uint32_t cmd, uint16_t weight,

@@ -28,7 +28,7 @@ static void checks_come_in_xen_order(void **state)
     assert_int_equal(doms[1].controller_pause_count, 0U);
     op->interface_version = 0x16U;
     assert_int_equal(call_domctl(), -EACCES);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void reserved_and_dying_domains_are_nobody(void **state)
@@ -45,7 +45,7 @@ static void reserved_and_dying_domains_are_nobody(void **state)
     doms[2].dying = true;
     (void)domctl_in(0U, XEN_DOMCTL_unpausedomain, 3U);
     assert_int_equal(call_domctl(), -ESRCH);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void unknown_commands(void **state)
@@ -72,7 +72,7 @@ static void unknown_commands(void **state)
         op = domctl_in(1U, cmds[i], 0U);
         assert_int_equal(call_domctl(), -EPERM);
     }
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 /* createdomain names the domain it would make (65535: "pick one"): no
@@ -89,7 +89,7 @@ static void createdomain_looks_nothing_up(void **state)
     as(1U, 0U);
     (void)domctl_in(1U, XEN_DOMCTL_createdomain, 0xffffU);
     assert_int_equal(call_domctl(), -EPERM);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void copy_back_follows_the_command(void **state)
@@ -119,7 +119,7 @@ static void copy_back_follows_the_command(void **state)
     op->u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
     assert_int_equal(call_domctl(), -EPERM);
     assert_int_equal(op->u.scheduler_op.u.credit2.weight, 0U);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 int main(void)

@@ -53,7 +53,7 @@ static void creates_as_xl(void **state)
     assert_int_equal(a->cpu_affinity, 0xfU);
     assert_int_equal(env_create_handle[0], 0xa0U);
     assert_int_equal(env_create_handle[15], 0xafU);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void ids(void **state)
@@ -71,19 +71,19 @@ static void ids(void **state)
     op = create_in(3U);
     assert_int_equal(call_domctl(), -EEXIST);
     doms[2].dying = true;
-    env_in_memory[2] = true;
     op = create_in(3U);
     assert_int_equal(call_domctl(), -EEXIST);
     /* Freed: free again. */
-    env_in_memory[2] = false;
-    env_creates = 0U;
+    fake_domain_unlist(&doms[2]);        /* freed */
+    env_forget_created();
     op = create_in(3U);
     assert_int_equal(call_domctl(), 0);
     assert_int_equal(op->domain, 3U);
     /* 0 and reserved ids pick upwards from where the last pick stopped
      * (creates_as_xl picked 2), skipping ids in use, never 0. */
     doms[2].dying = false;
-    env_creates = 0U;
+    fake_domain_list(&doms[2]);
+    env_forget_created();
     op = create_in(0U);
     assert_int_equal(call_domctl(), 0);
     assert_int_equal(op->domain, 4U);   /* 3 is dom3's */
@@ -91,12 +91,12 @@ static void ids(void **state)
     assert_int_equal(call_domctl(), 0);
     assert_int_equal(op->domain, 5U);   /* 4 is in use now */
     /* MAX_DOMAINS in memory: no slot. */
-    env_count_override = MAX_DOMAINS;
+    fake_domains_set_count_in_memory(MAX_DOMAINS);
     op = create_in(0U);
     assert_int_equal(call_domctl(), -ENOMEM);
     op = create_in(9U);
     assert_int_equal(call_domctl(), -ENOMEM);
-    env_count_override = 0U;
+    fake_domains_set_count_in_memory(0U);
     /* A failing build reaches the caller as it is; nothing is copied back. */
     env_create_rc = -ENOMEM;
     op = create_in(9U);
@@ -104,7 +104,7 @@ static void ids(void **state)
     assert_int_equal(call_domctl(), -ENOMEM);
     assert_int_equal(op->domain, 9U);
     assert_int_equal(op->u.createdomain.arch.gic_version, XEN_DOMCTL_CONFIG_GIC_NATIVE);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 /* createdomain with one field changed by fn: rc, and no domain made on
@@ -113,7 +113,7 @@ static void expect(void (*fn)(struct xen_domctl_createdomain *), long rc)
 {
     struct xen_domctl *op = create_in(5U);
 
-    env_creates = 0U;
+    env_forget_created();
     fn(&op->u.createdomain);
     assert_int_equal(call_domctl(), rc);
     assert_int_equal(env_creates, (rc == 0) ? 1U : 0U);
@@ -178,7 +178,7 @@ static void config_checks(void **state)
     expect(pool_1, 0);
     assert_int_equal(env_create_args.cpupool_id, 1U);
     assert_int_equal(env_create_args.cpu_affinity, 0x30U);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void only_dom0(void **state)

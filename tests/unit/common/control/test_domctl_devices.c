@@ -62,7 +62,7 @@ static void iomem_permission(void **state)
     op->u.iomem_permission.allow_access = 1U;
     assert_int_equal(call_domctl(), -EPERM);
     assert_false(rangeset_contains(&doms[1].iomem_caps, 5U, 5U));
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static long irq(domid_t dom, uint32_t pirq, bool allow)
@@ -97,7 +97,7 @@ static void irq_permission(void **state)
     assert_int_equal(call_domctl(), -EINVAL);
     op->u.irq_permission.pirq = 40U;
     assert_int_equal(call_domctl(), -EPERM);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 /* A vuart_op INIT block as libxl writes it for domain dom. */
@@ -145,7 +145,7 @@ static void vuart_op_checks(void **state)
     domctl_in(1U, XEN_DOMCTL_vuart_op, 1U);
     assert_int_equal(call_domctl(), -EPERM);
     assert_int_equal(fake_vuart_calls(NULL), 0U);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void vuart_op_init(void **state)
@@ -177,7 +177,7 @@ static void vuart_op_init(void **state)
     assert_int_equal(call_domctl(), -ENOSPC);
     assert_int_equal(op->u.vuart_op.evtchn, 0xdeadU);
     assert_int_equal(fake_vuart_calls(NULL), 3U);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 int main(void)

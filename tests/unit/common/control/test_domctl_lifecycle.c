@@ -35,7 +35,7 @@ static void pause_and_unpause(void **state)
     /* Unpausing what the toolstack did not pause: -EINVAL, nothing moved. */
     assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 1U), -EINVAL);
     assert_int_equal(doms[1].pause_count, 0U);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void pause_limits(void **state)
@@ -62,7 +62,7 @@ static void pause_limits(void **state)
     as(1U, 0U);
     (void)domctl_in(1U, XEN_DOMCTL_pausedomain, 3U);
     assert_int_equal(call_domctl(), -EPERM);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void handle_and_time_offset(void **state)
@@ -126,7 +126,7 @@ static void destroy(void **state)
     /* Other commands no longer find it. */
     assert_int_equal(pause_cmd(XEN_DOMCTL_unpausedomain, 3U), -ESRCH);
     /* Freed: gone for everyone. */
-    env_in_memory[2] = false;
+    fake_domain_unlist(&doms[2]);        /* freed */
     op = domctl_in(0U, XEN_DOMCTL_getdomaininfo, 3U);
     assert_int_equal(call_domctl(), -ESRCH);
     assert_int_equal(pause_cmd(XEN_DOMCTL_destroydomain, 3U), -ESRCH);
@@ -135,7 +135,7 @@ static void destroy(void **state)
     (void)domctl_in(1U, XEN_DOMCTL_destroydomain, 1U);
     assert_int_equal(call_domctl(), -EPERM);
     assert_false(doms[1].dying);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 static void first_unpause_ends_build(void **state)

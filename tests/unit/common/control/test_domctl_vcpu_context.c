@@ -96,7 +96,7 @@ static void set_and_get(void **state)
     assert_int_equal(v->arch.regs.x[0], 0U);
     (void)vctx(XEN_DOMCTL_getvcpucontext, 1U, 1U, BUF_GVA + (CTXT_OFF - BUF_OFF));
     assert_int_equal(call_domctl(), -ENODATA);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 /* setvcpucontext on dom1's vCPU 1 with PSTATE psr (and SPSR_EL1 spsr). */
@@ -148,7 +148,7 @@ static void refusals(void **state)
     as(1U, 0U);
     (void)domctl_in(1U, XEN_DOMCTL_getvcpucontext, 3U);
     assert_int_equal(call_domctl(), -EPERM);
-    assert_int_equal(env_refs, 0U);
+    assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
 int main(void)

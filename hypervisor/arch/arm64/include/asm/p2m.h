@@ -31,6 +31,7 @@
 #define ASM_P2M_H
 
 #include <proxenos/types.h>
+#include <proxenos/arch/p2m.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/spinlock.h>
 
@@ -152,9 +153,6 @@ struct p2m_domain {
 int p2m_configure(unsigned int parange);
 bool p2m_configured(void);
 const struct p2m_geometry *p2m_geometry(void);
-/* Guest-physical address bits of every domain (the DT builder clips the
- * extended regions to this). */
-unsigned int p2m_ipa_bits(void);
 /* VTCR_EL2 for the chosen geometry; vmid16 sets VS. */
 uint64_t p2m_vtcr(bool vmid16);
 

@@ -1,1 +1,1 @@
-test_console-src := common/console.c common/lib/vsnprintf.c
+test_console-src := common/console.c common/console_input.c common/lib/vsnprintf.c

@@ -43,6 +43,7 @@ hyp-src-y += common/domain_ref.c
 hyp-src-y += common/domain_pause.c common/hostinfo.c common/rangeset.c
 # The toolstack's interface: sysctl and domctl, one file per subject.
 hyp-src-y += common/control/sysctl.c common/control/domctl.c common/control/control_bitmap.c
+hyp-src-y += common/control/control_caller.c
 hyp-src-y += common/control/control_domain_info.c common/control/sysctl_physinfo.c
 hyp-src-y += common/control/sysctl_console.c common/control/control_sched.c
 hyp-src-y += common/control/domctl_lifecycle.c common/control/domctl_memory.c

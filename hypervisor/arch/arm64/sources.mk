@@ -1,6 +1,6 @@
 # AArch64. Paths are relative to hypervisor/. head.S must stay first: it
 # holds the Image header the linker script places at the start.
-hyp-src-y += arch/arm64/head.S
+hyp-src-y += arch/arm64/head.S arch/arm64/halt.S
 hyp-src-y += arch/arm64/entry.S
 hyp-src-y += arch/arm64/early_boot.c
 hyp-src-y += arch/arm64/setup.c

@@ -33,7 +33,7 @@ hyp-src-y += arch/arm64/vtimer.c
 hyp-src-y += arch/arm64/vpl011.c arch/arm64/vpl011_ring.c
 # Speculation mitigations: the decisions (host-tested), then the hardware.
 hyp-src-y += arch/arm64/spectre_policy.c
-hyp-src-y += arch/arm64/spectre.c
+hyp-src-y += arch/arm64/spectre.c arch/arm64/spectre_guest.c
 # Virtual GICv3 (arch/arm64/vgic/): vgic_lr.c alone touches ICH_* registers.
 hyp-src-y += arch/arm64/vgic/vgic.c
 hyp-src-y += arch/arm64/vgic/vgic_flush.c

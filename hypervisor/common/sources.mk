@@ -38,7 +38,7 @@ hyp-src-y += common/evtchn_port.c common/evtchn_ops.c common/evtchn_xen.c common
 	common/event_fifo.c
 hyp-src-y += common/runstate.c common/wallclock.c common/shared_info.c
 hyp-src-y += common/grant_map.c common/grant_copy.c common/memory_reservation.c
-hyp-src-y += common/foreign_map.c common/memory_resource.c
+hyp-src-y += common/foreign_map.c common/memory_resource.c common/pv_mem.c
 hyp-src-y += common/domain_ref.c
 hyp-src-y += common/domain_pause.c common/hostinfo.c common/rangeset.c
 # The toolstack's interface: sysctl and domctl, one file per subject.

@@ -36,7 +36,7 @@ void domain_free_queued(void);
 /* Tell the control domain that a domain stopped or went away (Xen's
  * VIRQ_DOM_EXC: xenstored then fires @releaseDomain, and xl and
  * xenconsoled look at the domains again). Not with a scheduler or vGIC
- * lock held. */
+ * lock held. In domain_notify.c, below domain.c and the reaper. */
 void domain_notify_exception(void);
 
 /* Release everything d holds and its memory (domain.c). */

@@ -7,6 +7,7 @@
  * ~0: "xenstore comes later", which Linux waits for. */
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/mm.h>
+#include <proxenos/arch/p2m.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>

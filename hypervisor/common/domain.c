@@ -112,6 +112,13 @@ static int apply_toolstack_args(struct domain *d, const struct domain_create_arg
     return gnttab_set_max_frames(d, args->max_grant_frames);
 }
 
+/* The function of CPU 0's timer that frees what domain_put() queued. */
+static void free_timer_fn(void *data)
+{
+    (void)data;
+    domain_free_queued();
+}
+
 int domain_create(domid_t id, const struct domain_create_args *args, struct domain **out)
 {
     struct domain *d;
@@ -161,7 +168,7 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
         xfree(d);
         return rc;
     }
-    rc = domain_list_add(d);
+    rc = domain_list_add(d, free_timer_fn);
     if (rc != 0) {
         domain_free(d);
         return rc;
@@ -328,6 +335,13 @@ void domain_free(struct domain *d)
     xfree(d);
     /* xenstored learns that the domain is gone and fires @releaseDomain. */
     domain_notify_exception();
+}
+
+void domain_free_queued(void)
+{
+    for (struct domain *d = domain_free_queue_pop(); d != NULL; d = domain_free_queue_pop()) {
+        domain_free(d);
+    }
 }
 
 void domain_destroy(struct domain *d)

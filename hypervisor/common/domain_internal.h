@@ -1,13 +1,15 @@
 /* Between domain.c (building and freeing a domain) and domain_ref.c (the
- * domain list and reference counts). Nothing else includes this. */
+ * domain list and reference counts), and the reaper (domain_shutdown.c).
+ * Calls go one way: domain.c uses domain_ref.c, never the reverse. */
 #ifndef PROXENOS_COMMON_DOMAIN_INTERNAL_H
 #define PROXENOS_COMMON_DOMAIN_INTERNAL_H
 
 #include <proxenos/domain.h>
 
 /* Put d on the list with one reference (the list's). -EEXIST when its id
- * is taken. */
-int domain_list_add(struct domain *d);
+ * is taken. free_fn frees what domain_put() queued, on CPU 0's timer (the
+ * first domain's free_fn is the one kept). */
+int domain_list_add(struct domain *d, void (*free_fn)(void *data));
 
 /* Mark d dying and move it from the list to the list of dying domains:
  * lookups fail from now on, except the toolstack's (domain_get_by_id_dying).
@@ -23,14 +25,18 @@ void domain_forget(struct domain *d);
 /* Drop a reference; true when it was the last (the caller frees d). */
 bool domain_ref_drop(struct domain *d);
 
-/* Free the domains whose last reference went with domain_put(). Only
- * where freeing is allowed: CPU 0's timer softirq, the reaper. */
+/* The next domain whose last reference went with domain_put(), taken off
+ * the free queue (NULL: none). */
+struct domain *domain_free_queue_pop(void);
+
+/* Free the domains whose last reference went with domain_put() (domain.c).
+ * Only where freeing is allowed: CPU 0's timer softirq, the reaper. */
 void domain_free_queued(void);
 
 /* Tell the control domain that a domain stopped or went away (Xen's
  * VIRQ_DOM_EXC: xenstored then fires @releaseDomain, and xl and
  * xenconsoled look at the domains again). Not with a scheduler or vGIC
- * lock held. */
+ * lock held. In domain_notify.c, below domain.c and the reaper. */
 void domain_notify_exception(void);
 
 /* Release everything d holds and its memory (domain.c). */

@@ -7,7 +7,9 @@
  * the list's reference. Freeing stops vCPUs, waits for event deliveries
  * and takes allocator locks, which a hypercall in the middle of its work
  * must not do: when domain_put() drops the last reference, the domain is
- * queued and CPU 0 frees it from a timer.
+ * queued and CPU 0 frees it from a timer. Freeing is domain.c's: this file
+ * sits below it (everything that holds a reference calls domain_put()), so
+ * it names no function of domain.c; the timer's function is handed in.
  *
  * A destroyed domain also goes on a second list, of dying domains, until
  * it is freed: the toolstack still sees it there (flagged dying) and does
@@ -25,17 +27,11 @@ static struct domain *dying_list;
 static spinlock_t domlist_lock = SPINLOCK_INIT;
 
 /* Domains whose last reference went, linked by next_in_list (they are off
- * the domain list), until free_timer frees them. */
+ * the domain list), until free_timer's function (domain.c's) frees them. */
 static struct domain *free_queue;
 static spinlock_t free_lock = SPINLOCK_INIT;
 static struct timer free_timer;
 static bool free_timer_ready;
-
-static void free_timer_fn(void *data)
-{
-    (void)data;
-    domain_free_queued();
-}
 
 static void ref_get(struct domain *d)
 {
@@ -64,7 +60,7 @@ bool domain_ref_drop(struct domain *d)
     return __atomic_sub_fetch(&d->refcnt, 1U, __ATOMIC_ACQ_REL) == 0U;
 }
 
-int domain_list_add(struct domain *d)
+int domain_list_add(struct domain *d, void (*free_fn)(void *data))
 {
     unsigned long flags = spin_lock_irqsave(&domlist_lock);
     struct domain **pp = &domain_list;
@@ -72,7 +68,7 @@ int domain_list_add(struct domain *d)
 
     if (!free_timer_ready) {
         /* The first domain is created on CPU 0 at boot. */
-        init_timer(&free_timer, free_timer_fn, NULL, 0U);
+        init_timer(&free_timer, free_fn, NULL, 0U);
         free_timer_ready = true;
     }
     while ((*pp != NULL) && ((*pp)->domain_id < d->domain_id)) {
@@ -303,19 +299,14 @@ void domain_put(struct domain *d)
     set_timer(&free_timer, NOW());
 }
 
-void domain_free_queued(void)
+struct domain *domain_free_queue_pop(void)
 {
-    for (;;) {
-        unsigned long flags = spin_lock_irqsave(&free_lock);
-        struct domain *d = free_queue;
+    unsigned long flags = spin_lock_irqsave(&free_lock);
+    struct domain *d = free_queue;
 
-        if (d != NULL) {
-            free_queue = d->next_in_list;
-        }
-        spin_unlock_irqrestore(&free_lock, flags);
-        if (d == NULL) {
-            break;
-        }
-        domain_free(d);
+    if (d != NULL) {
+        free_queue = d->next_in_list;
     }
+    spin_unlock_irqrestore(&free_lock, flags);
+    return d;
 }

@@ -47,20 +47,6 @@ static bool vcpus_stopped(const struct domain *d)
     return true;
 }
 
-void domain_notify_exception(void)
-{
-    struct domain *d = domain_get_next(NULL);
-
-    /* Xen raises it in the hardware domain, which binds it for xenstored. */
-    for (; d != NULL; d = domain_get_next(d)) {
-        if (d->is_privileged) {
-            send_guest_global_virq(d, VIRQ_DOM_EXC);
-            domain_put(d);
-            return;
-        }
-    }
-}
-
 /* Whether a control domain still runs: only then is there a toolstack to
  * destroy the stopped domains it owns. */
 static bool control_domain_alive(void)

@@ -280,6 +280,18 @@ int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *ic)
     return rc;
 }
 
+/* A port raised while its word had no page, raised again now that it has
+ * one: evtchn_set_pending with the FIFO ABI known to be d's (the
+ * dispatcher, evtchn_abi.c, sits above this file). */
+static void raise_again(struct domain *d, struct evtchn *chn, struct evtchn_notify *n)
+{
+    struct vcpu *v = evtchn_domain_vcpu(d, chn->notify_vcpu);
+
+    if ((v != NULL) && evtchn_usable(chn)) {
+        evtchn_fifo_set_pending(d, v, chn, n);
+    }
+}
+
 int evtchn_fifo_expand_array(struct domain *d, const struct evtchn_expand_array *ea)
 {
     struct evtchn_fifo_domain *f;
@@ -308,7 +320,7 @@ int evtchn_fifo_expand_array(struct domain *d, const struct evtchn_expand_array 
                 }
                 if (chn->fifo_pending) {
                     chn->fifo_pending = false;
-                    evtchn_set_pending(d, chn->notify_vcpu, chn, &n);
+                    raise_again(d, chn, &n);
                 }
             }
         }

@@ -1,8 +1,11 @@
 /* Event channels: state and helpers shared by the files that implement
- * them (evtchn_port.c: storage, locking, delivery; evtchn_ops.c: the
- * sub-operations; event_2l.c and event_fifo.c: the two ABIs;
- * event_channel.c: the hypercall; evtchn_xen.c: ports the hypervisor
- * consumes). Not for other users: they go through <proxenos/event.h>.
+ * them, from the bottom up (each calls only files below it):
+ * evtchn_port.c: storage, locking, notifications; event_2l.c and
+ * event_fifo.c: the two ABIs; evtchn_abi.c: the choice between them and
+ * port allocation; evtchn_xen.c: ports the hypervisor consumes;
+ * evtchn_ops.c: the sub-operations; event_channel.c: the hypercall;
+ * evtchn_domain.c: a domain's event channels created and torn down. Not
+ * for other users: they go through <proxenos/event.h>.
  *
  * Locking: everything about a domain's ports, its ABI state and its
  * vCPUs' VIRQ tables is protected by that domain's evtchn lock (taken with
@@ -116,33 +119,43 @@ void evtchn_unlock_with_peer(struct domain *d, struct domain *peer, unsigned lon
 struct evtchn *evtchn_from_port(const struct domain *d, evtchn_port_t port);
 /* vCPU vcpu_id of d, or NULL. */
 struct vcpu *evtchn_domain_vcpu(const struct domain *d, uint32_t vcpu_id);
-/* The lowest free port of d (>= 0) or -ENOSPC/-ENOMEM/-EINVAL (dying). */
-int evtchn_get_free_port(struct domain *d);
-/* Mark a free port as used in state (with the ABI's per-port reset). */
-void evtchn_bind_port(struct domain *d, struct evtchn *chn, uint8_t state, uint16_t vcpu);
-/* Back to free: pending cleared, notify vCPU 0. */
-void evtchn_free_port(struct domain *d, struct evtchn *chn);
 /* A guest-usable port (bound, not reserved). */
 bool evtchn_usable(const struct evtchn *chn);
+/* Ports the ABI can address. */
+uint32_t evtchn_abi_max_ports(const struct domain *d);
+/* One more bucket of ports at valid_ports: 0, -ENOSPC or -ENOMEM. */
+int evtchn_grow_storage(struct evtchn_domain *ed);
+/* Free every bucket and the per-vCPU state; d->evtchn becomes NULL. */
+void evtchn_free_storage(struct domain *d);
 
 void evtchn_notify_init(struct evtchn_notify *n, struct domain *d);
 void evtchn_notify_upcall(struct evtchn_notify *n, const struct vcpu *v);
 void evtchn_notify_poll(struct evtchn_notify *n);
 /* The hypervisor consumes port of n->d: run its consumer at the flush. */
 void evtchn_notify_consumer(struct evtchn_notify *n, const struct evtchn *chn);
+/* fn's index + 1 in the table of consumers, entered on first use; 0 when
+ * the table is full. */
+uint8_t evtchn_consumer_index(evtchn_consumer_fn fn);
+/* The function that consumes chn (evtchn_is_xen). */
+evtchn_consumer_fn evtchn_consumer_of(const struct evtchn *chn);
 /* After the locks are dropped. */
 void evtchn_notify_flush(struct evtchn_notify *n);
 
-/* Through the domain's ABI; the caller holds d's lock and n is for d. */
+bool evtchn_virq_is_global(uint32_t virq);
+
+/* ---- evtchn_abi.c: through the domain's ABI, and port allocation ------- */
+/* The caller holds d's lock and n is for d. */
 void evtchn_set_pending(struct domain *d, uint32_t vcpu_id, struct evtchn *chn,
                         struct evtchn_notify *n);
 void evtchn_clear_pending(struct domain *d, struct evtchn *chn);
 bool evtchn_is_pending(const struct domain *d, const struct evtchn *chn);
 void evtchn_unmask_port(struct domain *d, struct evtchn *chn, struct evtchn_notify *n);
-/* Ports the ABI can address. */
-uint32_t evtchn_abi_max_ports(const struct domain *d);
-
-bool evtchn_virq_is_global(uint32_t virq);
+/* The lowest free port of d (>= 0) or -ENOSPC/-ENOMEM/-EINVAL (dying). */
+int evtchn_get_free_port(struct domain *d);
+/* Mark a free port as used in state (with the ABI's per-port reset). */
+void evtchn_bind_port(struct domain *d, struct evtchn *chn, uint8_t state, uint16_t vcpu);
+/* Back to free: pending cleared, notify vCPU 0. */
+void evtchn_free_port(struct domain *d, struct evtchn *chn);
 
 /* ---- evtchn_ops.c: the sub-operations, after the copy in --------------- */
 int evtchn_op_alloc_unbound(struct domain *cur, struct evtchn_alloc_unbound *a);
@@ -165,10 +178,12 @@ int evtchn_op_reset(struct domain *cur, struct domain *d, bool resuming);
 struct domain *evtchn_domain_by_any_id(struct domain *cur, uint16_t id);
 
 /* ---- evtchn_xen.c -------------------------------------------------------- */
-/* Whether the hypervisor consumes chn (Xen's consumer_is_xen). */
-bool evtchn_is_xen(const struct evtchn *chn);
-/* The function that consumes chn (evtchn_is_xen). */
-evtchn_consumer_fn evtchn_consumer_of(const struct evtchn *chn);
+/* Whether the hypervisor consumes chn (Xen's consumer_is_xen). Inline:
+ * the lower layers ask it without calling a file above them. */
+static inline bool evtchn_is_xen(const struct evtchn *chn)
+{
+    return chn->xen_consumer != 0U;
+}
 
 /* ---- event_2l.c ---------------------------------------------------------- */
 void evtchn_2l_set_pending(struct domain *d, struct vcpu *v, const struct evtchn *chn,

@@ -1,5 +1,9 @@
-/* Event channels: port storage, locking, delivery through the domain's
- * ABI, and the per-domain life cycle. See evtchn_internal.h. */
+/* Event channels, the bottom layer: port storage, locking, and the
+ * notifications collected under the locks and delivered after. The ABIs
+ * (event_2l.c, event_fifo.c) build on this file; choosing between them
+ * and handing ports out is evtchn_abi.c's, the per-domain life cycle
+ * evtchn_domain.c's, so calls between the files go one way. See
+ * evtchn_internal.h. */
 #include "evtchn_internal.h"
 #include <proxenos/arch/cpu.h>
 #include <proxenos/domain_pv.h>
@@ -102,7 +106,7 @@ bool evtchn_usable(const struct evtchn *chn)
 }
 
 /* One more bucket at valid_ports (its group made if needed). */
-static int grow_storage(struct evtchn_domain *ed)
+int evtchn_grow_storage(struct evtchn_domain *ed)
 {
     uint32_t first = ed->valid_ports;
     uint32_t g = first / EVTCHN_GROUP_PORTS;
@@ -128,78 +132,6 @@ static int grow_storage(struct evtchn_domain *ed)
     ed->group[g][(first % EVTCHN_GROUP_PORTS) / EVTCHN_BUCKET_PORTS] = bucket;
     ed->valid_ports = first + EVTCHN_BUCKET_PORTS;
     return 0;
-}
-
-static bool evtchn_is_busy(const struct domain *d, const struct evtchn *chn)
-{
-    return (d->evtchn->fifo != NULL) && evtchn_fifo_is_busy(d, chn);
-}
-
-/* 0 when port is free and has storage, -EBUSY when in use, -ENOSPC past
- * the limits, -ENOMEM. */
-static int allocate_port(struct domain *d, uint32_t port)
-{
-    struct evtchn_domain *ed = d->evtchn;
-    int rc = 0;
-
-    if ((port > ed->max_port) || (port >= evtchn_abi_max_ports(d))) {
-        return -ENOSPC;
-    }
-    if (port < ed->valid_ports) {
-        const struct evtchn *chn = evtchn_from_port(d, port);
-
-        if ((chn->state != (uint8_t)ECS_FREE) || evtchn_is_busy(d, chn)) {
-            rc = -EBUSY;
-        }
-    } else {
-        while ((rc == 0) && (port >= ed->valid_ports)) {
-            rc = grow_storage(ed);
-        }
-    }
-    return rc;
-}
-
-int evtchn_get_free_port(struct domain *d)
-{
-    struct evtchn_domain *ed = d->evtchn;
-
-    if (ed->dying) {
-        return -EINVAL;
-    }
-    for (uint32_t port = 0U; port <= ed->max_port; port++) {
-        int rc = allocate_port(d, port);
-
-        if (rc == 0) {
-            return (int)port;
-        }
-        if (rc != -EBUSY) {
-            return rc;
-        }
-    }
-    return -ENOSPC;
-}
-
-void evtchn_bind_port(struct domain *d, struct evtchn *chn, uint8_t state, uint16_t vcpu)
-{
-    chn->state = state;
-    chn->notify_vcpu = vcpu;
-    chn->priority = (uint8_t)EVTCHN_FIFO_PRIORITY_DEFAULT;
-    chn->fifo_pending = false;
-    d->evtchn->active++;
-}
-
-void evtchn_free_port(struct domain *d, struct evtchn *chn)
-{
-    evtchn_clear_pending(d, chn);
-    if (evtchn_is_xen(chn)) {
-        d->evtchn->xen_ports--;
-        chn->xen_consumer = 0U;
-    }
-    chn->state = (uint8_t)ECS_FREE;
-    chn->notify_vcpu = 0U;
-    chn->remote = NULL;
-    chn->fifo_pending = false;
-    d->evtchn->active--;
 }
 
 /* ---- Delivery ------------------------------------------------------------ */
@@ -238,6 +170,37 @@ void evtchn_notify_poll(struct evtchn_notify *n)
     n->poll = true;
 }
 
+/* ---- Hypervisor consumers (evtchn_xen.c binds their ports) ----------------- */
+
+#define NR_CONSUMERS 4U
+
+static evtchn_consumer_fn consumers[NR_CONSUMERS];
+
+/* fn's index + 1, entered on first use; 0 when the table is full. Lock
+ * free: two CPUs entering different functions race for a slot with a
+ * compare-exchange and the loser moves on. */
+uint8_t evtchn_consumer_index(evtchn_consumer_fn fn)
+{
+    for (uint32_t i = 0U; i < NR_CONSUMERS; i++) {
+        evtchn_consumer_fn expected = NULL;
+
+        (void)__atomic_compare_exchange_n(&consumers[i], &expected, fn, false,
+                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&consumers[i], __ATOMIC_ACQUIRE) == fn) {
+            return (uint8_t)(i + 1U);
+        }
+    }
+    return 0U;
+}
+
+evtchn_consumer_fn evtchn_consumer_of(const struct evtchn *chn)
+{
+    uint32_t i = (uint32_t)chn->xen_consumer - 1U;
+
+    /* Only ever set from evtchn_consumer_index(): in range. */
+    return (i < NR_CONSUMERS) ? __atomic_load_n(&consumers[i], __ATOMIC_ACQUIRE) : NULL;
+}
+
 void evtchn_notify_consumer(struct evtchn_notify *n, const struct evtchn *chn)
 {
     notify_hold(n);
@@ -273,54 +236,6 @@ void evtchn_notify_flush(struct evtchn_notify *n)
     (void)__atomic_sub_fetch(&d->evtchn->inflight, 1U, __ATOMIC_ACQ_REL);
 }
 
-void evtchn_set_pending(struct domain *d, uint32_t vcpu_id, struct evtchn *chn,
-                        struct evtchn_notify *n)
-{
-    struct vcpu *v = evtchn_domain_vcpu(d, vcpu_id);
-
-    if ((v == NULL) || !evtchn_usable(chn)) {
-        return;
-    }
-    if (d->evtchn->fifo != NULL) {
-        evtchn_fifo_set_pending(d, v, chn, n);
-    } else {
-        evtchn_2l_set_pending(d, v, chn, n);
-    }
-}
-
-void evtchn_clear_pending(struct domain *d, struct evtchn *chn)
-{
-    if (!evtchn_usable(chn)) {
-        return;
-    }
-    if (d->evtchn->fifo != NULL) {
-        evtchn_fifo_clear_pending(d, chn);
-    } else {
-        evtchn_2l_clear_pending(d, chn);
-    }
-}
-
-bool evtchn_is_pending(const struct domain *d, const struct evtchn *chn)
-{
-    if (!evtchn_usable(chn)) {
-        return false;
-    }
-    return (d->evtchn->fifo != NULL) ? evtchn_fifo_is_pending(d, chn)
-                                     : evtchn_2l_is_pending(d, chn);
-}
-
-void evtchn_unmask_port(struct domain *d, struct evtchn *chn, struct evtchn_notify *n)
-{
-    if (!evtchn_usable(chn)) {
-        return;
-    }
-    if (d->evtchn->fifo != NULL) {
-        evtchn_fifo_unmask(d, chn, n);
-    } else {
-        evtchn_2l_unmask(d, chn, n);
-    }
-}
-
 bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port)
 {
     bool valid;
@@ -335,27 +250,9 @@ bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port)
     return valid;
 }
 
-bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port)
-{
-    bool pending = false;
-    unsigned long flags;
-    const struct evtchn *chn;
+/* ---- Storage teardown ------------------------------------------------------ */
 
-    if (d->evtchn == NULL) {
-        return false;
-    }
-    flags = evtchn_lock(d);
-    chn = evtchn_from_port(d, port);
-    if (chn != NULL) {
-        pending = evtchn_is_pending(d, chn);
-    }
-    evtchn_unlock(d, flags);
-    return pending;
-}
-
-/* ---- Domain life cycle --------------------------------------------------- */
-
-static void free_storage(struct domain *d)
+void evtchn_free_storage(struct domain *d)
 {
     struct evtchn_domain *ed = d->evtchn;
 
@@ -378,68 +275,4 @@ static void free_storage(struct domain *d)
     }
     xfree(ed);
     d->evtchn = NULL;
-}
-
-int evtchn_domain_init(struct domain *d)
-{
-    struct evtchn_domain *ed = xzalloc_obj(struct evtchn_domain);
-    int port;
-
-    if (ed == NULL) {
-        return -ENOMEM;
-    }
-    spin_lock_init(&ed->lock);
-    ed->max_port = d->is_privileged ? EVTCHN_DOM0_MAX_PORT : EVTCHN_DOMU_MAX_PORT;
-    d->evtchn = ed;
-    for (uint32_t i = 0U; i < d->max_vcpus; i++) {
-        d->vcpu[i]->evtchn = xzalloc_obj(struct evtchn_vcpu);
-        if (d->vcpu[i]->evtchn == NULL) {
-            free_storage(d);
-            return -ENOMEM;
-        }
-    }
-    port = evtchn_get_free_port(d);
-    if (port != 0) {
-        free_storage(d);
-        return (port < 0) ? port : -EINVAL;
-    }
-    /* Port 0 is never handed out. */
-    evtchn_from_port(d, 0U)->state = (uint8_t)ECS_RESERVED;
-    return 0;
-}
-
-void evtchn_set_max_port(struct domain *d, uint32_t max_port)
-{
-    if (d->evtchn != NULL) {
-        d->evtchn->max_port = MIN(max_port, EVTCHN_DOM0_MAX_PORT);
-    }
-}
-
-void evtchn_domain_destroy(struct domain *d)
-{
-    struct evtchn_domain *ed = d->evtchn;
-    unsigned long flags;
-
-    if (ed == NULL) {
-        return;
-    }
-    flags = evtchn_lock(d);
-    ed->dying = true;
-    evtchn_unlock(d, flags);
-
-    /* Peers of interdomain ports see them unbound from now on; the
-     * hypervisor's own ports go too. */
-    for (uint32_t port = ed->valid_ports; port > 1U; port--) {
-        int rc = evtchn_close_port(d, port - 1U, false);
-
-        (void)rc;   /* -EINVAL: the port was not in use */
-    }
-    /* Deliveries that started before their port closed finish first. */
-    while (__atomic_load_n(&ed->inflight, __ATOMIC_ACQUIRE) != 0U) {
-        arch_cpu_relax();
-    }
-    flags = evtchn_lock(d);
-    evtchn_fifo_destroy(d);
-    evtchn_unlock(d, flags);
-    free_storage(d);
 }

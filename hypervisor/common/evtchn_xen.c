@@ -3,45 +3,12 @@
  *
  * struct evtchn has no room for a function pointer (a bucket of 64 ports
  * is 2 KiB), so a port names its consumer by a small index into a table
- * that fills as consumers are first used and never empties: there are as
- * many entries as there are kinds of device, not devices. */
+ * (evtchn_port.c's, which delivers to it) that fills as consumers are
+ * first used and never empties: there are as many entries as there are
+ * kinds of device, not devices. */
 #include "evtchn_internal.h"
 #include <proxenos/arch/cpu.h>
 #include <proxenos/errno.h>
-
-#define NR_CONSUMERS 4U
-
-static evtchn_consumer_fn consumers[NR_CONSUMERS];
-
-/* fn's index + 1, entered on first use; 0 when the table is full. Lock
- * free: two CPUs entering different functions race for a slot with a
- * compare-exchange and the loser moves on. */
-static uint8_t consumer_index(evtchn_consumer_fn fn)
-{
-    for (uint32_t i = 0U; i < NR_CONSUMERS; i++) {
-        evtchn_consumer_fn expected = NULL;
-
-        (void)__atomic_compare_exchange_n(&consumers[i], &expected, fn, false,
-                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-        if (__atomic_load_n(&consumers[i], __ATOMIC_ACQUIRE) == fn) {
-            return (uint8_t)(i + 1U);
-        }
-    }
-    return 0U;
-}
-
-bool evtchn_is_xen(const struct evtchn *chn)
-{
-    return chn->xen_consumer != 0U;
-}
-
-evtchn_consumer_fn evtchn_consumer_of(const struct evtchn *chn)
-{
-    uint32_t i = (uint32_t)chn->xen_consumer - 1U;
-
-    /* Only ever set from consumer_index(): in range. */
-    return (i < NR_CONSUMERS) ? __atomic_load_n(&consumers[i], __ATOMIC_ACQUIRE) : NULL;
-}
 
 int evtchn_alloc_xen_unbound(struct domain *d, domid_t remote_dom, evtchn_consumer_fn fn,
                              evtchn_port_t *port)
@@ -54,7 +21,7 @@ int evtchn_alloc_xen_unbound(struct domain *d, domid_t remote_dom, evtchn_consum
     if (d->evtchn == NULL) {
         return -ESRCH;
     }
-    idx = consumer_index(fn);
+    idx = evtchn_consumer_index(fn);
     if (idx == 0U) {
         return -ENOSPC;
     }

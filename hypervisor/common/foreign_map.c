@@ -55,8 +55,7 @@ int fm_pin_page(struct domain *od, uint64_t idx, mfn_t *mfn, enum guest_frame_ty
     return rc;
 }
 
-/* Give back f's pin, if it has one. */
-static void fm_unpin(const struct pv_foreign *f)
+void fm_unpin(const struct pv_foreign *f)
 {
     struct page_info *pg = f->pinned ? mfn_to_page(f->mfn) : NULL;
 
@@ -74,28 +73,6 @@ void fm_drop(const struct pv_foreign *f)
     /* May be the last reference of a destroyed domain: it is then freed
      * later, on CPU 0 (domain_put). */
     domain_put(f->owner);
-}
-
-int pv_map_foreign(struct domain *d, uint64_t g, struct domain *owner, mfn_t mfn,
-                   enum guest_frame_type t, bool pinned)
-{
-    /* The entry's own reference, taken by id so that a domain already
-     * dying is refused rather than kept alive by a new mapping. */
-    struct domain *ref = domain_get_by_id(owner->domain_id);
-    struct pv_foreign f = { .owner = owner, .mfn = mfn, .pinned = pinned };
-    int rc = -ESRCH;
-
-    if (ref == owner) {
-        rc = pv_physmap_change(d, g, mfn, t, &f);
-        if (rc == 0) {
-            return 0;
-        }
-    }
-    if (ref != NULL) {
-        domain_put(ref);
-    }
-    fm_unpin(&f);
-    return rc;
 }
 
 /* ---- The table ------------------------------------------------------------------ */

@@ -53,17 +53,6 @@ static uint32_t max_order(const struct domain *cur)
 /* d's memory limit. A domain builder that did not set one gets what the
  * domain had when it first used these commands (Xen's max_mem is the
  * domain's memory size). */
-uint64_t pv_max_pages(struct domain *d)
-{
-    unsigned long flags = spin_lock_irqsave(&d->lock);
-
-    if (d->max_pages == 0U) {
-        d->max_pages = d->tot_pages;
-    }
-    spin_unlock_irqrestore(&d->lock, flags);
-    return d->max_pages;
-}
-
 uint64_t pv_ram_top(struct domain *d)
 {
     uint64_t top = 0U;

@@ -1,7 +1,8 @@
 /* What the grant-table files (grant_table.c, grant_map.c, grant_copy.c)
  * and the memory_op files (memory_op.c, memory_reservation.c) share: the
- * per-domain state behind d->gnttab and a few helpers. Not a public API:
- * <proxenos/grant_table.h> is the one the rest of the hypervisor uses. */
+ * per-domain state behind d->gnttab and a few helpers (pv_mem.c). Not a
+ * public API: <proxenos/grant_table.h> is the one the rest of the
+ * hypervisor uses. */
 #ifndef COMMON_PV_MEM_H
 #define COMMON_PV_MEM_H
 
@@ -177,13 +178,15 @@ static inline bool pv_is_foreign(enum guest_frame_type t)
  * ballooning it out cannot hand it to anyone again): *t is the foreign
  * type that maps it (read-only RAM: FOREIGN_RO). 0 or -EINVAL. */
 int fm_pin_page(struct domain *od, uint64_t idx, mfn_t *mfn, enum guest_frame_type *t);
-/* Map owner's frame mfn at d's gfn g as t with a new reference on owner
+/* (pv_mem.c) Map owner's frame mfn at d's gfn g as t with a new reference on owner
  * (-ESRCH if owner is dying). pinned: mfn was pinned by fm_pin_page, a
  * pin the entry keeps, or which is given back on failure. */
 int pv_map_foreign(struct domain *d, uint64_t g, struct domain *owner, mfn_t mfn,
                    enum guest_frame_type t, bool pinned);
 /* Give back what a foreign entry held (nothing for a NULL owner). */
 void fm_drop(const struct pv_foreign *f);
+/* Give back f's pin, if it has one (its reference stays). */
+void fm_unpin(const struct pv_foreign *f);
 /* Table operations, with fm->lock held. fm_reserve: room for one more
  * entry while fewer than limit are in use (-ENOMEM otherwise, or if the
  * table cannot grow); fm_insert then cannot fail. fm_take: the entry at g
@@ -202,15 +205,16 @@ uint32_t gnttab_max_frames(const struct domain *d);
 
 /* XENMEM_acquire_resource (memory_resource.c). */
 long xenmem_acquire_resource(struct hcall_args *args, uint64_t start);
-/* Whether mfn is a hypervisor page d can map (shared info, grant frame). */
+/* Whether mfn is a hypervisor page d can map (shared info, grant frame;
+ * pv_mem.c). */
 bool pv_is_xen_frame(struct domain *d, mfn_t mfn);
 
 /* memory_op's reservation commands (memory_reservation.c). */
 long xenmem_reservation(struct hcall_args *args, uint32_t op, uint64_t start);
 /* Whether d's RAM is mapped 1:1 (gfn == mfn), as Xen 4.17's dom0 on Arm. */
 bool pv_direct_mapped(const struct domain *d);
-/* d's memory limit in pages: d->max_pages, or, when the domain builder
- * left it 0, what the domain had when it first used memory_op. */
+/* (pv_mem.c) d's memory limit in pages: d->max_pages, or, when the domain
+ * builder left it 0, what the domain had when it first used memory_op. */
 uint64_t pv_max_pages(struct domain *d);
 /* The highest gfn of d's RAM (XENMEM_maximum_gpfn). */
 uint64_t pv_ram_top(struct domain *d);

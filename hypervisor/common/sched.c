@@ -54,11 +54,6 @@ static struct sched_vcpu *sv_of(const struct vcpu *v)
     return v->sched_priv;
 }
 
-struct vcpu *current_vcpu(void)
-{
-    return runqueues[arch_cpu_id()].curr;
-}
-
 /* Lock the run queue v is on. v->processor changes only under both the old
  * and the new queue's locks (sched_move_vcpu): once locked, look again. */
 static struct runqueue *lock_vcpu_queue(const struct vcpu *v, unsigned long *flags)
@@ -388,6 +383,7 @@ void schedule(void)
         rq->min_vruntime = MAX(rq->min_vruntime, nsv->vruntime);
     }
     rq->curr = next;
+    current_vcpu_set(cpu, next);
     rq->slice_start = now;
     if (prev != next) {
         rq->switches++;

@@ -19,9 +19,6 @@
 #include <proxenos/runstate.h>
 #include <proxenos/sched.h>
 
-/* PSTATE for a vCPU at reset: EL1h, D, A, I and F masked. */
-#define PSR_EL1H_MASKED 0x3c5ULL
-
 void guest_enter(struct trap_frame *f) __noreturn;
 void reset_stack_and_call(uintptr_t stack_top, void (*fn)(void)) __noreturn;
 
@@ -30,27 +27,6 @@ struct trap_frame *guest_frame(void)
     uintptr_t top = (uintptr_t)cpu_stacks + (((uintptr_t)arch_cpu_id() + 1U) * STACK_SIZE);
 
     return (struct trap_frame *)(top - sizeof(struct trap_frame));
-}
-
-void arch_vcpu_set_entry(struct vcpu *v, uint64_t pc, uint64_t x0)
-{
-    v->arch.reset_pc = pc;
-    v->arch.reset_x0 = x0;
-    v->arch.reset_pending = true;
-    v->initialised = true;
-}
-
-void vcpu_apply_reset(struct vcpu *v)
-{
-    struct trap_frame *r = &v->arch.regs;
-
-    *r = (struct trap_frame){ 0 };
-    r->elr = v->arch.reset_pc;
-    r->x[0] = v->arch.reset_x0;
-    r->spsr = PSR_EL1H_MASKED;
-    vcpu_sysregs_reset(&v->arch.sys, (1ULL << 31) | vcpu_vaffinity(v->vcpu_id));
-    v->arch.fp = (struct vcpu_fpregs){ 0 };
-    v->arch.reset_pending = false;
 }
 
 static void save_vcpu(struct vcpu *v)

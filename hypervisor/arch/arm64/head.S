@@ -233,12 +233,6 @@ secondary_virt:
     bl      start_secondary
     b       halt_forever
 
-    .globl  halt_forever
-halt_forever:
-    msr     daifset, #0xf
-1:  wfi
-    b       1b
-
     .ltorg
 
     .section .bss.pagetables, "aw", %nobits

@@ -27,7 +27,7 @@ static spinlock_t map_lock = SPINLOCK_INIT;
 
 paddr_t image_phys_start(void)
 {
-    return (paddr_t)((int64_t)(uintptr_t)_start + phys_offset);
+    return (paddr_t)((int64_t)(uintptr_t)_start_image + phys_offset);
 }
 
 paddr_t image_phys_end(void)
@@ -37,7 +37,7 @@ paddr_t image_phys_end(void)
 
 static bool in_image(vaddr_t va)
 {
-    return (va >= (vaddr_t)(uintptr_t)_start) && (va < (vaddr_t)(uintptr_t)_end);
+    return (va >= (vaddr_t)(uintptr_t)_start_image) && (va < (vaddr_t)(uintptr_t)_end);
 }
 
 void *arch_maddr_to_virt(paddr_t pa)

@@ -1,6 +1,7 @@
 /* Stage-2 translation tables: building, changing and reading a domain's
  * IPA -> PA map (see asm/p2m.h for the shape and the rules). Plain C: the
- * system register and TLB work is in p2m_hw.c.
+ * system register and TLB work is in p2m_hw.c, the per-CPU set-up in
+ * p2m_cpu_init.c.
  *
  * Every change walks the tables twice. The first walk (a dry run) only
  * counts the table pages the change will take from the pool; if the pool
@@ -799,11 +800,6 @@ void p2m_destroy(struct p2m_domain *p2m)
     p2m->vmid = 0U;
     p2m->vttbr = 0U;
     (void)__atomic_fetch_sub(&nr_live, 1U, __ATOMIC_ACQ_REL);
-}
-
-uint64_t p2m_vttbr(const struct p2m_domain *p2m)
-{
-    return p2m->vttbr;
 }
 
 int p2m_pool_resize(struct p2m_domain *p2m, uint64_t pages)

@@ -1,6 +1,6 @@
 # AArch64. Paths are relative to hypervisor/. head.S must stay first: it
 # holds the Image header the linker script places at the start.
-hyp-src-y += arch/arm64/head.S
+hyp-src-y += arch/arm64/head.S arch/arm64/halt.S
 hyp-src-y += arch/arm64/entry.S
 hyp-src-y += arch/arm64/early_boot.c
 hyp-src-y += arch/arm64/setup.c
@@ -13,10 +13,10 @@ hyp-src-y += arch/arm64/time.c
 hyp-src-y += arch/arm64/psci.c
 hyp-src-y += arch/arm64/smp.c
 hyp-src-y += arch/arm64/p2m.c
-hyp-src-y += arch/arm64/p2m_hw.c
+hyp-src-y += arch/arm64/p2m_hw.c arch/arm64/p2m_cpu_init.c
 hyp-src-y += arch/arm64/vmid.c
 hyp-src-y += arch/arm64/fpsimd.S
-hyp-src-y += arch/arm64/context.c
+hyp-src-y += arch/arm64/context.c arch/arm64/vcpu_reset.c
 hyp-src-y += arch/arm64/vcpu_sysregs.c
 hyp-src-y += arch/arm64/domain.c
 hyp-src-y += arch/arm64/domain_control.c
@@ -33,7 +33,7 @@ hyp-src-y += arch/arm64/vtimer.c
 hyp-src-y += arch/arm64/vpl011.c arch/arm64/vpl011_ring.c
 # Speculation mitigations: the decisions (host-tested), then the hardware.
 hyp-src-y += arch/arm64/spectre_policy.c
-hyp-src-y += arch/arm64/spectre.c
+hyp-src-y += arch/arm64/spectre.c arch/arm64/spectre_guest.c
 # Virtual GICv3 (arch/arm64/vgic/): vgic_lr.c alone touches ICH_* registers.
 hyp-src-y += arch/arm64/vgic/vgic.c
 hyp-src-y += arch/arm64/vgic/vgic_flush.c

@@ -6,7 +6,8 @@
  *     CPU 0: Spectre-BHB mitigation: loop x8 (Cortex-A72 r0p3, MIDR 0x410fd083)
  *
  * Guests learn through SMCCC_ARCH_FEATURES what Xen 4.17 would tell them on
- * the same CPUs, and may call the workarounds. SSBD follows Xen 4.17's
+ * the same CPUs, and may call the workarounds (spectre_guest.c, which this
+ * file tells what each CPU offers). SSBD follows Xen 4.17's
  * spec-ctrl=ssbd=force-disable|runtime|force-enable (default runtime).
  *
  * CPUs come up one at a time (smp_bring_up waits for each), so the boot
@@ -26,8 +27,6 @@
 
 static bool firmware_by_smc;
 static enum ssbd_state ssbd = SSBD_RUNTIME;
-static bool guest_wa1;
-static bool guest_wa3;
 
 static int parse_spec_ctrl(const char *s)
 {
@@ -161,7 +160,6 @@ static bool cpu_setup(unsigned int cpu, struct spectre_fw *fw)
     enum ssbd_state before = ssbd;
     bool wa1;
     bool wa3;
-    bool changed;
 
     r.midr = READ_SYSREG(midr_el1);
     r.pfr0 = READ_SYSREG(id_aa64pfr0_el1);
@@ -184,10 +182,7 @@ static bool cpu_setup(unsigned int cpu, struct spectre_fw *fw)
     }
 
     spectre_xen_guest_caps(r.midr, &wa1, &wa3);
-    changed = (wa1 && !guest_wa1) || (wa3 && !guest_wa3) || (ssbd != before);
-    guest_wa1 = guest_wa1 || wa1;
-    guest_wa3 = guest_wa3 || wa3;
-    return changed;
+    return spectre_guest_offer(wa1, wa3, ssbd) || (ssbd != before);
 }
 
 void spectre_init(bool firmware_smc)
@@ -206,40 +201,5 @@ void spectre_cpu_init(unsigned int cpu)
 
     if (cpu_setup(cpu, &fw)) {
         print_guest_view();
-    }
-}
-
-int32_t spectre_guest_arch_features(uint32_t fid)
-{
-    switch (fid) {
-    case SMCCC_ARCH_WORKAROUND_1:
-        return guest_wa1 ? SMCCC_RET_SUCCESS : SMCCC_RET_NOT_SUPPORTED;
-    case SMCCC_ARCH_WORKAROUND_2:
-        return spectre_ssbd_guest_answer(ssbd);
-    case SMCCC_ARCH_WORKAROUND_3:
-        return guest_wa3 ? SMCCC_RET_SUCCESS : SMCCC_RET_NOT_SUPPORTED;
-    default:
-        return SMCCC_RET_NOT_SUPPORTED;
-    }
-}
-
-void spectre_guest_workaround(uint32_t fid, uint64_t arg)
-{
-    (void)arg;
-    switch (fid) {
-    case SMCCC_ARCH_WORKAROUND_1:
-    case SMCCC_ARCH_WORKAROUND_3:
-        /* Done already: the exception entry that brought this call here ran
-         * this CPU's mitigation in its vector slot. */
-        break;
-    case SMCCC_ARCH_WORKAROUND_2:
-        /* In the runtime state with a dynamic firmware mitigation, Xen lets
-         * a guest switch it off for itself (and flips it on every entry and
-         * exit). Proxenos keeps it on for every guest: safe, only slower
-         * for a guest that asked to go without. Everywhere else there is
-         * nothing to switch. */
-        break;
-    default:
-        break;
     }
 }

@@ -28,24 +28,6 @@ static const struct sysctl_entry table[XEN_SYSCTL_NR_CMDS] = {
 /* One sysctl at a time, as Xen's sysctl_lock. */
 static spinlock_t sysctl_lock = SPINLOCK_INIT;
 
-int control_permitted(const struct domain *caller)
-{
-    return caller->is_privileged ? 0 : -EPERM;
-}
-
-long control_copy_in(const struct hcall_args *args, struct control_caller *c, void *op,
-                     size_t size)
-{
-    const struct vcpu *v = current_vcpu();
-
-    if (v == NULL) {
-        return -ESRCH;
-    }
-    c->d = v->domain;
-    c->arg = args->a[0];
-    return (copy_from_guest(op, c->arg, size) != 0) ? -EFAULT : 0;
-}
-
 static const struct sysctl_entry *lookup(uint32_t cmd)
 {
     if (cmd >= XEN_SYSCTL_NR_CMDS) {

@@ -5,6 +5,7 @@
 #define PROXENOS_DOMAIN_H
 
 #include <proxenos/types.h>
+#include <proxenos/current.h>
 #include <proxenos/spinlock.h>
 #include <proxenos/page_alloc.h>
 #include <proxenos/rangeset.h>
@@ -200,9 +201,6 @@ static inline void domain_put_any(const struct domain *cur, struct domain *d)
         domain_put(d);
     }
 }
-
-/* The vCPU running on this physical CPU (NULL when idle). */
-struct vcpu *current_vcpu(void);
 
 /* Make v notice an event: unblock it and, if it runs on another physical
  * CPU, interrupt that CPU so it re-enters the guest with the new state. */

@@ -1,6 +1,6 @@
 /* The Xen PV state every domain has: the shared info page, each vCPU's
  * vcpu_info, event channels and the grant table. Created with the domain
- * and freed with it. */
+ * and freed with it (domain_pv.c; the shared info page is shared_info.c's). */
 #ifndef PROXENOS_DOMAIN_PV_H
 #define PROXENOS_DOMAIN_PV_H
 
@@ -10,6 +10,15 @@
 int domain_pv_init(struct domain *d);
 /* Before the vCPUs are freed; safe on a partly initialised domain. */
 void domain_pv_destroy(struct domain *d);
+
+/* ---- The shared info page and vcpu_info (shared_info.c) ---------------- */
+
+/* Allocate d's zeroed shared info page and point its vCPUs' vcpu_info
+ * into it (domain_pv_init, first). 0 or -ENOMEM. */
+int shared_info_init(struct domain *d);
+/* Release the vCPUs' registered vcpu_info pages and free the shared info
+ * page (domain_pv_destroy, last); safe on a partly initialised domain. */
+void shared_info_destroy(struct domain *d);
 
 /* Host frame of d's shared info page (for XENMAPSPACE_shared_info). */
 mfn_t domain_shared_info_mfn(const struct domain *d);

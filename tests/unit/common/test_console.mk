@@ -1,2 +1,3 @@
-test_console-src := common/console.c common/lib/vsnprintf.c ../tests/unit/common/fake_console_api.c
+test_console-src := common/console.c common/console_input.c common/lib/vsnprintf.c \
+	../tests/unit/common/fake_console_api.c
 $(O)/unit/common/test_console: $(UNIT_DIR)/common/fake_console_api.h

@@ -1,5 +1,6 @@
 test_event_channel-src := common/event_channel.c common/evtchn_port.c common/evtchn_ops.c common/evtchn_xen.c \
-	common/event_2l.c common/event_fifo.c common/guest_access.c
+	common/event_2l.c common/event_fifo.c common/guest_access.c \
+	common/evtchn_abi.c common/evtchn_domain.c
 # The scheduler test's minimal <asm/domain.h> (event channels never look
 # inside the arch part either).
 test_event_channel-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common

@@ -1,5 +1,6 @@
 test_event_channel_fifo-src := common/event_channel.c common/evtchn_port.c common/evtchn_ops.c common/evtchn_xen.c \
-	common/event_2l.c common/event_fifo.c common/guest_access.c
+	common/event_2l.c common/event_fifo.c common/guest_access.c \
+	common/evtchn_abi.c common/evtchn_domain.c
 test_event_channel_fifo-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common -pthread
 $(O)/unit/common/test_event_channel_fifo: $(UNIT_DIR)/common/test_event_channel_env.c
 # The domain table: the shared fake (test_event_channel_env.c lists its domains).

@@ -1,5 +1,6 @@
 test_evtchn_xen-src := common/event_channel.c common/evtchn_port.c common/evtchn_ops.c \
-	common/evtchn_xen.c common/event_2l.c common/event_fifo.c common/guest_access.c
+	common/evtchn_xen.c common/event_2l.c common/event_fifo.c common/guest_access.c \
+	common/evtchn_abi.c common/evtchn_domain.c
 # As test_event_channel: the scheduler test's minimal <asm/domain.h>.
 test_evtchn_xen-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common
 $(O)/unit/common/test_evtchn_xen: $(UNIT_DIR)/common/test_event_channel_env.c

@@ -1,6 +1,6 @@
 test_grant_table-src := common/grant_table.c common/grant_map.c common/grant_copy.c \
 	common/memory_op.c common/memory_reservation.c common/guest_access.c \
-	common/foreign_map.c common/memory_resource.c \
+	common/foreign_map.c common/memory_resource.c common/pv_mem.c \
 	common/bootmem.c common/page_alloc.c common/xmalloc.c
 # A minimal <asm/domain.h> (struct domain embeds it; nothing here looks inside).
 test_grant_table-cppflags := -I$(UNIT_DIR)/common/sched_test_include

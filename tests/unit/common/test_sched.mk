@@ -1,4 +1,4 @@
-test_sched-src := common/sched.c common/smp.c common/softirq.c common/timer.c \
+test_sched-src := common/sched.c common/current.c common/smp.c common/softirq.c common/timer.c \
 	common/sched_params.c common/cmdline.c common/xmalloc.c common/page_alloc.c common/bootmem.c
 # A minimal <asm/domain.h>, and (applied when the test links) the PARAM
 # table the hypervisor's linker script would build, for sched=null.

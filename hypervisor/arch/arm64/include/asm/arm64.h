@@ -6,8 +6,10 @@
 #include <proxenos/lib.h>
 #include <proxenos/arch/time.h>
 
-/* From the linker script. */
-extern char _start[], _end[];
+/* From the linker script (_start_image is _start, the Image header, as the
+ * script asserts: C takes the image's bounds from the script, not from
+ * head.S). */
+extern char _start_image[], _end[];
 extern char __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[];

@@ -25,12 +25,14 @@
  * Locking: each p2m has a spinlock (taken with interrupts masked) that
  * serialises map, unmap, lookup and pool resizing; callers may be on any
  * CPU. The p2m.c part is plain C (host-tested); the parts that touch
- * system registers are in p2m_hw.c, the VMID allocator in vmid.c.
+ * system registers are in p2m_hw.c and p2m_cpu_init.c, the VMID allocator
+ * in vmid.c.
  */
 #ifndef ASM_P2M_H
 #define ASM_P2M_H
 
 #include <proxenos/types.h>
+#include <proxenos/arch/p2m.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/spinlock.h>
 
@@ -152,9 +154,6 @@ struct p2m_domain {
 int p2m_configure(unsigned int parange);
 bool p2m_configured(void);
 const struct p2m_geometry *p2m_geometry(void);
-/* Guest-physical address bits of every domain (the DT builder clips the
- * extended regions to this). */
-unsigned int p2m_ipa_bits(void);
 /* VTCR_EL2 for the chosen geometry; vmid16 sets VS. */
 uint64_t p2m_vtcr(bool vmid16);
 
@@ -194,8 +193,11 @@ int p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, mfn_t *mfn, enum p2m_type *t,
                unsigned int *order);
 
 /* VTTBR_EL2 for this domain (VMID and root): load it when switching to one
- * of its vCPUs. */
-uint64_t p2m_vttbr(const struct p2m_domain *p2m);
+ * of its vCPUs. Inline: p2m_hw.c reads it without calling back into p2m.c. */
+static inline uint64_t p2m_vttbr(const struct p2m_domain *p2m)
+{
+    return p2m->vttbr;
+}
 
 /* Resize the domain's paging pool while it is being built (see
  * paging_pool_resize for the errors); seal it when it first runs. */
@@ -207,7 +209,8 @@ void p2m_get_stats(struct p2m_domain *p2m, struct p2m_stats *st);
  * and pool use. */
 void p2m_dump(struct p2m_domain *p2m);
 
-/* ---- Hardware (p2m_hw.c; host tests provide fakes) --------------------- */
+/* ---- Hardware (p2m_hw.c, and p2m_cpu_init.c for p2m_hw_cpu_init; host
+ * tests provide fakes) ------------------------------------------------------ */
 
 /* Invalidate every stage-1 and stage-2 TLB entry of this domain's VMID on
  * all CPUs (inner shareable), after making earlier descriptor writes

@@ -133,6 +133,13 @@ void spectre_init(bool firmware_smc);
 /* Each secondary CPU, early in its start: choose, install, print. */
 void spectre_cpu_init(unsigned int cpu);
 
+/* ---- spectre_guest.c: what guests see ---------------------------------- */
+
+/* A CPU came up offering guests WORKAROUND_1 (wa1) and _3 (wa3), with the
+ * system's SSBD state now state: guests are offered a workaround once any
+ * CPU needs it. Returns whether WORKAROUND_1 or _3 is newly offered. */
+bool spectre_guest_offer(bool wa1, bool wa3, enum ssbd_state state);
+
 /* SMCCC_ARCH_FEATURES for the three workarounds, as Xen 4.17 answers on
  * the same CPUs; SMCCC_RET_NOT_SUPPORTED for any other fid. */
 int32_t spectre_guest_arch_features(uint32_t fid);

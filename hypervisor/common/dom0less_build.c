@@ -6,14 +6,15 @@
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
  * ~0: "xenstore comes later", which Linux waits for. */
 #include <proxenos/arch/domain.h>
+#include <proxenos/arch/kernel.h>
 #include <proxenos/arch/mm.h>
+#include <proxenos/arch/p2m.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/domain_fdt.h>
 #include <proxenos/errno.h>
 #include <proxenos/event.h>
-#include <proxenos/kernel_image.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
@@ -43,10 +44,14 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
     uint32_t dtb_size;
     int rc;
 
-    rc = kernel_image_load(d, module_data(c->kernel), c->kernel->size, GUEST_RAM0_BASE, bank0, &k);
+    rc = arch_kernel_load(d, module_data(c->kernel), c->kernel->size, GUEST_RAM0_BASE, bank0, &k);
     if (rc != 0) {
-        pr_err("dom0less: %s: kernel: %s (%d)\n", c->name,
-               (rc == -ENOEXEC) ? "not an arm64 Image" : "does not fit", rc);
+        if (rc == -ENOEXEC) {
+            pr_err("dom0less: %s: kernel: not an %s (%d)\n", c->name, arch_kernel_format_name(),
+                   rc);
+        } else {
+            pr_err("dom0less: %s: kernel: does not fit (%d)\n", c->name, rc);
+        }
         return rc;
     }
     fc.nr_vcpus = c->cpus;
@@ -61,7 +66,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
         fc.enhanced = true;
         fc.evtchn_intid = d->evtchn_irq;
         fc.ext_regions = ext;
-        fc.nr_ext_regions = domain_fdt_domu_ext_regions(ram_size, p2m_ipa_bits(), ext);
+        fc.nr_ext_regions = domain_fdt_domu_ext_regions(ram_size, arch_guest_ipa_bits(), ext);
         for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {
             pr_info("Domain %u: extended region %u: 0x%llx->0x%llx\n", d->domain_id, i,
                     (unsigned long long)ext[i].base,
@@ -74,7 +79,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
                (unsigned int)sizeof(dtb_buf), rc);
         return rc;
     }
-    rc = kernel_place_modules(GUEST_RAM0_BASE, bank0, k.end, dtb_size, initrd_size, &dtb_at,
+    rc = arch_kernel_place_modules(GUEST_RAM0_BASE, bank0, k.end, dtb_size, initrd_size, &dtb_at,
                               &initrd_at);
     if ((rc == 0) && (initrd_size != 0U)) {
         rc = domain_fdt_set_initrd(dtb_buf, sizeof(dtb_buf), initrd_at, initrd_at + initrd_size);

@@ -43,6 +43,7 @@ hyp-src-y += arch/arm64/vgic/vgic_v3_redist.c
 hyp-src-y += arch/arm64/vgic/vgic_sgi.c
 hyp-src-y += arch/arm64/vgic/vgic_lr.c
 hyp-src-y += arch/arm64/fdt_irq_gic.c
+hyp-src-y += arch/arm64/bootinfo_devices.c
 hyp-src-y += arch/arm64/domain_fdt_devices.c
 hyp-src-y += arch/arm64/dom0_fdt.c
 hyp-src-y += arch/arm64/kernel_image.c

@@ -6,6 +6,7 @@
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
  * ~0: "xenstore comes later", which Linux waits for. */
 #include <proxenos/arch/domain.h>
+#include <proxenos/arch/domain_fdt.h>
 #include <proxenos/arch/kernel.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/arch/p2m.h>
@@ -66,7 +67,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
         fc.enhanced = true;
         fc.evtchn_intid = d->evtchn_irq;
         fc.ext_regions = ext;
-        fc.nr_ext_regions = domain_fdt_domu_ext_regions(ram_size, arch_guest_ipa_bits(), ext);
+        fc.nr_ext_regions = arch_domu_ext_regions(ram_size, arch_guest_ipa_bits(), ext);
         for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {
             pr_info("Domain %u: extended region %u: 0x%llx->0x%llx\n", d->domain_id, i,
                     (unsigned long long)ext[i].base,

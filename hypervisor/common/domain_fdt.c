@@ -2,7 +2,8 @@
  * domain_fdt.h for the tree and where each value comes from). This file
  * writes the root, /chosen and the memory node; the architecture writes
  * the CPUs, the interrupt controller and the devices in the two places
- * <proxenos/arch/domain_fdt.h> gives it.
+ * <proxenos/arch/domain_fdt.h> gives it, and finds the extended regions
+ * (arch_domu_ext_regions).
  *
  * The configuration is checked completely before the first byte is
  * written, so the only failures left while writing are the writer's own
@@ -16,10 +17,6 @@
 #include <proxenos/fdt_write.h>
 #include <proxenos/lib.h>
 #include <proxenos/string.h>
-
-/* The minimum size and alignment of an extended region (find_domU_holes). */
-#define EXT_REGION_MIN      MiB(64)
-#define EXT_REGION_ALIGN    MiB(2)
 
 /* ---- Small helpers --------------------------------------------------------- */
 
@@ -185,40 +182,4 @@ int domain_fdt_set_initrd(void *blob, size_t size, uint64_t start, uint64_t end)
         b[(size_t)(ve - b) + i] = (uint8_t)(end >> shift);
     }
     return 0;
-}
-
-unsigned int domain_fdt_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS],
-                                         unsigned int ipa_bits,
-                                         struct domain_fdt_region out[GUEST_RAM_BANKS])
-{
-    static const uint64_t bank_base[GUEST_RAM_BANKS] = GUEST_RAM_BANK_BASES;
-    static const uint64_t bank_size[GUEST_RAM_BANKS] = GUEST_RAM_BANK_SIZES;
-    uint64_t ipa_last = UINT64_MAX;
-    unsigned int n = 0U;
-    unsigned int i;
-
-    if (ipa_bits == 0U) {
-        return 0U;
-    }
-    if (ipa_bits < 64U) {
-        ipa_last = (1ULL << ipa_bits) - 1U;
-    }
-    for (i = 0U; i < (unsigned int)GUEST_RAM_BANKS; i++) {
-        uint64_t start;
-        uint64_t last;
-
-        if (ram_size[i] >= bank_size[i]) {
-            continue;
-        }
-        /* Banks end below 2^41, so none of this can wrap. */
-        start = ALIGN_UP(bank_base[i] + ram_size[i], EXT_REGION_ALIGN);
-        last = MIN(ipa_last, bank_base[i] + bank_size[i] - 1U);
-        if ((last <= start) || ((last - start + 1U) < EXT_REGION_MIN)) {
-            continue;
-        }
-        out[n].base = start;
-        out[n].size = last - start + 1U;
-        n++;
-    }
-    return n;
 }

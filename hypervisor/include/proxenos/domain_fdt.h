@@ -125,7 +125,7 @@ struct domain_fdt_config {
 
     /* xen,enhanced: the /hypervisor node. Grant window size 0:
      * GUEST_GNTTAB_BASE/SIZE; event channel INTID 0: GUEST_EVTCHN_PPI
-     * (a PPI, 16..31). Extended regions as domain_fdt_domu_ext_regions()
+     * (a PPI, 16..31). Extended regions as arch_domu_ext_regions()
      * finds them (ignored for 32-bit guests, as Xen does). */
     bool enhanced;
     struct domain_fdt_region gnttab;
@@ -164,14 +164,5 @@ int domain_fdt_build_domu(const struct domain_fdt_config *cfg, void *buf, size_t
  * place (the tree does not change size). -ENOENT if the tree has no
  * ramdisk properties, -EINVAL if it is not a valid tree or end < start. */
 int domain_fdt_set_initrd(void *blob, size_t size, uint64_t start, uint64_t end);
-
-/* Xen 4.17's extended regions of a domU (find_domU_holes): in each guest RAM
- * bank, what lies above the RAM the domain got there, from the next 2 MiB
- * boundary to the end of the bank or of the IPA space (ipa_bits), if at
- * least 64 MiB. ram_size[i] is the RAM placed in guest bank i (at
- * GUEST_RAMi_BASE). Returns how many regions were written to out. */
-unsigned int domain_fdt_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS],
-                                         unsigned int ipa_bits,
-                                         struct domain_fdt_region out[GUEST_RAM_BANKS]);
 
 #endif

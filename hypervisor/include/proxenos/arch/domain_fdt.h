@@ -25,4 +25,13 @@ bool arch_domain_fdt_config_ok(const struct domain_fdt_config *cfg);
 int arch_domain_fdt_nodes(struct fdt_writer *w, const struct domain_fdt_config *cfg,
                           enum arch_domain_fdt_slot slot);
 
+/* The extended regions of a domU (what its /hypervisor node offers for
+ * foreign mappings) given ram_size[i], the RAM placed in guest bank i, and
+ * the guest address bits (arch_guest_ipa_bits()). arm64, as Xen 4.17's
+ * find_domU_holes: in each bank, what lies above its RAM, from the next
+ * 2 MiB boundary to the end of the bank or of the IPA space, if at least
+ * 64 MiB. Returns how many regions were written to out. */
+unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS], unsigned int ipa_bits,
+                                   struct domain_fdt_region out[GUEST_RAM_BANKS]);
+
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <asm/domain_fdt_devices.h>
+#include <proxenos/arch/domain_fdt.h>
 #include <proxenos/domain_fdt.h>
 #include <proxenos/errno.h>
 #include <proxenos/fdt.h>
@@ -49,7 +50,7 @@ static struct domain_fdt_config full_config(unsigned int vcpus)
     static const uint64_t ram[GUEST_RAM_BANKS] = { GiB(1), GiB(2) };
     struct domain_fdt_config cfg;
 
-    nr_ext = domain_fdt_domu_ext_regions(ram, 40U, ext);
+    nr_ext = arch_domu_ext_regions(ram, 40U, ext);
     memset(&cfg, 0, sizeof(cfg));
     cfg.nr_vcpus = vcpus;
     cfg.mem = two_banks;

@@ -5,6 +5,7 @@
  * regions, event-channel PPI 31) and, with xenstore, an unbound event
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
  * ~0: "xenstore comes later", which Linux waits for. */
+#include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/domain_fdt.h>
 #include <proxenos/arch/kernel.h>
@@ -60,9 +61,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
     fc.nr_mem = (bank1 != 0U) ? 2U : 1U;
     fc.bootargs = c->kernel->cmdline;
     fc.initrd_size = initrd_size;
-    fc.gic = DOMAIN_FDT_GIC_V3;
-    fc.timer_clock_frequency = boot->timer.clock_frequency;
-    fc.vpl011 = c->vpl011;
+    arch_dom0less_fdt_config(boot, c, &fc);
     if (d->xen_enhanced) {
         fc.enhanced = true;
         fc.evtchn_intid = d->evtchn_irq;
@@ -134,11 +133,7 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     a.name = c->name;
     a.max_vcpus = c->cpus;
     a.console_input = true;
-    a.vpl011 = c->vpl011;
-    a.nr_spis = (c->nr_spis != 0U) ? c->nr_spis : arch_default_nr_spis();
-    if (c->vpl011 && (a.nr_spis < ((GUEST_VPL011_SPI - 32U) + 1U))) {
-        a.nr_spis = (GUEST_VPL011_SPI - 32U) + 1U;
-    }
+    arch_dom0less_create_args(c, &a);
     a.p2m_pool_pages = c->has_p2m_mem ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
                        p2m_default_pool_pages(mem, c->cpus);
     a.cpu_affinity = cpupool_cpus(c->cpupool);

@@ -47,6 +47,7 @@ hyp-src-y += arch/arm64/bootinfo_devices.c
 hyp-src-y += arch/arm64/domain_fdt_devices.c arch/arm64/domu_ext_regions.c
 hyp-src-y += arch/arm64/dom0_fdt.c
 hyp-src-y += arch/arm64/kernel_image.c
+hyp-src-y += arch/arm64/dom0less_guest.c
 hyp-src-y += arch/arm64/dom0_build.c
 hyp-src-y += arch/arm64/guest_access.c
 hyp-src-y += arch/arm64/evtchn_upcall.c

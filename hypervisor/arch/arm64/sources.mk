@@ -51,4 +51,5 @@ hyp-src-y += arch/arm64/dom0less_guest.c
 hyp-src-y += arch/arm64/dom0_build.c
 hyp-src-y += arch/arm64/guest_access.c
 hyp-src-y += arch/arm64/evtchn_upcall.c
+hyp-src-y += arch/arm64/xen_version_arch.c
 hyp-src-y += arch/arm64/clear_memory.c

@@ -54,7 +54,7 @@ int domain_pv_init(struct domain *d)
     }
     d->shared_info = arch_maddr_to_virt(mfn_to_paddr(m));
     if (d->evtchn_irq == 0U) {
-        d->evtchn_irq = GUEST_EVTCHN_PPI;
+        d->evtchn_irq = arch_evtchn_default_irq();
     }
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
         vcpu_set_vcpu_info(d->vcpu[i], NULL);

@@ -5,17 +5,17 @@
  *   depth 1   memory nodes, /reserved-memory, /chosen, /cpus
  *   depth 2   /reserved-memory/x, /cpus/cpu@x, /chosen/<xen,domain>
  *   depth 2-3 boot modules: /chosen/x and /chosen/<domain>/x
- *   anywhere  the first available GICv3, generic timer and PSCI node
+ *   anywhere  what the architecture describes (arch_bootinfo_scan_node;
+ *             arm64: the first available GICv3, generic timer and PSCI
+ *             node, in arch/arm64/bootinfo_devices.c)
  * Device descriptions that are present but malformed are errors: the
  * hypervisor stops with the reason rather than guess.
  */
+#include <proxenos/arch/bootinfo.h>
 #include <proxenos/bootinfo.h>
 #include <proxenos/errno.h>
 #include <proxenos/lib.h>
 #include <proxenos/string.h>
-
-/* MPIDR bits that name a CPU (Aff3, Aff2, Aff1, Aff0). */
-#define MPIDR_AFFINITY_MASK 0xff00ffffffULL
 
 struct scan {
     struct boot_info *bi;
@@ -28,11 +28,16 @@ struct scan {
 
 static const char empty_string[] = "";
 
+int bootinfo_error(struct boot_info *bi, int rc, const char *why, int node)
+{
+    bi->error = why;
+    bi->error_node = node;
+    return rc;
+}
+
 static int scan_error(struct scan *s, int rc, const char *why, int node)
 {
-    s->bi->error = why;
-    s->bi->error_node = node;
-    return rc;
+    return bootinfo_error(s->bi, rc, why, node);
 }
 
 /* A string property: *out = NULL if absent, the string otherwise ("" for a
@@ -167,15 +172,16 @@ static int scan_cpu(struct scan *s, int node)
 {
     struct boot_info *bi = s->bi;
     struct boot_cpu *cpu;
+    const char *why;
     uint64_t mpidr;
     uint64_t unused;
 
     if (fdt_reg_raw(s->fdt, node, 0U, &mpidr, &unused) != 0) {
         return scan_error(s, -EINVAL, "cpu node without a usable reg", node);
     }
-    if ((mpidr & ~MPIDR_AFFINITY_MASK) != 0U) {
-        return scan_error(s, -EINVAL, "cpu reg has bits outside the MPIDR affinity fields",
-                          node);
+    why = arch_bootinfo_cpu_id_error(mpidr);
+    if (why != NULL) {
+        return scan_error(s, -EINVAL, why, node);
     }
     for (uint32_t i = 0U; i < bi->nr_cpus; i++) {
         if (bi->cpus[i].mpidr == mpidr) {
@@ -353,98 +359,6 @@ static int pick_cmdlines(struct scan *s)
     return 0;
 }
 
-/* ---- Interrupt controller, timer, PSCI --------------------------------- */
-
-static int scan_gic(struct scan *s, int node)
-{
-    struct boot_gic *gic = &s->bi->gic;
-    uint32_t regions = 1U;
-    uint32_t flags;
-    int rc;
-
-    gic->present = true;
-    gic->node = node;
-    if (fdt_reg(s->fdt, node, 0U, &gic->dist_base, &gic->dist_size) != 0) {
-        return scan_error(s, -EINVAL, "GICv3 node without a usable distributor reg", node);
-    }
-    if (fdt_reg(s->fdt, node, 1U, &gic->rdist_base, &gic->rdist_size) != 0) {
-        return scan_error(s, -EINVAL, "GICv3 node without a usable redistributor reg", node);
-    }
-    rc = fdt_getprop_u32(s->fdt, node, "#redistributor-regions", &regions);
-    if (((rc != 0) && (rc != -ENOENT)) || (regions == 0U)) {
-        return scan_error(s, -EINVAL, "bad #redistributor-regions", node);
-    }
-    gic->nr_rdist_regions = regions;
-    rc = fdt_irq(s->fdt, node, 0U, &gic->maintenance_intid, &flags);
-    if (rc == 0) {
-        gic->has_maintenance_irq = true;
-    } else if (rc != -ENOENT) {
-        return scan_error(s, -EINVAL, "GICv3 maintenance interrupt is malformed", node);
-    } else {
-        gic->maintenance_intid = 0U;
-    }
-    return 0;
-}
-
-static int scan_timer(struct scan *s, int node)
-{
-    struct boot_timer *timer = &s->bi->timer;
-    int rc;
-
-    timer->present = true;
-    timer->node = node;
-    for (uint32_t i = 0U; i < (uint32_t)BOOT_TIMER_NR_IRQS; i++) {
-        uint32_t flags;
-
-        rc = fdt_irq(s->fdt, node, i, &timer->intid[i], &flags);
-        if (rc == -ENOENT) {
-            break;
-        }
-        if (rc != 0) {
-            return scan_error(s, -EINVAL, "timer interrupts are malformed", node);
-        }
-        timer->nr_irqs = i + 1U;
-    }
-    rc = fdt_getprop_u32(s->fdt, node, "clock-frequency", &timer->clock_frequency);
-    if ((rc != 0) && (rc != -ENOENT)) {
-        return scan_error(s, -EINVAL, "timer clock-frequency is not one cell", node);
-    }
-    return 0;
-}
-
-static bool is_psci(const struct fdt *fdt, int node)
-{
-    return fdt_node_is_compatible(fdt, node, "arm,psci-1.0") ||
-           fdt_node_is_compatible(fdt, node, "arm,psci-0.2") ||
-           fdt_node_is_compatible(fdt, node, "arm,psci");
-}
-
-static int scan_psci(struct scan *s, int node)
-{
-    struct boot_psci *psci = &s->bi->psci;
-
-    psci->present = true;
-    psci->node = node;
-    if (fdt_node_is_compatible(s->fdt, node, "arm,psci-1.0")) {
-        psci->version_major = 1U;
-        psci->version_minor = 0U;
-    } else if (fdt_node_is_compatible(s->fdt, node, "arm,psci-0.2")) {
-        psci->version_major = 0U;
-        psci->version_minor = 2U;
-    } else {
-        psci->version_major = 0U;
-        psci->version_minor = 1U;
-    }
-    if (string_prop_is(s->fdt, node, "method", "smc")) {
-        psci->method = BOOT_PSCI_SMC;
-    } else if (string_prop_is(s->fdt, node, "method", "hvc")) {
-        psci->method = BOOT_PSCI_HVC;
-    } else {
-        return scan_error(s, -EINVAL, "psci method is neither \"smc\" nor \"hvc\"", node);
-    }
-    return 0;
-}
-
 /* ---- The walk ---------------------------------------------------------- */
 
 static bool is_memory_node(const struct fdt *fdt, int node)
@@ -502,19 +416,7 @@ static int scan_node(struct scan *s, int node, int depth)
     if (rc != 0) {
         return rc;
     }
-
-    if (!bi->gic.present && fdt_node_is_compatible(fdt, node, "arm,gic-v3") &&
-        fdt_node_is_available(fdt, node)) {
-        rc = scan_gic(s, node);
-    } else if (!bi->timer.present && fdt_node_is_compatible(fdt, node, "arm,armv8-timer") &&
-               fdt_node_is_available(fdt, node)) {
-        rc = scan_timer(s, node);
-    } else if (!bi->psci.present && is_psci(fdt, node) && fdt_node_is_available(fdt, node)) {
-        rc = scan_psci(s, node);
-    } else {
-        /* not a device we describe */
-    }
-    return rc;
+    return arch_bootinfo_scan_node(bi, fdt, node);
 }
 
 int bootinfo_scan(struct boot_info *bi, const struct fdt *fdt)
@@ -528,9 +430,7 @@ int bootinfo_scan(struct boot_info *bi, const struct fdt *fdt)
     bi->fdt = fdt;
     bi->chosen = -1;
     bi->error_node = -1;
-    bi->gic.node = -1;
-    bi->timer.node = -1;
-    bi->psci.node = -1;
+    arch_bootinfo_init(bi);
     memset(&s, 0, sizeof(s));
     s.bi = bi;
     s.fdt = fdt;

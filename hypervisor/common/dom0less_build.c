@@ -5,7 +5,10 @@
  * regions, event-channel PPI 31) and, with xenstore, an unbound event
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
  * ~0: "xenstore comes later", which Linux waits for. */
+#include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
+#include <proxenos/arch/domain_fdt.h>
+#include <proxenos/arch/kernel.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/arch/p2m.h>
 #include <proxenos/cpupool.h>
@@ -14,7 +17,6 @@
 #include <proxenos/domain_fdt.h>
 #include <proxenos/errno.h>
 #include <proxenos/event.h>
-#include <proxenos/kernel_image.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
@@ -44,10 +46,14 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
     uint32_t dtb_size;
     int rc;
 
-    rc = kernel_image_load(d, module_data(c->kernel), c->kernel->size, GUEST_RAM0_BASE, bank0, &k);
+    rc = arch_kernel_load(d, module_data(c->kernel), c->kernel->size, GUEST_RAM0_BASE, bank0, &k);
     if (rc != 0) {
-        pr_err("dom0less: %s: kernel: %s (%d)\n", c->name,
-               (rc == -ENOEXEC) ? "not an arm64 Image" : "does not fit", rc);
+        if (rc == -ENOEXEC) {
+            pr_err("dom0less: %s: kernel: not an %s (%d)\n", c->name, arch_kernel_format_name(),
+                   rc);
+        } else {
+            pr_err("dom0less: %s: kernel: does not fit (%d)\n", c->name, rc);
+        }
         return rc;
     }
     fc.nr_vcpus = c->cpus;
@@ -55,14 +61,12 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
     fc.nr_mem = (bank1 != 0U) ? 2U : 1U;
     fc.bootargs = c->kernel->cmdline;
     fc.initrd_size = initrd_size;
-    fc.gic = DOMAIN_FDT_GIC_V3;
-    fc.timer_clock_frequency = boot->timer.clock_frequency;
-    fc.vpl011 = c->vpl011;
+    arch_dom0less_fdt_config(boot, c, &fc);
     if (d->xen_enhanced) {
         fc.enhanced = true;
         fc.evtchn_intid = d->evtchn_irq;
         fc.ext_regions = ext;
-        fc.nr_ext_regions = domain_fdt_domu_ext_regions(ram_size, p2m_ipa_bits(), ext);
+        fc.nr_ext_regions = arch_domu_ext_regions(ram_size, arch_guest_ipa_bits(), ext);
         for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {
             pr_info("Domain %u: extended region %u: 0x%llx->0x%llx\n", d->domain_id, i,
                     (unsigned long long)ext[i].base,
@@ -75,7 +79,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
                (unsigned int)sizeof(dtb_buf), rc);
         return rc;
     }
-    rc = kernel_place_modules(GUEST_RAM0_BASE, bank0, k.end, dtb_size, initrd_size, &dtb_at,
+    rc = arch_kernel_place_modules(GUEST_RAM0_BASE, bank0, k.end, dtb_size, initrd_size, &dtb_at,
                               &initrd_at);
     if ((rc == 0) && (initrd_size != 0U)) {
         rc = domain_fdt_set_initrd(dtb_buf, sizeof(dtb_buf), initrd_at, initrd_at + initrd_size);
@@ -129,11 +133,7 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     a.name = c->name;
     a.max_vcpus = c->cpus;
     a.console_input = true;
-    a.vpl011 = c->vpl011;
-    a.nr_spis = (c->nr_spis != 0U) ? c->nr_spis : arch_default_nr_spis();
-    if (c->vpl011 && (a.nr_spis < ((GUEST_VPL011_SPI - 32U) + 1U))) {
-        a.nr_spis = (GUEST_VPL011_SPI - 32U) + 1U;
-    }
+    arch_dom0less_create_args(c, &a);
     a.p2m_pool_pages = c->has_p2m_mem ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
                        p2m_default_pool_pages(mem, c->cpus);
     a.cpu_affinity = cpupool_cpus(c->cpupool);

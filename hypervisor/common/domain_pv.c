@@ -16,7 +16,7 @@ int domain_pv_init(struct domain *d)
         return rc;
     }
     if (d->evtchn_irq == 0U) {
-        d->evtchn_irq = GUEST_EVTCHN_PPI;
+        d->evtchn_irq = arch_evtchn_default_irq();
     }
     wallclock_domain_init(d);
     rc = evtchn_domain_init(d);

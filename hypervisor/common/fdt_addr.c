@@ -1,8 +1,10 @@
 /* Flattened device tree: finding nodes by path, alias and phandle, and
  * decoding what a node says about the hardware (reg through the buses'
- * "ranges", GIC interrupt specifiers). Built only on the walking calls of
- * fdt.c, so it needs no knowledge of the blob layout.
+ * "ranges", interrupts up to their controller, whose binding the
+ * architecture decodes). Built only on the walking calls of fdt.c, so it
+ * needs no knowledge of the blob layout.
  */
+#include <proxenos/arch/fdt_irq.h>
 #include <proxenos/fdt.h>
 #include <proxenos/errno.h>
 #include <proxenos/string.h>
@@ -11,21 +13,6 @@
  * numbers of up to 2 (64 bits). */
 #define MAX_SPEC_CELLS 4U
 #define MAX_READ_CELLS 2U
-
-/* GIC interrupt specifier: <type number flags>; the type cell says which
- * INTID range the number indexes. */
-#define GIC_SPEC_SPI   0U
-#define GIC_SPEC_PPI   1U
-#define GIC_SPEC_ESPI  2U
-#define GIC_SPEC_EPPI  3U
-#define GIC_SPI_BASE   32U
-#define GIC_SPI_COUNT  988U     /* INTIDs 32..1019 */
-#define GIC_PPI_BASE   16U
-#define GIC_PPI_COUNT  16U
-#define GIC_ESPI_BASE  4096U
-#define GIC_ESPI_COUNT 1024U
-#define GIC_EPPI_BASE  1056U
-#define GIC_EPPI_COUNT 64U
 
 /* ---- Paths ------------------------------------------------------------- */
 
@@ -358,38 +345,6 @@ static int interrupt_parent(const struct fdt *fdt, const int *chain, int n)
     return -ENOENT;
 }
 
-static int gic_intid(uint32_t type, uint32_t number, uint32_t *intid)
-{
-    uint32_t base;
-    uint32_t count;
-
-    switch (type) {
-    case GIC_SPEC_SPI:
-        base = GIC_SPI_BASE;
-        count = GIC_SPI_COUNT;
-        break;
-    case GIC_SPEC_PPI:
-        base = GIC_PPI_BASE;
-        count = GIC_PPI_COUNT;
-        break;
-    case GIC_SPEC_ESPI:
-        base = GIC_ESPI_BASE;
-        count = GIC_ESPI_COUNT;
-        break;
-    case GIC_SPEC_EPPI:
-        base = GIC_EPPI_BASE;
-        count = GIC_EPPI_COUNT;
-        break;
-    default:
-        return -EINVAL;
-    }
-    if (number >= count) {
-        return -EINVAL;
-    }
-    *intid = base + number;
-    return 0;
-}
-
 int fdt_irq(const struct fdt *fdt, int node, uint32_t index, uint32_t *intid, uint32_t *flags)
 {
     int chain[FDT_MAX_DEPTH];
@@ -397,7 +352,6 @@ int fdt_irq(const struct fdt *fdt, int node, uint32_t index, uint32_t *intid, ui
     uint32_t len = 0U;
     const uint8_t *spec;
     uint32_t cells;
-    uint32_t entry;
     int ctrl;
 
     if (n < 0) {
@@ -417,21 +371,5 @@ int fdt_irq(const struct fdt *fdt, int node, uint32_t index, uint32_t *intid, ui
     if (fdt_getprop_u32(fdt, ctrl, "#interrupt-cells", &cells) != 0) {
         return -EINVAL;
     }
-    /* A GICv3 may use a 4th cell (PPI partition); we read the first 3. */
-    if ((cells != 3U) && (cells != 4U)) {
-        return -EOPNOTSUPP;
-    }
-    entry = cells * 4U;
-    if ((len % entry) != 0U) {
-        return -EINVAL;
-    }
-    if (index >= (len / entry)) {
-        return -ENOENT;
-    }
-    spec = &spec[index * entry];
-    if (gic_intid(fdt_be32(spec), fdt_be32(&spec[4]), intid) != 0) {
-        return -EINVAL;
-    }
-    *flags = fdt_be32(&spec[8]);
-    return 0;
+    return arch_fdt_irq_decode(spec, len, cells, index, intid, flags);
 }

@@ -26,7 +26,6 @@ hyp-src-y += common/domain.c
 hyp-src-y += common/domain_shutdown.c common/domain_notify.c
 hyp-src-y += common/sched.c common/current.c
 hyp-src-y += common/guest_console.c
-hyp-src-y += common/kernel_image.c
 hyp-src-y += common/dom0less_config.c
 hyp-src-y += common/dom0less_build.c
 hyp-src-y += common/cpupool.c

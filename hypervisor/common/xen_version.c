@@ -1,6 +1,8 @@
 /* The xen_version hypercall: which Xen the guest talks to and which of its
- * features it may use. A guest sees Xen 4.17 on Arm: the same sub-ops,
- * feature bits and permission rules (Xen's default XSM policy). */
+ * features it may use. A guest sees Xen 4.17: the same sub-ops, feature
+ * bits and permission rules (Xen's default XSM policy); what differs by
+ * architecture comes from the arch_xen_* hooks. */
+#include <proxenos/arch/xen_version.h>
 #include <proxenos/hypercall.h>
 #include <proxenos/xen_version.h>
 #include <proxenos/domain.h>
@@ -10,9 +12,6 @@
 #include <proxenos/version.h>
 #include <public/features.h>
 #include <public/version.h>
-
-/* Xen 4.17's value on arm64: the start of its own virtual mappings. */
-#define XEN_ARM64_VIRT_START 0x00200000U
 
 #define DENIED "<denied>"
 
@@ -86,16 +85,17 @@ static long compile_info(uint64_t arg, bool deny)
     return (copy_to_guest(arg, &info, sizeof(info)) != 0) ? -EFAULT : 0;
 }
 
-/* Feature bits of submap 0 as Xen 4.17 sets them on Arm: every Arm guest
- * is auto-translated with writable page tables, has SMCCC and vNUMA-aware
- * memory_op; dom0 also gets XENFEAT_dom0; a domain whose RAM is mapped
- * 1:1 is told so (Linux then needs no bounce buffers for DMA). */
+/* Feature bits of submap 0 as Xen 4.17 sets them on Arm: every guest is
+ * auto-translated with writable page tables and has a vNUMA-aware
+ * memory_op, plus what its architecture adds (arm64: SMCCC); dom0 also
+ * gets XENFEAT_dom0; a domain whose RAM is mapped 1:1 is told so (Linux
+ * then needs no bounce buffers for DMA). */
 static uint32_t features(const struct domain *d)
 {
     uint32_t f = (1U << XENFEAT_memory_op_vnode_supported) |
                  (1U << XENFEAT_writable_page_tables) |
                  (1U << XENFEAT_auto_translated_physmap) |
-                 (1U << XENFEAT_ARM_SMCCC_supported);
+                 arch_xen_features();
 
     if (d->is_privileged) {
         f |= 1U << XENFEAT_dom0;
@@ -124,7 +124,7 @@ static long get_features(const struct domain *d, uint64_t arg)
 
 static long platform_parameters(uint64_t arg)
 {
-    xen_platform_parameters_t p = { .virt_start = XEN_ARM64_VIRT_START };
+    xen_platform_parameters_t p = { .virt_start = arch_xen_virt_start() };
 
     return (copy_to_guest(arg, &p, sizeof(p)) != 0) ? -EFAULT : 0;
 }
@@ -186,8 +186,8 @@ long do_xen_version(struct hcall_args *args)
     case XENVER_compile_info:
         return compile_info(arg, deny);
     case XENVER_capabilities:
-        /* 64-bit guests only: no "xen-3.0-armv7l". */
-        return put_string_op(arg, sizeof(xen_capabilities_info_t), "xen-3.0-aarch64 ", deny);
+        return put_string_op(arg, sizeof(xen_capabilities_info_t), arch_xen_capabilities(),
+                             deny);
     case XENVER_changeset:
         return put_string_op(arg, sizeof(xen_changeset_info_t), "proxenos-" PROXENOS_VERSION,
                              deny);

@@ -13,6 +13,7 @@
 #include <asm/p2m.h>
 #include <asm/vgic.h>
 #include <proxenos/arch/domain.h>
+#include <proxenos/arch/kernel.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/dom0.h>
@@ -22,7 +23,6 @@
 #include <proxenos/console.h>
 #include <proxenos/errno.h>
 #include <proxenos/grant_table.h>
-#include <proxenos/kernel_image.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
@@ -102,8 +102,8 @@ static int load_dom0(struct domain *d, const struct boot_info *bi, const struct 
     if (buf == NULL) {
         return -ENOMEM;
     }
-    rc = kernel_image_load(d, arch_maddr_to_virt(kernel->start), kernel->size,
-                           in->bank_start[0], in->bank_size[0], &k);
+    rc = arch_kernel_load(d, arch_maddr_to_virt(kernel->start), kernel->size,
+                          in->bank_start[0], in->bank_size[0], &k);
     if (rc != 0) {
         pr_err("dom0: kernel: %s (%d)\n", (rc == -ENOEXEC) ? "not an arm64 Image" : "does not fit",
                rc);
@@ -114,8 +114,8 @@ static int load_dom0(struct domain *d, const struct boot_info *bi, const struct 
         rc = dom0_fdt_build(in, buf, buf_size, &dtb_size);
     }
     if (rc == 0) {
-        rc = kernel_place_modules(in->bank_start[0], in->bank_size[0], k.end, dtb_size,
-                                  initrd_size, &dtb_at, &initrd_at);
+        rc = arch_kernel_place_modules(in->bank_start[0], in->bank_size[0], k.end, dtb_size,
+                                       initrd_size, &dtb_at, &initrd_at);
     }
     if (rc == 0) {
         in->initrd_start = initrd_at;

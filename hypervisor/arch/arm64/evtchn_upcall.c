@@ -6,11 +6,17 @@
 #include <proxenos/domain.h>
 #include <asm/vgic.h>
 #include <asm/evtchn_upcall.h>
+#include <public/arch-arm.h>
 
 void arch_evtchn_inject(struct vcpu *v)
 {
     v->arch.evtchn_line_high = true;
     (void)vgic_inject_irq(v->domain, v, v->domain->evtchn_irq, true);
+}
+
+unsigned int arch_evtchn_default_irq(void)
+{
+    return GUEST_EVTCHN_PPI;
 }
 
 void evtchn_upcall_resample(struct vcpu *v)

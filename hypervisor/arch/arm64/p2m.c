@@ -10,6 +10,7 @@
  * loops over levels (no recursion): the depth is at most four. */
 #include <asm/p2m.h>
 #include <proxenos/arch/mm.h>
+#include <proxenos/arch/p2m.h>
 #include <proxenos/errno.h>
 #include <proxenos/lib.h>
 #include <proxenos/page_alloc.h>
@@ -83,6 +84,11 @@ const struct p2m_geometry *p2m_geometry(void)
 }
 
 unsigned int p2m_ipa_bits(void)
+{
+    return geo.ipa_bits;
+}
+
+unsigned int arch_guest_ipa_bits(void)
 {
     return geo.ipa_bits;
 }

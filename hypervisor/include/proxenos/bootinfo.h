@@ -2,8 +2,10 @@
  *
  * bootinfo_scan() walks a validated DTB (fdt_check()) a single time and
  * records RAM, reserved memory, CPUs, boot modules and command lines (with
- * Xen 4.17's rules, see docs and xen-4.17-arm-config.md sections 1-2), the
- * GICv3, the generic timer and PSCI. The rest of the hypervisor reads these
+ * Xen 4.17's rules, see docs and xen-4.17-arm-config.md sections 1-2), and
+ * lets the architecture record its own devices (arch_bootinfo_scan_node;
+ * arm64: the GICv3, the generic timer and PSCI, whose structs are still
+ * declared here). The rest of the hypervisor reads these
  * structs and never the tree; tests can write them as literals instead.
  *
  * Strings point into the DTB, which stays mapped and reserved for as long
@@ -149,6 +151,10 @@ struct boot_info {
  * Exceeding CONFIG_NR_CPUS is not an error: extra CPUs are counted in
  * nr_cpus_ignored. */
 int bootinfo_scan(struct boot_info *bi, const struct fdt *fdt);
+
+/* For the architecture's scan (arch_bootinfo_scan_node): record why the
+ * scan fails at node (-1: none) and return rc. */
+int bootinfo_error(struct boot_info *bi, int rc, const char *why, int node);
 
 /* "kernel", "ramdisk", "xsm", "device-tree" or "unknown". */
 const char *boot_module_kind_name(enum boot_module_kind kind);

@@ -3,7 +3,9 @@
  * functions it calls), from a plain struct: nothing here reads a device
  * tree.
  *
- * The tree, in this order (all nodes children of the root):
+ * The tree, in this order (all nodes children of the root; common code
+ * writes the root, chosen and memory, the architecture the rest through
+ * <proxenos/arch/domain_fdt.h>, on arm64 arch/arm64/domain_fdt_devices.c):
  *
  *   /                      #address-cells = #size-cells = 2, nothing else
  *                          (no compatible, no model: those are libxl's)
@@ -123,7 +125,7 @@ struct domain_fdt_config {
 
     /* xen,enhanced: the /hypervisor node. Grant window size 0:
      * GUEST_GNTTAB_BASE/SIZE; event channel INTID 0: GUEST_EVTCHN_PPI
-     * (a PPI, 16..31). Extended regions as domain_fdt_domu_ext_regions()
+     * (a PPI, 16..31). Extended regions as arch_domu_ext_regions()
      * finds them (ignored for 32-bit guests, as Xen does). */
     bool enhanced;
     struct domain_fdt_region gnttab;
@@ -131,6 +133,25 @@ struct domain_fdt_config {
     const struct domain_fdt_region *ext_regions;
     unsigned int nr_ext_regions;
 };
+
+/* For the architecture's node writers. ---------------------------------- */
+
+/* "prefix@" + up to 16 hex digits + NUL; the longest prefix is
+ * "interrupt-controller" (20). */
+#define DOMAIN_FDT_UNIT_NAME_MAX 48U
+
+struct fdt_writer;
+
+/* "<prefix>@<unit in lowercase hex, no leading zeros>" into buf: a node
+ * name as Xen writes it. */
+void domain_fdt_unit_name(char buf[DOMAIN_FDT_UNIT_NAME_MAX], const char *prefix, uint64_t unit);
+/* A region that is not empty and does not wrap. */
+bool domain_fdt_region_ok(const struct domain_fdt_region *r);
+/* n such regions (r may be NULL when n is 0). */
+bool domain_fdt_regions_ok(const struct domain_fdt_region *r, unsigned int n);
+/* Append one <address size> pair with the root's 2 + 2 cells to the open
+ * property. */
+void domain_fdt_append_region(struct fdt_writer *w, const struct domain_fdt_region *r);
 
 /* Build the tree into buf[0..size). On success *out_size (if not NULL) is
  * the blob's size. -EINVAL for a bad config (no vCPUs or more than
@@ -143,19 +164,5 @@ int domain_fdt_build_domu(const struct domain_fdt_config *cfg, void *buf, size_t
  * place (the tree does not change size). -ENOENT if the tree has no
  * ramdisk properties, -EINVAL if it is not a valid tree or end < start. */
 int domain_fdt_set_initrd(void *blob, size_t size, uint64_t start, uint64_t end);
-
-/* The MPIDR affinity (and cpu node reg) of vCPU n, as Xen 4.17's
- * vcpuid_to_vaffinity: Aff0 = n % 16 (GICv3 SGIs reach 16 CPUs per Aff0
- * group), Aff1 = n / 16. */
-uint32_t domain_fdt_vcpu_affinity(unsigned int vcpu);
-
-/* Xen 4.17's extended regions of a domU (find_domU_holes): in each guest RAM
- * bank, what lies above the RAM the domain got there, from the next 2 MiB
- * boundary to the end of the bank or of the IPA space (ipa_bits), if at
- * least 64 MiB. ram_size[i] is the RAM placed in guest bank i (at
- * GUEST_RAMi_BASE). Returns how many regions were written to out. */
-unsigned int domain_fdt_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS],
-                                         unsigned int ipa_bits,
-                                         struct domain_fdt_region out[GUEST_RAM_BANKS]);
 
 #endif

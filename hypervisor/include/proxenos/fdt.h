@@ -165,14 +165,15 @@ int fdt_reg(const struct fdt *fdt, int node, uint32_t index, uint64_t *addr, uin
 
 /* ---- Interrupts ------------------------------------------------------- */
 
-/* Entry 'index' of the node's "interrupts", decoded as an Arm GIC specifier
- * (the interrupt parent, found through "interrupt-parent" on the node or an
- * ancestor, must be an interrupt-controller with 3 or 4 #interrupt-cells):
- * SPI n -> INTID 32+n, PPI n -> 16+n, extended SPI n -> 4096+n, extended
- * PPI n -> 1056+n. *flags gets the trigger cell (1 edge rising, 4 level
- * high, ...). -ENOENT if there is no such entry or no interrupt parent,
- * -EOPNOTSUPP for a parent that is not a GIC-style controller,
- * -EINVAL if the specifier is malformed. */
+/* Entry 'index' of the node's "interrupts", decoded by the architecture
+ * (arch_fdt_irq_decode; arm64: the GIC binding, SPI n -> INTID 32+n, PPI n
+ * -> 16+n, extended SPI n -> 4096+n, extended PPI n -> 1056+n) into the
+ * interrupt number and trigger flags (1 edge rising, 4 level high, ...).
+ * The interrupt parent is found through "interrupt-parent" on the node or
+ * an ancestor and must be an interrupt-controller with #interrupt-cells.
+ * -ENOENT if there is no such entry or no interrupt parent, -EOPNOTSUPP
+ * for a parent that is not a controller or has a cell count the
+ * architecture does not know, -EINVAL if the specifier is malformed. */
 int fdt_irq(const struct fdt *fdt, int node, uint32_t index, uint32_t *intid, uint32_t *flags);
 
 /* ---- Memory reservation block (/memreserve/) -------------------------- */

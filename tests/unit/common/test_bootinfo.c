@@ -850,69 +850,6 @@ static void test_cpu_errors(void **state)
 
 /* ---- Devices ------------------------------------------------------------ */
 
-static void test_device_errors(void **state)
-{
-    struct scanned *s = new_built();
-
-    (void)state;
-    fb_begin(s->fb, "");
-    fb_begin(s->fb, "psci");
-    fb_prop_str(s->fb, "compatible", "arm,psci");
-    fb_prop_str(s->fb, "method", "svc");
-    fb_end(s->fb);
-    fb_end(s->fb);
-    assert_int_equal(scan_built(s), -EINVAL);
-    assert_non_null(strstr(s->bi.error, "psci method"));
-    free_scanned(s);
-
-    s = new_built();
-    fb_begin(s->fb, "");
-    fb_begin(s->fb, "psci");
-    fb_prop_str(s->fb, "compatible", "arm,psci");
-    fb_prop_str(s->fb, "method", "hvc");
-    fb_end(s->fb);
-    fb_begin(s->fb, "gic");
-    fb_prop_str(s->fb, "compatible", "arm,gic-v3");
-    fb_prop_cells(s->fb, "reg", 3, 0, 0x8000000, 0x10000);  /* 2+1 cells: GICD only */
-    fb_end(s->fb);
-    fb_end(s->fb);
-    assert_int_equal(scan_built(s), -EINVAL);
-    assert_string_equal(s->bi.error, "GICv3 node without a usable redistributor reg");
-    assert_true(s->bi.psci.present);
-    assert_int_equal(s->bi.psci.version_minor, 1);
-    free_scanned(s);
-
-    /* A disabled GIC is passed over; a timer with three interrupts. */
-    s = new_built();
-    fb_begin(s->fb, "");
-    fb_prop_u32(s->fb, "interrupt-parent", 1);
-    fb_begin(s->fb, "gic-off");
-    fb_prop_str(s->fb, "compatible", "arm,gic-v3");
-    fb_prop_str(s->fb, "status", "disabled");
-    fb_end(s->fb);
-    fb_begin(s->fb, "gic");
-    fb_prop_str(s->fb, "compatible", "arm,gic-v3");
-    fb_prop_u32(s->fb, "phandle", 1);
-    fb_prop_empty(s->fb, "interrupt-controller");
-    fb_prop_u32(s->fb, "#interrupt-cells", 3);
-    fb_prop_cells(s->fb, "reg", 6, 0, 0x8000000, 0x10000, 0, 0x80a0000, 0x100000);
-    fb_end(s->fb);
-    fb_begin(s->fb, "timer");
-    fb_prop_str(s->fb, "compatible", "arm,armv8-timer");
-    fb_prop_cells(s->fb, "interrupts", 9, 1, 13, 4, 1, 14, 4, 1, 11, 4);
-    fb_end(s->fb);
-    fb_end(s->fb);
-    assert_int_equal(scan_built(s), 0);
-    assert_string_equal(fdt_node_name(&s->fdt, s->bi.gic.node), "gic");
-    assert_int_equal(s->bi.gic.rdist_base, 0x80a0000);
-    assert_false(s->bi.gic.has_maintenance_irq);
-    assert_int_equal(s->bi.timer.nr_irqs, 3);
-    assert_int_equal(s->bi.timer.intid[BOOT_TIMER_VIRT], 27);
-    assert_int_equal(s->bi.timer.intid[BOOT_TIMER_HYP], 0);
-    assert_false(s->bi.psci.present);
-    free_scanned(s);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -935,7 +872,6 @@ int main(void)
         cmocka_unit_test(test_reserved_limits),
         cmocka_unit_test(test_cpu_limit),
         cmocka_unit_test(test_cpu_errors),
-        cmocka_unit_test(test_device_errors),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

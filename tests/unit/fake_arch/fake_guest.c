@@ -119,6 +119,12 @@ __attribute__((weak)) void arch_evtchn_inject(struct vcpu *v)
     nr_upcalls++;
 }
 
+/* The host has no upcall interrupt line. */
+__attribute__((weak)) unsigned int arch_evtchn_default_irq(void)
+{
+    return 0U;
+}
+
 unsigned int fake_upcalls(const struct vcpu *v)
 {
     unsigned int n = 0U;

@@ -1,4 +1,5 @@
 /* Fake stage 2 for the Xen PV memory code: see <fake_p2m.h>. */
+#include <proxenos/arch/p2m.h>
 #include <proxenos/errno.h>
 #include <fake_arch.h>
 #include <fake_p2m.h>
@@ -241,4 +242,11 @@ __attribute__((weak)) void arch_guest_cache_flush(struct domain *d, gfn_t first,
     flush_domain = d;
     flush_first = gfn_x(first);
     flush_nr = nr;
+}
+
+/* A 40-bit guest address space, what QEMU's virt machine gives with the
+ * CPUs the system tests use. Weak: test_p2m links the real one. */
+__attribute__((weak)) unsigned int arch_guest_ipa_bits(void)
+{
+    return 40U;
 }

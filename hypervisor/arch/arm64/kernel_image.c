@@ -1,9 +1,10 @@
-/* arm64 Image loading. The 64-byte header gives the load offset from a
- * 2 MiB-aligned base and the memory the image needs (including its BSS). */
+/* arm64 Image loading (the arch_kernel_* hooks). The 64-byte header gives
+ * the load offset from a 2 MiB-aligned base and the memory the image needs
+ * (including its BSS). */
+#include <proxenos/arch/kernel.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/errno.h>
 #include <proxenos/fdt.h>
-#include <proxenos/kernel_image.h>
 
 #define IMAGE_HEADER_SIZE   64U
 #define IMAGE_MAGIC_OFFSET  0x38U
@@ -22,8 +23,8 @@ static uint64_t le64(const uint8_t *p)
     return v;
 }
 
-int kernel_image_load(struct domain *d, const void *src, uint64_t len, paddr_t ram_base,
-                      uint64_t ram_size, struct kernel_load *out)
+int arch_kernel_load(struct domain *d, const void *src, uint64_t len, paddr_t ram_base,
+                     uint64_t ram_size, struct kernel_load *out)
 {
     const uint8_t *h = src;
     uint64_t text_offset;
@@ -51,11 +52,16 @@ int kernel_image_load(struct domain *d, const void *src, uint64_t len, paddr_t r
     return rc;
 }
 
+const char *arch_kernel_format_name(void)
+{
+    return "arm64 Image";
+}
+
 /* Device tree first, then the ramdisk, as high as possible below 128 MiB
  * into bank 0 (or its end), but above the kernel. */
-int kernel_place_modules(paddr_t bank_base, uint64_t bank_size, paddr_t kernel_end,
-                         uint64_t dtb_size, uint64_t initrd_size, paddr_t *dtb_at,
-                         paddr_t *initrd_at)
+int arch_kernel_place_modules(paddr_t bank_base, uint64_t bank_size, paddr_t kernel_end,
+                              uint64_t dtb_size, uint64_t initrd_size, paddr_t *dtb_at,
+                              paddr_t *initrd_at)
 {
     uint64_t need = ALIGN_UP(dtb_size, MODULE_ALIGN) + ALIGN_UP(initrd_size, MODULE_ALIGN);
     paddr_t top = bank_base + MIN(bank_size, MODULES_WINDOW);

@@ -1,0 +1,37 @@
+/* The architecture's nodes of a dom0less domU's device tree. Common code
+ * (common/domain_fdt.c) writes the root, /chosen and the memory node and
+ * leaves two places in between to the architecture, so that the tree
+ * keeps Xen's order: the CPUs (and what starts them) before memory, the
+ * interrupt controller and the devices after it. */
+#ifndef PROXENOS_ARCH_DOMAIN_FDT_H
+#define PROXENOS_ARCH_DOMAIN_FDT_H
+
+#include <proxenos/domain_fdt.h>
+
+struct fdt_writer;
+
+enum arch_domain_fdt_slot {
+    ARCH_DOMAIN_FDT_CPUS,       /* after /chosen, before memory */
+    ARCH_DOMAIN_FDT_DEVICES,    /* after memory, last in the root */
+};
+
+/* Whether the parts of cfg that only the architecture reads are sound
+ * (the common parts are checked by domain_fdt_build_domu()). Called before
+ * the first byte is written, so the hook below can only fail on space. */
+bool arch_domain_fdt_config_ok(const struct domain_fdt_config *cfg);
+
+/* Write the architecture's nodes for this slot as children of the root.
+ * Returns the writer's state: 0, or its sticky error (-ENOSPC). */
+int arch_domain_fdt_nodes(struct fdt_writer *w, const struct domain_fdt_config *cfg,
+                          enum arch_domain_fdt_slot slot);
+
+/* The extended regions of a domU (what its /hypervisor node offers for
+ * foreign mappings) given ram_size[i], the RAM placed in guest bank i, and
+ * the guest address bits (arch_guest_ipa_bits()). arm64, as Xen 4.17's
+ * find_domU_holes: in each bank, what lies above its RAM, from the next
+ * 2 MiB boundary to the end of the bank or of the IPA space, if at least
+ * 64 MiB. Returns how many regions were written to out. */
+unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS], unsigned int ipa_bits,
+                                   struct domain_fdt_region out[GUEST_RAM_BANKS]);
+
+#endif

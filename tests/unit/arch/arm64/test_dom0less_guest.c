@@ -1,0 +1,81 @@
+/* The Arm parts of a dom0less domain (arch/arm64/dom0less_guest.c): the
+ * vGIC's SPI count with and without a vpl011, and the device tree fields. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <proxenos/arch/dom0less.h>
+#include <proxenos/dom0less.h>
+#include <proxenos/domain_create.h>
+#include <proxenos/domain_fdt.h>
+
+static unsigned int host_spis = 64U;
+
+/* The host's count, as arch/arm64/domain.c reads it from the GIC. */
+unsigned int arch_default_nr_spis(void)
+{
+    return host_spis;
+}
+
+static void test_spis(void **state)
+{
+    struct dom0less_config c;
+    struct domain_create_args a;
+
+    (void)state;
+    memset(&c, 0, sizeof(c));
+    memset(&a, 0, sizeof(a));
+    arch_dom0less_create_args(&c, &a);
+    assert_int_equal(a.nr_spis, 64);
+    assert_false(a.vpl011);
+
+    c.nr_spis = 3U;
+    arch_dom0less_create_args(&c, &a);
+    assert_int_equal(a.nr_spis, 3);
+
+    /* A vpl011 needs its SPI (INTID GUEST_VPL011_SPI) to exist: more
+     * SPIs are kept, none become enough for it. */
+    c.vpl011 = true;
+    arch_dom0less_create_args(&c, &a);
+    assert_true(a.vpl011);
+    assert_int_equal(a.nr_spis, 3);
+    c.nr_spis = 0U;
+    host_spis = 0U;
+    arch_dom0less_create_args(&c, &a);
+    assert_int_equal(a.nr_spis, GUEST_VPL011_SPI - 32U + 1U);
+    c.vpl011 = false;
+    arch_dom0less_create_args(&c, &a);
+    assert_int_equal(a.nr_spis, 0);
+    host_spis = 64U;
+}
+
+static void test_fdt_config(void **state)
+{
+    static struct boot_info bi;
+    struct dom0less_config c;
+    struct domain_fdt_config fc;
+
+    (void)state;
+    memset(&c, 0, sizeof(c));
+    memset(&fc, 0, sizeof(fc));
+    fc.gic = DOMAIN_FDT_GIC_V2;
+    bi.timer.clock_frequency = 62500000U;
+    c.vpl011 = true;
+    arch_dom0less_fdt_config(&bi, &c, &fc);
+    assert_int_equal(fc.gic, DOMAIN_FDT_GIC_V3);
+    assert_int_equal(fc.timer_clock_frequency, 62500000U);
+    assert_true(fc.vpl011);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spis),
+        cmocka_unit_test(test_fdt_config),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

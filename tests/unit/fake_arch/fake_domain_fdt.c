@@ -1,0 +1,31 @@
+/* A domU device tree with no architecture nodes: every configuration the
+ * common checks pass is accepted, nothing is written in the
+ * architecture's places and there are no extended regions. Weak: a test that pins the whole tree links the
+ * real writers, one that looks at the places defines its own. */
+#include <proxenos/arch/domain_fdt.h>
+
+__attribute__((weak)) bool arch_domain_fdt_config_ok(const struct domain_fdt_config *cfg)
+{
+    (void)cfg;
+    return true;
+}
+
+__attribute__((weak)) int arch_domain_fdt_nodes(struct fdt_writer *w,
+                                                const struct domain_fdt_config *cfg,
+                                                enum arch_domain_fdt_slot slot)
+{
+    (void)w;
+    (void)cfg;
+    (void)slot;
+    return 0;
+}
+
+__attribute__((weak)) unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS],
+                                                         unsigned int ipa_bits,
+                                                         struct domain_fdt_region out[GUEST_RAM_BANKS])
+{
+    (void)ram_size;
+    (void)ipa_bits;
+    (void)out;
+    return 0U;
+}

@@ -3,6 +3,7 @@
  * which the event channels and grant tables use: this file calls them,
  * they never call it. */
 #include <proxenos/domain_pv.h>
+#include <proxenos/arch/event.h>
 #include <proxenos/console_io.h>
 #include <proxenos/event.h>
 #include <proxenos/grant_table.h>

@@ -3,12 +3,14 @@
  * system register and TLB work is in p2m_hw.c, the per-CPU set-up in
  * p2m_cpu_init.c.
  *
- * Every change walks the tables twice. The first walk (a dry run) only
- * counts the table pages the change will take from the pool; if the pool
- * has fewer free, the change is refused with -ENOMEM before anything is
- * written. The second walk makes the change, and cannot run out. Walks are
- * loops over levels (no recursion): the depth is at most four. */
+ * A change that might need more table pages than the pool holds walks the
+ * tables twice. The first walk (a dry run) only counts the pages the change
+ * will take; if the pool has fewer free, the change is refused with -ENOMEM
+ * before anything is written. The second walk makes the change, and cannot
+ * run out. Walks are loops over levels (no recursion): the depth is at most
+ * four. Reading the tables (lookups, statistics) is in p2m_query.c. */
 #include <asm/p2m.h>
+#include "p2m_desc.h"
 #include <proxenos/arch/mm.h>
 #include <proxenos/arch/p2m.h>
 #include <proxenos/errno.h>
@@ -16,13 +18,7 @@
 #include <proxenos/page_alloc.h>
 #include <proxenos/printk.h>
 
-typedef uint64_t s2_pte_t;
-
-#define LEAF_LEVEL      3U
-#define NR_LEVELS       4U
-#define TABLE_ENTRIES   512U
-
-static struct p2m_geometry geo;
+struct p2m_geometry p2m_geo;
 static bool geo_set;
 static unsigned int nr_live;    /* initialised p2ms: the geometry is fixed while any exist */
 
@@ -57,18 +53,18 @@ int p2m_configure(unsigned int parange)
     pa_enc = MIN(parange, PARANGE_48);
     /* Input (IPA): at most 40 bits, never more than the CPU's PA size. */
     ipa_enc = MIN(parange, PARANGE_40);
-    geo.ipa_bits = parange_bits[ipa_enc];
-    geo.pa_bits = parange_bits[pa_enc];
-    geo.parange = pa_enc;
+    p2m_geo.ipa_bits = parange_bits[ipa_enc];
+    p2m_geo.pa_bits = parange_bits[pa_enc];
+    p2m_geo.parange = pa_enc;
     /* Level 1 resolves IPA bits [38:30] from one table; a 40-bit IPA needs
      * IPA bit 39 too, so two level-1 tables are concatenated (1024
      * entries, VTTBR aligned to 8 KiB). 32 and 36 bits fit in one. The
      * combinations (T0SZ 32/28/24 with SL0 = 1) are within the Arm ARM's
      * limits for a 4 KiB granule stage 2 starting at level 1. */
-    geo.root_level = 1U;
-    geo.root_order = (geo.ipa_bits > 39U) ? (geo.ipa_bits - 39U) : 0U;
-    geo.t0sz = 64U - geo.ipa_bits;
-    geo.sl0 = 1U;
+    p2m_geo.root_level = 1U;
+    p2m_geo.root_order = (p2m_geo.ipa_bits > 39U) ? (p2m_geo.ipa_bits - 39U) : 0U;
+    p2m_geo.t0sz = 64U - p2m_geo.ipa_bits;
+    p2m_geo.sl0 = 1U;
     geo_set = true;
     return 0;
 }
@@ -80,23 +76,23 @@ bool p2m_configured(void)
 
 const struct p2m_geometry *p2m_geometry(void)
 {
-    return &geo;
+    return &p2m_geo;
 }
 
 unsigned int p2m_ipa_bits(void)
 {
-    return geo.ipa_bits;
+    return p2m_geo.ipa_bits;
 }
 
 unsigned int arch_guest_ipa_bits(void)
 {
-    return geo.ipa_bits;
+    return p2m_geo.ipa_bits;
 }
 
 uint64_t p2m_vtcr(bool vmid16)
 {
-    uint64_t v = VTCR_RES1 | VTCR_T0SZ(geo.t0sz) | VTCR_SL0(geo.sl0) | VTCR_IRGN0_WBWA |
-                 VTCR_ORGN0_WBWA | VTCR_SH0_INNER | VTCR_TG0_4K | VTCR_PS(geo.parange);
+    uint64_t v = VTCR_RES1 | VTCR_T0SZ(p2m_geo.t0sz) | VTCR_SL0(p2m_geo.sl0) | VTCR_IRGN0_WBWA |
+                 VTCR_ORGN0_WBWA | VTCR_SH0_INNER | VTCR_TG0_4K | VTCR_PS(p2m_geo.parange);
 
     if (vmid16) {
         v |= VTCR_VS;
@@ -105,44 +101,6 @@ uint64_t p2m_vtcr(bool vmid16)
 }
 
 /* ---- Descriptors and indexing --------------------------------------------- */
-
-/* Guest pages one entry at level covers: 2^18, 2^9 or 1 at levels 1-3. */
-static uint64_t level_pages(unsigned int level)
-{
-    return 1ULL << (9U * (LEAF_LEVEL - level));
-}
-
-static uint64_t root_entries(void)
-{
-    return (uint64_t)TABLE_ENTRIES << geo.root_order;
-}
-
-static unsigned int index_at(uint64_t gfn, unsigned int level)
-{
-    uint64_t nr = (level == geo.root_level) ? root_entries() : TABLE_ENTRIES;
-
-    return (unsigned int)((gfn / level_pages(level)) & (nr - 1U));
-}
-
-static bool desc_valid(s2_pte_t d)
-{
-    return (d & S2_VALID) != 0U;
-}
-
-static bool desc_is_table(s2_pte_t d, unsigned int level)
-{
-    return (level < LEAF_LEVEL) && ((d & S2_DESC_MASK) == S2_TABLE);
-}
-
-static s2_pte_t *table_va(paddr_t pa)
-{
-    return (s2_pte_t *)arch_maddr_to_virt(pa & S2_OA_MASK);
-}
-
-static s2_pte_t *root_va(const struct p2m_domain *p2m)
-{
-    return table_va(mfn_to_paddr(p2m->root));
-}
 
 /* A single 64-bit store: a walker never sees half a descriptor. */
 static void write_entry(s2_pte_t *e, s2_pte_t d)
@@ -367,7 +325,7 @@ static unsigned int leaf_level_for(uint64_t gfn, uint64_t mfn_nr, uint64_t nr)
 {
     unsigned int l;
 
-    for (l = geo.root_level; l < LEAF_LEVEL; l++) {
+    for (l = p2m_geo.root_level; l < LEAF_LEVEL; l++) {
         uint64_t span = level_pages(l);
 
         if ((((gfn | mfn_nr) & (span - 1U)) == 0U) && (nr >= span)) {
@@ -416,7 +374,7 @@ static void map_one(struct p2m_domain *p2m, struct p2m_op *op, uint64_t gfn, uin
                     unsigned int level, enum p2m_type t)
 {
     s2_pte_t *table = root_va(p2m);
-    unsigned int l = geo.root_level;
+    unsigned int l = p2m_geo.root_level;
     bool virtual_table = false;     /* dry run: below here nothing exists yet */
 
     while (l < level) {
@@ -466,7 +424,7 @@ static void reclaim_tables(struct p2m_domain *p2m, struct p2m_op *op,
 {
     unsigned int l;
 
-    for (l = deepest; l > geo.root_level; l--) {
+    for (l = deepest; l > p2m_geo.root_level; l--) {
         uint64_t covered = level_pages(l - 1U);
         s2_pte_t parent = *entries[l - 1U];
 
@@ -485,7 +443,7 @@ static uint64_t unmap_step(struct p2m_domain *p2m, struct p2m_op *op, uint64_t g
     s2_pte_t *entries[NR_LEVELS] = { NULL };
     s2_pte_t *tables[NR_LEVELS] = { NULL };
     s2_pte_t *table = root_va(p2m);
-    unsigned int l = geo.root_level;
+    unsigned int l = p2m_geo.root_level;
     bool virtual_block = false;     /* dry run: this level holds split copies */
     uint64_t done;
 
@@ -552,13 +510,6 @@ static void unmap_walk(struct p2m_domain *p2m, struct p2m_op *op, uint64_t gfn, 
 
 /* ---- Public operations ------------------------------------------------------- */
 
-static bool range_ok(uint64_t first, uint64_t nr, unsigned int bits)
-{
-    uint64_t limit = 1ULL << (bits - PAGE_SHIFT);
-
-    return (first < limit) && (nr <= (limit - first));
-}
-
 /* At most how many tables a change of gfn .. gfn + nr - 1 can add: at
  * each level below the root, one per entry of the level above that the
  * range touches. */
@@ -568,7 +519,7 @@ static uint64_t tables_bound(uint64_t gfn, uint64_t nr)
     uint64_t bound = 0U;
     unsigned int l;
 
-    for (l = geo.root_level; l < LEAF_LEVEL; l++) {
+    for (l = p2m_geo.root_level; l < LEAF_LEVEL; l++) {
         bound += (last / level_pages(l)) - (gfn / level_pages(l)) + 1U;
     }
     return bound;
@@ -613,8 +564,8 @@ int p2m_map(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, uint64_t nr_pages, enu
     int rc;
 
     if (!p2m->ready || (t == P2M_INVALID) || ((unsigned int)t >= (unsigned int)P2M_NR_TYPES) ||
-        !range_ok(gfn_x(gfn), nr_pages, geo.ipa_bits) ||
-        !range_ok(mfn_x(mfn), nr_pages, geo.pa_bits)) {
+        !range_ok(gfn_x(gfn), nr_pages, p2m_geo.ipa_bits) ||
+        !range_ok(mfn_x(mfn), nr_pages, p2m_geo.pa_bits)) {
         return -EINVAL;
     }
     if (nr_pages == 0U) {
@@ -631,7 +582,7 @@ int p2m_unmap(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr_pages)
     unsigned long flags;
     int rc;
 
-    if (!p2m->ready || !range_ok(gfn_x(gfn), nr_pages, geo.ipa_bits)) {
+    if (!p2m->ready || !range_ok(gfn_x(gfn), nr_pages, p2m_geo.ipa_bits)) {
         return -EINVAL;
     }
     if (nr_pages == 0U) {
@@ -641,77 +592,6 @@ int p2m_unmap(struct p2m_domain *p2m, gfn_t gfn, uint64_t nr_pages)
     rc = change(p2m, false, gfn_x(gfn), 0U, nr_pages, P2M_INVALID);
     spin_unlock_irqrestore(&p2m->lock, flags);
     return rc;
-}
-
-int p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, mfn_t *mfn_out, enum p2m_type *t,
-               unsigned int *order)
-{
-    uint64_t g = gfn_x(gfn);
-    unsigned long flags;
-    const s2_pte_t *table;
-    unsigned int l;
-    int rc = -ENOENT;
-
-    if (!p2m->ready || !range_ok(g, 1U, geo.ipa_bits)) {
-        return -EINVAL;
-    }
-    flags = spin_lock_irqsave(&p2m->lock);
-    table = root_va(p2m);
-    for (l = geo.root_level; l <= LEAF_LEVEL; l++) {
-        s2_pte_t d = table[index_at(g, l)];
-
-        if (!desc_valid(d)) {
-            break;
-        }
-        if (desc_is_table(d, l)) {
-            table = table_va(d);
-            continue;
-        }
-        if (mfn_out != NULL) {
-            *mfn_out = mfn(((d & S2_OA_MASK) >> PAGE_SHIFT) + (g & (level_pages(l) - 1U)));
-        }
-        if (t != NULL) {
-            *t = (enum p2m_type)((d & S2_SW_MASK) >> S2_SW_SHIFT);
-        }
-        if (order != NULL) {
-            *order = 9U * (LEAF_LEVEL - l);
-        }
-        rc = 0;
-        break;
-    }
-    spin_unlock_irqrestore(&p2m->lock, flags);
-    return rc;
-}
-
-bool p2m_range_unmapped(struct p2m_domain *p2m, gfn_t first, uint64_t nr_pages)
-{
-    uint64_t g = gfn_x(first);
-    uint64_t end;
-    unsigned long flags;
-    bool empty = true;
-
-    if (!p2m->ready || !range_ok(g, nr_pages, geo.ipa_bits)) {
-        return false;
-    }
-    end = g + nr_pages;
-    flags = spin_lock_irqsave(&p2m->lock);
-    /* One walk per entry met, not per page: an invalid entry at any level
-     * vouches for everything it covers. */
-    while (empty && (g < end)) {
-        const s2_pte_t *table = root_va(p2m);
-        unsigned int l = geo.root_level;
-        s2_pte_t d = table[index_at(g, l)];
-
-        while (desc_is_table(d, l)) {
-            table = table_va(d);
-            l++;
-            d = table[index_at(g, l)];
-        }
-        empty = !desc_valid(d);
-        g = (g | (level_pages(l) - 1U)) + 1U;
-    }
-    spin_unlock_irqrestore(&p2m->lock, flags);
-    return empty;
 }
 
 /* ---- Life cycle -------------------------------------------------------------- */
@@ -743,7 +623,7 @@ int p2m_init(struct p2m_domain *p2m, uint64_t pool_pages)
     }
     rc = paging_pool_resize(&p2m->pool, pool_pages);
     if (rc == 0) {
-        p2m->root = alloc_pages(geo.root_order, ALLOC_ZERO);
+        p2m->root = alloc_pages(p2m_geo.root_order, ALLOC_ZERO);
         if (mfn_eq(p2m->root, INVALID_MFN)) {
             paging_pool_teardown(&p2m->pool);
             rc = -ENOMEM;
@@ -787,10 +667,10 @@ void p2m_destroy(struct p2m_domain *p2m)
             continue;
         }
         write_entry(&root[i], 0U);
-        if (desc_is_table(d, geo.root_level)) {
-            defer_subtree(p2m, &op, d, geo.root_level);
+        if (desc_is_table(d, p2m_geo.root_level)) {
+            defer_subtree(p2m, &op, d, p2m_geo.root_level);
         } else {
-            p2m->stats.leaves[geo.root_level]--;
+            p2m->stats.leaves[p2m_geo.root_level]--;
         }
     }
     /* Always flush: the VMID is about to be reused by another domain. */
@@ -800,7 +680,7 @@ void p2m_destroy(struct p2m_domain *p2m)
     spin_unlock_irqrestore(&p2m->lock, flags);
 
     paging_pool_teardown(&p2m->pool);
-    free_pages(p2m->root, geo.root_order);
+    free_pages(p2m->root, p2m_geo.root_order);
     p2m->root = INVALID_MFN;
     vmid_free(p2m->vmid);
     p2m->vmid = 0U;
@@ -821,40 +701,4 @@ int p2m_pool_resize(struct p2m_domain *p2m, uint64_t pages)
 void p2m_pool_seal(struct p2m_domain *p2m)
 {
     paging_pool_seal(&p2m->pool);
-}
-
-void p2m_get_stats(struct p2m_domain *p2m, struct p2m_stats *st)
-{
-    unsigned long flags = spin_lock_irqsave(&p2m->lock);
-
-    *st = p2m->stats;
-    spin_unlock_irqrestore(&p2m->lock, flags);
-}
-
-void p2m_dump(struct p2m_domain *p2m)
-{
-    struct paging_pool_stats ps;
-    struct p2m_stats st;
-    uint64_t mapped;
-
-    if (!p2m->ready) {
-        pr_info("    p2m: none\n");
-        return;
-    }
-    p2m_get_stats(p2m, &st);
-    paging_pool_stats(&p2m->pool, &ps);
-    mapped = (st.leaves[1] * level_pages(1U)) + (st.leaves[2] * level_pages(2U)) + st.leaves[3];
-    pr_info("    p2m: vmid %u vttbr %#llx ipa %u bits, %llu KiB mapped\n", (unsigned int)p2m->vmid,
-            (unsigned long long)p2m->vttbr, geo.ipa_bits,
-            (unsigned long long)(mapped * (PAGE_SIZE / 1024U)));
-    pr_info("    p2m: leaves 1G %llu 2M %llu 4K %llu; tables %llu (+%u root), splits %llu, "
-            "flushes %llu, refused %llu\n",
-            (unsigned long long)st.leaves[1], (unsigned long long)st.leaves[2],
-            (unsigned long long)st.leaves[3], (unsigned long long)st.tables,
-            1U << geo.root_order, (unsigned long long)st.splits,
-            (unsigned long long)st.flushes, (unsigned long long)st.nr_enomem);
-    pr_info("    p2m pool: %llu pages, %llu free, peak %llu used, %llu failed%s\n",
-            (unsigned long long)ps.total, (unsigned long long)ps.free,
-            (unsigned long long)ps.peak_used, (unsigned long long)ps.nr_failed,
-            ps.sealed ? ", sealed" : "");
 }

@@ -108,7 +108,12 @@ void evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct evtchn *ch
         chn->fifo_pending = true;
         return;
     }
-    /* A guest must not unmask before its control block exists: drop. */
+    if (!word_test_and_set(word, EVTCHN_FIFO_PENDING)) {
+        evtchn_notify_poll(n);
+    }
+    /* No control block for v yet: nothing to link into, and a guest must
+     * not unmask before it has one. The event stays PENDING in its word,
+     * as on Xen, so the guest's unmask once v is set up delivers it. */
     if (ev->cb == NULL) {
         return;
     }
@@ -118,9 +123,6 @@ void evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct evtchn *ch
         ? &old_v->evtchn->queue[array_index_nospec(chn->last_priority, EVTCHN_FIFO_MAX_QUEUES)]
         : q;
 
-    if (!word_test_and_set(word, EVTCHN_FIFO_PENDING)) {
-        evtchn_notify_poll(n);
-    }
     if (!word_test(word, EVTCHN_FIFO_MASKED) && !word_test_and_set(word, EVTCHN_FIFO_LINKED)) {
         /* It was the old queue's tail: that queue is empty now, and must
          * not link anything after it. */

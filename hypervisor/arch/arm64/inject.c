@@ -49,23 +49,24 @@ void inject_undef(struct vcpu *v, struct trap_frame *f)
     inject_sync(f, ESR_IL, 0U, false);
 }
 
-void inject_dabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
+/* An external abort of class ec_cur (taken from the guest's own EL1), or
+ * the lower-EL class below it when the guest was at EL0. */
+static void inject_abort(struct trap_frame *f, uint64_t ec_cur, uint64_t addr)
 {
     uint64_t from_el0 = ((f->spsr & PSR_MODE_MASK) == PSR_MODE_EL0T) ? 1U : 0U;
-    /* Lower-EL class (0x24) when the guest was at EL0, same-EL otherwise. */
-    uint64_t ec = EC_DABT_CUR - from_el0;
 
+    inject_sync(f, ((ec_cur - from_el0) << 26) | ESR_IL | DFSC_EXT_ABORT, addr, true);
+}
+
+void inject_dabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
+{
     (void)v;
-    inject_sync(f, (ec << 26) | ESR_IL | DFSC_EXT_ABORT, addr, true);
+    inject_abort(f, EC_DABT_CUR, addr);
 }
 
 void inject_iabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
 {
-    uint64_t from_el0 = ((f->spsr & PSR_MODE_MASK) == PSR_MODE_EL0T) ? 1U : 0U;
-    /* Lower-EL class (0x20) when the guest was at EL0, same-EL otherwise;
-     * the fault status code is shared with data aborts. */
-    uint64_t ec = EC_IABT_CUR - from_el0;
-
+    /* The fault status code is shared with data aborts. */
     (void)v;
-    inject_sync(f, (ec << 26) | ESR_IL | DFSC_EXT_ABORT, addr, true);
+    inject_abort(f, EC_IABT_CUR, addr);
 }

@@ -17,7 +17,6 @@
  * that loops on them must not flood the console. */
 #define ABORT_LOG_LIMIT 8U
 
-
 /* v holds bytes * 8 significant bits: flip and subtract the sign bit. */
 static uint64_t sign_extend(uint64_t v, unsigned int bytes)
 {
@@ -66,12 +65,11 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
     unsigned int rt = abort_reg(t->iss);
     int rc;
 
-    if ((r == NULL) && fault_was_transient(v, t)) {
-        return;
-    }
     if (r == NULL) {
-        log_bad_access(v, t, "data abort", "RAM and devices");
-        inject_dabt(v, f, t->far);
+        if (!fault_was_transient(v, t)) {
+            log_bad_access(v, t, "data abort", "RAM and devices");
+            inject_dabt(v, f, t->far);
+        }
         return;
     }
     if (!abort_isv(t->iss)) {

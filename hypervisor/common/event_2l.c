@@ -81,3 +81,16 @@ bool evtchn_2l_is_pending(const struct domain *d, const struct evtchn *chn)
            test_bit(&d->shared_info->evtchn_pending[chn->port / BITS_PER_WORD],
                     chn->port % BITS_PER_WORD);
 }
+
+bool evtchn_2l_is_masked(const struct domain *d, const struct evtchn *chn)
+{
+    return !port_ok(d, chn) ||
+           test_bit(&d->shared_info->evtchn_mask[chn->port / BITS_PER_WORD],
+                    chn->port % BITS_PER_WORD);
+}
+
+bool evtchn_2l_selector_set(const struct vcpu *v, const struct evtchn *chn)
+{
+    return (v != NULL) && (v->vcpu_info != NULL) &&
+           test_bit(&v->vcpu_info->evtchn_pending_sel, chn->port / BITS_PER_WORD);
+}

@@ -189,6 +189,20 @@ bool evtchn_fifo_is_busy(const struct domain *d, const struct evtchn *chn)
     return (word != NULL) && word_test(word, EVTCHN_FIFO_LINKED);
 }
 
+event_word_t evtchn_fifo_word(const struct domain *d, const struct evtchn *chn)
+{
+    const event_word_t *word = word_from_port(d, chn->port);
+
+    return (word != NULL) ? __atomic_load_n(word, __ATOMIC_ACQUIRE) : 0U;
+}
+
+bool evtchn_fifo_is_masked(const struct domain *d, const struct evtchn *chn)
+{
+    const event_word_t *word = word_from_port(d, chn->port);
+
+    return (word == NULL) || word_test(word, EVTCHN_FIFO_MASKED);
+}
+
 static void reset_queues(struct evtchn_vcpu *ev)
 {
     for (uint32_t i = 0U; i < EVTCHN_FIFO_MAX_QUEUES; i++) {

@@ -45,6 +45,15 @@ bool evtchn_is_pending(const struct domain *d, const struct evtchn *chn)
                                      : evtchn_2l_is_pending(d, chn);
 }
 
+bool evtchn_is_masked(const struct domain *d, const struct evtchn *chn)
+{
+    if (!evtchn_usable(chn)) {
+        return true;
+    }
+    return (d->evtchn->fifo != NULL) ? evtchn_fifo_is_masked(d, chn)
+                                     : evtchn_2l_is_masked(d, chn);
+}
+
 void evtchn_unmask_port(struct domain *d, struct evtchn *chn, struct evtchn_notify *n)
 {
     if (!evtchn_usable(chn)) {

@@ -149,6 +149,7 @@ void evtchn_set_pending(struct domain *d, uint32_t vcpu_id, struct evtchn *chn,
                         struct evtchn_notify *n);
 void evtchn_clear_pending(struct domain *d, struct evtchn *chn);
 bool evtchn_is_pending(const struct domain *d, const struct evtchn *chn);
+bool evtchn_is_masked(const struct domain *d, const struct evtchn *chn);
 void evtchn_unmask_port(struct domain *d, struct evtchn *chn, struct evtchn_notify *n);
 /* The lowest free port of d (>= 0) or -ENOSPC/-ENOMEM/-EINVAL (dying). */
 int evtchn_get_free_port(struct domain *d);
@@ -191,6 +192,9 @@ void evtchn_2l_set_pending(struct domain *d, struct vcpu *v, const struct evtchn
 void evtchn_2l_clear_pending(struct domain *d, const struct evtchn *chn);
 void evtchn_2l_unmask(struct domain *d, const struct evtchn *chn, struct evtchn_notify *n);
 bool evtchn_2l_is_pending(const struct domain *d, const struct evtchn *chn);
+bool evtchn_2l_is_masked(const struct domain *d, const struct evtchn *chn);
+/* Whether v's selector bit for chn's pending word is set (the 'e' key). */
+bool evtchn_2l_selector_set(const struct vcpu *v, const struct evtchn *chn);
 
 /* ---- event_fifo.c -------------------------------------------------------- */
 void evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct evtchn *chn,
@@ -198,6 +202,9 @@ void evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct evtchn *ch
 void evtchn_fifo_clear_pending(struct domain *d, const struct evtchn *chn);
 void evtchn_fifo_unmask(struct domain *d, struct evtchn *chn, struct evtchn_notify *n);
 bool evtchn_fifo_is_pending(const struct domain *d, const struct evtchn *chn);
+bool evtchn_fifo_is_masked(const struct domain *d, const struct evtchn *chn);
+/* chn's event word as it is now, 0 without one (the 'e' key). */
+event_word_t evtchn_fifo_word(const struct domain *d, const struct evtchn *chn);
 bool evtchn_fifo_is_busy(const struct domain *d, const struct evtchn *chn);
 int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *ic);
 int evtchn_fifo_expand_array(struct domain *d, const struct evtchn_expand_array *ea);

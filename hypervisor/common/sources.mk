@@ -35,7 +35,7 @@ hyp-src-y += common/hvm_op.c common/physdev_op.c common/platform_op.c common/mem
 hyp-src-y += common/event_channel.c common/grant_table.c
 hyp-src-y += common/evtchn_port.c common/evtchn_ops.c common/evtchn_xen.c common/event_2l.c \
 	common/evtchn_abi.c common/evtchn_domain.c \
-	common/event_fifo.c
+	common/event_fifo.c common/evtchn_keys.c
 hyp-src-y += common/runstate.c common/wallclock.c common/shared_info.c
 hyp-src-y += common/grant_map.c common/grant_copy.c common/memory_reservation.c
 hyp-src-y += common/foreign_map.c common/memory_resource.c common/pv_mem.c

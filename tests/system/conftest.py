@@ -238,6 +238,21 @@ class Qemu:
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
+    def dump_state(self, keys="qer", settle=10.0):
+        """After a hang: switch the console input to the hypervisor (three
+        Ctrl-A, as on Xen) and press debug keys, so the log says what each
+        domain, port and CPU was doing. Nothing is asserted."""
+        if self._eof:
+            return
+        try:
+            self.send(b"\x01\x01\x01" + keys.encode())
+        except OSError:
+            return
+        deadline = time.monotonic() + settle
+        with self._cond:
+            while not self._eof and time.monotonic() < deadline:
+                self._cond.wait(max(0.0, min(0.2, deadline - time.monotonic())))
+
     def type_line(self, line, expect, timeout=20, tries=4):
         """Type line into a Linux console and wait for expect. A key that
         reaches a busybox shell while it still opens its terminal is read

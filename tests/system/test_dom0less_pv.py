@@ -57,7 +57,11 @@ CONNECTED = ("i=0; until [ \"$(xenstore-read /local/domain/1/device/vbd/51712/st
              "xenstore-exists /local/domain/0/backend/vif/1/0 || break; "
              "i=$((i + 1)); [ $i -lt 180 ] || break; sleep 1; done 2>/dev/null; "
              f"for p in {' '.join(PATHS)}; do "
-             "echo \"$p/state = $(xenstore-read $p/state 2>&1)\"; done")
+             "echo \"$p/state = $(xenstore-read $p/state 2>&1)\"; done; "
+             # Not connected: the hypervisor's view of domains, ports and
+             # CPUs goes to the log (the same keys on Xen).
+             "[ \"$(xenstore-read /local/domain/1/device/vbd/51712/state)\" = 4 ] || "
+             "xl debug-keys qer")
 LISTS = "xl block-list 1 && xl network-list 1"
 # dom0 pings the domU (which waits for that before it powers off).
 PING = ("xenstore-exists /local/domain/0/backend/vif/1/0 || exit 1; "
@@ -146,8 +150,10 @@ def run(request, images):
             q.wait_for(DONE, timeout=3 * BUDGET)
             q.expect_exit(timeout=60)
         except ConsoleTimeout:
-            # The tests of what did happen still say what they saw.
+            # The tests of what did happen still say what they saw, and
+            # the log what the hypervisor's state was.
             complete = False
+            q.dump_state()
         yield Run(which, q.output, complete)
     finally:
         q.close()

@@ -79,6 +79,7 @@ void arch_domain_destroy(struct domain *d)
 int arch_vcpu_create(struct vcpu *v)
 {
     v->arch.hcr_el2 = HCR_GUEST;
+    spin_lock_init(&v->arch.evtchn_line_lock);
     vcpu_sysregs_reset(&v->arch.sys, (1ULL << 31) | vcpu_vaffinity(v->vcpu_id));
     vtimer_vcpu_init(v);
     return vgic_vcpu_init(v);

@@ -8,10 +8,27 @@
 #include <asm/evtchn_upcall.h>
 #include <public/arch-arm.h>
 
+/* Bring the line to the flag's level. Under a lock, because two CPUs do
+ * this for one vCPU: the one sending an event (flag just set) and the
+ * vCPU's own on its way into the guest. Unlocked, the vCPU's resample
+ * could lower the line from an older reading of the flag after the sender
+ * raised it, leaving the flag set, the line low and every later event
+ * (the flag already set) raising nothing: the guest would never be told. */
+static void line_follow_flag(struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(&v->arch.evtchn_line_lock);
+    bool pending = __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) != 0U;
+
+    if (pending != v->arch.evtchn_line_high) {
+        __atomic_store_n(&v->arch.evtchn_line_high, pending, __ATOMIC_RELEASE);
+        (void)vgic_inject_irq(v->domain, v, v->domain->evtchn_irq, pending);
+    }
+    spin_unlock_irqrestore(&v->arch.evtchn_line_lock, flags);
+}
+
 void arch_evtchn_inject(struct vcpu *v)
 {
-    v->arch.evtchn_line_high = true;
-    (void)vgic_inject_irq(v->domain, v, v->domain->evtchn_irq, true);
+    line_follow_flag(v);
 }
 
 unsigned int arch_evtchn_default_irq(void)
@@ -23,9 +40,9 @@ void evtchn_upcall_resample(struct vcpu *v)
 {
     bool pending = __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) != 0U;
 
-    /* Only a change costs a trip to the vGIC: this runs on every entry. */
-    if (pending != v->arch.evtchn_line_high) {
-        v->arch.evtchn_line_high = pending;
-        (void)vgic_inject_irq(v->domain, v, v->domain->evtchn_irq, pending);
+    /* This runs on every entry: only a difference (read without the lock;
+     * the locked path reads both again) costs the lock and the vGIC. */
+    if (pending != __atomic_load_n(&v->arch.evtchn_line_high, __ATOMIC_ACQUIRE)) {
+        line_follow_flag(v);
     }
 }

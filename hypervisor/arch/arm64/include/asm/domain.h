@@ -8,6 +8,7 @@
 #include <asm/vgic.h>
 #include <asm/trap_frame.h>
 #include <proxenos/smp.h>
+#include <proxenos/spinlock.h>
 #include <proxenos/timer.h>
 
 /* EL1 system registers that belong to the guest and are switched with it. */
@@ -65,8 +66,10 @@ struct arch_vcpu {
      * off its CPU; line_high is the level the vGIC sees on PPI 27. */
     struct timer vtimer;
     bool vtimer_line_high;
-    /* Level of the event-channel upcall PPI as last given to the vGIC. */
+    /* Level of the event-channel upcall PPI as last given to the vGIC,
+     * changed only under evtchn_line_lock (evtchn_upcall.c). */
     bool evtchn_line_high;
+    spinlock_t evtchn_line_lock;
     /* PSCI CPU_ON asks for this entry point and context on next run. */
     bool reset_pending;
     uint64_t reset_pc;

@@ -6,7 +6,8 @@
  * starts no further back than the queue's minimum, so sleeping earns no
  * credit to monopolise the CPU later. vCPUs are placed on the least
  * loaded CPU of their hard affinity, and move only when the toolstack
- * changes that affinity (sched_move_vcpu, with the domain paused).
+ * changes that affinity (sched_move_vcpu): at once when off their CPU,
+ * else when their CPU next switches away from them.
  *
  * sched=null gives the same placement without time slicing: with one vCPU
  * per CPU that is Xen's null scheduler's behaviour. */
@@ -110,22 +111,31 @@ static bool may_run(const struct vcpu *v)
     return !v->pause_flags && (__atomic_load_n(&v->domain->pause_count, __ATOMIC_ACQUIRE) == 0U);
 }
 
+/* Whether v's hard affinity lets it run on cpu (the toolstack changes it
+ * at any time: sched_move_vcpu follows). */
+static bool allowed_on(const struct vcpu *v, unsigned int cpu)
+{
+    return (__atomic_load_n(&v->hard_affinity, __ATOMIC_ACQUIRE) & (1ULL << cpu)) != 0U;
+}
+
 /* The runnable vCPU with the least virtual time. A vCPU that yielded
  * (yielder) runs again only if nobody else may: as with Xen's credit2, a
  * yield hands the CPU to any other runnable vCPU whatever its credit, so
  * a guest spinning on SCHEDOP_yield for another's work (Linux's PV
  * console waiting for xenconsoled to drain its ring) lets that work run. */
-static struct sched_vcpu *pick(const struct runqueue *rq, struct sched_vcpu *yielder)
+static struct sched_vcpu *pick(const struct runqueue *rq, unsigned int cpu,
+                               struct sched_vcpu *yielder)
 {
     struct sched_vcpu *best = NULL;
 
     for (struct sched_vcpu *sv = rq->queue; sv != NULL; sv = sv->next) {
-        if ((sv != yielder) && may_run(sv->v) &&
+        if ((sv != yielder) && may_run(sv->v) && allowed_on(sv->v, cpu) &&
             ((best == NULL) || (sv->vruntime < best->vruntime))) {
             best = sv;
         }
     }
-    if ((best == NULL) && (yielder != NULL) && yielder->queued && may_run(yielder->v)) {
+    if ((best == NULL) && (yielder != NULL) && yielder->queued && may_run(yielder->v) &&
+        allowed_on(yielder->v, cpu)) {
         best = yielder;
     }
     return best;
@@ -226,29 +236,33 @@ void sched_remove_vcpu(struct vcpu *v)
     xfree(sv);
 }
 
-int sched_move_vcpu(struct vcpu *v)
+/* Lock from's and to's queues, in CPU order, so a concurrent wake sees
+ * either the old place or the new one whole. */
+static unsigned long lock_pair(unsigned int from, unsigned int to)
+{
+    unsigned long flags = spin_lock_irqsave(&runqueues[MIN(from, to)].lock);
+
+    if (from != to) {
+        spin_lock(&runqueues[MAX(from, to)].lock);
+    }
+    return flags;
+}
+
+static void unlock_pair(unsigned int from, unsigned int to, unsigned long flags)
+{
+    if (from != to) {
+        spin_unlock(&runqueues[MAX(from, to)].lock);
+    }
+    spin_unlock_irqrestore(&runqueues[MIN(from, to)].lock, flags);
+}
+
+/* v leaves from's queue for to's, with its timers, under lock_pair(from,
+ * to), its state saved: true when it is runnable (to must look). */
+static bool move_locked(struct vcpu *v, unsigned int from, unsigned int to)
 {
     struct sched_vcpu *sv = sv_of(v);
-    unsigned int from = v->processor;
-    unsigned int to;
-    struct runqueue *lo, *hi;
-    unsigned long flags;
-    bool queued;
+    bool queued = sv->queued;
 
-    if ((v->hard_affinity & (1ULL << from)) != 0U) {
-        return 0;
-    }
-    to = place(v);
-    if ((to == NR_CPUS) || (sv == NULL) || sched_vcpu_on_cpu(v)) {
-        return -EINVAL;
-    }
-    /* Both queues, in CPU order, so a concurrent wake sees either the old
-     * place or the new one whole. */
-    lo = &runqueues[MIN(from, to)];
-    hi = &runqueues[MAX(from, to)];
-    flags = spin_lock_irqsave(&lo->lock);
-    spin_lock(&hi->lock);
-    queued = sv->queued;
     dequeue(&runqueues[from], sv);
     runqueues[from].assigned--;
     runqueues[to].assigned++;
@@ -258,17 +272,50 @@ int sched_move_vcpu(struct vcpu *v)
     if (queued) {
         enqueue(&runqueues[to], sv);
     }
-    spin_unlock(&hi->lock);
-    spin_unlock_irqrestore(&lo->lock, flags);
-    /* Its timers follow it: they fire where it runs. */
+    /* Its timers follow it: they fire where it runs. Under the queue
+     * locks, as v may go (its domain freed) once it is off its CPU. */
     arch_vcpu_moved(v);
     if (v->poll_timer.fn != NULL) {
         migrate_timer(&v->poll_timer, to);
     }
-    if (queued) {
-        cpu_raise_softirq(to, SCHEDULE_SOFTIRQ);
+    return queued;
+}
+
+int sched_move_vcpu(struct vcpu *v)
+{
+    for (;;) {
+        unsigned int from = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
+        unsigned int to;
+        unsigned long flags;
+        bool kick;
+
+        if ((v->sched_priv == NULL) || allowed_on(v, from)) {
+            return 0;
+        }
+        to = place(v);
+        if (to == NR_CPUS) {
+            return -EINVAL;
+        }
+        flags = lock_pair(from, to);
+        if (v->processor != from) {
+            unlock_pair(from, to, flags);
+            continue;   /* moved meanwhile: look again */
+        }
+        if (sched_vcpu_on_cpu(v)) {
+            /* On its CPU (perhaps the caller itself): that CPU chooses
+             * again, does not pick it where it may no longer run, and
+             * moves it once its state is saved (sched_context_saved). */
+            unlock_pair(from, to, flags);
+            cpu_raise_softirq(from, SCHEDULE_SOFTIRQ);
+            return 0;
+        }
+        kick = move_locked(v, from, to);
+        unlock_pair(from, to, flags);
+        if (kick) {
+            cpu_raise_softirq(to, SCHEDULE_SOFTIRQ);
+        }
+        return 0;
     }
-    return 0;
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -375,7 +422,7 @@ void schedule(void)
         }
     }
     rq->yield_pending = false;
-    nsv = pick(rq, yielder);
+    nsv = pick(rq, cpu, yielder);
     if (nsv != NULL) {
         dequeue(rq, nsv);
         next = nsv->v;
@@ -419,7 +466,33 @@ bool sched_vcpu_on_cpu(const struct vcpu *v)
 
 void sched_context_saved(struct vcpu *prev)
 {
+    unsigned int from = prev->processor;
+    struct runqueue *rq = &runqueues[from];
+    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    unsigned int to = NR_CPUS;
+    bool kick;
+
+    /* Under its queue's lock, which sched_move_vcpu also takes to look at
+     * on_cpu: a new affinity set while prev was on its CPU is seen either
+     * there (prev is off by then, it moves it) or here. */
+    if (!allowed_on(prev, from)) {
+        to = place(prev);
+    }
+    if (to == NR_CPUS) {
+        __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+        spin_unlock_irqrestore(&rq->lock, flags);
+        return;
+    }
+    spin_unlock_irqrestore(&rq->lock, flags);
+    /* Its affinity left this CPU out: move it before letting go of it
+     * (nobody else moves it while on_cpu is set). */
+    flags = lock_pair(from, to);
+    kick = move_locked(prev, from, to);
     __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+    unlock_pair(from, to, flags);
+    if (kick) {
+        cpu_raise_softirq(to, SCHEDULE_SOFTIRQ);
+    }
 }
 
 void sched_vcpu_reconsider(struct vcpu *v)

@@ -68,6 +68,10 @@ DOM0_KERNEL = ("dmesg | grep -E -A12 'leaking|unable to unmap|cut here|xen:ballo
 CYCLES = 20
 CYCLE = (f"for i in $(seq {CYCLES}); do xl create -q {CFG} 'name=\"cycle\"' && "
          "xl destroy cycle || exit 1; done; sleep 2; echo cycles done")
+# dom0 pins its own vCPUs (the one running xl among them) to CPU 1, then
+# lets them run anywhere again.
+PIN_DOM0 = ("xl vcpu-pin Domain-0 all 1 && sleep 1 && xl vcpu-list Domain-0 && "
+            "xl vcpu-pin Domain-0 all all && xl vcpu-list Domain-0")
 COMMANDS = [
     "xenstore-read /local/domain/0/name",
     "xl info",
@@ -83,6 +87,7 @@ COMMANDS = [
     "xl pause life && xl list life",
     "xl unpause life && xl list life",
     "xl vcpu-pin life 0 1 && xl vcpu-list life",
+    PIN_DOM0,
     MEM_SET,
     "xl shutdown -w life && " + GONE,
     # Reboot on a domain of its own: xl rebuilds a rebooted domain from the
@@ -333,6 +338,23 @@ def test_xl_vcpu_pin(run):
     assert len(rows) == 1, out
     assert rows[0][0] == "0" and rows[0][3].strip() == "1 / all", out
     assert rows[0][1] in ("1", "-"), out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)
+def test_xl_vcpu_pin_dom0(run):
+    """xl vcpu-pin Domain-0 all 1: dom0's own vCPUs, the caller's among
+    them, move to CPU 1 and run there; "all" frees them again."""
+    out = run.ok(PIN_DOM0)
+    rows = re.findall(r"^Domain-0\s+0\s+(\d+)\s+(\d+|-)\s+([-rbp]{3})\s+[\d.]+\s+(.*)$", out,
+                      re.M)
+    assert len(rows) == 4, out
+    pinned, freed = rows[:2], rows[2:]
+    for vcpu, cpu, _, affinity in pinned:
+        assert affinity.strip() == "1 / all", out
+        assert cpu in ("1", "-"), out
+    assert any(cpu == "1" for _, cpu, state, _ in pinned if "r" in state), out
+    for _, _, _, affinity in freed:
+        assert affinity.strip() == "all / all", out
 
 
 @pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)

@@ -56,14 +56,7 @@ static uint64_t pool_cpus(const struct domain *d)
     return online;
 }
 
-/* Whether a hard affinity of mask (within online) leaves out v's CPU. */
-static bool moves_vcpu(const struct vcpu *v, uint64_t mask, uint64_t online)
-{
-    return ((mask & online) & (1ULL << v->processor)) == 0U;
-}
-
-static long set_hard(struct vcpu *v, struct xenctl_bitmap *map, uint64_t online,
-                     const struct domain *caller)
+static long set_hard(struct vcpu *v, struct xenctl_bitmap *map, uint64_t online)
 {
     uint64_t mask;
     int rc = control_bitmap_from_guest(map, nr_cpu_ids(), &mask);
@@ -74,12 +67,7 @@ static long set_hard(struct vcpu *v, struct xenctl_bitmap *map, uint64_t online,
     if ((mask & online) == 0U) {
         return -EINVAL;
     }
-    /* A vCPU of the caller's own domain cannot be moved: moving needs its
-     * domain paused, and the caller runs in it. */
-    if (moves_vcpu(v, mask, online) && (v->domain == caller)) {
-        return -EOPNOTSUPP;
-    }
-    v->hard_affinity = mask;
+    __atomic_store_n(&v->hard_affinity, mask, __ATOMIC_RELEASE);
     /* What the scheduler will use: the new mask within the pool. */
     return control_bitmap_to_guest(map, mask & online, nr_cpu_ids());
 }
@@ -99,18 +87,18 @@ static long set_soft(struct vcpu *v, struct xenctl_bitmap *map, uint64_t online)
 /* Hard then soft, as Xen: a soft mask that fails puts the hard one back,
  * since the caller expects nothing to have changed. */
 static long set_affinity(struct vcpu *v, struct xen_domctl_vcpuaffinity *va, bool hard, bool soft,
-                         uint64_t online, const struct domain *caller)
+                         uint64_t online)
 {
     uint64_t old_hard = v->hard_affinity;
     long rc = 0;
 
     if (hard) {
-        rc = set_hard(v, &va->cpumap_hard, online, caller);
+        rc = set_hard(v, &va->cpumap_hard, online);
     }
     if ((rc == 0) && soft) {
         rc = set_soft(v, &va->cpumap_soft, online);
         if (rc != 0) {
-            v->hard_affinity = old_hard;
+            __atomic_store_n(&v->hard_affinity, old_hard, __ATOMIC_RELEASE);
         }
     }
     return rc;
@@ -144,13 +132,11 @@ long domctl_vcpuaffinity(struct xen_domctl *op, struct domain *d, const struct c
     }
     /* XEN_VCPUAFFINITY_FORCE undoes a SCHEDOP_pin_override, which
      * Proxenos does not implement: there is nothing to undo. */
-    rc = set_affinity(v, va, hard, soft, pool_cpus(d), c->d);
-    if ((rc == 0) && ((v->hard_affinity & (1ULL << v->processor)) == 0U)) {
-        /* Its CPU is no longer allowed: move it there and then, as Xen
-         * does, with its domain stopped while it changes queue. */
-        domain_pause(d);
+    rc = set_affinity(v, va, hard, soft, pool_cpus(d));
+    if (rc == 0) {
+        /* Its CPU no longer allowed: it moves (the caller's own vCPUs
+         * too, as on Xen, once their CPU has switched away from them). */
         rc = sched_move_vcpu(v);
-        domain_unpause(d);
     }
     return rc;
 }

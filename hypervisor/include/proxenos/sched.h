@@ -14,9 +14,9 @@ int sched_add_vcpu(struct vcpu *v);
 void sched_remove_vcpu(struct vcpu *v);
 
 /* v's hard affinity changed: if it leaves out v's CPU, move v to the least
- * loaded CPU it allows, with its timers. v must be off its CPU with its
- * state saved (its domain paused). 0, or -EINVAL (no online CPU allowed,
- * or v still on its CPU). */
+ * loaded CPU it allows, with its timers: now if v is off its CPU, else
+ * once that CPU has switched away from it (it does at once; v may be the
+ * caller's own vCPU). 0, or -EINVAL (no online CPU allowed). */
 int sched_move_vcpu(struct vcpu *v);
 
 /* OFFLINE/BLOCKED -> RUNNABLE, and tell v's CPU to reschedule. */

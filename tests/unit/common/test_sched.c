@@ -294,15 +294,27 @@ static void test_move_follows_hard_affinity(void **state)
     assert_null(running_on(2));
     run_softirqs(3);
     assert_ptr_equal(running_on(3), v);
-    /* Running: it must leave its CPU (its domain paused) first. */
+    /* Running: its CPU is told to choose again; it does not pick v where
+     * v may no longer run, and moves it once v's state is saved. */
     v->hard_affinity = ON_CPU(1);
-    assert_int_equal(sched_move_vcpu(v), -EINVAL);
+    assert_int_equal(sched_move_vcpu(v), 0);
     assert_int_equal(v->processor, 3);
+    assert_true(softirq_pending(3));
+    run_softirqs(3);
+    assert_null(running_on(3));
+    assert_false(sched_vcpu_on_cpu(v));
+    assert_int_equal(v->processor, 1);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_MOVED), 2U);
+    assert_int_equal(sched_cpu_load(3), 0);
+    assert_int_equal(sched_cpu_load(1), 2);
+    assert_true(softirq_pending(1));
+    run_softirqs(1);
+    assert_true((running_on(1) == v) || (running_on(1) == w));
     /* No online CPU allowed: refused, nothing moved. */
     w->hard_affinity = ON_CPU(5);
     assert_int_equal(sched_move_vcpu(w), -EINVAL);
     assert_int_equal(w->processor, 1);
-    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_MOVED), 1U);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_MOVED), 2U);
 }
 
 static void test_place_rejects_affinity_without_online_cpu(void **state)

@@ -148,7 +148,8 @@ uint64_t sched_cpu_idle_time(unsigned int cpu)
 }
 
 /* As the scheduler: a vCPU whose CPU its hard affinity leaves out goes to
- * the lowest CPU it allows (counted; it must be off its CPU). */
+ * the lowest CPU it allows (counted; a running one too, as the real one
+ * moves it once its CPU has switched away from it). */
 static unsigned int env_moves;
 
 int sched_move_vcpu(struct vcpu *v)
@@ -158,7 +159,7 @@ int sched_move_vcpu(struct vcpu *v)
     if ((v->hard_affinity & (1ULL << v->processor)) != 0U) {
         return 0;
     }
-    if ((allowed == 0U) || (v->state == VCPU_RUNNING)) {
+    if (allowed == 0U) {
         return -EINVAL;
     }
     v->processor = (unsigned int)__builtin_ctzll(allowed);

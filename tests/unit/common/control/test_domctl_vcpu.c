@@ -128,8 +128,8 @@ static void affinity_refusals(void **state)
     hard[0] = 0x02U;
     vcpus[1][0].processor = 1U;
     assert_int_equal(call_domctl(), -EINVAL);
-    /* A mask without the vCPU's CPU moves it, with its domain paused
-     * around the move. */
+    /* A mask without the vCPU's CPU moves it; its domain is not paused
+     * for that (the scheduler moves a running vCPU once off its CPU). */
     env_nr_pools = 0U;
     env_add_pool(0U, 0xfU, "credit2");
     hard[0] = 0x01U;
@@ -139,12 +139,14 @@ static void affinity_refusals(void **state)
     assert_int_equal(vcpus[1][0].processor, 0U);
     assert_int_equal(env_moves, 1U);
     assert_int_equal(doms[1].pause_count, 0U);
-    /* Not a vCPU of the caller's own domain: it cannot pause itself. */
+    /* A vCPU of the caller's own domain moves as well, as on Xen. */
     vcpus[0][0].processor = 1U;
     (void)affinity(XEN_DOMCTL_setvcpuaffinity, 0U, 0U, XEN_VCPUAFFINITY_HARD, 8U);
-    assert_int_equal(call_domctl(), -EOPNOTSUPP);
-    assert_int_equal(vcpus[0][0].hard_affinity, ~0ULL);
-    assert_int_equal(env_moves, 1U);
+    assert_int_equal(call_domctl(), 0);
+    assert_int_equal(vcpus[0][0].hard_affinity, 0x01U);
+    assert_int_equal(vcpus[0][0].processor, 0U);
+    assert_int_equal(env_moves, 2U);
+    vcpus[0][0].hard_affinity = ~0ULL;
     /* Back to an unpinned vCPU for what follows. */
     vcpus[1][0].hard_affinity = ~0ULL;
     (void)affinity(XEN_DOMCTL_setvcpuaffinity, 1U, 0U, XEN_VCPUAFFINITY_HARD, 8U);

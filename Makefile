@@ -71,7 +71,7 @@ HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -O2 -g -Wall -Wextra -Werror 
 	-fno-strict-aliasing -ffunction-sections
 include $(HYP)/arch/$(ARCH)/flags.mk
 HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,$(O)/hyp.lds \
-	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+	-Wl,--build-id=sha1 -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 HYP_OBJS := $(patsubst %,$(O)/hyp/%.o,$(hyp-src-y))
 -include $(HYP_OBJS:.o=.d)

@@ -6,6 +6,7 @@
 #include <proxenos/hypercall.h>
 #include <proxenos/xen_version.h>
 #include <proxenos/domain.h>
+#include <proxenos/build_id.h>
 #include <proxenos/errno.h>
 #include <proxenos/lib.h>
 #include <proxenos/string.h>
@@ -146,11 +147,14 @@ static long commandline(uint64_t arg, bool deny)
     return (copy_to_guest(arg, saved_cmdline, sizeof(saved_cmdline)) != 0) ? -EFAULT : 0;
 }
 
-/* Proxenos is linked without a build id (--build-id=none): Xen without one
- * answers -ENODATA once the argument passed its checks. */
+/* The image's build id (Xen's rules): the number of its bytes for a NULL
+ * argument, else copied after the argument's len once len holds them. */
 static long build_id(uint64_t arg, bool deny)
 {
-    xen_build_id_t b;
+    xen_build_id_t b = { 0 };
+    const uint8_t *id = NULL;
+    uint32_t len = 0U;
+    int rc;
 
     if (deny) {
         return -EPERM;
@@ -163,7 +167,20 @@ static long build_id(uint64_t arg, bool deny)
             return -EINVAL;
         }
     }
-    return -ENODATA;
+    rc = build_id_get(&id, &len);
+    if (rc != 0) {
+        return rc;
+    }
+    if (arg == 0U) {
+        return (long)len;
+    }
+    if (len > b.len) {
+        return -ENOBUFS;
+    }
+    if (copy_to_guest(arg + offsetof(xen_build_id_t, buf), id, len) != 0) {
+        return -EFAULT;
+    }
+    return (long)len;
 }
 
 long do_xen_version(struct hcall_args *args)

@@ -220,7 +220,8 @@ def test_xen_init_dom0_names_domain0(run):
 @pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)
 def test_xl_info(run):
     """xl info: Xen 4.17 on 2 CPUs with the machine's 2 GiB, dom0's 512 MiB
-    taken from it, credit2, and the hypervisor's own command line."""
+    taken from it, credit2, the hypervisor's own command line and the
+    image's build id (a SHA-1, as the linker writes Xen's)."""
     out = run.ok("xl info")
     assert "libxl: error" not in out, out
     info = xl_info(out)
@@ -234,6 +235,7 @@ def test_xl_info(run):
     assert info.get("xen_pagesize") == "4096", out
     assert info.get("xen_scheduler") == "credit2", out
     assert info.get("xen_commandline") == APPEND, out
+    assert re.fullmatch(r"[0-9a-f]{40}", info.get("build_id", "")), out
 
 
 @pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)

@@ -28,6 +28,11 @@ SECTIONS
         KEEP(*(.rodata.keyhandler))
         __keyhandler_end = .;
         *(.rodata .rodata.*)
+        /* XENVER_build_id reads it (common/build_id.c). */
+        . = ALIGN(4);
+        __build_id_note_start = .;
+        KEEP(*(.note.gnu.build-id))
+        __build_id_note_end = .;
         . = ALIGN(4096);
         __rodata_end = .;
     }

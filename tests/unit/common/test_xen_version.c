@@ -6,7 +6,25 @@
 #include <public/features.h>
 #include <public/version.h>
 
+#include <proxenos/build_id.h>
+
 #define ARG (GUEST_BASE + 0x100U)
+
+/* The image's note as the linker script lays it out: a 20-byte id. */
+__asm__(".section .rodata\n"
+        ".balign 4\n"
+        ".globl __build_id_note_start\n"
+        "__build_id_note_start:\n"
+        ".long 4, 20, 3\n"
+        ".ascii \"GNU\\0\"\n"
+        ".byte 0x91, 0x4c, 0x01, 0x1f, 0xc9, 0x0e, 0x61, 0xa6, 0x56, 0x13\n"
+        ".byte 0xaa, 0x91, 0x6e, 0x73, 0x13, 0x7c, 0x9b, 0xdd, 0xfe, 0xf1\n"
+        ".globl __build_id_note_end\n"
+        "__build_id_note_end:\n"
+        ".previous\n");
+
+static const uint8_t ID[20] = { 0x91, 0x4c, 0x01, 0x1f, 0xc9, 0x0e, 0x61, 0xa6, 0x56, 0x13,
+                                0xaa, 0x91, 0x6e, 0x73, 0x13, 0x7c, 0x9b, 0xdd, 0xfe, 0xf1 };
 #define UNMAPPED_GVA 0x10000000ULL
 
 static int setup(void **state)
@@ -165,18 +183,59 @@ static void commandline_is_cut_and_faults(void **state)
 static void build_id_rules(void **state)
 {
     uint32_t *len = garg(0U, 0x100U);
+    const uint8_t *buf = (const uint8_t *)(len + 1);
 
     (void)state;
-    /* No build id is linked in: Xen then answers -ENODATA. */
-    assert_int_equal(xv(XENVER_build_id, 0U), -ENODATA);
+    /* A NULL argument asks for the size. */
+    assert_int_equal(xv(XENVER_build_id, 0U), 20);
     *len = 0U;
     assert_int_equal(xv(XENVER_build_id, ARG), -EINVAL);
+    *len = 19U;
+    assert_int_equal(xv(XENVER_build_id, ARG), -ENOBUFS);
     *len = 64U;
-    assert_int_equal(xv(XENVER_build_id, ARG), -ENODATA);
+    assert_int_equal(xv(XENVER_build_id, ARG), 20);
+    assert_memory_equal(buf, ID, sizeof(ID));
+    assert_int_equal(*len, 64U);        /* len is left as it was, as Xen */
     fake_guest_fault(ARG, 4U, false);
     assert_int_equal(xv(XENVER_build_id, ARG), -EFAULT);
+    /* The id runs into a page that faults: -EFAULT. */
+    *(uint32_t *)garg(0U, PAGE_SIZE - 8U) = 64U;
+    fake_guest_fault(GUEST_BASE + PAGE_SIZE, PAGE_SIZE, false);
+    assert_int_equal(xv(XENVER_build_id, GUEST_BASE + PAGE_SIZE - 8U), -EFAULT);
     as(1U, 0U);
     assert_int_equal(xv(XENVER_build_id, 0U), -EPERM);
+}
+
+/* Notes that are not a GNU build id, or whose sizes lie: no id. */
+static void build_id_malformed_notes(void **state)
+{
+    uint32_t note[16] = { 4U, 20U, 3U, 0x00554e47U };  /* "GNU\0" */
+    const uint8_t *id = NULL;
+    uint32_t len = 0U;
+
+    (void)state;
+    assert_int_equal(build_id_parse((const uint8_t *)note, 36U, &id, &len), 0);
+    assert_ptr_equal(id, (const uint8_t *)&note[4]);
+    assert_int_equal(len, 20U);
+    /* Cut short, by the header or by the id. */
+    assert_int_equal(build_id_parse((const uint8_t *)note, 0U, &id, &len), -ENODATA);
+    assert_int_equal(build_id_parse((const uint8_t *)note, 15U, &id, &len), -ENODATA);
+    assert_int_equal(build_id_parse((const uint8_t *)note, 35U, &id, &len), -ENODATA);
+    /* An id too long for what is there, or none at all. */
+    note[1] = 0xffffffffU;
+    assert_int_equal(build_id_parse((const uint8_t *)note, sizeof(note), &id, &len), -ENODATA);
+    note[1] = 0U;
+    assert_int_equal(build_id_parse((const uint8_t *)note, sizeof(note), &id, &len), -ENODATA);
+    note[1] = 20U;
+    /* Another type, name or name size. */
+    note[2] = 1U;
+    assert_int_equal(build_id_parse((const uint8_t *)note, sizeof(note), &id, &len), -ENODATA);
+    note[2] = 3U;
+    note[3] = 0x00584e47U;
+    assert_int_equal(build_id_parse((const uint8_t *)note, sizeof(note), &id, &len), -ENODATA);
+    note[3] = 0x00554e47U;
+    note[0] = 8U;
+    assert_int_equal(build_id_parse((const uint8_t *)note, sizeof(note), &id, &len), -ENODATA);
 }
 
 static void unknown_subop(void **state)
@@ -198,6 +257,7 @@ int main(void)
         cmocka_unit_test_setup(commandline_dom0_only, setup),
         cmocka_unit_test_setup(commandline_is_cut_and_faults, setup),
         cmocka_unit_test_setup(build_id_rules, setup),
+        cmocka_unit_test_setup(build_id_malformed_notes, setup),
         cmocka_unit_test_setup(unknown_subop, setup),
     };
 

@@ -43,6 +43,8 @@ int build_id_parse(const uint8_t *note, size_t size, const uint8_t **id, uint32_
 
 int build_id_get(const uint8_t **id, uint32_t *len)
 {
-    return build_id_parse(__build_id_note_start,
-                          (size_t)(__build_id_note_end - __build_id_note_start), id, len);
+    /* Two linker symbols, not one object: their distance as addresses. */
+    size_t size = (size_t)((uintptr_t)__build_id_note_end - (uintptr_t)__build_id_note_start);
+
+    return build_id_parse(__build_id_note_start, size, id, len);
 }

@@ -16,7 +16,7 @@ UNIT_DIR := $(SRCDIR)/tests/unit
 UNIT_CC ?= gcc
 UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_CPPFLAGS := -I$(UNIT_DIR)/fake_arch/include -I$(HYP)/include -I$(O)/include \
+UNIT_CPPFLAGS := -I$(UNIT_DIR)/fake_arch/include -I$(UNIT_DIR)/common -I$(HYP)/include -I$(O)/include \
 	-include $(CONFIG_H) -DPROXENOS_HOST_TEST -D_GNU_SOURCE
 UNIT_LDLIBS := -lcmocka
 # The coverage build (make coverage, below) is the same build with gcov's

@@ -1,6 +1,6 @@
 /* The Arm devices of the boot device tree (the arch_bootinfo_* hooks): the
  * first available GICv3, generic timer and PSCI node, and what a cpu node's
- * reg may hold. As in common/bootinfo.c, a device that is present but
+ * reg may hold. As in common/boot/bootinfo.c, a device that is present but
  * malformed is an error: the hypervisor stops with the reason rather than
  * guess. */
 #include <proxenos/arch/bootinfo.h>

@@ -22,7 +22,7 @@
 #include <proxenos/drivers/dt_uart.h>
 #include <proxenos/console.h>
 #include <proxenos/errno.h>
-#include <proxenos/grant_table.h>
+#include <proxenos/gnttab.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>

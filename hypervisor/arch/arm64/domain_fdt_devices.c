@@ -5,7 +5,7 @@
  * root, /chosen and the memory node around them and checks what is not
  * Arm's in the configuration.
  *
- * As in common/domain_fdt.c, the writer's failures stick in the writer, so
+ * As in common/boot/domain_fdt.c, the writer's failures stick in the writer, so
  * the node builders make their calls one after another and report the
  * writer's state at the end.
  */

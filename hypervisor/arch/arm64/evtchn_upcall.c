@@ -2,7 +2,7 @@
  * domUs as in Xen's guest layout) whose line follows the vCPU's
  * evtchn_upcall_pending flag. The guest clears the flag itself, so the
  * line is resampled on every entry to the guest, as the timer's is. */
-#include <proxenos/arch/event.h>
+#include <proxenos/arch/evtchn.h>
 #include <proxenos/domain.h>
 #include <asm/vgic.h>
 #include <asm/evtchn_upcall.h>

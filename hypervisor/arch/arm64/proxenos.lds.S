@@ -28,7 +28,7 @@ SECTIONS
         KEEP(*(.rodata.keyhandler))
         __keyhandler_end = .;
         *(.rodata .rodata.*)
-        /* XENVER_build_id reads it (common/build_id.c). */
+        /* XENVER_build_id reads it (common/boot/build_id.c). */
         . = ALIGN(4);
         __build_id_note_start = .;
         KEEP(*(.note.gnu.build-id))

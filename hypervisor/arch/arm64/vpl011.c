@@ -20,7 +20,7 @@
 #include <proxenos/arch/domain.h>
 #include <proxenos/console.h>
 #include <proxenos/errno.h>
-#include <proxenos/event.h>
+#include <proxenos/evtchn.h>
 #include <proxenos/guest_access.h>
 #include <proxenos/guest_console.h>
 #include <proxenos/xmalloc.h>

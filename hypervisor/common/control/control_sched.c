@@ -1,6 +1,6 @@
 /* Schedulers and CPU pools as the toolstack sees them: sysctl sched_id
  * (the default scheduler), sysctl cpupool_op (the boot-time pools of
- * common/cpupool.c), domctl scheduler_op (a domain's credit2 weight and
+ * common/sched/cpupool.c), domctl scheduler_op (a domain's credit2 weight and
  * cap) and domctl set/getnodeaffinity (NUMA placement, with Xen on Arm's
  * single node). Pools are fixed at boot in Proxenos: the commands that would
  * change them give Xen's answer where Xen would refuse too, and

@@ -21,7 +21,7 @@
 #include <proxenos/cpupool.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/errno.h>
-#include <proxenos/grant_table.h>
+#include <proxenos/gnttab.h>
 #include <proxenos/hostinfo.h>
 #include <proxenos/printk.h>
 #include <proxenos/smp.h>
@@ -120,7 +120,7 @@ static long check_arch(struct xen_domctl_createdomain *cfg)
     return (cfg->arch.tee_type != XEN_DOMCTL_CONFIG_TEE_NONE) ? -EINVAL : 0;
 }
 
-/* Xen's grant_table_init checks; negative sizes ask for the defaults. */
+/* Xen's gnttab_init checks; negative sizes ask for the defaults. */
 static long check_grants(const struct xen_domctl_createdomain *cfg, struct domain_create_args *a)
 {
     uint32_t version = cfg->grant_opts & XEN_DOMCTL_GRANT_version_mask;

@@ -1,4 +1,4 @@
-/* The vCPU each physical CPU runs. Kept by common/current.c, set only by
+/* The vCPU each physical CPU runs. Kept by common/sched/current.c, set only by
  * the scheduler when it switches, and read by anyone, arch code included,
  * without calling into the scheduler (whose switch calls the arch's). */
 #ifndef PROXENOS_CURRENT_H

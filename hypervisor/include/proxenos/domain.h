@@ -51,9 +51,9 @@ enum vcpu_state {
 };
 
 struct domain;
-struct evtchn_domain;   /* event_channel.c */
+struct evtchn_domain;   /* evtchn.c */
 struct evtchn_vcpu;
-struct grant_table;     /* grant_table.c */
+struct grant_table;     /* gnttab.c */
 
 /* HVM_NR_PARAMS of Xen 4.17's public/hvm/params.h. */
 #define DOMAIN_NR_HVM_PARAMS 39U

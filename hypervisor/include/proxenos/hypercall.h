@@ -1,4 +1,4 @@
-/* Xen hypercalls: one table (common/hypercall.c) maps each number to a
+/* Xen hypercalls: one table (common/hypercall/hypercall.c) maps each number to a
  * handler in the file of its family. A handler gets the five argument
  * registers and runs on the calling vCPU (current_vcpu()); it returns a
  * Xen error number (negative) or a result.
@@ -42,8 +42,8 @@ long do_sched_op(struct hcall_args *args);         /* sched_op.c */
 long do_vcpu_op(struct hcall_args *args);          /* vcpu_op.c */
 long do_vm_assist(struct hcall_args *args);        /* vcpu_op.c */
 long do_memory_op(struct hcall_args *args);        /* memory_op.c */
-long do_event_channel_op(struct hcall_args *args); /* event_channel.c */
-long do_grant_table_op(struct hcall_args *args);   /* grant_table.c */
+long do_event_channel_op(struct hcall_args *args); /* evtchn.c */
+long do_grant_table_op(struct hcall_args *args);   /* gnttab.c */
 long do_hvm_op(struct hcall_args *args);           /* hvm_op.c */
 long do_physdev_op(struct hcall_args *args);       /* physdev_op.c */
 long do_platform_op(struct hcall_args *args);      /* platform_op.c */

@@ -1,13 +1,13 @@
 /* Stand-ins for the hypervisor console as its neighbours see it, shared by
  * the host tests that do not link the real file behind a function:
  *
- *   common/console.c     console_write (raw bytes) and console_write_line
+ *   common/console/console.c     console_write (raw bytes) and console_write_line
  *                        (a prefixed line) append to two logs a test reads;
  *                        console_register_input_sink records the sink (a
  *                        test can then type into it) and answers 0 unless
  *                        the test asked for an error;
  *                        console_unregister_input_sink forgets it.
- *   common/keyhandler.c  handle_keypress, which the console calls for a
+ *   common/console/keyhandler.c  handle_keypress, which the console calls for a
  *                        key meant for the hypervisor, records the key.
  *
  * All weak: a test that links the real file gets it. Link this file by

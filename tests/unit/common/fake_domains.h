@@ -1,4 +1,4 @@
-/* A stand-in for the domain table (common/domain_ref.c: the lookups by id
+/* A stand-in for the domain table (common/domain/domain_ref.c: the lookups by id
  * and in order, live or dying too, domain_put, the counts) for host tests
  * that build their domains by hand instead of through domain_create. A
  * test lists each domain it made: a listed domain is in memory, found by

@@ -1,4 +1,4 @@
-/* A stand-in for the scheduler (common/sched.c) as the rest of the
+/* A stand-in for the scheduler (common/sched/sched.c) as the rest of the
  * hypervisor calls it, for host tests that do not link it: no run queues
  * and no CPUs, only the vCPU state changes the real one makes and a count
  * of every call (per vCPU where the call names one), so that a test can

@@ -1,5 +1,5 @@
 /* A stand-in for the end of a domain's life as other subsystems ask for it
- * (common/domain_shutdown.c: domain_shutdown, domain_crash), for host tests
+ * (common/domain/domain_shutdown.c: domain_shutdown, domain_crash), for host tests
  * of the code that asks (a trap handler, a hypercall) without the
  * machinery behind (pausing every vCPU, VIRQ_DOM_EXC, the toolstack):
  * each call is counted and its arguments kept for the test to check.

@@ -1,7 +1,7 @@
 /* The hypervisor's own heap for a host test: fake RAM given to the boot
  * allocator, the page allocator on it and xmalloc on that, so that code
- * under test allocates through the real xmalloc.c (link common/xmalloc.c,
- * common/page_alloc.c and common/bootmem.c) instead of a stand-in on the
+ * under test allocates through the real xmalloc.c (link common/memory/xmalloc.c,
+ * common/memory/page_alloc.c and common/memory/bootmem.c) instead of a stand-in on the
  * C library's malloc. Call heap_env_init() in each test's setup, after
  * fake_reset() (which releases the RAM of the previous test). */
 #ifndef HEAP_ENV_H

@@ -6,7 +6,7 @@
  * guest-physical ones, except inside ranges a test declares faulting
  * (fake_guest_fault), which stand for an unmapped or read-only stage 1.
  * Upcall interrupts are counted per vCPU. */
-#include <proxenos/arch/event.h>
+#include <proxenos/arch/evtchn.h>
 #include <proxenos/arch/guest_access.h>
 #include <proxenos/errno.h>
 #include <fake_arch.h>

@@ -1,6 +1,6 @@
 /* What the boot device tree says that only the architecture understands
  * (arm64: the GICv3, the generic timer, PSCI, MPIDR cpu ids). Common code
- * (common/bootinfo.c) walks the tree once and hands every node to the
+ * (common/boot/bootinfo.c) walks the tree once and hands every node to the
  * architecture too. */
 #ifndef PROXENOS_ARCH_BOOTINFO_H
 #define PROXENOS_ARCH_BOOTINFO_H

@@ -1,5 +1,5 @@
 /* What the architecture adds to a dom0less domain that common code
- * (common/dom0less_build.c) builds from its boot configuration: the
+ * (common/boot/dom0less_build.c) builds from its boot configuration: the
  * virtual interrupt controller and UART it gets, and its own fields of the
  * domain's device tree. */
 #ifndef PROXENOS_ARCH_DOM0LESS_H

@@ -1,5 +1,5 @@
 /* The architecture's nodes of a dom0less domU's device tree. Common code
- * (common/domain_fdt.c) writes the root, /chosen and the memory node and
+ * (common/boot/domain_fdt.c) writes the root, /chosen and the memory node and
  * leaves two places in between to the architecture, so that the tree
  * keeps Xen's order: the CPUs (and what starts them) before memory, the
  * interrupt controller and the devices after it. */

@@ -1,6 +1,6 @@
 /* What an entry of a device tree "interrupts" property means is the
  * interrupt controller's binding, so the architecture's (arm64: the GIC's
- * <type number flags>). Common code (fdt_irq() in common/fdt_addr.c) finds
+ * <type number flags>). Common code (fdt_irq() in common/fdt/fdt_addr.c) finds
  * the property, the interrupt parent and its #interrupt-cells, and asks
  * the architecture to decode one entry. */
 #ifndef PROXENOS_ARCH_FDT_IRQ_H

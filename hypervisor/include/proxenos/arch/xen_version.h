@@ -1,4 +1,4 @@
-/* What the xen_version hypercall (common/xen_version.c) tells a guest that
+/* What the xen_version hypercall (common/hypercall/xen_version.c) tells a guest that
  * depends on the architecture Xen runs on. */
 #ifndef PROXENOS_ARCH_XEN_VERSION_H
 #define PROXENOS_ARCH_XEN_VERSION_H

@@ -1,7 +1,7 @@
 /* The Arm devices of the boot device tree (arch/arm64/bootinfo_devices.c)
  * through bootinfo_scan(): the first available GICv3, generic timer and
  * PSCI node, and what makes each of them an error. QEMU's whole virt tree
- * is read by tests/unit/common/test_bootinfo.c. */
+ * is read by tests/unit/common/boot/test_bootinfo.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* A dom0less domU's device tree on arm64: node for node what Xen 4.17's
  * prepare_dtb_domU() makes, read back through our reader (and dtc). The
- * common writer (common/domain_fdt.c) runs here with the real Arm node
+ * common writer (common/boot/domain_fdt.c) runs here with the real Arm node
  * writers (arch/arm64/domain_fdt_devices.c), so the whole tree is pinned
- * byte for byte; tests/unit/common/test_domain_fdt.c tests the common part
+ * byte for byte; tests/unit/common/boot/test_domain_fdt.c tests the common part
  * alone. */
 #include <stdarg.h>
 #include <stddef.h>

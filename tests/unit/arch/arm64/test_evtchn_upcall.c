@@ -11,7 +11,7 @@
 #include <pthread.h>
 #include <cmocka.h>
 
-#include <proxenos/arch/event.h>
+#include <proxenos/arch/evtchn.h>
 #include <proxenos/domain.h>
 #include <asm/evtchn_upcall.h>
 #include <asm/vgic.h>

@@ -2,11 +2,11 @@
  * XEN_DOMCTL_vuart_op sets it up): INIT's refusals, the guest's writes
  * reaching the ring and notifying dom0, dom0's input raising the
  * interrupt line, reads taking it, and teardown. Domains 0 (the back
- * end), 1 and 2 with real event channels: test_event_channel_env.c. The
+ * end), 1 and 2 with real event channels: evtchn_env.c. The
  * vGIC and the hypervisor console are shared fakes, the MMIO table the
  * real one. */
 #define EVTCHN_TEST_MAIN
-#include "test_event_channel_env.c"
+#include "evtchn_env.c"
 
 #include <asm/mmio.h>
 #include <asm/vgic.h>

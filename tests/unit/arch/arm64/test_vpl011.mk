@@ -3,14 +3,14 @@
 # played by dom0's event channel calls and direct ring writes; the real MMIO
 # table, the shared fakes of the vGIC and of the console.
 test_vpl011-src := arch/arm64/vpl011.c arch/arm64/vpl011_ring.c \
-	common/event_channel.c common/evtchn_port.c common/evtchn_ops.c common/evtchn_xen.c \
-	common/event_2l.c common/event_fifo.c common/guest_access.c \
-	arch/arm64/mmio.c common/guest_console.c common/evtchn_abi.c common/evtchn_domain.c \
+	common/event/evtchn.c common/event/evtchn_port.c common/event/evtchn_ops.c common/event/evtchn_xen.c \
+	common/event/evtchn_2l.c common/event/evtchn_fifo.c common/memory/guest_access.c \
+	arch/arm64/mmio.c common/console/guest_console.c common/event/evtchn_abi.c common/event/evtchn_domain.c \
 	../tests/unit/arch/arm64/fake_vgic_irq.c ../tests/unit/common/fake_console_api.c
-test_vpl011-cppflags := -I$(HYP)/arch/arm64/include -I$(HYP)/common -I$(UNIT_DIR)/common
-$(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/test_event_channel_env.c \
+test_vpl011-cppflags := -I$(HYP)/arch/arm64/include -I$(HYP)/common/event
+$(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/evtchn_env.c \
 	$(UNIT_DIR)/arch/arm64/fake_vgic_irq.h $(UNIT_DIR)/common/fake_console_api.h
-# The domain table: the shared fake (test_event_channel_env.c lists its domains).
+# The domain table: the shared fake (evtchn_env.c lists its domains).
 test_vpl011-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/fake_domains.h
 # The scheduler: the shared fake.

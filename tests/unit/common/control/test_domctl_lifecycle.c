@@ -1,5 +1,5 @@
 /* Domain life cycle commands (common/control/domctl_lifecycle.c) and the
- * pause counting under them (common/domain_pause.c): destroydomain (the
+ * pause counting under them (common/domain/domain_pause.c): destroydomain (the
  * domain seen dying while in memory, then gone), pausedomain and
  * unpausedomain with Xen's limits, the end of a build at the first
  * unpause, the domain handle, the time offset. */

@@ -1,5 +1,5 @@
 /* XEN_SYSCTL_readconsole (common/control/sysctl_console.c) over the real
- * console ring (common/console.c): plain and incremental reads, counts,
+ * console ring (common/console/console.c): plain and incremental reads, counts,
  * clearing, a ring that went round, and faults. The ring lives as long as
  * the test program, so each test works from the indexes it finds. And
  * XEN_SYSCTL_debug_keys, handed to control_env.h's key recorder. */

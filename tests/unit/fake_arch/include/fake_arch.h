@@ -85,7 +85,7 @@ enum fake_stop {
  * own locks before it panics). If they finish without panicking, the test
  * fails through cmocka. arch_machine_off() also ends the block but fails
  * the test (use fake_expect_stop() for it); arch_halt() counts as the
- * panic, because the real panic() (when a test links common/console.c
+ * panic, because the real panic() (when a test links common/console/console.c
  * instead of the fake) ends in arch_halt() - fake_panic_msg() and
  * fake_panic_count() only see the fake panic(). Blocks do not nest. setjmp rules apply: a local variable that is assigned after the
  * block starts and read after it ends must be volatile (gcc's -Wclobbered

@@ -1,0 +1,218 @@
+/* Building dom0less domains: RAM in Xen's guest banks, the kernel where
+ * Xen 4.17 puts it, the device tree and ramdisk high in the first 128 MiB,
+ * vCPU 0 entering the kernel with x0 = device tree, as on Xen. A domain
+ * with xen,enhanced gets the /hypervisor node (grant window, extended
+ * regions, event-channel PPI 31) and, with xenstore, an unbound event
+ * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
+ * ~0: "xenstore comes later", which Linux waits for. */
+#include <proxenos/arch/dom0less.h>
+#include <proxenos/arch/domain.h>
+#include <proxenos/arch/domain_fdt.h>
+#include <proxenos/arch/kernel.h>
+#include <proxenos/arch/mm.h>
+#include <proxenos/arch/p2m.h>
+#include <proxenos/cpupool.h>
+#include <proxenos/dom0less.h>
+#include <proxenos/domain_create.h>
+#include <proxenos/domain_fdt.h>
+#include <proxenos/errno.h>
+#include <proxenos/evtchn.h>
+#include <proxenos/paging_pool.h>
+#include <proxenos/printk.h>
+#include <proxenos/sched.h>
+#include <public/hvm_params.h>
+
+static struct dom0less_config configs[DOM0LESS_MAX_DOMAINS];
+static unsigned int nr_configs;
+static const struct boot_info *boot;
+static uint8_t dtb_buf[DOMAIN_FDT_XEN417_SIZE];
+
+static const void *module_data(const struct boot_module *m)
+{
+    return arch_maddr_to_virt(m->start);
+}
+
+static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_t bank0,
+                      uint64_t bank1)
+{
+    struct domain_fdt_region mem[2] = { { GUEST_RAM0_BASE, bank0 }, { GUEST_RAM1_BASE, bank1 } };
+    struct domain_fdt_config fc = { 0 };
+    struct domain_fdt_region ext[GUEST_RAM_BANKS];
+    uint64_t ram_size[GUEST_RAM_BANKS] = { bank0, bank1 };
+    struct kernel_load k;
+    uint64_t initrd_size = (c->ramdisk != NULL) ? c->ramdisk->size : 0U;
+    paddr_t dtb_at;
+    paddr_t initrd_at;
+    uint32_t dtb_size;
+    int rc;
+
+    rc = arch_kernel_load(d, module_data(c->kernel), c->kernel->size, GUEST_RAM0_BASE, bank0, &k);
+    if (rc != 0) {
+        if (rc == -ENOEXEC) {
+            pr_err("dom0less: %s: kernel: not an %s (%d)\n", c->name, arch_kernel_format_name(),
+                   rc);
+        } else {
+            pr_err("dom0less: %s: kernel: does not fit (%d)\n", c->name, rc);
+        }
+        return rc;
+    }
+    fc.nr_vcpus = c->cpus;
+    fc.mem = mem;
+    fc.nr_mem = (bank1 != 0U) ? 2U : 1U;
+    fc.bootargs = c->kernel->cmdline;
+    fc.initrd_size = initrd_size;
+    arch_dom0less_fdt_config(boot, c, &fc);
+    if (d->xen_enhanced) {
+        fc.enhanced = true;
+        fc.evtchn_intid = d->evtchn_irq;
+        fc.ext_regions = ext;
+        fc.nr_ext_regions = arch_domu_ext_regions(ram_size, arch_guest_ipa_bits(), ext);
+        for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {
+            pr_info("Domain %u: extended region %u: 0x%llx->0x%llx\n", d->domain_id, i,
+                    (unsigned long long)ext[i].base,
+                    (unsigned long long)(ext[i].base + ext[i].size));
+        }
+    }
+    rc = domain_fdt_build_domu(&fc, dtb_buf, sizeof(dtb_buf), &dtb_size);
+    if (rc != 0) {
+        pr_err("dom0less: %s: device tree does not fit in %u bytes (%d)\n", c->name,
+               (unsigned int)sizeof(dtb_buf), rc);
+        return rc;
+    }
+    rc = arch_kernel_place_modules(GUEST_RAM0_BASE, bank0, k.end, dtb_size, initrd_size, &dtb_at,
+                              &initrd_at);
+    if ((rc == 0) && (initrd_size != 0U)) {
+        rc = domain_fdt_set_initrd(dtb_buf, sizeof(dtb_buf), initrd_at, initrd_at + initrd_size);
+        if (rc == 0) {
+            rc = domain_copy_to_guest_phys(d, initrd_at, module_data(c->ramdisk), initrd_size);
+        }
+    }
+    if (rc == 0) {
+        rc = domain_copy_to_guest_phys(d, dtb_at, dtb_buf, dtb_size);
+    }
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot place the device tree and ramdisk (%d)\n", c->name, rc);
+        return rc;
+    }
+    arch_vcpu_set_entry(d->vcpu[0], k.entry, dtb_at);
+    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+        pr_info("Domain %u: vCPU %u on CPU %u\n", d->domain_id, i, d->vcpu[i]->processor);
+    }
+    pr_info("Domain %u (%s): %u vCPU(s), %llu MiB, kernel at 0x%llx, device tree at 0x%llx%s\n",
+            d->domain_id, d->name, c->cpus, (unsigned long long)((bank0 + bank1) >> 20),
+            (unsigned long long)k.load_addr, (unsigned long long)dtb_at,
+            c->vpl011 ? ", vpl011" : "");
+    return 0;
+}
+
+/* Xen's alloc_xenstore_evtchn: the port dom0's xenstored will bind to
+ * talk to d, and "the xenstore page comes later". */
+static int setup_xenstore(struct domain *d, const struct dom0less_config *c)
+{
+    evtchn_port_t port = 0U;
+    int rc = evtchn_alloc_unbound(d, 0U, &port);
+
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot allocate the xenstore event channel (%d)\n", c->name, rc);
+        return rc;
+    }
+    d->hvm_params[HVM_PARAM_STORE_EVTCHN] = port;
+    d->hvm_params[HVM_PARAM_STORE_PFN] = ~0ULL;
+    return 0;
+}
+
+static int build_one(const struct dom0less_config *c, struct domain **out)
+{
+    struct domain_create_args a = { 0 };
+    uint64_t mem = c->mem_kib * 1024U;
+    uint64_t bank0 = MIN(mem, GUEST_RAM0_SIZE);
+    uint64_t bank1 = mem - bank0;
+    struct domain *d;
+    int rc;
+
+    a.name = c->name;
+    a.max_vcpus = c->cpus;
+    a.console_input = true;
+    arch_dom0less_create_args(c, &a);
+    a.p2m_pool_pages = c->has_p2m_mem ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
+                       p2m_default_pool_pages(mem, c->cpus);
+    a.cpu_affinity = cpupool_cpus(c->cpupool);
+    a.cpupool_id = cpupool_id_of(c->cpupool);
+    if ((c->cpupool >= 0) && (a.cpu_affinity == 0U)) {
+        pr_err("dom0less: %s: its cpupool was not created: domain skipped\n", c->name);
+        return -EINVAL;
+    }
+    if ((c->enhanced == ENHANCED_FULL) && (bootinfo_find_module(boot, BOOTMOD_KERNEL, -1) == NULL)) {
+        /* Xen 4.17 panics: xenstore needs dom0. We skip this domain only. */
+        pr_err("dom0less: %s: xen,enhanced with xenstore needs a dom0: domain skipped "
+               "(use \"no-xenstore\")\n", c->name);
+        return -EINVAL;
+    }
+    a.xen_enhanced = (c->enhanced != ENHANCED_NONE);
+    rc = domain_create(c->domid, &a, &d);
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot create domain %u (%d)\n", c->name, c->domid, rc);
+        return rc;
+    }
+    rc = domain_populate_ram(d, GUEST_RAM0_BASE, bank0);
+    if ((rc == 0) && (bank1 != 0U)) {
+        rc = domain_populate_ram(d, GUEST_RAM1_BASE, bank1);
+    }
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
+               "stage-2 pool\n", c->name, (unsigned long long)c->mem_kib, rc);
+    } else {
+        rc = load_guest(d, c, bank0, bank1);
+    }
+    if ((rc == 0) && (c->enhanced == ENHANCED_FULL)) {
+        rc = setup_xenstore(d, c);
+    }
+    if (rc != 0) {
+        domain_destroy(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+static void start(struct domain *d)
+{
+    d->state = DOMAIN_RUNNING;
+    vcpu_wake(d->vcpu[0]);
+}
+
+unsigned int dom0less_build_all(const struct boot_info *bi)
+{
+    struct domain *built[DOM0LESS_MAX_DOMAINS];
+    unsigned int n = 0U;
+
+    boot = bi;
+    nr_configs = dom0less_parse(bi, configs, DOM0LESS_MAX_DOMAINS);
+    for (unsigned int i = 0U; i < nr_configs; i++) {
+        if (build_one(&configs[i], &built[n]) == 0) {
+            n++;
+        }
+    }
+    /* Start only once all are built, so no guest runs while memory for the
+     * others is still being copied. */
+    for (unsigned int i = 0U; i < n; i++) {
+        start(built[i]);
+    }
+    return n;
+}
+
+int dom0less_restart(domid_t id)
+{
+    for (unsigned int i = 0U; i < nr_configs; i++) {
+        if (configs[i].domid == id) {
+            struct domain *d;
+            int rc = build_one(&configs[i], &d);
+
+            if (rc == 0) {
+                start(d);
+            }
+            return rc;
+        }
+    }
+    return -ENOENT;
+}

@@ -1,0 +1,66 @@
+/* Event channels: Xen's inter-domain and virtual-interrupt notifications,
+ * with the 2-level and FIFO ABIs (common/event/evtchn.c and friends). */
+#ifndef PROXENOS_EVENT_H
+#define PROXENOS_EVENT_H
+
+#include <proxenos/domain.h>
+
+/* Domain life cycle (called by domain_pv_init/destroy). */
+int evtchn_domain_init(struct domain *d);
+/* Highest port d may use instead of the default (the toolstack's
+ * max_evtchn_port at createdomain, kept to INT_MAX as Xen), before d
+ * runs. */
+void evtchn_set_max_port(struct domain *d, uint32_t max_port);
+void evtchn_domain_destroy(struct domain *d);
+
+/* EVTCHNOP_alloc_unbound done by the hypervisor itself (with every
+ * right, as Xen's boot-time calls): a new unbound port of d that domain
+ * remote_dom may bind with EVTCHNOP_bind_interdomain (remote_dom need not
+ * exist yet; DOMID_SELF means d). 0 and *port, -ESRCH (d has no event
+ * channels), -ENOSPC (no free port) or -ENOMEM. */
+int evtchn_alloc_unbound(struct domain *d, domid_t remote_dom, evtchn_port_t *port);
+
+/* ---- Ports the hypervisor consumes (Xen's "xen_consumer" channels) -----
+ * A port of d that an emulated device (a vpl011's console ring) uses in
+ * d's place: when its peer sends, the consumer function runs instead of
+ * an upcall of d; d itself cannot send on it, close it, move it to
+ * another vCPU (-EINVAL) or read its status (-EACCES), and EVTCHNOP_reset
+ * leaves it alone. It is closed with d's other ports when d dies.
+ * docs/event-channels.md. */
+
+/* Runs on the sender's CPU after the event locks are released, while d
+ * cannot finish dying; it may send (evtchn_send_xen) but not free ports. */
+typedef void (*evtchn_consumer_fn)(struct domain *d, evtchn_port_t port);
+
+/* A new unbound port of d, consumed by fn, that remote_dom may bind
+ * (DOMID_SELF: d). 0 and *port, -ESRCH (d has no event channels),
+ * -ENOSPC (no free port or no room for another consumer), -ENOMEM,
+ * -EINVAL (d is dying). */
+int evtchn_alloc_xen_unbound(struct domain *d, domid_t remote_dom, evtchn_consumer_fn fn,
+                             evtchn_port_t *port);
+/* Close such a port (its peer's end becomes unbound) and wait until no
+ * consumer call that started before is running. A port that is not the
+ * hypervisor's, or d without event channels (already destroyed): nothing
+ * happens. Not from a consumer function. */
+void evtchn_free_xen_port(struct domain *d, evtchn_port_t port);
+/* Notify the peer of such a port (Xen's notify_via_xen_event_channel):
+ * dropped while unbound. */
+void evtchn_send_xen(struct domain *d, evtchn_port_t port);
+
+/* The senders and evtchn_port_is_pending take the domain's event lock
+ * (interrupts masked) and raise upcalls or wake pollers only after
+ * releasing it: callable from interrupt context, but not while holding a
+ * vGIC or scheduler lock. See docs/event-channels.md. */
+
+/* Raise a per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...) on v, if v bound it. */
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
+/* Raise a global VIRQ (VIRQ_CONSOLE, VIRQ_DOM_EXC, ...) of d, if bound. */
+void send_guest_global_virq(struct domain *d, unsigned int virq);
+
+/* Whether port of d exists (storage allocated for it, as Xen's
+ * port_is_valid): SCHEDOP_poll refuses others. */
+bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port);
+/* Whether port of d is pending (SCHEDOP_poll). false for a bad port. */
+bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
+
+#endif

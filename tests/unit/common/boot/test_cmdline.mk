@@ -1,0 +1,1 @@
+test_cmdline-src := common/boot/cmdline.c

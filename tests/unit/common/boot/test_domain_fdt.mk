@@ -1,0 +1,1 @@
+test_domain_fdt-src := common/boot/domain_fdt.c common/fdt/fdt_write.c common/fdt/fdt.c common/fdt/fdt_addr.c

@@ -1,0 +1,1 @@
+test_fdt-src := common/fdt/fdt.c common/fdt/fdt_addr.c

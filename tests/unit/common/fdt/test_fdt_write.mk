@@ -1,0 +1,1 @@
+test_fdt_write-src := common/fdt/fdt_write.c common/fdt/fdt.c common/fdt/fdt_addr.c

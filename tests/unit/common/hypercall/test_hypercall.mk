@@ -1,0 +1,1 @@
+test_hypercall-src := common/hypercall/hypercall.c

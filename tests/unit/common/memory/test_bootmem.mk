@@ -1,0 +1,1 @@
+test_bootmem-src := common/memory/bootmem.c

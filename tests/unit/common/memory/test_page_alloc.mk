@@ -1,0 +1,1 @@
+test_page_alloc-src := common/memory/bootmem.c common/memory/page_alloc.c

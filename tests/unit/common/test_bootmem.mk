@@ -1,1 +1,0 @@
-test_bootmem-src := common/bootmem.c

@@ -1,1 +1,0 @@
-test_cmdline-src := common/cmdline.c

@@ -1,3 +1,0 @@
-test_console-src := common/console.c common/console_input.c common/lib/vsnprintf.c \
-	../tests/unit/common/fake_console_api.c
-$(O)/unit/common/test_console: $(UNIT_DIR)/common/fake_console_api.h

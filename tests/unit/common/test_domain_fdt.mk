@@ -1,1 +1,0 @@
-test_domain_fdt-src := common/domain_fdt.c common/fdt_write.c common/fdt.c common/fdt_addr.c

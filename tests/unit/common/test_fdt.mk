@@ -1,1 +1,0 @@
-test_fdt-src := common/fdt.c common/fdt_addr.c

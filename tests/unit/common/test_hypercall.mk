@@ -1,1 +1,0 @@
-test_hypercall-src := common/hypercall.c

@@ -1,1 +1,0 @@
-test_rangeset-src := common/rangeset.c common/xmalloc.c common/bootmem.c common/page_alloc.c

@@ -1,7 +1,0 @@
-test_vcpu_op-src := common/vcpu_op.c common/runstate.c common/guest_access.c \
-	common/bootmem.c common/page_alloc.c
-test_vcpu_op-cppflags := -I$(HYP)/arch/arm64/include
-$(O)/unit/common/test_vcpu_op: $(UNIT_DIR)/common/test_pv_hcall_env.h
-# The domain table: the shared fake (test_pv_hcall_env.h lists its domains).
-test_vcpu_op-src += ../tests/unit/common/fake_domains.c
-$(O)/unit/common/test_vcpu_op: $(UNIT_DIR)/common/fake_domains.h

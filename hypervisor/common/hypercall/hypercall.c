@@ -5,6 +5,11 @@
 #include <proxenos/errno.h>
 #include <proxenos/nospec.h>
 
+static long do_multicall(struct hcall_args *args)
+{
+    return multicall_run(args, hypercall_dispatch);
+}
+
 static const struct hcall_entry table[XEN_NR_HYPERCALLS] = {
     [__HYPERVISOR_platform_op] = { do_platform_op, 1U },
     [__HYPERVISOR_memory_op] = { do_memory_op, 2U },

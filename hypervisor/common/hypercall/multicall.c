@@ -1,5 +1,6 @@
 /* __HYPERVISOR_multicall: a batch of hypercalls in one trap. Each entry is
- * copied in, run through the hypercall table and its result written back;
+ * copied in, run through the dispatcher the hypercall table hands in
+ * (so this file calls nothing above it) and its result written back;
  * the batch stops with -EFAULT at the first entry it cannot read or write.
  * A sub-call that wants to continue later (-ERESTART) leaves its progress
  * in its entry and the whole batch continues from that entry. */
@@ -9,7 +10,7 @@
 #include <proxenos/string.h>
 
 /* Run one entry; true when the sub-call asked to be continued. */
-static bool run_entry(struct multicall_entry *e)
+static bool run_entry(struct multicall_entry *e, hcall_dispatch_fn dispatch)
 {
     struct hcall_args sub;
     long rc;
@@ -22,7 +23,7 @@ static bool run_entry(struct multicall_entry *e)
     for (unsigned int i = 0U; i < 5U; i++) {
         sub.a[i] = e->args[i];
     }
-    rc = hypercall_dispatch(e->op, &sub);
+    rc = dispatch(e->op, &sub);
     if (rc == -ERESTART) {
         for (unsigned int i = 0U; i < 5U; i++) {
             e->args[i] = sub.a[i];
@@ -33,7 +34,7 @@ static bool run_entry(struct multicall_entry *e)
     return false;
 }
 
-long do_multicall(struct hcall_args *args)
+long multicall_run(struct hcall_args *args, hcall_dispatch_fn dispatch)
 {
     uint64_t list = args->a[0];
     uint32_t nr = (uint32_t)args->a[1];
@@ -46,7 +47,7 @@ long do_multicall(struct hcall_args *args)
         if (copy_from_guest(&e, at, sizeof(e)) != 0) {
             return -EFAULT;
         }
-        again = run_entry(&e);
+        again = run_entry(&e, dispatch);
 #ifdef CONFIG_DEBUG
         {
             /* The caller may rely on nothing but the result: make an entry

@@ -35,6 +35,12 @@ long hypercall_dispatch(uint64_t nr, struct hcall_args *args);
 /* Argument registers hypercall nr uses (0 for an unknown one). */
 unsigned int hypercall_nr_args(uint64_t nr);
 
+/* __HYPERVISOR_multicall's batch (multicall.c), each entry run through
+ * dispatch. The table passes hypercall_dispatch: the batch runner sits
+ * below the table and never calls up into it by name. */
+typedef long (*hcall_dispatch_fn)(uint64_t nr, struct hcall_args *args);
+long multicall_run(struct hcall_args *args, hcall_dispatch_fn dispatch);
+
 /* The handlers, one family per file in common/. */
 long do_xen_version(struct hcall_args *args);      /* xen_version.c */
 long do_console_io(struct hcall_args *args);       /* console_io.c */
@@ -47,7 +53,6 @@ long do_grant_table_op(struct hcall_args *args);   /* gnttab.c */
 long do_hvm_op(struct hcall_args *args);           /* hvm_op.c */
 long do_physdev_op(struct hcall_args *args);       /* physdev_op.c */
 long do_platform_op(struct hcall_args *args);      /* platform_op.c */
-long do_multicall(struct hcall_args *args);        /* multicall.c */
 long do_sysctl(struct hcall_args *args);           /* control/sysctl.c */
 long do_domctl(struct hcall_args *args);           /* control/domctl.c */
 

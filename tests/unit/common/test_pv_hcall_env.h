@@ -1,6 +1,7 @@
 /* Shared set-up for the tests of the small hypercall families (included by
  * test_xen_version.c, test_console_io.c, test_sched_op.c, test_vcpu_op.c,
- * test_hvm_op.c, test_platform_op.c, test_physdev_op.c; not built alone).
+ * test_hvm_op.c, test_platform_op.c, test_physdev_op.c, test_multicall.c;
+ * not built alone).
  *
  * Two hand-built domains: dom0 (id 0, privileged) and dom1 (a domU), two
  * vCPUs each (vCPU 0 running, vCPU 1 still offline). Each has ENV_PAGES of
@@ -100,7 +101,7 @@ static void *garg(unsigned int d, uint64_t off)
     return gram[d] + off;
 }
 
-static long hc(long (*fn)(struct hcall_args *), uint64_t a0, uint64_t a1, uint64_t a2)
+static inline long hc(long (*fn)(struct hcall_args *), uint64_t a0, uint64_t a1, uint64_t a2)
 {
     struct hcall_args a = { { a0, a1, a2, 0U, 0U } };
 

@@ -77,7 +77,6 @@ primary_entry:
     br      x0
 
 /* PSCI CPU_ON lands here with x0 = the context id: our CPU number. */
-    .globl  secondary_entry
 secondary_entry:
     msr     daifset, #0xf
     mov     x19, x0
@@ -216,6 +215,9 @@ primary_virt:
     isb
     mov     x0, x21
     mov     x1, x22
+    /* Where PSCI starts the other CPUs: handed to C, which thus never
+     * names this file's symbols (the calls run one way, boot code down). */
+    adr_l   x2, secondary_entry
     bl      start_hypervisor
     b       halt_forever
 

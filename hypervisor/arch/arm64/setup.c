@@ -254,7 +254,7 @@ static void record_host_info(const struct boot_info *bi)
     hostinfo_set(&hi);
 }
 
-void start_hypervisor(paddr_t dtb, paddr_t load_pa)
+void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
 {
     const struct boot_info *bi = &boot_info;
     const struct fdt *fdt;
@@ -302,7 +302,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa)
         for (uint32_t i = 0U; i < bi->nr_cpus; i++) {
             mpidrs[i] = bi->cpus[i].mpidr;
         }
-        (void)smp_bring_up(mpidrs, bi->nr_cpus);
+        (void)smp_bring_up(mpidrs, bi->nr_cpus, secondary_va);
     }
     if (bi->nr_cpus_ignored != 0U) {
         pr_warn("%u CPUs in the device tree ignored (CONFIG_NR_CPUS is %u)\n",

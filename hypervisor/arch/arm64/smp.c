@@ -64,10 +64,10 @@ static bool wait_online(unsigned int cpu)
 
 /* Start every CPU in mpidrs except ourselves; returns how many are online
  * in total. CPUs are numbered in device-tree order after the boot CPU. */
-unsigned int smp_bring_up(const uint64_t *mpidrs, unsigned int nr)
+unsigned int smp_bring_up(const uint64_t *mpidrs, unsigned int nr, const void *secondary_va)
 {
     uint64_t self = READ_SYSREG(mpidr_el1) & MPIDR_AFF_MASK;
-    paddr_t entry = arch_virt_to_maddr(secondary_entry);
+    paddr_t entry = arch_virt_to_maddr(secondary_va);
     unsigned int next = 1U;
 
     logical_mpidr[0] = self;

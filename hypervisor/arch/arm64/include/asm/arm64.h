@@ -15,7 +15,6 @@ extern char __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[];
 extern char cpu_stacks[];
 extern char hyp_vectors[];
-extern char secondary_entry[];
 extern char boot_l0[], boot_l1[], boot_l2[];
 
 /* head.S */
@@ -56,12 +55,13 @@ int psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context);
 uint32_t psci_version(void);
 
 /* smp.c */
-unsigned int smp_bring_up(const uint64_t *mpidrs, unsigned int nr);
+/* secondary_va: the entry point (head.S's, as start_hypervisor got it). */
+unsigned int smp_bring_up(const uint64_t *mpidrs, unsigned int nr, const void *secondary_va);
 void cpu_init_el2(unsigned int cpu);
 void start_secondary(unsigned int cpu) __noreturn;
 
 /* setup.c */
-void start_hypervisor(paddr_t dtb, paddr_t load_pa) __noreturn;
+void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va) __noreturn;
 
 /* crash.c */
 void crash_dump(const void *frame, const char *why);

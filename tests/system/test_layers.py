@@ -1,0 +1,33 @@
+"""The hypervisor's layers run one way (docs/architecture.md): on the objects
+of the build under test, scripts/callgraph.py finds no loop of calls between
+files and no call from common/ into arch/ other than through the hooks of
+include/proxenos/arch/."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import BUILD, REPO
+
+
+def callgraph(*args):
+    if not (BUILD / "hyp").is_dir():
+        pytest.fail(f"no objects in {BUILD}/hyp: run `make` (or set PROXENOS_BUILD)")
+    p = subprocess.run([sys.executable, str(REPO / "scripts" / "callgraph.py"), *args,
+                        f"O={BUILD}"], capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_no_loop_of_calls_between_files():
+    rc, out = callgraph()
+    assert rc == 0, out
+    assert " 0 loops" in out.splitlines()[0], out
+
+
+def test_common_reaches_arch_only_through_hooks():
+    rc, out = callgraph("--layers")
+    assert rc == 0, out
+    lines = out.splitlines()
+    at = lines.index("common/ -> arch/ (hooks are declared in include/proxenos/arch/):")
+    assert lines[at + 1:] == [], out

@@ -41,7 +41,7 @@ int dt_uart_console_init(const struct fdt *fdt)
         pr_info("Console: console=%s, no UART console\n", console_opt);
         return -ENOENT;
     }
-    rc = bootinfo_find_uart(fdt, dtuart_opt, &uart);
+    rc = bootinfo_find_uart(fdt, dtuart_opt, pl011_compatibles, PL011_NR_COMPATIBLES, &uart);
     if (rc != 0) {
         pr_warn("Console: no usable UART for dtuart=\"%s\" (%d%s%s)\n", dtuart_opt, rc,
                 (uart.compatible != NULL) ? ", compatible " : "",

@@ -27,6 +27,9 @@ static inline void reg_write(uintptr_t base, uint32_t off, uint32_t v)
     *(volatile uint32_t *)(base + off) = v;
 }
 
+/* The PL011 itself and the SBSA generic UART, its register subset. */
+const char *const pl011_compatibles[PL011_NR_COMPATIBLES] = { "arm,pl011", "arm,sbsa-uart" };
+
 void pl011_raw_putc(uintptr_t base, char c)
 {
     while ((reg_read(base, UARTFR) & FR_TXFF) != 0U) {

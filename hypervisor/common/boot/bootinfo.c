@@ -496,9 +496,8 @@ bool bootinfo_is_dom0less(const struct boot_info *bi)
 
 /* ---- Console UART ------------------------------------------------------ */
 
-static const char *const supported_uarts[] = { "arm,pl011", "arm,sbsa-uart" };
-
-int bootinfo_find_uart(const struct fdt *fdt, const char *dtuart, struct boot_uart *uart)
+int bootinfo_find_uart(const struct fdt *fdt, const char *dtuart, const char *const *compatibles,
+                       uint32_t nr_compatibles, struct boot_uart *uart)
 {
     const char *spec = dtuart;
     const char *colon;
@@ -529,9 +528,9 @@ int bootinfo_find_uart(const struct fdt *fdt, const char *dtuart, struct boot_ua
     if ((uart->node < 0) || !fdt_node_is_available(fdt, uart->node)) {
         return -ENODEV;
     }
-    for (uint32_t i = 0U; i < ARRAY_SIZE(supported_uarts); i++) {
-        if (fdt_node_is_compatible(fdt, uart->node, supported_uarts[i])) {
-            uart->compatible = supported_uarts[i];
+    for (uint32_t i = 0U; i < nr_compatibles; i++) {
+        if (fdt_node_is_compatible(fdt, uart->node, compatibles[i])) {
+            uart->compatible = compatibles[i];
             break;
         }
     }

@@ -185,9 +185,12 @@ struct boot_uart {
 
 /* Find the console UART as Xen does for dtuart=: 'dtuart' is "path" or
  * "alias", either optionally followed by ":options"; an empty or NULL value
- * means /chosen/stdout-path. Returns 0, or -ENOENT (nothing configured),
- * -ENODEV (no such node, or it is disabled), -EOPNOTSUPP (not a PL011 or
- * SBSA UART: uart->compatible says what it is) or -EINVAL (bad reg). */
-int bootinfo_find_uart(const struct fdt *fdt, const char *dtuart, struct boot_uart *uart);
+ * means /chosen/stdout-path. The node must be compatible with one of the
+ * nr_compatibles strings the console driver drives. Returns 0, or -ENOENT
+ * (nothing configured), -ENODEV (no such node, or it is disabled),
+ * -EOPNOTSUPP (no driver for it: uart->compatible says what it is) or
+ * -EINVAL (bad reg). */
+int bootinfo_find_uart(const struct fdt *fdt, const char *dtuart, const char *const *compatibles,
+                       uint32_t nr_compatibles, struct boot_uart *uart);
 
 #endif

@@ -4,6 +4,10 @@
 
 #include <proxenos/types.h>
 
+/* The device-tree compatibles this driver drives. */
+#define PL011_NR_COMPATIBLES 2U
+extern const char *const pl011_compatibles[PL011_NR_COMPATIBLES];
+
 /* Map the UART and make it the console (polled output). */
 int pl011_console_init(paddr_t base, size_t size);
 

@@ -117,6 +117,9 @@ static void test_qemu_virt(void **state)
     free_scanned(s);
 }
 
+/* What the console driver would hand bootinfo_find_uart (the PL011's). */
+static const char *const UARTS[] = { "arm,pl011", "arm,sbsa-uart" };
+
 static void test_qemu_virt_uart(void **state)
 {
     struct scanned *s = scan_fixture("qemu-virt.dtb");
@@ -124,7 +127,7 @@ static void test_qemu_virt_uart(void **state)
 
     (void)state;
     /* No dtuart=: /chosen/stdout-path = "/pl011@9000000". */
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "", &uart), 0);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "", UARTS, 2U, &uart), 0);
     assert_int_equal(uart.base, 0x09000000);
     assert_int_equal(uart.size, 0x1000);
     assert_true(uart.has_irq);
@@ -132,17 +135,17 @@ static void test_qemu_virt_uart(void **state)
     assert_string_equal(uart.compatible, "arm,pl011");
     assert_string_equal(uart.options, "");
     assert_int_equal(uart.path_len, strlen("/pl011@9000000"));
-    assert_int_equal(bootinfo_find_uart(&s->fdt, NULL, &uart), 0);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, NULL, UARTS, 2U, &uart), 0);
     assert_int_equal(uart.base, 0x09000000);
 
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "/pl011@9000000:115200n8", &uart), 0);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "/pl011@9000000:115200n8", UARTS, 2U, &uart), 0);
     assert_int_equal(uart.intid, 33);
     assert_string_equal(uart.options, "115200n8");
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "/pl011@9000001", &uart), -ENODEV);
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "serial0", &uart), -ENODEV);  /* no aliases */
-    assert_int_equal(bootinfo_find_uart(&s->fdt, ":115200", &uart), -ENODEV);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "/pl011@9000001", UARTS, 2U, &uart), -ENODEV);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "serial0", UARTS, 2U, &uart), -ENODEV);  /* no aliases */
+    assert_int_equal(bootinfo_find_uart(&s->fdt, ":115200", UARTS, 2U, &uart), -ENODEV);
     /* A device that is not a UART we drive. */
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "/fw-cfg@9020000", &uart), -EOPNOTSUPP);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "/fw-cfg@9020000", UARTS, 2U, &uart), -EOPNOTSUPP);
     assert_string_equal(uart.compatible, "qemu,fw-cfg-mmio");
     free_scanned(s);
 }
@@ -184,7 +187,7 @@ static void test_qemu_guest_loader(void **state)
     assert_string_equal(bi->dom0_cmdline, "console=hvc0");
     assert_false(bootinfo_is_dom0less(bi));
 
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "/pl011@9000000", &uart), 0);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "/pl011@9000000", UARTS, 2U, &uart), 0);
     assert_int_equal(uart.base, 0x09000000);
     free_scanned(s);
 }
@@ -297,7 +300,7 @@ static void test_dom0less_uart(void **state)
 
     (void)state;
     /* stdout-path "serial0:115200n8" -> alias -> behind soc's ranges. */
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "", &uart), 0);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "", UARTS, 2U, &uart), 0);
     assert_int_equal(uart.base, 0x1c090000);
     assert_int_equal(uart.size, 0x1000);
     assert_int_equal(uart.intid, 37);
@@ -305,13 +308,13 @@ static void test_dom0less_uart(void **state)
     assert_int_equal(uart.path_len, 7);
     assert_memory_equal(uart.path, "serial0", 7);
 
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "/soc/uart@90000", &uart), 0);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "/soc/uart@90000", UARTS, 2U, &uart), 0);
     assert_int_equal(uart.base, 0x1c090000);
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "serial1", &uart), -EOPNOTSUPP);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "serial1", UARTS, 2U, &uart), -EOPNOTSUPP);
     assert_string_equal(uart.compatible, "ns16550a");
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "/soc/uart@b0000", &uart), -ENODEV);
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "bad", &uart), -ENODEV);
-    assert_int_equal(bootinfo_find_uart(&s->fdt, "/nonexistent:9600", &uart), -ENODEV);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "/soc/uart@b0000", UARTS, 2U, &uart), -ENODEV);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "bad", UARTS, 2U, &uart), -ENODEV);
+    assert_int_equal(bootinfo_find_uart(&s->fdt, "/nonexistent:9600", UARTS, 2U, &uart), -ENODEV);
     free_scanned(s);
 }
 

@@ -6,7 +6,7 @@
  *    free id above a rover kept across calls, wrapping to 1 (-ENOMEM when
  *    there is none; also when MAX_DOMAINS domains are in memory);
  * 2. the configuration as a whole (Xen's sanitise_domain_config, then
- *    Arm's arch_sanitise_domain_config): -EINVAL;
+ *    the architecture's, arch_domctl_check_config): -EINVAL;
  * 3. what Xen's domain_create checks on the way: grant table version and
  *    sizes (-EINVAL), the CPU pool (-ESRCH none, -ENODEV no CPUs).
  *
@@ -16,8 +16,10 @@
  * event channels on PPI 31, the virtual timer), a paging pool of 0 pages
  * (the toolstack sizes it with set_paging_mempool_size) and no vpl011
  * (vuart_op's). Nothing that can fail comes after it. The caller reads
- * back the id, gic_version (NATIVE becomes V3) and clock_frequency. */
+ * back the id and what the architecture fills in of cfg->arch (on arm64,
+ * gic_version with NATIVE made V3, and clock_frequency). */
 #include "control.h"
+#include <proxenos/arch/domain.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/errno.h>
@@ -30,9 +32,6 @@
                    XEN_DOMCTL_CDF_oos_off | XEN_DOMCTL_CDF_xs_domain | XEN_DOMCTL_CDF_iommu | \
                    XEN_DOMCTL_CDF_nested_virt | XEN_DOMCTL_CDF_vpmu)
 /* What Arm requires and what it merely allows. */
-#define CDF_ARM_REQUIRED (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap)
-#define CDF_ARM_OPTIONAL (XEN_DOMCTL_CDF_iommu | XEN_DOMCTL_CDF_vpmu)
-#define IOMMU_NO_SHAREPT 1U         /* XEN_DOMCTL_IOMMU_no_sharept */
 /* Xen on Arm offers grant table version 1 only (GNTTAB_MAX_VERSION). */
 #define GRANT_MAX_VERSION 1U
 
@@ -100,26 +99,6 @@ static long check_common(const struct xen_domctl_createdomain *cfg)
     return (vpmu && !hostinfo()->has_pmu) ? -EINVAL : 0;
 }
 
-/* Xen's arch_sanitise_domain_config for Arm. gic_version NATIVE is
- * written back as the host's (V3). */
-static long check_arch(struct xen_domctl_createdomain *cfg)
-{
-    if (((cfg->flags & ~CDF_ARM_OPTIONAL) != CDF_ARM_REQUIRED) ||
-        ((cfg->iommu_opts & IOMMU_NO_SHAREPT) != 0U)) {
-        return -EINVAL;
-    }
-    if (cfg->arch.gic_version == XEN_DOMCTL_CONFIG_GIC_NATIVE) {
-        cfg->arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
-    }
-    /* A GICv3 host without GICv2 compatibility emulates no GICv2. */
-    if ((cfg->arch.gic_version != XEN_DOMCTL_CONFIG_GIC_V3) ||
-        (cfg->max_vcpus > MAX_VCPUS_PER_DOMAIN)) {
-        return -EINVAL;
-    }
-    /* No TEE mediator. */
-    return (cfg->arch.tee_type != XEN_DOMCTL_CONFIG_TEE_NONE) ? -EINVAL : 0;
-}
-
 /* Xen's gnttab_init checks; negative sizes ask for the defaults. */
 static long check_grants(const struct xen_domctl_createdomain *cfg, struct domain_create_args *a)
 {
@@ -178,7 +157,7 @@ long domctl_createdomain(struct xen_domctl *op, struct domain *d, const struct c
         rc = check_common(cfg);
     }
     if (rc == 0) {
-        rc = check_arch(cfg);
+        rc = arch_domctl_check_config(cfg, &a);
     }
     if (rc == 0) {
         rc = check_grants(cfg, &a);
@@ -193,7 +172,6 @@ long domctl_createdomain(struct xen_domctl *op, struct domain *d, const struct c
     a.name = name;
     a.max_vcpus = cfg->max_vcpus;
     a.xen_enhanced = true;
-    a.nr_spis = cfg->arch.nr_spis;
     a.handle = cfg->handle;
     a.controller_paused = true;
     a.toolstack_limits = true;
@@ -204,7 +182,7 @@ long domctl_createdomain(struct xen_domctl *op, struct domain *d, const struct c
     }
     /* When it stops, it waits for xl (domain_shutdown.c). */
     d->toolstack_built = true;
-    cfg->arch.clock_frequency = hostinfo()->timer_dt_frequency;
+    arch_domctl_config_created(cfg);
     op->domain = id;
     return 0;
 }

@@ -105,11 +105,15 @@ struct xenctl_bitmap {
 
 #define XEN_DOMCTL_GRANT_version_mask 0xfU      /* low bits of grant_opts */
 
+/* xen_domctl_createdomain.iommu_opts: the IOMMU does not share the CPU's
+ * stage-2 tables. */
+#define XEN_DOMCTL_IOMMU_no_sharept (1U << 0)
+
 struct xen_domctl_createdomain {
     uint32_t ssidref;
     xen_domain_handle_t handle;
     uint32_t flags;                 /* XEN_DOMCTL_CDF_* */
-    uint32_t iommu_opts;
+    uint32_t iommu_opts;        /* XEN_DOMCTL_IOMMU_* */
     uint32_t max_vcpus;
     uint32_t max_evtchn_port;
     int32_t max_grant_frames;       /* negative: the hypervisor's default */

@@ -7,6 +7,7 @@
 #include <proxenos/printk.h>
 #include <proxenos/arch/cpu.h>
 #include <public/arch-arm.h>
+#include <public/domctl.h>
 #include <fake_arch.h>
 #include <fake_domain.h>
 #include "fake_internal.h"
@@ -212,6 +213,21 @@ __attribute__((weak)) void arch_dump_domain(const struct domain *d)
 __attribute__((weak)) void arch_domain_creation_finished(struct domain *d)
 {
     (void)called(FAKE_ARCH_DOMAIN_CREATION_FINISHED, d);
+}
+
+/* createdomain's architecture checks: the host fake has no requirement of
+ * its own and takes every configuration; nothing is read back. */
+__attribute__((weak)) long arch_domctl_check_config(struct xen_domctl_createdomain *cfg,
+                                                    struct domain_create_args *a)
+{
+    (void)cfg;
+    (void)a;
+    return 0;
+}
+
+__attribute__((weak)) void arch_domctl_config_created(struct xen_domctl_createdomain *cfg)
+{
+    (void)cfg;
 }
 
 /* v's slot, a free one when create (NULL when there is none). */

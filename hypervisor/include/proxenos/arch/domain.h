@@ -6,12 +6,20 @@
 
 struct domain_create_args;
 struct vcpu_guest_context;
+struct xen_domctl_createdomain;
 
 /* Set up d's arch part (stage-2 tables from a pool of p2m_pool_pages,
  * interrupt controller, emulated devices). On failure everything done so
  * far is undone. */
 int arch_domain_create(struct domain *d, const struct domain_create_args *args);
 void arch_domain_destroy(struct domain *d);
+
+/* XEN_DOMCTL_createdomain: the architecture's checks of cfg (flags it
+ * requires or allows, cfg->arch) after the common ones, with Xen's answer
+ * (-EINVAL), filling a with what cfg->arch asks of the domain; then, once
+ * the domain exists, what the caller reads back in cfg->arch. */
+long arch_domctl_check_config(struct xen_domctl_createdomain *cfg, struct domain_create_args *a);
+void arch_domctl_config_created(struct xen_domctl_createdomain *cfg);
 
 /* Register state of a vCPU at reset (EL1h, interrupts masked, MMU off). */
 int arch_vcpu_create(struct vcpu *v);

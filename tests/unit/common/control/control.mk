@@ -8,7 +8,7 @@
 CONTROL_TEST_SRC := $(sort $(patsubst $(HYP)/%,%,$(wildcard $(HYP)/common/control/*.c))) \
 	common/domain/domain_pause.c common/boot/hostinfo.c common/domain/runstate.c common/memory/guest_access.c \
 	common/memory/bootmem.c common/memory/page_alloc.c common/console/console.c common/lib/vsnprintf.c \
-	common/lib/rangeset.c common/memory/xmalloc.c arch/arm64/vcpu_context.c ../tests/unit/common/fake_console_api.c \
+	common/lib/rangeset.c common/memory/xmalloc.c arch/arm64/vcpu_context.c arch/arm64/domain_config.c ../tests/unit/common/fake_console_api.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_domains.c
 CONTROL_TEST_CPPFLAGS := -I$(HYP)/arch/arm64/include -I$(HYP)/common/control
 CONTROL_TEST_DEPS := $(UNIT_DIR)/common/control/control_env.h $(HYP)/common/control/control.h \

@@ -20,6 +20,7 @@ hyp-src-y += arch/arm64/context.c arch/arm64/vcpu_reset.c
 hyp-src-y += arch/arm64/vcpu_sysregs.c
 hyp-src-y += arch/arm64/domain.c
 hyp-src-y += arch/arm64/domain_control.c arch/arm64/domain_config.c
+hyp-src-y += arch/arm64/evtchn_callback.c
 hyp-src-y += arch/arm64/vcpu_context.c
 hyp-src-y += arch/arm64/mmio.c
 hyp-src-y += arch/arm64/inject.c

@@ -6,6 +6,7 @@
  * XSM_TARGET default). A domain may read the callback IRQ and the
  * store/console page and event channel, but set none of them: they are the
  * toolstack's (dom0's) to set. The monitor ring is the toolstack's alone. */
+#include <proxenos/arch/evtchn.h>
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
 #include <proxenos/hypercall.h>
@@ -48,10 +49,9 @@ static int allow_get(const struct domain *d, const struct domain *caller, uint32
     }
 }
 
-/* Xen stores the upcall PPI in HVM_PARAM_CALLBACK_IRQ when it builds dom0
- * (type PPI, active-low level flag, the INTID); dom0less domUs read 0 on
- * Xen 4.17. Until someone sets the parameter, dom0 reads its own
- * d->evtchn_irq that way. */
+/* Xen stores the upcall interrupt in HVM_PARAM_CALLBACK_IRQ when it builds
+ * dom0 (in the architecture's encoding); dom0less domUs read 0 on Xen
+ * 4.17. Until someone sets the parameter, dom0 reads its own that way. */
 static uint64_t callback_irq(const struct domain *d)
 {
     uint64_t set = d->hvm_params[HVM_PARAM_CALLBACK_IRQ];
@@ -59,10 +59,7 @@ static uint64_t callback_irq(const struct domain *d)
     if ((set != 0U) || !d->is_privileged) {
         return set;
     }
-    return ((uint64_t)HVM_PARAM_CALLBACK_TYPE_PPI << HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) |
-           ((uint64_t)HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_LOW_LEVEL <<
-            HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_SHIFT) |
-           (uint64_t)(d->evtchn_irq & 0xffU);
+    return arch_evtchn_callback_via(d->evtchn_irq);
 }
 
 /* param_op once d is found (and held). */

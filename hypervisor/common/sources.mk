@@ -36,7 +36,8 @@ hyp-src-y += common/event/evtchn.c common/grant/gnttab.c
 hyp-src-y += common/event/evtchn_port.c common/event/evtchn_ops.c common/event/evtchn_xen.c common/event/evtchn_2l.c \
 	common/event/evtchn_abi.c common/event/evtchn_domain.c \
 	common/event/evtchn_fifo.c common/event/evtchn_keys.c
-hyp-src-y += common/domain/runstate.c common/domain/wallclock.c common/domain/shared_info.c
+hyp-src-y += common/domain/runstate.c common/domain/wallclock.c common/domain/shared_info.c \
+	common/domain/guest_ram.c
 hyp-src-y += common/grant/gnttab_map.c common/grant/gnttab_copy.c common/memory/memory_reservation.c
 hyp-src-y += common/memory/foreign_map.c common/memory/memory_resource.c common/memory/pv_mem.c
 hyp-src-y += common/domain/domain_ref.c

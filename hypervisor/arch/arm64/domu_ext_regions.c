@@ -9,8 +9,8 @@
 #define EXT_REGION_MIN      MiB(64)
 #define EXT_REGION_ALIGN    MiB(2)
 
-unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS], unsigned int ipa_bits,
-                                   struct domain_fdt_region out[GUEST_RAM_BANKS])
+unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_MAX_BANKS], unsigned int ipa_bits,
+                                   struct domain_fdt_region out[GUEST_RAM_MAX_BANKS])
 {
     static const uint64_t bank_base[GUEST_RAM_BANKS] = GUEST_RAM_BANK_BASES;
     static const uint64_t bank_size[GUEST_RAM_BANKS] = GUEST_RAM_BANK_SIZES;

@@ -17,6 +17,7 @@
 #include <proxenos/domain_fdt.h>
 #include <proxenos/errno.h>
 #include <proxenos/evtchn.h>
+#include <proxenos/guest_ram.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
@@ -32,13 +33,14 @@ static const void *module_data(const struct boot_module *m)
     return arch_maddr_to_virt(m->start);
 }
 
-static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_t bank0,
-                      uint64_t bank1)
+static int load_guest(struct domain *d, const struct dom0less_config *c,
+                      const uint64_t ram_size[GUEST_RAM_MAX_BANKS], unsigned int nr_banks)
 {
-    struct domain_fdt_region mem[2] = { { GUEST_RAM0_BASE, bank0 }, { GUEST_RAM1_BASE, bank1 } };
+    const struct guest_ram_bank *bank = NULL;
+    struct domain_fdt_region mem[GUEST_RAM_MAX_BANKS];
     struct domain_fdt_config fc = { 0 };
-    struct domain_fdt_region ext[GUEST_RAM_BANKS];
-    uint64_t ram_size[GUEST_RAM_BANKS] = { bank0, bank1 };
+    struct domain_fdt_region ext[GUEST_RAM_MAX_BANKS];
+    uint64_t total = 0U;
     struct kernel_load k;
     uint64_t initrd_size = (c->ramdisk != NULL) ? c->ramdisk->size : 0U;
     paddr_t dtb_at;
@@ -46,7 +48,15 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
     uint32_t dtb_size;
     int rc;
 
-    rc = arch_kernel_load(d, module_data(c->kernel), c->kernel->size, GUEST_RAM0_BASE, bank0, &k);
+    (void)arch_guest_ram_banks(&bank);
+    for (unsigned int i = 0U; i < nr_banks; i++) {
+        mem[i].base = bank[i].base;
+        mem[i].size = ram_size[i];
+        total += ram_size[i];
+    }
+    /* The kernel, its device tree and ramdisk go in the first bank. */
+    rc = arch_kernel_load(d, module_data(c->kernel), c->kernel->size, bank[0].base, ram_size[0],
+                          &k);
     if (rc != 0) {
         if (rc == -ENOEXEC) {
             pr_err("dom0less: %s: kernel: not an %s (%d)\n", c->name, arch_kernel_format_name(),
@@ -58,7 +68,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
     }
     fc.nr_vcpus = c->cpus;
     fc.mem = mem;
-    fc.nr_mem = (bank1 != 0U) ? 2U : 1U;
+    fc.nr_mem = nr_banks;
     fc.bootargs = c->kernel->cmdline;
     fc.initrd_size = initrd_size;
     arch_dom0less_fdt_config(boot, c, &fc);
@@ -79,8 +89,8 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
                (unsigned int)sizeof(dtb_buf), rc);
         return rc;
     }
-    rc = arch_kernel_place_modules(GUEST_RAM0_BASE, bank0, k.end, dtb_size, initrd_size, &dtb_at,
-                              &initrd_at);
+    rc = arch_kernel_place_modules(bank[0].base, ram_size[0], k.end, dtb_size, initrd_size,
+                                   &dtb_at, &initrd_at);
     if ((rc == 0) && (initrd_size != 0U)) {
         rc = domain_fdt_set_initrd(dtb_buf, sizeof(dtb_buf), initrd_at, initrd_at + initrd_size);
         if (rc == 0) {
@@ -99,7 +109,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c, uint64_
         pr_info("Domain %u: vCPU %u on CPU %u\n", d->domain_id, i, d->vcpu[i]->processor);
     }
     pr_info("Domain %u (%s): %u vCPU(s), %llu MiB, kernel at 0x%llx, device tree at 0x%llx%s\n",
-            d->domain_id, d->name, c->cpus, (unsigned long long)((bank0 + bank1) >> 20),
+            d->domain_id, d->name, c->cpus, (unsigned long long)(total >> 20),
             (unsigned long long)k.load_addr, (unsigned long long)dtb_at,
             c->vpl011 ? ", vpl011" : "");
     return 0;
@@ -125,11 +135,18 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
 {
     struct domain_create_args a = { 0 };
     uint64_t mem = c->mem_kib * 1024U;
-    uint64_t bank0 = MIN(mem, GUEST_RAM0_SIZE);
-    uint64_t bank1 = mem - bank0;
+    uint64_t ram_size[GUEST_RAM_MAX_BANKS];
+    unsigned int nr_banks = guest_ram_layout(mem, ram_size);
+    const struct guest_ram_bank *bank = NULL;
     struct domain *d;
     int rc;
 
+    (void)arch_guest_ram_banks(&bank);
+    if (nr_banks == 0U) {
+        pr_err("dom0less: %s: %llu KiB of RAM is more than the guest address space holds: "
+               "domain skipped\n", c->name, (unsigned long long)c->mem_kib);
+        return -EINVAL;
+    }
     a.name = c->name;
     a.max_vcpus = c->cpus;
     a.console_input = true;
@@ -154,15 +171,15 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
         pr_err("dom0less: %s: cannot create domain %u (%d)\n", c->name, c->domid, rc);
         return rc;
     }
-    rc = domain_populate_ram(d, GUEST_RAM0_BASE, bank0);
-    if ((rc == 0) && (bank1 != 0U)) {
-        rc = domain_populate_ram(d, GUEST_RAM1_BASE, bank1);
+    rc = 0;
+    for (unsigned int i = 0U; (i < nr_banks) && (rc == 0); i++) {
+        rc = domain_populate_ram(d, bank[i].base, ram_size[i]);
     }
     if (rc != 0) {
         pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
                "stage-2 pool\n", c->name, (unsigned long long)c->mem_kib, rc);
     } else {
-        rc = load_guest(d, c, bank0, bank1);
+        rc = load_guest(d, c, ram_size, nr_banks);
     }
     if ((rc == 0) && (c->enhanced == ENHANCED_FULL)) {
         rc = setup_xenstore(d, c);

@@ -18,6 +18,7 @@
  * A direct-mapped domain (dom0, whose RAM is 1:1 like Xen 4.17's on Arm)
  * keeps its ballooned pages allocated, and populate_physmap only maps back
  * its own frame at gfn == mfn, as Xen does, so DMA addresses stay right. */
+#include <proxenos/guest_ram.h>
 #include "pv_mem.h"
 #include <proxenos/arch/mm.h>
 #include <proxenos/errno.h>
@@ -56,7 +57,6 @@ static uint32_t max_order(const struct domain *cur)
 uint64_t pv_ram_top(struct domain *d)
 {
     uint64_t top = 0U;
-    uint64_t bank0 = GUEST_RAM0_SIZE >> PAGE_SHIFT;
     uint64_t pages = pv_max_pages(d);
 
     if (pv_direct_mapped(d)) {
@@ -66,13 +66,9 @@ uint64_t pv_ram_top(struct domain *d)
             top = MAX(top, mfn_x(page_to_mfn(pg)) + (1ULL << pg->order) - 1U);
         }
         spin_unlock_irqrestore(&d->lock, flags);
-    } else if (pages == 0U) {
-        top = 0U;
-    } else if (pages <= bank0) {
-        /* The guest memory layout: bank 0 first, then bank 1. */
-        top = (GUEST_RAM0_BASE >> PAGE_SHIFT) + pages - 1U;
     } else {
-        top = (GUEST_RAM1_BASE >> PAGE_SHIFT) + (pages - bank0) - 1U;
+        /* The guest memory layout: the banks filled in order. */
+        top = guest_ram_last_gfn(pages);
     }
     return top;
 }

@@ -20,12 +20,25 @@ __attribute__((weak)) int arch_domain_fdt_nodes(struct fdt_writer *w,
     return 0;
 }
 
-__attribute__((weak)) unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS],
+__attribute__((weak)) unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_MAX_BANKS],
                                                          unsigned int ipa_bits,
-                                                         struct domain_fdt_region out[GUEST_RAM_BANKS])
+                                                         struct domain_fdt_region out[GUEST_RAM_MAX_BANKS])
 {
     (void)ram_size;
     (void)ipa_bits;
     (void)out;
     return 0U;
+}
+
+/* The host fake's guest RAM: two banks, Arm's layout (which the tests of
+ * the memory ops were written against). */
+static const struct guest_ram_bank fake_banks[2] = {
+    { 0x40000000ULL, 0xc0000000ULL },
+    { 0x200000000ULL, 0xfe00000000ULL },
+};
+
+__attribute__((weak)) unsigned int arch_guest_ram_banks(const struct guest_ram_bank **banks)
+{
+    *banks = fake_banks;
+    return 2U;
 }

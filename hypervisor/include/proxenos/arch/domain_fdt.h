@@ -6,6 +6,7 @@
 #ifndef PROXENOS_ARCH_DOMAIN_FDT_H
 #define PROXENOS_ARCH_DOMAIN_FDT_H
 
+#include <proxenos/arch/guest_ram.h>
 #include <proxenos/domain_fdt.h>
 
 struct fdt_writer;
@@ -31,7 +32,7 @@ int arch_domain_fdt_nodes(struct fdt_writer *w, const struct domain_fdt_config *
  * find_domU_holes: in each bank, what lies above its RAM, from the next
  * 2 MiB boundary to the end of the bank or of the IPA space, if at least
  * 64 MiB. Returns how many regions were written to out. */
-unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_BANKS], unsigned int ipa_bits,
-                                   struct domain_fdt_region out[GUEST_RAM_BANKS]);
+unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_MAX_BANKS], unsigned int ipa_bits,
+                                   struct domain_fdt_region out[GUEST_RAM_MAX_BANKS]);
 
 #endif

@@ -41,13 +41,13 @@ static const struct domain_fdt_region one_bank[] = {
 };
 
 /* The extended regions Xen would find for two_banks with a 40-bit IPA. */
-static struct domain_fdt_region ext[GUEST_RAM_BANKS];
+static struct domain_fdt_region ext[GUEST_RAM_MAX_BANKS];
 static unsigned int nr_ext;
 
 /* The 4-vCPU, everything-on configuration. */
 static struct domain_fdt_config full_config(unsigned int vcpus)
 {
-    static const uint64_t ram[GUEST_RAM_BANKS] = { GiB(1), GiB(2) };
+    static const uint64_t ram[GUEST_RAM_MAX_BANKS] = { GiB(1), GiB(2) };
     struct domain_fdt_config cfg;
 
     nr_ext = arch_domu_ext_regions(ram, 40U, ext);

@@ -13,8 +13,8 @@
 
 static void test_ext_regions(void **state)
 {
-    struct domain_fdt_region out[GUEST_RAM_BANKS];
-    uint64_t ram[GUEST_RAM_BANKS];
+    struct domain_fdt_region out[GUEST_RAM_MAX_BANKS];
+    uint64_t ram[GUEST_RAM_MAX_BANKS];
 
     (void)state;
     /* 512 MiB in bank 0 only: the rest of bank 0, all of bank 1 (to the

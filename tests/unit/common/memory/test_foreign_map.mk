@@ -1,5 +1,5 @@
 test_foreign_map-src := common/grant/gnttab.c common/grant/gnttab_map.c common/grant/gnttab_copy.c \
-	common/memory/memory_op.c common/memory/memory_reservation.c common/memory/guest_access.c \
+	common/memory/memory_op.c common/memory/memory_reservation.c common/domain/guest_ram.c common/memory/guest_access.c \
 	common/memory/foreign_map.c common/memory/memory_resource.c common/memory/pv_mem.c \
 	common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c
 # A minimal <asm/domain.h> (struct domain embeds it; nothing here looks inside).

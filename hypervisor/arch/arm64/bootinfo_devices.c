@@ -3,6 +3,7 @@
  * reg may hold. As in common/boot/bootinfo.c, a device that is present but
  * malformed is an error: the hypervisor stops with the reason rather than
  * guess. */
+#include <asm/bootinfo_arch.h>
 #include <proxenos/arch/bootinfo.h>
 #include <proxenos/bootinfo.h>
 #include <proxenos/errno.h>
@@ -20,7 +21,7 @@ static bool string_prop_is(const struct fdt *fdt, int node, const char *name, co
 
 static int scan_gic(struct boot_info *bi, const struct fdt *fdt, int node)
 {
-    struct boot_gic *gic = &bi->gic;
+    struct boot_gic *gic = &bi->arch->gic;
     uint32_t regions = 1U;
     uint32_t flags;
     int rc;
@@ -52,7 +53,7 @@ static int scan_gic(struct boot_info *bi, const struct fdt *fdt, int node)
 
 static int scan_timer(struct boot_info *bi, const struct fdt *fdt, int node)
 {
-    struct boot_timer *timer = &bi->timer;
+    struct boot_timer *timer = &bi->arch->timer;
     int rc;
 
     timer->present = true;
@@ -85,7 +86,7 @@ static bool is_psci(const struct fdt *fdt, int node)
 
 static int scan_psci(struct boot_info *bi, const struct fdt *fdt, int node)
 {
-    struct boot_psci *psci = &bi->psci;
+    struct boot_psci *psci = &bi->arch->psci;
 
     psci->present = true;
     psci->node = node;
@@ -109,24 +110,29 @@ static int scan_psci(struct boot_info *bi, const struct fdt *fdt, int node)
     return 0;
 }
 
+/* One boot description is scanned at a time; its arm64 part lives here. */
+static struct arch_boot_info arm_boot;
+
 void arch_bootinfo_init(struct boot_info *bi)
 {
-    bi->gic.node = -1;
-    bi->timer.node = -1;
-    bi->psci.node = -1;
+    memset(&arm_boot, 0, sizeof(arm_boot));
+    arm_boot.gic.node = -1;
+    arm_boot.timer.node = -1;
+    arm_boot.psci.node = -1;
+    bi->arch = &arm_boot;
 }
 
 int arch_bootinfo_scan_node(struct boot_info *bi, const struct fdt *fdt, int node)
 {
     int rc = 0;
 
-    if (!bi->gic.present && fdt_node_is_compatible(fdt, node, "arm,gic-v3") &&
+    if (!bi->arch->gic.present && fdt_node_is_compatible(fdt, node, "arm,gic-v3") &&
         fdt_node_is_available(fdt, node)) {
         rc = scan_gic(bi, fdt, node);
-    } else if (!bi->timer.present && fdt_node_is_compatible(fdt, node, "arm,armv8-timer") &&
+    } else if (!bi->arch->timer.present && fdt_node_is_compatible(fdt, node, "arm,armv8-timer") &&
                fdt_node_is_available(fdt, node)) {
         rc = scan_timer(bi, fdt, node);
-    } else if (!bi->psci.present && is_psci(fdt, node) && fdt_node_is_available(fdt, node)) {
+    } else if (!bi->arch->psci.present && is_psci(fdt, node) && fdt_node_is_available(fdt, node)) {
         rc = scan_psci(bi, fdt, node);
     } else {
         /* not a device we describe */

@@ -8,6 +8,7 @@
  * first free PPI for event channels, also published in
  * HVM_PARAM_CALLBACK_IRQ. Interrupts of passed-through devices are not
  * provided yet. */
+#include <asm/bootinfo_arch.h>
 #include <asm/arm64.h>
 #include <asm/dom0_fdt.h>
 #include <asm/p2m.h>
@@ -165,8 +166,8 @@ int dom0_build(const struct boot_info *bi)
     a.p2m_pool_pages = dom0_p2m_pool_pages(p2m_default_pool_pages(mem, a.max_vcpus));
     a.pin_vcpus = dom0_pin_vcpus();
     a.cpu_affinity = cpupool_cpus(-1);
-    a.gicd_base = bi->gic.dist_base;
-    a.gicr_base = bi->gic.rdist_base;
+    a.gicd_base = bi->arch->gic.dist_base;
+    a.gicr_base = bi->arch->gic.rdist_base;
     a.direct_map = true;
     rc = domain_create(0U, &a, &d);
     if (rc != 0) {

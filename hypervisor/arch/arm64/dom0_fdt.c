@@ -10,6 +10,7 @@
  * MMIO mapped 1:1 (dom0_map_devices). A /hypervisor node tells dom0 it
  * runs on Xen 4.17: where to map the grant table, which host ranges are
  * free for foreign mappings and which PPI signals event channels. */
+#include <asm/bootinfo_arch.h>
 #include <asm/dom0_fdt.h>
 #include <asm/domain.h>
 #include <asm/p2m.h>
@@ -68,7 +69,7 @@ static enum node_action classify(const struct dom0_fdt_info *in, int node, int d
 {
     const struct fdt *fdt = in->bi->fdt;
 
-    if (node == in->bi->gic.node) {
+    if (node == in->bi->arch->gic.node) {
         return NODE_GIC;
     }
     if ((node == in->hidden_uart) || (fdt_getprop(fdt, node, "xen,passthrough", NULL) != NULL) ||
@@ -113,9 +114,9 @@ static void write_gic(struct fdt_writer *w, const struct dom0_fdt_info *in, int 
     (void)fdt_writer_begin_node(w, fdt_node_name(fdt, node));
     copy_props(w, fdt, node, true);
     (void)fdt_writer_prop_begin(w, "reg");
-    (void)fdt_writer_prop_append_cells(w, in->bi->gic.dist_base, ac);
-    (void)fdt_writer_prop_append_cells(w, in->bi->gic.dist_size, sc);
-    (void)fdt_writer_prop_append_cells(w, in->bi->gic.rdist_base, ac);
+    (void)fdt_writer_prop_append_cells(w, in->bi->arch->gic.dist_base, ac);
+    (void)fdt_writer_prop_append_cells(w, in->bi->arch->gic.dist_size, sc);
+    (void)fdt_writer_prop_append_cells(w, in->bi->arch->gic.rdist_base, ac);
     (void)fdt_writer_prop_append_cells(w, in->rdist_size, sc);
     (void)fdt_writer_prop_end(w);
     (void)fdt_writer_end_node(w);
@@ -226,8 +227,8 @@ static uint32_t gic_phandle(const struct boot_info *bi)
 {
     uint32_t ph = 0U;
 
-    if (fdt_getprop_u32(bi->fdt, bi->gic.node, "phandle", &ph) != 0) {
-        (void)fdt_getprop_u32(bi->fdt, bi->gic.node, "linux,phandle", &ph);
+    if (fdt_getprop_u32(bi->fdt, bi->arch->gic.node, "phandle", &ph) != 0) {
+        (void)fdt_getprop_u32(bi->fdt, bi->arch->gic.node, "linux,phandle", &ph);
     }
     return ph;
 }
@@ -383,15 +384,15 @@ uint32_t dom0_evtchn_ppi(const struct dom0_fdt_info *in)
     /* Xen reserves the timer's PPIs for dom0 (not the hypervisor timer's)
      * and every interrupt of a device it gives dom0; the timer node itself
      * is rewritten, not routed. */
-    reserve_ppi(&used, in->bi->timer.intid[BOOT_TIMER_PHYS_SECURE]);
-    reserve_ppi(&used, in->bi->timer.intid[BOOT_TIMER_PHYS_NONSECURE]);
-    reserve_ppi(&used, in->bi->timer.intid[BOOT_TIMER_VIRT]);
+    reserve_ppi(&used, in->bi->arch->timer.intid[BOOT_TIMER_PHYS_SECURE]);
+    reserve_ppi(&used, in->bi->arch->timer.intid[BOOT_TIMER_PHYS_NONSECURE]);
+    reserve_ppi(&used, in->bi->arch->timer.intid[BOOT_TIMER_VIRT]);
     for (int node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, &depth)) {
         if ((skip_below >= 0) && (depth > skip_below)) {
             continue;
         }
         skip_below = -1;
-        if ((depth == 0) || (node == in->bi->timer.node)) {
+        if ((depth == 0) || (node == in->bi->arch->timer.node)) {
             continue;
         }
         if (classify(in, node, depth) != NODE_COPY) {

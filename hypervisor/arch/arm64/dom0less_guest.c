@@ -1,6 +1,7 @@
 /* The Arm parts of a dom0less domain (the arch_dom0less_* hooks): a vGICv3
  * with enough SPIs, the vpl011 when the configuration asks for one, and
  * what the domain's device tree says of them and of the timer. */
+#include <asm/bootinfo_arch.h>
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/dom0less.h>
@@ -23,6 +24,6 @@ void arch_dom0less_fdt_config(const struct boot_info *bi, const struct dom0less_
                               struct domain_fdt_config *fc)
 {
     fc->gic = DOMAIN_FDT_GIC_V3;
-    fc->timer_clock_frequency = bi->timer.clock_frequency;
+    fc->timer_clock_frequency = bi->arch->timer.clock_frequency;
     fc->vpl011 = c->vpl011;
 }

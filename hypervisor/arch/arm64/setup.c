@@ -1,5 +1,6 @@
 /* The boot CPU's path from head.S to the idle loop. Each step reads the
  * structs the previous ones filled; the device tree is read once. */
+#include <asm/bootinfo_arch.h>
 #include <asm/arm64.h>
 #include <asm/memlayout.h>
 #include <asm/p2m.h>
@@ -164,8 +165,8 @@ static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb)
 
 static void setup_interrupts_and_time(const struct boot_info *bi)
 {
-    const struct boot_gic *g = &bi->gic;
-    uint32_t hyp_ppi = bi->timer.intid[BOOT_TIMER_HYP];
+    const struct boot_gic *g = &bi->arch->gic;
+    uint32_t hyp_ppi = bi->arch->timer.intid[BOOT_TIMER_HYP];
 
     if (!g->present) {
         fatal("no GICv3 in the device tree (Proxenos drives GICv3 only)");
@@ -179,7 +180,7 @@ static void setup_interrupts_and_time(const struct boot_info *bi)
     timer_subsys_init();
     smp_call_function_init();
     sched_init();
-    time_init(bi->timer.clock_frequency, (hyp_ppi != 0U) ? hyp_ppi : HYP_TIMER_PPI_DEFAULT);
+    time_init(bi->arch->timer.clock_frequency, (hyp_ppi != 0U) ? hyp_ppi : HYP_TIMER_PPI_DEFAULT);
     time_cpu_init();
     arch_cpu_init_virt();
     if (dt_uart_console_enable_input() != 0) {
@@ -232,7 +233,7 @@ static void check_ipis_and_timers(unsigned int online)
 static void record_host_info(const struct boot_info *bi)
 {
     struct host_info hi = { 0 };
-    uint64_t freq = bi->timer.clock_frequency;
+    uint64_t freq = bi->arch->timer.clock_frequency;
     uint64_t pmuver = (READ_SYSREG(id_aa64dfr0_el1) >> 8) & 0xfU;
 
     hi.ram_start_mfn = UINT64_MAX;
@@ -250,7 +251,7 @@ static void record_host_info(const struct boot_info *bi)
     hi.nr_cpu_ids = (bi->nr_cpus != 0U) ? bi->nr_cpus : 1U;
     hi.has_pmu = (pmuver != 0U) && (pmuver != 0xfU);
     hi.gpaddr_bits = p2m_ipa_bits();
-    hi.timer_dt_frequency = bi->timer.clock_frequency;
+    hi.timer_dt_frequency = bi->arch->timer.clock_frequency;
     hostinfo_set(&hi);
 }
 
@@ -288,15 +289,15 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
     mm_protect_image();
 
     setup_interrupts_and_time(bi);
-    if (bi->psci.method == BOOT_PSCI_NONE) {
+    if (bi->arch->psci.method == BOOT_PSCI_NONE) {
         pr_warn("PSCI: none in the device tree: running on the boot CPU only\n");
     } else {
-        (void)psci_init(bi->psci.method == BOOT_PSCI_SMC);
+        (void)psci_init(bi->arch->psci.method == BOOT_PSCI_SMC);
     }
-    spectre_init(bi->psci.method == BOOT_PSCI_SMC);
+    spectre_init(bi->arch->psci.method == BOOT_PSCI_SMC);
     cpu_set_online(0U);
     pr_info("CPU 0 online (MPIDR 0x%llx)\n", (unsigned long long)(READ_SYSREG(mpidr_el1) & 0xff00ffffffULL));
-    if (bi->psci.method != BOOT_PSCI_NONE) {
+    if (bi->arch->psci.method != BOOT_PSCI_NONE) {
         uint64_t mpidrs[CONFIG_NR_CPUS];
 
         for (uint32_t i = 0U; i < bi->nr_cpus; i++) {

@@ -72,49 +72,10 @@ struct boot_cpu {
     int node;
 };
 
-struct boot_gic {
-    bool present;                 /* an available arm,gic-v3 node was found */
-    int node;
-    paddr_t dist_base;            /* reg[0] */
-    paddr_t dist_size;
-    paddr_t rdist_base;           /* reg[1]: the first redistributor region */
-    paddr_t rdist_size;
-    uint32_t nr_rdist_regions;    /* #redistributor-regions, default 1 */
-    bool has_maintenance_irq;
-    uint32_t maintenance_intid;
-};
-
-enum boot_timer_irq {
-    BOOT_TIMER_PHYS_SECURE,
-    BOOT_TIMER_PHYS_NONSECURE,
-    BOOT_TIMER_VIRT,
-    BOOT_TIMER_HYP,
-    BOOT_TIMER_NR_IRQS,
-};
-
-struct boot_timer {
-    bool present;                 /* an available arm,armv8-timer node */
-    int node;
-    uint32_t intid[BOOT_TIMER_NR_IRQS];   /* INTIDs, 0 where not given */
-    uint32_t nr_irqs;             /* how many of the four the node lists */
-    uint32_t clock_frequency;     /* Hz; 0 when absent (read CNTFRQ_EL0) */
-};
-
-enum boot_psci_method {
-    BOOT_PSCI_NONE,
-    BOOT_PSCI_SMC,
-    BOOT_PSCI_HVC,
-};
-
-struct boot_psci {
-    bool present;
-    int node;
-    enum boot_psci_method method;
-    /* From the most specific compatible: 1.0 ("arm,psci-1.0"), 0.2, or 0.1
-     * for the original "arm,psci" with its own function IDs. */
-    uint32_t version_major;
-    uint32_t version_minor;
-};
+/* What only the architecture understands of the tree (arm64: the GIC, the
+ * generic timer, PSCI): its own struct, which common code passes around
+ * (<proxenos/arch/bootinfo.h>). */
+struct arch_boot_info;
 
 struct boot_info {
     const struct fdt *fdt;
@@ -137,9 +98,7 @@ struct boot_info {
     const char *dom0_cmdline;     /* NULL when there is none */
     uint32_t nr_domain_nodes;     /* xen,domain children of /chosen */
 
-    struct boot_gic gic;
-    struct boot_timer timer;
-    struct boot_psci psci;
+    struct arch_boot_info *arch;  /* set by arch_bootinfo_init() */
 
     /* When bootinfo_scan() fails: why, and the node concerned (or -1). */
     const char *error;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include <asm/bootinfo_arch.h>
 #include <string.h>
 
 #include <proxenos/arch/bootinfo.h>
@@ -51,10 +53,10 @@ static void test_nothing_found(void **state)
     fb_begin(s->fb, "");
     fb_end(s->fb);
     assert_int_equal(scan_built(s), 0);
-    assert_false(s->bi.gic.present);
-    assert_int_equal(s->bi.gic.node, -1);
-    assert_int_equal(s->bi.timer.node, -1);
-    assert_int_equal(s->bi.psci.node, -1);
+    assert_false(s->bi.arch->gic.present);
+    assert_int_equal(s->bi.arch->gic.node, -1);
+    assert_int_equal(s->bi.arch->timer.node, -1);
+    assert_int_equal(s->bi.arch->psci.node, -1);
     free_scanned(s);
 }
 
@@ -95,8 +97,8 @@ static void test_device_errors(void **state)
     fb_end(s->fb);
     assert_int_equal(scan_built(s), -EINVAL);
     assert_string_equal(s->bi.error, "GICv3 node without a usable redistributor reg");
-    assert_true(s->bi.psci.present);
-    assert_int_equal(s->bi.psci.version_minor, 1);
+    assert_true(s->bi.arch->psci.present);
+    assert_int_equal(s->bi.arch->psci.version_minor, 1);
     free_scanned(s);
 
     /* A disabled GIC is passed over; a timer with three interrupts. */
@@ -120,13 +122,13 @@ static void test_device_errors(void **state)
     fb_end(s->fb);
     fb_end(s->fb);
     assert_int_equal(scan_built(s), 0);
-    assert_string_equal(fdt_node_name(&s->fdt, s->bi.gic.node), "gic");
-    assert_int_equal(s->bi.gic.rdist_base, 0x80a0000);
-    assert_false(s->bi.gic.has_maintenance_irq);
-    assert_int_equal(s->bi.timer.nr_irqs, 3);
-    assert_int_equal(s->bi.timer.intid[BOOT_TIMER_VIRT], 27);
-    assert_int_equal(s->bi.timer.intid[BOOT_TIMER_HYP], 0);
-    assert_false(s->bi.psci.present);
+    assert_string_equal(fdt_node_name(&s->fdt, s->bi.arch->gic.node), "gic");
+    assert_int_equal(s->bi.arch->gic.rdist_base, 0x80a0000);
+    assert_false(s->bi.arch->gic.has_maintenance_irq);
+    assert_int_equal(s->bi.arch->timer.nr_irqs, 3);
+    assert_int_equal(s->bi.arch->timer.intid[BOOT_TIMER_VIRT], 27);
+    assert_int_equal(s->bi.arch->timer.intid[BOOT_TIMER_HYP], 0);
+    assert_false(s->bi.arch->psci.present);
     free_scanned(s);
 }
 

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <asm/bootinfo_arch.h>
+
 #include <asm/dom0_fdt.h>
 #include <asm/p2m.h>
 #include <proxenos/bootinfo.h>
@@ -226,7 +228,7 @@ static void test_gic_keeps_phandle_with_dom0s_redistributors(void **state)
     build(c);
     gic = node(c, "/intc@8000000");
     assert_true(gic >= 0);
-    assert_int_equal(fdt_getprop_u32(&c->host, c->bi.gic.node, "phandle", &host_phandle), 0);
+    assert_int_equal(fdt_getprop_u32(&c->host, c->bi.arch->gic.node, "phandle", &host_phandle), 0);
     assert_int_equal(fdt_getprop_u32(&c->dom0, gic, "phandle", &phandle), 0);
     assert_int_equal(phandle, host_phandle);
     assert_int_equal(fdt_reg(&c->dom0, gic, 0U, &addr, &size), 0);
@@ -328,7 +330,7 @@ static void test_hypervisor_node_for_dom0(void **state)
     assert_int_equal(fdt_be32(irq + 4), 0U);
     assert_int_equal(fdt_be32(irq + 8), 0xf08U);
     assert_int_equal(fdt_getprop_u32(&c->dom0, hyp, "interrupt-parent", &parent), 0);
-    assert_int_equal(fdt_getprop_u32(&c->host, c->bi.gic.node, "phandle", &gic_phandle), 0);
+    assert_int_equal(fdt_getprop_u32(&c->host, c->bi.arch->gic.node, "phandle", &gic_phandle), 0);
     assert_int_equal(parent, gic_phandle);
 }
 
@@ -347,14 +349,14 @@ static void test_evtchn_ppi_is_first_free(void **state)
     /* QEMU virt: timer PPIs 29, 30, 27 (and the hypervisor's 26), the PMU
      * on 23, the GIC's maintenance 25: PPI 16 is free, as Xen finds. */
     assert_int_equal(dom0_evtchn_ppi(&c->in), 16U);
-    c->bi.timer.intid[BOOT_TIMER_VIRT] = 16U;
+    c->bi.arch->timer.intid[BOOT_TIMER_VIRT] = 16U;
     assert_int_equal(dom0_evtchn_ppi(&c->in), 17U);
-    c->bi.timer.intid[BOOT_TIMER_PHYS_SECURE] = 17U;
+    c->bi.arch->timer.intid[BOOT_TIMER_PHYS_SECURE] = 17U;
     assert_int_equal(dom0_evtchn_ppi(&c->in), 18U);
     /* The hypervisor timer's PPI is Xen's own, not reserved for dom0. */
-    c->bi.timer.intid[BOOT_TIMER_VIRT] = 27U;
-    c->bi.timer.intid[BOOT_TIMER_PHYS_SECURE] = 29U;
-    c->bi.timer.intid[BOOT_TIMER_HYP] = 16U;
+    c->bi.arch->timer.intid[BOOT_TIMER_VIRT] = 27U;
+    c->bi.arch->timer.intid[BOOT_TIMER_PHYS_SECURE] = 29U;
+    c->bi.arch->timer.intid[BOOT_TIMER_HYP] = 16U;
     assert_int_equal(dom0_evtchn_ppi(&c->in), 16U);
 }
 

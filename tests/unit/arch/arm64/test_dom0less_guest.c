@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include <asm/bootinfo_arch.h>
 #include <string.h>
 
 #include <proxenos/arch/dom0less.h>
@@ -55,6 +57,7 @@ static void test_spis(void **state)
 static void test_fdt_config(void **state)
 {
     static struct boot_info bi;
+    static struct arch_boot_info arm;
     struct dom0less_config c;
     struct domain_fdt_config fc;
 
@@ -62,7 +65,8 @@ static void test_fdt_config(void **state)
     memset(&c, 0, sizeof(c));
     memset(&fc, 0, sizeof(fc));
     fc.gic = DOMAIN_FDT_GIC_V2;
-    bi.timer.clock_frequency = 62500000U;
+    bi.arch = &arm;
+    bi.arch->timer.clock_frequency = 62500000U;
     c.vpl011 = true;
     arch_dom0less_fdt_config(&bi, &c, &fc);
     assert_int_equal(fc.gic, DOMAIN_FDT_GIC_V3);

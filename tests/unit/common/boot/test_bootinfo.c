@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <asm/bootinfo_arch.h>
+
 #include <proxenos/bootinfo.h>
 #include <proxenos/errno.h>
 #include "fdt_builder.h"
@@ -86,27 +88,27 @@ static void test_qemu_virt(void **state)
         assert_string_equal(bi->cpus[i].enable_method, "psci");
     }
 
-    assert_true(bi->gic.present);
-    assert_int_equal(bi->gic.dist_base, 0x08000000);
-    assert_int_equal(bi->gic.dist_size, 0x10000);
-    assert_int_equal(bi->gic.rdist_base, 0x080a0000);
-    assert_int_equal(bi->gic.rdist_size, 0xf60000);
-    assert_int_equal(bi->gic.nr_rdist_regions, 1);
-    assert_true(bi->gic.has_maintenance_irq);
-    assert_int_equal(bi->gic.maintenance_intid, 25);
+    assert_true(bi->arch->gic.present);
+    assert_int_equal(bi->arch->gic.dist_base, 0x08000000);
+    assert_int_equal(bi->arch->gic.dist_size, 0x10000);
+    assert_int_equal(bi->arch->gic.rdist_base, 0x080a0000);
+    assert_int_equal(bi->arch->gic.rdist_size, 0xf60000);
+    assert_int_equal(bi->arch->gic.nr_rdist_regions, 1);
+    assert_true(bi->arch->gic.has_maintenance_irq);
+    assert_int_equal(bi->arch->gic.maintenance_intid, 25);
 
-    assert_true(bi->timer.present);
-    assert_int_equal(bi->timer.nr_irqs, 4);
-    assert_int_equal(bi->timer.intid[BOOT_TIMER_PHYS_SECURE], 29);
-    assert_int_equal(bi->timer.intid[BOOT_TIMER_PHYS_NONSECURE], 30);
-    assert_int_equal(bi->timer.intid[BOOT_TIMER_VIRT], 27);
-    assert_int_equal(bi->timer.intid[BOOT_TIMER_HYP], 26);
-    assert_int_equal(bi->timer.clock_frequency, 0);
+    assert_true(bi->arch->timer.present);
+    assert_int_equal(bi->arch->timer.nr_irqs, 4);
+    assert_int_equal(bi->arch->timer.intid[BOOT_TIMER_PHYS_SECURE], 29);
+    assert_int_equal(bi->arch->timer.intid[BOOT_TIMER_PHYS_NONSECURE], 30);
+    assert_int_equal(bi->arch->timer.intid[BOOT_TIMER_VIRT], 27);
+    assert_int_equal(bi->arch->timer.intid[BOOT_TIMER_HYP], 26);
+    assert_int_equal(bi->arch->timer.clock_frequency, 0);
 
-    assert_true(bi->psci.present);
-    assert_int_equal(bi->psci.method, BOOT_PSCI_SMC);
-    assert_int_equal(bi->psci.version_major, 1);
-    assert_int_equal(bi->psci.version_minor, 0);
+    assert_true(bi->arch->psci.present);
+    assert_int_equal(bi->arch->psci.method, BOOT_PSCI_SMC);
+    assert_int_equal(bi->arch->psci.version_major, 1);
+    assert_int_equal(bi->arch->psci.version_minor, 0);
 
     assert_true(bi->chosen >= 0);
     assert_int_equal(bi->nr_modules, 0);
@@ -233,18 +235,18 @@ static void test_dom0less_cpus_and_devices(void **state)
     assert_int_equal(bi->cpus[1].mpidr, 0x100);
     assert_string_equal(bi->cpus[1].enable_method, "spin-table");
 
-    assert_true(bi->gic.present);
-    assert_int_equal(bi->gic.dist_base, 0x2f000000);
-    assert_int_equal(bi->gic.rdist_base, 0x2f100000);
-    assert_int_equal(bi->gic.rdist_size, 0x200000);
-    assert_int_equal(bi->gic.nr_rdist_regions, 2);
-    assert_int_equal(bi->gic.maintenance_intid, 25);
+    assert_true(bi->arch->gic.present);
+    assert_int_equal(bi->arch->gic.dist_base, 0x2f000000);
+    assert_int_equal(bi->arch->gic.rdist_base, 0x2f100000);
+    assert_int_equal(bi->arch->gic.rdist_size, 0x200000);
+    assert_int_equal(bi->arch->gic.nr_rdist_regions, 2);
+    assert_int_equal(bi->arch->gic.maintenance_intid, 25);
 
-    assert_int_equal(bi->timer.clock_frequency, 100000000);
-    assert_int_equal(bi->timer.intid[BOOT_TIMER_VIRT], 27);
-    assert_int_equal(bi->psci.method, BOOT_PSCI_HVC);
-    assert_int_equal(bi->psci.version_major, 0);
-    assert_int_equal(bi->psci.version_minor, 2);
+    assert_int_equal(bi->arch->timer.clock_frequency, 100000000);
+    assert_int_equal(bi->arch->timer.intid[BOOT_TIMER_VIRT], 27);
+    assert_int_equal(bi->arch->psci.method, BOOT_PSCI_HVC);
+    assert_int_equal(bi->arch->psci.version_major, 0);
+    assert_int_equal(bi->arch->psci.version_minor, 2);
     free_scanned(s);
 }
 

@@ -3,3 +3,4 @@
 # malformed Arm devices are tested in arch/arm64/test_bootinfo_devices.
 test_bootinfo-src := common/boot/bootinfo.c common/fdt/fdt.c common/fdt/fdt_addr.c \
 	arch/arm64/bootinfo_devices.c arch/arm64/fdt_irq_gic.c
+test_bootinfo-cppflags := -I$(HYP)/arch/arm64/include

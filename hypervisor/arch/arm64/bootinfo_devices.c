@@ -122,6 +122,11 @@ void arch_bootinfo_init(struct boot_info *bi)
     bi->arch = &arm_boot;
 }
 
+const struct arch_boot_info *arm_boot_info(void)
+{
+    return &arm_boot;
+}
+
 int arch_bootinfo_scan_node(struct boot_info *bi, const struct fdt *fdt, int node)
 {
     int rc = 0;

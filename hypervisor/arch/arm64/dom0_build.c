@@ -162,12 +162,11 @@ int dom0_build(const struct boot_info *bi)
     a.privileged = true;
     a.xen_enhanced = true;
     a.console_input = false;
-    a.nr_spis = arch_default_nr_spis();
+    a.arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
+    a.arch.nr_spis = arch_default_nr_spis();
     a.p2m_pool_pages = dom0_p2m_pool_pages(p2m_default_pool_pages(mem, a.max_vcpus));
     a.pin_vcpus = dom0_pin_vcpus();
     a.cpu_affinity = cpupool_cpus(-1);
-    a.gicd_base = bi->arch->gic.dist_base;
-    a.gicr_base = bi->arch->gic.rdist_base;
     a.direct_map = true;
     rc = domain_create(0U, &a, &d);
     if (rc != 0) {

@@ -13,10 +13,11 @@
 
 void arch_dom0less_create_args(const struct dom0less_config *c, struct domain_create_args *a)
 {
-    a->vpl011 = c->vpl011;
-    a->nr_spis = (c->nr_spis != 0U) ? c->nr_spis : arch_default_nr_spis();
-    if (c->vpl011 && (a->nr_spis < ((GUEST_VPL011_SPI - INTID_SPI_FIRST) + 1U))) {
-        a->nr_spis = (GUEST_VPL011_SPI - INTID_SPI_FIRST) + 1U;
+    a->emulated_uart = c->vpl011;
+    a->arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
+    a->arch.nr_spis = (c->nr_spis != 0U) ? c->nr_spis : arch_default_nr_spis();
+    if (c->vpl011 && (a->arch.nr_spis < ((GUEST_VPL011_SPI - INTID_SPI_FIRST) + 1U))) {
+        a->arch.nr_spis = (GUEST_VPL011_SPI - INTID_SPI_FIRST) + 1U;
     }
 }
 

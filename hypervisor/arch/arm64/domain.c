@@ -1,4 +1,5 @@
 /* The arm64 part of creating and destroying domains and vCPUs. */
+#include <asm/bootinfo_arch.h>
 #include <asm/arm64.h>
 #include <asm/domain.h>
 #include <asm/sysregs.h>
@@ -39,14 +40,16 @@ int arch_domain_create(struct domain *d, const struct domain_create_args *args)
     if (rc != 0) {
         return rc;
     }
-    rc = (args->gicd_base != 0U) ?
-         vgic_domain_init_at(d, args->nr_spis, args->gicd_base, args->gicr_base) :
-         vgic_domain_init(d, args->nr_spis);
+    /* A direct-mapped domain sees the host's GIC where it is, as on Xen. */
+    rc = args->direct_map ?
+         vgic_domain_init_at(d, args->arch.nr_spis, arm_boot_info()->gic.dist_base,
+                             arm_boot_info()->gic.rdist_base) :
+         vgic_domain_init(d, args->arch.nr_spis);
     if (rc != 0) {
         p2m_destroy(&d->arch.p2m);
         return rc;
     }
-    if (args->vpl011) {
+    if (args->emulated_uart) {
         rc = vpl011_create(d, GUEST_PL011_BASE, GUEST_VPL011_SPI);
         if (rc != 0) {
             vgic_domain_destroy(d);

@@ -30,7 +30,7 @@ long arch_domctl_check_config(struct xen_domctl_createdomain *cfg, struct domain
     if (cfg->arch.tee_type != XEN_DOMCTL_CONFIG_TEE_NONE) {
         return -EINVAL;
     }
-    a->nr_spis = cfg->arch.nr_spis;
+    a->arch = cfg->arch;
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #define PROXENOS_DOMAIN_CREATE_H
 
 #include <proxenos/domain.h>
+#include <public/xen.h>
 
 struct domain_create_args {
     const char *name;
@@ -10,16 +11,15 @@ struct domain_create_args {
     bool privileged;            /* dom0 */
     bool xen_enhanced;
     bool console_input;
-    bool vpl011;
-    unsigned int nr_spis;       /* SPIs the virtual GIC offers */
+    bool emulated_uart;         /* the architecture's emulated console UART
+                                 * (arm64: the vpl011, an SBSA UART) */
+    /* The architecture's part, as createdomain carries it (arm64: the
+     * vGIC's SPIs; a direct-mapped domain gets the host's GIC layout). */
+    struct xen_arch_domainconfig arch;
     uint64_t p2m_pool_pages;    /* stage-2 tables come only from this pool */
     uint64_t cpu_affinity;      /* physical CPUs its vCPUs may use; 0: any */
     bool pin_vcpus;             /* vCPU n only on the n-th CPU of cpu_affinity */
     unsigned int cpupool_id;    /* Xen's id of the pool cpu_affinity came from */
-    /* Interrupt controller at the host's addresses (dom0); 0: the guest
-     * layout of Xen's public arch-arm.h. */
-    paddr_t gicd_base;
-    paddr_t gicr_base;
     bool direct_map;            /* guest-physical == host-physical (dom0) */
     /* Created by the toolstack (XEN_DOMCTL_createdomain): */
     const uint8_t *handle;      /* 16 bytes (xl: the UUID); NULL: zeros */

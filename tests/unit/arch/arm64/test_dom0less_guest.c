@@ -31,26 +31,26 @@ static void test_spis(void **state)
     memset(&c, 0, sizeof(c));
     memset(&a, 0, sizeof(a));
     arch_dom0less_create_args(&c, &a);
-    assert_int_equal(a.nr_spis, 64);
-    assert_false(a.vpl011);
+    assert_int_equal(a.arch.nr_spis, 64);
+    assert_false(a.emulated_uart);
 
     c.nr_spis = 3U;
     arch_dom0less_create_args(&c, &a);
-    assert_int_equal(a.nr_spis, 3);
+    assert_int_equal(a.arch.nr_spis, 3);
 
     /* A vpl011 needs its SPI (INTID GUEST_VPL011_SPI) to exist: more
      * SPIs are kept, none become enough for it. */
     c.vpl011 = true;
     arch_dom0less_create_args(&c, &a);
-    assert_true(a.vpl011);
-    assert_int_equal(a.nr_spis, 3);
+    assert_true(a.emulated_uart);
+    assert_int_equal(a.arch.nr_spis, 3);
     c.nr_spis = 0U;
     host_spis = 0U;
     arch_dom0less_create_args(&c, &a);
-    assert_int_equal(a.nr_spis, GUEST_VPL011_SPI - 32U + 1U);
+    assert_int_equal(a.arch.nr_spis, GUEST_VPL011_SPI - 32U + 1U);
     c.vpl011 = false;
     arch_dom0less_create_args(&c, &a);
-    assert_int_equal(a.nr_spis, 0);
+    assert_int_equal(a.arch.nr_spis, 0);
     host_spis = 64U;
 }
 

@@ -46,9 +46,10 @@ static void creates_as_xl(void **state)
     assert_int_equal(a->max_evtchn_port, 1023U);
     assert_int_equal(a->max_grant_frames, 64U);     /* -1: Xen's default */
     assert_int_equal(a->p2m_pool_pages, 0U);
-    assert_false(a->vpl011);
+    assert_false(a->emulated_uart);
     assert_false(a->privileged);
-    assert_int_equal(a->gicd_base, 0U);             /* Xen's guest layout */
+    assert_false(a->direct_map);                    /* Xen's guest layout */
+    assert_int_equal(a->arch.gic_version, XEN_DOMCTL_CONFIG_GIC_V3);
     assert_int_equal(a->cpupool_id, 0U);
     assert_int_equal(a->cpu_affinity, 0xfU);
     assert_int_equal(env_create_handle[0], 0xa0U);

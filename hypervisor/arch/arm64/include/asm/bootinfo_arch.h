@@ -56,4 +56,8 @@ struct arch_boot_info {
     struct boot_psci psci;
 };
 
+/* The boot description's arm64 part, once the walk is done (the host's
+ * GIC, timer and PSCI). */
+const struct arch_boot_info *arm_boot_info(void);
+
 #endif

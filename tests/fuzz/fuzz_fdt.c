@@ -15,6 +15,10 @@
 #include <proxenos/fdt.h>
 #include <proxenos/printk.h>
 
+/* The compatibles the console driver would hand bootinfo_find_uart (the
+ * PL011's: the fuzzer links no driver). */
+static const char *const UARTS[] = { "arm,pl011", "arm,sbsa-uart" };
+
 #define CHECK(cond) do { \
     if (!(cond)) { \
         fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
@@ -162,7 +166,7 @@ static void walk_aliases(const struct fdt *fdt)
 
         CHECK(fdt_prop_at(fdt, p, &prop) == 0);
         (void)fdt_path_offset(fdt, prop.name, strlen(prop.name));
-        (void)bootinfo_find_uart(fdt, prop.name, &uart);
+        (void)bootinfo_find_uart(fdt, prop.name, UARTS, 2U, &uart);
     }
 }
 
@@ -232,12 +236,12 @@ static void check_bootinfo(const struct fdt *fdt)
                                ignore_report);
     CHECK(memchr(opt_string, 0, sizeof(opt_string)) != NULL);
 
-    if (bootinfo_find_uart(fdt, "", &uart) == 0) {
+    if (bootinfo_find_uart(fdt, "", UARTS, 2U, &uart) == 0) {
         CHECK(uart.node >= 0);
         CHECK(uart.compatible != NULL);
     }
-    (void)bootinfo_find_uart(fdt, opt_string, &uart);
-    (void)bootinfo_find_uart(fdt, "serial0:115200n8", &uart);
+    (void)bootinfo_find_uart(fdt, opt_string, UARTS, 2U, &uart);
+    (void)bootinfo_find_uart(fdt, "serial0:115200n8", UARTS, 2U, &uart);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

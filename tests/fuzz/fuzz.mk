@@ -15,7 +15,8 @@ FUZZ_ARGS ?=
 FUZZ_DIR := $(O)/fuzz
 FUZZ_SEEDS := $(wildcard $(SRCDIR)/tests/unit/common/data/*.dtb)
 FUZZ_DICT := $(SRCDIR)/tests/fuzz/fdt.dict
-fuzz-hyp-src := common/fdt/fdt.c common/fdt/fdt_addr.c common/boot/bootinfo.c common/boot/cmdline.c
+fuzz-hyp-src := common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt.c \
+	common/fdt/fdt_addr.c common/boot/bootinfo.c common/boot/cmdline.c
 FUZZ_SRCS := $(SRCDIR)/tests/fuzz/fuzz_fdt.c $(addprefix $(HYP)/,$(fuzz-hyp-src))
 FUZZ_CPPFLAGS := -I$(HYP)/include -I$(O)/include -include $(CONFIG_H) \
 	-DPROXENOS_HOST_TEST -D_GNU_SOURCE

@@ -5,3 +5,4 @@ test_bootinfo-src := common/boot/bootinfo.c common/fdt/fdt_token.c common/fdt/fd
 	common/fdt/fdt.c common/fdt/fdt_addr.c arch/arm64/bootinfo_devices.c \
 	arch/arm64/fdt_irq_gic.c
 test_bootinfo-cppflags := -I$(HYP)/arch/arm64/include
+$(O)/unit/common/boot/test_bootinfo: $(UNIT_DIR)/common/boot/bootinfo_scan.h

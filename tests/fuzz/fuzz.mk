@@ -17,7 +17,8 @@ FUZZ_SEEDS := $(wildcard $(SRCDIR)/tests/unit/common/data/*.dtb)
 FUZZ_DICT := $(SRCDIR)/tests/fuzz/fdt.dict
 # The arm64 walk of the GIC, timer and PSCI nodes and GIC interrupt
 # specifiers are fuzzed with the rest (the boot tree is Arm's).
-fuzz-hyp-src := common/fdt/fdt.c common/fdt/fdt_addr.c common/boot/bootinfo.c common/boot/cmdline.c \
+fuzz-hyp-src := common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt.c \
+	common/fdt/fdt_addr.c common/boot/bootinfo.c common/boot/cmdline.c \
 	arch/arm64/bootinfo_devices.c arch/arm64/fdt_irq_gic.c
 FUZZ_SRCS := $(SRCDIR)/tests/fuzz/fuzz_fdt.c $(addprefix $(HYP)/,$(fuzz-hyp-src))
 FUZZ_CPPFLAGS := -I$(HYP)/include -I$(HYP)/arch/arm64/include -I$(O)/include -include $(CONFIG_H) \

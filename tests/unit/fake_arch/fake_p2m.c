@@ -245,7 +245,7 @@ __attribute__((weak)) void arch_guest_cache_flush(struct domain *d, gfn_t first,
 }
 
 /* A 40-bit guest address space, what QEMU's virt machine gives with the
- * CPUs the system tests use. Weak: test_p2m links the real one. */
+ * CPUs the system tests use. Weak: the test_p2m* tests link the real one. */
 __attribute__((weak)) unsigned int arch_guest_ipa_bits(void)
 {
     return 40U;

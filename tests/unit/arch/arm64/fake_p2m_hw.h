@@ -1,6 +1,6 @@
 /* A stand-in for arch/arm64/p2m_hw.c, the TLB and barrier instructions
  * behind stage-2 changes (p2m_flush_tlb, p2m_tables_sync of <asm/p2m.h>),
- * for the host tests that link the real p2m.c (test_p2m, test_trap_dabt):
+ * for the host tests that link the real p2m.c (test_p2m*, test_trap_dabt):
  * the host has no TLB to flush, so each call is counted, and a flush
  * calls the test's hook, at the moment the hardware would act (a test can
  * walk the tables then: break-before-make). Weak, as every fake. Link it

@@ -8,3 +8,4 @@ test_vgic-src := arch/arm64/vgic/vgic.c arch/arm64/vgic/vgic_flush.c \
 	../tests/unit/arch/arm64/fake_vgic_lr.c ../tests/unit/common/fake_sched.c
 test_vgic-cppflags := -I$(HYP)/arch/arm64/include -I$(HYP)/arch/arm64/vgic -I$(UNIT_DIR)/common
 $(O)/unit/arch/arm64/test_vgic: $(UNIT_DIR)/common/fake_sched.h $(UNIT_DIR)/common/heap_env.h
+$(O)/unit/arch/arm64/test_vgic: $(UNIT_DIR)/arch/arm64/vgic_env.h

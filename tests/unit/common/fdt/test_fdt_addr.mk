@@ -1,1 +1,2 @@
-test_fdt_addr-src := common/fdt/fdt.c common/fdt/fdt_addr.c
+test_fdt_addr-src := common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt.c \
+	common/fdt/fdt_addr.c

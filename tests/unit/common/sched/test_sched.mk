@@ -7,3 +7,4 @@ test_sched-cppflags := -I$(UNIT_DIR)/common/sched_test_include \
 $(O)/unit/common/sched/test_sched: $(UNIT_DIR)/common/sched_test_include/asm/domain.h \
 	$(UNIT_DIR)/common/sched_test_include/params.lds
 $(O)/unit/common/sched/test_sched: $(UNIT_DIR)/common/heap_env.h
+$(O)/unit/common/sched/test_sched: $(UNIT_DIR)/common/sched/sched_env.h

@@ -1,0 +1,119 @@
+/* The device tree reader on the DTB QEMU's virt machine generates: read
+ * whole, then cut short at every length and damaged at every byte, which it
+ * must reject or walk without reading outside the blob. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <proxenos/errno.h>
+#include <proxenos/fdt.h>
+#include "fdt_builder.h"
+
+/* Every prefix of a valid blob is rejected, and no byte change makes the
+ * reader touch memory outside the blob (ASan watches). */
+static void walk_everything(const struct fdt *fdt, bool deep)
+{
+    int depth = 0;
+    int node = fdt_root(fdt);
+    unsigned int nodes = 0;
+
+    while (node >= 0) {
+        uint64_t a;
+        uint64_t s;
+        uint32_t intid;
+        uint32_t flags;
+        char buf[256];
+
+        nodes++;
+        for (int p = fdt_first_prop(fdt, node); p >= 0; p = fdt_next_prop(fdt, p)) {
+            struct fdt_property prop;
+
+            assert_int_equal(fdt_prop_at(fdt, p, &prop), 0);
+            assert_non_null(fdt_getprop(fdt, node, prop.name, NULL));
+        }
+        (void)fdt_node_is_available(fdt, node);
+        if (deep) {
+            /* These walk from the root for every node: O(n^2). */
+            (void)fdt_reg(fdt, node, 0, &a, &s);
+            (void)fdt_irq(fdt, node, 0, &intid, &flags);
+            (void)fdt_node_path(fdt, node, buf, sizeof(buf));
+        }
+        node = fdt_next_node(fdt, node, &depth);
+    }
+    assert_int_equal(node, -ENOENT);
+    assert_int_equal(nodes, fdt->nr_nodes);
+}
+
+static void test_every_truncation_and_byte_flip(void **state)
+{
+    size_t len;
+    uint8_t *blob = fb_load_fixture("qemu-virt.dtb", &len);
+    struct fdt fdt;
+
+    (void)state;
+    for (size_t cut = 0; cut < len; cut++) {
+        uint8_t *copy = malloc(cut + 1U);
+
+        memcpy(copy, blob, cut);
+        assert_int_not_equal(fdt_check(&fdt, copy, cut), 0);
+        free(copy);
+    }
+    for (size_t i = 0; i < len; i++) {
+        uint8_t *copy = malloc(len);
+
+        memcpy(copy, blob, len);
+        copy[i] ^= (uint8_t)(0x5aU + i);
+        if (fdt_check(&fdt, copy, len) == 0) {
+            walk_everything(&fdt, (i % 61U) == 0U);
+        } else {
+            assert_non_null(fdt.error);
+        }
+        free(copy);
+    }
+    free(blob);
+}
+
+/* ---- The DTB QEMU generates for -M virt,gic-version=3 ------------------- */
+
+static void test_qemu_virt_blob(void **state)
+{
+    size_t len;
+    uint8_t *blob = fb_load_fixture("qemu-virt.dtb", &len);
+    struct fdt fdt;
+    int cpus;
+    int n = 0;
+
+    (void)state;
+    assert_int_equal(fdt_check(&fdt, blob, len), 0);
+    assert_int_equal(fdt.version, 17);
+    assert_int_equal(fdt.total_size, len);
+    assert_int_equal(fdt_rsv_count(&fdt), 0);
+    /* /cpus holds cpu-map and the four cpu@N nodes. */
+    cpus = fdt_first_child(&fdt, fdt_root(&fdt));
+    while ((cpus >= 0) && !fdt_node_name_is(&fdt, cpus, "cpus")) {
+        cpus = fdt_next_sibling(&fdt, cpus);
+    }
+    assert_true(cpus >= 0);
+    for (int c = fdt_first_child(&fdt, cpus); c >= 0; c = fdt_next_sibling(&fdt, c)) {
+        if (fdt_node_name_is(&fdt, c, "cpu")) {
+            assert_string_equal(fdt_getprop_string(&fdt, c, "device_type"), "cpu");
+            n++;
+        }
+    }
+    assert_int_equal(n, 4);
+    assert_true(fdt_find_compatible(&fdt, -1, "arm,gic-v3") >= 0);
+    walk_everything(&fdt, true);
+    free(blob);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_truncation_and_byte_flip),
+        cmocka_unit_test(test_qemu_virt_blob),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -77,7 +77,7 @@ static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
         (uint64_t)ppi;
     in->evtchn_intid = ppi;
     in->ext_regions = ext;
-    in->nr_ext_regions = dom0_ext_regions(in, p2m_ipa_bits(), ext, DOM0_MAX_EXT);
+    in->nr_ext_regions = dom0_ext_regions(in, arch_guest_ipa_bits(), ext, DOM0_MAX_EXT);
     for (unsigned int i = 0U; i < in->nr_ext_regions; i++) {
         pr_info("dom0: extended region %u: 0x%llx->0x%llx\n", i,
                 (unsigned long long)ext[i].start,

@@ -79,11 +79,6 @@ const struct p2m_geometry *p2m_geometry(void)
     return &p2m_geo;
 }
 
-unsigned int p2m_ipa_bits(void)
-{
-    return p2m_geo.ipa_bits;
-}
-
 unsigned int arch_guest_ipa_bits(void)
 {
     return p2m_geo.ipa_bits;

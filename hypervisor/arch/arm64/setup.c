@@ -250,7 +250,7 @@ static void record_host_info(const struct boot_info *bi)
     hi.cpu_khz = (uint32_t)(freq / 1000U);
     hi.nr_cpu_ids = (bi->nr_cpus != 0U) ? bi->nr_cpus : 1U;
     hi.has_pmu = (pmuver != 0U) && (pmuver != 0xfU);
-    hi.gpaddr_bits = p2m_ipa_bits();
+    hi.gpaddr_bits = arch_guest_ipa_bits();
     hi.timer_dt_frequency = bi->arch->timer.clock_frequency;
     hostinfo_set(&hi);
 }

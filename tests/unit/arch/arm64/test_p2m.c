@@ -36,7 +36,7 @@ static void test_geometry_for_qemu_cortex_a57(void **state)
     assert_int_equal(g->root_order, 1);
     assert_int_equal(g->t0sz, 24);
     assert_int_equal(g->sl0, 1);
-    assert_int_equal(p2m_ipa_bits(), 40);
+    assert_int_equal(arch_guest_ipa_bits(), 40);
     /* RES1 | PS=0b100 | SH0 IS | ORGN0/IRGN0 WBWA | SL0=1 | T0SZ=24 */
     assert_int_equal(p2m_vtcr(false), 0x80043558ULL);
     assert_int_equal(p2m_vtcr(true), 0x800c3558ULL);

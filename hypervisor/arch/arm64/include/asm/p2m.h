@@ -155,7 +155,6 @@ int p2m_configure(unsigned int parange);
 bool p2m_configured(void);
 const struct p2m_geometry *p2m_geometry(void);
 /* VTCR_EL2 for the chosen geometry; vmid16 sets VS. */
-unsigned int p2m_ipa_bits(void);
 uint64_t p2m_vtcr(bool vmid16);
 
 /* ---- Per domain (p2m.c) -------------------------------------------------- */

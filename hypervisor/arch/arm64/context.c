@@ -31,9 +31,9 @@ struct trap_frame *guest_frame(void)
 
 static void save_vcpu(struct vcpu *v)
 {
-    v->arch.regs = *guest_frame();
-    vcpu_sysregs_save(&v->arch.sys);
-    fpsimd_save(&v->arch.fp);
+    v->arch->regs = *guest_frame();
+    vcpu_sysregs_save(&v->arch->sys);
+    fpsimd_save(&v->arch->fp);
     vgic_save_state(v);
     vtimer_save(v);
 }
@@ -43,24 +43,24 @@ static void load_vcpu(struct vcpu *v)
     struct domain *d = v->domain;
     unsigned int cpu = arch_cpu_id();
 
-    if (v->arch.reset_pending) {
+    if (v->arch->reset_pending) {
         vcpu_apply_reset(v);
     }
-    WRITE_SYSREG(hcr_el2, v->arch.hcr_el2);
-    WRITE_SYSREG(vttbr_el2, p2m_vttbr(&d->arch.p2m));
-    WRITE_SYSREG(cntvoff_el2, d->arch.cntvoff);
+    WRITE_SYSREG(hcr_el2, v->arch->hcr_el2);
+    WRITE_SYSREG(vttbr_el2, p2m_vttbr(&d->arch->p2m));
+    WRITE_SYSREG(cntvoff_el2, d->arch->cntvoff);
     isb();
-    if (d->arch.last_vcpu_ran[cpu] != v->vcpu_id) {
+    if (d->arch->last_vcpu_ran[cpu] != v->vcpu_id) {
         /* Another vCPU of this domain (or of the VMID's last owner) ran
          * here last: drop its EL1 entries for this VMID, on this CPU. */
         __asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
-        d->arch.last_vcpu_ran[cpu] = (uint16_t)v->vcpu_id;
+        d->arch->last_vcpu_ran[cpu] = (uint16_t)v->vcpu_id;
     }
-    vcpu_sysregs_restore(&v->arch.sys);
-    fpsimd_restore(&v->arch.fp);
+    vcpu_sysregs_restore(&v->arch->sys);
+    fpsimd_restore(&v->arch->fp);
     vgic_restore_state(v);
     vtimer_restore(v);
-    *guest_frame() = v->arch.regs;
+    *guest_frame() = v->arch->regs;
     /* Its stage 1 and stage 2 are live now: the area is reachable by VA. */
     vcpu_runstate_update(v);
 }

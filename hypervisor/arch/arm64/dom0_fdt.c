@@ -354,7 +354,7 @@ int dom0_map_devices(struct domain *d, const struct dom0_fdt_info *in)
             start = addr & PAGE_MASK;
             end = ALIGN_UP(addr + len, PAGE_SIZE);
             /* As Xen, dom0 may also hand these frames on (iomem_permission). */
-            if ((p2m_map(&d->arch.p2m, gfn(start >> PAGE_SHIFT), mfn(start >> PAGE_SHIFT),
+            if ((p2m_map(&d->arch->p2m, gfn(start >> PAGE_SHIFT), mfn(start >> PAGE_SHIFT),
                          (end - start) >> PAGE_SHIFT, P2M_MMIO_DEVICE) == 0) &&
                 (rangeset_add(&d->iomem_caps, start >> PAGE_SHIFT,
                               (end >> PAGE_SHIFT) - 1U) == 0)) {

@@ -13,6 +13,7 @@
 #include <proxenos/domain_create.h>
 #include <proxenos/errno.h>
 #include <proxenos/printk.h>
+#include <proxenos/xmalloc.h>
 
 /* Stage 2 on; physical interrupts to EL2; trap WFI/WFE and SMC; EL1 is
  * AArch64. Set/way cache maintenance is not trapped: it acts on the cache
@@ -33,9 +34,10 @@
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
                    HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_RW)
 
-int arch_domain_create(struct domain *d, const struct domain_create_args *args)
+/* Everything of d->arch but its memory; undone on failure. */
+static int domain_parts_init(struct domain *d, const struct domain_create_args *args)
 {
-    int rc = p2m_init(&d->arch.p2m, args->p2m_pool_pages);
+    int rc = p2m_init(&d->arch->p2m, args->p2m_pool_pages);
 
     if (rc != 0) {
         return rc;
@@ -46,25 +48,42 @@ int arch_domain_create(struct domain *d, const struct domain_create_args *args)
                              arm_boot_info()->gic.rdist_base) :
          vgic_domain_init(d, args->arch.nr_spis);
     if (rc != 0) {
-        p2m_destroy(&d->arch.p2m);
+        p2m_destroy(&d->arch->p2m);
         return rc;
     }
     if (args->emulated_uart) {
         rc = vpl011_create(d, GUEST_PL011_BASE, GUEST_VPL011_SPI);
         if (rc != 0) {
             vgic_domain_destroy(d);
-            p2m_destroy(&d->arch.p2m);
+            p2m_destroy(&d->arch->p2m);
             return rc;
         }
     }
     /* The guest's virtual counter starts at zero when it is created. */
-    d->arch.cntvoff = READ_SYSREG(cntpct_el0);
+    d->arch->cntvoff = READ_SYSREG(cntpct_el0);
     /* A VMID used before may have left entries anywhere: each CPU flushes
      * before this domain's first vCPU runs there. */
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-        d->arch.last_vcpu_ran[cpu] = LAST_VCPU_NONE;
+        d->arch->last_vcpu_ran[cpu] = LAST_VCPU_NONE;
     }
     return 0;
+}
+
+int arch_domain_create(struct domain *d, const struct domain_create_args *args)
+{
+    int rc;
+
+    /* First: every other arm64 function may count on d->arch. */
+    d->arch = xzalloc_obj(struct arch_domain);
+    if (d->arch == NULL) {
+        return -ENOMEM;
+    }
+    rc = domain_parts_init(d, args);
+    if (rc != 0) {
+        xfree(d->arch);
+        d->arch = NULL;
+    }
+    return rc;
 }
 
 void arch_vcpu_moved(struct vcpu *v)
@@ -74,28 +93,51 @@ void arch_vcpu_moved(struct vcpu *v)
 
 void arch_domain_destroy(struct domain *d)
 {
+    if (d->arch == NULL) {
+        return;
+    }
     vpl011_destroy(d);
     vgic_domain_destroy(d);
-    p2m_destroy(&d->arch.p2m);
+    p2m_destroy(&d->arch->p2m);
+    /* Last: the calls above still use it. */
+    xfree(d->arch);
+    d->arch = NULL;
 }
 
 int arch_vcpu_create(struct vcpu *v)
 {
-    v->arch.hcr_el2 = HCR_GUEST;
-    spin_lock_init(&v->arch.evtchn_line_lock);
-    vcpu_sysregs_reset(&v->arch.sys, (1ULL << 31) | vcpu_vaffinity(v->vcpu_id));
+    int rc;
+
+    v->arch = xzalloc_obj(struct arch_vcpu);
+    if (v->arch == NULL) {
+        return -ENOMEM;
+    }
+    v->arch->hcr_el2 = HCR_GUEST;
+    spin_lock_init(&v->arch->evtchn_line_lock);
+    vcpu_sysregs_reset(&v->arch->sys, (1ULL << 31) | vcpu_vaffinity(v->vcpu_id));
     vtimer_vcpu_init(v);
-    return vgic_vcpu_init(v);
+    rc = vgic_vcpu_init(v);
+    if (rc != 0) {
+        arch_vcpu_destroy(v);
+    }
+    return rc;
 }
 
+/* Also for a vCPU whose arch_vcpu_create failed or never ran (common code
+ * tears down every vCPU slot it filled): then there is nothing to undo. */
 void arch_vcpu_destroy(struct vcpu *v)
 {
+    if (v->arch == NULL) {
+        return;
+    }
     vtimer_vcpu_destroy(v);
+    xfree(v->arch);
+    v->arch = NULL;
 }
 
 int arch_map_guest_ram(struct domain *d, gfn_t g, mfn_t m, uint64_t nr)
 {
-    return p2m_map(&d->arch.p2m, g, m, nr, P2M_RAM_RW);
+    return p2m_map(&d->arch->p2m, g, m, nr, P2M_RAM_RW);
 }
 
 int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma)
@@ -103,7 +145,7 @@ int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma)
     mfn_t m;
     enum p2m_type t;
     unsigned int order;
-    int rc = p2m_lookup(&d->arch.p2m, gfn(gpa >> PAGE_SHIFT), &m, &t, &order);
+    int rc = p2m_lookup(&d->arch->p2m, gfn(gpa >> PAGE_SHIFT), &m, &t, &order);
 
     if ((rc != 0) || ((t != P2M_RAM_RW) && (t != P2M_RAM_RO))) {
         return -ENOENT;
@@ -131,18 +173,18 @@ int arch_guest_map_page(struct domain *d, gfn_t g, mfn_t m, enum guest_frame_typ
     if (pt == P2M_INVALID) {
         return -EINVAL;
     }
-    return p2m_map(&d->arch.p2m, g, m, 1U, pt);
+    return p2m_map(&d->arch->p2m, g, m, 1U, pt);
 }
 
 int arch_guest_unmap_page(struct domain *d, gfn_t g)
 {
-    return p2m_unmap(&d->arch.p2m, g, 1U);
+    return p2m_unmap(&d->arch->p2m, g, 1U);
 }
 
 int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_t *m, enum guest_frame_type *t)
 {
     enum p2m_type pt;
-    int rc = p2m_lookup(&d->arch.p2m, g, m, &pt, NULL);
+    int rc = p2m_lookup(&d->arch->p2m, g, m, &pt, NULL);
 
     if (rc != 0) {
         *t = GUEST_FRAME_NONE;
@@ -162,7 +204,7 @@ int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_t *m, enum guest_frame
 
 bool arch_guest_range_unmapped(struct domain *d, gfn_t g, uint64_t nr)
 {
-    return p2m_range_unmapped(&d->arch.p2m, g, nr);
+    return p2m_range_unmapped(&d->arch->p2m, g, nr);
 }
 
 void arch_dump_domain(const struct domain *d)
@@ -170,8 +212,8 @@ void arch_dump_domain(const struct domain *d)
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
         const struct vcpu *v = d->vcpu[i];
 
-        pr_info("  vCPU %u: PC 0x%llx PSTATE 0x%llx\n", i, (unsigned long long)v->arch.regs.elr,
-                (unsigned long long)v->arch.regs.spsr);
+        pr_info("  vCPU %u: PC 0x%llx PSTATE 0x%llx\n", i, (unsigned long long)v->arch->regs.elr,
+                (unsigned long long)v->arch->regs.spsr);
         vgic_dump_vcpu(v);
     }
 }
@@ -195,7 +237,7 @@ void arch_cpu_init_virt(void)
 
 void arch_dump_guest_state(struct vcpu *v)
 {
-    const struct trap_frame *f = (current_vcpu() == v) ? guest_frame() : &v->arch.regs;
+    const struct trap_frame *f = (current_vcpu() == v) ? guest_frame() : &v->arch->regs;
 
     pr_err("d%uv%u: PC 0x%016llx PSTATE 0x%08llx ESR 0x%08llx FAR 0x%016llx\n",
            v->domain->domain_id, v->vcpu_id, (unsigned long long)f->elr,

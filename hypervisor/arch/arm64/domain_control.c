@@ -10,19 +10,19 @@
 
 uint64_t arch_paging_pool_pages(struct domain *d)
 {
-    return paging_pool_total(&d->arch.p2m.pool);
+    return paging_pool_total(&d->arch->p2m.pool);
 }
 
 void arch_domain_creation_finished(struct domain *d)
 {
     /* The toolstack sized the pool while building (set_paging_mempool_size);
      * from now on the domain lives with what it has. */
-    p2m_pool_seal(&d->arch.p2m);
+    p2m_pool_seal(&d->arch->p2m);
 }
 
 int arch_paging_pool_resize(struct domain *d, uint64_t pages)
 {
-    int rc = p2m_pool_resize(&d->arch.p2m, pages);
+    int rc = p2m_pool_resize(&d->arch->p2m, pages);
 
     /* Xen on Arm cannot shrink past the pages in use either, and says
      * -ENOMEM for it. */
@@ -62,7 +62,7 @@ void arch_guest_cache_flush(struct domain *d, gfn_t first, uint64_t nr)
         unsigned int order = 0U;
         mfn_t m = INVALID_MFN;
         /* One lookup per leaf: a block maps 2^order frames from its start. */
-        bool mapped = (p2m_lookup(&d->arch.p2m, gfn(g), &m, &t, &order) == 0);
+        bool mapped = (p2m_lookup(&d->arch->p2m, gfn(g), &m, &t, &order) == 0);
         uint64_t leaf_end = (g | ((1ULL << order) - 1U)) + 1U;
         uint64_t stop = MIN(end, leaf_end);
 

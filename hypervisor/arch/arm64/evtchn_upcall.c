@@ -4,6 +4,7 @@
  * line is resampled on every entry to the guest, as the timer's is. */
 #include <proxenos/arch/evtchn.h>
 #include <proxenos/domain.h>
+#include <asm/domain.h>
 #include <asm/vgic.h>
 #include <asm/evtchn_upcall.h>
 #include <public/arch-arm.h>
@@ -16,14 +17,14 @@
  * (the flag already set) raising nothing: the guest would never be told. */
 static void line_follow_flag(struct vcpu *v)
 {
-    unsigned long flags = spin_lock_irqsave(&v->arch.evtchn_line_lock);
+    unsigned long flags = spin_lock_irqsave(&v->arch->evtchn_line_lock);
     bool pending = __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) != 0U;
 
-    if (pending != v->arch.evtchn_line_high) {
-        __atomic_store_n(&v->arch.evtchn_line_high, pending, __ATOMIC_RELEASE);
+    if (pending != v->arch->evtchn_line_high) {
+        __atomic_store_n(&v->arch->evtchn_line_high, pending, __ATOMIC_RELEASE);
         (void)vgic_inject_irq(v->domain, v, v->domain->evtchn_irq, pending);
     }
-    spin_unlock_irqrestore(&v->arch.evtchn_line_lock, flags);
+    spin_unlock_irqrestore(&v->arch->evtchn_line_lock, flags);
 }
 
 void arch_evtchn_inject(struct vcpu *v)
@@ -42,7 +43,7 @@ void evtchn_upcall_resample(struct vcpu *v)
 
     /* This runs on every entry: only a difference (read without the lock;
      * the locked path reads both again) costs the lock and the vGIC. */
-    if (pending != __atomic_load_n(&v->arch.evtchn_line_high, __ATOMIC_ACQUIRE)) {
+    if (pending != __atomic_load_n(&v->arch->evtchn_line_high, __ATOMIC_ACQUIRE)) {
         line_follow_flag(v);
     }
 }

@@ -1,4 +1,5 @@
 /* The per-domain table of emulated MMIO ranges. */
+#include <asm/domain.h>
 #include <asm/mmio.h>
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
@@ -6,7 +7,7 @@
 int domain_register_mmio(struct domain *d, paddr_t base, paddr_t size,
                          const struct mmio_ops *ops, void *priv)
 {
-    struct mmio_table *t = &d->arch.mmio;
+    struct mmio_table *t = &d->arch->mmio;
 
     if ((size == 0U) || ((base + size) < base) || (ops == NULL)) {
         return -EINVAL;
@@ -28,7 +29,7 @@ int domain_register_mmio(struct domain *d, paddr_t base, paddr_t size,
 
 const struct mmio_region *domain_find_mmio(const struct domain *d, paddr_t gpa)
 {
-    const struct mmio_table *t = &d->arch.mmio;
+    const struct mmio_table *t = &d->arch->mmio;
 
     for (unsigned int i = 0U; i < t->count; i++) {
         if ((gpa >= t->regions[i].base) && ((gpa - t->regions[i].base) < t->regions[i].size)) {

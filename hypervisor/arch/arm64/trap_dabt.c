@@ -6,6 +6,7 @@
  * take dom0 down. An instruction fetch outside RAM gets a prefetch abort
  * the same way. A device access the syndrome cannot describe crashes
  * the domain. Either way nothing else is touched. */
+#include <asm/domain.h>
 #include <asm/esr.h>
 #include <asm/mmio.h>
 #include <asm/p2m.h>
@@ -38,14 +39,14 @@ static bool fault_was_transient(struct vcpu *v, const struct trap_info *t)
     if ((kind != FSC_TRANSLATION) && (kind != FSC_ACCESS_FLAG)) {
         return false;
     }
-    return p2m_lookup(&v->domain->arch.p2m, gfn(t->gpa >> PAGE_SHIFT), NULL, NULL, NULL) == 0;
+    return p2m_lookup(&v->domain->arch->p2m, gfn(t->gpa >> PAGE_SHIFT), NULL, NULL, NULL) == 0;
 }
 
 /* One line per bad access, up to ABORT_LOG_LIMIT per domain. */
 static void log_bad_access(struct vcpu *v, const struct trap_info *t, const char *what,
                            const char *outside)
 {
-    uint32_t n = __atomic_fetch_add(&v->domain->arch.aborts_logged, 1U, __ATOMIC_RELAXED);
+    uint32_t n = __atomic_fetch_add(&v->domain->arch->aborts_logged, 1U, __ATOMIC_RELAXED);
 
     if (n < ABORT_LOG_LIMIT) {
         pr_warn("d%uv%u: %s at IPA %#llx (VA %#llx) outside its %s: injected%s\n",
@@ -54,7 +55,7 @@ static void log_bad_access(struct vcpu *v, const struct trap_info *t, const char
                 ((n + 1U) == ABORT_LOG_LIMIT) ? " (no more such lines)" : "");
     } else {
         /* counted only; the counter stops short of wrapping */
-        __atomic_store_n(&v->domain->arch.aborts_logged, ABORT_LOG_LIMIT, __ATOMIC_RELAXED);
+        __atomic_store_n(&v->domain->arch->aborts_logged, ABORT_LOG_LIMIT, __ATOMIC_RELAXED);
     }
 }
 

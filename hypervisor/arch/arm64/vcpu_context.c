@@ -38,19 +38,19 @@ static bool guest_psr_ok(uint64_t psr)
 int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *ctxt)
 {
     const struct vcpu_guest_core_regs *r = &ctxt->user_regs;
-    struct vcpu_sysregs *sys = &v->arch.sys;
+    struct vcpu_sysregs *sys = &v->arch->sys;
 
     if (!guest_psr_ok(r->cpsr) || ((r->spsr_el1 != 0U) && !guest_psr_ok(r->spsr_el1))) {
         return -EINVAL;
     }
     /* A CPU_ON entry not taken yet would overwrite what we set: apply it
      * first, so that the registers left alone are the reset ones. */
-    if (v->arch.reset_pending) {
+    if (v->arch->reset_pending) {
         vcpu_apply_reset(v);
     }
-    (void)memcpy(v->arch.regs.x, &r->x0, NR_GPRS * sizeof(uint64_t));
-    v->arch.regs.elr = r->pc64;
-    v->arch.regs.spsr = r->cpsr;
+    (void)memcpy(v->arch->regs.x, &r->x0, NR_GPRS * sizeof(uint64_t));
+    v->arch->regs.elr = r->pc64;
+    v->arch->regs.spsr = r->cpsr;
     sys->spsr_el1 = r->spsr_el1;
     sys->sp_el0 = r->sp_el0;
     sys->sp_el1 = r->sp_el1;
@@ -66,16 +66,16 @@ int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *ctxt)
 void arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *ctxt)
 {
     struct vcpu_guest_core_regs *r = &ctxt->user_regs;
-    const struct vcpu_sysregs *sys = &v->arch.sys;
+    const struct vcpu_sysregs *sys = &v->arch->sys;
 
-    if (v->arch.reset_pending) {
+    if (v->arch->reset_pending) {
         vcpu_apply_reset(v);
     }
     (void)memset(ctxt, 0, sizeof(*ctxt));
     ctxt->flags = (v->state != VCPU_OFFLINE) ? VGCF_online : 0U;
-    (void)memcpy(&r->x0, v->arch.regs.x, NR_GPRS * sizeof(uint64_t));
-    r->pc64 = v->arch.regs.elr;
-    r->cpsr = v->arch.regs.spsr;
+    (void)memcpy(&r->x0, v->arch->regs.x, NR_GPRS * sizeof(uint64_t));
+    r->pc64 = v->arch->regs.elr;
+    r->cpsr = v->arch->regs.spsr;
     r->spsr_el1 = sys->spsr_el1;
     r->sp_el0 = sys->sp_el0;
     r->sp_el1 = sys->sp_el1;
@@ -88,7 +88,7 @@ void arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *ctxt)
 
 void arch_vcpu_reset_context(struct vcpu *v)
 {
-    v->arch.reset_pc = 0U;
-    v->arch.reset_x0 = 0U;
+    v->arch->reset_pc = 0U;
+    v->arch->reset_x0 = 0U;
     vcpu_apply_reset(v);
 }

@@ -12,21 +12,21 @@
 
 void arch_vcpu_set_entry(struct vcpu *v, uint64_t pc, uint64_t x0)
 {
-    v->arch.reset_pc = pc;
-    v->arch.reset_x0 = x0;
-    v->arch.reset_pending = true;
+    v->arch->reset_pc = pc;
+    v->arch->reset_x0 = x0;
+    v->arch->reset_pending = true;
     v->initialised = true;
 }
 
 void vcpu_apply_reset(struct vcpu *v)
 {
-    struct trap_frame *r = &v->arch.regs;
+    struct trap_frame *r = &v->arch->regs;
 
     *r = (struct trap_frame){ 0 };
-    r->elr = v->arch.reset_pc;
-    r->x[0] = v->arch.reset_x0;
+    r->elr = v->arch->reset_pc;
+    r->x[0] = v->arch->reset_x0;
     r->spsr = PSR_EL1H_MASKED;
-    vcpu_sysregs_reset(&v->arch.sys, (1ULL << 31) | vcpu_vaffinity(v->vcpu_id));
-    v->arch.fp = (struct vcpu_fpregs){ 0 };
-    v->arch.reset_pending = false;
+    vcpu_sysregs_reset(&v->arch->sys, (1ULL << 31) | vcpu_vaffinity(v->vcpu_id));
+    v->arch->fp = (struct vcpu_fpregs){ 0 };
+    v->arch->reset_pending = false;
 }

@@ -13,6 +13,7 @@
  *
  * The interrupt line is level: high while (RIS & IMSC) != 0, as on the
  * real device. */
+#include <asm/domain.h>
 #include <asm/mmio.h>
 #include <asm/vgic.h>
 #include <asm/vpl011.h>
@@ -209,7 +210,7 @@ static void vpl011_receive(unsigned int domid, char c)
     if (d == NULL) {
         return;
     }
-    u = d->arch.vpl011;
+    u = d->arch->vpl011;
     if ((u == NULL) || (u->ring != NULL)) {
         domain_put(d);
         return;
@@ -229,7 +230,7 @@ static void vpl011_receive(unsigned int domid, char c)
  * output. d cannot finish dying while this runs (see evtchn_free_xen_port). */
 static void vpl011_ring_event(struct domain *d, evtchn_port_t port)
 {
-    struct vpl011 *u = __atomic_load_n(&d->arch.vpl011, __ATOMIC_ACQUIRE);
+    struct vpl011 *u = __atomic_load_n(&d->arch->vpl011, __ATOMIC_ACQUIRE);
     unsigned long flags;
 
     (void)port;
@@ -269,7 +270,7 @@ int vpl011_create(struct domain *d, paddr_t base, unsigned int intid)
         xfree(u);
         return rc;
     }
-    d->arch.vpl011 = u;
+    d->arch->vpl011 = u;
     (void)console_register_input_sink(d->domain_id, d->name, vpl011_receive);
     return 0;
 }
@@ -291,7 +292,7 @@ int vpl011_create_ring(struct domain *d, paddr_t base, unsigned int intid, gfn_t
     int rc;
 
     /* One UART per domain, whichever back end it has (Xen: -EINVAL). */
-    if (d->arch.vpl011 != NULL) {
+    if (d->arch->vpl011 != NULL) {
         return -EINVAL;
     }
     u = vpl011_alloc(d, intid);
@@ -316,7 +317,7 @@ int vpl011_create_ring(struct domain *d, paddr_t base, unsigned int intid, gfn_t
         return rc;
     }
     /* Published last: the port's consumer ignores events until then. */
-    __atomic_store_n(&d->arch.vpl011, u, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->arch->vpl011, u, __ATOMIC_RELEASE);
     *port = u->port;
     return 0;
 }
@@ -328,14 +329,14 @@ int arch_vuart_init(struct domain *d, gfn_t ring, domid_t backend, evtchn_port_t
 
 void vpl011_flush(struct domain *d)
 {
-    if ((d->arch.vpl011 != NULL) && (d->arch.vpl011->ring == NULL)) {
-        guest_console_flush(&d->arch.vpl011->out);
+    if ((d->arch->vpl011 != NULL) && (d->arch->vpl011->ring == NULL)) {
+        guest_console_flush(&d->arch->vpl011->out);
     }
 }
 
 void vpl011_destroy(struct domain *d)
 {
-    struct vpl011 *u = d->arch.vpl011;
+    struct vpl011 *u = d->arch->vpl011;
 
     if (u == NULL) {
         return;
@@ -349,5 +350,5 @@ void vpl011_destroy(struct domain *d)
         guest_console_flush(&u->out);
     }
     xfree(u);
-    d->arch.vpl011 = NULL;
+    d->arch->vpl011 = NULL;
 }

@@ -1,5 +1,6 @@
 /* PSCI 1.1 and the SMCCC 1.1 architecture calls as a guest sees them.
  * vCPUs are named by the MPIDR affinity Xen gives them (vcpu_vaffinity). */
+#include <asm/domain.h>
 #include <asm/spectre.h>
 #include <asm/traps.h>
 #include <proxenos/arch/domain.h>

@@ -6,6 +6,7 @@
  * its CPU, a software timer at the same deadline raises the line and
  * wakes it. */
 #include <asm/arm64.h>
+#include <asm/domain.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
 #include <asm/vtimer.h>
@@ -23,7 +24,7 @@ static struct vcpu *loaded[NR_CPUS];
 
 static void raise_line(struct vcpu *v)
 {
-    v->arch.vtimer_line_high = true;
+    v->arch->vtimer_line_high = true;
     (void)vgic_inject_irq(v->domain, v, VTIMER_PPI, true);
 }
 
@@ -53,25 +54,25 @@ void vtimer_cpu_init(void)
 
 void vtimer_vcpu_init(struct vcpu *v)
 {
-    init_timer(&v->arch.vtimer, vtimer_expired, v, v->processor);
-    v->arch.vtimer_line_high = false;
+    init_timer(&v->arch->vtimer, vtimer_expired, v, v->processor);
+    v->arch->vtimer_line_high = false;
 }
 
 void vtimer_vcpu_destroy(struct vcpu *v)
 {
-    stop_timer(&v->arch.vtimer);
+    stop_timer(&v->arch->vtimer);
 }
 
 void vtimer_vcpu_moved(struct vcpu *v)
 {
-    migrate_timer(&v->arch.vtimer, v->processor);
+    migrate_timer(&v->arch->vtimer, v->processor);
 }
 
 void vtimer_sync(struct vcpu *v)
 {
     uint64_t ctl;
 
-    if (!v->arch.vtimer_line_high) {
+    if (!v->arch->vtimer_line_high) {
         return;
     }
     ctl = READ_SYSREG(cntv_ctl_el0);
@@ -79,26 +80,26 @@ void vtimer_sync(struct vcpu *v)
         return;     /* still masked: by us, or by the guest's handler */
     }
     if (((ctl & CNTV_ENABLE) == 0U) || ((ctl & CNTV_ISTATUS) == 0U)) {
-        v->arch.vtimer_line_high = false;
+        v->arch->vtimer_line_high = false;
         (void)vgic_inject_irq(v->domain, v, VTIMER_PPI, false);
     }
 }
 
 void vtimer_save(struct vcpu *v)
 {
-    uint64_t ctl = v->arch.sys.cntv_ctl_el0;
+    uint64_t ctl = v->arch->sys.cntv_ctl_el0;
 
     loaded[arch_cpu_id()] = NULL;
 
     if (((ctl & CNTV_ENABLE) != 0U) && ((ctl & CNTV_IMASK) == 0U)) {
-        uint64_t phys = v->arch.sys.cntv_cval_el0 + v->domain->arch.cntvoff;
+        uint64_t phys = v->arch->sys.cntv_cval_el0 + v->domain->arch->cntvoff;
 
-        set_timer(&v->arch.vtimer, counter_to_stime(phys));
+        set_timer(&v->arch->vtimer, counter_to_stime(phys));
     }
 }
 
 void vtimer_restore(struct vcpu *v)
 {
-    stop_timer(&v->arch.vtimer);
+    stop_timer(&v->arch->vtimer);
     loaded[arch_cpu_id()] = v;
 }

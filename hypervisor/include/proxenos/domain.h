@@ -1,6 +1,8 @@
-/* Domains and vCPUs: the architecture-free part. Each struct embeds its
- * architecture's part (struct arch_domain / struct arch_vcpu from
- * <asm/domain.h>), which common code never looks inside. */
+/* Domains and vCPUs: the architecture-free part. Each points at its
+ * architecture's part (struct arch_domain / struct arch_vcpu), which the
+ * architecture defines, allocates in arch_domain_create / arch_vcpu_create
+ * and frees in the matching destroy hook: common code only carries the
+ * pointer, so no common file depends on an architecture's layout. */
 #ifndef PROXENOS_DOMAIN_H
 #define PROXENOS_DOMAIN_H
 
@@ -12,7 +14,6 @@
 #include <proxenos/guest_access.h>
 #include <proxenos/timer.h>
 #include <public/xen.h>
-#include <asm/domain.h>
 
 typedef uint16_t domid_t;
 
@@ -51,6 +52,8 @@ enum vcpu_state {
 };
 
 struct domain;
+struct arch_domain;     /* the architecture's, <asm/domain.h> */
+struct arch_vcpu;
 struct evtchn_domain;   /* evtchn.c */
 struct evtchn_vcpu;
 struct grant_table;     /* gnttab.c */
@@ -88,7 +91,7 @@ struct vcpu {
     bool polling;               /* blocked in SCHEDOP_poll */
     struct timer poll_timer;    /* SCHEDOP_poll timeout */
 
-    struct arch_vcpu arch;
+    struct arch_vcpu *arch;     /* set by arch_vcpu_create */
 };
 
 struct domain {
@@ -155,7 +158,7 @@ struct domain {
     struct rangeset irq_caps;
 
     struct domain *next_in_list;
-    struct arch_domain arch;
+    struct arch_domain *arch;   /* set by arch_domain_create */
 };
 
 /* Domain id, with a counted reference (NULL: no such domain, or it is

@@ -10,6 +10,7 @@
  * so each interrupt that may be pending or active has a bit in a "busy"
  * bitmap (per vCPU for private ones, per domain for SPIs); vgic_flush.c
  * walks only those bits and clears the ones found idle. */
+#include <asm/domain.h>
 #include <asm/vgic.h>
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
@@ -20,12 +21,12 @@
 
 unsigned long vgic_lock(struct domain *d)
 {
-    return spin_lock_irqsave(&d->arch.vgic.lock);
+    return spin_lock_irqsave(&d->arch->vgic.lock);
 }
 
 void vgic_unlock(struct domain *d, unsigned long flags)
 {
-    spin_unlock_irqrestore(&d->arch.vgic.lock, flags);
+    spin_unlock_irqrestore(&d->arch->vgic.lock, flags);
 }
 
 void vgic_kick_add(struct vgic_kick *k, unsigned int vcpu_id)
@@ -62,10 +63,10 @@ struct vcpu *vgic_vcpu(const struct domain *d, unsigned int id)
 
 struct vgic_irq *vgic_get_irq(struct domain *d, struct vcpu *rd, unsigned int intid)
 {
-    struct vgic_dist *dist = &d->arch.vgic;
+    struct vgic_dist *dist = &d->arch->vgic;
 
     if (intid < VGIC_NR_PRIVATE) {
-        return (rd == NULL) ? NULL : &rd->arch.vgic.priv[vgic_nospec(intid, VGIC_NR_PRIVATE)];
+        return (rd == NULL) ? NULL : &rd->arch->vgic.priv[vgic_nospec(intid, VGIC_NR_PRIVATE)];
     }
     if ((dist->spis == NULL) || ((intid - VGIC_NR_PRIVATE) >= dist->nr_spis)) {
         return NULL;
@@ -91,12 +92,12 @@ bool vgic_irq_is_deliverable(const struct vgic_dist *dist, const struct vgic_irq
 void vgic_irq_changed(struct domain *d, struct vcpu *rd, unsigned int intid,
                       struct vgic_irq *irq, struct vgic_kick *k)
 {
-    struct vgic_dist *dist = &d->arch.vgic;
+    struct vgic_dist *dist = &d->arch->vgic;
     bool busy = vgic_irq_is_pending(irq) || ((irq->flags & VGIC_IRQ_ACTIVE) != 0U);
 
     if (intid < VGIC_NR_PRIVATE) {
         if (busy && (rd != NULL)) {
-            rd->arch.vgic.priv_busy |= 1U << intid;
+            rd->arch->vgic.priv_busy |= 1U << intid;
         }
     } else if (busy) {
         unsigned int spi = intid - VGIC_NR_PRIVATE;
@@ -151,7 +152,7 @@ uint8_t vgic_route_to_vcpu(const struct domain *d, uint32_t route, bool irm)
 
 void vgic_collect_deliverable(struct domain *d, struct vgic_kick *k)
 {
-    struct vgic_dist *dist = &d->arch.vgic;
+    struct vgic_dist *dist = &d->arch->vgic;
 
     for (unsigned int id = 0U; id < d->max_vcpus; id++) {
         struct vcpu *v = vgic_vcpu(d, id);
@@ -160,7 +161,7 @@ void vgic_collect_deliverable(struct domain *d, struct vgic_kick *k)
             continue;
         }
         for (unsigned int i = 0U; i < VGIC_NR_PRIVATE; i++) {
-            if (vgic_irq_is_deliverable(dist, &v->arch.vgic.priv[i])) {
+            if (vgic_irq_is_deliverable(dist, &v->arch->vgic.priv[i])) {
                 vgic_kick_add(k, id);
                 break;
             }
@@ -184,7 +185,7 @@ paddr_t vgic_rdist_size(const struct domain *d)
 
 unsigned int vgic_nr_spis(const struct domain *d)
 {
-    return d->arch.vgic.nr_spis;
+    return d->arch->vgic.nr_spis;
 }
 
 static void free_spis(struct vgic_dist *dist)
@@ -199,7 +200,7 @@ static void free_spis(struct vgic_dist *dist)
 int vgic_domain_init_at(struct domain *d, unsigned int nr_spis,
                         paddr_t dist_base, paddr_t rdist_base)
 {
-    struct vgic_dist *dist = &d->arch.vgic;
+    struct vgic_dist *dist = &d->arch->vgic;
     unsigned int n;
     int rc;
 
@@ -248,7 +249,7 @@ int vgic_domain_init(struct domain *d, unsigned int nr_spis)
 
 void vgic_domain_destroy(struct domain *d)
 {
-    struct vgic_dist *dist = &d->arch.vgic;
+    struct vgic_dist *dist = &d->arch->vgic;
     unsigned long flags = vgic_lock(d);
 
     dist->ready = false;
@@ -259,10 +260,10 @@ void vgic_domain_destroy(struct domain *d)
 int vgic_vcpu_init(struct vcpu *v)
 {
     struct domain *d = v->domain;
-    struct vgic_cpu *c = &v->arch.vgic;
+    struct vgic_cpu *c = &v->arch->vgic;
     unsigned long flags;
 
-    if ((d == NULL) || !d->arch.vgic.ready || (v->vcpu_id >= d->max_vcpus)) {
+    if ((d == NULL) || !d->arch->vgic.ready || (v->vcpu_id >= d->max_vcpus)) {
         return -EINVAL;
     }
     flags = vgic_lock(d);
@@ -289,7 +290,7 @@ int vgic_inject_irq(struct domain *d, struct vcpu *v, unsigned int virq, bool le
     unsigned long flags;
     uint16_t before;
 
-    if ((d == NULL) || !d->arch.vgic.ready) {
+    if ((d == NULL) || !d->arch->vgic.ready) {
         return -EINVAL;
     }
     if (virq < VGIC_NR_PRIVATE) {
@@ -345,7 +346,7 @@ static bool private_deliverable(const struct vgic_dist *dist, const struct vgic_
 bool vgic_vcpu_pending_irq(const struct vcpu *v)
 {
     struct domain *d = v->domain;
-    const struct vgic_dist *dist = &d->arch.vgic;
+    const struct vgic_dist *dist = &d->arch->vgic;
     bool found;
     unsigned long flags;
 
@@ -353,7 +354,7 @@ bool vgic_vcpu_pending_irq(const struct vcpu *v)
         return false;
     }
     flags = vgic_lock(d);
-    found = private_deliverable(dist, &v->arch.vgic);
+    found = private_deliverable(dist, &v->arch->vgic);
     for (unsigned int w = 0U; !found && (w < ((dist->nr_spis + 63U) / 64U)); w++) {
         uint64_t bits = dist->spi_busy[w];
 
@@ -387,7 +388,7 @@ static void count_irq(const struct vgic_irq *irq, struct vgic_vcpu_stats *st)
 void vgic_vcpu_stats(const struct vcpu *v, struct vgic_vcpu_stats *st)
 {
     struct domain *d = v->domain;
-    const struct vgic_dist *dist = &d->arch.vgic;
+    const struct vgic_dist *dist = &d->arch->vgic;
     unsigned long flags;
 
     *st = (struct vgic_vcpu_stats){ 0 };
@@ -396,7 +397,7 @@ void vgic_vcpu_stats(const struct vcpu *v, struct vgic_vcpu_stats *st)
     }
     flags = vgic_lock(d);
     for (unsigned int i = 0U; i < VGIC_NR_PRIVATE; i++) {
-        count_irq(&v->arch.vgic.priv[i], st);
+        count_irq(&v->arch->vgic.priv[i], st);
     }
     for (unsigned int i = 0U; i < dist->nr_spis; i++) {
         const struct vgic_irq *irq = &dist->spis[i];
@@ -407,14 +408,14 @@ void vgic_vcpu_stats(const struct vcpu *v, struct vgic_vcpu_stats *st)
             count_irq(irq, st);
         }
     }
-    st->in_lrs = v->arch.vgic.nr_lrs_used;
+    st->in_lrs = v->arch->vgic.nr_lrs_used;
     vgic_unlock(d, flags);
 }
 
 void vgic_dump_vcpu(const struct vcpu *v)
 {
     struct vgic_vcpu_stats st;
-    const struct vgic_cpu *c = &v->arch.vgic;
+    const struct vgic_cpu *c = &v->arch->vgic;
 
     vgic_vcpu_stats(v, &st);
     pr_info("  vGIC d%u v%u: %u pending, %u active, %u in LRs, VMCR 0x%llx%s\n",

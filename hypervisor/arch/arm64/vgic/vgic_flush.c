@@ -22,6 +22,7 @@
  * maintenance interrupt and the line is re-examined at once.
  * sync then empties every LR it read: between exit and entry the software
  * state is the whole truth, and flush starts from a clean slate. */
+#include <asm/domain.h>
 #include <asm/vgic.h>
 #include <proxenos/domain.h>
 #include <proxenos/lib.h>
@@ -176,8 +177,8 @@ static bool nothing_busy(const struct vgic_dist *dist, const struct vgic_cpu *c)
 void vgic_flush_lrs(struct vcpu *v)
 {
     struct domain *d = v->domain;
-    struct vgic_dist *dist = &d->arch.vgic;
-    struct vgic_cpu *c = &v->arch.vgic;
+    struct vgic_dist *dist = &d->arch->vgic;
+    struct vgic_cpu *c = &v->arch->vgic;
     struct lr_choice ch;    /* pick[] is filled up to count: not cleared */
     unsigned long flags;
     uint64_t hcr = ICH_HCR_EN;
@@ -232,7 +233,7 @@ void vgic_flush_lrs(struct vcpu *v)
 /* Fold LR n of v back; returns the SPI's target to kick, or VGIC_NO_VCPU. */
 static unsigned int sync_one(struct domain *d, struct vcpu *v, unsigned int n)
 {
-    struct vgic_cpu *c = &v->arch.vgic;
+    struct vgic_cpu *c = &v->arch->vgic;
     unsigned int intid = c->lr_intid[n];
     unsigned int written = c->lr_state[n];
     unsigned int now = vgic_lr_state(vgic_lr_read(n));
@@ -256,7 +257,7 @@ static unsigned int sync_one(struct domain *d, struct vcpu *v, unsigned int n)
     irq->flags &= (uint16_t)~(VGIC_IRQ_IN_LR | VGIC_IRQ_REPEND);
     vgic_irq_changed(d, v, intid, irq, NULL);
     if ((intid >= VGIC_NR_PRIVATE) && (irq->target != v->vcpu_id) &&
-        vgic_irq_is_deliverable(&d->arch.vgic, irq)) {
+        vgic_irq_is_deliverable(&d->arch->vgic, irq)) {
         return irq->target;     /* moved by IROUTER while it was here */
     }
     return VGIC_NO_VCPU;
@@ -265,7 +266,7 @@ static unsigned int sync_one(struct domain *d, struct vcpu *v, unsigned int n)
 static void sync_lrs(struct vcpu *v, struct vgic_kick *k)
 {
     struct domain *d = v->domain;
-    struct vgic_cpu *c = &v->arch.vgic;
+    struct vgic_cpu *c = &v->arch->vgic;
     unsigned long flags;
 
     if (c->nr_lrs_used == 0U) {
@@ -293,7 +294,7 @@ void vgic_sync_lrs(struct vcpu *v)
 {
     struct vgic_kick k;
 
-    if (v->arch.vgic.nr_lrs_used == 0U) {
+    if (v->arch->vgic.nr_lrs_used == 0U) {
         return;     /* every exit that delivered nothing */
     }
     (void)memset(&k, 0, sizeof(k));
@@ -308,7 +309,7 @@ void vgic_sync_lrs_nokick(struct vcpu *v)
 
 void vgic_save_state(struct vcpu *v)
 {
-    struct vgic_cpu *c = &v->arch.vgic;
+    struct vgic_cpu *c = &v->arch->vgic;
 
     if (c->ctx_saved) {
         return;
@@ -320,7 +321,7 @@ void vgic_save_state(struct vcpu *v)
 
 void vgic_restore_state(struct vcpu *v)
 {
-    struct vgic_cpu *c = &v->arch.vgic;
+    struct vgic_cpu *c = &v->arch->vgic;
 
     /* The LRs are empty until flush fills them: no underflow request. */
     c->ctx.hcr = ICH_HCR_EN;

@@ -8,6 +8,7 @@
  * no source vCPU to remember: it is an edge-triggered private interrupt.
  * The targets are found by comparing each vCPU's affinity with the value,
  * so any value the guest writes names at most the vCPUs that exist. */
+#include <asm/domain.h>
 #include <asm/vgic.h>
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
@@ -45,7 +46,7 @@ int vgic_emulate_sgi1r(struct vcpu *v, uint64_t value)
     bool all_but_self = (value & SGI1R_IRM) != 0U;
     unsigned long flags;
 
-    if (!d->arch.vgic.ready) {
+    if (!d->arch->vgic.ready) {
         return 0;
     }
     flags = vgic_lock(d);
@@ -57,7 +58,7 @@ int vgic_emulate_sgi1r(struct vcpu *v, uint64_t value)
         if ((t == NULL) || !hit) {
             continue;
         }
-        irq = &t->arch.vgic.priv[sgi];
+        irq = &t->arch->vgic.priv[sgi];
         irq->flags |= VGIC_IRQ_LATCH;
         if ((irq->flags & VGIC_IRQ_IN_LR) != 0U) {
             irq->flags |= VGIC_IRQ_REPEND;

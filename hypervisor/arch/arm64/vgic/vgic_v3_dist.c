@@ -8,6 +8,7 @@
  * offsets read as zero and ignore writes, as the spec says of reserved
  * register space; accesses of a width a register does not support are
  * refused (the guest gets a data abort). */
+#include <asm/domain.h>
 #include <asm/vgic.h>
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
@@ -32,7 +33,7 @@
 
 static uint32_t typer(const struct domain *d)
 {
-    unsigned int lines = (d->arch.vgic.nr_spis + VGIC_NR_PRIVATE + 31U) / 32U;
+    unsigned int lines = (d->arch->vgic.nr_spis + VGIC_NR_PRIVATE + 31U) / 32U;
     unsigned int cpus = MIN(d->max_vcpus, 8U);
 
     /* No LPIs, MBIS, ESPI, NMIs or Aff3; 10 INTID bits (0-1023). CPUNumber
@@ -109,7 +110,7 @@ static int ctlr_write(struct domain *d, uint64_t val)
     struct vgic_kick k = { { 0 } };
     unsigned long flags = vgic_lock(d);
 
-    d->arch.vgic.ctlr = (uint32_t)val & (VGICD_CTLR_ENABLE_G0 | VGICD_CTLR_ENABLE_G1);
+    d->arch->vgic.ctlr = (uint32_t)val & (VGICD_CTLR_ENABLE_G0 | VGICD_CTLR_ENABLE_G1);
     /* Enabling the distributor may release interrupts pending meanwhile. */
     vgic_collect_deliverable(d, &k);
     vgic_unlock(d, flags);
@@ -164,7 +165,7 @@ static int dist_read(struct vcpu *v, const struct mmio_access *a, uint64_t *val,
     }
     switch (off) {
     case GICD_CTLR:
-        return word(a, d->arch.vgic.ctlr | VGICD_CTLR_ARE | VGICD_CTLR_DS, val);
+        return word(a, d->arch->vgic.ctlr | VGICD_CTLR_ARE | VGICD_CTLR_DS, val);
     case GICD_TYPER:
         return word(a, typer(d), val);
     case GICD_IIDR:

@@ -3,6 +3,7 @@
  * (control, identification, power handshake; no LPIs) followed by an SGI
  * frame with the interrupt registers of the vCPU's SGIs and PPIs, laid
  * out like the distributor's (vgic_regs.c). */
+#include <asm/domain.h>
 #include <asm/vgic.h>
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
@@ -80,7 +81,7 @@ static int word(const struct mmio_access *a, uint32_t value, uint64_t *val)
 static uint32_t waker_value(const struct vcpu *rd)
 {
     /* The children (our emulation) sleep exactly when asked to. */
-    return ((rd != NULL) && ((rd->arch.vgic.waker & 1U) != 0U)) ?
+    return ((rd != NULL) && ((rd->arch->vgic.waker & 1U) != 0U)) ?
            (GICR_WAKER_SLEEP | GICR_WAKER_ASLEEP) : 0U;
 }
 
@@ -132,7 +133,7 @@ static int rd_write(struct domain *d, const struct rd_access *r, const struct mm
         rd = vgic_vcpu(d, r->idx);
         if (rd != NULL) {
             flags = vgic_lock(d);
-            rd->arch.vgic.waker = ((val & GICR_WAKER_SLEEP) != 0U) ? 1U : 0U;
+            rd->arch->vgic.waker = ((val & GICR_WAKER_SLEEP) != 0U) ? 1U : 0U;
             vgic_unlock(d, flags);
         }
         return 0;

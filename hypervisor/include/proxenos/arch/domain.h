@@ -8,11 +8,20 @@ struct domain_create_args;
 struct vcpu_guest_context;
 struct xen_domctl_createdomain;
 
-/* Set up d's arch part (stage-2 tables from a pool of p2m_pool_pages,
- * interrupt controller, emulated devices). On failure everything done so
- * far is undone. */
+/* Allocate d's arch part into d->arch and set it up (stage-2 tables from
+ * a pool of p2m_pool_pages, interrupt controller, emulated devices). On
+ * failure everything done so far is undone and d->arch is NULL again.
+ * Called before any other hook is given d; destroy after every other, and
+ * it frees d->arch (a NULL d->arch: nothing to do). */
 int arch_domain_create(struct domain *d, const struct domain_create_args *args);
 void arch_domain_destroy(struct domain *d);
+
+/* The same for a vCPU (v->arch; registers as at reset: EL1h, interrupts
+ * masked, MMU off), after its domain's and once v->processor is chosen.
+ * Destroy is called for every vCPU slot common code filled, also where
+ * create failed or never ran. */
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
 
 /* XEN_DOMCTL_createdomain: the architecture's checks of cfg (flags it
  * requires or allows, cfg->arch) after the common ones, with Xen's answer
@@ -20,10 +29,6 @@ void arch_domain_destroy(struct domain *d);
  * the domain exists, what the caller reads back in cfg->arch. */
 long arch_domctl_check_config(struct xen_domctl_createdomain *cfg, struct domain_create_args *a);
 void arch_domctl_config_created(struct xen_domctl_createdomain *cfg);
-
-/* Register state of a vCPU at reset (EL1h, interrupts masked, MMU off). */
-int arch_vcpu_create(struct vcpu *v);
-void arch_vcpu_destroy(struct vcpu *v);
 
 /* Map nr pages of host RAM at gfn in d's stage-2 as normal memory. */
 int arch_map_guest_ram(struct domain *d, gfn_t gfn, mfn_t mfn, uint64_t nr);

@@ -11,6 +11,7 @@
 #include <asm/bootinfo_arch.h>
 
 #include <asm/dom0_fdt.h>
+#include <asm/domain.h>
 #include <asm/p2m.h>
 #include <proxenos/bootinfo.h>
 #include <proxenos/errno.h>
@@ -257,7 +258,9 @@ static void test_devices_mapped_one_to_one(void **state)
 {
     struct ctx *c = *state;
     struct domain *d = calloc(1, sizeof(*d));
+    struct arch_domain arch = { 0 };    /* arch_domain_create's, given here */
 
+    d->arch = &arch;
     assert_true(dom0_map_devices(d, &c->in) > 0);
     /* dom0 may hand on what it was given (XEN_DOMCTL_iomem_permission),
      * and only that. */

@@ -13,6 +13,7 @@
 
 #include <proxenos/arch/evtchn.h>
 #include <proxenos/domain.h>
+#include <asm/domain.h>
 #include <asm/evtchn_upcall.h>
 #include <asm/vgic.h>
 #include <public/xen.h>
@@ -21,6 +22,7 @@
 
 static struct domain dom;
 static struct vcpu vcpu;
+static struct arch_vcpu arch_vcpu;    /* arch_vcpu_create's, given here */
 static struct vcpu_info info;
 
 /* The stand-in vGIC: the line's level, and how often it was driven. */
@@ -50,11 +52,13 @@ static int setup(void **state)
     (void)state;
     dom = (struct domain){ 0 };
     vcpu = (struct vcpu){ 0 };
+    arch_vcpu = (struct arch_vcpu){ 0 };
     info = (struct vcpu_info){ 0 };
     dom.evtchn_irq = EVTCHN_PPI;
     vcpu.domain = &dom;
     vcpu.vcpu_info = &info;
-    spin_lock_init(&vcpu.arch.evtchn_line_lock);
+    vcpu.arch = &arch_vcpu;
+    spin_lock_init(&arch_vcpu.evtchn_line_lock);
     line_level = 0U;
     line_changes = 0U;
     wrong_irq = 0U;

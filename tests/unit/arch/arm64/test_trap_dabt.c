@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <asm/domain.h>
 #include <asm/mmio.h>
 #include <asm/p2m.h>
 #include <asm/traps.h>
@@ -86,6 +87,7 @@ static const struct mmio_ops dev_ops = { .read = dev_read, .write = dev_write };
 /* ---- Set-up --------------------------------------------------------------- */
 
 static struct domain dom;
+static struct arch_domain arch_dom;  /* arch_domain_create's, given here */
 static struct vcpu vcpu;
 static struct trap_frame frame;
 
@@ -101,15 +103,17 @@ static int setup(void **state)
     vmid_init(8U);
     assert_int_equal(p2m_configure(PARANGE_40), 0);
     memset(&dom, 0, sizeof(dom));
+    memset(&arch_dom, 0, sizeof(arch_dom));
     memset(&vcpu, 0, sizeof(vcpu));
     memset(&frame, 0, sizeof(frame));
     memset(&seen, 0, sizeof(seen));
     fake_shutdown_reset();
     dom.domain_id = 3U;
+    dom.arch = &arch_dom;
     vcpu.domain = &dom;
-    assert_int_equal(p2m_init(&dom.arch.p2m, 16U), 0);
+    assert_int_equal(p2m_init(&dom.arch->p2m, 16U), 0);
     /* Guest RAM in 2 MiB blocks, as a domain's RAM is mapped. */
-    assert_int_equal(p2m_map(&dom.arch.p2m, gfn(GUEST_RAM >> PAGE_SHIFT),
+    assert_int_equal(p2m_map(&dom.arch->p2m, gfn(GUEST_RAM >> PAGE_SHIFT),
                              mfn(RAM0 >> PAGE_SHIFT), GUEST_PAGES, P2M_RAM_RW), 0);
     assert_int_equal(domain_register_mmio(&dom, DEVICE, 0x1000U, &dev_ops, NULL), 0);
     frame.elr = 0xffff000000100000ULL;
@@ -119,7 +123,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    p2m_destroy(&dom.arch.p2m);
+    p2m_destroy(&dom.arch->p2m);
     return 0;
 }
 
@@ -179,7 +183,7 @@ static void test_unmapped_page_in_split_block_gets_data_abort(void **state)
     struct trap_info next = abort_at(EC_DABT, gone + PAGE_SIZE, FSC_TRANS_L3);
 
     (void)state;
-    assert_int_equal(p2m_unmap(&dom.arch.p2m, gfn(gone >> PAGE_SHIFT), 1U), 0);
+    assert_int_equal(p2m_unmap(&dom.arch->p2m, gfn(gone >> PAGE_SHIFT), 1U), 0);
     trap_dabt(&vcpu, &frame, &t);
     assert_int_equal(seen.dabts, 1);
     assert_int_equal(seen.addr, t.far);
@@ -209,7 +213,7 @@ static void test_permission_fault_on_mapped_page_is_injected(void **state)
     struct trap_info t = abort_at(EC_DABT, ro, FSC_PERM_L3 | ISS_WNR);
 
     (void)state;
-    assert_int_equal(p2m_map(&dom.arch.p2m, gfn(ro >> PAGE_SHIFT), mfn((RAM0 + 0x7000U) >> PAGE_SHIFT),
+    assert_int_equal(p2m_map(&dom.arch->p2m, gfn(ro >> PAGE_SHIFT), mfn((RAM0 + 0x7000U) >> PAGE_SHIFT),
                              1U, P2M_RAM_RO), 0);
     trap_dabt(&vcpu, &frame, &t);
     assert_int_equal(seen.dabts, 1);

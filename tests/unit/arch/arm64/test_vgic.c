@@ -67,7 +67,7 @@ static void test_inject_flush_eoi(void **state)
     vgic_flush_lrs(v0);
     assert_int_equal(fake_lr_valid(), 0U);
     /* Idle interrupts leave the busy bitmap. */
-    assert_int_equal(d->arch.vgic.spi_busy[0], 0U);
+    assert_int_equal(d->arch->vgic.spi_busy[0], 0U);
     free_domain(d);
 }
 
@@ -287,7 +287,7 @@ static void test_delivery_conditions(void **state)
 
     /* Routed to an affinity no vCPU has: nobody. Then back. */
     wr(d, GICD(0x6000U + (8U * 60U)), 8U, 0x0500U);
-    assert_int_equal(d->arch.vgic.spis[28].target, VGIC_NO_VCPU);
+    assert_int_equal(d->arch->vgic.spis[28].target, VGIC_NO_VCPU);
     assert_false(vgic_vcpu_pending_irq(v0));
     assert_false(vgic_vcpu_pending_irq(v1));
     wr(d, GICD(0x6000U + (8U * 60U)), 8U, 0U);
@@ -335,7 +335,7 @@ static void test_save_restore(void **state)
     vgic_save_state(v0);
     assert_int_equal(fake_vgic.hcr, 0U);
     assert_int_equal(fake_lr_valid(), 0U);
-    assert_int_equal(v0->arch.vgic.nr_lrs_used, 0U);
+    assert_int_equal(v0->arch->vgic.nr_lrs_used, 0U);
     assert_true((rd(d, GICD(0x0300U + 4U), 4U) & (1U << 8)) != 0U);
 
     vgic_restore_state(v1);
@@ -358,7 +358,7 @@ static void test_save_restore(void **state)
     vgic_save_state(v0);
     fake_vgic.vmcr = 0x1234U;
     vgic_save_state(v0);
-    assert_int_equal(v0->arch.vgic.ctx.vmcr, 0xf0000002U);
+    assert_int_equal(v0->arch->vgic.ctx.vmcr, 0xf0000002U);
     free_domain(d);
 }
 

@@ -71,12 +71,12 @@ static void test_dist_probe_as_linux(void **state)
     assert_int_equal(rd(d, GICD(0x6000U + (8U * 50U)), 8U), 1U);
     assert_int_equal(rd(d, GICD(0x6000U + (8U * 50U)), 4U), 1U);
     assert_int_equal(rd(d, GICD(0x6000U + (8U * 50U) + 4U), 4U), 0U);
-    assert_int_equal(d->arch.vgic.spis[50U - 32U].target, 1U);
+    assert_int_equal(d->arch->vgic.spis[50U - 32U].target, 1U);
     /* IRM through the low half, Aff3 through the high half. */
     wr(d, GICD(0x6000U + (8U * 51U)), 4U, 1ULL << 31);
     wr(d, GICD(0x6000U + (8U * 51U) + 4U), 4U, 0x7U);
     assert_int_equal(rd(d, GICD(0x6000U + (8U * 51U)), 8U), (7ULL << 32) | (1ULL << 31));
-    assert_int_equal(d->arch.vgic.spis[51U - 32U].target, 0U);     /* 1 of N: vCPU 0 */
+    assert_int_equal(d->arch->vgic.spis[51U - 32U].target, 0U);     /* 1 of N: vCPU 0 */
 
     /* ICFGR: SPIs configurable. */
     wr(d, GICD(0x0c00U + (48U / 4U)), 4U, 0x2U);        /* SPI 48 edge */
@@ -169,7 +169,7 @@ static void test_four_vcpu_typer(void **state)
     assert_int_equal((rd(big, GICR(18, 0x0008U), 8U) >> 4) & 1U, 0U);
     /* IROUTER naming Aff1 = 1, Aff0 = 2 reaches vCPU 18. */
     wr(big, GICD(0x6000U + (8U * 40U)), 8U, 0x102U);
-    assert_int_equal(big->arch.vgic.spis[8].target, 18U);
+    assert_int_equal(big->arch->vgic.spis[8].target, 18U);
     free_domain(d);
     free_domain(big);
 }
@@ -257,7 +257,8 @@ static void test_out_of_range(void **state)
 
     /* Domain set-up arguments. */
     {
-        struct domain bad = { 0 };
+        struct arch_domain bad_arch = { 0 };
+        struct domain bad = { .arch = &bad_arch };
 
         bad.max_vcpus = 0U;
         assert_int_equal(vgic_domain_init(&bad, 32U), -EINVAL);
@@ -273,17 +274,17 @@ static void test_out_of_range(void **state)
 static void test_domain_layout(void **state)
 {
     struct domain *d = new_domain(3U, 1U);
-    struct domain *big = calloc(1, sizeof(*big));
+    struct domain *big = alloc_domain();
 
     (void)state;
     /* One SPI asked for: 32 made, described as 64 lines. */
     assert_int_equal(vgic_nr_spis(d), 32U);
     assert_int_equal(rd(d, GICD(0x0004U), 4U) & 0x1fU, 1U);
-    assert_int_equal(d->arch.mmio.count, 2U);
-    assert_int_equal(d->arch.mmio.regions[0].base, VGIC_V3_DIST_BASE);
-    assert_int_equal(d->arch.mmio.regions[0].size, VGIC_V3_DIST_SIZE);
-    assert_int_equal(d->arch.mmio.regions[1].base, VGIC_V3_RDIST_BASE);
-    assert_int_equal(d->arch.mmio.regions[1].size, vgic_rdist_size(d));
+    assert_int_equal(d->arch->mmio.count, 2U);
+    assert_int_equal(d->arch->mmio.regions[0].base, VGIC_V3_DIST_BASE);
+    assert_int_equal(d->arch->mmio.regions[0].size, VGIC_V3_DIST_SIZE);
+    assert_int_equal(d->arch->mmio.regions[1].base, VGIC_V3_RDIST_BASE);
+    assert_int_equal(d->arch->mmio.regions[1].size, vgic_rdist_size(d));
     assert_int_equal(vgic_rdist_size(d), 3U * 0x20000U);
 
     /* The most there can be: 988 SPIs (INTIDs up to 1019), 128 vCPUs. */
@@ -291,26 +292,26 @@ static void test_domain_layout(void **state)
     assert_int_equal(vgic_domain_init_at(big, VGIC_MAX_SPIS, 0x08000000U, 0x080a0000U), 0);
     assert_int_equal(vgic_nr_spis(big), VGIC_MAX_SPIS);
     assert_int_equal(vgic_rdist_size(big), VGIC_V3_RDIST_MAX_SIZE);
-    assert_int_equal(big->arch.mmio.regions[0].base, 0x08000000U);
-    assert_int_equal(big->arch.mmio.regions[1].base, 0x080a0000U);
+    assert_int_equal(big->arch->mmio.regions[0].base, 0x08000000U);
+    assert_int_equal(big->arch->mmio.regions[1].base, 0x080a0000U);
     assert_int_equal(vgic_inject_irq(big, NULL, 1019U, true), 0);
     assert_int_equal(vgic_inject_irq(big, NULL, 1020U, true), -EINVAL);
     vgic_domain_destroy(big);
-    free(big);
+    release_domain(big);
 
     /* A region that overlaps one already there fails the set-up. */
     {
-        struct domain *clash = calloc(1, sizeof(*clash));
+        struct domain *clash = alloc_domain();
 
         clash->max_vcpus = 1U;
         static const struct mmio_ops other_device;
 
         assert_int_equal(domain_register_mmio(clash, 0x03000000U, 0x2000U, &other_device, NULL), 0);
         assert_int_equal(vgic_domain_init(clash, 32U), -EEXIST);
-        assert_null(clash->arch.vgic.spis);
-        assert_false(clash->arch.vgic.ready);
+        assert_null(clash->arch->vgic.spis);
+        assert_false(clash->arch->vgic.ready);
         assert_int_equal(vgic_inject_irq(clash, NULL, 32U, true), -EINVAL);
-        free(clash);
+        release_domain(clash);
     }
     free_domain(d);
 }

@@ -8,6 +8,7 @@
 #define TEST_VGIC_ENV_H
 
 #include <stdlib.h>
+#include <asm/domain.h>
 #include <asm/vgic.h>
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
@@ -28,9 +29,27 @@ static inline unsigned int kicks(const struct domain *d, unsigned int i)
 #define NR_SPIS 64U
 #define RAM0    0x40000000ULL
 
-static inline struct domain *new_domain(unsigned int nr_vcpus, unsigned int nr_spis)
+/* A zeroed domain with its arm64 part, as arch_domain_create allocates
+ * it (here without the vGIC, which each test sets up). */
+static inline struct domain *alloc_domain(void)
 {
     struct domain *d = calloc(1, sizeof(*d));
+
+    assert_non_null(d);
+    d->arch = calloc(1, sizeof(*d->arch));
+    assert_non_null(d->arch);
+    return d;
+}
+
+static inline void release_domain(struct domain *d)
+{
+    free(d->arch);
+    free(d);
+}
+
+static inline struct domain *new_domain(unsigned int nr_vcpus, unsigned int nr_spis)
+{
+    struct domain *d = alloc_domain();
 
     d->max_vcpus = nr_vcpus;
     d->vcpu = calloc(nr_vcpus, sizeof(struct vcpu *));
@@ -38,6 +57,9 @@ static inline struct domain *new_domain(unsigned int nr_vcpus, unsigned int nr_s
     for (unsigned int i = 0U; i < nr_vcpus; i++) {
         struct vcpu *v = calloc(1, sizeof(*v));
 
+        assert_non_null(v);
+        v->arch = calloc(1, sizeof(*v->arch));
+        assert_non_null(v->arch);
         v->vcpu_id = i;
         v->domain = d;
         d->vcpu[i] = v;
@@ -50,16 +72,17 @@ static inline void free_domain(struct domain *d)
 {
     vgic_domain_destroy(d);
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+        free(d->vcpu[i]->arch);
         free(d->vcpu[i]);
     }
     free(d->vcpu);
-    free(d);
+    release_domain(d);
 }
 
 static inline const struct mmio_region *region_at(const struct domain *d, paddr_t gpa)
 {
-    for (unsigned int i = 0U; i < d->arch.mmio.count; i++) {
-        const struct mmio_region *r = &d->arch.mmio.regions[i];
+    for (unsigned int i = 0U; i < d->arch->mmio.count; i++) {
+        const struct mmio_region *r = &d->arch->mmio.regions[i];
 
         if ((gpa >= r->base) && (gpa < (r->base + r->size))) {
             return r;

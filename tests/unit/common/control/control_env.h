@@ -38,6 +38,7 @@
 #include <proxenos/xmalloc.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
+#include <asm/domain.h>
 #include <fake_arch.h>
 #include <fake_domain.h>
 #include "../fake_console_api.h"
@@ -66,6 +67,9 @@ static const domid_t env_ids[ENV_DOMS] = { 0U, 1U, 3U };
 static struct domain doms[ENV_DOMS];
 static struct vcpu vcpus[ENV_DOMS][ENV_VCPUS];
 static struct vcpu *vcpu_ptrs[ENV_DOMS][ENV_VCPUS];
+/* The arm64 part of each vCPU (arch/arm64/vcpu_context.c reads and writes
+ * it): arch_vcpu_create would allocate it, the environment gives it. */
+static struct arch_vcpu arch_vcpus[ENV_DOMS][ENV_VCPUS];
 static uint8_t *gram[ENV_DOMS];     /* host view of each domain's guest RAM */
 
 /* ---- The domain list ---------------------------------------------------- */
@@ -78,6 +82,7 @@ static uint8_t *gram[ENV_DOMS];     /* host view of each domain's guest RAM */
  * arguments), and domain_kill. */
 static struct domain env_new;
 static struct vcpu env_new_vcpu;
+static struct arch_vcpu env_new_arch_vcpu;
 static struct vcpu *env_new_vcpus[1];
 static struct domain_create_args env_create_args;
 static uint8_t env_create_handle[16];
@@ -105,6 +110,8 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
     }
     memset(&env_new, 0, sizeof(env_new));
     memset(&env_new_vcpu, 0, sizeof(env_new_vcpu));
+    memset(&env_new_arch_vcpu, 0, sizeof(env_new_arch_vcpu));
+    env_new_vcpu.arch = &env_new_arch_vcpu;
     env_new.domain_id = id;
     env_new.max_vcpus = 1U;
     env_new_vcpus[0] = &env_new_vcpu;
@@ -173,12 +180,12 @@ int sched_move_vcpu(struct vcpu *v)
  * it), without the EL1 register values. */
 void vcpu_apply_reset(struct vcpu *v)
 {
-    memset(&v->arch.regs, 0, sizeof(v->arch.regs));
-    memset(&v->arch.sys, 0, sizeof(v->arch.sys));
-    v->arch.regs.elr = v->arch.reset_pc;
-    v->arch.regs.x[0] = v->arch.reset_x0;
-    v->arch.regs.spsr = 0x3c5U;
-    v->arch.reset_pending = false;
+    memset(&v->arch->regs, 0, sizeof(v->arch->regs));
+    memset(&v->arch->sys, 0, sizeof(v->arch->sys));
+    v->arch->regs.elr = v->arch->reset_pc;
+    v->arch->regs.x[0] = v->arch->reset_x0;
+    v->arch->regs.spsr = 0x3c5U;
+    v->arch->reset_pending = false;
 }
 
 void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight)
@@ -268,6 +275,7 @@ static inline void env_setup(void)
     env_add_pool(0U, 0xfU, "credit2");
     memset(doms, 0, sizeof(doms));
     memset(vcpus, 0, sizeof(vcpus));
+    memset(arch_vcpus, 0, sizeof(arch_vcpus));
     for (unsigned int d = 0U; d < ENV_DOMS; d++) {
         mfn_t ram = alloc_pages(3U, ALLOC_ZERO);
         mfn_t si = alloc_pages(0U, ALLOC_ZERO);
@@ -289,6 +297,7 @@ static inline void env_setup(void)
 
             v->vcpu_id = i;
             v->domain = &doms[d];
+            v->arch = &arch_vcpus[d][i];
             v->processor = i;
             v->state = (i == 0U) ? VCPU_RUNNING : VCPU_OFFLINE;
             v->on_cpu = (i == 0U);          /* running: on its CPU */

@@ -52,12 +52,12 @@ static void set_and_get(void **state)
     (void)vctx(XEN_DOMCTL_setvcpucontext, 1U, 1U, BUF_GVA + (CTXT_OFF - BUF_OFF));
     assert_int_equal(call_domctl(), 0);
     /* The registers, and online: queued to run once the domain may. */
-    assert_int_equal(v->arch.regs.x[0], 0x47e00000U);
-    assert_int_equal(v->arch.regs.x[30], 0x1e1eU);
-    assert_int_equal(v->arch.regs.elr, 0x40200000U);
-    assert_int_equal(v->arch.regs.spsr, PSR_EL1H_DAIF);
-    assert_int_equal(v->arch.sys.sctlr_el1, 0x00c50078U);
-    assert_int_equal(v->arch.sys.tcr_el1, 0x3000U);
+    assert_int_equal(v->arch->regs.x[0], 0x47e00000U);
+    assert_int_equal(v->arch->regs.x[30], 0x1e1eU);
+    assert_int_equal(v->arch->regs.elr, 0x40200000U);
+    assert_int_equal(v->arch->regs.spsr, PSR_EL1H_DAIF);
+    assert_int_equal(v->arch->sys.sctlr_el1, 0x00c50078U);
+    assert_int_equal(v->arch->sys.tcr_el1, 0x3000U);
     assert_int_equal(v->state, VCPU_RUNNABLE);
     assert_true(v->initialised);
     /* Paused around the copy, and unpaused after. */
@@ -93,7 +93,7 @@ static void set_and_get(void **state)
     (void)vctx(XEN_DOMCTL_setvcpucontext, 1U, 1U, 0U);
     assert_int_equal(call_domctl(), 0);
     assert_false(v->initialised);
-    assert_int_equal(v->arch.regs.x[0], 0U);
+    assert_int_equal(v->arch->regs.x[0], 0U);
     (void)vctx(XEN_DOMCTL_getvcpucontext, 1U, 1U, BUF_GVA + (CTXT_OFF - BUF_OFF));
     assert_int_equal(call_domctl(), -ENODATA);
     assert_int_equal(fake_domain_refs_total(), 0U);
@@ -122,7 +122,7 @@ static void refusals(void **state)
     assert_int_equal(set_psr(0x3cdU, 0U), -EINVAL);     /* EL3h */
     assert_int_equal(set_psr(0x3d3U, 0U), -EINVAL);     /* AArch32 SVC */
     assert_int_equal(set_psr(0x3c5U, 0x3c8U), -EINVAL);
-    assert_int_equal(vcpus[1][1].arch.regs.spsr, 0x3c0U);   /* nothing changed */
+    assert_int_equal(vcpus[1][1].arch->regs.spsr, 0x3c0U);   /* nothing changed */
     /* vCPU past max_vcpus, the caller's own domain: -EINVAL. */
     (void)vctx(XEN_DOMCTL_setvcpucontext, 1U, ENV_VCPUS, BUF_GVA + (CTXT_OFF - BUF_OFF));
     assert_int_equal(call_domctl(), -EINVAL);

@@ -1,4 +1,6 @@
-/* The arm64 part of a domain and of a vCPU. */
+/* The arm64 part of a domain and of a vCPU: d->arch and v->arch, which
+ * arch_domain_create / arch_vcpu_create allocate (domain.c). Common code
+ * only holds the pointers; arm64 code includes this header to look inside. */
 #ifndef ASM_DOMAIN_H
 #define ASM_DOMAIN_H
 

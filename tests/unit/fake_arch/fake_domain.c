@@ -5,38 +5,14 @@
 #include <string.h>
 
 #include <proxenos/printk.h>
+#include <proxenos/arch/context.h>
 #include <proxenos/arch/cpu.h>
+#include <proxenos/arch/domain.h>
 #include <public/arch-arm.h>
 #include <public/domctl.h>
 #include <fake_arch.h>
 #include <fake_domain.h>
 #include "fake_internal.h"
-
-/* The real prototypes need an <asm/domain.h>, which only tests that give
- * one on their include path have: there the compiler checks these fakes
- * against the real declarations; elsewhere the same prototypes, with the
- * types behind their typedefs, stand in. */
-#if __has_include(<asm/domain.h>)
-#include <proxenos/arch/context.h>
-#include <proxenos/arch/domain.h>
-#else
-struct domain_create_args;
-int arch_domain_create(struct domain *d, const struct domain_create_args *args);
-void arch_domain_destroy(struct domain *d);
-int arch_vcpu_create(struct vcpu *v);
-void arch_vcpu_destroy(struct vcpu *v);
-void arch_context_switch(struct vcpu *prev, struct vcpu *next);
-void arch_dump_guest_state(struct vcpu *v);
-void arch_domain_flush_console(struct domain *d);
-unsigned int arch_default_nr_spis(void);
-void arch_vcpu_set_entry(struct vcpu *v, uint64_t pc, uint64_t x0);
-void arch_vcpu_moved(struct vcpu *v);
-void arch_dump_domain(const struct domain *d);
-void arch_domain_creation_finished(struct domain *d);
-int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *ctxt);
-void arch_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *ctxt);
-void arch_vcpu_reset_context(struct vcpu *v);
-#endif
 
 /* The scheduler's, when the test links it (weak reference: a test without
  * the scheduler leaves it NULL). */

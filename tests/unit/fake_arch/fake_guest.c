@@ -6,18 +6,12 @@
  * guest-physical ones, except inside ranges a test declares faulting
  * (fake_guest_fault), which stand for an unmapped or read-only stage 1.
  * Upcall interrupts are counted per vCPU. */
+#include <proxenos/arch/domain.h>
 #include <proxenos/arch/evtchn.h>
 #include <proxenos/arch/guest_access.h>
 #include <proxenos/errno.h>
 #include <fake_arch.h>
 #include "fake_internal.h"
-
-/* From <proxenos/domain.h> and <proxenos/arch/domain.h>, which need an
- * <asm/domain.h> that not every test has. */
-struct domain;
-struct vcpu;
-struct vcpu *current_vcpu(void);
-int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma);
 
 #define FAKE_GUEST_MAPS   16U
 #define FAKE_GUEST_FAULTS 8U

@@ -1,4 +1,5 @@
 /* Fake stage 2 for the Xen PV memory code: see <fake_p2m.h>. */
+#include <proxenos/arch/domain.h>
 #include <proxenos/arch/p2m.h>
 #include <proxenos/errno.h>
 #include <fake_arch.h>
@@ -7,23 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* From <proxenos/arch/domain.h>, which needs an <asm/domain.h> that not
- * every test has; the values must match its enum guest_frame_type. */
-#define FRAME_NONE     0
-#define FRAME_RAM      1
-#define FRAME_GRANT_RW 3
-#define FRAME_GRANT_RO 4
-#define FRAME_FOREIGN_RW 5
-#define FRAME_FOREIGN_RO 6
-int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma);
-
 #define FAKE_P2M_MAX 8192U
 
 struct p2m_entry {
     const struct domain *d;
     uint64_t gfn;
     uint64_t mfn;
-    int type;               /* FRAME_NONE: a hole */
+    enum guest_frame_type type; /* GUEST_FRAME_NONE: a hole */
 };
 
 static struct p2m_entry table[FAKE_P2M_MAX];
@@ -84,7 +75,7 @@ static struct p2m_entry *find(const struct domain *d, uint64_t g)
     return NULL;
 }
 
-static int set(const struct domain *d, uint64_t g, uint64_t m, int t)
+static int set(const struct domain *d, uint64_t g, uint64_t m, enum guest_frame_type t)
 {
     struct p2m_entry *e = find(d, g);
 
@@ -99,15 +90,16 @@ static int set(const struct domain *d, uint64_t g, uint64_t m, int t)
     return 0;
 }
 
-__attribute__((weak)) int arch_guest_map_page(struct domain *d, gfn_t g, mfn_t m, int t)
+__attribute__((weak)) int arch_guest_map_page(struct domain *d, gfn_t g, mfn_t m,
+                                                enum guest_frame_type t)
 {
     map_calls++;
     if (fail_maps > 0U) {
         fail_maps--;
         return -ENOMEM;
     }
-    if ((t != FRAME_RAM) && (t != FRAME_GRANT_RW) && (t != FRAME_GRANT_RO) &&
-        (t != FRAME_FOREIGN_RW) && (t != FRAME_FOREIGN_RO)) {
+    if ((t != GUEST_FRAME_RAM) && (t != GUEST_FRAME_GRANT_RW) && (t != GUEST_FRAME_GRANT_RO) &&
+        (t != GUEST_FRAME_FOREIGN_RW) && (t != GUEST_FRAME_FOREIGN_RO)) {
         return -EINVAL;
     }
     /* The real stage 2 refuses gfns beyond its IPA size (40 bits). */
@@ -132,17 +124,18 @@ __attribute__((weak)) int arch_map_guest_ram(struct domain *d, gfn_t g, mfn_t m,
         return -ENOMEM;
     }
     for (uint64_t j = 0U; j < nr; j++) {
-        (void)set(d, gfn_x(g) + j, mfn_x(m) + j, FRAME_RAM);
+        (void)set(d, gfn_x(g) + j, mfn_x(m) + j, GUEST_FRAME_RAM);
     }
     return 0;
 }
 
 __attribute__((weak)) int arch_guest_unmap_page(struct domain *d, gfn_t g)
 {
-    return set(d, gfn_x(g), 0U, FRAME_NONE);
+    return set(d, gfn_x(g), 0U, GUEST_FRAME_NONE);
 }
 
-__attribute__((weak)) int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_t *m, int *t)
+__attribute__((weak)) int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_t *m,
+                                                   enum guest_frame_type *t)
 {
     const struct p2m_entry *e = find(d, gfn_x(g));
     paddr_t ma;
@@ -150,14 +143,14 @@ __attribute__((weak)) int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_
     if (e != NULL) {
         *t = e->type;
         *m = mfn(e->mfn);
-        return (e->type == FRAME_NONE) ? -ENOENT : 0;
+        return (e->type == GUEST_FRAME_NONE) ? -ENOENT : 0;
     }
     if (arch_guest_ram_to_maddr(d, gfn_x(g) << PAGE_SHIFT, &ma) == 0) {
         *m = paddr_to_mfn(ma);
-        *t = FRAME_RAM;
+        *t = GUEST_FRAME_RAM;
         return 0;
     }
-    *t = FRAME_NONE;
+    *t = GUEST_FRAME_NONE;
     return -ENOENT;
 }
 
@@ -165,7 +158,7 @@ __attribute__((weak)) bool arch_guest_range_unmapped(struct domain *d, gfn_t g, 
 {
     for (uint64_t j = 0U; j < nr; j++) {
         mfn_t m;
-        int t;
+        enum guest_frame_type t;
 
         if (arch_guest_lookup_page(d, gfn(gfn_x(g) + j), &m, &t) == 0) {
             return false;

@@ -1,19 +1,16 @@
 /* Fake arch_vuart_init: see <fake_vuart.h>. */
+#include <proxenos/arch/domain.h>
 #include <fake_arch.h>
 #include <fake_vuart.h>
 #include "fake_internal.h"
-
-/* <proxenos/arch/domain.h>'s prototype, spelled with the types behind its
- * typedefs: that header needs an <asm/domain.h> not every test has. */
-int arch_vuart_init(struct domain *d, gfn_t ring, uint16_t backend, uint32_t *port);
 
 static int answer_rc;
 static uint32_t answer_port;
 static unsigned int calls;
 static struct fake_vuart_call last;
 
-__attribute__((weak)) int arch_vuart_init(struct domain *d, gfn_t ring, uint16_t backend,
-                                          uint32_t *port)
+__attribute__((weak)) int arch_vuart_init(struct domain *d, gfn_t ring, domid_t backend,
+                                          evtchn_port_t *port)
 {
     calls++;
     last.d = d;

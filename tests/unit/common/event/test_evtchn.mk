@@ -1,9 +1,7 @@
 test_evtchn-src := common/event/evtchn.c common/event/evtchn_port.c common/event/evtchn_ops.c common/event/evtchn_xen.c \
 	common/event/evtchn_2l.c common/event/evtchn_fifo.c common/memory/guest_access.c \
 	common/event/evtchn_abi.c common/event/evtchn_domain.c
-# The scheduler test's minimal <asm/domain.h> (event channels never look
-# inside the arch part either).
-test_evtchn-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common/event
+test_evtchn-cppflags := -I$(HYP)/common/event
 $(O)/unit/common/event/test_evtchn: $(UNIT_DIR)/common/evtchn_env.c
 # The domain table: the shared fake (evtchn_env.c lists its domains).
 test_evtchn-src += ../tests/unit/common/fake_domains.c

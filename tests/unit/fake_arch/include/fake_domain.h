@@ -17,6 +17,11 @@
  *                         vCPU never set or reset since); get sets no flags.
  *   arch_default_nr_spis  FAKE_DEFAULT_NR_SPIS unless a test sets another.
  *   arch_vcpu_set_entry   remembers the last (vCPU, pc, x0).
+ *   arch_domain_create,   count, and allocate nothing: d->arch and v->arch
+ *   arch_vcpu_create      stay as they were (NULL in a zeroed struct), as
+ *                         common code only carries them. A test that runs
+ *                         real arm64 code on its domains points them at
+ *                         a struct arch_domain / arch_vcpu of its own.
  *   the rest              count only (the dump hooks print one line each,
  *                         so that a test can find it in fake_log()).
  *

@@ -1,7 +1,8 @@
 """The hypervisor's layers run one way (docs/architecture.md): on the objects
 of the build under test, scripts/callgraph.py finds no loop of calls between
 files and no call from common/ into arch/ other than through the hooks of
-include/proxenos/arch/."""
+include/proxenos/arch/; and no common source or header includes an asm/
+header."""
 
 import subprocess
 import sys
@@ -31,3 +32,16 @@ def test_common_reaches_arch_only_through_hooks():
     lines = out.splitlines()
     at = lines.index("common/ -> arch/ (hooks are declared in include/proxenos/arch/):")
     assert lines[at + 1:] == [], out
+
+
+def test_no_common_file_includes_an_asm_header():
+    """Common code sees the architecture only through include/proxenos/arch/
+    (its hooks) and opaque arch structs: no asm/ header anywhere in it."""
+    hyp = REPO / "hypervisor"
+    offenders = []
+    for top in (hyp / "common", hyp / "include" / "proxenos"):
+        for path in sorted(top.rglob("*.[ch]")):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.lstrip().startswith("#include <asm/"):
+                    offenders.append(f"{path.relative_to(REPO)}:{n}: {line.strip()}")
+    assert offenders == [], "\n".join(offenders)

@@ -37,6 +37,7 @@ static struct fault_range faults[FAKE_GUEST_FAULTS];
 static unsigned int nr_faults;
 static const struct vcpu *upcalls[FAKE_UPCALL_LOG];
 static unsigned int nr_upcalls;
+static unsigned int default_evtchn_irq;
 
 void fake_guest_reset(void)
 {
@@ -44,6 +45,7 @@ void fake_guest_reset(void)
     nr_maps = 0U;
     nr_faults = 0U;
     nr_upcalls = 0U;
+    default_evtchn_irq = 0U;
 }
 
 void fake_guest_set_vcpu(struct vcpu *v)
@@ -116,7 +118,12 @@ __attribute__((weak)) void arch_evtchn_inject(struct vcpu *v)
 /* The host has no upcall interrupt line. */
 __attribute__((weak)) unsigned int arch_evtchn_default_irq(void)
 {
-    return 0U;
+    return default_evtchn_irq;
+}
+
+void fake_set_evtchn_default_irq(unsigned int irq)
+{
+    default_evtchn_irq = irq;
 }
 
 /* The host fake's encoding: the interrupt number alone. */

@@ -199,5 +199,7 @@ void fake_guest_map(const struct domain *d, paddr_t gpa, paddr_t pa, uint64_t le
 void fake_guest_unmap(const struct domain *d, paddr_t gpa);
 void fake_guest_fault(uint64_t gva, uint64_t len, bool write_only);
 unsigned int fake_upcalls(const struct vcpu *v);
+/* What arch_evtchn_default_irq() answers (0 after fake_reset()). */
+void fake_set_evtchn_default_irq(unsigned int irq);
 
 #endif

@@ -22,12 +22,21 @@ struct counted {
 static struct counted per_vcpu[FAKE_SCHED_VCPUS];
 static unsigned int total[FAKE_SCHED_CALLS];
 static unsigned int dumps[NR_CPUS];
+static int slicing[NR_CPUS];
 
 void fake_sched_reset(void)
 {
     memset(per_vcpu, 0, sizeof(per_vcpu));
     memset(total, 0, sizeof(total));
     memset(dumps, 0, sizeof(dumps));
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        slicing[cpu] = -1;
+    }
+}
+
+int fake_sched_time_slicing(unsigned int cpu)
+{
+    return (cpu < NR_CPUS) ? slicing[cpu] : -1;
 }
 
 unsigned int fake_sched_dumps(unsigned int cpu)
@@ -144,4 +153,11 @@ __attribute__((weak)) void sched_dump_cpu(unsigned int cpu)
         dumps[cpu]++;
     }
     pr_info("run queue of CPU %u\n", cpu);
+}
+
+__attribute__((weak)) void sched_set_time_slicing(unsigned int cpu, bool on)
+{
+    if (cpu < NR_CPUS) {
+        slicing[cpu] = on ? 1 : 0;
+    }
 }

@@ -98,11 +98,19 @@ int arch_guest_va_to_ipa(uint64_t gva, bool write, paddr_t *ipa)
 
 __attribute__((weak)) int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma)
 {
+    uint64_t m;
+
     for (unsigned int i = 0U; i < nr_maps; i++) {
         if ((maps[i].d == d) && (gpa >= maps[i].gpa) && ((gpa - maps[i].gpa) < maps[i].len)) {
             *ma = maps[i].pa + (gpa - maps[i].gpa);
             return 0;
         }
+    }
+    /* RAM the domain was given through the stage-2 hooks (domain.c's
+     * domain_populate_ram), as the real stage 2 would translate it. */
+    if (fake_p2m_ram_frame(d, gpa >> PAGE_SHIFT, &m)) {
+        *ma = (m << PAGE_SHIFT) | (gpa & (PAGE_SIZE - 1U));
+        return 0;
     }
     return -ENOENT;
 }

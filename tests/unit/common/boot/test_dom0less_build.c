@@ -27,6 +27,7 @@
 #include <proxenos/cpupool.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>
+#include <proxenos/errno.h>
 #include <proxenos/fdt.h>
 #include <proxenos/smp.h>
 #include <proxenos/softirq.h>
@@ -361,6 +362,132 @@ static void a_domain_that_does_not_fit_is_undone(void **state)
     }
 }
 
+/* Nodes Xen 4.17 would refuse or fail to build, each reported and
+ * skipped, the others built. */
+static void bad_nodes_and_failed_builds_are_skipped(void **state)
+{
+    static const uint8_t not_an_image[KERNEL_LEN];
+    struct domain_create_args a = { .name = "squatter", .max_vcpus = 1U };
+    struct domain *squatter;
+    uint8_t *big;
+
+    (void)state;
+    /* A kernel module that is no Image, and one too big for 4 MiB. */
+    memcpy(&mods[0x20000], not_an_image, KERNEL_LEN);
+    big = &mods[0x30000];
+    write_image(big);
+    big[18] = 0x80;     /* image_size 8 MiB + 64 KiB */
+
+    fb_begin(b, "");
+    fb_prop_u32(b, "#address-cells", 2U);
+    fb_prop_u32(b, "#size-cells", 2U);
+    fb_begin(b, "chosen");
+    fb_begin(b, "a-pool");
+    fb_prop_str(b, "compatible", "xen,cpupool");
+    fb_prop_u32(b, "phandle", 0x50U);
+    fb_end(b);
+    domain_node("odd-memory", 4098U, 1U, NULL);        /* 1: not whole pages */
+    fb_end(b);
+    domain_node("no-cpus", 4096U, 0U, NULL);           /* 2 */
+    fb_end(b);
+    domain_node("static-mem", 4096U, 1U, NULL);        /* 3 */
+    fb_prop_cells(b, "xen,static-mem", 2U, 0x50000000U, 0x400000U);
+    fb_prop_u32(b, "phandle", 0x51U);
+    fb_end(b);
+    domain_node("pool-not-pool", 4096U, 1U, NULL);     /* 4: a domain's phandle */
+    fb_prop_u32(b, "domain-cpupool", 0x51U);
+    fb_end(b);
+    domain_node("pool-unknown", 4096U, 1U, NULL);      /* 5 */
+    fb_prop_u32(b, "domain-cpupool", 0x99U);
+    fb_end(b);
+    domain_node("pool-not-made", 4096U, 1U, NULL);     /* 6: a pool never created */
+    fb_prop_u32(b, "domain-cpupool", 0x50U);
+    fb_end(b);
+    domain_node("not-an-image", 4096U, 1U, NULL);      /* 7 */
+    fb_end(b);
+    domain_node("too-big", 4096U, 1U, NULL);           /* 8 */
+    fb_end(b);
+    domain_node("taken-id", 4096U, 1U, NULL);          /* 9 */
+    fb_end(b);
+    domain_node("fine", 4096U, 1U, NULL);              /* 10 */
+    fb_end(b);
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    memset(&bi, 0, sizeof(bi));
+    bi.fdt = &fdt;
+    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("pool-not-made"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS + 0x20000U, KERNEL_LEN, chosen_child("not-an-image"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS + 0x30000U, KERNEL_LEN, chosen_child("too-big"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("taken-id"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("fine"), NULL);
+    cpupools_init(&bi);
+    assert_int_equal(domain_create(9U, &a, &squatter), 0);
+
+    assert_int_equal(dom0less_build_all(&bi), 1U);
+    assert_true(fake_log_contains("dom0less: odd-memory: memory 4098 KiB is not a whole number "
+                                  "of pages: domain skipped"));
+    assert_true(fake_log_contains("dom0less: no-cpus: missing or bad property 'cpus'"));
+    assert_true(fake_log_contains("dom0less: static-mem: xen,static-mem is not supported yet"));
+    assert_true(fake_log_contains("dom0less: pool-not-pool: domain-cpupool is not a xen,cpupool "
+                                  "node"));
+    assert_true(fake_log_contains("dom0less: pool-unknown: domain-cpupool is not a xen,cpupool"));
+    assert_true(fake_log_contains("dom0less: pool-not-made: its cpupool was not created"));
+    assert_true(fake_log_contains("dom0less: not-an-image: kernel: not an arm64 Image (-8)"));
+    assert_true(fake_log_contains("dom0less: too-big: kernel: does not fit (-28)"));
+    assert_true(fake_log_contains("dom0less: taken-id: cannot create domain 9 (-17)"));
+    /* Only the last one runs, under the id of its place in the tree. */
+    assert_int_equal(domain_count(), 2U);
+    assert_string_equal(get(10U)->name, "fine");
+    assert_int_equal(get(10U)->state, DOMAIN_RUNNING);
+    assert_ptr_equal(get(9U), squatter);
+    assert_null(get(7U));
+    assert_null(get(8U));
+    /* A reboot rebuilds from the node: not while another domain has the
+     * id; and not at all for an id no node describes. */
+    assert_int_equal(dom0less_restart(9U), -EEXIST);
+    assert_int_equal(dom0less_restart(99U), -ENOENT);
+}
+
+static void at_most_sixteen_nodes(void **state)
+{
+    struct dom0less_config cfgs[DOM0LESS_MAX_DOMAINS];
+
+    (void)state;
+    fb_begin(b, "");
+    fb_begin(b, "chosen");
+    for (unsigned int i = 0U; i <= DOM0LESS_MAX_DOMAINS; i++) {
+        char name[16];
+
+        (void)snprintf(name, sizeof(name), "d%u", i);
+        domain_node(name, 4096U, 1U, NULL);
+        fb_end(b);
+    }
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    memset(&bi, 0, sizeof(bi));
+    bi.fdt = &fdt;
+    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
+    for (unsigned int i = 0U; i <= DOM0LESS_MAX_DOMAINS; i++) {
+        char name[16];
+
+        (void)snprintf(name, sizeof(name), "d%u", i);
+        add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child(name), NULL);
+    }
+    /* Sixteen are read; the seventeenth is reported and left. */
+    assert_int_equal(dom0less_parse(&bi, cfgs, DOM0LESS_MAX_DOMAINS), DOM0LESS_MAX_DOMAINS);
+    assert_true(fake_log_contains("dom0less: more than 16 domains: the rest are skipped"));
+    assert_string_equal(cfgs[15].name, "d15");
+    assert_int_equal(cfgs[15].domid, 16U);
+    /* Without /chosen there is nothing to read. */
+    bi.chosen = -1;
+    assert_int_equal(dom0less_build_all(&bi), 0U);
+}
+
 /* ---- Stopping ---------------------------------------------------------------- */
 
 static void reboot_poweroff_and_crash_until_the_machine_is_off(void **state)
@@ -474,6 +601,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(valid_nodes_are_built_and_started, setup, teardown),
         cmocka_unit_test_setup_teardown(xenstore_domains_get_a_port_to_dom0, setup, teardown),
         cmocka_unit_test_setup_teardown(a_domain_that_does_not_fit_is_undone, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_nodes_and_failed_builds_are_skipped, setup, teardown),
+        cmocka_unit_test_setup_teardown(at_most_sixteen_nodes, setup, teardown),
         cmocka_unit_test_setup_teardown(reboot_poweroff_and_crash_until_the_machine_is_off, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(the_reaper_waits_for_running_vcpus, setup, teardown),

@@ -21,9 +21,8 @@ test_dom0less_build-src := common/boot/dom0less_build.c common/boot/dom0less_con
 	common/console/console_io.c common/console/guest_console.c \
 	common/core/timer.c common/core/softirq.c common/core/smp.c common/lib/rangeset.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c
-# A minimal <asm/domain.h> (nothing here looks inside the arch part), and
-# the private header of common/domain/.
-test_dom0less_build-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common/domain
+# The private header of common/domain/.
+test_dom0less_build-cppflags := -I$(HYP)/common/domain
 $(O)/unit/common/boot/test_dom0less_build: $(UNIT_DIR)/common/heap_env.h \
 	$(UNIT_DIR)/common/fdt_builder.h $(UNIT_DIR)/common/fake_sched.h \
 	$(UNIT_DIR)/common/fake_console_api.h

@@ -15,9 +15,8 @@ test_domain-src := common/domain/domain.c common/domain/domain_ref.c common/doma
 	common/console/console_io.c common/console/guest_console.c \
 	common/core/timer.c common/core/softirq.c common/lib/rangeset.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c
-# A minimal <asm/domain.h> (nothing here looks inside the arch part), the
-# private headers of common/domain/ and common/event/ (the port limit).
-test_domain-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common/domain \
+# The private headers of common/domain/ and common/event/ (the port limit).
+test_domain-cppflags := -I$(HYP)/common/domain \
 	-I$(HYP)/common/event -Wl,-T,$(UNIT_DIR)/common/image_tables.lds
 $(O)/unit/common/domain/test_domain: $(UNIT_DIR)/common/heap_env.h \
 	$(UNIT_DIR)/common/fake_sched.h $(UNIT_DIR)/common/fake_console_api.h \

@@ -5,7 +5,7 @@ test_domain_notify-src := common/domain/domain_notify.c \
 	common/event/evtchn_2l.c common/event/evtchn_fifo.c common/memory/guest_access.c \
 	common/event/evtchn_abi.c common/event/evtchn_domain.c \
 	../tests/unit/common/fake_domains.c ../tests/unit/common/fake_sched.c
-test_domain_notify-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common/event \
+test_domain_notify-cppflags := -I$(HYP)/common/event \
 	-I$(HYP)/common/domain
 $(O)/unit/common/domain/test_domain_notify: $(UNIT_DIR)/common/evtchn_env.c \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/fake_sched.h

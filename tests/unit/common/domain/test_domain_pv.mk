@@ -12,8 +12,6 @@ test_domain_pv-src := common/domain/domain_pv.c common/domain/shared_info.c comm
 	common/console/console_io.c common/console/guest_console.c \
 	../tests/unit/common/fake_domains.c ../tests/unit/common/fake_sched.c \
 	../tests/unit/common/fake_console_api.c
-# A minimal <asm/domain.h> (nothing here looks inside the arch part).
-test_domain_pv-cppflags := -I$(UNIT_DIR)/common/sched_test_include
 $(O)/unit/common/domain/test_domain_pv: $(UNIT_DIR)/common/heap_env.h \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/fake_sched.h \
 	$(UNIT_DIR)/common/fake_console_api.h

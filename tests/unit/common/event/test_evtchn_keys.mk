@@ -6,7 +6,7 @@ test_evtchn_keys-src := common/event/evtchn_keys.c common/console/keyhandler.c \
 	common/event/evtchn_2l.c common/event/evtchn_fifo.c common/memory/guest_access.c \
 	common/event/evtchn_abi.c common/event/evtchn_domain.c \
 	../tests/unit/common/fake_domains.c ../tests/unit/common/fake_sched.c
-test_evtchn_keys-cppflags := -I$(UNIT_DIR)/common/sched_test_include -I$(HYP)/common/event \
+test_evtchn_keys-cppflags := -I$(HYP)/common/event \
 	-Wl,-T,$(UNIT_DIR)/common/image_tables.lds
 $(O)/unit/common/event/test_evtchn_keys: $(UNIT_DIR)/common/evtchn_env.c \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/fake_sched.h \

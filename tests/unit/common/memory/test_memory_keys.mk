@@ -7,8 +7,6 @@ test_memory_keys-src := common/memory/memory_keys.c common/console/keyhandler.c 
 	common/memory/foreign_map.c common/memory/memory_resource.c common/memory/pv_mem.c \
 	common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c \
 	../tests/unit/common/fake_domains.c
-# A minimal <asm/domain.h> (struct domain embeds it; nothing here looks inside).
-test_memory_keys-cppflags := -I$(UNIT_DIR)/common/sched_test_include \
-	-Wl,-T,$(UNIT_DIR)/common/image_tables.lds
+test_memory_keys-cppflags := -Wl,-T,$(UNIT_DIR)/common/image_tables.lds
 $(O)/unit/common/memory/test_memory_keys: $(UNIT_DIR)/common/gnttab_env.h \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/image_tables.lds

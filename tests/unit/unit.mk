@@ -5,6 +5,8 @@
 # and, optionally, extra preprocessor flags (e.g. an arch include path for
 # host-testable arch code):
 #     test_<name>-cppflags := -I$(HYP)/arch/arm64/include
+# (they come after the common flags, so that a test may also turn one of
+# the sanitizers' checks off: -fno-sanitize=<check>).
 # Every test also links tests/unit/fake_arch/*.c, which implements the arch
 # hooks for the host. Binaries go to $(O)/unit/<dir>/test_<name>.
 #
@@ -38,7 +40,7 @@ $(1)-bin := $(O)/unit/$$($(1)-dir)$$($(1)-name)
 $$($(1)-bin): $(basename $(2)).c $$(addprefix $(HYP)/,$$($$($(1)-name)-src)) $(unit-fake) $(CONFIG_H) $(unit-hdrs)
 	@mkdir -p $$(dir $$@)
 	$$(call say,HOSTCC,$$(patsubst $(O)/%,%,$$@))
-	$(Q)$(UNIT_CC) $(UNIT_CPPFLAGS) $$($$($(1)-name)-cppflags) $(UNIT_CFLAGS) $$(filter %.c,$$^) -o $$@ $(UNIT_LDLIBS)
+	$(Q)$(UNIT_CC) $(UNIT_CPPFLAGS) $(UNIT_CFLAGS) $$($$($(1)-name)-cppflags) $$(filter %.c,$$^) -o $$@ $(UNIT_LDLIBS)
 UNIT_BINS += $$($(1)-bin)
 endef
 $(foreach m,$(unit-mk),$(eval $(call unit_test_rule,$(subst /,_,$(patsubst $(UNIT_DIR)/%.mk,%,$(m))),$(m))))

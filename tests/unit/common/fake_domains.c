@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <proxenos/domain.h>
+#include <proxenos/printk.h>
 #include "fake_domains.h"
 
 struct fake_dom {
@@ -207,4 +208,22 @@ __attribute__((weak)) unsigned int domain_count_in_memory(void)
         n += table[i].listed ? 1U : 0U;
     }
     return n;
+}
+
+/* The 'm' key's list of dying domains, in the real one's words, over the
+ * listed domains that are dying. */
+__attribute__((weak)) void domain_dump_dying(void)
+{
+    unsigned int n = 0U;
+
+    for (unsigned int i = 0U; i < FAKE_DOMAINS; i++) {
+        const struct domain *d = table[i].d;
+
+        if (table[i].listed && d->dying) {
+            pr_info("Dying domain %u (%s): %u references, %llu pages\n", d->domain_id, d->name,
+                    table[i].refs, (unsigned long long)d->tot_pages);
+            n++;
+        }
+    }
+    pr_info("Domains in memory: %u live, %u dying\n", domain_count(), n);
 }

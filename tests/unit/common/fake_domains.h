@@ -10,6 +10,8 @@
  * its release function, if the test set one, runs when its last reference
  * goes, at once if it has none (as domain_free runs after the real
  * table's last reference).
+ * domain_dump_dying (the 'm' key) prints the listed dying domains as the
+ * real one does.
  *
  * Weak: a test that links domain_ref.c gets the real table. Link it by
  * naming ../tests/unit/common/fake_domains.c in a test's -src, and call

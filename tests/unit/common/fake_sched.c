@@ -7,7 +7,9 @@
 #include <cmocka.h>
 
 #include <proxenos/domain.h>
+#include <proxenos/printk.h>
 #include <proxenos/sched.h>
+#include <proxenos/smp.h>
 #include "fake_sched.h"
 
 #define FAKE_SCHED_VCPUS 64U
@@ -19,11 +21,27 @@ struct counted {
 
 static struct counted per_vcpu[FAKE_SCHED_VCPUS];
 static unsigned int total[FAKE_SCHED_CALLS];
+static unsigned int dumps[NR_CPUS];
+static int slicing[NR_CPUS];
 
 void fake_sched_reset(void)
 {
     memset(per_vcpu, 0, sizeof(per_vcpu));
     memset(total, 0, sizeof(total));
+    memset(dumps, 0, sizeof(dumps));
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        slicing[cpu] = -1;
+    }
+}
+
+int fake_sched_time_slicing(unsigned int cpu)
+{
+    return (cpu < NR_CPUS) ? slicing[cpu] : -1;
+}
+
+unsigned int fake_sched_dumps(unsigned int cpu)
+{
+    return (cpu < NR_CPUS) ? dumps[cpu] : 0U;
 }
 
 static struct counted *slot(const struct vcpu *v, bool create)
@@ -127,4 +145,19 @@ __attribute__((weak)) int sched_add_vcpu(struct vcpu *v)
 __attribute__((weak)) void sched_remove_vcpu(struct vcpu *v)
 {
     count(FAKE_SCHED_REMOVE, v);
+}
+
+__attribute__((weak)) void sched_dump_cpu(unsigned int cpu)
+{
+    if (cpu < NR_CPUS) {
+        dumps[cpu]++;
+    }
+    pr_info("run queue of CPU %u\n", cpu);
+}
+
+__attribute__((weak)) void sched_set_time_slicing(unsigned int cpu, bool on)
+{
+    if (cpu < NR_CPUS) {
+        slicing[cpu] = on ? 1 : 0;
+    }
 }

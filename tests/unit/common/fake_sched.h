@@ -14,6 +14,9 @@
  *                        off its CPU (what its CPU's schedule() would do)
  *   vcpu_yield_current, sched_add_vcpu (0), sched_remove_vcpu
  *                        counted only
+ *   sched_dump_cpu       (the 'r' key's run queue) prints "run queue of
+ *                        CPU <n>" and counts the call per CPU
+ *   sched_set_time_slicing  remembers the setting per CPU
  *
  * All weak: a test that links sched.c gets the real scheduler. Link it by
  * naming ../tests/unit/common/fake_sched.c in a test's -src, and call
@@ -36,6 +39,11 @@ enum fake_sched_call {
 };
 
 void fake_sched_reset(void);
+/* sched_dump_cpu calls about cpu since the reset. */
+unsigned int fake_sched_dumps(unsigned int cpu);
+/* The last sched_set_time_slicing of cpu: 1 on, 0 off, -1 none since the
+ * reset. */
+int fake_sched_time_slicing(unsigned int cpu);
 /* Calls of one kind since the reset: about v, or about any vCPU (v NULL;
  * block and yield, which name none, count under NULL only). */
 unsigned int fake_sched_calls(enum fake_sched_call call, const struct vcpu *v);

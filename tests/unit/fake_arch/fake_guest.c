@@ -37,6 +37,7 @@ static struct fault_range faults[FAKE_GUEST_FAULTS];
 static unsigned int nr_faults;
 static const struct vcpu *upcalls[FAKE_UPCALL_LOG];
 static unsigned int nr_upcalls;
+static unsigned int default_evtchn_irq;
 
 void fake_guest_reset(void)
 {
@@ -44,6 +45,7 @@ void fake_guest_reset(void)
     nr_maps = 0U;
     nr_faults = 0U;
     nr_upcalls = 0U;
+    default_evtchn_irq = 0U;
 }
 
 void fake_guest_set_vcpu(struct vcpu *v)
@@ -96,11 +98,19 @@ int arch_guest_va_to_ipa(uint64_t gva, bool write, paddr_t *ipa)
 
 __attribute__((weak)) int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma)
 {
+    uint64_t m;
+
     for (unsigned int i = 0U; i < nr_maps; i++) {
         if ((maps[i].d == d) && (gpa >= maps[i].gpa) && ((gpa - maps[i].gpa) < maps[i].len)) {
             *ma = maps[i].pa + (gpa - maps[i].gpa);
             return 0;
         }
+    }
+    /* RAM the domain was given through the stage-2 hooks (domain.c's
+     * domain_populate_ram), as the real stage 2 would translate it. */
+    if (fake_p2m_ram_frame(d, gpa >> PAGE_SHIFT, &m)) {
+        *ma = (m << PAGE_SHIFT) | (gpa & (PAGE_SIZE - 1U));
+        return 0;
     }
     return -ENOENT;
 }
@@ -116,7 +126,12 @@ __attribute__((weak)) void arch_evtchn_inject(struct vcpu *v)
 /* The host has no upcall interrupt line. */
 __attribute__((weak)) unsigned int arch_evtchn_default_irq(void)
 {
-    return 0U;
+    return default_evtchn_irq;
+}
+
+void fake_set_evtchn_default_irq(unsigned int irq)
+{
+    default_evtchn_irq = irq;
 }
 
 /* The host fake's encoding: the interrupt number alone. */

@@ -4,6 +4,7 @@
 #include <proxenos/errno.h>
 #include <fake_arch.h>
 #include <fake_p2m.h>
+#include "fake_internal.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,17 @@ static int set(const struct domain *d, uint64_t g, uint64_t m, enum guest_frame_
     }
     *e = (struct p2m_entry){ d, g, m, t };
     return 0;
+}
+
+bool fake_p2m_ram_frame(const struct domain *d, uint64_t g, uint64_t *m)
+{
+    const struct p2m_entry *e = find(d, g);
+
+    if ((e == NULL) || (e->type != GUEST_FRAME_RAM)) {
+        return false;
+    }
+    *m = e->mfn;
+    return true;
 }
 
 __attribute__((weak)) int arch_guest_map_page(struct domain *d, gfn_t g, mfn_t m,

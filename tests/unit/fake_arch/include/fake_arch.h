@@ -188,7 +188,8 @@ void *fake_ram_alloc(paddr_t base, size_t len);
 /* ---- guest memory and upcalls (Xen PV code) --------------------------
  * The vCPU current_vcpu() returns (a weak definition: tests that link the
  * scheduler get the real one). Guest-physical [gpa, gpa + len) of d is
- * fake RAM at pa (register it with fake_ram_alloc first). Guest virtual
+ * fake RAM at pa (register it with fake_ram_alloc first); so is RAM mapped
+ * through the stage-2 hooks (fake_p2m.h) outside those ranges. Guest virtual
  * addresses are guest-physical ones, except in ranges declared faulting:
  * every access there fails, or only writes with write_only. Each
  * arch_evtchn_inject is counted per vCPU. */
@@ -199,5 +200,7 @@ void fake_guest_map(const struct domain *d, paddr_t gpa, paddr_t pa, uint64_t le
 void fake_guest_unmap(const struct domain *d, paddr_t gpa);
 void fake_guest_fault(uint64_t gva, uint64_t len, bool write_only);
 unsigned int fake_upcalls(const struct vcpu *v);
+/* What arch_evtchn_default_irq() answers (0 after fake_reset()). */
+void fake_set_evtchn_default_irq(unsigned int irq);
 
 #endif

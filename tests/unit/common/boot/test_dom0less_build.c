@@ -1,0 +1,614 @@
+/* dom0less domains (common/boot/dom0less_build.c) and how they stop
+ * (common/domain/domain_shutdown.c), with the real code between the
+ * xen,domain nodes and the reaper. Building: the nodes are read in order
+ * (ids follow them, bad ones skipped), each domain gets its RAM in Xen's
+ * first guest bank, its arm64 Image at the header's text offset, its
+ * device tree and ramdisk high in the bank, vCPU 0 entering the kernel
+ * with x0 = the device tree; all start once all are built. A domain with
+ * xen,enhanced and xenstore gets an unbound port to dom0 in
+ * HVM_PARAM_STORE_EVTCHN and STORE_PFN ~0, and needs a dom0. Stopping:
+ * the vCPUs stop at once; CPU 0's reaper then rebuilds a rebooted domain
+ * from its node, destroys the others, leaves a toolstack-built one to the
+ * control domain while one runs, and powers the machine off when the last
+ * domain is gone. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fdt_builder.h"
+#include "heap_env.h"
+#include "fake_console_api.h"
+#include "fake_sched.h"
+#include "domain_internal.h"
+#include <proxenos/cpupool.h>
+#include <proxenos/dom0less.h>
+#include <proxenos/domain_create.h>
+#include <proxenos/errno.h>
+#include <proxenos/fdt.h>
+#include <proxenos/smp.h>
+#include <proxenos/softirq.h>
+#include <proxenos/timer.h>
+#include <proxenos/arch/domain.h>
+#include <public/hvm_params.h>
+#include <fake_arch.h>
+#include <fake_domain.h>
+#include <fake_p2m.h>
+
+#define HEAP_BASE   0x80000000ULL
+#define HEAP_SIZE   (64ULL << 20)
+#define MODS        0x60000000ULL      /* the boot modules, in host RAM */
+#define MODS_SIZE   (1ULL << 20)
+#define KERNEL_LEN  0x1000U
+#define TEXT_OFFSET 0x80000U
+#define INITRD_AT   0x10000U            /* offsets in the modules' RAM */
+#define INITRD_LEN  0x2000U
+#define MIB         (1ULL << 20)
+
+static struct fb *b;
+static struct fdt fdt;
+static struct boot_info bi;
+static uint8_t *mods;
+
+/* ---- The boot modules and the tree --------------------------------------- */
+
+/* An arm64 Image: a 64-byte header with its text offset, size and magic,
+ * then a recognisable body. */
+static void write_image(uint8_t *p)
+{
+    memset(p, 0, KERNEL_LEN);
+    for (unsigned int i = 0U; i < 8U; i++) {
+        p[8U + i] = (uint8_t)((uint64_t)TEXT_OFFSET >> (8U * i));
+        p[16U + i] = (uint8_t)((uint64_t)0x10000U >> (8U * i));
+    }
+    p[0x38] = 'A';
+    p[0x39] = 'R';
+    p[0x3a] = 'M';
+    p[0x3b] = 0x64;
+    for (unsigned int i = 64U; i < KERNEL_LEN; i++) {
+        p[i] = (uint8_t)(i * 7U);
+    }
+}
+
+static void domain_node(const char *name, uint32_t mem_kib, uint32_t cpus, const char *enhanced)
+{
+    fb_begin(b, name);
+    fb_prop_str(b, "compatible", "xen,domain");
+    fb_prop_cells(b, "memory", 2U, 0U, mem_kib);
+    fb_prop_u32(b, "cpus", cpus);
+    if (enhanced != NULL) {
+        fb_prop_str(b, "xen,enhanced", enhanced);
+    }
+}
+
+static int chosen_child(const char *name)
+{
+    char path[64];
+    int n = snprintf(path, sizeof(path), "/chosen/%s", name);
+    int node = fdt_path_offset(&fdt, path, (size_t)n);
+
+    assert_true(node >= 0);
+    return node;
+}
+
+static void add_module(enum boot_module_kind kind, paddr_t start, paddr_t size, int domain,
+                       const char *cmdline)
+{
+    struct boot_module *m = &bi.modules[bi.nr_modules];
+
+    memset(m, 0, sizeof(*m));
+    m->kind = kind;
+    m->start = start;
+    m->size = size;
+    m->domain = domain;
+    m->cmdline = cmdline;
+    m->node = -1;
+    bi.nr_modules++;
+}
+
+/* /chosen with domU1 (8 MiB, 2 vCPUs, vpl011, no-xenstore, a ramdisk),
+ * domU2 (4 MiB, 1 vCPU), two bad nodes and domU5 (xenstore, needing a
+ * dom0); with_dom0 adds dom0's kernel module. The boot info as
+ * bootinfo_scan would leave it. */
+static void make_boot_info(bool with_dom0)
+{
+    fb_begin(b, "");
+    fb_prop_u32(b, "#address-cells", 2U);
+    fb_prop_u32(b, "#size-cells", 2U);
+    fb_begin(b, "chosen");
+    domain_node("domU1", 8192U, 2U, "no-xenstore");
+    fb_prop_empty(b, "vpl011");
+    fb_end(b);
+    domain_node("domU2", 4096U, 1U, NULL);
+    fb_end(b);
+    fb_begin(b, "domU-no-memory");
+    fb_prop_str(b, "compatible", "xen,domain");
+    fb_prop_u32(b, "cpus", 1U);
+    fb_end(b);
+    domain_node("domU-no-kernel", 4096U, 1U, NULL);
+    fb_end(b);
+    domain_node("domU5", 4096U, 1U, "enabled");
+    fb_end(b);
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    memset(&bi, 0, sizeof(bi));
+    bi.fdt = &fdt;
+    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
+    bi.nr_domain_nodes = 5U;
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU1"), "console=ttyAMA0");
+    add_module(BOOTMOD_RAMDISK, MODS + INITRD_AT, INITRD_LEN, chosen_child("domU1"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU2"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU5"), NULL);
+    if (with_dom0) {
+        add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, -1, NULL);
+    }
+}
+
+/* ---- Set-up ------------------------------------------------------------------ */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    timer_subsys_init();
+    cpu_set_online(0U);
+    cpu_set_online(1U);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    fake_p2m_reset();
+    fake_sched_reset();
+    fake_console_api_reset();
+    fake_console_quiet(true);
+    heap_env_init(HEAP_BASE, (size_t)HEAP_SIZE);
+    mods = fake_ram_alloc(MODS, (size_t)MODS_SIZE);
+    write_image(mods);
+    for (unsigned int i = 0U; i < INITRD_LEN; i++) {
+        mods[INITRD_AT + i] = (uint8_t)(0xa0U + (i % 16U));
+    }
+    b = fb_new();
+    return 0;
+}
+
+/* CPU 0's timer interrupt: the reaper (and domain_ref.c's frees) run. */
+static void fire_timers(void)
+{
+    fake_set_cpu(0U);
+    timer_interrupt();
+    do_softirq();
+}
+
+static struct domain *get(domid_t id)
+{
+    struct domain *d = domain_get_by_id(id);
+
+    if (d != NULL) {
+        domain_put(d);      /* the table keeps it; the test only looks */
+    }
+    return d;
+}
+
+/* Destroy what a test left, without the reaper. */
+static int teardown(void **state)
+{
+    (void)state;
+    for (struct domain *d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
+        domain_destroy(d);
+    }
+    fire_timers();
+    domain_free_queued();
+    assert_int_equal(domain_count(), 0U);
+    assert_int_equal(domain_count_in_memory(), 0U);
+    assert_int_equal(timer_queue_length(0U), 0U);
+    free(b);
+    return 0;
+}
+
+/* Guest-physical gpa of d, as the host sees it. */
+static const uint8_t *guest(struct domain *d, paddr_t gpa)
+{
+    paddr_t ma;
+
+    assert_int_equal(arch_guest_ram_to_maddr(d, gpa, &ma), 0);
+    return arch_maddr_to_virt(ma);
+}
+
+/* ---- Building ---------------------------------------------------------------- */
+
+static void valid_nodes_are_built_and_started(void **state)
+{
+    struct domain *d1;
+    struct domain *d2;
+    struct vcpu *v;
+    uint64_t pc;
+    uint64_t x0;
+    struct fdt gfdt;
+    int chosen;
+    const char *bootargs;
+
+    (void)state;
+    make_boot_info(false);
+    cpupools_init(&bi);
+    assert_int_equal(dom0less_build_all(&bi), 2U);
+    /* ids follow the nodes, the skipped ones too. */
+    d1 = get(1U);
+    d2 = get(2U);
+    assert_non_null(d1);
+    assert_non_null(d2);
+    assert_null(get(3U));
+    assert_null(get(4U));
+    assert_null(get(5U));
+    assert_true(fake_log_contains("dom0less: domU-no-memory: \"memory\" must be two cells"));
+    assert_true(fake_log_contains("dom0less: domU-no-kernel: no multiboot,kernel module"));
+    assert_true(fake_log_contains("dom0less: domU5: xen,enhanced with xenstore needs a dom0"));
+
+    assert_string_equal(d1->name, "domU1");
+    assert_int_equal(d1->state, DOMAIN_RUNNING);
+    assert_int_equal(d1->max_vcpus, 2U);
+    assert_true(d1->xen_enhanced);
+    assert_true(d1->console_input);
+    assert_int_equal(d1->tot_pages, (8U * MIB) >> PAGE_SHIFT);
+    assert_int_equal(d2->tot_pages, (4U * MIB) >> PAGE_SHIFT);
+    /* Started once built: vCPU 0 of each woken, once. */
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_WAKE, d1->vcpu[0]), 1U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_WAKE, d1->vcpu[1]), 0U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_WAKE, d2->vcpu[0]), 1U);
+
+    /* The Image at the base of RAM plus its text offset, copied whole. */
+    assert_memory_equal(guest(d1, GUEST_RAM0_BASE + TEXT_OFFSET), mods, KERNEL_LEN);
+    /* The last arch_vcpu_set_entry was d2's; its device tree above the
+     * kernel, 2 MiB aligned, the entry the kernel's first byte. */
+    fake_vcpu_entry(&v, &pc, &x0);
+    assert_ptr_equal(v, d2->vcpu[0]);
+    assert_int_equal(pc, GUEST_RAM0_BASE + TEXT_OFFSET);
+    assert_int_equal(x0 % (2U * MIB), 0U);
+    assert_true(x0 >= GUEST_RAM0_BASE + 2U * MIB);
+    assert_true(x0 < GUEST_RAM0_BASE + 4U * MIB);
+    assert_int_equal(fdt_check(&gfdt, guest(d2, x0), PAGE_SIZE), 0);
+    assert_true(fake_log_contains("Domain 1 (domU1): 2 vCPU(s), 8 MiB, kernel at 0x40080000"));
+    assert_true(fake_log_contains(", vpl011"));
+    assert_true(fake_log_contains("Domain 2 (domU2): 1 vCPU(s), 4 MiB, kernel at 0x40080000"));
+
+    /* domU1's tree gives the kernel its bootargs and the ramdisk, which
+     * is in its RAM. */
+    (void)memset(&gfdt, 0, sizeof(gfdt));
+    {
+        const char *line = strstr(fake_log(), "Domain 1 (domU1)");
+        const char *at = strstr(line, "device tree at 0x");
+        unsigned long long dtb = strtoull(at + 17, NULL, 16);
+        uint64_t start;
+        uint64_t end;
+
+        assert_int_equal(fdt_check(&gfdt, guest(d1, dtb), 64U * 1024U), 0);
+        chosen = fdt_path_offset(&gfdt, "/chosen", 7U);
+        assert_true(chosen >= 0);
+        bootargs = fdt_getprop_string(&gfdt, chosen, "bootargs");
+        assert_non_null(bootargs);
+        assert_string_equal(bootargs, "console=ttyAMA0");
+        assert_int_equal(fdt_getprop_u64(&gfdt, chosen, "linux,initrd-start", &start), 0);
+        assert_int_equal(fdt_getprop_u64(&gfdt, chosen, "linux,initrd-end", &end), 0);
+        assert_int_equal(end - start, INITRD_LEN);
+        assert_memory_equal(guest(d1, start), &mods[INITRD_AT], INITRD_LEN);
+        /* (The /hypervisor node of xen,enhanced is the architecture's to
+         * write: the fake arch writes none.) */
+    }
+    /* no-xenstore: no xenstore port. */
+    assert_int_equal(d1->hvm_params[HVM_PARAM_STORE_PFN], 0U);
+}
+
+static void xenstore_domains_get_a_port_to_dom0(void **state)
+{
+    struct domain *d5;
+
+    (void)state;
+    make_boot_info(true);
+    cpupools_init(&bi);
+    assert_int_equal(dom0less_build_all(&bi), 3U);
+    d5 = get(5U);
+    assert_non_null(d5);
+    /* "xenstore comes later": Linux waits for the page. */
+    assert_int_equal(d5->hvm_params[HVM_PARAM_STORE_PFN], ~0ULL);
+    assert_int_not_equal(d5->hvm_params[HVM_PARAM_STORE_EVTCHN], 0U);
+}
+
+static void a_domain_that_does_not_fit_is_undone(void **state)
+{
+    struct page_alloc_stats st;
+
+    (void)state;
+    make_boot_info(false);
+    cpupools_init(&bi);
+    /* Leave too little memory for domU1's 8 MiB: it is skipped, domU2 is
+     * built in what is left, and nothing of domU1 stays behind. */
+    page_alloc_stats(&st);
+    {
+        uint64_t n = st.free_pages - ((6U * MIB) >> PAGE_SHIFT);
+        mfn_t held[64];
+        unsigned int orders[64];
+        unsigned int nr = 0U;
+        unsigned int order = MAX_ORDER;
+
+        while ((n > 0U) && (nr < 64U)) {
+            if ((1ULL << order) > n) {
+                order--;
+                continue;
+            }
+            held[nr] = alloc_pages(order, 0U);
+            if (mfn_eq(held[nr], INVALID_MFN)) {
+                order--;
+                continue;
+            }
+            orders[nr] = order;
+            n -= 1ULL << order;
+            nr++;
+        }
+        assert_int_equal(n, 0U);
+        assert_int_equal(dom0less_build_all(&bi), 1U);
+        assert_true(fake_log_contains("dom0less: domU1: cannot populate 8192 KiB of RAM"));
+        assert_null(get(1U));
+        assert_non_null(get(2U));
+        while (nr > 0U) {
+            nr--;
+            free_pages(held[nr], orders[nr]);
+        }
+    }
+}
+
+/* Nodes Xen 4.17 would refuse or fail to build, each reported and
+ * skipped, the others built. */
+static void bad_nodes_and_failed_builds_are_skipped(void **state)
+{
+    static const uint8_t not_an_image[KERNEL_LEN];
+    struct domain_create_args a = { .name = "squatter", .max_vcpus = 1U };
+    struct domain *squatter;
+    uint8_t *big;
+
+    (void)state;
+    /* A kernel module that is no Image, and one too big for 4 MiB. */
+    memcpy(&mods[0x20000], not_an_image, KERNEL_LEN);
+    big = &mods[0x30000];
+    write_image(big);
+    big[18] = 0x80;     /* image_size 8 MiB + 64 KiB */
+
+    fb_begin(b, "");
+    fb_prop_u32(b, "#address-cells", 2U);
+    fb_prop_u32(b, "#size-cells", 2U);
+    fb_begin(b, "chosen");
+    fb_begin(b, "a-pool");
+    fb_prop_str(b, "compatible", "xen,cpupool");
+    fb_prop_u32(b, "phandle", 0x50U);
+    fb_end(b);
+    domain_node("odd-memory", 4098U, 1U, NULL);        /* 1: not whole pages */
+    fb_end(b);
+    domain_node("no-cpus", 4096U, 0U, NULL);           /* 2 */
+    fb_end(b);
+    domain_node("static-mem", 4096U, 1U, NULL);        /* 3 */
+    fb_prop_cells(b, "xen,static-mem", 2U, 0x50000000U, 0x400000U);
+    fb_prop_u32(b, "phandle", 0x51U);
+    fb_end(b);
+    domain_node("pool-not-pool", 4096U, 1U, NULL);     /* 4: a domain's phandle */
+    fb_prop_u32(b, "domain-cpupool", 0x51U);
+    fb_end(b);
+    domain_node("pool-unknown", 4096U, 1U, NULL);      /* 5 */
+    fb_prop_u32(b, "domain-cpupool", 0x99U);
+    fb_end(b);
+    domain_node("pool-not-made", 4096U, 1U, NULL);     /* 6: a pool never created */
+    fb_prop_u32(b, "domain-cpupool", 0x50U);
+    fb_end(b);
+    domain_node("not-an-image", 4096U, 1U, NULL);      /* 7 */
+    fb_end(b);
+    domain_node("too-big", 4096U, 1U, NULL);           /* 8 */
+    fb_end(b);
+    domain_node("taken-id", 4096U, 1U, NULL);          /* 9 */
+    fb_end(b);
+    domain_node("fine", 4096U, 1U, NULL);              /* 10 */
+    fb_end(b);
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    memset(&bi, 0, sizeof(bi));
+    bi.fdt = &fdt;
+    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("pool-not-made"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS + 0x20000U, KERNEL_LEN, chosen_child("not-an-image"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS + 0x30000U, KERNEL_LEN, chosen_child("too-big"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("taken-id"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("fine"), NULL);
+    cpupools_init(&bi);
+    assert_int_equal(domain_create(9U, &a, &squatter), 0);
+
+    assert_int_equal(dom0less_build_all(&bi), 1U);
+    assert_true(fake_log_contains("dom0less: odd-memory: memory 4098 KiB is not a whole number "
+                                  "of pages: domain skipped"));
+    assert_true(fake_log_contains("dom0less: no-cpus: missing or bad property 'cpus'"));
+    assert_true(fake_log_contains("dom0less: static-mem: xen,static-mem is not supported yet"));
+    assert_true(fake_log_contains("dom0less: pool-not-pool: domain-cpupool is not a xen,cpupool "
+                                  "node"));
+    assert_true(fake_log_contains("dom0less: pool-unknown: domain-cpupool is not a xen,cpupool"));
+    assert_true(fake_log_contains("dom0less: pool-not-made: its cpupool was not created"));
+    assert_true(fake_log_contains("dom0less: not-an-image: kernel: not an arm64 Image (-8)"));
+    assert_true(fake_log_contains("dom0less: too-big: kernel: does not fit (-28)"));
+    assert_true(fake_log_contains("dom0less: taken-id: cannot create domain 9 (-17)"));
+    /* Only the last one runs, under the id of its place in the tree. */
+    assert_int_equal(domain_count(), 2U);
+    assert_string_equal(get(10U)->name, "fine");
+    assert_int_equal(get(10U)->state, DOMAIN_RUNNING);
+    assert_ptr_equal(get(9U), squatter);
+    assert_null(get(7U));
+    assert_null(get(8U));
+    /* A reboot rebuilds from the node: not while another domain has the
+     * id; and not at all for an id no node describes. */
+    assert_int_equal(dom0less_restart(9U), -EEXIST);
+    assert_int_equal(dom0less_restart(99U), -ENOENT);
+}
+
+static void at_most_sixteen_nodes(void **state)
+{
+    struct dom0less_config cfgs[DOM0LESS_MAX_DOMAINS];
+
+    (void)state;
+    fb_begin(b, "");
+    fb_begin(b, "chosen");
+    for (unsigned int i = 0U; i <= DOM0LESS_MAX_DOMAINS; i++) {
+        char name[16];
+
+        (void)snprintf(name, sizeof(name), "d%u", i);
+        domain_node(name, 4096U, 1U, NULL);
+        fb_end(b);
+    }
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    memset(&bi, 0, sizeof(bi));
+    bi.fdt = &fdt;
+    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
+    for (unsigned int i = 0U; i <= DOM0LESS_MAX_DOMAINS; i++) {
+        char name[16];
+
+        (void)snprintf(name, sizeof(name), "d%u", i);
+        add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child(name), NULL);
+    }
+    /* Sixteen are read; the seventeenth is reported and left. */
+    assert_int_equal(dom0less_parse(&bi, cfgs, DOM0LESS_MAX_DOMAINS), DOM0LESS_MAX_DOMAINS);
+    assert_true(fake_log_contains("dom0less: more than 16 domains: the rest are skipped"));
+    assert_string_equal(cfgs[15].name, "d15");
+    assert_int_equal(cfgs[15].domid, 16U);
+    /* Without /chosen there is nothing to read. */
+    bi.chosen = -1;
+    assert_int_equal(dom0less_build_all(&bi), 0U);
+}
+
+/* ---- Stopping ---------------------------------------------------------------- */
+
+static void reboot_poweroff_and_crash_until_the_machine_is_off(void **state)
+{
+    struct domain *d1;
+    struct domain *d2;
+    struct domain *again;
+
+    (void)state;
+    make_boot_info(false);
+    cpupools_init(&bi);
+    assert_int_equal(dom0less_build_all(&bi), 2U);
+    d1 = get(1U);
+    d2 = get(2U);
+
+    /* A reboot: the vCPUs stop at once, paused; the reaper rebuilds the
+     * domain from its node under the same id. */
+    domain_shutdown(d1, SHUTDOWN_reboot);
+    assert_int_equal(d1->state, DOMAIN_SHUTDOWN);
+    assert_int_equal(d1->shutdown_code, SHUTDOWN_reboot);
+    assert_int_equal(d1->vcpu[0]->state, VCPU_OFFLINE);
+    assert_true(d1->vcpu[1]->pause_flags);
+    assert_true(fake_log_contains("Domain 1 (domU1) shut down: reboot"));
+    /* A second request changes nothing. */
+    domain_shutdown(d1, SHUTDOWN_poweroff);
+    assert_int_equal(d1->shutdown_code, SHUTDOWN_reboot);
+    fire_timers();
+    again = get(1U);
+    assert_non_null(again);
+    assert_int_equal(again->state, DOMAIN_RUNNING);
+    assert_int_equal(again->tot_pages, (8U * MIB) >> PAGE_SHIFT);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_FLUSH_CONSOLE), 1U);
+
+    /* A crash: reported with the vCPU's state, then destroyed. */
+    domain_crash(again, again->vcpu[0], "test fault");
+    assert_int_equal(again->state, DOMAIN_CRASHED);
+    assert_true(fake_log_contains("Domain 1 (domU1) crashed: test fault"));
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DUMP_GUEST_STATE), 1U);
+    domain_crash(again, NULL, "twice");
+    assert_false(fake_log_contains("crashed: twice"));
+    fire_timers();
+    assert_null(get(1U));
+    assert_int_equal(domain_count(), 1U);
+
+    /* The last one powers off: so does the machine, with the counts. */
+    domain_shutdown(d2, SHUTDOWN_poweroff);
+    fake_expect_stop(FAKE_STOP_OFF, fire_timers());
+    assert_true(fake_log_contains("All domains have stopped: 1 powered off, 1 crashed, "
+                                  "1 reboots. Powering off."));
+    assert_int_equal(domain_count(), 0U);
+}
+
+static void the_reaper_waits_for_running_vcpus(void **state)
+{
+    struct domain *d2;
+
+    (void)state;
+    make_boot_info(false);
+    cpupools_init(&bi);
+    assert_int_equal(dom0less_build_all(&bi), 2U);
+    d2 = get(2U);
+    /* Its CPU has not switched away from vCPU 0 yet. */
+    d2->vcpu[0]->on_cpu = true;
+    domain_shutdown(d2, SHUTDOWN_poweroff);
+    fire_timers();
+    assert_non_null(get(2U));
+    /* The reaper looks again a little later. */
+    assert_int_equal(timer_queue_length(0U), 1U);
+    d2->vcpu[0]->on_cpu = false;
+    fake_advance(MILLISECS(1));
+    fire_timers();
+    assert_null(get(2U));
+    assert_non_null(get(1U));
+}
+
+static void toolstack_domains_are_left_to_the_control_domain(void **state)
+{
+    struct domain_create_args a = { .name = "Domain-0", .max_vcpus = 1U, .privileged = true };
+    struct domain *dom0;
+    struct domain *d2;
+
+    (void)state;
+    make_boot_info(false);
+    cpupools_init(&bi);
+    assert_int_equal(dom0less_build_all(&bi), 2U);
+    assert_int_equal(domain_create(0U, &a, &dom0), 0);
+    dom0->state = DOMAIN_RUNNING;
+    d2 = get(2U);
+    d2->toolstack_built = true;
+    domain_shutdown(d2, SHUTDOWN_reboot);
+    fire_timers();
+    /* xl destroys or rebuilds it: here it stays, shut down, reported. */
+    assert_ptr_equal(get(2U), d2);
+    assert_int_equal(d2->state, DOMAIN_SHUTDOWN);
+    assert_true(d2->stop_reported);
+    assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_FLUSH_CONSOLE), 0U);
+
+    /* No control domain left: the reaper takes it too, and a
+     * toolstack-built domain is not rebuilt from a node. */
+    domain_shutdown(dom0, SHUTDOWN_poweroff);
+    fire_timers();
+    assert_null(get(0U));
+    assert_null(get(2U));
+    assert_false(fake_log_contains("Domain 2: reboot failed"));
+    assert_non_null(get(1U));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(valid_nodes_are_built_and_started, setup, teardown),
+        cmocka_unit_test_setup_teardown(xenstore_domains_get_a_port_to_dom0, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_domain_that_does_not_fit_is_undone, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_nodes_and_failed_builds_are_skipped, setup, teardown),
+        cmocka_unit_test_setup_teardown(at_most_sixteen_nodes, setup, teardown),
+        cmocka_unit_test_setup_teardown(reboot_poweroff_and_crash_until_the_machine_is_off, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(the_reaper_waits_for_running_vcpus, setup, teardown),
+        cmocka_unit_test_setup_teardown(toolstack_domains_are_left_to_the_control_domain, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}

@@ -1,0 +1,1 @@
+test_vsnprintf-src := common/lib/vsnprintf.c

@@ -51,13 +51,16 @@ unit: unit-build
 	@sh $(SRCDIR)/scripts/run-unit.sh $(O) $(UNIT_BINS)
 
 # A build directory of its own, on the configuration of $(O): instrumented
-# objects never mix with the plain ones. The counts of an earlier run are
-# removed first, so that the figures are this run's alone.
+# objects never mix with the plain ones. The tests are rebuilt each run and
+# their counts start from zero, so that the figures are this run's alone.
 COVERAGE_O := $(O)/coverage
 .PHONY: coverage
 coverage: $(CONFIG_H)
 	@mkdir -p $(COVERAGE_O)
 	@cmp -s $(O)/.config $(COVERAGE_O)/.config || cp $(O)/.config $(COVERAGE_O)/.config
+	@# Notes (.gcno) of tests since removed or renamed would still be read:
+	@# every run rebuilds the tests from nothing.
+	@rm -rf $(COVERAGE_O)/unit
 	@$(MAKE) --no-print-directory O=$(COVERAGE_O) UNIT_COVERAGE=1 unit-build
 	@find $(COVERAGE_O)/unit -name '*.gcda' -exec rm -f {} +
 	@sh $(SRCDIR)/scripts/run-unit.sh $(COVERAGE_O) $(patsubst $(O)/%,$(COVERAGE_O)/%,$(UNIT_BINS))

@@ -13,13 +13,17 @@
 #include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/domain_fdt.h>
+#include <fake_arch.h>
+#include <fake_domain.h>
 
-static unsigned int host_spis = 64U;
-
-/* The host's count, as arch/arm64/domain.c reads it from the GIC. */
-unsigned int arch_default_nr_spis(void)
+/* The host's SPI count (arch_default_nr_spis, which arch/arm64/domain.c
+ * reads from the GIC) is the fake arch's, set per test. */
+static int setup(void **state)
 {
-    return host_spis;
+    (void)state;
+    fake_reset();
+    fake_set_default_nr_spis(64U);
+    return 0;
 }
 
 static void test_spis(void **state)
@@ -45,13 +49,12 @@ static void test_spis(void **state)
     assert_true(a.emulated_uart);
     assert_int_equal(a.arch.nr_spis, 3);
     c.nr_spis = 0U;
-    host_spis = 0U;
+    fake_set_default_nr_spis(0U);
     arch_dom0less_create_args(&c, &a);
     assert_int_equal(a.arch.nr_spis, GUEST_VPL011_SPI - 32U + 1U);
     c.vpl011 = false;
     arch_dom0less_create_args(&c, &a);
     assert_int_equal(a.arch.nr_spis, 0);
-    host_spis = 64U;
 }
 
 static void test_fdt_config(void **state)
@@ -77,8 +80,8 @@ static void test_fdt_config(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spis),
-        cmocka_unit_test(test_fdt_config),
+        cmocka_unit_test_setup(test_spis, setup),
+        cmocka_unit_test_setup(test_fdt_config, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,7 @@
 #include <proxenos/lib.h>
 #include <proxenos/page_alloc.h>
 #include <fake_arch.h>
+#include "fake_inject.h"
 #include "fake_shutdown.h"
 
 #define RAM0        0x40000000ULL
@@ -39,29 +40,6 @@
 #define ISS_S1PTW       (1U << 7)
 #define ISS_ISV         (1U << 24)
 #define ISS_WNR         (1U << 6)
-
-/* ---- Stand-ins ------------------------------------------------------------ */
-
-static struct {
-    unsigned int dabts, iabts;
-    uint64_t addr;
-} seen;
-
-void inject_dabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
-{
-    (void)v;
-    (void)f;
-    seen.dabts++;
-    seen.addr = addr;
-}
-
-void inject_iabt(struct vcpu *v, struct trap_frame *f, uint64_t addr)
-{
-    (void)v;
-    (void)f;
-    seen.iabts++;
-    seen.addr = addr;
-}
 
 static uint64_t device_reg;
 
@@ -106,7 +84,7 @@ static int setup(void **state)
     memset(&arch_dom, 0, sizeof(arch_dom));
     memset(&vcpu, 0, sizeof(vcpu));
     memset(&frame, 0, sizeof(frame));
-    memset(&seen, 0, sizeof(seen));
+    fake_inject_reset();
     fake_shutdown_reset();
     dom.domain_id = 3U;
     dom.arch = &arch_dom;
@@ -127,6 +105,18 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Injections are recorded by fake_inject.c: the fault address the last
+ * injected abort reported, checked to be for the vCPU that took it. */
+static uint64_t injected_at(void)
+{
+    struct vcpu *v;
+    uint64_t addr;
+
+    fake_last_injection(&v, &addr);
+    assert_ptr_equal(v, &vcpu);
+    return addr;
+}
+
 static struct trap_info abort_at(unsigned int ec, paddr_t gpa, uint32_t iss)
 {
     struct trap_info t = {
@@ -143,8 +133,8 @@ static struct trap_info abort_at(unsigned int ec, paddr_t gpa, uint32_t iss)
 
 static void expect_retried(void)
 {
-    assert_int_equal(seen.dabts, 0);
-    assert_int_equal(seen.iabts, 0);
+    assert_int_equal(fake_injections(FAKE_INJECT_DABT), 0);
+    assert_int_equal(fake_injections(FAKE_INJECT_IABT), 0);
     assert_int_equal(fake_crashes(NULL, NULL, NULL), 0);
     assert_int_equal(frame.elr, 0xffff000000100000ULL);
     assert_false(fake_log_contains("injected"));
@@ -185,11 +175,11 @@ static void test_unmapped_page_in_split_block_gets_data_abort(void **state)
     (void)state;
     assert_int_equal(p2m_unmap(&dom.arch->p2m, gfn(gone >> PAGE_SHIFT), 1U), 0);
     trap_dabt(&vcpu, &frame, &t);
-    assert_int_equal(seen.dabts, 1);
-    assert_int_equal(seen.addr, t.far);
+    assert_int_equal(fake_injections(FAKE_INJECT_DABT), 1);
+    assert_int_equal(injected_at(), t.far);
     assert_true(fake_log_contains("d3v0: data abort at IPA 0x40005000"));
     trap_dabt(&vcpu, &frame, &next);
-    assert_int_equal(seen.dabts, 1);
+    assert_int_equal(fake_injections(FAKE_INJECT_DABT), 1);
     assert_int_equal(fake_crashes(NULL, NULL, NULL), 0);
 }
 
@@ -199,10 +189,10 @@ static void test_fetch_outside_ram_gets_prefetch_abort(void **state)
 
     (void)state;
     trap_iabt(&vcpu, &frame, &t);
-    assert_int_equal(seen.iabts, 1);
-    assert_int_equal(seen.dabts, 0);
+    assert_int_equal(fake_injections(FAKE_INJECT_IABT), 1);
+    assert_int_equal(fake_injections(FAKE_INJECT_DABT), 0);
     assert_int_equal(fake_crashes(NULL, NULL, NULL), 0);
-    assert_int_equal(seen.addr, t.far);
+    assert_int_equal(injected_at(), t.far);
     assert_true(fake_log_contains("d3v0: instruction abort at IPA 0x50000000"));
 }
 
@@ -216,7 +206,7 @@ static void test_permission_fault_on_mapped_page_is_injected(void **state)
     assert_int_equal(p2m_map(&dom.arch->p2m, gfn(ro >> PAGE_SHIFT), mfn((RAM0 + 0x7000U) >> PAGE_SHIFT),
                              1U, P2M_RAM_RO), 0);
     trap_dabt(&vcpu, &frame, &t);
-    assert_int_equal(seen.dabts, 1);
+    assert_int_equal(fake_injections(FAKE_INJECT_DABT), 1);
     assert_int_equal(frame.elr, 0xffff000000100000ULL);
 }
 
@@ -235,7 +225,8 @@ static void test_device_access_reaches_device_and_steps_pc(void **state)
     trap_dabt(&vcpu, &frame, &rd);
     assert_int_equal(frame.x[3], 0x55667790ULL);    /* 32 bits, zero-extended */
     assert_int_equal(frame.elr, 0xffff000000100008ULL);
-    assert_int_equal(seen.dabts + seen.iabts + fake_crashes(NULL, NULL, NULL), 0);
+    assert_int_equal(fake_injections(FAKE_INJECT_DABT) + fake_injections(FAKE_INJECT_IABT) +
+                     fake_crashes(NULL, NULL, NULL), 0);
 }
 
 /* A guest looping on bad accesses: each one injected, few lines logged. */
@@ -249,7 +240,7 @@ static void test_bad_access_log_is_bounded(void **state)
     for (unsigned int i = 0U; i < 100U; i++) {
         trap_dabt(&vcpu, &frame, &t);
     }
-    assert_int_equal(seen.dabts, 100);
+    assert_int_equal(fake_injections(FAKE_INJECT_DABT), 100);
     for (p = strstr(fake_log(), "outside its"); p != NULL; p = strstr(p + 1, "outside its")) {
         lines++;
     }

@@ -8,30 +8,17 @@
 #include <proxenos/softirq.h>
 #include <proxenos/timer.h>
 #include <public/sched.h>
+#include "fake_evtchn.h"
 #include "fake_sched.h"
 #include "fake_shutdown.h"
 
 #define ARG   (GUEST_BASE + 0x100U)
 #define PORTS (GUEST_BASE + 0x200U)
 
-/* ---- Event channels, recorded ------------------------------------------------
- * (the scheduler and shutdowns are the shared fake_sched.c and
- * fake_shutdown.c, the timers the real timer.c) */
-
-static bool port_pending[64];
-
-/* Ports 0..63 exist. */
-bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port)
-{
-    (void)d;
-    return port < 64U;
-}
-
-bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port)
-{
-    (void)d;
-    return (port < 64U) && port_pending[port];
-}
+/* The event channels, the scheduler and shutdowns are the shared
+ * fake_evtchn.c, fake_sched.c and fake_shutdown.c, the timers the real
+ * timer.c. Each domain has ports 0..63. */
+#define NR_PORTS 64U
 
 /* The last domain_shutdown's reason (-1: none) and domain, as
  * fake_shutdown.c recorded them. */
@@ -74,7 +61,8 @@ static int setup(void **state)
     env_setup();
     fake_sched_reset();
     fake_shutdown_reset();
-    memset(port_pending, 0, sizeof(port_pending));
+    fake_evtchn_reset();
+    fake_evtchn_set_ports(NR_PORTS);
     as(1U, 0U);
     return 0;
 }
@@ -119,7 +107,7 @@ static void poll_pending_port_returns_at_once(void **state)
     (void)state;
     ports[0] = 3U;
     ports[1] = 9U;
-    port_pending[9] = true;
+    fake_evtchn_set_pending(9U, true);
     set_poll(2U, 0U);
     assert_int_equal(so(SCHEDOP_poll, ARG), 0);
     assert_int_equal(fake_sched_calls(FAKE_SCHED_BLOCK, NULL), 0U);

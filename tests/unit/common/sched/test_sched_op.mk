@@ -13,3 +13,6 @@ test_sched_op-src += ../tests/unit/common/fake_shutdown.c
 $(O)/unit/common/sched/test_sched_op: $(UNIT_DIR)/common/fake_shutdown.h
 # The real timers.
 test_sched_op-src += common/core/timer.c common/core/softirq.c
+# The event channels: the shared fake.
+test_sched_op-src += ../tests/unit/common/fake_evtchn.c
+$(O)/unit/common/sched/test_sched_op: $(UNIT_DIR)/common/fake_evtchn.h

@@ -5,3 +5,6 @@ $(O)/unit/common/console/test_console_io: $(UNIT_DIR)/common/test_pv_hcall_env.h
 # The domain table: the shared fake (test_pv_hcall_env.h lists its domains).
 test_console_io-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/common/console/test_console_io: $(UNIT_DIR)/common/fake_domains.h
+# The event channels: the shared fake.
+test_console_io-src += ../tests/unit/common/fake_evtchn.c
+$(O)/unit/common/console/test_console_io: $(UNIT_DIR)/common/fake_evtchn.h

@@ -11,26 +11,14 @@
 #define AREA  (GUEST_BASE + 0x400U)
 #define VI_PAGE 3U                  /* guest page used for vcpu_info */
 
-/* ---- domain_pv.c, recorded ---------------------------------------------- */
-
-static unsigned int marks;
-
-void vcpu_set_vcpu_info(struct vcpu *v, struct vcpu_info *vi)
-{
-    v->vcpu_info = (vi != NULL) ? vi : &v->vcpu_info_dummy;
-}
-
-void vcpu_mark_events_pending(struct vcpu *v)
-{
-    marks++;
-    v->vcpu_info->evtchn_upcall_pending = 1U;
-}
+/* Where a vCPU's vcpu_info lives and the marking of its events pending
+ * are the real shared_info.c's; the upcall that marking raises is the
+ * fake arch's arch_evtchn_inject, counted per vCPU (fake_upcalls). */
 
 static int setup(void **state)
 {
     (void)state;
     env_setup();
-    marks = 0U;
     as(1U, 0U);
     return 0;
 }
@@ -99,7 +87,7 @@ static void register_vcpu_info_moves_state(void **state)
     /* Everything is marked pending so no event is lost. */
     assert_int_equal(vi->evtchn_pending_sel, ~0ULL);
     assert_int_equal(vi->evtchn_upcall_pending, 1U);
-    assert_int_equal(marks, 1U);
+    assert_int_equal(fake_upcalls(v), 1U);
     assert_true(guest_page_pinned(v->vcpu_info_page.pg));
     /* Once only. */
     assert_int_equal(reg_info(0U, GFN_OF(VI_PAGE), 128U), -EINVAL);
@@ -131,7 +119,7 @@ static void register_vcpu_info_checks(void **state)
     /* Another vCPU that already runs. */
     vcpus[1][1].state = VCPU_RUNNABLE;
     assert_int_equal(reg_info(1U, GFN_OF(VI_PAGE), 0U), -EINVAL);
-    assert_int_equal(marks, 0U);
+    assert_int_equal(fake_upcalls(&vcpus[1][0]) + fake_upcalls(&vcpus[1][1]), 0U);
     fake_guest_fault(ARG, 16U, false);
     assert_int_equal(vo(VCPUOP_register_vcpu_info, 0U, ARG), -EFAULT);
     assert_ptr_equal(vcpus[1][0].vcpu_info, &doms[1].shared_info->vcpu_info[0]);

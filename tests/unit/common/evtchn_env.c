@@ -4,8 +4,8 @@
  * Three hand-built domains: dom0 (id 0, privileged, 2 vCPUs) and the domUs
  * 1 (2 vCPUs) and 2 (1 vCPU). Each has 32 pages of fake guest RAM at
  * GUEST_BASE; its page 0 holds hypercall arguments, which evop() copies
- * in and out around do_event_channel_op as the calling vCPU. The frame
- * table is a static array so pins taken by guest_page_get can be read.
+ * in and out around do_event_channel_op as the calling vCPU. Memory is
+ * the real page allocator's and xmalloc's (below).
  * The build also compiles this file on its own (it is a prerequisite so
  * that editing it rebuilds the tests): then it is empty. */
 #ifdef EVTCHN_TEST_MAIN
@@ -27,6 +27,7 @@
 #include <proxenos/sched.h>
 #include <proxenos/xmalloc.h>
 #include <proxenos/arch/evtchn.h>
+#include <proxenos/bootmem.h>
 #include <public/event_channel.h>
 #include <fake_arch.h>
 #include "evtchn_internal.h"
@@ -45,40 +46,36 @@
 #define GFN(page)    ((GUEST_BASE >> 12) + (page))
 #define MAX_VCPUS_T  2U
 
-/* ---- What the fakes do not provide -------------------------------------- */
+/* ---- Memory ------------------------------------------------------------------
+ * The real page allocator and xmalloc on fake RAM: the domains' guest RAM
+ * (RAM_PAGES from RAM_BASE) is reserved before the allocator takes the
+ * rest as its heap, so that it lies in the allocator's frame table (the
+ * pins guest_page_get takes are read through the real mfn_to_page) but is
+ * never handed out. */
 
-void *xzalloc_align(size_t size, size_t align)
+#define HEAP_BYTES   (8U << 20)
+#define ENV_RAM_BYTES ((size_t)RAM_PAGES * 4096U + HEAP_BYTES)
+
+/* The frame of page pg of domain id's guest RAM. */
+HELPER struct page_info *dom_page_frame(unsigned int id, unsigned int pg)
 {
-    void *p = NULL;
+    struct page_info *f = mfn_to_page(paddr_to_mfn(RAM_BASE + ((paddr_t)id * DOM_PAGES + pg) * 4096U));
 
-    if (posix_memalign(&p, (align < sizeof(void *)) ? sizeof(void *) : align,
-                       (size == 0U) ? 1U : size) != 0) {
-        return NULL;
-    }
-    memset(p, 0, size);
-    return p;
+    assert_non_null(f);
+    return f;
 }
 
-void *xzalloc_array_bytes(size_t elem, size_t n, size_t align)
+static uint8_t *env_memory_init(void)
 {
-    return xzalloc_align(elem * n, align);
-}
+    uint8_t *base;
 
-void xfree(void *ptr)
-{
-    free(ptr);
-}
-
-static struct page_info frames[RAM_PAGES];
-
-struct page_info *mfn_to_page(mfn_t m)
-{
-    uint64_t first = RAM_BASE >> 12;
-
-    if ((mfn_x(m) < first) || (mfn_x(m) >= first + RAM_PAGES)) {
-        return NULL;
-    }
-    return &frames[mfn_x(m) - first];
+    bootmem_reset();
+    base = fake_ram_alloc(RAM_BASE, ENV_RAM_BYTES);
+    assert_int_equal(bootmem_add_ram(RAM_BASE, RAM_BASE + ENV_RAM_BYTES), 0);
+    assert_int_equal(bootmem_reserve(RAM_BASE, RAM_BASE + (paddr_t)RAM_PAGES * 4096U), 0);
+    assert_int_equal(page_alloc_init(), 0);
+    xmalloc_reset();
+    return base;
 }
 
 static struct domain doms[NR_DOMS];
@@ -136,7 +133,7 @@ HELPER void make_domain(unsigned int id, unsigned int nr_vcpus, bool privileged)
     d->is_privileged = privileged;
     d->max_vcpus = nr_vcpus;
     d->vcpu = vcpu_ptrs[id];
-    d->shared_info = aligned_alloc(4096U, 4096U);
+    d->shared_info = alloc_xenheap_page();
     assert_non_null(d->shared_info);
     memset(d->shared_info, 0, 4096U);
     for (unsigned int i = 0U; i < nr_vcpus; i++) {
@@ -162,7 +159,7 @@ HELPER void kill_domain(unsigned int id)
         fake_domain_unlist(&doms[id]);
         evtchn_domain_destroy(&doms[id]);
         assert_null(doms[id].evtchn);
-        free(doms[id].shared_info);
+        free_xenheap_page(doms[id].shared_info);
         doms[id].shared_info = NULL;
     }
 }
@@ -173,8 +170,7 @@ HELPER int setup(void **state)
     fake_reset();
     fake_domains_reset();
     fake_console_quiet(true);
-    ram = fake_ram_alloc(RAM_BASE, (size_t)RAM_PAGES * 4096U);
-    memset(frames, 0, sizeof(frames));
+    ram = env_memory_init();
     memset(marks, 0, sizeof(marks));
     fake_sched_reset();
     make_domain(0U, 2U, true);
@@ -189,10 +185,19 @@ HELPER int teardown(void **state)
     for (unsigned int i = 0U; i < NR_DOMS; i++) {
         kill_domain(i);
     }
-    for (unsigned int i = 0U; i < RAM_PAGES; i++) {
-        assert_int_equal(frames[i].u.guest.pins, 0U);
+    for (unsigned int id = 0U; id < NR_DOMS; id++) {
+        for (unsigned int pg = 0U; pg < DOM_PAGES; pg++) {
+            assert_int_equal(dom_page_frame(id, pg)->u.guest.pins, 0U);
+        }
     }
     assert_int_equal(fake_domain_refs_total(), 0U);
+    /* Every object the event channels allocated was given back. */
+    {
+        struct xmalloc_stats st;
+
+        xmalloc_stats(&st);
+        assert_int_equal(st.nr_allocs, st.nr_frees);
+    }
     return 0;
 }
 

@@ -16,3 +16,5 @@ $(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/fake_domains.h
 # The scheduler: the shared fake.
 test_vpl011-src += ../tests/unit/common/fake_sched.c
 $(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/fake_sched.h
+# Memory: the real page allocator and xmalloc on fake RAM (evtchn_env.c).
+test_vpl011-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c

@@ -9,3 +9,5 @@ test_domain_notify-cppflags := -I$(HYP)/common/event \
 	-I$(HYP)/common/domain
 $(O)/unit/common/domain/test_domain_notify: $(UNIT_DIR)/common/evtchn_env.c \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/fake_sched.h
+# Memory: the real page allocator and xmalloc on fake RAM (evtchn_env.c).
+test_domain_notify-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c

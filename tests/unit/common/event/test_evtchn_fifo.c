@@ -48,7 +48,7 @@ static event_word_t *word(unsigned int id, uint32_t port)
 
 static struct page_info *frame(unsigned int id, unsigned int pg)
 {
-    return &frames[id * DOM_PAGES + pg];
+    return dom_page_frame(id, pg);
 }
 
 /* Domain 1 on FIFO with both control blocks and one array page. */

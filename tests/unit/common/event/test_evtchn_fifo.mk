@@ -9,3 +9,5 @@ $(O)/unit/common/event/test_evtchn_fifo: $(UNIT_DIR)/common/fake_domains.h
 # The scheduler: the shared fake.
 test_evtchn_fifo-src += ../tests/unit/common/fake_sched.c
 $(O)/unit/common/event/test_evtchn_fifo: $(UNIT_DIR)/common/fake_sched.h
+# Memory: the real page allocator and xmalloc on fake RAM (evtchn_env.c).
+test_evtchn_fifo-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c

@@ -11,3 +11,5 @@ test_evtchn_keys-cppflags := -I$(HYP)/common/event \
 $(O)/unit/common/event/test_evtchn_keys: $(UNIT_DIR)/common/evtchn_env.c \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/fake_sched.h \
 	$(UNIT_DIR)/common/image_tables.lds
+# Memory: the real page allocator and xmalloc on fake RAM (evtchn_env.c).
+test_evtchn_keys-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c

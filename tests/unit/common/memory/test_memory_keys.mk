@@ -10,3 +10,5 @@ test_memory_keys-src := common/memory/memory_keys.c common/console/keyhandler.c 
 test_memory_keys-cppflags := -Wl,-T,$(UNIT_DIR)/common/image_tables.lds
 $(O)/unit/common/memory/test_memory_keys: $(UNIT_DIR)/common/gnttab_env.h \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/image_tables.lds
+# The shared info page: the real shared_info.c.
+test_memory_keys-src += common/domain/shared_info.c

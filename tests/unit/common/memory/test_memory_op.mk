@@ -6,3 +6,5 @@ $(O)/unit/common/memory/test_memory_op: $(UNIT_DIR)/common/gnttab_env.h
 # The domain table: the shared fake (gnttab_env.h lists its domains).
 test_memory_op-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/common/memory/test_memory_op: $(UNIT_DIR)/common/fake_domains.h
+# The shared info page: the real shared_info.c.
+test_memory_op-src += common/domain/shared_info.c

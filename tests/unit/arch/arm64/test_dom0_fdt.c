@@ -19,45 +19,27 @@
 #include <fake_arch.h>
 
 #include "fdt_builder.h"
+#include "fake_p2m_hw.h"
+#include "heap_env.h"
 
-/* dom0's I/O capabilities (rangeset.c) take their memory from the host. */
-void *xmalloc_array_bytes(size_t elem, size_t n, size_t align)
+/* Memory is the hypervisor's own heap on fake RAM (heap_env.h): dom0's I/O
+ * capabilities (rangeset.c) and its stage-2 tables (the real p2m.c, on
+ * which the devices are mapped) come from it. */
+#define RAM0     0x40000000ULL
+#define RAM_SIZE (16U << 20)
+
+/* Whether IPA base is mapped in p2m; a device is mapped 1:1, as one. */
+static bool was_mapped(struct p2m_domain *p2m, uint64_t base)
 {
-    (void)align;
-    return malloc(elem * n);
-}
+    mfn_t m;
+    enum p2m_type t;
 
-void xfree(void *ptr)
-{
-    free(ptr);
-}
-
-/* Stage-2 is not under test: record what would be mapped. */
-#define MAX_MAPS 64
-static uint64_t mapped_base[MAX_MAPS];
-static unsigned int nr_mapped;
-
-int p2m_map(struct p2m_domain *p2m, gfn_t g, mfn_t m, uint64_t nr, enum p2m_type t)
-{
-    (void)p2m;
-    (void)nr;
-    assert_int_equal(gfn_x(g), mfn_x(m));       /* 1:1 */
+    if (p2m_lookup(p2m, gfn(base >> PAGE_SHIFT), &m, &t, NULL) != 0) {
+        return false;
+    }
+    assert_int_equal(mfn_x(m), base >> PAGE_SHIFT);
     assert_int_equal(t, P2M_MMIO_DEVICE);
-    if (nr_mapped < MAX_MAPS) {
-        mapped_base[nr_mapped] = gfn_x(g) << PAGE_SHIFT;
-        nr_mapped++;
-    }
-    return 0;
-}
-
-static bool was_mapped(uint64_t base)
-{
-    for (unsigned int i = 0U; i < nr_mapped; i++) {
-        if (mapped_base[i] == base) {
-            return true;
-        }
-    }
-    return false;
+    return true;
 }
 
 struct ctx {
@@ -77,6 +59,10 @@ static int setup(void **state)
     size_t len;
 
     fake_reset();
+    heap_env_init(RAM0, RAM_SIZE);
+    vmid_init(8U);
+    assert_int_equal(p2m_configure(PARANGE_44), 0);
+    fake_p2m_hw_reset();
     c->host_blob = fb_load_fixture("qemu-virt-guest-loader.dtb", &len);
     assert_int_equal(fdt_check(&c->host, c->host_blob, len), 0);
     assert_int_equal(bootinfo_scan(&c->bi, &c->host), 0);
@@ -93,7 +79,6 @@ static int setup(void **state)
     c->in.bootargs = "console=hvc0 earlycon=xen";
     c->in.initrd_start = 0x57e00000U;
     c->in.initrd_size = 0x1000U;
-    nr_mapped = 0U;
     *state = c;
     return 0;
 }
@@ -261,18 +246,21 @@ static void test_devices_mapped_one_to_one(void **state)
     struct arch_domain arch = { 0 };    /* arch_domain_create's, given here */
 
     d->arch = &arch;
+    assert_int_equal(p2m_init(&arch.p2m, 64U), 0);
     assert_true(dom0_map_devices(d, &c->in) > 0);
     /* dom0 may hand on what it was given (XEN_DOMCTL_iomem_permission),
      * and only that. */
     assert_true(rangeset_contains(&d->iomem_caps, 0x09010U, 0x09010U));
     assert_false(rangeset_contains(&d->iomem_caps, 0x09000U, 0x09000U));
     assert_false(rangeset_contains(&d->iomem_caps, 0x08000U, 0x08000U));
+    assert_true(was_mapped(&arch.p2m, 0x09010000U));        /* RTC: dom0's */
+    assert_false(was_mapped(&arch.p2m, 0x09000000U));       /* the hypervisor's UART */
+    assert_false(was_mapped(&arch.p2m, 0x08000000U));       /* the GIC is emulated */
+    assert_false(was_mapped(&arch.p2m, 0x40000000U));       /* host RAM is not a device */
     rangeset_destroy(&d->iomem_caps);
+    p2m_destroy(&arch.p2m);
     free(d);
-    assert_true(was_mapped(0x09010000U));       /* RTC: dom0's */
-    assert_false(was_mapped(0x09000000U));      /* the hypervisor's UART */
-    assert_false(was_mapped(0x08000000U));      /* the GIC is emulated */
-    assert_false(was_mapped(0x40000000U));      /* host RAM is not a device */
+    assert_int_equal(heap_env_objs_live(), 0U);
 }
 
 static void test_too_small_buffer_fails_cleanly(void **state)

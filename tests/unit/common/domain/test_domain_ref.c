@@ -8,7 +8,8 @@
  * domain_ref.c and domain_pause.c, and the real timers; the arch hooks
  * are the fake arch's (<fake_domain.h> counts them), the scheduler the
  * shared fake_sched.c (no vCPU ever runs: pausing finds them all off their
- * CPUs), the PV calls they make are counted here. */
+ * CPUs), the PV calls they make the shared fake_domain_pv.c and
+ * fake_evtchn.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,8 @@
 #include <fake_arch.h>
 #include <fake_domain.h>
 #include <fake_p2m.h>
+#include "fake_domain_pv.h"
+#include "fake_evtchn.h"
 #include "fake_sched.h"
 #include "domain_internal.h"
 
@@ -38,45 +41,29 @@
 
 /* ---- What domain.c and domain_ref.c call ------------------------------- */
 
-static unsigned int nr_pv_destroy;
-static unsigned int nr_exceptions;      /* VIRQ_DOM_EXC notifications */
-static unsigned int nr_grant_releases;  /* gnttab_release_mappings calls */
-static uint32_t max_port_set, max_frames_set;
-
-void evtchn_set_max_port(struct domain *d, uint32_t max_port)
+/* The PV calls are the shared fake_domain_pv.c's and fake_evtchn.c's. */
+static unsigned int nr_pv_destroy(void)
 {
-    (void)d;
-    max_port_set = max_port;
+    return fake_pv_calls(FAKE_PV_DESTROY, NULL);
 }
 
-int gnttab_set_max_frames(struct domain *d, uint32_t max)
+/* VIRQ_DOM_EXC notifications. */
+static unsigned int nr_exceptions(void)
 {
-    (void)d;
-    max_frames_set = max;
-    return 0;
+    return fake_pv_calls(FAKE_PV_NOTIFY_EXCEPTION, NULL);
 }
 
-int domain_pv_init(struct domain *d)
+static unsigned int nr_grant_releases(void)
 {
-    (void)d;
-    return 0;
+    return fake_pv_calls(FAKE_PV_GNTTAB_RELEASE, NULL);
 }
 
-void domain_pv_destroy(struct domain *d)
+static uint32_t max_port_set(void)
 {
-    (void)d;
-    nr_pv_destroy++;
-}
+    uint32_t max_port = 0U;
 
-void domain_notify_exception(void)
-{
-    nr_exceptions++;
-}
-
-void gnttab_release_mappings(struct domain *d)
-{
-    (void)d;
-    nr_grant_releases++;
+    (void)fake_max_port_sets(NULL, &max_port);
+    return max_port;
 }
 
 /* CPU 0's timer softirq runs the queued timer (the real timer.c's). */
@@ -132,13 +119,10 @@ static int setup(void **state)
     assert_int_equal(page_alloc_init(), 0);
     xmalloc_reset();
     initial_free = free_now();
-    nr_pv_destroy = 0U;
-    nr_exceptions = 0U;
-    nr_grant_releases = 0U;
+    fake_domain_pv_reset();
+    fake_evtchn_reset();
     /* The previous test left no timer behind. */
     assert_int_equal(timer_queue_length(0U), 0U);
-    max_port_set = 0U;
-    max_frames_set = 0U;
     return 0;
 }
 
@@ -172,7 +156,7 @@ static void test_lookup_counts(void **state)
     assert_int_equal(d->refcnt, 1U);
     assert_int_equal(timer_queue_length(0U), 0U);     /* not the last: nothing queued */
     domain_destroy(d);
-    assert_int_equal(nr_pv_destroy, 1U);    /* no other holder: freed at once */
+    assert_int_equal(nr_pv_destroy(), 1U);    /* no other holder: freed at once */
     assert_int_equal(free_now(), initial_free);
     assert_int_equal(objs_live(), 0U);
 }
@@ -190,7 +174,7 @@ static void test_destroyed_stays_until_put(void **state)
     assert_true(g->dying);
     assert_null(domain_get_by_id(1U));
     assert_int_equal(domain_count(), 0U);
-    assert_int_equal(nr_pv_destroy, 0U);
+    assert_int_equal(nr_pv_destroy(), 0U);
     assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_DESTROY), 0U);
     assert_int_equal(free_now(), before_destroy);
     assert_int_equal(g->domain_id, 1U);
@@ -199,13 +183,13 @@ static void test_destroyed_stays_until_put(void **state)
 
     /* The last put queues the free for CPU 0 instead of doing it. */
     domain_put(g);
-    assert_int_equal(nr_pv_destroy, 0U);
+    assert_int_equal(nr_pv_destroy(), 0U);
     assert_int_equal(timer_queue_length(0U), 1U);     /* on CPU 0 */
-    assert_int_equal(nr_exceptions, 0U);
+    assert_int_equal(nr_exceptions(), 0U);
     fire_timer();
-    assert_int_equal(nr_pv_destroy, 1U);
+    assert_int_equal(nr_pv_destroy(), 1U);
     /* Only now is the domain gone for xenstored. */
-    assert_int_equal(nr_exceptions, 1U);
+    assert_int_equal(nr_exceptions(), 1U);
     assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_DESTROY), 1U);
     assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_DESTROY), 2U);
     assert_int_equal(free_now(), initial_free);
@@ -224,13 +208,13 @@ static void test_reaper_frees_queue(void **state)
     domain_destroy(b);
     domain_put(gb);
     domain_put(ga);
-    assert_int_equal(nr_pv_destroy, 0U);
+    assert_int_equal(nr_pv_destroy(), 0U);
     /* The reaper frees what is queued without waiting for the timer. */
     domain_free_queued();
-    assert_int_equal(nr_pv_destroy, 2U);
+    assert_int_equal(nr_pv_destroy(), 2U);
     assert_int_equal(free_now(), initial_free);
     fire_timer();                           /* finds nothing left */
-    assert_int_equal(nr_pv_destroy, 2U);
+    assert_int_equal(nr_pv_destroy(), 2U);
     assert_int_equal(objs_live(), 0U);
 }
 
@@ -252,7 +236,7 @@ static void test_walk(void **state)
             /* Destroyed while visited: still readable, and the walk
              * goes on past it by id. */
             domain_destroy(w);
-            assert_int_equal(nr_pv_destroy, 0U);
+            assert_int_equal(nr_pv_destroy(), 0U);
             assert_int_equal(w->domain_id, 5U);
         }
     }
@@ -263,7 +247,7 @@ static void test_walk(void **state)
     /* The walk's step past d5 dropped its last reference. */
     assert_int_equal(timer_queue_length(0U), 1U);
     fire_timer();
-    assert_int_equal(nr_pv_destroy, 1U);
+    assert_int_equal(nr_pv_destroy(), 1U);
     assert_int_equal(d0->refcnt, 1U);
     assert_int_equal(d9->refcnt, 1U);
     domain_destroy(d9);
@@ -291,7 +275,7 @@ static void test_id_reuse_while_dying(void **state)
     domain_put(fresh);
     domain_put(g);
     fire_timer();
-    assert_int_equal(nr_pv_destroy, 1U);
+    assert_int_equal(nr_pv_destroy(), 1U);
     assert_int_equal(fresh->refcnt, 1U);
     domain_destroy(fresh);
     assert_int_equal(free_now(), initial_free);
@@ -350,8 +334,8 @@ static void test_toolstack_life_cycle(void **state)
     assert_int_equal(d->pause_count, 1U);
     assert_int_equal(d->controller_pause_count, 1U);
     assert_int_equal(d->handle[2], 3U);
-    assert_int_equal(max_port_set, 1023U);
-    assert_int_equal(max_frames_set, 32U);
+    assert_int_equal(max_port_set(), 1023U);
+    assert_int_equal(fake_gnttab_max_frames(), 32U);
     assert_int_equal(d->vcpu[0]->state, VCPU_OFFLINE);
     /* dom0 populates it; the first unpause ends the build, once. */
     assert_int_equal(domain_populate_ram(d, GUEST_RAM, KiB(64)), 0);
@@ -365,13 +349,13 @@ static void test_toolstack_life_cycle(void **state)
 
     /* dom0 holds it (a foreign mapping, say) while xl destroys it. */
     g = domain_get_by_id(1U);
-    assert_int_equal(nr_exceptions, 0U);
+    assert_int_equal(nr_exceptions(), 0U);
     assert_int_equal(domain_kill(d), 0);
     assert_true(d->dying);
     /* dom0 hears of it now, not when it is freed: dom0 letting go of
      * what it maps is what frees it. What it maps of others goes now. */
-    assert_int_equal(nr_exceptions, 1U);
-    assert_int_equal(nr_grant_releases, 1U);
+    assert_int_equal(nr_exceptions(), 1U);
+    assert_int_equal(nr_grant_releases(), 1U);
     assert_int_equal(d->pause_count, 1U);           /* stopped for good */
     assert_null(domain_get_by_id(1U));
     assert_int_equal(domain_count(), 0U);
@@ -385,8 +369,8 @@ static void test_toolstack_life_cycle(void **state)
     /* Again: nothing more to do. */
     assert_int_equal(domain_kill(d), 0);
     assert_int_equal(d->refcnt, 1U);
-    assert_int_equal(nr_exceptions, 1U);
-    assert_int_equal(nr_pv_destroy, 0U);
+    assert_int_equal(nr_exceptions(), 1U);
+    assert_int_equal(nr_pv_destroy(), 0U);
 
     /* The last holder lets go: freed from CPU 0's timer, all of it. */
     domain_put(g);
@@ -394,9 +378,9 @@ static void test_toolstack_life_cycle(void **state)
     assert_null(domain_get_by_id_dying(1U));
     assert_null(domain_get_next_dying(NULL));
     fire_timer();
-    assert_int_equal(nr_pv_destroy, 1U);
+    assert_int_equal(nr_pv_destroy(), 1U);
     assert_int_equal(fake_hook_calls(FAKE_ARCH_VCPU_DESTROY), 2U);
-    assert_int_equal(nr_exceptions, 2U);        /* and again when it is gone */
+    assert_int_equal(nr_exceptions(), 2U);        /* and again when it is gone */
     assert_false(domain_id_in_use(1U));
     assert_int_equal(domain_count_in_memory(), 0U);
     assert_int_equal(free_now(), initial_free);

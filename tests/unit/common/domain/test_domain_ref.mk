@@ -4,3 +4,6 @@ test_domain_ref-src := common/domain/domain.c common/domain/domain_ref.c common/
 # The private header between domain.c and domain_ref.c.
 test_domain_ref-cppflags := -I$(HYP)/common/domain
 $(O)/unit/common/domain/test_domain_ref: $(UNIT_DIR)/common/fake_sched.h
+# The PV subsystems: the shared fakes.
+test_domain_ref-src += ../tests/unit/common/fake_domain_pv.c ../tests/unit/common/fake_evtchn.c
+$(O)/unit/common/domain/test_domain_ref: $(UNIT_DIR)/common/fake_domain_pv.h $(UNIT_DIR)/common/fake_evtchn.h

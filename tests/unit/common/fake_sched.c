@@ -6,9 +6,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <proxenos/cpupool.h>
 #include <proxenos/domain.h>
+#include <proxenos/errno.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
+#include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
 #include "fake_sched.h"
 
@@ -23,6 +26,11 @@ static struct counted per_vcpu[FAKE_SCHED_VCPUS];
 static unsigned int total[FAKE_SCHED_CALLS];
 static unsigned int dumps[NR_CPUS];
 static int slicing[NR_CPUS];
+static unsigned int last_weight;
+static uint64_t idle_ns[NR_CPUS];
+static const char *default_name;
+static struct cpupool_info pools[FAKE_CPUPOOLS];
+static unsigned int nr_pools;
 
 void fake_sched_reset(void)
 {
@@ -32,6 +40,40 @@ void fake_sched_reset(void)
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
         slicing[cpu] = -1;
     }
+    last_weight = 0U;
+    memset(idle_ns, 0, sizeof(idle_ns));
+    default_name = SCHED_DEFAULT_NAME;
+    fake_cpupools_clear();
+}
+
+unsigned int fake_sched_last_weight(void)
+{
+    return last_weight;
+}
+
+void fake_sched_set_idle_time(unsigned int cpu, uint64_t ns)
+{
+    assert_true(cpu < NR_CPUS);
+    idle_ns[cpu] = ns;
+}
+
+void fake_sched_set_default_name(const char *name)
+{
+    default_name = name;
+}
+
+void fake_cpupools_clear(void)
+{
+    memset(pools, 0, sizeof(pools));
+    nr_pools = 0U;
+}
+
+void fake_cpupool_add(unsigned int id, uint64_t cpus, const char *sched)
+{
+    assert_true(nr_pools < FAKE_CPUPOOLS);
+    assert_true((nr_pools == 0U) || (pools[nr_pools - 1U].id < id));
+    pools[nr_pools] = (struct cpupool_info){ id, cpus, sched };
+    nr_pools++;
 }
 
 int fake_sched_time_slicing(unsigned int cpu)
@@ -160,4 +202,57 @@ __attribute__((weak)) void sched_set_time_slicing(unsigned int cpu, bool on)
     if (cpu < NR_CPUS) {
         slicing[cpu] = on ? 1 : 0;
     }
+}
+
+/* The online CPUs are those of whichever set the test links (smp.c or
+ * fake_smp.c): a weak reference, so that the many tests that need neither
+ * do not have to link one. Without a set no CPU is online. */
+#pragma weak cpu_online
+
+__attribute__((weak)) int sched_move_vcpu(struct vcpu *v)
+{
+    uint64_t allowed = 0U;
+
+    if ((v->hard_affinity & (1ULL << v->processor)) != 0U) {
+        return 0;
+    }
+    for (unsigned int cpu = 0U; (cpu_online != NULL) && (cpu < 64U); cpu++) {
+        if (cpu_online(cpu)) {
+            allowed |= 1ULL << cpu;
+        }
+    }
+    allowed &= v->hard_affinity;
+    if (allowed == 0U) {
+        return -EINVAL;
+    }
+    v->processor = (unsigned int)__builtin_ctzll(allowed);
+    count(FAKE_SCHED_MOVE, v);
+    return 0;
+}
+
+__attribute__((weak)) void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight)
+{
+    count(FAKE_SCHED_WEIGHT, v);
+    last_weight = weight;
+}
+
+__attribute__((weak)) uint64_t sched_cpu_idle_time(unsigned int cpu)
+{
+    return (cpu < NR_CPUS) ? idle_ns[cpu] : 0U;
+}
+
+__attribute__((weak)) const char *sched_default_name(void)
+{
+    return default_name;
+}
+
+__attribute__((weak)) bool cpupool_info(unsigned int first_id, struct cpupool_info *out)
+{
+    for (unsigned int i = 0U; i < nr_pools; i++) {
+        if (pools[i].id >= first_id) {
+            *out = pools[i];
+            return true;
+        }
+    }
+    return false;
 }

@@ -17,12 +17,26 @@
  *   sched_dump_cpu       (the 'r' key's run queue) prints "run queue of
  *                        CPU <n>" and counts the call per CPU
  *   sched_set_time_slicing  remembers the setting per CPU
+ *   sched_move_vcpu      a vCPU whose CPU its hard affinity leaves out goes
+ *                        to the lowest online CPU it allows (-EINVAL if
+ *                        none), counted per vCPU when it moves (a running
+ *                        one too: the real one moves it once its CPU has
+ *                        switched away from it)
+ *   sched_set_vcpu_weight  counted per vCPU, the last weight kept
+ *   sched_cpu_idle_time  what the test set per CPU (0 after the reset)
+ *
+ * and the scheduler's settings around it: sched_default_name
+ * (common/sched/sched_params.c, "credit2" after the reset unless the test
+ * names another) and cpupool_info (common/sched/cpupool.c, over the pools
+ * the test listed; none after the reset).
  *
  * All weak: a test that links sched.c gets the real scheduler. Link it by
  * naming ../tests/unit/common/fake_sched.c in a test's -src, and call
  * fake_sched_reset() in each test's setup. */
 #ifndef FAKE_SCHED_H
 #define FAKE_SCHED_H
+
+#include <stdint.h>
 
 struct vcpu;
 
@@ -35,6 +49,8 @@ enum fake_sched_call {
     FAKE_SCHED_RECONSIDER,
     FAKE_SCHED_ADD,
     FAKE_SCHED_REMOVE,
+    FAKE_SCHED_MOVE,        /* sched_move_vcpu calls that moved the vCPU */
+    FAKE_SCHED_WEIGHT,      /* sched_set_vcpu_weight */
     FAKE_SCHED_CALLS
 };
 
@@ -47,5 +63,16 @@ int fake_sched_time_slicing(unsigned int cpu);
 /* Calls of one kind since the reset: about v, or about any vCPU (v NULL;
  * block and yield, which name none, count under NULL only). */
 unsigned int fake_sched_calls(enum fake_sched_call call, const struct vcpu *v);
+/* The last sched_set_vcpu_weight's weight (0 when none). */
+unsigned int fake_sched_last_weight(void);
+/* What sched_cpu_idle_time(cpu) answers (cpu < NR_CPUS). */
+void fake_sched_set_idle_time(unsigned int cpu, uint64_t ns);
+/* What sched_default_name answers (a string that outlives the test). */
+void fake_sched_set_default_name(const char *name);
+/* Forget the pools, or list one more (ids ascending, at most
+ * FAKE_CPUPOOLS; sched a string that outlives the test). */
+#define FAKE_CPUPOOLS 4U
+void fake_cpupools_clear(void);
+void fake_cpupool_add(unsigned int id, uint64_t cpus, const char *sched);
 
 #endif

@@ -10,8 +10,9 @@
  * and issues the hypercall (call_sysctl / call_domctl).
  *
  * Stand-ins: the domain list (with reference counting checked between
- * tests), the online CPUs, the scheduler's few answers, the CPU pools and
- * the machine (hostinfo). The stage-2 hooks come from fake_arch's
+ * tests), the online CPUs, the scheduler's few answers and the CPU pools
+ * are the shared fakes (fake_domains.c, fake_smp.c, fake_sched.c);
+ * domain_create and domain_kill are this file's. The stage-2 hooks come from fake_arch's
  * fake_p2m. Everything else is the real code (control.mk). */
 #ifndef CONTROL_ENV_H
 #define CONTROL_ENV_H
@@ -44,6 +45,7 @@
 #include "../fake_console_api.h"
 #include "../fake_domains.h"
 #include "../fake_sched.h"
+#include "../fake_smp.h"
 #include <fake_p2m.h>
 
 #define RAM0        0x40000000ULL
@@ -131,47 +133,21 @@ int domain_kill(struct domain *d)
 }
 
 /* ---- CPUs and the scheduler ---------------------------------------------
- * (wake, stop, on_cpu and reconsider are the shared fake_sched.c's) */
+ * The online CPUs are the shared fake_smp.c's, the scheduler's calls and
+ * settings (moves, weights, idle times, the default scheduler, the CPU
+ * pools) the shared fake_sched.c's. */
 
-static uint64_t env_online;
-static uint64_t env_idle[NR_CPUS];
-static unsigned int env_weights_set;
-static unsigned int env_last_weight;
-static const char *env_sched;
+/* sched_move_vcpu's moves since env_restart_moves(). */
+static unsigned int env_moves_base;
 
-bool cpu_online(unsigned int cpu)
+static inline void env_restart_moves(void)
 {
-    return (cpu < 64U) && (((env_online >> cpu) & 1U) != 0U);
+    env_moves_base = fake_sched_calls(FAKE_SCHED_MOVE, NULL);
 }
 
-unsigned int num_online_cpus(void)
+static inline unsigned int env_moves(void)
 {
-    return (unsigned int)__builtin_popcountll(env_online);
-}
-
-uint64_t sched_cpu_idle_time(unsigned int cpu)
-{
-    return env_idle[cpu];
-}
-
-/* As the scheduler: a vCPU whose CPU its hard affinity leaves out goes to
- * the lowest CPU it allows (counted; a running one too, as the real one
- * moves it once its CPU has switched away from it). */
-static unsigned int env_moves;
-
-int sched_move_vcpu(struct vcpu *v)
-{
-    uint64_t allowed = v->hard_affinity & env_online;
-
-    if ((v->hard_affinity & (1ULL << v->processor)) != 0U) {
-        return 0;
-    }
-    if (allowed == 0U) {
-        return -EINVAL;
-    }
-    v->processor = (unsigned int)__builtin_ctzll(allowed);
-    env_moves++;
-    return 0;
+    return fake_sched_calls(FAKE_SCHED_MOVE, NULL) - env_moves_base;
 }
 
 /* ---- The architecture ------------------------------------------------------ */
@@ -188,40 +164,11 @@ void vcpu_apply_reset(struct vcpu *v)
     v->arch->reset_pending = false;
 }
 
-void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight)
-{
-    (void)v;
-    env_weights_set++;
-    env_last_weight = weight;
-}
-
-const char *sched_default_name(void)
-{
-    return env_sched;
-}
-
-/* ---- CPU pools ------------------------------------------------------------- */
-
-#define ENV_MAX_POOLS 4U
-static struct cpupool_info env_pools[ENV_MAX_POOLS];   /* by id, ascending */
-static unsigned int env_nr_pools;
-
-bool cpupool_info(unsigned int first_id, struct cpupool_info *out)
-{
-    for (unsigned int i = 0U; i < env_nr_pools; i++) {
-        if (env_pools[i].id >= first_id) {
-            *out = env_pools[i];
-            return true;
-        }
-    }
-    return false;
-}
-
+/* The pools the toolstack sees are fake_sched.c's: pool id with the CPUs
+ * of cpus, running sched. */
 static inline void env_add_pool(unsigned int id, uint64_t cpus, const char *sched)
 {
-    assert_true(env_nr_pools < ENV_MAX_POOLS);
-    env_pools[env_nr_pools] = (struct cpupool_info){ id, cpus, sched };
-    env_nr_pools++;
+    fake_cpupool_add(id, cpus, sched);
 }
 
 /* ---- Debug keys (console.c and sysctl debug_keys hand them over) ----------- */
@@ -264,14 +211,12 @@ static inline void env_setup(void)
     assert_int_equal(page_alloc_init(), 0);
     xmalloc_reset();
     hostinfo_set(&hi);
-    env_online = 0xfU;
-    memset(env_idle, 0, sizeof(env_idle));
+    fake_smp_reset();
+    fake_set_online_cpus(0xfU);
     fake_sched_reset();
+    fake_sched_set_default_name("credit2");
+    env_restart_moves();
     fake_console_api_reset();
-    env_weights_set = 0U;
-    env_last_weight = 0U;
-    env_sched = "credit2";
-    env_nr_pools = 0U;
     env_add_pool(0U, 0xfU, "credit2");
     memset(doms, 0, sizeof(doms));
     memset(vcpus, 0, sizeof(vcpus));

@@ -24,7 +24,7 @@ static void sched_id(void **state)
     (void)state;
     assert_int_equal(call_sysctl(), 0);
     assert_int_equal(op->u.sched_id.sched_id, XEN_SCHEDULER_CREDIT2);
-    env_sched = "null";
+    fake_sched_set_default_name("null");
     op = sysctl_in(0U, XEN_SYSCTL_sched_id);
     assert_int_equal(call_sysctl(), 0);
     assert_int_equal(op->u.sched_id.sched_id, XEN_SCHEDULER_NULL);
@@ -37,7 +37,7 @@ static void pool_info_walks_the_pools(void **state)
 
     (void)state;
     /* Pool-0 on CPUs 0-1 (credit2), pool 2 on CPUs 2-3 (null). */
-    env_nr_pools = 0U;
+    fake_cpupools_clear();
     env_add_pool(0U, 0x3U, "credit2");
     env_add_pool(2U, 0xcU, "null");
     doms[1].cpupool_id = 2U;
@@ -146,8 +146,8 @@ static void credit2_parameters(void **state)
     assert_int_equal(op->u.scheduler_op.u.credit2.cap, 0U);
     /* A weight reaches every vCPU. */
     (void)sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_putinfo, 512U, 0U, 0);
-    assert_int_equal(env_weights_set, ENV_VCPUS);
-    assert_int_equal(env_last_weight, 512U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_WEIGHT, NULL), ENV_VCPUS);
+    assert_int_equal(fake_sched_last_weight(), 512U);
     op = sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, 0);
     assert_int_equal(op->u.scheduler_op.u.credit2.weight, 512U);
     /* A cap beyond 100% per vCPU is refused, after the weight was set. */
@@ -176,14 +176,14 @@ static void null_scheduler_has_none(void **state)
     struct xen_domctl *op;
 
     (void)state;
-    env_nr_pools = 0U;
+    fake_cpupools_clear();
     env_add_pool(0U, 0x3U, "credit2");
     env_add_pool(1U, 0xcU, "null");
     doms[2].cpupool_id = 1U;
     op = sched_op(3U, XEN_SCHEDULER_NULL, XEN_DOMCTL_SCHEDOP_getinfo, 7U, 9U, 0);
     assert_int_equal(op->u.scheduler_op.u.credit2.weight, 7U);     /* untouched */
     (void)sched_op(3U, XEN_SCHEDULER_NULL, XEN_DOMCTL_SCHEDOP_putinfo, 7U, 9U, 0);
-    assert_int_equal(env_weights_set, 0U);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_WEIGHT, NULL), 0U);
     (void)sched_op(3U, XEN_SCHEDULER_NULL, 9U, 0U, 0U, -EINVAL);
     (void)sched_op(3U, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, -EINVAL);
 }

@@ -175,7 +175,7 @@ static void config_checks(void **state)
     expect(no_pool, -ESRCH);
     env_add_pool(1U, 0x30U, "null");    /* CPUs 4 and 5: offline */
     expect(pool_1, -ENODEV);
-    env_online = 0x3fU;
+    fake_set_online_cpus(0x3fU);
     expect(pool_1, 0);
     assert_int_equal(env_create_args.cpupool_id, 1U);
     assert_int_equal(env_create_args.cpu_affinity, 0x30U);

@@ -89,7 +89,7 @@ static void set_and_get_affinity(void **state)
     /* vCPU 1 of dom1 is on CPU 1: hard {1,2}, soft {0,2,7}. The answers
      * are what the scheduler uses: hard within the pool's online CPUs,
      * soft within that and the hard mask. */
-    env_online = 0x7U;
+    fake_set_online_cpus(0x7U);
     hard[0] = 0x06U;
     soft[0] = 0x85U;
     (void)affinity(XEN_DOMCTL_setvcpuaffinity, 1U, 1U, both, 8U);
@@ -118,26 +118,26 @@ static void affinity_refusals(void **state)
 
     (void)state;
     /* No CPU of the domain's pool in it: -EINVAL. */
-    env_online = 0x3U;
+    fake_set_online_cpus(0x3U);
     hard[0] = 0x0cU;
     (void)affinity(XEN_DOMCTL_setvcpuaffinity, 1U, 0U, XEN_VCPUAFFINITY_HARD, 8U);
     assert_int_equal(call_domctl(), -EINVAL);
-    env_online = 0xfU;
-    env_nr_pools = 0U;
+    fake_set_online_cpus(0xfU);
+    fake_cpupools_clear();
     env_add_pool(0U, 0x1U, "credit2");
     hard[0] = 0x02U;
     vcpus[1][0].processor = 1U;
     assert_int_equal(call_domctl(), -EINVAL);
     /* A mask without the vCPU's CPU moves it; its domain is not paused
      * for that (the scheduler moves a running vCPU once off its CPU). */
-    env_nr_pools = 0U;
+    fake_cpupools_clear();
     env_add_pool(0U, 0xfU, "credit2");
     hard[0] = 0x01U;
-    env_moves = 0U;
+    env_restart_moves();
     assert_int_equal(call_domctl(), 0);
     assert_int_equal(vcpus[1][0].hard_affinity, 0x01U);
     assert_int_equal(vcpus[1][0].processor, 0U);
-    assert_int_equal(env_moves, 1U);
+    assert_int_equal(env_moves(), 1U);
     assert_int_equal(doms[1].pause_count, 0U);
     /* A vCPU of the caller's own domain moves as well, as on Xen. */
     vcpus[0][0].processor = 1U;
@@ -145,7 +145,7 @@ static void affinity_refusals(void **state)
     assert_int_equal(call_domctl(), 0);
     assert_int_equal(vcpus[0][0].hard_affinity, 0x01U);
     assert_int_equal(vcpus[0][0].processor, 0U);
-    assert_int_equal(env_moves, 2U);
+    assert_int_equal(env_moves(), 2U);
     vcpus[0][0].hard_affinity = ~0ULL;
     /* Back to an unpinned vCPU for what follows. */
     vcpus[1][0].hard_affinity = ~0ULL;

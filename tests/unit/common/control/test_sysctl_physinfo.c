@@ -13,7 +13,7 @@ static void physinfo(void **state)
 
     (void)state;
     memset(&op->u, 0xff, sizeof(op->u));
-    env_online = 0x7U;      /* CPU 3 never came up */
+    fake_set_online_cpus(0x7U);      /* CPU 3 never came up */
     assert_int_equal(call_sysctl(), 0);
     page_alloc_stats(&st);
     assert_int_equal(pi->threads_per_core, 1U);
@@ -66,7 +66,7 @@ static void cputopoinfo(void **state)
 
     (void)state;
     /* A null buffer asks for the count: every CPU id, online or not. */
-    env_online = 0x1U;
+    fake_set_online_cpus(0x1U);
     assert_int_equal(topo(0U, 0U, 0)->u.cputopoinfo.num_cpus, ENV_CPU_IDS);
     memset(t, 0xff, 8U * sizeof(*t));
     assert_int_equal(topo(8U, BUF_GVA, 0)->u.cputopoinfo.num_cpus, ENV_CPU_IDS);
@@ -132,9 +132,9 @@ static void getcpuinfo(void **state)
     struct xen_sysctl *op;
 
     (void)state;
-    env_online = 0xbU;      /* CPU 2 offline */
+    fake_set_online_cpus(0xbU);      /* CPU 2 offline */
     for (unsigned int i = 0U; i < 4U; i++) {
-        env_idle[i] = 1000U * (i + 1U);
+        fake_sched_set_idle_time(i, 1000U * (i + 1U));
     }
     memset(ci, 0xff, 8U * sizeof(*ci));
     op = sysctl_in(0U, XEN_SYSCTL_getcpuinfo);

@@ -1,23 +1,63 @@
-/* A domU device tree with no architecture nodes: every configuration the
- * common checks pass is accepted, nothing is written in the
- * architecture's places and there are no extended regions. Weak: a test that pins the whole tree links the
- * real writers, one that looks at the places defines its own. */
+/* A domU device tree with no architecture nodes unless a test writes
+ * some: see fake_domain_fdt.h. */
+#include <stddef.h>
+
 #include <proxenos/arch/domain_fdt.h>
+#include "fake_domain_fdt.h"
+#include "fake_internal.h"
+
+#define NR_SLOTS 2U     /* ARCH_DOMAIN_FDT_CPUS, ARCH_DOMAIN_FDT_DEVICES */
+
+static bool config_ok = true;
+static unsigned int checks;
+static fake_domain_fdt_writer writer;
+static unsigned int slot_calls[NR_SLOTS];
+
+void fake_domain_fdt_reset(void)
+{
+    config_ok = true;
+    checks = 0U;
+    writer = NULL;
+    for (unsigned int i = 0U; i < NR_SLOTS; i++) {
+        slot_calls[i] = 0U;
+    }
+}
+
+void fake_domain_fdt_set_config_ok(bool ok)
+{
+    config_ok = ok;
+}
+
+unsigned int fake_domain_fdt_checks(void)
+{
+    return checks;
+}
+
+void fake_domain_fdt_set_writer(fake_domain_fdt_writer fn)
+{
+    writer = fn;
+}
+
+unsigned int fake_domain_fdt_slot_calls(enum arch_domain_fdt_slot slot)
+{
+    return ((unsigned int)slot < NR_SLOTS) ? slot_calls[slot] : 0U;
+}
 
 __attribute__((weak)) bool arch_domain_fdt_config_ok(const struct domain_fdt_config *cfg)
 {
     (void)cfg;
-    return true;
+    checks++;
+    return config_ok;
 }
 
 __attribute__((weak)) int arch_domain_fdt_nodes(struct fdt_writer *w,
                                                 const struct domain_fdt_config *cfg,
                                                 enum arch_domain_fdt_slot slot)
 {
-    (void)w;
-    (void)cfg;
-    (void)slot;
-    return 0;
+    if ((unsigned int)slot < NR_SLOTS) {
+        slot_calls[slot]++;
+    }
+    return (writer != NULL) ? writer(w, cfg, slot) : 0;
 }
 
 __attribute__((weak)) unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_MAX_BANKS],

@@ -12,4 +12,5 @@ void fake_reset(void)
     fake_guest_reset();
     fake_vuart_reset();
     fake_domain_reset();
+    fake_domain_fdt_reset();
 }

@@ -1,9 +1,9 @@
 /* The common part of a dom0less domU's device tree (common/boot/domain_fdt.c):
  * the root, /chosen and the memory node, the two places where the
  * architecture's nodes go, the checks of what the common code reads and
- * the ramdisk fix-up. The architecture's hooks are
- * this file's own, writing marker nodes; the whole arm64 tree is pinned by
- * tests/unit/arch/arm64/test_domain_fdt_devices.c. */
+ * the ramdisk fix-up. The architecture's hooks are the fake arch's
+ * (<fake_domain_fdt.h>), given a writer of marker nodes; the whole arm64
+ * tree is pinned by tests/unit/arch/arm64/test_domain_fdt_devices.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +18,8 @@
 #include <proxenos/fdt_write.h>
 #include <proxenos/lib.h>
 #include <public/arch-arm.h>
+#include <fake_arch.h>
+#include <fake_domain_fdt.h>
 
 #define BOOTARGS "console=hvc0 root=/dev/ram0"
 #define INITRD_SIZE 0x00123456ULL
@@ -29,20 +31,10 @@ static const struct domain_fdt_region two_banks[] = {
     { GUEST_RAM1_BASE, GiB(2) },
 };
 
-/* ---- The architecture's hooks, as markers ------------------------------------------------- */
+/* ---- The architecture's nodes, as markers ------------------------------------------------- */
 
-static bool arch_ok = true;
-static unsigned int arch_checks;
-
-bool arch_domain_fdt_config_ok(const struct domain_fdt_config *cfg)
-{
-    (void)cfg;
-    arch_checks++;
-    return arch_ok;
-}
-
-int arch_domain_fdt_nodes(struct fdt_writer *w, const struct domain_fdt_config *cfg,
-                          enum arch_domain_fdt_slot slot)
+static int write_marker(struct fdt_writer *w, const struct domain_fdt_config *cfg,
+                        enum arch_domain_fdt_slot slot)
 {
     char name[DOMAIN_FDT_UNIT_NAME_MAX];
 
@@ -176,6 +168,8 @@ static void test_bad_configs(void **state)
     struct domain_fdt_config good = config();
     struct domain_fdt_config cfg;
     uint32_t size;
+    unsigned int checks;
+    unsigned int slots;
 
     (void)state;
     assert_int_equal(domain_fdt_build_domu(NULL, blob, sizeof(blob), &size), -EINVAL);
@@ -189,13 +183,15 @@ static void test_bad_configs(void **state)
     cfg = good; cfg.initrd_start = UINT64_MAX; cfg.initrd_size = 1; expect_einval(&cfg);
 
     /* What the architecture refuses is refused, before anything is written. */
-    arch_ok = false;
-    arch_checks = 0;
+    checks = fake_domain_fdt_checks();
+    slots = fake_domain_fdt_slot_calls(ARCH_DOMAIN_FDT_CPUS);
+    fake_domain_fdt_set_config_ok(false);
     memset(blob, 0xa5, sizeof(blob));
     expect_einval(&good);
-    assert_int_equal(arch_checks, 1);
+    assert_int_equal(fake_domain_fdt_checks(), checks + 1U);
+    assert_int_equal(fake_domain_fdt_slot_calls(ARCH_DOMAIN_FDT_CPUS), slots);
     assert_int_equal(blob[0], 0xa5);
-    arch_ok = true;
+    fake_domain_fdt_set_config_ok(true);
     assert_int_equal(domain_fdt_build_domu(&good, blob, sizeof(blob), &size), 0);
 }
 
@@ -244,6 +240,16 @@ static void test_set_initrd(void **state)
     assert_int_equal(domain_fdt_set_initrd(blob, size, 1, 2), -ENOENT);
 }
 
+/* The fake arch's hooks afresh for the group, marking the architecture's
+ * places. */
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    fake_domain_fdt_set_writer(write_marker);
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,5 +260,5 @@ int main(void)
         cmocka_unit_test(test_set_initrd),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -23,6 +23,8 @@
  *             vCPU registers, dumps; counted, and made to fail on demand.
  *   stage 2   <fake_p2m.h>: a table per domain, paging pools, cache flushes.
  *   vuart     <fake_vuart.h>: arch_vuart_init's answers.
+ *   domU tree <fake_domain_fdt.h>: the architecture's check of a domU
+ *             device tree and its nodes there (a test's writer, if any).
  *
  * Between them they define every hook of include/proxenos/arch/ (except
  * nospec.h's, which is inline). Those a test may get from real arch code

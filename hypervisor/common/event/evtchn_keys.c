@@ -14,6 +14,7 @@ static void dump_port(const struct domain *d, const struct evtchn *chn)
     unsigned int pending = evtchn_is_pending(d, chn) ? 1U : 0U;
     unsigned int masked = evtchn_is_masked(d, chn) ? 1U : 0U;
     char third[24];
+    char tail[32];
 
     if (d->evtchn->fifo != NULL) {
         event_word_t w = evtchn_fifo_word(d, chn);
@@ -24,25 +25,18 @@ static void dump_port(const struct domain *d, const struct evtchn *chn)
     } else {
         (void)snprintf(third, sizeof(third), "%u", evtchn_2l_selector_set(v, chn) ? 1U : 0U);
     }
-    switch (chn->state) {
-    case ECS_UNBOUND:
-        pr_info("    %4u [%u/%u/%s]: s=%u n=%u x=%u d=%u\n", chn->port, pending, masked, third,
-                chn->state, chn->notify_vcpu, chn->xen_consumer, chn->remote_domid);
-        break;
-    case ECS_INTERDOMAIN:
-        pr_info("    %4u [%u/%u/%s]: s=%u n=%u x=%u d=%u p=%u\n", chn->port, pending, masked,
-                third, chn->state, chn->notify_vcpu, chn->xen_consumer,
-                chn->remote->domain_id, chn->remote_port);
-        break;
-    case ECS_VIRQ:
-        pr_info("    %4u [%u/%u/%s]: s=%u n=%u x=%u v=%u\n", chn->port, pending, masked, third,
-                chn->state, chn->notify_vcpu, chn->xen_consumer, chn->virq);
-        break;
-    default:
-        pr_info("    %4u [%u/%u/%s]: s=%u n=%u x=%u\n", chn->port, pending, masked, third,
-                chn->state, chn->notify_vcpu, chn->xen_consumer);
-        break;
+    /* What the state adds: the peer, or the VIRQ. */
+    if (chn->state == ECS_UNBOUND) {
+        (void)snprintf(tail, sizeof(tail), " d=%u", chn->remote_domid);
+    } else if (chn->state == ECS_INTERDOMAIN) {
+        (void)snprintf(tail, sizeof(tail), " d=%u p=%u", chn->remote->domain_id, chn->remote_port);
+    } else if (chn->state == ECS_VIRQ) {
+        (void)snprintf(tail, sizeof(tail), " v=%u", chn->virq);
+    } else {
+        tail[0] = '\0';
     }
+    pr_info("    %4u [%u/%u/%s]: s=%u n=%u x=%u%s\n", chn->port, pending, masked, third,
+            chn->state, chn->notify_vcpu, chn->xen_consumer, tail);
 }
 
 static void dump_vcpus(const struct domain *d)

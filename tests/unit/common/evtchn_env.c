@@ -32,6 +32,7 @@
 #include <fake_arch.h>
 #include "evtchn_internal.h"
 #include "fake_domains.h"
+#include "fake_events_pending.h"
 #include "fake_sched.h"
 
 /* Not every test file uses every helper. */
@@ -87,16 +88,11 @@ static uint8_t *ram;
 /* The domain table is fake_domains.c's: a made domain is listed, a
  * killed one unlisted; teardown checks every reference was given back. */
 
-static unsigned int marks[NR_DOMS][MAX_VCPUS_T];
-
-/* As domain_pv.c does, counting calls. */
-void vcpu_mark_events_pending(struct vcpu *v)
+/* Upcalls marked pending are the shared fake_events_pending.c's, counted
+ * per vCPU (also of a vCPU already marked). */
+HELPER unsigned int marks(unsigned int id, unsigned int vcpu)
 {
-    marks[v->domain->domain_id][v->vcpu_id]++;
-    if (__atomic_exchange_n(&v->vcpu_info->evtchn_upcall_pending, (uint8_t)1U,
-                            __ATOMIC_ACQ_REL) == 0U) {
-        arch_evtchn_inject(v);
-    }
+    return fake_events_marked(&vcpus[id][vcpu]);
 }
 
 /* The scheduler is the shared fake_sched.c: wakes are counted per vCPU. */
@@ -171,7 +167,7 @@ HELPER int setup(void **state)
     fake_domains_reset();
     fake_console_quiet(true);
     ram = env_memory_init();
-    memset(marks, 0, sizeof(marks));
+    fake_events_pending_reset();
     fake_sched_reset();
     make_domain(0U, 2U, true);
     make_domain(1U, 2U, false);

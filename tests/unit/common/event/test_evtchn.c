@@ -100,7 +100,7 @@ static void test_bind_interdomain_send_close(void **state)
     assert_true(evtchn_port_is_pending(D(2U), rp));
     /* Already pending: nothing more to do. */
     assert_int_equal(evsend(1U, lp), 0);
-    assert_int_equal(marks[2][0], 1U);
+    assert_int_equal(marks(2U, 0U), 1U);
     l2_clear_all(1U);
     assert_int_equal(evsend(2U, rp), 0);
     assert_true(l2_pending(1U, lp));
@@ -189,16 +189,16 @@ static void test_virq(void **state)
     send_guest_vcpu_virq(V(1U, 1U), VIRQ_TIMER);
     assert_true(l2_pending(1U, timer));
     assert_true(l2_sel(1U, 1U, timer));
-    assert_int_equal(marks[1][1], 1U);
+    assert_int_equal(marks(1U, 1U), 1U);
     assert_int_equal(fake_upcalls(V(1U, 1U)), 1U);
     send_guest_vcpu_virq(V(1U, 1U), VIRQ_DEBUG);        /* not bound */
     send_guest_vcpu_virq(V(1U, 1U), VIRQ_CONSOLE);      /* global: ignored */
     send_guest_vcpu_virq(V(1U, 1U), 99U);
-    assert_int_equal(marks[1][1], 1U);
+    assert_int_equal(marks(1U, 1U), 1U);
 
     send_guest_global_virq(D(1U), VIRQ_CONSOLE);
     assert_true(l2_pending(1U, con));
-    assert_int_equal(marks[1][0], 1U);
+    assert_int_equal(marks(1U, 0U), 1U);
     send_guest_global_virq(D(1U), VIRQ_TIMER);          /* per vCPU: ignored */
     send_guest_global_virq(D(2U), VIRQ_CONSOLE);        /* not bound */
     send_guest_global_virq(NULL, VIRQ_CONSOLE);
@@ -209,7 +209,7 @@ static void test_virq(void **state)
     l2_clear_all(1U);
     send_guest_global_virq(D(1U), VIRQ_CONSOLE);
     assert_true(l2_sel(1U, 1U, con));
-    assert_int_equal(marks[1][1], 2U);
+    assert_int_equal(marks(1U, 1U), 2U);
     assert_int_equal(evstatus(1U, DOMID_SELF, con, &s), 0);
     assert_int_equal(s.vcpu, 1U);
 
@@ -263,16 +263,16 @@ static void test_2l_masking(void **state)
     assert_int_equal(evsend(1U, ipi), 0);
     assert_true(l2_pending(1U, ipi));
     assert_false(l2_sel(1U, 0U, ipi));
-    assert_int_equal(marks[1][0], 0U);
+    assert_int_equal(marks(1U, 0U), 0U);
     assert_true(evtchn_port_is_pending(D(1U), ipi));
     /* Unmasking a pending port delivers it. */
     assert_int_equal(evunmask(1U, ipi), 0);
     assert_false((D(1U)->shared_info->evtchn_mask[0] >> ipi) & 1U);
     assert_true(l2_sel(1U, 0U, ipi));
-    assert_int_equal(marks[1][0], 1U);
+    assert_int_equal(marks(1U, 0U), 1U);
     /* Unmasking an unmasked one does nothing. */
     assert_int_equal(evunmask(1U, ipi), 0);
-    assert_int_equal(marks[1][0], 1U);
+    assert_int_equal(marks(1U, 0U), 1U);
     assert_int_equal(evunmask(1U, 5000U), -EINVAL);
     assert_int_equal(evunmask(1U, 30U), 0);     /* free: nothing, no error */
     /* Selector already set: no second upcall for another port in the word. */
@@ -281,7 +281,7 @@ static void test_2l_masking(void **state)
     assert_int_equal(bind_ipi(1U, 0U, &ipi2), 0);
     assert_int_equal(evsend(1U, ipi), 0);
     assert_int_equal(evsend(1U, ipi2), 0);
-    assert_int_equal(marks[1][0], 2U);
+    assert_int_equal(marks(1U, 0U), 2U);
     assert_false(evtchn_port_is_pending(D(1U), 5000U));
     assert_false(evtchn_port_is_pending(D(1U), 0U));
 }

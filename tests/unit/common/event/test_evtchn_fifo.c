@@ -120,13 +120,13 @@ static void test_fifo_queue_linking(void **state)
     assert_int_equal(*word(1U, a), PENDING | LINKED);
     assert_int_equal(cb(1U, 0U)->head[EVTCHN_FIFO_PRIORITY_DEFAULT], a);
     assert_int_equal(cb(1U, 0U)->ready, P_BIT(EVTCHN_FIFO_PRIORITY_DEFAULT));
-    assert_int_equal(marks[1][0], 1U);
+    assert_int_equal(marks(1U, 0U), 1U);
     assert_true(evtchn_port_is_pending(D(1U), a));
     /* The next one is linked behind a; the queue was not empty: no upcall. */
     assert_int_equal(evsend(1U, b), 0);
     assert_int_equal(*word(1U, a), PENDING | LINKED | b);
     assert_int_equal(*word(1U, b), PENDING | LINKED);
-    assert_int_equal(marks[1][0], 1U);
+    assert_int_equal(marks(1U, 0U), 1U);
     /* Sending a pending port again changes nothing. */
     assert_int_equal(evsend(1U, a), 0);
     assert_int_equal(*word(1U, a), PENDING | LINKED | b);
@@ -137,7 +137,7 @@ static void test_fifo_queue_linking(void **state)
     assert_int_equal(evsend(1U, c), 0);
     assert_int_equal(cb(1U, 0U)->head[EVTCHN_FIFO_PRIORITY_DEFAULT], c);
     assert_int_equal(*word(1U, b), 0U);
-    assert_int_equal(marks[1][0], 2U);
+    assert_int_equal(marks(1U, 0U), 2U);
     /* Close clears PENDING but leaves the link to the guest; a still
      * LINKED word makes the port busy for allocation. */
     assert_int_equal(evclose(1U, c), 0);
@@ -166,11 +166,11 @@ static void test_fifo_priorities_and_vcpus(void **state)
     assert_int_equal(cb(1U, 0U)->head[0], hi);
     assert_int_equal(cb(1U, 0U)->head[7], lo);
     assert_int_equal(cb(1U, 0U)->ready, P_BIT(0U) | P_BIT(7U));
-    assert_int_equal(marks[1][0], 2U);
+    assert_int_equal(marks(1U, 0U), 2U);
     assert_int_equal(evsend(1U, v1), 0);
     assert_int_equal(cb(1U, 1U)->head[7], v1);
     assert_int_equal(cb(1U, 1U)->ready, P_BIT(7U));
-    assert_int_equal(marks[1][1], 1U);
+    assert_int_equal(marks(1U, 1U), 1U);
     /* Moved to vCPU 1 once consumed: the old queue's tail is forgotten, so
      * a later event on vCPU 0 does not link behind it. */
     *word(1U, lo) = 0U;
@@ -203,12 +203,12 @@ static void test_fifo_masking_and_unmask(void **state)
     assert_int_equal(evsend(1U, p), 0);
     assert_int_equal(*word(1U, p), MASKED | PENDING);
     assert_int_equal(cb(1U, 0U)->ready, 0U);
-    assert_int_equal(marks[1][0], 0U);
+    assert_int_equal(marks(1U, 0U), 0U);
     assert_int_equal(wakes(1U, 0U), 1U);      /* masked still ends a poll */
     assert_int_equal(evunmask(1U, p), 0);
     assert_int_equal(*word(1U, p), PENDING | LINKED);
     assert_int_equal(cb(1U, 0U)->head[7], p);
-    assert_int_equal(marks[1][0], 1U);
+    assert_int_equal(marks(1U, 0U), 1U);
     /* Unmask of a port that is not pending: only the bit goes. */
     *word(1U, p) = MASKED;
     assert_int_equal(evunmask(1U, p), 0);
@@ -229,11 +229,11 @@ static void test_fifo_pending_before_page(void **state)
     assert_int_equal(p, 1030U);
     assert_int_equal(evsend(0U, 1030U), 0);
     assert_false(evtchn_port_is_pending(D(0U), 1030U));
-    assert_int_equal(marks[0][0], 0U);
+    assert_int_equal(marks(0U, 0U), 0U);
     assert_int_equal(expand(0U, GFN(ARRAY_PG1)), 0);
     assert_int_equal(*word(0U, 1030U), PENDING | LINKED);
     assert_int_equal(cb(0U, 0U)->head[7], 1030U);
-    assert_int_equal(marks[0][0], 1U);
+    assert_int_equal(marks(0U, 0U), 1U);
     /* FIFO lifts the 2-level limit. */
     for (unsigned int i = 1031U; i <= 5000U; i++) {
         assert_int_equal(bind_ipi(0U, 0U, &p), 0);
@@ -282,13 +282,13 @@ static void test_fifo_no_control_block_keeps_pending(void **state)
     assert_int_equal(bind_ipi(1U, 1U, &p), 0);      /* vCPU 1 has no control block */
     assert_int_equal(evsend(1U, p), 0);
     assert_int_equal(*word(1U, p), PENDING);
-    assert_int_equal(marks[1][1], 0U);
+    assert_int_equal(marks(1U, 1U), 0U);
     assert_int_equal(init_control(1U, GFN(CB_PAGE), 128U, 1U, NULL), 0);
     *word(1U, p) |= MASKED;
     assert_int_equal(evunmask(1U, p), 0);
     assert_int_equal(*word(1U, p), PENDING | LINKED);
     assert_int_equal(cb(1U, 1U)->head[7], p);
-    assert_int_equal(marks[1][1], 1U);
+    assert_int_equal(marks(1U, 1U), 1U);
 }
 
 static void test_fifo_hostile_words(void **state)

@@ -11,9 +11,11 @@
  *
  * Stand-ins: the domain list (with reference counting checked between
  * tests), the online CPUs, the scheduler's few answers and the CPU pools
- * are the shared fakes (fake_domains.c, fake_smp.c, fake_sched.c);
- * domain_create and domain_kill are this file's. The stage-2 hooks come from fake_arch's
- * fake_p2m. Everything else is the real code (control.mk). */
+ * are the shared fakes (fake_domains.c, fake_smp.c, fake_sched.c), and so
+ * are domain_create and domain_kill (fake_domain_create.c) and the EL1
+ * system registers a vCPU's reset sets (fake_vcpu_sysregs.c). The stage-2
+ * hooks come from fake_arch's fake_p2m. Everything else is the real code
+ * (control.mk). */
 #ifndef CONTROL_ENV_H
 #define CONTROL_ENV_H
 #include <stdarg.h>
@@ -43,10 +45,12 @@
 #include <fake_arch.h>
 #include <fake_domain.h>
 #include "../fake_console_api.h"
+#include "../fake_domain_create.h"
 #include "../fake_domains.h"
 #include "../fake_sched.h"
 #include "../fake_smp.h"
 #include <fake_p2m.h>
+#include "../../arch/arm64/fake_vcpu_sysregs.h"
 
 #define RAM0        0x40000000ULL
 #define RAM_SIZE    (16ULL << 20)
@@ -80,57 +84,10 @@ static uint8_t *gram[ENV_DOMS];     /* host view of each domain's guest RAM */
  * and stays listed (in memory) once dying until a test unlists it (frees
  * it); each test must give back every reference it took. */
 
-/* The domain createdomain makes (domain_create stands in, recording its
- * arguments), and domain_kill. */
-static struct domain env_new;
-static struct vcpu env_new_vcpu;
-static struct arch_vcpu env_new_arch_vcpu;
-static struct vcpu *env_new_vcpus[1];
-static struct domain_create_args env_create_args;
-static uint8_t env_create_handle[16];
-static unsigned int env_creates;
-static int env_create_rc;
-static unsigned int env_kills;
-
-/* The domain a test made through createdomain is forgotten: its id is free. */
-static inline void env_forget_created(void)
-{
-    env_creates = 0U;
-    fake_domain_unlist(&env_new);
-}
-
-int domain_create(domid_t id, const struct domain_create_args *args, struct domain **out)
-{
-    env_create_args = *args;
-    if (args->handle != NULL) {
-        memcpy(env_create_handle, args->handle, sizeof(env_create_handle));
-    }
-    env_create_args.handle = NULL;
-    env_create_args.name = NULL;
-    if (env_create_rc != 0) {
-        return env_create_rc;
-    }
-    memset(&env_new, 0, sizeof(env_new));
-    memset(&env_new_vcpu, 0, sizeof(env_new_vcpu));
-    memset(&env_new_arch_vcpu, 0, sizeof(env_new_arch_vcpu));
-    env_new_vcpu.arch = &env_new_arch_vcpu;
-    env_new.domain_id = id;
-    env_new.max_vcpus = 1U;
-    env_new_vcpus[0] = &env_new_vcpu;
-    env_new.vcpu = env_new_vcpus;
-    env_new_vcpu.domain = &env_new;
-    env_creates++;
-    fake_domain_list(&env_new);
-    *out = &env_new;
-    return 0;
-}
-
-int domain_kill(struct domain *d)
-{
-    env_kills++;
-    d->dying = true;           /* in memory (listed) until a test frees it */
-    return 0;
-}
+/* createdomain's domain_create and destroydomain's domain_kill are the
+ * shared fake_domain_create.c's: calls counted, arguments kept, the made
+ * domain listed in the domain table; its vCPU's arch part is new_arch_vcpu. */
+static struct arch_vcpu new_arch_vcpu;
 
 /* ---- CPUs and the scheduler ---------------------------------------------
  * The online CPUs are the shared fake_smp.c's, the scheduler's calls and
@@ -152,17 +109,9 @@ static inline unsigned int env_moves(void)
 
 /* ---- The architecture ------------------------------------------------------ */
 
-/* What context.c does at reset (the real arch/arm64/vcpu_context.c calls
- * it), without the EL1 register values. */
-void vcpu_apply_reset(struct vcpu *v)
-{
-    memset(&v->arch->regs, 0, sizeof(v->arch->regs));
-    memset(&v->arch->sys, 0, sizeof(v->arch->sys));
-    v->arch->regs.elr = v->arch->reset_pc;
-    v->arch->regs.x[0] = v->arch->reset_x0;
-    v->arch->regs.spsr = 0x3c5U;
-    v->arch->reset_pending = false;
-}
+/* A vCPU's reset is the real arch/arm64/vcpu_reset.c's; the EL1 system
+ * registers it resets are fake_vcpu_sysregs.c's (the real save and restore
+ * are AArch64 instructions), which counts the resets. */
 
 /* The pools the toolstack sees are fake_sched.c's: pool id with the CPUs
  * of cpus, running sched. */
@@ -198,12 +147,12 @@ static inline void env_setup(void)
 
     assert_int_equal(fake_domain_refs_total(), 0U);
     fake_domains_reset();
-    env_creates = 0U;
-    env_create_rc = 0;
-    env_kills = 0U;
-    memset(&env_create_args, 0, sizeof(env_create_args));
+    fake_domain_create_reset();
+    memset(&new_arch_vcpu, 0, sizeof(new_arch_vcpu));
+    fake_domain_create_set_vcpu_arch(&new_arch_vcpu);
     fake_reset();
     fake_p2m_reset();
+    fake_vcpu_sysregs_reset();
     fake_console_quiet(true);
     bootmem_reset();
     (void)fake_ram_alloc(RAM0, (size_t)RAM_SIZE);

@@ -1,8 +1,9 @@
 /* XEN_DOMCTL_createdomain (common/control/domctl_createdomain.c): every
  * check of the configuration with Xen 4.17's answer, the id (asked, taken,
  * picked by the rover), what domain_create() is asked for, and what the
- * caller reads back. domain_create() itself is control_env.h's stand-in;
- * the real one is tested with the domain list (tests/unit/common). */
+ * caller reads back. domain_create() itself is the shared fake
+ * (fake_domain_create.c), which keeps what it was asked; the real one is
+ * tested with the domain list (tests/unit/common/domain/test_domain.c). */
 #include "control_env.h"
 
 /* What xl create sends for a one-vCPU guest. */
@@ -28,13 +29,13 @@ static struct xen_domctl *create_in(domid_t dom)
 static void creates_as_xl(void **state)
 {
     struct xen_domctl *op = create_in(0xffffU);
-    struct domain_create_args *a = &env_create_args;
+    const struct domain_create_args *a = fake_domain_create_args();
 
     (void)state;
     hostinfo_set(&(struct host_info){ .nr_cpu_ids = 4U, .has_pmu = true,
                                       .timer_dt_frequency = 62500000U });
     assert_int_equal(call_domctl(), 0);
-    assert_int_equal(env_creates, 1U);
+    assert_int_equal(fake_domain_creates(), 1U);
     /* The lowest free id, written back with the host's GIC and timer. */
     assert_int_equal(op->domain, 2U);
     assert_int_equal(op->u.createdomain.arch.gic_version, XEN_DOMCTL_CONFIG_GIC_V3);
@@ -52,8 +53,8 @@ static void creates_as_xl(void **state)
     assert_int_equal(a->arch.gic_version, XEN_DOMCTL_CONFIG_GIC_V3);
     assert_int_equal(a->cpupool_id, 0U);
     assert_int_equal(a->cpu_affinity, 0xfU);
-    assert_int_equal(env_create_handle[0], 0xa0U);
-    assert_int_equal(env_create_handle[15], 0xafU);
+    assert_int_equal(fake_domain_create_handle()[0], 0xa0U);
+    assert_int_equal(fake_domain_create_handle()[15], 0xafU);
     assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
@@ -76,7 +77,7 @@ static void ids(void **state)
     assert_int_equal(call_domctl(), -EEXIST);
     /* Freed: free again. */
     fake_domain_unlist(&doms[2]);        /* freed */
-    env_forget_created();
+    fake_domain_create_forget();
     op = create_in(3U);
     assert_int_equal(call_domctl(), 0);
     assert_int_equal(op->domain, 3U);
@@ -84,7 +85,7 @@ static void ids(void **state)
      * (creates_as_xl picked 2), skipping ids in use, never 0. */
     doms[2].dying = false;
     fake_domain_list(&doms[2]);
-    env_forget_created();
+    fake_domain_create_forget();
     op = create_in(0U);
     assert_int_equal(call_domctl(), 0);
     assert_int_equal(op->domain, 4U);   /* 3 is dom3's */
@@ -99,7 +100,7 @@ static void ids(void **state)
     assert_int_equal(call_domctl(), -ENOMEM);
     fake_domains_set_count_in_memory(0U);
     /* A failing build reaches the caller as it is; nothing is copied back. */
-    env_create_rc = -ENOMEM;
+    fake_domain_create_fail(-ENOMEM);
     op = create_in(9U);
     op->u.createdomain.arch.gic_version = XEN_DOMCTL_CONFIG_GIC_NATIVE;
     assert_int_equal(call_domctl(), -ENOMEM);
@@ -114,10 +115,10 @@ static void expect(void (*fn)(struct xen_domctl_createdomain *), long rc)
 {
     struct xen_domctl *op = create_in(5U);
 
-    env_forget_created();
+    fake_domain_create_forget();
     fn(&op->u.createdomain);
     assert_int_equal(call_domctl(), rc);
-    assert_int_equal(env_creates, (rc == 0) ? 1U : 0U);
+    assert_int_equal(fake_domain_creates(), (rc == 0) ? 1U : 0U);
 }
 
 static void unknown_flag(struct xen_domctl_createdomain *c) { c->flags |= 1U << 8; }
@@ -177,8 +178,8 @@ static void config_checks(void **state)
     expect(pool_1, -ENODEV);
     fake_set_online_cpus(0x3fU);
     expect(pool_1, 0);
-    assert_int_equal(env_create_args.cpupool_id, 1U);
-    assert_int_equal(env_create_args.cpu_affinity, 0x30U);
+    assert_int_equal(fake_domain_create_args()->cpupool_id, 1U);
+    assert_int_equal(fake_domain_create_args()->cpu_affinity, 0x30U);
     assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
@@ -188,7 +189,7 @@ static void only_dom0(void **state)
     as(1U, 0U);
     (void)domctl_in(1U, XEN_DOMCTL_createdomain, 5U);
     assert_int_equal(call_domctl(), -EPERM);
-    assert_int_equal(env_creates, 0U);
+    assert_int_equal(fake_domain_creates(), 0U);
 }
 
 int main(void)

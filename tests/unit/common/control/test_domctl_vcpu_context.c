@@ -94,6 +94,14 @@ static void set_and_get(void **state)
     assert_int_equal(call_domctl(), 0);
     assert_false(v->initialised);
     assert_int_equal(v->arch->regs.x[0], 0U);
+    /* The architectural reset (vcpu_reset.c): entry 0, EL1h with DAIF
+     * masked, EL1 registers reset with vCPU 1's MPIDR. */
+    assert_int_equal(v->arch->regs.elr, 0U);
+    assert_int_equal(v->arch->regs.spsr, PSR_EL1H_DAIF);
+    assert_int_equal(fake_vcpu_sysregs_calls(FAKE_SYSREGS_RESET), 1U);
+    assert_int_equal(fake_vcpu_sysregs_last_vmpidr(), (1ULL << 31) | 1U);
+    assert_int_equal(v->arch->sys.vmpidr_el2, (1ULL << 31) | 1U);
+    assert_int_equal(v->arch->sys.sctlr_el1, 0U);     /* the fake's reset */
     (void)vctx(XEN_DOMCTL_getvcpucontext, 1U, 1U, BUF_GVA + (CTXT_OFF - BUF_OFF));
     assert_int_equal(call_domctl(), -ENODATA);
     assert_int_equal(fake_domain_refs_total(), 0U);

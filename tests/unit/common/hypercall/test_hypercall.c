@@ -1,6 +1,7 @@
 /* The hypercall table: numbers reach their family's handler with the
- * arguments untouched; anything else is -ENOSYS. The handlers here are
- * recorders standing in for the real families. */
+ * arguments untouched; anything else is -ENOSYS. The handlers are the
+ * shared fake's recorders (fake_hypercalls.c), standing in for the real
+ * families. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,46 +11,18 @@
 #include <proxenos/errno.h>
 #include <proxenos/hypercall.h>
 #include <fake_arch.h>
+#include "fake_hypercalls.h"
 
-static const char *called;
-static uint64_t seen[5];
-
-static long record(const char *name, struct hcall_args *args)
-{
-    called = name;
-    for (unsigned int i = 0U; i < 5U; i++) {
-        seen[i] = args->a[i];
-    }
-    return 7;
-}
-
-#define RECORDER(fn) long fn(struct hcall_args *args) { return record(#fn, args); }
-RECORDER(do_xen_version)
-RECORDER(do_console_io)
-RECORDER(do_sched_op)
-RECORDER(do_vcpu_op)
-RECORDER(do_vm_assist)
-RECORDER(do_memory_op)
-RECORDER(do_event_channel_op)
-RECORDER(do_grant_table_op)
-RECORDER(do_hvm_op)
-RECORDER(do_physdev_op)
-RECORDER(do_platform_op)
-/* The multicall entry of the table hands the batch runner the table's own
- * dispatcher. */
-long multicall_run(struct hcall_args *args, hcall_dispatch_fn dispatch)
-{
-    assert_ptr_equal(dispatch, hypercall_dispatch);
-    return record("multicall_run", args);
-}
-RECORDER(do_sysctl)
-RECORDER(do_domctl)
+/* The families are the shared fake_hypercalls.c: each handler records its
+ * name and arguments and answers ANSWER. */
+#define ANSWER 7
 
 static int setup(void **state)
 {
     (void)state;
     fake_reset();
-    called = NULL;
+    fake_hypercalls_reset();
+    fake_hypercalls_set_answer(ANSWER);
     return 0;
 }
 
@@ -79,15 +52,22 @@ static void routes_each_family(void **state)
     (void)state;
     for (unsigned int i = 0U; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct hcall_args a = { { 1U, 2U, 3U, 4U, 5U + i } };
+        struct hcall_args seen;
+        const char *called;
 
-        called = NULL;
-        assert_int_equal(hypercall_dispatch(cases[i].nr, &a), 7);
+        assert_int_equal(hypercall_dispatch(cases[i].nr, &a), ANSWER);
+        assert_int_equal(fake_hypercalls_calls(), i + 1U);
+        called = fake_hypercall_last(&seen);
         assert_non_null(called);
         assert_string_equal(called, cases[i].fn);
-        assert_int_equal(seen[4], 5U + i);
-        assert_int_equal(seen[0], 1U);
+        for (unsigned int n = 0U; n < 5U; n++) {
+            assert_int_equal(seen.a[n], a.a[n]);
+        }
         assert_int_equal(hypercall_nr_args(cases[i].nr), cases[i].nargs);
     }
+    /* The multicall entry of the table hands the batch runner the table's
+     * own dispatcher. */
+    assert_ptr_equal(fake_multicall_dispatch(), hypercall_dispatch);
 }
 
 static void unknown_numbers_are_enosys(void **state)
@@ -105,7 +85,8 @@ static void unknown_numbers_are_enosys(void **state)
         assert_int_equal(hypercall_dispatch(nrs[i], &a), -ENOSYS);
         assert_int_equal(hypercall_nr_args(nrs[i]), 0U);
     }
-    assert_null(called);
+    assert_null(fake_hypercall_last(NULL));
+    assert_int_equal(fake_hypercalls_calls(), 0U);
 }
 
 int main(void)

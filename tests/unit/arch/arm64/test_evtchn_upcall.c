@@ -13,10 +13,12 @@
 
 #include <proxenos/arch/evtchn.h>
 #include <proxenos/domain.h>
+#include <proxenos/domain_pv.h>
 #include <asm/domain.h>
 #include <asm/evtchn_upcall.h>
 #include <asm/vgic.h>
 #include <public/xen.h>
+#include "fake_events_pending.h"
 #include "fake_vgic_irq.h"
 
 #define EVTCHN_PPI 31U
@@ -63,18 +65,19 @@ static int setup(void **state)
     vcpu.vcpu_info = &info;
     vcpu.arch = &arch_vcpu;
     spin_lock_init(&arch_vcpu.evtchn_line_lock);
+    fake_events_pending_reset();
     fake_vgic_irq_reset();
     fake_vgic_set_lower_delay(LOWER_DELAY);
     (void)fake_vgic_injects(&dom);      /* its slot, before threads share it */
     return 0;
 }
 
-/* What the common code does when an event is raised for the vCPU. */
+/* An event raised for the vCPU, as the common code raises it: through the
+ * shared fake_events_pending.c, which sets the flag and, when it was
+ * clear, calls arch_evtchn_inject (the code under test), as the real one. */
 static void send_event(void)
 {
-    if (__atomic_exchange_n(&info.evtchn_upcall_pending, (uint8_t)1U, __ATOMIC_ACQ_REL) == 0U) {
-        arch_evtchn_inject(&vcpu);
-    }
+    vcpu_mark_events_pending(&vcpu);
 }
 
 static void test_line_follows_the_flag(void **state)
@@ -87,6 +90,7 @@ static void test_line_follows_the_flag(void **state)
     send_event();
     assert_int_equal(line_level(), 1U);
     send_event();
+    assert_int_equal(fake_events_marked(&vcpu), 2U);
     assert_int_equal(line_changes(), 1U);
     evtchn_upcall_resample(&vcpu);
     assert_int_equal(line_changes(), 1U);
@@ -152,6 +156,7 @@ static void test_event_during_resample_is_not_lost(void **state)
     (void)pthread_barrier_destroy(&start_round);
     (void)pthread_barrier_destroy(&end_round);
     assert_int_equal(lost, 0U);
+    assert_int_equal(fake_events_marked(&vcpu), ROUNDS);
     assert_int_equal(info.evtchn_upcall_pending, 1U);
     assert_int_equal(line_level(), 1U);
     only_the_upcall_line();

@@ -7,6 +7,7 @@
 #include <asm/spectre.h>
 #include <asm/sysregs.h>
 #include <proxenos/arch/mm.h>
+#include <proxenos/boot_ranges.h>
 #include <proxenos/bootinfo.h>
 #include <proxenos/bootmem.h>
 #include <proxenos/cmdline.h>
@@ -81,6 +82,20 @@ static const struct fdt *map_device_tree(paddr_t dtb)
     return &boot_fdt;
 }
 
+/* Before the heap exists and before any module is read: each module must
+ * be RAM clear of the hypervisor and the device tree. The console is still
+ * the early one, so the refusals come first on it. */
+static void check_modules(paddr_t dtb)
+{
+    struct boot_owned owned;
+
+    owned.image.start = image_phys_start();
+    owned.image.size = image_phys_end() - image_phys_start();
+    owned.dtb.start = dtb;
+    owned.dtb.size = boot_fdt.total_size;
+    (void)boot_modules_check(&boot_info, &owned);
+}
+
 static void print_modules(const struct boot_info *bi)
 {
     for (uint32_t i = 0U; i < bi->nr_modules; i++) {
@@ -150,7 +165,10 @@ static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb)
     reserve_or_die(image_phys_start(), image_phys_end() - image_phys_start(), "the hypervisor");
     reserve_or_die(dtb, bi->fdt->total_size, "the device tree");
     for (uint32_t i = 0U; i < bi->nr_modules; i++) {
-        reserve_or_die(bi->modules[i].start, bi->modules[i].size, "a boot module");
+        /* An unusable module is never read, and may not even be RAM. */
+        if (bi->modules[i].unusable == NULL) {
+            reserve_or_die(bi->modules[i].start, bi->modules[i].size, "a boot module");
+        }
     }
     rc = page_alloc_init();
     if (rc != 0) {
@@ -271,6 +289,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
             (unsigned long long)dtb);
 
     fdt = map_device_tree(dtb);
+    check_modules(dtb);
     pr_info("Command line: %s\n", (bi->xen_cmdline != NULL) ? bi->xen_cmdline : "");
     (void)cmdline_parse(bi->xen_cmdline);
     xen_version_set_cmdline(bi->xen_cmdline);

@@ -299,22 +299,24 @@ static int scan_initrd(struct scan *s, int chosen)
     if (start == NULL) {
         return 0;
     }
-    if (end == NULL) {
-        return scan_error(s, -EINVAL, "linux,initrd-start without linux,initrd-end", chosen);
-    }
-    if (((start_len != 4U) && (start_len != 8U)) || ((end_len != 4U) && (end_len != 8U))) {
-        return scan_error(s, -EINVAL, "linux,initrd-start/-end must be 4 or 8 bytes", chosen);
-    }
+    /* A ramdisk dom0 cannot have: kept, marked unusable, so that dom0 is
+     * not built and says why, while dom0less domains still boot. */
     memset(&m, 0, sizeof(m));
     m.kind = BOOTMOD_RAMDISK;
-    m.start = fdt_read_cells(start, start_len / 4U);
-    m.size = fdt_read_cells(end, end_len / 4U);
-    if (m.start >= m.size) {
-        /* dom0 goes without its ramdisk; the rest boots. */
-        m.unusable = "linux,initrd-start is not below linux,initrd-end";
-        m.size = 0U;
+    if (end == NULL) {
+        m.unusable = "linux,initrd-start without linux,initrd-end";
+    } else if (((start_len != 4U) && (start_len != 8U)) ||
+               ((end_len != 4U) && (end_len != 8U))) {
+        m.unusable = "linux,initrd-start/-end must be 4 or 8 bytes";
     } else {
-        m.size -= m.start;
+        m.start = fdt_read_cells(start, start_len / 4U);
+        m.size = fdt_read_cells(end, end_len / 4U);
+        if (m.start >= m.size) {
+            m.unusable = "linux,initrd-start is not below linux,initrd-end";
+            m.size = 0U;
+        } else {
+            m.size -= m.start;
+        }
     }
     m.node = chosen;
     m.name = "linux,initrd";

@@ -9,9 +9,12 @@ import re
 import pytest
 
 import bad_boot_trees as bbt
+import pxn
 
 DONE = r"^\(d{id}\) GUEST DONE (\d+) passed (\d+) failed$"
-EL2_FAULT = r"\(PXN\) (FATAL|.*[Pp]anic|.*EL2 (sync|exception)|.*Unhandled)"
+# Any stop of the hypervisor: a FATAL, a PANIC (an exception taken at EL2,
+# a failed BUG_ON) or a BUG line.
+EL2_FAULT = r"^\(PXN\) (?:FATAL|PANIC|BUG)\b|exception at EL2"
 
 
 def qemu_dts(tool, dumpdtb, mem):
@@ -72,9 +75,11 @@ def test_two_domains_may_share_one_module(hypervisor, tool, dumpdtb, tmp_path):
     q.close()
     q = boot(hypervisor, bbt.compile_tree(tool, dts, tmp_path / "twin.dtb"))
     q.wait_for(r"^\(PXN\) dom0less: 2 of 2 domains started$", timeout=20)
+    # The two finish in either order.
+    q.wait_for_all([DONE.format(id=domid) for domid in (1, 2)], timeout=20)
     for domid in (1, 2):
-        m = q.wait_for(DONE.format(id=domid), timeout=20)
-        assert int(m.group(2)) == 0
+        m = re.search(DONE.format(id=domid), q.output, re.M)
+        assert int(m.group(1)) >= 1 and int(m.group(2)) == 0
     assert "Boot module" not in q.output
 
 
@@ -90,42 +95,8 @@ def test_dom0_kernel_outside_ram_is_refused(hypervisor, tool, dumpdtb, tmp_path)
     dts = bbt.tree(qemu_dts(tool, dumpdtb, "1G"), [], chosen_extra=dom0)
     q = boot(hypervisor, bbt.compile_tree(tool, dts, tmp_path / "boot.dtb"))
     q.wait_for(r"^\(PXN\) Boot module /chosen/dom0_kernel: \[0x9000000, \+0x200000\) "
-               r"is not in RAM", timeout=20)
+               r"is not in RAM$", timeout=20)
     check_good_domain_ran(q, 1, 1, 1)
-    assert re.search(r"^\(PXN\) dom0: kernel module /chosen/dom0_kernel is unusable "
-                     r"\(is not in RAM\): dom0 not built$", q.output, re.M)
-
-
-MEMORY_NODES = {
-    # A second memory node without reg, one with no banks at all.
-    "no_reg": 'memory@70000000 { device_type = "memory"; };',
-    "zero_banks": 'memory@70000000 { device_type = "memory"; reg = <>; };',
-    # A bank repeating part of the real one.
-    "overlap": 'memory@60000000 { device_type = "memory"; reg = <0x0 0x60000000 0x0 0x1000000>; };',
-    # A zero-size bank.
-    "size_zero": 'memory@70000000 { device_type = "memory"; reg = <0x0 0x70000000 0x0 0x0>; };',
-}
-
-
-@pytest.mark.parametrize("kind", sorted(MEMORY_NODES))
-def test_odd_memory_nodes(hypervisor, tool, dumpdtb, tmp_path, kind):
-    dts = bbt.tree(qemu_dts(tool, dumpdtb, "1G"), [], root_extra=MEMORY_NODES[kind])
-    q = boot(hypervisor, bbt.compile_tree(tool, dts, tmp_path / "boot.dtb"))
-    q.wait_for(r"^\(PXN\) Memory: \d+ MiB free of 1024 MiB$", timeout=20)
-    check_good_domain_ran(q, 1, 1, 1)
-
-
-MEMORY_FATAL = {
-    # RAM the tree claims where the UART and the flash are: the hypervisor
-    # would use device memory as its heap.
-    "on_uart": ('memory@9000000 { device_type = "memory"; reg = <0x0 0x9000000 0x0 0x1000>; };',
-                r"/memory@9000000.*overlaps"),
-}
-
-
-@pytest.mark.parametrize("kind", sorted(MEMORY_FATAL))
-def test_memory_banks_on_devices(hypervisor, tool, dumpdtb, tmp_path, kind):
-    node, expect = MEMORY_FATAL[kind]
-    dts = bbt.tree(qemu_dts(tool, dumpdtb, "1G"), [], root_extra=node)
-    q = boot(hypervisor, bbt.compile_tree(tool, dts, tmp_path / "boot.dtb"))
-    q.wait_for(expect, timeout=20)
+    assert re.search(pxn.module_owner_skipped("dom0", "/chosen/dom0_kernel"), q.output, re.M)
+    assert "dom0: kernel module /chosen/dom0_kernel is unusable (is not in RAM)" in q.output
+    assert not re.search(r"^\(PXN\) dom0: kernel at ", q.output, re.M)

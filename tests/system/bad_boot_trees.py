@@ -143,6 +143,18 @@ def property_cases():
              props=["memory = <0x0 0x1000000>;", "cpus = <1>;"],
              skip=r"^\(PXN\) dom0less: mem_16g: cannot populate"),
         Case("mem_odd", skipped("mem_odd"), props=["memory = <0x0 0x3>;", "cpus = <1>;"]),
+        Case("p2m_huge", r"^\(PXN\) dom0less: p2m_huge: ",
+             props=["memory = <0x0 0x4000>;", "cpus = <1>;",
+                    "xen,domain-p2m-mem-mb = <0xffffffff>;"],
+             skip=r"^\(PXN\) dom0less: p2m_huge: "),
+        Case("spis_huge", r"^\(PXN\) dom0less: spis_huge: ",
+             props=["memory = <0x0 0x4000>;", "cpus = <1>;", "nr_spis = <0xffffffff>;"],
+             skip=r"^\(PXN\) dom0less: spis_huge: "),
+        Case("pool_bogus", skipped("pool_bogus"),
+             props=["memory = <0x0 0x4000>;", "cpus = <1>;", "domain-cpupool = <0x7777>;"]),
+        # A node path longer than any buffer that prints it.
+        Case("x" * 200, r"^\(PXN\) Boot module kernel \(in x{100,}: \[0x0, \+0x1000\) "
+             r"is not in RAM$", kernel(0, 0x1000)),
     ]
 
 

@@ -102,8 +102,9 @@ static void print_modules(const struct boot_info *bi)
         const struct boot_module *m = &bi->modules[i];
         char owner[128] = "dom0";
 
-        if (m->domain >= 0) {
-            (void)fdt_node_path(bi->fdt, m->domain, owner, sizeof(owner));
+        /* A path too long for the line: the domain's name, cut short. */
+        if ((m->domain >= 0) && (fdt_node_path(bi->fdt, m->domain, owner, sizeof(owner)) < 0)) {
+            (void)snprintf(owner, sizeof(owner), "%s", m->domain_name);
         }
         if (m->cmdline != NULL) {
             pr_info("Module %u: 0x%016llx-0x%016llx %s %s bootargs=\"%s\"\n", i,

@@ -91,10 +91,19 @@ const char *boot_range_verdict_text(enum boot_range_verdict v)
     }
 }
 
+/* The node's path; when that does not fit, its name and its domain's, the
+ * module's first so that a truncation cuts the domain's. */
 static void module_path(const struct boot_info *bi, const struct boot_module *m, char *buf)
 {
-    if ((m->node < 0) || (fdt_node_path(bi->fdt, m->node, buf, PATH_MAX_LEN) < 0)) {
-        (void)snprintf(buf, PATH_MAX_LEN, "%s", (m->name != NULL) ? m->name : "?");
+    const char *name = (m->name != NULL) ? m->name : "?";
+
+    if ((m->node >= 0) && (fdt_node_path(bi->fdt, m->node, buf, PATH_MAX_LEN) >= 0)) {
+        return;
+    }
+    if (m->domain_name != NULL) {
+        (void)snprintf(buf, PATH_MAX_LEN, "%s (in %s)", name, m->domain_name);
+    } else {
+        (void)snprintf(buf, PATH_MAX_LEN, "%s", name);
     }
 }
 

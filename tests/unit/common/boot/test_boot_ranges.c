@@ -141,6 +141,26 @@ static void test_modules_against_each_other(void **state)
     assert_true(fake_log_contains("Boot module m: [0x9000000, +0x1000) is not in RAM"));
 }
 
+/* Without a path that fits, the module is named by its name and its
+ * domain's. */
+static void test_names_without_a_path(void **state)
+{
+    static const struct boot_range mods[] = { { 0x9000000ULL, 0x1000U } };
+    struct boot_info bi;
+
+    (void)state;
+    fake_reset();
+    literal(&bi, mods, 1U);
+    bi.modules[0].name = "kernel";
+    bi.modules[0].domain_name = "domU7";
+    assert_int_equal(boot_modules_check(&bi, &owned), 1U);
+    assert_true(fake_log_contains("Boot module kernel (in domU7): [0x9000000, +0x1000) "
+                                  "is not in RAM"));
+    assert_false(boot_module_usable_by(&bi, &bi.modules[0], "domU7"));
+    assert_true(fake_log_contains("dom0less: domU7: kernel module kernel (in domU7) is "
+                                  "unusable (is not in RAM): domain skipped"));
+}
+
 static void test_verdict_texts(void **state)
 {
     (void)state;
@@ -327,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_empty_and_wrapping),
         cmocka_unit_test(test_hypervisor_ranges),
         cmocka_unit_test(test_modules_against_each_other),
+        cmocka_unit_test(test_names_without_a_path),
         cmocka_unit_test(test_verdict_texts),
         cmocka_unit_test(test_cells_and_reg_of_a_module),
         cmocka_unit_test(test_a_good_module_and_dom0_refused),

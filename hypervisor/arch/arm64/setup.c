@@ -83,8 +83,9 @@ static const struct fdt *map_device_tree(paddr_t dtb)
 }
 
 /* Before the heap exists and before any module is read: each module must
- * be RAM clear of the hypervisor and the device tree. The console is still
- * the early one, so the refusals come first on it. */
+ * be RAM clear of the hypervisor and the device tree. After the console
+ * UART is up, so that a build without the early console prints the
+ * refusals too. */
 static void check_modules(paddr_t dtb)
 {
     struct boot_owned owned;
@@ -290,11 +291,11 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
             (unsigned long long)dtb);
 
     fdt = map_device_tree(dtb);
-    check_modules(dtb);
     pr_info("Command line: %s\n", (bi->xen_cmdline != NULL) ? bi->xen_cmdline : "");
     (void)cmdline_parse(bi->xen_cmdline);
     xen_version_set_cmdline(bi->xen_cmdline);
     (void)dt_uart_console_init(fdt);
+    check_modules(dtb);
 
     (void)setup_memory(bi, dtb);
     print_modules(bi);

@@ -9,7 +9,10 @@
  *             arm64: the first available GICv3, generic timer and PSCI
  *             node, in arch/arm64/bootinfo_devices.c)
  * Device descriptions that are present but malformed are errors: the
- * hypervisor stops with the reason rather than guess.
+ * hypervisor stops with the reason rather than guess. Boot modules (and
+ * /chosen's linux,initrd-start/-end) are the exception: a bad one is kept,
+ * marked unusable, so that only the domain owning it is not built
+ * (boot_ranges.h).
  */
 #include <proxenos/arch/bootinfo.h>
 #include <proxenos/bootinfo.h>

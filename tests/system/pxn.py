@@ -15,6 +15,23 @@ FATAL_NO_DT = r"^\(PXN\) FATAL: no device tree \(x0 = 0\)$"
 FATAL_ANY = r"^\(PXN\) FATAL: "
 
 
+def module_refused(path, reason=".*"):
+    """A boot module the hypervisor will not read: its node path and why
+    (with its range when its reg could be read)."""
+    return (r"^\(PXN\) Boot module " + re.escape(path) +
+            r": (?:\[0x[0-9a-f]+, \+0x[0-9a-f]+\) )?" + reason)
+
+
+def module_owner_skipped(owner, path=None):
+    """The domain (a xen,domain node's name, or "dom0") not built because
+    of an unusable module."""
+    module = re.escape(path) if path is not None else r"\S+"
+    if owner == "dom0":
+        return rf"^\(PXN\) dom0: \S+ module {module} is unusable \(.*\): dom0 not built$"
+    return (rf"^\(PXN\) dom0less: {re.escape(owner)}: \S+ module {module} is unusable "
+            r"\(.*\): domain skipped$")
+
+
 def unknown_parameter(name):
     return r'^\(PXN\) parameter "' + re.escape(name) + r'" unknown!$'
 

@@ -14,6 +14,7 @@
 #include <asm/p2m.h>
 #include <asm/vgic.h>
 #include <proxenos/arch/domain.h>
+#include <proxenos/boot_ranges.h>
 #include <proxenos/arch/kernel.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/cpupool.h>
@@ -156,6 +157,9 @@ int dom0_build(const struct boot_info *bi)
 
     if (kernel == NULL) {
         return -ENOENT;
+    }
+    if (!boot_module_usable_by(bi, kernel, NULL) || !boot_module_usable_by(bi, ramdisk, NULL)) {
+        return -EINVAL;
     }
     a.name = "dom0";
     a.max_vcpus = MIN(dom0_vcpus(num_online_cpus()), (unsigned int)MAX_VCPUS_PER_DOMAIN);

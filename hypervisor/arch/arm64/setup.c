@@ -7,6 +7,7 @@
 #include <asm/spectre.h>
 #include <asm/sysregs.h>
 #include <proxenos/arch/mm.h>
+#include <proxenos/boot_ranges.h>
 #include <proxenos/bootinfo.h>
 #include <proxenos/bootmem.h>
 #include <proxenos/cmdline.h>
@@ -81,14 +82,30 @@ static const struct fdt *map_device_tree(paddr_t dtb)
     return &boot_fdt;
 }
 
+/* Before the heap exists and before any module is read: each module must
+ * be RAM clear of the hypervisor and the device tree. After the console
+ * UART is up, so that a build without the early console prints the
+ * refusals too. */
+static void check_modules(paddr_t dtb)
+{
+    struct boot_owned owned;
+
+    owned.image.start = image_phys_start();
+    owned.image.size = image_phys_end() - image_phys_start();
+    owned.dtb.start = dtb;
+    owned.dtb.size = boot_fdt.total_size;
+    (void)boot_modules_check(&boot_info, &owned);
+}
+
 static void print_modules(const struct boot_info *bi)
 {
     for (uint32_t i = 0U; i < bi->nr_modules; i++) {
         const struct boot_module *m = &bi->modules[i];
         char owner[128] = "dom0";
 
-        if (m->domain >= 0) {
-            (void)fdt_node_path(bi->fdt, m->domain, owner, sizeof(owner));
+        /* A path too long for the line: the domain's name, cut short. */
+        if ((m->domain >= 0) && (fdt_node_path(bi->fdt, m->domain, owner, sizeof(owner)) < 0)) {
+            (void)snprintf(owner, sizeof(owner), "%s", m->domain_name);
         }
         if (m->cmdline != NULL) {
             pr_info("Module %u: 0x%016llx-0x%016llx %s %s bootargs=\"%s\"\n", i,
@@ -150,7 +167,10 @@ static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb)
     reserve_or_die(image_phys_start(), image_phys_end() - image_phys_start(), "the hypervisor");
     reserve_or_die(dtb, bi->fdt->total_size, "the device tree");
     for (uint32_t i = 0U; i < bi->nr_modules; i++) {
-        reserve_or_die(bi->modules[i].start, bi->modules[i].size, "a boot module");
+        /* An unusable module is never read, and may not even be RAM. */
+        if (bi->modules[i].unusable == NULL) {
+            reserve_or_die(bi->modules[i].start, bi->modules[i].size, "a boot module");
+        }
     }
     rc = page_alloc_init();
     if (rc != 0) {
@@ -275,6 +295,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
     (void)cmdline_parse(bi->xen_cmdline);
     xen_version_set_cmdline(bi->xen_cmdline);
     (void)dt_uart_console_init(fdt);
+    check_modules(dtb);
 
     (void)setup_memory(bi, dtb);
     print_modules(bi);

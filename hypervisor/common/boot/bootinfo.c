@@ -9,7 +9,10 @@
  *             arm64: the first available GICv3, generic timer and PSCI
  *             node, in arch/arm64/bootinfo_devices.c)
  * Device descriptions that are present but malformed are errors: the
- * hypervisor stops with the reason rather than guess.
+ * hypervisor stops with the reason rather than guess. Boot modules (and
+ * /chosen's linux,initrd-start/-end) are the exception: a bad one is kept,
+ * marked unusable, so that only the domain owning it is not built
+ * (boot_ranges.h).
  */
 #include <proxenos/arch/bootinfo.h>
 #include <proxenos/bootinfo.h>
@@ -234,6 +237,21 @@ static enum boot_module_kind module_kind(const struct fdt *fdt, int node)
     return BOOTMOD_UNKNOWN;
 }
 
+/* Why fdt_reg_raw's result rc leaves a module's place unknown, or NULL. */
+static const char *module_reg_error(int rc)
+{
+    switch (rc) {
+    case 0:
+        return NULL;
+    case -ENOENT:
+        return "has no reg";
+    case -EOPNOTSUPP:
+        return "its reg has more than two address or size cells";
+    default:
+        return "its reg does not match #address-cells and #size-cells";
+    }
+}
+
 static int scan_module(struct scan *s, int node, int parent)
 {
     struct boot_module m;
@@ -243,13 +261,11 @@ static int scan_module(struct scan *s, int node, int parent)
     m.node = node;
     m.name = fdt_node_name(s->fdt, node);
     m.domain = -1;
+    /* A module whose reg cannot be read is kept, marked unusable, so that
+     * only its owner is skipped; where a readable reg points is checked
+     * later, against RAM and the rest (boot_modules_check). */
     rc = fdt_reg_raw(s->fdt, node, 0U, &m.start, &m.size);
-    if (rc == -ENOENT) {
-        return scan_error(s, -EINVAL, "boot module without reg", node);
-    }
-    if ((rc != 0) || range_wraps(m.start, m.size)) {
-        return scan_error(s, -EINVAL, "boot module with a malformed reg", node);
-    }
+    m.unusable = module_reg_error(rc);
     m.kind = module_kind(s->fdt, node);
     if (m.kind == BOOTMOD_UNKNOWN) {
         /* Untyped: the first is the kernel, the second the ramdisk (Xen
@@ -268,8 +284,8 @@ static int scan_module(struct scan *s, int node, int parent)
         m.domain = parent;
         m.domain_name = fdt_node_name(s->fdt, parent);
     }
-    if (string_prop(s->fdt, node, "bootargs", &m.cmdline) != 0) {
-        return scan_error(s, -EINVAL, "boot module bootargs is not a string", node);
+    if ((string_prop(s->fdt, node, "bootargs", &m.cmdline) != 0) && (m.unusable == NULL)) {
+        m.unusable = "its bootargs is not a NUL-terminated string";
     }
     return add_module(s, &m);
 }
@@ -286,21 +302,25 @@ static int scan_initrd(struct scan *s, int chosen)
     if (start == NULL) {
         return 0;
     }
-    if (end == NULL) {
-        return scan_error(s, -EINVAL, "linux,initrd-start without linux,initrd-end", chosen);
-    }
-    if (((start_len != 4U) && (start_len != 8U)) || ((end_len != 4U) && (end_len != 8U))) {
-        return scan_error(s, -EINVAL, "linux,initrd-start/-end must be 4 or 8 bytes", chosen);
-    }
+    /* A ramdisk dom0 cannot have: kept, marked unusable, so that dom0 is
+     * not built and says why, while dom0less domains still boot. */
     memset(&m, 0, sizeof(m));
     m.kind = BOOTMOD_RAMDISK;
-    m.start = fdt_read_cells(start, start_len / 4U);
-    m.size = fdt_read_cells(end, end_len / 4U);
-    if (m.start >= m.size) {
-        return scan_error(s, -EINVAL, "linux,initrd-start is not below linux,initrd-end",
-                          chosen);
+    if (end == NULL) {
+        m.unusable = "linux,initrd-start without linux,initrd-end";
+    } else if (((start_len != 4U) && (start_len != 8U)) ||
+               ((end_len != 4U) && (end_len != 8U))) {
+        m.unusable = "linux,initrd-start/-end must be 4 or 8 bytes";
+    } else {
+        m.start = fdt_read_cells(start, start_len / 4U);
+        m.size = fdt_read_cells(end, end_len / 4U);
+        if (m.start >= m.size) {
+            m.unusable = "linux,initrd-start is not below linux,initrd-end";
+            m.size = 0U;
+        } else {
+            m.size -= m.start;
+        }
     }
-    m.size -= m.start;
     m.node = chosen;
     m.name = "linux,initrd";
     m.domain = -1;

@@ -2,6 +2,7 @@
  * 4.17's rules: "memory" is two cells of KiB, "cpus" is required,
  * domain IDs follow device-tree order from 1. Where Xen panics on a bad
  * node we report it and skip that domain only. */
+#include <proxenos/boot_ranges.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/printk.h>
 #include <proxenos/string.h>
@@ -81,7 +82,9 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, struct do
         pr_err("dom0less: %s: no multiboot,kernel module: domain skipped\n", c->name);
         return false;
     }
-    return true;
+    return boot_module_usable_by(bi, c->kernel, c->name) &&
+           boot_module_usable_by(bi, c->ramdisk, c->name) &&
+           boot_module_usable_by(bi, c->dtb, c->name);
 }
 
 unsigned int dom0less_parse(const struct boot_info *bi, struct dom0less_config *cfgs,

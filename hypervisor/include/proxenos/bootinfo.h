@@ -64,6 +64,10 @@ struct boot_module {
     const char *name;             /* the node's name, or "linux,initrd" */
     int domain;                   /* the owning xen,domain node; -1 = dom0 */
     const char *domain_name;      /* that node's name; NULL for dom0 */
+    /* Why nothing may be read from this module (its reg cannot be decoded,
+     * its bootargs is no string, its range is not RAM the hypervisor may
+     * read: <proxenos/boot_ranges.h>), or NULL. Its owner is skipped. */
+    const char *unusable;
 };
 
 struct boot_cpu {

@@ -29,6 +29,12 @@ static void test_memory_nodes(void **state)
     fb_prop_str(b, "device_type", "memory");
     fb_prop_cells(b, "reg", 2, 0x60000000, 0x2000000);
     fb_end(b);
+    fb_begin(b, "memory@70000000");               /* no reg: no bank */
+    fb_prop_str(b, "device_type", "memory");
+    fb_end(b);
+    fb_begin(b, "memory@61000000");               /* overlaps the one above: kept, */
+    fb_prop_cells(b, "reg", 2, 0x61000000, 0x2000000);  /* bootmem merges them */
+    fb_end(b);
     fb_begin(b, "memory-controller@1000");        /* neither */
     fb_prop_cells(b, "reg", 2, 0x1000, 0x100);
     fb_end(b);
@@ -40,9 +46,10 @@ static void test_memory_nodes(void **state)
     fb_end(b);
     fb_end(b);
     assert_int_equal(scan_built(s), 0);
-    assert_int_equal(s->bi.nr_ram, 2);
+    assert_int_equal(s->bi.nr_ram, 3);
     assert_range(&s->bi.ram[0], 0x40000000, 0x1000000);
     assert_range(&s->bi.ram[1], 0x60000000, 0x2000000);
+    assert_range(&s->bi.ram[2], 0x61000000, 0x2000000);
     free_scanned(s);
 
     s = new_built();

@@ -122,6 +122,91 @@ static void test_reg(void **state)
     assert_int_equal(fdt_reg_count(fdt, fdt_root(fdt)), 0);
 }
 
+/* reg under every odd pair of cells a boot module's parent can give
+ * (issue 14): each is decoded or refused, never read past its end. */
+struct cells_case {
+    const char *name;
+    uint32_t ac;
+    uint32_t sc;
+    size_t reg_cells;       /* reg is cells 1, 2, 3, ... of this many */
+    int count;              /* fdt_reg_count() */
+    int rc;                 /* fdt_reg_raw() of entry 0 */
+    uint64_t addr;
+    uint64_t size;
+};
+
+static const struct cells_case cells_cases[] = {
+    { "a0s2", 0, 2, 2, 1, 0, 0x0, 0x100000002ULL },      /* address reads as 0 */
+    { "a2s0", 2, 0, 2, 1, 0, 0x100000002ULL, 0x0 },      /* size reads as 0 */
+    { "a0s0", 0, 0, 1, -EINVAL, -EINVAL, 0, 0 },         /* no entry size */
+    { "a1s1", 1, 1, 4, 2, 0, 0x1, 0x2 },
+    { "a3s2", 3, 2, 5, 1, -EOPNOTSUPP, 0, 0 },           /* spec allows, we hold 2 */
+    { "a2s3", 2, 3, 5, 1, -EOPNOTSUPP, 0, 0 },
+    { "a4s4", 4, 4, 8, 1, -EOPNOTSUPP, 0, 0 },
+    { "a5s2", 5, 2, 7, -EINVAL, -EINVAL, 0, 0 },         /* beyond the spec */
+    { "a2s5", 2, 5, 7, -EINVAL, -EINVAL, 0, 0 },
+    { "huge", 0xffffffffU, 1, 2, -EINVAL, -EINVAL, 0, 0 },
+    { "short", 2, 2, 3, -EINVAL, -EINVAL, 0, 0 },        /* not a multiple */
+    { "odd", 2, 2, 5, -EINVAL, -EINVAL, 0, 0 },
+    { "empty", 2, 2, 0, 0, -ENOENT, 0, 0 },              /* present, no entry */
+};
+
+#define NR_CELLS_CASES (sizeof(cells_cases) / sizeof(cells_cases[0]))
+
+static void test_reg_cells_edge_cases(void **state)
+{
+    struct fb *b = fb_new();
+    struct fdt fdt;
+
+    (void)state;
+    fb_begin(b, "");
+    fb_prop_u32(b, "#address-cells", 2);
+    fb_prop_u32(b, "#size-cells", 2);
+    for (size_t i = 0U; i < NR_CELLS_CASES; i++) {
+        const struct cells_case *c = &cells_cases[i];
+        uint8_t reg[64];
+
+        for (size_t k = 0U; k < c->reg_cells; k++) {
+            fb_put32(&reg[4U * k], (uint32_t)(k + 1U));
+        }
+        fb_begin(b, c->name);
+        fb_prop_u32(b, "#address-cells", c->ac);
+        fb_prop_u32(b, "#size-cells", c->sc);
+        fb_begin(b, "m");
+        fb_prop(b, "reg", reg, 4U * c->reg_cells);
+        fb_end(b);
+        fb_end(b);
+    }
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    for (size_t i = 0U; i < NR_CELLS_CASES; i++) {
+        const struct cells_case *c = &cells_cases[i];
+        char p[32];
+        uint64_t a = 0xdeadU;
+        uint64_t s = 0xbeefU;
+        int node;
+
+        (void)snprintf(p, sizeof(p), "/%s/m", c->name);
+        node = path(&fdt, p);
+        assert_true(node >= 0);
+        assert_int_equal(fdt_reg_count(&fdt, node), c->count);
+        assert_int_equal(fdt_reg_raw(&fdt, node, 0U, &a, &s), c->rc);
+        if (c->rc == 0) {
+            assert_int_equal(a, c->addr);
+            assert_int_equal(s, c->size);
+        } else {
+            /* Nothing written on failure. */
+            assert_int_equal(a, 0xdeadU);
+            assert_int_equal(s, 0xbeefU);
+        }
+        /* Past the last entry, and far past it. */
+        assert_int_not_equal(fdt_reg_raw(&fdt, node, 2U, &a, &s), 0);
+        assert_int_not_equal(fdt_reg_raw(&fdt, node, 0xffffffffU, &a, &s), 0);
+    }
+    free(b);
+}
+
 
 /* What fdt_irq() hands the architecture: the whole property, the
  * parent's #interrupt-cells and the index (the host's fake decoder takes
@@ -254,6 +339,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_path_lookup, good_setup, good_teardown),
         cmocka_unit_test_setup_teardown(test_phandles, good_setup, good_teardown),
         cmocka_unit_test_setup_teardown(test_cells, good_setup, good_teardown),
+        cmocka_unit_test(test_reg_cells_edge_cases),
         cmocka_unit_test_setup_teardown(test_reg, good_setup, good_teardown),
         cmocka_unit_test(test_interrupts_to_the_decoder),
         cmocka_unit_test_setup_teardown(test_interrupt_parents, good_setup, good_teardown),

@@ -71,8 +71,12 @@ bool guest_console_accepting(struct guest_console *gc)
 
 void guest_console_drop(struct guest_console *gc, uint64_t n)
 {
+    /* The open line goes too: its end may be in what is dropped, and
+     * whatever comes next must not be printed as its continuation. */
     gc->suppressing = true;
-    gc->suppressed += n;
+    gc->suppressed += gc->line_bytes + n;
+    gc->len = 0U;
+    gc->line_bytes = 0U;
 }
 
 /* The open line is complete: print it if the limit allows, else count it. */
@@ -81,7 +85,7 @@ static void emit_line(struct guest_console *gc)
     if (guest_console_accepting(gc) && ratelimit_take(&gc->limit, NOW())) {
         print_prefixed(gc, gc->line, gc->len);
     } else {
-        guest_console_drop(gc, gc->line_bytes);
+        guest_console_drop(gc, 0U);
     }
     gc->len = 0U;
     gc->line_bytes = 0U;

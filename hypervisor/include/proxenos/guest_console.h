@@ -35,7 +35,8 @@ void guest_console_flush(struct guest_console *gc);
  * so that the caller can drop what is left of a write unread. The first
  * call that finds the limit recovered prints the burst's count. */
 bool guest_console_accepting(struct guest_console *gc);
-/* n bytes of gc's output dropped unread: counted with the burst. */
+/* n bytes of gc's output dropped unread, and with them the open line:
+ * counted with the burst. */
 void guest_console_drop(struct guest_console *gc, uint64_t n);
 
 /* The limit guest consoles initialised from now on get (the command

@@ -172,14 +172,15 @@ static void a_gigabyte_past_the_limit_returns_at_once(void **state)
     memcpy(garg(1U, 0x100U), "ok\n", 3U);
     assert_int_equal(cio(CONSOLEIO_write, 3U, ARG), 0);
     assert_int_equal(lines_len(), 21U);
-    /* 150 ms: the burst's count is said once, and output resumes (the
-     * chunk's unfinished "y" still opens the line). Dropped: 2 GiB less
-     * the 6 bytes printed and the "y" held, and the first "ok\n". */
+    /* 150 ms: the burst's count is said once, and output resumes on a
+     * line of its own (the chunk's unfinished "y" went with the rest of
+     * its write). Dropped: 2 GiB less the 6 bytes printed, and the first
+     * "ok\n". */
     fake_advance(1000000);
     assert_int_equal(cio(CONSOLEIO_write, 3U, ARG), 0);
     assert_string_equal(fake_console_lines(NULL),
                         "(d1) y\n(d1) y\n(d1) y\n"
-                        "(d1) ... 2147483644 bytes suppressed.\n(d1) yok\n");
+                        "(d1) ... 2147483645 bytes suppressed.\n(d1) ok\n");
 }
 
 static void dom0_is_not_limited(void **state)

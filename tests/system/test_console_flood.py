@@ -30,10 +30,13 @@ def flood_beside_hello(hypervisor, tool, dumpdtb, tmp_path, mode):
     q = boot(hypervisor, tool, dumpdtb, tmp_path, guests, smp=2, hard_timeout=120)
     q.wait_for(r"^\(d1\) flood: ", timeout=60)
     q.wait_for(r"^\(d2\) hello sib: line 3 of ", timeout=20)
-    # The flood lasts 8 s: the key's answer comes before its summary.
+    # The flood lasts 8 s: the key's answer comes while it runs, before the
+    # neighbour's 30th line (6 s into its run), which the wait then finds
+    # after it.
     q.send(b"q")
     q.wait_for(pxn.key_pressed("q"), timeout=10)
     q.wait_for(r"^\(PXN\) Domain 1 \(flood\)", timeout=10)
+    q.wait_for(SIB.replace(r"(\d+)", "30"), timeout=20)
     done = q.wait_for(r"^\(d1\) flood done: (\d+) (calls|writes) .*longest (\d+) ms$", timeout=60)
     # Both finish (the neighbour's last lines may come before or after).
     q.wait_for(r"^\(PXN\) All domains have stopped: 2 powered off, 0 crashed", timeout=30)

@@ -2,15 +2,16 @@
  * so lines of different domains never mix mid-line.
  *
  * Hostile output costs little: only printable ASCII and tab reach the
- * terminal (Xen 4.17 strips the rest too), and each domain may print
- * guest_console_rate lines a second with bursts of guest_console_burst.
- * Past that its lines are dropped and counted until the bucket is half
- * full again; then one "(dN) ... N bytes suppressed." line tells how much
- * the burst lost. Xen 4.17 limits guests' messages with one bucket for
- * all of them (10 lines, then one per 5 s, in a release build; none in a
- * debug build): one bucket per domain keeps a flooding domain from
- * silencing its neighbours. The hypervisor's own messages and dom0's
- * output (console_io.c) do not come here and are never limited. */
+ * terminal (Xen 4.17 strips the rest of console_io output too, but for
+ * Latin-1 0xa0-0xff), and each domain may print guest_console_rate lines
+ * a second with bursts of guest_console_burst. Past that its lines are
+ * dropped and counted until the bucket is half full again; then one
+ * "(dN) ... N bytes suppressed." line tells how much the burst lost.
+ * Xen 4.17, where guest_loglvl asks for a limit, has one bucket for all
+ * guests (10 lines, then one per 5 s): one bucket per domain keeps a
+ * flooding domain from silencing its neighbours. The hypervisor's own
+ * messages and dom0's output (console_io.c) do not come here and are
+ * never limited. */
 #include <proxenos/cmdline.h>
 #include <proxenos/console.h>
 #include <proxenos/guest_console.h>

@@ -1,8 +1,10 @@
 /* An emulated PL011/SBSA UART, as Xen's vpl011, with one of two back ends.
  *
  * The hypervisor console (dom0less domUs): transmit is immediate (the FIFO
- * never fills); receive has a small FIFO fed by the console when the
- * domain has input focus.
+ * never fills) and goes through guest_console.c, the same line buffer,
+ * filter and per-domain rate limit as the domain's console_io output;
+ * receive has a small FIFO fed by the console when the domain has input
+ * focus.
  *
  * A console ring (XEN_DOMCTL_vuart_op, xl's vuart = "sbsa_uart"): a page
  * of the domain's RAM holding a struct xencons_interface that xenconsoled

@@ -8,7 +8,12 @@
  *
  * Output: dom0's bytes go to the console as they come, as in Xen (it may
  * be an interactive shell). Other domains' text goes out a line at a time
- * with the "(dN) " prefix, through the same line buffering as the vpl011.
+ * with the "(dN) " prefix, through the same line buffering, filter and
+ * rate limit as the vpl011 (guest_console.c). A write returns 0 when all
+ * of it is consumed, as on Xen 4.17; each invocation handles at most
+ * WRITE_BUDGET bytes and then restarts, and once the domain is over its
+ * limit the rest of a write is dropped unread, so that a write of a gigabyte
+ * costs no more than a short one.
  *
  * Input: a domain that takes console input and has no vpl011 registers
  * itself as a sink of the Ctrl-a cycle; bytes typed while it has the
@@ -165,6 +170,25 @@ static void print_chunk(const struct domain *d, struct pv_console *pc, const cha
     spin_unlock_irqrestore(&pc->lock, flags);
 }
 
+/* Whether a domU's console drops the count bytes left of a write unread
+ * (it is over its rate limit); dom0's output is never limited. */
+static bool drops_rest(const struct domain *d, struct pv_console *pc, uint32_t count)
+{
+    unsigned long flags;
+    bool drop;
+
+    if (d->is_privileged) {
+        return false;
+    }
+    flags = spin_lock_irqsave(&pc->lock);
+    drop = !guest_console_accepting(&pc->out);
+    if (drop) {
+        guest_console_drop(&pc->out, count);
+    }
+    spin_unlock_irqrestore(&pc->lock, flags);
+    return drop;
+}
+
 static long console_write_op(struct hcall_args *args, const struct domain *d,
                              struct pv_console *pc)
 {
@@ -176,6 +200,9 @@ static long console_write_op(struct hcall_args *args, const struct domain *d,
     while (count > 0U) {
         uint32_t n = MIN(count, WRITE_CHUNK);
 
+        if (drops_rest(d, pc, count)) {
+            break;
+        }
         if (done >= WRITE_BUDGET) {
             /* Come back for the rest: the guest re-issues the call. */
             args->a[1] = count;

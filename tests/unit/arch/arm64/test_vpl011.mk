@@ -5,7 +5,7 @@
 test_vpl011-src := arch/arm64/vpl011.c arch/arm64/vpl011_ring.c \
 	common/event/evtchn.c common/event/evtchn_port.c common/event/evtchn_ops.c common/event/evtchn_xen.c \
 	common/event/evtchn_2l.c common/event/evtchn_fifo.c common/memory/guest_access.c \
-	arch/arm64/mmio.c common/console/guest_console.c common/event/evtchn_abi.c common/event/evtchn_domain.c \
+	arch/arm64/mmio.c common/console/guest_console.c common/console/ratelimit.c common/event/evtchn_abi.c common/event/evtchn_domain.c \
 	../tests/unit/arch/arm64/fake_vgic_irq.c ../tests/unit/common/fake_console_api.c
 test_vpl011-cppflags := -I$(HYP)/arch/arm64/include -I$(HYP)/common/event
 $(O)/unit/arch/arm64/test_vpl011: $(UNIT_DIR)/common/evtchn_env.c \

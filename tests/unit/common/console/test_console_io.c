@@ -1,11 +1,13 @@
 /* console_io: dom0's raw output, a domU's prefixed lines, restarts of long
- * writes, typed input through CONSOLEIO_read with VIRQ_CONSOLE, and bad
+ * writes, a domU's write past its rate limit dropped unread (dom0's never
+ * limited), typed input through CONSOLEIO_read with VIRQ_CONSOLE, and bad
  * commands and buffers. */
 #include "test_pv_hcall_env.h"
 
 #include <proxenos/console.h>
 #include <proxenos/console_io.h>
 #include <proxenos/evtchn.h>
+#include <proxenos/guest_console.h>
 #include "fake_console_api.h"
 #include "fake_evtchn.h"
 
@@ -47,6 +49,7 @@ static int setup(void **state)
     env_setup();
     fake_console_api_reset();
     fake_evtchn_reset();
+    guest_console_set_limit(GUEST_CONSOLE_RATE, GUEST_CONSOLE_BURST);
     as(0U, 0U);
     return 0;
 }
@@ -127,6 +130,70 @@ static void long_write_restarts(void **state)
     fake_console_raw_clear();
     assert_int_equal(cio(CONSOLEIO_write, (1ULL << 32) | 3U, ARG), 0);
     assert_int_equal(raw_len(), 3U);
+}
+
+/* A write issued as a guest issues it: again while it restarts. The
+ * number of invocations it took goes to *rounds. */
+static long write_all(uint64_t count, uint64_t buf, unsigned int *rounds)
+{
+    struct hcall_args a = { { CONSOLEIO_write, count, buf, 0U, 0U } };
+    long rc;
+
+    *rounds = 0U;
+    do {
+        rc = do_console_io(&a);
+        (*rounds)++;
+    } while ((rc == -ERESTART) && (*rounds < 100000U));
+    return rc;
+}
+
+static void a_gigabyte_past_the_limit_returns_at_once(void **state)
+{
+    unsigned int rounds;
+
+    (void)state;
+    /* 10 lines a second (100 ms each), 3 at once. */
+    guest_console_set_limit(10U, 3U);
+    as(1U, 0U);
+    for (unsigned int i = 0U; i < 1000U; i++) {
+        memcpy(garg(1U, 0x100U + (2U * i)), "y\n", 2U);
+    }
+    /* 1 GiB from a domain with 32 KiB of RAM: the first chunk (127 bytes)
+     * is read, its first 3 lines printed and the rest of its lines
+     * dropped; the rest of the write is dropped unread (reading it would
+     * fault), in one invocation, and the write succeeds as on Xen. */
+    assert_int_equal(write_all(1ULL << 30, ARG, &rounds), 0);
+    assert_int_equal(rounds, 1U);
+    assert_string_equal(fake_console_lines(NULL), "(d1) y\n(d1) y\n(d1) y\n");
+    assert_int_equal(write_all(1ULL << 30, ARG, &rounds), 0);
+    assert_int_equal(rounds, 1U);
+    /* Not yet half the bucket back: a short write is dropped too. */
+    fake_advance(149000000);
+    memcpy(garg(1U, 0x100U), "ok\n", 3U);
+    assert_int_equal(cio(CONSOLEIO_write, 3U, ARG), 0);
+    assert_int_equal(lines_len(), 21U);
+    /* 150 ms: the burst's count is said once, and output resumes on a
+     * line of its own (the chunk's unfinished "y" went with the rest of
+     * its write). Dropped: 2 GiB less the 6 bytes printed, and the first
+     * "ok\n". */
+    fake_advance(1000000);
+    assert_int_equal(cio(CONSOLEIO_write, 3U, ARG), 0);
+    assert_string_equal(fake_console_lines(NULL),
+                        "(d1) y\n(d1) y\n(d1) y\n"
+                        "(d1) ... 2147483645 bytes suppressed.\n(d1) ok\n");
+}
+
+static void dom0_is_not_limited(void **state)
+{
+    (void)state;
+    guest_console_set_limit(10U, 3U);
+    for (unsigned int i = 0U; i < 1000U; i++) {
+        memcpy(garg(0U, 0x100U + (2U * i)), "y\n", 2U);
+    }
+    /* 1000 lines, far past a burst of 3: all printed, as they come. */
+    assert_int_equal(cio(CONSOLEIO_write, 2000U, ARG), 0);
+    assert_int_equal(raw_len(), 2000U);
+    assert_int_equal(lines_len(), 0U);
 }
 
 static void write_fault(void **state)
@@ -216,6 +283,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(domu_output_is_prefixed_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(destroy_flushes_partial_line, setup, teardown),
         cmocka_unit_test_setup_teardown(long_write_restarts, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_gigabyte_past_the_limit_returns_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(dom0_is_not_limited, setup, teardown),
         cmocka_unit_test_setup_teardown(write_fault, setup, teardown),
         cmocka_unit_test_setup_teardown(input_reaches_read_and_raises_virq, setup, teardown),
         cmocka_unit_test_setup_teardown(full_ring_drops_but_notifies, setup, teardown),

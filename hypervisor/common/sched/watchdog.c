@@ -32,7 +32,12 @@ void domain_watchdog_init(struct domain *d)
     }
 }
 
-/* Take the first free watchdog and arm it: its id, or -ENOSPC. */
+/* What Xen 4.17 returns when no watchdog is free: its -ENOSPC goes
+ * through an unsigned 32-bit conditional, so the guest's x0 holds
+ * 0xffffffe4, a positive value. Guests see the same here as on Xen. */
+#define NONE_FREE ((long)(uint32_t)-ENOSPC)
+
+/* Take the first free watchdog and arm it: its id, or NONE_FREE. */
 static long take_watchdog(struct domain *d, s_time_t expires)
 {
     for (unsigned int i = 0U; i < DOMAIN_WATCHDOG_TIMERS; i++) {
@@ -42,7 +47,7 @@ static long take_watchdog(struct domain *d, s_time_t expires)
             return (long)i + 1L;
         }
     }
-    return -ENOSPC;
+    return NONE_FREE;
 }
 
 long domain_watchdog_op(struct domain *d, uint32_t id, uint32_t timeout)

@@ -17,9 +17,10 @@ struct domain;
 void domain_watchdog_init(struct domain *d);
 
 /* SCHEDOP_watchdog for d. id 0 takes a free watchdog, arms it for timeout
- * seconds and returns its id (-ENOSPC when none is free); an id in use
- * re-arms it for timeout seconds from now, or with timeout 0 stops and
- * frees it (0). Any other id: -EINVAL. */
+ * seconds and returns its id; when none is free, -ENOSPC as Xen 4.17
+ * returns it, truncated to 32 bits (0xffffffe4, positive). An id in use
+ * is re-armed for timeout seconds from now, or with timeout 0 stopped and
+ * freed (0). Any other id: -EINVAL. */
 long domain_watchdog_op(struct domain *d, uint32_t id, uint32_t timeout);
 
 /* Stop d's watchdogs for good and wait for an expiry running on another

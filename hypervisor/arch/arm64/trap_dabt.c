@@ -1,17 +1,24 @@
 /* Stage-2 data aborts: an access to an emulated device is decoded from the
- * syndrome and handed to the device model that registered the address.
- * An access outside RAM and devices gets a data abort injected, as Xen
- * 4.17 does: the guest's kernel decides (Linux kills the process that
- * touched it, or oopses), so one bad access in dom0's user space does not
- * take dom0 down. An instruction fetch outside RAM gets a prefetch abort
- * the same way. A device access the syndrome cannot describe crashes
- * the domain. Either way nothing else is touched. */
+ * syndrome (or, lacking one, from the instruction: asm/mmio_decode.h) and
+ * handed to the device model that registered the address. An access
+ * outside RAM and devices gets a data abort injected, as Xen 4.17 does:
+ * the guest's kernel decides (Linux kills the process that touched it, or
+ * oopses; a bare-metal guest probing for hardware takes it and goes on),
+ * so one bad access in dom0's user space does not take dom0 down. An
+ * instruction fetch outside RAM gets a prefetch abort the same way. So
+ * does a device access that cannot be decoded or that the device model
+ * refuses. Nothing else is touched: the hypervisor and the other domains
+ * never see a guest's bad access. */
 #include <asm/domain.h>
 #include <asm/esr.h>
+#include <asm/guest_sp.h>
 #include <asm/mmio.h>
+#include <asm/mmio_decode.h>
 #include <asm/p2m.h>
 #include <asm/traps.h>
 #include <proxenos/domain.h>
+#include <proxenos/errno.h>
+#include <proxenos/guest_access.h>
 #include <proxenos/printk.h>
 
 /* Lines logged per domain about aborts outside RAM and devices: a guest
@@ -44,14 +51,14 @@ static bool fault_was_transient(struct vcpu *v, const struct trap_info *t)
 
 /* One line per bad access, up to ABORT_LOG_LIMIT per domain. */
 static void log_bad_access(struct vcpu *v, const struct trap_info *t, const char *what,
-                           const char *outside)
+                           const char *why)
 {
     uint32_t n = __atomic_fetch_add(&v->domain->arch->aborts_logged, 1U, __ATOMIC_RELAXED);
 
     if (n < ABORT_LOG_LIMIT) {
-        pr_warn("d%uv%u: %s at IPA %#llx (VA %#llx) outside its %s: injected%s\n",
+        pr_warn("d%uv%u: %s at IPA %#llx (VA %#llx) %s: injected%s\n",
                 v->domain->domain_id, v->vcpu_id, what, (unsigned long long)t->gpa,
-                (unsigned long long)t->far, outside,
+                (unsigned long long)t->far, why,
                 ((n + 1U) == ABORT_LOG_LIMIT) ? " (no more such lines)" : "");
     } else {
         /* counted only; the counter stops short of wrapping */
@@ -59,30 +66,62 @@ static void log_bad_access(struct vcpu *v, const struct trap_info *t, const char
     }
 }
 
-void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
+/* Which load or store the guest made to the device at r: from the
+ * syndrome, or, when the hardware gave none (ISV clear: a pair, an
+ * access with writeback, a SIMD register...), from the instruction
+ * itself, for the one form Xen 4.17 decodes. 0, 1 for a cache maintenance
+ * instruction (nothing to emulate, stepped over as Xen does), or a
+ * negative error: the guest then gets a data abort, as on Xen. */
+static int describe_access(struct trap_frame *f, const struct trap_info *t, struct mmio_insn *m)
 {
-    const struct mmio_region *r = domain_find_mmio(v->domain, t->gpa);
-    struct mmio_access a;
-    unsigned int rt = abort_reg(t->iss);
+    uint32_t insn;
+
+    if (abort_isv(t->iss)) {
+        mmio_insn_from_syndrome(t->iss, m);
+        return 0;
+    }
+    /* The guest put its own page tables on a device. */
+    if (abort_on_walk(t->iss)) {
+        return -EFAULT;
+    }
+    if (abort_cache_maint(t->iss)) {
+        return 1;
+    }
+    if (guest_sp_in_use(f->spsr) == GUEST_SP_NONE) {
+        return -EOPNOTSUPP;     /* AArch32 code: Xen decodes no A32 either */
+    }
+    if (copy_from_guest(&insn, f->elr, sizeof(insn)) != 0) {
+        return -EFAULT;
+    }
+    return mmio_insn_decode(insn, m);
+}
+
+/* The base register update of a post-indexed access, once it is done. */
+static void write_back(struct trap_frame *f, const struct mmio_insn *m)
+{
+    if (m->rn == 31U) {
+        enum guest_sp sp = guest_sp_in_use(f->spsr);
+
+        guest_sp_set(sp, guest_sp_get(sp) + (uint64_t)m->offset);
+    } else {
+        f->x[m->rn] += (uint64_t)m->offset;
+    }
+}
+
+/* Perform m on the device at r: 0, or the handler's error. */
+static int emulate(struct vcpu *v, struct trap_frame *f, const struct trap_info *t,
+                   const struct mmio_region *r, const struct mmio_insn *m)
+{
+    struct mmio_access a = {
+        .gpa = t->gpa,
+        .offset = t->gpa - r->base,
+        .size = m->bytes,
+        .write = m->write,
+    };
     int rc;
 
-    if (r == NULL) {
-        if (!fault_was_transient(v, t)) {
-            log_bad_access(v, t, "data abort", "RAM and devices");
-            inject_dabt(v, f, t->far);
-        }
-        return;
-    }
-    if (!abort_isv(t->iss)) {
-        domain_crash(v->domain, v, "device access the syndrome does not describe");
-        return;
-    }
-    a.gpa = t->gpa;
-    a.offset = t->gpa - r->base;
-    a.size = abort_access_bytes(t->iss);
-    a.write = abort_write(t->iss);
     if (a.write) {
-        uint64_t val = (rt == 31U) ? 0U : f->x[rt];
+        uint64_t val = (m->rt == 31U) ? 0U : f->x[m->rt];
 
         if (a.size < 8U) {
             val &= (1ULL << (a.size * 8U)) - 1U;
@@ -92,19 +131,49 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
         uint64_t val = 0U;
 
         rc = r->ops->read(v, &a, &val, r->priv);
-        if ((rc == 0) && (rt != 31U)) {
-            if (abort_sign_extend(t->iss) && (a.size < 8U)) {
+        if ((rc == 0) && (m->rt != 31U)) {
+            if (m->sign_extend && (a.size < 8U)) {
                 val = sign_extend(val, a.size);
             }
-            if (!abort_reg64(t->iss)) {
+            if (!m->rt64) {
                 val &= 0xffffffffU;
             }
-            f->x[rt] = val;
+            f->x[m->rt] = val;
         }
     }
-    if (rc != 0) {
+    return rc;
+}
+
+void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
+{
+    const struct mmio_region *r = domain_find_mmio(v->domain, t->gpa);
+    struct mmio_insn m;
+    int rc;
+
+    if (r == NULL) {
+        if (!fault_was_transient(v, t)) {
+            log_bad_access(v, t, "data abort", "outside its RAM and devices");
+            inject_dabt(v, f, t->far);
+        }
+        return;
+    }
+    rc = describe_access(f, t, &m);
+    if (rc < 0) {
+        log_bad_access(v, t, "device access", "that cannot be decoded");
         inject_dabt(v, f, t->far);
         return;
+    }
+    if (rc == 0) {
+        rc = emulate(v, f, t, r, &m);
+        if (rc != 0) {
+            /* The device model refused it (size, alignment, register). */
+            log_bad_access(v, t, "device access", "refused by the device");
+            inject_dabt(v, f, t->far);
+            return;
+        }
+        if (m.writeback) {
+            write_back(f, &m);
+        }
     }
     advance_pc(f, t);
 }
@@ -117,6 +186,6 @@ void trap_iabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
     if (fault_was_transient(v, t)) {
         return;
     }
-    log_bad_access(v, t, "instruction abort", "RAM");
+    log_bad_access(v, t, "instruction abort", "outside its RAM");
     inject_iabt(v, f, t->far);
 }

@@ -1,6 +1,7 @@
 /* Per-CPU timer queues: a list sorted by expiry, so the head is the next
  * deadline the hardware timer must be programmed with. Queues stay short
  * (a few timers per vCPU), which keeps a list cheaper than a heap. */
+#include <proxenos/arch/cpu.h>
 #include <proxenos/printk.h>
 #include <proxenos/smp.h>
 #include <proxenos/softirq.h>
@@ -12,6 +13,7 @@ struct timer_queue {
     struct timer *head;
     unsigned int length;
     uint64_t fired;
+    struct timer *running;  /* whose handler runs now (kill_timer waits) */
 };
 
 static struct timer_queue queues[NR_CPUS];
@@ -100,6 +102,20 @@ void stop_timer(struct timer *t)
     spin_unlock_irqrestore(&q->lock, flags);
 }
 
+void kill_timer(struct timer *t)
+{
+    struct timer_queue *q = &queues[t->cpu];
+
+    stop_timer(t);
+    /* Its own handler may kill it: then there is nothing to wait for. */
+    if (t->cpu == arch_cpu_id()) {
+        return;
+    }
+    while (__atomic_load_n(&q->running, __ATOMIC_ACQUIRE) == t) {
+        arch_cpu_relax();
+    }
+}
+
 void migrate_timer(struct timer *t, unsigned int cpu)
 {
     struct timer_queue *q = &queues[t->cpu];
@@ -145,9 +161,11 @@ static void timer_softirq(void)
 
         unlink_timer(q, t);
         q->fired++;
+        __atomic_store_n(&q->running, t, __ATOMIC_RELAXED);
         spin_unlock_irqrestore(&q->lock, flags);
         t->fn(t->data);
         flags = spin_lock_irqsave(&q->lock);
+        __atomic_store_n(&q->running, NULL, __ATOMIC_RELEASE);
     }
     program_head(cpu, q);
     spin_unlock_irqrestore(&q->lock, flags);

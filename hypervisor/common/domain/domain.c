@@ -5,6 +5,7 @@
 #include <proxenos/arch/mm.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/domain_pv.h>
+#include <proxenos/domain_watchdog.h>
 #include <proxenos/errno.h>
 #include <proxenos/evtchn.h>
 #include <proxenos/gnttab.h>
@@ -141,6 +142,7 @@ int domain_create(domid_t id, const struct domain_create_args *args, struct doma
     (void)snprintf(d->name, sizeof(d->name), "%s", (args->name != NULL) ? args->name : "");
     d->state = DOMAIN_BUILDING;
     spin_lock_init(&d->lock);
+    domain_watchdog_init(d);
     d->max_vcpus = args->max_vcpus;
     d->is_privileged = args->privileged;
     d->direct_map = args->direct_map;
@@ -325,6 +327,8 @@ void domain_free(struct domain *d)
 {
     /* No lookup may find it any more (its count is 0 already). */
     domain_forget(d);
+    /* First, so that no watchdog expiry still runs on d's vCPUs. */
+    domain_watchdog_destroy(d);
     rangeset_destroy(&d->iomem_caps);
     rangeset_destroy(&d->irq_caps);
     domain_pv_destroy(d);

@@ -1,6 +1,8 @@
-/* The sched_op hypercall: a vCPU gives up its CPU (yield, block, poll) or
- * its domain stops (shutdown), with Xen 4.17's checks and error numbers. */
+/* The sched_op hypercall: a vCPU gives up its CPU (yield, block, poll), its
+ * domain stops (shutdown) or arms a watchdog (watchdog.c), with Xen 4.17's
+ * checks and error numbers. */
 #include <proxenos/domain.h>
+#include <proxenos/domain_watchdog.h>
 #include <proxenos/errno.h>
 #include <proxenos/evtchn.h>
 #include <proxenos/hypercall.h>
@@ -186,6 +188,16 @@ static long do_pin_override(const struct vcpu *v, uint64_t arg)
     return -ENOSYS;
 }
 
+static long do_watchdog(const struct vcpu *v, uint64_t arg)
+{
+    struct sched_watchdog w;
+
+    if (copy_from_guest(&w, arg, sizeof(w)) != 0) {
+        return -EFAULT;
+    }
+    return domain_watchdog_op(v->domain, w.id, w.timeout);
+}
+
 long do_sched_op(struct hcall_args *args)
 {
     struct vcpu *v = current_vcpu();
@@ -221,8 +233,9 @@ long do_sched_op(struct hcall_args *args)
         return do_remote_shutdown(v, arg);
     case SCHEDOP_pin_override:
         return do_pin_override(v, arg);
+    case SCHEDOP_watchdog:
+        return do_watchdog(v, arg);
     default:
-        /* SCHEDOP_watchdog included: no domain watchdogs. */
         return -ENOSYS;
     }
 }

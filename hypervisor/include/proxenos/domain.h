@@ -13,6 +13,7 @@
 #include <proxenos/rangeset.h>
 #include <proxenos/guest_access.h>
 #include <proxenos/timer.h>
+#include <proxenos/domain_watchdog.h>
 #include <public/xen.h>
 
 typedef uint16_t domid_t;
@@ -156,6 +157,11 @@ struct domain {
      * of the devices it was given. */
     struct rangeset iomem_caps;
     struct rangeset irq_caps;
+
+    /* SCHEDOP_watchdog (common/sched/watchdog.c): bit i of in_use is
+     * watchdog id i + 1, changed under lock. */
+    uint32_t watchdog_in_use;
+    struct timer watchdog_timer[DOMAIN_WATCHDOG_TIMERS];
 
     struct domain *next_in_list;
     struct arch_domain *arch;   /* set by arch_domain_create */

@@ -26,6 +26,10 @@ void init_timer(struct timer *t, void (*fn)(void *data), void *data, unsigned in
 /* (Re)arm t to fire at expires. */
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
+/* Stop t, and wait until a run of its handler on another CPU has
+ * returned: after this, t's handler no longer uses its data (which may
+ * then be freed). Not from a handler t's CPU could be waiting on. */
+void kill_timer(struct timer *t);
 /* Make t fire on cpu from now on, keeping its expiry if it is set. Not
  * while someone else sets or stops t. */
 void migrate_timer(struct timer *t, unsigned int cpu);

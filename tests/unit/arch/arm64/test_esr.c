@@ -57,6 +57,18 @@ static void test_fetch_on_walk(void **state)
     assert_int_equal(abort_fsc_kind(0x09U), FSC_ACCESS_FLAG);
 }
 
+/* dc civac x0 on a page stage 2 does not map: no ISV, CM and WnR set. */
+static void test_cache_maintenance(void **state)
+{
+    uint32_t iss = esr_iss(0x92000147ULL);
+
+    (void)state;
+    assert_false(abort_isv(iss));
+    assert_true(abort_cache_maint(iss));
+    assert_true(abort_write(iss));
+    assert_false(abort_cache_maint(esr_iss(0x93810047ULL)));
+}
+
 /* HPFAR_EL2.FIPA (bits [43:4]) holds the IPA's page number, IPA[51:12];
  * FAR gives the offset in the page. Bits outside FIPA are not address. */
 static void test_abort_ipa(void **state)
@@ -122,6 +134,7 @@ int main(void)
         cmocka_unit_test(test_store_word),
         cmocka_unit_test(test_load_signed_halfword),
         cmocka_unit_test(test_fetch_on_walk),
+        cmocka_unit_test(test_cache_maintenance),
         cmocka_unit_test(test_abort_ipa),
         cmocka_unit_test(test_sysreg_read),
         cmocka_unit_test(test_sysreg_write_xzr),

@@ -27,6 +27,7 @@
 #include <proxenos/cpupool.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>
+#include <proxenos/domain_watchdog.h>
 #include <proxenos/errno.h>
 #include <proxenos/fdt.h>
 #include <proxenos/smp.h>
@@ -595,6 +596,36 @@ static void toolstack_domains_are_left_to_the_control_domain(void **state)
     assert_non_null(get(1U));
 }
 
+/* A watchdog the domain stopped re-arming: it shuts down with reason
+ * watchdog and, like a power-off (only a reboot is rebuilt), is destroyed
+ * for good, its timers with it; the other domain runs on. */
+static void a_watchdog_expiry_stops_the_domain_for_good(void **state)
+{
+    struct domain *d2;
+
+    (void)state;
+    make_boot_info(false);
+    cpupools_init(&bi);
+    assert_int_equal(dom0less_build_all(&bi), 2U);
+    d2 = get(2U);
+    assert_int_equal(domain_watchdog_op(d2, 0U, 5U), 1);
+    fake_advance(SECONDS(4));
+    assert_int_equal(domain_watchdog_op(d2, 1U, 5U), 0);
+    fake_advance(SECONDS(4));
+    fire_timers();
+    assert_non_null(get(2U));
+    fake_advance(SECONDS(1));
+    fire_timers();
+    assert_true(fake_log_contains("Watchdog timer fired for domain 2"));
+    assert_true(fake_log_contains("Domain 2 (domU2) shut down: watchdog"));
+    fire_timers();
+    assert_null(get(2U));
+    assert_int_equal(domain_count_in_memory(), 1U);
+    assert_non_null(get(1U));
+    assert_int_equal(get(1U)->state, DOMAIN_RUNNING);
+    assert_int_equal(timer_queue_length(0U), 0U);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -607,6 +638,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(the_reaper_waits_for_running_vcpus, setup, teardown),
         cmocka_unit_test_setup_teardown(toolstack_domains_are_left_to_the_control_domain, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_watchdog_expiry_stops_the_domain_for_good, setup,
                                         teardown),
     };
 

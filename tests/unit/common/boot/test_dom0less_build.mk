@@ -19,7 +19,7 @@ test_dom0less_build-src := common/boot/dom0less_build.c common/boot/dom0less_con
 	common/memory/memory_resource.c common/memory/pv_mem.c common/memory/guest_access.c \
 	common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c common/memory/paging_pool.c \
 	common/console/console_io.c common/console/guest_console.c common/console/ratelimit.c \
-	common/core/timer.c common/core/softirq.c common/core/smp.c common/lib/rangeset.c \
+	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/core/smp.c common/lib/rangeset.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c
 # The private header of common/domain/.
 test_dom0less_build-cppflags := -I$(HYP)/common/domain

@@ -2,13 +2,17 @@
  * order, the hardware timer programmed with the head's deadline (by the
  * owning CPU; another CPU is kicked with a softirq instead), everything
  * due run from the timer softirq in order, a handler free to re-arm its
- * own timer, stop and re-arm anywhere in the queue, and migration to
- * another CPU keeping the expiry. */
+ * own timer, stop and re-arm anywhere in the queue, migration to another
+ * CPU keeping the expiry, and kill_timer, which also waits for a run of
+ * the handler on another CPU to end (two threads play the two CPUs). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <proxenos/smp.h>
@@ -215,6 +219,90 @@ static void migration_keeps_the_expiry(void **state)
     fake_expect_panic(migrate_timer(&tb, NR_CPUS));
 }
 
+/* ---- kill_timer ------------------------------------------------------------ */
+
+static int handler_entered;     /* __atomic_* only */
+static int handler_may_end;
+static int handler_ended;
+
+/* A handler that takes its time: runs until told to end. */
+static void slow(void *data)
+{
+    (void)data;
+    __atomic_store_n(&handler_entered, 1, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&handler_may_end, __ATOMIC_SEQ_CST) == 0) {
+        sched_yield();
+    }
+    __atomic_store_n(&handler_ended, 1, __ATOMIC_SEQ_CST);
+}
+
+/* CPU 1 runs its due timers. */
+static void *cpu1_softirq(void *arg)
+{
+    (void)arg;
+    fake_set_cpu(1U);
+    do_softirq();
+    return NULL;
+}
+
+/* Lets the slow handler end 20 ms from now. */
+static void *end_handler_later(void *arg)
+{
+    struct timespec ts = { .tv_sec = 0, .tv_nsec = 20000000L };
+
+    (void)arg;
+    (void)nanosleep(&ts, NULL);
+    __atomic_store_n(&handler_may_end, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+static void kill_waits_for_a_handler_running_elsewhere(void **state)
+{
+    struct timer t;
+    pthread_t cpu1;
+    pthread_t ender;
+
+    (void)state;
+    init_timer(&t, slow, NULL, 1U);
+    set_timer(&t, MILLISECS(1000));
+    assert_int_equal(pthread_create(&cpu1, NULL, cpu1_softirq, NULL), 0);
+    while (__atomic_load_n(&handler_entered, __ATOMIC_SEQ_CST) == 0) {
+        sched_yield();
+    }
+    assert_int_equal(pthread_create(&ender, NULL, end_handler_later, NULL), 0);
+    kill_timer(&t);
+    /* Returned only once the handler was done with its data. */
+    assert_int_equal(__atomic_load_n(&handler_ended, __ATOMIC_SEQ_CST), 1);
+    assert_int_equal(pthread_join(ender, NULL), 0);
+    assert_int_equal(pthread_join(cpu1, NULL), 0);
+    assert_false(timer_is_queued(&t));
+}
+
+static struct timer self;
+
+static void kill_self(void *data)
+{
+    (void)data;
+    nr_fired++;
+    kill_timer(&self);
+}
+
+/* A queued timer is simply stopped; a handler may kill its own timer. */
+static void kill_stops_a_queued_timer(void **state)
+{
+    (void)state;
+    set_timer(&ta, MILLISECS(1010));
+    kill_timer(&ta);
+    assert_false(timer_is_queued(&ta));
+    assert_int_equal(timer_queue_length(0U), 0U);
+    init_timer(&self, kill_self, NULL, 0U);
+    set_timer(&self, MILLISECS(1020));
+    tick(MILLISECS(1030));
+    assert_int_equal(nr_fired, 1U);
+    assert_false(timer_is_queued(&self));
+    assert_string_equal(order, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +312,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_handler_may_rearm_its_timer, setup, teardown),
         cmocka_unit_test_setup_teardown(timers_of_another_cpu_kick_it, setup, teardown),
         cmocka_unit_test_setup_teardown(migration_keeps_the_expiry, setup, teardown),
+        cmocka_unit_test_setup_teardown(kill_waits_for_a_handler_running_elsewhere, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(kill_stops_a_queued_timer, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

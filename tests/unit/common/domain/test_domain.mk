@@ -13,7 +13,7 @@ test_domain-src := common/domain/domain.c common/domain/domain_ref.c common/doma
 	common/memory/memory_resource.c common/memory/pv_mem.c common/memory/guest_access.c \
 	common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c \
 	common/console/console_io.c common/console/guest_console.c common/console/ratelimit.c \
-	common/core/timer.c common/core/softirq.c common/lib/rangeset.c \
+	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/lib/rangeset.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c
 # The private headers of common/domain/ and common/event/ (the port limit).
 test_domain-cppflags := -I$(HYP)/common/domain \
@@ -21,3 +21,6 @@ test_domain-cppflags := -I$(HYP)/common/domain \
 $(O)/unit/common/domain/test_domain: $(UNIT_DIR)/common/heap_env.h \
 	$(UNIT_DIR)/common/fake_sched.h $(UNIT_DIR)/common/fake_console_api.h \
 	$(UNIT_DIR)/common/image_tables.lds
+# The shutdown a watchdog expiry asks for: the shared fake.
+test_domain-src += ../tests/unit/common/fake_shutdown.c
+$(O)/unit/common/domain/test_domain: $(UNIT_DIR)/common/fake_shutdown.h

@@ -9,7 +9,8 @@
  * are the fake arch's (<fake_domain.h> counts them), the scheduler the
  * shared fake_sched.c (no vCPU ever runs: pausing finds them all off their
  * CPUs), the PV calls they make the shared fake_domain_pv.c and
- * fake_evtchn.c. */
+ * fake_evtchn.c. A domain's watchdogs (SCHEDOP_watchdog, the real
+ * watchdog.c) go with its memory: no timer is left queued for it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include <proxenos/bootmem.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/domain_pv.h>
+#include <proxenos/domain_watchdog.h>
 #include <proxenos/errno.h>
 #include <proxenos/lib.h>
 #include <proxenos/page_alloc.h>
@@ -439,6 +441,44 @@ static void test_create_fails_half_way(void **state)
     assert_int_equal(objs_live(), 0U);
 }
 
+/* Armed watchdogs of a domain destroyed at once, and of one destroyed
+ * while held: none stays queued once the domain is freed, and one that
+ * expires in between (dying) does not stop it again. */
+static void test_watchdogs_go_with_the_domain(void **state)
+{
+    struct domain *a = make(5U);
+    struct domain *b = make(6U);
+    struct domain *g;
+
+    (void)state;
+    fake_set_cpu(0U);
+    assert_int_equal(domain_watchdog_op(a, 0U, 10U), 1);
+    assert_int_equal(domain_watchdog_op(a, 0U, 20U), 2);
+    assert_int_equal(domain_watchdog_op(b, 0U, 1U), 1);
+    assert_int_equal(timer_queue_length(0U), 3U);
+    domain_destroy(a);
+    assert_int_equal(timer_queue_length(0U), 1U);
+    g = domain_get_by_id(6U);
+    domain_destroy(b);
+    /* b dying but held: its watchdog expires and leaves it alone. */
+    fake_advance(SECONDS(1));
+    timer_interrupt();
+    do_softirq();
+    assert_int_equal(timer_queue_length(0U), 0U);
+    assert_int_equal(g->state, DOMAIN_RUNNING);
+    assert_int_equal(domain_watchdog_op(g, 1U, 5U), 0);
+    assert_int_equal(timer_queue_length(0U), 1U);
+    domain_put(g);
+    /* The queued free, then nothing of b's. */
+    assert_int_equal(timer_queue_length(0U), 2U);
+    timer_interrupt();
+    do_softirq();
+    assert_int_equal(timer_queue_length(0U), 0U);
+    assert_int_equal(nr_pv_destroy(), 2U);
+    assert_int_equal(free_now(), initial_free);
+    assert_int_equal(objs_live(), 0U);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,6 +491,7 @@ int main(void)
         cmocka_unit_test_setup(test_toolstack_life_cycle, setup),
         cmocka_unit_test_setup(test_dying_walk_order, setup),
         cmocka_unit_test_setup(test_create_fails_half_way, setup),
+        cmocka_unit_test_setup(test_watchdogs_go_with_the_domain, setup),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

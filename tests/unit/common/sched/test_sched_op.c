@@ -1,8 +1,10 @@
 /* sched_op: yield, block, poll (pending ports, timeouts, wake-ups),
- * shutdown with reasons and a preset code, remote shutdown rights, and the
- * commands that do not exist. */
+ * shutdown with reasons and a preset code, remote shutdown rights, the
+ * watchdog reached through the hypercall, and the commands that do not
+ * exist. */
 #include "test_pv_hcall_env.h"
 
+#include <proxenos/domain_watchdog.h>
 #include <proxenos/evtchn.h>
 #include <proxenos/sched.h>
 #include <proxenos/softirq.h>
@@ -49,8 +51,11 @@ static int group_setup(void **state)
 static int setup(void **state)
 {
     (void)state;
-    /* No poll timer of the previous test stays queued while env_setup
-     * clears the vCPUs that hold them. */
+    /* No poll timer or watchdog of the previous test stays queued while
+     * env_setup clears the vCPUs and domains that hold them. */
+    for (unsigned int d = 0U; d < ENV_DOMS; d++) {
+        domain_watchdog_destroy(&doms[d]);
+    }
     for (unsigned int d = 0U; d < ENV_DOMS; d++) {
         for (unsigned int i = 0U; i < ENV_VCPUS; i++) {
             if (vcpus[d][i].poll_timer.fn != NULL) {
@@ -59,6 +64,9 @@ static int setup(void **state)
         }
     }
     env_setup();
+    for (unsigned int d = 0U; d < ENV_DOMS; d++) {
+        domain_watchdog_init(&doms[d]);
+    }
     fake_sched_reset();
     fake_shutdown_reset();
     fake_evtchn_reset();
@@ -262,10 +270,36 @@ static void remote_shutdown_rights(void **state)
     assert_int_equal(so(SCHEDOP_remote_shutdown, ARG), -EFAULT);
 }
 
+/* The caller's own domain gets the watchdog; Xen's ids and errors; an
+ * unreadable argument is -EFAULT. */
+static void watchdog_of_callers_domain(void **state)
+{
+    struct sched_watchdog *w = garg(1U, 0x100U);
+
+    (void)state;
+    w->id = 0U;
+    w->timeout = 30U;
+    assert_int_equal(so(SCHEDOP_watchdog, ARG), 1);
+    assert_true(timer_is_queued(&doms[1].watchdog_timer[0]));
+    assert_false(timer_is_queued(&doms[0].watchdog_timer[0]));
+    w->id = 1U;
+    w->timeout = 60U;
+    assert_int_equal(so(SCHEDOP_watchdog, ARG), 0);
+    assert_int_equal(doms[1].watchdog_timer[0].expires, NOW() + SECONDS(60));
+    w->timeout = 0U;
+    assert_int_equal(so(SCHEDOP_watchdog, ARG), 0);
+    assert_false(timer_is_queued(&doms[1].watchdog_timer[0]));
+    assert_int_equal(so(SCHEDOP_watchdog, ARG), -EINVAL);
+    w->id = 3U;
+    w->timeout = 1U;
+    assert_int_equal(so(SCHEDOP_watchdog, ARG), -EINVAL);
+    fake_guest_fault(ARG, 8U, false);
+    assert_int_equal(so(SCHEDOP_watchdog, ARG), -EFAULT);
+}
+
 static void missing_commands(void **state)
 {
     (void)state;
-    assert_int_equal(so(SCHEDOP_watchdog, ARG), -ENOSYS);
     assert_int_equal(so(SCHEDOP_pin_override, ARG), -EPERM);
     assert_int_equal(so(8U, ARG), -ENOSYS);
     assert_int_equal(so(0xffffffffU, ARG), -ENOSYS);
@@ -288,6 +322,7 @@ int main(void)
         cmocka_unit_test_setup(shutdown_reasons, setup),
         cmocka_unit_test_setup(shutdown_code_wins, setup),
         cmocka_unit_test_setup(remote_shutdown_rights, setup),
+        cmocka_unit_test_setup(watchdog_of_callers_domain, setup),
         cmocka_unit_test_setup(missing_commands, setup),
     };
 

@@ -16,3 +16,6 @@ test_sched_op-src += common/core/timer.c common/core/softirq.c
 # The event channels: the shared fake.
 test_sched_op-src += ../tests/unit/common/fake_evtchn.c
 $(O)/unit/common/sched/test_sched_op: $(UNIT_DIR)/common/fake_evtchn.h
+# SCHEDOP_watchdog's watchdogs: the real ones (test_watchdog.c tests them
+# in depth; here, the hypercall's way to them).
+test_sched_op-src += common/sched/watchdog.c

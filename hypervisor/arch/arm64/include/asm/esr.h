@@ -63,6 +63,13 @@ static inline bool abort_on_walk(uint32_t iss)
     return (iss & (1U << 7)) != 0U;
 }
 
+/* A cache maintenance or address translation instruction, not a load or
+ * store (CM). */
+static inline bool abort_cache_maint(uint32_t iss)
+{
+    return (iss & (1U << 8)) != 0U;
+}
+
 /* A write (WnR). */
 static inline bool abort_write(uint32_t iss)
 {

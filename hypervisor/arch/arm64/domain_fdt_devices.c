@@ -14,6 +14,8 @@
 #include <proxenos/errno.h>
 #include <proxenos/fdt_write.h>
 #include <proxenos/lib.h>
+#include <public/arch-arm.h>
+#include <public/device_tree_defs.h>
 
 /* Xen wires every guest interrupt to "CPUs 0-3" in the specifier's PPI CPU
  * mask (bits [15:8] of the flags cell), SPIs included. */

@@ -17,6 +17,7 @@
 #include <proxenos/fdt_write.h>
 #include <proxenos/lib.h>
 #include <proxenos/string.h>
+#include <public/device_tree_defs.h>
 
 /* ---- Small helpers --------------------------------------------------------- */
 

@@ -21,6 +21,7 @@
 #include <proxenos/fdt.h>
 #include <proxenos/lib.h>
 #include <public/arch-arm.h>
+#include <public/device_tree_defs.h>
 
 #define GUARD_SIZE 64U
 #define GUARD_BYTE 0x5aU

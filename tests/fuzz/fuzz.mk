@@ -16,13 +16,14 @@ FUZZ_DIR := $(O)/fuzz
 FUZZ_SEEDS := $(wildcard $(SRCDIR)/tests/unit/common/data/*.dtb)
 FUZZ_DICT := $(SRCDIR)/tests/fuzz/fdt.dict
 # The arm64 walk of the GIC, timer and PSCI nodes and GIC interrupt
-# specifiers are fuzzed with the rest (the boot tree is Arm's).
+# specifiers are fuzzed with the rest (the boot tree is Arm's), so the
+# harness is built, on the host, for Arm's guest ABI (include/public/arch.h).
 fuzz-hyp-src := common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt.c \
 	common/fdt/fdt_addr.c common/boot/bootinfo.c common/boot/cmdline.c \
 	arch/arm64/bootinfo_devices.c arch/arm64/fdt_irq_gic.c
 FUZZ_SRCS := $(SRCDIR)/tests/fuzz/fuzz_fdt.c $(addprefix $(HYP)/,$(fuzz-hyp-src))
 FUZZ_CPPFLAGS := -I$(HYP)/include -I$(HYP)/arch/arm64/include -I$(O)/include -include $(CONFIG_H) \
-	-DPROXENOS_HOST_TEST -D_GNU_SOURCE
+	-DPROXENOS_HOST_TEST -D_GNU_SOURCE -DXEN_GUEST_ABI_ARM
 FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 

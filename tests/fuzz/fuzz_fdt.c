@@ -223,7 +223,7 @@ static void check_bootinfo(const struct fdt *fdt)
         CHECK((m->domain < 0) == (m->domain_name == NULL));
     }
     for (uint32_t i = 0; i < bi.nr_cpus; i++) {
-        CHECK((bi.cpus[i].mpidr & ~0xff00ffffffULL) == 0U);
+        CHECK((bi.cpus[i].hw_id & ~0xff00ffffffULL) == 0U);
         check_string(fdt, bi.cpus[i].enable_method);
     }
     check_string(fdt, bi.xen_cmdline);

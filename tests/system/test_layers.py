@@ -45,3 +45,22 @@ def test_no_common_file_includes_an_asm_header():
                 if line.lstrip().startswith("#include <asm/"):
                     offenders.append(f"{path.relative_to(REPO)}:{n}: {line.strip()}")
     assert offenders == [], "\n".join(offenders)
+
+
+def test_no_common_file_names_an_arch_abi_header():
+    """The guest ABI's architecture half is chosen in one place,
+    include/public/arch.h: no common source or header (nor the public
+    headers that common code includes) names public/arch-arm.h itself."""
+    hyp = REPO / "hypervisor"
+    chooser = hyp / "include" / "public" / "arch.h"
+    offenders = []
+    for top in (hyp / "common", hyp / "include" / "proxenos", hyp / "include" / "public"):
+        for path in sorted(top.rglob("*.[ch]")):
+            if path == chooser:
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                words = line.replace("#", " ").split()
+                if words[:1] == ["include"] and "public/arch-" in line:
+                    offenders.append(f"{path.relative_to(REPO)}:{n}: {line.strip()}")
+    assert offenders == [], "\n".join(offenders)
+    assert "public/arch-arm.h" in chooser.read_text(encoding="utf-8")

@@ -21,6 +21,11 @@ UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 UNIT_CPPFLAGS := -I$(UNIT_DIR)/fake_arch/include -I$(UNIT_DIR)/common -I$(HYP)/include -I$(O)/include \
 	-include $(CONFIG_H) -DPROXENOS_HOST_TEST -D_GNU_SOURCE
 UNIT_LDLIBS := -lcmocka
+# The tests run on the build machine (x86_64) but exercise the configured
+# architecture's guest ABI: say which, rather than let include/public/arch.h
+# guess from the host compiler (it refuses to).
+UNIT_GUEST_ABI_arm64 := -DXEN_GUEST_ABI_ARM
+UNIT_CPPFLAGS += $(UNIT_GUEST_ABI_$(ARCH))
 # The coverage build (make coverage, below) is the same build with gcov's
 # instrumentation; -O0 so that every line keeps its own code.
 ifeq ($(UNIT_COVERAGE),1)

@@ -1,30 +1,87 @@
-/* The Arm parts of a dom0less domain (the arch_dom0less_* hooks): a vGICv3
- * with enough SPIs, the vpl011 when the configuration asks for one, and
- * what the domain's device tree says of them and of the timer. */
+/* The Arm parts of a dom0less domain (the arch_dom0less_* hooks): the
+ * node's vpl011 and nr_spis properties, a vGICv3 with enough SPIs, the
+ * vpl011 when the configuration asks for one, and what the domain's device
+ * tree says of them and of the timer. */
 #include <asm/bootinfo_arch.h>
+#include <asm/dom0less_guest.h>
+#include <asm/domain_fdt_devices.h>
+#include <asm/vgic.h>
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>
-#include <proxenos/domain_fdt.h>
+#include <proxenos/fdt.h>
+#include <public/arch-arm.h>
 
 /* SPIs are INTIDs 32 and up: n SPIs reach INTID 32 + n - 1. */
 #define INTID_SPI_FIRST 32U
 
+/* The reason below names the limit. */
+_Static_assert(VGIC_MAX_SPIS == 988U, "nr_spis's message names the vGIC's limit");
+
+/* One record per configuration slot of common code's table: the slot a
+ * node is read into is the record its arch pointer gets. */
+static struct arch_dom0less_config configs[DOM0LESS_MAX_DOMAINS];
+
+/* The device-tree part of the domain being built: dom0less builds one
+ * domain's tree at a time (as its one tree buffer says), so one will do. */
+static struct arch_domain_fdt_config fdt_config;
+
+const char *arch_dom0less_parse(const struct fdt *fdt, int node, unsigned int slot,
+                                const struct arch_dom0less_config **out)
+{
+    struct arch_dom0less_config *c;
+    uint32_t len = 0U;
+    const void *spis;
+
+    *out = NULL;
+    if (slot >= DOM0LESS_MAX_DOMAINS) {
+        return "more domains than the Arm configurations kept";
+    }
+    c = &configs[slot];
+    *c = (struct arch_dom0less_config){ 0 };
+    c->vpl011 = fdt_getprop(fdt, node, "vpl011", NULL) != NULL;
+    /* Xen 4.17 takes nr_spis as one cell and fails the domain's creation
+     * when the vGIC cannot have that many. */
+    spis = fdt_getprop(fdt, node, "nr_spis", &len);
+    if (spis != NULL) {
+        if (len != 4U) {
+            return "\"nr_spis\" must be one cell";
+        }
+        c->nr_spis = fdt_be32(spis);
+        if (c->nr_spis > VGIC_MAX_SPIS) {
+            return "\"nr_spis\" is more than the vGIC's 988";
+        }
+    }
+    *out = c;
+    return NULL;
+}
+
 void arch_dom0less_create_args(const struct dom0less_config *c, struct domain_create_args *a)
 {
-    a->emulated_uart = c->vpl011;
+    const struct arch_dom0less_config *arm = c->arch;
+
+    a->emulated_uart = arm->vpl011;
     a->arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
-    a->arch.nr_spis = (c->nr_spis != 0U) ? c->nr_spis : arch_default_nr_spis();
-    if (c->vpl011 && (a->arch.nr_spis < ((GUEST_VPL011_SPI - INTID_SPI_FIRST) + 1U))) {
+    a->arch.nr_spis = (arm->nr_spis != 0U) ? arm->nr_spis : arch_default_nr_spis();
+    if (arm->vpl011 && (a->arch.nr_spis < ((GUEST_VPL011_SPI - INTID_SPI_FIRST) + 1U))) {
         a->arch.nr_spis = (GUEST_VPL011_SPI - INTID_SPI_FIRST) + 1U;
     }
 }
 
-void arch_dom0less_fdt_config(const struct boot_info *bi, const struct dom0less_config *c,
-                              struct domain_fdt_config *fc)
+const struct arch_domain_fdt_config *arch_dom0less_fdt_config(const struct boot_info *bi,
+                                                              const struct dom0less_config *c,
+                                                              const struct domain *d)
 {
-    fc->gic = DOMAIN_FDT_GIC_V3;
-    fc->timer_clock_frequency = bi->arch->timer.clock_frequency;
-    fc->vpl011 = c->vpl011;
+    fdt_config = (struct arch_domain_fdt_config){ 0 };
+    fdt_config.gic = DOMAIN_FDT_GIC_V3;
+    fdt_config.timer_clock_frequency = bi->arch->timer.clock_frequency;
+    fdt_config.vpl011 = c->arch->vpl011;
+    fdt_config.evtchn_intid = d->evtchn_irq;
+    return &fdt_config;
+}
+
+const char *arch_dom0less_built_note(const struct dom0less_config *c)
+{
+    return c->arch->vpl011 ? ", vpl011" : "";
 }

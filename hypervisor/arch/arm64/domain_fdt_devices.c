@@ -1,9 +1,10 @@
 /* The Arm nodes of a dom0less domU's device tree (the arch_domain_fdt_*
  * hooks): PSCI and the CPUs, then the GIC, the generic timer, the SBSA
  * UART and the /hypervisor node, each as Xen 4.17 writes it (see
- * <proxenos/domain_fdt.h> for the whole tree). Common code writes the
- * root, /chosen and the memory node around them and checks what is not
- * Arm's in the configuration.
+ * <asm/domain_fdt_devices.h> for the nodes and <proxenos/domain_fdt.h> for
+ * the whole tree). Common code writes the root, /chosen and the memory
+ * node around them and checks what is not Arm's in the configuration; the
+ * Arm part of it comes through cfg->arch (NULL: every default).
  *
  * As in common/boot/domain_fdt.c, the writer's failures stick in the writer, so
  * the node builders make their calls one after another and report the
@@ -14,6 +15,13 @@
 #include <proxenos/errno.h>
 #include <proxenos/fdt_write.h>
 #include <proxenos/lib.h>
+#include <public/arch-arm.h>
+#include <public/device_tree_defs.h>
+
+/* Common code bounds a tree's vCPUs by its own limit, which must be the
+ * guest ABI's. */
+_Static_assert(MAX_VCPUS_PER_DOMAIN == (unsigned int)GUEST_MAX_VCPUS,
+               "a domU tree's vCPU limit is Arm's GUEST_MAX_VCPUS");
 
 /* Xen wires every guest interrupt to "CPUs 0-3" in the specifier's PPI CPU
  * mask (bits [15:8] of the flags cell), SPIs included. */
@@ -28,6 +36,14 @@
 static const char cpu_compatible_default[] = "arm,armv8";
 
 /* ---- Small helpers --------------------------------------------------------- */
+
+/* The Arm part of cfg: a configuration without one takes every default. */
+static const struct arch_domain_fdt_config *arch_of(const struct domain_fdt_config *cfg)
+{
+    static const struct arch_domain_fdt_config defaults = { 0 };
+
+    return (cfg->arch != NULL) ? cfg->arch : &defaults;
+}
 
 /* A region given in the config, or Xen's default when its size is 0. */
 static struct domain_fdt_region region_or(const struct domain_fdt_region *given,
@@ -62,7 +78,7 @@ static void put_interrupt_parent(struct fdt_writer *w)
 
 /* ---- Configuration check ------------------------------------------------------ */
 
-static bool gic_ok(const struct domain_fdt_config *cfg)
+static bool gic_ok(const struct arch_domain_fdt_config *cfg)
 {
     bool ok = false;
 
@@ -80,21 +96,22 @@ static bool gic_ok(const struct domain_fdt_config *cfg)
 
 bool arch_domain_fdt_config_ok(const struct domain_fdt_config *cfg)
 {
-    bool ok = gic_ok(cfg);
+    const struct arch_domain_fdt_config *a = arch_of(cfg);
+    bool ok = gic_ok(a);
 
-    if (ok && (cfg->cpu_compatible != NULL)) {
+    if (ok && (a->cpu_compatible != NULL)) {
         /* A string list: not empty and ending in a NUL. */
-        ok = (cfg->cpu_compatible_len != 0U) &&
-             (cfg->cpu_compatible[cfg->cpu_compatible_len - 1U] == '\0');
+        ok = (a->cpu_compatible_len != 0U) &&
+             (a->cpu_compatible[a->cpu_compatible_len - 1U] == '\0');
     }
-    if (ok && cfg->vpl011 && (cfg->vpl011_intid != 0U)) {
-        ok = (cfg->vpl011_intid >= INTID_SPI_FIRST) && (cfg->vpl011_intid <= INTID_SPI_LAST);
+    if (ok && a->vpl011 && (a->vpl011_intid != 0U)) {
+        ok = (a->vpl011_intid >= INTID_SPI_FIRST) && (a->vpl011_intid <= INTID_SPI_LAST);
     }
     if (ok && cfg->enhanced) {
         ok = ((cfg->gnttab.size == 0U) || domain_fdt_region_ok(&cfg->gnttab)) &&
              domain_fdt_regions_ok(cfg->ext_regions, cfg->nr_ext_regions) &&
-             ((cfg->evtchn_intid == 0U) ||
-              ((cfg->evtchn_intid >= INTID_PPI_FIRST) && (cfg->evtchn_intid < INTID_SPI_FIRST)));
+             ((a->evtchn_intid == 0U) ||
+              ((a->evtchn_intid >= INTID_PPI_FIRST) && (a->evtchn_intid < INTID_SPI_FIRST)));
     }
     return ok;
 }
@@ -121,14 +138,15 @@ uint32_t domain_fdt_vcpu_affinity(unsigned int vcpu)
 
 static int make_cpus(struct fdt_writer *w, const struct domain_fdt_config *cfg)
 {
+    const struct arch_domain_fdt_config *a = arch_of(cfg);
     const char *compat = cpu_compatible_default;
     uint32_t compat_len = (uint32_t)sizeof(cpu_compatible_default);
     char name[DOMAIN_FDT_UNIT_NAME_MAX];
     unsigned int cpu;
 
-    if (cfg->cpu_compatible != NULL) {
-        compat = cfg->cpu_compatible;
-        compat_len = cfg->cpu_compatible_len;
+    if (a->cpu_compatible != NULL) {
+        compat = a->cpu_compatible;
+        compat_len = a->cpu_compatible_len;
     }
     (void)fdt_writer_begin_node(w, "cpus");
     (void)fdt_writer_prop_u32(w, "#address-cells", 1U);
@@ -141,10 +159,10 @@ static int make_cpus(struct fdt_writer *w, const struct domain_fdt_config *cfg)
         (void)fdt_writer_prop(w, "compatible", compat, compat_len);
         (void)fdt_writer_prop_string(w, "device_type", "cpu");
         (void)fdt_writer_prop_u32(w, "reg", aff);
-        if (cfg->cpu_clock_frequency != 0U) {
-            (void)fdt_writer_prop_u32(w, "clock-frequency", cfg->cpu_clock_frequency);
+        if (a->cpu_clock_frequency != 0U) {
+            (void)fdt_writer_prop_u32(w, "clock-frequency", a->cpu_clock_frequency);
         }
-        if (!cfg->aarch32) {
+        if (!a->aarch32) {
             /* AArch32 guests get no enable-method (Xen 4.17 does the same). */
             (void)fdt_writer_prop_string(w, "enable-method", "psci");
         }
@@ -153,7 +171,7 @@ static int make_cpus(struct fdt_writer *w, const struct domain_fdt_config *cfg)
     return fdt_writer_end_node(w);
 }
 
-static int make_gic(struct fdt_writer *w, const struct domain_fdt_config *cfg)
+static int make_gic(struct fdt_writer *w, const struct arch_domain_fdt_config *cfg)
 {
     static const struct domain_fdt_region gicr_default = {
         GUEST_GICV3_GICR0_BASE, GUEST_GICV3_GICR0_SIZE
@@ -191,7 +209,7 @@ static int make_gic(struct fdt_writer *w, const struct domain_fdt_config *cfg)
     return fdt_writer_end_node(w);
 }
 
-static int make_timer(struct fdt_writer *w, const struct domain_fdt_config *cfg)
+static int make_timer(struct fdt_writer *w, const struct arch_domain_fdt_config *cfg)
 {
     (void)fdt_writer_begin_node(w, "timer");
     (void)fdt_writer_prop_string(w, "compatible",
@@ -210,7 +228,7 @@ static int make_timer(struct fdt_writer *w, const struct domain_fdt_config *cfg)
     return fdt_writer_end_node(w);
 }
 
-static int make_vpl011(struct fdt_writer *w, const struct domain_fdt_config *cfg)
+static int make_vpl011(struct fdt_writer *w, const struct arch_domain_fdt_config *cfg)
 {
     struct domain_fdt_region reg = { cfg->vpl011_base, GUEST_PL011_SIZE };
     uint32_t intid = (cfg->vpl011_intid != 0U) ? cfg->vpl011_intid : GUEST_VPL011_SPI;
@@ -238,9 +256,10 @@ static int make_vpl011(struct fdt_writer *w, const struct domain_fdt_config *cfg
 static int make_hypervisor(struct fdt_writer *w, const struct domain_fdt_config *cfg)
 {
     static const char *const compat[] = { "xen,xen-4.17", "xen,xen" };
+    const struct arch_domain_fdt_config *a = arch_of(cfg);
     struct domain_fdt_region gnttab = region_or(&cfg->gnttab, GUEST_GNTTAB_BASE,
                                                 GUEST_GNTTAB_SIZE);
-    uint32_t evtchn = (cfg->evtchn_intid != 0U) ? cfg->evtchn_intid : GUEST_EVTCHN_PPI;
+    uint32_t evtchn = (a->evtchn_intid != 0U) ? a->evtchn_intid : GUEST_EVTCHN_PPI;
     unsigned int i;
 
     (void)fdt_writer_begin_node(w, "hypervisor");
@@ -249,7 +268,7 @@ static int make_hypervisor(struct fdt_writer *w, const struct domain_fdt_config 
      * free guest address space for foreign mappings (64-bit guests only). */
     (void)fdt_writer_prop_begin(w, "reg");
     domain_fdt_append_region(w, &gnttab);
-    if (!cfg->aarch32) {
+    if (!a->aarch32) {
         for (i = 0U; i < cfg->nr_ext_regions; i++) {
             domain_fdt_append_region(w, &cfg->ext_regions[i]);
         }
@@ -271,10 +290,12 @@ int arch_domain_fdt_nodes(struct fdt_writer *w, const struct domain_fdt_config *
         (void)make_psci(w);
         (void)make_cpus(w, cfg);
     } else {
-        (void)make_gic(w, cfg);
-        (void)make_timer(w, cfg);
-        if (cfg->vpl011) {
-            (void)make_vpl011(w, cfg);
+        const struct arch_domain_fdt_config *a = arch_of(cfg);
+
+        (void)make_gic(w, a);
+        (void)make_timer(w, a);
+        if (a->vpl011) {
+            (void)make_vpl011(w, a);
         }
         if (cfg->enhanced) {
             (void)make_hypervisor(w, cfg);

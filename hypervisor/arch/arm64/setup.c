@@ -322,7 +322,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
         uint64_t mpidrs[CONFIG_NR_CPUS];
 
         for (uint32_t i = 0U; i < bi->nr_cpus; i++) {
-            mpidrs[i] = bi->cpus[i].mpidr;
+            mpidrs[i] = bi->cpus[i].hw_id;
         }
         (void)smp_bring_up(mpidrs, bi->nr_cpus, secondary_va);
     }

@@ -14,10 +14,11 @@
 
 static uint64_t logical_mpidr[NR_CPUS];
 
-int arch_cpu_by_mpidr(uint64_t mpidr)
+/* On arm64 a CPU's hardware id is its MPIDR (affinity fields). */
+int arch_cpu_by_hw_id(uint64_t hw_id)
 {
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-        if (cpu_online(cpu) && (logical_mpidr[cpu] == (mpidr & MPIDR_AFF_MASK))) {
+        if (cpu_online(cpu) && (logical_mpidr[cpu] == (hw_id & MPIDR_AFF_MASK))) {
             return (int)cpu;
         }
     }

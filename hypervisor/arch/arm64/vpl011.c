@@ -28,6 +28,7 @@
 #include <proxenos/guest_console.h>
 #include <proxenos/xmalloc.h>
 #include <public/arch-arm.h>
+#include <public/domctl.h>
 
 #define DR      0x000U
 #define RSR     0x004U
@@ -324,8 +325,13 @@ int vpl011_create_ring(struct domain *d, paddr_t base, unsigned int intid, gfn_t
     return 0;
 }
 
-int arch_vuart_init(struct domain *d, gfn_t ring, domid_t backend, evtchn_port_t *port)
+int arch_vuart_init(struct domain *d, uint32_t type, gfn_t ring, domid_t backend,
+                    evtchn_port_t *port)
 {
+    /* The SBSA UART is the only one Xen 4.17 emulates for Arm guests. */
+    if (type != XEN_DOMCTL_VUART_TYPE_VPL011) {
+        return -EOPNOTSUPP;
+    }
     return vpl011_create_ring(d, GUEST_PL011_BASE, GUEST_VPL011_SPI, ring, backend, port);
 }
 

@@ -176,18 +176,18 @@ static int scan_cpu(struct scan *s, int node)
     struct boot_info *bi = s->bi;
     struct boot_cpu *cpu;
     const char *why;
-    uint64_t mpidr;
+    uint64_t hw_id;
     uint64_t unused;
 
-    if (fdt_reg_raw(s->fdt, node, 0U, &mpidr, &unused) != 0) {
+    if (fdt_reg_raw(s->fdt, node, 0U, &hw_id, &unused) != 0) {
         return scan_error(s, -EINVAL, "cpu node without a usable reg", node);
     }
-    why = arch_bootinfo_cpu_id_error(mpidr);
+    why = arch_bootinfo_cpu_id_error(hw_id);
     if (why != NULL) {
         return scan_error(s, -EINVAL, why, node);
     }
     for (uint32_t i = 0U; i < bi->nr_cpus; i++) {
-        if (bi->cpus[i].mpidr == mpidr) {
+        if (bi->cpus[i].hw_id == hw_id) {
             return scan_error(s, -EINVAL, "two cpu nodes with the same reg", node);
         }
     }
@@ -196,7 +196,7 @@ static int scan_cpu(struct scan *s, int node)
         return 0;
     }
     cpu = &bi->cpus[bi->nr_cpus];
-    cpu->mpidr = mpidr;
+    cpu->hw_id = hw_id;
     cpu->enable_method = fdt_getprop_string(s->fdt, node, "enable-method");
     cpu->node = node;
     bi->nr_cpus++;

@@ -71,10 +71,9 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     fc.nr_mem = nr_banks;
     fc.bootargs = c->kernel->cmdline;
     fc.initrd_size = initrd_size;
-    arch_dom0less_fdt_config(boot, c, &fc);
+    fc.arch = arch_dom0less_fdt_config(boot, c, d);
     if (d->xen_enhanced) {
         fc.enhanced = true;
-        fc.evtchn_intid = d->evtchn_irq;
         fc.ext_regions = ext;
         fc.nr_ext_regions = arch_domu_ext_regions(ram_size, arch_guest_ipa_bits(), ext);
         for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {
@@ -111,7 +110,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     pr_info("Domain %u (%s): %u vCPU(s), %llu MiB, kernel at 0x%llx, device tree at 0x%llx%s\n",
             d->domain_id, d->name, c->cpus, (unsigned long long)(total >> 20),
             (unsigned long long)k.load_addr, (unsigned long long)dtb_at,
-            c->vpl011 ? ", vpl011" : "");
+            arch_dom0less_built_note(c));
     return 0;
 }
 

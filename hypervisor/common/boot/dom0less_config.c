@@ -1,7 +1,10 @@
 /* Reading /chosen xen,domain nodes into struct dom0less_config, with Xen
  * 4.17's rules: "memory" is two cells of KiB, "cpus" is required,
  * domain IDs follow device-tree order from 1. Where Xen panics on a bad
- * node we report it and skip that domain only. */
+ * node we report it and skip that domain only. The properties only the
+ * architecture understands (arm64: vpl011, nr_spis) are its to read
+ * (arch_dom0less_parse). */
+#include <proxenos/arch/dom0less.h>
 #include <proxenos/boot_ranges.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/printk.h>
@@ -31,9 +34,11 @@ static enum xen_enhanced_mode read_enhanced(const struct fdt *fdt, int node)
     return ENHANCED_NONE;
 }
 
-static bool read_one(const struct boot_info *bi, int node, domid_t id, struct dom0less_config *c)
+static bool read_one(const struct boot_info *bi, int node, domid_t id, unsigned int slot,
+                     struct dom0less_config *c)
 {
     const struct fdt *fdt = bi->fdt;
+    const char *why;
     uint32_t len = 0U;
     const void *mem = fdt_getprop(fdt, node, "memory", &len);
     uint32_t cpus;
@@ -58,8 +63,6 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, struct do
         return false;
     }
     c->cpus = cpus;
-    c->vpl011 = fdt_getprop(fdt, node, "vpl011", NULL) != NULL;
-    (void)fdt_getprop_u32(fdt, node, "nr_spis", &c->nr_spis);
     c->has_p2m_mem = (fdt_getprop_u32(fdt, node, "xen,domain-p2m-mem-mb", &c->p2m_mem_mb) == 0);
     c->enhanced = read_enhanced(fdt, node);
     if (fdt_getprop(fdt, node, "xen,static-mem", NULL) != NULL) {
@@ -74,6 +77,11 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, struct do
                    c->name);
             return false;
         }
+    }
+    why = arch_dom0less_parse(fdt, node, slot, &c->arch);
+    if (why != NULL) {
+        pr_err("dom0less: %s: %s: domain skipped\n", c->name, why);
+        return false;
     }
     c->kernel = bootinfo_find_module(bi, BOOTMOD_KERNEL, node);
     c->ramdisk = bootinfo_find_module(bi, BOOTMOD_RAMDISK, node);
@@ -103,7 +111,7 @@ unsigned int dom0less_parse(const struct boot_info *bi, struct dom0less_config *
             continue;
         }
         /* IDs follow node order even when a node is skipped. */
-        if ((n < max) && read_one(bi, node, id, &cfgs[n])) {
+        if ((n < max) && read_one(bi, node, id, n, &cfgs[n])) {
             n++;
         } else if (n >= max) {
             pr_err("dom0less: more than %u domains: the rest are skipped\n", max);

@@ -17,6 +17,7 @@
 #include <proxenos/fdt_write.h>
 #include <proxenos/lib.h>
 #include <proxenos/string.h>
+#include <public/device_tree_defs.h>
 
 /* ---- Small helpers --------------------------------------------------------- */
 
@@ -75,7 +76,7 @@ void domain_fdt_append_region(struct fdt_writer *w, const struct domain_fdt_regi
 /* What this file reads; the architecture checks the rest. */
 static bool config_ok(const struct domain_fdt_config *cfg)
 {
-    bool ok = (cfg->nr_vcpus >= 1U) && (cfg->nr_vcpus <= (unsigned int)GUEST_MAX_VCPUS) &&
+    bool ok = (cfg->nr_vcpus >= 1U) && (cfg->nr_vcpus <= MAX_VCPUS_PER_DOMAIN) &&
               (cfg->nr_mem >= 1U) && domain_fdt_regions_ok(cfg->mem, cfg->nr_mem);
 
     if (ok && (cfg->initrd_size != 0U)) {

@@ -83,11 +83,9 @@ long domctl_vuart_op(struct xen_domctl *op, struct domain *d, const struct contr
     if (d->state != DOMAIN_BUILDING) {
         return -EPERM;
     }
-    if (vu->type != XEN_DOMCTL_VUART_TYPE_VPL011) {
-        return -EOPNOTSUPP;
-    }
-    /* A second INIT, a page that is not the domain's RAM: -EINVAL. */
-    rc = arch_vuart_init(d, gfn(vu->gfn), vu->console_domid, &port);
+    /* The type is the architecture's to accept (-EOPNOTSUPP, checked
+     * first); a second INIT, a page that is not the domain's RAM: -EINVAL. */
+    rc = arch_vuart_init(d, vu->type, gfn(vu->gfn), vu->console_domid, &port);
     if (rc == 0) {
         vu->evtchn = port;
     }

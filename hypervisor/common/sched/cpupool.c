@@ -44,14 +44,15 @@ static uint64_t read_pool_cpus(const struct fdt *fdt, int node, uint64_t taken)
         uint64_t size;
         int cpu;
 
-        /* A cpu "reg" is an MPIDR, not a bus address: read it untranslated. */
+        /* A cpu "reg" is a hardware id (arm64: an MPIDR), not a bus
+         * address: read it untranslated. */
         if ((cpu_node < 0) || (fdt_reg_raw(fdt, cpu_node, 0U, &addr, &size) != 0)) {
             pr_err("cpupool %s: entry %u is not a cpu node with reg: ignored\n", name, off / 4U);
             return 0U;
         }
-        cpu = arch_cpu_by_mpidr(addr);
+        cpu = arch_cpu_by_hw_id(addr);
         if (cpu < 0) {
-            pr_err("cpupool %s: CPU with MPIDR 0x%llx is not online: ignored\n", name,
+            pr_err("cpupool %s: CPU with id 0x%llx is not online: ignored\n", name,
                    (unsigned long long)addr);
             return 0U;
         }

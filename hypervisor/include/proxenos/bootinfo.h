@@ -71,7 +71,8 @@ struct boot_module {
 };
 
 struct boot_cpu {
-    uint64_t mpidr;               /* the node's reg (MPIDR affinity fields) */
+    uint64_t hw_id;               /* the node's reg: the CPU's hardware id
+                                     (arm64: its MPIDR affinity fields) */
     const char *enable_method;    /* "psci", "spin-table", ... or NULL */
     int node;
 };

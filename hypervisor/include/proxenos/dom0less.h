@@ -8,6 +8,8 @@
 
 #define DOM0LESS_MAX_DOMAINS 16U
 
+struct arch_dom0less_config;
+
 enum xen_enhanced_mode {
     ENHANCED_NONE,          /* property absent, or any other string */
     ENHANCED_FULL,          /* present-empty or "enabled": needs dom0 */
@@ -21,8 +23,6 @@ struct dom0less_config {
     domid_t domid;
     uint64_t mem_kib;               /* "memory": two cells, KiB */
     unsigned int cpus;              /* "cpus" */
-    bool vpl011;
-    unsigned int nr_spis;           /* 0: as the host */
     enum xen_enhanced_mode enhanced;
     bool has_p2m_mem;               /* xen,domain-p2m-mem-mb given */
     uint32_t p2m_mem_mb;            /* else Xen's default formula */
@@ -30,6 +30,9 @@ struct dom0less_config {
     const struct boot_module *kernel;
     const struct boot_module *ramdisk;
     const struct boot_module *dtb;
+    /* What only the architecture reads of the node (arm64: vpl011,
+     * nr_spis), from arch_dom0less_parse(): common code only carries it. */
+    const struct arch_dom0less_config *arch;
 };
 
 /* Read every xen,domain node into cfgs; returns how many are valid.

@@ -1,10 +1,10 @@
 /* The Arm guest ABI numbers of Xen 4.17: the guest physical memory map, the
  * interrupt numbers a guest sees, the hypercall tag and the PSCI function
- * numbers written into a guest's device tree.
+ * numbers written into a guest's device tree. The constants of the guest
+ * device trees themselves are in device_tree_defs.h, as in Xen.
  *
  * Every value was checked against Xen 4.17.0 (RELEASE-4.17.0):
- * xen/include/public/arch-arm.h, and for the device-tree section
- * xen/include/public/device_tree_defs.h. The names are Xen's, because they
+ * xen/include/public/arch-arm.h. The names are Xen's, because they
  * are ABI names that guest and tool writers search for. Xen calls this
  * layout "not a stable ABI": guests must find devices and memory through the
  * device tree; the numbers exist so that the hypervisor and tools agree.
@@ -123,28 +123,6 @@
 #define PSCI_cpu_off     1
 #define PSCI_cpu_on      2
 #define PSCI_migrate     3
-
-/* ---- Device-tree constants (Xen: public/device_tree_defs.h) -------------- */
-
-/* The GIC's phandle in a generated guest tree: high, because dtc hands out
- * phandles from 1 upwards and a passthrough fragment may carry its own. */
-#define GUEST_PHANDLE_GIC        65000
-#define GUEST_PHANDLE_IOMMU      (GUEST_PHANDLE_GIC + 1)
-
-#define GUEST_ROOT_ADDRESS_CELLS 2
-#define GUEST_ROOT_SIZE_CELLS    2
-
-/* Trigger type in the third cell of a GIC interrupt specifier; for PPIs
- * bits [15:8] are a mask of the CPUs the interrupt is wired to. */
-#define DT_IRQ_TYPE_NONE         0x00000000
-#define DT_IRQ_TYPE_EDGE_RISING  0x00000001
-#define DT_IRQ_TYPE_EDGE_FALLING 0x00000002
-#define DT_IRQ_TYPE_EDGE_BOTH    (DT_IRQ_TYPE_EDGE_FALLING | DT_IRQ_TYPE_EDGE_RISING)
-#define DT_IRQ_TYPE_LEVEL_HIGH   0x00000004
-#define DT_IRQ_TYPE_LEVEL_LOW    0x00000008
-#define DT_IRQ_TYPE_LEVEL_MASK   (DT_IRQ_TYPE_LEVEL_LOW | DT_IRQ_TYPE_LEVEL_HIGH)
-#define DT_IRQ_TYPE_SENSE_MASK   0x0000000f
-#define DT_IRQ_TYPE_INVALID      0x00000010
 
 /* ---- Control interface structures (domctl) --------------------------------
  * C only. Layouts from Xen 4.17.7's arch-arm.h; sizes proven in domctl.h. */

@@ -11,15 +11,15 @@
  * guest virtual addresses on Arm, written here as uint64_t. Only the
  * control domain may use this hypercall.
  *
- * Self-contained: includes nothing but <stddef.h>, <stdint.h>, the Arm ABI
- * header and version.h.
+ * Self-contained: includes nothing but <stddef.h>, <stdint.h>, the
+ * architecture's ABI header (arch.h chooses it) and version.h.
  */
 #ifndef PUBLIC_DOMCTL_H
 #define PUBLIC_DOMCTL_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <public/arch-arm.h>
+#include <public/arch.h>
 #include <public/version.h>
 
 /* A call with any other version is refused with -EACCES before anything

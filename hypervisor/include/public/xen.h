@@ -7,13 +7,13 @@
  * for 32- and 64-bit guests alike, struct arch_vcpu_info and struct
  * arch_shared_info are empty, and vcpu_info has no upcall mask byte
  * (XEN_HAVE_PV_UPCALL_MASK is x86 only). Self-contained: includes nothing
- * but <stdint.h>.
+ * but <stdint.h> and the architecture's ABI header, which arch.h chooses.
  */
 #ifndef PUBLIC_XEN_H
 #define PUBLIC_XEN_H
 
 #include <stdint.h>
-#include <public/arch-arm.h>
+#include <public/arch.h>
 
 typedef uint64_t xen_ulong_t;
 typedef uint16_t xen_domid_t;

@@ -117,8 +117,8 @@ void fake_cpu_reset(void)
     wfi_hook = NULL;
 }
 
-/* Fake machines number CPUs by MPIDR directly: MPIDR n is CPU n. */
-int arch_cpu_by_mpidr(uint64_t mpidr)
+/* Fake machines number CPUs by hardware id directly: id n is CPU n. */
+int arch_cpu_by_hw_id(uint64_t hw_id)
 {
-    return (mpidr < (uint64_t)CONFIG_NR_CPUS) ? (int)mpidr : -1;
+    return (hw_id < (uint64_t)CONFIG_NR_CPUS) ? (int)hw_id : -1;
 }

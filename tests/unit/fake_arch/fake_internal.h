@@ -14,6 +14,7 @@ void fake_guest_reset(void);
 void fake_vuart_reset(void);
 void fake_domain_reset(void);
 void fake_domain_fdt_reset(void);
+void fake_dom0less_reset(void);
 
 struct domain;
 /* The host frame of a RAM entry the fake stage 2 holds for gfn of d

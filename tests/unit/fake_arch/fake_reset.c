@@ -13,4 +13,5 @@ void fake_reset(void)
     fake_vuart_reset();
     fake_domain_reset();
     fake_domain_fdt_reset();
+    fake_dom0less_reset();
 }

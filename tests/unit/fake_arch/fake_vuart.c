@@ -9,11 +9,12 @@ static uint32_t answer_port;
 static unsigned int calls;
 static struct fake_vuart_call last;
 
-__attribute__((weak)) int arch_vuart_init(struct domain *d, gfn_t ring, domid_t backend,
-                                          evtchn_port_t *port)
+__attribute__((weak)) int arch_vuart_init(struct domain *d, uint32_t type, gfn_t ring,
+                                          domid_t backend, evtchn_port_t *port)
 {
     calls++;
     last.d = d;
+    last.type = type;
     last.ring = gfn_x(ring);
     last.backend = backend;
     if (answer_rc == 0) {
@@ -41,5 +42,5 @@ void fake_vuart_reset(void)
     answer_rc = 0;
     answer_port = 5U;
     calls = 0U;
-    last = (struct fake_vuart_call){ NULL, 0U, 0U };
+    last = (struct fake_vuart_call){ NULL, 0U, 0U, 0U };
 }

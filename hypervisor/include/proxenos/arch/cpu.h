@@ -27,9 +27,9 @@ void arch_wait_for_interrupt(void);
 /* Interrupt another CPU so that it looks at its pending softirqs. */
 void arch_send_ipi(unsigned int cpu);
 
-/* The logical number of the online CPU whose MPIDR affinity is mpidr
- * (device-tree "reg" of a cpu node), or -1. */
-int arch_cpu_by_mpidr(uint64_t mpidr);
+/* The logical number of the online CPU whose hardware id (the "reg" of its
+ * /cpus node; arm64: the MPIDR affinity fields) is hw_id, or -1. */
+int arch_cpu_by_hw_id(uint64_t hw_id);
 
 /* Stop this CPU for good (after a panic or at power-off on secondaries). */
 void arch_halt(void) __noreturn;

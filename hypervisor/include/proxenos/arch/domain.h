@@ -111,12 +111,14 @@ int arch_paging_pool_resize(struct domain *d, uint64_t pages);
  * reads it with its caches off. */
 void arch_guest_cache_flush(struct domain *d, gfn_t gfn, uint64_t nr);
 
-/* XEN_DOMCTL_vuart_op INIT: give d, being built, the emulated UART whose
- * back end is the console ring on d's RAM page ring, served by domain
- * backend (xenconsoled's). 0 and *port, the unbound port of d that
- * backend binds; -EINVAL when d has one already or ring is not d's RAM;
- * -ENOMEM, -ENOSPC. On Arm: a vpl011 at GUEST_PL011_BASE with SPI
- * GUEST_VPL011_SPI. */
-int arch_vuart_init(struct domain *d, gfn_t ring, domid_t backend, evtchn_port_t *port);
+/* XEN_DOMCTL_vuart_op INIT: give d, being built, the emulated UART of
+ * the given type (XEN_DOMCTL_VUART_TYPE_*) whose back end is the console
+ * ring on d's RAM page ring, served by domain backend (xenconsoled's). 0
+ * and *port, the unbound port of d that backend binds; -EOPNOTSUPP for a
+ * type the architecture does not emulate (checked first); -EINVAL when d
+ * has one already or ring is not d's RAM; -ENOMEM, -ENOSPC. On Arm: type
+ * VPL011 only, a vpl011 at GUEST_PL011_BASE with SPI GUEST_VPL011_SPI. */
+int arch_vuart_init(struct domain *d, uint32_t type, gfn_t ring, domid_t backend,
+                    evtchn_port_t *port);
 
 #endif

@@ -1,5 +1,7 @@
 /* The Arm parts of a dom0less domain (arch/arm64/dom0less_guest.c): the
- * vGIC's SPI count with and without a vpl011, and the device tree fields. */
+ * vpl011 and nr_spis properties of a xen,domain node, the vGIC's SPI count
+ * with and without a vpl011, the device tree fields, and the note on the
+ * "built" line. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,12 +9,16 @@
 #include <cmocka.h>
 
 #include <asm/bootinfo_arch.h>
+#include <asm/dom0less_guest.h>
+#include <asm/domain_fdt_devices.h>
 #include <string.h>
 
+#include "fdt_builder.h"
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>
-#include <proxenos/domain_fdt.h>
+#include <proxenos/fdt.h>
+#include <public/arch-arm.h>
 #include <fake_arch.h>
 #include <fake_domain.h>
 
@@ -26,33 +32,139 @@ static int setup(void **state)
     return 0;
 }
 
+/* ---- Reading the node ------------------------------------------------------ */
+
+static struct fb *b;
+static struct fdt fdt;
+
+/* One xen,domain node per case under the root, in this order. */
+enum node_case {
+    NODE_PLAIN,         /* neither property */
+    NODE_VPL011,        /* vpl011; nr_spis = 3 */
+    NODE_SPIS_MAX,      /* nr_spis = 988, the vGIC's most */
+    NODE_SPIS_TOO_MANY, /* nr_spis = 989 */
+    NODE_SPIS_TWO,      /* nr_spis of two cells */
+    NODE_SPIS_EMPTY,    /* nr_spis with no value */
+    NR_NODE_CASES,
+};
+
+static int build_nodes(int nodes[NR_NODE_CASES])
+{
+    static const uint8_t empty[1] = { 0 };
+    int node;
+    int i = 0;
+
+    b = fb_new();
+    fb_begin(b, "");
+    fb_begin(b, "plain");
+    fb_end(b);
+    fb_begin(b, "vpl011");
+    fb_prop_empty(b, "vpl011");
+    fb_prop_u32(b, "nr_spis", 3U);
+    fb_end(b);
+    fb_begin(b, "spis-max");
+    fb_prop_u32(b, "nr_spis", 988U);
+    fb_end(b);
+    fb_begin(b, "spis-too-many");
+    fb_prop_u32(b, "nr_spis", 989U);
+    fb_end(b);
+    fb_begin(b, "spis-two");
+    fb_prop_cells(b, "nr_spis", 2U, 0U, 3U);
+    fb_end(b);
+    fb_begin(b, "spis-empty");
+    fb_prop(b, "nr_spis", empty, 0U);
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    for (node = fdt_first_child(&fdt, fdt_root(&fdt)); node >= 0;
+         node = fdt_next_sibling(&fdt, node)) {
+        assert_true(i < (int)NR_NODE_CASES);
+        nodes[i] = node;
+        i++;
+    }
+    return i;
+}
+
+static void test_parse(void **state)
+{
+    int nodes[NR_NODE_CASES];
+    const struct arch_dom0less_config *a = NULL;
+    const struct arch_dom0less_config *a2 = NULL;
+
+    (void)state;
+    assert_int_equal(build_nodes(nodes), NR_NODE_CASES);
+
+    assert_null(arch_dom0less_parse(&fdt, nodes[NODE_PLAIN], 0U, &a));
+    assert_non_null(a);
+    assert_false(a->vpl011);
+    assert_int_equal(a->nr_spis, 0U);
+
+    /* Another slot, another record: the first keeps what it read. */
+    assert_null(arch_dom0less_parse(&fdt, nodes[NODE_VPL011], 1U, &a2));
+    assert_non_null(a2);
+    assert_ptr_not_equal(a, a2);
+    assert_true(a2->vpl011);
+    assert_int_equal(a2->nr_spis, 3U);
+    assert_false(a->vpl011);
+
+    assert_null(arch_dom0less_parse(&fdt, nodes[NODE_SPIS_MAX], 2U, &a));
+    assert_int_equal(a->nr_spis, 988U);
+
+    /* Refused, with the reason common code prints, and no record. */
+    assert_string_equal(arch_dom0less_parse(&fdt, nodes[NODE_SPIS_TOO_MANY], 3U, &a),
+                        "\"nr_spis\" is more than the vGIC's 988");
+    assert_null(a);
+    a = a2;
+    assert_string_equal(arch_dom0less_parse(&fdt, nodes[NODE_SPIS_TWO], 3U, &a),
+                        "\"nr_spis\" must be one cell");
+    assert_null(a);
+    a = a2;
+    assert_string_equal(arch_dom0less_parse(&fdt, nodes[NODE_SPIS_EMPTY], 3U, &a),
+                        "\"nr_spis\" must be one cell");
+    assert_null(a);
+
+    /* The last slot common code has is kept; one past it is not. */
+    assert_null(arch_dom0less_parse(&fdt, nodes[NODE_PLAIN], DOM0LESS_MAX_DOMAINS - 1U, &a));
+    assert_non_null(a);
+    assert_non_null(arch_dom0less_parse(&fdt, nodes[NODE_PLAIN], DOM0LESS_MAX_DOMAINS, &a));
+    assert_null(a);
+    free(b);
+}
+
+/* ---- Creating and describing the domain --------------------------------------- */
+
 static void test_spis(void **state)
 {
+    struct arch_dom0less_config arm;
     struct dom0less_config c;
     struct domain_create_args a;
 
     (void)state;
+    memset(&arm, 0, sizeof(arm));
     memset(&c, 0, sizeof(c));
     memset(&a, 0, sizeof(a));
+    c.arch = &arm;
     arch_dom0less_create_args(&c, &a);
     assert_int_equal(a.arch.nr_spis, 64);
+    assert_int_equal(a.arch.gic_version, XEN_DOMCTL_CONFIG_GIC_V3);
     assert_false(a.emulated_uart);
 
-    c.nr_spis = 3U;
+    arm.nr_spis = 3U;
     arch_dom0less_create_args(&c, &a);
     assert_int_equal(a.arch.nr_spis, 3);
 
     /* A vpl011 needs its SPI (INTID GUEST_VPL011_SPI) to exist: more
      * SPIs are kept, none become enough for it. */
-    c.vpl011 = true;
+    arm.vpl011 = true;
     arch_dom0less_create_args(&c, &a);
     assert_true(a.emulated_uart);
     assert_int_equal(a.arch.nr_spis, 3);
-    c.nr_spis = 0U;
+    arm.nr_spis = 0U;
     fake_set_default_nr_spis(0U);
     arch_dom0less_create_args(&c, &a);
     assert_int_equal(a.arch.nr_spis, GUEST_VPL011_SPI - 32U + 1U);
-    c.vpl011 = false;
+    arm.vpl011 = false;
     arch_dom0less_create_args(&c, &a);
     assert_int_equal(a.arch.nr_spis, 0);
 }
@@ -60,28 +172,65 @@ static void test_spis(void **state)
 static void test_fdt_config(void **state)
 {
     static struct boot_info bi;
-    static struct arch_boot_info arm;
+    static struct arch_boot_info arm_bi;
+    static struct domain d;
+    struct arch_dom0less_config arm;
     struct dom0less_config c;
-    struct domain_fdt_config fc;
+    const struct arch_domain_fdt_config *fc;
 
     (void)state;
+    memset(&arm, 0, sizeof(arm));
     memset(&c, 0, sizeof(c));
-    memset(&fc, 0, sizeof(fc));
-    fc.gic = DOMAIN_FDT_GIC_V2;
-    bi.arch = &arm;
+    c.arch = &arm;
+    bi.arch = &arm_bi;
     bi.arch->timer.clock_frequency = 62500000U;
-    c.vpl011 = true;
-    arch_dom0less_fdt_config(&bi, &c, &fc);
-    assert_int_equal(fc.gic, DOMAIN_FDT_GIC_V3);
-    assert_int_equal(fc.timer_clock_frequency, 62500000U);
-    assert_true(fc.vpl011);
+    d.evtchn_irq = 20U;
+    arm.vpl011 = true;
+    fc = arch_dom0less_fdt_config(&bi, &c, &d);
+    assert_non_null(fc);
+    assert_int_equal(fc->gic, DOMAIN_FDT_GIC_V3);
+    assert_int_equal(fc->timer_clock_frequency, 62500000U);
+    assert_true(fc->vpl011);
+    assert_int_equal(fc->evtchn_intid, 20U);
+    /* The rest at Xen's defaults. */
+    assert_false(fc->aarch32);
+    assert_null(fc->cpu_compatible);
+    assert_int_equal(fc->gicd.size, 0U);
+    assert_null(fc->gicr);
+    assert_int_equal(fc->vpl011_base, 0U);
+    assert_int_equal(fc->vpl011_intid, 0U);
+
+    /* The next domain's starts afresh. */
+    arm.vpl011 = false;
+    bi.arch->timer.clock_frequency = 0U;
+    fc = arch_dom0less_fdt_config(&bi, &c, &d);
+    assert_false(fc->vpl011);
+    assert_int_equal(fc->timer_clock_frequency, 0U);
+}
+
+/* The end of "Domain N (name): ..., device tree at 0x...", which the
+ * system tests read. */
+static void test_built_note(void **state)
+{
+    struct arch_dom0less_config arm;
+    struct dom0less_config c;
+
+    (void)state;
+    memset(&arm, 0, sizeof(arm));
+    memset(&c, 0, sizeof(c));
+    c.arch = &arm;
+    assert_string_equal(arch_dom0less_built_note(&c), "");
+    arm.vpl011 = true;
+    assert_string_equal(arch_dom0less_built_note(&c), ", vpl011");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_parse, setup),
         cmocka_unit_test_setup(test_spis, setup),
         cmocka_unit_test_setup(test_fdt_config, setup),
+        cmocka_unit_test_setup(test_built_note, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,7 @@
 #include <proxenos/fdt.h>
 #include <proxenos/lib.h>
 #include <public/arch-arm.h>
+#include <public/device_tree_defs.h>
 
 #define GUARD_SIZE 64U
 #define GUARD_BYTE 0x5aU
@@ -44,42 +45,55 @@ static const struct domain_fdt_region one_bank[] = {
 static struct domain_fdt_region ext[GUEST_RAM_MAX_BANKS];
 static unsigned int nr_ext;
 
+/* A configuration and its Arm part, which travel (and are copied) together;
+ * linked() points the common part at the Arm part just before a build. */
+struct arm_cfg {
+    struct domain_fdt_config c;
+    struct arch_domain_fdt_config a;
+};
+
+static const struct domain_fdt_config *linked(struct arm_cfg *t)
+{
+    t->c.arch = &t->a;
+    return &t->c;
+}
+
 /* The 4-vCPU, everything-on configuration. */
-static struct domain_fdt_config full_config(unsigned int vcpus)
+static struct arm_cfg full_config(unsigned int vcpus)
 {
     static const uint64_t ram[GUEST_RAM_MAX_BANKS] = { GiB(1), GiB(2) };
-    struct domain_fdt_config cfg;
+    struct arm_cfg cfg;
 
     nr_ext = arch_domu_ext_regions(ram, 40U, ext);
     memset(&cfg, 0, sizeof(cfg));
-    cfg.nr_vcpus = vcpus;
-    cfg.mem = two_banks;
-    cfg.nr_mem = 2U;
-    cfg.bootargs = BOOTARGS;
-    cfg.initrd_start = INITRD_START;
-    cfg.initrd_size = INITRD_SIZE;
-    cfg.vpl011 = true;
-    cfg.enhanced = true;
-    cfg.ext_regions = ext;
-    cfg.nr_ext_regions = nr_ext;
+    cfg.c.nr_vcpus = vcpus;
+    cfg.c.mem = two_banks;
+    cfg.c.nr_mem = 2U;
+    cfg.c.bootargs = BOOTARGS;
+    cfg.c.initrd_start = INITRD_START;
+    cfg.c.initrd_size = INITRD_SIZE;
+    cfg.a.vpl011 = true;
+    cfg.c.enhanced = true;
+    cfg.c.ext_regions = ext;
+    cfg.c.nr_ext_regions = nr_ext;
     return cfg;
 }
 
-static struct domain_fdt_config plain_config(void)
+static struct arm_cfg plain_config(void)
 {
-    struct domain_fdt_config cfg;
+    struct arm_cfg cfg;
 
     memset(&cfg, 0, sizeof(cfg));
-    cfg.nr_vcpus = 1U;
-    cfg.mem = one_bank;
-    cfg.nr_mem = 1U;
+    cfg.c.nr_vcpus = 1U;
+    cfg.c.mem = one_bank;
+    cfg.c.nr_mem = 1U;
     return cfg;
 }
 
-static uint32_t build_ok(const struct domain_fdt_config *cfg, struct fdt *fdt)
+static uint32_t build_ok(struct arm_cfg *cfg, struct fdt *fdt)
 {
     uint32_t size = 0;
-    int rc = domain_fdt_build_domu(cfg, blob, sizeof(blob), &size);
+    int rc = domain_fdt_build_domu(linked(cfg), blob, sizeof(blob), &size);
 
     assert_int_equal(rc, 0);
     assert_true(size > 0U);
@@ -203,9 +217,31 @@ static void expect_irq(const struct fdt *fdt, const char *path, uint32_t index,
 
 /* ---- The trees ------------------------------------------------------------------------------ */
 
+/* A configuration without an Arm part (arch NULL) is built as one whose Arm
+ * part is all defaults: byte for byte the same tree. */
+static void test_no_arch_part(void **state)
+{
+    static uint8_t with[DOMAIN_FDT_XEN417_SIZE];
+    struct arm_cfg cfg = full_config(2);
+    uint32_t with_size = 0U;
+    uint32_t size = 0U;
+
+    (void)state;
+    cfg.a.vpl011 = false;   /* every Arm field at its default */
+    assert_int_equal(domain_fdt_build_domu(linked(&cfg), with, sizeof(with), &with_size), 0);
+    cfg.c.arch = NULL;
+    assert_int_equal(domain_fdt_build_domu(&cfg.c, blob, sizeof(blob), &size), 0);
+    assert_int_equal(size, with_size);
+    assert_memory_equal(blob, with, size);
+    /* And the Arm part counts: with a vpl011 in it the tree differs. */
+    cfg.a.vpl011 = true;
+    assert_int_equal(domain_fdt_build_domu(linked(&cfg), with, sizeof(with), &with_size), 0);
+    assert_true(with_size > size);
+}
+
 static void test_plain_domu(void **state)
 {
-    struct domain_fdt_config cfg = plain_config();
+    struct arm_cfg cfg = plain_config();
     struct fdt fdt;
 
     (void)state;
@@ -310,7 +346,7 @@ static void check_full_tree(const struct fdt *fdt, unsigned int vcpus)
 
 static void test_full_domu_1_vcpu(void **state)
 {
-    struct domain_fdt_config cfg = full_config(1);
+    struct arm_cfg cfg = full_config(1);
     struct fdt fdt;
     uint32_t size;
 
@@ -326,7 +362,7 @@ static void test_full_domu_1_vcpu(void **state)
 
 static void test_full_domu_4_vcpus(void **state)
 {
-    struct domain_fdt_config cfg = full_config(4);
+    struct arm_cfg cfg = full_config(4);
     struct fdt fdt;
     uint32_t size;
 
@@ -342,7 +378,7 @@ static void test_full_domu_4_vcpus(void **state)
 /* Aff0 counts 0..15, then Aff1 moves on. */
 static void test_vcpu_affinity(void **state)
 {
-    struct domain_fdt_config cfg = plain_config();
+    struct arm_cfg cfg = plain_config();
     struct fdt fdt;
 
     (void)state;
@@ -351,7 +387,7 @@ static void test_vcpu_affinity(void **state)
     assert_int_equal(domain_fdt_vcpu_affinity(16), 0x100);
     assert_int_equal(domain_fdt_vcpu_affinity(17), 0x101);
     assert_int_equal(domain_fdt_vcpu_affinity(127), 0x70f);
-    cfg.nr_vcpus = 18;
+    cfg.c.nr_vcpus = 18;
     build_ok(&cfg, &fdt);
     expect_cells(&fdt, "/cpus/cpu@f", "reg", 1, 0xf);
     expect_cells(&fdt, "/cpus/cpu@100", "reg", 1, 0x100);
@@ -365,15 +401,15 @@ static void test_vcpu_affinity(void **state)
 static void test_host_values(void **state)
 {
     static const char compat[] = "arm,cortex-a57\0arm,armv8";
-    struct domain_fdt_config cfg = plain_config();
+    struct arm_cfg cfg = plain_config();
     struct fdt fdt;
 
     (void)state;
-    cfg.nr_vcpus = 2;
-    cfg.cpu_compatible = compat;
-    cfg.cpu_compatible_len = sizeof(compat);
-    cfg.cpu_clock_frequency = 1000000000U;
-    cfg.timer_clock_frequency = 62500000U;
+    cfg.c.nr_vcpus = 2;
+    cfg.a.cpu_compatible = compat;
+    cfg.a.cpu_compatible_len = sizeof(compat);
+    cfg.a.cpu_clock_frequency = 1000000000U;
+    cfg.a.timer_clock_frequency = 62500000U;
     build_ok(&cfg, &fdt);
     expect_prop(&fdt, "/cpus/cpu@1", "compatible", compat, sizeof(compat));
     expect_prop_names(&fdt, "/cpus/cpu@1",
@@ -385,11 +421,11 @@ static void test_host_values(void **state)
 
 static void test_aarch32_domu(void **state)
 {
-    struct domain_fdt_config cfg = full_config(2);
+    struct arm_cfg cfg = full_config(2);
     struct fdt fdt;
 
     (void)state;
-    cfg.aarch32 = true;
+    cfg.a.aarch32 = true;
     build_ok(&cfg, &fdt);
     expect_str_prop(&fdt, "/timer", "compatible", "arm,armv7-timer");
     expect_prop_names(&fdt, "/cpus/cpu@1", "compatible device_type reg");
@@ -399,11 +435,11 @@ static void test_aarch32_domu(void **state)
 
 static void test_gicv2_domu(void **state)
 {
-    struct domain_fdt_config cfg = plain_config();
+    struct arm_cfg cfg = plain_config();
     struct fdt fdt;
 
     (void)state;
-    cfg.gic = DOMAIN_FDT_GIC_V2;
+    cfg.a.gic = DOMAIN_FDT_GIC_V2;
     build_ok(&cfg, &fdt);
     expect_str_prop(&fdt, "/interrupt-controller@3001000", "compatible", "arm,gic-400");
     expect_cells(&fdt, "/interrupt-controller@3001000", "reg", 8, 0, 0x03001000, 0, 0x1000, 0,
@@ -418,19 +454,19 @@ static void test_overrides(void **state)
         { 0x080a0000U, 0x00f60000U },
         { 0x10000000U, 0x00040000U },
     };
-    struct domain_fdt_config cfg = plain_config();
+    struct arm_cfg cfg = plain_config();
     struct fdt fdt;
 
     (void)state;
-    cfg.gicd = (struct domain_fdt_region){ 0x08000000U, 0x10000U };
-    cfg.gicr = gicr;
-    cfg.nr_gicr = 2;
-    cfg.vpl011 = true;
-    cfg.vpl011_base = 0x09000000U;
-    cfg.vpl011_intid = 33U;
-    cfg.enhanced = true;
-    cfg.gnttab = (struct domain_fdt_region){ 0x7f000000U, 0x100000U };
-    cfg.evtchn_intid = 20U;
+    cfg.a.gicd = (struct domain_fdt_region){ 0x08000000U, 0x10000U };
+    cfg.a.gicr = gicr;
+    cfg.a.nr_gicr = 2;
+    cfg.a.vpl011 = true;
+    cfg.a.vpl011_base = 0x09000000U;
+    cfg.a.vpl011_intid = 33U;
+    cfg.c.enhanced = true;
+    cfg.c.gnttab = (struct domain_fdt_region){ 0x7f000000U, 0x100000U };
+    cfg.a.evtchn_intid = 20U;
     build_ok(&cfg, &fdt);
     expect_cells(&fdt, "/interrupt-controller@8000000", "reg", 12, 0, 0x08000000, 0, 0x10000,
                  0, 0x080a0000, 0, 0x00f60000, 0, 0x10000000, 0, 0x00040000);
@@ -445,13 +481,13 @@ static void test_overrides(void **state)
 
 static void test_enospc_at_every_size(void **state)
 {
-    struct domain_fdt_config cfg = full_config(4);
+    struct arm_cfg cfg = full_config(4);
     static uint8_t ref[DOMAIN_FDT_XEN417_SIZE];
     uint32_t need = 0;
     uint32_t s;
 
     (void)state;
-    assert_int_equal(domain_fdt_build_domu(&cfg, ref, sizeof(ref), &need), 0);
+    assert_int_equal(domain_fdt_build_domu(linked(&cfg), ref, sizeof(ref), &need), 0);
     for (s = 0; s <= need; s++) {
         uint8_t *buf = malloc((size_t)s + GUARD_SIZE);
         uint32_t got = 0;
@@ -460,7 +496,7 @@ static void test_enospc_at_every_size(void **state)
 
         assert_non_null(buf);
         memset(buf, GUARD_BYTE, (size_t)s + GUARD_SIZE);
-        rc = domain_fdt_build_domu(&cfg, buf, s, &got);
+        rc = domain_fdt_build_domu(linked(&cfg), buf, s, &got);
         for (i = 0; i < GUARD_SIZE; i++) {
             if (buf[s + i] != GUARD_BYTE) {
                 fail_msg("size %u: wrote past the buffer at +%u", s, i);
@@ -484,7 +520,7 @@ static void test_enospc_at_every_size(void **state)
  * larger buffer holds the maximum. */
 static void test_vcpu_limits(void **state)
 {
-    struct domain_fdt_config cfg;
+    struct arm_cfg cfg;
     uint32_t size = 0;
     unsigned int fit = 0;
     unsigned int n;
@@ -492,27 +528,27 @@ static void test_vcpu_limits(void **state)
     (void)state;
     for (n = 1; n <= (unsigned int)GUEST_MAX_VCPUS; n++) {
         cfg = full_config(n);
-        if (domain_fdt_build_domu(&cfg, blob, DOMAIN_FDT_XEN417_SIZE, &size) != 0) {
+        if (domain_fdt_build_domu(linked(&cfg), blob, DOMAIN_FDT_XEN417_SIZE, &size) != 0) {
             break;
         }
         fit = n;
     }
     assert_int_equal(fit, 30);
     cfg = full_config(fit + 1U);
-    assert_int_equal(domain_fdt_build_domu(&cfg, blob, DOMAIN_FDT_XEN417_SIZE, &size), -ENOSPC);
+    assert_int_equal(domain_fdt_build_domu(linked(&cfg), blob, DOMAIN_FDT_XEN417_SIZE, &size), -ENOSPC);
 
     cfg = full_config(GUEST_MAX_VCPUS);
-    assert_int_equal(domain_fdt_build_domu(&cfg, blob, DOMAIN_FDT_DOMU_SIZE, &size), 0);
+    assert_int_equal(domain_fdt_build_domu(linked(&cfg), blob, DOMAIN_FDT_DOMU_SIZE, &size), 0);
     assert_int_equal(size, 1393 + 127 * 92);
 }
 
 /* ---- Bad configurations ------------------------------------------------------------------- */
 
-static void expect_einval(const struct domain_fdt_config *cfg)
+static void expect_einval(struct arm_cfg *cfg)
 {
     uint32_t size = 7;
 
-    assert_int_equal(domain_fdt_build_domu(cfg, blob, sizeof(blob), &size), -EINVAL);
+    assert_int_equal(domain_fdt_build_domu(linked(cfg), blob, sizeof(blob), &size), -EINVAL);
     assert_int_equal(size, 7);
 }
 
@@ -521,39 +557,39 @@ static void test_bad_configs(void **state)
     static const char unterminated[] = { 'a', 'r', 'm' };
     static const struct domain_fdt_region empty_bank[] = { { GUEST_RAM0_BASE, 0 } };
     static const struct domain_fdt_region wrapping[] = { { UINT64_MAX - 0xfff, 0x1000 } };
-    struct domain_fdt_config good = full_config(2);
-    struct domain_fdt_config cfg;
+    struct arm_cfg good = full_config(2);
+    struct arm_cfg cfg;
     uint32_t size;
 
     (void)state;
     assert_int_equal(domain_fdt_build_domu(NULL, blob, sizeof(blob), &size), -EINVAL);
-    assert_int_equal(domain_fdt_build_domu(&good, NULL, sizeof(blob), &size), -EINVAL);
+    assert_int_equal(domain_fdt_build_domu(linked(&good), NULL, sizeof(blob), &size), -EINVAL);
 
-    cfg = good; cfg.nr_vcpus = 0; expect_einval(&cfg);
-    cfg = good; cfg.nr_vcpus = GUEST_MAX_VCPUS + 1; expect_einval(&cfg);
-    cfg = good; cfg.nr_mem = 0; expect_einval(&cfg);
-    cfg = good; cfg.mem = NULL; expect_einval(&cfg);
-    cfg = good; cfg.mem = empty_bank; cfg.nr_mem = 1; expect_einval(&cfg);
-    cfg = good; cfg.mem = wrapping; cfg.nr_mem = 1; expect_einval(&cfg);
-    cfg = good; cfg.cpu_compatible = unterminated; cfg.cpu_compatible_len = 3; expect_einval(&cfg);
-    cfg = good; cfg.cpu_compatible = "x"; cfg.cpu_compatible_len = 0; expect_einval(&cfg);
-    cfg = good; cfg.initrd_start = UINT64_MAX; expect_einval(&cfg);
-    cfg = good; cfg.gic = (enum domain_fdt_gic)7; expect_einval(&cfg);
-    cfg = good; cfg.gicd = wrapping[0]; expect_einval(&cfg);
-    cfg = good; cfg.gicr = NULL; cfg.nr_gicr = 1; expect_einval(&cfg);
-    cfg = good; cfg.gicr = empty_bank; cfg.nr_gicr = 1; expect_einval(&cfg);
-    cfg = good; cfg.vpl011_intid = 31; expect_einval(&cfg);
-    cfg = good; cfg.vpl011_intid = 1020; expect_einval(&cfg);
-    cfg = good; cfg.evtchn_intid = 15; expect_einval(&cfg);
-    cfg = good; cfg.evtchn_intid = 32; expect_einval(&cfg);
-    cfg = good; cfg.ext_regions = NULL; expect_einval(&cfg);
-    cfg = good; cfg.ext_regions = empty_bank; cfg.nr_ext_regions = 1; expect_einval(&cfg);
-    cfg = good; cfg.gnttab = wrapping[0]; expect_einval(&cfg);
+    cfg = good; cfg.c.nr_vcpus = 0; expect_einval(&cfg);
+    cfg = good; cfg.c.nr_vcpus = GUEST_MAX_VCPUS + 1; expect_einval(&cfg);
+    cfg = good; cfg.c.nr_mem = 0; expect_einval(&cfg);
+    cfg = good; cfg.c.mem = NULL; expect_einval(&cfg);
+    cfg = good; cfg.c.mem = empty_bank; cfg.c.nr_mem = 1; expect_einval(&cfg);
+    cfg = good; cfg.c.mem = wrapping; cfg.c.nr_mem = 1; expect_einval(&cfg);
+    cfg = good; cfg.a.cpu_compatible = unterminated; cfg.a.cpu_compatible_len = 3; expect_einval(&cfg);
+    cfg = good; cfg.a.cpu_compatible = "x"; cfg.a.cpu_compatible_len = 0; expect_einval(&cfg);
+    cfg = good; cfg.c.initrd_start = UINT64_MAX; expect_einval(&cfg);
+    cfg = good; cfg.a.gic = (enum domain_fdt_gic)7; expect_einval(&cfg);
+    cfg = good; cfg.a.gicd = wrapping[0]; expect_einval(&cfg);
+    cfg = good; cfg.a.gicr = NULL; cfg.a.nr_gicr = 1; expect_einval(&cfg);
+    cfg = good; cfg.a.gicr = empty_bank; cfg.a.nr_gicr = 1; expect_einval(&cfg);
+    cfg = good; cfg.a.vpl011_intid = 31; expect_einval(&cfg);
+    cfg = good; cfg.a.vpl011_intid = 1020; expect_einval(&cfg);
+    cfg = good; cfg.a.evtchn_intid = 15; expect_einval(&cfg);
+    cfg = good; cfg.a.evtchn_intid = 32; expect_einval(&cfg);
+    cfg = good; cfg.c.ext_regions = NULL; expect_einval(&cfg);
+    cfg = good; cfg.c.ext_regions = empty_bank; cfg.c.nr_ext_regions = 1; expect_einval(&cfg);
+    cfg = good; cfg.c.gnttab = wrapping[0]; expect_einval(&cfg);
 
     /* Unused parts are not looked at. */
-    cfg = good; cfg.vpl011 = false; cfg.vpl011_intid = 5; cfg.enhanced = false;
-    cfg.evtchn_intid = 99; cfg.ext_regions = NULL;
-    assert_int_equal(domain_fdt_build_domu(&cfg, blob, sizeof(blob), &size), 0);
+    cfg = good; cfg.a.vpl011 = false; cfg.a.vpl011_intid = 5; cfg.c.enhanced = false;
+    cfg.a.evtchn_intid = 99; cfg.c.ext_regions = NULL;
+    assert_int_equal(domain_fdt_build_domu(linked(&cfg), blob, sizeof(blob), &size), 0);
 }
 
 /* ---- Ramdisk placement after the fact ------------------------------------------------------- */
@@ -561,7 +597,7 @@ static void test_bad_configs(void **state)
 static void test_set_initrd(void **state)
 {
     static uint8_t ref[DOMAIN_FDT_XEN417_SIZE];
-    struct domain_fdt_config cfg = full_config(1);
+    struct arm_cfg cfg = full_config(1);
     struct fdt fdt;
     uint32_t ref_size = 0;
     uint32_t size;
@@ -569,11 +605,11 @@ static void test_set_initrd(void **state)
 
     (void)state;
     /* What the tree looks like when the ramdisk's place is known up front. */
-    cfg.initrd_start = 0x4c000000U;
-    assert_int_equal(domain_fdt_build_domu(&cfg, ref, sizeof(ref), &ref_size), 0);
+    cfg.c.initrd_start = 0x4c000000U;
+    assert_int_equal(domain_fdt_build_domu(linked(&cfg), ref, sizeof(ref), &ref_size), 0);
 
     /* Built before the place is known, then fixed up: the same bytes. */
-    cfg.initrd_start = 0;
+    cfg.c.initrd_start = 0;
     size = build_ok(&cfg, &fdt);
     assert_int_equal(fdt_getprop_u64(&fdt, node_at(&fdt, "/chosen"), "linux,initrd-end", &v), 0);
     assert_int_equal(v, INITRD_SIZE);
@@ -585,7 +621,7 @@ static void test_set_initrd(void **state)
     assert_int_equal(domain_fdt_set_initrd(blob, size - 1U, 1, 2), -EINVAL);
     assert_memory_equal(blob, ref, size);
 
-    cfg.initrd_size = 0;
+    cfg.c.initrd_size = 0;
     size = build_ok(&cfg, &fdt);
     assert_int_equal(domain_fdt_set_initrd(blob, size, 1, 2), -ENOENT);
 }
@@ -668,7 +704,7 @@ static void test_dtc_reads_it(void **state)
         "interrupts = <0x01 0x0f 0xf08>;",
     };
     static char out[16384];
-    struct domain_fdt_config cfg = full_config(4);
+    struct arm_cfg cfg = full_config(4);
     char path[] = "/tmp/pxn-domain-fdt-XXXXXX";
     char cmd[128];
     uint32_t size;
@@ -681,7 +717,7 @@ static void test_dtc_reads_it(void **state)
     if (access("/usr/bin/dtc", X_OK) != 0) {
         skip();
     }
-    assert_int_equal(domain_fdt_build_domu(&cfg, blob, sizeof(blob), &size), 0);
+    assert_int_equal(domain_fdt_build_domu(linked(&cfg), blob, sizeof(blob), &size), 0);
     fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, blob, size), (ssize_t)size);
@@ -704,6 +740,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_domu),
+        cmocka_unit_test(test_no_arch_part),
         cmocka_unit_test(test_full_domu_1_vcpu),
         cmocka_unit_test(test_full_domu_4_vcpus),
         cmocka_unit_test(test_vcpu_affinity),

@@ -17,9 +17,13 @@
 #include <proxenos/console.h>
 #include <proxenos/guest_console.h>
 #include <public/arch-arm.h>
+#include <public/domctl.h>
 #include <public/io/console.h>
 #include "fake_console_api.h"
 #include "fake_vgic_irq.h"
+
+/* The vuart_op type of the SBSA UART, the only one there is. */
+#define SBSA XEN_DOMCTL_VUART_TYPE_VPL011
 
 #define RING_PAGE 5U                /* of the domU's fake RAM */
 #define DR    0x000U
@@ -107,7 +111,7 @@ static uint32_t connected(void)
     evtchn_port_t p = 0U;
     uint32_t dp;
 
-    assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE)), 0U, &p), 0);
+    assert_int_equal(arch_vuart_init(D(1U), SBSA, gfn(GFN(RING_PAGE)), 0U, &p), 0);
     assert_int_equal(bind_interdomain(0U, 1U, p, &dp), 0);
     l2_clear_all(0U);
     return dp;
@@ -121,7 +125,7 @@ static void test_init(void **state)
     struct evtchn_status s;
 
     (void)state;
-    assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE)), 0U, &p), 0);
+    assert_int_equal(arch_vuart_init(D(1U), SBSA, gfn(GFN(RING_PAGE)), 0U, &p), 0);
     assert_int_not_equal(p, 0U);
     assert_non_null(D(1U)->arch->vpl011);
     assert_non_null(uart(D(1U)));
@@ -138,7 +142,7 @@ static void test_init(void **state)
     assert_int_equal(mmio_read(FR), VPL011_FR_TXFE | VPL011_FR_RXFE);
     assert_int_equal(mmio_read(RIS), 0U);
     /* A second INIT: -EINVAL, nothing more registered or allocated. */
-    assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE + 1U)), 0U, &p), -EINVAL);
+    assert_int_equal(arch_vuart_init(D(1U), SBSA, gfn(GFN(RING_PAGE + 1U)), 0U, &p), -EINVAL);
     assert_int_equal(D(1U)->arch->mmio.count, 1U);
     assert_int_equal(D(1U)->evtchn->xen_ports, 1U);
 }
@@ -148,24 +152,29 @@ static void test_init_refusals(void **state)
     evtchn_port_t p = 77U;
 
     (void)state;
+    /* Only the SBSA UART exists (type 0), refused before anything else is
+     * looked at: here the ring page would be fine. */
+    assert_int_equal(arch_vuart_init(D(1U), 1U, gfn(GFN(RING_PAGE)), 0U, &p), -EOPNOTSUPP);
+    assert_null(D(1U)->arch->vpl011);
+    assert_int_equal(p, 77U);
     /* Not the domain's RAM: past its fake RAM, or unmapped. */
-    assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(DOM_PAGES)), 0U, &p), -EINVAL);
-    assert_int_equal(arch_vuart_init(D(1U), gfn(0x10U), 0U, &p), -EINVAL);
-    assert_int_equal(arch_vuart_init(D(1U), gfn(UINT64_MAX), 0U, &p), -EINVAL);
+    assert_int_equal(arch_vuart_init(D(1U), SBSA, gfn(GFN(DOM_PAGES)), 0U, &p), -EINVAL);
+    assert_int_equal(arch_vuart_init(D(1U), SBSA, gfn(0x10U), 0U, &p), -EINVAL);
+    assert_int_equal(arch_vuart_init(D(1U), SBSA, gfn(UINT64_MAX), 0U, &p), -EINVAL);
     /* No SPI for it; the MMIO range taken: undone, port and pin too. */
     fake_vgic_set_nr_spis(D(1U), 0U);
-    assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE)), 0U, &p), -EINVAL);
+    assert_int_equal(arch_vuart_init(D(1U), SBSA, gfn(GFN(RING_PAGE)), 0U, &p), -EINVAL);
     fake_vgic_set_nr_spis(D(1U), 32U);
     assert_int_equal(domain_register_mmio(D(1U), GUEST_PL011_BASE, 0x1000U, &other_device, NULL),
                      0);
-    assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE)), 0U, &p), -EEXIST);
+    assert_int_equal(arch_vuart_init(D(1U), SBSA, gfn(GFN(RING_PAGE)), 0U, &p), -EEXIST);
     assert_int_equal(p, 77U);
     assert_null(D(1U)->arch->vpl011);
     assert_int_equal(D(1U)->evtchn->active, 0U);
     assert_int_equal(D(1U)->arch->mmio.count, 1U);      /* the other device's only */
     /* The hypervisor-console vpl011 counts as one too. */
     assert_int_equal(vpl011_create(D(2U), GUEST_PL011_BASE, GUEST_VPL011_SPI), 0);
-    assert_int_equal(arch_vuart_init(D(2U), gfn(GFN(RING_PAGE)), 0U, &p), -EINVAL);
+    assert_int_equal(arch_vuart_init(D(2U), SBSA, gfn(GFN(RING_PAGE)), 0U, &p), -EINVAL);
 }
 
 static void test_tx_reaches_dom0(void **state)
@@ -248,7 +257,7 @@ static void test_unbound_and_rebound(void **state)
 
     (void)state;
     /* Before xenconsoled binds, output still goes into the ring. */
-    assert_int_equal(arch_vuart_init(D(1U), gfn(GFN(RING_PAGE)), 0U, &p), 0);
+    assert_int_equal(arch_vuart_init(D(1U), SBSA, gfn(GFN(RING_PAGE)), 0U, &p), 0);
     mmio_write(DR, 'a');
     assert_int_equal(ring()->out_prod, 1U);
     assert_int_equal(bind_interdomain(0U, 1U, p, &dp), 0);

@@ -29,7 +29,7 @@ static void test_qemu_virt(void **state)
     assert_int_equal(bi->nr_cpus, 4);
     assert_int_equal(bi->nr_cpus_ignored, 0);
     for (uint32_t i = 0; i < 4; i++) {
-        assert_int_equal(bi->cpus[i].mpidr, i);
+        assert_int_equal(bi->cpus[i].hw_id, i);
         assert_string_equal(bi->cpus[i].enable_method, "psci");
     }
 
@@ -175,9 +175,9 @@ static void test_dom0less_cpus_and_devices(void **state)
 
     (void)state;
     assert_int_equal(bi->nr_cpus, 2);
-    assert_int_equal(bi->cpus[0].mpidr, 0x0);
+    assert_int_equal(bi->cpus[0].hw_id, 0x0);
     assert_string_equal(bi->cpus[0].enable_method, "psci");
-    assert_int_equal(bi->cpus[1].mpidr, 0x100);
+    assert_int_equal(bi->cpus[1].hw_id, 0x100);
     assert_string_equal(bi->cpus[1].enable_method, "spin-table");
 
     assert_true(bi->arch->gic.present);

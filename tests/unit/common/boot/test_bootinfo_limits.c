@@ -149,7 +149,7 @@ static void test_cpu_limit(void **state)
     assert_int_equal(scan_built(s), 0);
     assert_int_equal(s->bi.nr_cpus, CONFIG_NR_CPUS);
     assert_int_equal(s->bi.nr_cpus_ignored, 3);
-    assert_int_equal(s->bi.cpus[CONFIG_NR_CPUS - 1].mpidr, CONFIG_NR_CPUS - 1);
+    assert_int_equal(s->bi.cpus[CONFIG_NR_CPUS - 1].hw_id, CONFIG_NR_CPUS - 1);
     assert_null(s->bi.cpus[0].enable_method);
     free_scanned(s);
 }

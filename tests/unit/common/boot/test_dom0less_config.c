@@ -1,6 +1,7 @@
 /* Reading xen,domain nodes: xen,enhanced as Xen 4.17 reads it (absent,
  * empty, "enabled", "no-xenstore", another string, or a value that is not
- * a NUL-terminated string), and IDs in node order. */
+ * a NUL-terminated string), IDs in node order, and what happens to a node
+ * whose architecture properties the architecture refuses. */
 #include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,8 @@
 #include <cmocka.h>
 
 #include "fdt_builder.h"
+#include <fake_arch.h>
+#include <fake_dom0less.h>
 #include <proxenos/bootinfo.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/fdt.h>
@@ -99,10 +102,57 @@ static void test_xen_enhanced(void **state)
     free(b);
 }
 
+/* The architecture reads its own properties of each node (one call per
+ * node, with the node's slot) and may refuse one: then that domain is
+ * skipped with a message naming the node and the reason, and the next
+ * domain keeps its ID. */
+static void test_arch_properties(void **state)
+{
+    static const char *const names[] = { "domA", "domB" };
+    struct fb *b = fb_new();
+    struct fdt fdt;
+    struct boot_info *bi = calloc(1, sizeof(*bi));
+    struct dom0less_config cfgs[DOM0LESS_MAX_DOMAINS];
+
+    (void)state;
+    assert_non_null(bi);
+    fake_reset();
+    fb_begin(b, "");
+    fb_begin(b, "chosen");
+    for (size_t i = 0U; i < 2U; i++) {
+        fb_begin(b, names[i]);
+        fb_prop_str(b, "compatible", "xen,domain");
+        fb_prop_cells(b, "memory", 2U, 0U, 0x4000U);
+        fb_prop_cells(b, "cpus", 1U, 1U);
+        fb_end(b);
+    }
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    bi->fdt = &fdt;
+    bi->chosen = fdt_first_child(&fdt, fdt_root(&fdt));
+    give_each_domain_a_kernel(bi);
+
+    assert_int_equal(dom0less_parse(bi, cfgs, DOM0LESS_MAX_DOMAINS), 2U);
+    assert_int_equal(fake_dom0less_parses(), 2U);
+    assert_string_equal(cfgs[1].name, "domB");
+    assert_int_equal(cfgs[1].domid, 2U);
+
+    fake_dom0less_set_parse_error("\"widget\" is bad");
+    assert_int_equal(dom0less_parse(bi, cfgs, DOM0LESS_MAX_DOMAINS), 0U);
+    assert_int_equal(fake_dom0less_parses(), 4U);
+    assert_true(fake_log_contains("dom0less: domA: \"widget\" is bad: domain skipped"));
+    assert_true(fake_log_contains("dom0less: domB: \"widget\" is bad: domain skipped"));
+    free(bi);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xen_enhanced),
+        cmocka_unit_test(test_arch_properties),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

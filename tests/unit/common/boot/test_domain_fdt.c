@@ -33,10 +33,15 @@ static const struct domain_fdt_region two_banks[] = {
 
 /* ---- The architecture's nodes, as markers ------------------------------------------------- */
 
+/* The arch part each call of the architecture's hook was handed. */
+static const struct arch_domain_fdt_config *arch_seen[2];
+
 static int write_marker(struct fdt_writer *w, const struct domain_fdt_config *cfg,
                         enum arch_domain_fdt_slot slot)
 {
     char name[DOMAIN_FDT_UNIT_NAME_MAX];
+
+    arch_seen[(slot == ARCH_DOMAIN_FDT_CPUS) ? 0 : 1] = cfg->arch;
 
     /* A node per slot, named with the helper the architecture uses. */
     domain_fdt_unit_name(name, (slot == ARCH_DOMAIN_FDT_CPUS) ? "cpus-slot" : "devices-slot",
@@ -175,7 +180,7 @@ static void test_bad_configs(void **state)
     assert_int_equal(domain_fdt_build_domu(NULL, blob, sizeof(blob), &size), -EINVAL);
     assert_int_equal(domain_fdt_build_domu(&good, NULL, sizeof(blob), &size), -EINVAL);
     cfg = good; cfg.nr_vcpus = 0; expect_einval(&cfg);
-    cfg = good; cfg.nr_vcpus = GUEST_MAX_VCPUS + 1; expect_einval(&cfg);
+    cfg = good; cfg.nr_vcpus = MAX_VCPUS_PER_DOMAIN + 1U; expect_einval(&cfg);
     cfg = good; cfg.nr_mem = 0; expect_einval(&cfg);
     cfg = good; cfg.mem = NULL; expect_einval(&cfg);
     cfg = good; cfg.mem = empty_bank; cfg.nr_mem = 1; expect_einval(&cfg);
@@ -207,6 +212,26 @@ static void test_enospc(void **state)
         assert_int_equal(domain_fdt_build_domu(&cfg, blob, size, NULL), -ENOSPC);
     }
     assert_int_equal(domain_fdt_build_domu(&cfg, blob, full, NULL), 0);
+}
+
+/* The architecture's part is the architecture's: common code hands the
+ * pointer to both hooks as it got it and never looks inside (the struct
+ * is not even complete here). */
+static void test_arch_part_passed_through(void **state)
+{
+    static const uint8_t opaque[16];
+    const struct arch_domain_fdt_config *arch =
+        (const struct arch_domain_fdt_config *)(const void *)opaque;
+    struct domain_fdt_config cfg = config();
+    struct fdt fdt;
+
+    (void)state;
+    cfg.arch = arch;
+    arch_seen[0] = NULL;
+    arch_seen[1] = NULL;
+    (void)build_ok(&cfg, &fdt);
+    assert_ptr_equal(arch_seen[0], arch);
+    assert_ptr_equal(arch_seen[1], arch);
 }
 
 /* ---- Ramdisk placement after the fact ------------------------------------------------------- */
@@ -257,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_unit_name),
         cmocka_unit_test(test_bad_configs),
         cmocka_unit_test(test_enospc),
+        cmocka_unit_test(test_arch_part_passed_through),
         cmocka_unit_test(test_set_initrd),
     };
 

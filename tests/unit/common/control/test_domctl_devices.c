@@ -115,12 +115,14 @@ static struct xen_domctl *vuart_in(domid_t dom)
 
 static void vuart_op_checks(void **state)
 {
+    struct fake_vuart_call call;
     struct xen_domctl *op;
 
     (void)state;
     doms[1].state = DOMAIN_BUILDING;
-    /* Xen's order: padding, command, still being built, type; each
-     * refusal before the architecture is asked. */
+    /* Xen's order: padding, command, still being built, each refusal
+     * before the architecture is asked; then the type, which is the
+     * architecture's to accept. */
     op = vuart_in(1U);
     op->u.vuart_op.pad[1] = 1U;
     op->u.vuart_op.cmd = 1U;
@@ -134,17 +136,21 @@ static void vuart_op_checks(void **state)
     assert_int_equal(call_domctl(), -EINVAL);           /* cmd 1 */
     op->u.vuart_op.cmd = XEN_DOMCTL_VUART_OP_INIT;
     assert_int_equal(call_domctl(), -EPERM);            /* running */
-    doms[1].state = DOMAIN_BUILDING;
-    assert_int_equal(call_domctl(), -EOPNOTSUPP);       /* type 1 */
     assert_int_equal(fake_vuart_calls(NULL), 0U);
+    doms[1].state = DOMAIN_BUILDING;
+    fake_vuart_answer(-EOPNOTSUPP, 9U);
+    assert_int_equal(call_domctl(), -EOPNOTSUPP);       /* type 1 */
+    assert_int_equal(fake_vuart_calls(&call), 1U);
+    assert_int_equal(call.type, 1U);
     assert_int_equal(op->u.vuart_op.evtchn, 0xdeadU);   /* nothing copied back */
+    fake_vuart_answer(0, 5U);
     /* No such domain; not the control domain. */
     op = vuart_in(2U);
     assert_int_equal(call_domctl(), -ESRCH);
     as(1U, 0U);
     domctl_in(1U, XEN_DOMCTL_vuart_op, 1U);
     assert_int_equal(call_domctl(), -EPERM);
-    assert_int_equal(fake_vuart_calls(NULL), 0U);
+    assert_int_equal(fake_vuart_calls(NULL), 1U);
     assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
@@ -161,6 +167,7 @@ static void vuart_op_init(void **state)
     assert_int_equal(call_domctl(), 0);
     assert_int_equal(fake_vuart_calls(&call), 1U);
     assert_ptr_equal(call.d, &doms[2]);
+    assert_int_equal(call.type, XEN_DOMCTL_VUART_TYPE_VPL011);
     assert_int_equal(call.ring, 0x39000U);
     assert_int_equal(call.backend, 7U);
     /* The port comes back in the block; the rest as it was. */

@@ -193,7 +193,7 @@ static void pools_in_tree_order_with_the_boot_cpu_in_pool_0(void **state)
     assert_true(fake_log_contains("Pool-2: CPUs 1, scheduler credit2"));
     /* Each bad node, reported. */
     assert_true(fake_log_contains("cpupool pool-twice: CPU 2 is in two pools: ignored"));
-    assert_true(fake_log_contains("cpupool pool-offline: CPU with MPIDR 0x100 is not online"));
+    assert_true(fake_log_contains("cpupool pool-offline: CPU with id 0x100 is not online"));
     assert_true(fake_log_contains("cpupool pool-empty: missing or empty cpupool-cpus"));
     assert_true(fake_log_contains("cpupool pool-not-cpu: entry 0 is not a cpu node with reg"));
     assert_true(fake_log_contains("cpupool pool-unknown: entry 0 is not a cpu node with reg"));

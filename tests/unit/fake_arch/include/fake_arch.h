@@ -25,6 +25,9 @@
  *   vuart     <fake_vuart.h>: arch_vuart_init's answers.
  *   domU tree <fake_domain_fdt.h>: the architecture's check of a domU
  *             device tree and its nodes there (a test's writer, if any).
+ *   dom0less  <fake_dom0less.h>: the architecture's reading of a
+ *             xen,domain node (refused on demand) and its note on the
+ *             "built" line.
  *
  * Between them they define every hook of include/proxenos/arch/ (except
  * nospec.h's, which is inline). Those a test may get from real arch code

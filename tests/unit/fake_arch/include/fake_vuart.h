@@ -1,6 +1,7 @@
 /* A stand-in for arch_vuart_init (<proxenos/arch/domain.h>), the emulated
  * UART that XEN_DOMCTL_vuart_op asks the architecture for: it records
- * each call and answers what the test set (by default 0 and port 5).
+ * each call and answers what the test set (by default 0 and port 5),
+ * whatever the type: which types exist is the architecture's to say.
  * Weak: a test that links arch/arm64/vpl011.c gets the real one. */
 #ifndef FAKE_VUART_H
 #define FAKE_VUART_H
@@ -11,6 +12,7 @@ struct domain;
 
 struct fake_vuart_call {
     struct domain *d;
+    uint32_t type;          /* XEN_DOMCTL_VUART_TYPE_*, as asked */
     uint64_t ring;          /* gfn */
     uint16_t backend;
 };

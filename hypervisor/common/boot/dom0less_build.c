@@ -203,6 +203,7 @@ unsigned int dom0less_build_all(const struct boot_info *bi)
     unsigned int n = 0U;
 
     boot = bi;
+    domain_set_restart(dom0less_restart);
     nr_configs = dom0less_parse(bi, configs, DOM0LESS_MAX_DOMAINS);
     for (unsigned int i = 0U; i < nr_configs; i++) {
         if (build_one(&configs[i], &built[n]) == 0) {

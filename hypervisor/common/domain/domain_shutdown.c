@@ -12,7 +12,6 @@
 #include "domain_internal.h"
 #include <proxenos/arch/cpu.h>
 #include <proxenos/arch/domain.h>
-#include <proxenos/dom0less.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/evtchn.h>
 #include <proxenos/printk.h>
@@ -25,6 +24,12 @@
 static struct timer reaper;
 static bool reaper_ready;
 static unsigned int nr_poweroff, nr_crashed, nr_rebooted;
+static domain_restart_fn restart_boot_domain;
+
+void domain_set_restart(domain_restart_fn fn)
+{
+    restart_boot_domain = fn;
+}
 
 static const char *reason_name(enum shutdown_reason r)
 {
@@ -87,7 +92,7 @@ static void reap(void *data)
         /* Only the boot configuration's own domains are rebuilt here: one
          * the toolstack built has no configuration of ours. */
         if ((d->state == DOMAIN_SHUTDOWN) && (d->shutdown_code == SHUTDOWN_reboot) &&
-            !d->toolstack_built && (nr_restart < MAX_DOMAINS)) {
+            !d->toolstack_built && (restart_boot_domain != NULL) && (nr_restart < MAX_DOMAINS)) {
             restart[nr_restart] = d->domain_id;
             nr_restart++;
         }
@@ -103,7 +108,7 @@ static void reap(void *data)
         domain_notify_exception();
     }
     for (unsigned int i = 0U; i < nr_restart; i++) {
-        int rc = dom0less_restart(restart[i]);
+        int rc = restart_boot_domain(restart[i]);
 
         if (rc != 0) {
             pr_err("Domain %u: reboot failed (%d)\n", restart[i], rc);

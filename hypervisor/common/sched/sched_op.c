@@ -195,7 +195,7 @@ static long do_watchdog(const struct vcpu *v, uint64_t arg)
     if (copy_from_guest(&w, arg, sizeof(w)) != 0) {
         return -EFAULT;
     }
-    return domain_watchdog_op(v->domain, w.id, w.timeout);
+    return domain_watchdog_op(v->domain, w.id, w.timeout, domain_shutdown);
 }
 
 long do_sched_op(struct hcall_args *args)

@@ -16,12 +16,13 @@
 static void watchdog_expired(void *data)
 {
     struct domain *d = data;
+    domain_watchdog_fired_fn fired = READ_ONCE(d->watchdog_fired);
 
-    if (READ_ONCE(d->dying) || (READ_ONCE(d->state) != DOMAIN_RUNNING)) {
+    if (READ_ONCE(d->dying) || (READ_ONCE(d->state) != DOMAIN_RUNNING) || (fired == NULL)) {
         return;
     }
     pr_info("Watchdog timer fired for domain %u\n", d->domain_id);
-    domain_shutdown(d, SHUTDOWN_watchdog);
+    fired(d, SHUTDOWN_watchdog);
 }
 
 void domain_watchdog_init(struct domain *d)
@@ -50,7 +51,8 @@ static long take_watchdog(struct domain *d, s_time_t expires)
     return NONE_FREE;
 }
 
-long domain_watchdog_op(struct domain *d, uint32_t id, uint32_t timeout)
+long domain_watchdog_op(struct domain *d, uint32_t id, uint32_t timeout,
+                        domain_watchdog_fired_fn fired)
 {
     /* Xen arms even a new watchdog of timeout 0: it fires at once. */
     s_time_t expires = NOW() + SECONDS(timeout);
@@ -62,6 +64,7 @@ long domain_watchdog_op(struct domain *d, uint32_t id, uint32_t timeout)
         return -EINVAL;
     }
     flags = spin_lock_irqsave(&d->lock);
+    WRITE_ONCE(d->watchdog_fired, fired);
     if (id == 0U) {
         rc = take_watchdog(d, expires);
     } else {

@@ -13,7 +13,6 @@
 #include <proxenos/rangeset.h>
 #include <proxenos/guest_access.h>
 #include <proxenos/timer.h>
-#include <proxenos/domain_watchdog.h>
 #include <public/xen.h>
 
 typedef uint16_t domid_t;
@@ -37,6 +36,10 @@ enum shutdown_reason {
     SHUTDOWN_watchdog = 4,
 };
 
+/* Xen's NR_DOMAIN_WATCHDOG_TIMERS: the ids are 1 and 2 (SCHEDOP_watchdog,
+ * <proxenos/domain_watchdog.h>). */
+#define DOMAIN_WATCHDOG_TIMERS 2U
+
 enum domain_state {
     DOMAIN_BUILDING,    /* being constructed: no vCPU may run */
     DOMAIN_RUNNING,
@@ -53,6 +56,12 @@ enum vcpu_state {
 };
 
 struct domain;
+
+/* What a watchdog's expiry does to its domain: domain_shutdown(), handed in
+ * by whoever arms it (sched_op.c), because shutdown sits above the domain
+ * code that owns the watchdogs' timers. */
+typedef void (*domain_watchdog_fired_fn)(struct domain *d, enum shutdown_reason reason);
+
 struct arch_domain;     /* the architecture's, <asm/domain.h> */
 struct arch_vcpu;
 struct evtchn_domain;   /* evtchn.c */
@@ -162,6 +171,7 @@ struct domain {
      * watchdog id i + 1, changed under lock. */
     uint32_t watchdog_in_use;
     struct timer watchdog_timer[DOMAIN_WATCHDOG_TIMERS];
+    domain_watchdog_fired_fn watchdog_fired;
 
     struct domain *next_in_list;
     struct arch_domain *arch;   /* set by arch_domain_create */
@@ -229,6 +239,14 @@ int domain_kill(struct domain *d);
 
 /* Guest-requested shutdown (PSCI SYSTEM_OFF/RESET, SCHEDOP_shutdown). */
 void domain_shutdown(struct domain *d, enum shutdown_reason reason);
+
+/* What rebuilds a domain of the boot configuration that asked to reboot
+ * (dom0less hands in its own when it builds the boot domains). Handed in
+ * rather than named, because the boot code that rebuilds a domain sits
+ * above domain creation, which shutdown is part of. Without one such a
+ * domain stays off. */
+typedef int (*domain_restart_fn)(domid_t id);
+void domain_set_restart(domain_restart_fn fn);
 
 /* Pausing a whole domain (domain_pause.c). A paused domain's vCPUs keep
  * their state (blocked, runnable) but none is picked to run; pausing waits

@@ -6,12 +6,7 @@
 #ifndef PROXENOS_DOMAIN_WATCHDOG_H
 #define PROXENOS_DOMAIN_WATCHDOG_H
 
-#include <proxenos/types.h>
-
-struct domain;
-
-/* Xen's NR_DOMAIN_WATCHDOG_TIMERS: the ids are 1 and 2. */
-#define DOMAIN_WATCHDOG_TIMERS 2U
+#include <proxenos/domain.h>
 
 /* Before d is first used (domain_create). */
 void domain_watchdog_init(struct domain *d);
@@ -20,8 +15,9 @@ void domain_watchdog_init(struct domain *d);
  * seconds and returns its id; when none is free, -ENOSPC as Xen 4.17
  * returns it, truncated to 32 bits (0xffffffe4, positive). An id in use
  * is re-armed for timeout seconds from now, or with timeout 0 stopped and
- * freed (0). Any other id: -EINVAL. */
-long domain_watchdog_op(struct domain *d, uint32_t id, uint32_t timeout);
+ * freed (0). Any other id: -EINVAL. On expiry, fired(d, SHUTDOWN_watchdog). */
+long domain_watchdog_op(struct domain *d, uint32_t id, uint32_t timeout,
+                        domain_watchdog_fired_fn fired);
 
 /* Stop d's watchdogs for good and wait for an expiry running on another
  * CPU to finish with d: before d's memory goes (domain_free). */

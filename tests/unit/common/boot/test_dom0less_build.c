@@ -619,9 +619,9 @@ static void a_watchdog_expiry_stops_the_domain_for_good(void **state)
     cpupools_init(&bi);
     assert_int_equal(dom0less_build_all(&bi), 2U);
     d2 = get(2U);
-    assert_int_equal(domain_watchdog_op(d2, 0U, 5U), 1);
+    assert_int_equal(domain_watchdog_op(d2, 0U, 5U, domain_shutdown), 1);
     fake_advance(SECONDS(4));
-    assert_int_equal(domain_watchdog_op(d2, 1U, 5U), 0);
+    assert_int_equal(domain_watchdog_op(d2, 1U, 5U, domain_shutdown), 0);
     fake_advance(SECONDS(4));
     fire_timers();
     assert_non_null(get(2U));

@@ -452,9 +452,9 @@ static void test_watchdogs_go_with_the_domain(void **state)
 
     (void)state;
     fake_set_cpu(0U);
-    assert_int_equal(domain_watchdog_op(a, 0U, 10U), 1);
-    assert_int_equal(domain_watchdog_op(a, 0U, 20U), 2);
-    assert_int_equal(domain_watchdog_op(b, 0U, 1U), 1);
+    assert_int_equal(domain_watchdog_op(a, 0U, 10U, domain_shutdown), 1);
+    assert_int_equal(domain_watchdog_op(a, 0U, 20U, domain_shutdown), 2);
+    assert_int_equal(domain_watchdog_op(b, 0U, 1U, domain_shutdown), 1);
     assert_int_equal(timer_queue_length(0U), 3U);
     domain_destroy(a);
     assert_int_equal(timer_queue_length(0U), 1U);
@@ -466,7 +466,7 @@ static void test_watchdogs_go_with_the_domain(void **state)
     do_softirq();
     assert_int_equal(timer_queue_length(0U), 0U);
     assert_int_equal(g->state, DOMAIN_RUNNING);
-    assert_int_equal(domain_watchdog_op(g, 1U, 5U), 0);
+    assert_int_equal(domain_watchdog_op(g, 1U, 5U, domain_shutdown), 0);
     assert_int_equal(timer_queue_length(0U), 1U);
     domain_put(g);
     /* The queued free, then nothing of b's. */

@@ -76,10 +76,10 @@ static unsigned int shutdowns_for_watchdog(void)
 static void test_ids_are_handed_out_until_none_is_free(void **state)
 {
     (void)state;
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 30U), 1);
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 30U), 2);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 30U, domain_shutdown), 1);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 30U, domain_shutdown), 2);
     /* Xen 4.17's -ENOSPC, cut to 32 bits on its way out. */
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 30U), 0xffffffe4L);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 30U, domain_shutdown), 0xffffffe4L);
     assert_true(timer_is_queued(&dom.watchdog_timer[0]));
     assert_true(timer_is_queued(&dom.watchdog_timer[1]));
     assert_int_equal(dom.watchdog_timer[0].expires, SECONDS(130));
@@ -88,11 +88,11 @@ static void test_ids_are_handed_out_until_none_is_free(void **state)
 static void test_bad_ids(void **state)
 {
     (void)state;
-    assert_int_equal(domain_watchdog_op(&dom, 3U, 10U), -EINVAL);
-    assert_int_equal(domain_watchdog_op(&dom, 0xffffffffU, 10U), -EINVAL);
+    assert_int_equal(domain_watchdog_op(&dom, 3U, 10U, domain_shutdown), -EINVAL);
+    assert_int_equal(domain_watchdog_op(&dom, 0xffffffffU, 10U, domain_shutdown), -EINVAL);
     /* Not taken yet: neither re-armed nor stopped. */
-    assert_int_equal(domain_watchdog_op(&dom, 1U, 10U), -EINVAL);
-    assert_int_equal(domain_watchdog_op(&dom, 2U, 0U), -EINVAL);
+    assert_int_equal(domain_watchdog_op(&dom, 1U, 10U, domain_shutdown), -EINVAL);
+    assert_int_equal(domain_watchdog_op(&dom, 2U, 0U, domain_shutdown), -EINVAL);
     assert_false(timer_is_queued(&dom.watchdog_timer[0]));
     assert_false(timer_is_queued(&dom.watchdog_timer[1]));
 }
@@ -102,10 +102,10 @@ static void test_bad_ids(void **state)
 static void test_rearmed_watchdog_fires_only_when_left(void **state)
 {
     (void)state;
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 10U), 1);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 10U, domain_shutdown), 1);
     for (unsigned int i = 0U; i < 6U; i++) {
         pass(SECONDS(5));
-        assert_int_equal(domain_watchdog_op(&dom, 1U, 10U), 0);
+        assert_int_equal(domain_watchdog_op(&dom, 1U, 10U, domain_shutdown), 0);
     }
     assert_int_equal(shutdowns_for_watchdog(), 0U);
     pass(SECONDS(10) - 1);
@@ -121,23 +121,23 @@ static void test_rearmed_watchdog_fires_only_when_left(void **state)
 static void test_cancel_frees_the_id(void **state)
 {
     (void)state;
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 10U), 1);
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 20U), 2);
-    assert_int_equal(domain_watchdog_op(&dom, 1U, 0U), 0);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 10U, domain_shutdown), 1);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 20U, domain_shutdown), 2);
+    assert_int_equal(domain_watchdog_op(&dom, 1U, 0U, domain_shutdown), 0);
     assert_false(timer_is_queued(&dom.watchdog_timer[0]));
-    assert_int_equal(domain_watchdog_op(&dom, 1U, 10U), -EINVAL);
-    assert_int_equal(domain_watchdog_op(&dom, 2U, 0U), 0);
+    assert_int_equal(domain_watchdog_op(&dom, 1U, 10U, domain_shutdown), -EINVAL);
+    assert_int_equal(domain_watchdog_op(&dom, 2U, 0U, domain_shutdown), 0);
     pass(SECONDS(60));
     assert_int_equal(shutdowns_for_watchdog(), 0U);
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 10U), 1);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 10U, domain_shutdown), 1);
 }
 
 /* Either watchdog stops the domain: the second one here. */
 static void test_second_watchdog_fires_alone(void **state)
 {
     (void)state;
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 100U), 1);
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 3U), 2);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 100U, domain_shutdown), 1);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 3U, domain_shutdown), 2);
     pass(SECONDS(3));
     assert_int_equal(shutdowns_for_watchdog(), 1U);
     assert_true(timer_is_queued(&dom.watchdog_timer[0]));
@@ -147,7 +147,7 @@ static void test_second_watchdog_fires_alone(void **state)
 static void test_new_watchdog_of_zero_fires_at_once(void **state)
 {
     (void)state;
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 0U), 1);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 0U, domain_shutdown), 1);
     pass(0);
     assert_int_equal(shutdowns_for_watchdog(), 1U);
 }
@@ -156,12 +156,12 @@ static void test_new_watchdog_of_zero_fires_at_once(void **state)
 static void test_expiry_leaves_stopping_domains_alone(void **state)
 {
     (void)state;
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 1U), 1);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 1U, domain_shutdown), 1);
     dom.state = DOMAIN_SHUTDOWN;
     pass(SECONDS(1));
     dom.state = DOMAIN_RUNNING;
     dom.dying = true;
-    assert_int_equal(domain_watchdog_op(&dom, 1U, 1U), 0);
+    assert_int_equal(domain_watchdog_op(&dom, 1U, 1U, domain_shutdown), 0);
     pass(SECONDS(1));
     assert_int_equal(shutdowns_for_watchdog(), 0U);
     assert_false(fake_log_contains("Watchdog timer fired"));
@@ -174,8 +174,8 @@ static void test_destroy_leaves_no_timer(void **state)
     unsigned int before = timer_queue_length(0U);
 
     (void)state;
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 5U), 1);
-    assert_int_equal(domain_watchdog_op(&dom, 0U, 7U), 2);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 5U, domain_shutdown), 1);
+    assert_int_equal(domain_watchdog_op(&dom, 0U, 7U, domain_shutdown), 2);
     assert_int_equal(timer_queue_length(0U), before + 2U);
     domain_watchdog_destroy(&dom);
     assert_int_equal(timer_queue_length(0U), before);

@@ -2,12 +2,20 @@
 docs/static-config.md): bare-metal guests (guests/static_evtchn) on both
 ends of a pair check EVTCHNOP_status of their port and exchange events;
 a tree with bad pairs names the nodes, leaves those domains unstarted
-and runs the good pair beside them."""
+and runs the good pair beside them. PROXENOS_XEN_REFERENCE=1 also boots
+the good pair on Xen 4.17 ($PROXENOS_CACHE/xen/xen-4.17-arm64)."""
 
+import os
 import re
 
-from conftest import STD_APPEND
+import pytest
+
+from conftest import CACHE, STD_APPEND
 from dom0less import Guest, boot_dtb
+
+XEN = CACHE / "xen" / "xen-4.17-arm64"
+# Xen prints a domU's console_io lines only with guest_loglvl=all.
+XEN_APPEND = STD_APPEND + " guest_loglvl=all"
 
 DONE = r"^\(d{id}\) GUEST DONE (\d+) passed (\d+) failed$"
 TESTS = 8           # the guest's TEST lines when all goes well
@@ -58,6 +66,10 @@ def test_pair_bound_before_start(hypervisor, tool, dumpdtb, tmp_path):
     q = boot(hypervisor, tool, dumpdtb, tmp_path, good_pair())
     q.wait_for(r"^\(PXN\) dom0less: static event channel: ping port 10 <-> pong port 21$")
     q.wait_for(r"^\(PXN\) dom0less: 2 of 2 domains started$")
+    check_good_pair(q)
+
+
+def check_good_pair(q):
     done = wait_done(q, [1, 2])
     assert_all_passed(q, 1, done[1])
     assert_all_passed(q, 2, done[2])
@@ -65,6 +77,19 @@ def test_pair_bound_before_start(hypervisor, tool, dumpdtb, tmp_path):
                      q.output, re.M)
     assert re.search(r"^\(d2\) static_evtchn: port 21: status 2, remote dom1 port 10$",
                      q.output, re.M)
+
+
+@pytest.mark.skipif(os.environ.get("PROXENOS_XEN_REFERENCE") != "1",
+                    reason="the Xen 4.17 reference run needs PROXENOS_XEN_REFERENCE=1")
+def test_pair_on_xen_417(qemu, tool, dumpdtb, tmp_path):
+    """The same tree and guests on Xen 4.17: what the guests check is what
+    Xen does."""
+    if not XEN.is_file():
+        pytest.fail(f"no Xen 4.17 at {XEN}: run scripts/setup.sh")
+    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, good_pair(), 2, "1G", XEN_APPEND)
+    q = qemu("--image", XEN, "--smp", 2, "--mem", "1G", "--append", "", "--dtb", dtb,
+             "--", *loaders, label="xen", hard_timeout=150)
+    check_good_pair(q)
 
 
 def test_bad_pairs_named_and_skipped(hypervisor, tool, dumpdtb, tmp_path):

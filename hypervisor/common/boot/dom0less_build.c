@@ -4,7 +4,9 @@
  * with xen,enhanced gets the /hypervisor node (grant window, extended
  * regions, event-channel PPI 31) and, with xenstore, an unbound event
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
- * ~0: "xenstore comes later", which Linux waits for. */
+ * ~0: "xenstore comes later", which Linux waits for. Static event channels
+ * (dom0less_evtchn.c) are bound once every domain is built, before any
+ * starts; a domain left with one unbound is destroyed unstarted. */
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/domain_fdt.h>

@@ -4,7 +4,9 @@
  * with xen,enhanced gets the /hypervisor node (grant window, extended
  * regions, event-channel PPI 31) and, with xenstore, an unbound event
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
- * ~0: "xenstore comes later", which Linux waits for. */
+ * ~0: "xenstore comes later", which Linux waits for. Static event channels
+ * (dom0less_evtchn.c) are bound once every domain is built, before any
+ * starts; a domain left with one unbound is destroyed unstarted. */
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/domain_fdt.h>
@@ -13,6 +15,7 @@
 #include <proxenos/arch/p2m.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/dom0less.h>
+#include <proxenos/dom0less_evtchn.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/domain_fdt.h>
 #include <proxenos/errno.h>
@@ -199,23 +202,34 @@ static void start(struct domain *d)
 
 unsigned int dom0less_build_all(const struct boot_info *bi)
 {
-    struct domain *built[DOM0LESS_MAX_DOMAINS];
+    struct dom0less_evtchn_domain built[DOM0LESS_MAX_DOMAINS];
     unsigned int n = 0U;
+    unsigned int started = 0U;
 
     boot = bi;
     domain_set_restart(dom0less_restart);
     nr_configs = dom0less_parse(bi, configs, DOM0LESS_MAX_DOMAINS);
     for (unsigned int i = 0U; i < nr_configs; i++) {
-        if (build_one(&configs[i], &built[n]) == 0) {
+        if (build_one(&configs[i], &built[n].d) == 0) {
+            built[n].node = configs[i].node;
             n++;
         }
     }
+    /* Static event channels need every domain, and bind before any runs. */
+    (void)dom0less_evtchn_bind(bi->fdt, built, n);
     /* Start only once all are built, so no guest runs while memory for the
      * others is still being copied. */
     for (unsigned int i = 0U; i < n; i++) {
-        start(built[i]);
+        if (built[i].failed) {
+            pr_err("dom0less: %s: a static event channel is not bound: domain skipped\n",
+                   built[i].d->name);
+            domain_destroy(built[i].d);
+        } else {
+            start(built[i].d);
+            started++;
+        }
     }
-    return n;
+    return started;
 }
 
 int dom0less_restart(domid_t id)

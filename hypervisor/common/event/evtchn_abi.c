@@ -91,9 +91,7 @@ static bool evtchn_is_busy(const struct domain *d, const struct evtchn *chn)
     return (d->evtchn->fifo != NULL) && evtchn_fifo_is_busy(d, chn);
 }
 
-/* 0 when port is free and has storage, -EBUSY when in use, -ENOSPC past
- * the limits, -ENOMEM. */
-static int allocate_port(struct domain *d, uint32_t port)
+int evtchn_allocate_port(struct domain *d, uint32_t port)
 {
     struct evtchn_domain *ed = d->evtchn;
     int rc = 0;
@@ -123,7 +121,7 @@ int evtchn_get_free_port(struct domain *d)
         return -EINVAL;
     }
     for (uint32_t port = 0U; port <= ed->max_port; port++) {
-        int rc = allocate_port(d, port);
+        int rc = evtchn_allocate_port(d, port);
 
         if (rc == 0) {
             return (int)port;

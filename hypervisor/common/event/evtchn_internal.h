@@ -3,7 +3,8 @@
  * evtchn_port.c: storage, locking, notifications; evtchn_2l.c and
  * evtchn_fifo.c: the two ABIs; evtchn_abi.c: the choice between them and
  * port allocation; evtchn_xen.c: ports the hypervisor consumes;
- * evtchn_ops.c: the sub-operations; evtchn.c: the hypercall;
+ * evtchn_ops.c: the sub-operations; evtchn_static.c: ports bound at boot
+ * from the device tree; evtchn.c: the hypercall;
  * evtchn_domain.c: a domain's event channels created and torn down. Not
  * for other users: they go through <proxenos/evtchn.h>.
  *
@@ -151,6 +152,10 @@ void evtchn_clear_pending(struct domain *d, struct evtchn *chn);
 bool evtchn_is_pending(const struct domain *d, const struct evtchn *chn);
 bool evtchn_is_masked(const struct domain *d, const struct evtchn *chn);
 void evtchn_unmask_port(struct domain *d, struct evtchn *chn, struct evtchn_notify *n);
+/* 0 when port of d is free and has storage (made for it if needed),
+ * -EBUSY when in use, -ENOSPC past the domain's or the ABI's limit,
+ * -ENOMEM. The caller holds d's lock. */
+int evtchn_allocate_port(struct domain *d, uint32_t port);
 /* The lowest free port of d (>= 0) or -ENOSPC/-ENOMEM/-EINVAL (dying). */
 int evtchn_get_free_port(struct domain *d);
 /* Mark a free port as used in state (with the ABI's per-port reset). */
@@ -164,6 +169,9 @@ int evtchn_op_bind_interdomain(struct domain *ld, struct evtchn_bind_interdomain
 int evtchn_op_bind_virq(struct domain *d, struct evtchn_bind_virq *b);
 int evtchn_op_bind_ipi(struct domain *d, struct evtchn_bind_ipi *b);
 int evtchn_op_bind_pirq(struct domain *d, const struct evtchn_bind_pirq *b);
+/* Both domains' evtchn locks (one when a == b), lower domain id first. */
+unsigned long evtchn_lock_pair(struct domain *a, struct domain *b);
+void evtchn_unlock_pair(struct domain *a, struct domain *b, unsigned long flags);
 /* Close port of d. guest: on the guest's behalf, which may not close
  * the hypervisor's ports (-EINVAL, as Xen); otherwise any port. */
 int evtchn_close_port(struct domain *d, evtchn_port_t port, bool guest);

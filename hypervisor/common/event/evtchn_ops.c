@@ -103,8 +103,7 @@ int evtchn_alloc_unbound(struct domain *d, domid_t remote_dom, evtchn_port_t *po
     return 0;
 }
 
-/* Both domains' locks, lower domain id first. */
-static unsigned long lock_pair(struct domain *a, struct domain *b)
+unsigned long evtchn_lock_pair(struct domain *a, struct domain *b)
 {
     unsigned long flags;
 
@@ -121,7 +120,7 @@ static unsigned long lock_pair(struct domain *a, struct domain *b)
     return flags;
 }
 
-static void unlock_pair(struct domain *a, struct domain *b, unsigned long flags)
+void evtchn_unlock_pair(struct domain *a, struct domain *b, unsigned long flags)
 {
     if (a == b) {
         evtchn_unlock(a, flags);
@@ -146,7 +145,7 @@ int evtchn_op_bind_interdomain(struct domain *ld, struct evtchn_bind_interdomain
         return -ESRCH;
     }
     evtchn_notify_init(&n, ld);
-    flags = lock_pair(ld, rd);
+    flags = evtchn_lock_pair(ld, rd);
     lport = evtchn_get_free_port(ld);
     if (lport < 0) {
         rc = lport;
@@ -170,7 +169,7 @@ int evtchn_op_bind_interdomain(struct domain *ld, struct evtchn_bind_interdomain
             b->local_port = (uint32_t)lport;
         }
     }
-    unlock_pair(ld, rd, flags);
+    evtchn_unlock_pair(ld, rd, flags);
     evtchn_notify_flush(&n);
     domain_put_any(ld, rd);
     return rc;

@@ -20,6 +20,20 @@ void evtchn_domain_destroy(struct domain *d);
  * channels), -ENOSPC (no free port) or -ENOMEM. */
 int evtchn_alloc_unbound(struct domain *d, domid_t remote_dom, evtchn_port_t *port);
 
+/* Static event channels (the device tree's xen,evtchn-v1 pairs): bind
+ * port1 of d1 and port2 of d2 to each other, both interdomain, before
+ * either domain runs; port2 starts pending, as Xen 4.17's boot-time
+ * bind_interdomain leaves it. 0, or an error and in *end the end at fault
+ * (1 or 2): -EBUSY (the port is in use, port 0 included: it is reserved),
+ * -ENOSPC (beyond evtchn_max_port() or the ABI's limit), -EINVAL (the
+ * same port of one domain twice, or a dying domain), -ESRCH (no event
+ * channels), -ENOMEM. */
+int evtchn_bind_static(struct domain *d1, evtchn_port_t port1, struct domain *d2,
+                       evtchn_port_t port2, unsigned int *end);
+/* The highest port d may use (its max_evtchn_port); 0 without event
+ * channels. */
+uint32_t evtchn_max_port(const struct domain *d);
+
 /* ---- Ports the hypervisor consumes (Xen's "xen_consumer" channels) -----
  * A port of d that an emulated device (a vpl011's console ring) uses in
  * d's place: when its peer sends, the consumer function runs instead of

@@ -6,7 +6,8 @@
  * device tree and ramdisk high in the bank, vCPU 0 entering the kernel
  * with x0 = the device tree; all start once all are built. A domain with
  * xen,enhanced and xenstore gets an unbound port to dom0 in
- * HVM_PARAM_STORE_EVTCHN and STORE_PFN ~0, and needs a dom0. Stopping:
+ * HVM_PARAM_STORE_EVTCHN and STORE_PFN ~0, and needs a dom0; static
+ * event channels are bound before any starts. Stopping:
  * the vCPUs stop at once; CPU 0's reaper then rebuilds a rebooted domain
  * from its node, destroys the others, leaves a toolstack-built one to the
  * control domain while one runs, and powers the machine off when the last
@@ -29,6 +30,7 @@
 #include <proxenos/domain_create.h>
 #include <proxenos/domain_watchdog.h>
 #include <proxenos/errno.h>
+#include <proxenos/evtchn.h>
 #include <proxenos/fdt.h>
 #include <proxenos/smp.h>
 #include <proxenos/softirq.h>
@@ -500,6 +502,65 @@ static void at_most_sixteen_nodes(void **state)
     assert_int_equal(dom0less_build_all(&bi), 0U);
 }
 
+static void evtchn_node(const char *name, uint32_t phandle, uint32_t port, uint32_t peer)
+{
+    fb_begin(b, name);
+    fb_prop_str(b, "compatible", "xen,evtchn-v1");
+    fb_prop_u32(b, "phandle", phandle);
+    fb_prop_cells(b, "xen,evtchn", 2U, port, peer);
+    fb_end(b);
+}
+
+/* domU1 <-> domU2 a good xen,evtchn-v1 pair; domU3's node names a phandle
+ * no node has: it is built, refused, destroyed and never started, the
+ * pair's domains start with their ports bound. */
+static void static_event_channels_bound_before_start(void **state)
+{
+    struct domain *d1;
+    struct domain *d2;
+
+    (void)state;
+    fb_begin(b, "");
+    fb_begin(b, "chosen");
+    domain_node("domU1", 4096U, 1U, "no-xenstore");
+    evtchn_node("ec", 1U, 5U, 2U);
+    fb_end(b);
+    domain_node("domU2", 4096U, 1U, "no-xenstore");
+    evtchn_node("ec", 2U, 7U, 1U);
+    fb_end(b);
+    domain_node("domU3", 4096U, 1U, "no-xenstore");
+    evtchn_node("ec", 3U, 9U, 0x63U);
+    fb_end(b);
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    memset(&bi, 0, sizeof(bi));
+    bi.fdt = &fdt;
+    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
+    bi.nr_domain_nodes = 3U;
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU1"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU2"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU3"), NULL);
+    cpupools_init(&bi);
+    assert_int_equal(dom0less_build_all(&bi), 2U);
+    assert_true(fake_log_contains("dom0less: static event channel: domU1 port 5 <-> domU2 "
+                                  "port 7"));
+    assert_true(fake_log_contains("dom0less: static event channel /chosen/domU3/ec -> (none): "
+                                  "no node has phandle 0x63"));
+    assert_true(fake_log_contains("dom0less: domU3: a static event channel is not bound: "
+                                  "domain skipped"));
+    d1 = get(1U);
+    d2 = get(2U);
+    assert_int_equal(d1->state, DOMAIN_RUNNING);
+    assert_int_equal(d2->state, DOMAIN_RUNNING);
+    assert_true(evtchn_port_is_valid(d1, 5U));
+    /* Xen's boot-time bind_interdomain raises the second end once. */
+    assert_true(evtchn_port_is_pending(d2, 7U));
+    fire_timers();
+    assert_null(get(3U));
+}
+
 /* ---- Stopping ---------------------------------------------------------------- */
 
 static void reboot_poweroff_and_crash_until_the_machine_is_off(void **state)
@@ -645,6 +706,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_domain_that_does_not_fit_is_undone, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_nodes_and_failed_builds_are_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(at_most_sixteen_nodes, setup, teardown),
+        cmocka_unit_test_setup_teardown(static_event_channels_bound_before_start, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(reboot_poweroff_and_crash_until_the_machine_is_off, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(the_reaper_waits_for_running_vcpus, setup, teardown),

@@ -1,11 +1,12 @@
 # dom0less domains built, started, rebooted, shut down and crashed through
 # the real code from the xen,domain nodes to the reaper: the node reader,
-# the domU device tree, CPU pools, domain creation and its PV state, event
-# channels, grant tables, the PV console, the heap (heap_env.h), the timers
+# their static event channels, the domU device tree, CPU pools, domain
+# creation and its PV state, event channels, grant tables, the PV console, the heap (heap_env.h), the timers
 # that run the reaper, and the arm64 Image loader (its header is all it
 # knows of the architecture). The scheduler and the debug console are the
 # shared fakes; the arch hooks the fake arch's.
 test_dom0less_build-src := common/boot/dom0less_build.c common/boot/dom0less_config.c \
+	common/boot/dom0less_evtchn.c common/event/evtchn_static.c \
 	common/boot/bootinfo.c common/boot/boot_ranges.c common/boot/domain_fdt.c \
 	common/fdt/fdt.c common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt_addr.c common/fdt/fdt_write.c \
 	common/sched/cpupool.c common/sched/sched_params.c arch/arm64/kernel_image.c \

@@ -1,0 +1,108 @@
+/*
+ * static_evtchn: one end of a static event channel (a xen,evtchn-v1 pair
+ * in the boot device tree), bound by the hypervisor before the guest
+ * starts. The guest knows its port only by convention, here from bootargs:
+ *
+ *   port=<local port> peer=<peer's domid> peer_port=<peer's port> events=<n>
+ *
+ * It checks that EVTCHNOP_status calls the port interdomain to the peer's
+ * domid and port, then sends to the peer until it has received n events
+ * itself, and keeps sending a while longer so that the peer, which may
+ * have started later, reaches its n too. Xen 4.17 leaves one end of each
+ * pair pending at boot (its boot-time bind_interdomain raises the new
+ * port), so one of the n may come from the hypervisor: with n >= 2 at
+ * least one came from the peer.
+ */
+#include "guest.h"
+#include "evtchn.h"
+#include "hypercall.h"
+
+#define RECEIVE_MS  20000U      /* for all n events */
+#define ANSWER_MS   100U        /* between two sends */
+#define LINGER_MS   3000U       /* sending on for the peer once done */
+
+static bool setup(const struct platform *p)
+{
+    if (!test_check("static_hypervisor_node", p->has_hypervisor && (p->evtchn_intid != 0U),
+                    "no /hypervisor node") ||
+        !test_check("static_gic", gic_init(p) == 0, "GIC init failed")) {
+        return false;
+    }
+    irq_enable();
+    return xen_expect("static_shared_info", evtchn_setup(p), 0);
+}
+
+static bool check_status(uint32_t port, uint16_t peer, uint32_t peer_port)
+{
+    struct evtchn_status st;
+    long rc;
+
+    memset(&st, 0, sizeof(st));
+    rc = evtchn_get_status(XEN_DOMID_SELF, port, &st);
+    printf("static_evtchn: port %u: status %u, remote dom%u port %u\n", port, st.status,
+           st.u.interdomain.dom, st.u.interdomain.port);
+    return test_check("static_status", (rc == 0) && (st.status == EVTCHNSTAT_interdomain) &&
+                      (st.u.interdomain.dom == peer) && (st.u.interdomain.port == peer_port),
+                      "rc %ld status %u dom %u port %u", rc, st.status, st.u.interdomain.dom,
+                      st.u.interdomain.port);
+}
+
+/* Whether the peer still holds its end (it closes with its death). */
+static bool peer_bound(uint32_t port)
+{
+    struct evtchn_status st;
+
+    memset(&st, 0, sizeof(st));
+    return (evtchn_get_status(XEN_DOMID_SELF, port, &st) == 0) &&
+           (st.status == EVTCHNSTAT_interdomain);
+}
+
+static void exchange(uint32_t port, uint32_t events)
+{
+    uint64_t t0 = timer_now();
+    uint32_t sends = 0U;
+    uint32_t bad_sends = 0U;
+
+    xen_expect("static_unmask", evtchn_unmask(port), 0);
+    while ((evtchn_count(port) < events) &&
+           (timer_now() - t0 < timer_us_to_ticks(RECEIVE_MS * 1000U))) {
+        uint32_t before = evtchn_count(port);
+
+        sends++;
+        if (evtchn_send(port) != 0) {
+            bad_sends++;
+        }
+        (void)evtchn_wait(port, before + 1U, ANSWER_MS);
+    }
+    test_check("static_received", evtchn_count(port) >= events, "%u of %u events after %u sends",
+               evtchn_count(port), events, sends);
+    t0 = timer_now();
+    while (peer_bound(port) && (timer_now() - t0 < timer_us_to_ticks(LINGER_MS * 1000U))) {
+        sends++;
+        if (evtchn_send(port) != 0) {
+            bad_sends++;
+        }
+        delay_ms(ANSWER_MS / 2U);
+    }
+    test_check("static_sends", bad_sends == 0U, "%u of %u sends failed", bad_sends, sends);
+    printf("static_evtchn: port %u: %u events received, %u sent\n", port, evtchn_count(port),
+           sends);
+}
+
+void guest_main(const struct platform *p)
+{
+    uint32_t port = (uint32_t)bootarg_u64(p->bootargs, "port", 0U);
+    uint16_t peer = (uint16_t)bootarg_u64(p->bootargs, "peer", 0U);
+    uint32_t peer_port = (uint32_t)bootarg_u64(p->bootargs, "peer_port", 0U);
+    uint32_t events = (uint32_t)bootarg_u64(p->bootargs, "events", 5U);
+
+    printf("static_evtchn: port %u to dom%u port %u, %u events\n", port, peer, peer_port, events);
+    if (!test_check("static_args", (port != 0U) && (port < EVTCHN_TRACKED_PORTS) &&
+                    (peer_port != 0U) && (events >= 2U), "bootargs: port, peer, peer_port, events >= 2")) {
+        return;
+    }
+    if (!setup(p) || !check_status(port, peer, peer_port)) {
+        return;
+    }
+    exchange(port, events);
+}

@@ -496,37 +496,41 @@ bool sched_vcpu_on_cpu(const struct vcpu *v)
 
 /* sched_context_saved's slow path: prev is ON_CPU_MOVE, so no mover acts
  * on it (they see it on its CPU) and it cannot be freed (that waits for
- * OFF_CPU); v->processor is from until this moves it. The decision is
+ * OFF_CPU); prev->processor is from until this moves it. The decision is
  * made under from's lock, held until OFF_CPU is stored: every mover that
  * saw ON_CPU_MOVE wrote the new affinity before taking that lock, so it is
  * read here; every later mover finds OFF_CPU under the lock and moves prev
- * itself. A destination chosen before the lock that the affinity read
- * under it no longer allows is chosen again. Out of line: inlined, its
+ * itself. A destination locked on an older reading that the one under the
+ * lock no longer allows is chosen again. Out of line: inlined, its
  * registers and frame would be set up on every switch. */
 static __noinline void context_saved_move(struct vcpu *prev)
 {
     unsigned int from = prev->processor;
+    unsigned int to = place(prev);
 
     for (;;) {
-        unsigned int to = place(prev);
-        unsigned long flags;
+        unsigned int locked = (to == NR_CPUS) ? from : to;
+        unsigned long flags = lock_pair(from, locked);
         bool kick = false;
 
-        if (to == NR_CPUS) {
-            to = from;      /* allowed nowhere online: it stays, OFF_CPU */
-        }
-        flags = lock_pair(from, to);
-        if (!allowed_on(prev, from) && (to != from)) {
-            if (!allowed_on(prev, to)) {
-                unlock_pair(from, to, flags);
-                continue;   /* the affinity changed again meanwhile */
+        if (!allowed_on(prev, from)) {
+            unsigned int want = allowed_on(prev, locked) ? locked : place(prev);
+
+            if ((want != locked) && (want != NR_CPUS)) {
+                unlock_pair(from, locked, flags);
+                to = want;
+                continue;
             }
-            kick = move_locked(prev, from, to);
+            /* want == NR_CPUS: allowed on no online CPU, it stays (as
+             * sched_move_vcpu refuses such an affinity). */
+            if ((want == locked) && (locked != from)) {
+                kick = move_locked(prev, from, locked);
+            }
         }
         __atomic_store_n(&prev->on_cpu, OFF_CPU, __ATOMIC_RELEASE);
-        unlock_pair(from, to, flags);
+        unlock_pair(from, locked, flags);
         if (kick) {
-            cpu_raise_softirq(to, SCHEDULE_SOFTIRQ);
+            cpu_raise_softirq(locked, SCHEDULE_SOFTIRQ);
         }
         return;
     }

@@ -1,12 +1,7 @@
-/* CPU hooks for common code: identity, interrupt masking, waiting. */
+/* CPU hooks for common code: interrupt masking, waiting (the CPU's
+ * identity, arch_cpu_id, is inline in <proxenos/arch/cpu.h>). */
 #include <asm/sysregs.h>
 #include <proxenos/arch/cpu.h>
-
-unsigned int arch_cpu_id(void)
-{
-    /* TPIDR_EL2 holds the logical CPU number, set once at CPU start. */
-    return (unsigned int)READ_SYSREG(tpidr_el2);
-}
 
 unsigned long arch_irq_save(void)
 {

@@ -42,8 +42,15 @@ void evtchn_upcall_resample(struct vcpu *v)
     bool pending = __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) != 0U;
 
     /* This runs on every entry: only a difference (read without the lock;
-     * the locked path reads both again) costs the lock and the vGIC. */
-    if (pending != __atomic_load_n(&v->arch->evtchn_line_high, __ATOMIC_ACQUIRE)) {
+     * the locked path reads both again) costs the lock and the vGIC.
+     * A plain load (READ_ONCE; one byte, never torn), not an atomic one,
+     * which on AArch64 costs an address computation and a normalisation
+     * of its own: nothing read here depends on what the last writer of the
+     * line stored before it. A stale level seen equal to the flag skips
+     * nothing that matters: the line changes only under the lock, by a
+     * sender that reads the flag there (its raise happens whatever this
+     * read saw) or by this vCPU's own earlier entry, on this CPU. */
+    if (pending != READ_ONCE(v->arch->evtchn_line_high)) {
         line_follow_flag(v);
     }
 }

@@ -50,6 +50,21 @@ struct runqueue {
 
 static struct runqueue runqueues[NR_CPUS];
 
+/* v->on_cpu, one atomic byte, so that a vCPU's CPU letting go of it
+ * (sched_context_saved) and a move of it (sched_move_vcpu) decide between
+ * them on one value, and the switch away takes no lock unless a move waits:
+ *   OFF_CPU      its state is all in struct vcpu: it may be moved or freed;
+ *   ON_CPU       chosen to run on v->processor, registers not saved yet;
+ *   ON_CPU_MOVE  the same, and a new hard affinity leaves v->processor out:
+ *                the switch away moves it (sched_move_vcpu asked, and left
+ *                it to that switch).
+ * Only schedule() sets ON_CPU (on a vCPU that is OFF_CPU, under its queue's
+ * lock); only sched_move_vcpu turns ON_CPU into ON_CPU_MOVE (under that
+ * lock too); only sched_context_saved, on the vCPU's CPU, sets OFF_CPU. */
+#define OFF_CPU     0U
+#define ON_CPU      1U
+#define ON_CPU_MOVE 2U
+
 static struct sched_vcpu *sv_of(const struct vcpu *v)
 {
     return v->sched_priv;
@@ -281,6 +296,21 @@ static bool move_locked(struct vcpu *v, unsigned int from, unsigned int to)
     return queued;
 }
 
+/* Under v's queue's lock, v->processor's affinity bit just found clear:
+ * whether v is on its CPU, in which case the switch away will move it
+ * (marked ON_CPU_MOVE here, or already), or off it (OFF_CPU: the caller
+ * moves it; acquire, so its saved state is seen whole). */
+static bool leave_move_to_switch(struct vcpu *v)
+{
+    uint8_t seen = ON_CPU;
+
+    if (__atomic_compare_exchange_n(&v->on_cpu, &seen, ON_CPU_MOVE, false, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_ACQUIRE)) {
+        return true;
+    }
+    return seen != OFF_CPU;
+}
+
 int sched_move_vcpu(struct vcpu *v)
 {
     for (;;) {
@@ -301,7 +331,7 @@ int sched_move_vcpu(struct vcpu *v)
             unlock_pair(from, to, flags);
             continue;   /* moved meanwhile: look again */
         }
-        if (sched_vcpu_on_cpu(v)) {
+        if (leave_move_to_switch(v)) {
             /* On its CPU (perhaps the caller itself): that CPU chooses
              * again, does not pick it where it may no longer run, and
              * moves it once its state is saved (sched_context_saved). */
@@ -436,7 +466,7 @@ void schedule(void)
         rq->switches++;
         if (next != NULL) {
             /* Until arch_context_switch() away from it saves it again. */
-            __atomic_store_n(&next->on_cpu, true, __ATOMIC_RELAXED);
+            __atomic_store_n(&next->on_cpu, ON_CPU, __ATOMIC_RELAXED);
         }
     }
     spin_unlock_irqrestore(&rq->lock, flags);
@@ -461,37 +491,63 @@ bool sched_vcpu_on_cpu(const struct vcpu *v)
 {
     /* Not curr alone: schedule() changes curr before the switch saves the
      * outgoing vCPU's registers. Acquire: pairs with sched_context_saved. */
-    return __atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE) != OFF_CPU;
+}
+
+/* sched_context_saved's slow path: prev is ON_CPU_MOVE, so no mover acts
+ * on it (they see it on its CPU) and it cannot be freed (that waits for
+ * OFF_CPU); prev->processor is from until this moves it. The decision is
+ * made under from's lock, held until OFF_CPU is stored: every mover that
+ * saw ON_CPU_MOVE wrote the new affinity before taking that lock, so it is
+ * read here; every later mover finds OFF_CPU under the lock and moves prev
+ * itself. A destination locked on an older reading that the one under the
+ * lock no longer allows is chosen again. Out of line: inlined, its
+ * registers and frame would be set up on every switch. */
+static __noinline void context_saved_move(struct vcpu *prev)
+{
+    unsigned int from = prev->processor;
+    unsigned int to = place(prev);
+
+    for (;;) {
+        unsigned int locked = (to == NR_CPUS) ? from : to;
+        unsigned long flags = lock_pair(from, locked);
+        bool kick = false;
+
+        if (!allowed_on(prev, from)) {
+            unsigned int want = allowed_on(prev, locked) ? locked : place(prev);
+
+            if ((want != locked) && (want != NR_CPUS)) {
+                unlock_pair(from, locked, flags);
+                to = want;
+                continue;
+            }
+            /* want == NR_CPUS: allowed on no online CPU, it stays (as
+             * sched_move_vcpu refuses such an affinity). */
+            if ((want == locked) && (locked != from)) {
+                kick = move_locked(prev, from, locked);
+            }
+        }
+        __atomic_store_n(&prev->on_cpu, OFF_CPU, __ATOMIC_RELEASE);
+        unlock_pair(from, locked, flags);
+        if (kick) {
+            cpu_raise_softirq(locked, SCHEDULE_SOFTIRQ);
+        }
+        return;
+    }
 }
 
 void sched_context_saved(struct vcpu *prev)
 {
-    unsigned int from = prev->processor;
-    struct runqueue *rq = &runqueues[from];
-    unsigned long flags = spin_lock_irqsave(&rq->lock);
-    unsigned int to = NR_CPUS;
-    bool kick;
+    uint8_t seen = ON_CPU;
 
-    /* Under its queue's lock, which sched_move_vcpu also takes to look at
-     * on_cpu: a new affinity set while prev was on its CPU is seen either
-     * there (prev is off by then, it moves it) or here. */
-    if (!allowed_on(prev, from)) {
-        to = place(prev);
-    }
-    if (to == NR_CPUS) {
-        __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
-        spin_unlock_irqrestore(&rq->lock, flags);
-        return;
-    }
-    spin_unlock_irqrestore(&rq->lock, flags);
-    /* Its affinity left this CPU out: move it before letting go of it
-     * (nobody else moves it while on_cpu is set). */
-    flags = lock_pair(from, to);
-    kick = move_locked(prev, from, to);
-    __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
-    unlock_pair(from, to, flags);
-    if (kick) {
-        cpu_raise_softirq(to, SCHEDULE_SOFTIRQ);
+    /* The switch path: no move asked for, no lock. Release: whoever sees
+     * OFF_CPU sees the registers saved before it. After a successful
+     * exchange prev is not touched again (it may be freed at once). A
+     * mover's ON_CPU_MOVE, set before or racing with this, makes the
+     * exchange fail: then prev is still held, and moves. */
+    if (!__atomic_compare_exchange_n(&prev->on_cpu, &seen, OFF_CPU, false, __ATOMIC_RELEASE,
+                                     __ATOMIC_RELAXED)) {
+        context_saved_move(prev);
     }
 }
 

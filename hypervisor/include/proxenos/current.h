@@ -4,10 +4,21 @@
 #ifndef PROXENOS_CURRENT_H
 #define PROXENOS_CURRENT_H
 
+#include <proxenos/arch/cpu.h>
+#include <proxenos/smp.h>
+
 struct vcpu;
 
+/* Indexed by CPU; written only by that CPU's scheduler (current_vcpu_set),
+ * read through current_vcpu(). Visible here only so that the read is an
+ * inline load: it sits on every trap, twice on a hypercall. */
+extern struct vcpu *current_vcpus[NR_CPUS];
+
 /* The vCPU running on this physical CPU (NULL when idle). */
-struct vcpu *current_vcpu(void);
+static inline struct vcpu *current_vcpu(void)
+{
+    return current_vcpus[arch_cpu_id()];
+}
 
 /* cpu's scheduler chose v (NULL: idle); on cpu, its run queue locked. */
 void current_vcpu_set(unsigned int cpu, struct vcpu *v);

@@ -77,10 +77,11 @@ struct vcpu {
     unsigned int processor;     /* physical CPU it runs or queues on */
     enum vcpu_state state;
     bool pause_flags;           /* paused by the hypervisor (shutdown, crash) */
-    /* Chosen to run on its CPU and its registers not yet saved back into
-     * struct vcpu since: set by the scheduler, cleared by the architecture
-     * once the switch away has saved them (sched_vcpu_on_cpu). Atomics. */
-    bool on_cpu;
+    /* Non-zero: chosen to run on its CPU and its registers not yet saved
+     * back into struct vcpu since: set by the scheduler, cleared once the
+     * architecture's switch away has saved them (sched_vcpu_on_cpu). One
+     * atomic byte, whose non-zero values are the scheduler's (sched.c). */
+    uint8_t on_cpu;
     /* Its registers were given (boot, PSCI CPU_ON, setvcpucontext): what
      * getvcpucontext may read. A vCPU never given any has none (-ENODATA). */
     bool initialised;

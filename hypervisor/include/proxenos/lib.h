@@ -25,6 +25,7 @@
 
 #define __used __attribute__((used))
 #define __noreturn __attribute__((noreturn))
+#define __noinline __attribute__((noinline))
 #define __aligned(n) __attribute__((aligned(n)))
 #define __section(s) __attribute__((section(s)))
 #define __printf(a, b) __attribute__((format(printf, a, b)))

@@ -9,6 +9,7 @@
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/evtchn.h>
 #include <proxenos/arch/guest_access.h>
+#include <proxenos/current.h>
 #include <proxenos/errno.h>
 #include <fake_arch.h>
 #include "fake_internal.h"
@@ -30,7 +31,6 @@ struct fault_range {
     bool write_only;        /* reads succeed (a read-only page) */
 };
 
-static struct vcpu *cur;
 static struct guest_map maps[FAKE_GUEST_MAPS];
 static unsigned int nr_maps;
 static struct fault_range faults[FAKE_GUEST_FAULTS];
@@ -41,21 +41,24 @@ static unsigned int default_evtchn_irq;
 
 void fake_guest_reset(void)
 {
-    cur = NULL;
+    fake_guest_set_vcpu(NULL);
     nr_maps = 0U;
     nr_faults = 0U;
     nr_upcalls = 0U;
     default_evtchn_irq = 0U;
 }
 
+/* current_vcpu() reads this table inline (<proxenos/current.h>); weak, so a
+ * test that links common/sched/current.c gets the real one. */
+__attribute__((weak)) struct vcpu *current_vcpus[NR_CPUS];
+
+/* Whatever CPU the test then says it runs on: a hypercall's vCPU is the
+ * test's choice, not the scheduler's. */
 void fake_guest_set_vcpu(struct vcpu *v)
 {
-    cur = v;
-}
-
-__attribute__((weak)) struct vcpu *current_vcpu(void)
-{
-    return cur;
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        current_vcpus[cpu] = v;
+    }
 }
 
 void fake_guest_map(const struct domain *d, paddr_t gpa, paddr_t pa, uint64_t len)

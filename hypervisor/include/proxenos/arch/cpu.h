@@ -7,8 +7,25 @@
 #include <proxenos/types.h>
 #include <proxenos/lib.h>
 
-/* Logical number of the running CPU: 0 is the boot CPU. */
+/* Logical number of the running CPU: 0 is the boot CPU.
+ *
+ * An inline hook, like arch_index_mask_nospec (nospec.h): every trap asks
+ * for it, often more than once (the current vCPU, the run queue, softirqs),
+ * and a call costs more than the one instruction it takes. The #if chooses
+ * the instruction set only. AArch64: TPIDR_EL2 holds the number, written
+ * once when the CPU starts (arch/arm64/smp.c). Elsewhere (host unit tests)
+ * it is a function of tests/unit/fake_arch/. */
+#ifdef __aarch64__
+static inline unsigned int arch_cpu_id(void)
+{
+    uint64_t id;
+
+    __asm__ volatile("mrs %0, tpidr_el2" : "=r"(id));
+    return (unsigned int)id;
+}
+#else
 unsigned int arch_cpu_id(void);
+#endif
 
 /* Mask interrupts on this CPU and return the previous state for restore. */
 unsigned long arch_irq_save(void);

@@ -191,8 +191,9 @@ unsigned int fake_ioremap_count(void);
 void *fake_ram_alloc(paddr_t base, size_t len);
 
 /* ---- guest memory and upcalls (Xen PV code) --------------------------
- * The vCPU current_vcpu() returns (a weak definition: tests that link the
- * scheduler get the real one). Guest-physical [gpa, gpa + len) of d is
+ * The vCPU current_vcpu() returns, on every fake CPU (its table,
+ * current_vcpus, is a weak definition: tests that link the scheduler's
+ * current.c get the real one, which schedule() sets). Guest-physical [gpa, gpa + len) of d is
  * fake RAM at pa (register it with fake_ram_alloc first); so is RAM mapped
  * through the stage-2 hooks (fake_p2m.h) outside those ranges. Guest virtual
  * addresses are guest-physical ones, except in ranges declared faulting:

@@ -25,6 +25,8 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 5
+# One input running longer than this (seconds) is a finding (a hang).
+FUZZ_TIMEOUT ?= 10
 # Extra libFuzzer flags, e.g. FUZZ_ARGS="-jobs=4 -workers=4".
 FUZZ_ARGS ?=
 FUZZ_DIR := $(O)/fuzz
@@ -55,7 +57,7 @@ $$($(1)-bin): $(FUZZ_SRC)/$(1).c $$($(1)-link) $(CONFIG_H) $(fuzz-hdrs)
 		$$(if $$(filter no,$$($(1)-fakes)),,$(FUZZ_LDLIBS))
 $(1)-run = $$($(1)-bin) $$(if $$($(1)-dict),-dict=$$($(1)-dict)) \
 	$$(if $$($(1)-maxlen),-max_len=$$($(1)-maxlen)) \
-	-artifact_prefix=$(FUZZ_DIR)/$(1)/ -print_final_stats=1
+	-artifact_prefix=$(FUZZ_DIR)/$(1)/ -print_final_stats=1 -timeout=$(FUZZ_TIMEOUT)
 endef
 $(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_target_rule,$(t))))
 

@@ -81,7 +81,7 @@ def test_fuzz_smoke(tmp_path):
     fuzz-smoke` fails on any crash, leak or sanitizer report."""
     targets = sorted(p.stem for p in (REPO / "tests" / "fuzz").glob("fuzz_*.mk"))
     assert "fuzz_fdt" in targets
-    p = make(f"O={tmp_path}", f"-j{JOBS}", "fuzz-smoke", "FUZZ_SMOKE_SECONDS=5")
+    p = make(f"O={tmp_path}", f"-j{JOBS}", "fuzz-smoke", "FUZZ_SMOKE_SECONDS=3")
     for t in targets:
         assert (tmp_path / "fuzz" / t / t).is_file(), f"{t} not built"
         line = [l for l in p.stdout.splitlines() if l.startswith(t + " ")]

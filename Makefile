@@ -8,7 +8,7 @@
 #   make unit | systest   one half of the above
 #   make coverage         unit tests with gcov: line coverage of each common/ file
 #   make bench            Proxenos vs Xen 4.17 figures (QUICK=1: the short set)
-#   make fuzz             libFuzzer over the device-tree reader (FUZZ_SECONDS=600)
+#   make fuzz             the libFuzzer targets, each FUZZ_SECONDS=600 (docs/fuzzing.md)
 #   make misra            cppcheck MISRA addon over the hypervisor sources
 #   make setup            install whatever is missing (scripts/setup.sh)
 #   make fresh-check      make run and make test on a fresh Debian 12 root (root only)

@@ -63,10 +63,16 @@ int arch_kernel_place_modules(paddr_t bank_base, uint64_t bank_size, paddr_t ker
                               uint64_t dtb_size, uint64_t initrd_size, paddr_t *dtb_at,
                               paddr_t *initrd_at)
 {
-    uint64_t need = ALIGN_UP(dtb_size, MODULE_ALIGN) + ALIGN_UP(initrd_size, MODULE_ALIGN);
+    uint64_t need;
     paddr_t top = bank_base + MIN(bank_size, MODULES_WINDOW);
     paddr_t base;
 
+    /* Sizes come from the boot tree: one near 2^64 would wrap when
+     * rounded up and seem to fit. Neither can exceed the bank anyway. */
+    if ((dtb_size > bank_size) || (initrd_size > bank_size)) {
+        return -ENOSPC;
+    }
+    need = ALIGN_UP(dtb_size, MODULE_ALIGN) + ALIGN_UP(initrd_size, MODULE_ALIGN);
     if (need > (top - bank_base)) {
         top = bank_base + bank_size;
     }

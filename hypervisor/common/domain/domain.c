@@ -13,6 +13,7 @@
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
 #include <proxenos/string.h>
+#include <proxenos/timer.h>
 #include <proxenos/xmalloc.h>
 
 static void free_vcpus(struct domain *d)
@@ -22,6 +23,11 @@ static void free_vcpus(struct domain *d)
     }
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
         if (d->vcpu[i] != NULL) {
+            /* A SCHEDOP_poll timeout may still be armed: the timer queue
+             * must not keep a vCPU that is about to be freed. */
+            if (d->vcpu[i]->poll_timer.fn != NULL) {
+                stop_timer(&d->vcpu[i]->poll_timer);
+            }
             sched_remove_vcpu(d->vcpu[i]);
             arch_vcpu_destroy(d->vcpu[i]);
             xfree(d->vcpu[i]);

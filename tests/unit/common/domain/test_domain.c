@@ -302,6 +302,31 @@ static void destroy_twice_is_harmless(void **state)
     assert_null(domain_get_by_id(4U));
 }
 
+static void poll_timeout_never_fires(void *data)
+{
+    (void)data;
+    fail_msg("the poll timer of a destroyed vCPU fired");
+}
+
+/* A vCPU destroyed while a SCHEDOP_poll timeout is armed leaves no timer
+ * behind in the queue (fuzz_hypercall found the freed vCPU's timer fired
+ * later, from memory already handed out again). */
+static void destroy_stops_an_armed_poll_timer(void **state)
+{
+    struct domain *d = create(3U, "poller", 2U);
+    unsigned int queued = timer_queue_length(0U);
+
+    (void)state;
+    init_timer(&d->vcpu[1]->poll_timer, poll_timeout_never_fires, d->vcpu[1], 0U);
+    set_timer(&d->vcpu[1]->poll_timer, NOW() + 1000000);
+    assert_int_equal(timer_queue_length(0U), queued + 1U);
+    domain_destroy(d);
+    assert_int_equal(timer_queue_length(0U), queued);
+    fake_advance(2000000);
+    timer_interrupt();
+    do_softirq();
+}
+
 static void the_q_key_lists_domains_and_vcpus(void **state)
 {
     struct domain_create_args a = { .name = "Domain-0", .max_vcpus = 2U, .privileged = true };
@@ -351,6 +376,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(one_to_one_ram_in_sorted_merged_banks, setup, teardown),
         cmocka_unit_test_setup_teardown(one_to_one_ram_over_fragmented_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(destroy_twice_is_harmless, setup, teardown),
+        cmocka_unit_test_setup_teardown(destroy_stops_an_armed_poll_timer, setup, teardown),
         cmocka_unit_test_setup_teardown(the_q_key_lists_domains_and_vcpus, setup, teardown),
     };
 

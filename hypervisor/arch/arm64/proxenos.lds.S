@@ -25,7 +25,7 @@ SECTIONS
         __rodata_start = .;
         . = ALIGN(8);
         __keyhandler_start = .;
-        KEEP(*(.rodata.keyhandler))
+        KEEP(*(keyhandlers))
         __keyhandler_end = .;
         *(.rodata .rodata.*)
         /* XENVER_build_id reads it (common/boot/build_id.c). */

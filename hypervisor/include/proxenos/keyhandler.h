@@ -13,7 +13,7 @@ struct keyhandler {
 
 #define KEYHANDLER(k, handler, description) \
     static const struct keyhandler keyhandler_##handler \
-        __section(".rodata.keyhandler") __used __aligned(8) = { (k), (description), (handler) }
+        __section("keyhandlers") __used __aligned(8) = { (k), (description), (handler) }
 
 /* Run the handler of key (or say that there is none). */
 void handle_keypress(char key);

@@ -1,6 +1,7 @@
 /*
  * memory_op on our own domain: reservations whose extent lists hold frames
- * we can spare (or none), orders and counts around their limits, an
+ * we can spare (or none; an extent of more than one page never starts in
+ * our RAM), orders and counts around their limits, an
  * exchange whose halves disagree, add_to_physmap in every space with
  * indexes around the end of each, removal of frames that are not RAM.
  */
@@ -15,8 +16,15 @@ struct memory_exchange {
 
 #define MAX_EXTENTS 8U
 
+/* Whether gfn lies in our RAM: an extent of more than one page starting
+ * there would run from the victim pages into our code, data and stacks. */
+static bool in_ram(uint64_t gfn)
+{
+    return (gfn >= (henv.ram_base >> XEN_PAGE_SHIFT)) && (gfn < (henv.ram_end >> XEN_PAGE_SHIFT));
+}
+
 /* An extent list of frames we can spare, in our build pages. */
-static uint64_t extent_list(struct hctx *c, uint32_t *n)
+static uint64_t extent_list(struct hctx *c, uint32_t *n, uint32_t order)
 {
     void *b;
     uint64_t a;
@@ -28,6 +36,9 @@ static uint64_t extent_list(struct hctx *c, uint32_t *n)
     gfns = b;
     for (i = 0U; i < *n; i++) {
         gfns[i] = wild_gfn(c);
+        if ((order != 0U) && in_ram(gfns[i])) {
+            gfns[i] = (henv.ext_base >> XEN_PAGE_SHIFT) + rnd_below(c, 1U << 12);
+        }
     }
     return a;
 }
@@ -35,10 +46,12 @@ static uint64_t extent_list(struct hctx *c, uint32_t *n)
 static void reservation(struct hctx *c, struct xen_memory_reservation *r)
 {
     uint32_t n = 0U;
+    uint32_t order = rnd_chance(c, 4U) ? (uint32_t)rnd_near(c, 9U) : rnd_below(c, 2U);
 
-    r->extent_start = extent_list(c, &n);
-    r->nr_extents = rnd_chance(c, 4U) ? rnd_near(c, n) : n;
-    r->extent_order = rnd_chance(c, 4U) ? (uint32_t)rnd_near(c, 9U) : rnd_below(c, 2U);
+    r->extent_start = extent_list(c, &n, order);
+    /* past the list lie older lists' victim frames: only single pages there */
+    r->nr_extents = ((order == 0U) && rnd_chance(c, 4U)) ? rnd_near(c, n) : n;
+    r->extent_order = order;
     r->mem_flags = rnd_chance(c, 4U) ? (uint32_t)rnd(c) : 0U;
     r->domid = any_domid(c);
 }
@@ -53,9 +66,13 @@ static void physmap(struct hctx *c, struct xen_add_to_physmap *x)
     switch (x->space) {
     case XENMAPSPACE_gmfn:
     case XENMAPSPACE_gmfn_range:
-        /* only our victim pages may move: the range never leaves them */
+        /* only our victim pages may move, and only onto victim pages or
+         * frames that are not our RAM: neither range may leave them */
         x->idx = victim + rnd_below(c, HOSTILE_VICTIM_PAGES);
         x->size = (uint16_t)(1U + rnd_below(c, (uint32_t)(victim + HOSTILE_VICTIM_PAGES - x->idx)));
+        if (in_ram(x->gpfn) && (x->gpfn + x->size > victim + HOSTILE_VICTIM_PAGES)) {
+            x->gpfn = victim + HOSTILE_VICTIM_PAGES - x->size;
+        }
         break;
     default:
         x->idx = rnd_chance(c, 2U) ? rnd_near(c, 32U) : (XENMAPIDX_grant_table_status | rnd_below(c, 4U));

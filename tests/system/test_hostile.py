@@ -33,8 +33,8 @@ from dom0less import Guest, boot_dtb
 
 ENHANCED = ['xen,enhanced = "no-xenstore";']
 ITERS = 20000                   # calls per vCPU: about 10 s on an idle host under TCG
-FORBIDDEN = (r"PANIC on CPU", r"ESR_EL2:", r"^\(PXN\) FATAL", r"crashed",
-             r"HOSTILE FAILED", r"stuck\?")
+FORBIDDEN = (r"PANIC on CPU", r"ESR_EL2:", r"^\(PXN\) FATAL", r"^\(PXN\) Domain \d+ \(.*\) crashed",
+             r"^\(d\d\) EXCEPTION", r"HOSTILE FAILED", r"stuck\?")
 
 
 def guests(seed, iters):

@@ -80,7 +80,8 @@ long fuzz_sched(struct hctx *c)
     case SCHEDOP_remote_shutdown: {
         struct sched_remote_shutdown *rs;
 
-        a = arg_addr(c, &b, sizeof(*rs));
+        (void)arg_addr(c, &b, sizeof(*rs));
+        a = hc_ptr(b);      /* a wild one could read as any domain id */
         rs = b;
         /* never ourselves, never the sibling (that is fuzz_cross's) */
         rs->domain_id = (uint16_t)(0x7ff1U + rnd_below(c, 15U));
@@ -90,10 +91,12 @@ long fuzz_sched(struct hctx *c)
     case SCHEDOP_watchdog: {
         struct sched_watchdog *wd;
 
-        a = arg_addr(c, &b, sizeof(*wd));
+        /* a nonzero id with timeout 0 only, from a real buffer: id 0 makes a
+         * watchdog, which would kill us (a wild address may read as zeros;
+         * Xen 4.17 killed us so with seed 0x1234) */
+        (void)arg_addr(c, &b, sizeof(*wd));
+        a = hc_ptr(b);
         wd = b;
-        /* a nonzero id with timeout 0 only: id 0 makes a watchdog, which
-         * would kill us once the run is over */
         wd->id = (uint32_t)rnd_near(c, 2U) | 1U;
         wd->timeout = 0U;
         break;

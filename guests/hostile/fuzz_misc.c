@@ -18,12 +18,14 @@ static long console(struct hctx *c)
         a = arg_addr(c, &b, 16U);
         n = 0U;
         if (rnd_chance(c, 2U)) {
-            /* only addresses with nothing readable behind them: MMIO, past RAM, past the VA space */
+            /* only addresses nothing is ever mapped at: a hole, past the VA
+             * space, a TTBR1 address. Not just past RAM: that is the free
+             * GPA region, which populate_physmap fills with pages of zeros
+             * for a count of 2^32 - 1 to print (seed 0xa264a49ee3bf) */
             static const uint64_t nowhere[3] = { UINT64_C(0x01000000), UINT64_C(0x8000000000),
                                                  UINT64_C(0xffff000000000000) };
 
-            a = (rnd_below(c, 4U) == 3U) ? henv.ram_end + rnd_below(c, XEN_PAGE_SIZE)
-                                         : nowhere[rnd_below(c, 3U)];
+            a = nowhere[rnd_below(c, 3U)] + rnd_below(c, 64U);
             n = rnd_near(c, 16U);
         }
     } else {

@@ -99,6 +99,11 @@ long fuzz_multicall(struct hctx *c)
     void *b;
 
     a = arg_addr(c, &b, span);
+    if (a != hc_ptr(b)) {
+        /* a wild list only where nothing is mapped: read from our victim
+         * pages, its entries could be a block, poll or shutdown of our own */
+        a = UINT64_C(0x01000000) + rnd_below(c, 64U);
+    }
     list = b;
     for (i = 0U; i < n; i++) {
         multicall_fill(c, list, i);

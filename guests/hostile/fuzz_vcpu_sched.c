@@ -65,7 +65,10 @@ long fuzz_sched(struct hctx *c)
         uint32_t n = 1U + rnd_below(c, 128U);
         uint32_t i;
 
-        a = arg_addr(c, &b, sizeof(*sp));
+        /* from a real buffer: a wild one may read as zeros, a poll with no
+         * timeout, which nothing may ever end (the run hung so, once) */
+        (void)arg_addr(c, &b, sizeof(*sp));
+        a = hc_ptr(b);
         sp = b;
         sp->ports = arg_addr(c, &b, n * 4U);
         ports = b;

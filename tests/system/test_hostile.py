@@ -26,6 +26,7 @@ taken away or added).
 import os
 import random
 import re
+import time
 
 import pxn
 from conftest import STD_APPEND, scaled
@@ -84,7 +85,10 @@ def run_pair(hypervisor, tool, dumpdtb, tmp_path, seed, iters):
     if not re.search(r"^\(d2\) SIBLING DONE ", q.output[mark:], re.M):
         q.wait_for(r"^\(d2\) SIBLING DONE ", timeout=scaled(300))
     if not re.search(r"^\(d1\) HOSTILE DONE$", q.output, re.M):
-        q.dump_state("qr")      # a hang: what each domain, port and CPU was doing
+        # a hang: what each domain, port and CPU was doing. The input goes
+        # round d1, d2 and back to the hypervisor: three switches.
+        q.send(b"\x01\x01\x01" * 3 + b"qre")
+        time.sleep(scaled(10))
     after = memory_figures(q)
     assert re.search(r"^\(d1\) HOSTILE DONE$", q.output, re.M), f"no HOSTILE DONE:\n{q.output[-6000:]}"
     q.wait_for(r"^\(d2\) GUEST DONE \d+ passed \d+ failed$", timeout=scaled(120))

@@ -18,20 +18,6 @@
 #define OPC_LOAD          1U           /* zero-extending; 2 and 3 sign-extend or prefetch */
 #define REG_SP_OR_ZR      31U
 
-void mmio_insn_from_syndrome(uint32_t iss, struct mmio_insn *m)
-{
-    *m = (struct mmio_insn){
-        .bytes = abort_access_bytes(iss),
-        .rt = abort_reg(iss),
-        .write = abort_write(iss),
-        .sign_extend = abort_sign_extend(iss),
-        .rt64 = abort_reg64(iss),
-        .writeback = false,
-        .rn = 0U,
-        .offset = 0,
-    };
-}
-
 /* imm9 is a two's complement byte offset. */
 static int64_t imm9_value(uint32_t insn)
 {

@@ -66,20 +66,18 @@ static void log_bad_access(struct vcpu *v, const struct trap_info *t, const char
     }
 }
 
-/* Which load or store the guest made to the device at r: from the
- * syndrome, or, when the hardware gave none (ISV clear: a pair, an
- * access with writeback, a SIMD register...), from the instruction
- * itself, for the one form Xen 4.17 decodes. 0, 1 for a cache maintenance
- * instruction (nothing to emulate, stepped over as Xen does), or a
- * negative error: the guest then gets a data abort, as on Xen. */
-static int describe_access(struct trap_frame *f, const struct trap_info *t, struct mmio_insn *m)
+/* Which load or store the guest made to the device when the hardware gave
+ * no syndrome (ISV clear: a pair, an access with writeback, a SIMD
+ * register...): decoded from the instruction itself, for the one form Xen
+ * 4.17 decodes. 0, 1 for a cache maintenance instruction (nothing to
+ * emulate, stepped over as Xen does), or a negative error: the guest then
+ * gets a data abort, as on Xen. (With a syndrome, trap_dabt reads it
+ * directly: that is nearly every access, and its path stays short.) */
+static int describe_unsyndromed(struct trap_frame *f, const struct trap_info *t,
+                                struct mmio_insn *m)
 {
     uint32_t insn;
 
-    if (abort_isv(t->iss)) {
-        mmio_insn_from_syndrome(t->iss, m);
-        return 0;
-    }
     /* The guest put its own page tables on a device. */
     if (abort_on_walk(t->iss)) {
         return -EFAULT;
@@ -109,7 +107,7 @@ static void write_back(struct trap_frame *f, const struct mmio_insn *m)
 }
 
 /* Perform m on the device at r: 0, or the handler's error. */
-static int emulate(struct vcpu *v, struct trap_frame *f, const struct trap_info *t,
+static __force_inline int emulate(struct vcpu *v, struct trap_frame *f, const struct trap_info *t,
                    const struct mmio_region *r, const struct mmio_insn *m)
 {
     struct mmio_access a = {
@@ -144,11 +142,40 @@ static int emulate(struct vcpu *v, struct trap_frame *f, const struct trap_info 
     return rc;
 }
 
+/* The device model refused the access (size, alignment, register). */
+static void refused(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
+{
+    log_bad_access(v, t, "device access", "refused by the device");
+    inject_dabt(v, f, t->far);
+}
+
+/* An access without a syndrome: decoded, emulated, its base updated. */
+static void trap_dabt_unsyndromed(struct vcpu *v, struct trap_frame *f,
+                                  const struct trap_info *t, const struct mmio_region *r)
+{
+    struct mmio_insn m;
+    int rc = describe_unsyndromed(f, t, &m);
+
+    if (rc < 0) {
+        log_bad_access(v, t, "device access", "that cannot be decoded");
+        inject_dabt(v, f, t->far);
+        return;
+    }
+    if (rc == 0) {
+        if (emulate(v, f, t, r, &m) != 0) {
+            refused(v, f, t);
+            return;
+        }
+        if (m.writeback) {
+            write_back(f, &m);
+        }
+    }
+    advance_pc(f, t);
+}
+
 void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
 {
     const struct mmio_region *r = domain_find_mmio(v->domain, t->gpa);
-    struct mmio_insn m;
-    int rc;
 
     if (r == NULL) {
         if (!fault_was_transient(v, t)) {
@@ -157,25 +184,20 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
         }
         return;
     }
-    rc = describe_access(f, t, &m);
-    if (rc < 0) {
-        log_bad_access(v, t, "device access", "that cannot be decoded");
-        inject_dabt(v, f, t->far);
-        return;
-    }
-    if (rc == 0) {
-        rc = emulate(v, f, t, r, &m);
-        if (rc != 0) {
-            /* The device model refused it (size, alignment, register). */
-            log_bad_access(v, t, "device access", "refused by the device");
-            inject_dabt(v, f, t->far);
+    if (abort_isv(t->iss)) {
+        /* Nearly every access: the syndrome says it all. Its description
+         * stays local to this path, so that it lives in registers. */
+        struct mmio_insn s;
+
+        mmio_insn_from_syndrome(t->iss, &s);
+        if (emulate(v, f, t, r, &s) != 0) {
+            refused(v, f, t);
             return;
         }
-        if (m.writeback) {
-            write_back(f, &m);
-        }
+        advance_pc(f, t);
+    } else {
+        trap_dabt_unsyndromed(v, f, t, r);
     }
-    advance_pc(f, t);
 }
 
 /* An instruction fetch (or the stage-1 walk for one) that stage 2 does

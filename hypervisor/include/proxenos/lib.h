@@ -26,6 +26,9 @@
 #define __used __attribute__((used))
 #define __noreturn __attribute__((noreturn))
 #define __noinline __attribute__((noinline))
+/* For a helper of a hot path with more than one caller, where a call would
+ * also force its arguments out to memory. */
+#define __force_inline inline __attribute__((always_inline))
 #define __aligned(n) __attribute__((aligned(n)))
 #define __section(s) __attribute__((section(s)))
 #define __printf(a, b) __attribute__((format(printf, a, b)))

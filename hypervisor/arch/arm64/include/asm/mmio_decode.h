@@ -7,6 +7,7 @@
 #ifndef ASM_MMIO_DECODE_H
 #define ASM_MMIO_DECODE_H
 
+#include <asm/esr.h>
 #include <proxenos/types.h>
 
 struct mmio_insn {
@@ -20,8 +21,21 @@ struct mmio_insn {
     int64_t offset;
 };
 
-/* The access an abort syndrome with ISV set describes. */
-void mmio_insn_from_syndrome(uint32_t iss, struct mmio_insn *m);
+/* The access an abort syndrome with ISV set describes. Inline: every
+ * emulated MMIO access with a syndrome passes here. */
+static inline void mmio_insn_from_syndrome(uint32_t iss, struct mmio_insn *m)
+{
+    *m = (struct mmio_insn){
+        .bytes = abort_access_bytes(iss),
+        .rt = abort_reg(iss),
+        .write = abort_write(iss),
+        .sign_extend = abort_sign_extend(iss),
+        .rt64 = abort_reg64(iss),
+        .writeback = false,
+        .rn = 0U,
+        .offset = 0,
+    };
+}
 
 /* Decode the AArch64 instruction word insn: 0, or -EOPNOTSUPP for every
  * instruction but the post-indexed LDR/STR (immediate) of a general

@@ -293,11 +293,13 @@ static int remove_page(struct domain *d, uint64_t g)
     if (((t != GUEST_FRAME_RAM) && (t != GUEST_FRAME_RAM_RO)) || (pg == NULL)) {
         return -ENXIO;
     }
-    if (pv_is_xen_frame(d, m)) {
-        return pv_physmap_set(d, g, INVALID_MFN, GUEST_FRAME_NONE);
+    /* Only if g still maps m: a vCPU racing us on the same gfn must not
+     * make us free a page it already freed (or one it put there). */
+    rc = pv_physmap_remove_if(d, g, m);
+    if (rc == -ENOENT) {
+        return -EINVAL;
     }
-    rc = pv_physmap_set(d, g, INVALID_MFN, GUEST_FRAME_NONE);
-    if ((rc != 0) || pv_direct_mapped(d)) {
+    if ((rc != 0) || pv_is_xen_frame(d, m) || pv_direct_mapped(d)) {
         return rc;
     }
     {

@@ -89,8 +89,10 @@ static void forget_xen_frame(struct grant_table *gt, uint64_t g, mfn_t m)
     spin_unlock_irqrestore(&gt->lock, flags);
 }
 
-int pv_physmap_change(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_type t,
-                      const struct pv_foreign *f)
+/* pv_physmap_change, and when expect is not NULL only if g still maps
+ * *expect when the lock is held (-ENOENT otherwise). */
+static int change(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_type t,
+                  const struct pv_foreign *f, const mfn_t *expect)
 {
     struct foreign_maps *fm = &d->gnttab->foreign;
     struct pv_foreign gone = { .owner = NULL };
@@ -105,7 +107,9 @@ int pv_physmap_change(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_ty
     }
     flags = spin_lock_irqsave(&fm->lock);
     (void)arch_guest_lookup_page(d, gfn(g), &old, &ot);
-    if ((ot == GUEST_FRAME_GRANT_RW) || (ot == GUEST_FRAME_GRANT_RO)) {
+    if ((expect != NULL) && ((ot == GUEST_FRAME_NONE) || !mfn_eq(old, *expect))) {
+        rc = -ENOENT;
+    } else if ((ot == GUEST_FRAME_GRANT_RW) || (ot == GUEST_FRAME_GRANT_RO)) {
         rc = -EBUSY;
     } else if ((f != NULL) && !pv_is_foreign(ot)) {
         /* Room first, so that nothing changes when there is none. */
@@ -139,9 +143,20 @@ int pv_physmap_change(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_ty
     return 0;
 }
 
+int pv_physmap_change(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_type t,
+                      const struct pv_foreign *f)
+{
+    return change(d, g, m, t, f, NULL);
+}
+
 int pv_physmap_set(struct domain *d, uint64_t g, mfn_t m, enum guest_frame_type t)
 {
-    return pv_physmap_change(d, g, m, t, NULL);
+    return change(d, g, m, t, NULL, NULL);
+}
+
+int pv_physmap_remove_if(struct domain *d, uint64_t g, mfn_t expect)
+{
+    return change(d, g, INVALID_MFN, GUEST_FRAME_NONE, NULL, &expect);
 }
 
 int pv_physmap_populate(struct domain *d, uint64_t g, mfn_t m, uint64_t n)

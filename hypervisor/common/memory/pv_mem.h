@@ -158,6 +158,12 @@ int pv_physmap_set(struct domain *d, uint64_t g, mfn_t mfn, enum guest_frame_typ
  * success (-ENOMEM: d has as many foreign entries as it may have). */
 int pv_physmap_change(struct domain *d, uint64_t g, mfn_t mfn, enum guest_frame_type t,
                       const struct pv_foreign *f);
+/* Remove d's stage-2 entry at g only if it still maps expect, checked
+ * under the same lock as the change: -ENOENT when it does not (another
+ * vCPU removed or replaced it since the caller looked). Whoever frees the
+ * page behind an entry removes it this way, so that two racing removals
+ * of one gfn cannot both free its page. */
+int pv_physmap_remove_if(struct domain *d, uint64_t g, mfn_t expect);
 /* Map n frames from m at g (n a power of two, both aligned to it) as RAM
  * in one stage-2 change, so that aligned extents get block mappings: only
  * where nothing is mapped yet (-EEXIST otherwise: the caller goes page by

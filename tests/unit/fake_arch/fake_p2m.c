@@ -38,8 +38,18 @@ static const struct domain *flush_domain;
 static uint64_t flush_first;
 static uint64_t flush_nr;
 
+/* One-shot: run after the next lookup, as another vCPU would between a
+ * caller's look and its change. */
+static void (*after_lookup)(void);
+
+void fake_p2m_after_next_lookup(void (*fn)(void))
+{
+    after_lookup = fn;
+}
+
 void fake_p2m_reset(void)
 {
+    after_lookup = NULL;
     nr_entries = 0U;
     map_calls = 0U;
     fail_maps = 0U;
@@ -152,6 +162,15 @@ __attribute__((weak)) int arch_guest_lookup_page(struct domain *d, gfn_t g, mfn_
     const struct p2m_entry *e = find(d, gfn_x(g));
     paddr_t ma;
 
+    if (after_lookup != NULL) {
+        void (*fn)(void) = after_lookup;
+        int rc;
+
+        after_lookup = NULL;
+        rc = arch_guest_lookup_page(d, g, m, t);
+        fn();
+        return rc;
+    }
     if (e != NULL) {
         *t = e->type;
         *m = mfn(e->mfn);

@@ -311,6 +311,33 @@ static void test_decrease_errors(void **state)
     assert_int_equal(mem_op(XENMEM_decrease_reservation | (5U << MEMOP_EXTENT_SHIFT), ARGS), 5);
 }
 
+/* Two vCPUs ballooning out the same gfn at once: the second looks after the
+ * first has looked and before it has removed. Only one of them may take
+ * the page away (once from tot_pages, once onto the reuse list); the other
+ * finds the gfn gone. */
+static uint64_t racing_gfn;
+
+static void other_vcpu_removes_it(void)
+{
+    assert_int_equal(reservation(XENMEM_decrease_reservation, DOMID_SELF, 0U, &racing_gfn, 1U,
+                                 NULL), 1);
+}
+
+static void test_racing_removals_free_once(void **state)
+{
+    mfn_t m;
+
+    (void)state;
+    racing_gfn = GRAM_PFN + 9U;
+    assert_int_equal(xenmem_reuse_pages(d1), 0U);
+    fake_p2m_after_next_lookup(other_vcpu_removes_it);
+    assert_int_equal(reservation(XENMEM_decrease_reservation, DOMID_SELF, 0U, &racing_gfn, 1U,
+                                 NULL), 0);
+    assert_int_equal(d1->tot_pages, RAM_PAGES - 1U);
+    assert_int_equal(xenmem_reuse_pages(d1), 1U);
+    assert_int_equal(p2m_type_at(d1, racing_gfn, &m), GUEST_FRAME_NONE);
+}
+
 static void test_continuation(void **state)
 {
     uint64_t g[60];
@@ -447,6 +474,7 @@ int main(void)
         cmocka_unit_test_setup(test_direct_mapped, setup),
         cmocka_unit_test_setup(test_unset_max_pages, setup),
         cmocka_unit_test_setup(test_physmap_batch_continues, setup),
+        cmocka_unit_test_setup(test_racing_removals_free_once, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

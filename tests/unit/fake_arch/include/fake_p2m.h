@@ -20,6 +20,9 @@ unsigned int fake_p2m_entries(void);
 unsigned int fake_p2m_map_calls(void);
 /* Make the next n arch_guest_map_page calls fail with -ENOMEM. */
 void fake_p2m_fail_maps(unsigned int n);
+/* Run fn once, right after the next arch_guest_lookup_page has answered:
+ * what another vCPU does between a caller's look and its change. */
+void fake_p2m_after_next_lookup(void (*fn)(void));
 
 /* Paging pools (arch_paging_pool_pages / arch_paging_pool_resize): d's
  * pool has pages pages of which used are in use (a resize below used, or

@@ -304,9 +304,21 @@ def make_commands(text, variables=None):
         lines.append("; ".join(shells).replace("\0", "$"))
     found = {}
     for name, line in shell_commands("\n".join(lines)).items():
-        if "VAR" not in name:
+        # A make function left whole (its arguments hold a shell $(...),
+        # so the reduction above stops) reads as $(name ...) to the shell
+        # reader: its body's commands are still found, the name is make's.
+        if ("VAR" not in name) and (name not in MAKE_FUNCTIONS):
             found.setdefault(name, line)
     return found
+
+
+# GNU make's functions, which a recipe may call around shell text; not
+# those that share their name with a command (sort, dir, join, strip,
+# basename, realpath, info, file, if, and, or).
+MAKE_FUNCTIONS = {"foreach", "call", "eval", "let", "value", "origin", "flavor", "error",
+                  "warning", "subst", "patsubst", "findstring", "filter", "filter-out",
+                  "word", "words", "wordlist", "firstword", "lastword", "notdir", "suffix",
+                  "addsuffix", "addprefix", "wildcard", "abspath"}
 
 
 SUBPROCESS_CALLS = {"run", "Popen", "call", "check_call", "check_output"}

@@ -2,9 +2,17 @@
  * Where the hostile guest's pointers and frame numbers point. Structures
  * are built in per-vCPU build pages and placed at page boundaries. Any
  * address the hypervisor may write through, unmap or move lies outside our
- * code, data and stacks: in the victim pages (with a guard page after them
- * so that a write running over the last one still hits nothing of ours),
- * the grant window, free GPAs, MMIO, holes or beyond RAM.
+ * code, data and stacks: in the victim pages, the grant window, free GPAs,
+ * MMIO, holes or beyond RAM.
+ *
+ * Counts are sometimes larger than the list they count, and Xen (like
+ * Proxenos) walks a grant or reservation batch until it faults. So what
+ * follows a list must never look like a frame of ours: the build pages
+ * are zeroed before each call, a guard page after the build pages and
+ * after the victim pages is given back to the hypervisor at start (a walk
+ * off their end faults there), and a structure the hypervisor reads is
+ * never placed in the victim pages, whose contents the hypervisor writes
+ * (run-state times, copies) and which may hold any number.
  */
 #include "hostile.h"
 
@@ -26,6 +34,16 @@ void arena_init(struct hctx *c)
 {
     c->build = build_pages[c->vcpu % HOSTILE_MAX_VCPUS];
     henv.victim = victim_pages;
+}
+
+void arena_clear(struct hctx *c)
+{
+    uint64_t *w = (uint64_t *)(void *)c->build;
+    uint32_t i;
+
+    for (i = 0U; i < (HOSTILE_BUILD_PAGES * PAGE) / 8U; i++) {
+        w[i] = 0U;
+    }
 }
 
 void *build_slot(struct hctx *c, uint32_t size)
@@ -53,12 +71,13 @@ void *build_slot(struct hctx *c, uint32_t size)
     return &c->build[off];
 }
 
-uint64_t wild_addr(struct hctx *c, uint32_t size)
+/* A wild address; first_case 2 leaves out the victim pages. */
+static uint64_t wild_addr_from(struct hctx *c, uint32_t size, uint32_t first_case)
 {
     uint64_t victim = (uint64_t)(uintptr_t)henv.victim;
     uint64_t page = rnd_below(c, HOSTILE_VICTIM_PAGES);
 
-    switch (rnd_below(c, 10U)) {
+    switch (first_case + rnd_below(c, 10U - first_case)) {
     case 0U: return victim + page * PAGE + (rnd(c) & (PAGE - 8U));
     case 1U: return victim + (page + 1U) * PAGE - rnd_below(c, size + 1U);
     case 2U: return henv.gnttab_base + (rnd(c) % (henv.gnttab_size + PAGE));
@@ -70,6 +89,31 @@ uint64_t wild_addr(struct hctx *c, uint32_t size)
     case 8U: return BEYOND_VA - rnd_below(c, 16U);
     default: return rnd_chance(c, 2U) ? KERNEL_VA : rnd(c);
     }
+}
+
+uint64_t wild_addr(struct hctx *c, uint32_t size)
+{
+    return wild_addr_from(c, size, 0U);
+}
+
+int arena_give_back_guards(struct hctx *c)
+{
+    struct xen_memory_reservation *r;
+    uint64_t *gfns;
+    uint32_t i;
+
+    r = build_slot(c, sizeof(*r) + ((HOSTILE_MAX_VCPUS + 1U) * 8U));
+    gfns = (uint64_t *)(void *)&r[1];
+    for (i = 0U; i < HOSTILE_MAX_VCPUS; i++) {
+        gfns[i] = (uint64_t)(uintptr_t)&build_pages[i][HOSTILE_BUILD_PAGES * PAGE] >> XEN_PAGE_SHIFT;
+    }
+    gfns[HOSTILE_MAX_VCPUS] = (uint64_t)(uintptr_t)&victim_pages[HOSTILE_VICTIM_PAGES * PAGE] >> XEN_PAGE_SHIFT;
+    r->extent_start = hc_ptr(gfns);
+    r->nr_extents = HOSTILE_MAX_VCPUS + 1U;
+    r->extent_order = 0U;
+    r->mem_flags = 0U;
+    r->domid = XEN_DOMID_SELF;
+    return (hyp_memory_op(XENMEM_decrease_reservation, r) == (long)(HOSTILE_MAX_VCPUS + 1U)) ? 0 : -1;
 }
 
 uint64_t wild_gfn(struct hctx *c)
@@ -90,16 +134,22 @@ uint64_t wild_gfn(struct hctx *c)
 
 uint64_t arg_addr(struct hctx *c, void **buf, uint32_t size)
 {
-    void *p = build_slot(c, size);
-    uint8_t *b = p;
+    void *p;
+    uint8_t *b;
     uint32_t i;
+
+    if (size > (HOSTILE_BUILD_PAGES * PAGE)) {
+        size = HOSTILE_BUILD_PAGES * PAGE;
+    }
+    p = build_slot(c, size);
+    b = p;
 
     /* random bytes first: the caller then sets the fields it means */
     for (i = 0U; i < size; i++) {
         b[i] = (uint8_t)rnd(c);
     }
     *buf = p;
-    return rnd_chance(c, 8U) ? wild_addr(c, size) : hc_ptr(p);
+    return rnd_chance(c, 8U) ? wild_addr_from(c, size, 2U) : hc_ptr(p);
 }
 
 uint16_t any_domid(struct hctx *c)

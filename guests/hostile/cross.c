@@ -162,7 +162,8 @@ long fuzz_cross(struct hctx *c)
     void *b;
     uint64_t a;
 
-    (void)arg_addr(c, &b, 64U);
+    /* room for the largest structure built in it (an exchange) */
+    (void)arg_addr(c, &b, CROSS_BUF_SIZE);
     a = hc_ptr(b);      /* always a real buffer: a fault would hide a success */
     switch (rnd_below(c, 4U)) {
     case 0U: cross_evtchn(c, b, a); break;

@@ -13,6 +13,7 @@ struct cross_exchange {
     struct xen_memory_reservation out;
     uint64_t nr_exchanged;
 };
+_Static_assert(sizeof(struct cross_exchange) <= CROSS_BUF_SIZE, "fuzz_cross's buffer holds an exchange");
 
 static uint64_t sibling_gfn(struct hctx *c)
 {

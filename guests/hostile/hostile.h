@@ -25,6 +25,8 @@
 #define HOSTILE_BUILD_PAGES 2U
 /* Pages only the hypervisor touches: given away, moved, mapped over. */
 #define HOSTILE_VICTIM_PAGES 16U
+/* The buffer each sibling-aimed call builds its structure in. */
+#define CROSS_BUF_SIZE 128U
 
 /* The cross-domain attempts, counted apart so a success names its call. */
 enum cross_op {
@@ -83,6 +85,11 @@ bool cross_count(struct hctx *c, enum cross_op op, bool succeeded);
 
 /* arena.c: points c at its vCPU's build pages. */
 void arena_init(struct hctx *c);
+/* At start, once: the guard pages after the build and victim pages go
+ * back to the hypervisor, so that a walk off their end faults. 0 or -1. */
+int arena_give_back_guards(struct hctx *c);
+/* Before each call: what a count past its structures reaches is zeros. */
+void arena_clear(struct hctx *c);
 
 /* prng.c: splitmix64, and values the fields are drawn from. */
 uint64_t rnd(struct hctx *c);

@@ -47,6 +47,7 @@ static void worker(void *arg)
     for (i = 0U; i < iters; i++) {
         f = rnd_below(&c, (uint32_t)NR_FAMILIES);
         family_now[c.vcpu] = f;
+        arena_clear(&c);
         if (families[f](&c) >= 0) {
             c.accepted++;
         }
@@ -88,8 +89,9 @@ static bool setup(const struct platform *p)
     henv.ext_size = size;
     memset(&c0, 0, sizeof(c0));
     arena_init(&c0);
-    if ((evtchn_own_domid(&henv.self) != 0) || (gnttab_setup(p) != 0) || (henv.ext_base == 0U)) {
-        printf("HOSTILE FAILED setup: no event channels, grant table or free GPAs\n");
+    if ((evtchn_own_domid(&henv.self) != 0) || (gnttab_setup(p) != 0) || (henv.ext_base == 0U) ||
+        (arena_give_back_guards(&c0) != 0)) {
+        printf("HOSTILE FAILED setup: no event channels, grant table, free GPAs or guard pages\n");
         return false;
     }
     grant_own_pages();

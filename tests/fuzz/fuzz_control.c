@@ -11,88 +11,28 @@
  * guest handles of the payloads). Domains created by the calls are torn
  * down with the rest; after every input the heap and free pages must be
  * back where they were, or the harness traps. */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
-#include "heap_env.h"
-#include "fake_console_api.h"
-#include "fake_sched.h"
 #include <fake_arch.h>
-#include <fake_p2m.h>
 #include <proxenos/domain.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/hypercall.h>
-#include <proxenos/softirq.h>
-#include <proxenos/timer.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <public/xen.h>
 
+#include "fuzz_env.h"
 #include "fuzz_input.h"
 
-#define HEAP_BASE 0x80000000ULL
-#define HEAP_SIZE (64ULL << 20)
-#define GUEST_RAM 0x40000000ULL     /* where each domain's RAM starts */
-#define GUEST_SIZE (64ULL << 10)
+#define GUEST_RAM FUZZ_ENV_GUEST_RAM
+#define GUEST_SIZE FUZZ_ENV_GUEST_SIZE
 #define MAX_CALLS 16U
 
 #define ARG (GUEST_RAM + 0x100U)
 #define PAYLOAD 128U
-
-/* The image's build-id note, which the linker script gathers in the
- * hypervisor (xen_version's XENVER_build_id reads it). */
-__asm__(".section .rodata\n"
-        ".balign 4\n"
-        ".globl __build_id_note_start\n"
-        "__build_id_note_start:\n"
-        ".long 4, 20, 3\n"
-        ".ascii \"GNU\\0\"\n"
-        ".byte 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20\n"
-        ".globl __build_id_note_end\n"
-        "__build_id_note_end:\n"
-        ".previous\n");
-
-static bool ready;
-static uint64_t free_before;
-static uint64_t objs_before;
-
-static uint64_t free_pages_now(void)
-{
-    struct page_alloc_stats st;
-
-    xmalloc_trim();
-    page_alloc_stats(&st);
-    return st.free_pages;
-}
-
-static void once(void)
-{
-    fake_reset();
-    fake_p2m_reset();
-    fake_sched_reset();
-    fake_console_api_reset();
-    fake_console_quiet(true);
-    timer_subsys_init();
-    heap_env_init(HEAP_BASE, (size_t)HEAP_SIZE);
-    ready = true;
-}
-
-static struct domain *make(domid_t id, const char *name, bool privileged)
-{
-    struct domain_create_args a = { .name = name, .max_vcpus = 2U, .privileged = privileged };
-    struct domain *d = NULL;
-
-    FUZZ_ASSERT(domain_create(id, &a, &d) == 0);
-    FUZZ_ASSERT(domain_populate_ram(d, GUEST_RAM, GUEST_SIZE) == 0);
-    d->state = DOMAIN_RUNNING;
-    d->vcpu[0]->state = VCPU_RUNNING;
-    return d;
-}
 
 static void one_call(struct fuzz_in *in, struct domain *dom0)
 {
@@ -147,34 +87,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct domain *dom0;
     unsigned int calls;
 
-    if (!ready) {
-        once();
-    }
-    free_before = free_pages_now();
-    objs_before = heap_env_objs_live();
-    dom0 = make(0U, "Domain-0", true);
-    (void)make(1U, "domU", false);
+    fuzz_env_init_once();
+    fuzz_env_begin();
+    dom0 = fuzz_env_domain(0U, "Domain-0", true);
+    (void)fuzz_env_domain(1U, "domU", false);
 
     fin_init(&in, data, size);
     for (calls = 0U; (calls < MAX_CALLS) && !fin_done(&in); calls++) {
         one_call(&in, dom0);
     }
 
-    /* A domain stopped by the calls is reaped first, while dom0 still
-     * runs (the reaper powers the machine off once no domain is left). */
-    fake_set_cpu(0U);
-    timer_interrupt();
-    do_softirq();
-    /* Then tear down the rest; everything must come back. */
-    /* (domain_get_next holds the one it returns until the next call.) */
-    for (struct domain *d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
-        domain_destroy(d);
-    }
-    fake_set_cpu(0U);
-    timer_interrupt();
-    do_softirq();
-    FUZZ_ASSERT(domain_count_in_memory() == 0U);
-    FUZZ_ASSERT(heap_env_objs_live() == objs_before);
-    FUZZ_ASSERT(free_pages_now() == free_before);
+    /* Domains created or stopped by the calls go with the rest. */
+    fuzz_env_end();
     return 0;
 }

@@ -15,38 +15,27 @@
  *     succeeded minus the unmaps that did.
  * At the end every mapping is unmapped, both domains are destroyed, and
  * every page and heap object must be back. A violation traps. */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
-#include "heap_env.h"
-#include "fake_console_api.h"
-#include "fake_sched.h"
 #include <fake_arch.h>
-#include <fake_p2m.h>
 #include <proxenos/domain.h>
+#include <proxenos/domain_create.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/mm.h>
-#include <proxenos/domain_create.h>
 #include <proxenos/gnttab.h>
 #include <proxenos/hypercall.h>
-#include <proxenos/softirq.h>
-#include <proxenos/timer.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
 #include <public/xen.h>
 #include "evtchn_internal.h"
 
+#include "fuzz_env.h"
 #include "fuzz_input.h"
 
-#define HEAP_BASE 0x80000000ULL
-#define HEAP_SIZE (64ULL << 20)
-#define GUEST_RAM 0x40000000ULL
-#define GUEST_SIZE (64ULL << 10)
+#define GUEST_RAM FUZZ_ENV_GUEST_RAM
 #define PAGE(n) (GUEST_RAM + ((uint64_t)(n) << 12))
 #define ARG PAGE(0)                 /* the operation's structure */
 #define FRAME_LIST PAGE(1)          /* setup_table's output */
@@ -56,18 +45,6 @@
 #define NR_REFS 16U
 #define MAX_OPS 48U
 #define MAX_TRACKED 32U
-
-/* The image's build-id note (xen_version, linked by the dispatcher). */
-__asm__(".section .rodata\n"
-        ".balign 4\n"
-        ".globl __build_id_note_start\n"
-        "__build_id_note_start:\n"
-        ".long 4, 20, 3\n"
-        ".ascii \"GNU\\0\"\n"
-        ".byte 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1\n"
-        ".globl __build_id_note_end\n"
-        "__build_id_note_end:\n"
-        ".previous\n");
 
 /* GNTTABOP_transfer's argument (Xen's layout; Proxenos has no use for it
  * beyond refusing it, so the public header leaves it out). */
@@ -88,28 +65,13 @@ struct side {
 };
 
 static struct side sides[2];
-static bool ready;
-
-static uint64_t free_pages_now(void)
-{
-    struct page_alloc_stats st;
-
-    xmalloc_trim();
-    page_alloc_stats(&st);
-    return st.free_pages;
-}
 
 static struct domain *make(domid_t id, const char *name, bool privileged)
 {
-    struct domain_create_args a = { .name = name, .max_vcpus = 2U, .privileged = privileged };
-    struct domain *d = NULL;
+    struct domain *d = fuzz_env_domain(id, name, privileged);
 
-    FUZZ_ASSERT(domain_create(id, &a, &d) == 0);
-    FUZZ_ASSERT(domain_populate_ram(d, GUEST_RAM, GUEST_SIZE) == 0);
     /* The guest's XENMEM_add_to_physmap of grant frame 0. */
     FUZZ_ASSERT(gnttab_map_frame(d, 0U, gfn(PAGE(GRANT_PAGE) >> 12)) == 0);
-    d->state = DOMAIN_RUNNING;
-    d->vcpu[0]->state = VCPU_RUNNING;
     return d;
 }
 
@@ -400,21 +362,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fuzz_in in;
-    uint64_t free_before;
-    uint64_t objs_before;
 
-    if (!ready) {
-        fake_reset();
-        fake_p2m_reset();
-        fake_sched_reset();
-        fake_console_api_reset();
-        fake_console_quiet(true);
-        timer_subsys_init();
-        heap_env_init(HEAP_BASE, (size_t)HEAP_SIZE);
-        ready = true;
-    }
-    free_before = free_pages_now();
-    objs_before = heap_env_objs_live();
+    fuzz_env_init_once();
+    fuzz_env_begin();
     memset(sides, 0, sizeof(sides));
     sides[0].d = make(0U, "Domain-0", true);
     sides[1].d = make(1U, "domU", false);
@@ -436,14 +386,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unmap_all(&sides[0]);
     unmap_all(&sides[1]);
     check();
-    fake_set_cpu(0U);
-    for (struct domain *d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
-        domain_destroy(d);
-    }
-    timer_interrupt();
-    do_softirq();
-    FUZZ_ASSERT(domain_count_in_memory() == 0U);
-    FUZZ_ASSERT(heap_env_objs_live() == objs_before);
-    FUZZ_ASSERT(free_pages_now() == free_before);
+    fuzz_env_end();
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <proxenos/boot_ram.h>
 #include <proxenos/bootinfo.h>
 #include <proxenos/cmdline.h>
 #include <proxenos/errno.h>
@@ -197,6 +198,25 @@ static void ignore_report(const char *key, const char *value, int rc)
     (void)value;
 }
 
+/* The bank check (boot_ram.c) keeps some banks and ignores the rest; the
+ * banks kept overlap one another nowhere. */
+static void check_ram_banks(struct boot_info *bi)
+{
+    uint32_t before = bi->nr_ram;
+    uint32_t ignored = boot_ram_check(bi);
+
+    CHECK(ignored + bi->nr_ram == before);
+    for (uint32_t i = 0; i < bi->nr_ram; i++) {
+        for (uint32_t j = i + 1U; j < bi->nr_ram; j++) {
+            const struct boot_range *a = &bi->ram[i];
+            const struct boot_range *b = &bi->ram[j];
+
+            CHECK((a->start + a->size <= b->start) || (b->start + b->size <= a->start) ||
+                  (a->start + a->size < a->start) || (b->start + b->size < b->start));
+        }
+    }
+}
+
 static void check_bootinfo(const struct fdt *fdt)
 {
     static struct boot_info bi;
@@ -215,6 +235,7 @@ static void check_bootinfo(const struct fdt *fdt)
         CHECK(bi.ram[i].size != 0U);
         CHECK(bi.ram[i].start + (bi.ram[i].size - 1U) >= bi.ram[i].start);
     }
+    check_ram_banks(&bi);
     for (uint32_t i = 0; i < bi.nr_modules; i++) {
         const struct boot_module *m = &bi.modules[i];
 

@@ -43,10 +43,15 @@ def run_cases(hypervisor, tool, dumpdtb, tmp_path, cases, good=("good",)):
 
 def check_refusals(q, cases):
     """After the good domain ran: each case was refused, naming its node,
-    and its domain skipped."""
+    and its domain skipped; every dom0less line about it says so at its
+    end (one wording for every failure path)."""
     for case in cases:
         assert re.search(case.expect, q.output, re.M), case.name
         assert re.search(case.skip_line(), q.output, re.M), case.name
+        about = re.findall(rf"^\(PXN\) dom0less: {re.escape(case.name)}: .*$", q.output, re.M)
+        assert about, case.name
+        for line in about:
+            assert line.endswith(": domain skipped"), line
 
 
 @pytest.mark.parametrize("group", ["address", "cells", "properties"])

@@ -7,6 +7,7 @@
 #include <asm/spectre.h>
 #include <asm/sysregs.h>
 #include <proxenos/arch/mm.h>
+#include <proxenos/boot_ram.h>
 #include <proxenos/boot_ranges.h>
 #include <proxenos/bootinfo.h>
 #include <proxenos/bootmem.h>
@@ -94,6 +95,8 @@ static void check_modules(paddr_t dtb)
     owned.image.size = image_phys_end() - image_phys_start();
     owned.dtb.start = dtb;
     owned.dtb.size = boot_fdt.total_size;
+    /* RAM first: modules must lie in banks that passed. */
+    (void)boot_ram_check(&boot_info);
     (void)boot_modules_check(&boot_info, &owned);
 }
 
@@ -157,7 +160,7 @@ static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb)
         }
     }
     if (bi->nr_ram == 0U) {
-        fatal("invalid device tree at 0x%llx: no memory node", (unsigned long long)dtb);
+        fatal("invalid device tree at 0x%llx: no usable memory node", (unsigned long long)dtb);
     }
     for (uint32_t i = 0U; i < bi->nr_reserved; i++) {
         pr_info("Reserved: 0x%016llx-0x%016llx\n", (unsigned long long)bi->reserved[i].start,

@@ -36,6 +36,22 @@ static bool overlaps_owned(const struct boot_range *r, paddr_t start, uint64_t s
            overlaps(start, size, r->start, r->size);
 }
 
+/* Only /reserved-memory children: a /memreserve/ entry is often the
+ * loader's note of where it put a module (U-Boot reserves the initrd so),
+ * not a claim of its own. */
+static bool overlaps_reserved_node(const struct boot_info *bi, paddr_t start, uint64_t size)
+{
+    for (uint32_t i = 0U; i < bi->nr_reserved; i++) {
+        const struct boot_reserved *r = &bi->reserved[i];
+
+        if ((r->source == BOOT_RESERVED_NODE) && (r->size != 0U) && !wraps(r->start, r->size) &&
+            overlaps(start, size, r->start, r->size)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 enum boot_range_verdict boot_range_check(const struct boot_info *bi,
                                          const struct boot_owned *owned, paddr_t start,
                                          uint64_t size, uint32_t before, uint32_t *other)
@@ -54,6 +70,9 @@ enum boot_range_verdict boot_range_check(const struct boot_info *bi,
     }
     if (overlaps_owned(&owned->dtb, start, size)) {
         return BOOT_RANGE_DTB;
+    }
+    if (overlaps_reserved_node(bi, start, size)) {
+        return BOOT_RANGE_RESERVED;
     }
     for (uint32_t i = 0U; (i < before) && (i < bi->nr_modules); i++) {
         const struct boot_module *m = &bi->modules[i];
@@ -86,6 +105,8 @@ const char *boot_range_verdict_text(enum boot_range_verdict v)
         return "overlaps the hypervisor";
     case BOOT_RANGE_DTB:
         return "overlaps the boot device tree";
+    case BOOT_RANGE_RESERVED:
+        return "overlaps reserved memory";
     default:
         return "overlaps another boot module";
     }

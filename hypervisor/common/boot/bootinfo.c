@@ -91,6 +91,7 @@ static int add_ram(struct scan *s, int node, uint64_t start, uint64_t size)
     }
     bi->ram[bi->nr_ram].start = start;
     bi->ram[bi->nr_ram].size = size;
+    bi->ram_node[bi->nr_ram] = node;
     bi->nr_ram++;
     return 0;
 }

@@ -62,10 +62,10 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
                           &k);
     if (rc != 0) {
         if (rc == -ENOEXEC) {
-            pr_err("dom0less: %s: kernel: not an %s (%d)\n", c->name, arch_kernel_format_name(),
-                   rc);
+            pr_err("dom0less: %s: kernel: not an %s (%d): domain skipped\n", c->name,
+                   arch_kernel_format_name(), rc);
         } else {
-            pr_err("dom0less: %s: kernel: does not fit (%d)\n", c->name, rc);
+            pr_err("dom0less: %s: kernel: does not fit (%d): domain skipped\n", c->name, rc);
         }
         return rc;
     }
@@ -87,8 +87,8 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     }
     rc = domain_fdt_build_domu(&fc, dtb_buf, sizeof(dtb_buf), &dtb_size);
     if (rc != 0) {
-        pr_err("dom0less: %s: device tree does not fit in %u bytes (%d)\n", c->name,
-               (unsigned int)sizeof(dtb_buf), rc);
+        pr_err("dom0less: %s: device tree does not fit in %u bytes (%d): domain skipped\n",
+               c->name, (unsigned int)sizeof(dtb_buf), rc);
         return rc;
     }
     rc = arch_kernel_place_modules(bank[0].base, ram_size[0], k.end, dtb_size, initrd_size,
@@ -103,7 +103,8 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
         rc = domain_copy_to_guest_phys(d, dtb_at, dtb_buf, dtb_size);
     }
     if (rc != 0) {
-        pr_err("dom0less: %s: cannot place the device tree and ramdisk (%d)\n", c->name, rc);
+        pr_err("dom0less: %s: cannot place the device tree and ramdisk (%d): domain skipped\n",
+               c->name, rc);
         return rc;
     }
     arch_vcpu_set_entry(d->vcpu[0], k.entry, dtb_at);
@@ -125,7 +126,8 @@ static int setup_xenstore(struct domain *d, const struct dom0less_config *c)
     int rc = evtchn_alloc_unbound(d, 0U, &port);
 
     if (rc != 0) {
-        pr_err("dom0less: %s: cannot allocate the xenstore event channel (%d)\n", c->name, rc);
+        pr_err("dom0less: %s: cannot allocate the xenstore event channel (%d): "
+               "domain skipped\n", c->name, rc);
         return rc;
     }
     d->hvm_params[HVM_PARAM_STORE_EVTCHN] = port;
@@ -163,14 +165,15 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     }
     if ((c->enhanced == ENHANCED_FULL) && (bootinfo_find_module(boot, BOOTMOD_KERNEL, -1) == NULL)) {
         /* Xen 4.17 panics: xenstore needs dom0. We skip this domain only. */
-        pr_err("dom0less: %s: xen,enhanced with xenstore needs a dom0: domain skipped "
-               "(use \"no-xenstore\")\n", c->name);
+        pr_err("dom0less: %s: xen,enhanced with xenstore needs a dom0 "
+               "(use \"no-xenstore\"): domain skipped\n", c->name);
         return -EINVAL;
     }
     a.xen_enhanced = (c->enhanced != ENHANCED_NONE);
     rc = domain_create(c->domid, &a, &d);
     if (rc != 0) {
-        pr_err("dom0less: %s: cannot create domain %u (%d)\n", c->name, c->domid, rc);
+        pr_err("dom0less: %s: cannot create domain %u (%d): domain skipped\n", c->name,
+               c->domid, rc);
         return rc;
     }
     rc = 0;
@@ -179,7 +182,7 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     }
     if (rc != 0) {
         pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
-               "stage-2 pool\n", c->name, (unsigned long long)c->mem_kib, rc);
+               "stage-2 pool: domain skipped\n", c->name, (unsigned long long)c->mem_kib, rc);
     } else {
         rc = load_guest(d, c, ram_size, nr_banks);
     }

@@ -111,11 +111,11 @@ unsigned int dom0less_parse(const struct boot_info *bi, struct dom0less_config *
             continue;
         }
         /* IDs follow node order even when a node is skipped. */
-        if ((n < max) && read_one(bi, node, id, n, &cfgs[n])) {
+        if (n >= max) {
+            pr_err("dom0less: %s: more than %u domains: domain skipped\n",
+                   fdt_node_name(fdt, node), max);
+        } else if (read_one(bi, node, id, n, &cfgs[n])) {
             n++;
-        } else if (n >= max) {
-            pr_err("dom0less: more than %u domains: the rest are skipped\n", max);
-            break;
         } else {
             /* reported */
         }

@@ -3,8 +3,9 @@
  * Every address a boot module's node gives is checked once, right after the
  * tree is scanned and before anything is read there or the heap is set up:
  * the range must be non-empty, must not wrap, must lie wholly inside one
- * RAM bank, and must not overlap the hypervisor's image, the boot device
- * tree or an earlier module (the same range twice is allowed: modules are
+ * RAM bank that boot_ram_check() kept, and must not overlap the
+ * hypervisor's image, the boot device tree, a region a /reserved-memory
+ * child sets aside for firmware or devices, or an earlier module (the same range twice is allowed: modules are
  * read-only inputs, and Xen 4.17 merges such modules into one). A module
  * that fails keeps the reason in boot_module.unusable; the domain that
  * owns it is skipped (boot_module_usable_by) and nothing reads it. Modules
@@ -23,6 +24,7 @@ enum boot_range_verdict {
     BOOT_RANGE_NOT_RAM,           /* not wholly inside one RAM bank */
     BOOT_RANGE_IMAGE,             /* overlaps the hypervisor's image */
     BOOT_RANGE_DTB,               /* overlaps the boot device tree */
+    BOOT_RANGE_RESERVED,          /* overlaps a /reserved-memory region */
     BOOT_RANGE_MODULE,            /* overlaps another boot module */
 };
 
@@ -34,7 +36,7 @@ struct boot_owned {
 };
 
 /* The verdict on [start, start + size) for a boot module: RAM first, then
- * the hypervisor's own ranges, then the usable modules before index
+ * the hypervisor's own ranges, then /reserved-memory, then the usable modules before index
  * 'before' (pass bi->nr_modules to check against them all). For
  * BOOT_RANGE_MODULE, *other (if not NULL) is the index of the module it
  * overlaps. */

@@ -86,6 +86,7 @@ struct boot_info {
     const struct fdt *fdt;
 
     struct boot_range ram[BOOTINFO_MAX_RAM_BANKS];
+    int ram_node[BOOTINFO_MAX_RAM_BANKS];     /* the memory node of each bank */
     uint32_t nr_ram;
 
     struct boot_reserved reserved[BOOTINFO_MAX_RESERVED];

@@ -161,6 +161,39 @@ static void test_names_without_a_path(void **state)
                                   "unusable (is not in RAM): domain skipped"));
 }
 
+/* A /reserved-memory child is firmware's or a device's: no module may lie
+ * there. A /memreserve/ entry is not a claim (U-Boot notes the initrd it
+ * loaded so). */
+static void test_reserved_memory(void **state)
+{
+    struct boot_info bi;
+    const paddr_t rsv = RAM0 + 0x20000000ULL;
+
+    (void)state;
+    literal(&bi, NULL, 0U);
+    bi.reserved[0] = (struct boot_reserved){ rsv, 0x100000U, BOOT_RESERVED_NODE, -1 };
+    bi.reserved[1] = (struct boot_reserved){ RAM0 + 0x30000000ULL, 0x100000U,
+                                             BOOT_RESERVED_MEMRESERVE, -1 };
+    bi.nr_reserved = 2U;
+    assert_int_equal(boot_range_check(&bi, &owned, rsv, 0x1000U, 0U, NULL),
+                     BOOT_RANGE_RESERVED);
+    assert_int_equal(boot_range_check(&bi, &owned, rsv - 0x1000U, 0x1001U, 0U, NULL),
+                     BOOT_RANGE_RESERVED);
+    assert_int_equal(boot_range_check(&bi, &owned, rsv + 0xfffffU, 0x10U, 0U, NULL),
+                     BOOT_RANGE_RESERVED);
+    /* Its edges, from outside. */
+    assert_int_equal(boot_range_check(&bi, &owned, rsv - 0x1000U, 0x1000U, 0U, NULL),
+                     BOOT_RANGE_OK);
+    assert_int_equal(boot_range_check(&bi, &owned, rsv + 0x100000U, 0x1000U, 0U, NULL),
+                     BOOT_RANGE_OK);
+    assert_int_equal(boot_range_check(&bi, &owned, RAM0 + 0x30000000ULL, 0x1000U, 0U, NULL),
+                     BOOT_RANGE_OK);
+    /* Not RAM comes first, as for every range. */
+    bi.reserved[0].start = 0x9000000U;
+    assert_int_equal(boot_range_check(&bi, &owned, 0x9000000U, 0x1000U, 0U, NULL),
+                     BOOT_RANGE_NOT_RAM);
+}
+
 static void test_verdict_texts(void **state)
 {
     (void)state;
@@ -171,6 +204,7 @@ static void test_verdict_texts(void **state)
     assert_string_equal(boot_range_verdict_text(BOOT_RANGE_NOT_RAM), "is not in RAM");
     assert_string_equal(boot_range_verdict_text(BOOT_RANGE_IMAGE), "overlaps the hypervisor");
     assert_string_equal(boot_range_verdict_text(BOOT_RANGE_DTB), "overlaps the boot device tree");
+    assert_string_equal(boot_range_verdict_text(BOOT_RANGE_RESERVED), "overlaps reserved memory");
     assert_string_equal(boot_range_verdict_text(BOOT_RANGE_MODULE),
                         "overlaps another boot module");
 }
@@ -348,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_hypervisor_ranges),
         cmocka_unit_test(test_modules_against_each_other),
         cmocka_unit_test(test_names_without_a_path),
+        cmocka_unit_test(test_reserved_memory),
         cmocka_unit_test(test_verdict_texts),
         cmocka_unit_test(test_cells_and_reg_of_a_module),
         cmocka_unit_test(test_a_good_module_and_dom0_refused),

@@ -113,16 +113,51 @@ static void add_module(enum boot_module_kind kind, paddr_t start, paddr_t size, 
     bi.nr_modules++;
 }
 
+/* The multiboot,kernel module of /chosen/<name>: the Image at MODS. */
+static void kernel_for(const char *name)
+{
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child(name), NULL);
+}
+
+/* The root (with 2+2 cells if asked) and /chosen opened: the test adds its
+ * nodes, then boot_info_from_tree() closes both. */
+static void begin_chosen(bool two_cells)
+{
+    fb_begin(b, "");
+    if (two_cells) {
+        fb_prop_u32(b, "#address-cells", 2U);
+        fb_prop_u32(b, "#size-cells", 2U);
+    }
+    fb_begin(b, "chosen");
+}
+
+/* Closes /chosen and the root, checks the tree and points the boot info
+ * at it with no modules yet, as bootinfo_scan would leave it (the
+ * xen,domain children of /chosen counted). */
+static void boot_info_from_tree(void)
+{
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    memset(&bi, 0, sizeof(bi));
+    bi.fdt = &fdt;
+    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
+    assert_true(bi.chosen >= 0);
+    for (int n = fdt_first_child(&fdt, bi.chosen); n >= 0; n = fdt_next_sibling(&fdt, n)) {
+        if (fdt_node_is_compatible(&fdt, n, "xen,domain")) {
+            bi.nr_domain_nodes++;
+        }
+    }
+}
+
 /* /chosen with domU1 (8 MiB, 2 vCPUs, vpl011, no-xenstore, a ramdisk),
  * domU2 (4 MiB, 1 vCPU), two bad nodes and domU5 (xenstore, needing a
  * dom0); with_dom0 adds dom0's kernel module. The boot info as
  * bootinfo_scan would leave it. */
 static void make_boot_info(bool with_dom0)
 {
-    fb_begin(b, "");
-    fb_prop_u32(b, "#address-cells", 2U);
-    fb_prop_u32(b, "#size-cells", 2U);
-    fb_begin(b, "chosen");
+    begin_chosen(true);
     domain_node("domU1", 8192U, 2U, "no-xenstore");
     fb_prop_empty(b, "vpl011");
     fb_end(b);
@@ -136,21 +171,23 @@ static void make_boot_info(bool with_dom0)
     fb_end(b);
     domain_node("domU5", 4096U, 1U, "enabled");
     fb_end(b);
-    fb_end(b);
-    fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
-    bi.nr_domain_nodes = 5U;
+    boot_info_from_tree();
+    assert_int_equal(bi.nr_domain_nodes, 5U);
     add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU1"), "console=ttyAMA0");
     add_module(BOOTMOD_RAMDISK, MODS + INITRD_AT, INITRD_LEN, chosen_child("domU1"), NULL);
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU2"), NULL);
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU5"), NULL);
+    kernel_for("domU2");
+    kernel_for("domU5");
     if (with_dom0) {
         add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, -1, NULL);
     }
+}
+
+/* make_boot_info(false), its pools made, built: domU1 and domU2 run. */
+static void build_standard(void)
+{
+    make_boot_info(false);
+    cpupools_init(&bi);
+    assert_int_equal(dom0less_build_all(&bi), 2U);
 }
 
 /* ---- Set-up ------------------------------------------------------------------ */
@@ -251,9 +288,12 @@ static void valid_nodes_are_built_and_started(void **state)
     assert_null(get(3U));
     assert_null(get(4U));
     assert_null(get(5U));
-    assert_true(fake_log_contains("dom0less: domU-no-memory: \"memory\" must be two cells"));
-    assert_true(fake_log_contains("dom0less: domU-no-kernel: no multiboot,kernel module"));
-    assert_true(fake_log_contains("dom0less: domU5: xen,enhanced with xenstore needs a dom0"));
+    assert_true(fake_log_contains("dom0less: domU-no-memory: \"memory\" must be two cells "
+                                  "(KiB): domain skipped\n"));
+    assert_true(fake_log_contains("dom0less: domU-no-kernel: no multiboot,kernel module: "
+                                  "domain skipped\n"));
+    assert_true(fake_log_contains("dom0less: domU5: xen,enhanced with xenstore needs a dom0 "
+                                  "(use \"no-xenstore\"): domain skipped\n"));
 
     assert_string_equal(d1->name, "domU1");
     assert_int_equal(d1->state, DOMAIN_RUNNING);
@@ -366,7 +406,8 @@ static void a_domain_that_does_not_fit_is_undone(void **state)
         }
         assert_int_equal(n, 0U);
         assert_int_equal(dom0less_build_all(&bi), 1U);
-        assert_true(fake_log_contains("dom0less: domU1: cannot populate 8192 KiB of RAM"));
+        assert_true(fake_log_contains("dom0less: domU1: cannot populate 8192 KiB of RAM (-12): "
+                                      "out of memory or of stage-2 pool: domain skipped\n"));
         assert_null(get(1U));
         assert_non_null(get(2U));
         while (nr > 0U) {
@@ -392,10 +433,7 @@ static void bad_nodes_and_failed_builds_are_skipped(void **state)
     write_image(big);
     big[18] = 0x80;     /* image_size 8 MiB + 64 KiB */
 
-    fb_begin(b, "");
-    fb_prop_u32(b, "#address-cells", 2U);
-    fb_prop_u32(b, "#size-cells", 2U);
-    fb_begin(b, "chosen");
+    begin_chosen(true);
     fb_begin(b, "a-pool");
     fb_prop_str(b, "compatible", "xen,cpupool");
     fb_prop_u32(b, "phandle", 0x50U);
@@ -425,33 +463,34 @@ static void bad_nodes_and_failed_builds_are_skipped(void **state)
     fb_end(b);
     domain_node("fine", 4096U, 1U, NULL);              /* 10 */
     fb_end(b);
-    fb_end(b);
-    fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("pool-not-made"), NULL);
+    boot_info_from_tree();
+    kernel_for("pool-not-made");
     add_module(BOOTMOD_KERNEL, MODS + 0x20000U, KERNEL_LEN, chosen_child("not-an-image"), NULL);
     add_module(BOOTMOD_KERNEL, MODS + 0x30000U, KERNEL_LEN, chosen_child("too-big"), NULL);
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("taken-id"), NULL);
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("fine"), NULL);
+    kernel_for("taken-id");
+    kernel_for("fine");
     cpupools_init(&bi);
     assert_int_equal(domain_create(9U, &a, &squatter), 0);
 
     assert_int_equal(dom0less_build_all(&bi), 1U);
     assert_true(fake_log_contains("dom0less: odd-memory: memory 4098 KiB is not a whole number "
                                   "of pages: domain skipped"));
-    assert_true(fake_log_contains("dom0less: no-cpus: missing or bad property 'cpus'"));
-    assert_true(fake_log_contains("dom0less: static-mem: xen,static-mem is not supported yet"));
+    assert_true(fake_log_contains("dom0less: no-cpus: missing or bad property 'cpus': "
+                                  "domain skipped\n"));
+    assert_true(fake_log_contains("dom0less: static-mem: xen,static-mem is not supported yet: "
+                                  "domain skipped\n"));
     assert_true(fake_log_contains("dom0less: pool-not-pool: domain-cpupool is not a xen,cpupool "
-                                  "node"));
-    assert_true(fake_log_contains("dom0less: pool-unknown: domain-cpupool is not a xen,cpupool"));
-    assert_true(fake_log_contains("dom0less: pool-not-made: its cpupool was not created"));
-    assert_true(fake_log_contains("dom0less: not-an-image: kernel: not an arm64 Image (-8)"));
-    assert_true(fake_log_contains("dom0less: too-big: kernel: does not fit (-28)"));
-    assert_true(fake_log_contains("dom0less: taken-id: cannot create domain 9 (-17)"));
+                                  "node: domain skipped\n"));
+    assert_true(fake_log_contains("dom0less: pool-unknown: domain-cpupool is not a xen,cpupool "
+                                  "node: domain skipped\n"));
+    assert_true(fake_log_contains("dom0less: pool-not-made: its cpupool was not created: "
+                                  "domain skipped\n"));
+    assert_true(fake_log_contains("dom0less: not-an-image: kernel: not an arm64 Image (-8): "
+                                  "domain skipped\n"));
+    assert_true(fake_log_contains("dom0less: too-big: kernel: does not fit (-28): "
+                                  "domain skipped\n"));
+    assert_true(fake_log_contains("dom0less: taken-id: cannot create domain 9 (-17): "
+                                  "domain skipped\n"));
     /* Only the last one runs, under the id of its place in the tree. */
     assert_int_equal(domain_count(), 2U);
     assert_string_equal(get(10U)->name, "fine");
@@ -470,8 +509,7 @@ static void at_most_sixteen_nodes(void **state)
     struct dom0less_config cfgs[DOM0LESS_MAX_DOMAINS];
 
     (void)state;
-    fb_begin(b, "");
-    fb_begin(b, "chosen");
+    begin_chosen(false);
     for (unsigned int i = 0U; i <= DOM0LESS_MAX_DOMAINS; i++) {
         char name[16];
 
@@ -479,22 +517,16 @@ static void at_most_sixteen_nodes(void **state)
         domain_node(name, 4096U, 1U, NULL);
         fb_end(b);
     }
-    fb_end(b);
-    fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
+    boot_info_from_tree();
     for (unsigned int i = 0U; i <= DOM0LESS_MAX_DOMAINS; i++) {
         char name[16];
 
         (void)snprintf(name, sizeof(name), "d%u", i);
-        add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child(name), NULL);
+        kernel_for(name);
     }
     /* Sixteen are read; the seventeenth is reported and left. */
     assert_int_equal(dom0less_parse(&bi, cfgs, DOM0LESS_MAX_DOMAINS), DOM0LESS_MAX_DOMAINS);
-    assert_true(fake_log_contains("dom0less: more than 16 domains: the rest are skipped"));
+    assert_true(fake_log_contains("dom0less: d16: more than 16 domains: domain skipped"));
     assert_string_equal(cfgs[15].name, "d15");
     assert_int_equal(cfgs[15].domid, 16U);
     /* Without /chosen there is nothing to read. */
@@ -520,8 +552,7 @@ static void static_event_channels_bound_before_start(void **state)
     struct domain *d2;
 
     (void)state;
-    fb_begin(b, "");
-    fb_begin(b, "chosen");
+    begin_chosen(false);
     domain_node("domU1", 4096U, 1U, "no-xenstore");
     evtchn_node("ec", 1U, 5U, 2U);
     fb_end(b);
@@ -531,17 +562,11 @@ static void static_event_channels_bound_before_start(void **state)
     domain_node("domU3", 4096U, 1U, "no-xenstore");
     evtchn_node("ec", 3U, 9U, 0x63U);
     fb_end(b);
-    fb_end(b);
-    fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
-    bi.nr_domain_nodes = 3U;
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU1"), NULL);
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU2"), NULL);
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU3"), NULL);
+    boot_info_from_tree();
+    assert_int_equal(bi.nr_domain_nodes, 3U);
+    kernel_for("domU1");
+    kernel_for("domU2");
+    kernel_for("domU3");
     cpupools_init(&bi);
     assert_int_equal(dom0less_build_all(&bi), 2U);
     assert_true(fake_log_contains("dom0less: static event channel: domU1 port 5 <-> domU2 "
@@ -570,9 +595,7 @@ static void reboot_poweroff_and_crash_until_the_machine_is_off(void **state)
     struct domain *again;
 
     (void)state;
-    make_boot_info(false);
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 2U);
+    build_standard();
     d1 = get(1U);
     d2 = get(2U);
 
@@ -618,9 +641,7 @@ static void the_reaper_waits_for_running_vcpus(void **state)
     struct domain *d2;
 
     (void)state;
-    make_boot_info(false);
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 2U);
+    build_standard();
     d2 = get(2U);
     /* Its CPU has not switched away from vCPU 0 yet. */
     d2->vcpu[0]->on_cpu = true;
@@ -643,9 +664,7 @@ static void toolstack_domains_are_left_to_the_control_domain(void **state)
     struct domain *d2;
 
     (void)state;
-    make_boot_info(false);
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 2U);
+    build_standard();
     assert_int_equal(domain_create(0U, &a, &dom0), 0);
     dom0->state = DOMAIN_RUNNING;
     d2 = get(2U);
@@ -676,9 +695,7 @@ static void a_watchdog_expiry_stops_the_domain_for_good(void **state)
     struct domain *d2;
 
     (void)state;
-    make_boot_info(false);
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 2U);
+    build_standard();
     d2 = get(2U);
     assert_int_equal(domain_watchdog_op(d2, 0U, 5U, domain_shutdown), 1);
     fake_advance(SECONDS(4));

@@ -199,48 +199,6 @@ static void test_pair_within_one_domain(void **state)
     free_tree(t);
 }
 
-static void test_one_sided(void **state)
-{
-    /* ec-a names ec-b, but ec-b and ec-c name each other. */
-    const struct ec ecs[] = {
-        { 0, "ec-a", NULL, 1U, 2U, 5U, 2U },
-        { 1, "ec-b", NULL, 2U, 2U, 7U, 3U },
-        { 2, "ec-c", NULL, 3U, 2U, 9U, 2U },
-    };
-    struct tree *t;
-
-    (void)state;
-    t = bind_tree(ecs, 3U);
-    assert_logged("static event channel /chosen/domA/ec-a -> /chosen/domB/ec-b: the peer's "
-                  "xen,evtchn names another node");
-    /* ec-b <-> ec-c is a good pair, but domB does not start: domC
-     * cannot start with a channel to it either. */
-    assert_int_equal(t->bound, 1U);
-    assert_logged("domC: its static event channel peer domB does not start");
-    assert_failed(t, true, true, true);
-    assert_unbound(1U, 5U);
-    free_tree(t);
-}
-
-static void test_phandle_to_nothing(void **state)
-{
-    const struct ec ecs[] = {
-        { 0, "ec-a", NULL, 1U, 2U, 5U, 0x63U },
-        { 1, "ec-b", NULL, 2U, 2U, 7U, 1U },
-    };
-    struct tree *t;
-
-    (void)state;
-    t = bind_tree(ecs, 2U);
-    assert_int_equal(t->bound, 0U);
-    assert_logged("static event channel /chosen/domA/ec-a -> (none): no node has phandle 0x63");
-    assert_logged("static event channel /chosen/domB/ec-b -> /chosen/domA/ec-a: the peer's "
-                  "xen,evtchn names another node");
-    assert_failed(t, true, true, false);
-    assert_unbound(2U, 7U);
-    free_tree(t);
-}
-
 static void test_port_used_twice(void **state)
 {
     const struct ec ecs[] = {
@@ -285,91 +243,6 @@ static void test_xenstore_port_taken(void **state)
     free_tree(t);
 }
 
-static void test_port_beyond_limit(void **state)
-{
-    const struct ec ecs[] = {
-        { 0, "ec-a", NULL, 1U, 2U, 5U, 2U },
-        { 1, "ec-b", NULL, 2U, 2U, 1024U, 1U },
-    };
-    struct tree *t;
-
-    (void)state;
-    t = bind_tree(ecs, 2U);
-    assert_int_equal(t->bound, 0U);
-    assert_logged("/chosen/domA/ec-a -> /chosen/domB/ec-b: port 1024 of domB is beyond its "
-                  "limit 1023");
-    assert_failed(t, true, true, false);
-    assert_unbound(1U, 5U);
-    free_tree(t);
-}
-
-static void test_port_zero_reserved(void **state)
-{
-    const struct ec ecs[] = {
-        { 0, "ec-a", NULL, 1U, 2U, 0U, 2U },
-        { 1, "ec-b", NULL, 2U, 2U, 7U, 1U },
-    };
-    struct tree *t;
-
-    (void)state;
-    t = bind_tree(ecs, 2U);
-    assert_int_equal(t->bound, 0U);
-    assert_logged("/chosen/domA/ec-a -> /chosen/domB/ec-b: port 0 of domA is reserved");
-    assert_failed(t, true, true, false);
-    free_tree(t);
-}
-
-static void test_same_port_both_ends(void **state)
-{
-    const struct ec ecs[] = {
-        { 0, "ec-1", NULL, 1U, 2U, 6U, 2U },
-        { 0, "ec-2", NULL, 2U, 2U, 6U, 1U },
-    };
-    struct tree *t;
-
-    (void)state;
-    t = bind_tree(ecs, 2U);
-    assert_int_equal(t->bound, 0U);
-    assert_logged("/chosen/domA/ec-1 -> /chosen/domA/ec-2: both ends are port 6 of domA");
-    assert_failed(t, true, false, false);
-    assert_unbound(1U, 6U);
-    free_tree(t);
-}
-
-static void test_node_names_itself(void **state)
-{
-    const struct ec ecs[] = {
-        { 1, "ec-b", NULL, 2U, 2U, 7U, 2U },
-    };
-    struct tree *t;
-
-    (void)state;
-    t = bind_tree(ecs, 1U);
-    assert_int_equal(t->bound, 0U);
-    assert_logged("/chosen/domB/ec-b -> /chosen/domB/ec-b: the node names itself");
-    assert_failed(t, false, true, false);
-    free_tree(t);
-}
-
-static void test_other_compatible_skipped(void **state)
-{
-    /* Xen 4.17's prose says "xen,evtchn"; its code skips such nodes. */
-    const struct ec ecs[] = {
-        { 0, "ec-a", "xen,evtchn", 1U, 2U, 5U, 2U },
-        { 1, "ec-b", "xen,evtchn", 2U, 2U, 7U, 1U },
-    };
-    struct tree *t;
-
-    (void)state;
-    t = bind_tree(ecs, 2U);
-    assert_int_equal(t->bound, 0U);
-    assert_failed(t, false, false, false);
-    assert_string_equal(fake_log(), "");
-    assert_unbound(1U, 5U);
-    assert_unbound(2U, 7U);
-    free_tree(t);
-}
-
 static void test_peer_compatible_not_required(void **state)
 {
     /* Xen reads the peer's xen,evtchn whatever its compatible. */
@@ -387,71 +260,100 @@ static void test_peer_compatible_not_required(void **state)
     free_tree(t);
 }
 
-static void test_short_property(void **state)
-{
-    const struct ec ecs[] = {
-        { 0, "ec-a", NULL, 1U, 1U, 5U, 2U },
-        { 1, "ec-b", NULL, 2U, 2U, 7U, 1U },
-    };
-    struct tree *t;
+/* A tree bound and what must come of it: the pairs bound, the domains
+ * failed, the lines logged (or none at all), the ports left unbound. */
+struct bind_case {
+    const char *name;
+    struct ec ecs[3];
+    unsigned int nr;
+    unsigned int bound;
+    bool failed[3];             /* domA, domB, domC */
+    const char *logged[2];      /* up to two lines, NULL after the last */
+    bool quiet;                 /* nothing at all is logged */
+    struct { unsigned int id; uint32_t port; } unbound[2];
+    unsigned int nr_unbound;
+};
 
-    (void)state;
-    t = bind_tree(ecs, 2U);
-    assert_int_equal(t->bound, 0U);
-    assert_logged("static event channel /chosen/domA/ec-a -> (none): xen,evtchn must be "
-                  "<local-port peer-phandle>");
-    assert_logged("/chosen/domB/ec-b -> /chosen/domA/ec-a: the peer has no xen,evtchn");
-    assert_failed(t, true, true, false);
-    free_tree(t);
-}
-
-static void test_longer_property_read_as_xen(void **state)
-{
+static const struct bind_case cases[] = {
+    /* ec-a names ec-b, but ec-b and ec-c name each other: ec-b <-> ec-c
+     * is a good pair, but domB does not start, so neither can domC with a
+     * channel to it. */
+    { "test_one_sided",
+      { { 0, "ec-a", NULL, 1U, 2U, 5U, 2U }, { 1, "ec-b", NULL, 2U, 2U, 7U, 3U },
+        { 2, "ec-c", NULL, 3U, 2U, 9U, 2U } }, 3U, 1U, { true, true, true },
+      { "static event channel /chosen/domA/ec-a -> /chosen/domB/ec-b: the peer's "
+        "xen,evtchn names another node",
+        "domC: its static event channel peer domB does not start" },
+      false, { { 1U, 5U } }, 1U },
+    { "test_phandle_to_nothing",
+      { { 0, "ec-a", NULL, 1U, 2U, 5U, 0x63U }, { 1, "ec-b", NULL, 2U, 2U, 7U, 1U } }, 2U, 0U,
+      { true, true, false },
+      { "static event channel /chosen/domA/ec-a -> (none): no node has phandle 0x63",
+        "static event channel /chosen/domB/ec-b -> /chosen/domA/ec-a: the peer's "
+        "xen,evtchn names another node" }, false, { { 2U, 7U } }, 1U },
+    { "test_port_beyond_limit",
+      { { 0, "ec-a", NULL, 1U, 2U, 5U, 2U }, { 1, "ec-b", NULL, 2U, 2U, 1024U, 1U } }, 2U, 0U,
+      { true, true, false },
+      { "/chosen/domA/ec-a -> /chosen/domB/ec-b: port 1024 of domB is beyond its limit 1023",
+        NULL }, false, { { 1U, 5U } }, 1U },
+    { "test_port_zero_reserved",
+      { { 0, "ec-a", NULL, 1U, 2U, 0U, 2U }, { 1, "ec-b", NULL, 2U, 2U, 7U, 1U } }, 2U, 0U,
+      { true, true, false },
+      { "/chosen/domA/ec-a -> /chosen/domB/ec-b: port 0 of domA is reserved", NULL }, false,
+      { { 0U, 0U } }, 0U },
+    { "test_same_port_both_ends",
+      { { 0, "ec-1", NULL, 1U, 2U, 6U, 2U }, { 0, "ec-2", NULL, 2U, 2U, 6U, 1U } }, 2U, 0U,
+      { true, false, false },
+      { "/chosen/domA/ec-1 -> /chosen/domA/ec-2: both ends are port 6 of domA", NULL }, false,
+      { { 1U, 6U } }, 1U },
+    { "test_node_names_itself",
+      { { 1, "ec-b", NULL, 2U, 2U, 7U, 2U } }, 1U, 0U, { false, true, false },
+      { "/chosen/domB/ec-b -> /chosen/domB/ec-b: the node names itself", NULL }, false,
+      { { 0U, 0U } }, 0U },
+    /* Xen 4.17's prose says "xen,evtchn"; its code skips such nodes. */
+    { "test_other_compatible_skipped",
+      { { 0, "ec-a", "xen,evtchn", 1U, 2U, 5U, 2U }, { 1, "ec-b", "xen,evtchn", 2U, 2U, 7U, 1U } },
+      2U, 0U, { false, false, false }, { NULL }, true, { { 1U, 5U }, { 2U, 7U } }, 2U },
+    { "test_short_property",
+      { { 0, "ec-a", NULL, 1U, 1U, 5U, 2U }, { 1, "ec-b", NULL, 2U, 2U, 7U, 1U } }, 2U, 0U,
+      { true, true, false },
+      { "static event channel /chosen/domA/ec-a -> (none): xen,evtchn must be "
+        "<local-port peer-phandle>", "/chosen/domB/ec-b -> /chosen/domA/ec-a: the peer has no "
+        "xen,evtchn" }, false, { { 0U, 0U } }, 0U },
     /* Three cells: Xen reads the first two. */
-    const struct ec ecs[] = {
-        { 0, "ec-a", NULL, 1U, 3U, 5U, 2U },
-        { 1, "ec-b", NULL, 2U, 2U, 7U, 1U },
-    };
-    struct tree *t;
+    { "test_longer_property_read_as_xen",
+      { { 0, "ec-a", NULL, 1U, 3U, 5U, 2U }, { 1, "ec-b", NULL, 2U, 2U, 7U, 1U } }, 2U, 1U,
+      { false, false, false }, { NULL }, false, { { 0U, 0U } }, 0U },
+    { "test_dom0_end_refused",
+      { { 0, "ec-a", NULL, 1U, 2U, 5U, 2U }, { DOM0_END, "ec-dom0", NULL, 2U, 2U, 9U, 1U } }, 2U,
+      0U, { true, false, false },
+      { "/chosen/domA/ec-a -> /chosen/ec-dom0: dom0 ends (nodes under /chosen) are not supported",
+        NULL }, false, { { 0U, 0U } }, 0U },
+    { "test_peer_domain_not_built",
+      { { 1, "ec-b", NULL, 1U, 2U, 7U, 2U }, { 3, "ec-lost", NULL, 2U, 2U, 9U, 1U } }, 2U, 0U,
+      { false, true, false },
+      { "/chosen/domB/ec-b -> /chosen/lost/ec-lost: the peer is not in a dom0less domain that "
+        "was built", NULL }, false, { { 0U, 0U } }, 0U },
+};
 
-    (void)state;
-    t = bind_tree(ecs, 2U);
-    assert_int_equal(t->bound, 1U);
-    assert_failed(t, false, false, false);
-    free_tree(t);
-}
+#define NR_CASES (sizeof(cases) / sizeof(cases[0]))
 
-static void test_dom0_end_refused(void **state)
+static void test_bind_case(void **state)
 {
-    const struct ec ecs[] = {
-        { 0, "ec-a", NULL, 1U, 2U, 5U, 2U },
-        { DOM0_END, "ec-dom0", NULL, 2U, 2U, 9U, 1U },
-    };
-    struct tree *t;
+    const struct bind_case *c = *state;
+    struct tree *t = bind_tree(c->ecs, c->nr);
 
-    (void)state;
-    t = bind_tree(ecs, 2U);
-    assert_int_equal(t->bound, 0U);
-    assert_logged("/chosen/domA/ec-a -> /chosen/ec-dom0: dom0 ends (nodes under /chosen) are "
-                  "not supported");
-    assert_failed(t, true, false, false);
-    free_tree(t);
-}
-
-static void test_peer_domain_not_built(void **state)
-{
-    const struct ec ecs[] = {
-        { 1, "ec-b", NULL, 1U, 2U, 7U, 2U },
-        { 3, "ec-lost", NULL, 2U, 2U, 9U, 1U },
-    };
-    struct tree *t;
-
-    (void)state;
-    t = bind_tree(ecs, 2U);
-    assert_int_equal(t->bound, 0U);
-    assert_logged("/chosen/domB/ec-b -> /chosen/lost/ec-lost: the peer is not in a dom0less "
-                  "domain that was built");
-    assert_failed(t, false, true, false);
+    assert_int_equal(t->bound, c->bound);
+    for (unsigned int i = 0U; (i < 2U) && (c->logged[i] != NULL); i++) {
+        assert_logged(c->logged[i]);
+    }
+    if (c->quiet) {
+        assert_string_equal(fake_log(), "");
+    }
+    assert_failed(t, c->failed[0], c->failed[1], c->failed[2]);
+    for (unsigned int i = 0U; i < c->nr_unbound; i++) {
+        assert_unbound(c->unbound[i].id, c->unbound[i].port);
+    }
     free_tree(t);
 }
 
@@ -482,26 +384,25 @@ static void test_bind_static_api(void **state)
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, name_domains, teardown)
-    const struct CMUnitTest tests[] = {
+    const struct CMUnitTest fixed[] = {
         T(test_good_pair_bound_both_ways),
         T(test_pair_within_one_domain),
-        T(test_one_sided),
-        T(test_phandle_to_nothing),
         T(test_port_used_twice),
         T(test_xenstore_port_taken),
-        T(test_port_beyond_limit),
-        T(test_port_zero_reserved),
-        T(test_same_port_both_ends),
-        T(test_node_names_itself),
-        T(test_other_compatible_skipped),
         T(test_peer_compatible_not_required),
-        T(test_short_property),
-        T(test_longer_property_read_as_xen),
-        T(test_dom0_end_refused),
-        T(test_peer_domain_not_built),
         T(test_bind_static_api),
     };
 #undef T
+    struct CMUnitTest tests[(sizeof(fixed) / sizeof(fixed[0])) + NR_CASES];
+    size_t n = 0U;
 
+    for (size_t i = 0U; i < (sizeof(fixed) / sizeof(fixed[0])); i++) {
+        tests[n++] = fixed[i];
+    }
+    /* Each case its own test, named as it was when each had a function. */
+    for (size_t i = 0U; i < NR_CASES; i++) {
+        tests[n++] = (struct CMUnitTest){ cases[i].name, test_bind_case, name_domains, teardown,
+                                          (void *)&cases[i] };
+    }
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,26 @@
+/* The RAM banks the boot tree's memory nodes give, checked once after the
+ * scan, before any module is checked against them and before the heap is
+ * made of them.
+ *
+ * A bank is ignored, with a line naming its node, its range and the
+ * reason, when it overlaps a bank an earlier memory node gave, or the reg
+ * of a device: an available node directly under the root that is not a
+ * memory node (where QEMU's virt machine and most boards put their devices
+ * or the buses that hold them; devices under a bus are not looked at). A
+ * tree whose RAM covers the UART or the GIC would otherwise hand device
+ * registers out as pages of the heap or accept a boot module there.
+ * Ignored banks are removed from boot_info.ram, so everything checked
+ * later against RAM (boot modules, a domain's static banks:
+ * boot_range_check) must lie in a bank that passed, and the heap is made
+ * of those only.
+ */
+#ifndef PROXENOS_BOOT_RAM_H
+#define PROXENOS_BOOT_RAM_H
+
+#include <proxenos/bootinfo.h>
+
+/* Checks and compacts bi->ram (and bi->ram_node) in tree order; returns
+ * how many banks were ignored. */
+uint32_t boot_ram_check(struct boot_info *bi);
+
+#endif

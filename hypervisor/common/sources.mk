@@ -14,6 +14,7 @@ hyp-src-y += common/memory/memory_keys.c
 hyp-src-y += common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt.c
 hyp-src-y += common/fdt/fdt_addr.c
 hyp-src-y += common/boot/bootinfo.c common/boot/boot_ranges.c
+hyp-src-y += common/boot/static_heap.c
 hyp-src-y += common/boot/cmdline.c
 hyp-src-y += common/console/console_params.c
 hyp-src-y += common/boot/dom0_params.c

@@ -177,6 +177,13 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     for (unsigned int i = 0U; (i < nr_banks) && (rc == 0); i++) {
         rc = domain_populate_ram(d, bank[i].base, ram_size[i]);
     }
+    if (rc == -ENOMEM) {
+        /* Xen 4.17's words for the heap or the stage-2 pool running out
+         * (it panics); the other domains still run here. */
+        pr_err("dom0less: %s: Failed to allocate requested domain memory. %lluKB unallocated. "
+               "Fix the VMs configurations.\n", c->name,
+               (unsigned long long)(c->mem_kib - ((d->tot_pages << PAGE_SHIFT) >> 10)));
+    }
     if (rc != 0) {
         pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
                "stage-2 pool\n", c->name, (unsigned long long)c->mem_kib, rc);

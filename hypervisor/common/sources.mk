@@ -4,6 +4,7 @@ hyp-src-y += common/lib/vsnprintf.c
 hyp-src-y += common/memory/bootmem.c
 hyp-src-y += common/memory/page_alloc.c
 hyp-src-y += common/memory/xmalloc.c
+hyp-src-y += common/memory/alloc_count.c
 hyp-src-y += common/console/console.c common/console/console_input.c
 hyp-src-y += common/console/keyhandler.c
 hyp-src-y += common/core/softirq.c

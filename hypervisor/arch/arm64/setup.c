@@ -7,6 +7,7 @@
 #include <asm/spectre.h>
 #include <asm/sysregs.h>
 #include <proxenos/arch/mm.h>
+#include <proxenos/alloc_count.h>
 #include <proxenos/boot_ranges.h>
 #include <proxenos/bootinfo.h>
 #include <proxenos/bootmem.h>
@@ -366,6 +367,12 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
     check_ipis_and_timers(online);
     record_host_info(bi);
     cpupools_init(bi);
+    /* Static mode: dom0less domains alone, no dom0 that could create more
+     * (docs/static-config.md). */
+    if ((bi->nr_domain_nodes != 0U) && (bootinfo_find_module(bi, BOOTMOD_KERNEL, -1) == NULL)) {
+        alloc_count_set_static(true);
+        pr_info("Static mode: dom0less domains only, nothing allocated after boot\n");
+    }
     if (bi->nr_domain_nodes != 0U) {
         unsigned int started = dom0less_build_all(bi);
 
@@ -376,6 +383,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
          * them running. */
         (void)dom0_build(bi);
     }
+    alloc_count_end_boot();
     pr_info("Boot complete: %u CPUs online, entering idle loop\n", online);
     arch_enter_idle();
 }

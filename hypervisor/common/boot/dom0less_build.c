@@ -13,6 +13,7 @@
 #include <proxenos/arch/kernel.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/arch/p2m.h>
+#include <proxenos/alloc_count.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/dom0less_evtchn.h>
@@ -225,7 +226,9 @@ unsigned int dom0less_build_all(const struct boot_info *bi)
     /* Static event channels need every domain, and bind before any runs. */
     (void)dom0less_evtchn_bind(bi->fdt, built, n);
     /* Start only once all are built, so no guest runs while memory for the
-     * others is still being copied. */
+     * others is still being copied. From here on, what is allocated is
+     * allocated after boot (refused in static mode). */
+    alloc_count_end_boot();
     for (unsigned int i = 0U; i < n; i++) {
         if (built[i].failed) {
             pr_err("dom0less: %s: a static event channel is not bound: domain skipped\n",

@@ -35,6 +35,11 @@ void alloc_count_set_static(bool is_static)
     __atomic_store_n(&static_mode, is_static, __ATOMIC_RELEASE);
 }
 
+bool alloc_static_mode(void)
+{
+    return __atomic_load_n(&static_mode, __ATOMIC_ACQUIRE);
+}
+
 void alloc_count_end_boot(void)
 {
     __atomic_store_n(&boot_ended, true, __ATOMIC_RELEASE);

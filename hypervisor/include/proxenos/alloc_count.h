@@ -44,6 +44,10 @@ struct alloc_count_stats {
 
 /* Say, before any domain starts, whether the system is static. */
 void alloc_count_set_static(bool static_mode);
+/* Whether the system is static (known before any domain is built): code
+ * that would allocate later takes what it needs when its domain is built
+ * instead. */
+bool alloc_static_mode(void);
 /* Boot has ended: count from now on, and refuse from now on in static
  * mode. Called once the boot domains are built, just before the first of
  * them runs (dom0less), and at the end of boot; the first call counts. */

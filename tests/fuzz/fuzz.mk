@@ -67,7 +67,7 @@ fuzz-world-src := common/hypercall/hypercall.c common/hypercall/multicall.c \
 	common/grant/gnttab.c common/grant/gnttab_map.c common/grant/gnttab_copy.c \
 	common/memory/memory_op.c common/memory/memory_reservation.c common/memory/foreign_map.c \
 	common/memory/memory_resource.c common/memory/pv_mem.c common/memory/guest_access.c \
-	common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c common/memory/paging_pool.c \
+	common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c common/memory/paging_pool.c \
 	common/console/console_io.c common/console/guest_console.c common/console/ratelimit.c \
 	common/sched/cpupool.c common/sched/sched_params.c \
 	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/core/smp.c common/lib/rangeset.c \

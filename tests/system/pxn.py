@@ -96,3 +96,18 @@ def module_at(lines, start):
     assert len(found) == 1, (f"expected one module at {start:#x}, found {found}; "
                              f"module lines: {[l for l in lines if l.startswith('Module')]}")
     return found[0]
+
+
+# The 'b' key's line: allocations after the end of boot (docs/debug-keys.md).
+AFTER_BOOT = (r"^\(PXN\) Allocations after boot: pages (?P<pages>\d+) xmalloc (?P<xmalloc>\d+); "
+              r"refused: pages (?P<refused_pages>\d+) xmalloc (?P<refused_xmalloc>\d+); "
+              r"recycled: pages (?P<recycled_pages>\d+) xmalloc (?P<recycled_xmalloc>\d+); "
+              r"static mode (?P<static>on|off)$")
+
+
+def after_boot_counts(match):
+    """The 'b' key's figures from a match of AFTER_BOOT, as a dict of ints
+    (and 'static': bool)."""
+    d = {k: int(v) for k, v in match.groupdict().items() if k != "static"}
+    d["static"] = match.group("static") == "on"
+    return d

@@ -7,6 +7,7 @@
 #include <asm/spectre.h>
 #include <asm/sysregs.h>
 #include <proxenos/arch/mm.h>
+#include <proxenos/alloc_count.h>
 #include <proxenos/boot_ram.h>
 #include <proxenos/boot_ranges.h>
 #include <proxenos/bootinfo.h>
@@ -27,6 +28,7 @@
 #include <proxenos/printk.h>
 #include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
+#include <proxenos/static_heap.h>
 #include <proxenos/softirq.h>
 #include <proxenos/timer.h>
 #include <proxenos/version.h>
@@ -87,17 +89,45 @@ static const struct fdt *map_device_tree(paddr_t dtb)
  * be RAM clear of the hypervisor and the device tree. After the console
  * UART is up, so that a build without the early console prints the
  * refusals too. */
-static void check_modules(paddr_t dtb)
+static void check_modules(paddr_t dtb, struct boot_owned *owned)
 {
-    struct boot_owned owned;
-
-    owned.image.start = image_phys_start();
-    owned.image.size = image_phys_end() - image_phys_start();
-    owned.dtb.start = dtb;
-    owned.dtb.size = boot_fdt.total_size;
+    owned->image.start = image_phys_start();
+    owned->image.size = image_phys_end() - image_phys_start();
+    owned->dtb.start = dtb;
+    owned->dtb.size = boot_fdt.total_size;
     /* RAM first: modules must lie in banks that passed. */
     (void)boot_ram_check(&boot_info);
-    (void)boot_modules_check(&boot_info, &owned);
+    (void)boot_modules_check(&boot_info, owned);
+}
+
+/* xen,static-heap: when given, the heap is its banks and nothing else of
+ * RAM, boot allocations included. After the modules are checked, so that
+ * a bank over a usable module is refused. */
+static void setup_static_heap(const struct boot_info *bi, const struct boot_owned *owned)
+{
+    static struct static_heap heap;
+    const char *why = NULL;
+    int rc = static_heap_scan(bi, owned, &heap, &why);
+
+    if (rc != 0) {
+        fatal("/chosen/xen,static-heap: %s", why);
+    }
+    if (!heap.present) {
+        return;
+    }
+    for (uint32_t i = 0U; i < heap.nr_banks; i++) {
+        pr_info("Static heap: 0x%016llx-0x%016llx (%llu MiB)\n",
+                (unsigned long long)heap.banks[i].start,
+                (unsigned long long)(heap.banks[i].start + heap.banks[i].size - 1U),
+                (unsigned long long)(heap.banks[i].size >> 20));
+    }
+    if (heap.nr_banks == 0U) {
+        fatal("/chosen/xen,static-heap: no usable bank");
+    }
+    rc = static_heap_reserve_rest(bi, &heap);
+    if (rc != 0) {
+        fatal("cannot keep the heap to xen,static-heap: error %d", rc);
+    }
 }
 
 static void print_modules(const struct boot_info *bi)
@@ -137,7 +167,8 @@ static void reserve_or_die(paddr_t start, uint64_t size, const char *what)
 
 /* RAM minus the image, the DTB, the boot modules and firmware's
  * reservations goes to the page allocator; all RAM is direct-mapped. */
-static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb)
+static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb,
+                             const struct boot_owned *owned)
 {
     uint64_t total = 0U;
     struct page_alloc_stats st;
@@ -175,6 +206,7 @@ static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb)
             reserve_or_die(bi->modules[i].start, bi->modules[i].size, "a boot module");
         }
     }
+    setup_static_heap(bi, owned);
     rc = page_alloc_init();
     if (rc != 0) {
         fatal("page allocator: error %d", rc);
@@ -282,6 +314,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
 {
     const struct boot_info *bi = &boot_info;
     const struct fdt *fdt;
+    struct boot_owned owned;
     unsigned int online;
     bool mem_given;
 
@@ -298,9 +331,9 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
     (void)cmdline_parse(bi->xen_cmdline);
     xen_version_set_cmdline(bi->xen_cmdline);
     (void)dt_uart_console_init(fdt);
-    check_modules(dtb);
+    check_modules(dtb, &owned);
 
-    (void)setup_memory(bi, dtb);
+    (void)setup_memory(bi, dtb, &owned);
     print_modules(bi);
     if (bootinfo_is_dom0less(bi)) {
         pr_info("Boot mode: dom0less, %u xen,domain node(s)\n", bi->nr_domain_nodes);
@@ -337,6 +370,12 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
     check_ipis_and_timers(online);
     record_host_info(bi);
     cpupools_init(bi);
+    /* Static mode: dom0less domains alone, no dom0 that could create more
+     * (docs/static-config.md). */
+    if ((bi->nr_domain_nodes != 0U) && (bootinfo_find_module(bi, BOOTMOD_KERNEL, -1) == NULL)) {
+        alloc_count_set_static(true);
+        pr_info("Static mode: dom0less domains only, nothing allocated after boot\n");
+    }
     if (bi->nr_domain_nodes != 0U) {
         unsigned int started = dom0less_build_all(bi);
 
@@ -347,6 +386,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
          * them running. */
         (void)dom0_build(bi);
     }
+    alloc_count_end_boot();
     pr_info("Boot complete: %u CPUs online, entering idle loop\n", online);
     arch_enter_idle();
 }

@@ -13,6 +13,7 @@
 #include <proxenos/arch/kernel.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/arch/p2m.h>
+#include <proxenos/alloc_count.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/dom0less_evtchn.h>
@@ -180,6 +181,13 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     for (unsigned int i = 0U; (i < nr_banks) && (rc == 0); i++) {
         rc = domain_populate_ram(d, bank[i].base, ram_size[i]);
     }
+    if (rc == -ENOMEM) {
+        /* Xen 4.17's words for the heap or the stage-2 pool running out
+         * (it panics); the other domains still run here. */
+        pr_err("dom0less: %s: Failed to allocate requested domain memory. %lluKB unallocated. "
+               "Fix the VMs configurations.\n", c->name,
+               (unsigned long long)(c->mem_kib - ((d->tot_pages << PAGE_SHIFT) >> 10)));
+    }
     if (rc != 0) {
         pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
                "stage-2 pool: domain skipped\n", c->name, (unsigned long long)c->mem_kib, rc);
@@ -221,7 +229,9 @@ unsigned int dom0less_build_all(const struct boot_info *bi)
     /* Static event channels need every domain, and bind before any runs. */
     (void)dom0less_evtchn_bind(bi->fdt, built, n);
     /* Start only once all are built, so no guest runs while memory for the
-     * others is still being copied. */
+     * others is still being copied. From here on, what is allocated is
+     * allocated after boot (refused in static mode). */
+    alloc_count_end_boot();
     for (unsigned int i = 0U; i < n; i++) {
         if (built[i].failed) {
             pr_err("dom0less: %s: a static event channel is not bound: domain skipped\n",

@@ -3,6 +3,7 @@
  * which the event channels and grant tables use: this file calls them,
  * they never call it. */
 #include <proxenos/domain_pv.h>
+#include <proxenos/alloc_count.h>
 #include <proxenos/arch/evtchn.h>
 #include <proxenos/console_io.h>
 #include <proxenos/evtchn.h>
@@ -23,6 +24,9 @@ int domain_pv_init(struct domain *d)
     rc = evtchn_domain_init(d);
     if (rc == 0) {
         rc = gnttab_init(d);
+    }
+    if ((rc == 0) && alloc_static_mode()) {
+        rc = gnttab_maptrack_prealloc(d);
     }
     if (rc == 0) {
         /* After arch_domain_create: a vpl011 keeps the console input. */

@@ -10,6 +10,7 @@
  * rebuilds it, as on Xen. Once no control domain runs, nobody will: those
  * are reaped too, so that the machine still powers off when all is done. */
 #include "domain_internal.h"
+#include <proxenos/alloc_count.h>
 #include <proxenos/arch/cpu.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/domain_create.h>
@@ -18,6 +19,7 @@
 #include <proxenos/sched.h>
 #include <proxenos/smp.h>
 #include <proxenos/timer.h>
+#include <proxenos/xmalloc.h>
 
 #define REAP_POLL MICROSECS(200)
 
@@ -70,6 +72,7 @@ static void reap(void *data)
     bool again = false;
     bool notify = false;
     bool toolstack = control_domain_alive();
+    bool recycling = false;
     domid_t restart[MAX_DOMAINS];
     unsigned int nr_restart = 0U;
     struct domain *d = domain_get_next(NULL);
@@ -95,6 +98,9 @@ static void reap(void *data)
             !d->toolstack_built && (restart_boot_domain != NULL) && (nr_restart < MAX_DOMAINS)) {
             restart[nr_restart] = d->domain_id;
             nr_restart++;
+            /* Static mode: what d gives up is kept for its rebuild, so
+             * that the reboot allocates nothing (alloc_count.h). */
+            recycling = recycling || alloc_recycle_begin();
         }
         arch_domain_flush_console(d);
         /* Off the list; the walk's reference keeps d until the next step. */
@@ -113,6 +119,9 @@ static void reap(void *data)
         if (rc != 0) {
             pr_err("Domain %u: reboot failed (%d)\n", restart[i], rc);
         }
+    }
+    if (recycling) {
+        xmalloc_recycle_end();
     }
     if (again) {
         set_timer(&reaper, NOW() + REAP_POLL);

@@ -7,6 +7,7 @@
 #include <proxenos/errno.h>
 #include <proxenos/evtchn.h>
 #include <proxenos/xmalloc.h>
+#include <proxenos/alloc_count.h>
 
 int evtchn_domain_init(struct domain *d)
 {
@@ -33,6 +34,10 @@ int evtchn_domain_init(struct domain *d)
     }
     /* Port 0 is never handed out. */
     evtchn_from_port(d, 0U)->state = (uint8_t)ECS_RESERVED;
+    if (alloc_static_mode() && (evtchn_fifo_prealloc(d) != 0)) {
+        evtchn_free_storage(d);
+        return -ENOMEM;
+    }
     return 0;
 }
 

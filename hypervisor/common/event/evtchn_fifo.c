@@ -13,6 +13,7 @@
 #include "evtchn_internal.h"
 #include <proxenos/errno.h>
 #include <proxenos/nospec.h>
+#include <proxenos/string.h>
 #include <proxenos/xmalloc.h>
 
 #define BIT(n) (1U << (n))
@@ -273,7 +274,13 @@ int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *ic)
 
     flags = evtchn_lock(d);
     if (d->evtchn->fifo == NULL) {
-        struct evtchn_fifo_domain *f = xzalloc_obj(struct evtchn_fifo_domain);
+        struct evtchn_fifo_domain *f = d->evtchn->fifo_spare;
+
+        if (f != NULL) {
+            d->evtchn->fifo_spare = NULL;
+        } else {
+            f = xzalloc_obj(struct evtchn_fifo_domain);
+        }
 
         if (f == NULL) {
             rc = -ENOMEM;
@@ -286,7 +293,8 @@ int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *ic)
                 take_over_2l_ports(d);
                 d->evtchn->fifo = f;
             } else {
-                xfree(f);
+                /* Kept: a static domain may try again. */
+                d->evtchn->fifo_spare = f;
             }
         }
     } else {
@@ -361,7 +369,26 @@ void evtchn_fifo_destroy(struct domain *d)
         for (uint32_t i = 0U; i < EVTCHN_FIFO_MAX_PAGES; i++) {
             guest_page_put(&f->page[i]);
         }
-        xfree(f);
         d->evtchn->fifo = NULL;
+        if (!d->evtchn->dying && (d->evtchn->fifo_spare == NULL)) {
+            /* EVTCHNOP_reset: kept, so a static domain can go back to
+             * FIFO without allocating. */
+            (void)memset(f, 0, sizeof(*f));
+            d->evtchn->fifo_spare = f;
+        } else {
+            xfree(f);
+        }
     }
+    if (d->evtchn->dying) {
+        xfree(d->evtchn->fifo_spare);
+        d->evtchn->fifo_spare = NULL;
+    }
+}
+
+int evtchn_fifo_prealloc(struct domain *d)
+{
+    if (d->evtchn->fifo_spare == NULL) {
+        d->evtchn->fifo_spare = xzalloc_obj(struct evtchn_fifo_domain);
+    }
+    return (d->evtchn->fifo_spare == NULL) ? -ENOMEM : 0;
 }

@@ -93,6 +93,9 @@ struct evtchn_domain {
     uint32_t inflight;          /* notifications being delivered (atomic) */
     bool dying;
     struct evtchn_fifo_domain *fifo;    /* NULL: 2-level ABI */
+    /* Static mode: taken at build so that EVTCHNOP_init_control does not
+     * allocate (alloc_count.h); also where a reset keeps the old one. */
+    struct evtchn_fifo_domain *fifo_spare;
     struct evtchn **group[EVTCHN_NR_GROUPS];
 };
 
@@ -218,5 +221,7 @@ int evtchn_fifo_init_control(struct domain *d, struct evtchn_init_control *ic);
 int evtchn_fifo_expand_array(struct domain *d, const struct evtchn_expand_array *ea);
 /* Back to the 2-level ABI: control blocks and event array released. */
 void evtchn_fifo_destroy(struct domain *d);
+/* Static mode: the FIFO state in advance (fifo_spare). 0 or -ENOMEM. */
+int evtchn_fifo_prealloc(struct domain *d);
 
 #endif

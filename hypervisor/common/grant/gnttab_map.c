@@ -217,6 +217,17 @@ static void mt_put(struct grant_table *gt, uint32_t h)
     spin_unlock_irqrestore(&gt->lock, flags);
 }
 
+int gnttab_maptrack_prealloc(struct domain *d)
+{
+    uint32_t h = mt_get(d->gnttab);
+
+    if (h == GNTTAB_MAPTRACK_NONE) {
+        return -ENOMEM;
+    }
+    mt_put(d->gnttab, h);
+    return 0;
+}
+
 /* ---- map_grant_ref ---------------------------------------------------------------- */
 
 static int16_t map_one(struct domain *ld, struct gnttab_map_grant_ref *op)

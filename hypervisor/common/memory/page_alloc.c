@@ -7,6 +7,7 @@
  * merging touch only first pages, so both cost O(1) per order step, and a
  * pointer into the middle of a block is still recognised as one. */
 #include <proxenos/page_alloc.h>
+#include <proxenos/alloc_count.h>
 #include <proxenos/bootmem.h>
 #include <proxenos/errno.h>
 #include <proxenos/lib.h>
@@ -37,6 +38,8 @@ static uint64_t nr_allocs;
 static uint64_t nr_failed;
 static uint64_t nr_frees;
 static uint64_t frame_table_bytes;
+/* Blocks freed in a reboot window, still PGS_ALLOCATED, by order. */
+static struct page_list recycled[MAX_ORDER + 1U];
 
 static inline uint64_t order_pages(unsigned int order)
 {
@@ -190,6 +193,7 @@ static void reset_state(void)
     for (i = 0U; i <= MAX_ORDER; i++) {
         free_lists[i].first = NULL;
         free_blocks[i] = 0U;
+        recycled[i].first = NULL;
     }
     total_pages = 0U;
     free_page_count = 0U;
@@ -242,7 +246,8 @@ int page_alloc_init(void)
     return bootmem_handover(take_free_range, NULL);
 }
 
-mfn_t alloc_pages(unsigned int order, unsigned int flags)
+mfn_t alloc_pages_for(unsigned int order, unsigned int flags, const void *caller,
+                      bool *recycled_block)
 {
     struct page_info *pg = NULL;
     unsigned long irq;
@@ -250,11 +255,27 @@ mfn_t alloc_pages(unsigned int order, unsigned int flags)
     uint64_t m;
 
     ASSERT((flags & ~ALLOC_ZERO) == 0U);
-    if (order > MAX_ORDER) {
+    *recycled_block = false;
+    if ((order > MAX_ORDER) || !alloc_count_admit(ALLOC_KIND_PAGES)) {
         return INVALID_MFN;
     }
 
     irq = spin_lock_irqsave(&heap_lock);
+    if (alloc_recycling() && !page_list_empty(&recycled[order])) {
+        /* A rebooting domain's own block, given back. */
+        pg = recycled[order].first;
+        page_list_remove(&recycled[order], pg);
+        pg->use = (uint16_t)PAGE_USE_NONE;
+        pg->u.raw = 0U;
+        m = bank_mfn(&banks[pg->bank], pg);
+        spin_unlock_irqrestore(&heap_lock, irq);
+        alloc_count_note_recycled(ALLOC_KIND_PAGES);
+        *recycled_block = true;
+        if ((flags & ALLOC_ZERO) != 0U) {
+            arch_clear_memory(arch_maddr_to_virt(m << PAGE_SHIFT), (size_t)(PAGE_SIZE << order));
+        }
+        return mfn(m);
+    }
     for (o = order; o <= MAX_ORDER; o++) {
         if (!page_list_empty(&free_lists[o])) {
             pg = free_lists[o].first;
@@ -282,11 +303,19 @@ mfn_t alloc_pages(unsigned int order, unsigned int flags)
     free_page_count -= order_pages(order);
     nr_allocs++;
     spin_unlock_irqrestore(&heap_lock, irq);
+    alloc_count_note(ALLOC_KIND_PAGES, caller);
 
     if ((flags & ALLOC_ZERO) != 0U) {
         arch_clear_memory(arch_maddr_to_virt(m << PAGE_SHIFT), (size_t)(PAGE_SIZE << order));
     }
     return mfn(m);
+}
+
+mfn_t alloc_pages(unsigned int order, unsigned int flags)
+{
+    bool recycled_block;
+
+    return alloc_pages_for(order, flags, __builtin_return_address(0), &recycled_block);
 }
 
 /* A caller freed something it does not own: a hypervisor bug. The lock is
@@ -321,6 +350,16 @@ void free_pages(mfn_t mf, unsigned int order)
     if (pg->order != (uint8_t)order) {
         bad_free(irq, m, order, "order differs from the allocation's");
     }
+    if (pg->use == (uint16_t)PAGE_USE_RECYCLED) {
+        bad_free(irq, m, order, "double free (kept for a rebooting domain)");
+    }
+    if (alloc_recycling()) {
+        /* Kept for the domain being rebuilt: see alloc_count.h. */
+        pg->use = (uint16_t)PAGE_USE_RECYCLED;
+        page_list_push(&recycled[order], pg);
+        spin_unlock_irqrestore(&heap_lock, irq);
+        return;
+    }
     pg->use = (uint16_t)PAGE_USE_NONE;
     free_block_locked(b, m, order);
     free_page_count += order_pages(order);
@@ -328,9 +367,31 @@ void free_pages(mfn_t mf, unsigned int order)
     spin_unlock_irqrestore(&heap_lock, irq);
 }
 
+void page_alloc_recycle_flush(void)
+{
+    unsigned long irq;
+
+    alloc_recycle_end();
+    irq = spin_lock_irqsave(&heap_lock);
+    for (unsigned int o = 0U; o <= MAX_ORDER; o++) {
+        while (!page_list_empty(&recycled[o])) {
+            struct page_info *pg = recycled[o].first;
+            uint64_t m = bank_mfn(&banks[pg->bank], pg);
+
+            page_list_remove(&recycled[o], pg);
+            pg->use = (uint16_t)PAGE_USE_NONE;
+            free_block_locked(&banks[pg->bank], m, o);
+            free_page_count += order_pages(o);
+            nr_frees++;
+        }
+    }
+    spin_unlock_irqrestore(&heap_lock, irq);
+}
+
 void *alloc_xenheap_pages(unsigned int order, unsigned int flags)
 {
-    mfn_t m = alloc_pages(order, flags);
+    bool recycled_block;
+    mfn_t m = alloc_pages_for(order, flags, __builtin_return_address(0), &recycled_block);
 
     if (mfn_eq(m, INVALID_MFN)) {
         return NULL;

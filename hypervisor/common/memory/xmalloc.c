@@ -13,6 +13,7 @@
  *
  * Lock order: xmalloc_lock, then the page allocator's lock. */
 #include <proxenos/xmalloc.h>
+#include <proxenos/alloc_count.h>
 #include <proxenos/errno.h>
 #include <proxenos/lib.h>
 #include <proxenos/page_alloc.h>
@@ -24,10 +25,12 @@
 #define MIN_SHIFT 4U                        /* log2(XMALLOC_MIN_SIZE) */
 #define SLOT_NONE 0xffffU                   /* end of a slab's free list */
 #define FREE_TAG 0x5a17f4eed0b1ec75ULL      /* arbitrary, unlikely in data */
+#define RECYCLE_TAG 0x3c0ffee5ca1ab1e5ULL   /* a slot kept for a rebooting domain */
 
 struct free_slot {
-    uint64_t next;      /* offset of the next free slot, or SLOT_NONE */
-    uint64_t tag;       /* FREE_TAG ^ address of this slot */
+    uint64_t next;      /* offset of the next free slot, or SLOT_NONE; on a
+                           recycle list, the next slot's address or 0 */
+    uint64_t tag;       /* FREE_TAG (RECYCLE_TAG) ^ address of this slot */
 };
 
 struct size_class {
@@ -35,6 +38,8 @@ struct size_class {
     uint64_t objs_in_use;
     uint64_t slabs;
     uint64_t empty_slabs;       /* slabs on partial with every slot free */
+    struct free_slot *recycled; /* objects freed in a reboot window, still in
+                                   use for the counts (alloc_count.h) */
 };
 
 static spinlock_t xmalloc_lock = SPINLOCK_INIT;
@@ -66,6 +71,11 @@ static inline uint64_t slot_tag(const void *slot)
     return FREE_TAG ^ (uint64_t)(uintptr_t)slot;
 }
 
+static inline uint64_t recycle_tag(const void *slot)
+{
+    return RECYCLE_TAG ^ (uint64_t)(uintptr_t)slot;
+}
+
 static uint8_t *slab_va(const struct page_info *pg)
 {
     return arch_maddr_to_virt(mfn_to_paddr(page_to_mfn(pg)));
@@ -81,6 +91,7 @@ void xmalloc_reset(void)
         classes[i].objs_in_use = 0U;
         classes[i].slabs = 0U;
         classes[i].empty_slabs = 0U;
+        classes[i].recycled = NULL;
     }
     large_in_use = 0U;
     large_pages = 0U;
@@ -138,7 +149,8 @@ static void slab_destroy(unsigned int cls, struct page_info *pg)
     free_pages(page_to_mfn(pg), 0U);
 }
 
-static void *alloc_small(unsigned int cls)
+/* *recycled: the object is one kept in a reboot window (alloc_count.h). */
+static void *alloc_small(unsigned int cls, bool *recycled)
 {
     struct size_class *c = &classes[cls];
     uint32_t size = class_size(cls);
@@ -147,6 +159,18 @@ static void *alloc_small(unsigned int cls)
     struct free_slot *s;
     uint64_t next;
 
+    if ((c->recycled != NULL) && alloc_recycling()) {
+        /* A rebooting domain's own object, given back. */
+        s = c->recycled;
+        if (s->tag != recycle_tag(s)) {
+            xmalloc_bug(irq, s, "kept slot overwritten (use after free?)");
+        }
+        c->recycled = (struct free_slot *)(uintptr_t)s->next;
+        s->tag = 0U;
+        spin_unlock_irqrestore(&xmalloc_lock, irq);
+        *recycled = true;
+        return s;
+    }
     if (pg == NULL) {
         pg = slab_create(cls);
         if (pg == NULL) {
@@ -176,14 +200,14 @@ static void *alloc_small(unsigned int cls)
     return s;
 }
 
-static void *alloc_large(size_t size, unsigned int flags)
+static void *alloc_large(size_t size, unsigned int flags, const void *caller, bool *recycled)
 {
     uint64_t pages = ((uint64_t)size + (PAGE_SIZE - 1U)) >> PAGE_SHIFT;
     unsigned int order = ceil_log2(pages);
     unsigned long irq;
     mfn_t m;
 
-    m = (order <= MAX_ORDER) ? alloc_pages(order, flags) : INVALID_MFN;
+    m = (order <= MAX_ORDER) ? alloc_pages_for(order, flags, caller, recycled) : INVALID_MFN;
     irq = spin_lock_irqsave(&xmalloc_lock);
     if (mfn_eq(m, INVALID_MFN)) {
         nr_failed++;
@@ -198,12 +222,14 @@ static void *alloc_large(size_t size, unsigned int flags)
     return arch_maddr_to_virt(mfn_to_paddr(m));
 }
 
-static void *do_alloc(size_t size, size_t align, bool zero)
+/* caller: the code address the after-boot count names. */
+static void *do_alloc(size_t size, size_t align, bool zero, const void *caller)
 {
     uint64_t need = MAX((uint64_t)size, (uint64_t)align);
+    bool recycled = false;
     void *p;
 
-    if (!is_power_of_2(align) || (align > PAGE_SIZE)) {
+    if (!is_power_of_2(align) || (align > PAGE_SIZE) || !alloc_count_admit(ALLOC_KIND_XMALLOC)) {
         return NULL;
     }
     if (need > XMALLOC_MAX_SMALL) {
@@ -211,34 +237,42 @@ static void *do_alloc(size_t size, size_t align, bool zero)
         if (size > (PAGE_SIZE << MAX_ORDER)) {
             return NULL;
         }
-        return alloc_large(size, zero ? ALLOC_ZERO : 0U);
+        p = alloc_large(size, zero ? ALLOC_ZERO : 0U, caller, &recycled);
+    } else {
+        need = MAX(need, (uint64_t)XMALLOC_MIN_SIZE);
+        p = alloc_small(ceil_log2(need) - MIN_SHIFT, &recycled);
+        if ((p != NULL) && zero) {
+            memset(p, 0, size);
+        }
     }
-    need = MAX(need, (uint64_t)XMALLOC_MIN_SIZE);
-    p = alloc_small(ceil_log2(need) - MIN_SHIFT);
-    if ((p != NULL) && zero) {
-        memset(p, 0, size);
+    if ((p != NULL) && recycled) {
+        alloc_count_note_recycled(ALLOC_KIND_XMALLOC);
+    } else if (p != NULL) {
+        alloc_count_note(ALLOC_KIND_XMALLOC, caller);
+    } else {
+        /* refused or out of memory: nothing to count */
     }
     return p;
 }
 
 void *xmalloc(size_t size)
 {
-    return do_alloc(size, XMALLOC_MIN_SIZE, false);
+    return do_alloc(size, XMALLOC_MIN_SIZE, false, __builtin_return_address(0));
 }
 
 void *xzalloc(size_t size)
 {
-    return do_alloc(size, XMALLOC_MIN_SIZE, true);
+    return do_alloc(size, XMALLOC_MIN_SIZE, true, __builtin_return_address(0));
 }
 
 void *xmalloc_align(size_t size, size_t align)
 {
-    return do_alloc(size, align, false);
+    return do_alloc(size, align, false, __builtin_return_address(0));
 }
 
 void *xzalloc_align(size_t size, size_t align)
 {
-    return do_alloc(size, align, true);
+    return do_alloc(size, align, true, __builtin_return_address(0));
 }
 
 void *xmalloc_array_bytes(size_t elem, size_t n, size_t align)
@@ -246,7 +280,7 @@ void *xmalloc_array_bytes(size_t elem, size_t n, size_t align)
     if ((elem != 0U) && (n > (SIZE_MAX / elem))) {
         return NULL;
     }
-    return do_alloc(elem * n, align, false);
+    return do_alloc(elem * n, align, false, __builtin_return_address(0));
 }
 
 void *xzalloc_array_bytes(size_t elem, size_t n, size_t align)
@@ -254,7 +288,7 @@ void *xzalloc_array_bytes(size_t elem, size_t n, size_t align)
     if ((elem != 0U) && (n > (SIZE_MAX / elem))) {
         return NULL;
     }
-    return do_alloc(elem * n, align, true);
+    return do_alloc(elem * n, align, true, __builtin_return_address(0));
 }
 
 /* Is the slot at offset off on pg's free list? Bounded by the slot count
@@ -274,6 +308,20 @@ static bool slot_is_free(const struct page_info *pg, const uint8_t *va, uint16_t
     return false;
 }
 
+/* Is s on c's recycle list? Bounded by the objects in use. */
+static bool on_recycle_list(const struct size_class *c, const struct free_slot *s)
+{
+    const struct free_slot *r = c->recycled;
+
+    for (uint64_t steps = 0U; (steps < c->objs_in_use) && (r != NULL); steps++) {
+        if (r == s) {
+            return true;
+        }
+        r = (const struct free_slot *)(uintptr_t)r->next;
+    }
+    return false;
+}
+
 static void free_small(unsigned long irq, struct page_info *pg, void *ptr, uint16_t off)
 {
     unsigned int cls = pg->u.slab.cls;
@@ -286,6 +334,17 @@ static void free_small(unsigned long irq, struct page_info *pg, void *ptr, uint1
     c = &classes[cls];
     if ((s->tag == slot_tag(s)) && slot_is_free(pg, (uint8_t *)ptr - off, off)) {
         xmalloc_bug(irq, ptr, "double free");
+    }
+    if ((s->tag == recycle_tag(s)) && on_recycle_list(c, s)) {
+        xmalloc_bug(irq, ptr, "double free (kept for a rebooting domain)");
+    }
+    if (alloc_recycling()) {
+        /* Kept for the domain being rebuilt: see alloc_count.h. */
+        s->next = (uint64_t)(uintptr_t)c->recycled;
+        s->tag = recycle_tag(s);
+        c->recycled = s;
+        spin_unlock_irqrestore(&xmalloc_lock, irq);
+        return;
     }
     s->next = pg->u.slab.first_free;
     s->tag = slot_tag(s);
@@ -336,6 +395,29 @@ void xfree(void *ptr)
     nr_frees++;
     spin_unlock_irqrestore(&xmalloc_lock, irq);
     free_pages(paddr_to_mfn(pa), order);
+}
+
+void xmalloc_recycle_end(void)
+{
+    alloc_recycle_end();
+    for (unsigned int cls = 0U; cls < XMALLOC_NR_CLASSES; cls++) {
+        for (;;) {
+            unsigned long irq = spin_lock_irqsave(&xmalloc_lock);
+            struct free_slot *s = classes[cls].recycled;
+            paddr_t pa;
+
+            if (s == NULL) {
+                spin_unlock_irqrestore(&xmalloc_lock, irq);
+                break;
+            }
+            classes[cls].recycled = (struct free_slot *)(uintptr_t)s->next;
+            s->tag = 0U;
+            pa = arch_virt_to_maddr(s);
+            /* Unlocks. */
+            free_small(irq, mfn_to_page(paddr_to_mfn(pa)), s, (uint16_t)(pa & (PAGE_SIZE - 1U)));
+        }
+    }
+    page_alloc_recycle_flush();
 }
 
 void xmalloc_trim(void)

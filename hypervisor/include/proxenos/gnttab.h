@@ -19,6 +19,10 @@ extern uint32_t gnttab_max_maptrack_frames;
  * gives back the pins it holds on theirs. */
 int gnttab_init(struct domain *d);
 void gnttab_destroy(struct domain *d);
+/* Static mode (alloc_count.h): the first maptrack frame (256 handles) at
+ * build, so that mapping grants does not allocate; more are refused.
+ * 0 or -ENOMEM. */
+int gnttab_maptrack_prealloc(struct domain *d);
 
 /* Lower d's table limit from GNTTAB_MAX_FRAMES to max (Xen's
  * max_grant_frames of domain creation; dom0 gets gnttab_dom0_frames(), the

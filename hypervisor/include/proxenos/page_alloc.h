@@ -49,6 +49,8 @@ enum page_use {
     PAGE_USE_NONE = 0,      /* alloc_pages() callers that do not say */
     PAGE_USE_XMALLOC_SLAB,  /* one page cut into xmalloc objects */
     PAGE_USE_XMALLOC_LARGE, /* one xmalloc object of whole pages */
+    PAGE_USE_RECYCLED,      /* freed in a reboot window, kept for the rebuild
+                               (alloc_count.h) */
 };
 
 /* One per RAM page. While a block is free, next/prev link it into its free
@@ -125,8 +127,17 @@ int page_alloc_add_range(paddr_t start, paddr_t end);
 /* Allocate 2^order contiguous pages; INVALID_MFN if none (or order is
  * above MAX_ORDER). flags: ALLOC_ZERO or 0. */
 mfn_t alloc_pages(unsigned int order, unsigned int flags);
+/* The same, for an allocator on top of this one (xmalloc): caller is the
+ * code address the after-boot count names, and *recycled_block says
+ * whether the block is one kept in a reboot window (alloc_count.h). */
+mfn_t alloc_pages_for(unsigned int order, unsigned int flags, const void *caller,
+                      bool *recycled_block);
 /* Free a block from alloc_pages with the same order. */
 void free_pages(mfn_t mfn, unsigned int order);
+
+/* Return the blocks freed in a reboot window that its rebuild did not
+ * take back to the free lists (alloc_count.h); the window is closed. */
+void page_alloc_recycle_flush(void);
 
 /* The same through the direct map: a hypervisor pointer or NULL. */
 void *alloc_xenheap_pages(unsigned int order, unsigned int flags);

@@ -75,6 +75,10 @@ struct xmalloc_stats {
 void xmalloc_stats(struct xmalloc_stats *st);
 /* Print the statistics as a short table (pr_info), for the 'm' key. */
 void xmalloc_dump(void);
+/* Close the reboot window (alloc_count.h) and give back to the heap every
+ * object and block freed in it that the rebuild did not take again. */
+void xmalloc_recycle_end(void);
+
 /* Return every slab that holds no object to the page allocator (each
  * class otherwise keeps one empty slab to avoid churn). */
 void xmalloc_trim(void);

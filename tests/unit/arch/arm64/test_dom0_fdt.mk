@@ -5,7 +5,7 @@ test_dom0_fdt-src := arch/arm64/dom0_fdt.c arch/arm64/fdt_irq_gic.c \
 test_dom0_fdt-cppflags := -I$(HYP)/arch/arm64/include -I$(UNIT_DIR)/common
 # The heap (heap_env.h) and the real stage 2, with the shared fake of its
 # TLB maintenance.
-test_dom0_fdt-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c \
+test_dom0_fdt-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c \
 	arch/arm64/p2m.c arch/arm64/p2m_query.c arch/arm64/vmid.c common/memory/paging_pool.c \
 	../tests/unit/arch/arm64/fake_p2m_hw.c
 $(O)/unit/arch/arm64/test_dom0_fdt: $(UNIT_DIR)/common/heap_env.h $(UNIT_DIR)/arch/arm64/fake_p2m_hw.h

@@ -10,7 +10,7 @@ test_kernel_image-src := arch/arm64/kernel_image.c \
 	common/grant/gnttab.c common/grant/gnttab_map.c common/grant/gnttab_copy.c \
 	common/memory/memory_op.c common/memory/memory_reservation.c common/domain/guest_ram.c common/memory/foreign_map.c \
 	common/memory/memory_resource.c common/memory/pv_mem.c common/memory/guest_access.c \
-	common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c \
+	common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c \
 	common/console/console_io.c common/console/guest_console.c common/console/ratelimit.c \
 	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/lib/rangeset.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c

@@ -5,7 +5,7 @@
 # from is read through the real guest copies from fake RAM.
 test_trap_dabt-src := arch/arm64/trap_dabt.c arch/arm64/mmio.c arch/arm64/mmio_decode.c \
 	common/memory/guest_access.c ../tests/unit/arch/arm64/fake_guest_sp.c arch/arm64/p2m.c arch/arm64/p2m_query.c arch/arm64/vmid.c \
-	common/memory/paging_pool.c common/memory/page_alloc.c common/memory/bootmem.c ../tests/unit/arch/arm64/fake_p2m_hw.c \
+	common/memory/paging_pool.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/bootmem.c ../tests/unit/arch/arm64/fake_p2m_hw.c \
 	../tests/unit/arch/arm64/fake_inject.c \
 	../tests/unit/common/fake_shutdown.c
 test_trap_dabt-cppflags := -I$(HYP)/arch/arm64/include -I$(UNIT_DIR)/common

@@ -14,4 +14,4 @@ test_dom0less_evtchn-src += ../tests/unit/common/fake_domains.c ../tests/unit/co
 $(O)/unit/common/boot/test_dom0less_evtchn: $(UNIT_DIR)/common/fake_domains.h \
 	$(UNIT_DIR)/common/fake_sched.h $(UNIT_DIR)/common/fake_events_pending.h
 # Memory: the real page allocator and xmalloc on fake RAM (evtchn_env.c).
-test_dom0less_evtchn-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c
+test_dom0less_evtchn-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c

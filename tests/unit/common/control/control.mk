@@ -10,7 +10,7 @@
 # <asm/domain.h>, and control.h.
 CONTROL_TEST_SRC := $(sort $(patsubst $(HYP)/%,%,$(wildcard $(HYP)/common/control/*.c))) \
 	common/domain/domain_pause.c common/boot/hostinfo.c common/domain/runstate.c common/memory/guest_access.c \
-	common/memory/bootmem.c common/memory/page_alloc.c common/console/console.c common/lib/vsnprintf.c \
+	common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/console/console.c common/lib/vsnprintf.c \
 	common/lib/rangeset.c common/memory/xmalloc.c arch/arm64/vcpu_context.c arch/arm64/vcpu_reset.c arch/arm64/domain_config.c ../tests/unit/common/fake_console_api.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_domains.c ../tests/unit/common/fake_smp.c \
 	../tests/unit/common/fake_domain_create.c ../tests/unit/arch/arm64/fake_vcpu_sysregs.c

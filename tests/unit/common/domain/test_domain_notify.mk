@@ -10,7 +10,7 @@ test_domain_notify-cppflags := -I$(HYP)/common/event \
 $(O)/unit/common/domain/test_domain_notify: $(UNIT_DIR)/common/evtchn_env.c \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/fake_sched.h
 # Memory: the real page allocator and xmalloc on fake RAM (evtchn_env.c).
-test_domain_notify-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c
+test_domain_notify-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c
 # Upcalls marked pending: the shared fake, each marking counted per vCPU
 # (evtchn_env.c's marks()).
 test_domain_notify-src += ../tests/unit/common/fake_events_pending.c

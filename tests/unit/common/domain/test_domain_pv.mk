@@ -8,7 +8,7 @@ test_domain_pv-src := common/domain/domain_pv.c common/domain/shared_info.c comm
 	common/grant/gnttab.c common/grant/gnttab_map.c common/grant/gnttab_copy.c \
 	common/memory/memory_op.c common/memory/memory_reservation.c common/domain/guest_ram.c common/memory/foreign_map.c \
 	common/memory/memory_resource.c common/memory/pv_mem.c common/memory/guest_access.c \
-	common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c \
+	common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c \
 	common/console/console_io.c common/console/guest_console.c common/console/ratelimit.c \
 	../tests/unit/common/fake_domains.c ../tests/unit/common/fake_sched.c \
 	../tests/unit/common/fake_console_api.c

@@ -1,4 +1,4 @@
-test_domain_ref-src := common/domain/domain.c common/domain/domain_ref.c common/domain/domain_pause.c common/memory/bootmem.c common/memory/page_alloc.c \
+test_domain_ref-src := common/domain/domain.c common/domain/domain_ref.c common/domain/domain_pause.c common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c \
 	common/memory/xmalloc.c common/lib/rangeset.c common/core/timer.c common/sched/watchdog.c common/core/softirq.c \
 	../tests/unit/common/fake_sched.c
 # The private header between domain.c and domain_ref.c.

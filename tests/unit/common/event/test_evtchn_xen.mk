@@ -10,7 +10,7 @@ $(O)/unit/common/event/test_evtchn_xen: $(UNIT_DIR)/common/fake_domains.h
 test_evtchn_xen-src += ../tests/unit/common/fake_sched.c
 $(O)/unit/common/event/test_evtchn_xen: $(UNIT_DIR)/common/fake_sched.h
 # Memory: the real page allocator and xmalloc on fake RAM (evtchn_env.c).
-test_evtchn_xen-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c
+test_evtchn_xen-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c
 # Upcalls marked pending: the shared fake, each marking counted per vCPU
 # (evtchn_env.c's marks()).
 test_evtchn_xen-src += ../tests/unit/common/fake_events_pending.c

@@ -1,5 +1,5 @@
 test_platform_op-src := common/hypercall/platform_op.c common/domain/wallclock.c common/hypercall/physdev_op.c \
-	common/memory/guest_access.c common/memory/bootmem.c common/memory/page_alloc.c
+	common/memory/guest_access.c common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c
 test_platform_op-cppflags := -I$(HYP)/arch/arm64/include
 $(O)/unit/common/hypercall/test_platform_op: $(UNIT_DIR)/common/test_pv_hcall_env.h
 # The domain table: the shared fake (test_pv_hcall_env.h lists its domains).

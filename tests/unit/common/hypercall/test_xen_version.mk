@@ -1,5 +1,5 @@
 test_xen_version-src := common/hypercall/xen_version.c common/boot/build_id.c common/memory/guest_access.c common/memory/bootmem.c \
-	common/memory/page_alloc.c
+	common/memory/page_alloc.c common/memory/alloc_count.c
 test_xen_version-cppflags := -I$(HYP)/arch/arm64/include
 $(O)/unit/common/hypercall/test_xen_version: $(UNIT_DIR)/common/test_pv_hcall_env.h
 # The domain table: the shared fake (test_pv_hcall_env.h lists its domains).

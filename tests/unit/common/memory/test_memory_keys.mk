@@ -5,7 +5,7 @@ test_memory_keys-src := common/memory/memory_keys.c common/console/keyhandler.c 
 	common/grant/gnttab.c common/grant/gnttab_map.c common/grant/gnttab_copy.c \
 	common/memory/memory_op.c common/memory/memory_reservation.c common/domain/guest_ram.c common/memory/guest_access.c \
 	common/memory/foreign_map.c common/memory/memory_resource.c common/memory/pv_mem.c \
-	common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c \
+	common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c \
 	../tests/unit/common/fake_domains.c
 test_memory_keys-cppflags := -Wl,-T,$(UNIT_DIR)/common/image_tables.lds
 $(O)/unit/common/memory/test_memory_keys: $(UNIT_DIR)/common/gnttab_env.h \

@@ -1,5 +1,5 @@
 test_sched_op-src := common/sched/sched_op.c common/memory/guest_access.c common/memory/bootmem.c \
-	common/memory/page_alloc.c
+	common/memory/page_alloc.c common/memory/alloc_count.c
 test_sched_op-cppflags := -I$(HYP)/arch/arm64/include
 $(O)/unit/common/sched/test_sched_op: $(UNIT_DIR)/common/test_pv_hcall_env.h
 # The domain table: the shared fake (test_pv_hcall_env.h lists its domains).

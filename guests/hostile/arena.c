@@ -44,29 +44,70 @@ void arena_clear(struct hctx *c)
     for (i = 0U; i < (HOSTILE_BUILD_PAGES * PAGE) / 8U; i++) {
         w[i] = 0U;
     }
+    c->nr_slots = 0U;
 }
 
-void *build_slot(struct hctx *c, uint32_t size)
+static bool slot_free(const struct hctx *c, uint32_t off, uint32_t size)
+{
+    uint32_t i;
+
+    for (i = 0U; i < c->nr_slots; i++) {
+        if ((off < c->slot_end[i]) && (c->slot_start[i] < off + size)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Where a slot may go: at the start, across the page boundary (its first
+ * bytes in page 0, the rest in page 1) or flush with the end. */
+static uint32_t slot_place(struct hctx *c, uint32_t size, uint32_t kind)
 {
     const uint32_t span = HOSTILE_BUILD_PAGES * PAGE;
     uint32_t off;
 
-    if (size > span) {
-        size = span;
-    }
-    switch (rnd_below(c, 3U)) {
+    switch (kind) {
     case 0U:
         off = 0U;
         break;
-    case 1U:    /* across the boundary: the first bytes in page 0, the rest in page 1 */
+    case 1U:
         off = PAGE - 1U - rnd_below(c, (size > 1U) ? size - 1U : 1U);
         if (off + size > span) {
             off = span - size;
         }
         break;
-    default:    /* flush with the end */
+    default:
         off = span - size;
         break;
+    }
+    return off;
+}
+
+void *build_slot(struct hctx *c, uint32_t size)
+{
+    const uint32_t span = HOSTILE_BUILD_PAGES * PAGE;
+    uint32_t first = rnd_below(c, 3U);
+    uint32_t off = 0U;
+    uint32_t k;
+    bool found = false;
+
+    if (size > span) {
+        size = span;
+    }
+    /* Never over a structure this call has already built: a list written
+     * over a reservation's domid once made it name our own code. */
+    for (k = 0U; (k < 3U) && !found; k++) {
+        off = slot_place(c, size, (first + k) % 3U);
+        found = slot_free(c, off, size);
+    }
+    for (k = 0U; (k < c->nr_slots) && !found; k++) {
+        off = (c->slot_end[k] + 7U) & ~7U;
+        found = (off + size <= span) && slot_free(c, off, size);
+    }
+    if (found && (c->nr_slots < HOSTILE_MAX_SLOTS)) {
+        c->slot_start[c->nr_slots] = off;
+        c->slot_end[c->nr_slots] = off + size;
+        c->nr_slots++;
     }
     return &c->build[off];
 }

@@ -139,7 +139,7 @@ static void cross_gnttab(struct hctx *c, void *b, uint64_t a)
 
         s->dom = henv.sibling;
         s->nr_frames = 1U + rnd_below(c, 2U);
-        s->frame_list = hc_ptr(c->build + XEN_PAGE_SIZE);
+        s->frame_list = hc_ptr(build_slot(c, 2U * 8U));
         s->status = 0x7fff;
         (void)hyp_gnttab_op(GNTTABOP_setup_table, (void *)(uintptr_t)a, 1U);
         cross_count(c, CROSS_SETUP_TABLE, s->status == GNTST_okay);

@@ -20,10 +20,10 @@ static uint64_t sibling_gfn(struct hctx *c)
     return (henv.ram_base >> XEN_PAGE_SHIFT) + rnd_below(c, 0x4000U);
 }
 
-/* An extent list of one of the sibling's frames, in the second build page. */
+/* An extent list of one of the sibling's frames, in our build pages. */
 static uint64_t one_extent(struct hctx *c)
 {
-    uint64_t *l = (uint64_t *)(void *)(c->build + XEN_PAGE_SIZE);
+    uint64_t *l = build_slot(c, 8U);
 
     l[0] = sibling_gfn(c);
     return hc_ptr(l);
@@ -52,7 +52,7 @@ static void physmap(struct hctx *c, void *b, uint64_t a)
     } else {
         /* map one of its frames into our free GPAs, as only a privileged domain may */
         struct xen_add_to_physmap_batch *x = b;
-        uint64_t *idx = (uint64_t *)(void *)(c->build + XEN_PAGE_SIZE);
+        uint64_t *idx = build_slot(c, 3U * 8U);
         int32_t *err = (int32_t *)(void *)&idx[2];
         long rc;
 
@@ -121,7 +121,7 @@ void cross_memory(struct hctx *c, void *b, uint64_t a)
 
         reservation(c, &e->in);
         reservation(c, &e->out);
-        e->out.extent_start = hc_ptr(c->build + XEN_PAGE_SIZE + 64U);
+        e->out.extent_start = hc_ptr(build_slot(c, 8U));
         e->nr_exchanged = 0U;
         cross_count(c, CROSS_EXCHANGE, (hyp_memory_op(XENMEM_exchange, (void *)(uintptr_t)a) == 0) &&
                                        (e->nr_exchanged != 0U));

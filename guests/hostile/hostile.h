@@ -27,6 +27,8 @@
 #define HOSTILE_VICTIM_PAGES 16U
 /* The buffer each sibling-aimed call builds its structure in. */
 #define CROSS_BUF_SIZE 128U
+/* Structures one call builds at most (a structure and its lists). */
+#define HOSTILE_MAX_SLOTS 8U
 
 /* The cross-domain attempts, counted apart so a success names its call. */
 enum cross_op {
@@ -61,6 +63,9 @@ struct hctx {
     uint32_t accepted;          /* calls that returned >= 0 */
     uint32_t cross_tries;
     uint8_t *build;             /* HOSTILE_BUILD_PAGES of our own */
+    uint32_t nr_slots;          /* slots handed out since arena_clear */
+    uint32_t slot_start[HOSTILE_MAX_SLOTS];
+    uint32_t slot_end[HOSTILE_MAX_SLOTS];
 };
 
 /* What every vCPU shares, filled in by vCPU 0 before the others start. */

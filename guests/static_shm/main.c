@@ -3,7 +3,7 @@
  * xen,domain-shared-memory-v1 node in the boot device tree). What it is
  * told, from bootargs:
  *
- *   id=<xen,shm-id> gaddr=<guest address> size=<bytes> first=<0|1>
+ *   id=<xen,shm-id> gaddr=<guest address> size=<bytes> first=<0|1> [reboot=1]
  *
  * It checks that its device tree describes the region as Xen 4.17 does
  * (/reserved-memory with the root's cells and an empty ranges, a child
@@ -12,7 +12,10 @@
  * extended regions cover it, and then exchanges data with the other
  * domain through it: the guest with first=1 writes a pattern and a flag,
  * the other checks the pattern and answers with its own pattern and flag,
- * which the first checks in turn.
+ * which the first checks in turn. With reboot=1 it works alone: it counts
+ * its boots in the region and asks for PSCI SYSTEM_RESET after the first,
+ * so that the second boot finds the count the first left: the rebuilt
+ * domain has the same host pages mapped again.
  */
 #include "guest.h"
 #include "sysreg.h"
@@ -26,7 +29,8 @@
 struct layout {                     /* the start of the region */
     uint32_t flag_first;
     uint32_t flag_reply;
-    uint32_t pad[14];
+    uint32_t boots;                 /* reboot=1: boots counted so far */
+    uint32_t pad[13];
     uint32_t first[WORDS];
     uint32_t reply[WORDS];
 };
@@ -167,6 +171,25 @@ static void exchange(uint64_t gaddr, bool first)
     }
 }
 
+/* reboot=1: the first boot (count 0) resets, the second checks. */
+static void reboot_once(uint64_t gaddr)
+{
+    volatile struct layout *l = (volatile struct layout *)(uintptr_t)gaddr;
+    uint32_t boots = l->boots;
+
+    l->boots = boots + 1U;
+    dsb_sy();
+    printf("static_shm: boot %u\n", boots + 1U);
+    if (boots == 0U) {
+        int32_t rc = psci_system_reset();
+
+        test_fail("shm_reboot", "SYSTEM_RESET returned %d", (int)rc);
+        return;
+    }
+    test_check("shm_kept_across_reboot", boots == 1U, "%u boots counted before this one",
+               boots);
+}
+
 void guest_main(const struct platform *p)
 {
     char id[ID_MAX];
@@ -185,5 +208,9 @@ void guest_main(const struct platform *p)
         return;
     }
     check_map(p, gaddr, size);
-    exchange(gaddr, first);
+    if (bootarg_u64(p->bootargs, "reboot", 0U) != 0U) {
+        reboot_once(gaddr);
+    } else {
+        exchange(gaddr, first);
+    }
 }

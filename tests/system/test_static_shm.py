@@ -120,3 +120,23 @@ def test_bad_regions_named_and_skipped(hypervisor, tool, dumpdtb, tmp_path):
     # a refused region is never reserved
     assert "0x0000000070600000" not in q.output
     assert "0x0000000070800000" not in q.output
+
+
+def test_reboot_maps_the_region_again(hypervisor, tool, dumpdtb, tmp_path):
+    """A domain that reboots (PSCI SYSTEM_RESET) is rebuilt with its region
+    mapped again: the count of boots it wrote there before the reset is
+    what it reads after it, so the pages were neither freed nor cleared."""
+    g = user("again", "shm-r", 0x70600000, 0x50000000, 64 * 1024, True)
+    g.bootargs += " reboot=1"
+    q = boot(hypervisor, tool, dumpdtb, tmp_path, [g])
+    mapped = (r'^\(PXN\) Domain 1: static shared memory "shm-r" 0x70600000-0x70610000 at '
+              r'guest 0x50000000 \(borrower\)$')
+    q.wait_for(mapped)
+    q.wait_for(r"^\(d1\) static_shm: boot 1$")
+    q.wait_for(r"^\(PXN\) Domain 1 \(again\) shut down: reboot$")
+    q.wait_for(mapped)
+    q.wait_for(r"^\(d1\) static_shm: boot 2$")
+    q.wait_for(r"^\(d1\) TEST shm_kept_across_reboot: PASS$")
+    m = q.wait_for(DONE.format(id=1), timeout=60)
+    assert (m.group(1), m.group(2)) == ("9", "0"), q.output[-4000:]
+    assert q.output.count('Static shared memory "shm-r"') == 1

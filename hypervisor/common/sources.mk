@@ -31,6 +31,7 @@ hyp-src-y += common/console/guest_console.c common/console/ratelimit.c
 hyp-src-y += common/boot/dom0less_config.c
 hyp-src-y += common/boot/dom0less_build.c
 hyp-src-y += common/boot/dom0less_evtchn.c common/event/evtchn_static.c
+hyp-src-y += common/boot/static_shm.c common/boot/static_shm_domain.c
 hyp-src-y += common/sched/cpupool.c
 hyp-src-y += common/hypercall/hypercall.c common/hypercall/multicall.c common/memory/guest_access.c common/domain/domain_pv.c
 hyp-src-y += common/boot/build_id.c common/hypercall/xen_version.c common/console/console_io.c common/sched/sched_op.c common/sched/watchdog.c common/domain/vcpu_op.c

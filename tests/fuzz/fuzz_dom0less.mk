@@ -3,6 +3,7 @@
 # from fuzzed fields (and raw blobs).
 fuzz_dom0less-src := common/boot/dom0less_config.c common/boot/boot_ranges.c common/boot/bootinfo.c \
 	common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt.c common/fdt/fdt_addr.c \
-	common/fdt/fdt_write.c
+	common/fdt/fdt_write.c common/boot/static_shm.c common/boot/static_shm_domain.c \
+	common/domain/guest_ram.c
 fuzz_dom0less-dict := $(SRCDIR)/tests/fuzz/fdt.dict
 fuzz_dom0less-maxlen := 4096

@@ -140,6 +140,11 @@ int arch_map_guest_ram(struct domain *d, gfn_t g, mfn_t m, uint64_t nr)
     return p2m_map(&d->arch->p2m, g, m, nr, P2M_RAM_RW);
 }
 
+int arch_map_static_shm(struct domain *d, gfn_t g, mfn_t m, uint64_t nr)
+{
+    return p2m_map(&d->arch->p2m, g, m, nr, P2M_STATIC_SHM);
+}
+
 int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma)
 {
     mfn_t m;

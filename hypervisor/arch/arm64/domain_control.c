@@ -48,7 +48,8 @@ static void flush_page(mfn_t m, uint64_t line)
 static bool is_memory(enum p2m_type t)
 {
     return (t == P2M_RAM_RW) || (t == P2M_RAM_RO) || (t == P2M_GRANT_RW) ||
-           (t == P2M_GRANT_RO) || (t == P2M_FOREIGN_RW) || (t == P2M_FOREIGN_RO);
+           (t == P2M_GRANT_RO) || (t == P2M_FOREIGN_RW) || (t == P2M_FOREIGN_RO) ||
+           (t == P2M_STATIC_SHM);
 }
 
 void arch_guest_cache_flush(struct domain *d, gfn_t first, uint64_t nr)

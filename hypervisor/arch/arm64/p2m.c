@@ -129,6 +129,7 @@ static s2_pte_t type_attrs(enum p2m_type t)
         break;
     case P2M_GRANT_RW:
     case P2M_FOREIGN_RW:
+    case P2M_STATIC_SHM:
         a = ram | S2_AP_RW | S2_XN;
         break;
     default:

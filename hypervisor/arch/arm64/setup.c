@@ -29,6 +29,7 @@
 #include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
 #include <proxenos/static_heap.h>
+#include <proxenos/static_shm.h>
 #include <proxenos/softirq.h>
 #include <proxenos/timer.h>
 #include <proxenos/version.h>
@@ -41,6 +42,7 @@ extern const struct keyhandler __keyhandler_start[], __keyhandler_end[];
 
 static struct fdt boot_fdt;
 static struct boot_info boot_info;
+static struct static_shm_table shm_table;
 static struct timer selftest_timers[NR_CPUS];
 static uint32_t selftest_fired;
 
@@ -86,9 +88,10 @@ static const struct fdt *map_device_tree(paddr_t dtb)
 }
 
 /* Before the heap exists and before any module is read: each module must
- * be RAM clear of the hypervisor and the device tree. After the console
- * UART is up, so that a build without the early console prints the
- * refusals too. */
+ * be RAM clear of the hypervisor and the device tree, and so must each
+ * static shared memory region, which must also be clear of the modules.
+ * After the console UART is up, so that a build without the early console
+ * prints the refusals too. */
 static void check_modules(paddr_t dtb, struct boot_owned *owned)
 {
     owned->image.start = image_phys_start();
@@ -98,6 +101,8 @@ static void check_modules(paddr_t dtb, struct boot_owned *owned)
     /* RAM first: modules must lie in banks that passed. */
     (void)boot_ram_check(&boot_info);
     (void)boot_modules_check(&boot_info, owned);
+    (void)static_shm_scan(&boot_info, owned, &shm_table);
+    boot_info.shm = &shm_table;
 }
 
 /* xen,static-heap: when given, the heap is its banks and nothing else of
@@ -205,6 +210,15 @@ static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb,
         if (bi->modules[i].unusable == NULL) {
             reserve_or_die(bi->modules[i].start, bi->modules[i].size, "a boot module");
         }
+    }
+    /* Never the heap's: mapped into the domains that name them, and
+     * mapped again when one of them reboots. */
+    for (unsigned int i = 0U; i < shm_table.nr_regions; i++) {
+        const struct static_shm_region *r = &shm_table.regions[i];
+
+        pr_info("Static shared memory \"%s\": 0x%016llx-0x%016llx reserved\n", r->id,
+                (unsigned long long)r->paddr, (unsigned long long)(r->paddr + r->size - 1U));
+        reserve_or_die(r->paddr, r->size, "static shared memory");
     }
     setup_static_heap(bi, owned);
     rc = page_alloc_init();

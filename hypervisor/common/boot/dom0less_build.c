@@ -6,7 +6,9 @@
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
  * ~0: "xenstore comes later", which Linux waits for. Static event channels
  * (dom0less_evtchn.c) are bound once every domain is built, before any
- * starts; a domain left with one unbound is destroyed unstarted. */
+ * starts; a domain left with one unbound is destroyed unstarted. Static
+ * shared memory is mapped at its guest address after the domain's RAM and
+ * described in its /reserved-memory; its extended regions leave it out. */
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/domain_fdt.h>
@@ -25,6 +27,7 @@
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
+#include <proxenos/static_shm.h>
 #include <public/hvm_params.h>
 
 static struct dom0less_config configs[DOM0LESS_MAX_DOMAINS];
@@ -43,7 +46,8 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     const struct guest_ram_bank *bank = NULL;
     struct domain_fdt_region mem[GUEST_RAM_MAX_BANKS];
     struct domain_fdt_config fc = { 0 };
-    struct domain_fdt_region ext[GUEST_RAM_MAX_BANKS];
+    struct domain_fdt_region ext[GUEST_RAM_MAX_BANKS + STATIC_SHM_MAX_PER_DOMAIN];
+    struct domain_fdt_shm shm[STATIC_SHM_MAX_PER_DOMAIN];
     uint64_t total = 0U;
     struct kernel_load k;
     uint64_t initrd_size = (c->ramdisk != NULL) ? c->ramdisk->size : 0U;
@@ -76,10 +80,15 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     fc.bootargs = c->kernel->cmdline;
     fc.initrd_size = initrd_size;
     fc.arch = arch_dom0less_fdt_config(boot, c, d);
+    static_shm_fdt_regions(c->shm, c->nr_shm, shm);
+    fc.shm = shm;
+    fc.nr_shm = c->nr_shm;
     if (d->xen_enhanced) {
         fc.enhanced = true;
         fc.ext_regions = ext;
         fc.nr_ext_regions = arch_domu_ext_regions(ram_size, arch_guest_ipa_bits(), ext);
+        static_shm_carve(c->shm, c->nr_shm, ext, &fc.nr_ext_regions,
+                         GUEST_RAM_MAX_BANKS + STATIC_SHM_MAX_PER_DOMAIN);
         for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {
             pr_info("Domain %u: extended region %u: 0x%llx->0x%llx\n", d->domain_id, i,
                     (unsigned long long)ext[i].base,
@@ -136,6 +145,16 @@ static int setup_xenstore(struct domain *d, const struct dom0less_config *c)
     return 0;
 }
 
+static uint64_t shm_bytes(const struct dom0less_config *c)
+{
+    uint64_t total = 0U;
+
+    for (unsigned int i = 0U; i < c->nr_shm; i++) {
+        total += c->shm[i]->size;
+    }
+    return total;
+}
+
 static int build_one(const struct dom0less_config *c, struct domain **out)
 {
     struct domain_create_args a = { 0 };
@@ -156,8 +175,9 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     a.max_vcpus = c->cpus;
     a.console_input = true;
     arch_dom0less_create_args(c, &a);
+    /* The shared regions' tables come from the pool too. */
     a.p2m_pool_pages = c->has_p2m_mem ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
-                       p2m_default_pool_pages(mem, c->cpus);
+                       p2m_default_pool_pages(mem + shm_bytes(c), c->cpus);
     a.cpu_affinity = cpupool_cpus(c->cpupool);
     a.cpupool_id = cpupool_id_of(c->cpupool);
     if ((c->cpupool >= 0) && (a.cpu_affinity == 0U)) {
@@ -192,6 +212,9 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
         pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
                "stage-2 pool: domain skipped\n", c->name, (unsigned long long)c->mem_kib, rc);
     } else {
+        rc = static_shm_map(d, c->shm, c->nr_shm);
+    }
+    if (rc == 0) {
         rc = load_guest(d, c, ram_size, nr_banks);
     }
     if ((rc == 0) && (c->enhanced == ENHANCED_FULL)) {

@@ -3,11 +3,13 @@
  * domain IDs follow device-tree order from 1. Where Xen panics on a bad
  * node we report it and skip that domain only. The properties only the
  * architecture understands (arm64: vpl011, nr_spis) are its to read
- * (arch_dom0less_parse). */
+ * (arch_dom0less_parse). A node's static shared memory was read at boot
+ * (static_shm.c): a bad region skips the domain here. */
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/boot_ranges.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/printk.h>
+#include <proxenos/static_shm.h>
 #include <proxenos/string.h>
 
 /* Xen 4.17 reads xen,enhanced as a string: a property with no value, or
@@ -92,7 +94,9 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, unsigned 
     }
     return boot_module_usable_by(bi, c->kernel, c->name) &&
            boot_module_usable_by(bi, c->ramdisk, c->name) &&
-           boot_module_usable_by(bi, c->dtb, c->name);
+           boot_module_usable_by(bi, c->dtb, c->name) &&
+           static_shm_for_domain(bi, bi->shm, node, c->name, c->mem_kib * 1024U, c->shm,
+                                 &c->nr_shm);
 }
 
 unsigned int dom0less_parse(const struct boot_info *bi, struct dom0less_config *cfgs,

@@ -1,6 +1,6 @@
 /* A dom0less domU's device tree, node for node as Xen 4.17 writes it (see
  * domain_fdt.h for the tree and where each value comes from). This file
- * writes the root, /chosen and the memory node; the architecture writes
+ * writes the root, /chosen, the memory node and /reserved-memory; the architecture writes
  * the CPUs, the interrupt controller and the devices in the two places
  * <proxenos/arch/domain_fdt.h> gives it, and finds the extended regions
  * (arch_domu_ext_regions).
@@ -79,6 +79,11 @@ static bool config_ok(const struct domain_fdt_config *cfg)
     bool ok = (cfg->nr_vcpus >= 1U) && (cfg->nr_vcpus <= MAX_VCPUS_PER_DOMAIN) &&
               (cfg->nr_mem >= 1U) && domain_fdt_regions_ok(cfg->mem, cfg->nr_mem);
 
+    for (unsigned int i = 0U; ok && (i < cfg->nr_shm); i++) {
+        const struct domain_fdt_region r = { cfg->shm[i].base, cfg->shm[i].size };
+
+        ok = domain_fdt_region_ok(&r) && (cfg->shm[i].id != NULL);
+    }
     if (ok && (cfg->initrd_size != 0U)) {
         ok = cfg->initrd_start <= (UINT64_MAX - cfg->initrd_size);
     }
@@ -120,6 +125,37 @@ static int make_memory(struct fdt_writer *w, const struct domain_fdt_config *cfg
     return fdt_writer_end_node(w);
 }
 
+/* Xen 4.17's make_resv_memory_node and make_shm_memory_node: the guest's
+ * root cells, one child per region named after its guest address. */
+static int make_reserved_memory(struct fdt_writer *w, const struct domain_fdt_config *cfg)
+{
+    char name[DOMAIN_FDT_UNIT_NAME_MAX];
+
+    if (cfg->nr_shm == 0U) {
+        return 0;
+    }
+    (void)fdt_writer_begin_node(w, "reserved-memory");
+    (void)fdt_writer_prop_empty(w, "ranges");
+    (void)fdt_writer_prop_u32(w, "#address-cells", GUEST_ROOT_ADDRESS_CELLS);
+    (void)fdt_writer_prop_u32(w, "#size-cells", GUEST_ROOT_SIZE_CELLS);
+    for (unsigned int i = 0U; i < cfg->nr_shm; i++) {
+        const struct domain_fdt_region r = { cfg->shm[i].base, cfg->shm[i].size };
+
+        domain_fdt_unit_name(name, "xen-shmem", r.base);
+        (void)fdt_writer_begin_node(w, name);
+        (void)fdt_writer_prop_string(w, "compatible", "xen,shared-memory-v1");
+        (void)fdt_writer_prop_begin(w, "reg");
+        domain_fdt_append_region(w, &r);
+        (void)fdt_writer_prop_end(w);
+        (void)fdt_writer_prop_string(w, "xen,id", cfg->shm[i].id);
+        /* Where the borrower's view starts in the owner's region: always
+         * 0 in Xen 4.17. */
+        (void)fdt_writer_prop_u64(w, "xen,offset", 0U);
+        (void)fdt_writer_end_node(w);
+    }
+    return fdt_writer_end_node(w);
+}
+
 /* ---- Entry points --------------------------------------------------------------- */
 
 int domain_fdt_build_domu(const struct domain_fdt_config *cfg, void *buf, size_t size,
@@ -141,6 +177,7 @@ int domain_fdt_build_domu(const struct domain_fdt_config *cfg, void *buf, size_t
     (void)make_chosen(&w, cfg);
     (void)arch_domain_fdt_nodes(&w, cfg, ARCH_DOMAIN_FDT_CPUS);
     (void)make_memory(&w, cfg);
+    (void)make_reserved_memory(&w, cfg);
     (void)arch_domain_fdt_nodes(&w, cfg, ARCH_DOMAIN_FDT_DEVICES);
     (void)fdt_writer_end_node(&w);
     rc = fdt_writer_finish(&w);

@@ -82,6 +82,9 @@ struct boot_cpu {
  * (<proxenos/arch/bootinfo.h>). */
 struct arch_boot_info;
 
+/* The static shared memory nodes, read after the scan (static_shm.h). */
+struct static_shm_table;
+
 struct boot_info {
     const struct fdt *fdt;
 
@@ -105,6 +108,7 @@ struct boot_info {
     uint32_t nr_domain_nodes;     /* xen,domain children of /chosen */
 
     struct arch_boot_info *arch;  /* set by arch_bootinfo_init() */
+    const struct static_shm_table *shm;  /* static_shm_scan's, or NULL */
 
     /* When bootinfo_scan() fails: why, and the node concerned (or -1). */
     const char *error;

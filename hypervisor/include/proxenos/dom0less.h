@@ -5,6 +5,7 @@
 
 #include <proxenos/bootinfo.h>
 #include <proxenos/domain.h>
+#include <proxenos/static_shm.h>
 
 #define DOM0LESS_MAX_DOMAINS 16U
 
@@ -30,6 +31,9 @@ struct dom0less_config {
     const struct boot_module *kernel;
     const struct boot_module *ramdisk;
     const struct boot_module *dtb;
+    /* Its static shared memory (static_shm_for_domain), in tree order. */
+    const struct static_shm_node *shm[STATIC_SHM_MAX_PER_DOMAIN];
+    unsigned int nr_shm;
     /* What only the architecture reads of the node (arm64: vpl011,
      * nr_spis), from arch_dom0less_parse(): common code only carries it. */
     const struct arch_dom0less_config *arch;

@@ -15,6 +15,10 @@
  *   (the architecture's first place: CPUs and what starts them)
  *   memory@<bank0>         ONE node for all banks: device_type "memory",
  *                          reg = every bank (2 + 2 cells each)
+ *   reserved-memory        only with static shared memory: ranges (empty),
+ *                          #address-cells = #size-cells = 2, and per region
+ *     xen-shmem@<gaddr>    compatible "xen,shared-memory-v1", reg, xen,id
+ *                          (the xen,shm-id string), xen,offset = u64 0
  *   (the architecture's second place: interrupt controller, devices)
  *
  * One deliberate difference: Xen 4.17.x writes linux,initrd-start/-end (as
@@ -23,8 +27,7 @@
  * "Fix initrd placeholders generation"). We write them only with a ramdisk,
  * as Xen meant to; Linux ignores the zero-size ramdisk 4.17 describes.
  *
- * Not generated (yet): /reserved-memory for static shared memory and the
- * passthrough fragment (both optional in Xen 4.17 too).
+ * Not generated (yet): the passthrough fragment (optional in Xen 4.17 too).
  */
 #ifndef PROXENOS_DOMAIN_FDT_H
 #define PROXENOS_DOMAIN_FDT_H
@@ -42,6 +45,13 @@
 struct domain_fdt_region {
     uint64_t base;
     uint64_t size;
+};
+
+/* A static shared memory region as the guest sees it. */
+struct domain_fdt_shm {
+    uint64_t base;                  /* its guest address */
+    uint64_t size;
+    const char *id;                 /* xen,shm-id */
 };
 
 /* The architecture's part of a configuration (arm64: the CPUs' compatible,
@@ -72,6 +82,10 @@ struct domain_fdt_config {
     struct domain_fdt_region gnttab;
     const struct domain_fdt_region *ext_regions;
     unsigned int nr_ext_regions;
+
+    /* Static shared memory: /reserved-memory when nr_shm is not 0. */
+    const struct domain_fdt_shm *shm;
+    unsigned int nr_shm;
 
     /* NULL: the architecture's defaults for all of its part. */
     const struct arch_domain_fdt_config *arch;

@@ -151,6 +151,24 @@ __attribute__((weak)) int arch_map_guest_ram(struct domain *d, gfn_t g, mfn_t m,
     return 0;
 }
 
+/* A static shared memory region: frames of no domain, which the PV
+ * memory code sees as GUEST_FRAME_OTHER, as on arm64. */
+__attribute__((weak)) int arch_map_static_shm(struct domain *d, gfn_t g, mfn_t m, uint64_t nr)
+{
+    map_calls++;
+    if (fail_maps > 0U) {
+        fail_maps--;
+        return -ENOMEM;
+    }
+    if (((gfn_x(g) + nr) > (1ULL << (40U - PAGE_SHIFT))) || ((nr_entries + nr) > FAKE_P2M_MAX)) {
+        return -EINVAL;
+    }
+    for (uint64_t j = 0U; j < nr; j++) {
+        (void)set(d, gfn_x(g) + j, mfn_x(m) + j, GUEST_FRAME_OTHER);
+    }
+    return 0;
+}
+
 __attribute__((weak)) int arch_guest_unmap_page(struct domain *d, gfn_t g)
 {
     return set(d, gfn_x(g), 0U, GUEST_FRAME_NONE);

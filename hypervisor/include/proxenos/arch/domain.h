@@ -33,6 +33,13 @@ void arch_domctl_config_created(struct xen_domctl_createdomain *cfg);
 /* Map nr pages of host RAM at gfn in d's stage-2 as normal memory. */
 int arch_map_guest_ram(struct domain *d, gfn_t gfn, mfn_t mfn, uint64_t nr);
 
+/* Map nr pages of host RAM that no domain owns (a static shared memory
+ * region, reserved at boot) at gfn in d's stage 2: normal memory, read and
+ * write, never executable. Memory operations see it as neither RAM nor a
+ * grant (GUEST_FRAME_OTHER), so no hypercall can free, grant or balloon
+ * it; it goes when d's stage 2 is torn down. 0, -EINVAL or -ENOMEM. */
+int arch_map_static_shm(struct domain *d, gfn_t gfn, mfn_t mfn, uint64_t nr);
+
 /* Host physical address behind guest-physical gpa if it is d's RAM:
  * 0 or -ENOENT. */
 int arch_guest_ram_to_maddr(struct domain *d, paddr_t gpa, paddr_t *ma);

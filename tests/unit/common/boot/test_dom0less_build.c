@@ -7,7 +7,8 @@
  * with x0 = the device tree; all start once all are built. A domain with
  * xen,enhanced and xenstore gets an unbound port to dom0 in
  * HVM_PARAM_STORE_EVTCHN and STORE_PFN ~0, and needs a dom0; static
- * event channels are bound before any starts. Stopping:
+ * event channels are bound before any starts, static shared memory mapped
+ * (and mapped again on a reboot). Stopping:
  * the vCPUs stop at once; CPU 0's reaper then rebuilds a rebooted domain
  * from its node, destroys the others, leaves a toolstack-built one to the
  * control domain while one runs, and powers the machine off when the last
@@ -34,6 +35,7 @@
 #include <proxenos/fdt.h>
 #include <proxenos/smp.h>
 #include <proxenos/softirq.h>
+#include <proxenos/static_shm.h>
 #include <proxenos/timer.h>
 #include <proxenos/arch/domain.h>
 #include <public/hvm_params.h>
@@ -586,6 +588,72 @@ static void static_event_channels_bound_before_start(void **state)
     assert_null(get(3U));
 }
 
+/* domU1 owns a region domU2 borrows: both map the same host frames at
+ * their own gaddr as neither RAM nor grant, count none of it in their
+ * pages, and a reboot maps it again. (Their /reserved-memory: the tests
+ * of domain_fdt.c and tests/system/test_static_shm.py.) */
+static void static_shared_memory_mapped_and_mapped_again(void **state)
+{
+    static const struct boot_owned nothing_owned = { { 0U, 0U }, { 0U, 0U } };
+    static struct static_shm_table shm;
+    static const char *const role[2] = { "owner", "borrower" };
+    mfn_t m;
+    enum guest_frame_type t;
+
+    (void)state;
+    fb_begin(b, "");
+    fb_begin(b, "chosen");
+    for (unsigned int i = 0U; i < 2U; i++) {
+        domain_node((i == 0U) ? "domU1" : "domU2", 4096U, 1U, NULL);
+        fb_prop_u32(b, "#address-cells", 2U);
+        fb_prop_u32(b, "#size-cells", 2U);
+        fb_begin(b, "shm");
+        fb_prop_str(b, "compatible", "xen,domain-shared-memory-v1");
+        fb_prop_str(b, "role", role[i]);
+        fb_prop_str(b, "xen,shm-id", "my-shm");
+        fb_prop_cells(b, "xen,shared-mem", 6U, 0U, 0x70000000U, 0U, 0x50000000U + (i << 28U),
+                      0U, 0x10000U);
+        fb_end(b);
+        fb_end(b);
+    }
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+    memset(&bi, 0, sizeof(bi));
+    bi.fdt = &fdt;
+    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
+    bi.nr_domain_nodes = 2U;
+    bi.ram[0] = (struct boot_range){ 0x40000000U, 0x80000000U };
+    bi.nr_ram = 1U;
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU1"), NULL);
+    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU2"), NULL);
+    assert_int_equal(static_shm_scan(&bi, &nothing_owned, &shm), 0U);
+    bi.shm = &shm;
+    cpupools_init(&bi);
+    assert_int_equal(dom0less_build_all(&bi), 2U);
+    for (unsigned int i = 0U; i < 2U; i++) {
+        struct domain *d = get((domid_t)(i + 1U));
+
+        for (uint64_t j = 0U; j < 16U; j++) {
+            assert_int_equal(arch_guest_lookup_page(d, gfn(0x50000U + (i << 16U) + j), &m, &t),
+                             0);
+            assert_int_equal(t, GUEST_FRAME_OTHER);
+            assert_int_equal(mfn_x(m), 0x70000U + j);
+        }
+        assert_int_equal(d->tot_pages, (4U * MIB) >> PAGE_SHIFT);
+    }   /* (none of the region is counted) */
+    assert_true(fake_log_contains("Domain 2: static shared memory \"my-shm\" 0x70000000-0x70010000 "
+                                  "at guest 0x60000000 (borrower)"));
+    /* Rebooted: a new domain, the region mapped again, the same frames. */
+    domain_shutdown(get(1U), SHUTDOWN_reboot);
+    fire_timers();
+    assert_int_equal(get(1U)->state, DOMAIN_RUNNING);
+    assert_int_equal(arch_guest_lookup_page(get(1U), gfn(0x50000U), &m, &t), 0);
+    assert_int_equal(t, GUEST_FRAME_OTHER);
+    assert_int_equal(mfn_x(m), 0x70000U);
+}
+
 /* ---- Stopping ---------------------------------------------------------------- */
 
 static void reboot_poweroff_and_crash_until_the_machine_is_off(void **state)
@@ -726,6 +794,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(static_event_channels_bound_before_start, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(reboot_poweroff_and_crash_until_the_machine_is_off, setup,
+                                        teardown),
+        /* After the test that counts every reboot since the start. */
+        cmocka_unit_test_setup_teardown(static_shared_memory_mapped_and_mapped_again, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(the_reaper_waits_for_running_vcpus, setup, teardown),
         cmocka_unit_test_setup_teardown(toolstack_domains_are_left_to_the_control_domain, setup,

@@ -7,6 +7,7 @@
 # shared fakes; the arch hooks the fake arch's.
 test_dom0less_build-src := common/boot/dom0less_build.c common/boot/dom0less_config.c \
 	common/boot/dom0less_evtchn.c common/event/evtchn_static.c \
+	common/boot/static_shm.c common/boot/static_shm_domain.c \
 	common/boot/bootinfo.c common/boot/boot_ranges.c common/boot/domain_fdt.c \
 	common/fdt/fdt.c common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt_addr.c common/fdt/fdt_write.c \
 	common/sched/cpupool.c common/sched/sched_params.c arch/arm64/kernel_image.c \

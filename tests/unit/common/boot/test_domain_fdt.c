@@ -1,5 +1,5 @@
 /* The common part of a dom0less domU's device tree (common/boot/domain_fdt.c):
- * the root, /chosen and the memory node, the two places where the
+ * the root, /chosen, the memory node and /reserved-memory, the two places where the
  * architecture's nodes go, the checks of what the common code reads and
  * the ramdisk fix-up. The architecture's hooks are the fake arch's
  * (<fake_domain_fdt.h>), given a writer of marker nodes; the whole arm64
@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
@@ -145,6 +146,77 @@ static void test_order_and_common_nodes(void **state)
     assert_int_equal(fdt_first_prop(&fdt, node_at(&fdt, "/chosen")), -ENOENT);
 }
 
+/* Static shared memory: /reserved-memory right after memory, as Xen
+ * 4.17's make_resv_memory_node writes it: an empty ranges, then the
+ * root's cells, then a xen-shmem@<gaddr> child per region. */
+static void test_reserved_memory(void **state)
+{
+    static const struct domain_fdt_shm shm[2] = {
+        { 0x50000000U, 0x200000U, "shm-a" },
+        { 0x60000000U, 0x10000U, "fifteen-chars.." },
+    };
+    struct domain_fdt_config cfg = config();
+    struct fdt fdt;
+    struct fdt_property p;
+    const char *const names[] = { "ranges", "#address-cells", "#size-cells" };
+    uint64_t a = 0;
+    uint64_t sz = 0;
+    uint64_t v = 1;
+    uint32_t len = 0;
+    int resv;
+    int prop;
+    int node;
+
+    (void)state;
+    cfg.shm = shm;
+    cfg.nr_shm = 2U;
+    build_ok(&cfg, &fdt);
+    expect_nodes(&fdt, "/ /chosen /cpus-slot@2 /memory@40000000 /reserved-memory "
+                 "/reserved-memory/xen-shmem@50000000 /reserved-memory/xen-shmem@60000000 "
+                 "/devices-slot@2");
+    resv = node_at(&fdt, "/reserved-memory");
+    prop = fdt_first_prop(&fdt, resv);
+    for (unsigned int i = 0U; i < 3U; i++) {
+        assert_true(prop >= 0);
+        assert_int_equal(fdt_prop_at(&fdt, prop, &p), 0);
+        assert_string_equal(p.name, names[i]);
+        assert_int_equal(p.len, (i == 0U) ? 0U : 4U);
+        prop = fdt_next_prop(&fdt, prop);
+    }
+    assert_true(prop < 0);
+    assert_int_equal(fdt_address_cells(&fdt, resv), 2U);
+    assert_int_equal(fdt_size_cells(&fdt, resv), 2U);
+    for (unsigned int i = 0U; i < 2U; i++) {
+        char path[64];
+
+        (void)snprintf(path, sizeof(path), "/reserved-memory/xen-shmem@%llx",
+                       (unsigned long long)shm[i].base);
+        node = node_at(&fdt, path);
+        assert_true(fdt_node_is_compatible(&fdt, node, "xen,shared-memory-v1"));
+        assert_non_null(fdt_getprop(&fdt, node, "reg", &len));
+        assert_int_equal(len, 16U);
+        assert_int_equal(fdt_reg(&fdt, node, 0, &a, &sz), 0);
+        assert_int_equal(a, shm[i].base);
+        assert_int_equal(sz, shm[i].size);
+        assert_string_equal(fdt_getprop_string(&fdt, node, "xen,id"), shm[i].id);
+        assert_non_null(fdt_getprop(&fdt, node, "xen,offset", &len));
+        assert_int_equal(len, 8U);
+        assert_int_equal(fdt_getprop_u64(&fdt, node, "xen,offset", &v), 0);
+        assert_int_equal(v, 0U);
+    }
+    /* An empty region or one without an id is refused before writing. */
+    {
+        struct domain_fdt_shm bad = { 0x50000000U, 0U, "x" };
+
+        cfg.shm = &bad;
+        cfg.nr_shm = 1U;
+        assert_int_equal(domain_fdt_build_domu(&cfg, blob, sizeof(blob), NULL), -EINVAL);
+        bad.size = 0x1000U;
+        bad.id = NULL;
+        assert_int_equal(domain_fdt_build_domu(&cfg, blob, sizeof(blob), NULL), -EINVAL);
+    }
+}
+
 static void test_unit_name(void **state)
 {
     char name[DOMAIN_FDT_UNIT_NAME_MAX];
@@ -279,6 +351,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_and_common_nodes),
+        cmocka_unit_test(test_reserved_memory),
         cmocka_unit_test(test_unit_name),
         cmocka_unit_test(test_bad_configs),
         cmocka_unit_test(test_enospc),

@@ -1,11 +1,14 @@
 /* A stand-in for a domain's stage 2 as the Xen PV memory code uses it
- * (arch_guest_map_page / unmap / lookup of <proxenos/arch/domain.h>).
+ * (arch_guest_map_page / unmap / lookup, arch_map_guest_ram and
+ * arch_map_static_shm of <proxenos/arch/domain.h>).
  *
  * Each domain's frames live in a small table; a frame the table does not
  * know falls back to the guest RAM a test declared with fake_guest_map
  * (reported as GUEST_FRAME_RAM), so that a test can hand a domain a block
  * of RAM in one call. Unmapping such a frame records a hole that hides it.
- * The definitions are weak: a test that links real p2m code wins. */
+ * arch_map_static_shm records its frames as GUEST_FRAME_OTHER, as arm64's
+ * stage-2 type for static shared memory reads back. The definitions are
+ * weak: a test that links real p2m code wins. */
 #ifndef FAKE_P2M_H
 #define FAKE_P2M_H
 

@@ -115,6 +115,7 @@ enum p2m_type {
     P2M_GRANT_RO,       /* the same, read-only */
     P2M_FOREIGN_RW,     /* another domain's page mapped by a privileged one: WB, RW, XN */
     P2M_FOREIGN_RO,     /* the same, read-only (the owner maps it read-only) */
+    P2M_STATIC_SHM,     /* static shared memory, no domain's page: WB, RW, XN */
     P2M_NR_TYPES,
 };
 

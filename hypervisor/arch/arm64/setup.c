@@ -26,6 +26,7 @@
 #include <proxenos/printk.h>
 #include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
+#include <proxenos/static_mem.h>
 #include <proxenos/softirq.h>
 #include <proxenos/timer.h>
 #include <proxenos/version.h>
@@ -82,8 +83,9 @@ static const struct fdt *map_device_tree(paddr_t dtb)
     return &boot_fdt;
 }
 
-/* Before the heap exists and before any module is read: each module must
- * be RAM clear of the hypervisor and the device tree. After the console
+/* Before the heap exists and before any module is read: each module and
+ * each static memory bank must be RAM clear of the hypervisor and the
+ * device tree. After the console
  * UART is up, so that a build without the early console prints the
  * refusals too. */
 static void check_modules(paddr_t dtb)
@@ -95,6 +97,9 @@ static void check_modules(paddr_t dtb)
     owned.dtb.start = dtb;
     owned.dtb.size = boot_fdt.total_size;
     (void)boot_modules_check(&boot_info, &owned);
+    /* The static banks after the modules: a bank over a usable module is
+     * the bank's domain's fault, not the module's. */
+    (void)static_mem_check_all(&boot_info, &owned);
 }
 
 static void print_modules(const struct boot_info *bi)
@@ -132,12 +137,13 @@ static void reserve_or_die(paddr_t start, uint64_t size, const char *what)
     }
 }
 
-/* RAM minus the image, the DTB, the boot modules and firmware's
- * reservations goes to the page allocator; all RAM is direct-mapped. */
+/* RAM minus the image, the DTB, the boot modules, the static memory
+ * banks and firmware's reservations goes to the page allocator; all RAM is direct-mapped. */
 static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb)
 {
     uint64_t total = 0U;
     struct page_alloc_stats st;
+    struct static_mem_bank bank;
     int rc;
 
     for (uint32_t i = 0U; i < bi->nr_ram; i++) {
@@ -171,6 +177,12 @@ static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb)
         if (bi->modules[i].unusable == NULL) {
             reserve_or_die(bi->modules[i].start, bi->modules[i].size, "a boot module");
         }
+    }
+    for (uint32_t i = 0U; static_mem_reserved_bank(i, &bank); i++) {
+        /* The domain's own: the heap never hands these out. */
+        pr_info("Static memory: 0x%016llx-0x%016llx\n", (unsigned long long)bank.start,
+                (unsigned long long)(bank.start + bank.size - 1U));
+        reserve_or_die(bank.start, bank.size, "static memory");
     }
     rc = page_alloc_init();
     if (rc != 0) {

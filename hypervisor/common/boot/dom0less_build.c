@@ -6,7 +6,10 @@
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
  * ~0: "xenstore comes later", which Linux waits for. Static event channels
  * (dom0less_evtchn.c) are bound once every domain is built, before any
- * starts; a domain left with one unbound is destroyed unstarted. */
+ * starts; a domain left with one unbound is destroyed unstarted. A
+ * domain with xen,static-mem gets exactly its banks (checked and reserved
+ * at boot, static_mem.c), at the guest RAM banks or, with direct-map, at
+ * their host addresses; a reboot takes the same banks again. */
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/domain_fdt.h>
@@ -24,6 +27,7 @@
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
+#include <proxenos/static_mem.h>
 #include <public/hvm_params.h>
 
 static struct dom0less_config configs[DOM0LESS_MAX_DOMAINS];
@@ -36,11 +40,21 @@ static const void *module_data(const struct boot_module *m)
     return arch_maddr_to_virt(m->start);
 }
 
+/* Where a domain's RAM is in its guest physical space: the regions its
+ * device tree lists (the first holds the kernel) and, for the extended
+ * regions, how much of each guest RAM bank is used (NULL: no extended
+ * regions, as for a direct-mapped domain, whose RAM is the host's). */
+struct guest_mem {
+    struct domain_fdt_region region[STATIC_MEM_MAX_BANKS];
+    unsigned int nr;
+    uint64_t bank_used[GUEST_RAM_MAX_BANKS];
+    bool ext_ok;
+};
+
 static int load_guest(struct domain *d, const struct dom0less_config *c,
-                      const uint64_t ram_size[GUEST_RAM_MAX_BANKS], unsigned int nr_banks)
+                      const struct guest_mem *gm)
 {
-    const struct guest_ram_bank *bank = NULL;
-    struct domain_fdt_region mem[GUEST_RAM_MAX_BANKS];
+    const struct domain_fdt_region *mem = gm->region;
     struct domain_fdt_config fc = { 0 };
     struct domain_fdt_region ext[GUEST_RAM_MAX_BANKS];
     uint64_t total = 0U;
@@ -51,14 +65,11 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     uint32_t dtb_size;
     int rc;
 
-    (void)arch_guest_ram_banks(&bank);
-    for (unsigned int i = 0U; i < nr_banks; i++) {
-        mem[i].base = bank[i].base;
-        mem[i].size = ram_size[i];
-        total += ram_size[i];
+    for (unsigned int i = 0U; i < gm->nr; i++) {
+        total += mem[i].size;
     }
     /* The kernel, its device tree and ramdisk go in the first bank. */
-    rc = arch_kernel_load(d, module_data(c->kernel), c->kernel->size, bank[0].base, ram_size[0],
+    rc = arch_kernel_load(d, module_data(c->kernel), c->kernel->size, mem[0].base, mem[0].size,
                           &k);
     if (rc != 0) {
         if (rc == -ENOEXEC) {
@@ -71,14 +82,15 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     }
     fc.nr_vcpus = c->cpus;
     fc.mem = mem;
-    fc.nr_mem = nr_banks;
+    fc.nr_mem = gm->nr;
     fc.bootargs = c->kernel->cmdline;
     fc.initrd_size = initrd_size;
     fc.arch = arch_dom0less_fdt_config(boot, c, d);
     if (d->xen_enhanced) {
         fc.enhanced = true;
         fc.ext_regions = ext;
-        fc.nr_ext_regions = arch_domu_ext_regions(ram_size, arch_guest_ipa_bits(), ext);
+        fc.nr_ext_regions = gm->ext_ok ?
+                            arch_domu_ext_regions(gm->bank_used, arch_guest_ipa_bits(), ext) : 0U;
         for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {
             pr_info("Domain %u: extended region %u: 0x%llx->0x%llx\n", d->domain_id, i,
                     (unsigned long long)ext[i].base,
@@ -91,7 +103,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
                (unsigned int)sizeof(dtb_buf), rc);
         return rc;
     }
-    rc = arch_kernel_place_modules(bank[0].base, ram_size[0], k.end, dtb_size, initrd_size,
+    rc = arch_kernel_place_modules(mem[0].base, mem[0].size, k.end, dtb_size, initrd_size,
                                    &dtb_at, &initrd_at);
     if ((rc == 0) && (initrd_size != 0U)) {
         rc = domain_fdt_set_initrd(dtb_buf, sizeof(dtb_buf), initrd_at, initrd_at + initrd_size);
@@ -133,25 +145,106 @@ static int setup_xenstore(struct domain *d, const struct dom0less_config *c)
     return 0;
 }
 
-static int build_one(const struct dom0less_config *c, struct domain **out)
+/* RAM from the heap, in the guest RAM banks filled in order. */
+static int heap_layout(const struct dom0less_config *c, struct guest_mem *gm)
 {
-    struct domain_create_args a = { 0 };
-    uint64_t mem = c->mem_kib * 1024U;
-    uint64_t ram_size[GUEST_RAM_MAX_BANKS];
-    unsigned int nr_banks = guest_ram_layout(mem, ram_size);
     const struct guest_ram_bank *bank = NULL;
-    struct domain *d;
-    int rc;
 
     (void)arch_guest_ram_banks(&bank);
-    if (nr_banks == 0U) {
+    gm->nr = guest_ram_layout(c->mem_kib * 1024U, gm->bank_used);
+    if (gm->nr == 0U) {
         pr_err("dom0less: %s: %llu KiB of RAM is more than the guest address space holds: "
                "domain skipped\n", c->name, (unsigned long long)c->mem_kib);
         return -EINVAL;
     }
+    for (unsigned int i = 0U; i < gm->nr; i++) {
+        gm->region[i].base = bank[i].base;
+        gm->region[i].size = gm->bank_used[i];
+    }
+    gm->ext_ok = true;
+    return 0;
+}
+
+/* RAM from the static banks (static_mem.h): pieces says what goes where. */
+static int static_layout(const struct dom0less_config *c, struct guest_mem *gm,
+                         struct static_mem_piece *pieces, unsigned int *nr_pieces)
+{
+    const struct static_mem *sm = c->static_mem;
+    struct static_mem_bank regions[STATIC_MEM_MAX_BANKS];
+    unsigned int nr = 0U;
+
+    *nr_pieces = static_mem_layout(sm, pieces, regions, &nr);
+    if (*nr_pieces == 0U) {
+        pr_err("dom0less: %s: its xen,static-mem does not fit in the guest RAM banks: "
+               "domain skipped\n", c->name);
+        return -EINVAL;
+    }
+    gm->nr = nr;
+    for (unsigned int i = 0U; i < nr; i++) {
+        gm->region[i].base = regions[i].start;
+        gm->region[i].size = regions[i].size;
+        /* Without direct-map, region i is guest RAM bank i. */
+        if (i < GUEST_RAM_MAX_BANKS) {
+            gm->bank_used[i] = regions[i].size;
+        }
+    }
+    gm->ext_ok = !sm->direct_map;
+    return 0;
+}
+
+static int populate_static(struct domain *d, const struct static_mem_piece *pieces,
+                           unsigned int n)
+{
+    for (unsigned int i = 0U; i < n; i++) {
+        const struct static_mem_piece *p = &pieces[i];
+        int rc = domain_assign_static_ram(d, p->guest, p->host, p->size);
+
+        if (rc != 0) {
+            pr_err("dom0less: %s: cannot take static memory 0x%llx-0x%llx (%d)\n", d->name,
+                   (unsigned long long)p->host, (unsigned long long)(p->host + p->size), rc);
+            return rc;
+        }
+        pr_info("Domain %u: static memory 0x%llx-0x%llx at guest 0x%llx%s\n", d->domain_id,
+                (unsigned long long)p->host, (unsigned long long)(p->host + p->size),
+                (unsigned long long)p->guest, d->direct_map ? " (direct-map)" : "");
+    }
+    return 0;
+}
+
+static int populate_heap(struct domain *d, const struct dom0less_config *c,
+                         const struct guest_mem *gm)
+{
+    int rc = 0;
+
+    for (unsigned int i = 0U; (i < gm->nr) && (rc == 0); i++) {
+        rc = domain_populate_ram(d, gm->region[i].base, gm->region[i].size);
+    }
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
+               "stage-2 pool\n", c->name, (unsigned long long)c->mem_kib, rc);
+    }
+    return rc;
+}
+
+static int build_one(const struct dom0less_config *c, struct domain **out)
+{
+    struct domain_create_args a = { 0 };
+    uint64_t mem = c->mem_kib * 1024U;
+    struct guest_mem gm = { 0 };
+    struct static_mem_piece pieces[STATIC_MEM_MAX_PIECES];
+    unsigned int nr_pieces = 0U;
+    struct domain *d;
+    int rc;
+
+    rc = (c->static_mem != NULL) ? static_layout(c, &gm, pieces, &nr_pieces) :
+         heap_layout(c, &gm);
+    if (rc != 0) {
+        return rc;
+    }
     a.name = c->name;
     a.max_vcpus = c->cpus;
     a.console_input = true;
+    a.direct_map = (c->static_mem != NULL) && c->static_mem->direct_map;
     arch_dom0less_create_args(c, &a);
     a.p2m_pool_pages = c->has_p2m_mem ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
                        p2m_default_pool_pages(mem, c->cpus);
@@ -173,15 +266,10 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
         pr_err("dom0less: %s: cannot create domain %u (%d)\n", c->name, c->domid, rc);
         return rc;
     }
-    rc = 0;
-    for (unsigned int i = 0U; (i < nr_banks) && (rc == 0); i++) {
-        rc = domain_populate_ram(d, bank[i].base, ram_size[i]);
-    }
-    if (rc != 0) {
-        pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
-               "stage-2 pool\n", c->name, (unsigned long long)c->mem_kib, rc);
-    } else {
-        rc = load_guest(d, c, ram_size, nr_banks);
+    rc = (c->static_mem != NULL) ? populate_static(d, pieces, nr_pieces) :
+         populate_heap(d, c, &gm);
+    if (rc == 0) {
+        rc = load_guest(d, c, &gm);
     }
     if ((rc == 0) && (c->enhanced == ENHANCED_FULL)) {
         rc = setup_xenstore(d, c);

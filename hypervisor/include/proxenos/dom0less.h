@@ -9,6 +9,7 @@
 #define DOM0LESS_MAX_DOMAINS 16U
 
 struct arch_dom0less_config;
+struct static_mem;
 
 enum xen_enhanced_mode {
     ENHANCED_NONE,          /* property absent, or any other string */
@@ -30,6 +31,9 @@ struct dom0less_config {
     const struct boot_module *kernel;
     const struct boot_module *ramdisk;
     const struct boot_module *dtb;
+    /* NULL: RAM from the heap. Else xen,static-mem's banks (and
+     * direct-map), checked and reserved at boot (static_mem.h). */
+    const struct static_mem *static_mem;
     /* What only the architecture reads of the node (arm64: vpl011,
      * nr_spis), from arch_dom0less_parse(): common code only carries it. */
     const struct arch_dom0less_config *arch;

@@ -49,6 +49,7 @@ enum page_use {
     PAGE_USE_NONE = 0,      /* alloc_pages() callers that do not say */
     PAGE_USE_XMALLOC_SLAB,  /* one page cut into xmalloc objects */
     PAGE_USE_XMALLOC_LARGE, /* one xmalloc object of whole pages */
+    PAGE_USE_STATIC,        /* a domain's static memory (never the heap's) */
 };
 
 /* One per RAM page. While a block is free, next/prev link it into its free
@@ -127,6 +128,14 @@ int page_alloc_add_range(paddr_t start, paddr_t end);
 mfn_t alloc_pages(unsigned int order, unsigned int flags);
 /* Free a block from alloc_pages with the same order. */
 void free_pages(mfn_t mfn, unsigned int order);
+
+/* Static memory (static_mem.h): pages reserved at boot, never the heap's.
+ * Give the 2^order pages at m (aligned to the order, inside one bank, all
+ * outside the heap) to a domain as one allocated block, cleared: 0, or
+ * -EINVAL (not so) / -EBUSY (some page is in use). free_pages() of such a
+ * block takes it back out of use, to its domain's static banks and not to
+ * the heap; the next build of the domain acquires it again. */
+int page_alloc_acquire_static(mfn_t m, unsigned int order);
 
 /* The same through the direct map: a hypervisor pointer or NULL. */
 void *alloc_xenheap_pages(unsigned int order, unsigned int flags);

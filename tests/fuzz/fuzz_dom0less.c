@@ -6,7 +6,8 @@
  * input are the fields of a dom0less tree written with the hypervisor's
  * own fdt writer, so that every tree is well formed and the parser's deep
  * paths (memory, cpus, cpupool references, module kinds and reg cells,
- * xen,enhanced) are where the mutations land. Raw: the rest is the blob.
+ * xen,enhanced, xen,static-mem banks and direct-map) are where the
+ * mutations land. Raw: the rest is the blob.
  * Whatever the tree, every configuration dom0less_parse() accepts must be
  * one the domain builder can trust. */
 #include <stdarg.h>
@@ -20,12 +21,19 @@
 #include <proxenos/dom0less.h>
 #include <proxenos/fdt.h>
 #include <proxenos/fdt_write.h>
+#include <proxenos/static_mem.h>
 
 #include "fuzz_input.h"
 
 #define MAX_POOLS 4U
 #define TREE_DOMAINS 10U     /* the limit passed to the parser is fuzzed too */
 #define MAX_MODULES 5U
+
+/* Where the hypervisor and its tree are, for the range checks. */
+static const struct boot_owned owned = {
+    .image = { 0x40200000U, 0x200000U },
+    .dtb = { 0x48000000U, 0x10000U },
+};
 
 static uint8_t tree_buf[64U * 1024U];
 
@@ -47,6 +55,31 @@ static const char *const KINDS[][2] = {
     { "vendor,blob", NULL },
 };
 static const char *const ENHANCED[] = { "enabled", "no-xenstore", "disabled", "" };
+
+static void reg_value(struct fdt_writer *w, uint64_t value, uint32_t n);
+
+/* xen,static-mem: up to four banks of /chosen's cells (taken as 2 + 2 or
+ * 1 + 1 by the reader, whatever /chosen says), and perhaps direct-map. */
+static void write_static_mem(struct fdt_writer *w, struct fuzz_in *in)
+{
+    uint32_t nr = fin_below(in, 5U);
+    uint32_t cells = fin_bool(in) ? 2U : 1U;
+
+    (void)fdt_writer_prop_begin(w, "xen,static-mem");
+    for (uint32_t i = 0U; i < nr; i++) {
+        uint64_t a = fin_bool(in) ? (0x40000000U + ((uint64_t)fin_below(in, 0x400U) << 20))
+                                  : fin_pick(in, ADDRS, sizeof(ADDRS) / sizeof(ADDRS[0]));
+        uint64_t sz = fin_bool(in) ? ((uint64_t)fin_below(in, 64U) << 20)
+                                   : fin_pick(in, SIZES, sizeof(SIZES) / sizeof(SIZES[0]));
+
+        reg_value(w, a, cells);
+        reg_value(w, sz, cells);
+    }
+    (void)fdt_writer_prop_end(w);
+    if (fin_bool(in)) {
+        (void)fdt_writer_prop_empty(w, "direct-map");
+    }
+}
 
 /* value as n cells of a reg being written (its low cells when n < 2;
  * zero-filled above 2). A hostile #address-cells may say billions: the
@@ -152,7 +185,7 @@ static void write_domain(struct fdt_writer *w, struct fuzz_in *in, unsigned int 
         }
     }
     if ((flags & 128U) != 0U) {
-        (void)fdt_writer_prop_u64(w, "xen,static-mem", fin_u64(in));
+        write_static_mem(w, in);
     }
     for (uint32_t m = 0U; m < nr_modules; m++) {
         write_module(w, in, m, ac, sc);
@@ -218,6 +251,41 @@ static void check_module(const struct boot_info *bi, const struct boot_module *m
     FUZZ_ASSERT(m->domain == node);
 }
 
+/* Static banks the builder takes as they are: whole pages of RAM clear of
+ * the hypervisor, the tree and the modules, "memory" in all, and no page
+ * in two domains (or twice in one). */
+static void check_static_mem(const struct boot_info *bi, const struct dom0less_config *cfgs,
+                             unsigned int i)
+{
+    const struct static_mem *sm = cfgs[i].static_mem;
+    uint64_t total = 0U;
+
+    if (sm == NULL) {
+        return;
+    }
+    FUZZ_ASSERT((sm->nr >= 1U) && (sm->nr <= STATIC_MEM_MAX_BANKS));
+    for (unsigned int k = 0U; k < sm->nr; k++) {
+        const struct static_mem_bank *bk = &sm->bank[k];
+
+        FUZZ_ASSERT(((bk->start | bk->size) & (PAGE_SIZE - 1U)) == 0U);
+        FUZZ_ASSERT(boot_range_check(bi, &owned, bk->start, bk->size, bi->nr_modules, NULL) ==
+                    BOOT_RANGE_OK);
+        total += bk->size;
+        for (unsigned int j = 0U; j <= i; j++) {
+            const struct static_mem *o = cfgs[j].static_mem;
+
+            for (unsigned int l = 0U; (o != NULL) && (l < o->nr); l++) {
+                if ((j == i) && (l == k)) {
+                    continue;
+                }
+                FUZZ_ASSERT((bk->start >= (o->bank[l].start + o->bank[l].size)) ||
+                            (o->bank[l].start >= (bk->start + bk->size)));
+            }
+        }
+    }
+    FUZZ_ASSERT(total == (cfgs[i].mem_kib << 10));
+}
+
 /* What the domain builder relies on in every accepted configuration. */
 static void check_configs(const struct boot_info *bi, const struct dom0less_config *cfgs,
                           unsigned int n, unsigned int max)
@@ -242,6 +310,7 @@ static void check_configs(const struct boot_info *bi, const struct dom0less_conf
         check_module(bi, c->dtb, BOOTMOD_GUEST_DTB, c->node);
         FUZZ_ASSERT((c->cpupool == -1) ||
                     fdt_node_is_compatible(bi->fdt, c->cpupool, "xen,cpupool"));
+        check_static_mem(bi, cfgs, i);
     }
 }
 
@@ -281,6 +350,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (bootinfo_scan(&bi, &fdt) != 0) {
         return 0;
     }
+    /* What setup.c does first: modules, then static banks, checked. */
+    (void)boot_modules_check(&bi, &owned);
+    (void)static_mem_check_all(&bi, &owned);
     n = dom0less_parse(&bi, cfgs, max);
     check_configs(&bi, cfgs, n, max);
     (void)bootinfo_is_dom0less(&bi);

@@ -104,7 +104,8 @@ const struct arch_domain_fdt_config *arch_dom0less_fdt_config(const struct boot_
         fdt_config.gicd.base = bi->arch->gic.dist_base;
         fdt_config.gicd.size = VGIC_V3_DIST_SIZE;
         direct_gicr.base = bi->arch->gic.rdist_base;
-        direct_gicr.size = vgic_rdist_size(d);
+        /* One redistributor per vCPU, as vgic_rdist_size() registers. */
+        direct_gicr.size = (uint64_t)d->max_vcpus * VGIC_V3_RDIST_STRIDE;
         fdt_config.gicr = &direct_gicr;
         fdt_config.nr_gicr = 1U;
         if (c->arch->vpl011) {

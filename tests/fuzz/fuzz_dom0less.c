@@ -58,22 +58,35 @@ static const char *const ENHANCED[] = { "enabled", "no-xenstore", "disabled", ""
 
 static void reg_value(struct fdt_writer *w, uint64_t value, uint32_t n);
 
-/* xen,static-mem: up to four banks of /chosen's cells (taken as 2 + 2 or
- * 1 + 1 by the reader, whatever /chosen says), and perhaps direct-map. */
-static void write_static_mem(struct fdt_writer *w, struct fuzz_in *in)
+/* /chosen's cells, which xen,static-mem is read with. */
+static uint32_t chosen_ac;
+static uint32_t chosen_sc;
+
+/* xen,static-mem: up to four banks, in /chosen's cells or in 1 or 2 of
+ * each. Most banks lie in the tree's RAM, in whole MiB; the last may take
+ * what the others leave of mem_kib (0: "memory" unknown), so that the
+ * total matches and the range checks are reached. Perhaps direct-map. */
+static void write_static_mem(struct fdt_writer *w, struct fuzz_in *in, uint64_t mem_kib)
 {
     uint32_t nr = fin_below(in, 5U);
-    uint32_t cells = fin_bool(in) ? 2U : 1U;
+    bool chosen = fin_bool(in);
+    uint32_t ac = chosen ? chosen_ac : (fin_bool(in) ? 2U : 1U);
+    uint32_t sc = chosen ? chosen_sc : ac;
+    uint64_t left = mem_kib << 10;
 
     (void)fdt_writer_prop_begin(w, "xen,static-mem");
     for (uint32_t i = 0U; i < nr; i++) {
-        uint64_t a = fin_bool(in) ? (0x40000000U + ((uint64_t)fin_below(in, 0x400U) << 20))
+        uint64_t a = fin_bool(in) ? (0x40000000U + ((uint64_t)fin_below(in, 0x800U) << 20))
                                   : fin_pick(in, ADDRS, sizeof(ADDRS) / sizeof(ADDRS[0]));
-        uint64_t sz = fin_bool(in) ? ((uint64_t)fin_below(in, 64U) << 20)
+        uint64_t sz = fin_bool(in) ? ((uint64_t)(1U + fin_below(in, 64U)) << 20)
                                    : fin_pick(in, SIZES, sizeof(SIZES) / sizeof(SIZES[0]));
 
-        reg_value(w, a, cells);
-        reg_value(w, sz, cells);
+        if (((i + 1U) == nr) && (left != 0U) && fin_bool(in)) {
+            sz = left;
+        }
+        left = (sz < left) ? (left - sz) : 0U;
+        reg_value(w, a, ac);
+        reg_value(w, sz, sc);
     }
     (void)fdt_writer_prop_end(w);
     if (fin_bool(in)) {
@@ -133,6 +146,7 @@ static void write_domain(struct fdt_writer *w, struct fuzz_in *in, unsigned int 
     uint32_t ac = (uint32_t)fin_pick(in, CELL_COUNTS, sizeof(CELL_COUNTS) / sizeof(CELL_COUNTS[0]));
     uint32_t sc = (uint32_t)fin_pick(in, CELL_COUNTS, sizeof(CELL_COUNTS) / sizeof(CELL_COUNTS[0]));
     uint32_t nr_modules = fin_below(in, MAX_MODULES + 1U);
+    uint64_t mem_kib = 0U;
 
     if ((flags & 1U) != 0U) {
         /* Any characters, but siblings keep distinct names (the reader
@@ -150,7 +164,8 @@ static void write_domain(struct fdt_writer *w, struct fuzz_in *in, unsigned int 
     (void)fdt_writer_prop_u32(w, "#address-cells", ac);
     (void)fdt_writer_prop_u32(w, "#size-cells", sc);
     if ((flags & 4U) == 0U) {
-        (void)fdt_writer_prop_u64(w, "memory", fin_pick(in, MEM_KIB, sizeof(MEM_KIB) / sizeof(MEM_KIB[0])));
+        mem_kib = fin_pick(in, MEM_KIB, sizeof(MEM_KIB) / sizeof(MEM_KIB[0]));
+        (void)fdt_writer_prop_u64(w, "memory", mem_kib);
     } else {
         uint8_t raw[12];
 
@@ -185,7 +200,7 @@ static void write_domain(struct fdt_writer *w, struct fuzz_in *in, unsigned int 
         }
     }
     if ((flags & 128U) != 0U) {
-        write_static_mem(w, in);
+        write_static_mem(w, in, (mem_kib <= (UINT64_MAX >> 10)) ? mem_kib : 0U);
     }
     for (uint32_t m = 0U; m < nr_modules; m++) {
         write_module(w, in, m, ac, sc);
@@ -215,6 +230,8 @@ static size_t write_tree(struct fuzz_in *in)
     (void)fdt_writer_prop_end(&w);
     (void)fdt_writer_end_node(&w);
     (void)fdt_writer_begin_node(&w, "chosen");
+    chosen_ac = ac;
+    chosen_sc = sc;
     (void)fdt_writer_prop_u32(&w, "#address-cells", ac);
     (void)fdt_writer_prop_u32(&w, "#size-cells", sc);
     for (uint32_t p = 0U; p < nr_pools; p++) {

@@ -69,3 +69,14 @@ int dt_uart_console_node(void)
 {
     return (uart.base != 0U) ? uart.node : -1;
 }
+
+bool dt_uart_console_where(paddr_t *base, paddr_t *size, uint32_t *intid)
+{
+    if ((uart.base == 0U) || !uart.has_irq) {
+        return false;
+    }
+    *base = uart.base;
+    *size = uart.size;
+    *intid = uart.intid;
+    return true;
+}

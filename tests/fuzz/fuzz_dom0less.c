@@ -6,7 +6,8 @@
  * input are the fields of a dom0less tree written with the hypervisor's
  * own fdt writer, so that every tree is well formed and the parser's deep
  * paths (memory, cpus, cpupool references, module kinds and reg cells,
- * xen,enhanced) are where the mutations land. Raw: the rest is the blob.
+ * xen,enhanced, xen,static-mem banks and direct-map) are where the
+ * mutations land. Raw: the rest is the blob.
  * Whatever the tree, every configuration dom0less_parse() accepts must be
  * one the domain builder can trust. */
 #include <stdarg.h>
@@ -20,12 +21,19 @@
 #include <proxenos/dom0less.h>
 #include <proxenos/fdt.h>
 #include <proxenos/fdt_write.h>
+#include <proxenos/static_mem.h>
 
 #include "fuzz_input.h"
 
 #define MAX_POOLS 4U
 #define TREE_DOMAINS 10U     /* the limit passed to the parser is fuzzed too */
 #define MAX_MODULES 5U
+
+/* Where the hypervisor and its tree are, for the range checks. */
+static const struct boot_owned owned = {
+    .image = { 0x40200000U, 0x200000U },
+    .dtb = { 0x48000000U, 0x10000U },
+};
 
 static uint8_t tree_buf[64U * 1024U];
 
@@ -47,6 +55,44 @@ static const char *const KINDS[][2] = {
     { "vendor,blob", NULL },
 };
 static const char *const ENHANCED[] = { "enabled", "no-xenstore", "disabled", "" };
+
+static void reg_value(struct fdt_writer *w, uint64_t value, uint32_t n);
+
+/* /chosen's cells, which xen,static-mem is read with. */
+static uint32_t chosen_ac;
+static uint32_t chosen_sc;
+
+/* xen,static-mem: up to four banks, in /chosen's cells or in 1 or 2 of
+ * each. Most banks lie in the tree's RAM, in whole MiB; the last may take
+ * what the others leave of mem_kib (0: "memory" unknown), so that the
+ * total matches and the range checks are reached. Perhaps direct-map. */
+static void write_static_mem(struct fdt_writer *w, struct fuzz_in *in, uint64_t mem_kib)
+{
+    uint32_t nr = fin_below(in, 5U);
+    bool chosen = fin_bool(in);
+    uint32_t ac = chosen ? chosen_ac : (fin_bool(in) ? 2U : 1U);
+    uint32_t sc = chosen ? chosen_sc : ac;
+    uint64_t left = mem_kib << 10;
+
+    (void)fdt_writer_prop_begin(w, "xen,static-mem");
+    for (uint32_t i = 0U; i < nr; i++) {
+        uint64_t a = fin_bool(in) ? (0x40000000U + ((uint64_t)fin_below(in, 0x800U) << 20))
+                                  : fin_pick(in, ADDRS, sizeof(ADDRS) / sizeof(ADDRS[0]));
+        uint64_t sz = fin_bool(in) ? ((uint64_t)(1U + fin_below(in, 64U)) << 20)
+                                   : fin_pick(in, SIZES, sizeof(SIZES) / sizeof(SIZES[0]));
+
+        if (((i + 1U) == nr) && (left != 0U) && fin_bool(in)) {
+            sz = left;
+        }
+        left = (sz < left) ? (left - sz) : 0U;
+        reg_value(w, a, ac);
+        reg_value(w, sz, sc);
+    }
+    (void)fdt_writer_prop_end(w);
+    if (fin_bool(in)) {
+        (void)fdt_writer_prop_empty(w, "direct-map");
+    }
+}
 
 /* value as n cells of a reg being written (its low cells when n < 2;
  * zero-filled above 2). A hostile #address-cells may say billions: the
@@ -100,6 +146,7 @@ static void write_domain(struct fdt_writer *w, struct fuzz_in *in, unsigned int 
     uint32_t ac = (uint32_t)fin_pick(in, CELL_COUNTS, sizeof(CELL_COUNTS) / sizeof(CELL_COUNTS[0]));
     uint32_t sc = (uint32_t)fin_pick(in, CELL_COUNTS, sizeof(CELL_COUNTS) / sizeof(CELL_COUNTS[0]));
     uint32_t nr_modules = fin_below(in, MAX_MODULES + 1U);
+    uint64_t mem_kib = 0U;
 
     if ((flags & 1U) != 0U) {
         /* Any characters, but siblings keep distinct names (the reader
@@ -117,7 +164,8 @@ static void write_domain(struct fdt_writer *w, struct fuzz_in *in, unsigned int 
     (void)fdt_writer_prop_u32(w, "#address-cells", ac);
     (void)fdt_writer_prop_u32(w, "#size-cells", sc);
     if ((flags & 4U) == 0U) {
-        (void)fdt_writer_prop_u64(w, "memory", fin_pick(in, MEM_KIB, sizeof(MEM_KIB) / sizeof(MEM_KIB[0])));
+        mem_kib = fin_pick(in, MEM_KIB, sizeof(MEM_KIB) / sizeof(MEM_KIB[0]));
+        (void)fdt_writer_prop_u64(w, "memory", mem_kib);
     } else {
         uint8_t raw[12];
 
@@ -152,7 +200,7 @@ static void write_domain(struct fdt_writer *w, struct fuzz_in *in, unsigned int 
         }
     }
     if ((flags & 128U) != 0U) {
-        (void)fdt_writer_prop_u64(w, "xen,static-mem", fin_u64(in));
+        write_static_mem(w, in, (mem_kib <= (UINT64_MAX >> 10)) ? mem_kib : 0U);
     }
     for (uint32_t m = 0U; m < nr_modules; m++) {
         write_module(w, in, m, ac, sc);
@@ -182,6 +230,8 @@ static size_t write_tree(struct fuzz_in *in)
     (void)fdt_writer_prop_end(&w);
     (void)fdt_writer_end_node(&w);
     (void)fdt_writer_begin_node(&w, "chosen");
+    chosen_ac = ac;
+    chosen_sc = sc;
     (void)fdt_writer_prop_u32(&w, "#address-cells", ac);
     (void)fdt_writer_prop_u32(&w, "#size-cells", sc);
     for (uint32_t p = 0U; p < nr_pools; p++) {
@@ -218,6 +268,41 @@ static void check_module(const struct boot_info *bi, const struct boot_module *m
     FUZZ_ASSERT(m->domain == node);
 }
 
+/* Static banks the builder takes as they are: whole pages of RAM clear of
+ * the hypervisor, the tree and the modules, "memory" in all, and no page
+ * in two domains (or twice in one). */
+static void check_static_mem(const struct boot_info *bi, const struct dom0less_config *cfgs,
+                             unsigned int i)
+{
+    const struct static_mem *sm = cfgs[i].static_mem;
+    uint64_t total = 0U;
+
+    if (sm == NULL) {
+        return;
+    }
+    FUZZ_ASSERT((sm->nr >= 1U) && (sm->nr <= STATIC_MEM_MAX_BANKS));
+    for (unsigned int k = 0U; k < sm->nr; k++) {
+        const struct static_mem_bank *bk = &sm->bank[k];
+
+        FUZZ_ASSERT(((bk->start | bk->size) & (PAGE_SIZE - 1U)) == 0U);
+        FUZZ_ASSERT(boot_range_check(bi, &owned, bk->start, bk->size, bi->nr_modules, NULL) ==
+                    BOOT_RANGE_OK);
+        total += bk->size;
+        for (unsigned int j = 0U; j <= i; j++) {
+            const struct static_mem *o = cfgs[j].static_mem;
+
+            for (unsigned int l = 0U; (o != NULL) && (l < o->nr); l++) {
+                if ((j == i) && (l == k)) {
+                    continue;
+                }
+                FUZZ_ASSERT((bk->start >= (o->bank[l].start + o->bank[l].size)) ||
+                            (o->bank[l].start >= (bk->start + bk->size)));
+            }
+        }
+    }
+    FUZZ_ASSERT(total == (cfgs[i].mem_kib << 10));
+}
+
 /* What the domain builder relies on in every accepted configuration. */
 static void check_configs(const struct boot_info *bi, const struct dom0less_config *cfgs,
                           unsigned int n, unsigned int max)
@@ -242,6 +327,7 @@ static void check_configs(const struct boot_info *bi, const struct dom0less_conf
         check_module(bi, c->dtb, BOOTMOD_GUEST_DTB, c->node);
         FUZZ_ASSERT((c->cpupool == -1) ||
                     fdt_node_is_compatible(bi->fdt, c->cpupool, "xen,cpupool"));
+        check_static_mem(bi, cfgs, i);
     }
 }
 
@@ -281,6 +367,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (bootinfo_scan(&bi, &fdt) != 0) {
         return 0;
     }
+    /* What setup.c does first: modules, then static banks, checked. */
+    (void)boot_modules_check(&bi, &owned);
+    (void)static_mem_check_all(&bi, &owned);
     n = dom0less_parse(&bi, cfgs, max);
     check_configs(&bi, cfgs, n, max);
     (void)bootinfo_is_dom0less(&bi);

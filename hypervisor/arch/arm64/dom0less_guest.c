@@ -9,6 +9,7 @@
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/dom0less.h>
+#include <proxenos/drivers/dt_uart.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/fdt.h>
 #include <public/arch-arm.h>
@@ -26,6 +27,8 @@ static struct arch_dom0less_config configs[DOM0LESS_MAX_DOMAINS];
 /* The device-tree part of the domain being built: dom0less builds one
  * domain's tree at a time (as its one tree buffer says), so one will do. */
 static struct arch_domain_fdt_config fdt_config;
+/* Its redistributor region, for a direct-mapped domain. */
+static struct domain_fdt_region direct_gicr;
 
 const char *arch_dom0less_parse(const struct fdt *fdt, int node, unsigned int slot,
                                 const struct arch_dom0less_config **out)
@@ -57,6 +60,20 @@ const char *arch_dom0less_parse(const struct fdt *fdt, int node, unsigned int sl
     return NULL;
 }
 
+/* The vpl011's interrupt: Xen's GUEST_VPL011_SPI, or for a direct-mapped
+ * domain the host console UART's (arch/arm64/domain.c puts it there). */
+static uint32_t vpl011_intid(bool direct_map)
+{
+    paddr_t base = 0U;
+    paddr_t size = 0U;
+    uint32_t intid = 0U;
+
+    if (direct_map && dt_uart_console_where(&base, &size, &intid) && (intid >= INTID_SPI_FIRST)) {
+        return intid;
+    }
+    return GUEST_VPL011_SPI;
+}
+
 void arch_dom0less_create_args(const struct dom0less_config *c, struct domain_create_args *a)
 {
     const struct arch_dom0less_config *arm = c->arch;
@@ -64,8 +81,8 @@ void arch_dom0less_create_args(const struct dom0less_config *c, struct domain_cr
     a->emulated_uart = arm->vpl011;
     a->arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
     a->arch.nr_spis = (arm->nr_spis != 0U) ? arm->nr_spis : arch_default_nr_spis();
-    if (arm->vpl011 && (a->arch.nr_spis < ((GUEST_VPL011_SPI - INTID_SPI_FIRST) + 1U))) {
-        a->arch.nr_spis = (GUEST_VPL011_SPI - INTID_SPI_FIRST) + 1U;
+    if (arm->vpl011 && (a->arch.nr_spis < ((vpl011_intid(a->direct_map) - INTID_SPI_FIRST) + 1U))) {
+        a->arch.nr_spis = (vpl011_intid(a->direct_map) - INTID_SPI_FIRST) + 1U;
     }
 }
 
@@ -78,6 +95,24 @@ const struct arch_domain_fdt_config *arch_dom0less_fdt_config(const struct boot_
     fdt_config.timer_clock_frequency = bi->arch->timer.clock_frequency;
     fdt_config.vpl011 = c->arch->vpl011;
     fdt_config.evtchn_intid = d->evtchn_irq;
+    if (d->direct_map) {
+        paddr_t size = 0U;
+
+        /* The host's GIC and console UART addresses (domain.c maps the
+         * vGIC and vpl011 there), as Xen 4.17 describes a direct-mapped
+         * domain. */
+        fdt_config.gicd.base = bi->arch->gic.dist_base;
+        fdt_config.gicd.size = VGIC_V3_DIST_SIZE;
+        direct_gicr.base = bi->arch->gic.rdist_base;
+        /* One redistributor per vCPU, as vgic_rdist_size() registers. */
+        direct_gicr.size = (uint64_t)d->max_vcpus * VGIC_V3_RDIST_STRIDE;
+        fdt_config.gicr = &direct_gicr;
+        fdt_config.nr_gicr = 1U;
+        if (c->arch->vpl011) {
+            (void)dt_uart_console_where(&fdt_config.vpl011_base, &size,
+                                        &fdt_config.vpl011_intid);
+        }
+    }
     return &fdt_config;
 }
 

@@ -11,6 +11,7 @@
 #include <public/arch-arm.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/domain_create.h>
+#include <proxenos/drivers/dt_uart.h>
 #include <proxenos/errno.h>
 #include <proxenos/printk.h>
 #include <proxenos/xmalloc.h>
@@ -34,6 +35,26 @@
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
                    HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_RW)
 
+/* A direct-mapped domain's emulated UART is where the host's console
+ * UART is, with its interrupt, as Xen 4.17's domain_vpl011_init: Xen too
+ * refuses a UART region smaller than the emulated one. */
+static int create_vpl011(struct domain *d, bool direct_map)
+{
+    paddr_t base = 0U;
+    paddr_t size = 0U;
+    uint32_t intid = 0U;
+
+    if (!direct_map) {
+        return vpl011_create(d, GUEST_PL011_BASE, GUEST_VPL011_SPI);
+    }
+    if (!dt_uart_console_where(&base, &size, &intid) || (size < GUEST_PL011_SIZE) ||
+        (intid < 32U)) {
+        pr_err("vpl011: cannot re-use the console UART for direct-mapped %s\n", d->name);
+        return -EINVAL;
+    }
+    return vpl011_create(d, base, intid);
+}
+
 /* Everything of d->arch but its memory; undone on failure. */
 static int domain_parts_init(struct domain *d, const struct domain_create_args *args)
 {
@@ -52,7 +73,7 @@ static int domain_parts_init(struct domain *d, const struct domain_create_args *
         return rc;
     }
     if (args->emulated_uart) {
-        rc = vpl011_create(d, GUEST_PL011_BASE, GUEST_VPL011_SPI);
+        rc = create_vpl011(d, args->direct_map);
         if (rc != 0) {
             vgic_domain_destroy(d);
             p2m_destroy(&d->arch->p2m);

@@ -29,6 +29,7 @@
 #include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
 #include <proxenos/static_heap.h>
+#include <proxenos/static_mem.h>
 #include <proxenos/static_shm.h>
 #include <proxenos/softirq.h>
 #include <proxenos/timer.h>
@@ -87,11 +88,11 @@ static const struct fdt *map_device_tree(paddr_t dtb)
     return &boot_fdt;
 }
 
-/* Before the heap exists and before any module is read: each module must
- * be RAM clear of the hypervisor and the device tree, and so must each
- * static shared memory region, which must also be clear of the modules.
- * After the console UART is up, so that a build without the early console
- * prints the refusals too. */
+/* Before the heap exists and before any module is read: each module and
+ * each static memory bank must be RAM clear of the hypervisor and the
+ * device tree, and so must each static shared memory region, which must
+ * also be clear of the modules. After the console UART is up, so that a
+ * build without the early console prints the refusals too. */
 static void check_modules(paddr_t dtb, struct boot_owned *owned)
 {
     owned->image.start = image_phys_start();
@@ -101,6 +102,9 @@ static void check_modules(paddr_t dtb, struct boot_owned *owned)
     /* RAM first: modules must lie in banks that passed. */
     (void)boot_ram_check(&boot_info);
     (void)boot_modules_check(&boot_info, owned);
+    /* The static banks after the modules: a bank over a usable module is
+     * the bank's domain's fault, not the module's. */
+    (void)static_mem_check_all(&boot_info, owned);
     (void)static_shm_scan(&boot_info, owned, &shm_table);
     boot_info.shm = &shm_table;
 }
@@ -170,13 +174,15 @@ static void reserve_or_die(paddr_t start, uint64_t size, const char *what)
     }
 }
 
-/* RAM minus the image, the DTB, the boot modules and firmware's
- * reservations goes to the page allocator; all RAM is direct-mapped. */
+/* RAM minus the image, the DTB, the boot modules, the static memory
+ * banks, static shared memory and firmware's reservations goes to the page
+ * allocator; all RAM is direct-mapped. */
 static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb,
                              const struct boot_owned *owned)
 {
     uint64_t total = 0U;
     struct page_alloc_stats st;
+    struct static_mem_bank bank;
     int rc;
 
     for (uint32_t i = 0U; i < bi->nr_ram; i++) {
@@ -210,6 +216,12 @@ static uint64_t setup_memory(const struct boot_info *bi, paddr_t dtb,
         if (bi->modules[i].unusable == NULL) {
             reserve_or_die(bi->modules[i].start, bi->modules[i].size, "a boot module");
         }
+    }
+    for (uint32_t i = 0U; static_mem_reserved_bank(i, &bank); i++) {
+        /* The domain's own: the heap never hands these out. */
+        pr_info("Static memory: 0x%016llx-0x%016llx\n", (unsigned long long)bank.start,
+                (unsigned long long)(bank.start + bank.size - 1U));
+        reserve_or_die(bank.start, bank.size, "static memory");
     }
     /* Never the heap's: mapped into the domains that name them, and
      * mapped again when one of them reboots. */

@@ -107,6 +107,8 @@ const char *boot_range_verdict_text(enum boot_range_verdict v)
         return "overlaps the boot device tree";
     case BOOT_RANGE_RESERVED:
         return "overlaps reserved memory";
+    case BOOT_RANGE_STATIC:
+        return "overlaps another static memory bank";
     default:
         return "overlaps another boot module";
     }
@@ -114,18 +116,24 @@ const char *boot_range_verdict_text(enum boot_range_verdict v)
 
 /* The node's path; when that does not fit, its name and its domain's, the
  * module's first so that a truncation cuts the domain's. */
-static void module_path(const struct boot_info *bi, const struct boot_module *m, char *buf)
+void boot_module_path(const struct boot_info *bi, const struct boot_module *m, char *buf,
+                      size_t size)
 {
     const char *name = (m->name != NULL) ? m->name : "?";
 
-    if ((m->node >= 0) && (fdt_node_path(bi->fdt, m->node, buf, PATH_MAX_LEN) >= 0)) {
+    if ((m->node >= 0) && (fdt_node_path(bi->fdt, m->node, buf, size) >= 0)) {
         return;
     }
     if (m->domain_name != NULL) {
-        (void)snprintf(buf, PATH_MAX_LEN, "%s (in %s)", name, m->domain_name);
+        (void)snprintf(buf, size, "%s (in %s)", name, m->domain_name);
     } else {
-        (void)snprintf(buf, PATH_MAX_LEN, "%s", name);
+        (void)snprintf(buf, size, "%s", name);
     }
+}
+
+static void module_path(const struct boot_info *bi, const struct boot_module *m, char *buf)
+{
+    boot_module_path(bi, m, buf, PATH_MAX_LEN);
 }
 
 uint32_t boot_modules_check(struct boot_info *bi, const struct boot_owned *owned)

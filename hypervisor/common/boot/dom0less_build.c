@@ -6,16 +6,19 @@
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
  * ~0: "xenstore comes later", which Linux waits for. Static event channels
  * (dom0less_evtchn.c) are bound once every domain is built, before any
- * starts; a domain left with one unbound is destroyed unstarted. Static
+ * starts; a domain left with one unbound is destroyed unstarted. A
+ * domain with xen,static-mem gets exactly its banks (checked and reserved
+ * at boot, static_mem.c), at the guest RAM banks or, with direct-map, at
+ * their host addresses; a reboot takes the same banks again. Static
  * shared memory is mapped at its guest address after the domain's RAM and
  * described in its /reserved-memory; its extended regions leave it out. */
+#include <proxenos/alloc_count.h>
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/arch/domain_fdt.h>
 #include <proxenos/arch/kernel.h>
 #include <proxenos/arch/mm.h>
 #include <proxenos/arch/p2m.h>
-#include <proxenos/alloc_count.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/dom0less_evtchn.h>
@@ -27,6 +30,7 @@
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
+#include <proxenos/static_mem.h>
 #include <proxenos/static_shm.h>
 #include <public/hvm_params.h>
 
@@ -40,11 +44,21 @@ static const void *module_data(const struct boot_module *m)
     return arch_maddr_to_virt(m->start);
 }
 
+/* Where a domain's RAM is in its guest physical space: the regions its
+ * device tree lists (the first holds the kernel) and, for the extended
+ * regions, how much of each guest RAM bank is used (NULL: no extended
+ * regions, as for a direct-mapped domain, whose RAM is the host's). */
+struct guest_mem {
+    struct domain_fdt_region region[STATIC_MEM_MAX_BANKS];
+    unsigned int nr;
+    uint64_t bank_used[GUEST_RAM_MAX_BANKS];
+    bool ext_ok;
+};
+
 static int load_guest(struct domain *d, const struct dom0less_config *c,
-                      const uint64_t ram_size[GUEST_RAM_MAX_BANKS], unsigned int nr_banks)
+                      const struct guest_mem *gm)
 {
-    const struct guest_ram_bank *bank = NULL;
-    struct domain_fdt_region mem[GUEST_RAM_MAX_BANKS];
+    const struct domain_fdt_region *mem = gm->region;
     struct domain_fdt_config fc = { 0 };
     struct domain_fdt_region ext[GUEST_RAM_MAX_BANKS + STATIC_SHM_MAX_PER_DOMAIN];
     struct domain_fdt_shm shm[STATIC_SHM_MAX_PER_DOMAIN];
@@ -56,14 +70,11 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     uint32_t dtb_size;
     int rc;
 
-    (void)arch_guest_ram_banks(&bank);
-    for (unsigned int i = 0U; i < nr_banks; i++) {
-        mem[i].base = bank[i].base;
-        mem[i].size = ram_size[i];
-        total += ram_size[i];
+    for (unsigned int i = 0U; i < gm->nr; i++) {
+        total += mem[i].size;
     }
     /* The kernel, its device tree and ramdisk go in the first bank. */
-    rc = arch_kernel_load(d, module_data(c->kernel), c->kernel->size, bank[0].base, ram_size[0],
+    rc = arch_kernel_load(d, module_data(c->kernel), c->kernel->size, mem[0].base, mem[0].size,
                           &k);
     if (rc != 0) {
         if (rc == -ENOEXEC) {
@@ -76,17 +87,18 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     }
     fc.nr_vcpus = c->cpus;
     fc.mem = mem;
-    fc.nr_mem = nr_banks;
-    fc.bootargs = c->kernel->cmdline;
-    fc.initrd_size = initrd_size;
-    fc.arch = arch_dom0less_fdt_config(boot, c, d);
+    fc.nr_mem = gm->nr;
     static_shm_fdt_regions(c->shm, c->nr_shm, shm);
     fc.shm = shm;
     fc.nr_shm = c->nr_shm;
+    fc.bootargs = c->kernel->cmdline;
+    fc.initrd_size = initrd_size;
+    fc.arch = arch_dom0less_fdt_config(boot, c, d);
     if (d->xen_enhanced) {
         fc.enhanced = true;
         fc.ext_regions = ext;
-        fc.nr_ext_regions = arch_domu_ext_regions(ram_size, arch_guest_ipa_bits(), ext);
+        fc.nr_ext_regions = gm->ext_ok ?
+                            arch_domu_ext_regions(gm->bank_used, arch_guest_ipa_bits(), ext) : 0U;
         static_shm_carve(c->shm, c->nr_shm, ext, &fc.nr_ext_regions,
                          GUEST_RAM_MAX_BANKS + STATIC_SHM_MAX_PER_DOMAIN);
         for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {
@@ -101,7 +113,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
                c->name, (unsigned int)sizeof(dtb_buf), rc);
         return rc;
     }
-    rc = arch_kernel_place_modules(bank[0].base, ram_size[0], k.end, dtb_size, initrd_size,
+    rc = arch_kernel_place_modules(mem[0].base, mem[0].size, k.end, dtb_size, initrd_size,
                                    &dtb_at, &initrd_at);
     if ((rc == 0) && (initrd_size != 0U)) {
         rc = domain_fdt_set_initrd(dtb_buf, sizeof(dtb_buf), initrd_at, initrd_at + initrd_size);
@@ -155,25 +167,114 @@ static uint64_t shm_bytes(const struct dom0less_config *c)
     return total;
 }
 
-static int build_one(const struct dom0less_config *c, struct domain **out)
+/* RAM from the heap, in the guest RAM banks filled in order. */
+static int heap_layout(const struct dom0less_config *c, struct guest_mem *gm)
 {
-    struct domain_create_args a = { 0 };
-    uint64_t mem = c->mem_kib * 1024U;
-    uint64_t ram_size[GUEST_RAM_MAX_BANKS];
-    unsigned int nr_banks = guest_ram_layout(mem, ram_size);
     const struct guest_ram_bank *bank = NULL;
-    struct domain *d;
-    int rc;
 
     (void)arch_guest_ram_banks(&bank);
-    if (nr_banks == 0U) {
+    gm->nr = guest_ram_layout(c->mem_kib * 1024U, gm->bank_used);
+    if (gm->nr == 0U) {
         pr_err("dom0less: %s: %llu KiB of RAM is more than the guest address space holds: "
                "domain skipped\n", c->name, (unsigned long long)c->mem_kib);
         return -EINVAL;
     }
+    for (unsigned int i = 0U; i < gm->nr; i++) {
+        gm->region[i].base = bank[i].base;
+        gm->region[i].size = gm->bank_used[i];
+    }
+    gm->ext_ok = true;
+    return 0;
+}
+
+/* RAM from the static banks (static_mem.h): pieces says what goes where. */
+static int static_layout(const struct dom0less_config *c, struct guest_mem *gm,
+                         struct static_mem_piece *pieces, unsigned int *nr_pieces)
+{
+    const struct static_mem *sm = c->static_mem;
+    struct static_mem_bank regions[STATIC_MEM_MAX_BANKS];
+    unsigned int nr = 0U;
+
+    *nr_pieces = static_mem_layout(sm, pieces, regions, &nr);
+    if (*nr_pieces == 0U) {
+        pr_err("dom0less: %s: its xen,static-mem does not fit in the guest RAM banks: "
+               "domain skipped\n", c->name);
+        return -EINVAL;
+    }
+    gm->nr = nr;
+    for (unsigned int i = 0U; i < nr; i++) {
+        gm->region[i].base = regions[i].start;
+        gm->region[i].size = regions[i].size;
+        /* Without direct-map, region i is guest RAM bank i. */
+        if (i < GUEST_RAM_MAX_BANKS) {
+            gm->bank_used[i] = regions[i].size;
+        }
+    }
+    gm->ext_ok = !sm->direct_map;
+    return 0;
+}
+
+static int populate_static(struct domain *d, const struct static_mem_piece *pieces,
+                           unsigned int n)
+{
+    for (unsigned int i = 0U; i < n; i++) {
+        const struct static_mem_piece *p = &pieces[i];
+        int rc = domain_assign_static_ram(d, p->guest, p->host, p->size);
+
+        if (rc != 0) {
+            pr_err("dom0less: %s: cannot take static memory 0x%llx-0x%llx (%d): domain skipped\n",
+                   d->name, (unsigned long long)p->host, (unsigned long long)(p->host + p->size),
+                   rc);
+            return rc;
+        }
+        pr_info("Domain %u: static memory 0x%llx-0x%llx at guest 0x%llx%s\n", d->domain_id,
+                (unsigned long long)p->host, (unsigned long long)(p->host + p->size),
+                (unsigned long long)p->guest, d->direct_map ? " (direct-map)" : "");
+    }
+    return 0;
+}
+
+static int populate_heap(struct domain *d, const struct dom0less_config *c,
+                         const struct guest_mem *gm)
+{
+    int rc = 0;
+
+    for (unsigned int i = 0U; (i < gm->nr) && (rc == 0); i++) {
+        rc = domain_populate_ram(d, gm->region[i].base, gm->region[i].size);
+    }
+    if (rc == -ENOMEM) {
+        /* Xen 4.17's words for the heap or the stage-2 pool running out
+         * (it panics); the other domains still run here. */
+        pr_err("dom0less: %s: Failed to allocate requested domain memory. %lluKB unallocated. "
+               "Fix the VMs configurations.\n", c->name,
+               (unsigned long long)(c->mem_kib - ((d->tot_pages << PAGE_SHIFT) >> 10)));
+    }
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
+               "stage-2 pool: domain skipped\n", c->name, (unsigned long long)c->mem_kib, rc);
+    }
+    return rc;
+}
+
+static int build_one(const struct dom0less_config *c, struct domain **out)
+{
+    struct domain_create_args a = { 0 };
+    uint64_t mem = c->mem_kib * 1024U;
+    struct guest_mem gm = { 0 };
+    struct static_mem_piece pieces[STATIC_MEM_MAX_PIECES];
+    unsigned int nr_pieces = 0U;
+    struct domain *d;
+    int rc;
+
+    rc = (c->static_mem != NULL) ? static_layout(c, &gm, pieces, &nr_pieces) :
+         heap_layout(c, &gm);
+    if (rc != 0) {
+        return rc;
+    }
     a.name = c->name;
     a.max_vcpus = c->cpus;
     a.console_input = true;
+    a.direct_map = (c->static_mem != NULL) && c->static_mem->direct_map;
     arch_dom0less_create_args(c, &a);
     /* The shared regions' tables come from the pool too. */
     a.p2m_pool_pages = c->has_p2m_mem ? ((uint64_t)c->p2m_mem_mb << (20U - PAGE_SHIFT)) :
@@ -197,25 +298,13 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
                c->domid, rc);
         return rc;
     }
-    rc = 0;
-    for (unsigned int i = 0U; (i < nr_banks) && (rc == 0); i++) {
-        rc = domain_populate_ram(d, bank[i].base, ram_size[i]);
-    }
-    if (rc == -ENOMEM) {
-        /* Xen 4.17's words for the heap or the stage-2 pool running out
-         * (it panics); the other domains still run here. */
-        pr_err("dom0less: %s: Failed to allocate requested domain memory. %lluKB unallocated. "
-               "Fix the VMs configurations.\n", c->name,
-               (unsigned long long)(c->mem_kib - ((d->tot_pages << PAGE_SHIFT) >> 10)));
-    }
-    if (rc != 0) {
-        pr_err("dom0less: %s: cannot populate %llu KiB of RAM (%d): out of memory or of "
-               "stage-2 pool: domain skipped\n", c->name, (unsigned long long)c->mem_kib, rc);
-    } else {
+    rc = (c->static_mem != NULL) ? populate_static(d, pieces, nr_pieces) :
+         populate_heap(d, c, &gm);
+    if (rc == 0) {
         rc = static_shm_map(d, c->shm, c->nr_shm);
     }
     if (rc == 0) {
-        rc = load_guest(d, c, ram_size, nr_banks);
+        rc = load_guest(d, c, &gm);
     }
     if ((rc == 0) && (c->enhanced == ENHANCED_FULL)) {
         rc = setup_xenstore(d, c);

@@ -3,12 +3,15 @@
  * domain IDs follow device-tree order from 1. Where Xen panics on a bad
  * node we report it and skip that domain only. The properties only the
  * architecture understands (arm64: vpl011, nr_spis) are its to read
- * (arch_dom0less_parse). A node's static shared memory was read at boot
- * (static_shm.c): a bad region skips the domain here. */
+ * (arch_dom0less_parse). xen,static-mem and direct-map, and a node's
+ * static shared memory, were read and checked before the heap existed
+ * (static_mem.c, static_shm.c); here only the verdict is taken, and a bad
+ * one skips the domain. */
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/boot_ranges.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/printk.h>
+#include <proxenos/static_mem.h>
 #include <proxenos/static_shm.h>
 #include <proxenos/string.h>
 
@@ -34,6 +37,31 @@ static enum xen_enhanced_mode read_enhanced(const struct fdt *fdt, int node)
         return ENHANCED_NO_XENSTORE;
     }
     return ENHANCED_NONE;
+}
+
+/* The verdict static_mem_check_all() gave at boot, before the heap: a
+ * refused node was reported then; one it never saw (past its table) was
+ * not reserved, so it cannot be used either. */
+static bool read_static_mem(const struct fdt *fdt, int node, struct dom0less_config *c)
+{
+    const struct static_mem *sm = NULL;
+    const char *why = NULL;
+    enum static_mem_status st = static_mem_lookup(node, &sm, &why);
+
+    if (st == STATIC_MEM_OK) {
+        c->static_mem = sm;
+        return true;
+    }
+    if (st == STATIC_MEM_REFUSED) {
+        return false;   /* named at boot, with its node and reason */
+    }
+    if ((fdt_getprop(fdt, node, "xen,static-mem", NULL) != NULL) ||
+        (fdt_getprop(fdt, node, "direct-map", NULL) != NULL)) {
+        pr_err("dom0less: %s: its xen,static-mem was not checked nor reserved at boot: "
+               "domain skipped\n", c->name);
+        return false;
+    }
+    return true;
 }
 
 static bool read_one(const struct boot_info *bi, int node, domid_t id, unsigned int slot,
@@ -67,8 +95,7 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, unsigned 
     c->cpus = cpus;
     c->has_p2m_mem = (fdt_getprop_u32(fdt, node, "xen,domain-p2m-mem-mb", &c->p2m_mem_mb) == 0);
     c->enhanced = read_enhanced(fdt, node);
-    if (fdt_getprop(fdt, node, "xen,static-mem", NULL) != NULL) {
-        pr_err("dom0less: %s: xen,static-mem is not supported yet: domain skipped\n", c->name);
+    if (!read_static_mem(fdt, node, c)) {
         return false;
     }
     c->cpupool = -1;

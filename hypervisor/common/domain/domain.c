@@ -230,6 +230,40 @@ int domain_populate_ram(struct domain *d, paddr_t gpa, uint64_t size)
     return 0;
 }
 
+/* The largest order both gpa and the host frame are aligned to and that
+ * fits in left: a static piece keeps its block mappings where it can. */
+static unsigned int static_chunk_order(paddr_t gpa, paddr_t host, uint64_t left)
+{
+    return chunk_order(gpa | host, left);
+}
+
+int domain_assign_static_ram(struct domain *d, paddr_t gpa, paddr_t host, uint64_t size)
+{
+    uint64_t done = 0U;
+
+    if (((gpa | host | size) & (PAGE_SIZE - 1U)) != 0U) {
+        return -EINVAL;
+    }
+    while (done < size) {
+        unsigned int order = static_chunk_order(gpa + done, host + done, size - done);
+        mfn_t m = paddr_to_mfn(host + done);
+        int rc = page_alloc_acquire_static(m, order);
+
+        if (rc != 0) {
+            return rc;
+        }
+        rc = arch_map_guest_ram(d, gfn((gpa + done) >> PAGE_SHIFT), m, 1ULL << order);
+        if (rc != 0) {
+            free_pages(m, order);   /* back to the static banks */
+            return rc;
+        }
+        page_list_push(&d->page_list, mfn_to_page(m));
+        d->tot_pages += 1ULL << order;
+        done += (uint64_t)PAGE_SIZE << order;
+    }
+    return 0;
+}
+
 /* Insert [start, start+size) into the sorted bank list, merging with a
  * neighbour it touches. Returns false when the list is full. */
 static bool add_bank(paddr_t start, uint64_t size, paddr_t *bs, uint64_t *bz, unsigned int *n,

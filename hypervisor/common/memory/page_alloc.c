@@ -318,6 +318,21 @@ mfn_t alloc_pages(unsigned int order, unsigned int flags)
     return alloc_pages_for(order, flags, __builtin_return_address(0), &recycled_block);
 }
 
+/* A static block back out of use: unmanaged, as the boot allocator left
+ * it, so that only page_alloc_acquire_static() can take it again. Lock
+ * held. */
+static void release_static_locked(struct page_info *pg, unsigned int order)
+{
+    for (uint64_t i = 0U; i < order_pages(order); i++) {
+        pg[i].state = (uint8_t)PGS_UNMANAGED;
+        pg[i].order = 0U;
+        pg[i].use = (uint16_t)PAGE_USE_NONE;
+        pg[i].u.raw = 0U;
+        pg[i].next = NULL;
+        pg[i].prev = NULL;
+    }
+}
+
 /* A caller freed something it does not own: a hypervisor bug. The lock is
  * dropped first so that the panic path can still use the allocator. */
 static __noreturn void bad_free(unsigned long irq, uint64_t m, unsigned int order,
@@ -349,6 +364,13 @@ void free_pages(mfn_t mf, unsigned int order)
     }
     if (pg->order != (uint8_t)order) {
         bad_free(irq, m, order, "order differs from the allocation's");
+    }
+    if (pg->use == (uint16_t)PAGE_USE_STATIC) {
+        /* Static memory never joins the heap: out of use, it waits for
+         * its domain's next build. */
+        release_static_locked(pg, order);
+        spin_unlock_irqrestore(&heap_lock, irq);
+        return;
     }
     if (pg->use == (uint16_t)PAGE_USE_RECYCLED) {
         bad_free(irq, m, order, "double free (kept for a rebooting domain)");
@@ -386,6 +408,43 @@ void page_alloc_recycle_flush(void)
         }
     }
     spin_unlock_irqrestore(&heap_lock, irq);
+}
+
+int page_alloc_acquire_static(mfn_t mf, unsigned int order)
+{
+    uint64_t m = mfn_x(mf);
+    struct bank *b;
+    struct page_info *pg;
+    unsigned long irq;
+
+    if ((order > MAX_ORDER) || ((m & (order_pages(order) - 1U)) != 0U)) {
+        return -EINVAL;
+    }
+    b = bank_of(m);
+    if ((b == NULL) || ((m - b->first_mfn) > (b->nr_pages - order_pages(order)))) {
+        return -EINVAL;
+    }
+    pg = bank_page(b, m);
+    irq = spin_lock_irqsave(&heap_lock);
+    for (uint64_t i = 0U; i < order_pages(order); i++) {
+        if (pg[i].state != (uint8_t)PGS_UNMANAGED) {
+            spin_unlock_irqrestore(&heap_lock, irq);
+            return -EBUSY;
+        }
+    }
+    for (uint64_t i = 1U; i < order_pages(order); i++) {
+        pg[i].state = (uint8_t)PGS_TAIL;
+    }
+    pg->state = (uint8_t)PGS_ALLOCATED;
+    pg->order = (uint8_t)order;
+    pg->use = (uint16_t)PAGE_USE_STATIC;
+    pg->u.raw = 0U;
+    pg->next = NULL;
+    pg->prev = NULL;
+    spin_unlock_irqrestore(&heap_lock, irq);
+    /* What a previous run of the domain left there is not the new one's. */
+    arch_clear_memory(arch_maddr_to_virt(m << PAGE_SHIFT), (size_t)(PAGE_SIZE << order));
+    return 0;
 }
 
 void *alloc_xenheap_pages(unsigned int order, unsigned int flags)

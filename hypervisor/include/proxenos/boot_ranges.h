@@ -26,6 +26,7 @@ enum boot_range_verdict {
     BOOT_RANGE_DTB,               /* overlaps the boot device tree */
     BOOT_RANGE_RESERVED,          /* overlaps a /reserved-memory region */
     BOOT_RANGE_MODULE,            /* overlaps another boot module */
+    BOOT_RANGE_STATIC,            /* overlaps another static memory bank (static_mem.h) */
 };
 
 /* What the hypervisor itself occupies: its image and the boot device tree.
@@ -46,6 +47,11 @@ enum boot_range_verdict boot_range_check(const struct boot_info *bi,
 
 /* "is empty", "wraps around", "is not in RAM", ... for messages. */
 const char *boot_range_verdict_text(enum boot_range_verdict v);
+
+/* The module's node path into buf (size bytes), or its name and its
+ * domain's when the path does not fit: for messages. */
+void boot_module_path(const struct boot_info *bi, const struct boot_module *m, char *buf,
+                      size_t size);
 
 /* Check every module of bi not already refused by the scan, in tree order:
  * one that fails gets its reason in unusable, and a line naming its node

@@ -10,6 +10,7 @@
 #define DOM0LESS_MAX_DOMAINS 16U
 
 struct arch_dom0less_config;
+struct static_mem;
 
 enum xen_enhanced_mode {
     ENHANCED_NONE,          /* property absent, or any other string */
@@ -34,6 +35,9 @@ struct dom0less_config {
     /* Its static shared memory (static_shm_for_domain), in tree order. */
     const struct static_shm_node *shm[STATIC_SHM_MAX_PER_DOMAIN];
     unsigned int nr_shm;
+    /* NULL: RAM from the heap. Else xen,static-mem's banks (and
+     * direct-map), checked and reserved at boot (static_mem.h). */
+    const struct static_mem *static_mem;
     /* What only the architecture reads of the node (arm64: vpl011,
      * nr_spis), from arch_dom0less_parse(): common code only carries it. */
     const struct arch_dom0less_config *arch;

@@ -45,6 +45,12 @@ int domain_populate_ram(struct domain *d, paddr_t gpa, uint64_t size);
 int domain_populate_ram_direct(struct domain *d, uint64_t size, paddr_t *bank_start,
                                uint64_t *bank_size, unsigned int *nr);
 
+/* Give d the static memory [host, host + size) (reserved at boot, see
+ * static_mem.h) at guest-physical gpa, all page aligned, in the largest
+ * blocks both addresses allow. Freeing d's RAM gives these pages back to
+ * the static banks, never to the heap. -EBUSY if a page is in use. */
+int domain_assign_static_ram(struct domain *d, paddr_t gpa, paddr_t host, uint64_t size);
+
 /* Copy len bytes from host memory to d's guest-physical address gpa
  * (which must be RAM populated above). */
 int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, uint64_t len);

@@ -51,6 +51,7 @@ enum page_use {
     PAGE_USE_XMALLOC_LARGE, /* one xmalloc object of whole pages */
     PAGE_USE_RECYCLED,      /* freed in a reboot window, kept for the rebuild
                                (alloc_count.h) */
+    PAGE_USE_STATIC,        /* a domain's static memory (never the heap's) */
 };
 
 /* One per RAM page. While a block is free, next/prev link it into its free
@@ -138,6 +139,13 @@ void free_pages(mfn_t mfn, unsigned int order);
 /* Return the blocks freed in a reboot window that its rebuild did not
  * take back to the free lists (alloc_count.h); the window is closed. */
 void page_alloc_recycle_flush(void);
+/* Static memory (static_mem.h): pages reserved at boot, never the heap's.
+ * Give the 2^order pages at m (aligned to the order, inside one bank, all
+ * outside the heap) to a domain as one allocated block, cleared: 0, or
+ * -EINVAL (not so) / -EBUSY (some page is in use). free_pages() of such a
+ * block takes it back out of use, to its domain's static banks and not to
+ * the heap; the next build of the domain acquires it again. */
+int page_alloc_acquire_static(mfn_t m, unsigned int order);
 
 /* The same through the direct map: a hypervisor pointer or NULL. */
 void *alloc_xenheap_pages(unsigned int order, unsigned int flags);

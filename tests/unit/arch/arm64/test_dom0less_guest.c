@@ -21,6 +21,7 @@
 #include <public/arch-arm.h>
 #include <fake_arch.h>
 #include <fake_domain.h>
+#include "../../drivers/fake_dt_uart.h"
 
 /* The host's SPI count (arch_default_nr_spis, which arch/arm64/domain.c
  * reads from the GIC) is the fake arch's, set per test. */
@@ -28,6 +29,7 @@ static int setup(void **state)
 {
     (void)state;
     fake_reset();
+    fake_dt_uart_reset();
     fake_set_default_nr_spis(64U);
     return 0;
 }
@@ -208,6 +210,55 @@ static void test_fdt_config(void **state)
     assert_int_equal(fc->timer_clock_frequency, 0U);
 }
 
+/* direct-map (Xen 4.17): the vpl011 is the host console UART's address
+ * and interrupt, enough SPIs for it, and the tree gives the host's GIC. */
+static void test_direct_map(void **state)
+{
+    static struct boot_info bi;
+    static struct arch_boot_info arm_bi;
+    static struct domain d;
+    struct arch_dom0less_config arm;
+    struct dom0less_config c;
+    struct domain_create_args a;
+    const struct arch_domain_fdt_config *fc;
+
+    (void)state;
+    memset(&arm, 0, sizeof(arm));
+    memset(&c, 0, sizeof(c));
+    memset(&a, 0, sizeof(a));
+    c.arch = &arm;
+    arm.vpl011 = true;
+    fake_set_default_nr_spis(0U);
+    fake_dt_uart_set(0x9000000U, 0x1000U, 33U, 7);
+    a.direct_map = true;
+    arch_dom0less_create_args(&c, &a);
+    assert_int_equal(a.arch.nr_spis, 2U);      /* INTID 33 is the second SPI */
+    /* Not direct-mapped: Xen's own SPI, whatever the host UART. */
+    a.direct_map = false;
+    arch_dom0less_create_args(&c, &a);
+    assert_int_equal(a.arch.nr_spis, GUEST_VPL011_SPI - 32U + 1U);
+
+    bi.arch = &arm_bi;
+    arm_bi.gic.dist_base = 0x8000000U;
+    arm_bi.gic.rdist_base = 0x80a0000U;
+    d.max_vcpus = 2U;
+    d.direct_map = true;
+    fc = arch_dom0less_fdt_config(&bi, &c, &d);
+    assert_int_equal(fc->gicd.base, 0x8000000U);
+    assert_int_equal(fc->gicd.size, 0x10000U);
+    assert_int_equal(fc->nr_gicr, 1U);
+    assert_int_equal(fc->gicr[0].base, 0x80a0000U);
+    assert_int_equal(fc->gicr[0].size, 2U * 0x20000U);
+    assert_int_equal(fc->vpl011_base, 0x9000000U);
+    assert_int_equal(fc->vpl011_intid, 33U);
+
+    /* No console UART to copy: Xen's defaults stay in the tree (the
+     * domain's creation refuses the vpl011, arch/arm64/domain.c). */
+    fake_dt_uart_reset();
+    fc = arch_dom0less_fdt_config(&bi, &c, &d);
+    assert_int_equal(fc->vpl011_base, 0U);
+}
+
 /* The end of "Domain N (name): ..., device tree at 0x...", which the
  * system tests read. */
 static void test_built_note(void **state)
@@ -230,6 +281,7 @@ int main(void)
         cmocka_unit_test_setup(test_parse, setup),
         cmocka_unit_test_setup(test_spis, setup),
         cmocka_unit_test_setup(test_fdt_config, setup),
+        cmocka_unit_test_setup(test_direct_map, setup),
         cmocka_unit_test_setup(test_built_note, setup),
     };
 

@@ -444,7 +444,7 @@ static void bad_nodes_and_failed_builds_are_skipped(void **state)
     fb_end(b);
     domain_node("no-cpus", 4096U, 0U, NULL);           /* 2 */
     fb_end(b);
-    domain_node("static-mem", 4096U, 1U, NULL);        /* 3 */
+    domain_node("static-mem", 4096U, 1U, NULL);        /* 3: banks not checked */
     fb_prop_cells(b, "xen,static-mem", 2U, 0x50000000U, 0x400000U);
     fb_prop_u32(b, "phandle", 0x51U);
     fb_end(b);
@@ -479,8 +479,9 @@ static void bad_nodes_and_failed_builds_are_skipped(void **state)
                                   "of pages: domain skipped"));
     assert_true(fake_log_contains("dom0less: no-cpus: missing or bad property 'cpus': "
                                   "domain skipped\n"));
-    assert_true(fake_log_contains("dom0less: static-mem: xen,static-mem is not supported yet: "
-                                  "domain skipped\n"));
+    /* Never checked at boot (static_mem_check_all), so never reserved. */
+    assert_true(fake_log_contains("dom0less: static-mem: its xen,static-mem was not checked "
+                                  "nor reserved at boot: domain skipped\n"));
     assert_true(fake_log_contains("dom0less: pool-not-pool: domain-cpupool is not a xen,cpupool "
                                   "node: domain skipped\n"));
     assert_true(fake_log_contains("dom0less: pool-unknown: domain-cpupool is not a xen,cpupool "

@@ -5,7 +5,7 @@
 # that run the reaper, and the arm64 Image loader (its header is all it
 # knows of the architecture). The scheduler and the debug console are the
 # shared fakes; the arch hooks the fake arch's.
-test_dom0less_build-src := common/boot/dom0less_build.c common/boot/dom0less_config.c \
+test_dom0less_build-src := common/boot/dom0less_build.c common/boot/dom0less_config.c common/boot/static_mem.c \
 	common/boot/dom0less_evtchn.c common/event/evtchn_static.c \
 	common/boot/static_shm.c common/boot/static_shm_domain.c \
 	common/boot/bootinfo.c common/boot/boot_ranges.c common/boot/domain_fdt.c \

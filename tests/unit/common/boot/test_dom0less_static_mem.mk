@@ -2,6 +2,7 @@
 # test_dom0less_build: the node reader, static_mem.c, the page allocator's
 # static blocks, domain creation and the reaper that reboots them.
 test_dom0less_static_mem-src := common/boot/dom0less_build.c common/boot/dom0less_config.c common/boot/static_mem.c \
+	common/boot/static_shm.c common/boot/static_shm_domain.c \
 	common/boot/dom0less_evtchn.c common/event/evtchn_static.c \
 	common/boot/bootinfo.c common/boot/boot_ranges.c common/boot/domain_fdt.c \
 	common/fdt/fdt.c common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt_addr.c common/fdt/fdt_write.c \
@@ -14,7 +15,7 @@ test_dom0less_static_mem-src := common/boot/dom0less_build.c common/boot/dom0les
 	common/grant/gnttab.c common/grant/gnttab_map.c common/grant/gnttab_copy.c \
 	common/memory/memory_op.c common/memory/memory_reservation.c common/domain/guest_ram.c common/memory/foreign_map.c \
 	common/memory/memory_resource.c common/memory/pv_mem.c common/memory/guest_access.c \
-	common/memory/bootmem.c common/memory/page_alloc.c common/memory/xmalloc.c common/memory/paging_pool.c \
+	common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c common/memory/paging_pool.c \
 	common/console/console_io.c common/console/guest_console.c common/console/ratelimit.c \
 	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/core/smp.c common/lib/rangeset.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c

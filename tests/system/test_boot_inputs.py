@@ -34,6 +34,9 @@ def check_good_domain_ran(q, domid, started, total):
     assert not re.search(EL2_FAULT, q.output, re.M), q.output[-3000:]
 
 
+XEN_NO_MEMORY = "Failed to allocate requested domain memory."
+
+
 def run_cases(hypervisor, tool, dumpdtb, tmp_path, cases, good=("good",)):
     dts = bbt.tree(qemu_dts(tool, dumpdtb, "1G"), cases, good=good)
     q = boot(hypervisor, bbt.compile_tree(tool, dts, tmp_path / "boot.dtb"))
@@ -44,13 +47,16 @@ def run_cases(hypervisor, tool, dumpdtb, tmp_path, cases, good=("good",)):
 def check_refusals(q, cases):
     """After the good domain ran: each case was refused, naming its node,
     and its domain skipped; every dom0less line about it says so at its
-    end (one wording for every failure path)."""
+    end (one wording for every failure path), but for Xen 4.17's own words
+    when a domain's memory cannot be had, which the skip line follows."""
     for case in cases:
         assert re.search(case.expect, q.output, re.M), case.name
         assert re.search(case.skip_line(), q.output, re.M), case.name
         about = re.findall(rf"^\(PXN\) dom0less: {re.escape(case.name)}: .*$", q.output, re.M)
         assert about, case.name
         for line in about:
+            if XEN_NO_MEMORY in line:
+                continue
             assert line.endswith(": domain skipped"), line
 
 

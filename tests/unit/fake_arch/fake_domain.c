@@ -12,6 +12,7 @@
 #include <public/domctl.h>
 #include <fake_arch.h>
 #include <fake_domain.h>
+#include <fake_p2m.h>
 #include "fake_internal.h"
 
 /* The scheduler's, when the test links it (weak reference: a test without
@@ -121,6 +122,8 @@ __attribute__((weak)) int arch_domain_create(struct domain *d,
 __attribute__((weak)) void arch_domain_destroy(struct domain *d)
 {
     (void)called(FAKE_ARCH_DOMAIN_DESTROY, d);
+    /* Its stage 2 goes with it, as the real one's p2m_destroy. */
+    fake_p2m_forget_domain(d);
 }
 
 __attribute__((weak)) int arch_vcpu_create(struct vcpu *v)

@@ -61,6 +61,19 @@ void fake_p2m_reset(void)
     flush_nr = 0U;
 }
 
+void fake_p2m_forget_domain(const struct domain *d)
+{
+    unsigned int kept = 0U;
+
+    for (unsigned int i = 0U; i < nr_entries; i++) {
+        if (table[i].d != d) {
+            table[kept] = table[i];
+            kept++;
+        }
+    }
+    nr_entries = kept;
+}
+
 unsigned int fake_p2m_entries(void)
 {
     return nr_entries;

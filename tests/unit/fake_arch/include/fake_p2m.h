@@ -18,6 +18,12 @@ struct domain;
 
 /* Forget every entry (call it in each test's setup). */
 void fake_p2m_reset(void);
+/* Forget every entry of d, as the real stage 2 goes with its domain
+ * (arch_domain_destroy calls it). A domain later allocated at the same
+ * address must not find the old one's frames mapped: those may be
+ * hypervisor pages by then (a grant frame freed with the domain, now
+ * heap). */
+void fake_p2m_forget_domain(const struct domain *d);
 /* Entries the table holds (holes included), and the mapping calls made. */
 unsigned int fake_p2m_entries(void);
 unsigned int fake_p2m_map_calls(void);

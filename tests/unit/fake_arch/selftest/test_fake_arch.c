@@ -16,6 +16,7 @@
 #include <proxenos/arch/domain.h>
 #include <fake_arch.h>
 #include <fake_domain.h>
+#include <fake_p2m.h>
 
 static int setup(void **state)
 {
@@ -242,6 +243,35 @@ static void test_domain_hooks_count_and_fail(void **state)
     assert_int_equal(arch_default_nr_spis(), FAKE_DEFAULT_NR_SPIS);
 }
 
+/* Regression (fuzz_hypercall, a FIFO control block on heap memory): the
+ * fake stage 2 outlived its domain, so the next input's domU, allocated
+ * at the same address, found the old one's grant frame still mapped at
+ * its gfn, by then a page of the heap. The stage 2 goes with the domain;
+ * other domains' entries stay. */
+static void test_stage2_goes_with_the_domain(void **state)
+{
+    struct domain d;
+    struct domain other;
+    mfn_t m = mfn(0U);
+    enum guest_frame_type t = GUEST_FRAME_NONE;
+
+    (void)state;
+    fake_p2m_reset();
+    assert_int_equal(arch_guest_map_page(&d, gfn(0x41000U), mfn(0x80123U), GUEST_FRAME_RAM), 0);
+    assert_int_equal(arch_guest_map_page(&other, gfn(0x41000U), mfn(0x80456U), GUEST_FRAME_RAM), 0);
+    assert_int_equal(fake_p2m_entries(), 2);
+
+    arch_domain_destroy(&d);
+
+    /* A domain at d's address now starts with nothing mapped. */
+    assert_int_equal(arch_guest_lookup_page(&d, gfn(0x41000U), &m, &t), -ENOENT);
+    assert_int_equal(t, GUEST_FRAME_NONE);
+    assert_int_equal(arch_guest_lookup_page(&other, gfn(0x41000U), &m, &t), 0);
+    assert_int_equal(mfn_x(m), 0x80456U);
+    assert_int_equal(t, GUEST_FRAME_RAM);
+    assert_int_equal(fake_p2m_entries(), 1);
+}
+
 static void test_vcpu_context_round_trip(void **state)
 {
     struct vcpu v;
@@ -304,6 +334,7 @@ int main(void)
         cmocka_unit_test_setup(test_ioremap, setup),
         cmocka_unit_test_setup(test_irq_request_and_fire, setup),
         cmocka_unit_test_setup(test_domain_hooks_count_and_fail, setup),
+        cmocka_unit_test_setup(test_stage2_goes_with_the_domain, setup),
         cmocka_unit_test_setup(test_vcpu_context_round_trip, setup),
         cmocka_unit_test_setup(test_context_switch_is_logged, setup),
     };

@@ -41,7 +41,10 @@ int domain_pv_init(struct domain *d)
 void domain_pv_destroy(struct domain *d)
 {
     console_io_domain_destroy(d);
-    gnttab_destroy(d);
+    /* What pins the guest's pages (FIFO control blocks and event arrays,
+     * registered vcpu_info) goes before the grant frames, which the guest
+     * may have put them on. */
     evtchn_domain_destroy(d);
     shared_info_destroy(d);
+    gnttab_destroy(d);
 }

@@ -13,6 +13,7 @@
 #include <proxenos/errno.h>
 #include <proxenos/guest_access.h>
 #include <proxenos/nospec.h>
+#include <proxenos/printk.h>
 #include <proxenos/xmalloc.h>
 
 uint32_t gnttab_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_FRAMES;
@@ -77,7 +78,17 @@ void gnttab_destroy(struct domain *d)
     gnttab_release_mappings(d);
     fm_release_all(d);
     for (uint32_t i = 0U; i < gt->nr_frames; i++) {
-        free_xenheap_page(gt->shared[i]);
+        const struct page_info *pg = virt_to_page(gt->shared[i]);
+
+        /* The guest may have put its vcpu_info or event array on a grant
+         * frame; their pins go first (domain_pv_destroy). A frame still
+         * pinned here is kept, not freed: a page lost is better than a
+         * page its old user writes into after the heap handed it on. */
+        if ((pg != NULL) && guest_page_pinned(pg)) {
+            pr_err("d%u: grant frame %u still in use at destroy: kept\n", d->domain_id, i);
+        } else {
+            free_xenheap_page(gt->shared[i]);
+        }
         xfree(gt->active[i]);
     }
     if (gt->maptrack != NULL) {

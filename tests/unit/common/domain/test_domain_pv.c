@@ -21,6 +21,7 @@
 #include <proxenos/arch/mm.h>
 #include <fake_arch.h>
 #include "heap_env.h"
+#include "pv_mem.h"
 #include "fake_console_api.h"
 #include "fake_domains.h"
 #include "fake_sched.h"
@@ -223,6 +224,60 @@ static void a_registered_vcpu_info_page_is_released(void **state)
     expect_heap_as_before();
 }
 
+/* A guest may put its vcpu_info on one of its grant frames (mapped into
+ * its RAM by add_to_physmap): destroy releases that pin before the frame is
+ * freed, so no write through the vcpu_info can land in a page the heap has
+ * handed on. */
+/* The machine address of the domain's grant frame 0. */
+static paddr_t grant_frame0(void)
+{
+    mfn_t m = INVALID_MFN;
+
+    assert_int_equal(gnttab_resource_frames(&dom, 0U, 1U, &m), 0);
+    return mfn_to_paddr(m);
+}
+
+static void a_vcpu_info_on_a_grant_frame_goes_before_the_frame(void **state)
+{
+    struct vcpu_info *vi;
+    paddr_t frame;
+
+    (void)state;
+    assert_int_equal(domain_pv_init(&dom), 0);
+    frame = grant_frame0();
+    fake_guest_map(&dom, GUEST_RAM, frame, PAGE_SIZE);
+    assert_int_equal(guest_page_get(&dom, gfn(GUEST_RAM >> PAGE_SHIFT), &vcpus[1].vcpu_info_page), 0);
+    vi = (struct vcpu_info *)((uint8_t *)vcpus[1].vcpu_info_page.va + 64U);
+    vcpu_set_vcpu_info(&vcpus[1], vi);
+    assert_true(guest_page_pinned(mfn_to_page(paddr_to_mfn(frame))));
+
+    domain_pv_destroy(&dom);
+    assert_false(fake_log_contains("still in use at destroy"));
+    assert_null(vcpus[1].vcpu_info_page.pg);
+    expect_heap_as_before();
+}
+
+/* Should a pin outlive destroy all the same, the frame is kept, never freed
+ * under its user. */
+static void a_grant_frame_still_pinned_is_kept(void **state)
+{
+    struct guest_page held = { 0 };
+    paddr_t frame;
+
+    (void)state;
+    assert_int_equal(domain_pv_init(&dom), 0);
+    frame = grant_frame0();
+    fake_guest_map(&dom, GUEST_RAM, frame, PAGE_SIZE);
+    assert_int_equal(guest_page_get(&dom, gfn(GUEST_RAM >> PAGE_SHIFT), &held), 0);
+
+    domain_pv_destroy(&dom);
+    assert_true(fake_log_contains("d1: grant frame 0 still in use at destroy: kept"));
+    assert_true(guest_page_pinned(mfn_to_page(paddr_to_mfn(frame))));
+    guest_page_put(&held);
+    free_xenheap_page(arch_maddr_to_virt(frame));
+    expect_heap_as_before();
+}
+
 static void destroy_is_safe_on_a_domain_never_set_up(void **state)
 {
     (void)state;
@@ -267,6 +322,8 @@ int main(void)
         cmocka_unit_test_setup(init_fails_cleanly_without_a_page, setup),
         cmocka_unit_test_setup(init_fails_cleanly_without_a_console, setup),
         cmocka_unit_test_setup(a_registered_vcpu_info_page_is_released, setup),
+        cmocka_unit_test_setup(a_vcpu_info_on_a_grant_frame_goes_before_the_frame, setup),
+        cmocka_unit_test_setup(a_grant_frame_still_pinned_is_kept, setup),
         cmocka_unit_test_setup(destroy_is_safe_on_a_domain_never_set_up, setup),
         cmocka_unit_test_setup(events_pending_raise_the_upcall_once, setup),
     };

@@ -15,3 +15,5 @@ test_domain_pv-src := common/domain/domain_pv.c common/domain/shared_info.c comm
 $(O)/unit/common/domain/test_domain_pv: $(UNIT_DIR)/common/heap_env.h \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/fake_sched.h \
 	$(UNIT_DIR)/common/fake_console_api.h
+# gnttab_resource_frames, to find a grant frame's address (pv_mem.h).
+test_domain_pv-cppflags := -I$(HYP)/common/memory

@@ -1,9 +1,9 @@
 # The world both dom0less build tests link: the node reader, static memory
 # and static shared memory, static event channels, the domU device tree,
 # CPU pools, domain creation and its PV state, event channels, grant
-# tables, the PV console, the heap, the timers that run the reaper and the
-# arm64 Image loader. Included by test_dom0less_build.mk and
-# test_dom0less_static_mem.mk.
+# tables, the PV console, the heap, the timers that run the reaper, the
+# arm64 Image loader, and the tests' shared set-up (dom0less_env.c).
+# Included by test_dom0less_build.mk and test_dom0less_static_mem.mk.
 dom0less-world-src := common/boot/dom0less_build.c common/boot/dom0less_config.c common/boot/static_mem.c \
 	common/boot/dom0less_evtchn.c common/event/evtchn_static.c \
 	common/boot/static_shm.c common/boot/static_shm_domain.c \
@@ -21,4 +21,5 @@ dom0less-world-src := common/boot/dom0less_build.c common/boot/dom0less_config.c
 	common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c common/memory/paging_pool.c \
 	common/console/console_io.c common/console/guest_console.c common/console/ratelimit.c \
 	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/core/smp.c common/lib/rangeset.c \
-	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c
+	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c \
+	../tests/unit/common/boot/dom0less_env.c

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fdt_builder.h"
+#include "dom0less_env.h"
 #include "heap_env.h"
 #include "fake_console_api.h"
 #include "fake_sched.h"
@@ -46,112 +46,14 @@
 
 #define HEAP_BASE   0x80000000ULL
 #define HEAP_SIZE   (64ULL << 20)
-#define MODS        0x60000000ULL      /* the boot modules, in host RAM */
-#define MODS_SIZE   (1ULL << 20)
-#define KERNEL_LEN  0x1000U
-#define TEXT_OFFSET 0x80000U
+#define MODS        ENV_MODS
+#define KERNEL_LEN  ENV_KERNEL_LEN
+#define TEXT_OFFSET ENV_TEXT_OFFSET
 #define INITRD_AT   0x10000U            /* offsets in the modules' RAM */
 #define INITRD_LEN  0x2000U
-#define MIB         (1ULL << 20)
-
-static struct fb *b;
-static struct fdt fdt;
-static struct boot_info bi;
-static uint8_t *mods;
+#define MIB         ENV_MIB
 
 /* ---- The boot modules and the tree --------------------------------------- */
-
-/* An arm64 Image: a 64-byte header with its text offset, size and magic,
- * then a recognisable body. */
-static void write_image(uint8_t *p)
-{
-    memset(p, 0, KERNEL_LEN);
-    for (unsigned int i = 0U; i < 8U; i++) {
-        p[8U + i] = (uint8_t)((uint64_t)TEXT_OFFSET >> (8U * i));
-        p[16U + i] = (uint8_t)((uint64_t)0x10000U >> (8U * i));
-    }
-    p[0x38] = 'A';
-    p[0x39] = 'R';
-    p[0x3a] = 'M';
-    p[0x3b] = 0x64;
-    for (unsigned int i = 64U; i < KERNEL_LEN; i++) {
-        p[i] = (uint8_t)(i * 7U);
-    }
-}
-
-static void domain_node(const char *name, uint32_t mem_kib, uint32_t cpus, const char *enhanced)
-{
-    fb_begin(b, name);
-    fb_prop_str(b, "compatible", "xen,domain");
-    fb_prop_cells(b, "memory", 2U, 0U, mem_kib);
-    fb_prop_u32(b, "cpus", cpus);
-    if (enhanced != NULL) {
-        fb_prop_str(b, "xen,enhanced", enhanced);
-    }
-}
-
-static int chosen_child(const char *name)
-{
-    char path[64];
-    int n = snprintf(path, sizeof(path), "/chosen/%s", name);
-    int node = fdt_path_offset(&fdt, path, (size_t)n);
-
-    assert_true(node >= 0);
-    return node;
-}
-
-static void add_module(enum boot_module_kind kind, paddr_t start, paddr_t size, int domain,
-                       const char *cmdline)
-{
-    struct boot_module *m = &bi.modules[bi.nr_modules];
-
-    memset(m, 0, sizeof(*m));
-    m->kind = kind;
-    m->start = start;
-    m->size = size;
-    m->domain = domain;
-    m->cmdline = cmdline;
-    m->node = -1;
-    bi.nr_modules++;
-}
-
-/* The multiboot,kernel module of /chosen/<name>: the Image at MODS. */
-static void kernel_for(const char *name)
-{
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child(name), NULL);
-}
-
-/* The root (with 2+2 cells if asked) and /chosen opened: the test adds its
- * nodes, then boot_info_from_tree() closes both. */
-static void begin_chosen(bool two_cells)
-{
-    fb_begin(b, "");
-    if (two_cells) {
-        fb_prop_u32(b, "#address-cells", 2U);
-        fb_prop_u32(b, "#size-cells", 2U);
-    }
-    fb_begin(b, "chosen");
-}
-
-/* Closes /chosen and the root, checks the tree and points the boot info
- * at it with no modules yet, as bootinfo_scan would leave it (the
- * xen,domain children of /chosen counted). */
-static void boot_info_from_tree(void)
-{
-    fb_end(b);
-    fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
-    assert_true(bi.chosen >= 0);
-    for (int n = fdt_first_child(&fdt, bi.chosen); n >= 0; n = fdt_next_sibling(&fdt, n)) {
-        if (fdt_node_is_compatible(&fdt, n, "xen,domain")) {
-            bi.nr_domain_nodes++;
-        }
-    }
-}
 
 /* /chosen with domU1 (8 MiB, 2 vCPUs, vpl011, no-xenstore, a ramdisk),
  * domU2 (4 MiB, 1 vCPU), two bad nodes and domU5 (xenstore, needing a
@@ -159,28 +61,28 @@ static void boot_info_from_tree(void)
  * bootinfo_scan would leave it. */
 static void make_boot_info(bool with_dom0)
 {
-    begin_chosen(true);
-    domain_node("domU1", 8192U, 2U, "no-xenstore");
-    fb_prop_empty(b, "vpl011");
-    fb_end(b);
-    domain_node("domU2", 4096U, 1U, NULL);
-    fb_end(b);
-    fb_begin(b, "domU-no-memory");
-    fb_prop_str(b, "compatible", "xen,domain");
-    fb_prop_u32(b, "cpus", 1U);
-    fb_end(b);
-    domain_node("domU-no-kernel", 4096U, 1U, NULL);
-    fb_end(b);
-    domain_node("domU5", 4096U, 1U, "enabled");
-    fb_end(b);
-    boot_info_from_tree();
-    assert_int_equal(bi.nr_domain_nodes, 5U);
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU1"), "console=ttyAMA0");
-    add_module(BOOTMOD_RAMDISK, MODS + INITRD_AT, INITRD_LEN, chosen_child("domU1"), NULL);
-    kernel_for("domU2");
-    kernel_for("domU5");
+    env_begin_chosen(2U, 0U);
+    env_domain_node("domU1", 8192U, 2U, "no-xenstore");
+    fb_prop_empty(env_fb, "vpl011");
+    fb_end(env_fb);
+    env_domain_node("domU2", 4096U, 1U, NULL);
+    fb_end(env_fb);
+    fb_begin(env_fb, "domU-no-memory");
+    fb_prop_str(env_fb, "compatible", "xen,domain");
+    fb_prop_u32(env_fb, "cpus", 1U);
+    fb_end(env_fb);
+    env_domain_node("domU-no-kernel", 4096U, 1U, NULL);
+    fb_end(env_fb);
+    env_domain_node("domU5", 4096U, 1U, "enabled");
+    fb_end(env_fb);
+    env_boot_info_from_tree();
+    assert_int_equal(env_bi.nr_domain_nodes, 5U);
+    env_add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, env_chosen_child("domU1"), "console=ttyAMA0");
+    env_add_module(BOOTMOD_RAMDISK, MODS + INITRD_AT, INITRD_LEN, env_chosen_child("domU1"), NULL);
+    env_kernel_for("domU2");
+    env_kernel_for("domU5");
     if (with_dom0) {
-        add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, -1, NULL);
+        env_add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, -1, NULL);
     }
 }
 
@@ -188,8 +90,8 @@ static void make_boot_info(bool with_dom0)
 static void build_standard(void)
 {
     make_boot_info(false);
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 2U);
+    cpupools_init(&env_bi);
+    assert_int_equal(dom0less_build_all(&env_bi), 2U);
 }
 
 /* ---- Set-up ------------------------------------------------------------------ */
@@ -197,72 +99,22 @@ static void build_standard(void)
 static int group_setup(void **state)
 {
     (void)state;
-    timer_subsys_init();
-    cpu_set_online(0U);
-    cpu_set_online(1U);
+    env_group_setup(2U);
     return 0;
 }
 
+/* The shared world, the heap, and a ramdisk beside the Image. */
 static int setup(void **state)
 {
     (void)state;
-    fake_reset();
-    fake_p2m_reset();
-    fake_sched_reset();
-    fake_console_api_reset();
-    fake_console_quiet(true);
+    env_setup();
     heap_env_init(HEAP_BASE, (size_t)HEAP_SIZE);
-    mods = fake_ram_alloc(MODS, (size_t)MODS_SIZE);
-    write_image(mods);
     for (unsigned int i = 0U; i < INITRD_LEN; i++) {
-        mods[INITRD_AT + i] = (uint8_t)(0xa0U + (i % 16U));
+        env_mods[INITRD_AT + i] = (uint8_t)(0xa0U + (i % 16U));
     }
-    b = fb_new();
     return 0;
 }
 
-/* CPU 0's timer interrupt: the reaper (and domain_ref.c's frees) run. */
-static void fire_timers(void)
-{
-    fake_set_cpu(0U);
-    timer_interrupt();
-    do_softirq();
-}
-
-static struct domain *get(domid_t id)
-{
-    struct domain *d = domain_get_by_id(id);
-
-    if (d != NULL) {
-        domain_put(d);      /* the table keeps it; the test only looks */
-    }
-    return d;
-}
-
-/* Destroy what a test left, without the reaper. */
-static int teardown(void **state)
-{
-    (void)state;
-    for (struct domain *d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
-        domain_destroy(d);
-    }
-    fire_timers();
-    domain_free_queued();
-    assert_int_equal(domain_count(), 0U);
-    assert_int_equal(domain_count_in_memory(), 0U);
-    assert_int_equal(timer_queue_length(0U), 0U);
-    free(b);
-    return 0;
-}
-
-/* Guest-physical gpa of d, as the host sees it. */
-static const uint8_t *guest(struct domain *d, paddr_t gpa)
-{
-    paddr_t ma;
-
-    assert_int_equal(arch_guest_ram_to_maddr(d, gpa, &ma), 0);
-    return arch_maddr_to_virt(ma);
-}
 
 /* ---- Building ---------------------------------------------------------------- */
 
@@ -279,17 +131,17 @@ static void valid_nodes_are_built_and_started(void **state)
 
     (void)state;
     make_boot_info(false);
-    cpupools_init(&bi);
+    cpupools_init(&env_bi);
     fake_dom0less_set_built_note(", arch-note");
-    assert_int_equal(dom0less_build_all(&bi), 2U);
+    assert_int_equal(dom0less_build_all(&env_bi), 2U);
     /* ids follow the nodes, the skipped ones too. */
-    d1 = get(1U);
-    d2 = get(2U);
+    d1 = env_get(1U);
+    d2 = env_get(2U);
     assert_non_null(d1);
     assert_non_null(d2);
-    assert_null(get(3U));
-    assert_null(get(4U));
-    assert_null(get(5U));
+    assert_null(env_get(3U));
+    assert_null(env_get(4U));
+    assert_null(env_get(5U));
     assert_true(fake_log_contains("dom0less: domU-no-memory: \"memory\" must be two cells "
                                   "(KiB): domain skipped\n"));
     assert_true(fake_log_contains("dom0less: domU-no-kernel: no multiboot,kernel module: "
@@ -310,7 +162,7 @@ static void valid_nodes_are_built_and_started(void **state)
     assert_int_equal(fake_sched_calls(FAKE_SCHED_WAKE, d2->vcpu[0]), 1U);
 
     /* The Image at the base of RAM plus its text offset, copied whole. */
-    assert_memory_equal(guest(d1, GUEST_RAM0_BASE + TEXT_OFFSET), mods, KERNEL_LEN);
+    assert_memory_equal(env_guest(d1, GUEST_RAM0_BASE + TEXT_OFFSET), env_mods, KERNEL_LEN);
     /* The last arch_vcpu_set_entry was d2's; its device tree above the
      * kernel, 2 MiB aligned, the entry the kernel's first byte. */
     fake_vcpu_entry(&v, &pc, &x0);
@@ -319,7 +171,7 @@ static void valid_nodes_are_built_and_started(void **state)
     assert_int_equal(x0 % (2U * MIB), 0U);
     assert_true(x0 >= GUEST_RAM0_BASE + 2U * MIB);
     assert_true(x0 < GUEST_RAM0_BASE + 4U * MIB);
-    assert_int_equal(fdt_check(&gfdt, guest(d2, x0), PAGE_SIZE), 0);
+    assert_int_equal(fdt_check(&gfdt, env_guest(d2, x0), PAGE_SIZE), 0);
     assert_true(fake_log_contains("Domain 1 (domU1): 2 vCPU(s), 8 MiB, kernel at 0x40080000"));
     /* The architecture's note ends the line (arm64's ", vpl011" is tested
      * with its hook). */
@@ -343,7 +195,7 @@ static void valid_nodes_are_built_and_started(void **state)
         uint64_t start;
         uint64_t end;
 
-        assert_int_equal(fdt_check(&gfdt, guest(d1, dtb), 64U * 1024U), 0);
+        assert_int_equal(fdt_check(&gfdt, env_guest(d1, dtb), 64U * 1024U), 0);
         chosen = fdt_path_offset(&gfdt, "/chosen", 7U);
         assert_true(chosen >= 0);
         bootargs = fdt_getprop_string(&gfdt, chosen, "bootargs");
@@ -352,7 +204,7 @@ static void valid_nodes_are_built_and_started(void **state)
         assert_int_equal(fdt_getprop_u64(&gfdt, chosen, "linux,initrd-start", &start), 0);
         assert_int_equal(fdt_getprop_u64(&gfdt, chosen, "linux,initrd-end", &end), 0);
         assert_int_equal(end - start, INITRD_LEN);
-        assert_memory_equal(guest(d1, start), &mods[INITRD_AT], INITRD_LEN);
+        assert_memory_equal(env_guest(d1, start), &env_mods[INITRD_AT], INITRD_LEN);
         /* (The /hypervisor node of xen,enhanced is the architecture's to
          * write: the fake arch writes none.) */
     }
@@ -366,9 +218,9 @@ static void xenstore_domains_get_a_port_to_dom0(void **state)
 
     (void)state;
     make_boot_info(true);
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 3U);
-    d5 = get(5U);
+    cpupools_init(&env_bi);
+    assert_int_equal(dom0less_build_all(&env_bi), 3U);
+    d5 = env_get(5U);
     assert_non_null(d5);
     /* "xenstore comes later": Linux waits for the page. */
     assert_int_equal(d5->hvm_params[HVM_PARAM_STORE_PFN], ~0ULL);
@@ -381,7 +233,7 @@ static void a_domain_that_does_not_fit_is_undone(void **state)
 
     (void)state;
     make_boot_info(false);
-    cpupools_init(&bi);
+    cpupools_init(&env_bi);
     /* Leave too little memory for domU1's 8 MiB: it is skipped, domU2 is
      * built in what is left, and nothing of domU1 stays behind. */
     page_alloc_stats(&st);
@@ -407,11 +259,11 @@ static void a_domain_that_does_not_fit_is_undone(void **state)
             nr++;
         }
         assert_int_equal(n, 0U);
-        assert_int_equal(dom0less_build_all(&bi), 1U);
+        assert_int_equal(dom0less_build_all(&env_bi), 1U);
         assert_true(fake_log_contains("dom0less: domU1: cannot populate 8192 KiB of RAM (-12): "
                                       "out of memory or of stage-2 pool: domain skipped\n"));
-        assert_null(get(1U));
-        assert_non_null(get(2U));
+        assert_null(env_get(1U));
+        assert_non_null(env_get(2U));
         while (nr > 0U) {
             nr--;
             free_pages(held[nr], orders[nr]);
@@ -430,51 +282,53 @@ static void bad_nodes_and_failed_builds_are_skipped(void **state)
 
     (void)state;
     /* A kernel module that is no Image, and one too big for 4 MiB. */
-    memcpy(&mods[0x20000], not_an_image, KERNEL_LEN);
-    big = &mods[0x30000];
-    write_image(big);
+    memcpy(&env_mods[0x20000], not_an_image, KERNEL_LEN);
+    big = &env_mods[0x30000];
+    env_write_image(big);
     big[18] = 0x80;     /* image_size 8 MiB + 64 KiB */
 
-    begin_chosen(true);
-    fb_begin(b, "a-pool");
-    fb_prop_str(b, "compatible", "xen,cpupool");
-    fb_prop_u32(b, "phandle", 0x50U);
-    fb_end(b);
-    domain_node("odd-memory", 4098U, 1U, NULL);        /* 1: not whole pages */
-    fb_end(b);
-    domain_node("no-cpus", 4096U, 0U, NULL);           /* 2 */
-    fb_end(b);
-    domain_node("static-mem", 4096U, 1U, NULL);        /* 3: banks not checked */
-    fb_prop_cells(b, "xen,static-mem", 2U, 0x50000000U, 0x400000U);
-    fb_prop_u32(b, "phandle", 0x51U);
-    fb_end(b);
-    domain_node("pool-not-pool", 4096U, 1U, NULL);     /* 4: a domain's phandle */
-    fb_prop_u32(b, "domain-cpupool", 0x51U);
-    fb_end(b);
-    domain_node("pool-unknown", 4096U, 1U, NULL);      /* 5 */
-    fb_prop_u32(b, "domain-cpupool", 0x99U);
-    fb_end(b);
-    domain_node("pool-not-made", 4096U, 1U, NULL);     /* 6: a pool never created */
-    fb_prop_u32(b, "domain-cpupool", 0x50U);
-    fb_end(b);
-    domain_node("not-an-image", 4096U, 1U, NULL);      /* 7 */
-    fb_end(b);
-    domain_node("too-big", 4096U, 1U, NULL);           /* 8 */
-    fb_end(b);
-    domain_node("taken-id", 4096U, 1U, NULL);          /* 9 */
-    fb_end(b);
-    domain_node("fine", 4096U, 1U, NULL);              /* 10 */
-    fb_end(b);
-    boot_info_from_tree();
-    kernel_for("pool-not-made");
-    add_module(BOOTMOD_KERNEL, MODS + 0x20000U, KERNEL_LEN, chosen_child("not-an-image"), NULL);
-    add_module(BOOTMOD_KERNEL, MODS + 0x30000U, KERNEL_LEN, chosen_child("too-big"), NULL);
-    kernel_for("taken-id");
-    kernel_for("fine");
-    cpupools_init(&bi);
+    env_begin_chosen(2U, 0U);
+    fb_begin(env_fb, "a-pool");
+    fb_prop_str(env_fb, "compatible", "xen,cpupool");
+    fb_prop_u32(env_fb, "phandle", 0x50U);
+    fb_end(env_fb);
+    env_domain_node("odd-memory", 4098U, 1U, NULL);        /* 1: not whole pages */
+    fb_end(env_fb);
+    env_domain_node("no-cpus", 4096U, 0U, NULL);           /* 2 */
+    fb_end(env_fb);
+    env_domain_node("static-mem", 4096U, 1U, NULL);        /* 3: banks not checked */
+    fb_prop_cells(env_fb, "xen,static-mem", 2U, 0x50000000U, 0x400000U);
+    fb_prop_u32(env_fb, "phandle", 0x51U);
+    fb_end(env_fb);
+    env_domain_node("pool-not-pool", 4096U, 1U, NULL);     /* 4: a domain's phandle */
+    fb_prop_u32(env_fb, "domain-cpupool", 0x51U);
+    fb_end(env_fb);
+    env_domain_node("pool-unknown", 4096U, 1U, NULL);      /* 5 */
+    fb_prop_u32(env_fb, "domain-cpupool", 0x99U);
+    fb_end(env_fb);
+    env_domain_node("pool-not-made", 4096U, 1U, NULL);     /* 6: a pool never created */
+    fb_prop_u32(env_fb, "domain-cpupool", 0x50U);
+    fb_end(env_fb);
+    env_domain_node("not-an-image", 4096U, 1U, NULL);      /* 7 */
+    fb_end(env_fb);
+    env_domain_node("too-big", 4096U, 1U, NULL);           /* 8 */
+    fb_end(env_fb);
+    env_domain_node("taken-id", 4096U, 1U, NULL);          /* 9 */
+    fb_end(env_fb);
+    env_domain_node("fine", 4096U, 1U, NULL);              /* 10 */
+    fb_end(env_fb);
+    env_boot_info_from_tree();
+    env_kernel_for("pool-not-made");
+    env_add_module(BOOTMOD_KERNEL, MODS + 0x20000U, KERNEL_LEN, env_chosen_child("not-an-image"),
+                   NULL);
+    env_add_module(BOOTMOD_KERNEL, MODS + 0x30000U, KERNEL_LEN, env_chosen_child("too-big"),
+                   NULL);
+    env_kernel_for("taken-id");
+    env_kernel_for("fine");
+    cpupools_init(&env_bi);
     assert_int_equal(domain_create(9U, &a, &squatter), 0);
 
-    assert_int_equal(dom0less_build_all(&bi), 1U);
+    assert_int_equal(dom0less_build_all(&env_bi), 1U);
     assert_true(fake_log_contains("dom0less: odd-memory: memory 4098 KiB is not a whole number "
                                   "of pages: domain skipped"));
     assert_true(fake_log_contains("dom0less: no-cpus: missing or bad property 'cpus': "
@@ -496,11 +350,11 @@ static void bad_nodes_and_failed_builds_are_skipped(void **state)
                                   "domain skipped\n"));
     /* Only the last one runs, under the id of its place in the tree. */
     assert_int_equal(domain_count(), 2U);
-    assert_string_equal(get(10U)->name, "fine");
-    assert_int_equal(get(10U)->state, DOMAIN_RUNNING);
-    assert_ptr_equal(get(9U), squatter);
-    assert_null(get(7U));
-    assert_null(get(8U));
+    assert_string_equal(env_get(10U)->name, "fine");
+    assert_int_equal(env_get(10U)->state, DOMAIN_RUNNING);
+    assert_ptr_equal(env_get(9U), squatter);
+    assert_null(env_get(7U));
+    assert_null(env_get(8U));
     /* A reboot rebuilds from the node: not while another domain has the
      * id; and not at all for an id no node describes. */
     assert_int_equal(dom0less_restart(9U), -EEXIST);
@@ -512,38 +366,38 @@ static void at_most_sixteen_nodes(void **state)
     struct dom0less_config cfgs[DOM0LESS_MAX_DOMAINS];
 
     (void)state;
-    begin_chosen(false);
+    env_begin_chosen(0U, 0U);
     for (unsigned int i = 0U; i <= DOM0LESS_MAX_DOMAINS; i++) {
         char name[16];
 
         (void)snprintf(name, sizeof(name), "d%u", i);
-        domain_node(name, 4096U, 1U, NULL);
-        fb_end(b);
+        env_domain_node(name, 4096U, 1U, NULL);
+        fb_end(env_fb);
     }
-    boot_info_from_tree();
+    env_boot_info_from_tree();
     for (unsigned int i = 0U; i <= DOM0LESS_MAX_DOMAINS; i++) {
         char name[16];
 
         (void)snprintf(name, sizeof(name), "d%u", i);
-        kernel_for(name);
+        env_kernel_for(name);
     }
     /* Sixteen are read; the seventeenth is reported and left. */
-    assert_int_equal(dom0less_parse(&bi, cfgs, DOM0LESS_MAX_DOMAINS), DOM0LESS_MAX_DOMAINS);
+    assert_int_equal(dom0less_parse(&env_bi, cfgs, DOM0LESS_MAX_DOMAINS), DOM0LESS_MAX_DOMAINS);
     assert_true(fake_log_contains("dom0less: d16: more than 16 domains: domain skipped"));
     assert_string_equal(cfgs[15].name, "d15");
     assert_int_equal(cfgs[15].domid, 16U);
     /* Without /chosen there is nothing to read. */
-    bi.chosen = -1;
-    assert_int_equal(dom0less_build_all(&bi), 0U);
+    env_bi.chosen = -1;
+    assert_int_equal(dom0less_build_all(&env_bi), 0U);
 }
 
 static void evtchn_node(const char *name, uint32_t phandle, uint32_t port, uint32_t peer)
 {
-    fb_begin(b, name);
-    fb_prop_str(b, "compatible", "xen,evtchn-v1");
-    fb_prop_u32(b, "phandle", phandle);
-    fb_prop_cells(b, "xen,evtchn", 2U, port, peer);
-    fb_end(b);
+    fb_begin(env_fb, name);
+    fb_prop_str(env_fb, "compatible", "xen,evtchn-v1");
+    fb_prop_u32(env_fb, "phandle", phandle);
+    fb_prop_cells(env_fb, "xen,evtchn", 2U, port, peer);
+    fb_end(env_fb);
 }
 
 /* domU1 <-> domU2 a good xen,evtchn-v1 pair; domU3's node names a phandle
@@ -555,38 +409,38 @@ static void static_event_channels_bound_before_start(void **state)
     struct domain *d2;
 
     (void)state;
-    begin_chosen(false);
-    domain_node("domU1", 4096U, 1U, "no-xenstore");
+    env_begin_chosen(0U, 0U);
+    env_domain_node("domU1", 4096U, 1U, "no-xenstore");
     evtchn_node("ec", 1U, 5U, 2U);
-    fb_end(b);
-    domain_node("domU2", 4096U, 1U, "no-xenstore");
+    fb_end(env_fb);
+    env_domain_node("domU2", 4096U, 1U, "no-xenstore");
     evtchn_node("ec", 2U, 7U, 1U);
-    fb_end(b);
-    domain_node("domU3", 4096U, 1U, "no-xenstore");
+    fb_end(env_fb);
+    env_domain_node("domU3", 4096U, 1U, "no-xenstore");
     evtchn_node("ec", 3U, 9U, 0x63U);
-    fb_end(b);
-    boot_info_from_tree();
-    assert_int_equal(bi.nr_domain_nodes, 3U);
-    kernel_for("domU1");
-    kernel_for("domU2");
-    kernel_for("domU3");
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 2U);
+    fb_end(env_fb);
+    env_boot_info_from_tree();
+    assert_int_equal(env_bi.nr_domain_nodes, 3U);
+    env_kernel_for("domU1");
+    env_kernel_for("domU2");
+    env_kernel_for("domU3");
+    cpupools_init(&env_bi);
+    assert_int_equal(dom0less_build_all(&env_bi), 2U);
     assert_true(fake_log_contains("dom0less: static event channel: domU1 port 5 <-> domU2 "
                                   "port 7"));
     assert_true(fake_log_contains("dom0less: static event channel /chosen/domU3/ec -> (none): "
                                   "no node has phandle 0x63"));
     assert_true(fake_log_contains("dom0less: domU3: a static event channel is not bound: "
                                   "domain skipped"));
-    d1 = get(1U);
-    d2 = get(2U);
+    d1 = env_get(1U);
+    d2 = env_get(2U);
     assert_int_equal(d1->state, DOMAIN_RUNNING);
     assert_int_equal(d2->state, DOMAIN_RUNNING);
     assert_true(evtchn_port_is_valid(d1, 5U));
     /* Xen's boot-time bind_interdomain raises the second end once. */
     assert_true(evtchn_port_is_pending(d2, 7U));
-    fire_timers();
-    assert_null(get(3U));
+    env_fire_timers();
+    assert_null(env_get(3U));
 }
 
 /* domU1 owns a region domU2 borrows: both map the same host frames at
@@ -602,39 +456,32 @@ static void static_shared_memory_mapped_and_mapped_again(void **state)
     enum guest_frame_type t;
 
     (void)state;
-    fb_begin(b, "");
-    fb_begin(b, "chosen");
+    env_begin_chosen(0U, 0U);
     for (unsigned int i = 0U; i < 2U; i++) {
-        domain_node((i == 0U) ? "domU1" : "domU2", 4096U, 1U, NULL);
-        fb_prop_u32(b, "#address-cells", 2U);
-        fb_prop_u32(b, "#size-cells", 2U);
-        fb_begin(b, "shm");
-        fb_prop_str(b, "compatible", "xen,domain-shared-memory-v1");
-        fb_prop_str(b, "role", role[i]);
-        fb_prop_str(b, "xen,shm-id", "my-shm");
-        fb_prop_cells(b, "xen,shared-mem", 6U, 0U, 0x70000000U, 0U, 0x50000000U + (i << 28U),
+        env_domain_node((i == 0U) ? "domU1" : "domU2", 4096U, 1U, NULL);
+        fb_prop_u32(env_fb, "#address-cells", 2U);
+        fb_prop_u32(env_fb, "#size-cells", 2U);
+        fb_begin(env_fb, "shm");
+        fb_prop_str(env_fb, "compatible", "xen,domain-shared-memory-v1");
+        fb_prop_str(env_fb, "role", role[i]);
+        fb_prop_str(env_fb, "xen,shm-id", "my-shm");
+        fb_prop_cells(env_fb, "xen,shared-mem", 6U, 0U, 0x70000000U, 0U, 0x50000000U + (i << 28U),
                       0U, 0x10000U);
-        fb_end(b);
-        fb_end(b);
+        fb_end(env_fb);
+        fb_end(env_fb);
     }
-    fb_end(b);
-    fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
-    bi.nr_domain_nodes = 2U;
-    bi.ram[0] = (struct boot_range){ 0x40000000U, 0x80000000U };
-    bi.nr_ram = 1U;
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU1"), NULL);
-    add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, chosen_child("domU2"), NULL);
-    assert_int_equal(static_shm_scan(&bi, &nothing_owned, &shm), 0U);
-    bi.shm = &shm;
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 2U);
+    env_boot_info_from_tree();
+    assert_int_equal(env_bi.nr_domain_nodes, 2U);
+    env_bi.ram[0] = (struct boot_range){ 0x40000000U, 0x80000000U };
+    env_bi.nr_ram = 1U;
+    env_kernel_for("domU1");
+    env_kernel_for("domU2");
+    assert_int_equal(static_shm_scan(&env_bi, &nothing_owned, &shm), 0U);
+    env_bi.shm = &shm;
+    cpupools_init(&env_bi);
+    assert_int_equal(dom0less_build_all(&env_bi), 2U);
     for (unsigned int i = 0U; i < 2U; i++) {
-        struct domain *d = get((domid_t)(i + 1U));
+        struct domain *d = env_get((domid_t)(i + 1U));
 
         for (uint64_t j = 0U; j < 16U; j++) {
             assert_int_equal(arch_guest_lookup_page(d, gfn(0x50000U + (i << 16U) + j), &m, &t),
@@ -647,10 +494,10 @@ static void static_shared_memory_mapped_and_mapped_again(void **state)
     assert_true(fake_log_contains("Domain 2: static shared memory \"my-shm\" 0x70000000-0x70010000 "
                                   "at guest 0x60000000 (borrower)"));
     /* Rebooted: a new domain, the region mapped again, the same frames. */
-    domain_shutdown(get(1U), SHUTDOWN_reboot);
-    fire_timers();
-    assert_int_equal(get(1U)->state, DOMAIN_RUNNING);
-    assert_int_equal(arch_guest_lookup_page(get(1U), gfn(0x50000U), &m, &t), 0);
+    domain_shutdown(env_get(1U), SHUTDOWN_reboot);
+    env_fire_timers();
+    assert_int_equal(env_get(1U)->state, DOMAIN_RUNNING);
+    assert_int_equal(arch_guest_lookup_page(env_get(1U), gfn(0x50000U), &m, &t), 0);
     assert_int_equal(t, GUEST_FRAME_OTHER);
     assert_int_equal(mfn_x(m), 0x70000U);
 }
@@ -665,8 +512,8 @@ static void reboot_poweroff_and_crash_until_the_machine_is_off(void **state)
 
     (void)state;
     build_standard();
-    d1 = get(1U);
-    d2 = get(2U);
+    d1 = env_get(1U);
+    d2 = env_get(2U);
 
     /* A reboot: the vCPUs stop at once, paused; the reaper rebuilds the
      * domain from its node under the same id. */
@@ -679,8 +526,8 @@ static void reboot_poweroff_and_crash_until_the_machine_is_off(void **state)
     /* A second request changes nothing. */
     domain_shutdown(d1, SHUTDOWN_poweroff);
     assert_int_equal(d1->shutdown_code, SHUTDOWN_reboot);
-    fire_timers();
-    again = get(1U);
+    env_fire_timers();
+    again = env_get(1U);
     assert_non_null(again);
     assert_int_equal(again->state, DOMAIN_RUNNING);
     assert_int_equal(again->tot_pages, (8U * MIB) >> PAGE_SHIFT);
@@ -693,13 +540,13 @@ static void reboot_poweroff_and_crash_until_the_machine_is_off(void **state)
     assert_int_equal(fake_hook_calls(FAKE_ARCH_DUMP_GUEST_STATE), 1U);
     domain_crash(again, NULL, "twice");
     assert_false(fake_log_contains("crashed: twice"));
-    fire_timers();
-    assert_null(get(1U));
+    env_fire_timers();
+    assert_null(env_get(1U));
     assert_int_equal(domain_count(), 1U);
 
     /* The last one powers off: so does the machine, with the counts. */
     domain_shutdown(d2, SHUTDOWN_poweroff);
-    fake_expect_stop(FAKE_STOP_OFF, fire_timers());
+    fake_expect_stop(FAKE_STOP_OFF, env_fire_timers());
     assert_true(fake_log_contains("All domains have stopped: 1 powered off, 1 crashed, "
                                   "1 reboots. Powering off."));
     assert_int_equal(domain_count(), 0U);
@@ -711,19 +558,19 @@ static void the_reaper_waits_for_running_vcpus(void **state)
 
     (void)state;
     build_standard();
-    d2 = get(2U);
+    d2 = env_get(2U);
     /* Its CPU has not switched away from vCPU 0 yet. */
     d2->vcpu[0]->on_cpu = true;
     domain_shutdown(d2, SHUTDOWN_poweroff);
-    fire_timers();
-    assert_non_null(get(2U));
+    env_fire_timers();
+    assert_non_null(env_get(2U));
     /* The reaper looks again a little later. */
     assert_int_equal(timer_queue_length(0U), 1U);
     d2->vcpu[0]->on_cpu = false;
     fake_advance(MILLISECS(1));
-    fire_timers();
-    assert_null(get(2U));
-    assert_non_null(get(1U));
+    env_fire_timers();
+    assert_null(env_get(2U));
+    assert_non_null(env_get(1U));
 }
 
 static void toolstack_domains_are_left_to_the_control_domain(void **state)
@@ -736,12 +583,12 @@ static void toolstack_domains_are_left_to_the_control_domain(void **state)
     build_standard();
     assert_int_equal(domain_create(0U, &a, &dom0), 0);
     dom0->state = DOMAIN_RUNNING;
-    d2 = get(2U);
+    d2 = env_get(2U);
     d2->toolstack_built = true;
     domain_shutdown(d2, SHUTDOWN_reboot);
-    fire_timers();
+    env_fire_timers();
     /* xl destroys or rebuilds it: here it stays, shut down, reported. */
-    assert_ptr_equal(get(2U), d2);
+    assert_ptr_equal(env_get(2U), d2);
     assert_int_equal(d2->state, DOMAIN_SHUTDOWN);
     assert_true(d2->stop_reported);
     assert_int_equal(fake_hook_calls(FAKE_ARCH_DOMAIN_FLUSH_CONSOLE), 0U);
@@ -749,11 +596,11 @@ static void toolstack_domains_are_left_to_the_control_domain(void **state)
     /* No control domain left: the reaper takes it too, and a
      * toolstack-built domain is not rebuilt from a node. */
     domain_shutdown(dom0, SHUTDOWN_poweroff);
-    fire_timers();
-    assert_null(get(0U));
-    assert_null(get(2U));
+    env_fire_timers();
+    assert_null(env_get(0U));
+    assert_null(env_get(2U));
     assert_false(fake_log_contains("Domain 2: reboot failed"));
-    assert_non_null(get(1U));
+    assert_non_null(env_get(1U));
 }
 
 /* A watchdog the domain stopped re-arming: it shuts down with reason
@@ -765,45 +612,46 @@ static void a_watchdog_expiry_stops_the_domain_for_good(void **state)
 
     (void)state;
     build_standard();
-    d2 = get(2U);
+    d2 = env_get(2U);
     assert_int_equal(domain_watchdog_op(d2, 0U, 5U, domain_shutdown), 1);
     fake_advance(SECONDS(4));
     assert_int_equal(domain_watchdog_op(d2, 1U, 5U, domain_shutdown), 0);
     fake_advance(SECONDS(4));
-    fire_timers();
-    assert_non_null(get(2U));
+    env_fire_timers();
+    assert_non_null(env_get(2U));
     fake_advance(SECONDS(1));
-    fire_timers();
+    env_fire_timers();
     assert_true(fake_log_contains("Watchdog timer fired for domain 2"));
     assert_true(fake_log_contains("Domain 2 (domU2) shut down: watchdog"));
-    fire_timers();
-    assert_null(get(2U));
+    env_fire_timers();
+    assert_null(env_get(2U));
     assert_int_equal(domain_count_in_memory(), 1U);
-    assert_non_null(get(1U));
-    assert_int_equal(get(1U)->state, DOMAIN_RUNNING);
+    assert_non_null(env_get(1U));
+    assert_int_equal(env_get(1U)->state, DOMAIN_RUNNING);
     assert_int_equal(timer_queue_length(0U), 0U);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(valid_nodes_are_built_and_started, setup, teardown),
-        cmocka_unit_test_setup_teardown(xenstore_domains_get_a_port_to_dom0, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_domain_that_does_not_fit_is_undone, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_nodes_and_failed_builds_are_skipped, setup, teardown),
-        cmocka_unit_test_setup_teardown(at_most_sixteen_nodes, setup, teardown),
+        cmocka_unit_test_setup_teardown(valid_nodes_are_built_and_started, setup, env_teardown),
+        cmocka_unit_test_setup_teardown(xenstore_domains_get_a_port_to_dom0, setup, env_teardown),
+        cmocka_unit_test_setup_teardown(a_domain_that_does_not_fit_is_undone, setup, env_teardown),
+        cmocka_unit_test_setup_teardown(bad_nodes_and_failed_builds_are_skipped, setup,
+                                        env_teardown),
+        cmocka_unit_test_setup_teardown(at_most_sixteen_nodes, setup, env_teardown),
         cmocka_unit_test_setup_teardown(static_event_channels_bound_before_start, setup,
-                                        teardown),
+                                        env_teardown),
         cmocka_unit_test_setup_teardown(reboot_poweroff_and_crash_until_the_machine_is_off, setup,
-                                        teardown),
+                                        env_teardown),
         /* After the test that counts every reboot since the start. */
         cmocka_unit_test_setup_teardown(static_shared_memory_mapped_and_mapped_again, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(the_reaper_waits_for_running_vcpus, setup, teardown),
+                                        env_teardown),
+        cmocka_unit_test_setup_teardown(the_reaper_waits_for_running_vcpus, setup, env_teardown),
         cmocka_unit_test_setup_teardown(toolstack_domains_are_left_to_the_control_domain, setup,
-                                        teardown),
+                                        env_teardown),
         cmocka_unit_test_setup_teardown(a_watchdog_expiry_stops_the_domain_for_good, setup,
-                                        teardown),
+                                        env_teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -11,4 +11,5 @@ test_dom0less_build-src := $(dom0less-world-src)
 test_dom0less_build-cppflags := -I$(HYP)/common/domain
 $(O)/unit/common/boot/test_dom0less_build: $(UNIT_DIR)/common/heap_env.h \
 	$(UNIT_DIR)/common/fdt_builder.h $(UNIT_DIR)/common/fake_sched.h \
-	$(UNIT_DIR)/common/fake_console_api.h
+	$(UNIT_DIR)/common/fake_console_api.h \
+	$(UNIT_DIR)/common/boot/dom0less_env.h

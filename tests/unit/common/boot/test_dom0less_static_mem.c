@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fdt_builder.h"
+#include "dom0less_env.h"
 #include "heap_env.h"
 #include "fake_console_api.h"
 #include "fake_sched.h"
@@ -36,67 +36,14 @@
 #define HEAP_SIZE   (64ULL << 20)
 #define STATIC_BASE 0x70000000ULL       /* host RAM kept for static banks */
 #define STATIC_SIZE (16ULL << 20)
-#define MODS        0x60000000ULL
-#define MODS_SIZE   (1ULL << 20)
-#define KERNEL_LEN  0x1000U
-#define TEXT_OFFSET 0x80000U
-#define MIB         (1ULL << 20)
+#define MIB         ENV_MIB
 
 static const struct boot_owned owned = {
     .image = { 0x40000000ULL, 0x200000ULL },
     .dtb = { 0x48000000ULL, 0x10000ULL },
 };
 
-static struct fb *b;
-static struct fdt fdt;
-static struct boot_info bi;
-static uint8_t *mods;
 static uint8_t *static_ram;
-
-static void write_image(uint8_t *p)
-{
-    memset(p, 0, KERNEL_LEN);
-    for (unsigned int i = 0U; i < 8U; i++) {
-        p[8U + i] = (uint8_t)((uint64_t)TEXT_OFFSET >> (8U * i));
-        p[16U + i] = (uint8_t)((uint64_t)0x10000U >> (8U * i));
-    }
-    p[0x38] = 'A';
-    p[0x39] = 'R';
-    p[0x3a] = 'M';
-    p[0x3b] = 0x64;
-}
-
-static void domain_node(const char *name, uint32_t mem_kib)
-{
-    fb_begin(b, name);
-    fb_prop_str(b, "compatible", "xen,domain");
-    fb_prop_cells(b, "memory", 2U, 0U, mem_kib);
-    fb_prop_u32(b, "cpus", 1U);
-}
-
-static int chosen_child(const char *name)
-{
-    char path[64];
-    int n = snprintf(path, sizeof(path), "/chosen/%s", name);
-    int node = fdt_path_offset(&fdt, path, (size_t)n);
-
-    assert_true(node >= 0);
-    return node;
-}
-
-static void add_kernel(int domain)
-{
-    struct boot_module *m = &bi.modules[bi.nr_modules];
-
-    memset(m, 0, sizeof(*m));
-    m->kind = BOOTMOD_KERNEL;
-    m->start = MODS;
-    m->size = KERNEL_LEN;
-    m->domain = domain;
-    m->node = -1;
-    m->name = "kernel";
-    bi.nr_modules++;
-}
 
 /* /chosen (1+1 cells) with:
  *   1 st:   6 MiB, banks 4 MiB at STATIC_BASE + 2 MiB at +8 MiB;
@@ -108,50 +55,39 @@ static void add_kernel(int domain)
  * allocator. */
 static void boot(void)
 {
+    static const char *const names[] = { "st", "bad", "heap", "dm" };
     struct static_mem_bank bank;
 
-    fb_begin(b, "");
-    fb_prop_u32(b, "#address-cells", 2U);
-    fb_prop_u32(b, "#size-cells", 2U);
-    fb_begin(b, "chosen");
-    fb_prop_u32(b, "#address-cells", 1U);
-    fb_prop_u32(b, "#size-cells", 1U);
-    domain_node("st", 6144U);
-    fb_prop_cells(b, "xen,static-mem", 4U, (uint32_t)STATIC_BASE, 0x400000U,
+    env_begin_chosen(2U, 1U);
+    env_domain_node("st", 6144U, 1U, NULL);
+    fb_prop_cells(env_fb, "xen,static-mem", 4U, (uint32_t)STATIC_BASE, 0x400000U,
                   (uint32_t)(STATIC_BASE + (8U * MIB)), 0x200000U);
-    fb_end(b);
-    domain_node("bad", 1024U);
-    fb_prop_cells(b, "xen,static-mem", 2U, (uint32_t)(STATIC_BASE + MIB), 0x100000U);
-    fb_end(b);
-    domain_node("heap", 4096U);
-    fb_end(b);
-    domain_node("dm", 4096U);
-    fb_prop_cells(b, "xen,static-mem", 2U, (uint32_t)(STATIC_BASE + (12U * MIB)), 0x400000U);
-    fb_prop_empty(b, "direct-map");
-    fb_end(b);
-    fb_end(b);
-    fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_path_offset(&fdt, "/chosen", 7U);
-    bi.nr_domain_nodes = 4U;
-    bi.ram[0] = (struct boot_range){ MODS, MODS_SIZE };
-    bi.ram[1] = (struct boot_range){ STATIC_BASE, STATIC_SIZE };
-    bi.ram[2] = (struct boot_range){ HEAP_BASE, HEAP_SIZE };
-    bi.nr_ram = 3U;
-    add_kernel(chosen_child("st"));
-    add_kernel(chosen_child("bad"));
-    add_kernel(chosen_child("heap"));
-    add_kernel(chosen_child("dm"));
+    fb_end(env_fb);
+    env_domain_node("bad", 1024U, 1U, NULL);
+    fb_prop_cells(env_fb, "xen,static-mem", 2U, (uint32_t)(STATIC_BASE + MIB), 0x100000U);
+    fb_end(env_fb);
+    env_domain_node("heap", 4096U, 1U, NULL);
+    fb_end(env_fb);
+    env_domain_node("dm", 4096U, 1U, NULL);
+    fb_prop_cells(env_fb, "xen,static-mem", 2U, (uint32_t)(STATIC_BASE + (12U * MIB)), 0x400000U);
+    fb_prop_empty(env_fb, "direct-map");
+    fb_end(env_fb);
+    env_boot_info_from_tree();
+    assert_int_equal(env_bi.nr_domain_nodes, 4U);
+    env_bi.ram[0] = (struct boot_range){ ENV_MODS, ENV_MODS_SIZE };
+    env_bi.ram[1] = (struct boot_range){ STATIC_BASE, STATIC_SIZE };
+    env_bi.ram[2] = (struct boot_range){ HEAP_BASE, HEAP_SIZE };
+    env_bi.nr_ram = 3U;
+    for (size_t i = 0U; i < (sizeof(names) / sizeof(names[0])); i++) {
+        env_kernel_for(names[i]);
+    }
 
     bootmem_reset();
     (void)fake_ram_alloc(HEAP_BASE, (size_t)HEAP_SIZE);
     static_ram = fake_ram_alloc(STATIC_BASE, (size_t)STATIC_SIZE);
     assert_int_equal(bootmem_add_ram(HEAP_BASE, HEAP_BASE + HEAP_SIZE), 0);
     assert_int_equal(bootmem_add_ram(STATIC_BASE, STATIC_BASE + STATIC_SIZE), 0);
-    assert_int_equal(static_mem_check_all(&bi, &owned), 1U);
+    assert_int_equal(static_mem_check_all(&env_bi, &owned), 1U);
     for (unsigned int i = 0U; static_mem_reserved_bank(i, &bank); i++) {
         assert_int_equal(bootmem_reserve(bank.start, bank.start + bank.size), 0);
     }
@@ -162,63 +98,18 @@ static void boot(void)
 static int group_setup(void **state)
 {
     (void)state;
-    timer_subsys_init();
-    cpu_set_online(0U);
+    env_group_setup(1U);
     return 0;
 }
 
 static int setup(void **state)
 {
     (void)state;
-    fake_reset();
-    fake_p2m_reset();
-    fake_sched_reset();
-    fake_console_api_reset();
-    fake_console_quiet(true);
-    mods = fake_ram_alloc(MODS, (size_t)MODS_SIZE);
-    write_image(mods);
-    b = fb_new();
+    env_setup();
     boot();
     return 0;
 }
 
-static void fire_timers(void)
-{
-    fake_set_cpu(0U);
-    timer_interrupt();
-    do_softirq();
-}
-
-static struct domain *get(domid_t id)
-{
-    struct domain *d = domain_get_by_id(id);
-
-    if (d != NULL) {
-        domain_put(d);
-    }
-    return d;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    for (struct domain *d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
-        domain_destroy(d);
-    }
-    fire_timers();
-    domain_free_queued();
-    assert_int_equal(domain_count(), 0U);
-    free(b);
-    return 0;
-}
-
-static paddr_t maddr_of(struct domain *d, paddr_t gpa)
-{
-    paddr_t ma = 0U;
-
-    assert_int_equal(arch_guest_ram_to_maddr(d, gpa, &ma), 0);
-    return ma;
-}
 
 /* The reg of the guest device tree's memory node(s), in order: *n of them. */
 static void guest_memory_nodes(struct domain *d, uint64_t *base, uint64_t *size, unsigned int *n)
@@ -228,7 +119,7 @@ static void guest_memory_nodes(struct domain *d, uint64_t *base, uint64_t *size,
     int depth = 0;
 
     fake_vcpu_entry(NULL, NULL, &x0);
-    assert_int_equal(fdt_check(&g, arch_maddr_to_virt(maddr_of(d, x0)), 4096U), 0);
+    assert_int_equal(fdt_check(&g, arch_maddr_to_virt(env_maddr_of(d, x0)), 4096U), 0);
     *n = 0U;
     for (int node = fdt_next_node(&g, fdt_root(&g), &depth); node >= 0;
          node = fdt_next_node(&g, node, &depth)) {
@@ -274,27 +165,27 @@ static void ram_is_exactly_the_banks(void **state)
     unsigned int n = 0U;
 
     (void)state;
-    cpupools_init(&bi);
+    cpupools_init(&env_bi);
     page_alloc_stats(&ps);
     /* The heap is all RAM but the banks (and the frame tables). */
     assert_true(ps.total_pages <= ((HEAP_SIZE + STATIC_SIZE - (10U * MIB)) >> PAGE_SHIFT));
     assert_true(fake_log_contains("dom0less: /chosen/bad: xen,static-mem bank 0 "
                                   "[0x70100000, +0x100000) overlaps a static memory bank of "
                                   "/chosen/st: domain skipped"));
-    assert_int_equal(dom0less_build_all(&bi), 3U);
-    assert_null(get(2U));       /* bad: skipped, the others run */
-    st = get(1U);
-    dm = get(4U);
+    assert_int_equal(dom0less_build_all(&env_bi), 3U);
+    assert_null(env_get(2U));       /* bad: skipped, the others run */
+    st = env_get(1U);
+    dm = env_get(4U);
     assert_non_null(st);
     assert_non_null(dm);
-    assert_non_null(get(3U));
+    assert_non_null(env_get(3U));
 
     /* st: 4 MiB then 2 MiB, one after the other from GUEST_RAM0. */
     assert_int_equal(st->tot_pages, (6U * MIB) >> PAGE_SHIFT);
-    assert_int_equal(maddr_of(st, 0x40000000U), STATIC_BASE);
-    assert_int_equal(maddr_of(st, 0x403ff000U), STATIC_BASE + 0x3ff000U);
-    assert_int_equal(maddr_of(st, 0x40400000U), STATIC_BASE + (8U * MIB));
-    assert_int_equal(maddr_of(st, 0x405ff000U), STATIC_BASE + (8U * MIB) + 0x1ff000U);
+    assert_int_equal(env_maddr_of(st, 0x40000000U), STATIC_BASE);
+    assert_int_equal(env_maddr_of(st, 0x403ff000U), STATIC_BASE + 0x3ff000U);
+    assert_int_equal(env_maddr_of(st, 0x40400000U), STATIC_BASE + (8U * MIB));
+    assert_int_equal(env_maddr_of(st, 0x405ff000U), STATIC_BASE + (8U * MIB) + 0x1ff000U);
     assert_true(fake_log_contains("Domain 1: static memory 0x70000000-0x70400000 at guest "
                                   "0x40000000"));
 
@@ -302,7 +193,7 @@ static void ram_is_exactly_the_banks(void **state)
     assert_true(dm->direct_map);
     assert_int_equal(dm->tot_pages, (4U * MIB) >> PAGE_SHIFT);
     for (paddr_t off = 0U; off < (4U * MIB); off += 0x1000U) {
-        assert_int_equal(maddr_of(dm, STATIC_BASE + (12U * MIB) + off),
+        assert_int_equal(env_maddr_of(dm, STATIC_BASE + (12U * MIB) + off),
                          STATIC_BASE + (12U * MIB) + off);
     }
     guest_memory_nodes(dm, base, size, &n);
@@ -320,17 +211,17 @@ static void a_reboot_takes_the_same_banks_again_cleared(void **state)
     uint8_t *last = &static_ram[(8U * MIB) + 0x1ff000U];   /* st's last page */
 
     (void)state;
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 3U);
-    st = get(1U);
+    cpupools_init(&env_bi);
+    assert_int_equal(dom0less_build_all(&env_bi), 3U);
+    st = env_get(1U);
     memset(last, 0x5a, 0x1000U);
     domain_shutdown(st, SHUTDOWN_reboot);
-    fire_timers();
-    again = get(1U);
+    env_fire_timers();
+    again = env_get(1U);
     assert_non_null(again);
     assert_int_equal(again->state, DOMAIN_RUNNING);
     assert_int_equal(again->tot_pages, (6U * MIB) >> PAGE_SHIFT);
-    assert_int_equal(maddr_of(again, 0x40400000U), STATIC_BASE + (8U * MIB));
+    assert_int_equal(env_maddr_of(again, 0x40400000U), STATIC_BASE + (8U * MIB));
     /* What the last run left is not the next run's. */
     for (unsigned int i = 0U; i < 0x1000U; i++) {
         assert_int_equal(last[i], 0U);
@@ -347,14 +238,14 @@ static void destroyed_banks_go_back_out_of_use(void **state)
     struct domain *st;
 
     (void)state;
-    cpupools_init(&bi);
-    assert_int_equal(dom0less_build_all(&bi), 3U);
-    st = get(1U);
+    cpupools_init(&env_bi);
+    assert_int_equal(dom0less_build_all(&env_bi), 3U);
+    st = env_get(1U);
     page_alloc_stats(&before);
     domain_destroy(st);
-    fire_timers();
+    env_fire_timers();
     domain_free_queued();
-    assert_null(get(1U));
+    assert_null(env_get(1U));
     page_alloc_stats(&after);
     assert_int_equal(after.total_pages, before.total_pages);
     /* The domain's heap-side objects came back; its 1536 RAM pages did not. */
@@ -369,10 +260,10 @@ static void destroyed_banks_go_back_out_of_use(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(ram_is_exactly_the_banks, setup, teardown),
+        cmocka_unit_test_setup_teardown(ram_is_exactly_the_banks, setup, env_teardown),
         cmocka_unit_test_setup_teardown(a_reboot_takes_the_same_banks_again_cleared, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(destroyed_banks_go_back_out_of_use, setup, teardown),
+                                        env_teardown),
+        cmocka_unit_test_setup_teardown(destroyed_banks_go_back_out_of_use, setup, env_teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

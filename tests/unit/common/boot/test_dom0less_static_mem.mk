@@ -7,4 +7,5 @@ test_dom0less_static_mem-src := $(dom0less-world-src)
 test_dom0less_static_mem-cppflags := -I$(HYP)/common/domain
 $(O)/unit/common/boot/test_dom0less_static_mem: $(UNIT_DIR)/common/heap_env.h \
 	$(UNIT_DIR)/common/fdt_builder.h $(UNIT_DIR)/common/fake_sched.h \
-	$(UNIT_DIR)/common/fake_console_api.h
+	$(UNIT_DIR)/common/fake_console_api.h \
+	$(UNIT_DIR)/common/boot/dom0less_env.h

@@ -3,6 +3,7 @@
  * earlier banks) and left out with a line naming it when bad, and the boot
  * allocator then handing out nothing but the banks that passed. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -80,59 +81,59 @@ static int scan(struct scanned *s, struct static_heap *sh, const char **why)
     return static_heap_scan(&s->bi, &owned, sh, why);
 }
 
-static void test_absent(void **state)
+/* A tree that scans without a refusal: what the heap is then. */
+struct good_case {
+    uint32_t ac;                /* the root's cells */
+    uint32_t sc;
+    const uint32_t *cells;      /* /chosen's xen,static-heap (NULL: none) */
+    unsigned int n;
+    bool present;
+    unsigned int nr_banks;
+    struct boot_range banks[2]; /* sorted, as the scan leaves them */
+};
+
+static void scans_as_expected(void **state)
 {
-    struct scanned *s = tree(2U, 2U, NULL, 0U);
+    const struct good_case *c = *state;
+    struct scanned *s = tree(c->ac, c->sc, c->cells, c->n);
     struct static_heap sh;
     const char *why;
+    uint64_t bytes = 0U;
 
-    (void)state;
     assert_int_equal(scan(s, &sh, &why), 0);
-    assert_false(sh.present);
-    assert_int_equal(sh.nr_banks, 0U);
-    free_scanned(s);
-}
-
-/* Xen's example shape: 2+2 cells from the root, banks sorted, an empty
- * bank skipped without a word. */
-static void test_banks_in_root_cells(void **state)
-{
-    const uint32_t cells[] = {
-        1, 0x00000000, 0, 0x08000000,   /* RAM1, 128 MiB */
-        0, 0x50000000, 0, 0x10000000,   /* RAM0 + 256 MiB, 256 MiB */
-        0, 0x60000000, 0, 0,            /* empty */
-    };
-    struct scanned *s = tree(2U, 2U, cells, 12U);
-    struct static_heap sh;
-    const char *why;
-
-    (void)state;
-    assert_int_equal(scan(s, &sh, &why), 0);
-    assert_true(sh.present);
-    assert_int_equal(sh.nr_banks, 2U);
+    assert_int_equal(sh.present, c->present);
+    assert_int_equal(sh.nr_banks, c->nr_banks);
     assert_int_equal(sh.nr_refused, 0U);
-    assert_range(&sh.banks[0], 0x50000000ULL, 0x10000000ULL);
-    assert_range(&sh.banks[1], RAM1, 0x08000000ULL);
-    assert_int_equal(static_heap_bytes(&sh), 0x18000000ULL);
+    for (unsigned int i = 0U; i < c->nr_banks; i++) {
+        assert_range(&sh.banks[i], c->banks[i].start, c->banks[i].size);
+        bytes += c->banks[i].size;
+    }
+    assert_int_equal(static_heap_bytes(&sh), bytes);
+    /* A good heap goes without a word. */
     assert_string_equal(fake_log(), "");
     free_scanned(s);
 }
 
-/* 1+1 root cells: /chosen's own cells are not the ones read. */
-static void test_one_cell_root(void **state)
-{
-    const uint32_t cells[] = { 0x50000000, 0x01000000, 0x60000000, 0x02000000 };
-    struct scanned *s = tree(1U, 1U, cells, 4U);
-    struct static_heap sh;
-    const char *why;
+static const struct good_case absent = { 2U, 2U, NULL, 0U, false, 0U, { { 0U, 0U } } };
 
-    (void)state;
-    assert_int_equal(scan(s, &sh, &why), 0);
-    assert_int_equal(sh.nr_banks, 2U);
-    assert_range(&sh.banks[0], 0x50000000ULL, 0x01000000ULL);
-    assert_range(&sh.banks[1], 0x60000000ULL, 0x02000000ULL);
-    free_scanned(s);
-}
+/* Xen's example shape: 2+2 cells from the root, banks sorted, an empty
+ * bank skipped without a word. */
+static const uint32_t root_cells[] = {
+    1, 0x00000000, 0, 0x08000000,   /* RAM1, 128 MiB */
+    0, 0x50000000, 0, 0x10000000,   /* RAM0 + 256 MiB, 256 MiB */
+    0, 0x60000000, 0, 0,            /* empty */
+};
+static const struct good_case banks_in_root_cells = {
+    2U, 2U, root_cells, 12U, true, 2U,
+    { { 0x50000000ULL, 0x10000000ULL }, { RAM1, 0x08000000ULL } },
+};
+
+/* 1+1 root cells: /chosen's own cells are not the ones read. */
+static const uint32_t one_cell[] = { 0x50000000, 0x01000000, 0x60000000, 0x02000000 };
+static const struct good_case one_cell_root = {
+    1U, 1U, one_cell, 4U, true, 2U,
+    { { 0x50000000ULL, 0x01000000ULL }, { 0x60000000ULL, 0x02000000ULL } },
+};
 
 /* Each bad bank is reported with its range and reason and left out; the
  * good one stays. */
@@ -227,7 +228,21 @@ static int record(paddr_t start, paddr_t end, void *arg)
 }
 
 /* RAM as setup does it (every bank, the image, DTB and module reserved),
- * then the heap's limit: only the banks are free, boot allocations come
+ * then the heap's limit. */
+static void ram_as_setup_leaves_it(const struct scanned *s, const struct static_heap *sh)
+{
+    bootmem_reset();
+    for (uint32_t i = 0U; i < s->bi.nr_ram; i++) {
+        assert_int_equal(bootmem_add_ram(s->bi.ram[i].start,
+                                         s->bi.ram[i].start + s->bi.ram[i].size), 0);
+    }
+    assert_int_equal(bootmem_reserve(IMAGE, IMAGE + 0x200000ULL), 0);
+    assert_int_equal(bootmem_reserve(DTB, DTB + 0x10000ULL), 0);
+    assert_int_equal(bootmem_reserve(MODULE, MODULE + 0x100000ULL), 0);
+    assert_int_equal(static_heap_reserve_rest(&s->bi, sh), 0);
+}
+
+/* After ram_as_setup_leaves_it, only the banks are free, boot allocations come
  * from them, and the handover gives exactly what is left of them. */
 static void test_boot_allocator_kept_to_banks(void **state)
 {
@@ -245,15 +260,7 @@ static void test_boot_allocator_kept_to_banks(void **state)
     (void)state;
     assert_int_equal(scan(s, &sh, &why), 0);
     assert_int_equal(sh.nr_banks, 2U);
-    bootmem_reset();
-    for (uint32_t i = 0U; i < s->bi.nr_ram; i++) {
-        assert_int_equal(bootmem_add_ram(s->bi.ram[i].start,
-                                         s->bi.ram[i].start + s->bi.ram[i].size), 0);
-    }
-    assert_int_equal(bootmem_reserve(IMAGE, IMAGE + 0x200000ULL), 0);
-    assert_int_equal(bootmem_reserve(DTB, DTB + 0x10000ULL), 0);
-    assert_int_equal(bootmem_reserve(MODULE, MODULE + 0x100000ULL), 0);
-    assert_int_equal(static_heap_reserve_rest(&s->bi, &sh), 0);
+    ram_as_setup_leaves_it(s, &sh);
     assert_int_equal(bootmem_free_bytes(), 0x01800000ULL);
     /* Highest first: the top of RAM1's bank. */
     assert_int_equal(bootmem_alloc(0x2000U, 0U, &pa), 0);
@@ -281,9 +288,7 @@ static void test_unaligned_bank(void **state)
     (void)state;
     assert_int_equal(scan(s, &sh, &why), 0);
     assert_true(fake_log_contains("is not 64 KiB aligned"));
-    bootmem_reset();
-    assert_int_equal(bootmem_add_ram(RAM0, RAM0 + RAM0_SIZE), 0);
-    assert_int_equal(static_heap_reserve_rest(&s->bi, &sh), 0);
+    ram_as_setup_leaves_it(s, &sh);
     assert_int_equal(bootmem_free_bytes(), 0x10000ULL - 0x1000ULL);
     free_scanned(s);
 }
@@ -291,9 +296,10 @@ static void test_unaligned_bank(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_absent),
-        cmocka_unit_test(test_banks_in_root_cells),
-        cmocka_unit_test(test_one_cell_root),
+        { "test_absent", scans_as_expected, NULL, NULL, (void *)&absent },
+        { "test_banks_in_root_cells", scans_as_expected, NULL, NULL,
+          (void *)&banks_in_root_cells },
+        { "test_one_cell_root", scans_as_expected, NULL, NULL, (void *)&one_cell_root },
         cmocka_unit_test(test_bad_banks_left_out),
         cmocka_unit_test(test_malformed_property),
         cmocka_unit_test(test_too_many_banks),

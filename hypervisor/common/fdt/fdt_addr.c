@@ -261,36 +261,58 @@ int fdt_reg_raw(const struct fdt *fdt, int node, uint32_t index, uint64_t *addr,
     return reg_entry(fdt, chain, n, index, addr, size);
 }
 
+/* The "ranges" of bus chain[i] and its entry's size and cells: 0 when it
+ * has entries to read, 1 when it is empty (identity), -ENOENT when absent
+ * (the bus is not mapped into its parent), -EOPNOTSUPP for cells we cannot
+ * read, -EINVAL when its length is not a whole number of entries. */
+static int ranges_shape(const struct fdt *fdt, const int *chain, int i, const uint8_t **ranges,
+                        uint32_t *len, uint32_t cells[3])
+{
+    uint32_t entry;
+
+    cells[0] = chain_cells(fdt, chain, i, "#address-cells", DEFAULT_ADDRESS_CELLS);
+    cells[1] = chain_cells(fdt, chain, i - 1, "#address-cells", DEFAULT_ADDRESS_CELLS);
+    cells[2] = chain_cells(fdt, chain, i, "#size-cells", DEFAULT_SIZE_CELLS);
+    *len = 0U;
+    *ranges = fdt_getprop(fdt, chain[i], "ranges", len);
+    if (*ranges == NULL) {
+        return -ENOENT;
+    }
+    if (*len == 0U) {
+        return 1;
+    }
+    if ((cells[0] > MAX_READ_CELLS) || (cells[1] > MAX_READ_CELLS) ||
+        (cells[2] > MAX_READ_CELLS)) {
+        return -EOPNOTSUPP;
+    }
+    entry = (cells[0] + cells[1] + cells[2]) * 4U;
+    if ((entry == 0U) || ((*len % entry) != 0U)) {
+        return -EINVAL;
+    }
+    return 0;
+}
+
 /* Map *addr from the address space of the children of bus chain[i] to that
  * of its parent chain[i-1], through the bus's "ranges". */
 static int translate_one(const struct fdt *fdt, const int *chain, int i, uint64_t *addr)
 {
-    uint32_t child_ac = chain_cells(fdt, chain, i, "#address-cells", DEFAULT_ADDRESS_CELLS);
-    uint32_t parent_ac = chain_cells(fdt, chain, i - 1, "#address-cells",
-                                     DEFAULT_ADDRESS_CELLS);
-    uint32_t sc = chain_cells(fdt, chain, i, "#size-cells", DEFAULT_SIZE_CELLS);
+    const uint8_t *ranges = NULL;
     uint32_t len = 0U;
-    const uint8_t *ranges = fdt_getprop(fdt, chain[i], "ranges", &len);
+    uint32_t cells[3];
     uint32_t entry;
+    int rc = ranges_shape(fdt, chain, i, &ranges, &len, cells);
 
-    if (ranges == NULL) {
+    if (rc == -ENOENT) {
         return -ERANGE;       /* the bus is not mapped into its parent */
     }
-    if (len == 0U) {
-        return 0;             /* empty ranges: identity */
+    if (rc != 0) {
+        return (rc > 0) ? 0 : rc;     /* empty ranges: identity */
     }
-    if ((child_ac > MAX_READ_CELLS) || (parent_ac > MAX_READ_CELLS) ||
-        (sc > MAX_READ_CELLS)) {
-        return -EOPNOTSUPP;
-    }
-    entry = (child_ac + parent_ac + sc) * 4U;
-    if ((entry == 0U) || ((len % entry) != 0U)) {
-        return -EINVAL;
-    }
+    entry = (cells[0] + cells[1] + cells[2]) * 4U;
     for (uint32_t off = 0U; off < len; off += entry) {
-        uint64_t child = fdt_read_cells(&ranges[off], child_ac);
-        uint64_t parent = fdt_read_cells(&ranges[off + (child_ac * 4U)], parent_ac);
-        uint64_t size = fdt_read_cells(&ranges[off + ((child_ac + parent_ac) * 4U)], sc);
+        uint64_t child = fdt_read_cells(&ranges[off], cells[0]);
+        uint64_t parent = fdt_read_cells(&ranges[off + (cells[0] * 4U)], cells[1]);
+        uint64_t size = fdt_read_cells(&ranges[off + ((cells[0] + cells[1]) * 4U)], cells[2]);
 
         if ((*addr >= child) && ((*addr - child) < size)) {
             uint64_t offset = *addr - child;
@@ -303,6 +325,25 @@ static int translate_one(const struct fdt *fdt, const int *chain, int i, uint64_
         }
     }
     return -ERANGE;
+}
+
+int fdt_ranges_check(const struct fdt *fdt, int bus)
+{
+    int chain[FDT_MAX_DEPTH];
+    int n = fdt_ancestors(fdt, bus, chain);
+    const uint8_t *ranges = NULL;
+    uint32_t len = 0U;
+    uint32_t cells[3];
+    int rc;
+
+    if (n < 0) {
+        return n;
+    }
+    if (n < 2) {
+        return -ENOENT;       /* the root is the CPU's address space */
+    }
+    rc = ranges_shape(fdt, chain, n - 1, &ranges, &len, cells);
+    return (rc > 0) ? 0 : rc;
 }
 
 int fdt_reg(const struct fdt *fdt, int node, uint32_t index, uint64_t *addr, uint64_t *size)

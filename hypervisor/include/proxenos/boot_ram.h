@@ -4,11 +4,14 @@
  *
  * A bank is ignored, with a line naming its node, its range and the
  * reason, when it overlaps a bank an earlier memory node gave, or the reg
- * of a device: an available node directly under the root that is not a
- * memory node (where QEMU's virt machine and most boards put their devices
- * or the buses that hold them; devices under a bus are not looked at). A
- * tree whose RAM covers the UART or the GIC would otherwise hand device
- * registers out as pages of the heap or accept a boot module there.
+ * of a device: an available node that is not a memory node, directly under
+ * the root (where QEMU's virt machine puts its devices) or under a
+ * memory-mapped bus (simple-bus, simple-mfd, arm,amba-bus: a SoC's), its
+ * reg translated through the buses' ranges, up to four levels down. A bus
+ * whose ranges cannot be read, or nested deeper, is named once with the
+ * reason and the devices under it are not looked at. A tree whose RAM
+ * covers the UART or the GIC would otherwise hand device registers out as
+ * pages of the heap or accept a boot module there.
  * Ignored banks are removed from boot_info.ram, so everything checked
  * later against RAM (boot modules, a domain's static banks:
  * boot_range_check) must lie in a bank that passed, and the heap is made

@@ -163,6 +163,14 @@ int fdt_reg_raw(const struct fdt *fdt, int node, uint32_t index, uint64_t *addr,
  * no "ranges" or no range covers the address. */
 int fdt_reg(const struct fdt *fdt, int node, uint32_t index, uint64_t *addr, uint64_t *size);
 
+/* Whether a bus's "ranges" can be read, so that fdt_reg() of its children
+ * means something: 0 if it is empty (1:1) or a whole number of entries in
+ * cells this reader takes; -ENOENT for the root, a node not in the tree,
+ * or a bus without one (its children are not in its parent's address
+ * space); -EOPNOTSUPP for more than two cells; -EINVAL if its length is not
+ * a whole number of entries. */
+int fdt_ranges_check(const struct fdt *fdt, int bus);
+
 /* ---- Interrupts ------------------------------------------------------- */
 
 /* Entry 'index' of the node's "interrupts", decoded by the architecture

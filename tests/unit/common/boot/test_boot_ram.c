@@ -2,11 +2,14 @@
  * scanned by the real bootinfo.c: a bank over a device's reg (the UART,
  * the GIC) or over an earlier bank is ignored, named with its node, its
  * range and what it overlaps; the others stay, in order; a module in an
- * ignored bank is then not in RAM. */
+ * ignored bank is then not in RAM. Devices under memory-mapped buses count
+ * at their CPU address (through the buses' ranges); a bus whose ranges
+ * cannot be read, or nested too deep, is named once and not looked into. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -35,7 +38,7 @@ static void memory_node(struct fb *b, const char *name, const uint32_t *cells, u
 
 /* QEMU virt's devices as its tree has them directly under the root: the
  * PL011 and the GICv3 (distributor and redistributors), plus a disabled
- * node and a bus whose child is not looked at. */
+ * node. */
 static void devices(struct fb *b)
 {
     fb_begin(b, "pl011@9000000");
@@ -187,13 +190,186 @@ static void test_literal_without_a_tree(void **state)
                                   "bank ignored"));
 }
 
+
+/* ---- Devices under buses -------------------------------------------------- */
+
+/* Beside devices(), buses as SoC trees have them (addresses in the
+ * comments are the CPU's):
+ *   /soc               simple-bus, 1+1 cells, child 0 -> 0x10000000
+ *     uart@1000        0x10001000
+ *     bridge@200000    simple-bus, 1+1 cells, child 0 -> soc's 0x200000
+ *       dev@10         0x10200010
+ *       b3             simple-bus, empty ranges (1:1)
+ *         dev@40       0x10200040 (four levels down: the deepest looked at)
+ *         b4           simple-bus, empty ranges: nested too deep
+ *           dev@20     0x10200020, not looked at
+ *   /badbus            simple-bus, ranges of 5 cells (entries are 4)
+ *     dev@0            0x20000000 as written, not looked at
+ *   /widebus           simple-bus, 3 address cells
+ *   /offbus            simple-bus, disabled; dev 0x30000000 not looked at
+ *   /plainbus          simple-bus without ranges: its child 0x3a000000 is
+ *                      not in the CPU's space
+ *   /reserved-memory   ranges but no bus: region 0x38000000 is RAM's */
+static void buses(struct fb *b)
+{
+    fb_begin(b, "soc");
+    fb_prop_str(b, "compatible", "simple-bus");
+    fb_prop_u32(b, "#address-cells", 1);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_prop_cells(b, "ranges", 4, 0, 0, 0x10000000, 0x1000000);
+    fb_begin(b, "uart@1000");
+    fb_prop_cells(b, "reg", 2, 0x1000, 0x1000);
+    fb_end(b);
+    fb_begin(b, "bridge@200000");
+    fb_prop_str(b, "compatible", "simple-bus");
+    fb_prop_u32(b, "#address-cells", 1);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_prop_cells(b, "ranges", 3, 0, 0x200000, 0x100000);
+    fb_begin(b, "dev@10");
+    fb_prop_cells(b, "reg", 2, 0x10, 0x10);
+    fb_end(b);
+    fb_begin(b, "b3");
+    fb_prop_str(b, "compatible", "simple-bus");
+    fb_prop_empty(b, "ranges");
+    fb_begin(b, "dev@40");
+    fb_prop_cells(b, "reg", 2, 0x40, 0x10);
+    fb_end(b);
+    fb_begin(b, "b4");
+    fb_prop_str(b, "compatible", "simple-bus");
+    fb_prop_empty(b, "ranges");
+    fb_begin(b, "dev@20");
+    fb_prop_cells(b, "reg", 2, 0x20, 0x10);
+    fb_end(b);
+    fb_end(b);      /* b4 */
+    fb_end(b);      /* b3 */
+    fb_end(b);      /* bridge */
+    fb_end(b);      /* soc */
+
+    fb_begin(b, "badbus");
+    fb_prop_str(b, "compatible", "simple-bus");
+    fb_prop_u32(b, "#address-cells", 1);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_prop_cells(b, "ranges", 5, 0, 0, 0, 0x1000000, 0);
+    fb_begin(b, "dev@0");
+    fb_prop_cells(b, "reg", 2, 0x20000000, 0x1000);
+    fb_end(b);
+    fb_end(b);
+    fb_begin(b, "widebus");
+    fb_prop_str(b, "compatible", "simple-bus");
+    fb_prop_u32(b, "#address-cells", 3);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_prop_cells(b, "ranges", 6, 0, 0, 0, 0, 0x28000000, 0x1000);
+    fb_end(b);
+    fb_begin(b, "offbus");
+    fb_prop_str(b, "compatible", "simple-bus");
+    fb_prop_str(b, "status", "disabled");
+    fb_prop_empty(b, "ranges");
+    fb_begin(b, "dev@30000000");
+    fb_prop_cells(b, "reg", 4, 0, 0x30000000, 0, 0x1000);
+    fb_end(b);
+    fb_end(b);
+    fb_begin(b, "plainbus");
+    fb_prop_str(b, "compatible", "simple-bus");
+    fb_begin(b, "dev@3a000000");
+    fb_prop_cells(b, "reg", 4, 0, 0x3a000000, 0, 0x1000);
+    fb_end(b);
+    fb_end(b);
+    fb_begin(b, "reserved-memory");
+    fb_prop_u32(b, "#address-cells", 2);
+    fb_prop_u32(b, "#size-cells", 2);
+    fb_prop_empty(b, "ranges");
+    fb_begin(b, "region@38000000");
+    fb_prop_cells(b, "reg", 4, 0, 0x38000000, 0, 0x100000);
+    fb_end(b);
+    fb_end(b);
+}
+
+/* One bank of the bus tree, and whether it is kept. */
+struct bus_case {
+    const char *what;
+    uint32_t start;
+    uint32_t size;
+    const char *over;           /* the device named (NULL: kept) */
+};
+
+static const struct bus_case bus_cases[] = {
+    { "a device under a bus, at its CPU address", 0x10001800U, 0x1000U, "/soc/uart@1000" },
+    { "a device under two buses", 0x10200000U, 0x20U, "/soc/bridge@200000/dev@10" },
+    { "a device four levels down", 0x10200040U, 0x10U, "/soc/bridge@200000/b3/dev@40" },
+    { "a device's untranslated address is no claim", 0x0U, 0x2000U, NULL },
+    { "a bus's window without a device is no claim", 0x10800000U, 0x100000U, NULL },
+    { "under a bus nested too deep", 0x10200020U, 0x10U, NULL },
+    { "under a bus with a malformed ranges", 0x20000000U, 0x1000U, NULL },
+    { "under a disabled bus", 0x30000000U, 0x1000U, NULL },
+    { "under a bus without ranges", 0x3a000000U, 0x1000U, NULL },
+    { "a reserved-memory region is RAM", 0x38000000U, 0x100000U, NULL },
+};
+
+static unsigned int occurrences(const char *text, const char *what)
+{
+    unsigned int n = 0U;
+
+    for (const char *p = strstr(text, what); p != NULL; p = strstr(p + 1, what)) {
+        n++;
+    }
+    return n;
+}
+
+/* Each case's bank beside a clean 1 GiB: the bank goes when it is over a
+ * device and stays otherwise, and every bus the check cannot look into is
+ * named once, whatever the number of banks. */
+static void test_bus_case(void **state)
+{
+    const struct bus_case *c = *state;
+    const uint32_t bank[] = { 0, c->start, 0, c->size };
+    struct scanned *s = new_built();
+    char line[160];
+
+    begin_root(s->fb);
+    devices(s->fb);
+    buses(s->fb);
+    memory_node(s->fb, "memory@0", ram_1g, 4U);
+    memory_node(s->fb, "memory@1", bank, 4U);
+    fb_end(s->fb);
+    assert_int_equal(scan_built(s), 0);
+    fake_reset();
+    assert_int_equal(boot_ram_check(&s->bi), (c->over != NULL) ? 1U : 0U);
+    assert_int_equal(s->bi.nr_ram, (c->over != NULL) ? 1U : 2U);
+    assert_range(&s->bi.ram[0], 0x40000000U, 0x40000000U);
+    if (c->over != NULL) {
+        (void)snprintf(line, sizeof(line), "RAM bank /memory@1: [0x%x, +0x%x) overlaps device %s: "
+                       "bank ignored", c->start, c->size, c->over);
+        if (!fake_log_contains(line)) {
+            fail_msg("%s: log lacks \"%s\":\n%s", c->what, line, fake_log());
+        }
+    } else {
+        assert_range(&s->bi.ram[1], c->start, c->size);
+    }
+    assert_int_equal(occurrences(fake_log(), "RAM bank check: bus /soc/bridge@200000/b3/b4: "
+                                 "buses nested deeper than the check looks: the devices under "
+                                 "it are not checked\n"), 1U);
+    assert_int_equal(occurrences(fake_log(), "RAM bank check: bus /badbus: its ranges is "
+                                 "malformed: the devices under it are not checked\n"), 1U);
+    assert_int_equal(occurrences(fake_log(), "RAM bank check: bus /widebus: its ranges has more "
+                                 "than two cells: the devices under it are not checked\n"), 1U);
+    /* A disabled bus, or one without ranges, is not a fault of the tree. */
+    assert_int_equal(occurrences(fake_log(), "RAM bank check: bus"), 3U);
+    free_scanned(s);
+}
+
 int main(void)
 {
-    struct CMUnitTest tests[(sizeof(cases) / sizeof(cases[0])) + 2U];
+    struct CMUnitTest tests[(sizeof(cases) / sizeof(cases[0])) +
+                            (sizeof(bus_cases) / sizeof(bus_cases[0])) + 2U];
     size_t n = 0U;
 
     for (size_t i = 0U; i < (sizeof(cases) / sizeof(cases[0])); i++) {
         tests[n] = (struct CMUnitTest){ cases[i].what, test_case, NULL, NULL, (void *)&cases[i] };
+        n++;
+    }
+    for (size_t i = 0U; i < (sizeof(bus_cases) / sizeof(bus_cases[0])); i++) {
+        tests[n] = (struct CMUnitTest){ bus_cases[i].what, test_bus_case, NULL, NULL,
+                                        (void *)&bus_cases[i] };
         n++;
     }
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_module_in_an_ignored_bank);

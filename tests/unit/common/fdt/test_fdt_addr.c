@@ -207,6 +207,62 @@ static void test_reg_cells_edge_cases(void **state)
     free(b);
 }
 
+/* Whether a bus's ranges can be read (fdt_ranges_check), and what a
+ * child's reg gives through each kind. */
+static void test_ranges_check(void **state)
+{
+    struct fb *b = fb_new();
+    struct fdt fdt;
+    uint64_t a = 0U;
+    uint64_t s = 0U;
+
+    (void)state;
+    fb_begin(b, "");
+    fb_prop_u32(b, "#address-cells", 2);
+    fb_prop_u32(b, "#size-cells", 2);
+    fb_begin(b, "good");        /* 1+1 children, one entry of 1+2+1 cells */
+    fb_prop_u32(b, "#address-cells", 1);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_prop_cells(b, "ranges", 4, 0, 0, 0x10000000, 0x1000);
+    fb_begin(b, "dev@10");
+    fb_prop_cells(b, "reg", 2, 0x10, 0x10);
+    fb_end(b);
+    fb_end(b);
+    fb_begin(b, "empty");       /* 1:1 */
+    fb_prop_empty(b, "ranges");
+    fb_end(b);
+    fb_begin(b, "bad");         /* 5 cells of 4-cell entries */
+    fb_prop_u32(b, "#address-cells", 1);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_prop_cells(b, "ranges", 5, 0, 0, 0x10000000, 0x1000, 0);
+    fb_begin(b, "dev@10");
+    fb_prop_cells(b, "reg", 2, 0x10, 0x10);
+    fb_end(b);
+    fb_end(b);
+    fb_begin(b, "wide");        /* three address cells for its children */
+    fb_prop_u32(b, "#address-cells", 3);
+    fb_prop_u32(b, "#size-cells", 1);
+    fb_prop_cells(b, "ranges", 6, 0, 0, 0, 0, 0x10000000, 0x1000);
+    fb_end(b);
+    fb_begin(b, "none");
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
+
+    assert_int_equal(fdt_ranges_check(&fdt, path(&fdt, "/good")), 0);
+    assert_int_equal(fdt_ranges_check(&fdt, path(&fdt, "/empty")), 0);
+    assert_int_equal(fdt_ranges_check(&fdt, path(&fdt, "/bad")), -EINVAL);
+    assert_int_equal(fdt_ranges_check(&fdt, path(&fdt, "/wide")), -EOPNOTSUPP);
+    assert_int_equal(fdt_ranges_check(&fdt, path(&fdt, "/none")), -ENOENT);
+    assert_int_equal(fdt_ranges_check(&fdt, fdt_root(&fdt)), -ENOENT);
+    assert_int_equal(fdt_ranges_check(&fdt, -1), -ENOENT);
+    /* The same verdicts as the translation of a child's reg. */
+    assert_int_equal(fdt_reg(&fdt, path(&fdt, "/good/dev@10"), 0, &a, &s), 0);
+    assert_int_equal(a, 0x10000010);
+    assert_int_equal(fdt_reg(&fdt, path(&fdt, "/bad/dev@10"), 0, &a, &s), -EINVAL);
+    free(b);
+}
 
 /* What fdt_irq() hands the architecture: the whole property, the
  * parent's #interrupt-cells and the index (the host's fake decoder takes
@@ -340,6 +396,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_phandles, good_setup, good_teardown),
         cmocka_unit_test_setup_teardown(test_cells, good_setup, good_teardown),
         cmocka_unit_test(test_reg_cells_edge_cases),
+        cmocka_unit_test(test_ranges_check),
         cmocka_unit_test_setup_teardown(test_reg, good_setup, good_teardown),
         cmocka_unit_test(test_interrupts_to_the_decoder),
         cmocka_unit_test_setup_teardown(test_interrupt_parents, good_setup, good_teardown),

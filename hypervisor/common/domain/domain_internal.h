@@ -33,6 +33,14 @@ struct domain *domain_free_queue_pop(void);
  * Only where freeing is allowed: CPU 0's timer softirq, the reaper. */
 void domain_free_queued(void);
 
+/* Forget the power-off, crash and reboot counts that the reaper's last
+ * line ("All domains have stopped: ...") gives: the state at power-on.
+ * The hypervisor boots once and never calls it; host tests that build and
+ * stop domains call it in each test's set-up, as they call
+ * alloc_count_reset() and xmalloc_reset(), so that the line counts their
+ * own test's stops only. */
+void domain_shutdown_reset_counts(void);
+
 /* Tell the control domain that a domain stopped or went away (Xen's
  * VIRQ_DOM_EXC: xenstored then fires @releaseDomain, and xl and
  * xenconsoled look at the domains again). Not with a scheduler or vGIC

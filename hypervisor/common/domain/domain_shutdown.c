@@ -33,6 +33,13 @@ void domain_set_restart(domain_restart_fn fn)
     restart_boot_domain = fn;
 }
 
+void domain_shutdown_reset_counts(void)
+{
+    nr_poweroff = 0U;
+    nr_crashed = 0U;
+    nr_rebooted = 0U;
+}
+
 static const char *reason_name(enum shutdown_reason r)
 {
     switch (r) {

@@ -57,6 +57,7 @@ void env_setup(void)
     fake_sched_reset();
     fake_console_api_reset();
     fake_console_quiet(true);
+    domain_shutdown_reset_counts();
     env_mods = fake_ram_alloc(ENV_MODS, (size_t)ENV_MODS_SIZE);
     env_write_image(env_mods);
     env_fb = fb_new();

@@ -33,9 +33,10 @@ void env_write_image(uint8_t *p);
 /* Once per group: the timers, and CPUs 0 to nr_cpus - 1 online. */
 void env_group_setup(unsigned int nr_cpus);
 
-/* Before each test: the fakes reset and the console quiet, the module
- * area in fake RAM with the Image at its start, an empty tree builder.
- * The heap is the test's own (heap_env_init, or its static banks). */
+/* Before each test: the fakes reset and the console quiet, the stop
+ * counts of domain_shutdown.c back to 0, the module area in fake RAM with
+ * the Image at its start, an empty tree builder. The heap is the test's
+ * own (heap_env_init, or its static banks). */
 void env_setup(void);
 
 /* After each test (a cmocka teardown): every domain destroyed and freed,

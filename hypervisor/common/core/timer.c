@@ -149,7 +149,12 @@ bool timer_is_queued(const struct timer *t)
 }
 
 /* Run everything due, then arm the hardware for the next deadline. The
- * handler runs unlocked so it may re-arm its own timer. */
+ * handler runs unlocked so it may re-arm its own timer. This is on every
+ * timer expiry's path (a vCPU woken from WFI by its virtual timer), so it
+ * takes the head off without unlink_timer's walk and arms its own CPU's
+ * hardware without program_head's check of whose it is: that pays for the
+ * two stores that tell kill_timer whose handler runs (docs/benchmarks.md,
+ * the WFI figure). */
 static void timer_softirq(void)
 {
     unsigned int cpu = arch_cpu_id();
@@ -159,7 +164,11 @@ static void timer_softirq(void)
     while ((q->head != NULL) && (q->head->expires <= NOW())) {
         struct timer *t = q->head;
 
-        unlink_timer(q, t);
+        /* The head: off the front of the list, no walk. */
+        q->head = t->next;
+        t->next = NULL;
+        t->queued = false;
+        q->length--;
         q->fired++;
         __atomic_store_n(&q->running, t, __ATOMIC_RELAXED);
         spin_unlock_irqrestore(&q->lock, flags);
@@ -167,7 +176,8 @@ static void timer_softirq(void)
         flags = spin_lock_irqsave(&q->lock);
         __atomic_store_n(&q->running, NULL, __ATOMIC_RELEASE);
     }
-    program_head(cpu, q);
+    /* This CPU's own queue: its hardware, no need to ask whose. */
+    arch_timer_program((q->head != NULL) ? q->head->expires : 0);
     spin_unlock_irqrestore(&q->lock, flags);
 }
 

@@ -190,8 +190,32 @@ static void test_literal_without_a_tree(void **state)
                                   "bank ignored"));
 }
 
-
 /* ---- Devices under buses -------------------------------------------------- */
+
+/* A simple-bus node opened, with ac address and sc size cells for its
+ * children (0: none of its own). The caller adds ranges and children. */
+static void bus(struct fb *b, const char *name, uint32_t ac, uint32_t sc)
+{
+    fb_begin(b, name);
+    fb_prop_str(b, "compatible", "simple-bus");
+    if (ac != 0U) {
+        fb_prop_u32(b, "#address-cells", ac);
+        fb_prop_u32(b, "#size-cells", sc);
+    }
+}
+
+/* A device node with a reg of n cells (closed). */
+static void device(struct fb *b, const char *name, unsigned int n, uint32_t a0, uint32_t a1,
+                   uint32_t a2, uint32_t a3)
+{
+    fb_begin(b, name);
+    if (n == 2U) {
+        fb_prop_cells(b, "reg", 2, a0, a1);
+    } else {
+        fb_prop_cells(b, "reg", 4, a0, a1, a2, a3);
+    }
+    fb_end(b);
+}
 
 /* Beside devices(), buses as SoC trees have them (addresses in the
  * comments are the CPU's):
@@ -212,67 +236,37 @@ static void test_literal_without_a_tree(void **state)
  *   /reserved-memory   ranges but no bus: region 0x38000000 is RAM's */
 static void buses(struct fb *b)
 {
-    fb_begin(b, "soc");
-    fb_prop_str(b, "compatible", "simple-bus");
-    fb_prop_u32(b, "#address-cells", 1);
-    fb_prop_u32(b, "#size-cells", 1);
+    bus(b, "soc", 1U, 1U);
     fb_prop_cells(b, "ranges", 4, 0, 0, 0x10000000, 0x1000000);
-    fb_begin(b, "uart@1000");
-    fb_prop_cells(b, "reg", 2, 0x1000, 0x1000);
-    fb_end(b);
-    fb_begin(b, "bridge@200000");
-    fb_prop_str(b, "compatible", "simple-bus");
-    fb_prop_u32(b, "#address-cells", 1);
-    fb_prop_u32(b, "#size-cells", 1);
+    device(b, "uart@1000", 2U, 0x1000, 0x1000, 0, 0);
+    bus(b, "bridge@200000", 1U, 1U);
     fb_prop_cells(b, "ranges", 3, 0, 0x200000, 0x100000);
-    fb_begin(b, "dev@10");
-    fb_prop_cells(b, "reg", 2, 0x10, 0x10);
-    fb_end(b);
-    fb_begin(b, "b3");
-    fb_prop_str(b, "compatible", "simple-bus");
+    device(b, "dev@10", 2U, 0x10, 0x10, 0, 0);
+    bus(b, "b3", 0U, 0U);
     fb_prop_empty(b, "ranges");
-    fb_begin(b, "dev@40");
-    fb_prop_cells(b, "reg", 2, 0x40, 0x10);
-    fb_end(b);
-    fb_begin(b, "b4");
-    fb_prop_str(b, "compatible", "simple-bus");
+    device(b, "dev@40", 2U, 0x40, 0x10, 0, 0);
+    bus(b, "b4", 0U, 0U);
     fb_prop_empty(b, "ranges");
-    fb_begin(b, "dev@20");
-    fb_prop_cells(b, "reg", 2, 0x20, 0x10);
-    fb_end(b);
+    device(b, "dev@20", 2U, 0x20, 0x10, 0, 0);
     fb_end(b);      /* b4 */
     fb_end(b);      /* b3 */
     fb_end(b);      /* bridge */
     fb_end(b);      /* soc */
 
-    fb_begin(b, "badbus");
-    fb_prop_str(b, "compatible", "simple-bus");
-    fb_prop_u32(b, "#address-cells", 1);
-    fb_prop_u32(b, "#size-cells", 1);
+    bus(b, "badbus", 1U, 1U);
     fb_prop_cells(b, "ranges", 5, 0, 0, 0, 0x1000000, 0);
-    fb_begin(b, "dev@0");
-    fb_prop_cells(b, "reg", 2, 0x20000000, 0x1000);
+    device(b, "dev@0", 2U, 0x20000000, 0x1000, 0, 0);
     fb_end(b);
-    fb_end(b);
-    fb_begin(b, "widebus");
-    fb_prop_str(b, "compatible", "simple-bus");
-    fb_prop_u32(b, "#address-cells", 3);
-    fb_prop_u32(b, "#size-cells", 1);
+    bus(b, "widebus", 3U, 1U);
     fb_prop_cells(b, "ranges", 6, 0, 0, 0, 0, 0x28000000, 0x1000);
     fb_end(b);
-    fb_begin(b, "offbus");
-    fb_prop_str(b, "compatible", "simple-bus");
+    bus(b, "offbus", 0U, 0U);
     fb_prop_str(b, "status", "disabled");
     fb_prop_empty(b, "ranges");
-    fb_begin(b, "dev@30000000");
-    fb_prop_cells(b, "reg", 4, 0, 0x30000000, 0, 0x1000);
+    device(b, "dev@30000000", 4U, 0, 0x30000000, 0, 0x1000);
     fb_end(b);
-    fb_end(b);
-    fb_begin(b, "plainbus");
-    fb_prop_str(b, "compatible", "simple-bus");
-    fb_begin(b, "dev@3a000000");
-    fb_prop_cells(b, "reg", 4, 0, 0x3a000000, 0, 0x1000);
-    fb_end(b);
+    bus(b, "plainbus", 0U, 0U);
+    device(b, "dev@3a000000", 4U, 0, 0x3a000000, 0, 0x1000);
     fb_end(b);
     fb_begin(b, "reserved-memory");
     fb_prop_u32(b, "#address-cells", 2);

@@ -43,6 +43,8 @@ JOBS=${JOBS:-2}
 CROSS=aarch64-linux-gnu-
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 
+# Proxenos's tree stays as the checkout left it (test_build.py holds its
+# own builds to that too), and Xen's objects never mix with its own.
 case $BUILD/ in
     "$SRC"/*) die "XEN_BUILD must be outside the Proxenos tree ($SRC)" ;;
 esac

@@ -12,6 +12,7 @@
 #   make misra            cppcheck MISRA addon over the hypervisor sources
 #   make setup            install whatever is missing (scripts/setup.sh)
 #   make fresh-check      make run and make test on a fresh Debian 12 root (root only)
+#   make xen-reference XEN_SRC=<dir>  build the full-config Xen 4.17 reference
 
 SRCDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 O ?= $(SRCDIR)/build
@@ -181,6 +182,15 @@ BENCH_BUILD := $(O)/bench-release
 bench: setup
 	@$(MAKE) --no-print-directory O=$(BENCH_BUILD) CONFIG=release all guests
 	PROXENOS_BUILD=$(BENCH_BUILD) $(PYTHON) $(SRCDIR)/bench/bench.py $(BENCH_ARGS)
+
+# The full-config Xen 4.17 (static memory and shm, boot-time cpupools,
+# IOREQ, every scheduler) from Xen's own source, built outside this tree
+# into $(CACHE_DIR)/xen-full (scripts/build-xen-reference.sh,
+# docs/testing.md). Nothing here needs it: tests/system/test_static_xen.py
+# runs the static trees on it, and skips without it.
+.PHONY: xen-reference
+xen-reference:
+	sh $(SRCDIR)/scripts/build-xen-reference.sh "$(XEN_SRC)"
 
 # MISRA C:2012 over the hypervisor sources as compiled (docs/misra/README.md).
 .PHONY: misra

@@ -4,16 +4,18 @@
  * starts. The guest knows its port only by convention, here from bootargs:
  *
  *   port=<local port> peer=<peer's domid> peer_port=<peer's port> events=<n>
- *   [runs=<guest address>] [peer_runs=<guest address>]
+ *   [linger_ms=<ms>] [runs=<guest address>] [peer_runs=<guest address>]
  *
  * It checks that EVTCHNOP_status calls the port interdomain to the peer's
  * domid and port, then sends to the peer until it has received n events
  * itself, and keeps sending a while longer so that the peer, which may
- * have started later, reaches its n too. Xen 4.17 leaves one end of each
- * pair pending at boot (its boot-time bind_interdomain raises the new
- * port), so one of the n may come from the hypervisor: with n >= 2 at
- * least one came from the peer. It runs as a dom0less domU or as dom0 (a
- * channel whose other end is a node directly under /chosen).
+ * have started later, reaches its n too: until the peer's end closes, or
+ * linger_ms (3000) have passed. Xen 4.17 leaves one end of each pair
+ * pending at boot (its boot-time bind_interdomain raises the new port), so
+ * one of the n may come from the hypervisor: with n >= 2 at least one came
+ * from the peer. It runs as a dom0less domU or as dom0 (its end a node
+ * directly under /chosen); as dom0 it is given a longer linger_ms, so that
+ * it outlives its domU peer (Xen 4.17 halts the machine when dom0 stops).
  *
  * A reboot (Proxenos's own, docs/static-config.md): with runs=<address>
  * (a word of static shared memory, which a rebuild maps again unchanged)
@@ -32,7 +34,7 @@
 
 #define RECEIVE_MS  20000U      /* for all n events */
 #define ANSWER_MS   100U        /* between two sends */
-#define LINGER_MS   3000U       /* sending on for the peer once done */
+#define LINGER_MS   3000U       /* sending on for the peer once done: default */
 #define AWAY_MS     30000U      /* for a rebooting peer to go and come back */
 
 static bool setup(const struct platform *p)
@@ -71,6 +73,8 @@ static bool peer_bound(uint32_t port)
            (st.status == EVTCHNSTAT_interdomain);
 }
 
+static uint64_t linger_ms = LINGER_MS;
+
 /* Until n more events than now have arrived, then a while longer. */
 static void exchange(uint32_t port, uint32_t n)
 {
@@ -93,7 +97,7 @@ static void exchange(uint32_t port, uint32_t n)
     test_check("static_received", evtchn_count(port) >= events, "%u of %u events after %u sends",
                evtchn_count(port), events, sends);
     t0 = timer_now();
-    while (peer_bound(port) && (timer_now() - t0 < timer_us_to_ticks(LINGER_MS * 1000U))) {
+    while (peer_bound(port) && (timer_now() - t0 < timer_us_to_ticks(linger_ms * 1000U))) {
         sends++;
         if (evtchn_send(port) != 0) {
             bad_sends++;
@@ -145,6 +149,8 @@ void guest_main(const struct platform *p)
     uint32_t events = (uint32_t)bootarg_u64(p->bootargs, "events", 5U);
     uint64_t runs_at = bootarg_u64(p->bootargs, "runs", 0U);
     uint32_t boot = (runs_at != 0U) ? count_boot(runs_at) : 1U;
+
+    linger_ms = bootarg_u64(p->bootargs, "linger_ms", LINGER_MS);
 
     printf("static_evtchn: port %u to dom%u port %u, %u events\n", port, peer, peer_port, events);
     if (!test_check("static_args", (port != 0U) && (port < EVTCHN_TRACKED_PORTS) &&

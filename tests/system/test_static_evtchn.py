@@ -144,13 +144,15 @@ DOM0_DONE = r"^GUEST DONE (\d+) passed (\d+) failed$"     # dom0's lines: no pre
 def dom0_tree(tool, dumpdtb, tmp_path, xen_append, image=BUILD / "guests" / "static_evtchn.bin"):
     """dom0 runs static_evtchn on port 10, its end the /chosen node dom0_ec;
     the domU ping (domid 1) on port 20, its node naming dom0_ec. dom0's
-    node comes first in /chosen: its end is met first, as Xen walks."""
+    node comes first in /chosen: its end is met first, as Xen walks. dom0
+    keeps sending until the domU's end closes: Xen 4.17 halts the machine
+    when dom0 stops."""
     size = image.stat().st_size
     chosen = f"""
         module@{DOM0_AT:x} {{
             compatible = "multiboot,kernel", "multiboot,module";
             reg = <0x0 {DOM0_AT:#x} 0x0 {size:#x}>;
-            bootargs = "port=10 peer=1 peer_port=20 events=5";
+            bootargs = "port=10 peer=1 peer_port=20 events=5 linger_ms=30000";
         }};
         {evtchn_node("dom0_ec", 10, "ping_ec")}"""
     guests = [end("ping", 20, 0, 10, [evtchn_node("ping_ec", 20, "dom0_ec")])]

@@ -142,7 +142,7 @@ static int load_dom0(struct domain *d, const struct boot_info *bi, const struct 
     return 0;
 }
 
-int dom0_build(const struct boot_info *bi)
+int dom0_build(const struct boot_info *bi, struct domain **out)
 {
     const struct boot_module *kernel = bootinfo_find_module(bi, BOOTMOD_KERNEL, -1);
     const struct boot_module *ramdisk = bootinfo_find_module(bi, BOOTMOD_RAMDISK, -1);
@@ -155,6 +155,7 @@ int dom0_build(const struct boot_info *bi)
     struct domain *d;
     int rc;
 
+    *out = NULL;
     if (kernel == NULL) {
         return -ENOENT;
     }
@@ -208,10 +209,15 @@ int dom0_build(const struct boot_info *bi)
         domain_destroy(d);
         return rc;
     }
-    /* dom0 is the last domain built: the end of boot, where Xen gives it
-     * the console input. Before it runs, so the line is whole. */
+    *out = d;
+    return 0;
+}
+
+void dom0_start(struct domain *d)
+{
+    /* Every domain is built: the end of boot, where Xen gives dom0 the
+     * console input. Before it runs, so the line is whole. */
     console_endboot();
     d->state = DOMAIN_RUNNING;
     vcpu_wake(d->vcpu[0]);
-    return 0;
 }

@@ -341,6 +341,7 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
     const struct boot_info *bi = &boot_info;
     const struct fdt *fdt;
     struct boot_owned owned;
+    struct domain *dom0 = NULL;
     unsigned int online;
     bool mem_given;
 
@@ -402,15 +403,21 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
         alloc_count_set_static(true);
         pr_info("Static mode: dom0less domains only, nothing allocated after boot\n");
     }
-    if (bi->nr_domain_nodes != 0U) {
-        unsigned int started = dom0less_build_all(bi);
-
-        pr_info("dom0less: %u of %u domains started\n", started, bi->nr_domain_nodes);
-    }
+    /* Xen 4.17's order: dom0, then the dom0less domains, then the static
+     * event channels among them all, and only then does any domain run.
+     * A dom0 that fails to build leaves the others running. */
     if (bootinfo_find_module(bi, BOOTMOD_KERNEL, -1) != NULL) {
-        /* Built after the dom0less domains, as on Xen; a failure leaves
-         * them running. */
-        (void)dom0_build(bi);
+        (void)dom0_build(bi, &dom0);
+    }
+    if ((bi->nr_domain_nodes != 0U) || (dom0 != NULL)) {
+        unsigned int started = dom0less_build_all(bi, dom0);
+
+        if (bi->nr_domain_nodes != 0U) {
+            pr_info("dom0less: %u of %u domains started\n", started, bi->nr_domain_nodes);
+        }
+    }
+    if (dom0 != NULL) {
+        dom0_start(dom0);
     }
     alloc_count_end_boot();
     pr_info("Boot complete: %u CPUs online, entering idle loop\n", online);

@@ -5,8 +5,10 @@
  * regions, event-channel PPI 31) and, with xenstore, an unbound event
  * channel to dom0 in HVM_PARAM_STORE_EVTCHN and HVM_PARAM_STORE_PFN set to
  * ~0: "xenstore comes later", which Linux waits for. Static event channels
- * (dom0less_evtchn.c) are bound once every domain is built, before any
- * starts; a domain left with one unbound is destroyed unstarted. A
+ * (dom0less_evtchn.c) are bound once every domain is built, dom0 (built
+ * before, paused) included, before any starts; a domain left with one
+ * unbound is destroyed unstarted; a rebuilt one takes its channels again
+ * (dom0less_evtchn_rebind.c). A
  * domain with xen,static-mem gets exactly its banks (checked and reserved
  * at boot, static_mem.c), at the guest RAM banks or, with direct-map, at
  * their host addresses; a reboot takes the same banks again. Static
@@ -38,6 +40,8 @@ static struct dom0less_config configs[DOM0LESS_MAX_DOMAINS];
 static unsigned int nr_configs;
 static const struct boot_info *boot;
 static uint8_t dtb_buf[DOMAIN_FDT_XEN417_SIZE];
+/* The static channels bound at boot, for the rebuilds. */
+static struct dom0less_evtchn_links evtchn_links;
 
 static const void *module_data(const struct boot_module *m)
 {
@@ -323,23 +327,34 @@ static void start(struct domain *d)
     vcpu_wake(d->vcpu[0]);
 }
 
-unsigned int dom0less_build_all(const struct boot_info *bi)
+unsigned int dom0less_build_all(const struct boot_info *bi, struct domain *dom0)
 {
-    struct dom0less_evtchn_domain built[DOM0LESS_MAX_DOMAINS];
+    struct dom0less_evtchn_domain built[DOM0LESS_MAX_DOMAINS + 1U];
     unsigned int n = 0U;
+    unsigned int nr_ends;
     unsigned int started = 0U;
 
     boot = bi;
-    domain_set_restart(dom0less_restart);
     nr_configs = dom0less_parse(bi, configs, DOM0LESS_MAX_DOMAINS);
+    /* Called for dom0's channels alone too: then nothing is rebuilt. */
+    if (nr_configs != 0U) {
+        domain_set_restart(dom0less_restart);
+    }
     for (unsigned int i = 0U; i < nr_configs; i++) {
         if (build_one(&configs[i], &built[n].d) == 0) {
             built[n].node = configs[i].node;
             n++;
         }
     }
+    /* dom0's ends are /chosen's own xen,evtchn-v1 children; when its
+     * kernel was given but it could not be built, they are reported. */
+    nr_ends = n;
+    if ((dom0 != NULL) || (bootinfo_find_module(bi, BOOTMOD_KERNEL, -1) != NULL)) {
+        built[nr_ends] = (struct dom0less_evtchn_domain){ bi->chosen, dom0, false };
+        nr_ends++;
+    }
     /* Static event channels need every domain, and bind before any runs. */
-    (void)dom0less_evtchn_bind(bi->fdt, built, n);
+    (void)dom0less_evtchn_bind(bi->fdt, built, nr_ends, &evtchn_links);
     /* Start only once all are built, so no guest runs while memory for the
      * others is still being copied. From here on, what is allocated is
      * allocated after boot (refused in static mode). */
@@ -365,6 +380,7 @@ int dom0less_restart(domid_t id)
             int rc = build_one(&configs[i], &d);
 
             if (rc == 0) {
+                (void)dom0less_evtchn_rebind(&evtchn_links, d);
                 start(d);
             }
             return rc;

@@ -5,7 +5,10 @@
  * the first port and EVTCHNOP_bind_interdomain on the second: both ports
  * interdomain, and the second one raised once (bind_interdomain's
  * "the peer may have sent already"). Above evtchn_ops.c, which lends it
- * the two-domain lock. See evtchn_internal.h. */
+ * the two-domain lock. A domain rebuilt after a reboot takes its ends
+ * again: each peer's end was left unbound waiting for it by its teardown
+ * (evtchn_close_port), and is reconnected as it is, so the peer never
+ * rebinds. See evtchn_internal.h. */
 #include "evtchn_internal.h"
 #include <proxenos/errno.h>
 #include <proxenos/evtchn.h>
@@ -60,6 +63,55 @@ int evtchn_bind_static(struct domain *d1, evtchn_port_t port1, struct domain *d2
         *end = 0U;
     }
     evtchn_unlock_pair(d1, d2, flags);
+    evtchn_notify_flush(&n);
+    return rc;
+}
+
+/* d's end waits for peer_id to come back, as any interdomain end whose
+ * peer closed it: the peer's rebuild then finds it and reconnects. */
+static void wait_for_peer(struct domain *d, struct evtchn *chn, domid_t peer_id)
+{
+    evtchn_bind_port(d, chn, (uint8_t)ECS_UNBOUND, 0U);
+    chn->remote = NULL;
+    chn->remote_domid = peer_id;
+}
+
+int evtchn_rebind_static(struct domain *d, evtchn_port_t port, domid_t peer_id,
+                         struct domain *peer, evtchn_port_t peer_port)
+{
+    struct domain *other = ((peer != NULL) && (peer->evtchn != NULL)) ? peer : d;
+    struct evtchn_notify n;
+    unsigned long flags;
+    int rc;
+
+    if (d->evtchn == NULL) {
+        return -ESRCH;
+    }
+    evtchn_notify_init(&n, d);
+    flags = evtchn_lock_pair(d, other);
+    rc = d->evtchn->dying ? -EINVAL : evtchn_allocate_port(d, port);
+    if (rc == 0) {
+        struct evtchn *chn = evtchn_from_port(d, port);
+        struct evtchn *rchn = (other != d) ? evtchn_from_port(other, peer_port) : NULL;
+
+        if ((other == d) || other->evtchn->dying) {
+            wait_for_peer(d, chn, peer_id);
+            rc = EVTCHN_STATIC_WAITING;
+        } else if ((rchn == NULL) || (rchn->state != (uint8_t)ECS_UNBOUND) ||
+                   (rchn->remote_domid != d->domain_id)) {
+            rc = -ENOENT;
+        } else {
+            bind_end(d, chn, other, peer_port);
+            rchn->state = (uint8_t)ECS_INTERDOMAIN;
+            rchn->remote = d;
+            rchn->remote_port = port;
+            /* The peer may have sent while d was away (dropped, as on any
+             * unbound port): d's end starts raised once, as the binding
+             * end of bind_interdomain does. */
+            evtchn_set_pending(d, chn->notify_vcpu, chn, &n);
+        }
+    }
+    evtchn_unlock_pair(d, other, flags);
     evtchn_notify_flush(&n);
     return rc;
 }

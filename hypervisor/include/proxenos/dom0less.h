@@ -48,8 +48,11 @@ struct dom0less_config {
 unsigned int dom0less_parse(const struct boot_info *bi, struct dom0less_config *cfgs,
                             unsigned int max);
 
-/* Build and start every valid xen,domain node. Returns how many run. */
-unsigned int dom0less_build_all(const struct boot_info *bi);
+/* Build every valid xen,domain node, bind the static event channels
+ * among them and dom0 (built before, paused; NULL when there is none or
+ * its build failed), then start the domUs. dom0 is left for the caller to
+ * start. Returns how many domUs run. */
+unsigned int dom0less_build_all(const struct boot_info *bi, struct domain *dom0);
 
 /* Build domain id again from its configuration (guest reboot). */
 int dom0less_restart(domid_t id);

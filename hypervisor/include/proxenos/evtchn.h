@@ -30,6 +30,20 @@ int evtchn_alloc_unbound(struct domain *d, domid_t remote_dom, evtchn_port_t *po
  * channels), -ENOMEM. */
 int evtchn_bind_static(struct domain *d1, evtchn_port_t port1, struct domain *d2,
                        evtchn_port_t port2, unsigned int *end);
+/* A static channel's end taken again by d, rebuilt after a reboot
+ * (common/event/evtchn_static.c): port of d bound interdomain to
+ * peer_port of peer when that port was left unbound waiting for d by d's
+ * teardown; then port of d starts pending, as the binding end of
+ * EVTCHNOP_bind_interdomain does. When peer is NULL or dying (not there,
+ * or being rebuilt too), port of d is left unbound waiting for peer_id,
+ * so that the peer's own rebuild reconnects it: EVTCHN_STATIC_WAITING.
+ * Errors: -EBUSY or -ENOSPC (port of d, as for evtchn_bind_static),
+ * -ENOENT (the peer's port no longer waits for d: its guest closed or
+ * rebound it), -ESRCH (d has no event channels), -ENOMEM. Allocates
+ * nothing beyond what d's first build did for the same port. */
+#define EVTCHN_STATIC_WAITING 1
+int evtchn_rebind_static(struct domain *d, evtchn_port_t port, domid_t peer_id,
+                         struct domain *peer, evtchn_port_t peer_port);
 /* The highest port d may use (its max_evtchn_port); 0 without event
  * channels. */
 uint32_t evtchn_max_port(const struct domain *d);

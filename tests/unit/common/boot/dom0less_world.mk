@@ -5,7 +5,7 @@
 # arm64 Image loader, and the tests' shared set-up (dom0less_env.c).
 # Included by test_dom0less_build.mk and test_dom0less_static_mem.mk.
 dom0less-world-src := common/boot/dom0less_build.c common/boot/dom0less_config.c common/boot/static_mem.c \
-	common/boot/dom0less_evtchn.c common/event/evtchn_static.c \
+	common/boot/dom0less_evtchn.c common/boot/dom0less_evtchn_rebind.c common/event/evtchn_static.c \
 	common/boot/static_shm.c common/boot/static_shm_domain.c \
 	common/boot/bootinfo.c common/boot/boot_ranges.c common/boot/domain_fdt.c \
 	common/fdt/fdt.c common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt_addr.c common/fdt/fdt_write.c \

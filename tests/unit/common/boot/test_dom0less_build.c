@@ -91,7 +91,7 @@ static void build_standard(void)
 {
     make_boot_info(false);
     cpupools_init(&env_bi);
-    assert_int_equal(dom0less_build_all(&env_bi), 2U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 2U);
 }
 
 /* ---- Set-up ------------------------------------------------------------------ */
@@ -133,7 +133,7 @@ static void valid_nodes_are_built_and_started(void **state)
     make_boot_info(false);
     cpupools_init(&env_bi);
     fake_dom0less_set_built_note(", arch-note");
-    assert_int_equal(dom0less_build_all(&env_bi), 2U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 2U);
     /* ids follow the nodes, the skipped ones too. */
     d1 = env_get(1U);
     d2 = env_get(2U);
@@ -219,7 +219,7 @@ static void xenstore_domains_get_a_port_to_dom0(void **state)
     (void)state;
     make_boot_info(true);
     cpupools_init(&env_bi);
-    assert_int_equal(dom0less_build_all(&env_bi), 3U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 3U);
     d5 = env_get(5U);
     assert_non_null(d5);
     /* "xenstore comes later": Linux waits for the page. */
@@ -259,7 +259,7 @@ static void a_domain_that_does_not_fit_is_undone(void **state)
             nr++;
         }
         assert_int_equal(n, 0U);
-        assert_int_equal(dom0less_build_all(&env_bi), 1U);
+        assert_int_equal(dom0less_build_all(&env_bi, NULL), 1U);
         assert_true(fake_log_contains("dom0less: domU1: cannot populate 8192 KiB of RAM (-12): "
                                       "out of memory or of stage-2 pool: domain skipped\n"));
         assert_null(env_get(1U));
@@ -328,7 +328,7 @@ static void bad_nodes_and_failed_builds_are_skipped(void **state)
     cpupools_init(&env_bi);
     assert_int_equal(domain_create(9U, &a, &squatter), 0);
 
-    assert_int_equal(dom0less_build_all(&env_bi), 1U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 1U);
     assert_true(fake_log_contains("dom0less: odd-memory: memory 4098 KiB is not a whole number "
                                   "of pages: domain skipped"));
     assert_true(fake_log_contains("dom0less: no-cpus: missing or bad property 'cpus': "
@@ -388,7 +388,7 @@ static void at_most_sixteen_nodes(void **state)
     assert_int_equal(cfgs[15].domid, 16U);
     /* Without /chosen there is nothing to read. */
     env_bi.chosen = -1;
-    assert_int_equal(dom0less_build_all(&env_bi), 0U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 0U);
 }
 
 static void evtchn_node(const char *name, uint32_t phandle, uint32_t port, uint32_t peer)
@@ -425,7 +425,7 @@ static void static_event_channels_bound_before_start(void **state)
     env_kernel_for("domU2");
     env_kernel_for("domU3");
     cpupools_init(&env_bi);
-    assert_int_equal(dom0less_build_all(&env_bi), 2U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 2U);
     assert_true(fake_log_contains("dom0less: static event channel: domU1 port 5 <-> domU2 "
                                   "port 7"));
     assert_true(fake_log_contains("dom0less: static event channel /chosen/domU3/ec -> (none): "
@@ -479,7 +479,7 @@ static void static_shared_memory_mapped_and_mapped_again(void **state)
     assert_int_equal(static_shm_scan(&env_bi, &nothing_owned, &shm), 0U);
     env_bi.shm = &shm;
     cpupools_init(&env_bi);
-    assert_int_equal(dom0less_build_all(&env_bi), 2U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 2U);
     for (unsigned int i = 0U; i < 2U; i++) {
         struct domain *d = env_get((domid_t)(i + 1U));
 

@@ -93,7 +93,7 @@ static struct tree *bind_tree(const struct ec *ecs, unsigned int nr)
         node = fdt_next_sibling(&t->fdt, node);
     }
     fake_log_clear();
-    t->bound = dom0less_evtchn_bind(&t->fdt, t->doms, 3U);
+    t->bound = dom0less_evtchn_bind(&t->fdt, t->doms, 3U, NULL);
     return t;
 }
 
@@ -324,10 +324,10 @@ static const struct bind_case cases[] = {
     { "test_longer_property_read_as_xen",
       { { 0, "ec-a", NULL, 1U, 3U, 5U, 2U }, { 1, "ec-b", NULL, 2U, 2U, 7U, 1U } }, 2U, 1U,
       { false, false, false }, { NULL }, false, { { 0U, 0U } }, 0U },
-    { "test_dom0_end_refused",
+    { "test_dom0_end_without_dom0_refused",
       { { 0, "ec-a", NULL, 1U, 2U, 5U, 2U }, { DOM0_END, "ec-dom0", NULL, 2U, 2U, 9U, 1U } }, 2U,
       0U, { true, false, false },
-      { "/chosen/domA/ec-a -> /chosen/ec-dom0: dom0 ends (nodes under /chosen) are not supported",
+      { "/chosen/domA/ec-a -> /chosen/ec-dom0: the peer is a dom0 end, but there is no dom0",
         NULL }, false, { { 0U, 0U } }, 0U },
     { "test_peer_domain_not_built",
       { { 1, "ec-b", NULL, 1U, 2U, 7U, 2U }, { 3, "ec-lost", NULL, 2U, 2U, 9U, 1U } }, 2U, 0U,

@@ -1,7 +1,7 @@
 # Static event channels from the device tree (dom0less_evtchn.c) on the
 # real event channels (evtchn_static.c and the files under it) and the real
 # device-tree reader, with evtchn_env.c's three hand-built domains.
-test_dom0less_evtchn-src := common/boot/dom0less_evtchn.c common/event/evtchn_static.c \
+test_dom0less_evtchn-src := common/boot/dom0less_evtchn.c common/boot/dom0less_evtchn_rebind.c common/event/evtchn_static.c \
 	common/event/evtchn.c common/event/evtchn_port.c common/event/evtchn_ops.c common/event/evtchn_xen.c \
 	common/event/evtchn_2l.c common/event/evtchn_fifo.c common/event/evtchn_abi.c common/event/evtchn_domain.c \
 	common/memory/guest_access.c \

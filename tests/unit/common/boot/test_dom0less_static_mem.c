@@ -172,7 +172,7 @@ static void ram_is_exactly_the_banks(void **state)
     assert_true(fake_log_contains("dom0less: /chosen/bad: xen,static-mem bank 0 "
                                   "[0x70100000, +0x100000) overlaps a static memory bank of "
                                   "/chosen/st: domain skipped"));
-    assert_int_equal(dom0less_build_all(&env_bi), 3U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 3U);
     assert_null(env_get(2U));       /* bad: skipped, the others run */
     st = env_get(1U);
     dm = env_get(4U);
@@ -212,7 +212,7 @@ static void a_reboot_takes_the_same_banks_again_cleared(void **state)
 
     (void)state;
     cpupools_init(&env_bi);
-    assert_int_equal(dom0less_build_all(&env_bi), 3U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 3U);
     st = env_get(1U);
     memset(last, 0x5a, 0x1000U);
     domain_shutdown(st, SHUTDOWN_reboot);
@@ -239,7 +239,7 @@ static void destroyed_banks_go_back_out_of_use(void **state)
 
     (void)state;
     cpupools_init(&env_bi);
-    assert_int_equal(dom0less_build_all(&env_bi), 3U);
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 3U);
     st = env_get(1U);
     page_alloc_stats(&before);
     domain_destroy(st);

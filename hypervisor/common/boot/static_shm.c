@@ -161,6 +161,8 @@ static const char *check_node(const struct boot_info *bi, const struct boot_owne
                               char *why, size_t why_len)
 {
     const char *e = read_id(bi->fdt, n);
+    char other_path[PATH_LEN];
+    uint32_t other = 0U;
     enum boot_range_verdict v;
 
     if (e == NULL) {
@@ -172,7 +174,14 @@ static const char *check_node(const struct boot_info *bi, const struct boot_owne
     if (e != NULL) {
         return e;
     }
-    v = boot_range_check(bi, owned, n->paddr, n->size, bi->nr_modules, NULL);
+    v = boot_range_check(bi, owned, n->paddr, n->size, bi->nr_modules, &other);
+    if (v == BOOT_RANGE_RESERVED) {
+        /* Xen 4.17 maps it all the same; name the child it overlaps. */
+        boot_reserved_path(bi, other, other_path, sizeof(other_path));
+        (void)snprintf(why, why_len, "host range [0x%llx, +0x%llx) overlaps reserved memory %s",
+                       (unsigned long long)n->paddr, (unsigned long long)n->size, other_path);
+        return why;
+    }
     if (v != BOOT_RANGE_OK) {
         (void)snprintf(why, why_len, "host range [0x%llx, +0x%llx) %s",
                        (unsigned long long)n->paddr, (unsigned long long)n->size,
@@ -183,7 +192,7 @@ static const char *check_node(const struct boot_info *bi, const struct boot_owne
 }
 
 /* Messages built from values live here until the domains are built. */
-static char reasons[STATIC_SHM_MAX_NODES][96];
+static char reasons[STATIC_SHM_MAX_NODES][192];
 
 static void scan_domain(const struct boot_info *bi, const struct boot_owned *owned,
                         struct static_shm_table *t, int dom, unsigned int *bad)

@@ -29,6 +29,7 @@
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
 #include <proxenos/smp.h>
+#include <proxenos/static_mem.h>
 #include <proxenos/xmalloc.h>
 #include <public/hvm_params.h>
 
@@ -50,6 +51,7 @@ static unsigned int dom0_gnttab_frames(void)
 static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
 {
     static struct boot_range ext[DOM0_MAX_EXT];
+    static struct boot_range ext_cuts[DOM0_EXT_MAX_CUTS];
     uint32_t ppi;
 
     in->gnttab.start = arch_virt_to_maddr(__text_start);
@@ -77,6 +79,16 @@ static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
          HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_SHIFT) |
         (uint64_t)ppi;
     in->evtchn_intid = ppi;
+    /* Xen's reserved_mem holds every static bank and shared region: dom0
+     * is not offered them. */
+    if (!static_mem_host_cuts(in->bi, ext_cuts, DOM0_EXT_MAX_CUTS, &in->nr_ext_cuts)) {
+        pr_warn("dom0: too many static memory ranges to leave out: no extended regions\n");
+        in->nr_ext_cuts = 0U;
+        in->ext_regions = ext;
+        in->nr_ext_regions = 0U;
+        return;
+    }
+    in->ext_cuts = ext_cuts;
     in->ext_regions = ext;
     in->nr_ext_regions = dom0_ext_regions(in, arch_guest_ipa_bits(), ext, DOM0_MAX_EXT);
     for (unsigned int i = 0U; i < in->nr_ext_regions; i++) {

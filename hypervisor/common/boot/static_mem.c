@@ -284,6 +284,26 @@ bool static_mem_reserved_bank(unsigned int i, struct static_mem_bank *out)
     return true;
 }
 
+bool static_mem_host_cuts(const struct boot_info *bi, struct boot_range *out, unsigned int max,
+                          unsigned int *nr)
+{
+    unsigned int nr_shm = (bi->shm != NULL) ? bi->shm->nr_regions : 0U;
+
+    *nr = 0U;
+    if ((nr_accepted > max) || (nr_shm > (max - nr_accepted))) {
+        return false;
+    }
+    for (unsigned int i = 0U; i < nr_accepted; i++) {
+        out[i] = (struct boot_range){ accepted[i].start, accepted[i].size };
+    }
+    for (unsigned int i = 0U; i < nr_shm; i++) {
+        out[nr_accepted + i] = (struct boot_range){ bi->shm->regions[i].paddr,
+                                                    bi->shm->regions[i].size };
+    }
+    *nr = nr_accepted + nr_shm;
+    return true;
+}
+
 /* Xen's allocate_static_memory: each bank goes where the last one ended,
  * in the current guest bank while it has room, then in the next. */
 static unsigned int layout_in_guest_banks(const struct static_mem *sm,

@@ -69,6 +69,14 @@ enum boot_range_verdict static_mem_bank_check(const struct boot_info *bi,
  * refused. Returns how many domains were refused. */
 unsigned int static_mem_check_all(const struct boot_info *bi, const struct boot_owned *owned);
 
+/* The host ranges a direct-mapped domain's extended regions must leave
+ * out besides what the architecture knows: every reserved static memory
+ * bank (the domain's own among them) and every static shared memory
+ * region of bi->shm, as Xen 4.17's reserved_mem holds them. Fills
+ * out[0..*nr); false (and *nr 0) if more than max. */
+bool static_mem_host_cuts(const struct boot_info *bi, struct boot_range *out, unsigned int max,
+                          unsigned int *nr);
+
 enum static_mem_status {
     STATIC_MEM_NONE,        /* not a domain static_mem_check_all() read */
     STATIC_MEM_OK,          /* its banks passed and are reserved */

@@ -414,6 +414,22 @@ static void banks_over_reserved_or_shared_memory_are_named(void **state)
     assert_string_equal(why, "overlaps static shared memory");
     /* Touching the region is fine. */
     assert_int_equal(static_mem_lookup(node("beside"), &sm, &why), STATIC_MEM_OK);
+
+    /* What a direct-mapped domain's extended regions leave out: the bank
+     * that passed and the region that did (not the refused shm-fw). */
+    {
+        struct boot_range cuts[2];
+        unsigned int nr = 9U;
+
+        assert_true(static_mem_host_cuts(&bi, cuts, 2U, &nr));
+        assert_int_equal(nr, 2U);
+        assert_int_equal(cuts[0].start, 0x6e200000U);
+        assert_int_equal(cuts[0].size, 0x100000U);
+        assert_int_equal(cuts[1].start, 0x6e000000U);
+        assert_int_equal(cuts[1].size, 0x200000U);
+        assert_false(static_mem_host_cuts(&bi, cuts, 1U, &nr));
+        assert_int_equal(nr, 0U);
+    }
 }
 
 /* ---- Where the banks go in the guest ------------------------------------------ */

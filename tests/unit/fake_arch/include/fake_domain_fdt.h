@@ -10,6 +10,7 @@
  *                              test of the common writer can mark the
  *                              places (the fake arch links no writer of
  *                              its own).
+ *   arch_domu_direct_ext_regions  none.
  *   arch_domu_ext_regions      none; arch_guest_ram_banks two banks in
  *                              Arm's layout (fake_domain_fdt.c).
  *

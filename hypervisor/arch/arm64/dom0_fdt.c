@@ -260,6 +260,48 @@ static void write_hypervisor(struct fdt_writer *w, const struct dom0_fdt_info *i
     (void)fdt_writer_end_node(w);
 }
 
+/* dom0's shared regions in a /reserved-memory node of its own, with the
+ * root's cells (Xen 4.17's make_resv_memory_node), when the host's tree
+ * has none to put them in. */
+static void write_reserved_memory(struct fdt_writer *w, const struct dom0_fdt_info *in)
+{
+    const struct fdt *fdt = in->bi->fdt;
+    uint32_t ac = fdt_address_cells(fdt, fdt_root(fdt));
+    uint32_t sc = fdt_size_cells(fdt, fdt_root(fdt));
+
+    (void)fdt_writer_begin_node(w, "reserved-memory");
+    (void)fdt_writer_prop_empty(w, "ranges");
+    (void)fdt_writer_prop_u32(w, "#address-cells", ac);
+    (void)fdt_writer_prop_u32(w, "#size-cells", sc);
+    domain_fdt_shm_nodes(w, in->shm, in->nr_shm, ac, sc);
+    (void)fdt_writer_end_node(w);
+}
+
+/* Whether node (at depth 1) is the host's /reserved-memory. */
+static bool is_reserved_memory(const struct fdt *fdt, int node)
+{
+    const char *name = fdt_node_name(fdt, node);
+
+    return (name != NULL) && (strcmp(name, "reserved-memory") == 0);
+}
+
+/* Close the output's innermost node (top: a child of the root). If it is
+ * the host's /reserved-memory, dom0's shared regions go in first, with
+ * that node's cells: Xen 4.17 writes a second node of the same name, which
+ * Linux would not read. */
+static void close_node(struct fdt_writer *w, const struct dom0_fdt_info *in, bool top,
+                       int *resv_open)
+{
+    if (top && (*resv_open >= 0)) {
+        const struct fdt *fdt = in->bi->fdt;
+
+        domain_fdt_shm_nodes(w, in->shm, in->nr_shm, fdt_address_cells(fdt, *resv_open),
+                             fdt_size_cells(fdt, *resv_open));
+        *resv_open = -1;
+    }
+    (void)fdt_writer_end_node(w);
+}
+
 int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint32_t *out_size)
 {
     const struct fdt *fdt = in->bi->fdt;
@@ -267,6 +309,8 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
     int depth = 0;
     int open = 0;           /* nodes open in the output */
     int skip_below = -1;    /* skipping the subtree of a node at this depth */
+    int resv_open = -1;     /* the host's /reserved-memory while it is the innermost open */
+    bool resv_seen = false;
     int rc = fdt_writer_init(&w, buf, size);
 
     for (int node = fdt_root(fdt); (rc == 0) && (node >= 0);
@@ -280,7 +324,7 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
         /* Close what the walk has left: nodes deeper than or level with
          * this one. The root (depth 0) stays open until the end. */
         while (open > depth) {
-            (void)fdt_writer_end_node(&w);
+            close_node(&w, in, open == 2, &resv_open);
             open--;
         }
         act = (depth == 0) ? NODE_COPY : classify(in, node, depth);
@@ -293,11 +337,15 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
             (void)fdt_writer_begin_node(&w, (depth == 0) ? "" : fdt_node_name(fdt, node));
             copy_props(&w, fdt, node, false);
             open++;
+            if ((depth == 1) && (in->nr_shm != 0U) && is_reserved_memory(fdt, node)) {
+                resv_open = node;
+                resv_seen = true;
+            }
         }
         rc = fdt_writer_error(&w);
     }
     while (open > 1) {
-        (void)fdt_writer_end_node(&w);
+        close_node(&w, in, open == 2, &resv_open);
         open--;
     }
     write_chosen(&w, in);
@@ -308,6 +356,9 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
     write_cpus(&w, in);
     write_psci(&w);
     write_memory(&w, in);
+    if ((in->nr_shm != 0U) && !resv_seen) {
+        write_reserved_memory(&w, in);
+    }
     (void)fdt_writer_end_node(&w);
     rc = fdt_writer_finish(&w);
     if (rc == 0) {

@@ -50,6 +50,11 @@ unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_MAX_BANKS],
     return n;
 }
 
+struct domain_fdt_region arch_domu_grant_window(void)
+{
+    return (struct domain_fdt_region){ GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE };
+}
+
 unsigned int arch_domu_direct_ext_regions(const struct boot_info *bi,
                                           const struct boot_range *cut, unsigned int nr_cut,
                                           unsigned int ipa_bits, struct domain_fdt_region *out,
@@ -68,7 +73,8 @@ unsigned int arch_domu_direct_ext_regions(const struct boot_info *bi,
     }
     /* The grant window is guest address space the domain maps frames at,
      * whatever host RAM lies at the same address (Xen's gnttab_start). */
-    cuts[nr_cut] = (struct boot_range){ GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE };
+    cuts[nr_cut] = (struct boot_range){ arch_domu_grant_window().base,
+                                        arch_domu_grant_window().size };
     n = host_ext_regions(bi, cuts, nr_cut + 1U, ipa_bits, found, MIN(max, DIRECT_MAX_CUTS));
     for (unsigned int i = 0U; i < n; i++) {
         out[i] = (struct domain_fdt_region){ found[i].start, found[i].size };

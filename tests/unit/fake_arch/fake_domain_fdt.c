@@ -70,6 +70,12 @@ __attribute__((weak)) unsigned int arch_domu_ext_regions(const uint64_t ram_size
     return 0U;
 }
 
+/* Arm's GUEST_GNTTAB_BASE and size, as the real hook answers. */
+__attribute__((weak)) struct domain_fdt_region arch_domu_grant_window(void)
+{
+    return (struct domain_fdt_region){ 0x38000000ULL, 0x1000000ULL };
+}
+
 __attribute__((weak)) unsigned int arch_domu_direct_ext_regions(const struct boot_info *bi,
                                                                 const struct boot_range *cut,
                                                                 unsigned int nr_cut,

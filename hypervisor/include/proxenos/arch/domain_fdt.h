@@ -37,6 +37,11 @@ int arch_domain_fdt_nodes(struct fdt_writer *w, const struct domain_fdt_config *
 unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_MAX_BANKS], unsigned int ipa_bits,
                                    struct domain_fdt_region out[GUEST_RAM_MAX_BANKS]);
 
+/* Where a domU's grant table window lies in its guest address space
+ * (arm64: Xen's GUEST_GNTTAB_BASE, 16 MiB). Nothing else may be mapped
+ * there: a direct-mapped domU's shared memory is checked against it. */
+struct domain_fdt_region arch_domu_grant_window(void);
+
 /* The extended regions of a direct-mapped domU, whose guest addresses are
  * host addresses: host RAM minus cut[0..nr_cut) (what common code knows
  * is taken: every static memory bank, the domain's own among them, and

@@ -3,6 +3,7 @@
 
 #include <proxenos/bootinfo.h>
 #include <proxenos/domain.h>
+#include <proxenos/domain_fdt.h>
 
 /* Xen's default gnttab_max_frames: dom0's grant window holds at most this
  * many frames (fewer when the hypervisor's text is smaller). */
@@ -36,6 +37,11 @@ struct dom0_fdt_info {
      * dom0's own shared regions are mapped). */
     const struct boot_range *ext_cuts;
     unsigned int nr_ext_cuts;
+    /* dom0's static shared memory (xen,domain-shared-memory-v1 under
+     * /chosen): /reserved-memory children as a domU's, added to the
+     * host's /reserved-memory node or, without one, in a new one. */
+    const struct domain_fdt_shm *shm;
+    unsigned int nr_shm;
     uint32_t evtchn_intid;
 };
 

@@ -81,7 +81,7 @@ unsigned int host_ext_regions(const struct boot_info *bi, const struct boot_rang
                               unsigned int nr_cut, unsigned int ipa_bits,
                               struct boot_range *out, unsigned int max)
 {
-    static struct range_set s;  /* too big for the boot stack; boot only */
+    static struct range_set s;  /* too big for the stack; see the header */
     unsigned int n = 0U;
 
     s.n = 0U;

@@ -50,7 +50,8 @@ struct domain_fdt_region arch_domu_grant_window(void);
  * children and the guest grant window), within the IPA space. arm64, as
  * Xen 4.17's find_unallocated_memory for a domain without an IOMMU: each
  * 2 MiB aligned and at least 64 MiB, in address order. Writes at most max
- * to out; returns how many. Boot only. */
+ * to out; returns how many. Not reentrant: domains are built one at a time
+ * (at boot, and when the reaper rebuilds one). */
 unsigned int arch_domu_direct_ext_regions(const struct boot_info *bi,
                                           const struct boot_range *cut, unsigned int nr_cut,
                                           unsigned int ipa_bits, struct domain_fdt_region *out,

@@ -16,7 +16,9 @@
  * /reserved-memory children (not /memreserve/ entries, which Xen does not
  * count), within the IPA space (ipa_bits; 0: none), each region rounded
  * in to 2 MiB and kept if at least 64 MiB, in address order. Writes at
- * most max to out; returns how many. Boot only (one static work area). */
+ * most max to out; returns how many. Not reentrant (one static work area):
+ * called while building domains, at boot and in the reaper's rebuilds,
+ * which run one at a time. */
 unsigned int host_ext_regions(const struct boot_info *bi, const struct boot_range *cut,
                               unsigned int nr_cut, unsigned int ipa_bits,
                               struct boot_range *out, unsigned int max);

@@ -81,6 +81,28 @@ static void put_shm(struct fb *b, const struct shm *s)
     fb_end(b);
 }
 
+/* bi for the finished tree in b: /chosen its root's first child, one
+ * RAM bank and a kernel module at MODULE for each xen,domain node. */
+static void boot_info_of(struct boot_info *bi, struct fdt *fdt, struct fb *b)
+{
+    fb_finish(b);
+    assert_int_equal(fdt_check(fdt, b->out, b->out_len), 0);
+    memset(bi, 0, sizeof(*bi));
+    bi->fdt = fdt;
+    bi->chosen = fdt_first_child(fdt, fdt_root(fdt));
+    bi->ram[0] = (struct boot_range){ RAM0, RAM0_SIZE };
+    bi->nr_ram = 1U;
+    for (int d = fdt_first_child(fdt, bi->chosen); d >= 0; d = fdt_next_sibling(fdt, d)) {
+        if (fdt_node_is_compatible(fdt, d, "xen,domain")) {
+            bi->modules[bi->nr_modules] = (struct boot_module){
+                .kind = BOOTMOD_KERNEL, .start = MODULE, .size = 0x1000U, .node = -1,
+                .name = "kernel", .domain = d };
+            bi->nr_modules++;
+            bi->nr_domain_nodes++;
+        }
+    }
+}
+
 /* / { chosen { dom0..dom(ndoms-1) { shm nodes } } }, one kernel module
  * each at MODULE, scanned. A shm with dom == ndoms goes under /chosen. */
 static struct env *scan(const struct shm *s, unsigned int n, unsigned int ndoms)
@@ -117,23 +139,7 @@ static struct env *scan(const struct shm *s, unsigned int n, unsigned int ndoms)
     }
     fb_end(e->b);
     fb_end(e->b);
-    fb_finish(e->b);
-    assert_int_equal(fdt_check(&e->fdt, e->b->out, e->b->out_len), 0);
-    e->bi.fdt = &e->fdt;
-    e->bi.chosen = fdt_first_child(&e->fdt, fdt_root(&e->fdt));
-    e->bi.ram[0] = (struct boot_range){ RAM0, RAM0_SIZE };
-    e->bi.nr_ram = 1U;
-    for (int d = fdt_first_child(&e->fdt, e->bi.chosen); d >= 0; d = fdt_next_sibling(&e->fdt, d)) {
-        struct boot_module *m = &e->bi.modules[e->bi.nr_modules];
-
-        if (!fdt_node_is_compatible(&e->fdt, d, "xen,domain")) {
-            continue;
-        }
-        *m = (struct boot_module){ .kind = BOOTMOD_KERNEL, .start = MODULE, .size = 0x1000U,
-                                   .node = -1, .name = "kernel", .domain = d };
-        e->bi.nr_modules++;
-        e->bi.nr_domain_nodes++;
-    }
+    boot_info_of(&e->bi, &e->fdt, e->b);
     fake_log_clear();
     e->bad = static_shm_scan(&e->bi, &owned, &e->t);
     e->bi.shm = &e->t;
@@ -296,13 +302,7 @@ static void cells_and_dom0(void **state)
     fb_end(b);
     fb_end(b);
     fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_first_child(&fdt, fdt_root(&fdt));
-    bi.ram[0] = (struct boot_range){ RAM0, RAM0_SIZE };
-    bi.nr_ram = 1U;
+    boot_info_of(&bi, &fdt, b);
     assert_int_equal(static_shm_scan(&bi, &owned, &t), 0U);
     assert_int_equal(t.nr_nodes, 1U);
     assert_int_equal(t.nodes[0].paddr, 0x70000000U);
@@ -495,21 +495,7 @@ static void direct_mapped_domu_regions(void **state)
     }
     fb_end(b);
     fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_first_child(&fdt, fdt_root(&fdt));
-    bi.ram[0] = (struct boot_range){ RAM0, RAM0_SIZE };
-    bi.nr_ram = 1U;
-    for (int d = fdt_first_child(&fdt, bi.chosen); d >= 0; d = fdt_next_sibling(&fdt, d)) {
-        bi.modules[bi.nr_modules] = (struct boot_module){ .kind = BOOTMOD_KERNEL,
-                                                          .start = MODULE, .size = 0x1000U,
-                                                          .node = -1, .name = "kernel",
-                                                          .domain = d };
-        bi.nr_modules++;
-        bi.nr_domain_nodes++;
-    }
+    boot_info_of(&bi, &fdt, b);
     fake_log_clear();
     assert_int_equal(static_shm_scan(&bi, &owned, &t), 0U);
     bi.shm = &t;

@@ -37,9 +37,11 @@ def _module(kind, addr, size, bootargs=None):
             }};"""
 
 
-def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs, chosen_extra=""):
+def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs, chosen_extra="",
+             root_extra=""):
     """Return (dtb path, QEMU loader arguments) for these guests;
-    chosen_extra is more dts text for /chosen (e.g. xen,cpupool nodes)."""
+    chosen_extra is more dts text for /chosen (e.g. xen,cpupool nodes),
+    root_extra for the root (e.g. a /reserved-memory node)."""
     virt = dumpdtb(smp=smp, mem=mem)
     dts = tool("dtc", "-q", "-I", "dtb", "-O", "dts", virt).stdout
     nodes, loaders = [], []
@@ -67,6 +69,7 @@ def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs, chosen_ext
         }};""")
     dts += f"""
 / {{
+{root_extra}
     chosen {{
         xen,xen-bootargs = "{xen_bootargs}";
         #address-cells = <2>;

@@ -3,11 +3,12 @@ binding; docs/static-config.md): bare-metal guests (guests/static_shm)
 read the region's /reserved-memory node and pass data both ways through
 it, for a region with an owner and one dom_io owns (no role); a tree with
 bad regions names each node, skips those domains and runs the good ones
-beside them."""
+beside them. dom0's nodes (under /chosen) and a direct-mapped domU's are
+taken too, as Xen 4.17 takes them."""
 
 import re
 
-from conftest import STD_APPEND
+from conftest import BUILD, STD_APPEND
 from dom0less import Guest, boot_dtb
 
 DONE = r"^\(d{id}\) GUEST DONE (\d+) passed (\d+) failed$"
@@ -140,3 +141,84 @@ def test_reboot_maps_the_region_again(hypervisor, tool, dumpdtb, tmp_path):
     m = q.wait_for(DONE.format(id=1), timeout=60)
     assert (m.group(1), m.group(2)) == ("9", "0"), q.output[-4000:]
     assert q.output.count('Static shared memory "shm-r"') == 1
+
+
+DOM0_AT = 0x49000000        # clear of QEMU's tree at 0x48000000 and the domU modules
+
+
+def dom0_chosen(bootargs, shm):
+    """dom0's kernel module (the static_shm guest) and its shared memory
+    node, both directly under /chosen; with the QEMU loader option."""
+    kernel = BUILD / "guests" / "static_shm.bin"
+    size = kernel.stat().st_size
+    module = (f'module@{DOM0_AT:x} {{ compatible = "multiboot,kernel", "multiboot,module"; '
+              f'reg = <0x0 {DOM0_AT:#x} 0x0 {size:#x}>; bootargs = "{bootargs}"; }};')
+    return module + "\n" + shm, ["-device", f"loader,file={kernel},addr={DOM0_AT:#x},force-raw=on"]
+
+
+def test_dom0_and_a_direct_mapped_domain_share(hypervisor, tool, dumpdtb, tmp_path):
+    """dom0 (the static_shm guest, direct-mapped) owns a region, as a
+    /chosen node; a direct-mapped static domU borrows it at its host
+    address. dom0 finds xen-shmem@70000000 in its own tree and writes the
+    first pattern; the domU, whose extended regions are host RAM minus the
+    region, reads it and answers."""
+    args = "id=d0 gaddr=0x70000000 size=0x200000"
+    chosen, loader = dom0_chosen(f"{args} first=1",
+                                 shm_node("shm@70000000", "d0", 0x70000000, 0x70000000, 2 * MiB,
+                                          "owner"))
+    dm = Guest("dm", "static_shm", vpl011=False, bootargs=f"{args} first=0",
+               extra=["memory = <0x0 0x8000>;",
+                      "xen,static-mem = <0x0 0x64000000 0x0 0x2000000>;", "direct-map;",
+                      'xen,enhanced = "no-xenstore";',
+                      shm_node("shm@70000000", "d0", 0x70000000, 0x70000000, 2 * MiB,
+                               "borrower")])
+    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, [dm], 2, "1G",
+                            STD_APPEND + " dom0_mem=64M", chosen_extra=chosen)
+    q = hypervisor(smp=2, mem="1G", append="", args=["--dtb", dtb],
+                   qemu_args=loaders + loader, hard_timeout=150)
+    q.wait_for_all([
+        r'^\(PXN\) Static shared memory "d0": 0x0000000070000000-0x00000000701fffff reserved$',
+        r'^\(PXN\) Domain 1: static shared memory "d0" 0x70000000-0x70200000 at guest '
+        r'0x70000000 \(borrower\)$',
+        r'^\(PXN\) Domain 0: static shared memory "d0" 0x70000000-0x70200000 at guest '
+        r'0x70000000 \(owner\)$',
+    ], timeout=60)
+    m = q.wait_for(DONE.format(id=1), timeout=90)
+    # The domU's extended regions: host RAM, clear of the region and of
+    # its own bank.
+    ext = [(int(a, 16), int(b, 16)) for a, b in
+           re.findall(r"^\(PXN\) Domain 1: extended region \d+: 0x([0-9a-f]+)->0x([0-9a-f]+)$",
+                      q.output, re.M)]
+    assert ext, q.output[-6000:]
+    for a, b in ext:
+        assert 0x40000000 <= a < b <= 0x80000000, ext
+        assert b <= 0x64000000 or a >= 0x66000000, ext
+        assert b <= 0x70000000 or a >= 0x70200000, ext
+    assert m.group(2) == "0", q.output[-6000:]
+    assert re.search(r"^\(d1\) static_shm: xen-shmem@70000000: d0", q.output, re.M), \
+        q.output[-4000:]
+    assert re.search(r"^\(d1\) static_shm: read the first pattern, wrote the answer$",
+                     q.output, re.M), q.output[-4000:]
+    # dom0's own lines (its console hypercall, unprefixed): it found the
+    # node in its tree, outside its RAM and extended regions, and read the
+    # domU's answer.
+    q.wait_for(r"^GUEST DONE \d+ passed 0 failed$", timeout=60)
+    for t in ("shm_node", "shm_reg", "shm_id", "shm_not_ram", "shm_not_ext_region",
+              "shm_reply_read"):
+        assert re.search(rf"^TEST {t}: PASS$", q.output, re.M), q.output[-4000:]
+
+
+def test_dom0_bad_region_is_named(hypervisor, tool, dumpdtb, tmp_path):
+    """A dom0 node whose guest address is not host RAM (dom0 is
+    direct-mapped): named, and dom0 is not built; the domU still runs."""
+    chosen, loader = dom0_chosen("id=d0 gaddr=0x10000000 size=0x200000 first=1",
+                                 shm_node("shm@10000000", "d0", 0x70000000, 0x10000000, 2 * MiB,
+                                          "owner"))
+    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, [Guest("hello", "hello")], 2, "1G",
+                            STD_APPEND + " dom0_mem=64M", chosen_extra=chosen)
+    q = hypervisor(smp=2, mem="1G", append="", args=["--dtb", dtb],
+                   qemu_args=loaders + loader, hard_timeout=90)
+    q.wait_for(r"^\(PXN\) dom0: static shared memory /chosen/shm@10000000: gaddr is not in "
+               r"host RAM \(the domain is direct-mapped\): dom0 not built$", timeout=60)
+    q.wait_for(r"^\(d1\) TEST hello: PASS$", timeout=60)
+    assert "Domain 0: static shared memory" not in q.output

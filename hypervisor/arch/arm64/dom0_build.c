@@ -6,8 +6,9 @@
  * the grant window at the hypervisor's own text (which dom0 can never
  * have as RAM), the host RAM nobody uses as extended regions, and the
  * first free PPI for event channels, also published in
- * HVM_PARAM_CALLBACK_IRQ. Interrupts of passed-through devices are not
- * provided yet. */
+ * HVM_PARAM_CALLBACK_IRQ. Static shared memory under /chosen is mapped
+ * and described in its /reserved-memory, as for a dom0less domU.
+ * Interrupts of passed-through devices are not provided yet. */
 #include <asm/bootinfo_arch.h>
 #include <asm/arm64.h>
 #include <asm/dom0_fdt.h>
@@ -29,6 +30,8 @@
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
 #include <proxenos/smp.h>
+#include <proxenos/static_mem.h>
+#include <proxenos/static_shm.h>
 #include <proxenos/xmalloc.h>
 #include <public/hvm_params.h>
 
@@ -46,12 +49,9 @@ static unsigned int dom0_gnttab_frames(void)
     return (unsigned int)MIN(pages, (uint64_t)DOM0_GNTTAB_MAX_FRAMES);
 }
 
-/* The /hypervisor node's contents and the event-channel interrupt. */
-static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
+/* The grant window: at the hypervisor's text, which dom0 never has. */
+static void setup_grant_window(struct domain *d, struct dom0_fdt_info *in)
 {
-    static struct boot_range ext[DOM0_MAX_EXT];
-    uint32_t ppi;
-
     in->gnttab.start = arch_virt_to_maddr(__text_start);
     in->gnttab.size = (paddr_t)dom0_gnttab_frames() << PAGE_SHIFT;
     /* As Xen: dom0's table never outgrows the window its node offers. The
@@ -60,6 +60,66 @@ static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
     pr_info("dom0: grant table range 0x%016llx-0x%016llx\n",
             (unsigned long long)in->gnttab.start,
             (unsigned long long)(in->gnttab.start + in->gnttab.size));
+}
+
+/* dom0's xen,domain-shared-memory-v1 nodes (directly under /chosen, as
+ * Xen 4.17's construct_dom0 reads them), checked against its RAM and grant
+ * window (dom0 is direct-mapped), mapped, and kept for its device tree. */
+static int setup_static_shm(struct domain *d, const struct boot_info *bi,
+                            struct dom0_fdt_info *in)
+{
+    static struct boot_range ram[DOM0_MAX_BANKS];
+    static const struct static_shm_node *nodes[STATIC_SHM_MAX_PER_DOMAIN];
+    static struct domain_fdt_shm regions[STATIC_SHM_MAX_PER_DOMAIN];
+    struct static_shm_direct dd;
+    unsigned int nr = 0U;
+    int rc;
+
+    for (unsigned int i = 0U; i < in->nr_banks; i++) {
+        ram[i] = (struct boot_range){ in->bank_start[i], in->bank_size[i] };
+    }
+    dd = (struct static_shm_direct){ ram, in->nr_banks, in->gnttab };
+    if (!static_shm_for_direct(bi, bi->shm, bi->chosen, "dom0", &dd, nodes, &nr)) {
+        return -EINVAL;
+    }
+    rc = static_shm_map(d, nodes, nr);
+    if (rc != 0) {
+        return rc;
+    }
+    static_shm_fdt_regions(nodes, nr, regions);
+    in->shm = regions;
+    in->nr_shm = nr;
+    return 0;
+}
+
+/* What dom0's extended regions leave out besides its RAM and grant
+ * window: every static bank and shared region, as Xen's reserved_mem
+ * holds them, and where dom0's own shared regions are mapped. False if
+ * they do not fit (then dom0 gets none). */
+static bool ext_cuts_of(struct dom0_fdt_info *in, struct boot_range *cuts, unsigned int max)
+{
+    unsigned int n = 0U;
+
+    if ((max < in->nr_shm) ||
+        !static_mem_host_cuts(in->bi, cuts, max - in->nr_shm, &n)) {
+        return false;
+    }
+    for (unsigned int i = 0U; i < in->nr_shm; i++) {
+        cuts[n] = (struct boot_range){ in->shm[i].base, in->shm[i].size };
+        n++;
+    }
+    in->ext_cuts = cuts;
+    in->nr_ext_cuts = n;
+    return true;
+}
+
+/* The /hypervisor node's contents and the event-channel interrupt. */
+static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
+{
+    static struct boot_range ext[DOM0_MAX_EXT];
+    static struct boot_range ext_cuts[DOM0_EXT_MAX_CUTS];
+    uint32_t ppi;
+
     ppi = dom0_evtchn_ppi(in);
     if (ppi == 0U) {
         /* Xen panics here; dom0 keeps the domU default and, with it, a
@@ -78,6 +138,11 @@ static void setup_xen_interface(struct domain *d, struct dom0_fdt_info *in)
         (uint64_t)ppi;
     in->evtchn_intid = ppi;
     in->ext_regions = ext;
+    if (!ext_cuts_of(in, ext_cuts, DOM0_EXT_MAX_CUTS)) {
+        pr_warn("dom0: too many static memory ranges to leave out: no extended regions\n");
+        in->nr_ext_regions = 0U;
+        return;
+    }
     in->nr_ext_regions = dom0_ext_regions(in, arch_guest_ipa_bits(), ext, DOM0_MAX_EXT);
     for (unsigned int i = 0U; i < in->nr_ext_regions; i++) {
         pr_info("dom0: extended region %u: 0x%llx->0x%llx\n", i,
@@ -198,6 +263,10 @@ int dom0_build(const struct boot_info *bi, struct domain **out)
         }
         pr_info("dom0: %u vCPU(s), %d device MMIO ranges mapped 1:1\n", d->max_vcpus,
                 dom0_map_devices(d, &in));
+        setup_grant_window(d, &in);
+        rc = setup_static_shm(d, bi, &in);
+    }
+    if (rc == 0) {
         setup_xen_interface(d, &in);
         for (unsigned int i = 0U; i < d->max_vcpus; i++) {
             pr_info("Domain 0: vCPU %u on CPU %u%s\n", i, d->vcpu[i]->processor,

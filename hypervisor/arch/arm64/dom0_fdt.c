@@ -12,6 +12,7 @@
  * free for foreign mappings and which PPI signals event channels. */
 #include <asm/bootinfo_arch.h>
 #include <asm/dom0_fdt.h>
+#include <asm/host_ext_regions.h>
 #include <asm/domain.h>
 #include <asm/p2m.h>
 #include <public/arch-arm.h>
@@ -28,9 +29,6 @@
 #define DT_GIC_PPI          1U
 #define DT_IRQ_LEVEL_LOW    8U
 #define DT_PPI_ALL_CPUS     0xf00U
-
-/* Working room for the range arithmetic of dom0_ext_regions. */
-#define EXT_MAX_RANGES      64U
 
 enum node_action {
     NODE_COPY,
@@ -262,6 +260,48 @@ static void write_hypervisor(struct fdt_writer *w, const struct dom0_fdt_info *i
     (void)fdt_writer_end_node(w);
 }
 
+/* dom0's shared regions in a /reserved-memory node of its own, with the
+ * root's cells (Xen 4.17's make_resv_memory_node), when the host's tree
+ * has none to put them in. */
+static void write_reserved_memory(struct fdt_writer *w, const struct dom0_fdt_info *in)
+{
+    const struct fdt *fdt = in->bi->fdt;
+    uint32_t ac = fdt_address_cells(fdt, fdt_root(fdt));
+    uint32_t sc = fdt_size_cells(fdt, fdt_root(fdt));
+
+    (void)fdt_writer_begin_node(w, "reserved-memory");
+    (void)fdt_writer_prop_empty(w, "ranges");
+    (void)fdt_writer_prop_u32(w, "#address-cells", ac);
+    (void)fdt_writer_prop_u32(w, "#size-cells", sc);
+    domain_fdt_shm_nodes(w, in->shm, in->nr_shm, ac, sc);
+    (void)fdt_writer_end_node(w);
+}
+
+/* Whether node (at depth 1) is the host's /reserved-memory. */
+static bool is_reserved_memory(const struct fdt *fdt, int node)
+{
+    const char *name = fdt_node_name(fdt, node);
+
+    return (name != NULL) && (strcmp(name, "reserved-memory") == 0);
+}
+
+/* Close the output's innermost node (top: a child of the root). If it is
+ * the host's /reserved-memory, dom0's shared regions go in first, with
+ * that node's cells: Xen 4.17 writes a second node of the same name, which
+ * Linux would not read. */
+static void close_node(struct fdt_writer *w, const struct dom0_fdt_info *in, bool top,
+                       int *resv_open)
+{
+    if (top && (*resv_open >= 0)) {
+        const struct fdt *fdt = in->bi->fdt;
+
+        domain_fdt_shm_nodes(w, in->shm, in->nr_shm, fdt_address_cells(fdt, *resv_open),
+                             fdt_size_cells(fdt, *resv_open));
+        *resv_open = -1;
+    }
+    (void)fdt_writer_end_node(w);
+}
+
 int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint32_t *out_size)
 {
     const struct fdt *fdt = in->bi->fdt;
@@ -269,6 +309,8 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
     int depth = 0;
     int open = 0;           /* nodes open in the output */
     int skip_below = -1;    /* skipping the subtree of a node at this depth */
+    int resv_open = -1;     /* the host's /reserved-memory while it is the innermost open */
+    bool resv_seen = false;
     int rc = fdt_writer_init(&w, buf, size);
 
     for (int node = fdt_root(fdt); (rc == 0) && (node >= 0);
@@ -282,7 +324,7 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
         /* Close what the walk has left: nodes deeper than or level with
          * this one. The root (depth 0) stays open until the end. */
         while (open > depth) {
-            (void)fdt_writer_end_node(&w);
+            close_node(&w, in, open == 2, &resv_open);
             open--;
         }
         act = (depth == 0) ? NODE_COPY : classify(in, node, depth);
@@ -295,11 +337,15 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
             (void)fdt_writer_begin_node(&w, (depth == 0) ? "" : fdt_node_name(fdt, node));
             copy_props(&w, fdt, node, false);
             open++;
+            if ((depth == 1) && (in->nr_shm != 0U) && is_reserved_memory(fdt, node)) {
+                resv_open = node;
+                resv_seen = true;
+            }
         }
         rc = fdt_writer_error(&w);
     }
     while (open > 1) {
-        (void)fdt_writer_end_node(&w);
+        close_node(&w, in, open == 2, &resv_open);
         open--;
     }
     write_chosen(&w, in);
@@ -310,6 +356,9 @@ int dom0_fdt_build(const struct dom0_fdt_info *in, void *buf, size_t size, uint3
     write_cpus(&w, in);
     write_psci(&w);
     write_memory(&w, in);
+    if ((in->nr_shm != 0U) && !resv_seen) {
+        write_reserved_memory(&w, in);
+    }
     (void)fdt_writer_end_node(&w);
     rc = fdt_writer_finish(&w);
     if (rc == 0) {
@@ -419,120 +468,26 @@ uint32_t dom0_evtchn_ppi(const struct dom0_fdt_info *in)
 
 /* ---- Extended regions ---------------------------------------------------- */
 
-/* A set of disjoint ranges, [start, last] inclusive so that a range may
- * end at the top of the address space. */
-struct range_set {
-    uint64_t start[EXT_MAX_RANGES];
-    uint64_t last[EXT_MAX_RANGES];
-    unsigned int n;
-};
-
-static void set_add(struct range_set *s, uint64_t start, uint64_t size)
-{
-    if ((size != 0U) && (s->n < EXT_MAX_RANGES) && ((start + (size - 1U)) >= start)) {
-        s->start[s->n] = start;
-        s->last[s->n] = start + (size - 1U);
-        s->n++;
-    }
-}
-
-/* Remove [start, last] from every range; a range cut in the middle
- * becomes two (dropped silently if the set is full, as Xen stops adding
- * regions once its table is). */
-static void set_remove(struct range_set *s, uint64_t start, uint64_t last)
-{
-    unsigned int n = s->n;
-
-    for (unsigned int i = 0U; i < n; i++) {
-        uint64_t a = s->start[i];
-        uint64_t b = s->last[i];
-
-        if ((last < a) || (start > b)) {
-            continue;
-        }
-        if ((start > a) && (last < b) && (s->n < EXT_MAX_RANGES)) {
-            s->start[s->n] = last + 1U;
-            s->last[s->n] = b;
-            s->n++;
-        }
-        if (start > a) {
-            s->last[i] = start - 1U;
-        } else if (last < b) {
-            s->start[i] = last + 1U;
-        } else {
-            s->last[i] = 0U;        /* emptied: start > last marks it */
-            s->start[i] = 1U;
-        }
-    }
-}
-
-static void remove_range(struct range_set *s, uint64_t start, uint64_t size)
-{
-    if ((size != 0U) && ((start + (size - 1U)) >= start)) {
-        set_remove(s, start, start + (size - 1U));
-    }
-}
-
 unsigned int dom0_ext_regions(const struct dom0_fdt_info *in, unsigned int ipa_bits,
                               struct boot_range *out, unsigned int max)
 {
-    const struct boot_info *bi = in->bi;
-    static struct range_set s;  /* too big for the boot stack; boot only */
-    uint64_t ipa_last = UINT64_MAX;
+    /* dom0's banks, its grant window and what dom0_build adds. */
+    static struct boot_range cut[DOM0_MAX_BANKS_CUT + 1U + DOM0_EXT_MAX_CUTS];
     unsigned int n = 0U;
 
-    s.n = 0U;
-    if ((ipa_bits == 0U) || (max == 0U)) {
+    /* A cut left out could put a region over dom0's own: offer none. */
+    if ((in->nr_banks > DOM0_MAX_BANKS_CUT) || (in->nr_ext_cuts > DOM0_EXT_MAX_CUTS)) {
         return 0U;
     }
-    if (ipa_bits < 64U) {
-        ipa_last = (1ULL << ipa_bits) - 1U;
-    }
-    for (uint32_t i = 0U; i < bi->nr_ram; i++) {
-        set_add(&s, bi->ram[i].start, bi->ram[i].size);
-    }
     for (unsigned int i = 0U; i < in->nr_banks; i++) {
-        remove_range(&s, in->bank_start[i], in->bank_size[i]);
+        cut[n] = (struct boot_range){ in->bank_start[i], in->bank_size[i] };
+        n++;
     }
-    /* /memreserve/ entries are not among Xen's reserved_mem banks. */
-    for (uint32_t i = 0U; i < bi->nr_reserved; i++) {
-        if (bi->reserved[i].source == BOOT_RESERVED_NODE) {
-            remove_range(&s, bi->reserved[i].start, bi->reserved[i].size);
-        }
+    cut[n] = in->gnttab;
+    n++;
+    for (unsigned int i = 0U; i < in->nr_ext_cuts; i++) {
+        cut[n] = in->ext_cuts[i];
+        n++;
     }
-    remove_range(&s, in->gnttab.start, in->gnttab.size);
-    if (ipa_last != UINT64_MAX) {
-        set_remove(&s, ipa_last + 1U, UINT64_MAX);
-    }
-    /* Report in address order, as a rangeset walk does. */
-    for (;;) {
-        unsigned int best = EXT_MAX_RANGES;
-        uint64_t start;
-        uint64_t size;
-
-        for (unsigned int i = 0U; i < s.n; i++) {
-            if ((s.start[i] <= s.last[i]) &&
-                ((best == EXT_MAX_RANGES) || (s.start[i] < s.start[best]))) {
-                best = i;
-            }
-        }
-        if ((best == EXT_MAX_RANGES) || (n >= max)) {
-            break;
-        }
-        start = ALIGN_UP(s.start[best], DOM0_EXT_REGION_ALIGN);
-        /* Rounding up may pass the range's end, or wrap at the top. */
-        if ((start >= s.start[best]) && (start <= s.last[best])) {
-            size = ((s.last[best] - start) + 1U) & ~(DOM0_EXT_REGION_ALIGN - 1U);
-        } else {
-            size = 0U;
-        }
-        if (size >= DOM0_EXT_REGION_MIN) {
-            out[n].start = start;
-            out[n].size = size;
-            n++;
-        }
-        s.last[best] = 0U;          /* consumed */
-        s.start[best] = 1U;
-    }
-    return n;
+    return host_ext_regions(in->bi, cut, n, ipa_bits, out, max);
 }

@@ -102,11 +102,11 @@ static void check_modules(paddr_t dtb, struct boot_owned *owned)
     /* RAM first: modules must lie in banks that passed. */
     (void)boot_ram_check(&boot_info);
     (void)boot_modules_check(&boot_info, owned);
-    /* The static banks after the modules: a bank over a usable module is
-     * the bank's domain's fault, not the module's. */
-    (void)static_mem_check_all(&boot_info, owned);
+    /* The static banks after the modules and the shared regions: a bank
+     * over either is the bank's domain's fault. */
     (void)static_shm_scan(&boot_info, owned, &shm_table);
     boot_info.shm = &shm_table;
+    (void)static_mem_check_all(&boot_info, owned);
 }
 
 /* xen,static-heap: when given, the heap is its banks and nothing else of

@@ -39,13 +39,15 @@ static bool overlaps_owned(const struct boot_range *r, paddr_t start, uint64_t s
 /* Only /reserved-memory children: a /memreserve/ entry is often the
  * loader's note of where it put a module (U-Boot reserves the initrd so),
  * not a claim of its own. */
-static bool overlaps_reserved_node(const struct boot_info *bi, paddr_t start, uint64_t size)
+static bool overlaps_reserved_node(const struct boot_info *bi, paddr_t start, uint64_t size,
+                                   uint32_t *which)
 {
     for (uint32_t i = 0U; i < bi->nr_reserved; i++) {
         const struct boot_reserved *r = &bi->reserved[i];
 
         if ((r->source == BOOT_RESERVED_NODE) && (r->size != 0U) && !wraps(r->start, r->size) &&
             overlaps(start, size, r->start, r->size)) {
+            *which = i;
             return true;
         }
     }
@@ -56,6 +58,8 @@ enum boot_range_verdict boot_range_check(const struct boot_info *bi,
                                          const struct boot_owned *owned, paddr_t start,
                                          uint64_t size, uint32_t before, uint32_t *other)
 {
+    uint32_t which = 0U;
+
     if (size == 0U) {
         return BOOT_RANGE_EMPTY;
     }
@@ -71,7 +75,10 @@ enum boot_range_verdict boot_range_check(const struct boot_info *bi,
     if (overlaps_owned(&owned->dtb, start, size)) {
         return BOOT_RANGE_DTB;
     }
-    if (overlaps_reserved_node(bi, start, size)) {
+    if (overlaps_reserved_node(bi, start, size, &which)) {
+        if (other != NULL) {
+            *other = which;
+        }
         return BOOT_RANGE_RESERVED;
     }
     for (uint32_t i = 0U; (i < before) && (i < bi->nr_modules); i++) {
@@ -109,6 +116,8 @@ const char *boot_range_verdict_text(enum boot_range_verdict v)
         return "overlaps reserved memory";
     case BOOT_RANGE_STATIC:
         return "overlaps another static memory bank";
+    case BOOT_RANGE_SHM:
+        return "overlaps static shared memory";
     default:
         return "overlaps another boot module";
     }
@@ -129,6 +138,17 @@ void boot_module_path(const struct boot_info *bi, const struct boot_module *m, c
     } else {
         (void)snprintf(buf, size, "%s", name);
     }
+}
+
+void boot_reserved_path(const struct boot_info *bi, uint32_t i, char *buf, size_t size)
+{
+    const struct boot_reserved *r = &bi->reserved[i];
+
+    if ((r->node >= 0) && (fdt_node_path(bi->fdt, r->node, buf, size) >= 0)) {
+        return;
+    }
+    (void)snprintf(buf, size, "/reserved-memory [0x%llx, +0x%llx)", (unsigned long long)r->start,
+                   (unsigned long long)r->size);
 }
 
 static void module_path(const struct boot_info *bi, const struct boot_module *m, char *buf)

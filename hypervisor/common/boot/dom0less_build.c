@@ -50,14 +50,37 @@ static const void *module_data(const struct boot_module *m)
 
 /* Where a domain's RAM is in its guest physical space: the regions its
  * device tree lists (the first holds the kernel) and, for the extended
- * regions, how much of each guest RAM bank is used (NULL: no extended
- * regions, as for a direct-mapped domain, whose RAM is the host's). */
+ * regions, how much of each guest RAM bank is used (ext_ok false: not in
+ * the guest banks, as for a direct-mapped domain, whose RAM is the
+ * host's and whose extended regions come from host RAM). */
 struct guest_mem {
     struct domain_fdt_region region[STATIC_MEM_MAX_BANKS];
     unsigned int nr;
     uint64_t bank_used[GUEST_RAM_MAX_BANKS];
     bool ext_ok;
 };
+
+/* Free guest address space for foreign and grant mappings: holes in the
+ * guest RAM banks or, for a direct-mapped domain, whose addresses are the
+ * host's, host RAM that no domain, shared region or firmware has (Xen
+ * 4.17's find_unallocated_memory). The hypervisor's image, the heap and
+ * the boot modules are host RAM too, and stay offered, as in Xen: they are
+ * never in this domain's stage 2, so its mappings there shadow nothing. */
+static unsigned int ext_regions(const struct domain *d, const struct guest_mem *gm,
+                                struct domain_fdt_region *ext, unsigned int max)
+{
+    static struct boot_range cuts[(STATIC_MEM_MAX_DOMAINS * STATIC_MEM_MAX_BANKS) +
+                                  STATIC_SHM_MAX_REGIONS];
+    unsigned int nr = 0U;
+
+    if (gm->ext_ok) {
+        return arch_domu_ext_regions(gm->bank_used, arch_guest_ipa_bits(), ext);
+    }
+    if (!d->direct_map || !static_mem_host_cuts(boot, cuts, (unsigned int)ARRAY_SIZE(cuts), &nr)) {
+        return 0U;
+    }
+    return arch_domu_direct_ext_regions(boot, cuts, nr, arch_guest_ipa_bits(), ext, max);
+}
 
 static int load_guest(struct domain *d, const struct dom0less_config *c,
                       const struct guest_mem *gm)
@@ -101,8 +124,8 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     if (d->xen_enhanced) {
         fc.enhanced = true;
         fc.ext_regions = ext;
-        fc.nr_ext_regions = gm->ext_ok ?
-                            arch_domu_ext_regions(gm->bank_used, arch_guest_ipa_bits(), ext) : 0U;
+        /* The room after the first GUEST_RAM_MAX_BANKS is the carving's. */
+        fc.nr_ext_regions = ext_regions(d, gm, ext, GUEST_RAM_MAX_BANKS);
         static_shm_carve(c->shm, c->nr_shm, ext, &fc.nr_ext_regions,
                          GUEST_RAM_MAX_BANKS + STATIC_SHM_MAX_PER_DOMAIN);
         for (unsigned int i = 0U; i < fc.nr_ext_regions; i++) {

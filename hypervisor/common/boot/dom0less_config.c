@@ -8,6 +8,7 @@
  * (static_mem.c, static_shm.c); here only the verdict is taken, and a bad
  * one skips the domain. */
 #include <proxenos/arch/dom0less.h>
+#include <proxenos/arch/domain_fdt.h>
 #include <proxenos/boot_ranges.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/printk.h>
@@ -62,6 +63,27 @@ static bool read_static_mem(const struct fdt *fdt, int node, struct dom0less_con
         return false;
     }
     return true;
+}
+
+/* The domain's static shared memory, checked against its guest address
+ * space: Xen's guest RAM banks, or the host's when direct-mapped. */
+static bool take_shm(const struct boot_info *bi, int node, struct dom0less_config *c)
+{
+    const struct static_mem *sm = c->static_mem;
+    struct boot_range ram[STATIC_MEM_MAX_BANKS];
+    struct domain_fdt_region gnttab;
+    struct static_shm_direct dd;
+
+    if ((sm == NULL) || !sm->direct_map) {
+        return static_shm_for_domain(bi, bi->shm, node, c->name, c->mem_kib * 1024U, c->shm,
+                                     &c->nr_shm);
+    }
+    for (unsigned int i = 0U; i < sm->nr; i++) {
+        ram[i] = (struct boot_range){ sm->bank[i].start, sm->bank[i].size };
+    }
+    gnttab = arch_domu_grant_window();
+    dd = (struct static_shm_direct){ ram, sm->nr, { gnttab.base, gnttab.size } };
+    return static_shm_for_direct(bi, bi->shm, node, c->name, &dd, c->shm, &c->nr_shm);
 }
 
 static bool read_one(const struct boot_info *bi, int node, domid_t id, unsigned int slot,
@@ -121,9 +143,7 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, unsigned 
     }
     return boot_module_usable_by(bi, c->kernel, c->name) &&
            boot_module_usable_by(bi, c->ramdisk, c->name) &&
-           boot_module_usable_by(bi, c->dtb, c->name) &&
-           static_shm_for_domain(bi, bi->shm, node, c->name, c->mem_kib * 1024U, c->shm,
-                                 &c->nr_shm);
+           boot_module_usable_by(bi, c->dtb, c->name) && take_shm(bi, node, c);
 }
 
 unsigned int dom0less_parse(const struct boot_info *bi, struct dom0less_config *cfgs,

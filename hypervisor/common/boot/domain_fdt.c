@@ -125,12 +125,31 @@ static int make_memory(struct fdt_writer *w, const struct domain_fdt_config *cfg
     return fdt_writer_end_node(w);
 }
 
+void domain_fdt_shm_nodes(struct fdt_writer *w, const struct domain_fdt_shm *shm, unsigned int n,
+                          uint32_t ac, uint32_t sc)
+{
+    char name[DOMAIN_FDT_UNIT_NAME_MAX];
+
+    for (unsigned int i = 0U; i < n; i++) {
+        domain_fdt_unit_name(name, "xen-shmem", shm[i].base);
+        (void)fdt_writer_begin_node(w, name);
+        (void)fdt_writer_prop_string(w, "compatible", "xen,shared-memory-v1");
+        (void)fdt_writer_prop_begin(w, "reg");
+        (void)fdt_writer_prop_append_cells(w, shm[i].base, ac);
+        (void)fdt_writer_prop_append_cells(w, shm[i].size, sc);
+        (void)fdt_writer_prop_end(w);
+        (void)fdt_writer_prop_string(w, "xen,id", shm[i].id);
+        /* Where the borrower's view starts in the owner's region: always
+         * 0 in Xen 4.17. */
+        (void)fdt_writer_prop_u64(w, "xen,offset", 0U);
+        (void)fdt_writer_end_node(w);
+    }
+}
+
 /* Xen 4.17's make_resv_memory_node and make_shm_memory_node: the guest's
  * root cells, one child per region named after its guest address. */
 static int make_reserved_memory(struct fdt_writer *w, const struct domain_fdt_config *cfg)
 {
-    char name[DOMAIN_FDT_UNIT_NAME_MAX];
-
     if (cfg->nr_shm == 0U) {
         return 0;
     }
@@ -138,21 +157,8 @@ static int make_reserved_memory(struct fdt_writer *w, const struct domain_fdt_co
     (void)fdt_writer_prop_empty(w, "ranges");
     (void)fdt_writer_prop_u32(w, "#address-cells", GUEST_ROOT_ADDRESS_CELLS);
     (void)fdt_writer_prop_u32(w, "#size-cells", GUEST_ROOT_SIZE_CELLS);
-    for (unsigned int i = 0U; i < cfg->nr_shm; i++) {
-        const struct domain_fdt_region r = { cfg->shm[i].base, cfg->shm[i].size };
-
-        domain_fdt_unit_name(name, "xen-shmem", r.base);
-        (void)fdt_writer_begin_node(w, name);
-        (void)fdt_writer_prop_string(w, "compatible", "xen,shared-memory-v1");
-        (void)fdt_writer_prop_begin(w, "reg");
-        domain_fdt_append_region(w, &r);
-        (void)fdt_writer_prop_end(w);
-        (void)fdt_writer_prop_string(w, "xen,id", cfg->shm[i].id);
-        /* Where the borrower's view starts in the owner's region: always
-         * 0 in Xen 4.17. */
-        (void)fdt_writer_prop_u64(w, "xen,offset", 0U);
-        (void)fdt_writer_end_node(w);
-    }
+    domain_fdt_shm_nodes(w, cfg->shm, cfg->nr_shm, GUEST_ROOT_ADDRESS_CELLS,
+                         GUEST_ROOT_SIZE_CELLS);
     return fdt_writer_end_node(w);
 }
 

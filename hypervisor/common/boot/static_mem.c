@@ -1,11 +1,14 @@
 /* Reading, checking and laying out the static memory of dom0less domains
  * (static_mem.h). Xen 4.17 trusts the banks and hangs or corrupts itself
- * on bad ones; here each bank is checked like a boot module, plus against
- * the banks of every domain before it, and a domain with a bad bank is
- * named and skipped. */
+ * on bad ones; here each bank is checked like a boot module (RAM, clear
+ * of the hypervisor, the device tree, /reserved-memory and the modules),
+ * plus against the banks of every domain before it and the static shared
+ * memory regions, and a domain with a bad bank is named, with what it
+ * overlaps, and skipped. */
 #include <proxenos/lib.h>
 #include <proxenos/printk.h>
 #include <proxenos/static_mem.h>
+#include <proxenos/static_shm.h>
 
 #define PATH_LEN 128U
 
@@ -117,6 +120,17 @@ enum boot_range_verdict static_mem_bank_check(const struct boot_info *bi,
             return BOOT_RANGE_STATIC;
         }
     }
+    /* The shared regions are scanned first (they belong to no domain):
+     * a bank over one is its domain's fault. Xen 4.17 checks neither
+     * this nor /reserved-memory and gives both to the domain. */
+    for (unsigned int i = 0U; (bi->shm != NULL) && (i < bi->shm->nr_regions); i++) {
+        struct static_mem_bank r = { bi->shm->regions[i].paddr, bi->shm->regions[i].size };
+
+        if (overlaps(b, &r)) {
+            *other = i;
+            return BOOT_RANGE_SHM;
+        }
+    }
     return BOOT_RANGE_OK;
 }
 
@@ -126,13 +140,37 @@ static struct static_mem_bank accepted[STATIC_MEM_MAX_DOMAINS * STATIC_MEM_MAX_B
 static int accepted_node[STATIC_MEM_MAX_DOMAINS * STATIC_MEM_MAX_BANKS];
 static unsigned int nr_accepted;
 
+/* The first node that names shared region r, for messages. */
+static void shm_region_path(const struct boot_info *bi, uint32_t r, char *buf)
+{
+    const struct static_shm_table *t = bi->shm;
+
+    for (unsigned int i = 0U; i < t->nr_nodes; i++) {
+        if ((t->nodes[i].region == (int)r) && (fdt_node_path(bi->fdt, t->nodes[i].node, buf,
+                                                             PATH_LEN) >= 0)) {
+            return;
+        }
+    }
+    (void)snprintf(buf, PATH_LEN, "xen,shm-id \"%s\"", t->regions[r].id);
+}
+
 static void say_refused(const struct boot_info *bi, const char *path, unsigned int i,
                         const struct static_mem_bank *b, enum boot_range_verdict v,
                         uint32_t other)
 {
     char other_path[PATH_LEN];
 
-    if (v == BOOT_RANGE_MODULE) {
+    if (v == BOOT_RANGE_RESERVED) {
+        boot_reserved_path(bi, other, other_path, sizeof(other_path));
+        pr_err("dom0less: %s: xen,static-mem bank %u [0x%llx, +0x%llx) overlaps reserved "
+               "memory %s: domain skipped\n", path, i, (unsigned long long)b->start,
+               (unsigned long long)b->size, other_path);
+    } else if (v == BOOT_RANGE_SHM) {
+        shm_region_path(bi, other, other_path);
+        pr_err("dom0less: %s: xen,static-mem bank %u [0x%llx, +0x%llx) overlaps static shared "
+               "memory %s: domain skipped\n", path, i, (unsigned long long)b->start,
+               (unsigned long long)b->size, other_path);
+    } else if (v == BOOT_RANGE_MODULE) {
         boot_module_path(bi, &bi->modules[other], other_path, sizeof(other_path));
         pr_err("dom0less: %s: xen,static-mem bank %u [0x%llx, +0x%llx) overlaps boot module "
                "%s: domain skipped\n", path, i, (unsigned long long)b->start,
@@ -243,6 +281,26 @@ bool static_mem_reserved_bank(unsigned int i, struct static_mem_bank *out)
         return false;
     }
     *out = accepted[i];
+    return true;
+}
+
+bool static_mem_host_cuts(const struct boot_info *bi, struct boot_range *out, unsigned int max,
+                          unsigned int *nr)
+{
+    unsigned int nr_shm = (bi->shm != NULL) ? bi->shm->nr_regions : 0U;
+
+    *nr = 0U;
+    if ((nr_accepted > max) || (nr_shm > (max - nr_accepted))) {
+        return false;
+    }
+    for (unsigned int i = 0U; i < nr_accepted; i++) {
+        out[i] = (struct boot_range){ accepted[i].start, accepted[i].size };
+    }
+    for (unsigned int i = 0U; i < nr_shm; i++) {
+        out[nr_accepted + i] = (struct boot_range){ bi->shm->regions[i].paddr,
+                                                    bi->shm->regions[i].size };
+    }
+    *nr = nr_accepted + nr_shm;
     return true;
 }
 

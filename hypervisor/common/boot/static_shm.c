@@ -161,6 +161,8 @@ static const char *check_node(const struct boot_info *bi, const struct boot_owne
                               char *why, size_t why_len)
 {
     const char *e = read_id(bi->fdt, n);
+    char other_path[PATH_LEN];
+    uint32_t other = 0U;
     enum boot_range_verdict v;
 
     if (e == NULL) {
@@ -172,7 +174,14 @@ static const char *check_node(const struct boot_info *bi, const struct boot_owne
     if (e != NULL) {
         return e;
     }
-    v = boot_range_check(bi, owned, n->paddr, n->size, bi->nr_modules, NULL);
+    v = boot_range_check(bi, owned, n->paddr, n->size, bi->nr_modules, &other);
+    if (v == BOOT_RANGE_RESERVED) {
+        /* Xen 4.17 maps it all the same; name the child it overlaps. */
+        boot_reserved_path(bi, other, other_path, sizeof(other_path));
+        (void)snprintf(why, why_len, "host range [0x%llx, +0x%llx) overlaps reserved memory %s",
+                       (unsigned long long)n->paddr, (unsigned long long)n->size, other_path);
+        return why;
+    }
     if (v != BOOT_RANGE_OK) {
         (void)snprintf(why, why_len, "host range [0x%llx, +0x%llx) %s",
                        (unsigned long long)n->paddr, (unsigned long long)n->size,
@@ -183,37 +192,44 @@ static const char *check_node(const struct boot_info *bi, const struct boot_owne
 }
 
 /* Messages built from values live here until the domains are built. */
-static char reasons[STATIC_SHM_MAX_NODES][96];
+static char reasons[STATIC_SHM_MAX_NODES][192];
+
+/* One node of domain node dom (/chosen for dom0). */
+static void scan_one(const struct boot_info *bi, const struct boot_owned *owned,
+                     struct static_shm_table *t, int dom, int node, unsigned int *bad)
+{
+    const struct fdt *fdt = bi->fdt;
+    char path[PATH_LEN];
+    struct static_shm_node *n;
+
+    if (t->nr_nodes >= STATIC_SHM_MAX_NODES) {
+        pr_err("static shared memory %s: more than %u nodes: ignored\n",
+               path_of(fdt, node, path), STATIC_SHM_MAX_NODES);
+        return;
+    }
+    n = &t->nodes[t->nr_nodes];
+    *n = (struct static_shm_node){ .node = node, .domain = dom, .region = -1 };
+    n->error = check_node(bi, owned, t, n, reasons[t->nr_nodes], sizeof(reasons[0]));
+    if (n->error != NULL) {
+        pr_err("static shared memory %s: %s\n", path_of(fdt, node, path), n->error);
+        (*bad)++;
+    } else if (n->owner) {
+        t->regions[n->region].owner = node;
+    } else {
+        /* a borrower: nothing more to record */
+    }
+    t->nr_nodes++;
+}
 
 static void scan_domain(const struct boot_info *bi, const struct boot_owned *owned,
                         struct static_shm_table *t, int dom, unsigned int *bad)
 {
     const struct fdt *fdt = bi->fdt;
-    char path[PATH_LEN];
 
     for (int node = fdt_first_child(fdt, dom); node >= 0; node = fdt_next_sibling(fdt, node)) {
-        struct static_shm_node *n;
-
-        if (!fdt_node_is_compatible(fdt, node, STATIC_SHM_COMPAT)) {
-            continue;
+        if (fdt_node_is_compatible(fdt, node, STATIC_SHM_COMPAT)) {
+            scan_one(bi, owned, t, dom, node, bad);
         }
-        if (t->nr_nodes >= STATIC_SHM_MAX_NODES) {
-            pr_err("static shared memory %s: more than %u nodes: ignored\n",
-                   path_of(fdt, node, path), STATIC_SHM_MAX_NODES);
-            continue;
-        }
-        n = &t->nodes[t->nr_nodes];
-        *n = (struct static_shm_node){ .node = node, .domain = dom, .region = -1 };
-        n->error = check_node(bi, owned, t, n, reasons[t->nr_nodes], sizeof(reasons[0]));
-        if (n->error != NULL) {
-            pr_err("static shared memory %s: %s\n", path_of(fdt, node, path), n->error);
-            (*bad)++;
-        } else if (n->owner) {
-            t->regions[n->region].owner = node;
-        } else {
-            /* a borrower: nothing more to record */
-        }
-        t->nr_nodes++;
     }
 }
 
@@ -222,21 +238,19 @@ unsigned int static_shm_scan(const struct boot_info *bi, const struct boot_owned
 {
     const struct fdt *fdt = bi->fdt;
     unsigned int bad = 0U;
-    char path[PATH_LEN];
 
     *t = (struct static_shm_table){ 0 };
     if (bi->chosen < 0) {
         return 0U;
     }
+    /* In tree order, as Xen reads them: a node directly under /chosen is
+     * dom0's, and its cells are /chosen's. */
     for (int node = fdt_first_child(fdt, bi->chosen); node >= 0;
          node = fdt_next_sibling(fdt, node)) {
         if (fdt_node_is_compatible(fdt, node, "xen,domain")) {
             scan_domain(bi, owned, t, node, &bad);
         } else if (fdt_node_is_compatible(fdt, node, STATIC_SHM_COMPAT)) {
-            /* dom0 is built after the dom0less domains, from its own
-             * tree: it keeps running without the region. */
-            pr_err("static shared memory %s: dom0's static shared memory is not supported "
-                   "yet: ignored\n", path_of(fdt, node, path));
+            scan_one(bi, owned, t, bi->chosen, node, &bad);
         } else {
             /* not ours */
         }

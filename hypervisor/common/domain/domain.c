@@ -244,6 +244,7 @@ int domain_assign_static_ram(struct domain *d, paddr_t gpa, paddr_t host, uint64
     if (((gpa | host | size) & (PAGE_SIZE - 1U)) != 0U) {
         return -EINVAL;
     }
+    d->static_mem = true;
     while (done < size) {
         unsigned int order = static_chunk_order(gpa + done, host + done, size - done);
         mfn_t m = paddr_to_mfn(host + done);

@@ -15,6 +15,15 @@
  *     the domain dies.
  * domain_destroy frees every block whole, reuse list included.
  *
+ * A static domain (xen,static-mem, d->static_mem) never gets a heap page,
+ * whether or not the system is in static mode: every page it balloons out
+ * goes on its reuse list, one-page blocks included (freeing one would
+ * take it out of use until the next build), and populate_physmap and
+ * increase_reservation take order-0 extents from that list only. When the
+ * list is empty they stop there and return the extents done, as Xen 4.18
+ * does with its resv_page_list. A reboot rebuilds the domain from its
+ * banks (domain_assign_static_ram), so nothing is lost for good.
+ *
  * A direct-mapped domain (dom0, whose RAM is 1:1 like Xen 4.17's on Arm)
  * keeps its ballooned pages allocated, and populate_physmap only maps back
  * its own frame at gfn == mfn, as Xen does, so DMA addresses stay right. */
@@ -108,7 +117,8 @@ static mfn_t reuse_pop(struct domain *d)
 /* ---- Allocation and accounting ------------------------------------------------ */
 
 /* A new extent of 2^order pages for d, within its limit, already counted
- * in tot_pages: from the reuse list (order 0) or the allocator. *fresh:
+ * in tot_pages: from the reuse list (order 0) or, unless d is static, the
+ * allocator. *fresh:
  * a new block (else a reused page). INVALID_MFN if none. The limit is
  * checked and the pages counted under d->lock in one step, so that two
  * CPUs populating the same domain (the toolstack and the guest itself,
@@ -132,7 +142,8 @@ static mfn_t extent_alloc(struct domain *d, uint32_t order, bool *fresh)
     if (order == 0U) {
         m = reuse_pop(d);
     }
-    if (mfn_eq(m, INVALID_MFN)) {
+    /* A static domain's memory is its banks: never the heap. */
+    if (mfn_eq(m, INVALID_MFN) && !d->static_mem) {
         m = alloc_pages(order, ALLOC_ZERO);
         *fresh = true;
     }
@@ -304,7 +315,9 @@ static int remove_page(struct domain *d, uint64_t g)
     }
     {
         unsigned long flags = spin_lock_irqsave(&d->lock);
-        bool whole = !guest_page_pinned(pg) && page_is_allocated(pg) && (pg->order == 0U);
+        /* A static page is never freed: it would leave its domain. */
+        bool whole = !guest_page_pinned(pg) && page_is_allocated(pg) && (pg->order == 0U) &&
+                     !d->static_mem;
 
         d->tot_pages--;
         if (whole) {

@@ -27,6 +27,7 @@ enum boot_range_verdict {
     BOOT_RANGE_RESERVED,          /* overlaps a /reserved-memory region */
     BOOT_RANGE_MODULE,            /* overlaps another boot module */
     BOOT_RANGE_STATIC,            /* overlaps another static memory bank (static_mem.h) */
+    BOOT_RANGE_SHM,               /* overlaps a static shared memory region (static_mem.h) */
 };
 
 /* What the hypervisor itself occupies: its image and the boot device tree.
@@ -40,7 +41,8 @@ struct boot_owned {
  * the hypervisor's own ranges, then /reserved-memory, then the usable modules before index
  * 'before' (pass bi->nr_modules to check against them all). For
  * BOOT_RANGE_MODULE, *other (if not NULL) is the index of the module it
- * overlaps. */
+ * overlaps; for BOOT_RANGE_RESERVED, the index in bi->reserved of the
+ * /reserved-memory child. */
 enum boot_range_verdict boot_range_check(const struct boot_info *bi,
                                          const struct boot_owned *owned, paddr_t start,
                                          uint64_t size, uint32_t before, uint32_t *other);
@@ -52,6 +54,10 @@ const char *boot_range_verdict_text(enum boot_range_verdict v);
  * domain's when the path does not fit: for messages. */
 void boot_module_path(const struct boot_info *bi, const struct boot_module *m, char *buf,
                       size_t size);
+
+/* The path of the /reserved-memory child bi->reserved[i] into buf, or its
+ * range when the path is unknown or does not fit: for messages. */
+void boot_reserved_path(const struct boot_info *bi, uint32_t i, char *buf, size_t size);
 
 /* Check every module of bi not already refused by the scan, in tree order:
  * one that fails gets its reason in unusable, and a line naming its node

@@ -113,6 +113,9 @@ struct domain {
     bool shutdown_code_set;         /* SCHEDOP_shutdown_code was given */
     uint8_t pending_shutdown_code;  /* ... this code, for the next shutdown */
     bool direct_map;                /* RAM mapped 1:1 (guest-physical = host-physical) */
+    /* Its RAM is xen,static-mem banks (domain_assign_static_ram): what it
+     * balloons out stays its own, and it never gets a heap page. */
+    bool static_mem;
     spinlock_t lock;
 
     unsigned int max_vcpus;

@@ -110,6 +110,13 @@ bool domain_fdt_regions_ok(const struct domain_fdt_region *r, unsigned int n);
  * property. */
 void domain_fdt_append_region(struct fdt_writer *w, const struct domain_fdt_region *r);
 
+/* The /reserved-memory children of n static shared memory regions, as
+ * Xen 4.17's make_shm_memory_node writes them (xen-shmem@<gaddr>,
+ * compatible "xen,shared-memory-v1", reg in ac + sc cells, xen,id,
+ * xen,offset 0), into the open node: a domU's tree and dom0's share it. */
+void domain_fdt_shm_nodes(struct fdt_writer *w, const struct domain_fdt_shm *shm, unsigned int n,
+                          uint32_t ac, uint32_t sc);
+
 /* Build the tree into buf[0..size). On success *out_size (if not NULL) is
  * the blob's size. -EINVAL for a bad config (no vCPUs or more than
  * MAX_VCPUS_PER_DOMAIN, no RAM bank, an empty or wrapping region, or what

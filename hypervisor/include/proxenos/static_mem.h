@@ -46,10 +46,13 @@ struct static_mem {
 const char *static_mem_read(const struct fdt *fdt, int chosen, int node, struct static_mem *out);
 
 /* Where [start, start + size) of one bank may not be: outside RAM, over
- * the hypervisor, the device tree or a usable boot module (boot_ranges.h),
- * or over another bank in 'others' (n of them). BOOT_RANGE_OK, or the
- * verdict; *other is the module index (BOOT_RANGE_MODULE) or the index in
- * others (BOOT_RANGE_STATIC). */
+ * the hypervisor, the device tree, a /reserved-memory child or a usable
+ * boot module (boot_ranges.h), over another bank in 'others' (n of them),
+ * or over a static shared memory region of bi->shm (when set: the regions
+ * are scanned before the banks). BOOT_RANGE_OK, or the verdict; *other is
+ * the module index (BOOT_RANGE_MODULE), the index in bi->reserved
+ * (BOOT_RANGE_RESERVED), in others (BOOT_RANGE_STATIC) or in
+ * bi->shm->regions (BOOT_RANGE_SHM). */
 enum boot_range_verdict static_mem_bank_check(const struct boot_info *bi,
                                               const struct boot_owned *owned,
                                               const struct static_mem_bank *b,
@@ -59,10 +62,20 @@ enum boot_range_verdict static_mem_bank_check(const struct boot_info *bi,
 /* Read and check the static memory of every xen,domain node of /chosen
  * that has xen,static-mem or direct-map, in tree order, remembering the
  * verdict for static_mem_lookup(). A refused domain prints one line naming
- * its node and the reason; its banks count for nothing after. Banks of
+ * its node, the reason and, for an overlap, the other node (module,
+ * /reserved-memory child, static bank or shared memory node); its banks
+ * count for nothing after. Banks of
  * different domains must not overlap: of two that do, the later domain is
  * refused. Returns how many domains were refused. */
 unsigned int static_mem_check_all(const struct boot_info *bi, const struct boot_owned *owned);
+
+/* The host ranges a direct-mapped domain's extended regions must leave
+ * out besides what the architecture knows: every reserved static memory
+ * bank (the domain's own among them) and every static shared memory
+ * region of bi->shm, as Xen 4.17's reserved_mem holds them. Fills
+ * out[0..*nr); false (and *nr 0) if more than max. */
+bool static_mem_host_cuts(const struct boot_info *bi, struct boot_range *out, unsigned int max,
+                          unsigned int *nr);
 
 enum static_mem_status {
     STATIC_MEM_NONE,        /* not a domain static_mem_check_all() read */

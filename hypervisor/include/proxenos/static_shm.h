@@ -1,5 +1,5 @@
 /* Static shared memory (Xen 4.17's xen,domain-shared-memory-v1 nodes,
- * children of xen,domain nodes): a range of host RAM named by an id,
+ * children of xen,domain nodes, or of /chosen for dom0): a range of host RAM named by an id,
  * reserved at boot so that the heap never holds it, and mapped at a guest
  * address in every domain that names it, owner and borrowers alike.
  *
@@ -56,14 +56,15 @@ struct static_shm_table {
 };
 
 /* Read every xen,domain-shared-memory-v1 child of a xen,domain node of
- * /chosen into t, in tree order, and check each: its properties, its host
- * range (RAM clear of the hypervisor, the boot device tree and the usable
- * boot modules: boot_range_check), and against the nodes before it (the
- * same id must give the same range, different ids must not overlap, one
- * owner per region). A bad node keeps its reason in error, printed once
- * with its path; its domain is skipped later. Nodes directly under
- * /chosen (dom0's, in Xen) are reported and ignored. Returns the number of
- * unusable nodes. */
+ * /chosen, and every one directly under /chosen (dom0's, as in Xen 4.17:
+ * its domain is /chosen, whose cells it uses), into t, in tree order, and
+ * check each: its properties, its host range (RAM clear of the
+ * hypervisor, the boot device tree, /reserved-memory and the usable boot
+ * modules: boot_range_check), and against the nodes before it (the same
+ * id must give the same range, different ids must not overlap, one owner
+ * per region). A bad node keeps its reason in error, printed once with
+ * its path; its domain is skipped later (dom0: not built). Returns the
+ * number of unusable nodes. */
 unsigned int static_shm_scan(const struct boot_info *bi, const struct boot_owned *owned,
                              struct static_shm_table *t);
 
@@ -75,6 +76,24 @@ unsigned int static_shm_scan(const struct boot_info *bi, const struct boot_owned
  * node of dom is unusable: the domain is skipped. */
 bool static_shm_for_domain(const struct boot_info *bi, const struct static_shm_table *t,
                            int dom, const char *name, uint64_t ram_bytes,
+                           const struct static_shm_node *out[STATIC_SHM_MAX_PER_DOMAIN],
+                           unsigned int *nr);
+
+/* The address space of a direct-mapped domain (dom0, or a domU with
+ * direct-map), whose guest addresses are host addresses. */
+struct static_shm_direct {
+    const struct boot_range *ram;   /* its RAM */
+    unsigned int nr_ram;
+    struct boot_range gnttab;       /* its grant table window */
+};
+
+/* static_shm_for_domain for a direct-mapped domain (dom: its xen,domain
+ * node, or /chosen for dom0): each host range clear of its RAM, each
+ * gaddr range inside one host RAM bank and clear of its RAM, its grant
+ * window and its other regions. A bad node of dom0 is reported as
+ * "dom0: static shared memory <path>: <why>: dom0 not built". */
+bool static_shm_for_direct(const struct boot_info *bi, const struct static_shm_table *t,
+                           int dom, const char *name, const struct static_shm_direct *dd,
                            const struct static_shm_node *out[STATIC_SHM_MAX_PER_DOMAIN],
                            unsigned int *nr);
 

@@ -64,7 +64,12 @@ static void dom_free(struct domain *d)
     }
 }
 
-static void env_init(void)
+/* The last STATIC_PAGES pages of host RAM: kept from the heap, as the
+ * xen,static-mem banks are (env_init_static), for static domains. */
+#define STATIC_PAGES 16U
+#define STATIC_BASE  (HOST_RAM + HOST_SIZE - (STATIC_PAGES * PAGE_SIZE))
+
+static void env_init_with(bool keep_static)
 {
     fake_reset();
     fake_p2m_reset();
@@ -72,6 +77,9 @@ static void env_init(void)
     bootmem_reset();
     (void)fake_ram_alloc(HOST_RAM, HOST_SIZE);
     assert_int_equal(bootmem_add_ram(HOST_RAM, HOST_RAM + HOST_SIZE), 0);
+    if (keep_static) {
+        assert_int_equal(bootmem_reserve(STATIC_BASE, HOST_RAM + HOST_SIZE), 0);
+    }
     assert_int_equal(page_alloc_init(), 0);
     xmalloc_reset();
     gnttab_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_FRAMES;
@@ -80,6 +88,11 @@ static void env_init(void)
     assert_int_equal(fake_domain_refs_total(), 0U);
     fake_domains_reset();
     fake_domains_set_release(dom_free);
+}
+
+static inline void env_init(void)
+{
+    env_init_with(false);
 }
 
 /* Domain i with id, its RAM mapped at GRAM (or 1:1 when direct). */

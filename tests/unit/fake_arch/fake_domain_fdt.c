@@ -70,6 +70,28 @@ __attribute__((weak)) unsigned int arch_domu_ext_regions(const uint64_t ram_size
     return 0U;
 }
 
+/* Arm's GUEST_GNTTAB_BASE and size, as the real hook answers. */
+__attribute__((weak)) struct domain_fdt_region arch_domu_grant_window(void)
+{
+    return (struct domain_fdt_region){ 0x38000000ULL, 0x1000000ULL };
+}
+
+__attribute__((weak)) unsigned int arch_domu_direct_ext_regions(const struct boot_info *bi,
+                                                                const struct boot_range *cut,
+                                                                unsigned int nr_cut,
+                                                                unsigned int ipa_bits,
+                                                                struct domain_fdt_region *out,
+                                                                unsigned int max)
+{
+    (void)bi;
+    (void)cut;
+    (void)nr_cut;
+    (void)ipa_bits;
+    (void)out;
+    (void)max;
+    return 0U;
+}
+
 /* The host fake's guest RAM: two banks, Arm's layout (which the tests of
  * the memory ops were written against). */
 static const struct guest_ram_bank fake_banks[2] = {

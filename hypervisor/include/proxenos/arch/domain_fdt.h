@@ -10,6 +10,8 @@
 #include <proxenos/domain_fdt.h>
 
 struct fdt_writer;
+struct boot_info;
+struct boot_range;
 
 enum arch_domain_fdt_slot {
     ARCH_DOMAIN_FDT_CPUS,       /* after /chosen, before memory */
@@ -34,5 +36,25 @@ int arch_domain_fdt_nodes(struct fdt_writer *w, const struct domain_fdt_config *
  * 64 MiB. Returns how many regions were written to out. */
 unsigned int arch_domu_ext_regions(const uint64_t ram_size[GUEST_RAM_MAX_BANKS], unsigned int ipa_bits,
                                    struct domain_fdt_region out[GUEST_RAM_MAX_BANKS]);
+
+/* Where a domU's grant table window lies in its guest address space
+ * (arm64: Xen's GUEST_GNTTAB_BASE, 16 MiB). Nothing else may be mapped
+ * there: a direct-mapped domU's shared memory is checked against it. */
+struct domain_fdt_region arch_domu_grant_window(void);
+
+/* The extended regions of a direct-mapped domU, whose guest addresses are
+ * host addresses: host RAM minus cut[0..nr_cut) (what common code knows
+ * is taken: every static memory bank, the domain's own among them, and
+ * every static shared memory region, as Xen 4.17's reserved_mem holds
+ * them), minus what the architecture knows (arm64: the /reserved-memory
+ * children and the guest grant window), within the IPA space. arm64, as
+ * Xen 4.17's find_unallocated_memory for a domain without an IOMMU: each
+ * 2 MiB aligned and at least 64 MiB, in address order. Writes at most max
+ * to out; returns how many. Not reentrant: domains are built one at a time
+ * (at boot, and when the reaper rebuilds one). */
+unsigned int arch_domu_direct_ext_regions(const struct boot_info *bi,
+                                          const struct boot_range *cut, unsigned int nr_cut,
+                                          unsigned int ipa_bits, struct domain_fdt_region *out,
+                                          unsigned int max);
 
 #endif

@@ -1,6 +1,7 @@
 /* dom0's device tree from QEMU virt's (with a guest-loader module):
- * what is kept, what is written anew, what is hidden, and which MMIO
- * ranges are mapped 1:1. */
+ * what is kept, what is written anew, what is hidden, which MMIO ranges
+ * are mapped 1:1, its extended regions and its static shared memory's
+ * /reserved-memory children. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -393,6 +394,128 @@ static void test_ext_regions_skip_reserved_memory_nodes(void **state)
     assert_int_equal(out[1].size, 0x08000000U);
 }
 
+static void test_ext_regions_leave_out_the_given_cuts(void **state)
+{
+    struct ctx *c = *state;
+    struct boot_range out[8];
+    static struct boot_range cuts[DOM0_EXT_MAX_CUTS + 1U];
+
+    set_xen_interface(c, NULL, 0U);
+    /* A static bank and where a shared region is mapped, as dom0_build
+     * gives them: cut like a /reserved-memory child. */
+    cuts[0] = (struct boot_range){ 0x44000000U, 0x1000U };
+    cuts[1] = (struct boot_range){ 0x5c000000U, 0x200000U };
+    c->in.ext_cuts = cuts;
+    c->in.nr_ext_cuts = 2U;
+    assert_int_equal(dom0_ext_regions(&c->in, 40U, out, 8U), 2U);
+    assert_int_equal(out[0].start, 0x44200000U);
+    assert_int_equal(out[0].size, 0x0be00000U);
+    /* Up to the shared region: 64 MiB exactly; above it, too little. */
+    assert_int_equal(out[1].start, 0x58000000U);
+    assert_int_equal(out[1].size, 0x04000000U);
+    /* More than it can take: none, rather than one over a cut. */
+    c->in.nr_ext_cuts = DOM0_EXT_MAX_CUTS + 1U;
+    assert_int_equal(dom0_ext_regions(&c->in, 40U, out, 8U), 0U);
+}
+
+/* dom0's shared regions: a /reserved-memory node of their own, with the
+ * root's cells, when the host has none (QEMU virt). */
+static void test_shared_memory_in_a_new_reserved_memory_node(void **state)
+{
+    struct ctx *c = *state;
+    static const struct domain_fdt_shm shm[] = { { 0x5a000000U, 0x200000U, "d0" },
+                                                 { 0x5c000000U, 0x1000U, "other" } };
+    uint64_t addr;
+    uint64_t size;
+    uint32_t len = 0U;
+    const void *off;
+    int rm;
+    int n;
+
+    assert_true(fdt_path_offset(&c->host, "/reserved-memory", 16U) < 0);
+    c->in.shm = shm;
+    c->in.nr_shm = 2U;
+    build(c);
+    rm = node(c, "/reserved-memory");
+    assert_true(rm >= 0);
+    assert_non_null(fdt_getprop(&c->dom0, rm, "ranges", &len));
+    assert_int_equal(len, 0U);
+    assert_int_equal(fdt_address_cells(&c->dom0, rm), 2U);
+    assert_int_equal(fdt_size_cells(&c->dom0, rm), 2U);
+    n = node(c, "/reserved-memory/xen-shmem@5a000000");
+    assert_true(n >= 0);
+    assert_true(fdt_node_is_compatible(&c->dom0, n, "xen,shared-memory-v1"));
+    assert_int_equal(fdt_reg(&c->dom0, n, 0U, &addr, &size), 0);
+    assert_int_equal(addr, 0x5a000000U);
+    assert_int_equal(size, 0x200000U);
+    assert_string_equal(fdt_getprop_string(&c->dom0, n, "xen,id"), "d0");
+    off = fdt_getprop(&c->dom0, n, "xen,offset", &len);
+    assert_non_null(off);
+    assert_int_equal(len, 8U);
+    assert_int_equal(fdt_be64(off), 0U);
+    assert_true(node(c, "/reserved-memory/xen-shmem@5c000000") >= 0);
+    /* None: no node. */
+    c->in.nr_shm = 0U;
+    build(c);
+    assert_true(node(c, "/reserved-memory") < 0);
+}
+
+/* A host tree with /reserved-memory: dom0's regions join its children,
+ * with that node's cells, and no second node of the name is written. */
+static void test_shared_memory_joins_the_hosts_reserved_memory(void **state)
+{
+    struct ctx *c = *state;
+    static const struct domain_fdt_shm shm[] = { { 0x5a000000U, 0x200000U, "d0" } };
+    struct fb *b = fb_new();
+    struct fdt host;
+    uint64_t addr;
+    uint64_t size;
+    int count = 0;
+    int depth = 0;
+
+    fb_begin(b, "");
+    fb_prop_u32(b, "#address-cells", 2U);
+    fb_prop_u32(b, "#size-cells", 2U);
+    fb_begin(b, "memory@40000000");
+    fb_prop_str(b, "device_type", "memory");
+    fb_prop_cells(b, "reg", 4U, 0U, 0x40000000U, 0U, 0x20000000U);
+    fb_end(b);
+    fb_begin(b, "reserved-memory");
+    fb_prop_u32(b, "#address-cells", 1U);
+    fb_prop_u32(b, "#size-cells", 1U);
+    fb_prop_empty(b, "ranges");
+    fb_begin(b, "fw@4f000000");
+    fb_prop_cells(b, "reg", 2U, 0x4f000000U, 0x1000U);
+    fb_end(b);
+    fb_end(b);
+    fb_begin(b, "chosen");
+    fb_end(b);
+    fb_end(b);
+    fb_finish(b);
+    assert_int_equal(fdt_check(&host, b->out, b->out_len), 0);
+    assert_int_equal(bootinfo_scan(&c->bi, &host), 0);
+    c->in.hidden_uart = -1;
+    c->in.shm = shm;
+    c->in.nr_shm = 1U;
+    build(c);
+    assert_true(node(c, "/reserved-memory/fw@4f000000") >= 0);
+    assert_true(node(c, "/reserved-memory/xen-shmem@5a000000") >= 0);
+    /* In the host node's 1 + 1 cells. */
+    assert_int_equal(fdt_reg(&c->dom0, node(c, "/reserved-memory/xen-shmem@5a000000"), 0U,
+                             &addr, &size), 0);
+    assert_int_equal(addr, 0x5a000000U);
+    assert_int_equal(size, 0x200000U);
+    for (int n = fdt_root(&c->dom0); n >= 0; n = fdt_next_node(&c->dom0, n, &depth)) {
+        const char *name = fdt_node_name(&c->dom0, n);
+
+        if ((depth == 1) && (name != NULL) && (strcmp(name, "reserved-memory") == 0)) {
+            count++;
+        }
+    }
+    assert_int_equal(count, 1);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +534,12 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_evtchn_ppi_is_first_free, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ext_regions_are_unused_host_ram, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ext_regions_leave_out_the_given_cuts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shared_memory_in_a_new_reserved_memory_node, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shared_memory_joins_the_hosts_reserved_memory,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_ext_regions_skip_reserved_memory_nodes, setup,
                                         teardown),
     };

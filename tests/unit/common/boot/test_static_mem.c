@@ -3,8 +3,9 @@
  * unusable (cells, length, empty, unaligned or wrapping banks, too many,
  * direct-map alone, a "memory" that is not the banks' total); where a bank
  * may not be (outside RAM, over the hypervisor, the device tree, a boot
- * module, another bank of its own domain or an earlier one), each named
- * with its node; and where the banks go in the guest, filling Xen's guest
+ * module, /reserved-memory, a static shared memory region, another bank of
+ * its own domain or an earlier one), each named with its node and what it
+ * overlaps; and where the banks go in the guest, filling Xen's guest
  * RAM banks in order or, with direct-map, 1:1. */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -18,6 +19,7 @@
 #include "fdt_builder.h"
 #include <fake_arch.h>
 #include <proxenos/static_mem.h>
+#include <proxenos/static_shm.h>
 
 #define RAM0      0x40000000ULL
 #define RAM0_SIZE 0x80000000ULL
@@ -341,6 +343,95 @@ static void banks_touching_what_they_avoid_pass(void **state)
     assert_int_equal(other, 0U);
 }
 
+/* Beyond Xen 4.17: a bank over a /reserved-memory child or over a static
+ * shared memory region (scanned first) is refused naming both nodes; so
+ * is a shared region over /reserved-memory. */
+static void banks_over_reserved_or_shared_memory_are_named(void **state)
+{
+    struct static_shm_table t;
+    const struct static_mem *sm = NULL;
+    const char *why = NULL;
+    int fw;
+
+    (void)state;
+    fb_begin(b, "");
+    fb_prop_u32(b, "#address-cells", 2U);
+    fb_prop_u32(b, "#size-cells", 2U);
+    fb_begin(b, "reserved-memory");
+    fb_begin(b, "fw@6f000000");
+    fb_prop_cells(b, "reg", 4U, 0U, 0x6f000000U, 0U, 0x100000U);
+    fb_end(b);
+    fb_end(b);
+    fb_begin(b, "chosen");
+    fb_prop_u32(b, "#address-cells", 1U);
+    fb_prop_u32(b, "#size-cells", 1U);
+    domain("over-fw", 0x400U);
+    fb_prop_cells(b, "xen,static-mem", 2U, 0x6f080000U, 0x100000U);
+    fb_end(b);
+    domain("sharer", 0x400U);
+    fb_prop_u32(b, "#address-cells", 1U);
+    fb_prop_u32(b, "#size-cells", 1U);
+    fb_begin(b, "shm@0");
+    fb_prop_str(b, "compatible", STATIC_SHM_COMPAT);
+    fb_prop_str(b, "xen,shm-id", "shm-x");
+    fb_prop_str(b, "role", "owner");
+    fb_prop_cells(b, "xen,shared-mem", 3U, 0x6e000000U, 0x6e000000U, 0x200000U);
+    fb_end(b);
+    fb_begin(b, "shm@1");
+    fb_prop_str(b, "compatible", STATIC_SHM_COMPAT);
+    fb_prop_str(b, "xen,shm-id", "shm-fw");
+    fb_prop_cells(b, "xen,shared-mem", 3U, 0x6f0ff000U, 0x6f000000U, 0x2000U);
+    fb_end(b);
+    fb_end(b);
+    domain("over-shm", 0x400U);
+    fb_prop_cells(b, "xen,static-mem", 2U, 0x6e100000U, 0x100000U);
+    fb_end(b);
+    domain("beside", 0x400U);
+    fb_prop_cells(b, "xen,static-mem", 2U, 0x6e200000U, 0x100000U);
+    fb_end(b);
+    finish();
+    fw = fdt_path_offset(&fdt, "/reserved-memory/fw@6f000000", 28U);
+    assert_true(fw >= 0);
+    bi.reserved[0] = (struct boot_reserved){ .start = 0x6f000000U, .size = 0x100000U,
+                                             .source = BOOT_RESERVED_NODE, .node = fw };
+    bi.nr_reserved = 1U;
+
+    assert_int_equal(static_shm_scan(&bi, &owned, &t), 1U);
+    assert_true(fake_log_contains("static shared memory /chosen/sharer/shm@1: host range "
+                                  "[0x6f0ff000, +0x2000) overlaps reserved memory "
+                                  "/reserved-memory/fw@6f000000"));
+    bi.shm = &t;
+    assert_int_equal(static_mem_check_all(&bi, &owned), 2U);
+    assert_true(fake_log_contains("dom0less: /chosen/over-fw: xen,static-mem bank 0 "
+                                  "[0x6f080000, +0x100000) overlaps reserved memory "
+                                  "/reserved-memory/fw@6f000000: domain skipped"));
+    assert_true(fake_log_contains("dom0less: /chosen/over-shm: xen,static-mem bank 0 "
+                                  "[0x6e100000, +0x100000) overlaps static shared memory "
+                                  "/chosen/sharer/shm@0: domain skipped"));
+    assert_int_equal(static_mem_lookup(node("over-fw"), &sm, &why), STATIC_MEM_REFUSED);
+    assert_string_equal(why, "overlaps reserved memory");
+    assert_int_equal(static_mem_lookup(node("over-shm"), &sm, &why), STATIC_MEM_REFUSED);
+    assert_string_equal(why, "overlaps static shared memory");
+    /* Touching the region is fine. */
+    assert_int_equal(static_mem_lookup(node("beside"), &sm, &why), STATIC_MEM_OK);
+
+    /* What a direct-mapped domain's extended regions leave out: the bank
+     * that passed and the region that did (not the refused shm-fw). */
+    {
+        struct boot_range cuts[2];
+        unsigned int nr = 9U;
+
+        assert_true(static_mem_host_cuts(&bi, cuts, 2U, &nr));
+        assert_int_equal(nr, 2U);
+        assert_int_equal(cuts[0].start, 0x6e200000U);
+        assert_int_equal(cuts[0].size, 0x100000U);
+        assert_int_equal(cuts[1].start, 0x6e000000U);
+        assert_int_equal(cuts[1].size, 0x200000U);
+        assert_false(static_mem_host_cuts(&bi, cuts, 1U, &nr));
+        assert_int_equal(nr, 0U);
+    }
+}
+
 /* ---- Where the banks go in the guest ------------------------------------------ */
 
 /* Xen's allocate_static_memory: GUEST_RAM0 (3 GiB at 1 GiB) filled first,
@@ -438,6 +529,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_nodes_say_why, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_places_are_named_and_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(banks_touching_what_they_avoid_pass, setup, teardown),
+        cmocka_unit_test_setup_teardown(banks_over_reserved_or_shared_memory_are_named, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(banks_fill_the_guest_banks_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(small_banks_share_guest_bank_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(direct_map_is_one_to_one, setup, teardown),

@@ -2,7 +2,8 @@
  * xen,domain-shared-memory-v1 nodes read into regions and nodes, each way
  * a node is refused (its id, role, cells, size, alignment, host range,
  * and against the nodes before it), a domain's nodes checked against its
- * guest address space, the dom0less reader skipping a domain with a bad
+ * guest address space (Xen's guest RAM banks, or the host's for dom0 and
+ * a direct-mapped domU), the dom0less reader skipping a domain with a bad
  * one, the mapping through the stage-2 hook, and the extended regions cut
  * around the regions. Trees are built here; RAM and modules are a boot
  * info literal; the fake arch's guest RAM banks are Xen's (1 GiB at
@@ -20,6 +21,7 @@
 #include <proxenos/arch/domain.h>
 #include <proxenos/dom0less.h>
 #include <proxenos/errno.h>
+#include <proxenos/static_mem.h>
 #include <proxenos/static_shm.h>
 #include "fdt_builder.h"
 
@@ -79,6 +81,28 @@ static void put_shm(struct fb *b, const struct shm *s)
     fb_end(b);
 }
 
+/* bi for the finished tree in b: /chosen its root's first child, one
+ * RAM bank and a kernel module at MODULE for each xen,domain node. */
+static void boot_info_of(struct boot_info *bi, struct fdt *fdt, struct fb *b)
+{
+    fb_finish(b);
+    assert_int_equal(fdt_check(fdt, b->out, b->out_len), 0);
+    memset(bi, 0, sizeof(*bi));
+    bi->fdt = fdt;
+    bi->chosen = fdt_first_child(fdt, fdt_root(fdt));
+    bi->ram[0] = (struct boot_range){ RAM0, RAM0_SIZE };
+    bi->nr_ram = 1U;
+    for (int d = fdt_first_child(fdt, bi->chosen); d >= 0; d = fdt_next_sibling(fdt, d)) {
+        if (fdt_node_is_compatible(fdt, d, "xen,domain")) {
+            bi->modules[bi->nr_modules] = (struct boot_module){
+                .kind = BOOTMOD_KERNEL, .start = MODULE, .size = 0x1000U, .node = -1,
+                .name = "kernel", .domain = d };
+            bi->nr_modules++;
+            bi->nr_domain_nodes++;
+        }
+    }
+}
+
 /* / { chosen { dom0..dom(ndoms-1) { shm nodes } } }, one kernel module
  * each at MODULE, scanned. A shm with dom == ndoms goes under /chosen. */
 static struct env *scan(const struct shm *s, unsigned int n, unsigned int ndoms)
@@ -90,6 +114,9 @@ static struct env *scan(const struct shm *s, unsigned int n, unsigned int ndoms)
     e->b = fb_new();
     fb_begin(e->b, "");
     fb_begin(e->b, "chosen");
+    /* dom0's nodes use these. */
+    fb_prop_u32(e->b, "#address-cells", 2U);
+    fb_prop_u32(e->b, "#size-cells", 2U);
     for (unsigned int d = 0U; d < ndoms; d++) {
         (void)snprintf(name, sizeof(name), "dom%u", d);
         fb_begin(e->b, name);
@@ -112,23 +139,7 @@ static struct env *scan(const struct shm *s, unsigned int n, unsigned int ndoms)
     }
     fb_end(e->b);
     fb_end(e->b);
-    fb_finish(e->b);
-    assert_int_equal(fdt_check(&e->fdt, e->b->out, e->b->out_len), 0);
-    e->bi.fdt = &e->fdt;
-    e->bi.chosen = fdt_first_child(&e->fdt, fdt_root(&e->fdt));
-    e->bi.ram[0] = (struct boot_range){ RAM0, RAM0_SIZE };
-    e->bi.nr_ram = 1U;
-    for (int d = fdt_first_child(&e->fdt, e->bi.chosen); d >= 0; d = fdt_next_sibling(&e->fdt, d)) {
-        struct boot_module *m = &e->bi.modules[e->bi.nr_modules];
-
-        if (!fdt_node_is_compatible(&e->fdt, d, "xen,domain")) {
-            continue;
-        }
-        *m = (struct boot_module){ .kind = BOOTMOD_KERNEL, .start = MODULE, .size = 0x1000U,
-                                   .node = -1, .name = "kernel", .domain = d };
-        e->bi.nr_modules++;
-        e->bi.nr_domain_nodes++;
-    }
+    boot_info_of(&e->bi, &e->fdt, e->b);
     fake_log_clear();
     e->bad = static_shm_scan(&e->bi, &owned, &e->t);
     e->bi.shm = &e->t;
@@ -254,7 +265,8 @@ static void refused_nodes(void **state)
     }
 }
 
-/* 1-cell addresses and sizes; dom0's nodes (under /chosen) ignored. */
+/* 1-cell addresses and sizes; dom0's nodes (under /chosen, its domain
+ * node) read as Xen 4.17 reads them, with /chosen's cells. */
 static void cells_and_dom0(void **state)
 {
     static const struct shm s[] = {
@@ -268,10 +280,12 @@ static void cells_and_dom0(void **state)
 
     (void)state;
     e = scan(s, 1U, 1U);
-    assert_true(fake_log_contains("static shared memory /chosen/dom0shm: dom0's static shared "
-                                  "memory is not supported yet: ignored"));
-    assert_int_equal(e->t.nr_nodes, 0U);
-    assert_int_equal(e->t.nr_regions, 0U);
+    assert_int_equal(e->bad, 0U);
+    assert_string_equal(fake_log(), "");
+    assert_int_equal(e->t.nr_nodes, 1U);
+    assert_int_equal(e->t.nodes[0].domain, e->bi.chosen);
+    assert_int_equal(e->t.nodes[0].gaddr, 0x50000000U);
+    assert_int_equal(e->t.nr_regions, 1U);
     free_env(e);
 
     fb_begin(b, "");
@@ -288,13 +302,7 @@ static void cells_and_dom0(void **state)
     fb_end(b);
     fb_end(b);
     fb_end(b);
-    fb_finish(b);
-    assert_int_equal(fdt_check(&fdt, b->out, b->out_len), 0);
-    memset(&bi, 0, sizeof(bi));
-    bi.fdt = &fdt;
-    bi.chosen = fdt_first_child(&fdt, fdt_root(&fdt));
-    bi.ram[0] = (struct boot_range){ RAM0, RAM0_SIZE };
-    bi.nr_ram = 1U;
+    boot_info_of(&bi, &fdt, b);
     assert_int_equal(static_shm_scan(&bi, &owned, &t), 0U);
     assert_int_equal(t.nr_nodes, 1U);
     assert_int_equal(t.nodes[0].paddr, 0x70000000U);
@@ -403,8 +411,102 @@ static void mapped_through_the_hook(void **state)
     /* The hook's refusal is the caller's, named. */
     fake_p2m_fail_maps(1U);
     assert_int_equal(static_shm_map(&d, out, nr), -ENOMEM);
-    assert_true(fake_log_contains("dom0less: dom0: cannot map static shared memory \"a\" (-12)"));
+    assert_true(fake_log_contains("Domain 7 (dom0): cannot map static shared memory \"a\" "
+                                  "(-12)"));
     free_env(e);
+}
+
+/* ---- Direct-mapped domains: dom0 and direct-map domUs -------------------------------- */
+
+/* dom0's nodes against its RAM (direct-mapped) and grant window: each
+ * case alone under /chosen, named with the dom0 wording. */
+static void dom0_regions_checked_against_its_space(void **state)
+{
+    static const struct {
+        uint64_t paddr;
+        uint64_t gaddr;
+        const char *why;
+    } cases[] = {
+        { 0x70000000U, 0x70000000U, NULL },
+        { 0x60100000U, 0x70000000U, "host range overlaps the domain's RAM" },
+        { 0x70000000U, 0x6ff00000U, "gaddr overlaps the domain's RAM" },
+        { 0x70000000U, 0x40200000U, "gaddr overlaps the domain's grant table window" },
+        { 0x70000000U, 0x10000000U, "gaddr is not in host RAM (the domain is direct-mapped)" },
+        { 0x70000000U, 0x7ff00000U, "gaddr is not in host RAM (the domain is direct-mapped)" },
+    };
+    static const struct boot_range ram[] = { { 0x60000000U, 256U * MIB } };
+    const struct static_shm_direct dd = { ram, 1U, { IMAGE, 0x40000U } };
+    const struct static_shm_node *out[STATIC_SHM_MAX_PER_DOMAIN];
+
+    (void)state;
+    for (unsigned int i = 0U; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const struct shm s = { 0U, "shm", "d0", "owner", cases[i].paddr, cases[i].gaddr,
+                               2U * MIB, 0U };
+        char line[200];
+        unsigned int nr = 99U;
+        struct env *e = scan(&s, 1U, 0U);
+
+        assert_int_equal(e->bad, 0U);
+        if (cases[i].why == NULL) {
+            assert_true(static_shm_for_direct(&e->bi, &e->t, e->bi.chosen, "dom0", &dd, out,
+                                              &nr));
+            assert_int_equal(nr, 1U);
+            assert_int_equal(out[0]->gaddr, cases[i].gaddr);
+        } else {
+            assert_false(static_shm_for_direct(&e->bi, &e->t, e->bi.chosen, "dom0", &dd, out,
+                                               &nr));
+            (void)snprintf(line, sizeof(line), "dom0: static shared memory /chosen/shm: %s: "
+                           "dom0 not built\n", cases[i].why);
+            assert_true(fake_log_contains(line));
+        }
+        free_env(e);
+    }
+}
+
+/* A direct-map domU's gaddr is checked against its host banks, not the
+ * guest RAM banks it does not use. */
+static void direct_mapped_domu_regions(void **state)
+{
+    struct fb *b = fb_new();
+    struct fdt fdt;
+    static struct boot_info bi;
+    static struct static_shm_table t;
+    struct dom0less_config cfgs[DOM0LESS_MAX_DOMAINS];
+    static const char *const names[] = { "dm", "dmbad" };
+    static const uint32_t base[] = { 0x60000000U, 0x64000000U };
+    static const uint32_t gaddr[] = { 0x70000000U, 0x64100000U };
+
+    (void)state;
+    fb_begin(b, "");
+    fb_begin(b, "chosen");
+    fb_prop_u32(b, "#address-cells", 2U);
+    fb_prop_u32(b, "#size-cells", 2U);
+    for (unsigned int i = 0U; i < 2U; i++) {
+        fb_begin(b, names[i]);
+        fb_prop_str(b, "compatible", "xen,domain");
+        fb_prop_u32(b, "#address-cells", 2U);
+        fb_prop_u32(b, "#size-cells", 2U);
+        fb_prop_cells(b, "memory", 2U, 0U, 0x10000U);      /* 64 MiB */
+        fb_prop_u32(b, "cpus", 1U);
+        fb_prop_cells(b, "xen,static-mem", 4U, 0U, base[i], 0U, 64U * MIB);
+        fb_prop_empty(b, "direct-map");
+        put_shm(b, &(struct shm){ 0U, "shm", "dm", NULL, 0x70000000U, gaddr[i], 2U * MIB, 0U });
+        fb_end(b);
+    }
+    fb_end(b);
+    fb_end(b);
+    boot_info_of(&bi, &fdt, b);
+    fake_log_clear();
+    assert_int_equal(static_shm_scan(&bi, &owned, &t), 0U);
+    bi.shm = &t;
+    assert_int_equal(static_mem_check_all(&bi, &owned), 0U);
+    assert_int_equal(dom0less_parse(&bi, cfgs, DOM0LESS_MAX_DOMAINS), 1U);
+    assert_string_equal(cfgs[0].name, "dm");
+    assert_int_equal(cfgs[0].nr_shm, 1U);
+    assert_int_equal(cfgs[0].shm[0]->gaddr, 0x70000000U);
+    assert_true(fake_log_contains("dom0less: dmbad: static shared memory /chosen/dmbad/shm: "
+                                  "gaddr overlaps the domain's RAM: domain skipped\n"));
+    free(b);
 }
 
 /* ---- Extended regions --------------------------------------------------------------- */
@@ -455,6 +557,8 @@ int main(void)
         cmocka_unit_test_setup(domains_take_their_regions, setup),
         cmocka_unit_test_setup(mapped_through_the_hook, setup),
         cmocka_unit_test_setup(extended_regions_cut_around, setup),
+        cmocka_unit_test_setup(dom0_regions_checked_against_its_space, setup),
+        cmocka_unit_test_setup(direct_mapped_domu_regions, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

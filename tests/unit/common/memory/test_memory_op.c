@@ -458,6 +458,152 @@ static void test_physmap_batch_continues(void **state)
     assert_int_equal(errs[69], -EINVAL);
 }
 
+/* ---- Static domains (xen,static-mem): never a heap page ------------------ */
+
+static int setup_static(void **state)
+{
+    (void)state;
+    env_init_with(true);
+    d1 = dom_create(0U, D1, false, false);
+    d2 = dom_create(1U, D2, false, false);
+    as_dom(d1);
+    return 0;
+}
+
+/* Make d static, as domain_assign_static_ram does, with one more block:
+ * the first static page as a one-page block at gfn g. */
+static mfn_t make_static(struct domain *d, uint64_t g)
+{
+    mfn_t m = paddr_to_mfn(STATIC_BASE);
+
+    assert_int_equal(page_alloc_acquire_static(m, 0U), 0);
+    page_list_push(&d->page_list, mfn_to_page(m));
+    fake_guest_map(d, g << PAGE_SHIFT, STATIC_BASE, PAGE_SIZE);
+    d->tot_pages++;
+    d->static_mem = true;
+    return m;
+}
+
+static uint64_t allocs_now(void)
+{
+    struct page_alloc_stats st;
+
+    page_alloc_stats(&st);
+    return st.nr_allocs;
+}
+
+static void test_static_balloons_within_its_own_pages(void **state)
+{
+    const uint64_t sg = GRAM_PFN + RAM_PAGES;   /* the one-page static block */
+    uint64_t g[3] = { sg, GRAM_PFN + 10U, 0U };
+    mfn_t sm;
+    mfn_t m;
+    uint64_t free0;
+    uint64_t allocs0;
+
+    (void)state;
+    sm = make_static(d1, sg);
+    /* Room under the limit: only the list may stop a populate. */
+    d1->max_pages = d1->tot_pages + 8U;
+    free0 = free_now();
+    allocs0 = allocs_now();
+
+    assert_int_equal(reservation(XENMEM_decrease_reservation, DOMID_SELF, 0U, g, 2U, NULL), 2);
+    assert_int_equal(d1->tot_pages, RAM_PAGES - 1U);
+    /* The one-page block too stays the domain's, on its list. */
+    assert_int_equal(xenmem_reuse_pages(d1), 2U);
+    assert_true(page_is_allocated(mfn_to_page(sm)));
+    assert_int_equal(free_now(), free0);
+
+    /* Three asked, two on the list: two done, the heap never asked. */
+    g[0] = GRAM_PFN + 200U;
+    g[1] = GRAM_PFN + 201U;
+    g[2] = GRAM_PFN + 202U;
+    assert_int_equal(reservation(XENMEM_populate_physmap, DOMID_SELF, 0U, g, 3U, NULL), 2);
+    assert_int_equal(xenmem_reuse_pages(d1), 0U);
+    assert_int_equal(d1->tot_pages, RAM_PAGES + 1U);
+    assert_int_equal(p2m_type_at(d1, GRAM_PFN + 202U, NULL), GUEST_FRAME_NONE);
+    assert_int_equal(p2m_type_at(d1, GRAM_PFN + 200U, &m), GUEST_FRAME_RAM);
+    assert_true((mfn_x(m) == mfn_x(sm)) || (mfn_x(m) == (mfn_x(tdoms[0].ram) + 10U)));
+    assert_int_equal(free_now(), free0);
+    assert_int_equal(allocs_now(), allocs0);
+
+    /* increase_reservation: from the list too, and nothing when empty. */
+    assert_int_equal(reservation(XENMEM_increase_reservation, DOMID_SELF, 0U, NULL, 1U, NULL), 0);
+    g[0] = GRAM_PFN + 201U;
+    assert_int_equal(reservation(XENMEM_decrease_reservation, DOMID_SELF, 0U, g, 1U, NULL), 1);
+    assert_int_equal(reservation(XENMEM_increase_reservation, DOMID_SELF, 0U, NULL, 2U, NULL), 1);
+    assert_int_equal(xenmem_reuse_pages(d1), 0U);
+    assert_int_equal(free_now(), free0);
+    assert_int_equal(allocs_now(), allocs0);
+}
+
+static void test_static_takes_order_0_only(void **state)
+{
+    uint64_t g[2] = { GRAM_PFN + 20U, GRAM_PFN + 21U };
+    uint64_t allocs0;
+
+    (void)state;
+    (void)make_static(d1, GRAM_PFN + RAM_PAGES);
+    d1->max_pages = d1->tot_pages + 8U;
+    allocs0 = allocs_now();
+    assert_int_equal(reservation(XENMEM_decrease_reservation, DOMID_SELF, 0U, g, 2U, NULL), 2);
+    /* Two pages on the list, but not one extent of two. */
+    g[0] = GRAM_PFN + 400U;
+    assert_int_equal(reservation(XENMEM_populate_physmap, DOMID_SELF, 1U, g, 1U, NULL), 0);
+    assert_int_equal(reservation(XENMEM_increase_reservation, DOMID_SELF, 1U, NULL, 1U, NULL), 0);
+    assert_int_equal(xenmem_reuse_pages(d1), 2U);
+    assert_int_equal(allocs_now(), allocs0);
+    /* A non-static domain beside it still gets heap pages. */
+    as_dom(d2);
+    {
+        struct xen_memory_reservation r = { .extent_start = LIST, .nr_extents = 1U,
+                                            .extent_order = 1U, .domid = DOMID_SELF };
+
+        *(uint64_t *)gptr(d2, LIST) = GRAM_PFN + 400U;
+        memcpy(gptr(d2, ARGS), &r, sizeof(r));
+        assert_int_equal(mem_op(XENMEM_populate_physmap, ARGS), 1);
+    }
+    assert_int_equal(allocs_now(), allocs0 + 1U);
+}
+
+/* A direct-mapped static domU maps back only its own frame at gfn == mfn,
+ * as dom0 does, and asks the heap for nothing. */
+static void test_static_direct_mapped_domu(void **state)
+{
+    struct domain *dd;
+    mfn_t ram;
+    paddr_t base;
+    struct xen_memory_reservation r = { .nr_extents = 1U, .domid = DOMID_SELF };
+    uint64_t free0;
+    uint64_t allocs0;
+    mfn_t m;
+
+    (void)state;
+    dd = dom_create(2U, 3U, false, true);
+    dd->static_mem = true;
+    ram = tdoms[2].ram;
+    base = mfn_to_paddr(ram);
+    as_dom(dd);
+    r.extent_start = base + 0x800U;
+    memcpy(arch_maddr_to_virt(base + 0x400U), &r, sizeof(r));
+    *(uint64_t *)arch_maddr_to_virt(base + 0x800U) = mfn_x(ram) + 5U;
+    free0 = free_now();
+    allocs0 = allocs_now();
+    assert_int_equal(mem_op(XENMEM_decrease_reservation, base + 0x400U), 1);
+    assert_int_equal(p2m_type_at(dd, mfn_x(ram) + 5U, NULL), GUEST_FRAME_NONE);
+    assert_int_equal(mem_op(XENMEM_populate_physmap, base + 0x400U), 1);
+    assert_int_equal(p2m_type_at(dd, mfn_x(ram) + 5U, &m), GUEST_FRAME_RAM);
+    assert_int_equal(mfn_x(m), mfn_x(ram) + 5U);
+    /* Another domain's frame, or a gfn beyond its RAM: nothing. */
+    *(uint64_t *)arch_maddr_to_virt(base + 0x800U) = mfn_x(tdoms[0].ram) + 1U;
+    assert_int_equal(mem_op(XENMEM_populate_physmap, base + 0x400U), 0);
+    *(uint64_t *)arch_maddr_to_virt(base + 0x800U) = mfn_x(ram) + RAM_PAGES;
+    assert_int_equal(mem_op(XENMEM_populate_physmap, base + 0x400U), 0);
+    assert_int_equal(free_now(), free0);
+    assert_int_equal(allocs_now(), allocs0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +621,9 @@ int main(void)
         cmocka_unit_test_setup(test_unset_max_pages, setup),
         cmocka_unit_test_setup(test_physmap_batch_continues, setup),
         cmocka_unit_test_setup(test_racing_removals_free_once, setup),
+        cmocka_unit_test_setup(test_static_balloons_within_its_own_pages, setup_static),
+        cmocka_unit_test_setup(test_static_takes_order_0_only, setup_static),
+        cmocka_unit_test_setup(test_static_direct_mapped_domu, setup_static),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

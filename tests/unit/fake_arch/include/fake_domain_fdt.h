@@ -10,6 +10,8 @@
  *                              test of the common writer can mark the
  *                              places (the fake arch links no writer of
  *                              its own).
+ *   arch_domu_direct_ext_regions  none.
+ *   arch_domu_grant_window     Arm's (0x38000000, 16 MiB).
  *   arch_domu_ext_regions      none; arch_guest_ram_banks two banks in
  *                              Arm's layout (fake_domain_fdt.c).
  *

@@ -3,13 +3,14 @@
 
 #include <proxenos/bootinfo.h>
 #include <proxenos/domain.h>
+#include <proxenos/domain_fdt.h>
 
 /* Xen's default gnttab_max_frames: dom0's grant window holds at most this
  * many frames (fewer when the hypervisor's text is smaller). */
 #define DOM0_GNTTAB_MAX_FRAMES  64U
-/* Extended regions are 2 MiB aligned and at least 64 MiB (Xen 4.17). */
-#define DOM0_EXT_REGION_ALIGN   0x200000ULL
-#define DOM0_EXT_REGION_MIN     0x4000000ULL
+/* dom0's RAM banks and further ranges its extended regions leave out. */
+#define DOM0_MAX_BANKS_CUT      16U
+#define DOM0_EXT_MAX_CUTS       192U
 /* Xen 4.17's event-channel PPI is the first free one of 16..31. */
 #define DOM0_PPI_FIRST          16U
 #define DOM0_PPI_LAST           31U
@@ -31,6 +32,16 @@ struct dom0_fdt_info {
     struct boot_range gnttab;
     const struct boot_range *ext_regions;
     unsigned int nr_ext_regions;
+    /* What else the extended regions leave out (dom0_build: the static
+     * memory banks and shared regions, Xen's reserved_mem, and where
+     * dom0's own shared regions are mapped). */
+    const struct boot_range *ext_cuts;
+    unsigned int nr_ext_cuts;
+    /* dom0's static shared memory (xen,domain-shared-memory-v1 under
+     * /chosen): /reserved-memory children as a domU's, added to the
+     * host's /reserved-memory node or, without one, in a new one. */
+    const struct domain_fdt_shm *shm;
+    unsigned int nr_shm;
     uint32_t evtchn_intid;
 };
 
@@ -52,9 +63,10 @@ uint32_t dom0_evtchn_ppi(const struct dom0_fdt_info *in);
 
 /* Xen 4.17's extended regions of a direct-mapped dom0 without an IOMMU
  * (find_unallocated_memory): host RAM minus dom0's banks, the
- * /reserved-memory regions and the grant window, within the IPA space
- * (ipa_bits), each 2 MiB aligned and at least 64 MiB, in address order.
- * Writes at most max to out; returns how many. */
+ * /reserved-memory regions, the grant window and in->ext_cuts, within the
+ * IPA space (ipa_bits), each 2 MiB aligned and at least 64 MiB, in
+ * address order (host_ext_regions). Writes at most max to out; returns
+ * how many (0 when there are more banks or cuts than it can take). */
 unsigned int dom0_ext_regions(const struct dom0_fdt_info *in, unsigned int ipa_bits,
                               struct boot_range *out, unsigned int max);
 

@@ -11,19 +11,14 @@
 #define EVTCHN_TEST_MAIN
 #include "evtchn_env.c"
 
-#include <proxenos/dom0less_evtchn.h>
+#include "evtchn_tree.h"
 
 static struct dom0less_evtchn_links links;
 
 static int name_domains(void **state)
 {
-    int rc = setup(state);
-
-    (void)snprintf(D(0U)->name, sizeof(D(0U)->name), "dom0");
-    (void)snprintf(D(1U)->name, sizeof(D(1U)->name), "domA");
-    (void)snprintf(D(2U)->name, sizeof(D(2U)->name), "domB");
     memset(&links, 0, sizeof(links));
-    return rc;
+    return setup_named(state, "dom0", "domA", "domB");
 }
 
 /* What dom0less_evtchn_bind does and records for one pair at boot. */
@@ -45,48 +40,9 @@ static void reboot_out(unsigned int id)
 static unsigned int reboot_in(unsigned int id, unsigned int nr_vcpus)
 {
     make_domain(id, nr_vcpus, false);
-    (void)snprintf(D(id)->name, sizeof(D(id)->name), (id == 1U) ? "domA" : "domB");
+    name_domain(id, (id == 1U) ? "domA" : "domB");
     fake_log_clear();
     return dom0less_evtchn_rebind(&links, D(id));
-}
-
-static void assert_status(unsigned int id, uint32_t port, uint32_t status, uint16_t rdom,
-                          uint32_t rport)
-{
-    struct evtchn_status s;
-
-    assert_int_equal(evstatus(id, DOMID_SELF, port, &s), 0);
-    assert_int_equal(s.status, status);
-    if (status == EVTCHNSTAT_interdomain) {
-        assert_int_equal(s.u.interdomain.dom, rdom);
-        assert_int_equal(s.u.interdomain.port, rport);
-    } else if (status == EVTCHNSTAT_unbound) {
-        assert_int_equal(s.u.unbound.dom, rdom);
-    } else {
-        /* closed: nothing more */
-    }
-}
-
-static void assert_logged(const char *text)
-{
-    if (!fake_log_contains(text)) {
-        fail_msg("log lacks \"%s\":\n%s", text, fake_log());
-    }
-}
-
-static void clear_pending(unsigned int id, uint32_t port)
-{
-    D(id)->shared_info->evtchn_pending[port / 64U] &= ~(1UL << (port % 64U));
-}
-
-static void assert_delivery(unsigned int a, uint32_t pa, unsigned int b, uint32_t pb)
-{
-    clear_pending(a, pa);
-    clear_pending(b, pb);
-    assert_int_equal(evsend(a, pa), 0);
-    assert_true(evtchn_port_is_pending(D(b), pb));
-    assert_int_equal(evsend(b, pb), 0);
-    assert_true(evtchn_port_is_pending(D(a), pa));
 }
 
 /* domA (port 20) has channels to dom0 (port 10) and domB (port 30) and
@@ -108,7 +64,7 @@ static void test_peers_reconnected(void **state)
     clear_pending(0U, 10U);
     clear_pending(2U, 30U);
     make_domain(1U, 2U, false);
-    (void)snprintf(D(1U)->name, sizeof(D(1U)->name), "domA");
+    name_domain(1U, "domA");
     fake_log_clear();
     xmalloc_stats(&before);
     assert_int_equal(dom0less_evtchn_rebind(&links, D(1U)), 2U);
@@ -118,10 +74,8 @@ static void test_peers_reconnected(void **state)
     assert_int_equal(after.nr_allocs - before.nr_allocs, 0U);
     assert_logged("dom0less: domA: static event channel port 20 bound again to domain 0 port 10");
     assert_logged("dom0less: domA: static event channel port 21 bound again to domain 2 port 30");
-    assert_status(0U, 10U, EVTCHNSTAT_interdomain, 1U, 20U);
-    assert_status(1U, 20U, EVTCHNSTAT_interdomain, 0U, 10U);
-    assert_status(1U, 21U, EVTCHNSTAT_interdomain, 2U, 30U);
-    assert_status(2U, 30U, EVTCHNSTAT_interdomain, 1U, 21U);
+    assert_pair_bound(0U, 10U, 1U, 20U);
+    assert_pair_bound(1U, 21U, 2U, 30U);
     assert_true(evtchn_port_is_pending(D(1U), 20U));
     assert_true(evtchn_port_is_pending(D(1U), 21U));
     assert_false(evtchn_port_is_pending(D(0U), 10U));
@@ -148,8 +102,7 @@ static void test_both_ends_rebuilt(void **state)
     assert_status(1U, 21U, EVTCHNSTAT_unbound, 2U, 0U);
     assert_int_equal(reboot_in(2U, 1U), 1U);
     assert_logged("dom0less: domB: static event channel port 30 bound again to domain 1 port 21");
-    assert_status(1U, 21U, EVTCHNSTAT_interdomain, 2U, 30U);
-    assert_status(2U, 30U, EVTCHNSTAT_interdomain, 1U, 21U);
+    assert_pair_bound(1U, 21U, 2U, 30U);
     assert_delivery(1U, 21U, 2U, 30U);
 }
 
@@ -160,8 +113,7 @@ static void test_channel_within_the_domain(void **state)
     boot_pair(1U, 3U, 1U, 4U);
     reboot_out(1U);
     assert_int_equal(reboot_in(1U, 2U), 1U);
-    assert_status(1U, 3U, EVTCHNSTAT_interdomain, 1U, 4U);
-    assert_status(1U, 4U, EVTCHNSTAT_interdomain, 1U, 3U);
+    assert_pair_bound(1U, 3U, 1U, 4U);
     assert_delivery(1U, 3U, 1U, 4U);
 }
 
@@ -178,7 +130,7 @@ static void test_peer_end_gone(void **state)
     reboot_out(1U);
     assert_int_equal(evclose(0U, 10U), 0);
     make_domain(1U, 2U, false);
-    (void)snprintf(D(1U)->name, sizeof(D(1U)->name), "domA");
+    name_domain(1U, "domA");
     /* Its rebuild took port 1 for something else first (xenstore). */
     assert_int_equal(evtchn_alloc_unbound(D(1U), 0U, &port), 0);
     assert_int_equal(port, 1U);

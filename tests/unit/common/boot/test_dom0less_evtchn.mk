@@ -1,17 +1,8 @@
 # Static event channels from the device tree (dom0less_evtchn.c) on the
-# real event channels (evtchn_static.c and the files under it) and the real
-# device-tree reader, with evtchn_env.c's three hand-built domains.
-test_dom0less_evtchn-src := common/boot/dom0less_evtchn.c common/boot/dom0less_evtchn_rebind.c common/event/evtchn_static.c \
-	common/event/evtchn.c common/event/evtchn_port.c common/event/evtchn_ops.c common/event/evtchn_xen.c \
-	common/event/evtchn_2l.c common/event/evtchn_fifo.c common/event/evtchn_abi.c common/event/evtchn_domain.c \
-	common/memory/guest_access.c \
+# real event channels and the real device-tree reader, with evtchn_env.c's
+# three hand-built domains (evtchn_world.mk).
+include $(UNIT_DIR)/common/boot/evtchn_world.mk
+test_dom0less_evtchn-src := common/boot/dom0less_evtchn.c $(evtchn-world-src) \
 	common/fdt/fdt.c common/fdt/fdt_token.c common/fdt/fdt_check.c common/fdt/fdt_addr.c
-test_dom0less_evtchn-cppflags := -I$(HYP)/common/event
-$(O)/unit/common/boot/test_dom0less_evtchn: $(UNIT_DIR)/common/evtchn_env.c $(UNIT_DIR)/common/fdt_builder.h
-# The domain table, the scheduler and upcall marking: the shared fakes.
-test_dom0less_evtchn-src += ../tests/unit/common/fake_domains.c ../tests/unit/common/fake_sched.c \
-	../tests/unit/common/fake_events_pending.c
-$(O)/unit/common/boot/test_dom0less_evtchn: $(UNIT_DIR)/common/fake_domains.h \
-	$(UNIT_DIR)/common/fake_sched.h $(UNIT_DIR)/common/fake_events_pending.h
-# Memory: the real page allocator and xmalloc on fake RAM (evtchn_env.c).
-test_dom0less_evtchn-src += common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c
+test_dom0less_evtchn-cppflags := $(evtchn-world-cppflags)
+$(O)/unit/common/boot/test_dom0less_evtchn: $(evtchn-world-deps)

@@ -170,6 +170,16 @@ class Qemu:
         return (f"{what}\nQEMU {state}; log: {self.log_path}\n"
                 f"--- last console lines ---\n{tail}\n---")
 
+    def _lines_for(self, rx, text):
+        """The text a pattern may match in: a pattern that ends in `$` wants
+        a whole line, so while QEMU runs it sees only the lines whose
+        newline has come; else `$` would match at the end of a line still
+        arriving and a greedy group take half of it. Other patterns (a
+        shell prompt, which has no newline) see everything."""
+        if self._eof or not rx.pattern.endswith("$"):
+            return text
+        return text[:text.rfind("\n") + 1]
+
     def _wait(self, found, timeout, what):
         deadline = time.monotonic() + scaled(timeout)
         with self._cond:
@@ -201,7 +211,7 @@ class Qemu:
         rx = re.compile(pattern, re.M)
 
         def found(text):
-            m = rx.search(text, self.pos)
+            m = rx.search(self._lines_for(rx, text), self.pos)
             if m:
                 self.pos = m.end()
             return m
@@ -213,7 +223,7 @@ class Qemu:
         rxs = [re.compile(p, re.M) for p in patterns]
 
         def found(text):
-            ms = [rx.search(text, self.pos) for rx in rxs]
+            ms = [rx.search(self._lines_for(rx, text), self.pos) for rx in rxs]
             if all(ms):
                 self.pos = max(m.end() for m in ms)
                 return ms

@@ -89,6 +89,21 @@ def test_reads_console_and_sends_input(qemu, stub):
     q.wait_for(r"ping-42", timeout=10)
 
 
+def test_a_line_pattern_waits_for_the_whole_line(qemu, stub):
+    # A pattern ending in $ must not match a line still arriving: its
+    # greedy group would take half the line.
+    q = qemu("--image", stub, "--smp", 1, "--mem", "512M")
+    q.wait_for(r"^STUB EL2 x0=[0-9a-f]{16}$", timeout=15)
+    start = q.pos
+    q.send(b"part")
+    q.wait_for(r"part", timeout=10)     # echoed, no newline yet
+    q.pos = start
+    with pytest.raises(ConsoleTimeout):
+        q.wait_for(r"^(part\w*)$", timeout=1)
+    q.send(b"ial\n")
+    assert q.wait_for(r"^(part\w*)$", timeout=10).group(1) == "partial"
+
+
 def test_kills_qemu_on_timeout(qemu, stub):
     q = qemu("--image", stub, "--smp", 1, "--mem", "512M")
     q.wait_for(r"^STUB EL2", timeout=15)

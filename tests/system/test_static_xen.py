@@ -97,8 +97,8 @@ def test_static_and_direct_mapped_domains(qemu, tool, dumpdtb, tmp_path):
                     r"^\(XEN\) d2: STATIC BANK\[0\] 0x00000064000000-0x00000066000000$"],
                    timeout=30)
     # the direct-mapped kernel is loaded at its host address
-    assert re.search(r"^\(XEN\) Loading zImage from 0000000050200000 to 0000000064000000-",
-                     q.output, re.M), q.output
+    q.wait_for(r"^\(XEN\) Loading zImage from 0000000050200000 to 0000000064000000-",
+               timeout=30)
     done = q.wait_for_all([vpl011_done(d) for d in (1, 2)], timeout=60)
     assert [m.group(2) for m in done] == ["0", "0"], q.output
 

@@ -158,36 +158,35 @@ static void say_refused(const struct boot_info *bi, const char *path, unsigned i
                         const struct static_mem_bank *b, enum boot_range_verdict v,
                         uint32_t other)
 {
+    /* What the bank overlaps, then, where there is one, the other node. */
+    const char *what = boot_range_verdict_text(v);
     char other_path[PATH_LEN];
 
-    if (v == BOOT_RANGE_RESERVED) {
+    other_path[0] = '\0';
+    switch (v) {
+    case BOOT_RANGE_RESERVED:
         boot_reserved_path(bi, other, other_path, sizeof(other_path));
-        pr_err("dom0less: %s: xen,static-mem bank %u [0x%llx, +0x%llx) overlaps reserved "
-               "memory %s: domain skipped\n", path, i, (unsigned long long)b->start,
-               (unsigned long long)b->size, other_path);
-    } else if (v == BOOT_RANGE_SHM) {
+        break;
+    case BOOT_RANGE_SHM:
         shm_region_path(bi, other, other_path);
-        pr_err("dom0less: %s: xen,static-mem bank %u [0x%llx, +0x%llx) overlaps static shared "
-               "memory %s: domain skipped\n", path, i, (unsigned long long)b->start,
-               (unsigned long long)b->size, other_path);
-    } else if (v == BOOT_RANGE_MODULE) {
+        break;
+    case BOOT_RANGE_MODULE:
+        what = "overlaps boot module";
         boot_module_path(bi, &bi->modules[other], other_path, sizeof(other_path));
-        pr_err("dom0less: %s: xen,static-mem bank %u [0x%llx, +0x%llx) overlaps boot module "
-               "%s: domain skipped\n", path, i, (unsigned long long)b->start,
-               (unsigned long long)b->size, other_path);
-    } else if (v == BOOT_RANGE_STATIC) {
+        break;
+    case BOOT_RANGE_STATIC:
+        what = "overlaps a static memory bank of";
         if (fdt_node_path(bi->fdt, accepted_node[other], other_path, sizeof(other_path)) < 0) {
             (void)snprintf(other_path, sizeof(other_path), "%s",
                            fdt_node_name(bi->fdt, accepted_node[other]));
         }
-        pr_err("dom0less: %s: xen,static-mem bank %u [0x%llx, +0x%llx) overlaps a static "
-               "memory bank of %s: domain skipped\n", path, i, (unsigned long long)b->start,
-               (unsigned long long)b->size, other_path);
-    } else {
-        pr_err("dom0less: %s: xen,static-mem bank %u [0x%llx, +0x%llx) %s: domain skipped\n",
-               path, i, (unsigned long long)b->start, (unsigned long long)b->size,
-               boot_range_verdict_text(v));
+        break;
+    default:
+        break;
     }
+    pr_err("dom0less: %s: xen,static-mem bank %u [0x%llx, +0x%llx) %s%s%s: domain skipped\n",
+           path, i, (unsigned long long)b->start, (unsigned long long)b->size, what,
+           (other_path[0] != '\0') ? " " : "", other_path);
 }
 
 /* Check one node's banks; on success they join the accepted ones. */

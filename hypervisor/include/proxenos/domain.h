@@ -64,6 +64,7 @@ typedef void (*domain_watchdog_fired_fn)(struct domain *d, enum shutdown_reason 
 
 struct arch_domain;     /* the architecture's, <asm/domain.h> */
 struct arch_vcpu;
+struct sched_pool;      /* sched_ops.h */
 struct evtchn_domain;   /* evtchn.c */
 struct evtchn_vcpu;
 struct grant_table;     /* gnttab.c */
@@ -155,6 +156,8 @@ struct domain {
     /* What the toolstack sets and reads (domctl, common/control/). */
     uint8_t handle[16];         /* XEN_DOMCTL_setdomainhandle (xl: a UUID) */
     unsigned int cpupool_id;    /* Xen's id of the CPU pool it runs in */
+    struct sched_pool *sched_pool;  /* that pool (sched_ops.h); NULL before sched_add_domain */
+    void *sched_dom_priv;       /* its scheduler's per-domain data */
     int64_t time_offset_seconds;    /* XEN_DOMCTL_settimeoffset */
     /* credit2 parameters as the toolstack set them (scheduler_op): the
      * weight applies to every vCPU (0: the default); the cap is kept and

@@ -233,19 +233,34 @@ struct xen_domctl_sched_credit2 {
     uint16_t cap;
 };
 
+/* RTDS: period and budget in microseconds; extra time as a flag. */
+#define XEN_DOMCTL_SCHEDRT_extra 1U
+
+struct xen_domctl_sched_rtds {
+    uint32_t period;
+    uint32_t budget;
+    uint32_t flags;             /* XEN_DOMCTL_SCHEDRT_* */
+};
+
+/* One entry of the per-vCPU array of putvcpuinfo / getvcpuinfo. */
+struct xen_domctl_schedparam_vcpu {
+    union {
+        struct xen_domctl_sched_credit credit;
+        struct xen_domctl_sched_credit2 credit2;
+        struct xen_domctl_sched_rtds rtds;
+    } u;
+    uint32_t vcpuid;
+};
+
 struct xen_domctl_scheduler_op {
     uint32_t sched_id;              /* XEN_SCHEDULER_*: the domain's pool's */
     uint32_t cmd;                   /* XEN_DOMCTL_SCHEDOP_* */
     union {
         struct xen_domctl_sched_credit credit;
         struct xen_domctl_sched_credit2 credit2;
+        struct xen_domctl_sched_rtds rtds;
         struct {
-            uint32_t period;
-            uint32_t budget;
-            uint32_t flags;
-        } rtds;
-        struct {
-            uint64_t vcpus;         /* per-vCPU parameters (RTDS) */
+            uint64_t vcpus;         /* guest address of xen_domctl_schedparam_vcpu[] */
             uint32_t nr_vcpus;
             uint32_t padding;
         } v;
@@ -416,6 +431,8 @@ _Static_assert(offsetof(struct xen_domctl_getvcpuinfo, cpu_time) == 8U, "domctl 
 _Static_assert(offsetof(struct xen_domctl_getvcpuinfo, cpu) == 16U, "domctl layout");
 _Static_assert(sizeof(struct xen_domctl_max_vcpus) == 4U, "domctl layout");
 _Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24U, "domctl layout");
+_Static_assert(sizeof(struct xen_domctl_schedparam_vcpu) == 16U, "domctl layout");
+_Static_assert(offsetof(struct xen_domctl_schedparam_vcpu, vcpuid) == 12U, "domctl layout");
 _Static_assert(offsetof(struct xen_domctl_scheduler_op, cmd) == 4U, "domctl layout");
 _Static_assert(offsetof(struct xen_domctl_scheduler_op, u.credit2.weight) == 8U, "domctl layout");
 _Static_assert(offsetof(struct xen_domctl_scheduler_op, u.credit2.cap) == 10U, "domctl layout");

@@ -182,6 +182,61 @@ struct xen_sysctl_cpupool_op {
     struct xenctl_bitmap cpumap;    /* INFO / FREEINFO out */
 };
 
+/* ---- scheduler_op: a pool's scheduler-wide parameters --------------------- */
+#define XEN_SYSCTL_SCHEDOP_putinfo 0U
+#define XEN_SYSCTL_SCHEDOP_getinfo 1U
+
+/* Context-switch rate limit bounds, in microseconds (credit and credit2). */
+#define XEN_SYSCTL_SCHED_RATELIMIT_MAX 500000U
+#define XEN_SYSCTL_SCHED_RATELIMIT_MIN 100U
+/* credit's time slice bounds, in milliseconds. */
+#define XEN_SYSCTL_CSCHED_TSLICE_MAX 1000U
+#define XEN_SYSCTL_CSCHED_TSLICE_MIN 1U
+/* credit's cache-hot time bound, in microseconds. */
+#define XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US 100000U
+
+#define ARINC653_MAX_DOMAINS_PER_SCHEDULE 64U
+
+/* The ARINC653 major frame, passed by guest address: each entry names a
+ * domain by its handle and a vCPU, with its run time per frame (ns). */
+struct xen_sysctl_arinc653_entry {
+    xen_domain_handle_t dom_handle;
+    uint32_t vcpu_id;
+    uint32_t pad;
+    uint64_t runtime;
+};
+
+struct xen_sysctl_arinc653_schedule {
+    uint64_t major_frame;       /* ns */
+    uint8_t num_sched_entries;
+    uint8_t pad[7];
+    struct xen_sysctl_arinc653_entry sched_entries[ARINC653_MAX_DOMAINS_PER_SCHEDULE];
+};
+
+struct xen_sysctl_credit_schedule {
+    uint32_t tslice_ms;
+    uint32_t ratelimit_us;
+    uint32_t vcpu_migr_delay_us;
+};
+
+struct xen_sysctl_credit2_schedule {
+    uint32_t ratelimit_us;
+};
+
+struct xen_sysctl_scheduler_op {
+    uint32_t cpupool_id;        /* the pool whose scheduler is meant */
+    uint32_t sched_id;          /* XEN_SCHEDULER_*: must be that pool's */
+    uint32_t cmd;               /* XEN_SYSCTL_SCHEDOP_* */
+    uint32_t pad;
+    union {
+        struct {
+            uint64_t schedule;  /* guest address of a xen_sysctl_arinc653_schedule */
+        } sched_arinc653;
+        struct xen_sysctl_credit_schedule sched_credit;
+        struct xen_sysctl_credit2_schedule sched_credit2;
+    } u;
+};
+
 /* ---- The argument block ------------------------------------------------- */
 struct xen_sysctl {
     uint32_t cmd;               /* XEN_SYSCTL_* */
@@ -196,12 +251,18 @@ struct xen_sysctl {
         struct xen_sysctl_cputopoinfo cputopoinfo;
         struct xen_sysctl_numainfo numainfo;
         struct xen_sysctl_cpupool_op cpupool_op;
+        struct xen_sysctl_scheduler_op scheduler_op;
         uint8_t pad[128];
     } u;
 };
 
 /* ---- The layouts, proven (against Xen 4.17.7's header compiled for arm64) */
 _Static_assert(sizeof(struct xen_sysctl) == 136U, "sysctl layout");
+_Static_assert(sizeof(struct xen_sysctl_scheduler_op) == 32U, "sysctl layout");
+_Static_assert(offsetof(struct xen_sysctl_scheduler_op, u) == 16U, "sysctl layout");
+_Static_assert(sizeof(struct xen_sysctl_arinc653_schedule) == 2064U, "sysctl layout");
+_Static_assert(offsetof(struct xen_sysctl_arinc653_schedule, sched_entries) == 16U, "sysctl layout");
+_Static_assert(sizeof(struct xen_sysctl_arinc653_entry) == 32U, "sysctl layout");
 _Static_assert(offsetof(struct xen_sysctl, u) == 8U, "sysctl layout");
 _Static_assert(sizeof(struct xen_sysctl_readconsole) == 24U, "sysctl layout");
 _Static_assert(offsetof(struct xen_sysctl_readconsole, index) == 4U, "sysctl layout");

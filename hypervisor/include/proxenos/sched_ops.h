@@ -68,11 +68,13 @@ struct sched_ops {
     /* The pool is gone: no CPU and no vCPU left in it. */
     void (*deinit_pool)(struct sched_pool *p);
 
-    /* cpu joins p (no lock held, no vCPU on it, pcpu->pool already p):
-     * set pcpu->lock and pcpu->priv. -ENOMEM and the like refuse it. */
+    /* cpu joins p (no lock held, no vCPU on it): set pcpu->priv, then
+     * pcpu->lock (the core then sets pcpu->pool under that lock; until
+     * then the CPU stays idle). -ENOMEM and the like refuse it. */
     int (*add_cpu)(struct sched_pool *p, unsigned int cpu);
-    /* cpu leaves p (no vCPU of p on it or queued on it; no lock held):
-     * free pcpu->priv, point pcpu->lock back at own_lock. */
+    /* cpu leaves p (no vCPU of p on it or queued on it; no lock held;
+     * pcpu->pool already NULL): free pcpu->priv, point pcpu->lock back at
+     * own_lock. */
     void (*remove_cpu)(struct sched_pool *p, unsigned int cpu);
 
     /* A domain enters p (no lock held): set d->sched_dom_priv, with the
@@ -109,9 +111,12 @@ struct sched_ops {
      * it is queued, dequeue it. It may be the CPU's current vCPU: then the
      * core is about to call do_schedule there. */
     void (*sleep)(struct sched_pool *p, struct vcpu *v);
-    /* The CPU's current vCPU v asked to yield (lock held). The core also
-     * sets pcpu->yield_pending, read by do_schedule. Optional. */
-    void (*yield)(struct sched_pool *p, struct vcpu *v);
+    /* The CPU's current vCPU v asked to yield (lock held). The core then
+     * sets pcpu->yield_pending, read by do_schedule, and makes the CPU
+     * choose again, but only if this says another vCPU could run there
+     * (a yield alone on a CPU costs no pass through do_schedule). Optional:
+     * missing means always. */
+    bool (*yield)(struct sched_pool *p, struct vcpu *v);
 
     /* Choose what cpu runs next (its lock held, interrupts off). prev is
      * what ran until now (NULL: idle); prev->state is VCPU_RUNNING if it

@@ -151,7 +151,7 @@ long sysctl_cpupool_op(struct xen_sysctl *op, const struct control_caller *c)
 long domctl_scheduler_op(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
 {
     struct xen_domctl_scheduler_op *s = &op->u.scheduler_op;
-    struct sched_pool *p = d->sched_pool;
+    struct sched_pool *p = sched_pool_by_id(d->cpupool_id);
 
     (void)c;
     if ((p == NULL) || (s->sched_id != p->ops->sched_id) ||

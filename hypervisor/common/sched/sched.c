@@ -230,7 +230,6 @@ int sched_pool_add_cpu(struct sched_pool *p, unsigned int cpu)
     pcpus[cpu].pool = p;
     p->cpus |= 1ULL << cpu;
     spin_unlock_irqrestore(l, flags);
-    sched_tickle(cpu);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <proxenos/sched_ops.h>
 #include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
+#include <proxenos/string.h>
 
 /* Slot i holds the pool with id i. */
 static struct sched_pool pools[MAX_CPUPOOLS];
@@ -42,14 +43,7 @@ struct sched_pool *sched_pool_create(const struct sched_ops *ops, unsigned int i
 
 unsigned int sched_pool_domains(const struct sched_pool *p)
 {
-    unsigned int n = 0U;
-
-    for (struct domain *d = domain_get_next(NULL); d != NULL; d = domain_get_next(d)) {
-        if (d->sched_pool == p) {
-            n++;
-        }
-    }
-    return n;
+    return __atomic_load_n(&p->nr_domains, __ATOMIC_RELAXED);
 }
 
 int sched_pool_destroy(struct sched_pool *p)
@@ -70,20 +64,7 @@ void sched_pools_init(void)
 
     /* sched_params.c accepts only names this build has. */
     BUG_ON(ops == NULL);
-    for (unsigned int i = 0U; i < MAX_CPUPOOLS; i++) {
-        if (pools[i].ops != NULL) {
-            /* A second sched_init (unit tests): start again from nothing.
-             * The caller guarantees no vCPU is left in any pool. */
-            for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-                if (((pools[i].cpus >> cpu) & 1U) != 0U) {
-                    pools[i].ops->remove_cpu(&pools[i], cpu);
-                }
-            }
-            pools[i].cpus = 0U;
-            pools[i].ops->deinit_pool(&pools[i]);
-            pools[i].ops = NULL;
-        }
-    }
+    (void)memset(pools, 0, sizeof(pools));
     p0 = sched_pool_create(ops, 0U);
     BUG_ON(p0 == NULL);
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
@@ -104,6 +85,7 @@ int sched_add_domain(struct domain *d)
     rc = p->ops->alloc_domain(p, d);
     if (rc == 0) {
         d->sched_pool = p;
+        __atomic_fetch_add(&p->nr_domains, 1U, __ATOMIC_RELAXED);
     }
     return rc;
 }
@@ -116,6 +98,7 @@ void sched_remove_domain(struct domain *d)
         p->ops->free_domain(p, d);
         d->sched_dom_priv = NULL;
         d->sched_pool = NULL;
+        __atomic_fetch_sub(&p->nr_domains, 1U, __ATOMIC_RELAXED);
     }
 }
 

@@ -32,6 +32,7 @@ struct sched_pool {
     void *priv;                 /* the scheduler's per-pool data */
     uint64_t cpus;              /* the pool's CPUs (bit n: CPU n) */
     unsigned int id;            /* Xen's pool id */
+    unsigned int nr_domains;    /* domains in it (sched_add_domain) */
 };
 
 /* One physical CPU as the core keeps it. Schedulers read curr and pool
@@ -194,7 +195,9 @@ unsigned int sched_first_allowed(const struct vcpu *v, uint64_t cpus);
 
 /* ---- Pools --------------------------------------------------------------- */
 
-/* Make Pool-0 with sched='s scheduler and every online CPU (sched_init). */
+/* Make Pool-0 with sched='s scheduler and every online CPU (sched_init).
+ * Any earlier pools are forgotten, not freed: unit tests start again with
+ * a new heap. */
 void sched_pools_init(void);
 /* A new, empty pool with id (below MAX_CPUPOOLS, unused) and scheduler
  * ops: NULL when the id is taken or out of memory. */

@@ -201,10 +201,6 @@ unsigned int sched_first_allowed(const struct vcpu *v, uint64_t cpus);
 
 /* ---- Pools --------------------------------------------------------------- */
 
-/* Make Pool-0 with sched='s scheduler and every online CPU (sched_init).
- * Any earlier pools are forgotten, not freed: unit tests start again with
- * a new heap. */
-void sched_pools_init(void);
 /* A new, empty pool with scheduler ops and the id *id (SCHED_POOL_ID_ANY:
  * one more than the highest in use, written back): 0, -EEXIST, -ENOSPC
  * (MAX_CPUPOOLS pools already), or the scheduler's error. */

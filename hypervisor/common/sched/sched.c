@@ -164,7 +164,9 @@ void sched_unlock_other(unsigned int cpu, unsigned int other)
     }
 }
 
-void sched_set_processor(struct vcpu *v, unsigned int cpu)
+/* v's processor, and its timers with it, without the count of vCPUs
+ * placed on each CPU (a vCPU entering a pool is counted as it enters). */
+static void set_processor(struct vcpu *v, unsigned int cpu)
 {
     if (v->processor == cpu) {
         return;
@@ -176,6 +178,19 @@ void sched_set_processor(struct vcpu *v, unsigned int cpu)
     if (v->poll_timer.fn != NULL) {
         migrate_timer(&v->poll_timer, cpu);
     }
+}
+
+void sched_set_processor(struct vcpu *v, unsigned int cpu)
+{
+    if (v->processor == cpu) {
+        return;
+    }
+    /* Whoever moves it (an affinity change, a scheduler handing a vCPU
+     * to a CPU that shares the lock, schedule() taking one over), the
+     * count of vCPUs placed on each CPU follows. */
+    pcpus[v->processor].assigned--;
+    pcpus[cpu].assigned++;
+    set_processor(v, cpu);
 }
 
 void sched_want_vcpu(struct vcpu *v, unsigned int cpu)
@@ -356,7 +371,7 @@ static int enter_pool(struct vcpu *v, bool moved)
     from = moved ? v->processor : cpu;
     flags = lock_pair(from, cpu);
     if (moved) {
-        sched_set_processor(v, cpu);
+        set_processor(v, cpu);
     } else {
         /* No timers yet: the architecture makes them where v is placed. */
         v->processor = cpu;
@@ -405,15 +420,13 @@ void sched_remove_vcpu(struct vcpu *v)
 
 /* ---- Affinity changes ---------------------------------------------------- */
 
-/* v leaves from for to, under lock_pair(from, to), its state saved: the
+/* v leaves its CPU for to, under both CPUs' locks, its state saved: the
  * CPU that must choose again, or NR_CPUS. */
-static unsigned int move_locked(struct vcpu *v, unsigned int from, unsigned int to)
+static unsigned int move_locked(struct vcpu *v, unsigned int to)
 {
     struct sched_pool *p = pool_of(v);
 
     p->ops->remove(p, v);
-    pcpus[from].assigned--;
-    pcpus[to].assigned++;
     sched_set_processor(v, to);
     return p->ops->insert(p, v);
 }
@@ -465,7 +478,7 @@ int sched_move_vcpu(struct vcpu *v)
             sched_tickle(from);
             return 0;
         }
-        kick = move_locked(v, from, to);
+        kick = move_locked(v, to);
         unlock_pair(from, to, flags);
         if (kick < NR_CPUS) {
             sched_tickle(kick);
@@ -666,7 +679,7 @@ static void context_saved_move(struct vcpu *prev)
             /* want == NR_CPUS: allowed on no online CPU, it stays (as
              * sched_move_vcpu refuses such an affinity). */
             if ((want == locked) && (locked != from)) {
-                kick = move_locked(prev, from, locked);
+                kick = move_locked(prev, locked);
             }
         }
         __atomic_store_n(&prev->on_cpu, OFF_CPU, __ATOMIC_RELEASE);

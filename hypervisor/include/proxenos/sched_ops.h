@@ -184,8 +184,8 @@ bool sched_lock_other(unsigned int cpu, unsigned int other);
 void sched_unlock_other(unsigned int cpu, unsigned int other);
 
 /* Move v (off every CPU, not queued by the scheduler) from v->processor
- * to cpu: both CPUs' locks held. Its timers follow it. The scheduler
- * queues it on its side itself. */
+ * to cpu: both CPUs' locks held. Its timers and the count of vCPUs placed
+ * on each CPU follow it. The scheduler queues it on its side itself. */
 void sched_set_processor(struct vcpu *v, unsigned int cpu);
 
 /* Ask cpu to choose again (SCHEDULE_SOFTIRQ there). */

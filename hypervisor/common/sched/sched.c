@@ -285,6 +285,11 @@ int sched_pool_add_cpu(struct sched_pool *p, unsigned int cpu)
     pcpus[cpu].pool = p;
     p->cpus |= 1ULL << cpu;
     spin_unlock_irqrestore(l, flags);
+    /* Now in the pool: it may take work at once (a waiting null vCPU, a
+     * shared run queue). At boot, with no vCPU yet, nothing to look at. */
+    if (__atomic_load_n(&p->vcpus, __ATOMIC_ACQUIRE) != NULL) {
+        sched_tickle(cpu);
+    }
     return 0;
 }
 
@@ -631,7 +636,9 @@ void schedule(void)
     }
     spin_unlock_irqrestore(l, flags);
 
-    if ((next != NULL) && (choice.run_for >= 0)) {
+    /* Idle too: a scheduler may want the CPU back at a set time (an
+     * ARINC653 minor frame begins). */
+    if (choice.run_for >= 0) {
         set_timer(&pc->slice_timer, now + choice.run_for);
     } else {
         stop_timer(&pc->slice_timer);

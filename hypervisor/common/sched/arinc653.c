@@ -45,6 +45,14 @@ struct a653_vcpu {
     struct a653_vcpu *next;     /* the pool's vCPUs, oldest first */
 };
 
+/* Each CPU's own timer for the next boundary while it idles: the core
+ * arms its slice timer only for a vCPU, and an idle CPU must still start
+ * the next minor frame on time (docs/scheduling.md). */
+struct a653_cpu {
+    struct timer boundary;
+    unsigned int cpu;
+};
+
 struct a653_pool {
     spinlock_t lock;            /* every CPU's sched_pcpu.lock */
     struct a653_entry entry[NR_ENTRIES];
@@ -139,20 +147,36 @@ static void a653_deinit_pool(struct sched_pool *p)
     p->priv = NULL;
 }
 
+static void boundary_reached(void *data)
+{
+    const struct a653_cpu *ac = data;
+
+    sched_tickle(ac->cpu);
+}
+
 static int a653_add_cpu(struct sched_pool *p, unsigned int cpu)
 {
     struct sched_pcpu *pc = sched_pcpu(cpu);
+    struct a653_cpu *ac = xzalloc(sizeof(*ac));
 
+    if (ac == NULL) {
+        return -ENOMEM;
+    }
+    ac->cpu = cpu;
+    init_timer(&ac->boundary, boundary_reached, ac, cpu);
+    pc->priv = ac;
     pc->lock = &ap_of(p)->lock;
-    pc->priv = NULL;
     return 0;
 }
 
 static void a653_remove_cpu(struct sched_pool *p, unsigned int cpu)
 {
     struct sched_pcpu *pc = sched_pcpu(cpu);
+    struct a653_cpu *ac = pc->priv;
 
     (void)p;
+    kill_timer(&ac->boundary);
+    xfree(ac);
     pc->priv = NULL;
     pc->lock = &pc->own_lock;
 }
@@ -284,20 +308,13 @@ static bool a653_yield(struct sched_pool *p, struct vcpu *v)
     return false;
 }
 
-static struct sched_choice a653_do_schedule(struct sched_pool *p, unsigned int cpu, s_time_t now,
-                                            struct vcpu *prev)
+/* What cpu runs from now until the next boundary of the frame (the
+ * pool's lock held, a schedule in place). */
+static struct sched_choice choose_in_frame(struct a653_pool *ap, unsigned int cpu, s_time_t now)
 {
-    struct a653_pool *ap = ap_of(p);
-    struct sched_choice c = { .next = NULL, .run_for = DEFAULT_RUNTIME };
+    struct sched_choice c = { .next = NULL, .run_for = 0 };
     struct frame_pos pos;
 
-    (void)prev;
-    if (ap->nr_entries == 0U) {
-        /* No schedule: idle, and look again in a while. */
-        ap->frame_start = now;
-        ap->frame_end = now + DEFAULT_RUNTIME;
-        return c;
-    }
     /* The first CPU past the end starts the next frame, from now: a late
      * timer shifts the frame rather than cutting its first entry short. */
     if (now >= ap->frame_end) {
@@ -314,6 +331,29 @@ static struct sched_choice a653_do_schedule(struct sched_pool *p, unsigned int c
         }
     }
     c.run_for = pos.until - now;
+    return c;
+}
+
+static struct sched_choice a653_do_schedule(struct sched_pool *p, unsigned int cpu, s_time_t now,
+                                            struct vcpu *prev)
+{
+    struct a653_pool *ap = ap_of(p);
+    struct a653_cpu *ac = sched_pcpu(cpu)->priv;
+    struct sched_choice c = { .next = NULL, .run_for = DEFAULT_RUNTIME };
+
+    (void)prev;
+    if (ap->nr_entries == 0U) {
+        /* No schedule: idle, and look again in a while. */
+        ap->frame_start = now;
+        ap->frame_end = now + DEFAULT_RUNTIME;
+    } else {
+        c = choose_in_frame(ap, cpu, now);
+    }
+    if (c.next == NULL) {
+        set_timer(&ac->boundary, now + c.run_for);
+    } else {
+        stop_timer(&ac->boundary);
+    }
     return c;
 }
 
@@ -410,23 +450,6 @@ static long a653_adjust_global(struct sched_pool *p, struct xen_sysctl_scheduler
     return rc;
 }
 
-/* No per-domain parameters: Xen's core answers 0 for a scheduler without
- * an adjust hook. */
-static long a653_adjust(struct sched_pool *p, struct domain *d, struct xen_domctl_scheduler_op *op)
-{
-    (void)p;
-    (void)d;
-    switch (op->cmd) {
-    case XEN_DOMCTL_SCHEDOP_putinfo:
-    case XEN_DOMCTL_SCHEDOP_getinfo:
-    case XEN_DOMCTL_SCHEDOP_putvcpuinfo:
-    case XEN_DOMCTL_SCHEDOP_getvcpuinfo:
-        return 0;
-    default:
-        return -EINVAL;
-    }
-}
-
 /* ---- The console ---------------------------------------------------------- */
 
 /* A handle as xl prints a UUID: 8-4-4-4-12 hex digits. */
@@ -492,7 +515,7 @@ const struct sched_ops sched_arinc653_ops = {
     .yield = a653_yield,
     .do_schedule = a653_do_schedule,
     .context_saved = NULL,
-    .adjust = a653_adjust,
+    .adjust = NULL,             /* no per-domain parameters: 0, as Xen */
     .adjust_global = a653_adjust_global,
     .dump_cpu = a653_dump_cpu,
 };

@@ -388,32 +388,7 @@ static struct sched_choice null_do_schedule(struct sched_pool *p, unsigned int c
     return c;
 }
 
-/* ---- The toolstack and the console --------------------------------------- */
-
-/* The null scheduler has no parameters, and Xen's core answers 0 for a
- * scheduler without an adjust hook, changing and reporting nothing. */
-static long null_adjust(struct sched_pool *p, struct domain *d, struct xen_domctl_scheduler_op *op)
-{
-    (void)p;
-    (void)d;
-    switch (op->cmd) {
-    case XEN_DOMCTL_SCHEDOP_putinfo:
-    case XEN_DOMCTL_SCHEDOP_getinfo:
-    case XEN_DOMCTL_SCHEDOP_putvcpuinfo:
-    case XEN_DOMCTL_SCHEDOP_getvcpuinfo:
-        return 0;
-    default:
-        return -EINVAL;
-    }
-}
-
-/* The same for the pool-wide parameters (XEN_SYSCTL_scheduler_op). */
-static long null_adjust_global(struct sched_pool *p, struct xen_sysctl_scheduler_op *op)
-{
-    (void)p;
-    return ((op->cmd == XEN_SYSCTL_SCHEDOP_putinfo) || (op->cmd == XEN_SYSCTL_SCHEDOP_getinfo)) ?
-           0 : -EINVAL;
-}
+/* ---- The console ---------------------------------------------------------- */
 
 static void null_dump_cpu(struct sched_pool *p, unsigned int cpu)
 {
@@ -457,7 +432,9 @@ const struct sched_ops sched_null_ops = {
     .yield = null_yield,
     .do_schedule = null_do_schedule,
     .context_saved = NULL,
-    .adjust = null_adjust,
-    .adjust_global = null_adjust_global,
+    /* No parameters: without the hooks the core gives Xen's answer for a
+     * scheduler without them, 0 and nothing changed. */
+    .adjust = NULL,
+    .adjust_global = NULL,
     .dump_cpu = null_dump_cpu,
 };

@@ -168,6 +168,11 @@ void sched_set_processor(struct vcpu *v, unsigned int cpu)
     if (v->processor == cpu) {
         return;
     }
+    /* Whoever moves it (an affinity change, a scheduler handing a vCPU
+     * to a CPU that shares the lock, schedule() taking one over), the
+     * count of vCPUs placed on each CPU follows. */
+    pcpus[v->processor].assigned--;
+    pcpus[cpu].assigned++;
     __atomic_store_n(&v->processor, cpu, __ATOMIC_RELEASE);
     /* Its timers follow it: they fire where it runs. Under the CPUs'
      * locks, as v may go (its domain freed) once it is off its CPU. */
@@ -341,15 +346,13 @@ static void unlock_pair(unsigned int from, unsigned int to, unsigned long flags)
     spin_unlock_irqrestore((a < b) ? a : b, flags);
 }
 
-/* v leaves from for to, under lock_pair(from, to), its state saved: the
+/* v leaves its CPU for to, under both CPUs' locks, its state saved: the
  * CPU that must choose again, or NR_CPUS. */
-static unsigned int move_locked(struct vcpu *v, unsigned int from, unsigned int to)
+static unsigned int move_locked(struct vcpu *v, unsigned int to)
 {
     struct sched_pool *p = pool_of(v);
 
     p->ops->remove(p, v);
-    pcpus[from].assigned--;
-    pcpus[to].assigned++;
     sched_set_processor(v, to);
     return p->ops->insert(p, v);
 }
@@ -401,7 +404,7 @@ int sched_move_vcpu(struct vcpu *v)
             sched_tickle(from);
             return 0;
         }
-        kick = move_locked(v, from, to);
+        kick = move_locked(v, to);
         unlock_pair(from, to, flags);
         if (kick < NR_CPUS) {
             sched_tickle(kick);
@@ -596,7 +599,7 @@ static void context_saved_move(struct vcpu *prev)
             /* want == NR_CPUS: allowed on no online CPU, it stays (as
              * sched_move_vcpu refuses such an affinity). */
             if ((want == locked) && (locked != from)) {
-                kick = move_locked(prev, from, locked);
+                kick = move_locked(prev, locked);
             }
         }
         __atomic_store_n(&prev->on_cpu, OFF_CPU, __ATOMIC_RELEASE);

@@ -47,7 +47,9 @@ struct a653_vcpu {
 
 /* Each CPU's own timer for the next boundary while it idles: the core
  * arms its slice timer only for a vCPU, and an idle CPU must still start
- * the next minor frame on time (docs/scheduling.md). */
+ * the next minor frame on time (docs/scheduling.md). Armed only while a
+ * runnable vCPU on the CPU waits for its minor frame: otherwise the CPU
+ * sleeps until a wake asks it to look (a653_wake). */
 struct a653_cpu {
     struct timer boundary;
     unsigned int cpu;
@@ -308,6 +310,21 @@ static bool a653_yield(struct sched_pool *p, struct vcpu *v)
     return false;
 }
 
+/* Whether a runnable vCPU on cpu waits for one of its minor frames (the
+ * one whose frame just ended is still RUNNING while the CPU chooses). */
+static bool vcpu_waits_on(const struct a653_pool *ap, unsigned int cpu)
+{
+    for (unsigned int i = 0U; i < ap->nr_entries; i++) {
+        const struct vcpu *v = ap->entry[i].v;
+
+        if ((v != NULL) && (v->processor == cpu) &&
+            ((v->state == VCPU_RUNNABLE) || (v->state == VCPU_RUNNING))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* What cpu runs from now until the next boundary of the frame (the
  * pool's lock held, a schedule in place). */
 static struct sched_choice choose_in_frame(struct a653_pool *ap, unsigned int cpu, s_time_t now)
@@ -343,13 +360,14 @@ static struct sched_choice a653_do_schedule(struct sched_pool *p, unsigned int c
 
     (void)prev;
     if (ap->nr_entries == 0U) {
-        /* No schedule: idle, and look again in a while. */
+        /* No schedule: idle, and look again in a while (Xen), which the
+         * schedule that comes, or a vCPU given an entry, asks for. */
         ap->frame_start = now;
         ap->frame_end = now + DEFAULT_RUNTIME;
     } else {
         c = choose_in_frame(ap, cpu, now);
     }
-    if (c.next == NULL) {
+    if ((c.next == NULL) && vcpu_waits_on(ap, cpu)) {
         set_timer(&ac->boundary, now + c.run_for);
     } else {
         stop_timer(&ac->boundary);

@@ -215,6 +215,14 @@ unsigned int sched_pool_domains(const struct sched_pool *p);
 
 /* ---- The registry -------------------------------------------------------- */
 
+/* Each scheduler's ops, defined in its own file (built when its
+ * CONFIG_SCHED_* is on) and listed by sched_registry.c. */
+extern const struct sched_ops sched_credit2_ops;
+extern const struct sched_ops sched_credit_ops;
+extern const struct sched_ops sched_null_ops;
+extern const struct sched_ops sched_rtds_ops;
+extern const struct sched_ops sched_arinc653_ops;
+
 /* The scheduler called name, or NULL when this build has none by that
  * name. */
 const struct sched_ops *sched_ops_by_name(const char *name);

@@ -229,6 +229,25 @@ static void test_an_affinity_change_frees_a_cpu_for_a_waiter(void **state)
     assert_int_equal(sched_cpu_load(1), 2U);
 }
 
+/* A CPU that joins the pool takes the oldest waiter. */
+static void test_a_cpu_joining_the_pool_takes_a_waiter(void **state)
+{
+    struct vcpu *v[2];
+    struct sched_pool *p;
+
+    (void)state;
+    (void)null_world(ON_CPU(0), v, 2U);
+    run_cpus(ON_CPU(0), MILLISECS(1));
+    assert_ptr_equal(running_on(0), v[0]);
+    assert_int_equal(cpu_running(v[1]), NR_CPUS);
+    p = sched_pool_by_id(POOL);
+    assert_int_equal(sched_pool_remove_cpu(sched_pool_by_id(0U), 1U), 0);
+    assert_int_equal(sched_pool_add_cpu(p, 1U), 0);
+    run_cpus(CPUS_01, MILLISECS(1));
+    assert_ptr_equal(running_on(1), v[1]);
+    assert_int_equal(v[1]->processor, 1U);
+}
+
 /* ---- Wakes ------------------------------------------------------------------ */
 
 static void test_a_wake_asks_only_the_vcpus_own_cpu(void **state)
@@ -315,6 +334,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_waiters_take_freed_cpus_oldest_first_soft_affinity_before, setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_affinity_change_frees_a_cpu_for_a_waiter, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_cpu_joining_the_pool_takes_a_waiter, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_wake_asks_only_the_vcpus_own_cpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scheduler_op_answers_0_and_changes_nothing, setup,

@@ -102,6 +102,20 @@ static void set_entry(struct xen_sysctl_arinc653_schedule *s, unsigned int i, ui
     s->sched_entries[i].runtime = (uint64_t)runtime;
 }
 
+/* v, built by hand (affinities set), joins d: its next vCPU, by id. */
+static void join(struct domain *d, struct vcpu *v)
+{
+    assert_true(d->max_vcpus < MAX_TEST_VCPUS);
+    v->domain = d;
+    v->vcpu_id = d->max_vcpus;
+    d->vcpu[d->max_vcpus] = v;
+    d->max_vcpus++;
+    if (d->sched_pool == NULL) {
+        assert_int_equal(sched_add_domain(d), 0);
+    }
+    assert_int_equal(sched_add_vcpu(v), 0);
+}
+
 /* A domain of the pool whose handle is all bytes h, with n vCPUs. */
 static struct domain *partition(uint8_t h, struct vcpu **v, unsigned int n)
 {
@@ -109,11 +123,8 @@ static struct domain *partition(uint8_t h, struct vcpu **v, unsigned int n)
 
     memset(d->handle, h, sizeof(d->handle));
     for (unsigned int i = 0U; i < n; i++) {
-        /* vCPU ids are the environment's slots: give each its index. */
         v[i] = new_vcpu(ALL_CPUS);
-        v[i]->domain = d;
-        v[i]->vcpu_id = i;
-        assert_int_equal(sched_add_vcpu(v[i]), 0);
+        join(d, v[i]);
         vcpu_wake(v[i]);
     }
     return d;
@@ -240,9 +251,7 @@ static void test_default_frame_gives_each_dom0_vcpu_10ms(void **state)
     d->domain_id = 0U;
     for (unsigned int i = 0U; i < 2U; i++) {
         dom0[i] = new_vcpu(ALL_CPUS);
-        dom0[i]->domain = d;
-        dom0[i]->vcpu_id = i;
-        assert_int_equal(sched_add_vcpu(dom0[i]), 0);
+        join(d, dom0[i]);
         vcpu_wake(dom0[i]);
     }
     (void)partition(0xaa, other, 1U);
@@ -393,10 +402,10 @@ static void test_two_cpus_follow_one_frame(void **state)
     memset(da->handle, 0xaa, sizeof(da->handle));
     db = new_domain(POOL);
     memset(db->handle, 0xbb, sizeof(db->handle));
-    a = add_dom_vcpu(da, ON_CPU(0));
-    a->vcpu_id = 0U;
-    b = add_dom_vcpu(db, ON_CPU(1));
-    b->vcpu_id = 0U;
+    a = new_vcpu(ON_CPU(0));
+    join(da, a);
+    b = new_vcpu(ON_CPU(1));
+    join(db, b);
     vcpu_wake(a);
     vcpu_wake(b);
     s.num_sched_entries = 2U;

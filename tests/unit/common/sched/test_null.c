@@ -34,6 +34,20 @@ static unsigned int cpu_running(const struct vcpu *v)
     return NR_CPUS;
 }
 
+/* v, built by hand (affinities set), joins d: its next vCPU, by id. */
+static void join(struct domain *d, struct vcpu *v)
+{
+    assert_true(d->max_vcpus < MAX_TEST_VCPUS);
+    v->domain = d;
+    v->vcpu_id = d->max_vcpus;
+    d->vcpu[d->max_vcpus] = v;
+    d->max_vcpus++;
+    if (d->sched_pool == NULL) {
+        assert_int_equal(sched_add_domain(d), 0);
+    }
+    assert_int_equal(sched_add_vcpu(v), 0);
+}
+
 /* Runnable vCPUs of one new domain in a null pool on cpus, woken in order. */
 static struct domain *null_world(uint64_t cpus, struct vcpu **v, unsigned int n)
 {
@@ -123,9 +137,8 @@ static void test_a_vcpu_goes_where_its_soft_affinity_prefers(void **state)
     (void)make_pool(POOL, "null", ON_CPU(0) | ON_CPU(1) | ON_CPU(2));
     d = new_domain(POOL);
     v = new_vcpu(ALL_CPUS);
-    v->domain = d;
     v->soft_affinity = ON_CPU(2);
-    assert_int_equal(sched_add_vcpu(v), 0);
+    join(d, v);
     vcpu_wake(v);
     run_cpus(ON_CPU(0) | ON_CPU(1) | ON_CPU(2), MILLISECS(1));
     assert_int_equal(cpu_running(v), 2U);
@@ -180,11 +193,10 @@ static void test_waiters_take_freed_cpus_oldest_first_soft_affinity_before(void 
     d = new_domain(POOL);
     for (unsigned int i = 0U; i < 5U; i++) {
         v[i] = new_vcpu(ALL_CPUS);
-        v[i]->domain = d;
     }
     v[3]->soft_affinity = ON_CPU(1);
     for (unsigned int i = 0U; i < 5U; i++) {
-        assert_int_equal(sched_add_vcpu(v[i]), 0);
+        join(d, v[i]);
         vcpu_wake(v[i]);
     }
     run_cpus(CPUS_01, MILLISECS(1));

@@ -55,3 +55,5 @@ hyp-src-y += common/control/sysctl_console.c common/control/control_sched.c
 hyp-src-y += common/control/domctl_lifecycle.c common/control/domctl_memory.c
 hyp-src-y += common/control/domctl_vcpu.c common/control/domctl_devices.c
 hyp-src-y += common/control/domctl_createdomain.c common/control/domctl_vcpu_context.c
+hyp-src-$(CONFIG_SCHED_NULL) += common/sched/null.c
+hyp-src-$(CONFIG_SCHED_ARINC653) += common/sched/arinc653.c

@@ -25,42 +25,39 @@ void credit_set_tslice(struct credit_pool *prv, unsigned int tslice_ms)
     prv->credit = prv->credits_per_tslice * prv->ncpus;
 }
 
-/* Out of range values fall back as on Xen, which warns once at boot. */
+/* Out of range values fall back as on Xen, with its warnings: a bad slice
+ * or migration delay is reset for good (so that later pools say nothing),
+ * a rate limit longer than the slice is cut to it in each pool. */
 void credit_boot_params(struct credit_pool *prv)
 {
-    static bool warned;
-    bool warn = !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED);
-    uint32_t tslice_ms = credit_tslice_ms;
-    uint32_t migr_us = credit_migr_delay_us;
+    static bool ratelimit_warned;
 
-    if ((tslice_ms > XEN_SYSCTL_CSCHED_TSLICE_MAX) || (tslice_ms < XEN_SYSCTL_CSCHED_TSLICE_MIN)) {
-        if (warn) {
-            pr_warn("WARNING: sched_credit_tslice_ms outside of valid range [%u,%u].\n"
-                    " Resetting to default %u\n",
-                    XEN_SYSCTL_CSCHED_TSLICE_MIN, XEN_SYSCTL_CSCHED_TSLICE_MAX,
-                    CREDIT_DEFAULT_TSLICE_MS);
-        }
-        tslice_ms = CREDIT_DEFAULT_TSLICE_MS;
+    if ((credit_tslice_ms > XEN_SYSCTL_CSCHED_TSLICE_MAX) ||
+        (credit_tslice_ms < XEN_SYSCTL_CSCHED_TSLICE_MIN)) {
+        pr_warn("WARNING: sched_credit_tslice_ms outside of valid range [%u,%u].\n"
+                " Resetting to default %u\n",
+                XEN_SYSCTL_CSCHED_TSLICE_MIN, XEN_SYSCTL_CSCHED_TSLICE_MAX,
+                CREDIT_DEFAULT_TSLICE_MS);
+        credit_tslice_ms = CREDIT_DEFAULT_TSLICE_MS;
     }
-    credit_set_tslice(prv, tslice_ms);
-    if (MICROSECS(credit_ratelimit_us) > MILLISECS(tslice_ms)) {
-        if (warn) {
+    if (credit_migr_delay_us > XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US) {
+        pr_warn("WARNING: vcpu_migration_delay outside of valid range [0,%u]us.\n"
+                "Resetting to default: 0\n",
+                XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US);
+        credit_migr_delay_us = 0U;
+    }
+    credit_set_tslice(prv, credit_tslice_ms);
+    if (MICROSECS(credit_ratelimit_us) > MILLISECS(credit_tslice_ms)) {
+        if (!ratelimit_warned) {
             pr_warn("WARNING: sched_ratelimit_us >sched_credit_tslice_ms is undefined\n"
                     "Setting ratelimit to tslice\n");
+            ratelimit_warned = true;
         }
         prv->ratelimit = prv->tslice;
     } else {
         prv->ratelimit = MICROSECS(credit_ratelimit_us);
     }
-    if (migr_us > XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US) {
-        if (warn) {
-            pr_warn("WARNING: vcpu_migration_delay outside of valid range [0,%u]us.\n"
-                    "Resetting to default: 0\n",
-                    XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US);
-        }
-        migr_us = 0U;
-    }
-    prv->migr_delay = MICROSECS(migr_us);
+    prv->migr_delay = MICROSECS(credit_migr_delay_us);
 }
 
 /* Weight 0 leaves the weight, cap 0xffff the cap; anything else is taken
@@ -156,16 +153,19 @@ static void dump_vcpu(unsigned int pos, const struct credit_vcpu *svc)
     const struct vcpu *v = svc->v;
     unsigned int flags = (credit_parked(svc) ? DUMP_FLAG_PARKED : 0U) |
                          (svc->yielding ? DUMP_FLAG_YIELD : 0U);
+    unsigned int id = v->domain->domain_id;
+    int pri = credit_pri(svc);
+    int credit = credit_of(svc);
+    unsigned int weight = svc->sdom->weight;
+    unsigned int cap = svc->sdom->cap;
 
     if (pos == 0U) {
-        pr_info("	run: ");
+        pr_info("\trun: [%u.%u] pri=%d flags=%x cpu=%u credit=%d [w=%u,cap=%u]\n", id,
+                v->vcpu_id, pri, flags, v->processor, credit, weight, cap);
     } else {
-        pr_info("	%3u: ", pos);
+        pr_info("\t%3u: [%u.%u] pri=%d flags=%x cpu=%u credit=%d [w=%u,cap=%u]\n", pos, id,
+                v->vcpu_id, pri, flags, v->processor, credit, weight, cap);
     }
-    pr_info("[%u.%u] pri=%d flags=%x cpu=%u credit=%d [w=%u,cap=%u]\n",
-            (unsigned int)v->domain->domain_id, v->vcpu_id, (int)credit_pri(svc), flags,
-            v->processor, (int)credit_of(svc), (unsigned int)svc->sdom->weight,
-            (unsigned int)svc->sdom->cap);
 }
 
 /* The CPU's lock is held; the pool lock (inside it) keeps weights and caps
@@ -179,6 +179,15 @@ void credit_dump_cpu(struct sched_pool *p, unsigned int cpu)
     bool idle = ((__atomic_load_n(&prv->idlers, __ATOMIC_RELAXED) >> cpu) & 1U) != 0U;
     unsigned long flags = spin_lock_irqsave(&prv->lock);
 
+    /* The pool's settings once, with its first CPU (Xen's dump_settings). */
+    if (credit_cycle(NR_CPUS - 1U, prv->cpus) == cpu) {
+        pr_info("credit: ncpus=%u master=%u credit=%u balance=%d weight=%u tslice=%ums "
+                "ratelimit=%uus migration delay=%uus ticks per tslice=%u\n",
+                prv->ncpus, prv->master, prv->credit, (int)prv->credit_balance, prv->weight,
+                (unsigned int)(prv->tslice / MILLISECS(1)),
+                (unsigned int)(prv->ratelimit / MICROSECS(1)),
+                (unsigned int)(prv->migr_delay / MICROSECS(1)), prv->ticks_per_tslice);
+    }
     pr_info("CPU[%02u] nr_run=%u, sort=%u, idler=%u\n", cpu, spc->nr_runnable,
             spc->runq_sort_last, idle ? 1U : 0U);
     if (pcpu->curr != NULL) {

@@ -74,7 +74,7 @@ void stop_timer(struct timer *t)
     t->queued = false;
 }
 
-static void forget_timer(struct timer *t)
+static inline void forget_timer(struct timer *t)
 {
     for (unsigned int i = 0U; i < nr_timers; i++) {
         if (timers[i] == t) {
@@ -173,7 +173,7 @@ unsigned int sched_first_allowed(const struct vcpu *v, uint64_t cpus)
 
 /* ---- The machine -------------------------------------------------------- */
 
-static void env_start(uint64_t cpus)
+static inline void env_start(uint64_t cpus)
 {
     memset(pcpus, 0, sizeof(pcpus));
     memset(&pool, 0, sizeof(pool));
@@ -203,12 +203,12 @@ static void env_start(uint64_t cpus)
     }
 }
 
-static unsigned int vcpu_index(const struct vcpu *v)
+static inline unsigned int vcpu_index(const struct vcpu *v)
 {
     return (unsigned int)(v - vcpus);
 }
 
-static void kick(unsigned int cpu)
+static inline void kick(unsigned int cpu)
 {
     if (cpu < NR_CPUS) {
         resched[cpu] = true;
@@ -240,7 +240,7 @@ static struct vcpu *env_vcpu(unsigned int d, uint64_t affinity, unsigned int cpu
     return v;
 }
 
-static void env_block(struct vcpu *v)
+static inline void env_block(struct vcpu *v)
 {
     unsigned int cpu = v->processor;
     unsigned long flags = spin_lock_irqsave(pcpus[cpu].lock);
@@ -254,7 +254,7 @@ static void env_block(struct vcpu *v)
 }
 
 /* The CPU the scheduler asked to choose again, or NR_CPUS. */
-static unsigned int env_wake(struct vcpu *v)
+static inline unsigned int env_wake(struct vcpu *v)
 {
     unsigned int cpu = v->processor;
     unsigned long flags = spin_lock_irqsave(pcpus[cpu].lock);
@@ -267,7 +267,7 @@ static unsigned int env_wake(struct vcpu *v)
     return answer;
 }
 
-static void env_yield(struct vcpu *v)
+static inline void env_yield(struct vcpu *v)
 {
     unsigned int cpu = v->processor;
     unsigned long flags = spin_lock_irqsave(pcpus[cpu].lock);
@@ -280,7 +280,7 @@ static void env_yield(struct vcpu *v)
     spin_unlock_irqrestore(pcpus[cpu].lock, flags);
 }
 
-static void env_schedule(unsigned int cpu)
+static inline void env_schedule(unsigned int cpu)
 {
     struct sched_pcpu *pc = &pcpus[cpu];
     unsigned long flags = spin_lock_irqsave(pc->lock);
@@ -315,7 +315,7 @@ static void env_schedule(unsigned int cpu)
     spin_unlock_irqrestore(pc->lock, flags);
 }
 
-static void settle(void)
+static inline void settle(void)
 {
     bool again = true;
 
@@ -333,7 +333,7 @@ static void settle(void)
 
 /* Run the machine for ns: from event to event, charging each running vCPU
  * for the time between. */
-static void env_run(s_time_t ns)
+static inline void env_run(s_time_t ns)
 {
     s_time_t end = NOW() + ns;
 
@@ -377,7 +377,7 @@ static void env_run(s_time_t ns)
     }
 }
 
-static void env_set_weight_cap(unsigned int d, uint16_t weight, uint16_t cap)
+static inline void env_set_weight_cap(unsigned int d, uint16_t weight, uint16_t cap)
 {
     struct xen_domctl_scheduler_op op = { .sched_id = XEN_SCHEDULER_CREDIT,
                                           .cmd = XEN_DOMCTL_SCHEDOP_putinfo };
@@ -387,7 +387,7 @@ static void env_set_weight_cap(unsigned int d, uint16_t weight, uint16_t cap)
     assert_int_equal(ops->adjust(&pool, &doms[d], &op), 0);
 }
 
-static void env_stop(void)
+static inline void env_stop(void)
 {
     for (unsigned int c = 0U; c < NR_CPUS; c++) {
         if (pcpus[c].curr != NULL) {

@@ -196,7 +196,9 @@ static unsigned int credit_pick_cpu(struct sched_pool *p, const struct vcpu *v)
 /* svc was queued on its CPU: which CPU should choose again? The CPU
  * itself if idle, or if no CPU is idle and svc outranks what runs there;
  * otherwise an idle CPU svc may run on (it steals svc), leaving the
- * running vCPU alone. The chosen CPU is no longer counted idle. */
+ * running vCPU alone. The chosen CPU is no longer counted idle. None for a
+ * parked vCPU: it may not run before the accounting unparks it, which
+ * tickles its CPU then. */
 static unsigned int runq_tickle(struct credit_pool *prv, const struct credit_vcpu *svc)
 {
     unsigned int cpu = svc->v->processor;
@@ -206,6 +208,9 @@ static unsigned int runq_tickle(struct credit_pool *prv, const struct credit_vcp
     uint64_t idle = idlers_of(prv) & sched_pool_online_cpus(prv->pool);
     unsigned int target = NR_CPUS;
 
+    if (credit_parked(svc)) {
+        return NR_CPUS;
+    }
     if ((cur == NULL) || ((idle == 0U) && (pri > cur_pri))) {
         target = cpu;
     } else if (idle != 0U) {

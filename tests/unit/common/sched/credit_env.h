@@ -387,6 +387,16 @@ static inline void env_set_weight_cap(unsigned int d, uint16_t weight, uint16_t 
     assert_int_equal(ops->adjust(&pool, &doms[d], &op), 0);
 }
 
+/* cpu leaves the pool (nothing of the pool may be on it). */
+static inline void env_remove_cpu(unsigned int cpu)
+{
+    assert_null(pcpus[cpu].curr);
+    pcpus[cpu].pool = NULL;
+    ops->remove_cpu(&pool, cpu);
+    pool.cpus &= ~CPU(cpu);
+    slice_end[cpu] = NEVER;
+}
+
 static inline void env_stop(void)
 {
     for (unsigned int c = 0U; c < NR_CPUS; c++) {

@@ -600,9 +600,35 @@ static struct sched_choice credit_do_schedule(struct sched_pool *p, unsigned int
 
 /* ---- The tick ----------------------------------------------------------- */
 
+/* Work queued here that an idle CPU of the pool may run: wake that CPU,
+ * which steals it. Xen gets there by moving the running vCPU to the idle
+ * CPU at a tick (its placement finds it a better place); taking the queued
+ * one instead leaves the running vCPU its warm cache, and needs no way of
+ * moving a running vCPU that the core does not offer. */
+static void wake_idler_for_queue(struct credit_pool *prv, struct credit_pcpu *spc)
+{
+    uint64_t idle = idlers_of(prv) & sched_pool_online_cpus(prv->pool) & ~cpu_bit(spc->cpu);
+
+    if (idle == 0U) {
+        return;
+    }
+    for (struct credit_link *l = spc->runq.next; l != &spc->runq; l = l->next) {
+        struct credit_vcpu *svc = runq_entry(l);
+        uint64_t mine = hard_of(svc->v) & idle;
+
+        if (!credit_parked(svc) && (mine != 0U)) {
+            spc->last_tickle = credit_cycle(spc->last_tickle, mine);
+            clear_idler(prv, spc->last_tickle);
+            sched_tickle(spc->last_tickle);
+            return;
+        }
+    }
+}
+
 /* Every tick period on each busy CPU: the running vCPU pays for its time
  * and loses its boost, and rejoins the accounting if it had left it; the
- * run queue is sorted once after each accounting period. */
+ * run queue is sorted once after each accounting period, and an idle CPU
+ * is woken for what waits in it. */
 static void credit_tick(void *data)
 {
     struct credit_pcpu *spc = data;
@@ -622,6 +648,7 @@ static void credit_tick(void *data)
             credit_acct_start(prv, svc);
         }
         runq_sort(prv, spc);
+        wake_idler_for_queue(prv, spc);
         set_timer(&spc->ticker, now + prv->tick_period);
     }
     spin_unlock_irqrestore(pcpu->lock, flags);

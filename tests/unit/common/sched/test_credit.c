@@ -236,6 +236,39 @@ static void test_idle_cpu_steals(void **state)
     env_stop();
 }
 
+/* A CPU falls idle while the vCPU it could take is running elsewhere; once
+ * that vCPU is preempted and waits, the busy CPU's tick wakes the idle one,
+ * which takes it. */
+static void test_idle_cpu_woken_for_queued_work(void **state)
+{
+    struct vcpu *a;
+    struct vcpu *b;
+    struct vcpu *c;
+    unsigned int slices = 0U;
+
+    (void)state;
+    env_start(CPU(0) | CPU(1));
+    c = env_vcpu(1, CPU(1), 1);
+    a = env_vcpu(0, CPU(0), 0);
+    b = env_vcpu(1, CPU(0) | CPU(1), 0);
+    env_run(MILLISECS(100));
+    while ((pcpus[0].curr != b) || (pcpus[1].curr != c)) {
+        env_run(MIN(slice_end[0], slice_end[1]) - NOW());
+        assert_true(++slices < 100U);
+    }
+    env_block(c);
+    settle();
+    assert_null(pcpus[1].curr);
+    env_run(MILLISECS(100));
+    assert_ptr_equal(pcpus[0].curr, a);
+    assert_ptr_equal(pcpus[1].curr, b);
+    memset(ran_ns, 0, sizeof(ran_ns));
+    env_run(SECONDS(1));
+    assert_true(share(a, SECONDS(1)) > 0.99);
+    assert_true(share(b, SECONDS(1)) > 0.99);
+    env_stop();
+}
+
 /* Hard affinity bounds stealing: a vCPU pinned to CPU 0 waits there. */
 static void test_steal_respects_affinity(void **state)
 {
@@ -378,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_cap_holds_25_percent),
         cmocka_unit_test(test_cap_leaves_rest_to_others),
         cmocka_unit_test(test_idle_cpu_steals),
+        cmocka_unit_test(test_idle_cpu_woken_for_queued_work),
         cmocka_unit_test(test_steal_respects_affinity),
         cmocka_unit_test(test_steal_respects_migration_delay),
         cmocka_unit_test(test_pick_cpu_prefers_idle),

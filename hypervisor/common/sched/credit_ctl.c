@@ -68,9 +68,15 @@ long credit_adjust(struct sched_pool *p, struct domain *d, struct xen_domctl_sch
 {
     struct credit_pool *prv = p->priv;
     struct credit_dom *sdom = d->sched_dom_priv;
-    unsigned long flags = spin_lock_irqsave(&prv->lock);
+    unsigned long flags;
     long rc = 0;
 
+    /* Not (yet) in this pool: the core makes a domain's scheduler data
+     * with its first vCPU. */
+    if ((sdom == NULL) || (d->sched_pool != p)) {
+        return -EINVAL;
+    }
+    flags = spin_lock_irqsave(&prv->lock);
     switch (op->cmd) {
     case XEN_DOMCTL_SCHEDOP_getinfo:
         op->u.credit.weight = sdom->weight;

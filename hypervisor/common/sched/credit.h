@@ -13,9 +13,10 @@
  * parked flag are written under either lock and so are atomics, as on Xen:
  * a run queue may be briefly out of order after accounting, until the
  * CPU's next tick sorts it. */
-#ifndef PROXENOS_SCHED_CREDIT_H
-#define PROXENOS_SCHED_CREDIT_H
+#ifndef COMMON_SCHED_CREDIT_H
+#define COMMON_SCHED_CREDIT_H
 
+#include <proxenos/sched_credit.h>
 #include <proxenos/sched_ops.h>
 #include <proxenos/smp.h>
 #include <proxenos/timer.h>
@@ -185,8 +186,6 @@ static inline unsigned int credit_cycle(unsigned int from, uint64_t mask)
 
 /* ---- Between the files ---------------------------------------------------- */
 
-/* credit.c: the hooks, for the registry (sched_registry.c). */
-extern const struct sched_ops sched_credit_ops;
 
 /* credit_acct.c */
 /* The accounting period's timer handler (data: the credit_pool). */

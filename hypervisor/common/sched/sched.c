@@ -351,6 +351,7 @@ static unsigned int move_locked(struct vcpu *v, unsigned int from, unsigned int 
 {
     struct sched_pool *p = pool_of(v);
 
+    BUG_ON(v->processor != from);
     p->ops->remove(p, v);
     sched_set_processor(v, to);
     return p->ops->insert(p, v);

@@ -16,7 +16,7 @@ def test_credit_shares_two_cpus_among_four_guests(hypervisor, tool, dumpdtb, tmp
                             STD_APPEND + " sched=credit sched_credit_tslice_ms=10")
     q = hypervisor(smp=2, mem="1G", append="", args=["--dtb", dtb], qemu_args=loaders,
                    hard_timeout=120)
-    q.wait_for(r"^\(PXN\) Pool-0: CPUs 0,1, scheduler credit$", timeout=30)
+    q.wait_for(r"^\(PXN\) Scheduler: credit$", timeout=30)
     m = q.wait_for(ALL_STOPPED, timeout=90)
     assert m.groups() == ("4", "0", "0")
     for i in range(1, 5):

@@ -255,6 +255,47 @@ static void test_no_steal_against_affinity(void **state)
     assert_int_equal(b->processor, 1);
 }
 
+/* A CPU leaves the credit pool with vCPUs on it: the core sends them to
+ * the other CPU (-EAGAIN until the running one has gone), and the pool
+ * goes on there, accounting included (its timer was on the CPU that
+ * left). */
+static void test_cpu_leaves_the_pool(void **state)
+{
+    struct sched_pool *p;
+    struct domain *d;
+    struct vcpu *a;
+    struct vcpu *b;
+    uint64_t ra;
+    uint64_t rb;
+    unsigned int tries = 0U;
+
+    (void)state;
+    p = credit_pool(CPU1 | CPU2);
+    d = new_domain(POOL);
+    a = started_vcpu(d, CPU1 | CPU2);
+    b = started_vcpu(d, CPU1 | CPU2);
+    run_cpus(CPU1 | CPU2, MILLISECS(50));
+    assert_non_null(running_on(1U));
+    assert_non_null(running_on(2U));
+    while (sched_pool_remove_cpu(p, 1U) == -EAGAIN) {
+        run_cpus(CPU1 | CPU2, MICROSECS(100));
+        assert_true(++tries < 10U);
+    }
+    assert_null(sched_pcpu(1U)->pool);
+    assert_int_equal(a->processor, 2);
+    assert_int_equal(b->processor, 2);
+    assert_int_equal(sched_cpu_load(1U), 0);
+    assert_int_equal(sched_cpu_load(2U), 2);
+    /* CPU 1 has no pool any more: run the kick its killed timers left. */
+    run_softirqs(1U);
+    ra = run_time(a);
+    rb = run_time(b);
+    run_cpus(CPU2, SECONDS(1));
+    assert_in_range(run_time(a) - ra, MILLISECS(450), MILLISECS(550));
+    assert_in_range(run_time(b) - rb, MILLISECS(450), MILLISECS(550));
+    fake_set_cpu(0U);
+}
+
 /* The toolstack's parameters, as domctl and sysctl scheduler_op reach
  * them through the pool. */
 static void test_parameters_through_the_pool(void **state)
@@ -343,6 +384,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cap_25, setup, credit_teardown),
         cmocka_unit_test_setup_teardown(test_idle_cpu_steals, setup, credit_teardown),
         cmocka_unit_test_setup_teardown(test_no_steal_against_affinity, setup, credit_teardown),
+        cmocka_unit_test_setup_teardown(test_cpu_leaves_the_pool, setup, credit_teardown),
         cmocka_unit_test_setup_teardown(test_parameters_through_the_pool, setup, credit_teardown),
     };
 

@@ -16,7 +16,6 @@
 #ifndef COMMON_SCHED_CREDIT_H
 #define COMMON_SCHED_CREDIT_H
 
-#include <proxenos/sched_credit.h>
 #include <proxenos/sched_ops.h>
 #include <proxenos/smp.h>
 #include <proxenos/timer.h>

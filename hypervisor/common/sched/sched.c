@@ -199,7 +199,7 @@ static void slice_expired(void *data)
     raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
-void sched_init(void)
+void sched_core_init(void)
 {
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
         spin_lock_init(&pcpus[cpu].own_lock);
@@ -213,7 +213,46 @@ void sched_init(void)
         init_timer(&pcpus[cpu].slice_timer, slice_expired, NULL, cpu);
     }
     open_softirq(SCHEDULE_SOFTIRQ, schedule);
-    sched_pools_init();
+}
+
+/* ---- A pool's vCPUs ------------------------------------------------------ */
+
+static void pool_link_vcpu(struct sched_pool *p, struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(&p->vcpus_lock);
+
+    v->sched_pool_next = p->vcpus;
+    p->vcpus = v;
+    spin_unlock_irqrestore(&p->vcpus_lock, flags);
+}
+
+static void pool_unlink_vcpu(struct sched_pool *p, struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(&p->vcpus_lock);
+    struct vcpu **pp = &p->vcpus;
+
+    while ((*pp != NULL) && (*pp != v)) {
+        pp = &(*pp)->sched_pool_next;
+    }
+    if (*pp == v) {
+        *pp = v->sched_pool_next;
+    }
+    v->sched_pool_next = NULL;
+    spin_unlock_irqrestore(&p->vcpus_lock, flags);
+}
+
+/* cpu has left p's set: send every vCPU of p still placed there to the
+ * others (sched_move_vcpu follows the set, as it follows affinity). */
+static void pool_evacuate(struct sched_pool *p, unsigned int cpu)
+{
+    unsigned long flags = spin_lock_irqsave(&p->vcpus_lock);
+
+    for (struct vcpu *v = p->vcpus; v != NULL; v = v->sched_pool_next) {
+        if (__atomic_load_n(&v->processor, __ATOMIC_ACQUIRE) == cpu) {
+            (void)sched_move_vcpu(v);
+        }
+    }
+    spin_unlock_irqrestore(&p->vcpus_lock, flags);
 }
 
 /* ---- CPUs of a pool ------------------------------------------------------ */
@@ -256,7 +295,7 @@ int sched_pool_remove_cpu(struct sched_pool *p, unsigned int cpu)
     }
     spin_unlock_irqrestore(l, flags);
     if (busy) {
-        sched_pool_evacuate(p, cpu);
+        pool_evacuate(p, cpu);
         return -EAGAIN;
     }
     p->ops->remove_cpu(p, cpu);
@@ -303,13 +342,10 @@ static int enter_pool(struct vcpu *v, bool moved)
     unsigned int kick;
     int rc;
 
-    if (d->sched_pool == NULL) {
-        rc = sched_add_domain(d);
-        if (rc != 0) {
-            return rc;
-        }
-    }
     p = d->sched_pool;
+    if (p == NULL) {
+        return -ENOENT;     /* sched_add_domain first */
+    }
     cpu = p->ops->pick_cpu(p, v);
     if (cpu >= NR_CPUS) {
         return -EINVAL;     /* the affinity names no online CPU of the pool */
@@ -324,16 +360,18 @@ static int enter_pool(struct vcpu *v, bool moved)
     from = moved ? v->processor : cpu;
     flags = lock_pair(from, cpu);
     if (moved) {
+        /* Counted where it was: sched_set_processor moves the count. */
+        pcpus[v->processor].assigned++;
         sched_set_processor(v, cpu);
     } else {
         /* No timers yet: the architecture makes them where v is placed. */
         v->processor = cpu;
+        pcpus[cpu].assigned++;
     }
-    pcpus[cpu].assigned++;
     kick = p->ops->insert(p, v);
     v->sched_ready = true;
     unlock_pair(from, cpu, flags);
-    sched_pool_link_vcpu(p, v);
+    pool_link_vcpu(p, v);
     if (kick < NR_CPUS) {
         sched_tickle(kick);
     }
@@ -366,7 +404,7 @@ void sched_remove_vcpu(struct vcpu *v)
     pcpus[v->processor].assigned--;
     v->sched_ready = false;
     spin_unlock_irqrestore(l, flags);
-    sched_pool_unlink_vcpu(p, v);
+    pool_unlink_vcpu(p, v);
     p->ops->free_vcpu(p, v);
     v->sched_priv = NULL;
 }

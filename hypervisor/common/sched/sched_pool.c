@@ -107,11 +107,12 @@ int sched_pool_destroy(struct sched_pool *p)
     return 0;
 }
 
-void sched_pools_init(void)
+void sched_init(void)
 {
     const struct sched_ops *ops = sched_ops_by_name(sched_default_name());
     struct sched_pool *p0;
 
+    sched_core_init();
     /* sched_params.c accepts only names this build has. */
     BUG_ON(ops == NULL);
     (void)memset(pools, 0, sizeof(pools));
@@ -123,46 +124,6 @@ void sched_pools_init(void)
             pr_err("sched: CPU %u could not join Pool-0\n", cpu);
         }
     }
-}
-
-/* ---- A pool's vCPUs --------------------------------------------------------- */
-
-void sched_pool_link_vcpu(struct sched_pool *p, struct vcpu *v)
-{
-    unsigned long flags = spin_lock_irqsave(&p->vcpus_lock);
-
-    v->sched_pool_next = p->vcpus;
-    p->vcpus = v;
-    spin_unlock_irqrestore(&p->vcpus_lock, flags);
-}
-
-void sched_pool_unlink_vcpu(struct sched_pool *p, struct vcpu *v)
-{
-    unsigned long flags = spin_lock_irqsave(&p->vcpus_lock);
-    struct vcpu **pp = &p->vcpus;
-
-    while ((*pp != NULL) && (*pp != v)) {
-        pp = &(*pp)->sched_pool_next;
-    }
-    if (*pp == v) {
-        *pp = v->sched_pool_next;
-    }
-    v->sched_pool_next = NULL;
-    spin_unlock_irqrestore(&p->vcpus_lock, flags);
-}
-
-/* cpu has left p's set: send every vCPU of p still placed there to the
- * others (sched_move_vcpu follows the set, as it follows affinity). */
-void sched_pool_evacuate(struct sched_pool *p, unsigned int cpu)
-{
-    unsigned long flags = spin_lock_irqsave(&p->vcpus_lock);
-
-    for (struct vcpu *v = p->vcpus; v != NULL; v = v->sched_pool_next) {
-        if (__atomic_load_n(&v->processor, __ATOMIC_ACQUIRE) == cpu) {
-            (void)sched_move_vcpu(v);
-        }
-    }
-    spin_unlock_irqrestore(&p->vcpus_lock, flags);
 }
 
 /* ---- Domains ------------------------------------------------------------------ */

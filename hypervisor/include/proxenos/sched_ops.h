@@ -201,10 +201,6 @@ unsigned int sched_first_allowed(const struct vcpu *v, uint64_t cpus);
 
 /* ---- Pools --------------------------------------------------------------- */
 
-/* Make Pool-0 with sched='s scheduler and every online CPU (sched_init).
- * Any earlier pools are forgotten, not freed: unit tests start again with
- * a new heap. */
-void sched_pools_init(void);
 /* A new, empty pool with scheduler ops and the id *id (SCHED_POOL_ID_ANY:
  * one more than the highest in use, written back): 0, -EEXIST, -ENOSPC
  * (MAX_CPUPOOLS pools already), or the scheduler's error. */
@@ -226,6 +222,14 @@ int sched_pool_remove_cpu(struct sched_pool *p, unsigned int cpu);
 unsigned int sched_pool_domains(const struct sched_pool *p);
 
 /* ---- The registry -------------------------------------------------------- */
+
+/* Each scheduler's ops, defined in its own file (built when its
+ * CONFIG_SCHED_* is on) and listed in sched_registry.c. */
+extern const struct sched_ops sched_credit2_ops;
+extern const struct sched_ops sched_credit_ops;
+extern const struct sched_ops sched_null_ops;
+extern const struct sched_ops sched_rtds_ops;
+extern const struct sched_ops sched_arinc653_ops;
 
 /* The scheduler called name, or NULL when this build has none by that
  * name. */

@@ -20,7 +20,6 @@
 #define NEVER INT64_MAX
 #define CPU(c) ((uint64_t)1U << (c))
 
-#include <proxenos/sched_credit.h>
 static const struct sched_ops *const ops = &sched_credit_ops;
 
 static struct sched_pcpu pcpus[NR_CPUS];

@@ -77,6 +77,9 @@ static inline struct vcpu *add_dom_vcpu(struct domain *d, uint64_t affinity)
         d->vcpu[d->max_vcpus] = v;
         d->max_vcpus++;
     }
+    if (d->sched_pool == NULL) {
+        assert_int_equal(sched_add_domain(d), 0);
+    }
     assert_int_equal(sched_add_vcpu(v), 0);
     assert_non_null(v->sched_priv);
     return v;

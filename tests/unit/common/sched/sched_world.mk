@@ -8,6 +8,7 @@ SCHED_WORLD_SRC := common/sched/sched.c common/sched/sched_pool.c common/sched/s
 	common/core/smp.c common/core/softirq.c common/core/timer.c common/boot/cmdline.c \
 	common/memory/xmalloc.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/bootmem.c \
 	common/memory/guest_access.c
+SCHED_WORLD_SRC += common/sched/credit.c common/sched/credit_acct.c common/sched/credit_ctl.c
 # Applied when a test links: the PARAM table the hypervisor's linker
 # script would build, for sched=.
 SCHED_WORLD_CPPFLAGS := -Wl,-T,$(UNIT_DIR)/common/sched_test_include/params.lds

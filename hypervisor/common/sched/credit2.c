@@ -290,7 +290,7 @@ static struct c2_vcpu *runq_candidate(struct sched_pool *p, struct c2_runq *rqd,
         if (!yield && (svc->credit <= snext_credit)) {
             break;
         }
-        if (!may_run_here(svc, cpu)) {
+        if ((svc->migrate_rqd != NULL) || !may_run_here(svc, cpu)) {
             continue;
         }
         if ((svc->tickled_cpu != NR_CPUS) && (svc->tickled_cpu != cpu) &&
@@ -336,6 +336,60 @@ static s_time_t runtime(const struct sched_pool *p, const struct c2_runq *rqd,
     return MIN(MAX(time, min_time), C2_MAX_TIMER);
 }
 
+/* scurr, switched out of cpu, is queued again: a CPU should take it, or,
+ * if balancing moves it, the CPU it goes to once its registers are saved
+ * (c2_context_saved does the move). */
+static void requeued(struct sched_pool *p, struct c2_vcpu *scurr, unsigned int cpu, s_time_t now)
+{
+    unsigned int t;
+
+    if (scurr->migrate_rqd != NULL) {
+        t = c2_cpu_in_rqd(p, scurr, scurr->migrate_rqd);
+        if (t != NR_CPUS) {
+            sched_want_vcpu(scurr->v, t);
+            return;
+        }
+        scurr->migrate_rqd = NULL;
+    }
+    t = c2_runq_tickle(p, scurr, now);
+    if ((t != NR_CPUS) && (t != cpu)) {
+        sched_tickle(t);
+    }
+}
+
+/* v's registers are saved, and a CPU wanted it: if balancing meant it for
+ * another run queue, it moves there now (when that queue's lock is free;
+ * else it stays); either way a CPU is told to take it. */
+static void c2_context_saved(struct sched_pool *p, struct vcpu *v)
+{
+    unsigned long flags;
+    spinlock_t *l = sched_lock_vcpu(v, &flags);
+    struct c2_vcpu *svc = c2_vcpu(v);
+    s_time_t now = NOW();
+
+    if ((svc != NULL) && (svc->migrate_rqd != NULL)) {
+        struct c2_runq *to = svc->migrate_rqd;
+        unsigned int from = v->processor;
+        unsigned int t = c2_cpu_in_rqd(p, svc, to);
+
+        svc->migrate_rqd = NULL;
+        if ((t != NR_CPUS) && (to != svc->rqd) && sched_lock_other(from, t)) {
+            c2_migrate(p, svc, to, now);
+            sched_unlock_other(from, t);
+            spin_unlock_irqrestore(l, flags);
+            return;
+        }
+    }
+    if ((svc != NULL) && svc->on_runq) {
+        unsigned int t = c2_runq_tickle(p, svc, now);
+
+        if (t != NR_CPUS) {
+            sched_tickle(t);
+        }
+    }
+    spin_unlock_irqrestore(l, flags);
+}
+
 static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu, s_time_t now,
                                           struct vcpu *prev)
 {
@@ -360,7 +414,11 @@ static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu
         going_on = ((prev->state == VCPU_RUNNING) || (prev->state == VCPU_RUNNABLE)) &&
                    !scurr->parked && sched_may_run(prev, cpu);
     }
-    snext = runq_candidate(p, rqd, going_on ? scurr : NULL, cpu, now, yield);
+    if (!going_on && (scurr != NULL)) {
+        scurr->migrate_rqd = NULL;  /* asleep, it may be moved any time */
+    }
+    snext = runq_candidate(p, rqd, (going_on && (scurr->migrate_rqd == NULL)) ? scurr : NULL, cpu,
+                           now, yield);
 
     if ((scurr != NULL) && (snext != scurr)) {
         if (!going_on && !scurr->parked) {
@@ -386,6 +444,9 @@ static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu
         if (top <= C2_CREDIT_RESET) {
             reset_credit(rqd, now, snext);
             c2_balance_load(p, cpu, now);
+            if (snext->migrate_rqd != NULL) {
+                sched_tickle(cpu);  /* balancing wants it elsewhere */
+            }
         }
         snext->start_time = now;
         snext->tickled_cpu = NR_CPUS;
@@ -403,13 +464,8 @@ static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu
      * against the others waiting, not against it. So two hogs alone each
      * run until their credit is gone (up to 10 ms), not 1 ms turns. */
     if ((scurr != NULL) && (snext != scurr) && going_on) {
-        unsigned int t;
-
         c2_runq_insert(scurr);
-        t = c2_runq_tickle(p, scurr, now);
-        if ((t != NR_CPUS) && (t != cpu)) {
-            sched_tickle(t);
-        }
+        requeued(p, scurr, cpu, now);
     }
     return choice;
 }
@@ -481,6 +537,7 @@ static void c2_remove(struct sched_pool *p, struct vcpu *v)
     if (svc->parked) {
         c2_unpark(svc);
     }
+    svc->migrate_rqd = NULL;
     if (svc->rqd != NULL) {
         c2_set_counted(svc, false, NOW());
         c2_runq_deassign(svc);
@@ -674,7 +731,7 @@ const struct sched_ops sched_credit2_ops = {
     .sleep = c2_sleep,
     .yield = c2_yield,
     .do_schedule = c2_do_schedule,
-    .context_saved = NULL,
+    .context_saved = c2_context_saved,
     .adjust = c2_adjust,
     .adjust_global = c2_adjust_global,
     .dump_cpu = c2_dump_cpu,

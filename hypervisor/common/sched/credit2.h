@@ -81,6 +81,9 @@ struct c2_vcpu {
     struct c2_vcpu *runq_next;
     struct c2_vcpu *rqd_next;
     struct c2_vcpu *parked_next;
+    /* To move to this run queue once off its CPU (balance_load found it
+     * on one): picked by nobody meanwhile. */
+    struct c2_runq *migrate_rqd;
     bool on_runq;
     bool parked;                /* out of budget: queued nowhere */
     bool counted;               /* in rqd->load */
@@ -163,6 +166,12 @@ void c2_update_svc_load(struct c2_vcpu *svc, int change, s_time_t now);
 /* credit2_balance.c */
 unsigned int c2_pick_cpu(struct sched_pool *p, const struct vcpu *v);
 void c2_balance_load(struct sched_pool *p, unsigned int cpu, s_time_t now);
+/* A CPU of to that svc may run on, or NR_CPUS. */
+unsigned int c2_cpu_in_rqd(const struct sched_pool *p, const struct c2_vcpu *svc,
+                           const struct c2_runq *to);
+/* svc moves to to: now if it is off every CPU and not just chosen (both
+ * queues' locks held), else it is marked to move when switched out. */
+void c2_migrate(struct sched_pool *p, struct c2_vcpu *svc, struct c2_runq *to, s_time_t now);
 
 /* credit2_cap.c */
 void c2_dom_init(struct c2_dom *sdom);

@@ -124,25 +124,39 @@ static void consider(struct balance *st, struct c2_vcpu *push, struct c2_vcpu *p
     }
 }
 
-/* Only vCPUs off every CPU, queued or asleep, move here (one running, or
- * just chosen to, stays until the next balance finds it off), and only
- * where their hard affinity allows. */
+/* A vCPU may be moved to another queue where its hard affinity allows,
+ * unless it is out of budget or on its way already. */
 static bool migrateable(const struct sched_pool *p, const struct c2_vcpu *svc,
                         const struct c2_runq *to)
 {
-    return !svc->parked && !sched_vcpu_on_cpu(svc->v) && (svc->on_runq || !svc->counted) &&
-           ((__atomic_load_n(&svc->v->hard_affinity, __ATOMIC_ACQUIRE) &
-             sched_pool_online_cpus(p) & to->active) != 0U);
+    return !svc->parked && (svc->migrate_rqd == NULL) && (c2_cpu_in_rqd(p, svc, to) != NR_CPUS);
 }
 
-/* svc leaves its queue for to; both queues' locks held. */
-static void migrate(struct sched_pool *p, struct c2_vcpu *svc, struct c2_runq *to, s_time_t now)
+unsigned int c2_cpu_in_rqd(const struct sched_pool *p, const struct c2_vcpu *svc,
+                           const struct c2_runq *to)
 {
-    bool on_runq = svc->on_runq;
     uint64_t mask = __atomic_load_n(&svc->v->hard_affinity, __ATOMIC_ACQUIRE) &
-                    sched_pool_online_cpus(p) & to->active;
-    unsigned int cpu = cycle(to->pick_bias, mask);
+                    sched_pool_online_cpus(p) & active_of(to);
 
+    return cycle(__atomic_load_n(&to->pick_bias, __ATOMIC_RELAXED), mask);
+}
+
+void c2_migrate(struct sched_pool *p, struct c2_vcpu *svc, struct c2_runq *to, s_time_t now)
+{
+    unsigned int from = svc->v->processor;
+    bool on_runq = svc->on_runq;
+    unsigned int cpu = c2_cpu_in_rqd(p, svc, to);
+
+    if (sched_vcpu_on_cpu(svc->v) || (svc->counted && !on_runq)) {
+        /* Running, or chosen to: it goes once switched out, and its CPU
+         * switches it out now. */
+        svc->migrate_rqd = to;
+        if (sched_pcpu(from)->curr == svc->v) {
+            svc->rqd->tickled |= 1ULL << from;
+            sched_tickle(from);
+        }
+        return;
+    }
     if (on_runq) {
         c2_runq_remove(svc);
     }
@@ -258,10 +272,10 @@ void c2_balance_load(struct sched_pool *p, unsigned int cpu, s_time_t now)
         }
     }
     if (st.push != NULL) {
-        migrate(p, st.push, st.orqd, now);
+        c2_migrate(p, st.push, st.orqd, now);
     }
     if (st.pull != NULL) {
-        migrate(p, st.pull, st.lrqd, now);
+        c2_migrate(p, st.pull, st.lrqd, now);
     }
     sched_unlock_other(cpu, ocpu);
 }

@@ -559,8 +559,8 @@ static int c2_alloc_vcpu(struct sched_pool *p, struct vcpu *v)
     svc->credit = C2_CREDIT_INIT;
     svc->weight = sdom->weight;
     /* Xen's starting guess: half a CPU. */
-    svc->avgload = 1LL << (C2_LOAD_PRECISION_SHIFT - 1U);
-    svc->load_last_update = NOW() >> C2_LOAD_GRANULARITY_SHIFT;
+    svc->avgload = C2_LOAD_ONE / 2;
+    svc->load_last_update = NOW() / C2_LOAD_GRANULE;
     svc->tickled_cpu = NR_CPUS;
     svc->budget = C2_BUDGET_UNLIMITED;
     flags = spin_lock_irqsave(&sdom->budget_lock);

@@ -23,10 +23,13 @@
 #define C2_MAX_CPUS_RUNQ        16U
 #define C2_BUDGET_UNLIMITED     INT64_MAX   /* not capped */
 
-/* Load tracking (fixed point, EWMA over a window). */
-#define C2_LOAD_GRANULARITY_SHIFT 10U
-#define C2_LOAD_WINDOW_SHIFT      30U
-#define C2_LOAD_PRECISION_SHIFT   18U
+/* Load tracking (Xen's shifts 18, 10 and 30, as plain numbers): a load
+ * of one vCPU is C2_LOAD_ONE (18 fraction bits); time is counted in
+ * units of C2_LOAD_GRANULE ns; the averaging window is 2^30 ns, that is
+ * C2_LOAD_WINDOW units. */
+#define C2_LOAD_ONE     262144
+#define C2_LOAD_GRANULE 1024
+#define C2_LOAD_WINDOW  1048576
 
 /* How CPUs share run queues (credit2_runqueue=). */
 enum c2_runq_level {
@@ -145,6 +148,8 @@ static inline bool c2_cpu_in(uint64_t mask, unsigned int cpu)
 {
     return (mask & (1ULL << cpu)) != 0U;
 }
+
+extern const struct sched_ops sched_credit2_ops;
 
 /* credit2.c */
 void c2_burn_credits(const struct c2_runq *rqd, struct c2_vcpu *svc, s_time_t now);

@@ -186,11 +186,18 @@ static int64_t abs_diff(int64_t a, int64_t b)
     return (a > b) ? (a - b) : (b - a);
 }
 
-static int64_t tolerance(int32_t shift_adjust)
+/* A vCPU's load scaled by 2^adjust (Xen's balance tolerance shifts). */
+static int64_t tolerance(int32_t adjust)
 {
-    int32_t shift = (int32_t)C2_LOAD_PRECISION_SHIFT + shift_adjust;
+    int64_t t = C2_LOAD_ONE;
 
-    return (shift <= 0) ? 1 : (1LL << (uint32_t)MIN(shift, 62));
+    for (int32_t i = adjust; (i > 0) && (t < (INT64_MAX / 2)); i--) {
+        t *= 2;
+    }
+    for (int32_t i = adjust; (i < 0) && (t > 1); i++) {
+        t /= 2;
+    }
+    return t;
 }
 
 /* Whether the loads are far enough apart to be worth a move: under full
@@ -201,7 +208,7 @@ static bool worth_balancing(const struct c2_runq *l, const struct c2_runq *o, in
     int64_t load_max = MAX(l->b_avgload, o->b_avgload);
     int64_t cpus_max = (int64_t)MAX(l->nr_cpus, o->nr_cpus);
 
-    if (load_max < (cpus_max << C2_LOAD_PRECISION_SHIFT)) {
+    if (load_max < (cpus_max * C2_LOAD_ONE)) {
         return delta >= tolerance(c2_opt_balance_under);
     }
     return delta >= tolerance(c2_opt_balance_over);

@@ -124,25 +124,21 @@ void c2_runq_deassign(struct c2_vcpu *svc)
     rqd->b_avgload = MAX(rqd->b_avgload - svc->avgload, 0);
 }
 
-/* One step of Xen's moving average over a window of 2^30 ns, counted in
- * units of 2^10 ns (W = 2^20 units), in fixed point with 18 fraction bits:
- * the sample held for delta of the window weighs delta / W. After a whole
- * window without update, the sample alone. */
-#define C2_LOAD_W (C2_LOAD_WINDOW_SHIFT - C2_LOAD_GRANULARITY_SHIFT)
-
+/* One step of Xen's moving average: the sample held for delta of the
+ * window weighs delta / window. (After a whole window without an update,
+ * the callers take the sample alone.) All values are non-negative. */
 static int64_t ewma(int64_t avg, int64_t sample, int64_t delta)
 {
-    return avg + ((delta * (sample << C2_LOAD_PRECISION_SHIFT)) >> C2_LOAD_W) -
-           ((delta * avg) >> C2_LOAD_W);
+    return avg + ((delta * sample * C2_LOAD_ONE) / C2_LOAD_WINDOW) - ((delta * avg) / C2_LOAD_WINDOW);
 }
 
 void c2_update_runq_load(struct c2_runq *rqd, int change, s_time_t now)
 {
-    int64_t t = now >> C2_LOAD_GRANULARITY_SHIFT;
+    int64_t t = now / C2_LOAD_GRANULE;
 
-    if ((rqd->load_last_update + (1LL << C2_LOAD_W)) < t) {
-        rqd->avgload = rqd->load << C2_LOAD_PRECISION_SHIFT;
-        rqd->b_avgload = rqd->load << C2_LOAD_PRECISION_SHIFT;
+    if ((rqd->load_last_update + C2_LOAD_WINDOW) < t) {
+        rqd->avgload = rqd->load * C2_LOAD_ONE;
+        rqd->b_avgload = rqd->load * C2_LOAD_ONE;
     } else {
         int64_t delta = MAX(t - rqd->load_last_update, 0);
 
@@ -156,7 +152,7 @@ void c2_update_runq_load(struct c2_runq *rqd, int change, s_time_t now)
 /* change +1: it was not runnable until now; -1: it was; 0: as it is. */
 void c2_update_svc_load(struct c2_vcpu *svc, int change, s_time_t now)
 {
-    int64_t t = now >> C2_LOAD_GRANULARITY_SHIFT;
+    int64_t t = now / C2_LOAD_GRANULE;
     int64_t sample;
 
     if (change != 0) {
@@ -164,8 +160,8 @@ void c2_update_svc_load(struct c2_vcpu *svc, int change, s_time_t now)
     } else {
         sample = svc->counted ? 1 : 0;
     }
-    if ((svc->load_last_update + (1LL << C2_LOAD_W)) < t) {
-        svc->avgload = sample << C2_LOAD_PRECISION_SHIFT;
+    if ((svc->load_last_update + C2_LOAD_WINDOW) < t) {
+        svc->avgload = sample * C2_LOAD_ONE;
     } else {
         svc->avgload = ewma(svc->avgload, sample, MAX(t - svc->load_last_update, 0));
     }

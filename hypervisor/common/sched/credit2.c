@@ -397,7 +397,8 @@ static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu
     struct c2_vcpu *scurr = (prev != NULL) ? c2_vcpu(prev) : NULL;
     struct c2_vcpu *snext;
     struct sched_choice choice = { NULL, SCHED_RUN_UNBOUNDED };
-    bool going_on = false;
+    bool going_on = false;     /* prev still wants a CPU: it stays queued */
+    bool may_go_on = false;    /* ... and may keep this one */
     bool yield = false;
 
     rqd->tickled &= ~(1ULL << cpu);
@@ -412,13 +413,14 @@ static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu
         yield = scurr->yield || sched_pcpu(cpu)->yield_pending;
         scurr->yield = false;
         going_on = ((prev->state == VCPU_RUNNING) || (prev->state == VCPU_RUNNABLE)) &&
-                   !scurr->parked && sched_may_run(prev, cpu);
+                   !scurr->parked;
+        if (!going_on) {
+            scurr->migrate_rqd = NULL;  /* asleep, it may be moved any time */
+        }
+        /* Paused, it stays queued (found again once unpaused), not run. */
+        may_go_on = going_on && (scurr->migrate_rqd == NULL) && sched_may_run(prev, cpu);
     }
-    if (!going_on && (scurr != NULL)) {
-        scurr->migrate_rqd = NULL;  /* asleep, it may be moved any time */
-    }
-    snext = runq_candidate(p, rqd, (going_on && (scurr->migrate_rqd == NULL)) ? scurr : NULL, cpu,
-                           now, yield);
+    snext = runq_candidate(p, rqd, may_go_on ? scurr : NULL, cpu, now, yield);
 
     if ((scurr != NULL) && (snext != scurr)) {
         if (!going_on && !scurr->parked) {

@@ -146,7 +146,7 @@ static inline s_time_t c2_migrate_resist(void)
 
 static inline bool c2_cpu_in(uint64_t mask, unsigned int cpu)
 {
-    return (mask & (1ULL << cpu)) != 0U;
+    return (cpu < 64U) && ((mask & (1ULL << cpu)) != 0U);
 }
 
 extern const struct sched_ops sched_credit2_ops;

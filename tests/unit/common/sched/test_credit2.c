@@ -348,6 +348,26 @@ static void test_yield_hands_over(void **state)
     }
 }
 
+/* A paused domain's vCPU leaves the CPU but stays queued: unpaused, it
+ * runs again. */
+static void test_pause_keeps_queued(void **state)
+{
+    struct domain *d1 = c2_domain();
+    struct vcpu *v = c2_vcpu(d1);
+
+    (void)state;
+    c2_run(MILLISECS(5));
+    assert_ptr_equal(c2_running_on(0U), v);
+    __atomic_add_fetch(&d1->pause_count, 1U, __ATOMIC_RELEASE);
+    sched_vcpu_reconsider(v);
+    c2_run(MILLISECS(5));
+    assert_null(c2_running_on(0U));
+    __atomic_sub_fetch(&d1->pause_count, 1U, __ATOMIC_RELEASE);
+    sched_vcpu_reconsider(v);
+    c2_settle();
+    assert_ptr_equal(c2_running_on(0U), v);
+}
+
 /* Xen's answers to domctl scheduler_op. */
 static void test_adjust(void **state)
 {
@@ -455,6 +475,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cap_half, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cap_with_competition, setup, teardown),
         cmocka_unit_test_setup_teardown(test_yield_hands_over, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pause_keeps_queued, setup, teardown),
         cmocka_unit_test_setup_teardown(test_adjust, setup, teardown),
         cmocka_unit_test_setup_teardown(test_adjust_global, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ratelimit_param, setup, teardown),

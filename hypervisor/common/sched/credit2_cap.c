@@ -60,9 +60,14 @@ static void unpark_all(struct c2_dom *sdom)
 static void replenish(void *data)
 {
     struct c2_dom *sdom = data;
-    unsigned long flags = spin_lock_irqsave(&sdom->budget_lock);
+    unsigned long flags;
     s_time_t now = NOW();
     bool refill;
+
+    if (__atomic_load_n(&sdom->cap, __ATOMIC_ACQUIRE) == 0U) {
+        return;     /* the cap went while this fired: no more periods */
+    }
+    flags = spin_lock_irqsave(&sdom->budget_lock);
 
     do {
         sdom->next_repl += period();
@@ -221,9 +226,6 @@ static void enable_cap(struct c2_dom *sdom, uint16_t cap)
         sdom->next_repl = NOW() + period();
     }
     spin_unlock_irqrestore(&sdom->budget_lock, flags);
-    if (!was_capped) {
-        set_timer(&sdom->repl_timer, sdom->next_repl);
-    }
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
         struct c2_vcpu *svc;
@@ -247,13 +249,17 @@ static void enable_cap(struct c2_dom *sdom, uint16_t cap)
         }
         spin_unlock_irqrestore(l, vflags);
     }
-    sdom->cap = cap;
+    __atomic_store_n(&sdom->cap, cap, __ATOMIC_RELEASE);
+    if (!was_capped) {
+        set_timer(&sdom->repl_timer, sdom->next_repl);
+    }
 }
 
 static void disable_cap(struct c2_dom *sdom)
 {
     struct domain *d = sdom->d;
 
+    __atomic_store_n(&sdom->cap, 0U, __ATOMIC_RELEASE);
     stop_timer(&sdom->repl_timer);
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
@@ -268,7 +274,6 @@ static void disable_cap(struct c2_dom *sdom)
         c2_vcpu(v)->budget_quota = 0;
         spin_unlock_irqrestore(l, flags);
     }
-    sdom->cap = 0U;
     unpark_all(sdom);
 }
 

@@ -185,6 +185,30 @@ static void test_balance_moves_to_idle_queue(void **state)
     assert_true(c2_run_time(b) - tb >= (uint64_t)MILLISECS(490));
 }
 
+/* A cap covers the domain: two hogs capped at 100% share one CPU's worth
+ * over two CPUs. */
+static void test_cap_spans_cpus(void **state)
+{
+    struct domain *d;
+    struct vcpu *a;
+    struct vcpu *b;
+    uint64_t t0;
+
+    (void)state;
+    setup_topology("credit2_runqueue=all");
+    d = c2_domain();
+    a = c2_vcpu(d);
+    b = c2_vcpu(d);
+    assert_int_equal(c2_adjust(d, XEN_DOMCTL_SCHEDOP_putinfo, 0U, 100U, NULL), 0);
+    c2_run(MILLISECS(20));
+    t0 = c2_run_time(a) + c2_run_time(b);
+    c2_run(SECONDS(1));
+    t0 = c2_run_time(a) + c2_run_time(b) - t0;
+    print_message("cap 100 over 2 vCPUs: %llu ms in 1 s\n", (unsigned long long)(t0 / 1000000U));
+    assert_true(t0 >= (uint64_t)MILLISECS(960));
+    assert_true(t0 <= (uint64_t)MILLISECS(1040));
+}
+
 /* A vCPU placed anew (pick_cpu) goes to the least loaded queue, its soft
  * affinity first. */
 static void test_pick_least_loaded_soft_first(void **state)
@@ -221,6 +245,7 @@ int main(void)
         cmocka_unit_test_teardown(test_shared_queue_fills_idle_cpus, teardown),
         cmocka_unit_test_teardown(test_wake_tickles_idle_cpu, teardown),
         cmocka_unit_test_teardown(test_balance_moves_to_idle_queue, teardown),
+        cmocka_unit_test_teardown(test_cap_spans_cpus, teardown),
         cmocka_unit_test_teardown(test_pick_least_loaded_soft_first, teardown),
     };
 

@@ -1,7 +1,11 @@
-/* credit2's own state, shared by its files (credit2.c: credits, queues
- * and the choice; credit2_runq.c: run queues by topology and their load;
- * credit2_balance.c: placement and load balancing; credit2_cap.c: caps,
- * weights and the toolstack's parameters). Not for anyone else. */
+/* credit2's own state, shared by its files. Each calls only those listed
+ * after it, never back:
+ *   credit2.c          the sched_ops: the choice, slices, wake-ups, pools;
+ *   credit2_cap.c      caps and budgets, the toolstack's parameters;
+ *   credit2_balance.c  placement and load balancing between run queues;
+ *   credit2_queue.c    credit burn, the queue by credit, tickling;
+ *   credit2_runq.c     run queues by topology, weights and load.
+ * Not for anyone else. */
 #ifndef PROXENOS_SCHED_CREDIT2_H
 #define PROXENOS_SCHED_CREDIT2_H
 
@@ -151,13 +155,22 @@ static inline bool c2_cpu_in(uint64_t mask, unsigned int cpu)
 
 extern const struct sched_ops sched_credit2_ops;
 
-/* credit2.c */
+/* credit2_queue.c */
+/* v's hard affinity within p's online CPUs; its soft affinity within
+ * that, or 0 when it narrows nothing. */
+uint64_t c2_hard_online(const struct sched_pool *p, const struct vcpu *v);
+uint64_t c2_soft_mask(const struct vcpu *v, uint64_t hard);
+/* The CPU of mask at or cyclically after cpu (NR_CPUS: mask empty). */
+unsigned int c2_test_or_cycle(unsigned int cpu, uint64_t mask);
+s_time_t c2_ratelimit_ns(const struct sched_pool *p);
+void c2_tickle_cpu(struct c2_runq *rqd, unsigned int cpu);
 void c2_burn_credits(const struct c2_runq *rqd, struct c2_vcpu *svc, s_time_t now);
 void c2_runq_insert(struct c2_vcpu *svc);
 void c2_runq_remove(struct c2_vcpu *svc);
 /* The CPU that should take svc, just queued on its run queue (marked
  * tickled), or NR_CPUS. */
 unsigned int c2_runq_tickle(struct sched_pool *p, struct c2_vcpu *svc, s_time_t now);
+/* svc counts in its run queue's load (runnable) or not. */
 void c2_set_counted(struct c2_vcpu *svc, bool counted, s_time_t now);
 
 /* credit2_runq.c */

@@ -1,6 +1,6 @@
 # credit2 on one CPU through the real scheduling core (credit2_env.h).
-credit2-src := common/sched/credit2.c common/sched/credit2_runq.c common/sched/credit2_balance.c \
-	common/sched/credit2_cap.c common/sched/credit2_params.c
+credit2-src := common/sched/credit2.c common/sched/credit2_queue.c common/sched/credit2_runq.c \
+	common/sched/credit2_balance.c common/sched/credit2_cap.c common/sched/credit2_params.c
 credit2-env-src := common/sched/sched.c common/sched/sched_pool.c common/sched/sched_registry.c \
 	common/sched/current.c common/sched/sched_params.c common/core/smp.c common/core/softirq.c \
 	common/core/timer.c common/boot/cmdline.c common/memory/xmalloc.c common/memory/page_alloc.c \

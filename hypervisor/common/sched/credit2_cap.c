@@ -195,7 +195,7 @@ static void set_weight(struct c2_dom *sdom, uint16_t weight)
     unsigned int old = sdom->weight;
 
     sdom->weight = weight;
-    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+    for (unsigned int i = 0U; (d->vcpu != NULL) && (i < d->max_vcpus); i++) {
         struct vcpu *v = d->vcpu[i];
         unsigned long flags;
         spinlock_t *l;
@@ -226,7 +226,7 @@ static void enable_cap(struct c2_dom *sdom, uint16_t cap)
         sdom->next_repl = NOW() + period();
     }
     spin_unlock_irqrestore(&sdom->budget_lock, flags);
-    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+    for (unsigned int i = 0U; (d->vcpu != NULL) && (i < d->max_vcpus); i++) {
         struct vcpu *v = d->vcpu[i];
         struct c2_vcpu *svc;
         unsigned long vflags;
@@ -261,7 +261,7 @@ static void disable_cap(struct c2_dom *sdom)
 
     __atomic_store_n(&sdom->cap, 0U, __ATOMIC_RELEASE);
     stop_timer(&sdom->repl_timer);
-    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+    for (unsigned int i = 0U; (d->vcpu != NULL) && (i < d->max_vcpus); i++) {
         struct vcpu *v = d->vcpu[i];
         unsigned long flags;
         spinlock_t *l;

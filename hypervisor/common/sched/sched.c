@@ -168,6 +168,12 @@ void sched_set_processor(struct vcpu *v, unsigned int cpu)
     if (v->processor == cpu) {
         return;
     }
+    /* Both CPUs' locks are held: the counts move with v (the schedulers
+     * and schedule() move vCPUs here too, not only move_locked). */
+    if (v->processor < NR_CPUS) {
+        pcpus[v->processor].assigned--;
+    }
+    pcpus[cpu].assigned++;
     __atomic_store_n(&v->processor, cpu, __ATOMIC_RELEASE);
     /* Its timers follow it: they fire where it runs. Under the CPUs'
      * locks, as v may go (its domain freed) once it is off its CPU. */
@@ -348,8 +354,6 @@ static unsigned int move_locked(struct vcpu *v, unsigned int from, unsigned int 
     struct sched_pool *p = pool_of(v);
 
     p->ops->remove(p, v);
-    pcpus[from].assigned--;
-    pcpus[to].assigned++;
     sched_set_processor(v, to);
     return p->ops->insert(p, v);
 }

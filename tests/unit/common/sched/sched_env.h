@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <proxenos/arch/context.h>
+#include <proxenos/cmdline.h>
 #include <proxenos/lib.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/sched.h>
@@ -151,6 +152,9 @@ static inline int group_setup(void **state)
         cpu_set_online(cpu);
     }
     timer_subsys_init();
+    /* One credit2 run queue per CPU: each CPU's choice is its own, as
+     * these tests of the core expect. */
+    (void)cmdline_parse("credit2_runqueue=cpu");
     return 0;
 }
 

@@ -9,17 +9,11 @@
 
 #include "credit2_env.h"
 
-static int setup(void **state)
+/* Pool-0 on CPU 0 alone (the other CPUs in no pool). */
+static int setup_one_cpu(void **state)
 {
-    (void)state;
-    c2_setup(1U, NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    c2_teardown();
+    (void)setup(state);
+    (void)c2_pool(ON_CPU(0), NULL);
     return 0;
 }
 
@@ -53,8 +47,8 @@ static void test_shares_two(void **state)
     a = c2_vcpu(d1);
     b = c2_vcpu(d2);
     c2_run(SECONDS(1));
-    ta = c2_run_time(a);
-    tb = c2_run_time(b);
+    ta = run_time(a);
+    tb = run_time(b);
     assert_ratio(tb, ta, 200U, 6U);
     /* Nobody idles while both want the CPU. */
     assert_true(ta + tb >= (uint64_t)MILLISECS(990));
@@ -74,10 +68,10 @@ static void test_shares_four(void **state)
     v[2] = c2_vcpu(d2);
     v[3] = c2_vcpu(d2);
     c2_run(SECONDS(1));
-    assert_ratio(c2_run_time(v[2]) + c2_run_time(v[3]), c2_run_time(v[0]) + c2_run_time(v[1]),
+    assert_ratio(run_time(v[2]) + run_time(v[3]), run_time(v[0]) + run_time(v[1]),
                  200U, 6U);
-    assert_ratio(c2_run_time(v[1]), c2_run_time(v[0]), 100U, 6U);
-    assert_ratio(c2_run_time(v[3]), c2_run_time(v[2]), 100U, 6U);
+    assert_ratio(run_time(v[1]), run_time(v[0]), 100U, 6U);
+    assert_ratio(run_time(v[3]), run_time(v[2]), 100U, 6U);
 }
 
 static struct vcpu *slice_vcpu;
@@ -286,16 +280,16 @@ static void test_cap_half(void **state)
     (void)state;
     assert_int_equal(c2_adjust(d1, XEN_DOMCTL_SCHEDOP_putinfo, 0U, 50U, NULL), 0);
     c2_run(MILLISECS(20));
-    before = c2_run_time(v);
+    before = run_time(v);
     c2_run(SECONDS(1));
-    assert_ratio(c2_run_time(v) - before, (uint64_t)SECONDS(1), 50U, 3U);
+    assert_ratio(run_time(v) - before, (uint64_t)SECONDS(1), 50U, 3U);
 
     /* cap 0 lifts it: the whole CPU again. */
     assert_int_equal(c2_adjust(d1, XEN_DOMCTL_SCHEDOP_putinfo, 0U, 0U, NULL), 0);
     c2_run(MILLISECS(20));
-    before = c2_run_time(v);
+    before = run_time(v);
     c2_run(MILLISECS(500));
-    assert_ratio(c2_run_time(v) - before, (uint64_t)MILLISECS(500), 100U, 1U);
+    assert_ratio(run_time(v) - before, (uint64_t)MILLISECS(500), 100U, 1U);
 }
 
 /* cap 50 beside an uncapped hog: the capped one still gets its half. */
@@ -311,11 +305,12 @@ static void test_cap_with_competition(void **state)
     (void)state;
     assert_int_equal(c2_adjust(d1, XEN_DOMCTL_SCHEDOP_putinfo, 0U, 25U, NULL), 0);
     c2_run(MILLISECS(20));
-    c0 = c2_run_time(capped);
-    f0 = c2_run_time(free_hog);
+    c0 = run_time(capped);
+    f0 = run_time(free_hog);
     c2_run(SECONDS(1));
-    assert_ratio(c2_run_time(capped) - c0, (uint64_t)SECONDS(1), 25U, 3U);
-    assert_ratio(c2_run_time(free_hog) - f0, (uint64_t)SECONDS(1), 75U, 3U);
+    assert_ratio(run_time(capped) - c0, (uint64_t)SECONDS(1), 25U, 3U);
+    assert_ratio(run_time(free_hog) - f0, (uint64_t)SECONDS(1), 75U, 3U);
+    c2_uncap(d1);
 }
 
 /* A yield hands the CPU to the other runnable vCPU whatever its credit;
@@ -402,6 +397,7 @@ static void test_adjust(void **state)
 
     assert_int_equal(c2_adjust(d1, XEN_DOMCTL_SCHEDOP_putvcpuinfo, 0U, 0U, NULL), -EINVAL);
     assert_int_equal(c2_adjust(d1, XEN_DOMCTL_SCHEDOP_getvcpuinfo, 0U, 0U, NULL), -EINVAL);
+    c2_uncap(d1);
 }
 
 /* Xen's answers to sysctl scheduler_op: the rate limit. */
@@ -438,8 +434,7 @@ static void test_ratelimit_param(void **state)
     uint32_t us = 0U;
 
     (void)state;
-    c2_teardown();
-    c2_setup(1U, "sched_ratelimit_us=2500");
+    (void)c2_pool(ON_CPU(0), "sched_ratelimit_us=2500");
     assert_int_equal(c2_ratelimit(XEN_SYSCTL_SCHEDOP_getinfo, &us), 0);
     assert_int_equal(us, 2500);
 }
@@ -448,7 +443,7 @@ static void test_ratelimit_param(void **state)
 static void test_dump(void **state)
 {
     struct domain *d1 = c2_domain();
-    struct sched_pool *p = c2_pool0();
+    struct sched_pool *p = sched_pool_by_id(0U);
 
     (void)state;
     (void)c2_vcpu(d1);
@@ -457,30 +452,30 @@ static void test_dump(void **state)
     fake_log_clear();
     p->ops->dump_cpu(p, 0U);
     assert_true(fake_log_contains("CPU[00] runq=0"));
-    assert_true(fake_log_contains("run: d1v"));
-    assert_true(fake_log_contains("queued: d1v"));
+    assert_true(fake_log_contains("run: d2v"));
+    assert_true(fake_log_contains("queued: d2v"));
     assert_true(fake_log_contains("credit="));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_shares_two, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shares_four, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_slices_equal, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_slices_max_timer, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wake_preempts_hog, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wake_latency_among_hogs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ratelimit_delays_preemption, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cap_half, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cap_with_competition, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_yield_hands_over, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pause_keeps_queued, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_adjust, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_adjust_global, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ratelimit_param, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shares_two, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_shares_four, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_slices_equal, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_slices_max_timer, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_wake_preempts_hog, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_wake_latency_among_hogs, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_ratelimit_delays_preemption, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_cap_half, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_cap_with_competition, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_yield_hands_over, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_pause_keeps_queued, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_adjust, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_adjust_global, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_ratelimit_param, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_dump, setup_one_cpu, teardown),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -10,6 +10,7 @@
 #include "credit2_env.h"
 
 #define NR_TEST_CPUS 4U
+#define FOUR_CPUS 0xfULL
 
 /* Two sockets of two cores each. */
 static void two_sockets(void)
@@ -19,20 +20,11 @@ static void two_sockets(void)
     }
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    c2_teardown();
-    return 0;
-}
-
-/* c2_setup, then the topology, then Pool-0 made again on it. */
+/* Pool-0 on CPUs 0-3, two sockets of two cores. */
 static void setup_topology(const char *options)
 {
-    c2_setup(NR_TEST_CPUS, options);
-    c2_teardown();
     two_sockets();
-    sched_init();
+    (void)c2_pool(FOUR_CPUS, options);
 }
 
 static bool same_queue(unsigned int a, unsigned int b)
@@ -76,34 +68,22 @@ static void test_runqueue_core_and_node(void **state)
     (void)state;
     setup_topology("credit2_runqueue=core");
     assert_false(same_queue(0U, 1U));   /* each CPU is a core of its own */
-    c2_teardown();
-    c2_setup(NR_TEST_CPUS, "credit2_runqueue=node");
-    c2_teardown();
-    two_sockets();
-    sched_init();
+    setup_topology("credit2_runqueue=node");
     assert_true(same_queue(0U, 3U));    /* one node */
-    assert_int_equal(cmdline_parse_params("credit2_runqueue=thread", __param_start, __param_end,
-                                          c2_report),
-                     -EINVAL);
+    assert_int_equal(c2_options("credit2_runqueue=thread"), -EINVAL);
 }
 
 /* Threads of one core never split, whatever the level. */
 static void test_runqueue_threads_together(void **state)
 {
     (void)state;
-    c2_setup(NR_TEST_CPUS, "credit2_runqueue=socket");
-    c2_teardown();
     for (unsigned int cpu = 0U; cpu < NR_TEST_CPUS; cpu++) {
         fake_cpu_set_topology(cpu, cpu / 2U, 0U, 0U);
     }
-    (void)cmdline_parse_params("sched_credit2_max_cpus_runqueue=2", __param_start, __param_end,
-                               c2_report);
-    sched_init();
+    (void)c2_pool(FOUR_CPUS, "sched_credit2_max_cpus_runqueue=2");
     assert_true(same_queue(0U, 1U));
     assert_true(same_queue(2U, 3U));
     assert_false(same_queue(1U, 2U));
-    (void)cmdline_parse_params("sched_credit2_max_cpus_runqueue=16", __param_start, __param_end,
-                               c2_report);
 }
 
 /* One run queue of four CPUs: four hogs pinned nowhere keep every CPU
@@ -124,7 +104,7 @@ static void test_shared_queue_fills_idle_cpus(void **state)
         assert_non_null(c2_running_on(cpu));
     }
     for (unsigned int i = 0U; i < 4U; i++) {
-        assert_true(c2_run_time(v[i]) >= (uint64_t)MILLISECS(95));
+        assert_true(run_time(v[i]) >= (uint64_t)MILLISECS(95));
     }
 }
 
@@ -171,18 +151,18 @@ static void test_balance_moves_to_idle_queue(void **state)
     /* Now they may run anywhere; nothing moves them but the balancer,
      * once the queue's load average (1 s window) is a whole vCPU above
      * the idle queue's: well within 1.5 s. */
-    a->hard_affinity = C2_ALL_CPUS;
-    b->hard_affinity = C2_ALL_CPUS;
+    a->hard_affinity = ALL_CPUS;
+    b->hard_affinity = ALL_CPUS;
     for (unsigned int ms = 0U; (ms < 1500U) && (a->processor == b->processor); ms++) {
         c2_run(MILLISECS(1));
     }
     print_message("moved after %lld ms\n", (long long)((NOW() - moved_from) / 1000000));
     assert_int_not_equal(a->processor, b->processor);
-    ta = c2_run_time(a);
-    tb = c2_run_time(b);
+    ta = run_time(a);
+    tb = run_time(b);
     c2_run(MILLISECS(500));
-    assert_true(c2_run_time(a) - ta >= (uint64_t)MILLISECS(490));
-    assert_true(c2_run_time(b) - tb >= (uint64_t)MILLISECS(490));
+    assert_true(run_time(a) - ta >= (uint64_t)MILLISECS(490));
+    assert_true(run_time(b) - tb >= (uint64_t)MILLISECS(490));
 }
 
 /* A cap covers the domain: two hogs capped at 100% share one CPU's worth
@@ -201,12 +181,12 @@ static void test_cap_spans_cpus(void **state)
     b = c2_vcpu(d);
     assert_int_equal(c2_adjust(d, XEN_DOMCTL_SCHEDOP_putinfo, 0U, 100U, NULL), 0);
     c2_run(MILLISECS(20));
-    t0 = c2_run_time(a) + c2_run_time(b);
+    t0 = run_time(a) + run_time(b);
     c2_run(SECONDS(1));
-    t0 = c2_run_time(a) + c2_run_time(b) - t0;
+    t0 = run_time(a) + run_time(b) - t0;
     print_message("cap 100 over 2 vCPUs: %llu ms in 1 s\n", (unsigned long long)(t0 / 1000000U));
     assert_true(t0 >= (uint64_t)MILLISECS(960));
-    assert_true(t0 <= (uint64_t)MILLISECS(1040));
+    assert_true(t0 <= (uint64_t)MILLISECS(1040));    c2_uncap(d);
 }
 
 /* A vCPU placed anew (pick_cpu) goes to the least loaded queue, its soft
@@ -220,12 +200,12 @@ static void test_pick_least_loaded_soft_first(void **state)
 
     (void)state;
     setup_topology(NULL);  /* queues {0,1} and {2,3} */
-    p = c2_pool0();
+    p = sched_pool_by_id(0U);
     d = c2_domain();
     hogs[0] = c2_vcpu_on(d, 1ULL << 0);
     hogs[1] = c2_vcpu_on(d, 1ULL << 1);
     c2_run(MILLISECS(300));
-    v = c2_vcpu_on(d, C2_ALL_CPUS);
+    v = c2_vcpu_on(d, ALL_CPUS);
     /* Placed where nobody runs. */
     assert_true(v->processor >= 2U);
     /* With a soft affinity for the busy socket, that is preferred. */
@@ -237,17 +217,17 @@ static void test_pick_least_loaded_soft_first(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_runqueue_socket, teardown),
-        cmocka_unit_test_teardown(test_runqueue_cpu, teardown),
-        cmocka_unit_test_teardown(test_runqueue_all, teardown),
-        cmocka_unit_test_teardown(test_runqueue_core_and_node, teardown),
-        cmocka_unit_test_teardown(test_runqueue_threads_together, teardown),
-        cmocka_unit_test_teardown(test_shared_queue_fills_idle_cpus, teardown),
-        cmocka_unit_test_teardown(test_wake_tickles_idle_cpu, teardown),
-        cmocka_unit_test_teardown(test_balance_moves_to_idle_queue, teardown),
-        cmocka_unit_test_teardown(test_cap_spans_cpus, teardown),
-        cmocka_unit_test_teardown(test_pick_least_loaded_soft_first, teardown),
+        cmocka_unit_test_setup_teardown(test_runqueue_socket, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runqueue_cpu, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runqueue_all, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runqueue_core_and_node, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runqueue_threads_together, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_queue_fills_idle_cpus, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wake_tickles_idle_cpu, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_balance_moves_to_idle_queue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cap_spans_cpus, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pick_least_loaded_soft_first, setup, teardown),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -186,7 +186,8 @@ static void test_cap_spans_cpus(void **state)
     t0 = run_time(a) + run_time(b) - t0;
     print_message("cap 100 over 2 vCPUs: %llu ms in 1 s\n", (unsigned long long)(t0 / 1000000U));
     assert_true(t0 >= (uint64_t)MILLISECS(960));
-    assert_true(t0 <= (uint64_t)MILLISECS(1040));    c2_uncap(d);
+    assert_true(t0 <= (uint64_t)MILLISECS(1040));
+    c2_uncap(d);
 }
 
 /* A vCPU placed anew (pick_cpu) goes to the least loaded queue, its soft

@@ -21,6 +21,7 @@
 #include <proxenos/smp.h>
 #include <proxenos/xmalloc.h>
 #include "credit2.h"
+#include "sched_registry.h"
 
 /* Credit to time for svc at rqd's rate. */
 static s_time_t c2t(const struct c2_runq *rqd, s_time_t credit, const struct c2_vcpu *svc)

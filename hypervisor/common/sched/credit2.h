@@ -153,8 +153,6 @@ static inline bool c2_cpu_in(uint64_t mask, unsigned int cpu)
     return (cpu < 64U) && ((mask & (1ULL << cpu)) != 0U);
 }
 
-extern const struct sched_ops sched_credit2_ops;
-
 /* credit2_queue.c */
 /* v's hard affinity within p's online CPUs; its soft affinity within
  * that, or 0 when it narrows nothing. */

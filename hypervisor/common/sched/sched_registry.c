@@ -2,12 +2,7 @@
  * ops are defined in its own file, built when its CONFIG_SCHED_* is on. */
 #include <proxenos/sched_ops.h>
 #include <proxenos/string.h>
-
-extern const struct sched_ops sched_credit2_ops;
-extern const struct sched_ops sched_credit_ops;
-extern const struct sched_ops sched_null_ops;
-extern const struct sched_ops sched_rtds_ops;
-extern const struct sched_ops sched_arinc653_ops;
+#include "sched_registry.h"
 
 static const struct sched_ops *const schedulers[] = {
 #ifdef CONFIG_SCHED_CREDIT2

@@ -347,9 +347,9 @@ static void unlock_pair(unsigned int from, unsigned int to, unsigned long flags)
     spin_unlock_irqrestore((a < b) ? a : b, flags);
 }
 
-/* v leaves from for to, under lock_pair(from, to), its state saved: the
- * CPU that must choose again, or NR_CPUS. */
-static unsigned int move_locked(struct vcpu *v, unsigned int from, unsigned int to)
+/* v leaves its CPU for to, under lock_pair(v->processor, to), its state
+ * saved: the CPU that must choose again, or NR_CPUS. */
+static unsigned int move_locked(struct vcpu *v, unsigned int to)
 {
     struct sched_pool *p = pool_of(v);
 
@@ -405,7 +405,7 @@ int sched_move_vcpu(struct vcpu *v)
             sched_tickle(from);
             return 0;
         }
-        kick = move_locked(v, from, to);
+        kick = move_locked(v, to);
         unlock_pair(from, to, flags);
         if (kick < NR_CPUS) {
             sched_tickle(kick);
@@ -600,7 +600,7 @@ static void context_saved_move(struct vcpu *prev)
             /* want == NR_CPUS: allowed on no online CPU, it stays (as
              * sched_move_vcpu refuses such an affinity). */
             if ((want == locked) && (locked != from)) {
-                kick = move_locked(prev, from, locked);
+                kick = move_locked(prev, locked);
             }
         }
         __atomic_store_n(&prev->on_cpu, OFF_CPU, __ATOMIC_RELEASE);

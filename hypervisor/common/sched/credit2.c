@@ -21,7 +21,6 @@
 #include <proxenos/smp.h>
 #include <proxenos/xmalloc.h>
 #include "credit2.h"
-#include "sched_registry.h"
 
 /* Credit to time for svc at rqd's rate. */
 static s_time_t c2t(const struct c2_runq *rqd, s_time_t credit, const struct c2_vcpu *svc)
@@ -184,6 +183,7 @@ static void c2_context_saved(struct sched_pool *p, struct vcpu *v)
     spinlock_t *l = sched_lock_vcpu(v, &flags);
     struct c2_vcpu *svc = c2_vcpu(v);
     s_time_t now = NOW();
+    unsigned int wanted_by;
 
     if ((svc != NULL) && (svc->migrate_rqd != NULL)) {
         struct c2_runq *to = svc->migrate_rqd;
@@ -205,7 +205,12 @@ static void c2_context_saved(struct sched_pool *p, struct vcpu *v)
             sched_tickle(t);
         }
     }
+    /* And the CPU that asked, as the core would without this hook. */
+    wanted_by = v->sched_wanted_by;
     spin_unlock_irqrestore(l, flags);
+    if (wanted_by < NR_CPUS) {
+        sched_tickle(wanted_by);
+    }
 }
 
 static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu, s_time_t now,

@@ -2,7 +2,6 @@
  * ops are defined in its own file, built when its CONFIG_SCHED_* is on. */
 #include <proxenos/sched_ops.h>
 #include <proxenos/string.h>
-#include "sched_registry.h"
 
 static const struct sched_ops *const schedulers[] = {
 #ifdef CONFIG_SCHED_CREDIT2

@@ -86,6 +86,9 @@ static inline struct vcpu *add_vcpu(uint64_t affinity)
 {
     struct vcpu *v = new_vcpu(affinity);
 
+    if (dom.sched_pool == NULL) {
+        assert_int_equal(sched_add_domain(&dom), 0);
+    }
     assert_int_equal(sched_add_vcpu(v), 0);
     assert_non_null(v->sched_priv);
     return v;
@@ -180,7 +183,8 @@ static inline int setup(void **state)
  * it took from the heap. */
 static inline void destroy_pools(void)
 {
-    for (unsigned int id = 0U; id < MAX_CPUPOOLS; id++) {
+    /* Ids go past MAX_CPUPOOLS (test_pool_ids makes 40 and up). */
+    for (unsigned int id = 0U; id < 256U; id++) {
         struct sched_pool *p = sched_pool_by_id(id);
 
         for (unsigned int cpu = 0U; (p != NULL) && (cpu < NR_CPUS); cpu++) {

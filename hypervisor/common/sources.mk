@@ -27,7 +27,8 @@ hyp-src-y += common/memory/paging_pool.c
 hyp-src-y += common/domain/domain.c
 hyp-src-y += common/domain/domain_shutdown.c common/domain/domain_notify.c
 hyp-src-y += common/sched/sched.c common/sched/sched_pool.c common/sched/sched_registry.c common/sched/current.c
-hyp-src-$(CONFIG_SCHED_CREDIT2) += common/sched/sched_wfq.c
+hyp-src-$(CONFIG_SCHED_CREDIT2) += common/sched/credit2.c common/sched/credit2_queue.c common/sched/credit2_runq.c \
+	common/sched/credit2_balance.c common/sched/credit2_cap.c common/sched/credit2_params.c
 hyp-src-$(CONFIG_SCHED_CREDIT) += common/sched/credit.c common/sched/credit_acct.c common/sched/credit_ctl.c
 hyp-src-y += common/console/guest_console.c common/console/ratelimit.c
 hyp-src-y += common/boot/dom0less_config.c common/boot/static_mem.c

@@ -25,6 +25,27 @@ int arch_cpu_by_hw_id(uint64_t hw_id)
     return -1;
 }
 
+/* MPIDR_EL1.MT: the lowest affinity level numbers threads of one core. */
+#define MPIDR_MT (1ULL << 24)
+
+/* From the MPIDR affinity levels: with MT, Aff0 is the thread, Aff1 the
+ * core and Aff2 up the cluster; without it (QEMU virt, most cores without
+ * SMT) Aff0 is the core and Aff1 up the cluster. A cluster is what credit2
+ * calls a socket. No NUMA: one node. logical_mpidr keeps the affinity
+ * fields only; MT is read on this CPU (it is the same on every CPU of a
+ * system). */
+void arch_cpu_topology(unsigned int cpu, struct arch_cpu_topology *topo)
+{
+    uint64_t mpidr = logical_mpidr[cpu];
+    /* Aff3 (39:32) packed above Aff2.Aff1.Aff0 into 32 bits. */
+    uint32_t aff = (uint32_t)(((mpidr >> 8) & 0xff000000ULL) | (mpidr & 0xffffffULL));
+    unsigned int core_shift = ((READ_SYSREG(mpidr_el1) & MPIDR_MT) != 0U) ? 8U : 0U;
+
+    topo->core = aff >> core_shift;
+    topo->socket = aff >> (core_shift + 8U);
+    topo->node = 0U;
+}
+
 /* Register state every CPU sets for itself before doing anything else.
  * Physical IRQs, FIQs and SErrors must be routed to EL2 (IMO/FMO/AMO):
  * otherwise they target EL1 and stay masked while we run at EL2. */

@@ -103,6 +103,11 @@ void fake_set_wfi_hook(void (*fn)(void))
     wfi_hook = fn;
 }
 
+/* Each CPU its own core, all in socket 0 and node 0, unless a test says
+ * otherwise (fake_cpu_set_topology). */
+static struct arch_cpu_topology topology[CONFIG_NR_CPUS];
+static bool topology_set[CONFIG_NR_CPUS];
+
 void fake_cpu_reset(void)
 {
     unsigned int i;
@@ -111,10 +116,30 @@ void fake_cpu_reset(void)
     for (i = 0U; i < CONFIG_NR_CPUS; i++) {
         irq_on[i] = false;
         ipi_count[i] = 0U;
+        topology_set[i] = false;
     }
     last_ipi = -1;
     wfi_count = 0U;
     wfi_hook = NULL;
+}
+
+void fake_cpu_set_topology(unsigned int cpu, uint32_t core, uint32_t socket, uint32_t node)
+{
+    topology[cpu].core = core;
+    topology[cpu].socket = socket;
+    topology[cpu].node = node;
+    topology_set[cpu] = true;
+}
+
+void arch_cpu_topology(unsigned int cpu, struct arch_cpu_topology *topo)
+{
+    if (topology_set[cpu]) {
+        *topo = topology[cpu];
+    } else {
+        topo->core = cpu;
+        topo->socket = 0U;
+        topo->node = 0U;
+    }
 }
 
 /* Fake machines number CPUs by hardware id directly: id n is CPU n. */

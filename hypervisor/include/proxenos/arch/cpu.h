@@ -48,6 +48,17 @@ void arch_send_ipi(unsigned int cpu);
  * /cpus node; arm64: the MPIDR affinity fields) is hw_id, or -1. */
 int arch_cpu_by_hw_id(uint64_t hw_id);
 
+/* Where an online CPU sits in the machine, for schedulers that share work
+ * among CPUs close to each other (credit2's run queues): CPUs with equal
+ * core are threads of one core, with equal socket share a package (arm64:
+ * a cluster), with equal node share memory. Only equality means anything. */
+struct arch_cpu_topology {
+    uint32_t core;
+    uint32_t socket;
+    uint32_t node;
+};
+void arch_cpu_topology(unsigned int cpu, struct arch_cpu_topology *topo);
+
 /* Stop this CPU for good (after a panic or at power-off on secondaries). */
 void arch_halt(void) __noreturn;
 

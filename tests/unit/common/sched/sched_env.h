@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <proxenos/arch/context.h>
+#include <proxenos/cmdline.h>
 #include <proxenos/lib.h>
 #include <proxenos/cpupool.h>
 #include <proxenos/sched.h>
@@ -154,6 +155,9 @@ static inline int group_setup(void **state)
         cpu_set_online(cpu);
     }
     timer_subsys_init();
+    /* One credit2 run queue per CPU: each CPU's choice is its own, as
+     * these tests of the core expect. */
+    (void)cmdline_parse("credit2_runqueue=cpu");
     return 0;
 }
 
@@ -179,7 +183,8 @@ static inline int setup(void **state)
  * it took from the heap. */
 static inline void destroy_pools(void)
 {
-    for (unsigned int id = 0U; id < MAX_CPUPOOLS; id++) {
+    /* Ids go past MAX_CPUPOOLS (test_pool_ids makes 40 and up). */
+    for (unsigned int id = 0U; id < 256U; id++) {
         struct sched_pool *p = sched_pool_by_id(id);
 
         for (unsigned int cpu = 0U; (p != NULL) && (cpu < NR_CPUS); cpu++) {

@@ -4,7 +4,9 @@
 # added here too. guest_access.c: arinc653's schedule is read from and
 # written to the caller's memory.
 SCHED_WORLD_SRC := common/sched/sched.c common/sched/sched_pool.c common/sched/sched_registry.c \
-	common/sched/sched_wfq.c common/sched/null.c common/sched/arinc653.c common/sched/current.c common/sched/sched_params.c \
+	common/sched/credit2.c common/sched/credit2_queue.c common/sched/credit2_runq.c \
+	common/sched/credit2_balance.c common/sched/credit2_cap.c common/sched/credit2_params.c \
+	common/sched/null.c common/sched/arinc653.c common/sched/current.c common/sched/sched_params.c \
 	common/core/smp.c common/core/softirq.c common/core/timer.c common/boot/cmdline.c \
 	common/memory/xmalloc.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/bootmem.c \
 	common/memory/guest_access.c

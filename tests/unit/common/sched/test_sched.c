@@ -242,6 +242,9 @@ static void test_wake_ignores_runnable_running_and_paused(void **state)
     vcpu_wake(a);
     run_softirqs(1);
     assert_ptr_equal(current_vcpu(), a);
+    /* Once a has run past credit2's rate limit, b (with more credit)
+     * preempts it: CPU 1 is told. */
+    fake_advance(MILLISECS(2));
     fake_set_cpu(0U);
     vcpu_wake(b);
     assert_int_equal(fake_ipi_count(1), 2);
@@ -374,8 +377,9 @@ static void test_dump_cpu(void **state)
     sched_dump_cpu(0U);
     snprintf(want, sizeof(want), "CPU 0: running d1v%u, 2 vCPUs placed,", current_vcpu()->vcpu_id);
     assert_true(fake_log_contains(want));
-    /* Then what the pool's scheduler has to say. */
-    assert_true(fake_log_contains("CPU 0: 1 runnable waiting"));
+    /* Then what the pool's scheduler (credit2) has to say. */
+    assert_true(fake_log_contains("CPU[00] runq="));
+    assert_true(fake_log_contains("queued: d1v"));
     sched_dump_cpu(3U);
     assert_true(fake_log_contains("CPU 3: idle, 0 vCPUs placed,"));
 }

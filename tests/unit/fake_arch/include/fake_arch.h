@@ -144,6 +144,9 @@ int fake_last_ipi(void);
  * from it, so a test can make "an interrupt arrive" while a CPU idles. */
 unsigned int fake_wfi_count(void);
 void fake_set_wfi_hook(void (*fn)(void));
+/* What arch_cpu_topology() says of cpu until fake_reset; by default each
+ * CPU is its own core, all in socket 0, node 0. */
+void fake_cpu_set_topology(unsigned int cpu, uint32_t core, uint32_t socket, uint32_t node);
 
 /* ---- interrupts ------------------------------------------------------ */
 

@@ -1,4 +1,0 @@
-include $(UNIT_DIR)/common/sched/sched_world.mk
-test_sched_pick-src := $(SCHED_WORLD_SRC)
-test_sched_pick-cppflags := $(SCHED_WORLD_CPPFLAGS)
-$(O)/unit/common/sched/test_sched_pick: $(SCHED_WORLD_DEPS)

@@ -1,0 +1,3 @@
+include $(UNIT_DIR)/common/sched/rtds.mk
+test_rtds-src := $(RTDS_TEST_SRC)
+$(O)/unit/common/sched/test_rtds: $(RTDS_TEST_DEPS)

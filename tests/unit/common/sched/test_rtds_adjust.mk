@@ -1,0 +1,3 @@
+include $(UNIT_DIR)/common/sched/rtds.mk
+test_rtds_adjust-src := $(RTDS_TEST_SRC)
+$(O)/unit/common/sched/test_rtds_adjust: $(RTDS_TEST_DEPS)

@@ -27,6 +27,7 @@ hyp-src-y += common/memory/paging_pool.c
 hyp-src-y += common/domain/domain.c
 hyp-src-y += common/domain/domain_shutdown.c common/domain/domain_notify.c
 hyp-src-y += common/sched/sched.c common/sched/current.c
+hyp-src-$(CONFIG_SCHED_RTDS) += common/sched/rtds.c common/sched/rtds_adjust.c
 hyp-src-y += common/console/guest_console.c common/console/ratelimit.c
 hyp-src-y += common/boot/dom0less_config.c common/boot/static_mem.c
 hyp-src-y += common/boot/dom0less_build.c

@@ -189,11 +189,12 @@ static inline void pool_create(unsigned int i, uint64_t cpus)
     assert_int_equal(p->ops->init_pool(p), 0);
     for (unsigned int cpu = 0U; cpu < NR_ONLINE; cpu++) {
         if ((cpus & (1ULL << cpu)) != 0U) {
-            pcpus[cpu].pool = p;
+            /* In the core's order: the scheduler first, then the pool. */
             pcpus[cpu].lock = &pcpus[cpu].own_lock;
-            p->cpus |= 1ULL << cpu;
             assert_int_equal(p->ops->add_cpu(p, cpu), 0);
             assert_ptr_not_equal(pcpus[cpu].lock, &pcpus[cpu].own_lock);
+            pcpus[cpu].pool = p;
+            p->cpus |= 1ULL << cpu;
         }
     }
     memset(&doms[i], 0, sizeof(doms[i]));
@@ -203,6 +204,30 @@ static inline void pool_create(unsigned int i, uint64_t cpus)
     doms[i].sched_pool = p;
     doms[i].cpupool_id = i;
     assert_int_equal(p->ops->alloc_domain(p, &doms[i]), 0);
+}
+
+/* cpu (idle, no vCPU placed there) leaves pool i, as the core does it. */
+static inline void pool_remove_cpu(unsigned int i, unsigned int cpu)
+{
+    struct sched_pool *p = &pools[i];
+
+    assert_null(pcpus[cpu].curr);
+    p->cpus &= ~(1ULL << cpu);
+    pcpus[cpu].pool = NULL;
+    p->ops->remove_cpu(p, cpu);
+    assert_ptr_equal(pcpus[cpu].lock, &pcpus[cpu].own_lock);
+    assert_null(pcpus[cpu].priv);
+}
+
+/* The replenishment timer rtds set, if any. */
+static inline const struct timer *repl_timer(void)
+{
+    for (unsigned int i = 0U; i < ARRAY_SIZE(armed); i++) {
+        if (armed[i] != NULL) {
+            return armed[i];
+        }
+    }
+    return NULL;
 }
 
 /* A new vCPU of pool i's domain, offline. */
@@ -456,9 +481,9 @@ static inline int teardown(void **state)
         for (unsigned int cpu = 0U; cpu < NR_ONLINE; cpu++) {
             if (pcpus[cpu].pool == p) {
                 p->cpus &= ~(1ULL << cpu);
+                pcpus[cpu].pool = NULL;
                 p->ops->remove_cpu(p, cpu);
                 assert_ptr_equal(pcpus[cpu].lock, &pcpus[cpu].own_lock);
-                pcpus[cpu].pool = NULL;
             }
         }
         p->ops->deinit_pool(p);

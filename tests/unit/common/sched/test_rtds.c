@@ -315,6 +315,31 @@ static void test_other_pool_is_unaffected(void **state)
     assert_int_equal(run_time(busy[0]) + run_time(busy[1]) + run_time(busy[2]), SECONDS(2));
 }
 
+/* The replenishment timer runs on one of the pool's CPUs: when that one
+ * leaves, it moves to another, and goes with the last. */
+static void test_repl_timer_follows_the_pools_cpus(void **state)
+{
+    struct vcpu *v;
+
+    (void)state;
+    pool_create(0U, ON_CPU(0) | ON_CPU(1));
+    v = new_vcpu(0U, ON_CPU(1));
+    set_params(v, 10000U, 4000U, false);
+    assert_non_null(repl_timer());
+    assert_int_equal(repl_timer()->cpu, 0U);
+    wake(v);
+    run_until(MILLISECS(5));
+    pool_remove_cpu(0U, 0U);
+    assert_int_equal(repl_timer()->cpu, 1U);
+    assert_true(repl_timer()->queued);
+    run_until(MILLISECS(100));
+    assert_int_equal(run_time(v), MILLISECS(40));
+    block(v);
+    pool_remove_cpu(0U, 1U);
+    assert_null(repl_timer());
+    /* teardown finds the pool without CPUs */
+}
+
 /* ---- The 'r' key ------------------------------------------------------------ */
 
 static void test_dump_shows_running_and_queued(void **state)
@@ -358,6 +383,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_preempted_vcpu_moves_to_an_idle_cpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hard_affinity_is_respected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_pool_is_unaffected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repl_timer_follows_the_pools_cpus, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dump_shows_running_and_queued, setup, teardown),
     };
 

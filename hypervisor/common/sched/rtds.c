@@ -573,7 +573,7 @@ static void rtds_dump_cpu(struct sched_pool *p, unsigned int cpu)
         const struct rtds_vcpu *sv = rtds_vcpu_of(curr);
 
         pr_info("CPU %u (rtds pool %u): running\n", cpu, p->id);
-        rtds_dump_vcpu("run", sv, sv->cur_budget - MAX(NOW() - sv->last_start, 0));
+        rtds_dump_vcpu("run", sv, MAX(sv->cur_budget - MAX(NOW() - sv->last_start, 0), 0));
     } else {
         pr_info("CPU %u (rtds pool %u): idle\n", cpu, p->id);
     }

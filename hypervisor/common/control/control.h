@@ -101,6 +101,7 @@ long sysctl_debug_keys(struct xen_sysctl *op, const struct control_caller *c);
 uint32_t control_sched_id(const char *name);
 long sysctl_sched_id(struct xen_sysctl *op, const struct control_caller *c);
 long sysctl_cpupool_op(struct xen_sysctl *op, const struct control_caller *c);
+long sysctl_scheduler_op(struct xen_sysctl *op, const struct control_caller *c);
 long domctl_scheduler_op(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 long domctl_nodeaffinity(struct xen_domctl *op, struct domain *d, const struct control_caller *c);
 

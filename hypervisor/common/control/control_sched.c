@@ -1,7 +1,7 @@
 /* Schedulers and CPU pools as the toolstack sees them: sysctl sched_id
  * (the default scheduler), sysctl cpupool_op (the boot-time pools of
- * common/sched/cpupool.c), domctl scheduler_op (a domain's credit2 weight and
- * cap) and domctl set/getnodeaffinity (NUMA placement, with Xen on Arm's
+ * common/sched/cpupool.c), sysctl and domctl scheduler_op (handed to the
+ * pool's scheduler: sched_ops.h) and domctl set/getnodeaffinity (NUMA placement, with Xen on Arm's
  * single node). Pools are fixed at boot in Proxenos: the commands that would
  * change them give Xen's answer where Xen would refuse too, and
  * -EOPNOTSUPP where Xen would make the change. */
@@ -10,12 +10,15 @@
 #include <proxenos/errno.h>
 #include <proxenos/hostinfo.h>
 #include <proxenos/sched.h>
+#include <proxenos/sched_ops.h>
 #include <proxenos/sched_params.h>
 #include <proxenos/string.h>
 
 uint32_t control_sched_id(const char *name)
 {
-    return (strcmp(name, "null") == 0) ? XEN_SCHEDULER_NULL : XEN_SCHEDULER_CREDIT2;
+    const struct sched_ops *ops = sched_ops_by_name(name);
+
+    return (ops != NULL) ? ops->sched_id : 0U;
 }
 
 long sysctl_sched_id(struct xen_sysctl *op, const struct control_caller *c)
@@ -145,56 +148,39 @@ long sysctl_cpupool_op(struct xen_sysctl *op, const struct control_caller *c)
     }
 }
 
-/* credit2's answers (Xen's csched2_dom_cntl). */
-static long credit2_op(struct xen_domctl_scheduler_op *s, struct domain *d)
-{
-    struct xen_domctl_sched_credit2 *p = &s->u.credit2;
-
-    if (s->cmd == XEN_DOMCTL_SCHEDOP_getinfo) {
-        p->weight = (d->sched_weight != 0U) ? d->sched_weight : (uint16_t)SCHED_DEFAULT_WEIGHT;
-        p->cap = d->sched_cap;
-        return 0;
-    }
-    if (s->cmd != XEN_DOMCTL_SCHEDOP_putinfo) {
-        return -EINVAL;     /* no per-vCPU parameters */
-    }
-    /* 0 leaves a parameter as it is, except that a cap of 0 removes it.
-     * Xen sets the weight before it checks the cap, and keeps it when the
-     * cap is refused. */
-    if (p->weight != 0U) {
-        d->sched_weight = p->weight;
-        for (unsigned int i = 0U; i < d->max_vcpus; i++) {
-            if (d->vcpu[i] != NULL) {
-                sched_set_vcpu_weight(d->vcpu[i], p->weight);
-            }
-        }
-    }
-    /* A cap is a percentage of one CPU per vCPU. */
-    if ((uint32_t)p->cap > (100U * d->max_vcpus)) {
-        return -EINVAL;
-    }
-    d->sched_cap = p->cap;
-    return 0;
-}
-
 long domctl_scheduler_op(struct xen_domctl *op, struct domain *d, const struct control_caller *c)
 {
     struct xen_domctl_scheduler_op *s = &op->u.scheduler_op;
-    struct cpupool_info info;
-    uint32_t id = XEN_SCHEDULER_CREDIT2;
+    struct sched_pool *p = sched_pool_by_id(d->cpupool_id);
 
     (void)c;
-    if (cpupool_info(d->cpupool_id, &info) && (info.id == d->cpupool_id)) {
-        id = control_sched_id(info.sched);
-    }
-    if (s->sched_id != id) {
+    if ((p == NULL) || (s->sched_id != p->ops->sched_id) ||
+        (s->cmd > XEN_DOMCTL_SCHEDOP_getvcpuinfo)) {
         return -EINVAL;
     }
-    if (s->cmd > XEN_DOMCTL_SCHEDOP_getvcpuinfo) {
+    /* A scheduler without parameters (null): Xen answers 0, changing
+     * nothing. Each scheduler takes its own locks. */
+    return (p->ops->adjust != NULL) ? p->ops->adjust(p, d, s) : 0;
+}
+
+long sysctl_scheduler_op(struct xen_sysctl *op, const struct control_caller *c)
+{
+    struct xen_sysctl_scheduler_op *s = &op->u.scheduler_op;
+    struct sched_pool *p;
+
+    (void)c;
+    if ((s->cmd != XEN_SYSCTL_SCHEDOP_putinfo) && (s->cmd != XEN_SYSCTL_SCHEDOP_getinfo)) {
         return -EINVAL;
     }
-    /* The null scheduler has no parameters: Xen answers 0, changing nothing. */
-    return (id == XEN_SCHEDULER_CREDIT2) ? credit2_op(s, d) : 0;
+    p = sched_pool_by_id(s->cpupool_id);
+    if (p == NULL) {
+        return -ESRCH;
+    }
+    if (s->sched_id != p->ops->sched_id) {
+        return -EINVAL;
+    }
+    /* Without scheduler-wide parameters, Xen answers 0 too. */
+    return (p->ops->adjust_global != NULL) ? p->ops->adjust_global(p, s) : 0;
 }
 
 /* Xen 4.17 on Arm without NUMA: MAX_NUMNODES is 1, node 0 is online. */

@@ -22,6 +22,7 @@ static const struct sysctl_entry table[XEN_SYSCTL_NR_CMDS] = {
     [XEN_SYSCTL_numainfo] = { sysctl_numainfo, COPYBACK_ON_SUCCESS },
     [XEN_SYSCTL_sched_id] = { sysctl_sched_id, COPYBACK_ON_SUCCESS },
     [XEN_SYSCTL_cpupool_op] = { sysctl_cpupool_op, COPYBACK_ON_SUCCESS },
+    [XEN_SYSCTL_scheduler_op] = { sysctl_scheduler_op, COPYBACK_ON_SUCCESS },
     [XEN_SYSCTL_getdomaininfolist] = { sysctl_getdomaininfolist, COPYBACK_ON_SUCCESS },
 };
 

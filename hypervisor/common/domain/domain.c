@@ -35,6 +35,7 @@ static void free_vcpus(struct domain *d)
     }
     xfree(d->vcpu);
     d->vcpu = NULL;
+    sched_remove_domain(d);
 }
 
 static void free_ram(struct domain *d)

@@ -8,6 +8,7 @@
 #include <proxenos/cpupool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
+#include <proxenos/sched_ops.h>
 #include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
 #include <proxenos/string.h>
@@ -23,7 +24,7 @@ static unsigned int nr_pools;
 
 static bool sched_name_ok(const char *name)
 {
-    return (strcmp(name, "credit2") == 0) || (strcmp(name, "null") == 0);
+    return sched_ops_by_name(name) != NULL;
 }
 
 /* The CPUs a pool node names, or 0 after reporting why it is unusable. */
@@ -86,6 +87,34 @@ static void print_pool(unsigned int id, const struct cpupool *p)
     pr_info("Pool-%u: CPUs %s, scheduler %s\n", id, list, p->sched);
 }
 
+/* Replace sched_init's Pool-0 (every CPU, the default scheduler) with the
+ * pools read: no domain exists yet, so CPUs move freely. */
+static void make_pools(void)
+{
+    struct sched_pool *p0 = sched_pool_by_id(0U);
+
+    for (unsigned int cpu = 0U; (p0 != NULL) && (cpu < NR_CPUS); cpu++) {
+        if (((p0->cpus >> cpu) & 1U) != 0U) {
+            (void)sched_pool_remove_cpu(p0, cpu);
+        }
+    }
+    if (p0 != NULL) {
+        (void)sched_pool_destroy(p0);
+    }
+    for (unsigned int i = 0U; i < nr_pools; i++) {
+        struct sched_pool *p = sched_pool_create(sched_ops_by_name(pools[i].sched), i);
+
+        if (p == NULL) {
+            panic("cpupool: cannot make Pool-%u", i);
+        }
+        for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+            if ((((pools[i].cpus >> cpu) & 1U) != 0U) && (sched_pool_add_cpu(p, cpu) != 0)) {
+                pr_err("cpupool: CPU %u could not join Pool-%u: left idle\n", cpu, i);
+            }
+        }
+    }
+}
+
 void cpupools_init(const struct boot_info *bi)
 {
     const struct fdt *fdt = bi->fdt;
@@ -134,12 +163,8 @@ void cpupools_init(const struct boot_info *bi)
             pools[i] = t;
         }
     }
+    make_pools();
     for (unsigned int i = 0U; i < nr_pools; i++) {
-        for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-            if (((pools[i].cpus >> cpu) & 1U) != 0U) {
-                sched_set_time_slicing(cpu, strcmp(pools[i].sched, "null") != 0);
-            }
-        }
         if ((nr_pools > 1U) || (pools[i].node >= 0)) {
             print_pool(i, &pools[i]);
         }
@@ -174,12 +199,15 @@ unsigned int cpupool_id_of(int pool_node)
 
 bool cpupool_info(unsigned int first_id, struct cpupool_info *out)
 {
-    /* Pool ids are the table's indexes: Pool-0 first, then boot order. */
-    if (first_id >= nr_pools) {
-        return false;
+    for (unsigned int id = first_id; id < MAX_CPUPOOLS; id++) {
+        const struct sched_pool *p = sched_pool_by_id(id);
+
+        if (p != NULL) {
+            out->id = id;
+            out->cpus = p->cpus;
+            out->sched = p->ops->name;
+            return true;
+        }
     }
-    out->id = first_id;
-    out->cpus = pools[first_id].cpus;
-    out->sched = pools[first_id].sched;
-    return true;
+    return false;
 }

@@ -1,88 +1,80 @@
-/* A weighted-fair vCPU scheduler with one run queue per physical CPU.
+/* The scheduling core: what every scheduler needs done the same way
+ * (sched_ops.h). It keeps each vCPU's state and run-state time, runs the
+ * choice a CPU's scheduler makes (schedule), switches context, arms the
+ * CPU's slice timer for as long as the scheduler said, and moves vCPUs
+ * between CPUs with their timers when their hard affinity changes. The
+ * schedulers own their queues and decide; the core never looks inside.
  *
- * Each vCPU accumulates virtual run time: real time scaled by
- * SCHED_DEFAULT_WEIGHT / weight. The runnable vCPU with the least virtual
- * time runs next, for at most one slice. A vCPU that wakes after sleeping
- * starts no further back than the queue's minimum, so sleeping earns no
- * credit to monopolise the CPU later. vCPUs are placed on the least
- * loaded CPU of their hard affinity, and move only when the toolstack
- * changes that affinity (sched_move_vcpu): at once when off their CPU,
- * else when their CPU next switches away from them.
- *
- * sched=null gives the same placement without time slicing: with one vCPU
- * per CPU that is Xen's null scheduler's behaviour. */
+ * A vCPU belongs to one pool (its domain's) and, at any time, to one CPU
+ * of it (v->processor), under that CPU's lock. */
 #include <proxenos/arch/context.h>
 #include <proxenos/arch/domain.h>
 #include <proxenos/errno.h>
-#include <proxenos/keyhandler.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
-#include <proxenos/sched_params.h>
+#include <proxenos/sched_ops.h>
 #include <proxenos/smp.h>
 #include <proxenos/softirq.h>
-#include <proxenos/string.h>
 #include <proxenos/timer.h>
-#include <proxenos/xmalloc.h>
 
-#define SLICE MILLISECS(10)
-
-struct sched_vcpu {
-    struct vcpu *v;
-    uint64_t vruntime;
-    unsigned int weight;
-    bool queued;
-    struct sched_vcpu *next;
-};
-
-struct runqueue {
-    spinlock_t lock;
-    struct sched_vcpu *queue;   /* runnable, not running; unordered */
-    struct vcpu *curr;          /* NULL: idle */
-    unsigned int assigned;      /* vCPUs placed here */
-    uint64_t min_vruntime;
-    s_time_t slice_start;
-    struct timer slice_timer;
-    bool time_slicing;          /* false under the null scheduler */
-    bool yield_pending;         /* the running vCPU asked to let others go first */
-    uint64_t switches;
-    uint64_t idle_ns;           /* time with no vCPU, up to slice_start */
-};
-
-static struct runqueue runqueues[NR_CPUS];
+static struct sched_pcpu pcpus[NR_CPUS];
 
 /* v->on_cpu, one atomic byte, so that a vCPU's CPU letting go of it
- * (sched_context_saved) and a move of it (sched_move_vcpu) decide between
- * them on one value, and the switch away takes no lock unless a move waits:
- *   OFF_CPU      its state is all in struct vcpu: it may be moved or freed;
+ * (sched_context_saved) and another CPU acting on it decide between them
+ * on one value, and the switch away takes no lock unless someone waits:
+ *   OFF_CPU      its state is all in struct vcpu: it may be moved, run
+ *                elsewhere or freed;
  *   ON_CPU       chosen to run on v->processor, registers not saved yet;
  *   ON_CPU_MOVE  the same, and a new hard affinity leaves v->processor out:
- *                the switch away moves it (sched_move_vcpu asked, and left
- *                it to that switch).
- * Only schedule() sets ON_CPU (on a vCPU that is OFF_CPU, under its queue's
- * lock); only sched_move_vcpu turns ON_CPU into ON_CPU_MOVE (under that
- * lock too); only sched_context_saved, on the vCPU's CPU, sets OFF_CPU. */
+ *                the switch away moves it (sched_move_vcpu asked);
+ *   ON_CPU_WANT  the same, and CPU v->sched_wanted_by would run it: the
+ *                switch away tells that CPU (sched_want_vcpu asked).
+ * Only schedule() sets ON_CPU (on a vCPU that is OFF_CPU or its own
+ * current one, under its lock); the others are set from ON_CPU under v's
+ * CPU's lock; only sched_context_saved, on the vCPU's CPU, sets OFF_CPU. */
 #define OFF_CPU     0U
 #define ON_CPU      1U
 #define ON_CPU_MOVE 2U
+#define ON_CPU_WANT 3U
 
-static struct sched_vcpu *sv_of(const struct vcpu *v)
+struct sched_pcpu *sched_pcpu(unsigned int cpu)
 {
-    return v->sched_priv;
+    return &pcpus[cpu];
 }
 
-/* Lock the run queue v is on. v->processor changes only under both the old
- * and the new queue's locks (sched_move_vcpu): once locked, look again. */
-static struct runqueue *lock_vcpu_queue(const struct vcpu *v, unsigned long *flags)
+static struct sched_pool *pool_of(const struct vcpu *v)
+{
+    return v->domain->sched_pool;
+}
+
+/* Lock the CPU v is on. v->processor changes only under both the old and
+ * the new CPU's locks, and a CPU's lock pointer only while no vCPU is on
+ * it: once locked, look again. */
+spinlock_t *sched_lock_vcpu(const struct vcpu *v, unsigned long *flags)
 {
     for (;;) {
         unsigned int cpu = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
-        struct runqueue *rq = &runqueues[cpu];
+        spinlock_t *l = __atomic_load_n(&pcpus[cpu].lock, __ATOMIC_ACQUIRE);
 
-        *flags = spin_lock_irqsave(&rq->lock);
-        if (v->processor == cpu) {
-            return rq;
+        *flags = spin_lock_irqsave(l);
+        if (pcpus[v->processor].lock == l) {
+            return l;
         }
-        spin_unlock_irqrestore(&rq->lock, *flags);
+        spin_unlock_irqrestore(l, *flags);
+    }
+}
+
+/* This CPU's lock (its pool may have just changed it: look again). */
+static spinlock_t *lock_cpu(unsigned int cpu, unsigned long *flags)
+{
+    for (;;) {
+        spinlock_t *l = __atomic_load_n(&pcpus[cpu].lock, __ATOMIC_ACQUIRE);
+
+        *flags = spin_lock_irqsave(l);
+        if (pcpus[cpu].lock == l) {
+            return l;
+        }
+        spin_unlock_irqrestore(l, *flags);
     }
 }
 
@@ -95,83 +87,105 @@ static void set_state(struct vcpu *v, enum vcpu_state s, s_time_t now)
     v->state = s;
 }
 
-static void enqueue(struct runqueue *rq, struct sched_vcpu *sv)
-{
-    if (!sv->queued) {
-        sv->next = rq->queue;
-        rq->queue = sv;
-        sv->queued = true;
-    }
-}
-
-static void dequeue(struct runqueue *rq, struct sched_vcpu *sv)
-{
-    struct sched_vcpu **pp = &rq->queue;
-
-    while (*pp != NULL) {
-        if (*pp == sv) {
-            *pp = sv->next;
-            sv->next = NULL;
-            sv->queued = false;
-            return;
-        }
-        pp = &(*pp)->next;
-    }
-}
-
 /* Stopped by the hypervisor for good (shutdown, crash), or its domain is
- * paused (domain_pause.c): queued, but not picked. */
+ * paused (domain_pause.c): the scheduler may keep it queued, but not pick
+ * it. */
 static bool may_run(const struct vcpu *v)
 {
     return !v->pause_flags && (__atomic_load_n(&v->domain->pause_count, __ATOMIC_ACQUIRE) == 0U);
 }
 
-/* Whether v's hard affinity lets it run on cpu (the toolstack changes it
- * at any time: sched_move_vcpu follows). */
-static bool allowed_on(const struct vcpu *v, unsigned int cpu)
+bool sched_affinity_allows(const struct vcpu *v, unsigned int cpu)
 {
-    return (__atomic_load_n(&v->hard_affinity, __ATOMIC_ACQUIRE) & (1ULL << cpu)) != 0U;
+    const struct sched_pool *p = pool_of(v);
+
+    return ((__atomic_load_n(&v->hard_affinity, __ATOMIC_ACQUIRE) & (1ULL << cpu)) != 0U) &&
+           (p != NULL) && (((p->cpus >> cpu) & 1U) != 0U);
 }
 
-/* The runnable vCPU with the least virtual time. A vCPU that yielded
- * (yielder) runs again only if nobody else may: as with Xen's credit2, a
- * yield hands the CPU to any other runnable vCPU whatever its credit, so
- * a guest spinning on SCHEDOP_yield for another's work (Linux's PV
- * console waiting for xenconsoled to drain its ring) lets that work run. */
-static struct sched_vcpu *pick(const struct runqueue *rq, unsigned int cpu,
-                               struct sched_vcpu *yielder)
+bool sched_may_run(const struct vcpu *v, unsigned int cpu)
 {
-    struct sched_vcpu *best = NULL;
+    if (!may_run(v) || !sched_affinity_allows(v, cpu)) {
+        return false;
+    }
+    if ((v->state != VCPU_RUNNABLE) && (v->state != VCPU_RUNNING)) {
+        return false;
+    }
+    /* Its registers are here already, or saved. Acquire: pairs with the
+     * release in sched_context_saved. */
+    return (pcpus[cpu].curr == v) || (__atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE) == OFF_CPU);
+}
 
-    for (struct sched_vcpu *sv = rq->queue; sv != NULL; sv = sv->next) {
-        if ((sv != yielder) && may_run(sv->v) && allowed_on(sv->v, cpu) &&
-            ((best == NULL) || (sv->vruntime < best->vruntime))) {
-            best = sv;
+void sched_tickle(unsigned int cpu)
+{
+    cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
+}
+
+uint64_t sched_pool_online_cpus(const struct sched_pool *p)
+{
+    uint64_t cpus = 0U;
+
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        if ((((p->cpus >> cpu) & 1U) != 0U) && cpu_online(cpu)) {
+            cpus |= 1ULL << cpu;
         }
     }
-    if ((best == NULL) && (yielder != NULL) && yielder->queued && may_run(yielder->v) &&
-        allowed_on(yielder->v, cpu)) {
-        best = yielder;
-    }
-    return best;
+    return cpus;
 }
 
-/* The least virtual time a waking vCPU may start from: the queue's
- * minimum, or the running vCPU's virtual time including the slice it is in
- * (a vCPU running alone is never rescheduled, so the minimum alone goes
- * stale and a sleeper would return with credit to monopolise the CPU).
- * Called with the run-queue lock held. */
-static uint64_t queue_floor(const struct runqueue *rq, s_time_t now)
+unsigned int sched_first_allowed(const struct vcpu *v, uint64_t cpus)
 {
-    uint64_t floor = rq->min_vruntime;
+    uint64_t allowed = cpus & __atomic_load_n(&v->hard_affinity, __ATOMIC_ACQUIRE);
 
-    if (rq->curr != NULL) {
-        const struct sched_vcpu *csv = sv_of(rq->curr);
-        uint64_t ran = (now > rq->slice_start) ? (uint64_t)(now - rq->slice_start) : 0U;
-
-        floor = MAX(floor, csv->vruntime + ((ran * SCHED_DEFAULT_WEIGHT) / csv->weight));
+    if ((v->processor < NR_CPUS) && (((allowed >> v->processor) & 1U) != 0U)) {
+        return v->processor;
     }
-    return floor;
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        if (((allowed >> cpu) & 1U) != 0U) {
+            return cpu;
+        }
+    }
+    return NR_CPUS;
+}
+
+bool sched_lock_other(unsigned int cpu, unsigned int other)
+{
+    if (pcpus[other].lock == pcpus[cpu].lock) {
+        return true;
+    }
+    return spin_trylock(pcpus[other].lock);
+}
+
+void sched_unlock_other(unsigned int cpu, unsigned int other)
+{
+    if (pcpus[other].lock != pcpus[cpu].lock) {
+        spin_unlock(pcpus[other].lock);
+    }
+}
+
+void sched_set_processor(struct vcpu *v, unsigned int cpu)
+{
+    if (v->processor == cpu) {
+        return;
+    }
+    __atomic_store_n(&v->processor, cpu, __ATOMIC_RELEASE);
+    /* Its timers follow it: they fire where it runs. Under the CPUs'
+     * locks, as v may go (its domain freed) once it is off its CPU. */
+    arch_vcpu_moved(v);
+    if (v->poll_timer.fn != NULL) {
+        migrate_timer(&v->poll_timer, cpu);
+    }
+}
+
+void sched_want_vcpu(struct vcpu *v, unsigned int cpu)
+{
+    uint8_t seen = ON_CPU;
+
+    /* Written before the exchange publishes it; a second asker before
+     * the save just replaces the first (either may take it). */
+    v->sched_wanted_by = (uint16_t)cpu;
+    (void)__atomic_compare_exchange_n(&v->on_cpu, &seen, ON_CPU_WANT, false, __ATOMIC_RELEASE,
+                                      __ATOMIC_RELAXED);
 }
 
 static void slice_expired(void *data)
@@ -182,148 +196,196 @@ static void slice_expired(void *data)
 
 void sched_init(void)
 {
-    bool slicing = (strcmp(sched_default_name(), "null") != 0);
-
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-        spin_lock_init(&runqueues[cpu].lock);
-        runqueues[cpu].time_slicing = slicing;
-        init_timer(&runqueues[cpu].slice_timer, slice_expired, NULL, cpu);
+        spin_lock_init(&pcpus[cpu].own_lock);
+        pcpus[cpu].lock = &pcpus[cpu].own_lock;
+        pcpus[cpu].pool = NULL;
+        pcpus[cpu].priv = NULL;
+        pcpus[cpu].curr = NULL;
+        pcpus[cpu].yield_pending = false;
+        pcpus[cpu].switches = 0U;
+        pcpus[cpu].idle_ns = 0U;
+        init_timer(&pcpus[cpu].slice_timer, slice_expired, NULL, cpu);
     }
     open_softirq(SCHEDULE_SOFTIRQ, schedule);
+    sched_pools_init();
 }
 
-static unsigned int place(const struct vcpu *v)
+/* ---- CPUs of a pool ------------------------------------------------------ */
+
+int sched_pool_add_cpu(struct sched_pool *p, unsigned int cpu)
 {
-    unsigned int best = NR_CPUS;
+    unsigned long flags;
+    spinlock_t *l;
+    int rc;
 
-    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-        if (!cpu_online(cpu) || ((v->hard_affinity & (1ULL << cpu)) == 0U)) {
-            continue;
-        }
-        if ((best == NR_CPUS) || (runqueues[cpu].assigned < runqueues[best].assigned)) {
-            best = cpu;
-        }
+    if (pcpus[cpu].pool != NULL) {
+        return -EBUSY;
     }
-    return best;
+    rc = p->ops->add_cpu(p, cpu);
+    if (rc != 0) {
+        return rc;
+    }
+    l = lock_cpu(cpu, &flags);
+    pcpus[cpu].pool = p;
+    p->cpus |= 1ULL << cpu;
+    spin_unlock_irqrestore(l, flags);
+    return 0;
 }
+
+int sched_pool_remove_cpu(struct sched_pool *p, unsigned int cpu)
+{
+    unsigned long flags;
+    spinlock_t *l;
+
+    if (pcpus[cpu].pool != p) {
+        return -EINVAL;
+    }
+    l = lock_cpu(cpu, &flags);
+    if ((pcpus[cpu].curr != NULL) || (pcpus[cpu].assigned != 0U)) {
+        spin_unlock_irqrestore(l, flags);
+        return -EBUSY;
+    }
+    pcpus[cpu].pool = NULL;
+    p->cpus &= ~(1ULL << cpu);
+    spin_unlock_irqrestore(l, flags);
+    p->ops->remove_cpu(p, cpu);
+    return 0;
+}
+
+/* ---- vCPUs joining and leaving ------------------------------------------- */
 
 int sched_add_vcpu(struct vcpu *v)
 {
-    struct sched_vcpu *sv = xzalloc_obj(struct sched_vcpu);
-    unsigned int cpu = place(v);
+    struct domain *d = v->domain;
+    struct sched_pool *p;
     unsigned long flags;
+    spinlock_t *l;
+    unsigned int cpu;
+    unsigned int kick;
+    int rc;
 
-    if (sv == NULL) {
-        return -ENOMEM;
+    if (d->sched_pool == NULL) {
+        rc = sched_add_domain(d);
+        if (rc != 0) {
+            return rc;
+        }
     }
-    if (cpu == NR_CPUS) {
-        xfree(sv);
-        return -EINVAL;     /* the affinity names no online CPU */
+    p = d->sched_pool;
+    v->processor = NR_CPUS;
+    cpu = p->ops->pick_cpu(p, v);
+    if (cpu >= NR_CPUS) {
+        return -EINVAL;     /* the affinity names no online CPU of the pool */
     }
-    sv->v = v;
-    sv->weight = (v->domain->sched_weight != 0U) ? v->domain->sched_weight : SCHED_DEFAULT_WEIGHT;
-    v->sched_priv = sv;
+    rc = p->ops->alloc_vcpu(p, v);
+    if (rc != 0) {
+        return rc;
+    }
     v->processor = cpu;
-    v->state_entry_time = NOW();
-    flags = spin_lock_irqsave(&runqueues[cpu].lock);
-    runqueues[cpu].assigned++;
-    sv->vruntime = runqueues[cpu].min_vruntime;
-    spin_unlock_irqrestore(&runqueues[cpu].lock, flags);
+    if (v->state_entry_time == 0) {
+        v->state_entry_time = NOW();    /* new, not moved between pools */
+    }
+    l = lock_cpu(cpu, &flags);
+    pcpus[cpu].assigned++;
+    kick = p->ops->insert(p, v);
+    spin_unlock_irqrestore(l, flags);
+    if (kick < NR_CPUS) {
+        sched_tickle(kick);
+    }
     return 0;
 }
 
 void sched_remove_vcpu(struct vcpu *v)
 {
-    struct sched_vcpu *sv = sv_of(v);
-    struct runqueue *rq;
+    struct sched_pool *p = pool_of(v);
     unsigned long flags;
+    spinlock_t *l;
 
-    if (sv == NULL) {
+    if ((v->sched_priv == NULL) || (p == NULL)) {
         return;
     }
-    rq = lock_vcpu_queue(v, &flags);
+    l = sched_lock_vcpu(v, &flags);
     /* Callers stop the domain first: v must not be running anywhere. */
-    BUG_ON(rq->curr == v);
-    dequeue(rq, sv);
-    rq->assigned--;
-    spin_unlock_irqrestore(&rq->lock, flags);
+    BUG_ON(pcpus[v->processor].curr == v);
+    p->ops->remove(p, v);
+    pcpus[v->processor].assigned--;
+    spin_unlock_irqrestore(l, flags);
+    p->ops->free_vcpu(p, v);
     v->sched_priv = NULL;
-    xfree(sv);
 }
 
-/* Lock from's and to's queues, in CPU order, so a concurrent wake sees
- * either the old place or the new one whole. */
+/* ---- Affinity changes ---------------------------------------------------- */
+
+/* Lock from's and to's CPUs' locks (once when shared), in address order,
+ * so a concurrent wake sees either the old place or the new one whole. */
 static unsigned long lock_pair(unsigned int from, unsigned int to)
 {
-    unsigned long flags = spin_lock_irqsave(&runqueues[MIN(from, to)].lock);
+    spinlock_t *a = pcpus[from].lock;
+    spinlock_t *b = pcpus[to].lock;
+    unsigned long flags = spin_lock_irqsave((a < b) ? a : b);
 
-    if (from != to) {
-        spin_lock(&runqueues[MAX(from, to)].lock);
+    if (a != b) {
+        spin_lock((a < b) ? b : a);
     }
     return flags;
 }
 
 static void unlock_pair(unsigned int from, unsigned int to, unsigned long flags)
 {
-    if (from != to) {
-        spin_unlock(&runqueues[MAX(from, to)].lock);
+    spinlock_t *a = pcpus[from].lock;
+    spinlock_t *b = pcpus[to].lock;
+
+    if (a != b) {
+        spin_unlock((a < b) ? b : a);
     }
-    spin_unlock_irqrestore(&runqueues[MIN(from, to)].lock, flags);
+    spin_unlock_irqrestore((a < b) ? a : b, flags);
 }
 
-/* v leaves from's queue for to's, with its timers, under lock_pair(from,
- * to), its state saved: true when it is runnable (to must look). */
-static bool move_locked(struct vcpu *v, unsigned int from, unsigned int to)
+/* v leaves from for to, under lock_pair(from, to), its state saved: the
+ * CPU that must choose again, or NR_CPUS. */
+static unsigned int move_locked(struct vcpu *v, unsigned int from, unsigned int to)
 {
-    struct sched_vcpu *sv = sv_of(v);
-    bool queued = sv->queued;
+    struct sched_pool *p = pool_of(v);
 
-    dequeue(&runqueues[from], sv);
-    runqueues[from].assigned--;
-    runqueues[to].assigned++;
-    /* Its virtual time is only comparable within one queue. */
-    sv->vruntime = runqueues[to].min_vruntime;
-    __atomic_store_n(&v->processor, to, __ATOMIC_RELEASE);
-    if (queued) {
-        enqueue(&runqueues[to], sv);
-    }
-    /* Its timers follow it: they fire where it runs. Under the queue
-     * locks, as v may go (its domain freed) once it is off its CPU. */
-    arch_vcpu_moved(v);
-    if (v->poll_timer.fn != NULL) {
-        migrate_timer(&v->poll_timer, to);
-    }
-    return queued;
+    p->ops->remove(p, v);
+    pcpus[from].assigned--;
+    pcpus[to].assigned++;
+    sched_set_processor(v, to);
+    return p->ops->insert(p, v);
 }
 
-/* Under v's queue's lock, v->processor's affinity bit just found clear:
- * whether v is on its CPU, in which case the switch away will move it
- * (marked ON_CPU_MOVE here, or already), or off it (OFF_CPU: the caller
- * moves it; acquire, so its saved state is seen whole). */
+/* Under v's CPU's lock, its affinity bit just found clear: whether v is
+ * on its CPU, in which case the switch away will move it (marked
+ * ON_CPU_MOVE here, or already), or off it (OFF_CPU: the caller moves it;
+ * acquire, so its saved state is seen whole). */
 static bool leave_move_to_switch(struct vcpu *v)
 {
-    uint8_t seen = ON_CPU;
+    uint8_t seen = __atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE);
 
-    if (__atomic_compare_exchange_n(&v->on_cpu, &seen, ON_CPU_MOVE, false, __ATOMIC_ACQUIRE,
-                                    __ATOMIC_ACQUIRE)) {
-        return true;
+    while ((seen == ON_CPU) || (seen == ON_CPU_WANT)) {
+        if (__atomic_compare_exchange_n(&v->on_cpu, &seen, ON_CPU_MOVE, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_ACQUIRE)) {
+            return true;
+        }
     }
     return seen != OFF_CPU;
 }
 
 int sched_move_vcpu(struct vcpu *v)
 {
+    struct sched_pool *p = pool_of(v);
+
     for (;;) {
         unsigned int from = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
         unsigned int to;
+        unsigned int kick;
         unsigned long flags;
-        bool kick;
 
-        if ((v->sched_priv == NULL) || allowed_on(v, from)) {
+        if ((v->sched_priv == NULL) || (p == NULL) || sched_affinity_allows(v, from)) {
             return 0;
         }
-        to = place(v);
-        if (to == NR_CPUS) {
+        to = p->ops->pick_cpu(p, v);
+        if (to >= NR_CPUS) {
             return -EINVAL;
         }
         flags = lock_pair(from, to);
@@ -336,35 +398,37 @@ int sched_move_vcpu(struct vcpu *v)
              * again, does not pick it where it may no longer run, and
              * moves it once its state is saved (sched_context_saved). */
             unlock_pair(from, to, flags);
-            cpu_raise_softirq(from, SCHEDULE_SOFTIRQ);
+            sched_tickle(from);
             return 0;
         }
         kick = move_locked(v, from, to);
         unlock_pair(from, to, flags);
-        if (kick) {
-            cpu_raise_softirq(to, SCHEDULE_SOFTIRQ);
+        if (kick < NR_CPUS) {
+            sched_tickle(kick);
         }
         return 0;
     }
 }
 
+/* ---- Waking, blocking, yielding, stopping ------------------------------- */
+
 void vcpu_wake(struct vcpu *v)
 {
     unsigned long flags;
-    struct runqueue *rq = lock_vcpu_queue(v, &flags);
-    bool kick = false;
+    spinlock_t *l = sched_lock_vcpu(v, &flags);
+    unsigned int kick = NR_CPUS;
 
-    if (((v->state == VCPU_BLOCKED) || (v->state == VCPU_OFFLINE)) && !v->pause_flags) {
-        struct sched_vcpu *sv = sv_of(v);
+    if (((v->state == VCPU_BLOCKED) || (v->state == VCPU_OFFLINE)) && !v->pause_flags &&
+        (v->sched_priv != NULL)) {
+        struct sched_pool *p = pool_of(v);
+        s_time_t now = NOW();
 
-        sv->vruntime = MAX(sv->vruntime, queue_floor(rq, NOW()));
-        set_state(v, VCPU_RUNNABLE, NOW());
-        enqueue(rq, sv);
-        kick = true;
+        set_state(v, VCPU_RUNNABLE, now);
+        kick = p->ops->wake(p, v, now);
     }
-    spin_unlock_irqrestore(&rq->lock, flags);
-    if (kick) {
-        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    spin_unlock_irqrestore(l, flags);
+    if (kick < NR_CPUS) {
+        sched_tickle(kick);
     }
 }
 
@@ -382,109 +446,116 @@ void vcpu_kick(struct vcpu *v)
 
 void vcpu_block_current(void)
 {
-    struct runqueue *rq = &runqueues[arch_cpu_id()];
-    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    unsigned int cpu = arch_cpu_id();
+    unsigned long flags;
+    spinlock_t *l = lock_cpu(cpu, &flags);
+    struct vcpu *v = pcpus[cpu].curr;
 
-    if ((rq->curr != NULL) && (rq->curr->state == VCPU_RUNNING)) {
-        set_state(rq->curr, VCPU_BLOCKED, NOW());
+    if ((v != NULL) && (v->state == VCPU_RUNNING)) {
+        struct sched_pool *p = pool_of(v);
+
+        set_state(v, VCPU_BLOCKED, NOW());
+        p->ops->sleep(p, v);
         raise_softirq(SCHEDULE_SOFTIRQ);
     }
-    spin_unlock_irqrestore(&rq->lock, flags);
+    spin_unlock_irqrestore(l, flags);
 }
 
 void vcpu_yield_current(void)
 {
-    struct runqueue *rq = &runqueues[arch_cpu_id()];
-    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    unsigned int cpu = arch_cpu_id();
+    unsigned long flags;
+    spinlock_t *l = lock_cpu(cpu, &flags);
+    struct vcpu *v = pcpus[cpu].curr;
 
-    if ((rq->curr != NULL) && (rq->queue != NULL)) {
-        rq->yield_pending = true;
-        raise_softirq(SCHEDULE_SOFTIRQ);
+    if (v != NULL) {
+        struct sched_pool *p = pool_of(v);
+
+        if ((p->ops->yield == NULL) || p->ops->yield(p, v)) {
+            pcpus[cpu].yield_pending = true;
+            raise_softirq(SCHEDULE_SOFTIRQ);
+        }
     }
-    spin_unlock_irqrestore(&rq->lock, flags);
+    spin_unlock_irqrestore(l, flags);
 }
 
 void vcpu_stop(struct vcpu *v)
 {
     unsigned long flags;
-    struct runqueue *rq = lock_vcpu_queue(v, &flags);
-    bool running = (rq->curr == v);
+    spinlock_t *l = sched_lock_vcpu(v, &flags);
+    unsigned int cpu = v->processor;
+    bool running = (pcpus[cpu].curr == v);
 
-    dequeue(rq, sv_of(v));
-    if (running) {
+    if ((v->state != VCPU_OFFLINE) && (v->sched_priv != NULL)) {
+        struct sched_pool *p = pool_of(v);
+
         /* schedule() on that CPU sees it is no longer RUNNING. */
         set_state(v, VCPU_OFFLINE, NOW());
-    } else if (v->state != VCPU_OFFLINE) {
-        set_state(v, VCPU_OFFLINE, NOW());
-    } else {
-        /* already off */
+        p->ops->sleep(p, v);
     }
-    spin_unlock_irqrestore(&rq->lock, flags);
+    spin_unlock_irqrestore(l, flags);
     if (running) {
-        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+        sched_tickle(cpu);
     }
 }
+
+/* ---- Choosing ------------------------------------------------------------ */
 
 void schedule(void)
 {
     unsigned int cpu = arch_cpu_id();
-    struct runqueue *rq = &runqueues[cpu];
-    unsigned long flags = spin_lock_irqsave(&rq->lock);
+    struct sched_pcpu *pc = &pcpus[cpu];
+    unsigned long flags;
+    spinlock_t *l = lock_cpu(cpu, &flags);
     s_time_t now = NOW();
-    struct vcpu *prev = rq->curr;
-    struct vcpu *next = NULL;
-    struct sched_vcpu *yielder = NULL;
-    struct sched_vcpu *nsv;
+    struct vcpu *prev = pc->curr;
+    struct sched_choice choice = { NULL, SCHED_RUN_UNBOUNDED };
+    struct vcpu *next;
 
     if (prev == NULL) {
-        rq->idle_ns += (now > rq->slice_start) ? (uint64_t)(now - rq->slice_start) : 0U;
-    } else {
-        struct sched_vcpu *psv = sv_of(prev);
-        uint64_t ran = (now > rq->slice_start) ? (uint64_t)(now - rq->slice_start) : 0U;
-
-        psv->vruntime += (ran * SCHED_DEFAULT_WEIGHT) / psv->weight;
-        /* A paused vCPU is queued too (pick() skips it): it is no longer
-         * on the CPU, and must be found again once unpaused. */
-        if (prev->state == VCPU_RUNNING) {
-            set_state(prev, VCPU_RUNNABLE, now);
-            enqueue(rq, psv);
-            yielder = rq->yield_pending ? psv : NULL;
+        pc->idle_ns += (now > pc->slice_start) ? (uint64_t)(now - pc->slice_start) : 0U;
+    }
+    if (pc->pool != NULL) {
+        choice = pc->pool->ops->do_schedule(pc->pool, cpu, now, prev);
+    }
+    next = choice.next;
+    pc->yield_pending = false;
+    if ((prev != NULL) && (prev != next) && (prev->state == VCPU_RUNNING)) {
+        set_state(prev, VCPU_RUNNABLE, now);
+    }
+    if (next != NULL) {
+        /* The scheduler may hand over a vCPU of another CPU that shares
+         * this lock (credit2's run queues): it runs here from now on. */
+        sched_set_processor(next, cpu);
+        if (next != prev) {
+            set_state(next, VCPU_RUNNING, now);
+        } else if (next->state != VCPU_RUNNING) {
+            /* It blocked and woke again before this pass. */
+            set_state(next, VCPU_RUNNING, now);
+        } else {
+            /* goes on */
         }
     }
-    rq->yield_pending = false;
-    nsv = pick(rq, cpu, yielder);
-    if (nsv != NULL) {
-        dequeue(rq, nsv);
-        next = nsv->v;
-        set_state(next, VCPU_RUNNING, now);
-        rq->min_vruntime = MAX(rq->min_vruntime, nsv->vruntime);
-    }
-    rq->curr = next;
+    pc->curr = next;
     current_vcpu_set(cpu, next);
-    rq->slice_start = now;
+    pc->slice_start = now;
     if (prev != next) {
-        rq->switches++;
+        pc->switches++;
         if (next != NULL) {
             /* Until arch_context_switch() away from it saves it again. */
             __atomic_store_n(&next->on_cpu, ON_CPU, __ATOMIC_RELAXED);
         }
     }
-    spin_unlock_irqrestore(&rq->lock, flags);
+    spin_unlock_irqrestore(l, flags);
 
-    /* Only preempt when someone else is waiting. */
-    if ((next != NULL) && rq->time_slicing && (rq->queue != NULL)) {
-        set_timer(&rq->slice_timer, now + SLICE);
+    if ((next != NULL) && (choice.run_for >= 0)) {
+        set_timer(&pc->slice_timer, now + choice.run_for);
     } else {
-        stop_timer(&rq->slice_timer);
+        stop_timer(&pc->slice_timer);
     }
     if (prev != next) {
         arch_context_switch(prev, next);
     }
-}
-
-void sched_set_time_slicing(unsigned int cpu, bool on)
-{
-    runqueues[cpu].time_slicing = on;
 }
 
 bool sched_vcpu_on_cpu(const struct vcpu *v)
@@ -494,29 +565,30 @@ bool sched_vcpu_on_cpu(const struct vcpu *v)
     return __atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE) != OFF_CPU;
 }
 
-/* sched_context_saved's slow path: prev is ON_CPU_MOVE, so no mover acts
- * on it (they see it on its CPU) and it cannot be freed (that waits for
+/* sched_context_saved's slow path for ON_CPU_MOVE: prev is not acted on by
+ * movers (they see it on its CPU) and cannot be freed (that waits for
  * OFF_CPU); prev->processor is from until this moves it. The decision is
  * made under from's lock, held until OFF_CPU is stored: every mover that
  * saw ON_CPU_MOVE wrote the new affinity before taking that lock, so it is
  * read here; every later mover finds OFF_CPU under the lock and moves prev
  * itself. A destination locked on an older reading that the one under the
- * lock no longer allows is chosen again. Out of line: inlined, its
- * registers and frame would be set up on every switch. */
-static __noinline void context_saved_move(struct vcpu *prev)
+ * lock no longer allows is chosen again. */
+static void context_saved_move(struct vcpu *prev)
 {
+    struct sched_pool *p = pool_of(prev);
     unsigned int from = prev->processor;
-    unsigned int to = place(prev);
+    unsigned int to = p->ops->pick_cpu(p, prev);
 
     for (;;) {
-        unsigned int locked = (to == NR_CPUS) ? from : to;
+        unsigned int locked = (to >= NR_CPUS) ? from : to;
         unsigned long flags = lock_pair(from, locked);
-        bool kick = false;
+        unsigned int kick = NR_CPUS;
 
-        if (!allowed_on(prev, from)) {
-            unsigned int want = allowed_on(prev, locked) ? locked : place(prev);
+        if (!sched_affinity_allows(prev, from)) {
+            unsigned int want = sched_affinity_allows(prev, locked) ? locked
+                                                                    : p->ops->pick_cpu(p, prev);
 
-            if ((want != locked) && (want != NR_CPUS)) {
+            if ((want != locked) && (want < NR_CPUS)) {
                 unlock_pair(from, locked, flags);
                 to = want;
                 continue;
@@ -529,10 +601,39 @@ static __noinline void context_saved_move(struct vcpu *prev)
         }
         __atomic_store_n(&prev->on_cpu, OFF_CPU, __ATOMIC_RELEASE);
         unlock_pair(from, locked, flags);
-        if (kick) {
-            cpu_raise_softirq(locked, SCHEDULE_SOFTIRQ);
+        if (kick < NR_CPUS) {
+            sched_tickle(kick);
         }
         return;
+    }
+}
+
+/* sched_context_saved's slow path for ON_CPU_WANT: under prev's CPU's
+ * lock (so the wanting CPU's pass sees it saved when it looks), then that
+ * CPU, or the scheduler, is told. */
+static void context_saved_wanted(struct vcpu *prev)
+{
+    struct sched_pool *p = pool_of(prev);
+    unsigned long flags;
+    spinlock_t *l = sched_lock_vcpu(prev, &flags);
+    uint8_t seen = ON_CPU_WANT;
+    unsigned int wanted_by = prev->sched_wanted_by;
+
+    if (!__atomic_compare_exchange_n(&prev->on_cpu, &seen, OFF_CPU, false, __ATOMIC_RELEASE,
+                                     __ATOMIC_RELAXED)) {
+        /* A mover came meanwhile (ON_CPU_MOVE): its path decides. */
+        spin_unlock_irqrestore(l, flags);
+        context_saved_move(prev);
+        return;
+    }
+    spin_unlock_irqrestore(l, flags);
+    /* prev may be freed from here on: only what was read above. */
+    if ((p != NULL) && (p->ops->context_saved != NULL)) {
+        p->ops->context_saved(p, prev);
+    } else if (wanted_by < NR_CPUS) {
+        sched_tickle(wanted_by);
+    } else {
+        /* nobody to tell */
     }
 }
 
@@ -540,82 +641,69 @@ void sched_context_saved(struct vcpu *prev)
 {
     uint8_t seen = ON_CPU;
 
-    /* The switch path: no move asked for, no lock. Release: whoever sees
-     * OFF_CPU sees the registers saved before it. After a successful
-     * exchange prev is not touched again (it may be freed at once). A
-     * mover's ON_CPU_MOVE, set before or racing with this, makes the
-     * exchange fail: then prev is still held, and moves. */
-    if (!__atomic_compare_exchange_n(&prev->on_cpu, &seen, OFF_CPU, false, __ATOMIC_RELEASE,
-                                     __ATOMIC_RELAXED)) {
+    /* The switch path: nobody waits on prev, no lock. Release: whoever
+     * sees OFF_CPU sees the registers saved before it. After a successful
+     * exchange prev is not touched again (it may be freed at once). */
+    if (__atomic_compare_exchange_n(&prev->on_cpu, &seen, OFF_CPU, false, __ATOMIC_RELEASE,
+                                    __ATOMIC_RELAXED)) {
+        return;
+    }
+    if (seen == ON_CPU_WANT) {
+        context_saved_wanted(prev);
+    } else {
         context_saved_move(prev);
     }
 }
 
 void sched_vcpu_reconsider(struct vcpu *v)
 {
-    /* Running: schedule() there puts it back in the queue and pick()
-     * decides again. Queued: the CPU may be idle and must look again. */
+    /* Running: schedule() there decides again. Queued: the CPU may be
+     * idle and must look again. */
     if (sched_vcpu_on_cpu(v) || (v->state == VCPU_RUNNABLE)) {
-        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+        sched_tickle(v->processor);
     }
 }
+
+/* ---- What the toolstack and debug keys read ----------------------------- */
 
 uint64_t sched_cpu_idle_time(unsigned int cpu)
 {
-    struct runqueue *rq = &runqueues[cpu];
-    unsigned long flags = spin_lock_irqsave(&rq->lock);
-    uint64_t idle = rq->idle_ns;
+    unsigned long flags;
+    spinlock_t *l = lock_cpu(cpu, &flags);
+    uint64_t idle = pcpus[cpu].idle_ns;
     s_time_t now = NOW();
 
-    if ((rq->curr == NULL) && (now > rq->slice_start)) {
-        idle += (uint64_t)(now - rq->slice_start);
+    if ((pcpus[cpu].curr == NULL) && (now > pcpus[cpu].slice_start)) {
+        idle += (uint64_t)(now - pcpus[cpu].slice_start);
     }
-    spin_unlock_irqrestore(&rq->lock, flags);
+    spin_unlock_irqrestore(l, flags);
     return idle;
-}
-
-unsigned int sched_vcpu_weight(const struct vcpu *v)
-{
-    const struct sched_vcpu *sv = sv_of(v);
-
-    return (sv != NULL) ? sv->weight : SCHED_DEFAULT_WEIGHT;
-}
-
-void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight)
-{
-    struct sched_vcpu *sv = sv_of(v);
-    struct runqueue *rq;
-    unsigned long flags;
-
-    if ((sv == NULL) || (weight == 0U)) {
-        return;
-    }
-    /* Under the lock: schedule() reads the weight to charge run time. */
-    rq = lock_vcpu_queue(v, &flags);
-    sv->weight = weight;
-    spin_unlock_irqrestore(&rq->lock, flags);
 }
 
 unsigned int sched_cpu_load(unsigned int cpu)
 {
-    return runqueues[cpu].assigned;
+    return pcpus[cpu].assigned;
 }
 
 void sched_dump_cpu(unsigned int cpu)
 {
-    const struct runqueue *rq = &runqueues[cpu];
-    const struct vcpu *c = rq->curr;
-    unsigned int waiting = 0U;
+    const struct sched_pcpu *pc = &pcpus[cpu];
+    const struct vcpu *c = pc->curr;
 
-    for (const struct sched_vcpu *sv = rq->queue; sv != NULL; sv = sv->next) {
-        waiting++;
-    }
     if (c != NULL) {
-        pr_info("CPU %u: running d%uv%u, %u runnable waiting, %u vCPUs placed, %llu switches\n",
-                cpu, c->domain->domain_id, c->vcpu_id, waiting, rq->assigned,
-                (unsigned long long)rq->switches);
+        pr_info("CPU %u: running d%uv%u, %u vCPUs placed, %llu switches\n", cpu,
+                c->domain->domain_id, c->vcpu_id, pc->assigned, (unsigned long long)pc->switches);
     } else {
-        pr_info("CPU %u: idle, %u runnable waiting, %u vCPUs placed, %llu switches\n",
-                cpu, waiting, rq->assigned, (unsigned long long)rq->switches);
+        pr_info("CPU %u: idle, %u vCPUs placed, %llu switches\n", cpu, pc->assigned,
+                (unsigned long long)pc->switches);
+    }
+    if ((pc->pool != NULL) && (pc->pool->ops->dump_cpu != NULL)) {
+        unsigned long flags;
+        spinlock_t *l = lock_cpu(cpu, &flags);
+
+        if (pcpus[cpu].pool != NULL) {
+            pcpus[cpu].pool->ops->dump_cpu(pcpus[cpu].pool, cpu);
+        }
+        spin_unlock_irqrestore(l, flags);
     }
 }

@@ -25,7 +25,7 @@ unsigned int cpupool_id_of(int pool_node);
 struct cpupool_info {
     unsigned int id;
     uint64_t cpus;              /* bitmap of its CPUs */
-    const char *sched;          /* "credit2" or "null" */
+    const char *sched;          /* its scheduler's name */
 };
 
 /* The pool with the lowest id at or above first_id: true and *out filled,

@@ -83,6 +83,8 @@ struct vcpu {
      * architecture's switch away has saved them (sched_vcpu_on_cpu). One
      * atomic byte, whose non-zero values are the scheduler's (sched.c). */
     uint8_t on_cpu;
+    /* The CPU that wants v once its registers are saved (sched.c). */
+    uint16_t sched_wanted_by;
     /* Its registers were given (boot, PSCI CPU_ON, setvcpucontext): what
      * getvcpucontext may read. A vCPU never given any has none (-ENODATA). */
     bool initialised;
@@ -159,11 +161,6 @@ struct domain {
     struct sched_pool *sched_pool;  /* that pool (sched_ops.h); NULL before sched_add_domain */
     void *sched_dom_priv;       /* its scheduler's per-domain data */
     int64_t time_offset_seconds;    /* XEN_DOMCTL_settimeoffset */
-    /* credit2 parameters as the toolstack set them (scheduler_op): the
-     * weight applies to every vCPU (0: the default); the cap is kept and
-     * reported but not enforced. */
-    uint16_t sched_weight;
-    uint16_t sched_cap;
     /* Pauses (domain_pause.c): vCPUs run only while pause_count is 0.
      * controller_pause_count is the toolstack's share of it. Atomics. */
     uint32_t pause_count;

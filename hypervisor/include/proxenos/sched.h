@@ -1,7 +1,8 @@
-/* vCPU scheduling. Each physical CPU has a run queue; a vCPU is placed on
- * one CPU within its hard affinity when created and stays there until that
- * affinity no longer allows it (sched_move_vcpu). Among runnable vCPUs the one with the least weighted run
- * time runs next, for at most one time slice. */
+/* vCPU scheduling, as the rest of the hypervisor sees it. Each domain is in
+ * a CPU pool whose scheduler (credit2, credit, null, rtds, arinc653)
+ * decides which of its vCPUs runs on which of the pool's CPUs and for how
+ * long; the core (sched.c) does what is common to them all. The boundary
+ * between the two is <proxenos/sched_ops.h>. */
 #ifndef PROXENOS_SCHED_H
 #define PROXENOS_SCHED_H
 
@@ -10,6 +11,15 @@
 #define SCHED_DEFAULT_WEIGHT 256U
 
 void sched_init(void);
+/* d enters the pool d->cpupool_id names (its scheduler's per-domain data),
+ * before its first vCPU; sched_add_vcpu does it if not done. 0, -ENOENT
+ * (no such pool) or -ENOMEM. */
+int sched_add_domain(struct domain *d);
+/* d leaves its pool, after its last vCPU. */
+void sched_remove_domain(struct domain *d);
+/* Move d (paused by the caller) and its vCPUs to the pool with this id:
+ * 0, -ENOENT, -ENOMEM or -EBUSY (a vCPU is still on a CPU). */
+int sched_move_domain(struct domain *d, unsigned int pool_id);
 int sched_add_vcpu(struct vcpu *v);
 void sched_remove_vcpu(struct vcpu *v);
 
@@ -33,9 +43,6 @@ void vcpu_stop(struct vcpu *v);
  * return (when it enters a guest from idle or goes idle from a guest). */
 void schedule(void);
 
-/* Time slices on cpu (its pool's scheduler): off for "null". */
-void sched_set_time_slicing(unsigned int cpu, bool on);
-
 /* v is its CPU's current vCPU, or was and its registers are not saved
  * yet: false means v's whole state is in struct vcpu (readable, writable
  * while v may not run, and freeable). */
@@ -49,11 +56,6 @@ void sched_vcpu_reconsider(struct vcpu *v);
 
 /* ns cpu spent with no vCPU to run since boot (sysctl getcpuinfo). */
 uint64_t sched_cpu_idle_time(unsigned int cpu);
-
-/* A vCPU's share of its CPU relative to others (SCHED_DEFAULT_WEIGHT is
- * the default; 0 is ignored). The toolstack sets it per domain. */
-unsigned int sched_vcpu_weight(const struct vcpu *v);
-void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight);
 
 /* How many vCPUs are placed on cpu (for the 'r' key). */
 unsigned int sched_cpu_load(unsigned int cpu);

@@ -20,7 +20,7 @@
 
 #include <proxenos/domain.h>
 #include <proxenos/spinlock.h>
-#include <proxenos/time.h>
+#include <proxenos/timer.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
 
@@ -32,6 +32,7 @@ struct sched_pool {
     void *priv;                 /* the scheduler's per-pool data */
     uint64_t cpus;              /* the pool's CPUs (bit n: CPU n) */
     unsigned int id;            /* Xen's pool id */
+    unsigned int nr_domains;    /* domains in it (sched_add_domain) */
 };
 
 /* One physical CPU as the core keeps it. Schedulers read curr and pool
@@ -48,6 +49,7 @@ struct sched_pcpu {
     bool yield_pending;         /* curr asked to let others go first */
     uint64_t switches;
     uint64_t idle_ns;           /* time idle, up to slice_start */
+    unsigned int assigned;      /* vCPUs whose processor this is */
 };
 
 /* do_schedule's answer: what runs next on the CPU, and for how long before
@@ -68,11 +70,13 @@ struct sched_ops {
     /* The pool is gone: no CPU and no vCPU left in it. */
     void (*deinit_pool)(struct sched_pool *p);
 
-    /* cpu joins p (no lock held, no vCPU on it, pcpu->pool already p):
-     * set pcpu->lock and pcpu->priv. -ENOMEM and the like refuse it. */
+    /* cpu joins p (no lock held, no vCPU on it): set pcpu->priv, then
+     * pcpu->lock (the core then sets pcpu->pool under that lock; until
+     * then the CPU stays idle). -ENOMEM and the like refuse it. */
     int (*add_cpu)(struct sched_pool *p, unsigned int cpu);
-    /* cpu leaves p (no vCPU of p on it or queued on it; no lock held):
-     * free pcpu->priv, point pcpu->lock back at own_lock. */
+    /* cpu leaves p (no vCPU of p on it or queued on it; no lock held;
+     * pcpu->pool already NULL): free pcpu->priv, point pcpu->lock back at
+     * own_lock. */
     void (*remove_cpu)(struct sched_pool *p, unsigned int cpu);
 
     /* A domain enters p (no lock held): set d->sched_dom_priv, with the
@@ -109,9 +113,12 @@ struct sched_ops {
      * it is queued, dequeue it. It may be the CPU's current vCPU: then the
      * core is about to call do_schedule there. */
     void (*sleep)(struct sched_pool *p, struct vcpu *v);
-    /* The CPU's current vCPU v asked to yield (lock held). The core also
-     * sets pcpu->yield_pending, read by do_schedule. Optional. */
-    void (*yield)(struct sched_pool *p, struct vcpu *v);
+    /* The CPU's current vCPU v asked to yield (lock held). The core then
+     * sets pcpu->yield_pending, read by do_schedule, and makes the CPU
+     * choose again, but only if this says another vCPU could run there
+     * (a yield alone on a CPU costs no pass through do_schedule). Optional:
+     * missing means always. */
+    bool (*yield)(struct sched_pool *p, struct vcpu *v);
 
     /* Choose what cpu runs next (its lock held, interrupts off). prev is
      * what ran until now (NULL: idle); prev->state is VCPU_RUNNING if it
@@ -130,9 +137,11 @@ struct sched_ops {
 
     /* XEN_DOMCTL_scheduler_op for d in p (no lock held; op->sched_id is
      * checked by the caller). Xen's answers, including -EINVAL for a
-     * command the scheduler does not have. */
+     * command the scheduler does not have. Optional: missing is 0, as
+     * Xen answers for a scheduler without parameters (null). */
     long (*adjust)(struct sched_pool *p, struct domain *d, struct xen_domctl_scheduler_op *op);
-    /* XEN_SYSCTL_scheduler_op for p. Optional: missing is -EINVAL. */
+    /* XEN_SYSCTL_scheduler_op for p (no lock held; sched_id and cmd
+     * checked by the caller). Optional: missing is 0, as in Xen. */
     long (*adjust_global)(struct sched_pool *p, struct xen_sysctl_scheduler_op *op);
 
     /* For the 'r' key: one or more lines about cpu (its lock held). */
@@ -157,6 +166,11 @@ bool sched_affinity_allows(const struct vcpu *v, unsigned int cpu);
  * tickle of cpu). Under v's CPU's lock. */
 void sched_want_vcpu(struct vcpu *v, unsigned int cpu);
 
+/* Lock v's CPU (the lock v->processor's sched_pcpu points to, taken with
+ * interrupts off), looking again if v moved meanwhile. For hooks called
+ * with no lock held (adjust). Release with spin_unlock_irqrestore. */
+spinlock_t *sched_lock_vcpu(const struct vcpu *v, unsigned long *flags);
+
 /* Take another CPU's lock while holding cpu's own: true when locked (or
  * when it is the same lock: then nothing is taken). A trylock, so two
  * CPUs stealing from each other cannot deadlock; false means try later. */
@@ -178,6 +192,26 @@ uint64_t sched_pool_online_cpus(const struct sched_pool *p);
  * v->processor: NR_CPUS when none. A pick_cpu for schedulers that have no
  * better idea. */
 unsigned int sched_first_allowed(const struct vcpu *v, uint64_t cpus);
+
+/* ---- Pools --------------------------------------------------------------- */
+
+/* Make Pool-0 with sched='s scheduler and every online CPU (sched_init).
+ * Any earlier pools are forgotten, not freed: unit tests start again with
+ * a new heap. */
+void sched_pools_init(void);
+/* A new, empty pool with id (below MAX_CPUPOOLS, unused) and scheduler
+ * ops: NULL when the id is taken or out of memory. */
+struct sched_pool *sched_pool_create(const struct sched_ops *ops, unsigned int id);
+/* Destroy an empty pool (no CPU, no domain): 0, or -EBUSY. */
+int sched_pool_destroy(struct sched_pool *p);
+/* The pool with this id, or NULL. */
+struct sched_pool *sched_pool_by_id(unsigned int id);
+/* Move cpu (in no pool, online) into p, or out of p (no vCPU on it):
+ * 0, or -EBUSY / -EINVAL / the scheduler's error. */
+int sched_pool_add_cpu(struct sched_pool *p, unsigned int cpu);
+int sched_pool_remove_cpu(struct sched_pool *p, unsigned int cpu);
+/* How many domains are in p. */
+unsigned int sched_pool_domains(const struct sched_pool *p);
 
 /* ---- The registry -------------------------------------------------------- */
 

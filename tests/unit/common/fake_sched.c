@@ -11,6 +11,7 @@
 #include <proxenos/errno.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
+#include <proxenos/sched_ops.h>
 #include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
 #include "fake_sched.h"
@@ -25,11 +26,13 @@ struct counted {
 static struct counted per_vcpu[FAKE_SCHED_VCPUS];
 static unsigned int total[FAKE_SCHED_CALLS];
 static unsigned int dumps[NR_CPUS];
-static int slicing[NR_CPUS];
-static unsigned int last_weight;
+static long adjust_rc;
+static const struct domain *adjusted;
 static uint64_t idle_ns[NR_CPUS];
 static const char *default_name;
-static struct cpupool_info pools[FAKE_CPUPOOLS];
+static struct sched_pool pools[FAKE_CPUPOOLS];
+
+static void count(enum fake_sched_call call, const struct vcpu *v);
 static unsigned int nr_pools;
 
 void fake_sched_reset(void)
@@ -37,18 +40,21 @@ void fake_sched_reset(void)
     memset(per_vcpu, 0, sizeof(per_vcpu));
     memset(total, 0, sizeof(total));
     memset(dumps, 0, sizeof(dumps));
-    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-        slicing[cpu] = -1;
-    }
-    last_weight = 0U;
+    adjust_rc = 0;
+    adjusted = NULL;
     memset(idle_ns, 0, sizeof(idle_ns));
     default_name = SCHED_DEFAULT_NAME;
     fake_cpupools_clear();
 }
 
-unsigned int fake_sched_last_weight(void)
+void fake_sched_set_adjust_rc(long rc)
 {
-    return last_weight;
+    adjust_rc = rc;
+}
+
+const struct domain *fake_sched_adjusted(void)
+{
+    return adjusted;
 }
 
 void fake_sched_set_idle_time(unsigned int cpu, uint64_t ns)
@@ -62,6 +68,56 @@ void fake_sched_set_default_name(const char *name)
     default_name = name;
 }
 
+/* The schedulers' stand-ins: each has Xen's name and id; adjust and
+ * adjust_global count the call and answer what the test set. null has
+ * neither, as the real one. */
+static long fake_adjust(struct sched_pool *p, struct domain *d, struct xen_domctl_scheduler_op *op)
+{
+    (void)p;
+    (void)op;
+    count(FAKE_SCHED_ADJUST, NULL);
+    adjusted = d;
+    return adjust_rc;
+}
+
+static long fake_adjust_global(struct sched_pool *p, struct xen_sysctl_scheduler_op *op)
+{
+    (void)p;
+    (void)op;
+    count(FAKE_SCHED_ADJUST_GLOBAL, NULL);
+    return adjust_rc;
+}
+
+static const struct sched_ops fake_ops[] = {
+    { .name = "credit2", .sched_id = XEN_SCHEDULER_CREDIT2, .adjust = fake_adjust,
+      .adjust_global = fake_adjust_global },
+    { .name = "credit", .sched_id = XEN_SCHEDULER_CREDIT, .adjust = fake_adjust,
+      .adjust_global = fake_adjust_global },
+    { .name = "null", .sched_id = XEN_SCHEDULER_NULL },
+    { .name = "rtds", .sched_id = XEN_SCHEDULER_RTDS, .adjust = fake_adjust },
+    { .name = "arinc653", .sched_id = XEN_SCHEDULER_ARINC653, .adjust_global = fake_adjust_global },
+};
+
+__attribute__((weak)) const struct sched_ops *sched_ops_by_name(const char *name)
+{
+    for (unsigned int i = 0U; i < ARRAY_SIZE(fake_ops); i++) {
+        if (strcmp(fake_ops[i].name, name) == 0) {
+            return &fake_ops[i];
+        }
+    }
+    return NULL;
+}
+
+__attribute__((weak)) const struct sched_ops *sched_ops_by_id(uint32_t id)
+{
+    for (unsigned int i = 0U; i < ARRAY_SIZE(fake_ops); i++) {
+        if (fake_ops[i].sched_id == id) {
+            return &fake_ops[i];
+        }
+    }
+    return NULL;
+}
+
 void fake_cpupools_clear(void)
 {
     memset(pools, 0, sizeof(pools));
@@ -72,13 +128,87 @@ void fake_cpupool_add(unsigned int id, uint64_t cpus, const char *sched)
 {
     assert_true(nr_pools < FAKE_CPUPOOLS);
     assert_true((nr_pools == 0U) || (pools[nr_pools - 1U].id < id));
-    pools[nr_pools] = (struct cpupool_info){ id, cpus, sched };
+    pools[nr_pools] = (struct sched_pool){ .ops = sched_ops_by_name(sched), .cpus = cpus, .id = id };
+    assert_non_null(pools[nr_pools].ops);
     nr_pools++;
 }
 
-int fake_sched_time_slicing(unsigned int cpu)
+__attribute__((weak)) struct sched_pool *sched_pool_by_id(unsigned int id)
 {
-    return (cpu < NR_CPUS) ? slicing[cpu] : -1;
+    for (unsigned int i = 0U; i < nr_pools; i++) {
+        if ((pools[i].ops != NULL) && (pools[i].id == id)) {
+            return &pools[i];
+        }
+    }
+    return NULL;
+}
+
+/* Pools made and filled by cpupool.c: any free slot, ids as asked. */
+__attribute__((weak)) struct sched_pool *sched_pool_create(const struct sched_ops *ops,
+                                                           unsigned int id)
+{
+    if ((ops == NULL) || (sched_pool_by_id(id) != NULL)) {
+        return NULL;
+    }
+    for (unsigned int i = 0U; i < FAKE_CPUPOOLS; i++) {
+        if (pools[i].ops == NULL) {
+            pools[i] = (struct sched_pool){ .ops = ops, .id = id };
+            nr_pools = MAX(nr_pools, i + 1U);
+            return &pools[i];
+        }
+    }
+    return NULL;
+}
+
+__attribute__((weak)) int sched_pool_destroy(struct sched_pool *p)
+{
+    if (p->cpus != 0U) {
+        return -EBUSY;
+    }
+    p->ops = NULL;
+    return 0;
+}
+
+__attribute__((weak)) int sched_pool_add_cpu(struct sched_pool *p, unsigned int cpu)
+{
+    for (unsigned int i = 0U; i < nr_pools; i++) {
+        if ((pools[i].ops != NULL) && (((pools[i].cpus >> cpu) & 1U) != 0U)) {
+            return -EBUSY;
+        }
+    }
+    p->cpus |= 1ULL << cpu;
+    return 0;
+}
+
+__attribute__((weak)) int sched_pool_remove_cpu(struct sched_pool *p, unsigned int cpu)
+{
+    if (((p->cpus >> cpu) & 1U) == 0U) {
+        return -EINVAL;
+    }
+    p->cpus &= ~(1ULL << cpu);
+    return 0;
+}
+
+__attribute__((weak)) int sched_add_domain(struct domain *d)
+{
+    d->sched_pool = sched_pool_by_id(d->cpupool_id);
+    return (d->sched_pool != NULL) ? 0 : -ENOENT;
+}
+
+__attribute__((weak)) void sched_remove_domain(struct domain *d)
+{
+    d->sched_pool = NULL;
+}
+
+__attribute__((weak)) int sched_move_domain(struct domain *d, unsigned int pool_id)
+{
+    if (sched_pool_by_id(pool_id) == NULL) {
+        return -ENOENT;
+    }
+    count(FAKE_SCHED_MOVE_DOMAIN, NULL);
+    d->cpupool_id = pool_id;
+    d->sched_pool = sched_pool_by_id(pool_id);
+    return 0;
 }
 
 unsigned int fake_sched_dumps(unsigned int cpu)
@@ -197,13 +327,6 @@ __attribute__((weak)) void sched_dump_cpu(unsigned int cpu)
     pr_info("run queue of CPU %u\n", cpu);
 }
 
-__attribute__((weak)) void sched_set_time_slicing(unsigned int cpu, bool on)
-{
-    if (cpu < NR_CPUS) {
-        slicing[cpu] = on ? 1 : 0;
-    }
-}
-
 /* The online CPUs are those of whichever set the test links (smp.c or
  * fake_smp.c): a weak reference, so that the many tests that need neither
  * do not have to link one. Without a set no CPU is online. */
@@ -230,12 +353,6 @@ __attribute__((weak)) int sched_move_vcpu(struct vcpu *v)
     return 0;
 }
 
-__attribute__((weak)) void sched_set_vcpu_weight(struct vcpu *v, unsigned int weight)
-{
-    count(FAKE_SCHED_WEIGHT, v);
-    last_weight = weight;
-}
-
 __attribute__((weak)) uint64_t sched_cpu_idle_time(unsigned int cpu)
 {
     return (cpu < NR_CPUS) ? idle_ns[cpu] : 0U;
@@ -248,11 +365,17 @@ __attribute__((weak)) const char *sched_default_name(void)
 
 __attribute__((weak)) bool cpupool_info(unsigned int first_id, struct cpupool_info *out)
 {
+    const struct sched_pool *best = NULL;
+
     for (unsigned int i = 0U; i < nr_pools; i++) {
-        if (pools[i].id >= first_id) {
-            *out = pools[i];
-            return true;
+        if ((pools[i].ops != NULL) && (pools[i].id >= first_id) &&
+            ((best == NULL) || (pools[i].id < best->id))) {
+            best = &pools[i];
         }
     }
-    return false;
+    if (best == NULL) {
+        return false;
+    }
+    *out = (struct cpupool_info){ best->id, best->cpus, best->ops->name };
+    return true;
 }

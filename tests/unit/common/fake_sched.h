@@ -16,19 +16,21 @@
  *                        counted only
  *   sched_dump_cpu       (the 'r' key's run queue) prints "run queue of
  *                        CPU <n>" and counts the call per CPU
- *   sched_set_time_slicing  remembers the setting per CPU
  *   sched_move_vcpu      a vCPU whose CPU its hard affinity leaves out goes
  *                        to the lowest online CPU it allows (-EINVAL if
  *                        none), counted per vCPU when it moves (a running
  *                        one too: the real one moves it once its CPU has
  *                        switched away from it)
- *   sched_set_vcpu_weight  counted per vCPU, the last weight kept
  *   sched_cpu_idle_time  what the test set per CPU (0 after the reset)
  *
  * and the scheduler's settings around it: sched_default_name
  * (common/sched/sched_params.c, "credit2" after the reset unless the test
- * names another) and cpupool_info (common/sched/cpupool.c, over the pools
- * the test listed; none after the reset).
+ * names another), the registry (sched_ops_by_name/_id: stand-ins with
+ * Xen's names and ids, whose adjust and adjust_global count the call and
+ * answer fake_sched_set_adjust_rc's value; null has neither), and the
+ * pools (cpupool_info, sched_pool_by_id, sched_add_domain,
+ * sched_remove_domain, sched_move_domain over the pools the test listed;
+ * none after the reset).
  *
  * All weak: a test that links sched.c gets the real scheduler. Link it by
  * naming ../tests/unit/common/fake_sched.c in a test's -src, and call
@@ -38,6 +40,7 @@
 
 #include <stdint.h>
 
+struct domain;
 struct vcpu;
 
 enum fake_sched_call {
@@ -50,28 +53,29 @@ enum fake_sched_call {
     FAKE_SCHED_ADD,
     FAKE_SCHED_REMOVE,
     FAKE_SCHED_MOVE,        /* sched_move_vcpu calls that moved the vCPU */
-    FAKE_SCHED_WEIGHT,      /* sched_set_vcpu_weight */
+    FAKE_SCHED_ADJUST,      /* a scheduler's adjust (domctl scheduler_op) */
+    FAKE_SCHED_ADJUST_GLOBAL,   /* adjust_global (sysctl scheduler_op) */
+    FAKE_SCHED_MOVE_DOMAIN, /* sched_move_domain calls that moved it */
     FAKE_SCHED_CALLS
 };
 
 void fake_sched_reset(void);
 /* sched_dump_cpu calls about cpu since the reset. */
 unsigned int fake_sched_dumps(unsigned int cpu);
-/* The last sched_set_time_slicing of cpu: 1 on, 0 off, -1 none since the
- * reset. */
-int fake_sched_time_slicing(unsigned int cpu);
 /* Calls of one kind since the reset: about v, or about any vCPU (v NULL;
  * block and yield, which name none, count under NULL only). */
 unsigned int fake_sched_calls(enum fake_sched_call call, const struct vcpu *v);
-/* The last sched_set_vcpu_weight's weight (0 when none). */
-unsigned int fake_sched_last_weight(void);
+/* What the schedulers' adjust and adjust_global answer (0 after the
+ * reset), and the domain the last adjust was about. */
+void fake_sched_set_adjust_rc(long rc);
+const struct domain *fake_sched_adjusted(void);
 /* What sched_cpu_idle_time(cpu) answers (cpu < NR_CPUS). */
 void fake_sched_set_idle_time(unsigned int cpu, uint64_t ns);
 /* What sched_default_name answers (a string that outlives the test). */
 void fake_sched_set_default_name(const char *name);
 /* Forget the pools, or list one more (ids ascending, at most
  * FAKE_CPUPOOLS; sched a string that outlives the test). */
-#define FAKE_CPUPOOLS 4U
+#define FAKE_CPUPOOLS 16U
 void fake_cpupools_clear(void);
 void fake_cpupool_add(unsigned int id, uint64_t cpus, const char *sched);
 

@@ -1,7 +1,8 @@
 /* Schedulers and CPU pools (common/control/control_sched.c): sysctl
  * sched_id, sysctl cpupool_op (Xen's INFO walk over the boot-time pools,
  * and the answers to changes Proxenos cannot make), and domctl
- * scheduler_op (credit2's weight and cap, the null scheduler's nothing),
+ * scheduler_op and sysctl scheduler_op (handed to the pool's scheduler;
+ * the null scheduler's nothing),
  * domctl set/getnodeaffinity (one NUMA node). */
 #include "control_env.h"
 
@@ -135,40 +136,25 @@ static struct xen_domctl *sched_op(domid_t dom, uint32_t sched, uint32_t cmd, ui
     return op;
 }
 
-static void credit2_parameters(void **state)
+/* The domain's pool's scheduler answers (each scheduler's own tests
+ * check what it answers): the id must be that scheduler's, the command
+ * one of Xen's four. */
+static void handed_to_the_pools_scheduler(void **state)
 {
     const uint32_t c2 = XEN_SCHEDULER_CREDIT2;
-    struct xen_domctl *op;
 
     (void)state;
-    op = sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, 0);
-    assert_int_equal(op->u.scheduler_op.u.credit2.weight, 256U);
-    assert_int_equal(op->u.scheduler_op.u.credit2.cap, 0U);
-    /* A weight reaches every vCPU. */
-    (void)sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_putinfo, 512U, 0U, 0);
-    assert_int_equal(fake_sched_calls(FAKE_SCHED_WEIGHT, NULL), ENV_VCPUS);
-    assert_int_equal(fake_sched_last_weight(), 512U);
-    op = sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, 0);
-    assert_int_equal(op->u.scheduler_op.u.credit2.weight, 512U);
-    /* A cap beyond 100% per vCPU is refused, after the weight was set. */
-    (void)sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_putinfo, 100U, 201U, -EINVAL);
-    op = sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, 0);
-    assert_int_equal(op->u.scheduler_op.u.credit2.weight, 100U);
-    assert_int_equal(op->u.scheduler_op.u.credit2.cap, 0U);
-    (void)sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_putinfo, 0U, 150U, 0);
-    op = sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, 0);
-    assert_int_equal(op->u.scheduler_op.u.credit2.weight, 100U);   /* 0: unchanged */
-    assert_int_equal(op->u.scheduler_op.u.credit2.cap, 150U);
-    /* A zero cap removes it. */
-    (void)sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_putinfo, 0U, 0U, 0);
-    op = sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, 0);
-    assert_int_equal(op->u.scheduler_op.u.credit2.cap, 0U);
-    /* No per-vCPU parameters; an unknown command; another scheduler. */
-    (void)sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_putvcpuinfo, 0U, 0U, -EINVAL);
-    (void)sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_getvcpuinfo, 0U, 0U, -EINVAL);
+    (void)sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, 0);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_ADJUST, NULL), 1U);
+    assert_int_equal(fake_sched_adjusted()->domain_id, 1U);
+    fake_sched_set_adjust_rc(-E2BIG);
+    (void)sched_op(1U, c2, XEN_DOMCTL_SCHEDOP_putvcpuinfo, 0U, 0U, -E2BIG);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_ADJUST, NULL), 2U);
+    /* Refused before the scheduler sees it. */
     (void)sched_op(1U, c2, 4U, 0U, 0U, -EINVAL);
     (void)sched_op(1U, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, -EINVAL);
     (void)sched_op(1U, XEN_SCHEDULER_NULL, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, -EINVAL);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_ADJUST, NULL), 2U);
 }
 
 static void null_scheduler_has_none(void **state)
@@ -183,9 +169,40 @@ static void null_scheduler_has_none(void **state)
     op = sched_op(3U, XEN_SCHEDULER_NULL, XEN_DOMCTL_SCHEDOP_getinfo, 7U, 9U, 0);
     assert_int_equal(op->u.scheduler_op.u.credit2.weight, 7U);     /* untouched */
     (void)sched_op(3U, XEN_SCHEDULER_NULL, XEN_DOMCTL_SCHEDOP_putinfo, 7U, 9U, 0);
-    assert_int_equal(fake_sched_calls(FAKE_SCHED_WEIGHT, NULL), 0U);
     (void)sched_op(3U, XEN_SCHEDULER_NULL, 9U, 0U, 0U, -EINVAL);
     (void)sched_op(3U, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo, 0U, 0U, -EINVAL);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_ADJUST, NULL), 0U);
+}
+
+static struct xen_sysctl *global_op(uint32_t pool, uint32_t sched, uint32_t cmd, long expect)
+{
+    struct xen_sysctl *op = sysctl_in(0U, XEN_SYSCTL_scheduler_op);
+
+    op->u.scheduler_op.cpupool_id = pool;
+    op->u.scheduler_op.sched_id = sched;
+    op->u.scheduler_op.cmd = cmd;
+    assert_int_equal(call_sysctl(), expect);
+    return op;
+}
+
+/* sysctl scheduler_op: Xen's checks in Xen's order (command, pool,
+ * scheduler id), then the pool's scheduler; none without parameters: 0. */
+static void global_parameters(void **state)
+{
+    (void)state;
+    fake_cpupools_clear();
+    env_add_pool(0U, 0x3U, "credit2");
+    env_add_pool(1U, 0xcU, "null");
+    (void)global_op(0U, XEN_SCHEDULER_CREDIT2, XEN_SYSCTL_SCHEDOP_getinfo, 0);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_ADJUST_GLOBAL, NULL), 1U);
+    fake_sched_set_adjust_rc(-EINVAL);
+    (void)global_op(0U, XEN_SCHEDULER_CREDIT2, XEN_SYSCTL_SCHEDOP_putinfo, -EINVAL);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_ADJUST_GLOBAL, NULL), 2U);
+    (void)global_op(1U, XEN_SCHEDULER_NULL, XEN_SYSCTL_SCHEDOP_putinfo, 0);
+    (void)global_op(0U, XEN_SCHEDULER_CREDIT2, 2U, -EINVAL);
+    (void)global_op(5U, XEN_SCHEDULER_CREDIT2, XEN_SYSCTL_SCHEDOP_getinfo, -ESRCH);
+    (void)global_op(1U, XEN_SCHEDULER_CREDIT2, XEN_SYSCTL_SCHEDOP_getinfo, -EINVAL);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_ADJUST_GLOBAL, NULL), 2U);
 }
 
 static long nodes(uint32_t cmd, uint64_t at, uint32_t bits)
@@ -227,7 +244,8 @@ int main(void)
         cmocka_unit_test_setup(sched_id, env_test_setup),
         cmocka_unit_test_setup(pool_info_walks_the_pools, env_test_setup),
         cmocka_unit_test_setup(pool_changes, env_test_setup),
-        cmocka_unit_test_setup(credit2_parameters, env_test_setup),
+        cmocka_unit_test_setup(handed_to_the_pools_scheduler, env_test_setup),
+        cmocka_unit_test_setup(global_parameters, env_test_setup),
         cmocka_unit_test_setup(null_scheduler_has_none, env_test_setup),
         cmocka_unit_test_setup(node_affinity, env_test_setup),
     };

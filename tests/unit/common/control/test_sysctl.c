@@ -35,7 +35,7 @@ static void unknown_commands_are_enosys(void **state)
 {
     static const uint32_t cmds[] = {
         0U, XEN_SYSCTL_tbuf_op, XEN_SYSCTL_perfc_op,
-        XEN_SYSCTL_availheap, XEN_SYSCTL_page_offline_op, XEN_SYSCTL_scheduler_op,
+        XEN_SYSCTL_availheap, XEN_SYSCTL_page_offline_op,
         XEN_SYSCTL_livepatch_op, XEN_SYSCTL_get_cpu_policy, XEN_SYSCTL_NR_CMDS, 1000U,
         0x80000003U, 0xffffffffU,
     };

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <proxenos/arch/context.h>
 #include <proxenos/lib.h>
+#include <proxenos/cpupool.h>
 #include <proxenos/sched.h>
+#include <proxenos/sched_ops.h>
 #include <proxenos/smp.h>
 #include <proxenos/softirq.h>
 #include <proxenos/timer.h>
@@ -59,6 +61,10 @@ static inline const struct fake_switch *last_switch(void)
 static struct domain dom = { .domain_id = 1U, .name = "d1", .state = DOMAIN_RUNNING };
 static struct vcpu vcpus[MAX_TEST_VCPUS];
 static unsigned int nr_vcpus;
+/* More domains, made by sched_ops_env.h's new_domain: freed at teardown. */
+#define MAX_TEST_DOMS 8U
+static struct domain doms[MAX_TEST_DOMS];
+static unsigned int nr_doms;
 
 static inline struct vcpu *new_vcpu(uint64_t affinity)
 {
@@ -157,10 +163,31 @@ static inline int setup(void **state)
     fake_set_now(clock_now);
     fake_set_switch_hook(check_switch);
     nr_vcpus = 0U;
+    nr_doms = 0U;
     dom.pause_count = 0U;
-    dom.sched_weight = 0U;
+    dom.cpupool_id = 0U;
+    dom.sched_pool = NULL;
+    dom.sched_dom_priv = NULL;
     sched_init();
     return 0;
+}
+
+/* Empty every pool and destroy it, so that its scheduler gives back what
+ * it took from the heap. */
+static inline void destroy_pools(void)
+{
+    for (unsigned int id = 0U; id < MAX_CPUPOOLS; id++) {
+        struct sched_pool *p = sched_pool_by_id(id);
+
+        for (unsigned int cpu = 0U; (p != NULL) && (cpu < NR_CPUS); cpu++) {
+            if (((p->cpus >> cpu) & 1U) != 0U) {
+                assert_int_equal(sched_pool_remove_cpu(p, cpu), 0);
+            }
+        }
+        if (p != NULL) {
+            assert_int_equal(sched_pool_destroy(p), 0);
+        }
+    }
 }
 
 static inline int teardown(void **state)
@@ -183,6 +210,11 @@ static inline int teardown(void **state)
         sched_remove_vcpu(&vcpus[i]);
         assert_null(vcpus[i].sched_priv);
     }
+    for (unsigned int i = 0U; i < nr_doms; i++) {
+        sched_remove_domain(&doms[i]);
+    }
+    sched_remove_domain(&dom);
+    destroy_pools();
     /* ... and with them every scheduler object the heap gave out. */
     assert_int_equal(heap_env_objs_live(), 0U);
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {

@@ -20,6 +20,7 @@
 #include "fake_sched.h"
 #include <proxenos/cpupool.h>
 #include <proxenos/fdt.h>
+#include <proxenos/sched_ops.h>
 #include <proxenos/sched_params.h>
 #include <proxenos/smp.h>
 #include <fake_arch.h>
@@ -147,9 +148,6 @@ static void without_pool_nodes_all_cpus_are_pool_0(void **state)
     assert_false(cpupool_info(1U, &info));
     /* One pool of every CPU is not worth a line. */
     assert_false(fake_log_contains("Pool-0"));
-    for (unsigned int cpu = 0U; cpu < 4U; cpu++) {
-        assert_int_equal(fake_sched_time_slicing(cpu), 1);
-    }
 }
 
 static void pools_in_tree_order_with_the_boot_cpu_in_pool_0(void **state)
@@ -171,7 +169,7 @@ static void pools_in_tree_order_with_the_boot_cpu_in_pool_0(void **state)
     pool("pool-empty", NULL, 0U, NULL);
     pool("pool-not-cpu", NULL, 1U, not_cpu);
     pool("pool-unknown", NULL, 1U, unknown);
-    pool("pool-rtds", "rtds", 0U, NULL);
+    pool("pool-bvt", "bvt", 0U, NULL);
     end_tree();
     cpupools_init(&bi);
 
@@ -197,13 +195,13 @@ static void pools_in_tree_order_with_the_boot_cpu_in_pool_0(void **state)
     assert_true(fake_log_contains("cpupool pool-empty: missing or empty cpupool-cpus"));
     assert_true(fake_log_contains("cpupool pool-not-cpu: entry 0 is not a cpu node with reg"));
     assert_true(fake_log_contains("cpupool pool-unknown: entry 0 is not a cpu node with reg"));
-    assert_true(fake_log_contains("cpupool pool-rtds: scheduler \"rtds\" is not available: "
+    assert_true(fake_log_contains("cpupool pool-bvt: scheduler \"bvt\" is not available: "
                                   "using credit2"));
-    /* null does not slice time. */
-    assert_int_equal(fake_sched_time_slicing(0U), 1);
-    assert_int_equal(fake_sched_time_slicing(1U), 1);
-    assert_int_equal(fake_sched_time_slicing(2U), 0);
-    assert_int_equal(fake_sched_time_slicing(3U), 0);
+    /* Each pool is an instance of its scheduler. */
+    assert_true(cpupool_info(1U, &info));
+    assert_string_equal(info.sched, "null");
+    assert_string_equal(sched_pool_by_id(1U)->ops->name, "null");
+    assert_string_equal(sched_pool_by_id(2U)->ops->name, "credit2");
 }
 
 static void at_most_fifteen_pool_nodes(void **state)

@@ -1,8 +1,4 @@
-test_sched_block-src := common/sched/sched.c common/sched/current.c common/core/smp.c common/core/softirq.c common/core/timer.c \
-	common/sched/sched_params.c common/boot/cmdline.c common/memory/xmalloc.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/bootmem.c
-# Applied when the test links: the PARAM table the hypervisor's linker
-# script would build, for sched=null.
-test_sched_block-cppflags := -Wl,-T,$(UNIT_DIR)/common/sched_test_include/params.lds
-$(O)/unit/common/sched/test_sched_block: $(UNIT_DIR)/common/sched_test_include/params.lds
-$(O)/unit/common/sched/test_sched_block: $(UNIT_DIR)/common/heap_env.h
-$(O)/unit/common/sched/test_sched_block: $(UNIT_DIR)/common/sched/sched_env.h
+include $(UNIT_DIR)/common/sched/sched_world.mk
+test_sched_block-src := $(SCHED_WORLD_SRC)
+test_sched_block-cppflags := $(SCHED_WORLD_CPPFLAGS)
+$(O)/unit/common/sched/test_sched_block: $(SCHED_WORLD_DEPS)

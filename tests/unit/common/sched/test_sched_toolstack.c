@@ -23,7 +23,7 @@
 #include <fake_arch.h>
 #include <fake_domain.h>
 #include "heap_env.h"
-#include "sched_env.h"
+#include "sched_ops_env.h"
 
 /* ---- Domain pause, idle time, weights (for the toolstack) ------------------ */
 
@@ -86,23 +86,29 @@ static void test_idle_time_counts_only_time_without_a_vcpu(void **state)
     fake_set_cpu(0U);
 }
 
+/* The weight is the domain's (domctl scheduler_op), for every vCPU it
+ * has and every vCPU it adds later. */
 static void test_weights_from_the_toolstack(void **state)
 {
+    struct xen_domctl_scheduler_op op = { .cmd = XEN_DOMCTL_SCHEDOP_getinfo };
     struct vcpu *a;
     struct vcpu *b;
 
     (void)state;
     a = add_vcpu(ON_CPU(2));
-    assert_int_equal(sched_vcpu_weight(a), SCHED_DEFAULT_WEIGHT);
-    sched_set_vcpu_weight(a, 1024U);
-    assert_int_equal(sched_vcpu_weight(a), 1024U);
-    sched_set_vcpu_weight(a, 0U);       /* ignored */
-    assert_int_equal(sched_vcpu_weight(a), 1024U);
-    /* A vCPU added later starts with its domain's weight. */
-    dom.sched_weight = 128U;
+    assert_int_equal(adjust(&dom, &op), 0);
+    assert_int_equal(op.u.credit2.weight, SCHED_DEFAULT_WEIGHT);
+    op = (struct xen_domctl_scheduler_op){ .cmd = XEN_DOMCTL_SCHEDOP_putinfo };
+    op.u.credit2.weight = 1024U;
+    dom.max_vcpus = MAX_TEST_VCPUS;
+    assert_int_equal(adjust(&dom, &op), 0);
+    op = (struct xen_domctl_scheduler_op){ .cmd = XEN_DOMCTL_SCHEDOP_getinfo };
+    assert_int_equal(adjust(&dom, &op), 0);
+    assert_int_equal(op.u.credit2.weight, 1024U);
     b = add_vcpu(ON_CPU(2));
-    assert_int_equal(sched_vcpu_weight(b), 128U);
-    dom.sched_weight = 0U;
+    (void)a;
+    (void)b;
+    dom.max_vcpus = 0U;
 }
 
 int main(void)

@@ -168,6 +168,9 @@ void sched_set_processor(struct vcpu *v, unsigned int cpu)
     if (v->processor == cpu) {
         return;
     }
+    /* Every move counts, also a scheduler's hand-over in schedule(). */
+    pcpus[v->processor].assigned--;
+    pcpus[cpu].assigned++;
     __atomic_store_n(&v->processor, cpu, __ATOMIC_RELEASE);
     /* Its timers follow it: they fire where it runs. Under the CPUs'
      * locks, as v may go (its domain freed) once it is off its CPU. */
@@ -347,9 +350,8 @@ static unsigned int move_locked(struct vcpu *v, unsigned int from, unsigned int 
 {
     struct sched_pool *p = pool_of(v);
 
+    ASSERT(v->processor == from);
     p->ops->remove(p, v);
-    pcpus[from].assigned--;
-    pcpus[to].assigned++;
     sched_set_processor(v, to);
     return p->ops->insert(p, v);
 }

@@ -1,70 +1,81 @@
-/* RTDS scheduling: reservations met to the nanosecond on a fake clock,
- * extra time in idle time only, EDF between vCPUs of different periods,
- * preemption by an earlier deadline, several CPUs and pools. The
- * toolstack's side is in test_rtds_adjust.c. The environment is
+/* RTDS scheduling through the real core: reservations met exactly on a
+ * fake clock, extra time in idle time only, EDF between vCPUs of
+ * different periods, preemption by an earlier deadline, several CPUs and
+ * pools, the replenishment timer following the pool's CPUs, the 'r' key.
+ * The toolstack's side is in test_rtds_adjust.c. The environment is
  * rtds_env.h's. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include <proxenos/lib.h>
+#include <proxenos/sched.h>
 #include <proxenos/sched_ops.h>
 #include <proxenos/timer.h>
 #include "rtds_env.h"
+
+#define CPU01 (ON_CPU(0) | ON_CPU(1))
 
 /* ---- One vCPU on one CPU -------------------------------------------------- */
 
 static void test_budget_without_extratime_is_exactly_forty_percent(void **state)
 {
+    struct domain *d;
     struct vcpu *v;
+    uint64_t before = 0U;
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    v = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    d = rtds_domain(1U);
+    v = rtds_vcpu(d, ON_CPU(0));
     set_params(v, 10000U, 4000U, false);
+    align_clock(MILLISECS(10));
     wake(v);
-    run_until(SECONDS(1));
-    assert_int_equal(run_time(v), MILLISECS(400));
-    /* ... and in each period, the first 4 ms of it. */
+    /* 4 ms of each 10 ms, over a second. */
     for (unsigned int k = 0U; k < 100U; k++) {
-        s_time_t start = MILLISECS(10) * (s_time_t)k;
-
-        assert_int_equal(ran_within(v, start, start + MILLISECS(4)), MILLISECS(4));
-        assert_int_equal(ran_within(v, start + MILLISECS(4), start + MILLISECS(10)), 0);
+        run_for(MILLISECS(10));
+        assert_int_equal(run_time(v) - before, MILLISECS(4));
+        before = run_time(v);
     }
+    assert_int_equal(run_time(v), MILLISECS(400));
 }
 
 static void test_extratime_alone_takes_the_whole_cpu(void **state)
 {
+    struct domain *d;
     struct vcpu *v;
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    v = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    d = rtds_domain(1U);
+    v = rtds_vcpu(d, ON_CPU(0));
     set_params(v, 10000U, 4000U, true);
     wake(v);
-    run_until(SECONDS(1));
+    run_for(SECONDS(1));
     assert_int_equal(run_time(v), SECONDS(1));
 }
 
 /* Xen's defaults: 4 ms every 10 ms, with extra time. */
-static void test_defaults_are_xens(void **state)
+static void test_defaults_share_the_cpu_with_nothing_idle(void **state)
 {
+    struct domain *d;
     struct vcpu *v;
     struct vcpu *w;
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    v = new_vcpu(0U, ON_CPU(0));
-    w = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    d = rtds_domain(1U);
+    v = rtds_vcpu(d, ON_CPU(0));
+    w = rtds_vcpu(d, ON_CPU(0));
+    align_clock(MILLISECS(10));
     wake(v);
     wake(w);
-    run_until(SECONDS(1));
-    /* Each gets its 40% first; the idle 20% goes to extra time. Both
-     * ran about half of the second, none of it idle. */
+    run_for(SECONDS(1));
+    /* Each has its 40%; the rest goes to extra time, none is idle. */
     assert_int_equal(run_time(v) + run_time(w), SECONDS(1));
     assert_true(run_time(v) >= MILLISECS(400));
     assert_true(run_time(w) >= MILLISECS(400));
@@ -72,126 +83,154 @@ static void test_defaults_are_xens(void **state)
 
 /* ---- EDF ------------------------------------------------------------------- */
 
-/* 4 of 10 ms and 9 of 15 ms: 100% of the CPU between them, which EDF
- * schedules with every deadline met. */
+/* 4 of 10 ms and 9 of 15 ms: all of the CPU between them, which EDF
+ * schedules with every deadline met. Run time is read every 5 ms. */
 static void test_edf_meets_every_deadline_of_two_periods(void **state)
 {
+    struct domain *d;
     struct vcpu *a;
     struct vcpu *b;
+    uint64_t ta[61];
+    uint64_t tb[61];
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    a = new_vcpu(0U, ON_CPU(0));
-    b = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    d = rtds_domain(1U);
+    a = rtds_vcpu(d, ON_CPU(0));
+    b = rtds_vcpu(d, ON_CPU(0));
     set_params(a, 10000U, 4000U, false);
     set_params(b, 15000U, 9000U, false);
+    align_clock(MILLISECS(30));
     wake(a);
     wake(b);
-    run_until(MILLISECS(300));
+    ta[0] = run_time(a);
+    tb[0] = run_time(b);
+    for (unsigned int i = 1U; i < ARRAY_SIZE(ta); i++) {
+        run_for(MILLISECS(5));
+        ta[i] = run_time(a);
+        tb[i] = run_time(b);
+    }
     for (unsigned int k = 0U; k < 30U; k++) {
-        s_time_t start = MILLISECS(10) * (s_time_t)k;
-
-        assert_int_equal(ran_within(a, start, start + MILLISECS(10)), MILLISECS(4));
+        assert_int_equal(ta[2U * (k + 1U)] - ta[2U * k], MILLISECS(4));
     }
     for (unsigned int k = 0U; k < 20U; k++) {
-        s_time_t start = MILLISECS(15) * (s_time_t)k;
-
-        assert_int_equal(ran_within(b, start, start + MILLISECS(15)), MILLISECS(9));
+        assert_int_equal(tb[3U * (k + 1U)] - tb[3U * k], MILLISECS(9));
     }
 }
 
 /* Reserved time before extra time: a vCPU in extra time gives way to one
- * whose reservation is not used up yet, whatever their deadlines. */
+ * within its reservation, whatever their deadlines; and its own new
+ * period takes the CPU back at once. */
 static void test_extratime_yields_to_reserved_time(void **state)
 {
+    struct domain *d;
     struct vcpu *hog;
     struct vcpu *rt;
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    hog = new_vcpu(0U, ON_CPU(0));
-    rt = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    d = rtds_domain(1U);
+    hog = rtds_vcpu(d, ON_CPU(0));
+    rt = rtds_vcpu(d, ON_CPU(0));
     set_params(hog, 1000U, 100U, true);
     set_params(rt, 100000U, 50000U, false);
+    align_clock(MILLISECS(100));
     wake(hog);
     wake(rt);
-    run_until(MILLISECS(100));
+    run_for(MILLISECS(50));
+    /* hog's 100 us of each ms came first, every ms. */
+    assert_int_equal(run_time(hog), MILLISECS(5));
+    assert_int_equal(run_time(rt), MILLISECS(45));
+    run_for(MILLISECS(50));
     assert_int_equal(run_time(rt), MILLISECS(50));
-    /* hog's reservation is 10% of each ms; its extra time is what rt
-     * leaves: the other 50 ms. */
     assert_int_equal(run_time(hog), MILLISECS(50));
-    assert_true(ran_within(hog, 0, MILLISECS(50)) >= MILLISECS(5));
 }
 
 static void test_woken_earlier_deadline_preempts(void **state)
 {
+    struct domain *d;
     struct vcpu *slow;
     struct vcpu *fast;
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    slow = new_vcpu(0U, ON_CPU(0));
-    fast = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    d = rtds_domain(1U);
+    slow = rtds_vcpu(d, ON_CPU(0));
+    fast = rtds_vcpu(d, ON_CPU(0));
     set_params(slow, 100000U, 80000U, false);
     set_params(fast, 5000U, 1000U, false);
+    align_clock(MILLISECS(100));
     wake(slow);
-    run_until(MILLISECS(2));
-    assert_ptr_equal(pcpus[0].curr, slow);
-    /* Deadline 7 ms against 100 ms: it takes the CPU at once. */
+    run_for(MILLISECS(2));
+    assert_ptr_equal(running_on(0U), slow);
+    /* Deadline 5 ms against 100 ms: it takes the CPU at once, for its
+     * budget, and gives it back. */
     wake(fast);
-    assert_ptr_equal(pcpus[0].curr, fast);
-    run_until(MILLISECS(3));
-    assert_ptr_equal(pcpus[0].curr, slow);
-    assert_int_equal(ran_within(fast, MILLISECS(2), MILLISECS(3)), MILLISECS(1));
+    assert_ptr_equal(running_on(0U), fast);
+    assert_int_equal(slow->state, VCPU_RUNNABLE);
+    run_for(MILLISECS(1));
+    assert_ptr_equal(running_on(0U), slow);
+    assert_int_equal(run_time(fast), MILLISECS(1));
+    assert_int_equal(run_time(slow), MILLISECS(2));
 }
 
 static void test_woken_later_deadline_waits(void **state)
 {
+    struct domain *d;
     struct vcpu *a;
     struct vcpu *b;
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    a = new_vcpu(0U, ON_CPU(0));
-    b = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    d = rtds_domain(1U);
+    a = rtds_vcpu(d, ON_CPU(0));
+    b = rtds_vcpu(d, ON_CPU(0));
     set_params(a, 10000U, 5000U, false);
     set_params(b, 20000U, 5000U, false);
+    align_clock(MILLISECS(20));
     wake(a);
-    run_until(MILLISECS(1));
+    run_for(MILLISECS(1));
     wake(b);
-    assert_ptr_equal(pcpus[0].curr, a);
-    run_until(MILLISECS(10));
-    assert_int_equal(ran_within(a, 0, MILLISECS(10)), MILLISECS(5));
-    assert_int_equal(ran_within(b, 0, MILLISECS(10)), MILLISECS(5));
-    assert_int_equal(ran_within(b, 0, MILLISECS(5)), 0);
+    assert_ptr_equal(running_on(0U), a);
+    run_for(MILLISECS(4));
+    assert_int_equal(run_time(b), 0);
+    run_for(MILLISECS(5));
+    assert_int_equal(run_time(a), MILLISECS(5));
+    assert_int_equal(run_time(b), MILLISECS(5));
 }
 
 /* A vCPU that blocks keeps its budget for when it wakes in the same
  * period (a deferrable server), and starts a new period if that ended. */
 static void test_blocked_vcpu_keeps_budget_within_its_period(void **state)
 {
+    struct domain *d;
     struct vcpu *v;
+    uint64_t before;
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    v = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    d = rtds_domain(1U);
+    v = rtds_vcpu(d, ON_CPU(0));
     set_params(v, 10000U, 4000U, false);
+    align_clock(MILLISECS(10));
     wake(v);
-    run_until(MILLISECS(1));
+    run_for(MILLISECS(1));
     block(v);
-    run_until(MILLISECS(7));
+    run_for(MILLISECS(6));
     wake(v);
-    run_until(MILLISECS(10));
-    /* 1 ms before, the 3 ms left after: all of 7 to 10. */
-    assert_int_equal(ran_within(v, MILLISECS(7), MILLISECS(10)), MILLISECS(3));
+    run_for(MILLISECS(3));
+    /* 1 ms before, the 3 ms left after, at 7 to 10 ms. */
+    assert_int_equal(run_time(v), MILLISECS(4));
     block(v);
     /* Asleep past several periods: woken at 43.5 ms, it is in the period
      * of 40 to 50 ms with a full budget. */
-    run_until(MILLISECS(43) + MICROSECS(500));
+    run_for(MILLISECS(33) + MICROSECS(500));
+    before = run_time(v);
     wake(v);
-    run_until(MILLISECS(60));
-    assert_int_equal(ran_within(v, MILLISECS(43), MILLISECS(50)), MILLISECS(4));
-    assert_int_equal(ran_within(v, MILLISECS(50), MILLISECS(60)), MILLISECS(4));
+    run_for(MILLISECS(6) + MICROSECS(500));
+    assert_int_equal(run_time(v) - before, MILLISECS(4));
+    run_for(MILLISECS(10));
+    assert_int_equal(run_time(v) - before, MILLISECS(8));
 }
 
 /* ---- Several CPUs and pools -------------------------------------------- */
@@ -200,44 +239,52 @@ static void test_blocked_vcpu_keeps_budget_within_its_period(void **state)
  * woken vCPU preempts the one with the latest deadline. */
 static void test_global_edf_preempts_latest_deadline(void **state)
 {
+    struct domain *d;
     struct vcpu *v[4];
 
     (void)state;
-    pool_create(0U, ON_CPU(0) | ON_CPU(1) | ON_CPU(2));
+    (void)make_pool(1U, "rtds", ON_CPU(0) | ON_CPU(1) | ON_CPU(2));
+    d = rtds_domain(1U);
     for (unsigned int i = 0U; i < 4U; i++) {
-        v[i] = new_vcpu(0U, ALL_CPUS);
+        v[i] = rtds_vcpu(d, ALL_CPUS);
     }
     set_params(v[0], 30000U, 20000U, false);
     set_params(v[1], 40000U, 20000U, false);
     set_params(v[2], 50000U, 20000U, false);
     set_params(v[3], 10000U, 5000U, false);
+    align_clock(MILLISECS(600));
     for (unsigned int i = 0U; i < 3U; i++) {
         wake(v[i]);
     }
     for (unsigned int i = 0U; i < 3U; i++) {
         assert_int_equal(v[i]->state, VCPU_RUNNING);
     }
-    run_until(MILLISECS(1));
+    run_for(MILLISECS(1));
     wake(v[3]);
     assert_int_equal(v[3]->state, VCPU_RUNNING);
     assert_int_equal(v[2]->state, VCPU_RUNNABLE);
     assert_int_equal(v[0]->state, VCPU_RUNNING);
     assert_int_equal(v[1]->state, VCPU_RUNNING);
+    run_for(MILLISECS(5));
+    assert_int_equal(run_time(v[3]), MILLISECS(5));
+    assert_int_equal(v[2]->state, VCPU_RUNNING);
 }
 
 static void test_idle_cpu_is_tickled_first(void **state)
 {
+    struct domain *d;
     struct vcpu *a;
     struct vcpu *b;
 
     (void)state;
-    pool_create(0U, ON_CPU(0) | ON_CPU(1));
-    a = new_vcpu(0U, ALL_CPUS);
-    b = new_vcpu(0U, ALL_CPUS);
+    (void)make_pool(1U, "rtds", CPU01);
+    d = rtds_domain(1U);
+    a = rtds_vcpu(d, ALL_CPUS);
+    b = rtds_vcpu(d, ALL_CPUS);
     set_params(a, 10000U, 5000U, false);
     set_params(b, 10000U, 5000U, false);
     wake(a);
-    run_until(MILLISECS(1));
+    run_for(MILLISECS(1));
     wake(b);
     assert_int_equal(a->state, VCPU_RUNNING);
     assert_int_equal(b->state, VCPU_RUNNING);
@@ -248,144 +295,169 @@ static void test_idle_cpu_is_tickled_first(void **state)
  * idle CPU 1 at once. */
 static void test_preempted_vcpu_moves_to_an_idle_cpu(void **state)
 {
+    struct domain *d;
     struct vcpu *x;
     struct vcpu *y;
 
     (void)state;
-    pool_create(0U, ON_CPU(0) | ON_CPU(1));
-    x = new_vcpu(0U, ALL_CPUS);
-    y = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", CPU01);
+    d = rtds_domain(1U);
+    x = rtds_vcpu(d, CPU01);
+    y = rtds_vcpu(d, ON_CPU(0));
     set_params(x, 20000U, 10000U, false);
     set_params(y, 10000U, 5000U, false);
+    align_clock(MILLISECS(20));
     wake(x);
-    assert_ptr_equal(pcpus[0].curr, x);
-    run_until(MILLISECS(1));
+    assert_ptr_equal(running_on(0U), x);
+    run_for(MILLISECS(1));
     wake(y);
-    assert_ptr_equal(pcpus[0].curr, y);
-    assert_ptr_equal(pcpus[1].curr, x);
-    run_until(MILLISECS(20));
+    assert_ptr_equal(running_on(0U), y);
+    assert_ptr_equal(running_on(1U), x);
+    run_for(MILLISECS(19));
     assert_int_equal(run_time(x), MILLISECS(10));
     assert_int_equal(run_time(y), MILLISECS(10));
 }
 
+static void never_on_cpu0(s_time_t started)
+{
+    (void)started;
+    assert_null(running_on(0U));
+}
+
 static void test_hard_affinity_is_respected(void **state)
 {
+    struct domain *d;
     struct vcpu *a;
     struct vcpu *b;
 
     (void)state;
-    pool_create(0U, ON_CPU(0) | ON_CPU(1));
-    a = new_vcpu(0U, ON_CPU(1));
-    b = new_vcpu(0U, ON_CPU(1));
+    (void)make_pool(1U, "rtds", CPU01);
+    d = rtds_domain(1U);
+    a = rtds_vcpu(d, ON_CPU(1));
+    b = rtds_vcpu(d, ON_CPU(1));
     set_params(a, 10000U, 6000U, false);
     set_params(b, 10000U, 6000U, false);
     wake(a);
     wake(b);
-    run_until(MILLISECS(100));
-    for (unsigned int i = 0U; i < nr_stretches; i++) {
-        assert_int_equal(stretches[i].cpu, 1U);
-    }
+    run_cpus_with(ALL_CPUS, MILLISECS(100), STEP, never_on_cpu0);
     /* 12 ms of reservations in each 10 ms on one CPU: it is full. */
     assert_int_equal(run_time(a) + run_time(b), MILLISECS(100));
-    assert_null(pcpus[0].curr);
 }
 
 static void test_other_pool_is_unaffected(void **state)
 {
+    struct domain *busy_dom;
+    struct domain *alone_dom;
     struct vcpu *busy[3];
     struct vcpu *alone;
 
     (void)state;
-    pool_create(0U, ON_CPU(0) | ON_CPU(1));
-    pool_create(1U, ON_CPU(2));
+    (void)make_pool(1U, "rtds", CPU01);
+    (void)make_pool(2U, "rtds", ON_CPU(2));
+    busy_dom = rtds_domain(1U);
+    alone_dom = rtds_domain(2U);
     for (unsigned int i = 0U; i < 3U; i++) {
-        busy[i] = new_vcpu(0U, ALL_CPUS);
+        busy[i] = rtds_vcpu(busy_dom, ALL_CPUS);
         set_params(busy[i], 5000U, 4000U, true);
+    }
+    alone = rtds_vcpu(alone_dom, ALL_CPUS);
+    set_params(alone, 10000U, 4000U, false);
+    align_clock(MILLISECS(10));
+    for (unsigned int i = 0U; i < 3U; i++) {
         wake(busy[i]);
     }
-    alone = new_vcpu(1U, ALL_CPUS);
-    set_params(alone, 10000U, 4000U, false);
     wake(alone);
-    run_until(SECONDS(1));
+    run_for(SECONDS(1));
     assert_int_equal(run_time(alone), MILLISECS(400));
-    for (unsigned int i = 0U; i < nr_stretches; i++) {
-        assert_true((stretches[i].v == alone) == (stretches[i].cpu == 2U));
+    assert_int_equal(alone->processor, 2U);
+    for (unsigned int i = 0U; i < 3U; i++) {
+        assert_true(busy[i]->processor < 2U);
     }
-    /* Pool 0's two CPUs are shared by its three, never idle. */
+    /* Pool 1's two CPUs are shared by its three, never idle. */
     assert_int_equal(run_time(busy[0]) + run_time(busy[1]) + run_time(busy[2]), SECONDS(2));
 }
 
 /* The replenishment timer runs on one of the pool's CPUs: when that one
- * leaves, it moves to another, and goes with the last. */
+ * leaves the pool, the timer goes on from another. */
 static void test_repl_timer_follows_the_pools_cpus(void **state)
 {
+    struct sched_pool *p;
+    struct domain *d;
     struct vcpu *v;
+    uint64_t before;
 
     (void)state;
-    pool_create(0U, ON_CPU(0) | ON_CPU(1));
-    v = new_vcpu(0U, ON_CPU(1));
+    p = make_pool(1U, "rtds", CPU01);
+    d = rtds_domain(1U);
+    v = rtds_vcpu(d, ON_CPU(1));
     set_params(v, 10000U, 4000U, false);
-    assert_non_null(repl_timer());
-    assert_int_equal(repl_timer()->cpu, 0U);
+    align_clock(MILLISECS(10));
     wake(v);
-    run_until(MILLISECS(5));
-    pool_remove_cpu(0U, 0U);
-    assert_int_equal(repl_timer()->cpu, 1U);
-    assert_true(repl_timer()->queued);
-    run_until(MILLISECS(100));
-    assert_int_equal(run_time(v), MILLISECS(40));
-    block(v);
-    pool_remove_cpu(0U, 1U);
-    assert_null(repl_timer());
-    /* teardown finds the pool without CPUs */
+    run_for(MILLISECS(5));
+    /* CPU 0 has the timer (the pool's first CPU) and nothing else. */
+    assert_int_equal(timer_queue_length(0U), 1);
+    assert_int_equal(sched_pool_remove_cpu(p, 0U), 0);
+    assert_int_equal(timer_queue_length(0U), 0);
+    before = run_time(v);
+    run_for(MILLISECS(100));
+    assert_int_equal(run_time(v) - before, MILLISECS(40));
 }
 
 /* ---- The 'r' key ------------------------------------------------------------ */
 
 static void test_dump_shows_running_and_queued(void **state)
 {
+    struct domain *d;
     struct vcpu *a;
     struct vcpu *b;
-    const char *log;
+    char run[128];
+    char queued[128];
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    a = new_vcpu(0U, ON_CPU(0));
-    b = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    d = rtds_domain(1U);
+    a = rtds_vcpu(d, ON_CPU(0));
+    b = rtds_vcpu(d, ON_CPU(0));
     set_params(a, 10000U, 4000U, false);
     set_params(b, 20000U, 3000U, true);
+    align_clock(MILLISECS(20));
     wake(a);
     wake(b);
-    run_until(MILLISECS(1));
+    run_for(MILLISECS(1));
     fake_log_clear();
-    sched_rtds_ops.dump_cpu(&pools[0], 0U);
-    log = fake_log();
-    assert_non_null(strstr(log, "CPU 0 (rtds pool 0): running"));
-    assert_non_null(strstr(log, "run d1v0: period 10000000 budget 4000000, deadline 10000000, left 3000000"));
-    assert_non_null(strstr(log, "runq d1v1: period 20000000 budget 3000000 +extra, deadline 20000000"));
+    sched_dump_cpu(0U);
+    assert_true(fake_log_contains("CPU 0 (rtds pool 1): running"));
+    (void)snprintf(run, sizeof(run),
+                   "  run d%uv%u: period 10000000 budget 4000000, deadline %lld, left 3000000, level 0",
+                   (unsigned int)d->domain_id, a->vcpu_id, (long long)(NOW() + MILLISECS(9)));
+    (void)snprintf(queued, sizeof(queued),
+                   "  runq d%uv%u: period 20000000 budget 3000000 +extra, deadline %lld, left 3000000",
+                   (unsigned int)d->domain_id, b->vcpu_id, (long long)(NOW() + MILLISECS(19)));
+    assert_true(fake_log_contains(run));
+    assert_true(fake_log_contains(queued));
 }
+
+#define RTDS_TEST(t) cmocka_unit_test_setup_teardown(t, rtds_setup, rtds_teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_budget_without_extratime_is_exactly_forty_percent, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_extratime_alone_takes_the_whole_cpu, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_defaults_are_xens, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_edf_meets_every_deadline_of_two_periods, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_extratime_yields_to_reserved_time, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_woken_earlier_deadline_preempts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_woken_later_deadline_waits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_blocked_vcpu_keeps_budget_within_its_period, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_global_edf_preempts_latest_deadline, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_idle_cpu_is_tickled_first, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_preempted_vcpu_moves_to_an_idle_cpu, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hard_affinity_is_respected, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_other_pool_is_unaffected, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_repl_timer_follows_the_pools_cpus, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump_shows_running_and_queued, setup, teardown),
+        RTDS_TEST(test_budget_without_extratime_is_exactly_forty_percent),
+        RTDS_TEST(test_extratime_alone_takes_the_whole_cpu),
+        RTDS_TEST(test_defaults_share_the_cpu_with_nothing_idle),
+        RTDS_TEST(test_edf_meets_every_deadline_of_two_periods),
+        RTDS_TEST(test_extratime_yields_to_reserved_time),
+        RTDS_TEST(test_woken_earlier_deadline_preempts),
+        RTDS_TEST(test_woken_later_deadline_waits),
+        RTDS_TEST(test_blocked_vcpu_keeps_budget_within_its_period),
+        RTDS_TEST(test_global_edf_preempts_latest_deadline),
+        RTDS_TEST(test_idle_cpu_is_tickled_first),
+        RTDS_TEST(test_preempted_vcpu_moves_to_an_idle_cpu),
+        RTDS_TEST(test_hard_affinity_is_respected),
+        RTDS_TEST(test_other_pool_is_unaffected),
+        RTDS_TEST(test_repl_timer_follows_the_pools_cpus),
+        RTDS_TEST(test_dump_shows_running_and_queued),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, NULL);
 }

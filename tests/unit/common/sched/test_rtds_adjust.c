@@ -11,6 +11,7 @@
 
 #include <proxenos/errno.h>
 #include <proxenos/lib.h>
+#include <proxenos/sched.h>
 #include <proxenos/sched_ops.h>
 #include <proxenos/timer.h>
 #include "rtds_env.h"
@@ -52,48 +53,55 @@ static void get_all(struct domain *d, unsigned int n)
     assert_int_equal(done, n);
 }
 
-static void make_domain(unsigned int nr)
+/* A domain in an RTDS pool on CPUs 0 and 1, with nr vCPUs (ids 0..nr-1). */
+static struct domain *make_domain(unsigned int nr)
 {
-    pool_create(0U, ON_CPU(0) | ON_CPU(1));
+    struct domain *d;
+
+    (void)make_pool(1U, "rtds", ON_CPU(0) | ON_CPU(1));
+    d = rtds_domain(1U);
     for (unsigned int i = 0U; i < nr; i++) {
-        (void)new_vcpu(0U, ALL_CPUS);
+        (void)rtds_vcpu(d, ALL_CPUS);
     }
+    return d;
 }
 
 /* ---- Domain-wide ------------------------------------------------------------ */
 
 static void test_getinfo_answers_xens_defaults(void **state)
 {
+    struct domain *d;
     struct xen_domctl_scheduler_op op = { .cmd = XEN_DOMCTL_SCHEDOP_getinfo };
 
     (void)state;
-    make_domain(2U);
-    assert_int_equal(adjust(&doms[0], &op), 0);
+    d = make_domain(2U);
+    assert_int_equal(ctl_adjust(d, &op), 0);
     assert_int_equal(op.u.rtds.period, 10000U);
     assert_int_equal(op.u.rtds.budget, 4000U);
     /* The defaults still, after a putinfo: vCPUs may differ. */
     op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
     op.u.rtds.period = 20000U;
     op.u.rtds.budget = 5000U;
-    assert_int_equal(adjust(&doms[0], &op), 0);
+    assert_int_equal(ctl_adjust(d, &op), 0);
     op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
-    assert_int_equal(adjust(&doms[0], &op), 0);
+    assert_int_equal(ctl_adjust(d, &op), 0);
     assert_int_equal(op.u.rtds.period, 10000U);
     assert_int_equal(op.u.rtds.budget, 4000U);
 }
 
 static void test_putinfo_sets_every_vcpu_and_keeps_extratime(void **state)
 {
+    struct domain *d;
     struct xen_domctl_scheduler_op op = { .cmd = XEN_DOMCTL_SCHEDOP_putinfo };
 
     (void)state;
-    make_domain(3U);
+    d = make_domain(3U);
     set_params(&vcpus[1], 10000U, 4000U, false);
     op.u.rtds.period = 20000U;
     op.u.rtds.budget = 5000U;
     op.u.rtds.flags = 0U;
-    assert_int_equal(adjust(&doms[0], &op), 0);
-    get_all(&doms[0], 3U);
+    assert_int_equal(ctl_adjust(d, &op), 0);
+    get_all(d, 3U);
     assert_entry(0U, 20000U, 5000U, XEN_DOMCTL_SCHEDRT_extra);
     assert_entry(1U, 20000U, 5000U, 0U);
     assert_entry(2U, 20000U, 5000U, XEN_DOMCTL_SCHEDRT_extra);
@@ -101,6 +109,7 @@ static void test_putinfo_sets_every_vcpu_and_keeps_extratime(void **state)
 
 static void test_putinfo_refuses_bad_reservations(void **state)
 {
+    struct domain *d;
     static const struct xen_domctl_sched_rtds bad[] = {
         { .period = 10000U, .budget = 10001U },     /* budget above period */
         { .period = 0U, .budget = 0U },
@@ -110,14 +119,14 @@ static void test_putinfo_refuses_bad_reservations(void **state)
     };
 
     (void)state;
-    make_domain(2U);
+    d = make_domain(2U);
     for (unsigned int i = 0U; i < ARRAY_SIZE(bad); i++) {
         struct xen_domctl_scheduler_op op = { .cmd = XEN_DOMCTL_SCHEDOP_putinfo };
 
         op.u.rtds = bad[i];
-        assert_int_equal(adjust(&doms[0], &op), -EINVAL);
+        assert_int_equal(ctl_adjust(d, &op), -EINVAL);
     }
-    get_all(&doms[0], 2U);
+    get_all(d, 2U);
     assert_entry(0U, 10000U, 4000U, XEN_DOMCTL_SCHEDRT_extra);
     assert_entry(1U, 10000U, 4000U, XEN_DOMCTL_SCHEDRT_extra);
 }
@@ -125,43 +134,46 @@ static void test_putinfo_refuses_bad_reservations(void **state)
 /* The least and the most: 10 us, and a budget equal to its period. */
 static void test_putinfo_takes_the_limits(void **state)
 {
+    struct domain *d;
     struct xen_domctl_scheduler_op op = { .cmd = XEN_DOMCTL_SCHEDOP_putinfo };
 
     (void)state;
-    make_domain(1U);
+    d = make_domain(1U);
     op.u.rtds.period = 10U;
     op.u.rtds.budget = 10U;
-    assert_int_equal(adjust(&doms[0], &op), 0);
-    get_all(&doms[0], 1U);
+    assert_int_equal(ctl_adjust(d, &op), 0);
+    get_all(d, 1U);
     assert_entry(0U, 10U, 10U, XEN_DOMCTL_SCHEDRT_extra);
 }
 
 static void test_unknown_command_is_einval(void **state)
 {
+    struct domain *d;
     struct xen_domctl_scheduler_op op = { .cmd = 4U };
 
     (void)state;
-    make_domain(1U);
-    assert_int_equal(adjust(&doms[0], &op), -EINVAL);
+    d = make_domain(1U);
+    assert_int_equal(ctl_adjust(d, &op), -EINVAL);
 }
 
 /* ---- Per vCPU ------------------------------------------------------------------ */
 
 static void test_putvcpuinfo_sets_each_and_getvcpuinfo_reads_back(void **state)
 {
+    struct domain *d;
     uint32_t done = 0U;
 
     (void)state;
-    make_domain(3U);
+    d = make_domain(3U);
     put_entry(0U, 2U, 30000U, 12000U, 0U);
     put_entry(1U, 0U, 45000U, 20000U, XEN_DOMCTL_SCHEDRT_extra);
-    assert_int_equal(adjust_vcpus(&doms[0], XEN_DOMCTL_SCHEDOP_putvcpuinfo, 2U, &done), 0);
+    assert_int_equal(adjust_vcpus(d, XEN_DOMCTL_SCHEDOP_putvcpuinfo, 2U, &done), 0);
     assert_int_equal(done, 2U);
     /* Asked in any order, answered in place. */
     ask_for(0U, 1U);
     ask_for(1U, 2U);
     ask_for(2U, 0U);
-    assert_int_equal(adjust_vcpus(&doms[0], XEN_DOMCTL_SCHEDOP_getvcpuinfo, 3U, &done), 0);
+    assert_int_equal(adjust_vcpus(d, XEN_DOMCTL_SCHEDOP_getvcpuinfo, 3U, &done), 0);
     assert_int_equal(done, 3U);
     assert_entry(0U, 10000U, 4000U, XEN_DOMCTL_SCHEDRT_extra);
     assert_entry(1U, 30000U, 12000U, 0U);
@@ -173,6 +185,7 @@ static void test_putvcpuinfo_sets_each_and_getvcpuinfo_reads_back(void **state)
  * leaves nr_vcpus as it was. */
 static void test_putvcpuinfo_stops_at_a_bad_entry(void **state)
 {
+    struct domain *d;
     static const struct {
         uint32_t vcpuid;
         uint32_t period;
@@ -186,16 +199,16 @@ static void test_putvcpuinfo_stops_at_a_bad_entry(void **state)
     };
 
     (void)state;
-    make_domain(3U);
+    d = make_domain(3U);
     for (unsigned int i = 0U; i < ARRAY_SIZE(bad); i++) {
         uint32_t done = 77U;
 
         put_entry(0U, 0U, 20000U + i, 1000U, 0U);
         put_entry(1U, bad[i].vcpuid, bad[i].period, bad[i].budget, 0U);
         put_entry(2U, 1U, 50000U, 1000U, 0U);
-        assert_int_equal(adjust_vcpus(&doms[0], XEN_DOMCTL_SCHEDOP_putvcpuinfo, 3U, &done), -EINVAL);
+        assert_int_equal(adjust_vcpus(d, XEN_DOMCTL_SCHEDOP_putvcpuinfo, 3U, &done), -EINVAL);
         assert_int_equal(done, 3U);
-        get_all(&doms[0], 3U);
+        get_all(d, 3U);
         assert_entry(0U, 20000U + i, 1000U, 0U);
         assert_entry(1U, 10000U, 4000U, XEN_DOMCTL_SCHEDRT_extra);
         assert_entry(2U, 10000U, 4000U, XEN_DOMCTL_SCHEDRT_extra);
@@ -204,28 +217,30 @@ static void test_putvcpuinfo_stops_at_a_bad_entry(void **state)
 
 static void test_getvcpuinfo_refuses_a_vcpu_out_of_range(void **state)
 {
+    struct domain *d;
     uint32_t done = 0U;
 
     (void)state;
-    make_domain(2U);
+    d = make_domain(2U);
     ask_for(0U, 0U);
     ask_for(1U, 2U);
-    assert_int_equal(adjust_vcpus(&doms[0], XEN_DOMCTL_SCHEDOP_getvcpuinfo, 2U, &done), -EINVAL);
+    assert_int_equal(adjust_vcpus(d, XEN_DOMCTL_SCHEDOP_getvcpuinfo, 2U, &done), -EINVAL);
     /* The entry before it was answered. */
     assert_entry(0U, 10000U, 4000U, XEN_DOMCTL_SCHEDRT_extra);
 }
 
 static void test_vcpuinfo_outside_guest_memory_is_efault(void **state)
 {
+    struct domain *d;
     struct xen_domctl_scheduler_op op = { .cmd = XEN_DOMCTL_SCHEDOP_getvcpuinfo };
 
     (void)state;
-    make_domain(1U);
+    d = make_domain(1U);
     op.u.v.vcpus = CTL_GVA + PAGE_SIZE;
     op.u.v.nr_vcpus = 1U;
-    assert_int_equal(adjust(&doms[0], &op), -EFAULT);
+    assert_int_equal(ctl_adjust(d, &op), -EFAULT);
     op.cmd = XEN_DOMCTL_SCHEDOP_putvcpuinfo;
-    assert_int_equal(adjust(&doms[0], &op), -EFAULT);
+    assert_int_equal(ctl_adjust(d, &op), -EFAULT);
     /* The array's last entry runs off the page. */
     op.u.v.vcpus = CTL_GVA + PAGE_SIZE - sizeof(struct xen_domctl_schedparam_vcpu);
     op.u.v.nr_vcpus = 2U;
@@ -233,16 +248,17 @@ static void test_vcpuinfo_outside_guest_memory_is_efault(void **state)
                                                    sizeof(struct xen_domctl_schedparam_vcpu)))
         ->vcpuid = 0U;
     op.cmd = XEN_DOMCTL_SCHEDOP_getvcpuinfo;
-    assert_int_equal(adjust(&doms[0], &op), -EFAULT);
+    assert_int_equal(ctl_adjust(d, &op), -EFAULT);
 }
 
 static void test_zero_vcpus_is_nothing_done(void **state)
 {
+    struct domain *d;
     uint32_t done = 5U;
 
     (void)state;
-    make_domain(1U);
-    assert_int_equal(adjust_vcpus(&doms[0], XEN_DOMCTL_SCHEDOP_getvcpuinfo, 0U, &done), 0);
+    d = make_domain(1U);
+    assert_int_equal(adjust_vcpus(d, XEN_DOMCTL_SCHEDOP_getvcpuinfo, 0U, &done), 0);
     assert_int_equal(done, 0U);
 }
 
@@ -253,55 +269,64 @@ static void test_zero_vcpus_is_nothing_done(void **state)
 static void test_new_budget_applies_from_next_period(void **state)
 {
     struct vcpu *v;
+    uint64_t before;
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    v = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    v = rtds_vcpu(rtds_domain(1U), ON_CPU(0));
     set_params(v, 10000U, 4000U, false);
+    align_clock(MILLISECS(10));
     wake(v);
-    run_until(MILLISECS(1));
+    run_for(MILLISECS(1));
     set_params(v, 10000U, 2000U, false);
-    run_until(SECONDS(1));
-    assert_int_equal(ran_within(v, 0, MILLISECS(10)), MILLISECS(4));
-    assert_int_equal(ran_within(v, MILLISECS(10), SECONDS(1)), 99 * MILLISECS(2));
+    run_for(MILLISECS(9));
+    assert_int_equal(run_time(v), MILLISECS(4));
+    before = run_time(v);
+    run_for(MILLISECS(990));
+    assert_int_equal(run_time(v) - before, 99 * MILLISECS(2));
 }
 
 static void test_extratime_flag_turns_idle_time_on_and_off(void **state)
 {
     struct vcpu *v;
+    uint64_t before;
 
     (void)state;
-    pool_create(0U, ON_CPU(0));
-    v = new_vcpu(0U, ON_CPU(0));
+    (void)make_pool(1U, "rtds", ON_CPU(0));
+    v = rtds_vcpu(rtds_domain(1U), ON_CPU(0));
     set_params(v, 10000U, 4000U, true);
+    align_clock(MILLISECS(10));
     wake(v);
-    run_until(MILLISECS(100));
+    run_for(MILLISECS(100));
     assert_int_equal(run_time(v), MILLISECS(100));
     set_params(v, 10000U, 4000U, false);
-    run_until(MILLISECS(200));
-    /* What it had of its budget at 100 ms was refilled in extra time. */
-    assert_true(ran_within(v, MILLISECS(100), MILLISECS(110)) <= MILLISECS(4));
-    assert_int_equal(ran_within(v, MILLISECS(110), MILLISECS(200)), 9 * MILLISECS(4));
+    before = run_time(v);
+    run_for(MILLISECS(10));
+    /* The period under way: at most what was left of its budget. */
+    assert_true(run_time(v) - before <= MILLISECS(4));
+    before = run_time(v);
+    run_for(MILLISECS(90));
+    assert_int_equal(run_time(v) - before, 9 * MILLISECS(4));
 }
+
+#define RTDS_TEST(t) cmocka_unit_test_setup_teardown(t, rtds_setup, rtds_teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_getinfo_answers_xens_defaults, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_putinfo_sets_every_vcpu_and_keeps_extratime, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_putinfo_refuses_bad_reservations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_putinfo_takes_the_limits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_command_is_einval, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_putvcpuinfo_sets_each_and_getvcpuinfo_reads_back, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_putvcpuinfo_stops_at_a_bad_entry, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_getvcpuinfo_refuses_a_vcpu_out_of_range, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_vcpuinfo_outside_guest_memory_is_efault, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zero_vcpus_is_nothing_done, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_new_budget_applies_from_next_period, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_extratime_flag_turns_idle_time_on_and_off, setup, teardown),
+        RTDS_TEST(test_getinfo_answers_xens_defaults),
+        RTDS_TEST(test_putinfo_sets_every_vcpu_and_keeps_extratime),
+        RTDS_TEST(test_putinfo_refuses_bad_reservations),
+        RTDS_TEST(test_putinfo_takes_the_limits),
+        RTDS_TEST(test_unknown_command_is_einval),
+        RTDS_TEST(test_putvcpuinfo_sets_each_and_getvcpuinfo_reads_back),
+        RTDS_TEST(test_putvcpuinfo_stops_at_a_bad_entry),
+        RTDS_TEST(test_getvcpuinfo_refuses_a_vcpu_out_of_range),
+        RTDS_TEST(test_vcpuinfo_outside_guest_memory_is_efault),
+        RTDS_TEST(test_zero_vcpus_is_nothing_done),
+        RTDS_TEST(test_new_budget_applies_from_next_period),
+        RTDS_TEST(test_extratime_flag_turns_idle_time_on_and_off),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -4,7 +4,7 @@
 # added here too.
 SCHED_WORLD_SRC := common/sched/sched.c common/sched/sched_pool.c common/sched/sched_registry.c \
 	common/sched/sched_wfq.c common/sched/rtds.c common/sched/rtds_adjust.c \
-	common/sched/current.c common/sched/sched_params.c \
+	common/sched/current.c common/sched/sched_params.c common/memory/guest_access.c \
 	common/core/smp.c common/core/softirq.c common/core/timer.c common/boot/cmdline.c \
 	common/memory/xmalloc.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/bootmem.c
 # Applied when a test links: the PARAM table the hypervisor's linker

@@ -1,10 +1,11 @@
 /* Schedulers and CPU pools as the toolstack sees them: sysctl sched_id
  * (the default scheduler), sysctl cpupool_op (the boot-time pools of
  * common/sched/cpupool.c), sysctl and domctl scheduler_op (handed to the
- * pool's scheduler: sched_ops.h) and domctl set/getnodeaffinity (NUMA placement, with Xen on Arm's
- * single node). Pools are fixed at boot in Proxenos: the commands that would
- * change them give Xen's answer where Xen would refuse too, and
- * -EOPNOTSUPP where Xen would make the change. */
+ * pool's scheduler: sched_ops.h) and domctl set/getnodeaffinity (NUMA
+ * placement, with Xen on Arm's single node). Pools are made, filled,
+ * emptied and destroyed as Xen 4.17's toolstack asks, with Xen's answers;
+ * a CPU that still has vCPUs leaving it answers -EAGAIN, which Xen's
+ * toolstack retries. */
 #include "control.h"
 #include <proxenos/cpupool.h>
 #include <proxenos/errno.h>
@@ -12,6 +13,7 @@
 #include <proxenos/sched.h>
 #include <proxenos/sched_ops.h>
 #include <proxenos/sched_params.h>
+#include <proxenos/smp.h>
 #include <proxenos/string.h>
 
 uint32_t control_sched_id(const char *name)
@@ -61,43 +63,101 @@ static long pool_info(struct xen_sysctl_cpupool_op *p)
     return control_bitmap_to_guest(&p->cpumap, info.cpus, nr_cpu_ids());
 }
 
-/* The pool id names, exactly. */
-static bool pool_exists(uint32_t id, struct cpupool_info *info)
+/* Online CPUs in no pool. */
+static uint64_t free_cpus(void)
 {
-    return cpupool_info(id, info) && (info->id == id);
+    uint64_t cpus = 0U;
+
+    for (unsigned int cpu = 0U; cpu < nr_cpu_ids(); cpu++) {
+        if (cpu_online(cpu) && (sched_pcpu(cpu)->pool == NULL)) {
+            cpus |= 1ULL << cpu;
+        }
+    }
+    return cpus;
+}
+
+static long pool_create(struct xen_sysctl_cpupool_op *p)
+{
+    const struct sched_ops *ops = sched_ops_by_id(p->sched_id);
+    unsigned int id = (p->cpupool_id == XEN_SYSCTL_CPUPOOL_PAR_ANY) ? SCHED_POOL_ID_ANY
+                                                                    : p->cpupool_id;
+    struct sched_pool *pool;
+    int rc;
+
+    if (ops == NULL) {
+        return -ENOENT;     /* Xen: no scheduler with that id */
+    }
+    rc = sched_pool_new(ops, &id, &pool);
+    if (rc == 0) {
+        p->cpupool_id = id;
+    }
+    return rc;
+}
+
+static long pool_destroy(const struct xen_sysctl_cpupool_op *p)
+{
+    struct sched_pool *pool = sched_pool_by_id(p->cpupool_id);
+
+    return (pool != NULL) ? sched_pool_destroy(pool) : -ENOENT;
 }
 
 static long pool_addcpu(const struct xen_sysctl_cpupool_op *p)
 {
-    struct cpupool_info info;
+    struct sched_pool *pool = sched_pool_by_id(p->cpupool_id);
+    uint64_t avail = free_cpus();
+    unsigned int cpu = p->cpu;
 
-    if (!pool_exists(p->cpupool_id, &info)) {
+    if (pool == NULL) {
         return -ENOENT;
     }
-    /* Every online CPU belongs to a pool from boot on: none is free, which
-     * Xen answers with -ENODEV (after refusing a CPU number out of range). */
-    if ((p->cpu != XEN_SYSCTL_CPUPOOL_PAR_ANY) && (p->cpu >= nr_cpu_ids())) {
+    if (cpu == XEN_SYSCTL_CPUPOOL_PAR_ANY) {
+        if (avail == 0U) {
+            return -ENODEV;
+        }
+        cpu = (unsigned int)__builtin_ctzll(avail);
+    }
+    if (cpu >= nr_cpu_ids()) {
         return -EINVAL;
     }
-    return -ENODEV;
+    if (((avail >> cpu) & 1U) == 0U) {
+        return -ENODEV;     /* in a pool already, or offline */
+    }
+    return sched_pool_add_cpu(pool, cpu);
 }
 
 static long pool_rmcpu(const struct xen_sysctl_cpupool_op *p)
 {
-    struct cpupool_info info;
+    struct sched_pool *pool = sched_pool_by_id(p->cpupool_id);
+    unsigned int cpu = p->cpu;
 
-    if (!pool_exists(p->cpupool_id, &info)) {
+    if (pool == NULL) {
         return -ENOENT;
     }
-    if ((p->cpu != XEN_SYSCTL_CPUPOOL_PAR_ANY) && (p->cpu >= nr_cpu_ids())) {
+    if (cpu == XEN_SYSCTL_CPUPOOL_PAR_ANY) {
+        cpu = (pool->cpus != 0U) ? (63U - (unsigned int)__builtin_clzll(pool->cpus)) : NR_CPUS;
+    }
+    if (cpu >= nr_cpu_ids()) {
         return -EINVAL;
     }
-    return -EOPNOTSUPP;
+    /* CPU 0 stays in Pool-0 (Xen's rule), and only an online CPU moves. */
+    if (((pool->id == 0U) && (cpu == 0U)) || !cpu_online(cpu)) {
+        return -EINVAL;
+    }
+    /* A CPU still leaving (an earlier call answered -EAGAIN) is p's too. */
+    if (sched_pcpu(cpu)->pool != pool) {
+        return -EADDRNOTAVAIL;
+    }
+    /* The last CPU of a pool with domains stays: Xen moves only dying
+     * domains out of the way. */
+    if ((pool->cpus == (1ULL << cpu)) && (sched_pool_domains(pool) != 0U)) {
+        return -EBUSY;
+    }
+    return sched_pool_remove_cpu(pool, cpu);
 }
 
 static long pool_movedomain(const struct xen_sysctl_cpupool_op *p, const struct domain *caller)
 {
-    struct cpupool_info info;
+    struct sched_pool *pool;
     struct domain *d;
     long rc;
 
@@ -111,12 +171,15 @@ static long pool_movedomain(const struct xen_sysctl_cpupool_op *p, const struct 
         domain_put(d);
         return -EPERM;
     }
+    pool = sched_pool_by_id(p->cpupool_id);
     if (d->cpupool_id == p->cpupool_id) {
         rc = 0;
-    } else if (!pool_exists(p->cpupool_id, &info) || (info.cpus == 0U)) {
+    } else if ((pool == NULL) || (pool->cpus == 0U)) {
         rc = -ENOENT;
     } else {
-        rc = -EOPNOTSUPP;
+        domain_pause(d);
+        rc = sched_move_domain(d, pool->id);
+        domain_unpause(d);
     }
     domain_put(d);
     return rc;
@@ -125,18 +188,16 @@ static long pool_movedomain(const struct xen_sysctl_cpupool_op *p, const struct 
 long sysctl_cpupool_op(struct xen_sysctl *op, const struct control_caller *c)
 {
     struct xen_sysctl_cpupool_op *p = &op->u.cpupool_op;
-    struct cpupool_info info;
 
     switch (p->op) {
     case XEN_SYSCTL_CPUPOOL_OP_INFO:
         return pool_info(p);
     case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
-        /* No CPU is outside a pool. */
-        return control_bitmap_to_guest(&p->cpumap, 0U, nr_cpu_ids());
+        return control_bitmap_to_guest(&p->cpumap, free_cpus(), nr_cpu_ids());
     case XEN_SYSCTL_CPUPOOL_OP_CREATE:
-        return -EOPNOTSUPP;
+        return pool_create(p);
     case XEN_SYSCTL_CPUPOOL_OP_DESTROY:
-        return pool_exists(p->cpupool_id, &info) ? -EOPNOTSUPP : -ENOENT;
+        return pool_destroy(p);
     case XEN_SYSCTL_CPUPOOL_OP_ADDCPU:
         return pool_addcpu(p);
     case XEN_SYSCTL_CPUPOOL_OP_RMCPU:

@@ -19,6 +19,7 @@
 static void free_vcpus(struct domain *d)
 {
     if (d->vcpu == NULL) {
+        sched_remove_domain(d);
         return;
     }
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
@@ -71,13 +72,17 @@ static uint64_t nth_cpu(uint64_t mask, unsigned int n)
 
 static int create_vcpus(struct domain *d, uint64_t affinity, bool pin)
 {
+    int rc = sched_add_domain(d);
+
+    if (rc != 0) {
+        return rc;
+    }
     d->vcpu = xzalloc_array(struct vcpu *, d->max_vcpus);
     if (d->vcpu == NULL) {
         return -ENOMEM;
     }
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
         struct vcpu *v = xzalloc_obj(struct vcpu);
-        int rc;
 
         if (v == NULL) {
             return -ENOMEM;

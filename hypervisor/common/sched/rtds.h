@@ -70,9 +70,6 @@ static inline struct rtds_vcpu *rtds_vcpu_of(const struct vcpu *v)
     return v->sched_priv;
 }
 
-/* What the registry (sched_registry.c) lists for sched=rtds. */
-extern const struct sched_ops sched_rtds_ops;
-
 long rtds_adjust(struct sched_pool *p, struct domain *d, struct xen_domctl_scheduler_op *op);
 
 #endif

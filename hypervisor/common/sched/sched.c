@@ -16,6 +16,7 @@
 #include <proxenos/smp.h>
 #include <proxenos/softirq.h>
 #include <proxenos/timer.h>
+#include "sched_pool.h"
 
 static struct sched_pcpu pcpus[NR_CPUS];
 
@@ -163,6 +164,21 @@ void sched_unlock_other(unsigned int cpu, unsigned int other)
     }
 }
 
+/* v's processor and timers go to cpu; whoever calls counts it. */
+static void move_processor(struct vcpu *v, unsigned int cpu)
+{
+    if (v->processor == cpu) {
+        return;
+    }
+    __atomic_store_n(&v->processor, cpu, __ATOMIC_RELEASE);
+    /* Its timers follow it: they fire where it runs. Under the CPUs'
+     * locks, as v may go (its domain freed) once it is off its CPU. */
+    arch_vcpu_moved(v);
+    if (v->poll_timer.fn != NULL) {
+        migrate_timer(&v->poll_timer, cpu);
+    }
+}
+
 void sched_set_processor(struct vcpu *v, unsigned int cpu)
 {
     if (v->processor == cpu) {
@@ -171,13 +187,7 @@ void sched_set_processor(struct vcpu *v, unsigned int cpu)
     /* Every move counts, also a scheduler's hand-over in schedule(). */
     pcpus[v->processor].assigned--;
     pcpus[cpu].assigned++;
-    __atomic_store_n(&v->processor, cpu, __ATOMIC_RELEASE);
-    /* Its timers follow it: they fire where it runs. Under the CPUs'
-     * locks, as v may go (its domain freed) once it is off its CPU. */
-    arch_vcpu_moved(v);
-    if (v->poll_timer.fn != NULL) {
-        migrate_timer(&v->poll_timer, cpu);
-    }
+    move_processor(v, cpu);
 }
 
 void sched_want_vcpu(struct vcpu *v, unsigned int cpu)
@@ -197,7 +207,7 @@ static void slice_expired(void *data)
     raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
-void sched_init(void)
+void sched_core_init(void)
 {
     for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
         spin_lock_init(&pcpus[cpu].own_lock);
@@ -211,7 +221,46 @@ void sched_init(void)
         init_timer(&pcpus[cpu].slice_timer, slice_expired, NULL, cpu);
     }
     open_softirq(SCHEDULE_SOFTIRQ, schedule);
-    sched_pools_init();
+}
+
+/* ---- A pool's vCPUs ------------------------------------------------------ */
+
+static void pool_link_vcpu(struct sched_pool *p, struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(&p->vcpus_lock);
+
+    v->sched_pool_next = p->vcpus;
+    p->vcpus = v;
+    spin_unlock_irqrestore(&p->vcpus_lock, flags);
+}
+
+static void pool_unlink_vcpu(struct sched_pool *p, struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(&p->vcpus_lock);
+    struct vcpu **pp = &p->vcpus;
+
+    while ((*pp != NULL) && (*pp != v)) {
+        pp = &(*pp)->sched_pool_next;
+    }
+    if (*pp == v) {
+        *pp = v->sched_pool_next;
+    }
+    v->sched_pool_next = NULL;
+    spin_unlock_irqrestore(&p->vcpus_lock, flags);
+}
+
+/* cpu has left p's set: send every vCPU of p still placed there to the
+ * others (sched_move_vcpu follows the set, as it follows affinity). */
+static void pool_evacuate(struct sched_pool *p, unsigned int cpu)
+{
+    unsigned long flags = spin_lock_irqsave(&p->vcpus_lock);
+
+    for (struct vcpu *v = p->vcpus; v != NULL; v = v->sched_pool_next) {
+        if (__atomic_load_n(&v->processor, __ATOMIC_ACQUIRE) == cpu) {
+            (void)sched_move_vcpu(v);
+        }
+    }
+    spin_unlock_irqrestore(&p->vcpus_lock, flags);
 }
 
 /* ---- CPUs of a pool ------------------------------------------------------ */
@@ -240,84 +289,28 @@ int sched_pool_remove_cpu(struct sched_pool *p, unsigned int cpu)
 {
     unsigned long flags;
     spinlock_t *l;
+    bool busy;
 
     if (pcpus[cpu].pool != p) {
         return -EINVAL;
     }
     l = lock_cpu(cpu, &flags);
-    if ((pcpus[cpu].curr != NULL) || (pcpus[cpu].assigned != 0U)) {
-        spin_unlock_irqrestore(l, flags);
-        return -EBUSY;
+    /* Out of the set first: no vCPU may be placed or run here any more. */
+    __atomic_store_n(&p->cpus, p->cpus & ~(1ULL << cpu), __ATOMIC_RELEASE);
+    busy = (pcpus[cpu].curr != NULL) || (pcpus[cpu].assigned != 0U);
+    if (!busy) {
+        pcpus[cpu].pool = NULL;
     }
-    pcpus[cpu].pool = NULL;
-    p->cpus &= ~(1ULL << cpu);
     spin_unlock_irqrestore(l, flags);
+    if (busy) {
+        pool_evacuate(p, cpu);
+        return -EAGAIN;
+    }
     p->ops->remove_cpu(p, cpu);
     return 0;
 }
 
 /* ---- vCPUs joining and leaving ------------------------------------------- */
-
-int sched_add_vcpu(struct vcpu *v)
-{
-    struct domain *d = v->domain;
-    struct sched_pool *p;
-    unsigned long flags;
-    spinlock_t *l;
-    unsigned int cpu;
-    unsigned int kick;
-    int rc;
-
-    if (d->sched_pool == NULL) {
-        rc = sched_add_domain(d);
-        if (rc != 0) {
-            return rc;
-        }
-    }
-    p = d->sched_pool;
-    v->processor = NR_CPUS;
-    cpu = p->ops->pick_cpu(p, v);
-    if (cpu >= NR_CPUS) {
-        return -EINVAL;     /* the affinity names no online CPU of the pool */
-    }
-    rc = p->ops->alloc_vcpu(p, v);
-    if (rc != 0) {
-        return rc;
-    }
-    v->processor = cpu;
-    if (v->state_entry_time == 0) {
-        v->state_entry_time = NOW();    /* new, not moved between pools */
-    }
-    l = lock_cpu(cpu, &flags);
-    pcpus[cpu].assigned++;
-    kick = p->ops->insert(p, v);
-    spin_unlock_irqrestore(l, flags);
-    if (kick < NR_CPUS) {
-        sched_tickle(kick);
-    }
-    return 0;
-}
-
-void sched_remove_vcpu(struct vcpu *v)
-{
-    struct sched_pool *p = pool_of(v);
-    unsigned long flags;
-    spinlock_t *l;
-
-    if ((v->sched_priv == NULL) || (p == NULL)) {
-        return;
-    }
-    l = sched_lock_vcpu(v, &flags);
-    /* Callers stop the domain first: v must not be running anywhere. */
-    BUG_ON(pcpus[v->processor].curr == v);
-    p->ops->remove(p, v);
-    pcpus[v->processor].assigned--;
-    spin_unlock_irqrestore(l, flags);
-    p->ops->free_vcpu(p, v);
-    v->sched_priv = NULL;
-}
-
-/* ---- Affinity changes ---------------------------------------------------- */
 
 /* Lock from's and to's CPUs' locks (once when shared), in address order,
  * so a concurrent wake sees either the old place or the new one whole. */
@@ -343,6 +336,87 @@ static void unlock_pair(unsigned int from, unsigned int to, unsigned long flags)
     }
     spin_unlock_irqrestore((a < b) ? a : b, flags);
 }
+
+/* v enters its domain's pool: placed on a CPU the scheduler picks, under
+ * that CPU's lock and (moved) the one it was on, so that a wake sees it
+ * either outside every scheduler (and only becomes runnable) or inside. */
+static int enter_pool(struct vcpu *v, bool moved)
+{
+    struct domain *d = v->domain;
+    struct sched_pool *p;
+    unsigned long flags;
+    unsigned int from;
+    unsigned int cpu;
+    unsigned int kick;
+    int rc;
+
+    p = d->sched_pool;
+    if (p == NULL) {
+        return -ENOENT;     /* sched_add_domain first */
+    }
+    cpu = p->ops->pick_cpu(p, v);
+    if (cpu >= NR_CPUS) {
+        return -EINVAL;     /* the affinity names no online CPU of the pool */
+    }
+    rc = p->ops->alloc_vcpu(p, v);
+    if (rc != 0) {
+        return rc;
+    }
+    if (v->state_entry_time == 0) {
+        v->state_entry_time = NOW();
+    }
+    from = moved ? v->processor : cpu;
+    flags = lock_pair(from, cpu);
+    if (moved) {
+        /* Counted on no CPU since it left its old pool. */
+        move_processor(v, cpu);
+    } else {
+        /* No timers yet: the architecture makes them where v is placed. */
+        v->processor = cpu;
+    }
+    pcpus[cpu].assigned++;
+    kick = p->ops->insert(p, v);
+    v->sched_ready = true;
+    unlock_pair(from, cpu, flags);
+    pool_link_vcpu(p, v);
+    if (kick < NR_CPUS) {
+        sched_tickle(kick);
+    }
+    return 0;
+}
+
+int sched_add_vcpu(struct vcpu *v)
+{
+    return enter_pool(v, false);
+}
+
+int sched_readd_vcpu(struct vcpu *v)
+{
+    return enter_pool(v, true);
+}
+
+void sched_remove_vcpu(struct vcpu *v)
+{
+    struct sched_pool *p = pool_of(v);
+    unsigned long flags;
+    spinlock_t *l;
+
+    if (!v->sched_ready || (p == NULL)) {
+        return;
+    }
+    l = sched_lock_vcpu(v, &flags);
+    /* Callers stop the domain first: v must not be running anywhere. */
+    BUG_ON(pcpus[v->processor].curr == v);
+    p->ops->remove(p, v);
+    pcpus[v->processor].assigned--;
+    v->sched_ready = false;
+    spin_unlock_irqrestore(l, flags);
+    pool_unlink_vcpu(p, v);
+    p->ops->free_vcpu(p, v);
+    v->sched_priv = NULL;
+}
+
+/* ---- Affinity changes ---------------------------------------------------- */
 
 /* v leaves from for to, under lock_pair(from, to), its state saved: the
  * CPU that must choose again, or NR_CPUS. */
@@ -383,7 +457,7 @@ int sched_move_vcpu(struct vcpu *v)
         unsigned int kick;
         unsigned long flags;
 
-        if ((v->sched_priv == NULL) || (p == NULL) || sched_affinity_allows(v, from)) {
+        if (!v->sched_ready || (p == NULL) || sched_affinity_allows(v, from)) {
             return 0;
         }
         to = p->ops->pick_cpu(p, v);
@@ -420,13 +494,17 @@ void vcpu_wake(struct vcpu *v)
     spinlock_t *l = sched_lock_vcpu(v, &flags);
     unsigned int kick = NR_CPUS;
 
-    if (((v->state == VCPU_BLOCKED) || (v->state == VCPU_OFFLINE)) && !v->pause_flags &&
-        (v->sched_priv != NULL)) {
-        struct sched_pool *p = pool_of(v);
+    if (((v->state == VCPU_BLOCKED) || (v->state == VCPU_OFFLINE)) && !v->pause_flags) {
         s_time_t now = NOW();
 
         set_state(v, VCPU_RUNNABLE, now);
-        kick = p->ops->wake(p, v, now);
+        /* Between pools (or never placed): runnable, and queued as such
+         * when it enters one. */
+        if (v->sched_ready) {
+            struct sched_pool *p = pool_of(v);
+
+            kick = p->ops->wake(p, v, now);
+        }
     }
     spin_unlock_irqrestore(l, flags);
     if (kick < NR_CPUS) {
@@ -488,12 +566,14 @@ void vcpu_stop(struct vcpu *v)
     unsigned int cpu = v->processor;
     bool running = (pcpus[cpu].curr == v);
 
-    if ((v->state != VCPU_OFFLINE) && (v->sched_priv != NULL)) {
-        struct sched_pool *p = pool_of(v);
-
+    if (v->state != VCPU_OFFLINE) {
         /* schedule() on that CPU sees it is no longer RUNNING. */
         set_state(v, VCPU_OFFLINE, NOW());
-        p->ops->sleep(p, v);
+        if (v->sched_ready) {
+            struct sched_pool *p = pool_of(v);
+
+            p->ops->sleep(p, v);
+        }
     }
     spin_unlock_irqrestore(l, flags);
     if (running) {

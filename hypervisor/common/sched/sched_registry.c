@@ -3,12 +3,6 @@
 #include <proxenos/sched_ops.h>
 #include <proxenos/string.h>
 
-extern const struct sched_ops sched_credit2_ops;
-extern const struct sched_ops sched_credit_ops;
-extern const struct sched_ops sched_null_ops;
-extern const struct sched_ops sched_rtds_ops;
-extern const struct sched_ops sched_arinc653_ops;
-
 static const struct sched_ops *const schedulers[] = {
 #ifdef CONFIG_SCHED_CREDIT2
     &sched_credit2_ops,

@@ -85,6 +85,10 @@ struct vcpu {
     uint8_t on_cpu;
     /* The CPU that wants v once its registers are saved (sched.c). */
     uint16_t sched_wanted_by;
+    /* In its pool's scheduler (inserted): wakes reach the scheduler.
+     * Changed under v's CPU's lock (sched.c). */
+    bool sched_ready;
+    struct vcpu *sched_pool_next;   /* its pool's list of vCPUs */
     /* Its registers were given (boot, PSCI CPU_ON, setvcpucontext): what
      * getvcpucontext may read. A vCPU never given any has none (-ENODATA). */
     bool initialised;

@@ -10,10 +10,13 @@
 
 #define SCHED_DEFAULT_WEIGHT 256U
 
+/* Start scheduling: Pool-0 with sched='s scheduler and every online CPU
+ * (cpupools_init makes the boot-time pools later). Any earlier pools are
+ * forgotten, not freed: unit tests start again with a new heap. */
 void sched_init(void);
 /* d enters the pool d->cpupool_id names (its scheduler's per-domain data),
- * before its first vCPU; sched_add_vcpu does it if not done. 0, -ENOENT
- * (no such pool) or -ENOMEM. */
+ * before its first vCPU (sched_add_vcpu refuses one of a domain in no
+ * pool). 0, -ENOENT (no such pool) or -ENOMEM. */
 int sched_add_domain(struct domain *d);
 /* d leaves its pool, after its last vCPU. */
 void sched_remove_domain(struct domain *d);

@@ -33,7 +33,13 @@ struct sched_pool {
     uint64_t cpus;              /* the pool's CPUs (bit n: CPU n) */
     unsigned int id;            /* Xen's pool id */
     unsigned int nr_domains;    /* domains in it (sched_add_domain) */
+    /* Its vCPUs (the core's: to find those on a CPU that leaves). */
+    spinlock_t vcpus_lock;
+    struct vcpu *vcpus;
 };
+
+/* Any free pool id (sched_pool_new). */
+#define SCHED_POOL_ID_ANY 0xffffffffU
 
 /* One physical CPU as the core keeps it. Schedulers read curr and pool
  * and own priv; they set lock in add_cpu (and back in remove_cpu). */
@@ -195,25 +201,35 @@ unsigned int sched_first_allowed(const struct vcpu *v, uint64_t cpus);
 
 /* ---- Pools --------------------------------------------------------------- */
 
-/* Make Pool-0 with sched='s scheduler and every online CPU (sched_init).
- * Any earlier pools are forgotten, not freed: unit tests start again with
- * a new heap. */
-void sched_pools_init(void);
-/* A new, empty pool with id (below MAX_CPUPOOLS, unused) and scheduler
- * ops: NULL when the id is taken or out of memory. */
+/* A new, empty pool with scheduler ops and the id *id (SCHED_POOL_ID_ANY:
+ * one more than the highest in use, written back): 0, -EEXIST, -ENOSPC
+ * (MAX_CPUPOOLS pools already), or the scheduler's error. */
+int sched_pool_new(const struct sched_ops *ops, unsigned int *id, struct sched_pool **out);
+/* The same with a given id: NULL on any error. */
 struct sched_pool *sched_pool_create(const struct sched_ops *ops, unsigned int id);
 /* Destroy an empty pool (no CPU, no domain): 0, or -EBUSY. */
 int sched_pool_destroy(struct sched_pool *p);
 /* The pool with this id, or NULL. */
 struct sched_pool *sched_pool_by_id(unsigned int id);
-/* Move cpu (in no pool, online) into p, or out of p (no vCPU on it):
- * 0, or -EBUSY / -EINVAL / the scheduler's error. */
+/* Move cpu (in no pool, online) into p: 0, -EBUSY (in a pool) or the
+ * scheduler's error. Or out of p: 0, -EINVAL (not p's); a CPU with vCPUs
+ * on it is taken out of p's set first, its vCPUs sent to p's other CPUs,
+ * and -EAGAIN answered until the last has gone (call again: Xen's
+ * toolstack retries on EAGAIN). */
 int sched_pool_add_cpu(struct sched_pool *p, unsigned int cpu);
 int sched_pool_remove_cpu(struct sched_pool *p, unsigned int cpu);
 /* How many domains are in p. */
 unsigned int sched_pool_domains(const struct sched_pool *p);
 
 /* ---- The registry -------------------------------------------------------- */
+
+/* Each scheduler's ops, defined in its own file (built when its
+ * CONFIG_SCHED_* is on) and listed in sched_registry.c. */
+extern const struct sched_ops sched_credit2_ops;
+extern const struct sched_ops sched_credit_ops;
+extern const struct sched_ops sched_null_ops;
+extern const struct sched_ops sched_rtds_ops;
+extern const struct sched_ops sched_arinc653_ops;
 
 /* The scheduler called name, or NULL when this build has none by that
  * name. */

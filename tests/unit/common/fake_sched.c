@@ -31,6 +31,8 @@ static const struct domain *adjusted;
 static uint64_t idle_ns[NR_CPUS];
 static const char *default_name;
 static struct sched_pool pools[FAKE_CPUPOOLS];
+static struct sched_pcpu pcpus[NR_CPUS];
+static uint64_t leaving;         /* CPUs whose removal answers -EAGAIN once */
 
 static void count(enum fake_sched_call call, const struct vcpu *v);
 static unsigned int nr_pools;
@@ -121,7 +123,19 @@ __attribute__((weak)) const struct sched_ops *sched_ops_by_id(uint32_t id)
 void fake_cpupools_clear(void)
 {
     memset(pools, 0, sizeof(pools));
+    memset(pcpus, 0, sizeof(pcpus));
     nr_pools = 0U;
+    leaving = 0U;
+}
+
+void fake_sched_cpu_busy(unsigned int cpu)
+{
+    leaving |= 1ULL << cpu;
+}
+
+__attribute__((weak)) struct sched_pcpu *sched_pcpu(unsigned int cpu)
+{
+    return &pcpus[cpu];
 }
 
 void fake_cpupool_add(unsigned int id, uint64_t cpus, const char *sched)
@@ -130,6 +144,11 @@ void fake_cpupool_add(unsigned int id, uint64_t cpus, const char *sched)
     assert_true((nr_pools == 0U) || (pools[nr_pools - 1U].id < id));
     pools[nr_pools] = (struct sched_pool){ .ops = sched_ops_by_name(sched), .cpus = cpus, .id = id };
     assert_non_null(pools[nr_pools].ops);
+    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
+        if (((cpus >> cpu) & 1U) != 0U) {
+            pcpus[cpu].pool = &pools[nr_pools];
+        }
+    }
     nr_pools++;
 }
 
@@ -143,26 +162,57 @@ __attribute__((weak)) struct sched_pool *sched_pool_by_id(unsigned int id)
     return NULL;
 }
 
-/* Pools made and filled by cpupool.c: any free slot, ids as asked. */
-__attribute__((weak)) struct sched_pool *sched_pool_create(const struct sched_ops *ops,
-                                                           unsigned int id)
+/* Pools made by cpupool.c and the toolstack: any free slot, ids as asked
+ * or one above the highest. */
+__attribute__((weak)) int sched_pool_new(const struct sched_ops *ops, unsigned int *id,
+                                         struct sched_pool **out)
 {
-    if ((ops == NULL) || (sched_pool_by_id(id) != NULL)) {
-        return NULL;
+    if (*id == SCHED_POOL_ID_ANY) {
+        *id = 0U;
+        for (unsigned int i = 0U; i < nr_pools; i++) {
+            if ((pools[i].ops != NULL) && (pools[i].id >= *id)) {
+                *id = pools[i].id + 1U;
+            }
+        }
+    }
+    if (sched_pool_by_id(*id) != NULL) {
+        return -EEXIST;
     }
     for (unsigned int i = 0U; i < FAKE_CPUPOOLS; i++) {
         if (pools[i].ops == NULL) {
-            pools[i] = (struct sched_pool){ .ops = ops, .id = id };
+            pools[i] = (struct sched_pool){ .ops = ops, .id = *id };
             nr_pools = MAX(nr_pools, i + 1U);
-            return &pools[i];
+            *out = &pools[i];
+            return 0;
         }
     }
-    return NULL;
+    return -ENOSPC;
+}
+
+__attribute__((weak)) struct sched_pool *sched_pool_create(const struct sched_ops *ops,
+                                                           unsigned int id)
+{
+    struct sched_pool *p = NULL;
+
+    return ((ops != NULL) && (sched_pool_new(ops, &id, &p) == 0)) ? p : NULL;
+}
+
+/* Domains whose cpupool_id is p's, as the real count would have them. */
+#pragma weak domain_get_next
+__attribute__((weak)) unsigned int sched_pool_domains(const struct sched_pool *p)
+{
+    unsigned int n = 0U;
+
+    for (struct domain *d = (domain_get_next != NULL) ? domain_get_next(NULL) : NULL; d != NULL;
+         d = domain_get_next(d)) {
+        n += (d->cpupool_id == p->id) ? 1U : 0U;
+    }
+    return n;
 }
 
 __attribute__((weak)) int sched_pool_destroy(struct sched_pool *p)
 {
-    if (p->cpus != 0U) {
+    if ((p->cpus != 0U) || (sched_pool_domains(p) != 0U)) {
         return -EBUSY;
     }
     p->ops = NULL;
@@ -177,22 +227,31 @@ __attribute__((weak)) int sched_pool_add_cpu(struct sched_pool *p, unsigned int 
         }
     }
     p->cpus |= 1ULL << cpu;
+    pcpus[cpu].pool = p;
+    count(FAKE_SCHED_POOL_CPU, NULL);
     return 0;
 }
 
 __attribute__((weak)) int sched_pool_remove_cpu(struct sched_pool *p, unsigned int cpu)
 {
-    if (((p->cpus >> cpu) & 1U) == 0U) {
+    if (pcpus[cpu].pool != p) {
         return -EINVAL;
     }
     p->cpus &= ~(1ULL << cpu);
+    count(FAKE_SCHED_POOL_CPU, NULL);
+    if (((leaving >> cpu) & 1U) != 0U) {
+        leaving &= ~(1ULL << cpu);
+        return -EAGAIN;
+    }
+    pcpus[cpu].pool = NULL;
     return 0;
 }
 
 __attribute__((weak)) int sched_add_domain(struct domain *d)
 {
+    /* Tests without pools make domains too. */
     d->sched_pool = sched_pool_by_id(d->cpupool_id);
-    return (d->sched_pool != NULL) ? 0 : -ENOENT;
+    return 0;
 }
 
 __attribute__((weak)) void sched_remove_domain(struct domain *d)

@@ -28,9 +28,10 @@
  * names another), the registry (sched_ops_by_name/_id: stand-ins with
  * Xen's names and ids, whose adjust and adjust_global count the call and
  * answer fake_sched_set_adjust_rc's value; null has neither), and the
- * pools (cpupool_info, sched_pool_by_id, sched_add_domain,
- * sched_remove_domain, sched_move_domain over the pools the test listed;
- * none after the reset).
+ * pools (cpupool_info, sched_pool_by_id, sched_pool_new/_create/_destroy,
+ * sched_pool_add_cpu/_remove_cpu, sched_pool_domains, sched_pcpu's pool,
+ * sched_add_domain, sched_remove_domain, sched_move_domain over the pools
+ * the test listed; none after the reset).
  *
  * All weak: a test that links sched.c gets the real scheduler. Link it by
  * naming ../tests/unit/common/fake_sched.c in a test's -src, and call
@@ -56,6 +57,7 @@ enum fake_sched_call {
     FAKE_SCHED_ADJUST,      /* a scheduler's adjust (domctl scheduler_op) */
     FAKE_SCHED_ADJUST_GLOBAL,   /* adjust_global (sysctl scheduler_op) */
     FAKE_SCHED_MOVE_DOMAIN, /* sched_move_domain calls that moved it */
+    FAKE_SCHED_POOL_CPU,    /* sched_pool_add_cpu / _remove_cpu that acted */
     FAKE_SCHED_CALLS
 };
 
@@ -77,6 +79,10 @@ void fake_sched_set_default_name(const char *name);
  * FAKE_CPUPOOLS; sched a string that outlives the test). */
 #define FAKE_CPUPOOLS 16U
 void fake_cpupools_clear(void);
+/* The next sched_pool_remove_cpu of cpu finds vCPUs still on it: it takes
+ * the CPU out of the pool's set and answers -EAGAIN (the CPU stays the
+ * pool's until a later call). */
+void fake_sched_cpu_busy(unsigned int cpu);
 void fake_cpupool_add(unsigned int id, uint64_t cpus, const char *sched);
 
 #endif

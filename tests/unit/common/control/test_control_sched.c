@@ -5,6 +5,7 @@
  * the null scheduler's nothing),
  * domctl set/getnodeaffinity (one NUMA node). */
 #include "control_env.h"
+#include <proxenos/sched_ops.h>
 
 static struct xen_sysctl *pool_op(uint32_t cmd, uint32_t id, long expect)
 {
@@ -78,47 +79,98 @@ static void pool_info_walks_the_pools(void **state)
     assert_int_equal(fake_domain_refs_total(), 0U);
 }
 
+static long pool_cpu(uint32_t cmd, uint32_t id, uint32_t cpu)
+{
+    struct xen_sysctl *op = sysctl_in(0U, XEN_SYSCTL_cpupool_op);
+
+    op->u.cpupool_op.op = cmd;
+    op->u.cpupool_op.cpupool_id = id;
+    op->u.cpupool_op.cpu = cpu;
+    return call_sysctl();
+}
+
+static long pool_create(uint32_t id, uint32_t sched, uint32_t *made)
+{
+    struct xen_sysctl *op = sysctl_in(0U, XEN_SYSCTL_cpupool_op);
+    long rc;
+
+    op->u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_CREATE;
+    op->u.cpupool_op.cpupool_id = id;
+    op->u.cpupool_op.sched_id = sched;
+    rc = call_sysctl();
+    *made = op->u.cpupool_op.cpupool_id;
+    return rc;
+}
+
+static long move_domain(uint32_t domid, uint32_t id)
+{
+    struct xen_sysctl *op = sysctl_in(0U, XEN_SYSCTL_cpupool_op);
+
+    op->u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN;
+    op->u.cpupool_op.domid = domid;
+    op->u.cpupool_op.cpupool_id = id;
+    return call_sysctl();
+}
+
+/* xl cpupool-create, -cpu-add, -cpu-remove, -migrate and -destroy, with
+ * Xen 4.17's answers in Xen's order of checks. */
 static void pool_changes(void **state)
 {
     const uint8_t *map = garg(0U, BUF_OFF);
-    struct xen_sysctl *op;
+    uint32_t id = 0U;
 
     (void)state;
-    op = pool_op(XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0U, 0);
+    /* Every CPU is in Pool-0: none free. */
+    (void)pool_op(XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0U, 0);
     assert_int_equal(map[0], 0U);
-    (void)pool_op(XEN_SYSCTL_CPUPOOL_OP_CREATE, XEN_SYSCTL_CPUPOOL_PAR_ANY, -EOPNOTSUPP);
+    /* CREATE: a scheduler this build has not; any id (one above the
+     * highest); an id in use; an id asked for. */
+    assert_int_equal(pool_create(XEN_SYSCTL_CPUPOOL_PAR_ANY, 77U, &id), -ENOENT);
+    assert_int_equal(pool_create(XEN_SYSCTL_CPUPOOL_PAR_ANY, XEN_SCHEDULER_NULL, &id), 0);
+    assert_int_equal(id, 1U);
+    assert_int_equal(pool_create(1U, XEN_SCHEDULER_CREDIT2, &id), -EEXIST);
+    assert_int_equal(pool_create(5U, XEN_SCHEDULER_RTDS, &id), 0);
+    assert_int_equal(id, 5U);
+    /* RMCPU: no such pool; CPU 0 stays in Pool-0; out of range; another
+     * pool's CPU; then CPU 3 leaves Pool-0 and is free. */
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 7U, 3U), -ENOENT);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0U, 0U), -EINVAL);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0U, ENV_CPU_IDS), -EINVAL);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 1U, 3U), -EADDRNOTAVAIL);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0U, XEN_SYSCTL_CPUPOOL_PAR_ANY), 0);
+    (void)pool_op(XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0U, 0);
+    assert_int_equal(map[0], 0x8U);
+    /* ADDCPU: no such pool; out of range; a CPU in a pool; any free one;
+     * then none is free. */
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 7U, 3U), -ENOENT);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 1U, ENV_CPU_IDS), -EINVAL);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 1U, 2U), -ENODEV);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 1U, XEN_SYSCTL_CPUPOOL_PAR_ANY), 0);
+    assert_int_equal(sched_pool_by_id(1U)->cpus, 0x8U);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 1U, XEN_SYSCTL_CPUPOOL_PAR_ANY),
+                     -ENODEV);
+    /* A CPU with vCPUs still on it: -EAGAIN (Xen's toolstack calls again),
+     * and the CPU is the pool's until it has gone. */
+    fake_sched_cpu_busy(2U);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0U, 2U), -EAGAIN);
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0U, 2U), 0);
+    /* MOVEDOMAIN: the domain (16 bits of it) first, never the caller; a
+     * pool without CPUs; then domain 1 moves, paused meanwhile. */
+    assert_int_equal(move_domain(7U, 1U), -ESRCH);
+    assert_int_equal(move_domain(0U, 1U), -EPERM);
+    assert_int_equal(move_domain(0x10001U, 0U), 0);     /* already there */
+    assert_int_equal(move_domain(1U, 5U), -ENOENT);
+    assert_int_equal(move_domain(1U, 9U), -ENOENT);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_MOVE_DOMAIN, NULL), 0U);
+    assert_int_equal(move_domain(1U, 1U), 0);
+    assert_int_equal(fake_sched_calls(FAKE_SCHED_MOVE_DOMAIN, NULL), 1U);
+    assert_int_equal(doms[1].cpupool_id, 1U);
+    assert_int_equal(doms[1].pause_count, 0U);
+    /* The last CPU of a pool with a domain stays, and so does the pool. */
+    assert_int_equal(pool_cpu(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 1U, 3U), -EBUSY);
+    (void)pool_op(XEN_SYSCTL_CPUPOOL_OP_DESTROY, 1U, -EBUSY);
+    (void)pool_op(XEN_SYSCTL_CPUPOOL_OP_DESTROY, 5U, 0);
     (void)pool_op(XEN_SYSCTL_CPUPOOL_OP_DESTROY, 5U, -ENOENT);
-    (void)pool_op(XEN_SYSCTL_CPUPOOL_OP_DESTROY, 0U, -EOPNOTSUPP);
-    /* ADDCPU: no pool, a CPU number out of range, then "no free CPU". */
-    (void)pool_op(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 5U, -ENOENT);
-    op = sysctl_in(0U, XEN_SYSCTL_cpupool_op);
-    op->u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_ADDCPU;
-    op->u.cpupool_op.cpu = ENV_CPU_IDS;
-    assert_int_equal(call_sysctl(), -EINVAL);
-    op->u.cpupool_op.cpu = 1U;
-    assert_int_equal(call_sysctl(), -ENODEV);
-    op->u.cpupool_op.cpu = XEN_SYSCTL_CPUPOOL_PAR_ANY;
-    assert_int_equal(call_sysctl(), -ENODEV);
-    op->u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_RMCPU;
-    op->u.cpupool_op.cpu = ENV_CPU_IDS;
-    assert_int_equal(call_sysctl(), -EINVAL);
-    op->u.cpupool_op.cpu = 1U;
-    assert_int_equal(call_sysctl(), -EOPNOTSUPP);
-    op->u.cpupool_op.cpupool_id = 7U;
-    assert_int_equal(call_sysctl(), -ENOENT);
-    /* MOVEDOMAIN: the domain (16 bits of it) first, never the caller. */
-    op = sysctl_in(0U, XEN_SYSCTL_cpupool_op);
-    op->u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN;
-    op->u.cpupool_op.domid = 2U;
-    assert_int_equal(call_sysctl(), -ESRCH);
-    op->u.cpupool_op.domid = 0U;
-    assert_int_equal(call_sysctl(), -EPERM);
-    op->u.cpupool_op.domid = 0x10001U;      /* domain 1 */
-    assert_int_equal(call_sysctl(), 0);     /* already in pool 0 */
-    op->u.cpupool_op.cpupool_id = 1U;
-    assert_int_equal(call_sysctl(), -ENOENT);
-    env_add_pool(1U, 0x8U, "credit2");
-    assert_int_equal(call_sysctl(), -EOPNOTSUPP);
     (void)pool_op(8U, 0U, -ENOSYS);
     assert_int_equal(fake_domain_refs_total(), 0U);
 }

@@ -85,6 +85,9 @@ static inline struct vcpu *add_vcpu(uint64_t affinity)
 {
     struct vcpu *v = new_vcpu(affinity);
 
+    if (dom.sched_pool == NULL) {
+        assert_int_equal(sched_add_domain(&dom), 0);
+    }
     assert_int_equal(sched_add_vcpu(v), 0);
     assert_non_null(v->sched_priv);
     return v;

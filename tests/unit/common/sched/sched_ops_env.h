@@ -47,7 +47,9 @@ static inline struct sched_pool *make_pool(unsigned int id, const char *name, ui
 }
 
 /* A domain (ids from 2) in pool id; its scheduler data comes with its
- * first vCPU. */
+ * first vCPU; d->vcpu lists what add_dom_vcpu gives it. */
+static struct vcpu *dom_vcpus[MAX_TEST_DOMS][MAX_TEST_VCPUS];
+
 static inline struct domain *new_domain(unsigned int pool_id)
 {
     struct domain *d;
@@ -58,7 +60,8 @@ static inline struct domain *new_domain(unsigned int pool_id)
     d->domain_id = (domid_t)(2U + nr_doms);
     d->state = DOMAIN_RUNNING;
     d->cpupool_id = pool_id;
-    d->max_vcpus = MAX_TEST_VCPUS;
+    d->vcpu = dom_vcpus[nr_doms];
+    d->max_vcpus = 0U;
     nr_doms++;
     return d;
 }
@@ -69,6 +72,14 @@ static inline struct vcpu *add_dom_vcpu(struct domain *d, uint64_t affinity)
     struct vcpu *v = new_vcpu(affinity);
 
     v->domain = d;
+    if (d != &dom) {
+        assert_true(d->max_vcpus < MAX_TEST_VCPUS);
+        d->vcpu[d->max_vcpus] = v;
+        d->max_vcpus++;
+    }
+    if (d->sched_pool == NULL) {
+        assert_int_equal(sched_add_domain(d), 0);
+    }
     assert_int_equal(sched_add_vcpu(v), 0);
     assert_non_null(v->sched_priv);
     return v;

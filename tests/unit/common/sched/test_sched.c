@@ -142,6 +142,8 @@ static void test_place_rejects_affinity_without_online_cpu(void **state)
 
     (void)state;
     v = new_vcpu(ON_CPU(5));            /* offline */
+    assert_int_equal(sched_add_vcpu(v), -ENOENT);     /* its domain is in no pool yet */
+    assert_int_equal(sched_add_domain(&dom), 0);
     assert_int_equal(sched_add_vcpu(v), -EINVAL);
     assert_null(v->sched_priv);
     v = new_vcpu(0U);                   /* nothing at all */

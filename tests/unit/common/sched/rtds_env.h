@@ -18,23 +18,19 @@
 
 /* ---- Domains and vCPUs ---------------------------------------------------- */
 
-/* d->vcpu of the test domains, indexed by vcpu_id (unique in a test). */
-static struct vcpu *vcpu_tables[MAX_TEST_DOMS][MAX_TEST_VCPUS];
-
 static inline struct domain *rtds_domain(unsigned int pool_id)
 {
-    struct domain *d = new_domain(pool_id);
-
-    d->vcpu = vcpu_tables[nr_doms - 1U];
-    memset(d->vcpu, 0, sizeof(vcpu_tables[0]));
-    return d;
+    return new_domain(pool_id);
 }
 
+/* A vCPU of d, numbered within d as Xen numbers them (its index in
+ * d->vcpu, which the toolstack's vcpuid names). */
 static inline struct vcpu *rtds_vcpu(struct domain *d, uint64_t affinity)
 {
     struct vcpu *v = add_dom_vcpu(d, affinity);
 
-    d->vcpu[v->vcpu_id] = v;
+    v->vcpu_id = d->max_vcpus - 1U;
+    assert_ptr_equal(d->vcpu[v->vcpu_id], v);
     return v;
 }
 

@@ -30,6 +30,7 @@ hyp-src-y += common/sched/sched.c common/sched/sched_pool.c common/sched/sched_r
 hyp-src-$(CONFIG_SCHED_CREDIT2) += common/sched/credit2.c common/sched/credit2_queue.c common/sched/credit2_runq.c \
 	common/sched/credit2_balance.c common/sched/credit2_cap.c common/sched/credit2_params.c
 hyp-src-$(CONFIG_SCHED_CREDIT) += common/sched/credit.c common/sched/credit_acct.c common/sched/credit_ctl.c
+hyp-src-$(CONFIG_SCHED_RTDS) += common/sched/rtds.c common/sched/rtds_adjust.c
 hyp-src-y += common/console/guest_console.c common/console/ratelimit.c
 hyp-src-y += common/boot/dom0less_config.c common/boot/static_mem.c
 hyp-src-y += common/boot/dom0less_build.c

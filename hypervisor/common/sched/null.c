@@ -75,8 +75,25 @@ static uint64_t round_cpus(const struct vcpu *v, enum placement_round r, uint64_
     return (soft == hard) ? 0U : soft;
 }
 
-/* A free CPU of p for v: its own if free and allowed, else the first free
- * one in each round. NO_CPU: none. Racy without the lock (pick_cpu). */
+/* Of cpus (not empty), the one with the fewest vCPUs placed on it: vCPUs
+ * made offline (a domain's secondaries) are spread over the free CPUs, so
+ * that each later wakes where it was placed. */
+static unsigned int least_placed(uint64_t cpus)
+{
+    unsigned int best = first_cpu(cpus);
+
+    for (unsigned int cpu = best + 1U; cpu < NR_CPUS; cpu++) {
+        if (((cpus & cpu_bit(cpu)) != 0U) &&
+            (sched_pcpu(cpu)->assigned < sched_pcpu(best)->assigned)) {
+            best = cpu;
+        }
+    }
+    return best;
+}
+
+/* A free CPU of p for v: its own if free and allowed, else the least
+ * placed free one in each round. NO_CPU: none. Racy without the lock
+ * (pick_cpu). */
 static unsigned int find_free_cpu(const struct sched_pool *p, const struct vcpu *v)
 {
     const struct null_pool *np = np_of(p);
@@ -90,7 +107,7 @@ static unsigned int find_free_cpu(const struct sched_pool *p, const struct vcpu 
             return v->processor;
         }
         if (cpus != 0U) {
-            return first_cpu(cpus);
+            return least_placed(cpus);
         }
     }
     return NO_CPU;

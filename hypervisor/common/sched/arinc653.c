@@ -367,10 +367,15 @@ static struct sched_choice a653_do_schedule(struct sched_pool *p, unsigned int c
     } else {
         c = choose_in_frame(ap, cpu, now);
     }
+    /* An idle CPU keeps its own boundary timer, only while a vCPU of its
+     * waits for its frame; otherwise it sleeps (the core arms nothing). */
     if ((c.next == NULL) && vcpu_waits_on(ap, cpu)) {
         set_timer(&ac->boundary, now + c.run_for);
     } else {
         stop_timer(&ac->boundary);
+    }
+    if (c.next == NULL) {
+        c.run_for = SCHED_RUN_UNBOUNDED;
     }
     return c;
 }

@@ -372,9 +372,9 @@ int domain_copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, ui
 
 void domain_free(struct domain *d)
 {
-    /* No lookup may find it any more (its count is 0 already). */
-    domain_forget(d);
-    /* First, so that no watchdog expiry still runs on d's vCPUs. */
+    /* Its count is 0 already: no lookup finds it, but it stays on the
+     * dying list (its id taken, counted as dying by 'm') until its memory
+     * is back. First, so that no watchdog expiry still runs on d's vCPUs. */
     domain_watchdog_destroy(d);
     rangeset_destroy(&d->iomem_caps);
     rangeset_destroy(&d->irq_caps);
@@ -383,6 +383,7 @@ void domain_free(struct domain *d)
     arch_domain_destroy(d);
     free_ram(d);
     d->state = DOMAIN_DEAD;
+    domain_forget(d);
     xfree(d);
     /* xenstored learns that the domain is gone and fires @releaseDomain. */
     domain_notify_exception();

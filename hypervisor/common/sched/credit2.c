@@ -126,6 +126,21 @@ static struct c2_vcpu *runq_candidate(struct sched_pool *p, struct c2_runq *rqd,
     return snext;
 }
 
+/* The first queued vCPU that is not paused (NULL: none). Xen takes paused
+ * vCPUs off its run queues; here they stay queued, and must not end an
+ * epoch late or cut slices short: a paused vCPU with credit left at the
+ * head would keep the others' credits from being reset for as long as it
+ * stays paused, and two vCPUs at the floor would then never trade places. */
+static const struct c2_vcpu *runq_head(const struct c2_runq *rqd)
+{
+    const struct c2_vcpu *svc = rqd->runq;
+
+    while ((svc != NULL) && sched_vcpu_paused(svc->v)) {
+        svc = svc->runq_next;
+    }
+    return svc;
+}
+
 /* How long snext may run: until its credit falls to that of the next in
  * line (or to zero), within its budget, the rate limit and the timers. */
 static s_time_t runtime(const struct sched_pool *p, const struct c2_runq *rqd,
@@ -135,14 +150,15 @@ static s_time_t runtime(const struct sched_pool *p, const struct c2_runq *rqd,
     s_time_t ratelimit = c2_ratelimit_ns(p);
     s_time_t rt_credit = snext->credit;
     s_time_t time = 0;
+    const struct c2_vcpu *head = runq_head(rqd);
 
     if (ratelimit != 0) {
         s_time_t left = continuing ? ((snext->run_since + ratelimit) - now) : ratelimit;
 
         min_time = MAX(min_time, left);
     }
-    if ((rqd->runq != NULL) && (rqd->runq->credit > 0)) {
-        rt_credit = snext->credit - rqd->runq->credit;
+    if ((head != NULL) && (head->credit > 0)) {
+        rt_credit = snext->credit - head->credit;
     }
     if (rt_credit > 0) {
         time = c2t(rqd, rt_credit, snext);
@@ -174,43 +190,32 @@ static void requeued(struct sched_pool *p, struct c2_vcpu *scurr, unsigned int c
     }
 }
 
-/* v's registers are saved, and a CPU wanted it: if balancing meant it for
- * another run queue, it moves there now (when that queue's lock is free;
- * else it stays); either way a CPU is told to take it. */
-static void c2_context_saved(struct sched_pool *p, struct vcpu *v)
+/* v's registers are saved, and a CPU wanted it (under v's CPU's lock):
+ * if balancing meant it for another run queue, it moves there now (when
+ * that queue's lock is free; else it stays); either way a CPU is named to
+ * take it. */
+static unsigned int c2_context_saved(struct sched_pool *p, struct vcpu *v)
 {
-    unsigned long flags;
-    spinlock_t *l = sched_lock_vcpu(v, &flags);
     struct c2_vcpu *svc = c2_vcpu(v);
     s_time_t now = NOW();
-    unsigned int wanted_by;
 
-    if ((svc != NULL) && (svc->migrate_rqd != NULL)) {
+    if (svc == NULL) {
+        return NR_CPUS;
+    }
+    if (svc->migrate_rqd != NULL) {
         struct c2_runq *to = svc->migrate_rqd;
         unsigned int from = v->processor;
         unsigned int t = c2_cpu_in_rqd(p, svc, to);
 
         svc->migrate_rqd = NULL;
         if ((t != NR_CPUS) && (to != svc->rqd) && sched_lock_other(from, t)) {
-            c2_migrate(p, svc, to, now);
-            sched_unlock_other(from, t);
-            spin_unlock_irqrestore(l, flags);
-            return;
-        }
-    }
-    if ((svc != NULL) && svc->on_runq) {
-        unsigned int t = c2_runq_tickle(p, svc, now);
+            unsigned int kick = c2_move_saved(p, svc, to, now);
 
-        if (t != NR_CPUS) {
-            sched_tickle(t);
+            sched_unlock_other(from, t);
+            return kick;
         }
     }
-    /* And the CPU that asked, as the core would without this hook. */
-    wanted_by = v->sched_wanted_by;
-    spin_unlock_irqrestore(l, flags);
-    if (wanted_by < NR_CPUS) {
-        sched_tickle(wanted_by);
-    }
+    return svc->on_runq ? c2_runq_tickle(p, svc, now) : NR_CPUS;
 }
 
 static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu, s_time_t now,
@@ -256,6 +261,7 @@ static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu
 
     if (snext != NULL) {
         s_time_t top;
+        const struct c2_vcpu *head;
 
         if (snext != scurr) {
             c2_runq_remove(snext);
@@ -265,7 +271,8 @@ static struct sched_choice c2_do_schedule(struct sched_pool *p, unsigned int cpu
             c2_update_svc_load(snext, 0, now);
         }
         rqd->idle &= ~(1ULL << cpu);
-        top = (rqd->runq != NULL) ? MAX(snext->credit, rqd->runq->credit) : snext->credit;
+        head = runq_head(rqd);
+        top = (head != NULL) ? MAX(snext->credit, head->credit) : snext->credit;
         if (top <= C2_CREDIT_RESET) {
             reset_credit(rqd, now, snext);
             c2_balance_load(p, cpu, now);

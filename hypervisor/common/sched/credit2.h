@@ -188,6 +188,10 @@ unsigned int c2_cpu_in_rqd(const struct sched_pool *p, const struct c2_vcpu *svc
 /* svc moves to to: now if it is off every CPU and not just chosen (both
  * queues' locks held), else it is marked to move when switched out. */
 void c2_migrate(struct sched_pool *p, struct c2_vcpu *svc, struct c2_runq *to, s_time_t now);
+/* The move itself, for a vCPU whose registers are saved (both run queues'
+ * locks held): the CPU to tell, or NR_CPUS. */
+unsigned int c2_move_saved(struct sched_pool *p, struct c2_vcpu *svc, struct c2_runq *to,
+                           s_time_t now);
 
 /* credit2_cap.c */
 void c2_dom_init(struct c2_dom *sdom);

@@ -141,22 +141,12 @@ unsigned int c2_cpu_in_rqd(const struct sched_pool *p, const struct c2_vcpu *svc
     return cycle(__atomic_load_n(&to->pick_bias, __ATOMIC_RELAXED), mask);
 }
 
-void c2_migrate(struct sched_pool *p, struct c2_vcpu *svc, struct c2_runq *to, s_time_t now)
+unsigned int c2_move_saved(struct sched_pool *p, struct c2_vcpu *svc, struct c2_runq *to,
+                           s_time_t now)
 {
-    unsigned int from = svc->v->processor;
     bool on_runq = svc->on_runq;
     unsigned int cpu = c2_cpu_in_rqd(p, svc, to);
 
-    if (sched_vcpu_on_cpu(svc->v) || (svc->counted && !on_runq)) {
-        /* Running, or chosen to: it goes once switched out, and its CPU
-         * switches it out now. */
-        svc->migrate_rqd = to;
-        if (sched_pcpu(from)->curr == svc->v) {
-            svc->rqd->tickled |= 1ULL << from;
-            sched_tickle(from);
-        }
-        return;
-    }
     if (on_runq) {
         c2_runq_remove(svc);
     }
@@ -170,14 +160,31 @@ void c2_migrate(struct sched_pool *p, struct c2_vcpu *svc, struct c2_runq *to, s
     if (svc->counted) {
         c2_update_runq_load(to, 1, now);
     }
-    if (on_runq) {
-        unsigned int t;
+    if (!on_runq) {
+        return NR_CPUS;
+    }
+    c2_runq_insert(svc);
+    return c2_runq_tickle(p, svc, now);
+}
 
-        c2_runq_insert(svc);
-        t = c2_runq_tickle(p, svc, now);
-        if (t != NR_CPUS) {
-            sched_tickle(t);
+void c2_migrate(struct sched_pool *p, struct c2_vcpu *svc, struct c2_runq *to, s_time_t now)
+{
+    unsigned int from = svc->v->processor;
+    unsigned int t;
+
+    if (sched_vcpu_on_cpu(svc->v) || (svc->counted && !svc->on_runq)) {
+        /* Running, or chosen to: it goes once switched out, and its CPU
+         * switches it out now. */
+        svc->migrate_rqd = to;
+        if (sched_pcpu(from)->curr == svc->v) {
+            svc->rqd->tickled |= 1ULL << from;
+            sched_tickle(from);
         }
+        return;
+    }
+    t = c2_move_saved(p, svc, to, now);
+    if (t != NR_CPUS) {
+        sched_tickle(t);
     }
 }
 

@@ -96,6 +96,11 @@ static bool may_run(const struct vcpu *v)
     return !v->pause_flags && (__atomic_load_n(&v->domain->pause_count, __ATOMIC_ACQUIRE) == 0U);
 }
 
+bool sched_vcpu_paused(const struct vcpu *v)
+{
+    return !may_run(v);
+}
+
 bool sched_affinity_allows(const struct vcpu *v, unsigned int cpu)
 {
     const struct sched_pool *p = pool_of(v);
@@ -698,32 +703,43 @@ static void context_saved_move(struct vcpu *prev)
     }
 }
 
-/* sched_context_saved's slow path for ON_CPU_WANT: under prev's CPU's
- * lock (so the wanting CPU's pass sees it saved when it looks), then that
- * CPU, or the scheduler, is told. */
+/* sched_context_saved's slow path for ON_CPU_WANT. The scheduler's hook
+ * runs under prev's CPU's lock while prev is still marked on its CPU, so
+ * prev cannot be freed under it (teardown waits for OFF_CPU); the hook
+ * may hand prev to another run queue. Only then is prev published saved,
+ * and the CPUs are told after that, so the one that wanted it finds it
+ * saved when it looks. Movers change ON_CPU_WANT only under the lock of
+ * prev's CPU: if the hook moved prev, one may have done so meanwhile, and
+ * its path decides. */
 static void context_saved_wanted(struct vcpu *prev)
 {
     struct sched_pool *p = pool_of(prev);
     unsigned long flags;
     spinlock_t *l = sched_lock_vcpu(prev, &flags);
-    uint8_t seen = ON_CPU_WANT;
+    uint8_t seen = __atomic_load_n(&prev->on_cpu, __ATOMIC_ACQUIRE);
     unsigned int wanted_by = prev->sched_wanted_by;
+    unsigned int kick = NR_CPUS;
 
-    if (!__atomic_compare_exchange_n(&prev->on_cpu, &seen, OFF_CPU, false, __ATOMIC_RELEASE,
-                                     __ATOMIC_RELAXED)) {
-        /* A mover came meanwhile (ON_CPU_MOVE): its path decides. */
-        spin_unlock_irqrestore(l, flags);
-        context_saved_move(prev);
-        return;
+    if (seen == ON_CPU_WANT) {
+        if ((p != NULL) && (p->ops->context_saved != NULL)) {
+            kick = p->ops->context_saved(p, prev);
+        }
+        if (!__atomic_compare_exchange_n(&prev->on_cpu, &seen, OFF_CPU, false, __ATOMIC_RELEASE,
+                                         __ATOMIC_RELAXED)) {
+            seen = ON_CPU_MOVE;
+        }
     }
     spin_unlock_irqrestore(l, flags);
-    /* prev may be freed from here on: only what was read above. */
-    if ((p != NULL) && (p->ops->context_saved != NULL)) {
-        p->ops->context_saved(p, prev);
-    } else if (wanted_by < NR_CPUS) {
+    if (seen == ON_CPU_MOVE) {
+        /* A mover came meanwhile: it counts on this CPU to move prev. */
+        context_saved_move(prev);
+    }
+    /* prev is not touched from here on (it may be freed). */
+    if (kick < NR_CPUS) {
+        sched_tickle(kick);
+    }
+    if ((wanted_by < NR_CPUS) && (wanted_by != kick)) {
         sched_tickle(wanted_by);
-    } else {
-        /* nobody to tell */
     }
 }
 

@@ -137,9 +137,14 @@ struct sched_ops {
                                        struct vcpu *prev);
 
     /* v's registers were saved after the core switched away from it while
-     * another CPU wanted it (sched_want_vcpu); no lock held. Optional:
-     * without it the core tickles the CPU that wanted v. */
-    void (*context_saved)(struct sched_pool *p, struct vcpu *v);
+     * another CPU wanted it (sched_want_vcpu). Under v's CPU's lock, v
+     * still marked on its CPU (so not freed meanwhile, nor taken by
+     * another CPU): the scheduler may hand it to another CPU's queue (the
+     * other lock taken with sched_lock_other). The answer is a CPU to
+     * tell, or NR_CPUS; the core publishes v saved, then tells that CPU
+     * and the one that wanted v. Optional: without it the core tells only
+     * the CPU that wanted v. */
+    unsigned int (*context_saved)(struct sched_pool *p, struct vcpu *v);
 
     /* XEN_DOMCTL_scheduler_op for d in p (no lock held; op->sched_id is
      * checked by the caller). Xen's answers, including -EINVAL for a
@@ -162,6 +167,11 @@ struct sched_pcpu *sched_pcpu(unsigned int cpu);
  * runnable, allowed there by its hard affinity, and either on cpu already
  * or off every CPU (its registers saved). Under v's CPU's lock. */
 bool sched_may_run(const struct vcpu *v, unsigned int cpu);
+
+/* v, or its domain, is paused (or stopped for good): it may stay queued
+ * but is not picked. Xen takes such vCPUs off its queues; a scheduler
+ * leaves them out of what it weighs (credit2's epoch and slice). */
+bool sched_vcpu_paused(const struct vcpu *v);
 
 /* Whether v's hard affinity allows cpu (read atomically: the toolstack
  * changes it at any time, and sched_move_vcpu follows). */

@@ -363,6 +363,32 @@ static void test_pause_keeps_queued(void **state)
     assert_ptr_equal(c2_running_on(0U), v);
 }
 
+/* A paused vCPU with credit left stays queued, first in line: the two
+ * hogs beside it still end their epochs and share the CPU (Xen takes it
+ * off the queue; weighed as queued, it kept the credits from ever being
+ * reset, and the hog at the floor never got the CPU back). */
+static void test_paused_vcpu_does_not_hold_the_epoch(void **state)
+{
+    struct domain *d1 = c2_domain();
+    struct vcpu *p = c2_vcpu(d1);
+    struct vcpu *a;
+    struct vcpu *b;
+    uint64_t ta;
+    uint64_t tb;
+
+    (void)state;
+    __atomic_add_fetch(&d1->pause_count, 1U, __ATOMIC_RELEASE);
+    sched_vcpu_reconsider(p);
+    a = c2_vcpu(c2_domain());
+    b = c2_vcpu(c2_domain());
+    c2_run(SECONDS(1));
+    ta = run_time(a);
+    tb = run_time(b);
+    assert_int_equal(run_time(p), 0U);
+    assert_ratio(ta, tb, 100U, 6U);
+    assert_true(ta + tb >= (uint64_t)MILLISECS(990));
+}
+
 /* Xen's answers to domctl scheduler_op. */
 static void test_adjust(void **state)
 {
@@ -471,6 +497,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cap_with_competition, setup_one_cpu, teardown),
         cmocka_unit_test_setup_teardown(test_yield_hands_over, setup_one_cpu, teardown),
         cmocka_unit_test_setup_teardown(test_pause_keeps_queued, setup_one_cpu, teardown),
+        cmocka_unit_test_setup_teardown(test_paused_vcpu_does_not_hold_the_epoch, setup_one_cpu,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_adjust, setup_one_cpu, teardown),
         cmocka_unit_test_setup_teardown(test_adjust_global, setup_one_cpu, teardown),
         cmocka_unit_test_setup_teardown(test_ratelimit_param, setup_one_cpu, teardown),

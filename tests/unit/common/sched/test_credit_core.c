@@ -335,6 +335,60 @@ static void test_parameters_through_the_pool(void **state)
     assert_int_equal(sop.u.sched_credit.tslice_ms, 5);
 }
 
+/* putinfo of the pool's parameters: every value Xen 4.17 refuses is
+ * -EINVAL and changes nothing; the edges of each range, and a rate limit
+ * of 0 (off), are taken. */
+static void test_global_parameters_refused(void **state)
+{
+    static const struct {
+        uint32_t tslice_ms, ratelimit_us, migr_us;
+        long rc;
+    } cases[] = {
+        { 0U, 0U, 0U, -EINVAL },            /* slice below 1 ms */
+        { 1001U, 1000U, 0U, -EINVAL },      /* above 1000 ms */
+        { 30U, 99U, 0U, -EINVAL },          /* rate limit below 100 us */
+        { 1000U, 500001U, 0U, -EINVAL },    /* above 500 ms */
+        { 2U, 2001U, 0U, -EINVAL },         /* longer than the slice */
+        { 30U, 1000U, 100001U, -EINVAL },   /* migration delay above 100 ms */
+        { 1U, 1000U, 0U, 0 },               /* the smallest slice, rate limit equal */
+        { 1000U, 500000U, 100000U, 0 },     /* every maximum */
+        { 30U, 100U, 0U, 0 },               /* the smallest rate limit */
+        { 30U, 0U, 0U, 0 },                 /* rate limit off */
+    };
+    struct sched_pool *p;
+    struct xen_sysctl_scheduler_op sop = { .cmd = XEN_SYSCTL_SCHEDOP_getinfo };
+    struct xen_sysctl_credit_schedule before;
+
+    (void)state;
+    p = credit_pool(CPU1);
+    sop.cpupool_id = POOL;
+    sop.sched_id = XEN_SCHEDULER_CREDIT;
+    for (size_t i = 0U; i < (sizeof(cases) / sizeof(cases[0])); i++) {
+        sop.cmd = XEN_SYSCTL_SCHEDOP_getinfo;
+        assert_int_equal(p->ops->adjust_global(p, &sop), 0);
+        before = sop.u.sched_credit;
+        sop.cmd = XEN_SYSCTL_SCHEDOP_putinfo;
+        sop.u.sched_credit.tslice_ms = cases[i].tslice_ms;
+        sop.u.sched_credit.ratelimit_us = cases[i].ratelimit_us;
+        sop.u.sched_credit.vcpu_migr_delay_us = cases[i].migr_us;
+        assert_int_equal(p->ops->adjust_global(p, &sop), cases[i].rc);
+        sop.cmd = XEN_SYSCTL_SCHEDOP_getinfo;
+        assert_int_equal(p->ops->adjust_global(p, &sop), 0);
+        if (cases[i].rc != 0) {
+            assert_int_equal(sop.u.sched_credit.tslice_ms, before.tslice_ms);
+            assert_int_equal(sop.u.sched_credit.ratelimit_us, before.ratelimit_us);
+            assert_int_equal(sop.u.sched_credit.vcpu_migr_delay_us, before.vcpu_migr_delay_us);
+        } else {
+            assert_int_equal(sop.u.sched_credit.tslice_ms, cases[i].tslice_ms);
+            assert_int_equal(sop.u.sched_credit.ratelimit_us, cases[i].ratelimit_us);
+            assert_int_equal(sop.u.sched_credit.vcpu_migr_delay_us, cases[i].migr_us);
+        }
+    }
+    /* A command that is neither getinfo nor putinfo. */
+    sop.cmd = 7U;
+    assert_int_equal(p->ops->adjust_global(p, &sop), -EINVAL);
+}
+
 /* Empty and destroy the credit pool before sched_env.h's teardown: its
  * CPUs' timers, killed from CPU 0, leave each CPU a timer softirq to
  * reprogram its hardware, which is run here (the teardown wants none
@@ -386,6 +440,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_steal_against_affinity, setup, credit_teardown),
         cmocka_unit_test_setup_teardown(test_cpu_leaves_the_pool, setup, credit_teardown),
         cmocka_unit_test_setup_teardown(test_parameters_through_the_pool, setup, credit_teardown),
+        cmocka_unit_test_setup_teardown(test_global_parameters_refused, setup, credit_teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from figures import XL_COMMANDS, XL_STEP_TIMEOUT, Bench, Value   # noqa: E402
 from machine import QEMU_SH, REPO, Hypervisor, RunError   # noqa: E402
 import report                             # noqa: E402
-from registry import FIGURES, PLOTS       # noqa: E402
+from registry import FIGURES, PLOTS, SHARES   # noqa: E402
 
 CACHE = Path(os.environ.get("PROXENOS_CACHE", Path.home() / ".cache" / "proxenos"))
 
@@ -106,6 +106,12 @@ def make_toolstack_initrd(build):
     return image, None
 
 
+def share_run(bench, share):
+    """The scenario of one SHARES entry (registry.py)."""
+    name, sched, _, params, promised, kw = share
+    return lambda: bench.sched_share(name, sched, params, promised, **kw)
+
+
 def scenarios(bench, quick, initrd, xl):
     """(label, deterministic, callable) in run order. xl: (wanted, the
     toolstack dom0 image or None, why there is none)."""
@@ -118,6 +124,9 @@ def scenarios(bench, quick, initrd, xl):
               ("build64", True, lambda: bench.domain_build(64)),
               ("build512", True, lambda: bench.domain_build(512)),
               ("build4096", True, lambda: bench.domain_build(4096))]
+        # Scheduler shares: ~20 s a boot; not in the quick set.
+        s += [(f"share_{name}", kw.get("icount", True), share_run(bench, share))
+              for share in SHARES for name, kw in [(share[0], share[5])]]
     s += [("memory", True, bench.idle_memory),
           ("evtchn", False, lambda: bench.evtchn(1 if quick else 3))]
     if initrd is not None:

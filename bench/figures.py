@@ -34,6 +34,7 @@ class Figure:
     target: float = None        # wanted Proxenos/Xen ratio, at most
     note: str = ""
     values: dict = field(default_factory=dict)      # hypervisor name -> Value
+    promised: float = None      # what the algorithm promises: distances shown, not a ratio
 
 
 def ticks_to_ns(ticks, freq):
@@ -284,6 +285,45 @@ class Bench:
         used = host_mib - free_kib / 1024 - nguests * guest_mib
         return {"idle_memory": Value(used)}
 
+
+    def sched_share(self, name, sched, params, promised, smp=1, icount=True):
+        """Scheduler `sched` as Pool-0's (sched=) with one cpushare domU per
+        entry of params (None: the defaults) and promised (its share in
+        permille, what the algorithm promises); dom0 (guests/schedctl)
+        gives them their parameters through XEN_DOMCTL_scheduler_op, then
+        idles. The guests spin 300 ms first (while dom0 works), then
+        measure 1 s. Figures share_<name>_<i>: guest i's share, permille.
+        rtds and null run on the full-config Xen 4.17 (make xen-reference):
+        Debian's build has neither."""
+        hyp = self.hyp
+        if hyp.name == "xen" and sched in ("rtds", "null"):
+            full = self.cache / "xen-full" / "xen-4.17-full-arm64"
+            if not full.is_file():
+                return {f"share_{name}_{i}": Value(None, f"no full-config Xen at {full} "
+                                                         "(make xen-reference)")
+                        for i in range(1, len(promised) + 1)}
+            hyp = type(hyp)(hyp.name, full)
+        sets = ",".join(f"{i}:{a}:{b}" for i, (a, b) in enumerate(params, start=1)
+                        if (a, b) != (None, None))
+        dom0 = self.guest("schedctl", bootargs=f"sched={sched} set={sets}")
+        guests = [self.guest("cpushare", bootargs=f"name=g{i} skip_ms=300 ms=1000")
+                  for i in range(1, len(promised) + 1)]
+        log = self.logdir / f"{self.hyp.name}-share_{name}.log"
+        out = boot(hyp, guests, dom0=dom0, smp=smp, icount=icount, until=r"cpushare g\d+: share [^\n]* us\r?\n",
+                   timeout=240, hyp_args=XEN_ARGS + f" sched={sched} dom0_max_vcpus=1 dom0_mem=64M",
+                   log=log).output
+        if not re.search(r"^schedctl: set\s*$", out, re.M):
+            bad = re.search(r"^schedctl: FAILED.*$", out, re.M)
+            raise RunError(f"{hyp.name}: dom0 could not set the parameters: "
+                           f"{bad.group(0) if bad else 'no answer'}")
+        res = {}
+        for i in range(1, len(promised) + 1):
+            m = [re.match(r"cpushare g\d+: share (\d+) permille", line)
+                 for line in guest_lines(out, i)]
+            m = [x for x in m if x]
+            res[f"share_{name}_{i}"] = (Value(float(m[0].group(1))) if m
+                                        else Value(None, "no share printed"))
+        return res
 
     def evtchn(self, runs):
         """Two domUs with /hypervisor nodes on two pCPUs, no -icount (Xen 4.17

@@ -16,6 +16,26 @@ MICRO = [
     ("vtimer_latency_wfi", "Virtual timer IRQ latency, vCPU in WFI"),
 ]
 
+# Scheduler shares (issue: schedulers per pool): (name, scheduler, what is
+# set, per-guest parameters for guests/schedctl (weight, cap) or (period,
+# budget) in us, or (None, None) for the defaults, the share the algorithm
+# promises each guest in permille, extra boot() arguments).
+SHARES = [
+    ("c2w2", "credit2", "weights 256:512", [(256, 0), (512, 0)], [333, 667], {}),
+    ("c2w4", "credit2", "weights 128:256:512:1024",
+     [(128, 0), (256, 0), (512, 0), (1024, 0)], [67, 133, 267, 533], {}),
+    ("c2cap", "credit2", "caps 25%:none", [(256, 25), (256, 0)], [250, 750], {}),
+    ("crw2", "credit", "weights 256:512", [(256, 0), (512, 0)], [333, 667], {}),
+    ("crcap", "credit", "caps 25%:none", [(256, 25), (256, 0)], [250, 750], {}),
+    ("rt2", "rtds", "budgets 2:5 ms per 10 ms, no extra time",
+     [(10000, 2000), (10000, 5000)], [200, 500], {}),
+    ("rt4", "rtds", "budgets 1:2:3:4 ms per 10 ms, no extra time",
+     [(10000, 1000), (10000, 2000), (10000, 3000), (10000, 4000)], [100, 200, 300, 400], {}),
+    # Xen 4.17 stalls at boot with -smp > 1 under -icount: host time.
+    ("null2", "null", "one vCPU per pCPU (3 pCPUs, dom0 on one)", [(None, None)] * 2,
+     [1000, 1000], {"smp": 3, "icount": False}),
+]
+
 FIGURES = (
     [Figure(f"{k}@1", t, "ns", target=0.5, note=_ICOUNT) for k, t in MICRO]
     + [Figure("evtchn_latency", "Event-channel notification latency (2 domUs, 2 pCPUs)", "ns",
@@ -53,6 +73,14 @@ FIGURES = (
     + [Figure(f"evtchn_send_{n}", f"EVTCHNOP_send with {n} bound ports", "ns",
               deterministic=False, note="no -icount: median of runs")
        for n in (10, 1000, 30000)]
+    + [Figure(f"share_{name}_{i}", f"CPU share, {sched}, {len(promised)} CPU-bound domUs on "
+              f"1 pCPU, {what}: guest {i}" if sched != "null" else
+              f"CPU share, null, {what}: guest {i}", "permille",
+              deterministic=kw.get("icount", True),
+              note=("-icount, exact" if kw.get("icount", True) else "no -icount: one run")
+              + "; measured by the guest (guests/cpushare)", promised=p)
+       for name, sched, what, _, promised, kw in SHARES
+       for i, p in enumerate(promised, start=1)]
 )
 
 # (file name, title, x label, y unit, [(x, figure key)])

@@ -12,7 +12,9 @@
  * is measured from the deadline to the moment the guest runs again.
  *
  * bootargs: name=<word> (cpushare), ms=<measured time> (1000),
- *           gap_us=<n> (50), run_us=<n> wait_us=<n> (0: spin only)
+ *           gap_us=<n> (50), run_us=<n> wait_us=<n> (0: spin only),
+ *           skip_ms=<n> (0: spin that long before measuring, e.g. while a
+ *           dom0 sets the scheduling parameters)
  * Prints one line, "cpushare <name>: ...", parsed by the system tests.
  */
 #include "guest.h"
@@ -109,6 +111,10 @@ void guest_main(const struct platform *p)
     (void)bootarg_get(p->bootargs, "name", name, sizeof(name));
     m.gap = timer_us_to_ticks(bootarg_u64(p->bootargs, "gap_us", 50U));
     irq_disable();
+    start = timer_now() + timer_us_to_ticks(bootarg_u64(p->bootargs, "skip_ms", 0U) * 1000U);
+    while (timer_now() < start) {
+        cpu_relax();
+    }
     start = timer_now();
     end = start + timer_us_to_ticks(ms * 1000U);
     m.last = start;

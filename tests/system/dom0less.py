@@ -37,6 +37,20 @@ def _module(kind, addr, size, bootargs=None):
             }};"""
 
 
+DOM0_AT = 0x49000000            # dom0's kernel: clear of QEMU's tree and the domU modules
+
+
+def dom0_module(image, bootargs):
+    """dom0's kernel (a guest under build/guests/, or a path) as a module
+    directly under /chosen, where Xen 4.17's guest-loader puts it: the dts
+    text for chosen_extra and the QEMU loader arguments."""
+    path = _image_path(image)
+    size = path.stat().st_size
+    node = (f'module@{DOM0_AT:x} {{ compatible = "multiboot,kernel", "multiboot,module"; '
+            f'reg = <0x0 {DOM0_AT:#x} 0x0 {size:#x}>; bootargs = "{bootargs}"; }};')
+    return node, ["-device", f"loader,file={path},addr={DOM0_AT:#x},force-raw=on"]
+
+
 def boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, xen_bootargs, chosen_extra="",
              root_extra=""):
     """Return (dtb path, QEMU loader arguments) for these guests;

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conftest import STD_APPEND
-from dom0less import Guest, boot_dtb
+from dom0less import Guest, boot_dtb, dom0_module
 
 SHARE = (r"^\(d{id}\) cpushare (\S+): share (\d+) permille, slices (\d+) avg (\d+) max (\d+) us, "
          r"waits (\d+) avg (\d+) max (\d+) us(?:, wake-ups (\d+) late avg (\d+) max (\d+) us, "
@@ -28,19 +28,31 @@ def pool(sched):
 """
 
 
-def run_pool(hypervisor, tool, dumpdtb, tmp_path, sched, bootargs):
+def run_pool(hypervisor, tool, dumpdtb, tmp_path, sched, bootargs, dom0_args=None):
     """One guest per bootargs entry, all in a one-CPU pool of sched; their
-    figures, by domain id."""
+    figures, by domain id. dom0_args: dom0 (guests/schedctl, in Pool-0 on
+    CPU 0) runs with these bootargs and must say it set them."""
     guests = [Guest(f"g{i}", "cpushare", bootargs=f"name=g{i} {args}",
                     extra=["domain-cpupool = <&pool1>;"])
               for i, args in enumerate(bootargs, start=1)]
-    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, guests, 2, "1G", STD_APPEND, pool(sched))
+    chosen, append, dom0 = pool(sched), STD_APPEND, []
+    if dom0_args is not None:
+        module, dom0 = dom0_module("schedctl", dom0_args)
+        chosen, append = chosen + module, append + " dom0_mem=64M"
+    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, guests, 2, "1G", append, chosen)
+    loaders += dom0
     # -icount: virtual time is instructions, so what a guest measures is
     # the scheduler's doing, not the host's load.
     q = hypervisor(smp=2, mem="1G", append="", args=["--dtb", dtb, "--icount"],
                    qemu_args=loaders, hard_timeout=180)
     q.wait_for(rf"^\(PXN\) Pool-1: CPUs 1, scheduler {sched}$", timeout=30)
-    q.wait_for(ALL_STOPPED, timeout=150)
+    if dom0_args is not None:
+        q.wait_for(r"^schedctl: set$", timeout=60)     # dom0's lines: no prefix
+        # dom0 idles on: the domUs' ends are what the run waits for.
+        q.wait_for_all([rf"^\(d{i}\) GUEST DONE" for i in range(1, len(bootargs) + 1)],
+                       timeout=150)
+    else:
+        q.wait_for(ALL_STOPPED, timeout=150)
     figures = {}
     for i in range(1, len(bootargs) + 1):
         m = re.search(SHARE.format(id=i), q.output, re.M)
@@ -80,3 +92,26 @@ def test_sleepers_wake_on_time_beside_a_cpu_hog(hypervisor, tool, dumpdtb, tmp_p
         assert f[i]["late_max_us"] <= 1500, f
         assert f[i]["late_avg_us"] <= 1000, f
     assert f[1]["share"] >= 200, f
+
+
+def test_dom0_sets_credit2_weights_and_caps(hypervisor, tool, dumpdtb, tmp_path):
+    """dom0 gives two CPU hogs weights 256 and 512 and a third a 25 % cap
+    through XEN_DOMCTL_scheduler_op putinfo (what `xl sched-credit2 -w/-c`
+    does): the capped one gets 250 permille, the others share the rest
+    1:2 (250 and 500)."""
+    f = run_pool(hypervisor, tool, dumpdtb, tmp_path, "credit2",
+                 ["skip_ms=200 ms=600"] * 3,
+                 dom0_args="sched=credit2 set=1:256:0,2:512:0,3:256:25")
+    assert abs(f[3]["share"] - 250) <= 20, f
+    assert abs(f[1]["share"] - 250) <= 30, f
+    assert abs(f[2]["share"] - 500) <= 30, f
+
+
+def test_dom0_sets_rtds_budgets(hypervisor, tool, dumpdtb, tmp_path):
+    """dom0 gives two CPU hogs in an RTDS pool budgets of 2 and 5 ms every
+    10 ms without extra time, per vCPU (putvcpuinfo, what `xl sched-rtds
+    -v all -p -b -e 0` does): each gets its budget's share and no more."""
+    f = run_pool(hypervisor, tool, dumpdtb, tmp_path, "rtds", ["skip_ms=200 ms=600"] * 2,
+                 dom0_args="sched=rtds set=1:10000:2000,2:10000:5000")
+    assert abs(f[1]["share"] - 200) <= 15, f
+    assert abs(f[2]["share"] - 500) <= 15, f

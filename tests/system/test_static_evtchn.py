@@ -16,7 +16,7 @@ import re
 import pytest
 
 from conftest import BUILD, CACHE, STD_APPEND
-from dom0less import Guest, boot_dtb
+from dom0less import Guest, boot_dtb, dom0_module
 import pxn
 
 XEN = CACHE / "xen" / "xen-4.17-arm64"
@@ -136,7 +136,6 @@ def test_bad_pairs_named_and_skipped(hypervisor, tool, dumpdtb, tmp_path):
 
 # ---- dom0's end: a node directly under /chosen --------------------------------
 
-DOM0_AT = 0x49000000            # dom0's kernel module, below the domUs'
 DOM0_APPEND = " dom0_mem=128M"
 DOM0_DONE = r"^GUEST DONE (\d+) passed (\d+) failed$"     # dom0's lines: no prefix
 
@@ -147,19 +146,14 @@ def dom0_tree(tool, dumpdtb, tmp_path, xen_append, image=BUILD / "guests" / "sta
     node comes first in /chosen: its end is met first, as Xen walks. dom0
     keeps sending until the domU's end closes: Xen 4.17 halts the machine
     when dom0 stops."""
-    size = image.stat().st_size
+    module, loader = dom0_module(image, "port=10 peer=1 peer_port=20 events=5 linger_ms=30000")
     chosen = f"""
-        module@{DOM0_AT:x} {{
-            compatible = "multiboot,kernel", "multiboot,module";
-            reg = <0x0 {DOM0_AT:#x} 0x0 {size:#x}>;
-            bootargs = "port=10 peer=1 peer_port=20 events=5 linger_ms=30000";
-        }};
+        {module}
         {evtchn_node("dom0_ec", 10, "ping_ec")}"""
     guests = [end("ping", 20, 0, 10, [evtchn_node("ping_ec", 20, "dom0_ec")])]
     dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, guests, 2, "1G", xen_append + DOM0_APPEND,
                             chosen)
-    loaders += ["-device", f"loader,file={image},addr={DOM0_AT:#x},force-raw=on"]
-    return dtb, loaders
+    return dtb, loaders + loader
 
 
 def check_dom0_pair(q):

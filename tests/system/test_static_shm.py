@@ -8,8 +8,8 @@ taken too, as Xen 4.17 takes them."""
 
 import re
 
-from conftest import BUILD, STD_APPEND
-from dom0less import Guest, boot_dtb
+from conftest import STD_APPEND
+from dom0less import Guest, boot_dtb, dom0_module
 
 DONE = r"^\(d{id}\) GUEST DONE (\d+) passed (\d+) failed$"
 MiB = 0x100000
@@ -143,17 +143,11 @@ def test_reboot_maps_the_region_again(hypervisor, tool, dumpdtb, tmp_path):
     assert q.output.count('Static shared memory "shm-r"') == 1
 
 
-DOM0_AT = 0x49000000        # clear of QEMU's tree at 0x48000000 and the domU modules
-
-
 def dom0_chosen(bootargs, shm):
     """dom0's kernel module (the static_shm guest) and its shared memory
     node, both directly under /chosen; with the QEMU loader option."""
-    kernel = BUILD / "guests" / "static_shm.bin"
-    size = kernel.stat().st_size
-    module = (f'module@{DOM0_AT:x} {{ compatible = "multiboot,kernel", "multiboot,module"; '
-              f'reg = <0x0 {DOM0_AT:#x} 0x0 {size:#x}>; bootargs = "{bootargs}"; }};')
-    return module + "\n" + shm, ["-device", f"loader,file={kernel},addr={DOM0_AT:#x},force-raw=on"]
+    module, loader = dom0_module("static_shm", bootargs)
+    return module + "\n" + shm, loader
 
 
 def test_dom0_and_a_direct_mapped_domain_share(hypervisor, tool, dumpdtb, tmp_path):

@@ -31,7 +31,7 @@ struct trap_frame *guest_frame(void)
 
 static void save_vcpu(struct vcpu *v)
 {
-    v->arch->regs = *guest_frame();
+    trap_frame_copy(&v->arch->regs, guest_frame());
     vcpu_sysregs_save(&v->arch->sys);
     fpsimd_save(&v->arch->fp);
     vgic_save_state(v);
@@ -60,7 +60,7 @@ static void load_vcpu(struct vcpu *v)
     fpsimd_restore(&v->arch->fp);
     vgic_restore_state(v);
     vtimer_restore(v);
-    *guest_frame() = v->arch->regs;
+    trap_frame_copy(guest_frame(), &v->arch->regs);
     /* Its stage 1 and stage 2 are live now: the area is reachable by VA. */
     vcpu_runstate_update(v);
 }

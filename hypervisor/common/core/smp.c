@@ -10,28 +10,35 @@ struct call_slot {
     uint32_t busy;      /* set by the caller, cleared by the target */
 };
 
-static bool online[NR_CPUS];
+_Static_assert(NR_CPUS <= 64, "the online set is one 64-bit mask");
+
+/* One mask, so that the schedulers read a pool's online CPUs in one load. */
+static uint64_t online;
 static struct call_slot call_slots[NR_CPUS];
 
 void cpu_set_online(unsigned int cpu)
 {
     BUG_ON(cpu >= NR_CPUS);
-    __atomic_store_n(&online[cpu], true, __ATOMIC_RELEASE);
+    (void)__atomic_fetch_or(&online, 1ULL << cpu, __ATOMIC_RELEASE);
 }
 
 bool cpu_online(unsigned int cpu)
 {
-    return (cpu < NR_CPUS) && __atomic_load_n(&online[cpu], __ATOMIC_ACQUIRE);
+    return (cpu < NR_CPUS) && (((cpu_online_mask() >> cpu) & 1U) != 0U);
+}
+
+uint64_t cpu_online_mask(void)
+{
+    return __atomic_load_n(&online, __ATOMIC_ACQUIRE);
 }
 
 unsigned int num_online_cpus(void)
 {
     unsigned int n = 0U;
 
-    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-        if (cpu_online(cpu)) {
-            n++;
-        }
+    /* No libgcc here, so no __builtin_popcountll. */
+    for (uint64_t m = cpu_online_mask(); m != 0U; m &= m - 1U) {
+        n++;
     }
     return n;
 }

@@ -11,6 +11,24 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
     /* Word copies when both sides are aligned alike: the common case for
      * page and structure copies. */
     if ((((uintptr_t)d | (uintptr_t)s) & 7U) == 0U) {
+        /* Four words a step: the compiler pairs them into 16-byte loads
+         * and stores, which halves a context switch's frame copies. */
+        while (n >= 32U) {
+            uint64_t *dw = (uint64_t *)(void *)d;
+            const uint64_t *sw = (const uint64_t *)(const void *)s;
+            uint64_t w0 = sw[0];
+            uint64_t w1 = sw[1];
+            uint64_t w2 = sw[2];
+            uint64_t w3 = sw[3];
+
+            dw[0] = w0;
+            dw[1] = w1;
+            dw[2] = w2;
+            dw[3] = w3;
+            d += 32;
+            s += 32;
+            n -= 32U;
+        }
         while (n >= 8U) {
             *(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
             d += 8;

@@ -184,6 +184,9 @@ static void requeued(struct sched_pool *p, struct c2_vcpu *scurr, unsigned int c
         }
         scurr->migrate_rqd = NULL;
     }
+    if ((scurr->rqd->active & ~(1ULL << cpu)) == 0U) {
+        return;     /* cpu alone serves the queue, and it just chose another */
+    }
     t = c2_runq_tickle(p, scurr, now);
     if ((t != NR_CPUS) && (t != cpu)) {
         sched_tickle(t);

@@ -21,14 +21,12 @@ uint64_t c2_soft_mask(const struct vcpu *v, uint64_t hard)
 /* The CPU of mask at or cyclically after cpu (NR_CPUS: mask empty). */
 unsigned int c2_test_or_cycle(unsigned int cpu, uint64_t mask)
 {
-    for (unsigned int i = 0U; i < NR_CPUS; i++) {
-        unsigned int c = (cpu + i) % NR_CPUS;
+    uint64_t from_cpu = (cpu < 64U) ? (mask & (~0ULL << cpu)) : 0U;
 
-        if (c2_cpu_in(mask, c)) {
-            return c;
-        }
+    if (from_cpu != 0U) {
+        return (unsigned int)__builtin_ctzll(from_cpu);
     }
-    return NR_CPUS;
+    return (mask != 0U) ? (unsigned int)__builtin_ctzll(mask) : NR_CPUS;
 }
 
 void c2_burn_credits(const struct c2_runq *rqd, struct c2_vcpu *svc, s_time_t now)
@@ -172,14 +170,13 @@ unsigned int c2_runq_tickle(struct sched_pool *p, struct c2_vcpu *new, s_time_t 
             }
         }
     }
-    for (unsigned int i = 0U; i < NR_CPUS; i++) {
-        if (c2_cpu_in(busy, i)) {
-            s_time_t score = tickle_score(p, new, i, now);
+    for (; busy != 0U; busy &= busy - 1U) {
+        unsigned int i = (unsigned int)__builtin_ctzll(busy);
+        s_time_t score = tickle_score(p, new, i, now);
 
-            if (score > max) {
-                max = score;
-                ipid = i;
-            }
+        if (score > max) {
+            max = score;
+            ipid = i;
         }
     }
     if (ipid != NR_CPUS) {

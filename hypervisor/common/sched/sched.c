@@ -129,14 +129,7 @@ void sched_tickle(unsigned int cpu)
 
 uint64_t sched_pool_online_cpus(const struct sched_pool *p)
 {
-    uint64_t cpus = 0U;
-
-    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-        if ((((p->cpus >> cpu) & 1U) != 0U) && cpu_online(cpu)) {
-            cpus |= 1ULL << cpu;
-        }
-    }
-    return cpus;
+    return p->cpus & cpu_online_mask();
 }
 
 unsigned int sched_first_allowed(const struct vcpu *v, uint64_t cpus)
@@ -146,12 +139,7 @@ unsigned int sched_first_allowed(const struct vcpu *v, uint64_t cpus)
     if ((v->processor < NR_CPUS) && (((allowed >> v->processor) & 1U) != 0U)) {
         return v->processor;
     }
-    for (unsigned int cpu = 0U; cpu < NR_CPUS; cpu++) {
-        if (((allowed >> cpu) & 1U) != 0U) {
-            return cpu;
-        }
-    }
-    return NR_CPUS;
+    return (allowed != 0U) ? (unsigned int)__builtin_ctzll(allowed) : NR_CPUS;
 }
 
 bool sched_lock_other(unsigned int cpu, unsigned int other)

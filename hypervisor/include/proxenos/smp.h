@@ -11,6 +11,7 @@ static inline unsigned int smp_processor_id(void) { return arch_cpu_id(); }
 
 void cpu_set_online(unsigned int cpu);
 bool cpu_online(unsigned int cpu);
+uint64_t cpu_online_mask(void);     /* bit n: CPU n is online */
 unsigned int num_online_cpus(void);
 
 /* Run fn(data) on cpu from CALL_FUNCTION_SOFTIRQ; with wait, return when it

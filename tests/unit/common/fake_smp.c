@@ -19,6 +19,11 @@ __attribute__((weak)) bool cpu_online(unsigned int cpu)
     return (cpu < 64U) && (((online >> cpu) & 1U) != 0U);
 }
 
+__attribute__((weak)) uint64_t cpu_online_mask(void)
+{
+    return online;
+}
+
 __attribute__((weak)) unsigned int num_online_cpus(void)
 {
     return (unsigned int)__builtin_popcountll(online);

@@ -52,6 +52,7 @@ static void the_online_set(void **state)
     assert_true(cpu_online(3U));
     assert_false(cpu_online(NR_CPUS));
     assert_int_equal(num_online_cpus(), 2U);
+    assert_int_equal(cpu_online_mask(), (1ULL << 0) | (1ULL << 3));
     /* A CPU number beyond the set is a bug. */
     fake_expect_panic(cpu_set_online(NR_CPUS));
 }

@@ -37,6 +37,7 @@ _Static_assert(offsetof(struct trap_frame, fp_record) == TRAP_FRAME_FP_RECORD, "
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "frame layout");
 
 void do_trap(struct trap_frame *f, unsigned int kind);
+void trap_frame_copy(struct trap_frame *to, const struct trap_frame *from);
 void guest_trap(struct trap_frame *f, bool is_irq);
 void guest_serror(struct trap_frame *f);
 #endif

@@ -1,0 +1,182 @@
+/*
+ * schedctl: dom0 of the scheduler-share benchmarks. It gives the dom0less
+ * domUs their scheduling parameters through XEN_DOMCTL_scheduler_op, as
+ * `xl sched-credit2 -d 1 -w 512` and its like would, then stays idle
+ * (blocked in WFI) so that it takes no CPU time from them: on Xen, dom0
+ * shutting down would end the run.
+ *
+ * bootargs: sched=<credit2|credit|rtds>
+ *           set=<domid>:<a>:<b>[,<domid>:<a>:<b>...] (none: nothing to set)
+ *             credit2, credit: a = weight, b = cap (percent, 0: none)
+ *             rtds: a = period, b = budget (microseconds), every vCPU of
+ *             the domain, without extra time (so its share is b / a)
+ *
+ * Prints "schedctl: d<id> <what>" for each domain, "schedctl: set" when all
+ * went through, or "schedctl: FAILED <why>".
+ */
+#include "guest.h"
+#include "bootargs.h"
+#include "hypercall.h"
+
+#include <public/domctl.h>
+
+#define MAX_SETTINGS 8U
+#define RTDS_MAX_VCPUS 4U
+
+struct setting {
+    uint16_t domid;
+    uint32_t a;
+    uint32_t b;
+};
+
+static struct xen_domctl dc;
+static struct xen_domctl_schedparam_vcpu vcpus[RTDS_MAX_VCPUS];
+
+static long scheduler_op(uint16_t domid, uint32_t sched_id, uint32_t cmd)
+{
+    dc.cmd = XEN_DOMCTL_scheduler_op;
+    dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    dc.domain = domid;
+    dc.u.scheduler_op.sched_id = sched_id;
+    dc.u.scheduler_op.cmd = cmd;
+    return xen_hypercall(__HYPERVISOR_domctl, (uint64_t)(uintptr_t)&dc, 0U, 0U);
+}
+
+/* One number of s, up to a ':' or ',' or the end; s moves past it. */
+static bool next_number(const char **s, uint32_t *out)
+{
+    char digits[16];
+    size_t n = 0U;
+    uint64_t v;
+
+    while ((**s != '\0') && (**s != ':') && (**s != ',')) {
+        if (n == (sizeof(digits) - 1U)) {
+            return false;
+        }
+        digits[n] = **s;
+        n++;
+        (*s)++;
+    }
+    digits[n] = '\0';
+    if (!parse_u64(digits, &v) || (v > UINT32_MAX)) {
+        return false;
+    }
+    *out = (uint32_t)v;
+    return true;
+}
+
+static unsigned int parse_settings(const char *s, struct setting *out)
+{
+    unsigned int n = 0U;
+
+    while ((*s != '\0') && (n < MAX_SETTINGS)) {
+        uint32_t domid;
+
+        if (!next_number(&s, &domid) || (domid > 0x7fefU) || (*s != ':')) {
+            return 0U;
+        }
+        s++;
+        if (!next_number(&s, &out[n].a) || (*s != ':')) {
+            return 0U;
+        }
+        s++;
+        if (!next_number(&s, &out[n].b)) {
+            return 0U;
+        }
+        out[n].domid = (uint16_t)domid;
+        n++;
+        if (*s == ',') {
+            s++;
+        }
+    }
+    return (*s == '\0') ? n : 0U;
+}
+
+static long set_credit(uint32_t sched_id, const struct setting *st)
+{
+    long rc;
+
+    (void)memset(&dc, 0, sizeof(dc));
+    rc = scheduler_op(st->domid, sched_id, XEN_DOMCTL_SCHEDOP_getinfo);
+    if (rc != 0) {
+        return rc;
+    }
+    /* The two structures are alike: weight, then cap. */
+    if (sched_id == XEN_SCHEDULER_CREDIT2) {
+        dc.u.scheduler_op.u.credit2.weight = (uint16_t)st->a;
+        dc.u.scheduler_op.u.credit2.cap = (uint16_t)st->b;
+    } else {
+        dc.u.scheduler_op.u.credit.weight = (uint16_t)st->a;
+        dc.u.scheduler_op.u.credit.cap = (uint16_t)st->b;
+    }
+    rc = scheduler_op(st->domid, sched_id, XEN_DOMCTL_SCHEDOP_putinfo);
+    printf("schedctl: d%u weight %u cap %u: %ld\n", st->domid, st->a, st->b, rc);
+    return rc;
+}
+
+static long set_rtds(const struct setting *st)
+{
+    long rc;
+
+    (void)memset(&dc, 0, sizeof(dc));
+    for (unsigned int i = 0U; i < RTDS_MAX_VCPUS; i++) {
+        vcpus[i].vcpuid = i;
+        vcpus[i].u.rtds.period = st->a;
+        vcpus[i].u.rtds.budget = st->b;
+        vcpus[i].u.rtds.flags = 0U;     /* no extra time */
+    }
+    /* Only as many entries as the domain has vCPUs: it has one here. */
+    dc.u.scheduler_op.u.v.vcpus = (uint64_t)(uintptr_t)vcpus;
+    dc.u.scheduler_op.u.v.nr_vcpus = 1U;
+    rc = scheduler_op(st->domid, XEN_SCHEDULER_RTDS, XEN_DOMCTL_SCHEDOP_putvcpuinfo);
+    printf("schedctl: d%u period %u budget %u us, no extra time: %ld\n", st->domid, st->a, st->b,
+           rc);
+    return rc;
+}
+
+static void idle_forever(void)
+{
+    irq_disable();
+    for (;;) {
+        wfi();
+    }
+}
+
+void guest_main(const struct platform *p)
+{
+    char sched[16] = "";
+    char spec[128] = "";
+    struct setting st[MAX_SETTINGS];
+    unsigned int n;
+    uint32_t sched_id;
+    bool ok = true;
+
+    (void)bootarg_get(p->bootargs, "sched", sched, sizeof(sched));
+    (void)bootarg_get(p->bootargs, "set", spec, sizeof(spec));
+    if (spec[0] == '\0') {
+        printf("schedctl: set\n");     /* the defaults are what is measured */
+        idle_forever();
+    }
+    if (strcmp(sched, "credit2") == 0) {
+        sched_id = XEN_SCHEDULER_CREDIT2;
+    } else if (strcmp(sched, "credit") == 0) {
+        sched_id = XEN_SCHEDULER_CREDIT;
+    } else if (strcmp(sched, "rtds") == 0) {
+        sched_id = XEN_SCHEDULER_RTDS;
+    } else {
+        printf("schedctl: FAILED unknown sched=%s\n", sched);
+        idle_forever();
+    }
+    n = parse_settings(spec, st);
+    if (n == 0U) {
+        printf("schedctl: FAILED bad set=%s\n", spec);
+        idle_forever();
+    }
+    for (unsigned int i = 0U; i < n; i++) {
+        long rc = (sched_id == XEN_SCHEDULER_RTDS) ? set_rtds(&st[i]) : set_credit(sched_id, &st[i]);
+
+        ok = ok && (rc == 0);
+    }
+    printf(ok ? "schedctl: set\n" : "schedctl: FAILED a scheduler_op\n");
+    idle_forever();
+}

@@ -127,6 +127,10 @@ def scenarios(bench, quick, initrd, xl):
         # Scheduler shares: ~20 s a boot; not in the quick set.
         s += [(f"share_{name}", kw.get("icount", True), share_run(bench, share))
               for share in SHARES for name, kw in [(share[0], share[5])]]
+        # A null or RTDS pool's guest beside a busy Pool-0, and alone.
+        s += [(f"pool_{sched}_{busy}", False,
+               (lambda a, b: lambda: bench.pool_latency(a, b))(sched, busy == "busy"))
+              for sched in ("null", "rtds") for busy in ("alone", "busy")]
     s += [("memory", True, bench.idle_memory),
           ("evtchn", False, lambda: bench.evtchn(1 if quick else 3))]
     if initrd is not None:

@@ -325,6 +325,42 @@ class Bench:
                                         else Value(None, "no share printed"))
         return res
 
+    def pool_latency(self, sched, busy):
+        """A guest alone in a one-CPU boot-time cpupool (CPU 1) of `sched`
+        runs 1 ms and sleeps 2 ms on its virtual timer for 1 s, counting
+        how late each wake-up comes (guests/cpushare); with busy, a CPU hog
+        runs meanwhile in Pool-0 (CPU 0, credit2). No -icount (Xen 4.17
+        stalls at boot with -smp 2 under it): host time, where the host's
+        scheduling of QEMU's threads shows too; the median of 3 runs' worst.
+        Xen: the full-config build (Debian's has no boot-time cpupools)."""
+        key = f"pool_late_{sched}_{'busy' if busy else 'alone'}"
+        hyp = self.hyp
+        if hyp.name == "xen":
+            full = self.cache / "xen-full" / "xen-4.17-full-arm64"
+            if not full.is_file():
+                return {key: Value(None, f"no full-config Xen at {full} (make xen-reference)")}
+            hyp = type(hyp)(hyp.name, full)
+        pool = (f'\t\tpool1: pool1 {{ compatible = "xen,cpupool"; '
+                f'cpupool-cpus = <&{{/cpus/cpu@1}}>; cpupool-sched = "{sched}"; }};')
+        guests = [self.guest("cpushare", bootargs="name=hog skip_ms=100 ms=1400")] if busy else []
+        guests.append(self.guest("cpushare", extra=["domain-cpupool = <&pool1>;"],
+                                 bootargs="name=timely skip_ms=100 ms=1000 run_us=1000 "
+                                          "wait_us=2000"))
+        domid = len(guests)
+        worst = []
+        for run in range(3):
+            log = self.logdir / f"{self.hyp.name}-{key}{run}.log"
+            out = boot(hyp, guests, smp=2, icount=False, count=1, timeout=120,
+                       chosen_extra=pool, log=log,
+                       until=rf"(?:\(d{domid}\) |DOM{domid}: )TEST cpushare_measured").output
+            # Xen's vpl011 breaks a domU's line after 128 characters: joined.
+            m = re.search(r"cpushare timely: .*? wake-ups (\d+) late avg (\d+) max (\d+) us",
+                          "".join(guest_lines(out, domid)))
+            if not m:
+                return {key: Value(None, "no wake-up figures printed")}
+            worst.append(float(m.group(3)))
+        return {key: Value(statistics.median(worst))}
+
     def evtchn(self, runs):
         """Two domUs with /hypervisor nodes on two pCPUs, no -icount (Xen 4.17
         stalls at boot with -smp 2 under -icount): the median of `runs` boots.

@@ -54,12 +54,12 @@ def _module(kind, addr, size, bootargs):
             f"\t\t\t\treg = <0x0 {addr:#x} 0x0 {size:#x}>;{args}\n\t\t\t}};")
 
 
-def boot_dtb(work, guests, smp, mem, hyp_args, dom0=None, fixed_seeds=False):
+def boot_dtb(work, guests, smp, mem, hyp_args, dom0=None, fixed_seeds=False, chosen_extra=""):
     """Write work/boot.dtb; return the QEMU -device loader arguments. dom0
     (a Guest) puts its kernel and ramdisk straight under /chosen, as
     guest-loader does for Xen's dom0. fixed_seeds: QEMU's random /chosen
     rng-seed and kaslr-seed (which reach dom0) become the same constants on
-    every run."""
+    every run. chosen_extra: more dts text for /chosen (xen,cpupool nodes)."""
     virt = work / "virt.dtb"
     _run(["sh", QEMU_SH, "--pipe", "--no-image", "--smp", smp, "--mem", mem, "--append", "",
           "--dumpdtb", virt], timeout=30)
@@ -104,6 +104,7 @@ def boot_dtb(work, guests, smp, mem, hyp_args, dom0=None, fixed_seeds=False):
 \t\txen,xen-bootargs = "{hyp_args}";
 \t\t#address-cells = <0x2>;
 \t\t#size-cells = <0x2>;
+{chosen_extra}
 {''.join(nodes)}
 \t}};
 }};
@@ -122,7 +123,7 @@ class Result:
 
 def boot(hyp, guests, *, smp=1, mem="2G", icount=True, until=r"BENCH end", count=None,
          timeout=120, keys=(), hyp_args=XEN_ARGS, log=None, dom0=None, qemu_args=(),
-         fixed_seeds=False):
+         fixed_seeds=False, chosen_extra=""):
     """Boot `guests` on `hyp`; stop once `until` matched `count` times (one per
     guest by default), then send each of `keys` (debug keys) and wait for the
     console to settle. qemu_args are passed to QEMU as they are. Raises
@@ -130,7 +131,7 @@ def boot(hyp, guests, *, smp=1, mem="2G", icount=True, until=r"BENCH end", count
     count = len(guests) if count is None else count
     with tempfile.TemporaryDirectory(prefix="pxn-bench-") as tmp:
         work = Path(tmp)
-        loaders = boot_dtb(work, guests, smp, mem, hyp_args, dom0, fixed_seeds)
+        loaders = boot_dtb(work, guests, smp, mem, hyp_args, dom0, fixed_seeds, chosen_extra)
         args = ["sh", str(QEMU_SH), "--pipe", "--image", str(hyp.image), "--smp", str(smp),
                 "--mem", mem, "--append", "", "--dtb", str(work / "boot.dtb")]
         if icount:

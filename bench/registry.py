@@ -73,6 +73,13 @@ FIGURES = (
     + [Figure(f"evtchn_send_{n}", f"EVTCHNOP_send with {n} bound ports", "ns",
               deterministic=False, note="no -icount: median of runs")
        for n in (10, 1000, 30000)]
+    + [Figure(f"pool_late_{sched}_{busy}",
+              f"Worst timer wake-up latency of a guest in a one-CPU {sched} pool (runs 1 ms, "
+              f"sleeps 2 ms), {'a CPU hog in Pool-0 beside it' if busy == 'busy' else 'alone'}",
+              "us", deterministic=False,
+              note="no -icount: host time, median of 3 runs' worst; measured by the guest "
+              "(guests/cpushare)")
+       for sched in ("null", "rtds") for busy in ("alone", "busy")]
     + [Figure(f"share_{name}_{i}", f"CPU share, {sched}, {len(promised)} CPU-bound domUs on "
               f"1 pCPU, {what}: guest {i}" if sched != "null" else
               f"CPU share, null, {what}: guest {i}", "permille",

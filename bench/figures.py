@@ -286,6 +286,17 @@ class Bench:
         return {"idle_memory": Value(used)}
 
 
+    def _full_xen(self):
+        """(hypervisor, None) to run what Debian's Xen build leaves out: on
+        Xen, the full-config build (make xen-reference); (None, why) when
+        it is absent."""
+        if self.hyp.name != "xen":
+            return self.hyp, None
+        full = self.cache / "xen-full" / "xen-4.17-full-arm64"
+        if not full.is_file():
+            return None, f"no full-config Xen at {full} (make xen-reference)"
+        return type(self.hyp)(self.hyp.name, full), None
+
     def sched_share(self, name, sched, params, promised, smp=1, icount=True):
         """Scheduler `sched` as Pool-0's (sched=) with one cpushare domU per
         entry of params (None: the defaults) and promised (its share in
@@ -295,14 +306,9 @@ class Bench:
         measure 1 s. Figures share_<name>_<i>: guest i's share, permille.
         rtds and null run on the full-config Xen 4.17 (make xen-reference):
         Debian's build has neither."""
-        hyp = self.hyp
-        if hyp.name == "xen" and sched in ("rtds", "null"):
-            full = self.cache / "xen-full" / "xen-4.17-full-arm64"
-            if not full.is_file():
-                return {f"share_{name}_{i}": Value(None, f"no full-config Xen at {full} "
-                                                         "(make xen-reference)")
-                        for i in range(1, len(promised) + 1)}
-            hyp = type(hyp)(hyp.name, full)
+        hyp, missing = self._full_xen() if sched in ("rtds", "null") else (self.hyp, None)
+        if missing:
+            return {f"share_{name}_{i}": Value(None, missing) for i in range(1, len(promised) + 1)}
         sets = ",".join(f"{i}:{a}:{b}" for i, (a, b) in enumerate(params, start=1)
                         if (a, b) != (None, None))
         dom0 = self.guest("schedctl", bootargs=f"sched={sched} set={sets}")
@@ -334,12 +340,9 @@ class Bench:
         scheduling of QEMU's threads shows too; the median of 3 runs' worst.
         Xen: the full-config build (Debian's has no boot-time cpupools)."""
         key = f"pool_late_{sched}_{'busy' if busy else 'alone'}"
-        hyp = self.hyp
-        if hyp.name == "xen":
-            full = self.cache / "xen-full" / "xen-4.17-full-arm64"
-            if not full.is_file():
-                return {key: Value(None, f"no full-config Xen at {full} (make xen-reference)")}
-            hyp = type(hyp)(hyp.name, full)
+        hyp, missing = self._full_xen()
+        if missing:
+            return {key: Value(None, missing)}
         pool = (f'\t\tpool1: pool1 {{ compatible = "xen,cpupool"; '
                 f'cpupool-cpus = <&{{/cpus/cpu@1}}>; cpupool-sched = "{sched}"; }};')
         guests = [self.guest("cpushare", bootargs="name=hog skip_ms=100 ms=1400")] if busy else []

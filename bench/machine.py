@@ -21,7 +21,12 @@ XEN_ARGS = "console=dtuart dtuart=/pl011@9000000 guest_loglvl=all"
 
 
 class RunError(Exception):
-    """A boot that did not produce what the scenario waits for."""
+    """A boot that did not produce what the scenario waits for. output: the
+    console bytes read until then, when the error comes from reading it."""
+
+    def __init__(self, message, output=None):
+        super().__init__(message)
+        self.output = output
 
 
 @dataclass
@@ -153,7 +158,7 @@ def boot(hyp, guests, *, smp=1, mem="2G", icount=True, until=r"BENCH end", count
                 proc.stdin.flush()
                 out = _settle(proc, out, min(start + timeout, time.monotonic() + 5))
         except RunError as e:
-            text = out.decode(errors="replace")
+            text = (e.output if e.output is not None else out).decode(errors="replace")
             if log:
                 Path(log).write_text(f"# {cmd}\n{text}")
             raise RunError(f"{hyp.name}: {e}; last output:\n{text[-1500:]}") from None
@@ -170,12 +175,12 @@ def _read_until(proc, out, done, deadline):
     while not done(out):
         left = deadline - time.monotonic()
         if left <= 0:
-            raise RunError("timed out")
+            raise RunError("timed out", out)
         ready, _, _ = select.select([fd], [], [], min(left, 0.5))
         if ready:
             chunk = os.read(fd, 65536)
             if not chunk:
-                raise RunError(f"QEMU exited ({proc.wait()})")
+                raise RunError(f"QEMU exited ({proc.wait()})", out)
             out += chunk
     return out
 
@@ -191,7 +196,7 @@ def _input_to_xen(proc, out, deadline):
         proc.stdin.write(b"\x01\x01\x01")
         proc.stdin.flush()
         out = _settle(proc, out, min(deadline, time.monotonic() + 3))
-    raise RunError("console input never reached Xen")
+    raise RunError("console input never reached Xen", out)
 
 
 def _settle(proc, out, deadline):

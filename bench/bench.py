@@ -138,6 +138,10 @@ def scenarios(bench, quick, initrd, xl):
               # dom0 drives QEMU's own devices (its RTC reads host time), so
               # two runs may differ by a few instructions: not checked.
               ("linux_dom0", False, lambda: bench.linux_dom0(initrd))]
+        if not quick:
+            # Host time (two pCPUs): the median of three boots.
+            s += [("linux_dom0_smp", False,
+                   lambda: bench.linux_dom0(initrd, vcpus=4, pcpus=2, runs=3))]
     if xl[0]:
         # Not in the quick set: two toolstack boots of 15 to 35 s each.
         # Runs differ by up to ~0.1 % (docs/benchmarks.md): a median, unchecked.

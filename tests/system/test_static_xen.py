@@ -156,7 +156,9 @@ def to_xen(q):
     the domains (DOM0 first, though a dom0less system has none) to Xen."""
     for _ in range(6):
         q.send(b"\x01\x01\x01")
-        if q.wait_for(r"\*\*\* Serial input to (\S+)", timeout=10).group(1) == "Xen":
+        # Up to the " (" after the name: a line still arriving ("to Xe")
+        # must not count as another domain's.
+        if q.wait_for(r"\*\*\* Serial input to (\S+) \(", timeout=10).group(1) == "Xen":
             return
     raise AssertionError("the console input never reached Xen")
 

@@ -7,6 +7,7 @@ the same guest binaries; a table of figures (docs/benchmarks.md).
 """
 
 import argparse
+import functools
 import os
 import shutil
 import subprocess
@@ -125,12 +126,12 @@ def scenarios(bench, quick, initrd, xl):
               ("build512", True, lambda: bench.domain_build(512)),
               ("build4096", True, lambda: bench.domain_build(4096))]
         # Scheduler shares: ~20 s a boot; not in the quick set.
-        s += [(f"share_{name}", kw.get("icount", True), share_run(bench, share))
-              for share in SHARES for name, kw in [(share[0], share[5])]]
+        s += [(f"share_{share[0]}", share[5].get("icount", True), share_run(bench, share))
+              for share in SHARES]
         # A null or RTDS pool's guest beside a busy Pool-0, and alone.
-        s += [(f"pool_{sched}_{busy}", False,
-               (lambda a, b: lambda: bench.pool_latency(a, b))(sched, busy == "busy"))
-              for sched in ("null", "rtds") for busy in ("alone", "busy")]
+        s += [(f"pool_{sched}_{'busy' if busy else 'alone'}", False,
+               functools.partial(bench.pool_latency, sched, busy))
+              for sched in ("null", "rtds") for busy in (False, True)]
     s += [("memory", True, bench.idle_memory),
           ("evtchn", False, lambda: bench.evtchn(1 if quick else 3))]
     if initrd is not None:

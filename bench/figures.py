@@ -322,19 +322,17 @@ class Bench:
         guests = [self.guest("cpushare", bootargs=f"name=g{i} skip_ms=300 ms=1000")
                   for i in range(1, len(promised) + 1)]
         log = self.logdir / f"{self.hyp.name}-share_{name}.log"
-        out = boot(hyp, guests, dom0=dom0, smp=smp, icount=icount, until=r"cpushare g\d+: share [^\n]* us\r?\n",
-                   timeout=240, hyp_args=XEN_ARGS + f" sched={sched} dom0_max_vcpus=1 dom0_mem=64M",
-                   log=log).output
+        out = boot(hyp, guests, dom0=dom0, smp=smp, icount=icount, timeout=240, log=log,
+                   until=r"cpushare g\d+: share [^\n]* us\r?\n",
+                   hyp_args=XEN_ARGS + f" sched={sched} dom0_max_vcpus=1 dom0_mem=64M").output
         if not re.search(r"^schedctl: set\s*$", out, re.M):
             bad = re.search(r"^schedctl: FAILED.*$", out, re.M)
             raise RunError(f"{hyp.name}: dom0 could not set the parameters: "
                            f"{bad.group(0) if bad else 'no answer'}")
         res = {}
         for i in range(1, len(promised) + 1):
-            m = [re.match(r"cpushare g\d+: share (\d+) permille", line)
-                 for line in guest_lines(out, i)]
-            m = [x for x in m if x]
-            res[f"share_{name}_{i}"] = (Value(float(m[0].group(1))) if m
+            m = re.search(r"cpushare g\d+: share (\d+) permille", "\n".join(guest_lines(out, i)))
+            res[f"share_{name}_{i}"] = (Value(float(m.group(1))) if m
                                         else Value(None, "no share printed"))
         return res
 

@@ -8,8 +8,9 @@
  * bootargs: sched=<credit2|credit|rtds>
  *           set=<domid>:<a>:<b>[,<domid>:<a>:<b>...] (none: nothing to set)
  *             credit2, credit: a = weight, b = cap (percent, 0: none)
- *             rtds: a = period, b = budget (microseconds), every vCPU of
- *             the domain, without extra time (so its share is b / a)
+ *             rtds: a = period, b = budget (microseconds), for vCPU 0
+ *             (the domains here have one), without extra time (so its
+ *             share is b / a)
  *
  * Prints "schedctl: d<id> <what>" for each domain, "schedctl: set" when all
  * went through, or "schedctl: FAILED <why>".
@@ -21,7 +22,6 @@
 #include <public/domctl.h>
 
 #define MAX_SETTINGS 8U
-#define RTDS_MAX_VCPUS 4U
 
 struct setting {
     uint16_t domid;
@@ -30,7 +30,7 @@ struct setting {
 };
 
 static struct xen_domctl dc;
-static struct xen_domctl_schedparam_vcpu vcpus[RTDS_MAX_VCPUS];
+static struct xen_domctl_schedparam_vcpu vcpu0;
 
 static long scheduler_op(uint16_t domid, uint32_t sched_id, uint32_t cmd)
 {
@@ -119,14 +119,11 @@ static long set_rtds(const struct setting *st)
     long rc;
 
     (void)memset(&dc, 0, sizeof(dc));
-    for (unsigned int i = 0U; i < RTDS_MAX_VCPUS; i++) {
-        vcpus[i].vcpuid = i;
-        vcpus[i].u.rtds.period = st->a;
-        vcpus[i].u.rtds.budget = st->b;
-        vcpus[i].u.rtds.flags = 0U;     /* no extra time */
-    }
-    /* Only as many entries as the domain has vCPUs: it has one here. */
-    dc.u.scheduler_op.u.v.vcpus = (uint64_t)(uintptr_t)vcpus;
+    vcpu0.vcpuid = 0U;
+    vcpu0.u.rtds.period = st->a;
+    vcpu0.u.rtds.budget = st->b;
+    vcpu0.u.rtds.flags = 0U;    /* no extra time */
+    dc.u.scheduler_op.u.v.vcpus = (uint64_t)(uintptr_t)&vcpu0;
     dc.u.scheduler_op.u.v.nr_vcpus = 1U;
     rc = scheduler_op(st->domid, XEN_SCHEDULER_RTDS, XEN_DOMCTL_SCHEDOP_putvcpuinfo);
     printf("schedctl: d%u period %u budget %u us, no extra time: %ld\n", st->domid, st->a, st->b,
@@ -173,7 +170,8 @@ void guest_main(const struct platform *p)
         idle_forever();
     }
     for (unsigned int i = 0U; i < n; i++) {
-        long rc = (sched_id == XEN_SCHEDULER_RTDS) ? set_rtds(&st[i]) : set_credit(sched_id, &st[i]);
+        long rc = (sched_id == XEN_SCHEDULER_RTDS) ? set_rtds(&st[i])
+                                                   : set_credit(sched_id, &st[i]);
 
         ok = ok && (rc == 0);
     }

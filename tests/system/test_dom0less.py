@@ -14,8 +14,11 @@ ALL_STOPPED = r"^\(PXN\) All domains have stopped: (\d+) powered off, (\d+) cras
 
 
 def boot(hypervisor, tool, dumpdtb, tmp_path, guests, smp=2, mem="1G", hard_timeout=90,
-         chosen_extra=""):
-    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, STD_APPEND, chosen_extra)
+         chosen_extra="", xen_args=""):
+    """Boot these guests dom0less; xen_args is added to the hypervisor's
+    command line (xen,xen-bootargs)."""
+    bootargs = f"{STD_APPEND} {xen_args}".strip()
+    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, guests, smp, mem, bootargs, chosen_extra)
     return hypervisor(smp=smp, mem=mem, append="", args=["--dtb", dtb], qemu_args=loaders,
                       hard_timeout=hard_timeout)
 

@@ -102,4 +102,15 @@ void vtimer_restore(struct vcpu *v)
 {
     stop_timer(&v->arch->vtimer);
     loaded[arch_cpu_id()] = v;
+    /* The software timer raised the line while v was away: mask the
+     * restored timer as the physical interrupt's handler would have, or it
+     * fires at once on entry and costs an exit that only finds the line
+     * already high. */
+    if (v->arch->vtimer_line_high) {
+        uint64_t ctl = READ_SYSREG(cntv_ctl_el0);
+
+        if ((ctl & (CNTV_ENABLE | CNTV_IMASK | CNTV_ISTATUS)) == (CNTV_ENABLE | CNTV_ISTATUS)) {
+            WRITE_SYSREG(cntv_ctl_el0, ctl | CNTV_IMASK);
+        }
+    }
 }

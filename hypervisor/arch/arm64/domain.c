@@ -134,7 +134,6 @@ int arch_vcpu_create(struct vcpu *v)
         return -ENOMEM;
     }
     v->arch->hcr_el2 = HCR_GUEST;
-    spin_lock_init(&v->arch->evtchn_line_lock);
     vcpu_sysregs_reset(&v->arch->sys, (1ULL << 31) | vcpu_vaffinity(v->vcpu_id));
     vtimer_vcpu_init(v);
     rc = vgic_vcpu_init(v);

@@ -1,7 +1,14 @@
-/* The event-channel upcall is a level-sensitive PPI (d->evtchn_irq; 31 for
- * domUs as in Xen's guest layout) whose line follows the vCPU's
- * evtchn_upcall_pending flag. The guest clears the flag itself, so the
- * line is resampled on every entry to the guest, as the timer's is. */
+/* The event-channel upcall (d->evtchn_irq; PPI 31 for domUs as in Xen's
+ * guest layout) is signalled as Xen 4.17 signals it: one edge each time
+ * the vCPU's evtchn_upcall_pending flag goes from 0 to 1, whatever the
+ * guest configured the PPI as. A level line following the flag would need
+ * a maintenance interrupt at the end of every upcall, to see whether the
+ * flag was set again while the guest handled it; an edge that comes while
+ * the last upcall is active waits in the list register as active and
+ * pending instead, and the guest takes it after its EOI with no exit.
+ *
+ * The guest may also set the flag itself, which no hypercall reports: on
+ * each entry, a set flag that no edge has signalled yet gets one. */
 #include <proxenos/arch/evtchn.h>
 #include <proxenos/domain.h>
 #include <asm/domain.h>
@@ -9,27 +16,16 @@
 #include <asm/evtchn_upcall.h>
 #include <public/arch-arm.h>
 
-/* Bring the line to the flag's level. Under a lock, because two CPUs do
- * this for one vCPU: the one sending an event (flag just set) and the
- * vCPU's own on its way into the guest. Unlocked, the vCPU's resample
- * could lower the line from an older reading of the flag after the sender
- * raised it, leaving the flag set, the line low and every later event
- * (the flag already set) raising nothing: the guest would never be told. */
-static void line_follow_flag(struct vcpu *v)
+static void pulse(struct vcpu *v)
 {
-    unsigned long flags = spin_lock_irqsave(&v->arch->evtchn_line_lock);
-    bool pending = __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) != 0U;
-
-    if (pending != v->arch->evtchn_line_high) {
-        __atomic_store_n(&v->arch->evtchn_line_high, pending, __ATOMIC_RELEASE);
-        (void)vgic_inject_irq(v->domain, v, v->domain->evtchn_irq, pending);
-    }
-    spin_unlock_irqrestore(&v->arch->evtchn_line_lock, flags);
+    __atomic_store_n(&v->arch->evtchn_signalled, true, __ATOMIC_RELAXED);
+    (void)vgic_pulse_irq(v->domain, v, v->domain->evtchn_irq);
 }
 
+/* The flag went from 0 to 1 (vcpu_mark_events_pending). */
 void arch_evtchn_inject(struct vcpu *v)
 {
-    line_follow_flag(v);
+    pulse(v);
 }
 
 unsigned int arch_evtchn_default_irq(void)
@@ -39,18 +35,18 @@ unsigned int arch_evtchn_default_irq(void)
 
 void evtchn_upcall_resample(struct vcpu *v)
 {
-    bool pending = __atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) != 0U;
+    /* A plain load (READ_ONCE; one byte, never torn): this runs on every
+     * entry. No lock against a sender on another CPU: it pulses on every
+     * 0 -> 1 of the flag whatever this path does, so a race here can only
+     * add a second edge, which costs the guest an upcall that finds
+     * nothing new (Xen's guests expect those), never lose one. */
+    bool pending = READ_ONCE(v->vcpu_info->evtchn_upcall_pending) != 0U;
 
-    /* This runs on every entry: only a difference (read without the lock;
-     * the locked path reads both again) costs the lock and the vGIC.
-     * A plain load (READ_ONCE; one byte, never torn), not an atomic one,
-     * which on AArch64 costs an address computation and a normalisation
-     * of its own: nothing read here depends on what the last writer of the
-     * line stored before it. A stale level seen equal to the flag skips
-     * nothing that matters: the line changes only under the lock, by a
-     * sender that reads the flag there (its raise happens whatever this
-     * read saw) or by this vCPU's own earlier entry, on this CPU. */
-    if (pending != READ_ONCE(v->arch->evtchn_line_high)) {
-        line_follow_flag(v);
+    if (pending != READ_ONCE(v->arch->evtchn_signalled)) {
+        if (pending) {
+            pulse(v);
+        } else {
+            __atomic_store_n(&v->arch->evtchn_signalled, false, __ATOMIC_RELAXED);
+        }
     }
 }

@@ -79,7 +79,7 @@ bool vgic_irq_is_pending(const struct vgic_irq *irq)
     if ((irq->flags & VGIC_IRQ_LATCH) != 0U) {
         return true;
     }
-    return ((irq->flags & (VGIC_IRQ_EDGE | VGIC_IRQ_LINE)) == VGIC_IRQ_LINE);
+    return (irq->flags & (VGIC_IRQ_EDGE | VGIC_IRQ_PULSED | VGIC_IRQ_LINE)) == VGIC_IRQ_LINE;
 }
 
 bool vgic_irq_is_deliverable(const struct vgic_dist *dist, const struct vgic_irq *irq)
@@ -283,7 +283,10 @@ int vgic_vcpu_init(struct vcpu *v)
 
 /* ---- Injection ----------------------------------------------------------- */
 
-int vgic_inject_irq(struct domain *d, struct vcpu *v, unsigned int virq, bool level)
+/* How a device drives an interrupt: its line to a level, or one pulse. */
+enum vgic_signal { VGIC_LINE_LOW, VGIC_LINE_HIGH, VGIC_PULSE };
+
+static int signal_irq(struct domain *d, struct vcpu *v, unsigned int virq, enum vgic_signal sig)
 {
     struct vgic_kick k = { { 0 } };
     struct vgic_irq *irq;
@@ -309,23 +312,35 @@ int vgic_inject_irq(struct domain *d, struct vcpu *v, unsigned int virq, bool le
     before = irq->flags;
     /* The line is tracked in both modes, so that a change of ICFGR sees
      * it as it is; an edge-triggered interrupt latches on each assertion. */
-    if (level) {
+    if (sig == VGIC_PULSE) {
+        irq->flags |= VGIC_IRQ_PULSED;
+    } else if (sig == VGIC_LINE_HIGH) {
         irq->flags |= VGIC_IRQ_LINE;
     } else {
         irq->flags &= (uint16_t)~VGIC_IRQ_LINE;
     }
-    if (level && ((irq->flags & VGIC_IRQ_EDGE) != 0U)) {
+    if ((sig != VGIC_LINE_LOW) && vgic_irq_edge(irq)) {
         irq->flags |= VGIC_IRQ_LATCH;
         if ((irq->flags & VGIC_IRQ_IN_LR) != 0U) {
             irq->flags |= VGIC_IRQ_REPEND;
         }
     }
-    /* A device repeating what it said before (a line still high) has
-     * already had its vCPU kicked: no IPI storm. */
+    /* A device repeating what it said before (a line still high, a pulse
+     * not yet taken) has already had its vCPU kicked: no IPI storm. */
     vgic_irq_changed(d, v, virq, irq, (irq->flags != before) ? &k : NULL);
     vgic_unlock(d, flags);
     vgic_kick_send(d, &k);
     return 0;
+}
+
+int vgic_inject_irq(struct domain *d, struct vcpu *v, unsigned int virq, bool level)
+{
+    return signal_irq(d, v, virq, level ? VGIC_LINE_HIGH : VGIC_LINE_LOW);
+}
+
+int vgic_pulse_irq(struct domain *d, struct vcpu *v, unsigned int virq)
+{
+    return signal_irq(d, v, virq, VGIC_PULSE);
 }
 
 static bool private_deliverable(const struct vgic_dist *dist, const struct vgic_cpu *c)

@@ -19,7 +19,8 @@
  *    not active. A level interrupt whose line is still high is then
  *    pending again by definition (vgic.c).
  * Level interrupts carry ICH_LR.EOI, so their deactivation raises a
- * maintenance interrupt and the line is re-examined at once.
+ * maintenance interrupt and the line is re-examined at once. Pulsed ones
+ * (the event-channel upcall) are edges here, whatever ICFGR says.
  * sync then empties every LR it read: between exit and entry the software
  * state is the whole truth, and flush starts from a clean slate. */
 #include <asm/domain.h>
@@ -90,7 +91,7 @@ static unsigned int wanted_state(const struct vgic_dist *dist, const struct vgic
         /* An edge that came while active shows as active+pending (if it
          * may be signalled at all); a level line is looked at again when
          * the guest deactivates. */
-        if (((irq->flags & VGIC_IRQ_EDGE) != 0U) && ((irq->flags & VGIC_IRQ_LATCH) != 0U) &&
+        if (vgic_irq_edge(irq) && ((irq->flags & VGIC_IRQ_LATCH) != 0U) &&
             ((irq->flags & VGIC_IRQ_ENABLED) != 0U) &&
             ((dist->ctlr & VGICD_CTLR_ENABLE_G1) != 0U)) {
             return VGIC_LR_ST_ACTIVE | VGIC_LR_ST_PENDING;
@@ -208,7 +209,7 @@ void vgic_flush_lrs(struct vcpu *v)
     choose_shared(dist, v->vcpu_id, &ch);
     for (unsigned int i = 0U; i < ch.count; i++) {
         struct lr_pick *p = &ch.pick[i];
-        bool level = (p->irq->flags & VGIC_IRQ_EDGE) == 0U;
+        bool level = !vgic_irq_edge(p->irq);
 
         vgic_lr_write(i, vgic_lr_make(p->intid, p->irq->priority, p->state, level));
         p->irq->flags = (uint16_t)((p->irq->flags | VGIC_IRQ_IN_LR) & ~VGIC_IRQ_REPEND);

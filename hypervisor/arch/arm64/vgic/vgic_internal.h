@@ -21,6 +21,8 @@
  * acknowledge of the earlier edge (see vgic_flush.c). */
 #define VGIC_IRQ_REPEND     (1U << 6)
 #define VGIC_IRQ_IRM        (1U << 7)   /* SPI: IROUTER.IRM (1 of N) */
+/* Its device signals edges whatever ICFGR says (vgic_pulse_irq). */
+#define VGIC_IRQ_PULSED     (1U << 8)
 
 #define VGIC_NO_VCPU        0xffU       /* struct vgic_irq.target: none */
 
@@ -53,6 +55,13 @@
 #define ICH_HCR_UIE         (1ULL << 1)     /* underflow: <= 1 valid LR */
 #define ICH_HCR_LRENPIE     (1ULL << 2)
 #define ICH_HCR_NPIE        (1ULL << 3)
+
+/* Latched per assertion and never re-presented by a level: configured
+ * edge-triggered, or pulsed by its device. */
+static inline bool vgic_irq_edge(const struct vgic_irq *irq)
+{
+    return (irq->flags & (VGIC_IRQ_EDGE | VGIC_IRQ_PULSED)) != 0U;
+}
 
 static inline uint64_t vgic_lr_make(unsigned int intid, uint8_t prio, unsigned int state,
                                     bool eoi_maint)

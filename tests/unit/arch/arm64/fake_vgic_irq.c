@@ -18,10 +18,10 @@ struct fake_vgic {
     struct vcpu *last_vcpu;
     bool line[FAKE_VGIC_LINES];
     unsigned int line_injects[FAKE_VGIC_LINES];
+    unsigned int pulses[FAKE_VGIC_LINES];
 };
 
 static struct fake_vgic doms[FAKE_VGIC_DOMAINS];
-static unsigned int lower_delay;
 /* Taken while a domain's slot is looked up or claimed: two threads that
  * inject for a new domain at once must agree on one slot. */
 static bool slots_lock;
@@ -29,12 +29,6 @@ static bool slots_lock;
 void fake_vgic_irq_reset(void)
 {
     memset(doms, 0, sizeof(doms));
-    lower_delay = 0U;
-}
-
-void fake_vgic_set_lower_delay(unsigned int spins)
-{
-    lower_delay = spins;
 }
 
 static struct fake_vgic *claim(const struct domain *d)
@@ -90,6 +84,11 @@ unsigned int fake_vgic_line_injects(const struct domain *d, unsigned int virq)
                                     : 0U;
 }
 
+unsigned int fake_vgic_pulses(const struct domain *d, unsigned int virq)
+{
+    return (virq < FAKE_VGIC_LINES) ? __atomic_load_n(&of(d)->pulses[virq], __ATOMIC_ACQUIRE) : 0U;
+}
+
 struct vcpu *fake_vgic_last_vcpu(const struct domain *d)
 {
     return __atomic_load_n(&of(d)->last_vcpu, __ATOMIC_ACQUIRE);
@@ -109,13 +108,23 @@ __attribute__((weak)) int vgic_inject_irq(struct domain *d, struct vcpu *v, unsi
         (virq >= FAKE_VGIC_LINES)) {
         return -EINVAL;
     }
-    if (!level) {
-        for (volatile unsigned int i = 0U; i < lower_delay; i++) {
-        }
-    }
     __atomic_store_n(&g->line[virq], level, __ATOMIC_RELEASE);
     __atomic_store_n(&g->last_vcpu, v, __ATOMIC_RELEASE);
     __atomic_add_fetch(&g->line_injects[virq], 1U, __ATOMIC_ACQ_REL);
+    __atomic_add_fetch(&g->injects, 1U, __ATOMIC_ACQ_REL);
+    return 0;
+}
+
+__attribute__((weak)) int vgic_pulse_irq(struct domain *d, struct vcpu *v, unsigned int virq)
+{
+    struct fake_vgic *g = of(d);
+
+    if (((virq < 32U) && (v == NULL)) || (virq >= (32U + g->nr_spis)) ||
+        (virq >= FAKE_VGIC_LINES)) {
+        return -EINVAL;
+    }
+    __atomic_store_n(&g->last_vcpu, v, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&g->pulses[virq], 1U, __ATOMIC_ACQ_REL);
     __atomic_add_fetch(&g->injects, 1U, __ATOMIC_ACQ_REL);
     return 0;
 }

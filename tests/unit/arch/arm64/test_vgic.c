@@ -200,6 +200,55 @@ static void test_level_semantics(void **state)
     free_domain(d);
 }
 
+/* A pulsed PPI (the event-channel upcall) is an edge whatever ICFGR says:
+ * no maintenance interrupt, a pulse while active waits as active+pending,
+ * the guest's level configuration reads back unchanged. */
+static void test_pulsed_ppi(void **state)
+{
+    struct domain *d = new_domain(1U, NR_SPIS);
+    struct vcpu *v = d->vcpu[0];
+
+    (void)state;
+    enable_irq(d, 0U, 31U, 0xa0U);                 /* level, as Linux sets it */
+    assert_int_equal(vgic_pulse_irq(d, v, 31U), 0);
+    assert_int_equal(kicks(d, 0), 1U);
+    assert_int_equal(vgic_pulse_irq(d, v, 31U), 0);    /* not taken yet: nothing new */
+    assert_int_equal(kicks(d, 0), 1U);
+    vgic_flush_lrs(v);
+    assert_int_equal(fake_lr_state_of(31U), VGIC_LR_ST_PENDING);
+    assert_int_equal(fake_vgic.lr[fake_lr_find(31U)] & ICH_LR_EOI, 0U);
+    assert_int_equal(rd(d, SGI(0, 0x0c04U), 4U) & (3U << 30), 0U);   /* ICFGR1: level */
+
+    /* Taken; a pulse from another CPU while active: the holder is kicked
+     * and the LR then says active+pending; the EOI needs no exit. */
+    assert_int_equal(fake_guest_ack(), 31U);
+    assert_int_equal(vgic_pulse_irq(d, v, 31U), 0);
+    assert_int_equal(kicks(d, 0), 2U);
+    vgic_sync_lrs(v);
+    vgic_flush_lrs(v);
+    assert_int_equal(fake_lr_state_of(31U), VGIC_LR_ST_ACTIVE | VGIC_LR_ST_PENDING);
+    assert_true(fake_guest_eoi(31U));
+    assert_int_equal(fake_guest_ack(), 31U);
+    assert_true(fake_guest_eoi(31U));
+    assert_int_equal(fake_vgic.eoi_maint, 0U);
+    vgic_sync_lrs(v);
+    assert_false(vgic_vcpu_pending_irq(v));
+    vgic_flush_lrs(v);
+    assert_int_equal(fake_lr_valid(), 0U);
+
+    /* A pulse is no line: it never stays high. */
+    assert_int_equal(vgic_pulse_irq(d, v, 31U), 0);
+    vgic_flush_lrs(v);
+    assert_int_equal(fake_guest_ack(), 31U);
+    assert_true(fake_guest_eoi(31U));
+    vgic_sync_lrs(v);
+    assert_false(vgic_vcpu_pending_irq(v));
+    /* A private interrupt needs its vCPU; an SPI past the domain's is refused. */
+    assert_int_equal(vgic_pulse_irq(d, NULL, 31U), -EINVAL);
+    assert_int_equal(vgic_pulse_irq(d, NULL, 32U + NR_SPIS), -EINVAL);
+    free_domain(d);
+}
+
 static void test_edge_semantics(void **state)
 {
     struct domain *d = new_domain(1U, NR_SPIS);
@@ -395,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_priority_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_active_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_level_semantics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pulsed_ppi, setup, teardown),
         cmocka_unit_test_setup_teardown(test_edge_semantics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delivery_conditions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_restore, setup, teardown),

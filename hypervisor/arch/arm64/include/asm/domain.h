@@ -68,10 +68,9 @@ struct arch_vcpu {
      * off its CPU; line_high is the level the vGIC sees on PPI 27. */
     struct timer vtimer;
     bool vtimer_line_high;
-    /* Level of the event-channel upcall PPI as last given to the vGIC,
-     * changed only under evtchn_line_lock (evtchn_upcall.c). */
-    bool evtchn_line_high;
-    spinlock_t evtchn_line_lock;
+    /* An edge of the event-channel upcall PPI was sent for the current
+     * 1 of evtchn_upcall_pending (evtchn_upcall.c). */
+    bool evtchn_signalled;
     /* PSCI CPU_ON asks for this entry point and context on next run. */
     bool reset_pending;
     uint64_t reset_pc;

@@ -1,10 +1,10 @@
-/* The event-channel upcall PPI's line (arch/arm64/evtchn_upcall.c). */
+/* The event-channel upcall PPI's edges (arch/arm64/evtchn_upcall.c). */
 #ifndef ASM_EVTCHN_UPCALL_H
 #define ASM_EVTCHN_UPCALL_H
 
 #include <proxenos/domain.h>
 
-/* On each entry to v: make the line follow evtchn_upcall_pending. */
+/* On each entry to v: signal a set evtchn_upcall_pending no edge told of. */
 void evtchn_upcall_resample(struct vcpu *v);
 
 #endif

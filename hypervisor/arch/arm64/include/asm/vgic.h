@@ -137,6 +137,14 @@ unsigned int vgic_nr_spis(const struct domain *d);
  * The target is kicked (vcpu_kick) when the interrupt becomes deliverable.
  * Returns 0, or -EINVAL for a virq outside d's range or a missing v. */
 int vgic_inject_irq(struct domain *d, struct vcpu *v, unsigned int virq, bool level);
+/* One event of a device that signals edges whatever the guest wrote to
+ * ICFGR (Xen's event-channel upcall, as Xen 4.17 delivers it): latched,
+ * and when it comes while the last one is active, presented as active and
+ * pending, so the guest takes it after its EOI with no exit and the list
+ * register asks for no maintenance interrupt. The interrupt keeps this
+ * behaviour from its first pulse on (until vgic_vcpu_init for a private
+ * one). Returns 0 or -EINVAL as vgic_inject_irq. */
+int vgic_pulse_irq(struct domain *d, struct vcpu *v, unsigned int virq);
 
 /* True when v has an interrupt that is enabled, pending and not active
  * (and the distributor is enabled): a reason to wake it from WFI. */

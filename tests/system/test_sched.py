@@ -49,8 +49,9 @@ def run_pool(hypervisor, tool, dumpdtb, tmp_path, sched, bootargs, dom0_args=Non
     if dom0_args is not None:
         q.wait_for(r"^schedctl: set$", timeout=60)     # dom0's lines: no prefix
         # dom0 idles on: the domUs' ends are what the run waits for.
-        q.wait_for_all([rf"^\(d{i}\) GUEST DONE" for i in range(1, len(bootargs) + 1)],
-                       timeout=150)
+        # The whole line: its start may come before the rest.
+        q.wait_for_all([rf"^\(d{i}\) GUEST DONE \d+ passed \d+ failed$"
+                        for i in range(1, len(bootargs) + 1)], timeout=150)
     else:
         q.wait_for(ALL_STOPPED, timeout=150)
     figures = {}

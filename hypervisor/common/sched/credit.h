@@ -25,7 +25,6 @@
 #define CREDIT_TICKS_PER_TSLICE  3U
 #define CREDIT_DEFAULT_TSLICE_MS 30U
 #define CREDIT_PER_MSEC          10
-#define CREDIT_DEFAULT_RATELIMIT_US 1000U
 /* Never arm a slice shorter than this. */
 #define CREDIT_MIN_TIMER         MICROSECS(XEN_SYSCTL_SCHED_RATELIMIT_MIN)
 

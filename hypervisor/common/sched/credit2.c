@@ -17,6 +17,7 @@
  * toolstack. */
 #include <proxenos/errno.h>
 #include <proxenos/printk.h>
+#include <proxenos/sched_params.h>
 #include <proxenos/sched.h>
 #include <proxenos/smp.h>
 #include <proxenos/xmalloc.h>
@@ -463,7 +464,7 @@ static int c2_init_pool(struct sched_pool *p)
         spin_lock_init(&prv->rqd[i].lock);
         prv->rqd[i].id = i;
     }
-    prv->ratelimit_us = c2_opt_ratelimit_us;
+    prv->ratelimit_us = sched_ratelimit_us;
     p->priv = prv;
     return 0;
 }

@@ -23,7 +23,6 @@
 #define C2_CARRYOVER_MAX        C2_MIN_TIMER
 #define C2_MIGRATE_COMPENSATION MICROSECS(50)
 #define C2_RATELIMIT_TOLERANCE  MICROSECS(50)
-#define C2_DEFAULT_RATELIMIT_US 1000U
 #define C2_MAX_CPUS_RUNQ        16U
 #define C2_BUDGET_UNLIMITED     INT64_MAX   /* not capped */
 
@@ -116,7 +115,6 @@ struct c2_pool {
 
 /* Boot parameters (credit2_params.c). */
 extern enum c2_runq_level c2_opt_runqueue;
-extern uint32_t c2_opt_ratelimit_us;
 extern uint32_t c2_opt_migrate_resist_us;
 extern uint32_t c2_opt_max_cpus_runqueue;
 extern uint32_t c2_opt_cap_period_ms;

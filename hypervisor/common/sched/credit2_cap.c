@@ -87,11 +87,11 @@ static void replenish(void *data)
 void c2_dom_init(struct c2_dom *sdom)
 {
     uint64_t cpus = sched_pool_online_cpus(sdom->pool);
-    unsigned int cpu = 0U;
+    /* The replenishment timer runs on a CPU of the pool; in a pool that
+     * has none yet, on this one, which is online (the pool's first CPU
+     * would be a guess that might never come up). */
+    unsigned int cpu = (cpus != 0U) ? (unsigned int)__builtin_ctzll(cpus) : arch_cpu_id();
 
-    while ((cpu < (NR_CPUS - 1U)) && !c2_cpu_in(cpus, cpu)) {
-        cpu++;
-    }
     spin_lock_init(&sdom->budget_lock);
     init_timer(&sdom->repl_timer, replenish, sdom, cpu);
 }

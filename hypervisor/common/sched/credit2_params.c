@@ -1,20 +1,18 @@
 /* credit2's boot parameters, with Xen 4.17's names and defaults
- * (docs/misc/xen-command-line.pandoc). sched_ratelimit_us is the core's in
- * Xen and is shared with credit; every declaration of a name gets it. */
+ * (docs/misc/xen-command-line.pandoc). sched_ratelimit_us is the core's
+ * (sched_params.c), shared with credit. */
 #include <proxenos/cmdline.h>
 #include <proxenos/errno.h>
 #include <proxenos/string.h>
 #include "credit2.h"
 
 enum c2_runq_level c2_opt_runqueue = C2_RUNQ_SOCKET;
-uint32_t c2_opt_ratelimit_us = C2_DEFAULT_RATELIMIT_US;
 uint32_t c2_opt_migrate_resist_us = 500U;
 uint32_t c2_opt_max_cpus_runqueue = C2_MAX_CPUS_RUNQ;
 uint32_t c2_opt_cap_period_ms = 10U;
 int32_t c2_opt_balance_under = 0;
 int32_t c2_opt_balance_over = -3;
 
-PARAM_UINT("sched_ratelimit_us", c2_opt_ratelimit_us);
 PARAM_UINT("sched_credit2_migrate_resist", c2_opt_migrate_resist_us);
 PARAM_UINT("sched_credit2_max_cpus_runqueue", c2_opt_max_cpus_runqueue);
 PARAM_UINT("credit2_cap_period_ms", c2_opt_cap_period_ms);

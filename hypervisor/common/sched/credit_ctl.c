@@ -6,13 +6,11 @@
 #include <proxenos/cmdline.h>
 #include <proxenos/errno.h>
 #include <proxenos/printk.h>
+#include <proxenos/sched_params.h>
 #include "credit.h"
 
 static uint32_t credit_tslice_ms = CREDIT_DEFAULT_TSLICE_MS;
 PARAM_UINT("sched_credit_tslice_ms", credit_tslice_ms);
-/* Shared with credit2 on Xen; every declaration of an option is applied. */
-static uint32_t credit_ratelimit_us = CREDIT_DEFAULT_RATELIMIT_US;
-PARAM_UINT("sched_ratelimit_us", credit_ratelimit_us);
 static uint32_t credit_migr_delay_us;
 PARAM_UINT("vcpu_migration_delay", credit_migr_delay_us);
 
@@ -47,7 +45,7 @@ void credit_boot_params(struct credit_pool *prv)
         credit_migr_delay_us = 0U;
     }
     credit_set_tslice(prv, credit_tslice_ms);
-    if (MICROSECS(credit_ratelimit_us) > MILLISECS(credit_tslice_ms)) {
+    if (MICROSECS(sched_ratelimit_us) > MILLISECS(credit_tslice_ms)) {
         if (!ratelimit_warned) {
             pr_warn("WARNING: sched_ratelimit_us >sched_credit_tslice_ms is undefined\n"
                     "Setting ratelimit to tslice\n");
@@ -55,7 +53,7 @@ void credit_boot_params(struct credit_pool *prv)
         }
         prv->ratelimit = prv->tslice;
     } else {
-        prv->ratelimit = MICROSECS(credit_ratelimit_us);
+        prv->ratelimit = MICROSECS(sched_ratelimit_us);
     }
     prv->migr_delay = MICROSECS(credit_migr_delay_us);
 }

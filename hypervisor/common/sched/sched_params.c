@@ -11,6 +11,9 @@ static const char *const xen_schedulers[] = { "credit", "credit2", "arinc653", "
 
 static const char *chosen = SCHED_DEFAULT_NAME;
 
+uint32_t sched_ratelimit_us = SCHED_DEFAULT_RATELIMIT_US;
+PARAM_UINT("sched_ratelimit_us", sched_ratelimit_us);
+
 static int parse_sched(const char *s)
 {
     const struct sched_ops *ops = sched_ops_by_name(s);

@@ -1,16 +1,30 @@
 /*
  * schedctl: dom0 of the scheduler-share benchmarks. It gives the dom0less
  * domUs their scheduling parameters through XEN_DOMCTL_scheduler_op, as
- * `xl sched-credit2 -d 1 -w 512` and its like would, then stays idle
- * (blocked in WFI) so that it takes no CPU time from them: on Xen, dom0
- * shutting down would end the run.
+ * `xl sched-credit2 -d 1 -w 512` and its like would, or a pool's ARINC 653
+ * schedule through XEN_SYSCTL_scheduler_op (libxc's
+ * xc_sched_arinc653_schedule_set), then stays idle (blocked in WFI) so
+ * that it takes no CPU time from them: on Xen, dom0 shutting down would
+ * end the run.
  *
- * bootargs: sched=<credit2|credit|rtds>
+ * bootargs: sched=<credit2|credit|rtds|arinc653>
  *           set=<domid>:<a>:<b>[,<domid>:<a>:<b>...] (none: nothing to set)
  *             credit2, credit: a = weight, b = cap (percent, 0: none)
  *             rtds: a = period, b = budget (microseconds), for vCPU 0
  *             (the domains here have one), without extra time (so its
  *             share is b / a)
+ *             arinc653: a = vCPU 0's run time per major frame
+ *             (microseconds), b unused; the entries in the order given
+ *           frame=<us> (arinc653) the major frame, 10000 if absent
+ *           pool=<id> (arinc653) the cpupool, 0 if absent
+ *
+ * An ARINC 653 entry names a domain by its handle, and dom0less domains
+ * all have handle 0 (Xen 4.17 gives them none): each domain listed first
+ * gets a handle of its own (XEN_DOMCTL_setdomainhandle), which the new
+ * schedule then binds. In dom0's own pool, list dom0 too, or it never runs
+ * again (and on Xen, whose default schedule gives dom0's slot to the last
+ * domain with dom0's handle, a dom0less domU in dom0's pool takes it before
+ * dom0 can run: give such domains a pool of their own).
  *
  * Prints "schedctl: d<id> <what>" for each domain, "schedctl: set" when all
  * went through, or "schedctl: FAILED <why>".
@@ -20,6 +34,7 @@
 #include "hypercall.h"
 
 #include <public/domctl.h>
+#include <public/sysctl.h>
 
 #define MAX_SETTINGS 8U
 
@@ -31,6 +46,8 @@ struct setting {
 
 static struct xen_domctl dc;
 static struct xen_domctl_schedparam_vcpu vcpu0;
+static struct xen_sysctl sc;
+static struct xen_sysctl_arinc653_schedule frame;
 
 static long scheduler_op(uint16_t domid, uint32_t sched_id, uint32_t cmd)
 {
@@ -131,6 +148,54 @@ static long set_rtds(const struct setting *st)
     return rc;
 }
 
+/* The handle schedctl gives domain domid: "schedctl" and the id. */
+static void handle_of(uint16_t domid, xen_domain_handle_t h)
+{
+    static const char tag[] = "schedctl";
+
+    (void)memset(h, 0, sizeof(xen_domain_handle_t));
+    (void)memcpy(h, tag, sizeof(tag) - 1U);
+    h[14] = (uint8_t)(domid >> 8);
+    h[15] = (uint8_t)domid;
+}
+
+static long set_arinc653(const struct setting *st, unsigned int n, uint64_t frame_us,
+                         uint32_t pool)
+{
+    long rc;
+
+    (void)memset(&frame, 0, sizeof(frame));
+    frame.major_frame = frame_us * 1000U;
+    frame.num_sched_entries = (uint8_t)n;
+    for (unsigned int i = 0U; i < n; i++) {
+        (void)memset(&dc, 0, sizeof(dc));
+        dc.cmd = XEN_DOMCTL_setdomainhandle;
+        dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+        dc.domain = st[i].domid;
+        handle_of(st[i].domid, dc.u.setdomainhandle.handle);
+        rc = xen_hypercall(__HYPERVISOR_domctl, (uint64_t)(uintptr_t)&dc, 0U, 0U);
+        if (rc != 0) {
+            printf("schedctl: d%u setdomainhandle: %ld\n", st[i].domid, rc);
+            return rc;
+        }
+        handle_of(st[i].domid, frame.sched_entries[i].dom_handle);
+        frame.sched_entries[i].vcpu_id = 0U;
+        frame.sched_entries[i].runtime = (uint64_t)st[i].a * 1000U;
+        printf("schedctl: d%u runs %u us of each %lu us frame\n", st[i].domid, st[i].a,
+               frame_us);
+    }
+    (void)memset(&sc, 0, sizeof(sc));
+    sc.cmd = XEN_SYSCTL_scheduler_op;
+    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    sc.u.scheduler_op.cpupool_id = pool;
+    sc.u.scheduler_op.sched_id = XEN_SCHEDULER_ARINC653;
+    sc.u.scheduler_op.cmd = XEN_SYSCTL_SCHEDOP_putinfo;
+    sc.u.scheduler_op.u.sched_arinc653.schedule = (uint64_t)(uintptr_t)&frame;
+    rc = xen_hypercall(__HYPERVISOR_sysctl, (uint64_t)(uintptr_t)&sc, 0U, 0U);
+    printf("schedctl: pool %u arinc653 schedule of %u entries: %ld\n", pool, n, rc);
+    return rc;
+}
+
 static void idle_forever(void)
 {
     irq_disable();
@@ -160,6 +225,8 @@ void guest_main(const struct platform *p)
         sched_id = XEN_SCHEDULER_CREDIT;
     } else if (strcmp(sched, "rtds") == 0) {
         sched_id = XEN_SCHEDULER_RTDS;
+    } else if (strcmp(sched, "arinc653") == 0) {
+        sched_id = XEN_SCHEDULER_ARINC653;
     } else {
         printf("schedctl: FAILED unknown sched=%s\n", sched);
         idle_forever();
@@ -169,7 +236,11 @@ void guest_main(const struct platform *p)
         printf("schedctl: FAILED bad set=%s\n", spec);
         idle_forever();
     }
-    for (unsigned int i = 0U; i < n; i++) {
+    if (sched_id == XEN_SCHEDULER_ARINC653) {
+        ok = set_arinc653(st, n, bootarg_u64(p->bootargs, "frame", 10000U),
+                          (uint32_t)bootarg_u64(p->bootargs, "pool", 0U)) == 0;
+    }
+    for (unsigned int i = 0U; (sched_id != XEN_SCHEDULER_ARINC653) && (i < n); i++) {
         long rc = (sched_id == XEN_SCHEDULER_RTDS) ? set_rtds(&st[i])
                                                    : set_credit(sched_id, &st[i]);
 

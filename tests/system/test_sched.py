@@ -116,3 +116,18 @@ def test_dom0_sets_rtds_budgets(hypervisor, tool, dumpdtb, tmp_path):
                  dom0_args="sched=rtds set=1:10000:2000,2:10000:5000")
     assert abs(f[1]["share"] - 200) <= 15, f
     assert abs(f[2]["share"] - 500) <= 15, f
+
+
+def test_dom0_sets_an_arinc653_frame(hypervisor, tool, dumpdtb, tmp_path):
+    """dom0 names two CPU hogs in an ARINC 653 pool by handles it gives
+    them (XEN_DOMCTL_setdomainhandle) and sets the pool's major frame,
+    10 ms with 3 ms for one and 6 ms for the other (XEN_SYSCTL_scheduler_op
+    putinfo, what xc_sched_arinc653_schedule_set does): each runs its minor
+    frame, whole, once a frame, and the last millisecond is idle."""
+    f = run_pool(hypervisor, tool, dumpdtb, tmp_path, "arinc653", ["skip_ms=200 ms=600"] * 2,
+                 dom0_args="sched=arinc653 set=1:3000:0,2:6000:0 frame=10000 pool=1")
+    assert abs(f[1]["share"] - 300) <= 15, f
+    assert abs(f[2]["share"] - 600) <= 15, f
+    assert abs(f[1]["slice_max_us"] - 3000) <= 100, f
+    assert abs(f[2]["slice_max_us"] - 6000) <= 100, f
+    assert f[1]["wait_max_us"] <= 7100 and f[2]["wait_max_us"] <= 4100, f

@@ -43,10 +43,10 @@ FIGURES = (
     [Figure(f"{k}@1", t, "ns", target=0.5, note=_ICOUNT) for k, t in MICRO]
     + [Figure("evtchn_latency", "Event-channel notification latency (2 domUs, 2 pCPUs)", "ns",
               deterministic=False, target=0.5,
-              note="no -icount: median round of 1,000, median of runs; half the ping-pong"),
+              note="no -icount: fastest round of 1,000, median of runs; half the ping-pong"),
        Figure("evtchn_pingpong", "Event-channel ping-pong round trip (2 pCPUs)", "ns",
               deterministic=False, target=0.5,
-              note="no -icount: median round of 1,000, median of runs"),
+              note="no -icount: fastest round of 1,000, median of runs"),
        Figure("vcpu_switch", "vCPU switch (2 domUs on 1 pCPU, SCHEDOP_yield)", "ns",
               target=0.5, note=_ICOUNT + "; half a yield round"),
        Figure("reset_to_guest", "Reset to first guest instruction (32 MiB domU)", "us",

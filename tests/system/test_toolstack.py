@@ -80,6 +80,26 @@ CYCLE = (f"for i in $(seq {CYCLES}); do xl create -q {CFG} 'name=\"cycle\"' && "
 # lets them run anywhere again.
 PIN_DOM0 = ("xl vcpu-pin Domain-0 all 1 && sleep 1 && xl vcpu-list Domain-0 && "
             "xl vcpu-pin Domain-0 all all && xl vcpu-list Domain-0")
+# Scheduling from the toolstack (the schedulers issue): credit2's weight and
+# cap of a domain and its pool's rate limit; then a new pool of CPU 1 with
+# credit (Debian's Xen has no other), "life" moved into it and given a
+# credit weight and cap there, and everything put back.
+SCHED_C2_DOM = "xl sched-credit2 -d life -w 512 -c 50 && xl sched-credit2 -d life"
+SCHED_C2_POOL = ("xl sched-credit2 -s -r 2000 && xl sched-credit2 -s && "
+                 "xl sched-credit2 -s -r 1000")
+POOL_MAKE = ("xl vcpu-pin life 0 all && xl cpupool-cpu-remove Pool-0 1 && "
+             "xl cpupool-create 'name=\"p1\"' 'sched=\"credit\"' && xl cpupool-cpu-add p1 1 && "
+             "xl cpupool-migrate life p1 && sleep 1 && xl cpupool-list && xl vcpu-list life")
+POOL_CREDIT = "xl sched-credit -d life -w 128 -c 30 && xl sched-credit -d life"
+POOL_UNDO = ("xl cpupool-migrate life Pool-0 && xl cpupool-cpu-remove p1 1 && "
+             "xl cpupool-destroy p1 && xl cpupool-cpu-add Pool-0 1 && xl cpupool-list")
+# The same with RTDS, which Debian's Xen leaves out (there the pool is not
+# created and nothing else happens).
+POOL_RTDS = ("xl cpupool-create 'name=\"rt\"' 'sched=\"rtds\"' && xl cpupool-cpu-remove Pool-0 1 && "
+             "xl cpupool-cpu-add rt 1 && xl cpupool-migrate life rt && "
+             "xl sched-rtds -d life -v all -p 20000 -b 5000 -e 1 && xl sched-rtds -d life -v all && "
+             "xl cpupool-list && xl cpupool-migrate life Pool-0 && xl cpupool-cpu-remove rt 1 && "
+             "xl cpupool-destroy rt && xl cpupool-cpu-add Pool-0 1 && xl cpupool-list")
 COMMANDS = [
     "xenstore-read /local/domain/0/name",
     "xl info",
@@ -96,6 +116,12 @@ COMMANDS = [
     "xl unpause life && xl list life",
     "xl vcpu-pin life 0 1 && xl vcpu-list life",
     PIN_DOM0,
+    SCHED_C2_DOM,
+    SCHED_C2_POOL,
+    POOL_MAKE,
+    POOL_CREDIT,
+    POOL_UNDO,
+    POOL_RTDS,
     MEM_SET,
     "xl shutdown -w life && " + GONE,
     # Reboot on a domain of its own: xl rebuilds a rebooted domain from the
@@ -290,6 +316,49 @@ def test_xl_cpupool_list(run):
     out = run.ok("xl cpupool-list")
     rows = re.findall(r"^(\S+)\s+(\d+)\s+(\S+)\s+([yn])\s+(\d+)$", out, re.M)
     assert rows == [("Pool-0", str(SMP), "credit2", "y", "1")], out
+
+
+POOL_ROW = r"^(\S+)\s+(\d+)\s+(\S+)\s+([yn])\s+(\d+)$"
+SCHED_ROW = r"^life\s+\d+\s+(\d+)\s+(\d+)$"
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)
+def test_xl_sched_credit2(run):
+    """xl sched-credit2 -d life -w 512 -c 50 sets, and reads back, the
+    domain's weight and cap; -s -r sets Pool-0's rate limit, -s reads it."""
+    out = run.ok(SCHED_C2_DOM)
+    assert re.findall(SCHED_ROW, out, re.M) == [("512", "50")], out
+    out = run.ok(SCHED_C2_POOL)
+    assert re.search(r"^Cpupool Pool-0: ratelimit=2000us$", out, re.M), out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)
+def test_xl_cpupools_and_credit(run):
+    """CPU 1 leaves Pool-0 for a new credit pool, life follows it and runs
+    there with the weight and cap xl sched-credit gives it; then the pool
+    goes and Pool-0 has both CPUs and both domains again."""
+    out = run.ok(POOL_MAKE)
+    assert re.findall(POOL_ROW, out, re.M) == [("Pool-0", "1", "credit2", "y", "1"),
+                                               ("p1", "1", "credit", "y", "1")], out
+    rows = re.findall(r"^life\s+\d+\s+(\d+)\s+(\d+)\s+[-rbp]{3}\s+[\d.]+\s+(.*)$", out, re.M)
+    assert [(vcpu, cpu) for vcpu, cpu, _ in rows] == [("0", "1")], out
+    out = run.ok(POOL_CREDIT)
+    assert re.findall(SCHED_ROW, out, re.M) == [("128", "30")], out
+    out = run.ok(POOL_UNDO)
+    assert re.findall(POOL_ROW, out, re.M) == [("Pool-0", str(SMP), "credit2", "y", "2")], out
+
+
+@pytest.mark.parametrize("run", [ON_PROXENOS], indirect=True)
+def test_xl_rtds_pool(run):
+    """An RTDS pool from xl (Proxenos only: Debian's Xen has no RTDS): life
+    moves in, xl sched-rtds gives its vCPU 5 ms every 20 ms and reads that
+    back, and the pool goes again."""
+    out = run.ok(POOL_RTDS)
+    rows = re.findall(r"^life\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)\s+(\w+)$", out, re.M)
+    assert rows == [("0", "20000", "5000", "yes")], out
+    pools = re.findall(POOL_ROW, out, re.M)
+    assert pools == [("Pool-0", "1", "credit2", "y", "1"), ("rt", "1", "rtds", "y", "1"),
+                     ("Pool-0", str(SMP), "credit2", "y", "2")], out
 
 
 @pytest.mark.parametrize("run", [ON_PROXENOS, ON_XEN], indirect=True)

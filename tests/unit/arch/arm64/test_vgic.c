@@ -200,6 +200,19 @@ static void test_level_semantics(void **state)
     free_domain(d);
 }
 
+/* A second edge of intid came while the guest had the first active: the
+ * next exit's sync and flush put both in its LR (active and pending), and
+ * the guest ends the first, takes the second and ends it, with no exit. */
+static void second_edge_after_eoi(struct vcpu *v, unsigned int intid)
+{
+    vgic_sync_lrs(v);
+    vgic_flush_lrs(v);
+    assert_int_equal(fake_lr_state_of(intid), VGIC_LR_ST_ACTIVE | VGIC_LR_ST_PENDING);
+    assert_true(fake_guest_eoi(intid));
+    assert_int_equal(fake_guest_ack(), intid);
+    assert_true(fake_guest_eoi(intid));
+}
+
 /* A pulsed PPI (the event-channel upcall) is an edge whatever ICFGR says:
  * no maintenance interrupt, a pulse while active waits as active+pending,
  * the guest's level configuration reads back unchanged. */
@@ -224,12 +237,7 @@ static void test_pulsed_ppi(void **state)
     assert_int_equal(fake_guest_ack(), 31U);
     assert_int_equal(vgic_pulse_irq(d, v, 31U), 0);
     assert_int_equal(kicks(d, 0), 2U);
-    vgic_sync_lrs(v);
-    vgic_flush_lrs(v);
-    assert_int_equal(fake_lr_state_of(31U), VGIC_LR_ST_ACTIVE | VGIC_LR_ST_PENDING);
-    assert_true(fake_guest_eoi(31U));
-    assert_int_equal(fake_guest_ack(), 31U);
-    assert_true(fake_guest_eoi(31U));
+    second_edge_after_eoi(v, 31U);
     assert_int_equal(fake_vgic.eoi_maint, 0U);
     vgic_sync_lrs(v);
     assert_false(vgic_vcpu_pending_irq(v));
@@ -280,12 +288,7 @@ static void test_edge_semantics(void **state)
     vgic_flush_lrs(v);
     assert_int_equal(fake_guest_ack(), 33U);
     assert_int_equal(vgic_inject_irq(d, NULL, 33U, true), 0);     /* from another CPU */
-    vgic_sync_lrs(v);
-    vgic_flush_lrs(v);
-    assert_int_equal(fake_lr_state_of(33U), VGIC_LR_ST_ACTIVE | VGIC_LR_ST_PENDING);
-    assert_true(fake_guest_eoi(33U));
-    assert_int_equal(fake_guest_ack(), 33U);
-    assert_true(fake_guest_eoi(33U));
+    second_edge_after_eoi(v, 33U);
     vgic_sync_lrs(v);
     vgic_flush_lrs(v);
     assert_int_equal(fake_lr_valid(), 0U);

@@ -16,6 +16,15 @@ _FREQ = re.compile(r"^BENCH freq hz=(\d+)$")
 XEN_ENOSYS = -38
 # The ARINC 653 share scenario's major frame (us).
 A653_FRAME_US = 10000
+# A guest's property that puts it in the pool pool1_dts() describes.
+IN_POOL1 = "domain-cpupool = <&pool1>;"
+
+
+def pool1_dts(sched):
+    """/chosen text for a boot-time cpupool (Xen's xen,cpupool binding) of
+    CPU 1 with scheduler sched, labelled pool1."""
+    return (f'\t\tpool1: pool1 {{ compatible = "xen,cpupool"; '
+            f'cpupool-cpus = <&{{/cpus/cpu@1}}>; cpupool-sched = "{sched}"; }};')
 
 
 @dataclass
@@ -330,9 +339,7 @@ class Bench:
         pool, extra, pool0 = "", [], sched
         if sched == "arinc653":
             sets += f" frame={A653_FRAME_US} pool=1"
-            pool = (f'\t\tpool1: pool1 {{ compatible = "xen,cpupool"; '
-                    f'cpupool-cpus = <&{{/cpus/cpu@1}}>; cpupool-sched = "{sched}"; }};')
-            extra, pool0, smp, icount = ["domain-cpupool = <&pool1>;"], "credit2", 2, False
+            pool, extra, pool0, smp, icount = pool1_dts(sched), [IN_POOL1], "credit2", 2, False
         dom0 = self.guest("schedctl", bootargs=f"sched={sched} set={sets}")
         guests = [self.guest("cpushare", bootargs=f"name=g{i} skip_ms=300 ms=1000", extra=extra)
                   for i in range(1, len(promised) + 1)]
@@ -363,10 +370,9 @@ class Bench:
         hyp, missing = self._full_xen()
         if missing:
             return {key: Value(None, missing)}
-        pool = (f'\t\tpool1: pool1 {{ compatible = "xen,cpupool"; '
-                f'cpupool-cpus = <&{{/cpus/cpu@1}}>; cpupool-sched = "{sched}"; }};')
+        pool = pool1_dts(sched)
         guests = [self.guest("cpushare", bootargs="name=hog skip_ms=100 ms=1400")] if busy else []
-        guests.append(self.guest("cpushare", extra=["domain-cpupool = <&pool1>;"],
+        guests.append(self.guest("cpushare", extra=[IN_POOL1],
                                  bootargs="name=timely skip_ms=100 ms=1000 run_us=1000 "
                                           "wait_us=2000"))
         domid = len(guests)

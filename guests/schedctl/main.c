@@ -49,14 +49,20 @@ static struct xen_domctl_schedparam_vcpu vcpu0;
 static struct xen_sysctl sc;
 static struct xen_sysctl_arinc653_schedule frame;
 
-static long scheduler_op(uint16_t domid, uint32_t sched_id, uint32_t cmd)
+/* The domctl cmd on domid, with what dc's union already holds. */
+static long domctl(uint32_t cmd, uint16_t domid)
 {
-    dc.cmd = XEN_DOMCTL_scheduler_op;
+    dc.cmd = cmd;
     dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
     dc.domain = domid;
+    return xen_hypercall(__HYPERVISOR_domctl, (uint64_t)(uintptr_t)&dc, 0U, 0U);
+}
+
+static long scheduler_op(uint16_t domid, uint32_t sched_id, uint32_t cmd)
+{
     dc.u.scheduler_op.sched_id = sched_id;
     dc.u.scheduler_op.cmd = cmd;
-    return xen_hypercall(__HYPERVISOR_domctl, (uint64_t)(uintptr_t)&dc, 0U, 0U);
+    return domctl(XEN_DOMCTL_scheduler_op, domid);
 }
 
 /* One number of s, up to a ':' or ',' or the end; s moves past it. */
@@ -169,11 +175,8 @@ static long set_arinc653(const struct setting *st, unsigned int n, uint64_t fram
     frame.num_sched_entries = (uint8_t)n;
     for (unsigned int i = 0U; i < n; i++) {
         (void)memset(&dc, 0, sizeof(dc));
-        dc.cmd = XEN_DOMCTL_setdomainhandle;
-        dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-        dc.domain = st[i].domid;
         handle_of(st[i].domid, dc.u.setdomainhandle.handle);
-        rc = xen_hypercall(__HYPERVISOR_domctl, (uint64_t)(uintptr_t)&dc, 0U, 0U);
+        rc = domctl(XEN_DOMCTL_setdomainhandle, st[i].domid);
         if (rc != 0) {
             printf("schedctl: d%u setdomainhandle: %ld\n", st[i].domid, rc);
             return rc;
@@ -239,12 +242,13 @@ void guest_main(const struct platform *p)
     if (sched_id == XEN_SCHEDULER_ARINC653) {
         ok = set_arinc653(st, n, bootarg_u64(p->bootargs, "frame", 10000U),
                           (uint32_t)bootarg_u64(p->bootargs, "pool", 0U)) == 0;
-    }
-    for (unsigned int i = 0U; (sched_id != XEN_SCHEDULER_ARINC653) && (i < n); i++) {
-        long rc = (sched_id == XEN_SCHEDULER_RTDS) ? set_rtds(&st[i])
-                                                   : set_credit(sched_id, &st[i]);
+    } else {
+        for (unsigned int i = 0U; i < n; i++) {
+            long rc = (sched_id == XEN_SCHEDULER_RTDS) ? set_rtds(&st[i])
+                                                       : set_credit(sched_id, &st[i]);
 
-        ok = ok && (rc == 0);
+            ok = ok && (rc == 0);
+        }
     }
     printf(ok ? "schedctl: set\n" : "schedctl: FAILED a scheduler_op\n");
     idle_forever();

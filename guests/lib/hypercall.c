@@ -48,7 +48,7 @@ const char *xen_errno_name(long rc)
         { XEN_EACCES, "-EACCES" }, { XEN_EFAULT, "-EFAULT" }, { XEN_EBUSY, "-EBUSY" },
         { XEN_EEXIST, "-EEXIST" }, { XEN_ENODEV, "-ENODEV" }, { XEN_EINVAL, "-EINVAL" },
         { XEN_ENOSPC, "-ENOSPC" }, { XEN_ERANGE, "-ERANGE" }, { XEN_ENOSYS, "-ENOSYS" },
-        { XEN_EOPNOTSUPP, "-EOPNOTSUPP" },
+        { XEN_EOPNOTSUPP, "-EOPNOTSUPP" }, { XEN_E2BIG, "-E2BIG" }, { XEN_ENODATA, "-ENODATA" },
     };
     size_t i;
 

@@ -178,6 +178,11 @@ static void probe_hypervisor(struct platform *p)
         p->hypervisor_compat = fdt_prop_string(f, hyp, "compatible");
         (void)fdt_reg(f, hyp, 0U, &p->gnttab_base, &p->gnttab_size);
         p->evtchn_intid = platform_irq(p, hyp, 0U);
+        while ((p->ext_count < PLAT_MAX_EXT_REGIONS) &&
+               fdt_reg(f, hyp, p->ext_count + 1U, &p->ext_region[p->ext_count].base,
+                       &p->ext_region[p->ext_count].size)) {
+            p->ext_count++;
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 #include "fdt.h"
 
 #define PLAT_MAX_MEM_BANKS 4U
+#define PLAT_MAX_EXT_REGIONS 8U
 
 struct mem_bank {
     uint64_t base;
@@ -52,6 +53,10 @@ struct platform {
     uint64_t gnttab_base;           /* /hypervisor reg[0] */
     uint64_t gnttab_size;
     uint32_t evtchn_intid;          /* /hypervisor interrupts */
+    /* /hypervisor reg[1..]: the extended regions, guest-physical space with
+     * nothing behind it where foreign pages or grants may be mapped */
+    struct mem_bank ext_region[PLAT_MAX_EXT_REGIONS];
+    uint32_t ext_count;
 };
 
 /* 0 on success, negative when the tree cannot be read at all. */

@@ -50,6 +50,8 @@ hyp-src-y += common/grant/gnttab_map.c common/grant/gnttab_copy.c common/memory/
 hyp-src-y += common/memory/foreign_map.c common/memory/memory_resource.c common/memory/pv_mem.c
 hyp-src-y += common/domain/domain_ref.c
 hyp-src-y += common/domain/domain_pause.c common/boot/hostinfo.c common/lib/rangeset.c
+# Device models outside the hypervisor (VirtIO back ends): dm_op, IOREQ servers.
+hyp-src-y += common/ioreq/dm_op.c common/ioreq/ioreq_server.c common/ioreq/ioreq_send.c
 # The toolstack's interface: sysctl and domctl, one file per subject.
 hyp-src-y += common/control/sysctl.c common/control/domctl.c common/control/control_bitmap.c
 hyp-src-y += common/control/control_caller.c

@@ -10,6 +10,7 @@
 #include <asm/sysregs.h>
 #include <asm/vcpu_sysregs.h>
 #include <asm/evtchn_upcall.h>
+#include <asm/ioreq_mmio.h>
 #include <asm/vtimer.h>
 #include <asm/traps.h>
 #include <proxenos/arch/context.h>
@@ -83,6 +84,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
         return;
     }
     if (next != NULL) {
+        ioreq_mmio_complete(next, guest_frame());
         evtchn_upcall_resample(next);
         vgic_flush_lrs(next);
         guest_enter(guest_frame());

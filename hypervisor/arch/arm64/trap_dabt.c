@@ -12,6 +12,7 @@
 #include <asm/domain.h>
 #include <asm/esr.h>
 #include <asm/guest_sp.h>
+#include <asm/ioreq_mmio.h>
 #include <asm/mmio.h>
 #include <asm/mmio_decode.h>
 #include <asm/p2m.h>
@@ -24,14 +25,6 @@
 /* Lines logged per domain about aborts outside RAM and devices: a guest
  * that loops on them must not flood the console. */
 #define ABORT_LOG_LIMIT 8U
-
-/* v holds bytes * 8 significant bits: flip and subtract the sign bit. */
-static uint64_t sign_extend(uint64_t v, unsigned int bytes)
-{
-    uint64_t sign = 1ULL << ((bytes * 8U) - 1U);
-
-    return (v ^ sign) - sign;
-}
 
 /* A stage-2 fault on an IPA that is mapped by the time we look: another
  * CPU was changing that part of the domain's stage 2 (splitting a block
@@ -94,18 +87,6 @@ static int describe_unsyndromed(struct trap_frame *f, const struct trap_info *t,
     return mmio_insn_decode(insn, m);
 }
 
-/* The base register update of a post-indexed access, once it is done. */
-static void write_back(struct trap_frame *f, const struct mmio_insn *m)
-{
-    if (m->rn == 31U) {
-        enum guest_sp sp = guest_sp_in_use(f->spsr);
-
-        guest_sp_set(sp, guest_sp_get(sp) + (uint64_t)m->offset);
-    } else {
-        f->x[m->rn] += (uint64_t)m->offset;
-    }
-}
-
 /* Perform m on the device at r: 0, or the handler's error. */
 static __force_inline int emulate(struct vcpu *v, struct trap_frame *f, const struct trap_info *t,
                    const struct mmio_region *r, const struct mmio_insn *m)
@@ -129,14 +110,8 @@ static __force_inline int emulate(struct vcpu *v, struct trap_frame *f, const st
         uint64_t val = 0U;
 
         rc = r->ops->read(v, &a, &val, r->priv);
-        if ((rc == 0) && (m->rt != 31U)) {
-            if (m->sign_extend && (a.size < 8U)) {
-                val = sign_extend(val, a.size);
-            }
-            if (!m->rt64) {
-                val &= 0xffffffffU;
-            }
-            f->x[m->rt] = val;
+        if (rc == 0) {
+            mmio_set_loaded(f, m, val);
         }
     }
     return rc;
@@ -167,10 +142,26 @@ static void trap_dabt_unsyndromed(struct vcpu *v, struct trap_frame *f,
             return;
         }
         if (m.writeback) {
-            write_back(f, &m);
+            mmio_write_back(f, &m);
         }
     }
     advance_pc(f, t);
+}
+
+/* An access no emulator of ours claims: to a device model's server if
+ * one claims it (true), else false. */
+static bool forward(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
+{
+    struct mmio_insn m;
+
+    if (abort_isv(t->iss)) {
+        mmio_insn_from_syndrome(t->iss, &m);
+    } else if (describe_unsyndromed(f, t, &m) != 0) {
+        return false;   /* undecodable, or cache maintenance: the guest's fault */
+    } else {
+        /* decoded */
+    }
+    return ioreq_mmio_forward(v, f, t, &m);
 }
 
 void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
@@ -178,7 +169,7 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
     const struct mmio_region *r = domain_find_mmio(v->domain, t->gpa);
 
     if (r == NULL) {
-        if (!fault_was_transient(v, t)) {
+        if (!fault_was_transient(v, t) && !forward(v, f, t)) {
             log_bad_access(v, t, "data abort", "outside its RAM and devices");
             inject_dabt(v, f, t->far);
         }

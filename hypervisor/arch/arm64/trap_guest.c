@@ -6,6 +6,7 @@
 #include <asm/sysregs.h>
 #include <asm/traps.h>
 #include <asm/evtchn_upcall.h>
+#include <asm/ioreq_mmio.h>
 #include <asm/vgic.h>
 #include <asm/vtimer.h>
 #include <proxenos/printk.h>
@@ -42,8 +43,9 @@ static void read_syndrome(struct trap_info *t, const struct trap_frame *f)
 
 /* Run pending softirqs (they may switch vCPUs or go idle, in which case
  * this does not return) and load the interrupts the guest should see.
- * v is the vCPU that trapped; a softirq may have switched to another. */
-static void leave_to_guest(struct vcpu *v)
+ * v is the vCPU that trapped; a softirq may have switched to another,
+ * whose registers are then in the same frame f. */
+static void leave_to_guest(struct vcpu *v, struct trap_frame *f)
 {
     unsigned int cpu = arch_cpu_id();
 
@@ -55,6 +57,7 @@ static void leave_to_guest(struct vcpu *v)
         } while (softirq_pending(cpu));
         v = current_vcpu();
     }
+    ioreq_mmio_complete(v, f);
     evtchn_upcall_resample(v);
     vgic_flush_lrs(v);
 }
@@ -79,7 +82,7 @@ void guest_trap(struct trap_frame *f, bool is_irq)
         }
         h(v, f, &t);
     }
-    leave_to_guest(v);
+    leave_to_guest(v, f);
 }
 
 /* An SError taken from a guest is that guest's: crash it, not the host. */
@@ -87,9 +90,8 @@ void guest_serror(struct trap_frame *f)
 {
     struct vcpu *v = current_vcpu();
 
-    (void)f;
     if (v != NULL) {
         domain_crash(v->domain, v, "SError");
     }
-    leave_to_guest(v);
+    leave_to_guest(v, f);
 }

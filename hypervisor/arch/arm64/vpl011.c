@@ -335,6 +335,13 @@ int arch_vuart_init(struct domain *d, uint32_t type, gfn_t ring, domid_t backend
     return vpl011_create_ring(d, GUEST_PL011_BASE, GUEST_VPL011_SPI, ring, backend, port);
 }
 
+unsigned int vpl011_intid(const struct domain *d)
+{
+    const struct vpl011 *u = __atomic_load_n(&d->arch->vpl011, __ATOMIC_ACQUIRE);
+
+    return (u != NULL) ? u->intid : 0U;
+}
+
 void vpl011_flush(struct domain *d)
 {
     if ((d->arch->vpl011 != NULL) && (d->arch->vpl011->ring == NULL)) {

@@ -8,6 +8,7 @@
 #include <proxenos/console_io.h>
 #include <proxenos/evtchn.h>
 #include <proxenos/gnttab.h>
+#include <proxenos/ioreq.h>
 #include <proxenos/wallclock.h>
 
 int domain_pv_init(struct domain *d)
@@ -41,6 +42,8 @@ int domain_pv_init(struct domain *d)
 void domain_pv_destroy(struct domain *d)
 {
     console_io_domain_destroy(d);
+    /* Its servers' ports are event channels: before those go. */
+    ioreq_domain_destroy(d);
     /* What pins the guest's pages (FIFO control blocks and event arrays,
      * registered vcpu_info) goes before the grant frames, which the guest
      * may have put them on. */

@@ -1,9 +1,10 @@
 /* The hypercall table: every Xen hypercall Proxenos answers. Arm guests
  * get the same set as on Xen 4.17 for Arm; numbers missing here (x86-only
- * ones, xsm_op, dm_op, ...) return -ENOSYS. */
+ * ones, xsm_op, ...) return -ENOSYS. */
 #include <proxenos/hypercall.h>
 #include <proxenos/errno.h>
 #include <proxenos/nospec.h>
+#include <proxenos/ioreq.h>
 
 static long do_multicall(struct hcall_args *args)
 {
@@ -25,6 +26,7 @@ static const struct hcall_entry table[XEN_NR_HYPERCALLS] = {
     [__HYPERVISOR_hvm_op] = { do_hvm_op, 2U },
     [__HYPERVISOR_sysctl] = { do_sysctl, 1U },
     [__HYPERVISOR_domctl] = { do_domctl, 1U },
+    [__HYPERVISOR_dm_op] = { do_dm_op, 3U },
 };
 
 static const struct hcall_entry *lookup(uint64_t nr)

@@ -132,6 +132,18 @@ bool rangeset_contains(struct rangeset *rs, uint64_t s, uint64_t e)
     return found;
 }
 
+bool rangeset_overlaps(struct rangeset *rs, uint64_t s, uint64_t e)
+{
+    unsigned long flags = spin_lock_irqsave(&rs->lock);
+    bool found = false;
+
+    for (unsigned int i = 0U; (i < rs->nr) && !found; i++) {
+        found = (rs->r[i].s <= e) && (s <= rs->r[i].e);
+    }
+    spin_unlock_irqrestore(&rs->lock, flags);
+    return found;
+}
+
 unsigned int rangeset_nr_ranges(struct rangeset *rs)
 {
     unsigned long flags = spin_lock_irqsave(&rs->lock);

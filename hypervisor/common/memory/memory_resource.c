@@ -1,7 +1,7 @@
 /* XENMEM_acquire_resource: a privileged domain maps frames that belong to
  * another domain's hypervisor state. libxl and init-dom0less use it to
  * seed a new domain's grant table (the console and xenstore entries);
- * the VirtIO back ends will use it for the ioreq server's pages.
+ * VirtIO back ends map their IOREQ server's request page with it.
  *
  * Every caller on Arm is translated: frame_list holds the caller's gfns,
  * and each frame is mapped there as a foreign entry (foreign_map.c), which
@@ -13,6 +13,7 @@
 #include "pv_mem.h"
 #include <proxenos/errno.h>
 #include <proxenos/guest_access.h>
+#include <proxenos/ioreq.h>
 #include <public/memory.h>
 
 /* Frames handled per invocation before a continuation (Xen's stride). */
@@ -32,26 +33,42 @@ static long resource_size(const struct domain *d, uint16_t type, uint32_t id)
         /* Status frames exist only in version 2 tables, which Xen 4.17
          * on Arm does not offer (GNTTAB_MAX_VERSION 1): size 0. */
         return (id == XENMEM_resource_grant_table_id_shared) ? (long)gnttab_max_frames(d) : 0;
+    case XENMEM_resource_ioreq_server:
+        return (long)ioreq_resource_size(d);
     case XENMEM_resource_vmtrace_buf:
         /* No domain has processor trace buffers. */
         return 0;
     default:
-        /* XENMEM_resource_ioreq_server waits for the ioreq server; an
-         * unknown type is the same answer (Xen 4.17 would report a
-         * nonsense size for the size query of one). */
+        /* An unknown type (Xen 4.17 would report a nonsense size for the
+         * size query of one). */
         return -EOPNOTSUPP;
     }
+}
+
+/* The frames [frame, frame + todo) of d's resource of type/id. */
+static int resource_frames(struct domain *cur, struct domain *d, const struct xen_mem_acquire_resource *x,
+                           uint64_t frame, uint32_t todo, mfn_t *mfns)
+{
+    int rc = 0;
+
+    if (x->type == XENMEM_resource_grant_table) {
+        return gnttab_resource_frames(d, (uint32_t)frame, todo, mfns);
+    }
+    for (uint32_t i = 0U; (i < todo) && (rc == 0); i++) {
+        rc = ioreq_resource_frame(cur, d, x->id, frame + i, &mfns[i]);
+    }
+    return rc;
 }
 
 /* Map frames [frame, frame + todo) of d's resource at the caller's gfns
  * read from list. As Xen, an error after the first frame of the chunk
  * is -EIO: some frames are mapped, and the caller must unmap them. */
-static long map_chunk(struct domain *cur, struct domain *d, uint64_t frame, uint32_t todo,
-                      uint64_t list)
+static long map_chunk(struct domain *cur, struct domain *d, const struct xen_mem_acquire_resource *x,
+                      uint64_t frame, uint32_t todo, uint64_t list)
 {
     mfn_t mfns[RESOURCE_CHUNK];
     xen_pfn_t gfns[RESOURCE_CHUNK];
-    int rc = gnttab_resource_frames(d, (uint32_t)frame, todo, mfns);
+    int rc = resource_frames(cur, d, x, frame, todo, mfns);
 
     if (rc != 0) {
         return rc;
@@ -97,7 +114,7 @@ static long acquire_on(struct hcall_args *args, struct domain *cur, struct domai
         return -EINVAL;
     }
     todo = (uint32_t)MIN((uint64_t)RESOURCE_CHUNK, x->nr_frames - done);
-    rc = map_chunk(cur, d, x->frame + done, todo, x->frame_list + (done * sizeof(xen_pfn_t)));
+    rc = map_chunk(cur, d, x, x->frame + done, todo, x->frame_list + (done * sizeof(xen_pfn_t)));
     if (rc != 0) {
         return rc;
     }

@@ -493,7 +493,10 @@ void vcpu_wake(struct vcpu *v)
     spinlock_t *l = sched_lock_vcpu(v, &flags);
     unsigned int kick = NR_CPUS;
 
-    if (((v->state == VCPU_BLOCKED) || (v->state == VCPU_OFFLINE)) && !v->pause_flags) {
+    /* A vCPU waiting for a device model stays blocked until it answers. */
+    if (((v->state == VCPU_OFFLINE) ||
+         ((v->state == VCPU_BLOCKED) && !__atomic_load_n(&v->io_wait, __ATOMIC_ACQUIRE))) &&
+        !v->pause_flags) {
         s_time_t now = NOW();
 
         set_state(v, VCPU_RUNNABLE, now);

@@ -68,6 +68,7 @@ struct sched_pool;      /* sched_ops.h */
 struct evtchn_domain;   /* evtchn.c */
 struct evtchn_vcpu;
 struct grant_table;     /* gnttab.c */
+struct ioreq_domain;    /* common/ioreq/ */
 
 /* HVM_NR_PARAMS of Xen 4.17's public/hvm/params.h. */
 #define DOMAIN_NR_HVM_PARAMS 39U
@@ -107,6 +108,9 @@ struct vcpu {
     uint64_t runstate_gva;      /* VCPUOP_register_runstate_memory_area, 0: none */
     struct evtchn_vcpu *evtchn;
     bool polling;               /* blocked in SCHEDOP_poll */
+    /* Blocked until a device model answers its access (common/ioreq/):
+     * vcpu_wake leaves it blocked meanwhile. __atomic_* only. */
+    bool io_wait;
     struct timer poll_timer;    /* SCHEDOP_poll timeout */
 
     struct arch_vcpu *arch;     /* set by arch_vcpu_create */
@@ -148,6 +152,7 @@ struct domain {
     struct shared_info *shared_info;    /* one zeroed page, ours */
     struct evtchn_domain *evtchn;
     struct grant_table *gnttab;
+    struct ioreq_domain *ioreq; /* IOREQ servers (ioreq.h): NULL until the first */
     unsigned int evtchn_irq;    /* INTID of the event-channel upcall PPI */
     uint64_t vm_assist;         /* VMASST_TYPE_* bits enabled */
     uint64_t hvm_params[DOMAIN_NR_HVM_PARAMS];

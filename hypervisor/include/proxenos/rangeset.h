@@ -27,6 +27,8 @@ int rangeset_add(struct rangeset *rs, uint64_t s, uint64_t e);
 int rangeset_remove(struct rangeset *rs, uint64_t s, uint64_t e);
 /* Whether every number of [s, e] is in the set. */
 bool rangeset_contains(struct rangeset *rs, uint64_t s, uint64_t e);
+/* Whether any number of [s, e] is in the set. */
+bool rangeset_overlaps(struct rangeset *rs, uint64_t s, uint64_t e);
 /* How many ranges the set holds (for tests and dumps). */
 unsigned int rangeset_nr_ranges(struct rangeset *rs);
 /* Empty the set and free its memory. */

@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include <proxenos/hypercall.h>
+#include <proxenos/ioreq.h>
 #include "fake_hypercalls.h"
 
 static const char *last_name;
@@ -67,6 +68,7 @@ FAKE_FAMILY(do_physdev_op)
 FAKE_FAMILY(do_platform_op)
 FAKE_FAMILY(do_sysctl)
 FAKE_FAMILY(do_domctl)
+FAKE_FAMILY(do_dm_op)
 
 __attribute__((weak)) long multicall_run(struct hcall_args *args, hcall_dispatch_fn dispatch)
 {

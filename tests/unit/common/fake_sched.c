@@ -316,7 +316,8 @@ unsigned int fake_sched_calls(enum fake_sched_call call, const struct vcpu *v)
 __attribute__((weak)) void vcpu_wake(struct vcpu *v)
 {
     count(FAKE_SCHED_WAKE, v);
-    if (((v->state == VCPU_BLOCKED) || (v->state == VCPU_OFFLINE)) && !v->pause_flags) {
+    if (((v->state == VCPU_OFFLINE) || ((v->state == VCPU_BLOCKED) && !v->io_wait)) &&
+        !v->pause_flags) {
         v->state = VCPU_RUNNABLE;
     }
 }

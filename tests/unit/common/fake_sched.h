@@ -4,7 +4,8 @@
  * of every call (per vCPU where the call names one), so that a test can
  * see that a vCPU was woken, kicked, blocked or handed to the scheduler:
  *
- *   vcpu_wake            BLOCKED or OFFLINE, and not paused -> RUNNABLE
+ *   vcpu_wake            BLOCKED (not waiting for a device model) or
+ *                        OFFLINE, and not paused -> RUNNABLE
  *   vcpu_kick            a BLOCKED vCPU is woken (as above)
  *   vcpu_block_current   current_vcpu(), if RUNNING -> BLOCKED
  *   vcpu_stop            -> OFFLINE

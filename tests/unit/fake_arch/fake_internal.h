@@ -12,6 +12,7 @@ void fake_mm_reset(void);
 void fake_irq_reset(void);
 void fake_guest_reset(void);
 void fake_vuart_reset(void);
+void fake_dm_irq_reset(void);
 void fake_domain_reset(void);
 void fake_domain_fdt_reset(void);
 void fake_dom0less_reset(void);

@@ -11,6 +11,7 @@ void fake_reset(void)
     fake_irq_reset();
     fake_guest_reset();
     fake_vuart_reset();
+    fake_dm_irq_reset();
     fake_domain_reset();
     fake_domain_fdt_reset();
     fake_dom0less_reset();

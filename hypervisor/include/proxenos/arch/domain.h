@@ -30,6 +30,11 @@ void arch_vcpu_destroy(struct vcpu *v);
 long arch_domctl_check_config(struct xen_domctl_createdomain *cfg, struct domain_create_args *a);
 void arch_domctl_config_created(struct xen_domctl_createdomain *cfg);
 
+/* dm_op set_irq_level: the line of SPI irq (an INTID) of d's interrupt
+ * controller, for a device model. -EINVAL for an INTID that is not an SPI
+ * of d or that the hypervisor drives itself (Xen's allocated_irqs). */
+int arch_dm_set_irq_level(struct domain *d, uint32_t irq, bool level);
+
 /* Map nr pages of host RAM at gfn in d's stage-2 as normal memory. */
 int arch_map_guest_ram(struct domain *d, gfn_t gfn, mfn_t mfn, uint64_t nr);
 

@@ -15,3 +15,5 @@ test_kernel_image-src := arch/arm64/kernel_image.c \
 	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/lib/rangeset.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c
 test_kernel_image-cppflags := -I$(HYP)/common/domain -I$(HYP)/common/event
+# IOREQ servers: none (the shared fake).
+test_kernel_image-src += ../tests/unit/common/fake_ioreq.c

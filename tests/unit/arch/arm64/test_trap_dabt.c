@@ -31,6 +31,7 @@
 #include <fake_arch.h>
 #include "fake_guest_sp.h"
 #include "fake_inject.h"
+#include "fake_ioreq_mmio.h"
 #include "fake_shutdown.h"
 
 #define RAM0        0x40000000ULL
@@ -196,8 +197,10 @@ static void test_walk_and_fetch_on_mapped_ram_are_retried(void **state)
 static void test_unmapped_page_in_split_block_gets_data_abort(void **state)
 {
     paddr_t gone = GUEST_RAM + 0x5000U;
-    struct trap_info t = abort_at(EC_DABT, gone, FSC_TRANS_L3);
+    /* ldr w3, [x?]: with a syndrome, so it can be described to a server. */
+    struct trap_info t = abort_at(EC_DABT, gone, ISS_ISV | (2U << 22) | (3U << 16) | FSC_TRANS_L3);
     struct trap_info next = abort_at(EC_DABT, gone + PAGE_SIZE, FSC_TRANS_L3);
+    unsigned int offered = fake_ioreq_mmio_offers();
 
     (void)state;
     assert_int_equal(p2m_unmap(&dom.arch->p2m, gfn(gone >> PAGE_SHIFT), 1U), 0);
@@ -205,8 +208,11 @@ static void test_unmapped_page_in_split_block_gets_data_abort(void **state)
     assert_int_equal(fake_injections(FAKE_INJECT_DABT), 1);
     assert_int_equal(injected_at(), t.far);
     assert_true(fake_log_contains("d3v0: data abort at IPA 0x40005000"));
+    /* Offered to the domain's IOREQ servers first (none claimed it). */
+    assert_int_equal(fake_ioreq_mmio_offers(), offered + 1U);
     trap_dabt(&vcpu, &frame, &next);
     assert_int_equal(fake_injections(FAKE_INJECT_DABT), 1);
+    assert_int_equal(fake_ioreq_mmio_offers(), offered + 1U);   /* retried, not offered */
     assert_int_equal(fake_crashes(NULL, NULL, NULL), 0);
 }
 

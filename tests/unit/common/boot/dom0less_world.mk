@@ -23,3 +23,5 @@ dom0less-world-src := common/boot/dom0less_build.c common/boot/dom0less_config.c
 	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/core/smp.c common/lib/rangeset.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c \
 	../tests/unit/common/boot/dom0less_env.c
+# IOREQ servers: none (the shared fake).
+dom0less-world-src += ../tests/unit/common/fake_ioreq.c

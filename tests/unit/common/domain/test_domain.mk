@@ -24,3 +24,5 @@ $(O)/unit/common/domain/test_domain: $(UNIT_DIR)/common/heap_env.h \
 # The shutdown a watchdog expiry asks for: the shared fake.
 test_domain-src += ../tests/unit/common/fake_shutdown.c
 $(O)/unit/common/domain/test_domain: $(UNIT_DIR)/common/fake_shutdown.h
+# IOREQ servers: none (the shared fake).
+test_domain-src += ../tests/unit/common/fake_ioreq.c

@@ -17,3 +17,5 @@ $(O)/unit/common/domain/test_domain_pv: $(UNIT_DIR)/common/heap_env.h \
 	$(UNIT_DIR)/common/fake_console_api.h
 # gnttab_resource_frames, to find a grant frame's address (pv_mem.h).
 test_domain_pv-cppflags := -I$(HYP)/common/memory
+# IOREQ servers: none (the shared fake).
+test_domain_pv-src += ../tests/unit/common/fake_ioreq.c

@@ -8,3 +8,5 @@ test_gnttab-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/common/grant/test_gnttab: $(UNIT_DIR)/common/fake_domains.h
 # The shared info page: the real shared_info.c.
 test_gnttab-src += common/domain/shared_info.c
+# IOREQ servers: none (the shared fake).
+test_gnttab-src += ../tests/unit/common/fake_ioreq.c

@@ -8,3 +8,5 @@ test_foreign_map-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/common/memory/test_foreign_map: $(UNIT_DIR)/common/fake_domains.h
 # The shared info page: the real shared_info.c.
 test_foreign_map-src += common/domain/shared_info.c
+# IOREQ servers: none (the shared fake).
+test_foreign_map-src += ../tests/unit/common/fake_ioreq.c

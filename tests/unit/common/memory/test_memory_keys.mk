@@ -12,3 +12,5 @@ $(O)/unit/common/memory/test_memory_keys: $(UNIT_DIR)/common/gnttab_env.h \
 	$(UNIT_DIR)/common/fake_domains.h $(UNIT_DIR)/common/image_tables.lds
 # The shared info page: the real shared_info.c.
 test_memory_keys-src += common/domain/shared_info.c
+# IOREQ servers: none (the shared fake).
+test_memory_keys-src += ../tests/unit/common/fake_ioreq.c

@@ -8,3 +8,5 @@ test_memory_op-src += ../tests/unit/common/fake_domains.c
 $(O)/unit/common/memory/test_memory_op: $(UNIT_DIR)/common/fake_domains.h
 # The shared info page: the real shared_info.c.
 test_memory_op-src += common/domain/shared_info.c
+# IOREQ servers: none (the shared fake).
+test_memory_op-src += ../tests/unit/common/fake_ioreq.c

@@ -6,6 +6,7 @@
 
 #include <proxenos/types.h>
 #include <asm/mmio.h>
+#include <asm/mmio_decode.h>
 #include <asm/p2m.h>
 #include <asm/vgic.h>
 #include <asm/trap_frame.h>
@@ -75,6 +76,10 @@ struct arch_vcpu {
     bool reset_pending;
     uint64_t reset_pc;
     uint64_t reset_x0;
+    /* The access sent to an IOREQ server, completed from its answer
+     * (ioreq_mmio.c). */
+    struct mmio_insn io_insn;
+    bool io_il32;
 };
 
 struct vcpu;

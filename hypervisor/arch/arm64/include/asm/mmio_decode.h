@@ -44,4 +44,13 @@ static inline void mmio_insn_from_syndrome(uint32_t iss, struct mmio_insn *m)
  * written only on success. */
 int mmio_insn_decode(uint32_t insn, struct mmio_insn *m);
 
+struct trap_frame;
+
+/* Once the device answered a load of m: the value into m's register, cut
+ * to the access size and sign- or zero-extended as the instruction says
+ * (mmio_complete.c). */
+void mmio_set_loaded(struct trap_frame *f, const struct mmio_insn *m, uint64_t val);
+/* Once a post-indexed access of m is done: its base register update. */
+void mmio_write_back(struct trap_frame *f, const struct mmio_insn *m);
+
 #endif

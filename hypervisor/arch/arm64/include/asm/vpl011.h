@@ -16,6 +16,8 @@ int vpl011_create(struct domain *d, paddr_t base, unsigned int intid);
 int vpl011_create_ring(struct domain *d, paddr_t base, unsigned int intid, gfn_t ring,
                        domid_t backend, evtchn_port_t *port);
 void vpl011_destroy(struct domain *d);
+/* The INTID of d's UART, 0 without one: a line no device model may drive. */
+unsigned int vpl011_intid(const struct domain *d);
 /* Print what the guest wrote without a final newline. */
 void vpl011_flush(struct domain *d);
 

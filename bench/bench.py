@@ -132,7 +132,8 @@ def scenarios(bench, quick, initrd, xl):
         s += [(f"pool_{sched}_{'busy' if busy else 'alone'}", False,
                functools.partial(bench.pool_latency, sched, busy))
               for sched in ("null", "rtds") for busy in (False, True)]
-    s += [("memory", True, bench.idle_memory),
+    s += [("ioreq", True, bench.ioreq_read),
+          ("memory", True, bench.idle_memory),
           ("evtchn", False, lambda: bench.evtchn(1 if quick else 3))]
     if initrd is not None:
         s += [("linux", True, lambda: bench.linux(initrd)),

@@ -390,6 +390,31 @@ class Bench:
             worst.append(float(m.group(3)))
         return {key: Value(statistics.median(worst))}
 
+    def ioreq_read(self):
+        """One read of a register that a device model in dom0 emulates
+        through an IOREQ server (guests/ioreq_backend, as a VirtIO back end
+        serves a virtio-mmio register), timed by the domU (guests/ioreq_front
+        with bench=): the trap, the request, the switch to dom0, its answer
+        (EVTCHNOP_send), the switch back, the completed load. dom0 and the
+        domU share one pCPU, so -icount counts it exactly. Xen: the
+        full-config build (Debian's has no IOREQ server)."""
+        hyp, missing = self._full_xen()
+        if missing:
+            return {"ioreq_mmio_read": Value(None, missing)}
+        dom0 = self.guest("ioreq_backend", bootargs="target=1 vcpus=2")
+        guests = [self.guest("ioreq_front", cpus=2, bootargs=f"bench={self.iters} rounds=1")]
+        log = self.logdir / f"{self.hyp.name}-ioreq.log"
+        out = boot(hyp, guests, dom0=dom0, smp=1, icount=True, timeout=180, log=log,
+                   until=r"BENCH ioreq_mmio_read .*\r?\n",
+                   hyp_args=XEN_ARGS + " dom0_max_vcpus=1 dom0_mem=64M").output
+        found, _, freq = parse_guest(out, 1)
+        if freq is None:
+            raise RunError(f"{self.hyp.name}: ioreq guest printed no frequency")
+        got = found.get("ioreq_mmio_read")
+        if isinstance(got, tuple) and got[2] != 0:
+            return {"ioreq_mmio_read": Value(None, "the register read back a wrong value")}
+        return {"ioreq_mmio_read": per_op_ns(found, "ioreq_mmio_read", freq)}
+
     def evtchn(self, runs):
         """Two domUs with /hypervisor nodes on two pCPUs, no -icount (Xen 4.17
         stalls at boot with -smp 2 under -icount): the guest's fastest round

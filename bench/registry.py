@@ -47,6 +47,9 @@ FIGURES = (
        Figure("evtchn_pingpong", "Event-channel ping-pong round trip (2 pCPUs)", "ns",
               deterministic=False, target=0.5,
               note="no -icount: fastest round of 1,000, median of runs"),
+       Figure("ioreq_mmio_read", "MMIO read through an IOREQ server (device model in dom0, "
+              "same pCPU)", "ns", target=0.5,
+              note=_ICOUNT + "; guests/ioreq_backend serving guests/ioreq_front"),
        Figure("vcpu_switch", "vCPU switch (2 domUs on 1 pCPU, SCHEDOP_yield)", "ns",
               target=0.5, note=_ICOUNT + "; half a yield round"),
        Figure("reset_to_guest", "Reset to first guest instruction (32 MiB domU)", "us",

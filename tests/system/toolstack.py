@@ -29,11 +29,12 @@ ON_PROXENOS = pytest.param("proxenos", id="proxenos")
 ON_XEN = pytest.param("xen", id="xen-4.17", marks=XEN_ONLY)
 
 
-def dom0_qemu(which, initramfs, test, hard_timeout, extra=()):
+def dom0_qemu(which, initramfs, test, hard_timeout, extra=(), image=None):
     """QEMU (not started) booting `which` ("proxenos" or "xen") with the
     toolstack dom0 of initramfs and the extra arguments of scripts/qemu.sh;
-    its log is LOGDIR/<test>-<which>.log."""
-    image = XEN if which == "xen" else IMAGE
+    its log is LOGDIR/<test>-<which>.log. image: another Xen than Debian's
+    (the full-config one, for the IOREQ server)."""
+    image = image or (XEN if which == "xen" else IMAGE)
     if not image.is_file():
         pytest.fail(f"no hypervisor image at {image}: "
                     + ("run scripts/setup.sh" if which == "xen"

@@ -169,7 +169,9 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
     const struct mmio_region *r = domain_find_mmio(v->domain, t->gpa);
 
     if (r == NULL) {
-        if (!fault_was_transient(v, t) && !forward(v, f, t)) {
+        /* A server's range is never RAM: offered first, it spares the
+         * look-up of every forwarded access. */
+        if (!forward(v, f, t) && !fault_was_transient(v, t)) {
             log_bad_access(v, t, "data abort", "outside its RAM and devices");
             inject_dabt(v, f, t->far);
         }

@@ -34,7 +34,9 @@ static uint32_t shutdown_code(const struct domain *d)
 }
 
 /* Run state from the vCPUs: blocked only if every online vCPU waits,
- * running if any is on a CPU; none of it for a domain with no vCPU up. */
+ * running if any is on a CPU; none of it for a domain with no vCPU up.
+ * A domain that shut down keeps its vCPUs that were up online, neither
+ * running nor blocked, as on Xen (it pauses them; xl list shows them). */
 static uint32_t vcpu_flags(const struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
     uint32_t flags = XEN_DOMINF_blocked;
@@ -50,7 +52,7 @@ static uint32_t vcpu_flags(const struct domain *d, struct xen_domctl_getdomainin
         vcpu_runstate_get(v, true, &rs);
         cpu_time += rs.time[RUNSTATE_running];
         info->max_vcpu_id = i;
-        if (v->state != VCPU_OFFLINE) {
+        if ((v->state != VCPU_OFFLINE) || (v->pause_flags && v->up_at_shutdown)) {
             if (v->state != VCPU_BLOCKED) {
                 flags &= ~XEN_DOMINF_blocked;
             }

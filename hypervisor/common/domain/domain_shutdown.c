@@ -144,8 +144,11 @@ static void reap(void *data)
 static void stop_domain(struct domain *d)
 {
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
-        d->vcpu[i]->pause_flags = true;
-        vcpu_stop(d->vcpu[i]);
+        struct vcpu *v = d->vcpu[i];
+
+        v->up_at_shutdown = (v->state != VCPU_OFFLINE);
+        v->pause_flags = true;
+        vcpu_stop(v);
     }
     if (!reaper_ready) {
         init_timer(&reaper, reap, NULL, 0U);

@@ -79,6 +79,9 @@ struct vcpu {
     unsigned int processor;     /* physical CPU it runs or queues on */
     enum vcpu_state state;
     bool pause_flags;           /* paused by the hypervisor (shutdown, crash) */
+    /* It was up when its domain shut down or crashed: Xen only pauses
+     * those, so the toolstack still counts them online. */
+    bool up_at_shutdown;
     /* Non-zero: chosen to run on its CPU and its registers not yet saved
      * back into struct vcpu since: set by the scheduler, cleared once the
      * architecture's switch away has saved them (sched_vcpu_on_cpu). One

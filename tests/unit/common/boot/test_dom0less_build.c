@@ -522,6 +522,9 @@ static void reboot_poweroff_and_crash_until_the_machine_is_off(void **state)
     assert_int_equal(d1->shutdown_code, SHUTDOWN_reboot);
     assert_int_equal(d1->vcpu[0]->state, VCPU_OFFLINE);
     assert_true(d1->vcpu[1]->pause_flags);
+    /* What was up stays counted online (getdomaininfo), as on Xen. */
+    assert_true(d1->vcpu[0]->up_at_shutdown);
+    assert_false(d1->vcpu[1]->up_at_shutdown);
     assert_true(fake_log_contains("Domain 1 (domU1) shut down: reboot"));
     /* A second request changes nothing. */
     domain_shutdown(d1, SHUTDOWN_poweroff);

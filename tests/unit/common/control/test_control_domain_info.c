@@ -123,6 +123,14 @@ static void flags_follow_the_domain(void **state)
     doms[1].state = DOMAIN_CRASHED;
     doms[1].shutdown_code = SHUTDOWN_crash;
     assert_int_equal(getinfo(1U, 0)->flags, base | XEN_DOMINF_shutdown | (3U << 16));
+    /* Its vCPUs that were up when it stopped still count, neither running
+     * nor blocked, as on Xen (which only pauses them): xl list's VCPUs. */
+    for (unsigned int i = 0U; i < 2U; i++) {
+        vcpus[1][i].pause_flags = true;
+        vcpus[1][i].up_at_shutdown = (i == 0U);
+    }
+    assert_int_equal(getinfo(1U, 0)->nr_online_vcpus, 1U);
+    assert_int_equal(getinfo(1U, 0)->flags, base | XEN_DOMINF_shutdown | (3U << 16));
     /* A limit set by the toolstack is reported as set. */
     doms[1].max_pages = 4096U;
     assert_int_equal(getinfo(1U, 0)->max_pages, 4096U);

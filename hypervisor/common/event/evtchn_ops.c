@@ -257,8 +257,10 @@ int evtchn_close_port(struct domain *d, evtchn_port_t port, bool guest)
     unsigned long flags;
     struct domain *peer = evtchn_lock_with_peer(d, port, &flags);
     struct evtchn *chn = evtchn_from_port(d, port);
+    struct evtchn_notify n;
     int rc = 0;
 
+    evtchn_notify_init(&n, d);
     if ((chn == NULL) || (guest && evtchn_is_xen(chn))) {
         rc = -EINVAL;
     } else {
@@ -287,6 +289,11 @@ int evtchn_close_port(struct domain *d, evtchn_port_t port, bool guest)
                 rchn->state = (uint8_t)ECS_UNBOUND;
                 rchn->remote = NULL;
                 rchn->remote_domid = d->domain_id;
+                if (evtchn_is_xen(rchn)) {
+                    /* Its device learns that nobody listens any more. */
+                    n.d = rd;
+                    evtchn_notify_consumer(&n, rchn);
+                }
             }
             break;
         }
@@ -296,6 +303,7 @@ int evtchn_close_port(struct domain *d, evtchn_port_t port, bool guest)
         }
     }
     evtchn_unlock_with_peer(d, peer, flags);
+    evtchn_notify_flush(&n);
     return rc;
 }
 

@@ -70,6 +70,22 @@ void evtchn_free_xen_port(struct domain *d, evtchn_port_t port)
     }
 }
 
+bool evtchn_xen_port_bound(struct domain *d, evtchn_port_t port)
+{
+    unsigned long flags;
+    const struct evtchn *chn;
+    bool bound;
+
+    if (d->evtchn == NULL) {
+        return false;
+    }
+    flags = evtchn_lock(d);
+    chn = evtchn_from_port(d, port);
+    bound = (chn != NULL) && evtchn_is_xen(chn) && (chn->state == (uint8_t)ECS_INTERDOMAIN);
+    evtchn_unlock(d, flags);
+    return bound;
+}
+
 void evtchn_send_xen(struct domain *d, evtchn_port_t port)
 {
     struct evtchn_notify n;

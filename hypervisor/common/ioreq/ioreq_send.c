@@ -98,7 +98,12 @@ enum ioreq_forward_result ioreq_forward(struct vcpu *v, const struct ioreq_acces
         struct ioreq *p = ((s != NULL) && (s->page != NULL)) ? &s->page->vcpu_ioreq[v->vcpu_id]
                                                              : NULL;
 
-        if ((p != NULL) && (ioreq_slot_state(p) == STATE_IOREQ_NONE) &&
+        if ((p != NULL) && !evtchn_xen_port_bound(d, s->ports[v->vcpu_id])) {
+            /* Nobody listens on v's port (the back end closed it, or died):
+             * nobody could answer. The guest's fault, not a hang. */
+            pr_warn("d%u: ioreq server port of vCPU %u not bound: access refused\n",
+                    d->domain_id, v->vcpu_id);
+        } else if ((p != NULL) && (ioreq_slot_state(p) == STATE_IOREQ_NONE) &&
             (p->vp_eport == s->ports[v->vcpu_id])) {
             port = s->ports[v->vcpu_id];
             w->slot = p;
@@ -156,11 +161,25 @@ void ioreq_cancel_wait(struct ioreq_wait *w)
 void ioreq_port_event(struct domain *d, evtchn_port_t port)
 {
     struct ioreq_domain *io = __atomic_load_n(&d->ioreq, __ATOMIC_ACQUIRE);
+    unsigned long flags;
 
-    (void)port;     /* a few vCPUs: look at each rather than map ports */
     if (io == NULL) {
         return;
     }
+    /* The back end let go of port (it closed it, or died): a vCPU waiting
+     * there gets no answer, and is let go with all ones. */
+    if ((port != 0U) && !evtchn_xen_port_bound(d, port)) {
+        flags = spin_lock_irqsave(&io->lock);
+        for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+            struct ioreq_wait *w = &io->wait[i];
+
+            if (w->waiting && (w->port == port)) {
+                ioreq_cancel_wait(w);
+            }
+        }
+        spin_unlock_irqrestore(&io->lock, flags);
+    }
+    /* A few vCPUs: look at each rather than map ports to them. */
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
         struct ioreq_wait *w = &io->wait[i];
 

@@ -57,7 +57,9 @@ uint32_t evtchn_max_port(const struct domain *d);
  * docs/event-channels.md. */
 
 /* Runs on the sender's CPU after the event locks are released, while d
- * cannot finish dying; it may send (evtchn_send_xen) but not free ports. */
+ * cannot finish dying; it may send (evtchn_send_xen) but not free ports.
+ * Also runs when the peer closes its end (the port is then unbound:
+ * evtchn_xen_port_bound). */
 typedef void (*evtchn_consumer_fn)(struct domain *d, evtchn_port_t port);
 
 /* A new unbound port of d, consumed by fn, that remote_dom may bind
@@ -71,6 +73,8 @@ int evtchn_alloc_xen_unbound(struct domain *d, domid_t remote_dom, evtchn_consum
  * hypervisor's, or d without event channels (already destroyed): nothing
  * happens. Not from a consumer function. */
 void evtchn_free_xen_port(struct domain *d, evtchn_port_t port);
+/* Whether such a port of d has a peer bound to it. */
+bool evtchn_xen_port_bound(struct domain *d, evtchn_port_t port);
 /* Notify the peer of such a port (Xen's notify_via_xen_event_channel):
  * dropped while unbound. */
 void evtchn_send_xen(struct domain *d, evtchn_port_t port);

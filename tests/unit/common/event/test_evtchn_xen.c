@@ -187,14 +187,20 @@ static void test_peer_close_and_rebind(void **state)
 
     (void)state;
     bound_pair(&xp, &dp);
+    assert_true(evtchn_xen_port_bound(D(1U), xp));
     /* xenconsoled restarting: dom0 closes its end, the port waits for it
-     * again and still belongs to the hypervisor. */
+     * again and still belongs to the hypervisor; its consumer hears of it
+     * (and finds it unbound). */
     assert_int_equal(evclose(0U, dp), 0);
+    assert_int_equal(seen.calls, 1U);
+    assert_int_equal(seen.port, xp);
+    assert_false(evtchn_xen_port_bound(D(1U), xp));
     evtchn_send_xen(D(1U), xp);
     assert_int_equal(evclose(1U, xp), -EINVAL);
     assert_int_equal(bind_interdomain(0U, 1U, xp, &dp), 0);
+    assert_true(evtchn_xen_port_bound(D(1U), xp));
     assert_int_equal(evsend(0U, dp), 0);
-    assert_int_equal(seen.calls, 1U);
+    assert_int_equal(seen.calls, 2U);
 }
 
 static void test_free_xen_port(void **state)

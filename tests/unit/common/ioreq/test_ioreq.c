@@ -359,6 +359,29 @@ static void test_destroy_while_waiting(void **state)
     assert_int_equal(D(1U)->evtchn->xen_ports, 0U);
 }
 
+static void test_backend_lets_go(void **state)
+{
+    ioservid_t id;
+    uint32_t dp[2];
+    uint64_t data = 0U;
+
+    (void)state;
+    (void)serve(&id, dp);
+    assert_int_equal(access(1U, 0x2000008U, 4U, false, 0U), IOREQ_SENT);
+    assert_int_equal(V(1U, 1U)->state, VCPU_BLOCKED);
+    /* The back end closes vCPU 1's port (or dies, and its ports go): the
+     * waiting read is let go with all ones instead of hanging. */
+    assert_int_equal(evclose(0U, dp[1]), 0);
+    assert_int_equal(V(1U, 1U)->state, VCPU_RUNNABLE);
+    assert_true(ioreq_take_answer(V(1U, 1U), &data));
+    assert_int_equal(data, UINT64_MAX);
+    /* Nobody listens there now: refused (a data abort), not sent. */
+    assert_int_equal(access(1U, 0x2000008U, 4U, false, 0U), IOREQ_UNCLAIMED);
+    assert_false(V(1U, 1U)->io_wait);
+    /* vCPU 0's port is still bound: its accesses still go. */
+    assert_int_equal(access(0U, 0x2000008U, 4U, false, 0U), IOREQ_SENT);
+}
+
 static void test_set_irq_level(void **state)
 {
     struct xen_dm_op op = { .op = XEN_DMOP_set_irq_level };
@@ -395,6 +418,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip, setup, iteardown),
         cmocka_unit_test_setup_teardown(test_bad_server_slot, setup, iteardown),
         cmocka_unit_test_setup_teardown(test_destroy_while_waiting, setup, iteardown),
+        cmocka_unit_test_setup_teardown(test_backend_lets_go, setup, iteardown),
         cmocka_unit_test_setup_teardown(test_set_irq_level, setup, iteardown),
     };
 

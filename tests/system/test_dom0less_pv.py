@@ -20,9 +20,9 @@ import secrets
 
 import pytest
 
-from conftest import CACHE, REPO, ConsoleTimeout
-from toolstack import (BUSYBOX, DONE, KERNEL, ON_PROXENOS, ON_XEN, READY, TOOLSTACK, Run,
-                       dom0_qemu, list_rows)
+from conftest import CACHE, REPO
+from toolstack import (BUSYBOX, KERNEL, ON_PROXENOS, ON_XEN, TOOLSTACK, dom0_qemu, list_rows,
+                       run_commands)
 
 DOMU_MODULES = CACHE / "toolstack" / "domu"
 
@@ -142,19 +142,8 @@ def run(request, images):
     q = dom0_qemu(which, dom0, "test_dom0less_pv", HARD,
                   ["--domu", KERNEL, "--domu-args", DOMU_ARGS, "--domu-initrd", domu,
                    "--domu-mem", DOMU_MEM_MIB, "--domu-cpus", 1, "--domu-enhanced", "enabled"])
-    q.start()
     try:
-        complete = True
-        try:
-            q.wait_for(READY, timeout=BUDGET)
-            q.wait_for(DONE, timeout=3 * BUDGET)
-            q.expect_exit(timeout=60)
-        except ConsoleTimeout:
-            # The tests of what did happen still say what they saw, and
-            # the log what the hypervisor's state was.
-            complete = False
-            q.dump_state()
-        yield Run(which, q.output, complete)
+        yield run_commands(q, which, BUDGET)
     finally:
         q.close()
 

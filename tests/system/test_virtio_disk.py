@@ -22,9 +22,9 @@ import secrets
 
 import pytest
 
-from conftest import CACHE, REPO, ConsoleTimeout
-from toolstack import (BUSYBOX, DONE, KERNEL, ON_PROXENOS, READY, STEP, TOOLSTACK, XEN_ONLY, Run,
-                       dom0_qemu, list_rows)
+from conftest import CACHE, REPO
+from toolstack import (BUSYBOX, KERNEL, ON_PROXENOS, TOOLSTACK, XEN_ONLY, dom0_qemu, list_rows,
+                       run_commands)
 
 VDISK = CACHE / "virtio-disk"
 BACKEND = VDISK / "virtio-disk"
@@ -140,17 +140,8 @@ def run(request, dom0_image):
     which = request.param
     q = dom0_qemu(which, dom0_image, "test_virtio_disk", HARD,
                   image=XEN_FULL if which == "xen" else None)
-    q.start()
     try:
-        complete = True
-        try:
-            q.wait_for(READY, timeout=BUDGET)
-            q.wait_for(DONE, timeout=3 * BUDGET)
-            q.expect_exit(timeout=60)
-        except ConsoleTimeout:
-            complete = False
-            q.dump_state()
-        yield Run(which, q.output, complete)
+        yield run_commands(q, which, BUDGET)
     finally:
         q.close()
 

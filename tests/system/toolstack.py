@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import BUILD, CACHE, IMAGE, LOGDIR, Qemu
+from conftest import BUILD, CACHE, IMAGE, LOGDIR, ConsoleTimeout, Qemu
 
 KERNEL = CACHE / "linux" / "Image"
 BUSYBOX = CACHE / "busybox" / "busybox"
@@ -87,3 +87,21 @@ class Run:
 def list_rows(text):
     """(name, id, memory, vcpus, state) of each row of xl list."""
     return re.findall(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbpscd]{6})\s+[\d.]+$", text, re.M)
+
+
+def run_commands(q, which, budget):
+    """Start q and read its boot to the end of dom0's commands (budget s for
+    dom0 to be ready, three times that for the commands) and QEMU's exit:
+    the Run. After a timeout the Run is incomplete (the tests of what did
+    happen still say what they saw) and the log has the hypervisor's state.
+    The caller closes q."""
+    q.start()
+    complete = True
+    try:
+        q.wait_for(READY, timeout=budget)
+        q.wait_for(DONE, timeout=3 * budget)
+        q.expect_exit(timeout=60)
+    except ConsoleTimeout:
+        complete = False
+        q.dump_state()
+    return Run(which, q.output, complete)

@@ -73,6 +73,22 @@ static int find_own(struct ioreq_domain *io, const struct domain *cur, ioservid_
     return 0;
 }
 
+/* d's state with its lock taken and *s the server id of d, when cur
+ * created it (*rc 0); else *rc is -ENOENT or -EPERM. NULL, with *rc
+ * -ENOENT and no lock, when d never had a server. */
+static struct ioreq_domain *lock_own(const struct domain *cur, struct domain *d, ioservid_t id,
+                                     struct ioreq_server **s, unsigned long *flags, int *rc)
+{
+    struct ioreq_domain *io = __atomic_load_n(&d->ioreq, __ATOMIC_ACQUIRE);
+
+    *rc = -ENOENT;
+    if (io != NULL) {
+        *flags = spin_lock_irqsave(&io->lock);
+        *rc = find_own(io, cur, id, s);
+    }
+    return io;
+}
+
 static void free_ports(struct domain *d, struct ioreq_server *s)
 {
     for (unsigned int i = 0U; i < d->max_vcpus; i++) {
@@ -156,16 +172,14 @@ int ioreq_server_create(struct domain *cur, struct domain *d, uint8_t bufioreq, 
 
 int ioreq_server_destroy(struct domain *cur, struct domain *d, ioservid_t id)
 {
-    struct ioreq_domain *io = ioreq_domain_get(d);
     struct ioreq_server *s = NULL;
-    unsigned long flags;
+    unsigned long flags = 0U;
     int rc;
+    struct ioreq_domain *io = lock_own(cur, d, id, &s, &flags, &rc);
 
     if (io == NULL) {
-        return -ENOENT;
+        return rc;
     }
-    flags = spin_lock_irqsave(&io->lock);
-    rc = find_own(io, cur, id, &s);
     if (rc == 0) {
         io->server[id] = NULL;
         /* A vCPU waiting on it has nobody left to answer. */
@@ -187,17 +201,14 @@ int ioreq_server_destroy(struct domain *cur, struct domain *d, ioservid_t id)
 
 int ioreq_server_info(struct domain *cur, struct domain *d, ioservid_t id)
 {
-    struct ioreq_domain *io = ioreq_domain_get(d);
     struct ioreq_server *s = NULL;
-    unsigned long flags;
+    unsigned long flags = 0U;
     int rc;
+    struct ioreq_domain *io = lock_own(cur, d, id, &s, &flags, &rc);
 
-    if (io == NULL) {
-        return -ENOENT;
+    if (io != NULL) {
+        spin_unlock_irqrestore(&io->lock, flags);
     }
-    flags = spin_lock_irqsave(&io->lock);
-    rc = find_own(io, cur, id, &s);
-    spin_unlock_irqrestore(&io->lock, flags);
     return rc;
 }
 
@@ -214,16 +225,14 @@ static void publish_ports(const struct domain *d, struct ioreq_server *s)
 
 int ioreq_server_set_state(struct domain *cur, struct domain *d, ioservid_t id, bool on)
 {
-    struct ioreq_domain *io = ioreq_domain_get(d);
     struct ioreq_server *s = NULL;
-    unsigned long flags;
+    unsigned long flags = 0U;
     int rc;
+    struct ioreq_domain *io = lock_own(cur, d, id, &s, &flags, &rc);
 
     if (io == NULL) {
-        return -ENOENT;
+        return rc;
     }
-    flags = spin_lock_irqsave(&io->lock);
-    rc = find_own(io, cur, id, &s);
     if ((rc == 0) && (s->enabled != on)) {
         if (on) {
             publish_ports(d, s);
@@ -240,18 +249,16 @@ int ioreq_server_map_range(struct domain *cur, struct domain *d, ioservid_t id, 
     struct ioreq_domain *io;
     struct ioreq_server *s = NULL;
     struct rangeset *r;
-    unsigned long flags;
+    unsigned long flags = 0U;
     int rc;
 
     if (start > end) {
         return -EINVAL;
     }
-    io = ioreq_domain_get(d);
+    io = lock_own(cur, d, id, &s, &flags, &rc);
     if (io == NULL) {
-        return -ENOENT;
+        return rc;
     }
-    flags = spin_lock_irqsave(&io->lock);
-    rc = find_own(io, cur, id, &s);
     if ((rc == 0) && (type >= IOREQ_NR_RANGE_TYPES)) {
         rc = -EINVAL;
     }
@@ -285,9 +292,9 @@ int ioreq_resource_frame(struct domain *cur, struct domain *d, uint32_t id, uint
     if (id > 0xffffU) {
         return -EINVAL;     /* not an ioservid_t */
     }
-    io = ioreq_domain_get(d);
+    io = __atomic_load_n(&d->ioreq, __ATOMIC_ACQUIRE);
     if (io == NULL) {
-        return -ENOMEM;
+        return -ENOENT;     /* d never had a server */
     }
     if (frame == (uint64_t)XENMEM_resource_ioreq_server_frame_ioreq(0U)) {
         /* Allocated before the lock, freed below if not needed. */

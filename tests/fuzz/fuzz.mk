@@ -76,9 +76,11 @@ fuzz-world-src := common/hypercall/hypercall.c common/hypercall/multicall.c \
 	common/boot/static_mem.c common/boot/static_shm.c common/boot/static_shm_domain.c \
 	common/boot/domain_fdt.c common/fdt/fdt.c common/fdt/fdt_token.c common/fdt/fdt_check.c \
 	common/fdt/fdt_addr.c common/fdt/fdt_write.c arch/arm64/kernel_image.c \
+	common/ioreq/dm_op.c common/ioreq/ioreq_server.c common/ioreq/ioreq_send.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c \
 	../tests/fuzz/fuzz_env.c
-fuzz-world-cppflags := -I$(HYP)/common/domain -I$(HYP)/common/event -I$(HYP)/common/control
+fuzz-world-cppflags := -I$(HYP)/common/domain -I$(HYP)/common/event -I$(HYP)/common/control \
+	-I$(HYP)/common/ioreq
 
 # $(1): the target's name.
 define fuzz_target_rule

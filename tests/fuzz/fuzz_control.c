@@ -1,6 +1,7 @@
 /* libFuzzer target: the toolstack's hypercalls, domctl and sysctl
- * (common/control/), called by dom0 through the real dispatcher with a
- * domU beside it, both made by domain_create() on the real heap.
+ * (common/control/), and a device model's dm_op (common/ioreq/), called
+ * by dom0 through the real dispatcher with a domU beside it, both made by
+ * domain_create() on the real heap.
  *
  * An input is a sequence of calls. Each writes a struct xen_domctl or
  * xen_sysctl into dom0's guest RAM: a command (mostly a small one), the
@@ -8,7 +9,10 @@
  * one that does not exist, or any but dom0 itself: dom0 destroying or
  * stopping itself ends the machine) and a payload of fuzzed bytes whose
  * 64-bit words are, now and then, pointers back into the guest RAM (the
- * guest handles of the payloads). Domains created by the calls are torn
+ * guest handles of the payloads). A dm_op call (flag 0x20) has a buffer
+ * array of up to 3 fuzzed sizes pointing at an op (a small number most of
+ * the time) and its fuzzed arguments: servers made by it stay until the
+ * domU goes with the rest. Domains created by the calls are torn
  * down with the rest; after every input the heap and free pages must be
  * back where they were, or the harness traps. */
 #include <stddef.h>
@@ -20,6 +24,7 @@
 #include <proxenos/domain.h>
 #include <proxenos/domain_create.h>
 #include <proxenos/hypercall.h>
+#include <public/dm_op.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
 #include <public/xen.h>
@@ -33,6 +38,28 @@
 
 #define ARG (GUEST_RAM + 0x100U)
 #define PAYLOAD 128U
+
+/* dm_op(dom, nr_bufs, ARG): the buffers at ARG, the op after them. */
+static void dm_op_call(struct fuzz_in *in, struct domain *dom0, uint16_t dom)
+{
+    struct xen_dm_op_buf bufs[3];
+    struct xen_dm_op op;
+    uint64_t nr = fin_below(in, 4U);
+    struct hcall_args a = { { dom, nr, ARG, 0U, 0U } };
+
+    memset(&op, 0, sizeof(op));
+    op.op = ((fin_u8(in) & 7U) != 0U) ? fin_below(in, 22U) : fin_u32(in);
+    fin_bytes(in, &op.u, sizeof(op.u));
+    for (unsigned int i = 0U; i < 3U; i++) {
+        bufs[i].h = ARG + 0x40U;
+        bufs[i].size = ((fin_u8(in) & 3U) != 0U) ? sizeof(op) : fin_below(in, 64U);
+    }
+    FUZZ_ASSERT(domain_copy_to_guest_phys(dom0, ARG, bufs, sizeof(bufs)) == 0);
+    FUZZ_ASSERT(domain_copy_to_guest_phys(dom0, ARG + 0x40U, &op, sizeof(op)) == 0);
+    fake_guest_set_vcpu(dom0->vcpu[0]);
+    (void)hypercall_dispatch(__HYPERVISOR_dm_op, &a);
+    fake_guest_set_vcpu(NULL);
+}
 
 static void one_call(struct fuzz_in *in, struct domain *dom0)
 {
@@ -53,6 +80,12 @@ static void one_call(struct fuzz_in *in, struct domain *dom0)
     }
     if (dom == 0U) {
         dom = 1U;
+    }
+    if ((flags & 0x20U) != 0U) {
+        if (dom0->state == DOMAIN_RUNNING) {
+            dm_op_call(in, dom0, dom);
+        }
+        return;
     }
     memset(buf, 0, sizeof(buf));
     memcpy(&buf[0], &cmd, sizeof(cmd));

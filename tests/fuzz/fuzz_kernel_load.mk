@@ -13,6 +13,7 @@ fuzz_kernel_load-src := arch/arm64/kernel_image.c arch/arm64/guest_ram_banks.c c
 	common/memory/bootmem.c common/memory/page_alloc.c common/memory/alloc_count.c common/memory/xmalloc.c \
 	common/console/console_io.c common/console/guest_console.c common/console/ratelimit.c \
 	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/lib/rangeset.c \
-	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c
+	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c \
+	../tests/unit/common/fake_ioreq.c
 fuzz_kernel_load-cppflags := -I$(HYP)/common/domain -I$(HYP)/common/event
 fuzz_kernel_load-maxlen := 512

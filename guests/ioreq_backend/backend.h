@@ -56,6 +56,10 @@ void regfile_init(struct regfile *r);
 /* Serves every slot in STATE_IOREQ_READY; returns how many it served. */
 uint32_t serve_ready(struct backend *b);
 
+/* ---- devtree.c: fromdt=1, the target and device from our device tree ---- */
+struct platform;
+bool backend_from_dt(const struct platform *p, struct backend *b);
+
 /* ---- hostile.c ---------------------------------------------------------- */
 /* What needs no server (bad domain, op, buffers, create flags). */
 void hostile_without_server(uint16_t target);

@@ -10,6 +10,8 @@
  *
  * bootargs: target=<domid> (default 1)  vcpus=<the target's vCPU count> (default 2)
  *           trace=<n>: print the first n requests (default 0)
+ *           fromdt=1: the target and its device come from our device tree's
+ *           /chosen/proxenos-virtio, a dom0less virtio device (devtree.c)
  *
  * Its GUEST DONE line comes when the target has shut down: powering dom0
  * off ends the whole machine on Xen.
@@ -233,6 +235,9 @@ void guest_main(const struct platform *p)
 
     b.target = (uint16_t)bootarg_u64(p->bootargs, "target", 1U);
     b.trace = (uint32_t)bootarg_u64(p->bootargs, "trace", 0U);
+    if ((bootarg_u64(p->bootargs, "fromdt", 0U) != 0U) && !backend_from_dt(p, &b)) {
+        return;
+    }
     regfile_init(&b.dev);
     printf("ioreq_backend: device model of d%u\n", b.target);
     if (!setup_events(p)) {

@@ -17,6 +17,10 @@
  *     the line: then the window aborts again.
  *
  * bootargs: rounds=<round trips per vCPU> (default 20)
+ *           dom0less=1: the device is a dom0less virtio device
+ *           (docs/virtio.md): our device tree must describe it as libxl
+ *           would, and the hypervisor holds us paused until the back end
+ *           has claimed it, so the very first access is answered
  */
 #include "guest.h"
 #include "access.h"
@@ -96,6 +100,32 @@ static bool probe_write(uintptr_t addr, uint64_t v)
     wr32(addr, v);
     a->expect = false;
     return a->taken == before;
+}
+
+/* The node the hypervisor writes for a dom0less virtio device: libxl's. */
+static void check_dt_node(const struct platform *p)
+{
+    const struct fdt *f = &p->fdt;
+    int n = fdt_path(f, "/virtio@2000000");
+    uint64_t base = 0U;
+    uint64_t size = 0U;
+    uint32_t len = 0U;
+    const uint8_t *irq = (n != FDT_NONE) ? fdt_prop(f, n, "interrupts", &len) : NULL;
+
+    if (!test_check("front_dt_virtio_node", n != FDT_NONE, "no /virtio@2000000")) {
+        return;
+    }
+    test_check("front_dt_virtio_compatible", fdt_is_compatible(f, n, "virtio,mmio"),
+               "not virtio,mmio");
+    test_check("front_dt_virtio_reg", fdt_reg(f, n, 0U, &base, &size) &&
+               (base == IOREQ_DEV_BASE) && (size == IOREQ_DEV_SIZE), "0x%lx+0x%lx", base, size);
+    /* SPI 1 (INTID 33), rising edge, CPUs 0-3. */
+    test_check("front_dt_virtio_irq", (irq != NULL) && (len == 12U) && (fdt_be32(irq) == 0U) &&
+               (fdt_be32(irq + 4) == IOREQ_DEV_INTID - 32U) && (fdt_be32(irq + 8) == 0xf01U),
+               "interrupts of %u bytes", len);
+    test_check("front_dt_virtio_dma_coherent", fdt_prop(f, n, "dma-coherent", &len) != NULL,
+               "no dma-coherent");
+    printf("ioreq_front: device tree has virtio@2000000: 0x%lx+0x%lx\n", base, size);
 }
 
 static bool wait_for_device(void)
@@ -214,6 +244,7 @@ void guest_main(const struct platform *p)
 {
     uint32_t rounds = (uint32_t)bootarg_u64(p->bootargs, "rounds", 20U);
     uint64_t bench = bootarg_u64(p->bootargs, "bench", 0U);
+    bool dom0less = bootarg_u64(p->bootargs, "dom0less", 0U) != 0U;
 
     exceptions_set_hook(on_abort);
     if (!test_check("front_gic", gic_init(p) == 0, "GIC init failed") ||
@@ -223,8 +254,15 @@ void guest_main(const struct platform *p)
     (void)irq_register(IOREQ_DEV_INTID, on_line, NULL);
     gic_irq_enable(IOREQ_DEV_INTID, GIC_PRIO_DEFAULT);
     irq_enable();
+    if (dom0less) {
+        check_dt_node(p);
+    }
     if (!wait_for_device()) {
         return;
+    }
+    if (dom0less) {
+        test_check("front_held_until_claimed", aborts[0].taken == 0U,
+                   "%u aborts before the back end answered", aborts[0].taken);
     }
     if (bench != 0U) {
         bench_reads(bench);

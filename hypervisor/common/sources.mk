@@ -33,6 +33,7 @@ hyp-src-$(CONFIG_SCHED_CREDIT) += common/sched/credit.c common/sched/credit_acct
 hyp-src-$(CONFIG_SCHED_RTDS) += common/sched/rtds.c common/sched/rtds_adjust.c
 hyp-src-y += common/console/guest_console.c common/console/ratelimit.c
 hyp-src-y += common/boot/dom0less_config.c common/boot/static_mem.c
+hyp-src-y += common/boot/dom0less_virtio.c common/boot/dom0less_virtio_dom0.c
 hyp-src-y += common/boot/dom0less_build.c
 hyp-src-y += common/boot/dom0less_evtchn.c common/boot/dom0less_evtchn_rebind.c common/event/evtchn_static.c
 hyp-src-y += common/boot/static_shm.c common/boot/static_shm_domain.c
@@ -51,7 +52,7 @@ hyp-src-y += common/memory/foreign_map.c common/memory/memory_resource.c common/
 hyp-src-y += common/domain/domain_ref.c
 hyp-src-y += common/domain/domain_pause.c common/boot/hostinfo.c common/lib/rangeset.c
 # Device models outside the hypervisor (VirtIO back ends): dm_op, IOREQ servers.
-hyp-src-y += common/ioreq/dm_op.c common/ioreq/ioreq_server.c common/ioreq/ioreq_send.c
+hyp-src-y += common/ioreq/dm_op.c common/ioreq/ioreq_server.c common/ioreq/ioreq_send.c common/ioreq/ioreq_reserve.c
 # The toolstack's interface: sysctl and domctl, one file per subject.
 hyp-src-y += common/control/sysctl.c common/control/domctl.c common/control/control_bitmap.c
 hyp-src-y += common/control/control_caller.c

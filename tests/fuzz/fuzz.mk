@@ -72,11 +72,11 @@ fuzz-world-src := common/hypercall/hypercall.c common/hypercall/multicall.c \
 	common/sched/cpupool.c common/sched/sched_params.c \
 	common/core/timer.c common/sched/watchdog.c common/core/softirq.c common/core/smp.c common/lib/rangeset.c \
 	common/boot/hostinfo.c common/boot/build_id.c common/console/console.c common/lib/vsnprintf.c \
-	common/boot/dom0less_build.c common/boot/dom0less_evtchn.c common/boot/dom0less_evtchn_rebind.c common/event/evtchn_static.c common/boot/dom0less_config.c common/boot/boot_ranges.c common/boot/bootinfo.c \
+	common/boot/dom0less_build.c common/boot/dom0less_evtchn.c common/boot/dom0less_evtchn_rebind.c common/event/evtchn_static.c common/boot/dom0less_config.c common/boot/dom0less_virtio.c common/boot/dom0less_virtio_dom0.c common/boot/boot_ranges.c common/boot/bootinfo.c \
 	common/boot/static_mem.c common/boot/static_shm.c common/boot/static_shm_domain.c \
 	common/boot/domain_fdt.c common/fdt/fdt.c common/fdt/fdt_token.c common/fdt/fdt_check.c \
 	common/fdt/fdt_addr.c common/fdt/fdt_write.c arch/arm64/kernel_image.c \
-	common/ioreq/dm_op.c common/ioreq/ioreq_server.c common/ioreq/ioreq_send.c \
+	common/ioreq/dm_op.c common/ioreq/ioreq_server.c common/ioreq/ioreq_send.c common/ioreq/ioreq_reserve.c \
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c \
 	../tests/fuzz/fuzz_env.c
 fuzz-world-cppflags := -I$(HYP)/common/domain -I$(HYP)/common/event -I$(HYP)/common/control \

@@ -16,6 +16,7 @@
 #include <asm/domain.h>
 #include <asm/p2m.h>
 #include <public/arch-arm.h>
+#include <proxenos/dom0less_virtio.h>
 #include <proxenos/errno.h>
 #include <proxenos/fdt_write.h>
 #include <proxenos/printk.h>
@@ -167,6 +168,8 @@ static void write_chosen(struct fdt_writer *w, const struct dom0_fdt_info *in)
         (void)fdt_writer_prop_u64(w, "linux,initrd-start", in->initrd_start);
         (void)fdt_writer_prop_u64(w, "linux,initrd-end", in->initrd_start + in->initrd_size);
     }
+    /* The dom0less virtio devices dom0 is to serve (docs/virtio.md). */
+    dom0less_virtio_dom0_node(w);
     (void)fdt_writer_end_node(w);
 }
 

@@ -1,7 +1,8 @@
 /* The Arm parts of a dom0less domain (the arch_dom0less_* hooks): the
  * node's vpl011 and nr_spis properties, a vGICv3 with enough SPIs, the
  * vpl011 when the configuration asks for one, and what the domain's device
- * tree says of them and of the timer. */
+ * tree says of them and of the timer; the window its virtio-mmio devices
+ * go in, whose SPIs the vGIC is then given. */
 #include <asm/bootinfo_arch.h>
 #include <asm/dom0less_guest.h>
 #include <asm/domain_fdt_devices.h>
@@ -74,6 +75,14 @@ static uint32_t vpl011_intid(bool direct_map)
     return GUEST_VPL011_SPI;
 }
 
+void arch_dom0less_virtio_window(struct dom0less_virtio_window *win)
+{
+    win->base = GUEST_VIRTIO_MMIO_BASE;
+    win->size = GUEST_VIRTIO_MMIO_SIZE;
+    win->first_intid = GUEST_VIRTIO_MMIO_SPI_FIRST;
+    win->last_intid = GUEST_VIRTIO_MMIO_SPI_LAST;
+}
+
 void arch_dom0less_create_args(const struct dom0less_config *c, struct domain_create_args *a)
 {
     const struct arch_dom0less_config *arm = c->arch;
@@ -83,6 +92,13 @@ void arch_dom0less_create_args(const struct dom0less_config *c, struct domain_cr
     a->arch.nr_spis = (arm->nr_spis != 0U) ? arm->nr_spis : arch_default_nr_spis();
     if (arm->vpl011 && (a->arch.nr_spis < ((vpl011_intid(a->direct_map) - INTID_SPI_FIRST) + 1U))) {
         a->arch.nr_spis = (vpl011_intid(a->direct_map) - INTID_SPI_FIRST) + 1U;
+    }
+    /* As libxl: enough SPIs for the highest virtio line, so that the back
+     * end's set_irq_level reaches it whatever nr_spis said. */
+    for (unsigned int i = 0U; i < c->nr_virtio; i++) {
+        if (a->arch.nr_spis < ((c->virtio[i].intid - INTID_SPI_FIRST) + 1U)) {
+            a->arch.nr_spis = (c->virtio[i].intid - INTID_SPI_FIRST) + 1U;
+        }
     }
 }
 

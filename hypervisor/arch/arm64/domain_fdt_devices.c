@@ -1,6 +1,7 @@
 /* The Arm nodes of a dom0less domU's device tree (the arch_domain_fdt_*
  * hooks): PSCI and the CPUs, then the GIC, the generic timer, the SBSA
- * UART and the /hypervisor node, each as Xen 4.17 writes it (see
+ * UART, the virtio-mmio devices (as libxl writes them) and the
+ * /hypervisor node, each as Xen 4.17 writes it (see
  * <asm/domain_fdt_devices.h> for the nodes and <proxenos/domain_fdt.h> for
  * the whole tree). Common code writes the root, /chosen and the memory
  * node around them and checks what is not Arm's in the configuration; the
@@ -106,6 +107,9 @@ bool arch_domain_fdt_config_ok(const struct domain_fdt_config *cfg)
     }
     if (ok && a->vpl011 && (a->vpl011_intid != 0U)) {
         ok = (a->vpl011_intid >= INTID_SPI_FIRST) && (a->vpl011_intid <= INTID_SPI_LAST);
+    }
+    for (unsigned int i = 0U; ok && (i < cfg->nr_virtio); i++) {
+        ok = (cfg->virtio[i].intid >= INTID_SPI_FIRST) && (cfg->virtio[i].intid <= INTID_SPI_LAST);
     }
     if (ok && cfg->enhanced) {
         ok = ((cfg->gnttab.size == 0U) || domain_fdt_region_ok(&cfg->gnttab)) &&
@@ -251,6 +255,30 @@ static int make_vpl011(struct fdt_writer *w, const struct arch_domain_fdt_config
     return fdt_writer_end_node(w);
 }
 
+/* A virtio-mmio device, as libxl's make_virtio_mmio_node writes it for
+ * xl's virtio disks: a rising-edge SPI (the back end raises the line with
+ * set_irq_level for each notification) and DMA coherent, as the back end
+ * reaches the guest's buffers through the CPU's caches. No "iommus": the
+ * back end is dom0, which maps the buffers as foreign pages. */
+static int make_virtio(struct fdt_writer *w, const struct domain_fdt_virtio *v)
+{
+    const struct domain_fdt_region reg = { v->base, v->size };
+    char name[DOMAIN_FDT_UNIT_NAME_MAX];
+
+    domain_fdt_unit_name(name, "virtio", v->base);
+    (void)fdt_writer_begin_node(w, name);
+    (void)fdt_writer_prop_string(w, "compatible", "virtio,mmio");
+    (void)fdt_writer_prop_begin(w, "reg");
+    domain_fdt_append_region(w, &reg);
+    (void)fdt_writer_prop_end(w);
+    (void)fdt_writer_prop_begin(w, "interrupts");
+    append_irq(w, v->intid, DT_IRQ_TYPE_EDGE_RISING);
+    (void)fdt_writer_prop_end(w);
+    put_interrupt_parent(w);
+    (void)fdt_writer_prop_empty(w, "dma-coherent");
+    return fdt_writer_end_node(w);
+}
+
 /* Xen's node for PV guests on Arm: where to map the grant table and which
  * PPI carries event-channel upcalls. */
 static int make_hypervisor(struct fdt_writer *w, const struct domain_fdt_config *cfg)
@@ -296,6 +324,9 @@ int arch_domain_fdt_nodes(struct fdt_writer *w, const struct domain_fdt_config *
         (void)make_timer(w, a);
         if (a->vpl011) {
             (void)make_vpl011(w, a);
+        }
+        for (unsigned int i = 0U; i < cfg->nr_virtio; i++) {
+            (void)make_virtio(w, &cfg->virtio[i]);
         }
         if (cfg->enhanced) {
             (void)make_hypervisor(w, cfg);

@@ -407,6 +407,8 @@ void start_hypervisor(paddr_t dtb, paddr_t load_pa, const void *secondary_va)
      * event channels among them all, and only then does any domain run.
      * A dom0 that fails to build leaves the others running. */
     if (bootinfo_find_module(bi, BOOTMOD_KERNEL, -1) != NULL) {
+        /* The xen,domain nodes first: dom0's tree lists their virtio devices. */
+        dom0less_prepare(bi);
         (void)dom0_build(bi, &dom0);
     }
     if ((bi->nr_domain_nodes != 0U) || (dom0 != NULL)) {

@@ -13,7 +13,12 @@
  * at boot, static_mem.c), at the guest RAM banks or, with direct-map, at
  * their host addresses; a reboot takes the same banks again. Static
  * shared memory is mapped at its guest address after the domain's RAM and
- * described in its /reserved-memory; its extended regions leave it out. */
+ * described in its /reserved-memory; its extended regions leave it out.
+ * Its virtio-mmio devices (dom0less_virtio.c) get "virtio,mmio" nodes,
+ * their ranges are reserved for dom0, which serves them, and the domain is
+ * held paused until dom0 has claimed all of them (ioreq_reserve.c). The
+ * nodes are read before dom0 is built (dom0less_prepare), since dom0's
+ * device tree lists those devices. */
 #include <proxenos/alloc_count.h>
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain.h>
@@ -29,6 +34,7 @@
 #include <proxenos/errno.h>
 #include <proxenos/evtchn.h>
 #include <proxenos/guest_ram.h>
+#include <proxenos/ioreq_reserve.h>
 #include <proxenos/paging_pool.h>
 #include <proxenos/printk.h>
 #include <proxenos/sched.h>
@@ -42,6 +48,8 @@ static const struct boot_info *boot;
 static uint8_t dtb_buf[DOMAIN_FDT_XEN417_SIZE];
 /* The static channels bound at boot, for the rebuilds. */
 static struct dom0less_evtchn_links evtchn_links;
+/* dom0less_prepare() has read configs for the next dom0less_build_all(). */
+static bool prepared;
 
 static const void *module_data(const struct boot_module *m)
 {
@@ -89,6 +97,7 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     struct domain_fdt_config fc = { 0 };
     struct domain_fdt_region ext[GUEST_RAM_MAX_BANKS + STATIC_SHM_MAX_PER_DOMAIN];
     struct domain_fdt_shm shm[STATIC_SHM_MAX_PER_DOMAIN];
+    struct domain_fdt_virtio virtio[DOM0LESS_VIRTIO_MAX];
     uint64_t total = 0U;
     struct kernel_load k;
     uint64_t initrd_size = (c->ramdisk != NULL) ? c->ramdisk->size : 0U;
@@ -118,6 +127,12 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
     static_shm_fdt_regions(c->shm, c->nr_shm, shm);
     fc.shm = shm;
     fc.nr_shm = c->nr_shm;
+    for (unsigned int i = 0U; i < c->nr_virtio; i++) {
+        virtio[i] = (struct domain_fdt_virtio){ c->virtio[i].base, c->virtio[i].size,
+                                                c->virtio[i].intid };
+    }
+    fc.virtio = virtio;
+    fc.nr_virtio = c->nr_virtio;
     fc.bootargs = c->kernel->cmdline;
     fc.initrd_size = initrd_size;
     fc.arch = arch_dom0less_fdt_config(boot, c, d);
@@ -164,6 +179,34 @@ static int load_guest(struct domain *d, const struct dom0less_config *c,
             d->domain_id, d->name, c->cpus, (unsigned long long)(total >> 20),
             (unsigned long long)k.load_addr, (unsigned long long)dtb_at,
             arch_dom0less_built_note(c));
+    return 0;
+}
+
+/* The domain's virtio devices kept for their back end, dom0, and the
+ * domain held paused until dom0 has claimed them all: Linux probes a
+ * virtio-mmio device once, at boot, and dom0's back end starts later. */
+static int reserve_virtio(struct domain *d, const struct dom0less_config *c)
+{
+    struct ioreq_reservation r[DOM0LESS_VIRTIO_MAX];
+    int rc;
+
+    for (unsigned int i = 0U; i < c->nr_virtio; i++) {
+        const struct dom0less_virtio *v = &c->virtio[i];
+
+        r[i] = (struct ioreq_reservation){ v->base, v->base + v->size - 1U, v->backend };
+        pr_info("Domain %u: virtio %s %s at 0x%llx-0x%llx, SPI %u, back end dom%u\n",
+                d->domain_id, v->type, v->name, (unsigned long long)v->base,
+                (unsigned long long)(v->base + v->size - 1U), v->intid, v->backend);
+    }
+    rc = ioreq_reserve(d, r, c->nr_virtio, true);
+    if (rc != 0) {
+        pr_err("dom0less: %s: cannot reserve its virtio devices (%d): domain skipped\n",
+               c->name, rc);
+        return rc;
+    }
+    pr_info("Domain %u (%s): held paused until dom0 claims its %u virtio device(s) "
+            "(an enabled ioreq server mapping each range)\n", d->domain_id, d->name,
+            c->nr_virtio);
     return 0;
 }
 
@@ -336,6 +379,9 @@ static int build_one(const struct dom0less_config *c, struct domain **out)
     if ((rc == 0) && (c->enhanced == ENHANCED_FULL)) {
         rc = setup_xenstore(d, c);
     }
+    if ((rc == 0) && (c->nr_virtio != 0U)) {
+        rc = reserve_virtio(d, c);
+    }
     if (rc != 0) {
         domain_destroy(d);
         return rc;
@@ -350,6 +396,19 @@ static void start(struct domain *d)
     vcpu_wake(d->vcpu[0]);
 }
 
+void dom0less_prepare(const struct boot_info *bi)
+{
+    boot = bi;
+    nr_configs = dom0less_parse(bi, configs, DOM0LESS_MAX_DOMAINS);
+    dom0less_virtio_dom0_reset();
+    for (unsigned int i = 0U; i < nr_configs; i++) {
+        /* One record per domain: cannot run out. */
+        (void)dom0less_virtio_dom0_add(configs[i].domid, configs[i].name, configs[i].virtio,
+                                       configs[i].nr_virtio);
+    }
+    prepared = true;
+}
+
 unsigned int dom0less_build_all(const struct boot_info *bi, struct domain *dom0)
 {
     struct dom0less_evtchn_domain built[DOM0LESS_MAX_DOMAINS + 1U];
@@ -357,16 +416,24 @@ unsigned int dom0less_build_all(const struct boot_info *bi, struct domain *dom0)
     unsigned int nr_ends;
     unsigned int started = 0U;
 
-    boot = bi;
-    nr_configs = dom0less_parse(bi, configs, DOM0LESS_MAX_DOMAINS);
+    if (!prepared) {
+        dom0less_prepare(bi);
+    }
+    prepared = false;
     /* Called for dom0's channels alone too: then nothing is rebuilt. */
     if (nr_configs != 0U) {
         domain_set_restart(dom0less_restart);
     }
     for (unsigned int i = 0U; i < nr_configs; i++) {
-        if (build_one(&configs[i], &built[n].d) == 0) {
+        if ((configs[i].nr_virtio != 0U) && (dom0 == NULL)) {
+            /* Held paused for a back end that will never come. */
+            pr_err("dom0less: %s: dom0, the back end of its virtio devices, was not built: "
+                   "domain skipped\n", configs[i].name);
+        } else if (build_one(&configs[i], &built[n].d) == 0) {
             built[n].node = configs[i].node;
             n++;
+        } else {
+            /* reported */
         }
     }
     /* dom0's ends are /chosen's own xen,evtchn-v1 children; when its

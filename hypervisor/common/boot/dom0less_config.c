@@ -6,7 +6,8 @@
  * (arch_dom0less_parse). xen,static-mem and direct-map, and a node's
  * static shared memory, were read and checked before the heap existed
  * (static_mem.c, static_shm.c); here only the verdict is taken, and a bad
- * one skips the domain. */
+ * one skips the domain. Its virtio-mmio device nodes are read and placed
+ * by dom0less_virtio.c. */
 #include <proxenos/arch/dom0less.h>
 #include <proxenos/arch/domain_fdt.h>
 #include <proxenos/boot_ranges.h>
@@ -86,6 +87,26 @@ static bool take_shm(const struct boot_info *bi, int node, struct dom0less_confi
     return static_shm_for_direct(bi, bi->shm, node, c->name, &dd, c->shm, &c->nr_shm);
 }
 
+/* The node's virtio-mmio devices. A direct-mapped domain's guest
+ * addresses are the host's, where the virtio window may be anything. */
+static bool read_virtio(const struct boot_info *bi, int node, struct dom0less_config *c)
+{
+    struct dom0less_virtio_window win;
+
+    arch_dom0less_virtio_window(&win);
+    if (!dom0less_virtio_parse(bi->fdt, node, c->name,
+                               bootinfo_find_module(bi, BOOTMOD_KERNEL, -1) != NULL, &win,
+                               c->virtio, &c->nr_virtio)) {
+        return false;
+    }
+    if ((c->nr_virtio != 0U) && (c->static_mem != NULL) && c->static_mem->direct_map) {
+        pr_err("dom0less: %s: virtio devices on a direct-map domain are not supported: "
+               "domain skipped\n", c->name);
+        return false;
+    }
+    return true;
+}
+
 static bool read_one(const struct boot_info *bi, int node, domid_t id, unsigned int slot,
                      struct dom0less_config *c)
 {
@@ -132,6 +153,9 @@ static bool read_one(const struct boot_info *bi, int node, domid_t id, unsigned 
     why = arch_dom0less_parse(fdt, node, slot, &c->arch);
     if (why != NULL) {
         pr_err("dom0less: %s: %s: domain skipped\n", c->name, why);
+        return false;
+    }
+    if (!read_virtio(bi, node, c)) {
         return false;
     }
     c->kernel = bootinfo_find_module(bi, BOOTMOD_KERNEL, node);

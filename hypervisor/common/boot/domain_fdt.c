@@ -84,6 +84,14 @@ static bool config_ok(const struct domain_fdt_config *cfg)
 
         ok = domain_fdt_region_ok(&r) && (cfg->shm[i].id != NULL);
     }
+    if (ok && (cfg->nr_virtio != 0U)) {
+        ok = cfg->virtio != NULL;
+    }
+    for (unsigned int i = 0U; ok && (i < cfg->nr_virtio); i++) {
+        const struct domain_fdt_region r = { cfg->virtio[i].base, cfg->virtio[i].size };
+
+        ok = domain_fdt_region_ok(&r);
+    }
     if (ok && (cfg->initrd_size != 0U)) {
         ok = cfg->initrd_start <= (UINT64_MAX - cfg->initrd_size);
     }

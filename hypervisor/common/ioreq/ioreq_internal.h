@@ -61,6 +61,11 @@ int ioreq_server_set_state(struct domain *cur, struct domain *d, ioservid_t id, 
 int ioreq_server_map_range(struct domain *cur, struct domain *d, ioservid_t id, uint32_t type,
                            uint64_t start, uint64_t end, bool map);
 
+/* When d is held for its reserved ranges (ioreq_reserve.h) and enabled
+ * servers of their back ends now claim all of them, unpause it, once
+ * (ioreq_reserve.c). Called without the ioreq lock. */
+void ioreq_release_if_claimed(struct domain *d);
+
 /* The consumer of every server port (ioreq_send.c). */
 void ioreq_port_event(struct domain *d, evtchn_port_t port);
 

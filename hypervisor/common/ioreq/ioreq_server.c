@@ -11,7 +11,11 @@
  * XENMEM_acquire_resource. A mapping holds a reference on the target
  * domain, not on the page, so the page stays with the domain until it is
  * freed (ioreq_domain_destroy): a server that goes leaves it to the next
- * server of the same id, and a page is never freed under a mapping. */
+ * server of the same id, and a page is never freed under a mapping.
+ *
+ * A memory range reserved for another domain's device (ioreq_reserve.h)
+ * cannot be mapped (-EPERM); enabling a server or mapping a range may end
+ * the hold on a domain waiting for its back ends (ioreq_reserve.c). */
 #include "ioreq_internal.h"
 #include <proxenos/domain.h>
 #include <proxenos/errno.h>
@@ -240,6 +244,9 @@ int ioreq_server_set_state(struct domain *cur, struct domain *d, ioservid_t id, 
         s->enabled = on;
     }
     spin_unlock_irqrestore(&io->lock, flags);
+    if ((rc == 0) && on) {
+        ioreq_release_if_claimed(d);
+    }
     return rc;
 }
 
@@ -265,7 +272,10 @@ int ioreq_server_map_range(struct domain *cur, struct domain *d, ioservid_t id, 
     if (rc == 0) {
         r = &s->range[type];
         if (map) {
-            if (rangeset_overlaps(r, start, end)) {
+            if ((type == XEN_DMOP_IO_RANGE_MEMORY) &&
+                !ioreq_reserved_for(d, cur->domain_id, start, end)) {
+                rc = -EPERM;    /* another domain's device (ioreq_reserve.h) */
+            } else if (rangeset_overlaps(r, start, end)) {
                 rc = -EEXIST;
             } else if (rangeset_nr_ranges(r) >= IOREQ_MAX_RANGES) {
                 rc = -ENOMEM;   /* Xen's rangeset limit */
@@ -277,6 +287,9 @@ int ioreq_server_map_range(struct domain *cur, struct domain *d, ioservid_t id, 
         }
     }
     spin_unlock_irqrestore(&io->lock, flags);
+    if ((rc == 0) && map) {
+        ioreq_release_if_claimed(d);
+    }
     return rc;
 }
 

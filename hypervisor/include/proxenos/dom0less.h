@@ -4,6 +4,7 @@
 #define PROXENOS_DOM0LESS_H
 
 #include <proxenos/bootinfo.h>
+#include <proxenos/dom0less_virtio.h>
 #include <proxenos/domain.h>
 #include <proxenos/static_shm.h>
 
@@ -38,6 +39,9 @@ struct dom0less_config {
     /* NULL: RAM from the heap. Else xen,static-mem's banks (and
      * direct-map), checked and reserved at boot (static_mem.h). */
     const struct static_mem *static_mem;
+    /* Its virtio-mmio devices (proxenos,virtio-mmio-v1 children), placed. */
+    struct dom0less_virtio virtio[DOM0LESS_VIRTIO_MAX];
+    unsigned int nr_virtio;
     /* What only the architecture reads of the node (arm64: vpl011,
      * nr_spis), from arch_dom0less_parse(): common code only carries it. */
     const struct arch_dom0less_config *arch;
@@ -47,6 +51,11 @@ struct dom0less_config {
  * Invalid nodes are reported and skipped: they never stop the others. */
 unsigned int dom0less_parse(const struct boot_info *bi, struct dom0less_config *cfgs,
                             unsigned int max);
+
+/* Read every xen,domain node once (dom0less_parse), before dom0 is
+ * built: dom0's device tree lists the virtio devices it is to serve.
+ * dom0less_build_all() reads them itself when this was not called. */
+void dom0less_prepare(const struct boot_info *bi);
 
 /* Build every valid xen,domain node, bind the static event channels
  * among them and dom0 (built before, paused; NULL when there is none or

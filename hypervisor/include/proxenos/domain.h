@@ -12,6 +12,7 @@
 #include <proxenos/page_alloc.h>
 #include <proxenos/rangeset.h>
 #include <proxenos/guest_access.h>
+#include <proxenos/ioreq_reserve.h>
 #include <proxenos/timer.h>
 #include <public/xen.h>
 
@@ -156,6 +157,11 @@ struct domain {
     struct evtchn_domain *evtchn;
     struct grant_table *gnttab;
     struct ioreq_domain *ioreq; /* IOREQ servers (ioreq.h): NULL until the first */
+    /* Ranges only their back end may claim (ioreq_reserve.h: dom0less
+     * virtio devices), and whether d is held paused until all are. */
+    struct ioreq_reservation ioreq_reserved[IOREQ_MAX_RESERVED];
+    unsigned int nr_ioreq_reserved;
+    bool ioreq_held;            /* __atomic_* only */
     unsigned int evtchn_irq;    /* INTID of the event-channel upcall PPI */
     uint64_t vm_assist;         /* VMASST_TYPE_* bits enabled */
     uint64_t hvm_params[DOMAIN_NR_HVM_PARAMS];

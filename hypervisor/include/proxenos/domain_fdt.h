@@ -54,6 +54,14 @@ struct domain_fdt_shm {
     const char *id;                 /* xen,shm-id */
 };
 
+/* A virtio-mmio device as the guest sees it (dom0less_virtio.h): the
+ * architecture writes its "virtio,mmio" node. */
+struct domain_fdt_virtio {
+    uint64_t base;
+    uint64_t size;
+    uint32_t intid;                 /* the SPI's INTID */
+};
+
 /* The architecture's part of a configuration (arm64: the CPUs' compatible,
  * the GIC, the timer, the vpl011, the event-channel interrupt), defined by
  * the architecture; common code only carries the pointer. */
@@ -86,6 +94,11 @@ struct domain_fdt_config {
     /* Static shared memory: /reserved-memory when nr_shm is not 0. */
     const struct domain_fdt_shm *shm;
     unsigned int nr_shm;
+
+    /* virtio-mmio devices, written by the architecture after its own
+     * devices; regions not empty nor wrapping. */
+    const struct domain_fdt_virtio *virtio;
+    unsigned int nr_virtio;
 
     /* NULL: the architecture's defaults for all of its part. */
     const struct arch_domain_fdt_config *arch;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include <proxenos/arch/dom0less.h>
+#include <proxenos/dom0less_virtio.h>
 #include "fake_dom0less.h"
 #include "fake_internal.h"
 
@@ -67,4 +68,13 @@ __attribute__((weak)) const char *arch_dom0less_built_note(const struct dom0less
 {
     (void)c;
     return built_note;
+}
+
+/* Arm's virtio-mmio window and SPIs, as the real hook answers. */
+__attribute__((weak)) void arch_dom0less_virtio_window(struct dom0less_virtio_window *win)
+{
+    win->base = 0x02000000ULL;
+    win->size = 0x00100000ULL;
+    win->first_intid = 33U;
+    win->last_intid = 43U;
 }

@@ -12,6 +12,7 @@ struct boot_info;
 struct dom0less_config;
 struct domain;
 struct domain_create_args;
+struct dom0less_virtio_window;
 struct fdt;
 
 /* Read the architecture's properties of the xen,domain node (arm64:
@@ -40,5 +41,11 @@ const struct arch_domain_fdt_config *arch_dom0less_fdt_config(const struct boot_
  * the domain's devices: "" or a list each starting ", " (arm64: ", vpl011"
  * with a vpl011). */
 const char *arch_dom0less_built_note(const struct dom0less_config *c);
+
+/* Where a dom0less domain's virtio-mmio devices may be in its guest
+ * physical space, and their interrupts (arm64: Xen 4.17's
+ * GUEST_VIRTIO_MMIO_BASE window, 1 MiB at 0x2000000, and INTIDs 33..43,
+ * what libxl hands out). */
+void arch_dom0less_virtio_window(struct dom0less_virtio_window *win);
 
 #endif

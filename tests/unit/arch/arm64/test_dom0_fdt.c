@@ -1,7 +1,8 @@
 /* dom0's device tree from QEMU virt's (with a guest-loader module):
  * what is kept, what is written anew, what is hidden, which MMIO ranges
- * are mapped 1:1, its extended regions and its static shared memory's
- * /reserved-memory children. */
+ * are mapped 1:1, its extended regions, its static shared memory's
+ * /reserved-memory children and the dom0less virtio devices it serves
+ * (/chosen/proxenos-virtio, common/boot/dom0less_virtio_dom0.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include <asm/domain.h>
 #include <asm/p2m.h>
 #include <proxenos/bootinfo.h>
+#include <proxenos/dom0less_virtio.h>
 #include <proxenos/errno.h>
 #include <proxenos/fdt.h>
 #include <fake_arch.h>
@@ -130,6 +132,71 @@ static void test_chosen_is_dom0s(void **state)
 /* As Xen 4.17, dom0 gets the host's other /chosen properties: QEMU's
  * rng-seed and kaslr-seed (without the seed, dom0's kernel starts with an
  * empty random pool and xl create waits seconds in a /dev/urandom read). */
+static void assert_u32(const struct fdt *f, int n, const char *name, uint32_t want)
+{
+    uint32_t v = 0U;
+
+    assert_int_equal(fdt_getprop_u32(f, n, name, &v), 0);
+    assert_int_equal(v, want);
+}
+
+static void assert_u64(const struct fdt *f, int n, const char *name, uint64_t want)
+{
+    uint64_t v = 0U;
+
+    assert_int_equal(fdt_getprop_u64(f, n, name, &v), 0);
+    assert_int_equal(v, want);
+}
+
+/* The layout docs/virtio.md promises a back end: one child per device,
+ * named d<domid>-<base>, every number a big-endian cell or two. */
+static void test_virtio_devices_listed(void **state)
+{
+    static const struct dom0less_virtio dev[2] = {
+        { "vdisk", "blk", 2U, 0x2000000U, 0x200U, 33U, 0U, "target=/srv/d.img" },
+        { "vnet", "net", 1U, 0x2000200U, 0x200U, 34U, 0U, NULL },
+    };
+    struct ctx *c = *state;
+    int list;
+    int d;
+
+    dom0less_virtio_dom0_reset();
+    assert_int_equal(dom0less_virtio_dom0_add(1U, "domU1", dev, 2U), 0);
+    assert_int_equal(dom0less_virtio_dom0_add(2U, "plain", dev, 0U), 0);
+    assert_int_equal(dom0less_virtio_dom0_add(12U, "other", &dev[1], 1U), 0);
+    build(c);
+    list = node(c, "/chosen/proxenos-virtio");
+    assert_true(list >= 0);
+    assert_true(fdt_node_is_compatible(&c->dom0, list, "proxenos,virtio-backends-v1"));
+    d = node(c, "/chosen/proxenos-virtio/d1-2000000");
+    assert_true(d >= 0);
+    assert_true(fdt_node_is_compatible(&c->dom0, d, "proxenos,virtio-mmio-device-v1"));
+    assert_u32(&c->dom0, d, "proxenos,domid", 1U);
+    assert_string_equal(fdt_getprop_string(&c->dom0, d, "proxenos,domain"), "domU1");
+    assert_string_equal(fdt_getprop_string(&c->dom0, d, "proxenos,device"), "vdisk");
+    assert_string_equal(fdt_getprop_string(&c->dom0, d, "proxenos,device-type"), "blk");
+    assert_u32(&c->dom0, d, "proxenos,device-id", 2U);
+    assert_u64(&c->dom0, d, "proxenos,base", 0x2000000U);
+    assert_u64(&c->dom0, d, "proxenos,size", 0x200U);
+    assert_u32(&c->dom0, d, "proxenos,irq", 33U);
+    assert_string_equal(fdt_getprop_string(&c->dom0, d, "proxenos,backend-args"),
+                        "target=/srv/d.img");
+    /* Not reg nor interrupts: these are the domU's, not dom0's. */
+    assert_null(fdt_getprop(&c->dom0, d, "reg", NULL));
+    assert_null(fdt_getprop(&c->dom0, d, "interrupts", NULL));
+    d = node(c, "/chosen/proxenos-virtio/d1-2000200");
+    assert_true(d >= 0);
+    assert_u32(&c->dom0, d, "proxenos,irq", 34U);
+    assert_null(fdt_getprop(&c->dom0, d, "proxenos,backend-args", NULL));
+    d = node(c, "/chosen/proxenos-virtio/d12-2000200");
+    assert_true(d >= 0);
+    assert_string_equal(fdt_getprop_string(&c->dom0, d, "proxenos,domain"), "other");
+    /* Without devices, no node. */
+    dom0less_virtio_dom0_reset();
+    build(c);
+    assert_true(node(c, "/chosen/proxenos-virtio") < 0);
+}
+
 static void test_chosen_keeps_hosts_seeds(void **state)
 {
     struct ctx *c = *state;
@@ -540,6 +607,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shared_memory_joins_the_hosts_reserved_memory,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_virtio_devices_listed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ext_regions_skip_reserved_memory_nodes, setup,
                                         teardown),
     };

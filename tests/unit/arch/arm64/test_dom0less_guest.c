@@ -169,6 +169,29 @@ static void test_spis(void **state)
     arm.vpl011 = false;
     arch_dom0less_create_args(&c, &a);
     assert_int_equal(a.arch.nr_spis, 0);
+
+    /* Virtio lines too, as libxl: the highest one's SPI must exist. */
+    c.nr_virtio = 2U;
+    c.virtio[0].intid = 40U;
+    c.virtio[1].intid = 33U;
+    arch_dom0less_create_args(&c, &a);
+    assert_int_equal(a.arch.nr_spis, 40U - 32U + 1U);
+    arm.nr_spis = 100U;
+    arch_dom0less_create_args(&c, &a);
+    assert_int_equal(a.arch.nr_spis, 100);
+}
+
+/* The window Xen 4.17 keeps for virtio-mmio, and libxl's SPIs. */
+static void test_virtio_window(void **state)
+{
+    struct dom0less_virtio_window win;
+
+    (void)state;
+    arch_dom0less_virtio_window(&win);
+    assert_int_equal(win.base, 0x2000000U);
+    assert_int_equal(win.size, 0x100000U);
+    assert_int_equal(win.first_intid, 33U);
+    assert_int_equal(win.last_intid, 43U);
 }
 
 static void test_fdt_config(void **state)
@@ -283,6 +306,7 @@ int main(void)
         cmocka_unit_test_setup(test_fdt_config, setup),
         cmocka_unit_test_setup(test_direct_map, setup),
         cmocka_unit_test_setup(test_built_note, setup),
+        cmocka_unit_test_setup(test_virtio_window, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

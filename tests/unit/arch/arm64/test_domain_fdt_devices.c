@@ -592,6 +592,41 @@ static void test_bad_configs(void **state)
     assert_int_equal(domain_fdt_build_domu(linked(&cfg), blob, sizeof(blob), &size), 0);
 }
 
+/* dom0less virtio devices: libxl's virtio@<base> nodes, after the vpl011
+ * and before /hypervisor, as xl's domUs have them. */
+static void test_virtio_devices(void **state)
+{
+    static const struct domain_fdt_virtio dev[2] = {
+        { 0x2000000U, 0x200U, 33U },
+        { 0x2000400U, 0x1000U, 43U },
+    };
+    static const struct domain_fdt_virtio bad_line[1] = { { 0x2000000U, 0x200U, 31U } };
+    static const struct domain_fdt_virtio empty[1] = { { 0x2000000U, 0U, 33U } };
+    struct arm_cfg cfg = full_config(1U);
+    struct arm_cfg bad;
+    struct fdt fdt;
+    int n;
+
+    (void)state;
+    cfg.c.virtio = dev;
+    cfg.c.nr_virtio = 2U;
+    (void)build_ok(&cfg, &fdt);
+    expect_prop_names(&fdt, "/virtio@2000000",
+                      "compatible reg interrupts interrupt-parent dma-coherent");
+    expect_str_prop(&fdt, "/virtio@2000000", "compatible", "virtio,mmio");
+    expect_reg(&fdt, "/virtio@2000000", 0U, 0x2000000U, 0x200U);
+    /* SPI 1, rising edge, CPUs 0-3 as Xen writes every guest line. */
+    expect_irq(&fdt, "/virtio@2000000", 0U, 33U, 0xf01U);
+    expect_reg(&fdt, "/virtio@2000400", 0U, 0x2000400U, 0x1000U);
+    expect_irq(&fdt, "/virtio@2000400", 0U, 43U, 0xf01U);
+    n = node_at(&fdt, "/virtio@2000400");
+    assert_true(n > node_at(&fdt, "/sbsa-uart@22000000"));
+    assert_true(n < node_at(&fdt, "/hypervisor"));
+    bad = cfg; bad.c.virtio = NULL; expect_einval(&bad);
+    bad = cfg; bad.c.virtio = bad_line; bad.c.nr_virtio = 1U; expect_einval(&bad);
+    bad = cfg; bad.c.virtio = empty; bad.c.nr_virtio = 1U; expect_einval(&bad);
+}
+
 /* ---- Ramdisk placement after the fact ------------------------------------------------------- */
 
 static void test_set_initrd(void **state)
@@ -751,6 +786,7 @@ int main(void)
         cmocka_unit_test(test_enospc_at_every_size),
         cmocka_unit_test(test_vcpu_limits),
         cmocka_unit_test(test_bad_configs),
+        cmocka_unit_test(test_virtio_devices),
         cmocka_unit_test(test_set_initrd),
         cmocka_unit_test(test_abi_constants),
         cmocka_unit_test(test_dtc_reads_it),

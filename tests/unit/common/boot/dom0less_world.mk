@@ -4,7 +4,7 @@
 # tables, the PV console, the heap, the timers that run the reaper, the
 # arm64 Image loader, and the tests' shared set-up (dom0less_env.c).
 # Included by test_dom0less_build.mk and test_dom0less_static_mem.mk.
-dom0less-world-src := common/boot/dom0less_build.c common/boot/dom0less_config.c common/boot/static_mem.c \
+dom0less-world-src := common/boot/dom0less_build.c common/boot/dom0less_config.c common/boot/dom0less_virtio.c common/boot/dom0less_virtio_dom0.c common/boot/static_mem.c \
 	common/boot/dom0less_evtchn.c common/boot/dom0less_evtchn_rebind.c common/event/evtchn_static.c \
 	common/boot/static_shm.c common/boot/static_shm_domain.c \
 	common/boot/bootinfo.c common/boot/boot_ranges.c common/boot/domain_fdt.c \
@@ -24,4 +24,4 @@ dom0less-world-src := common/boot/dom0less_build.c common/boot/dom0less_config.c
 	../tests/unit/common/fake_sched.c ../tests/unit/common/fake_console_api.c \
 	../tests/unit/common/boot/dom0less_env.c
 # IOREQ servers: none (the shared fake).
-dom0less-world-src += ../tests/unit/common/fake_ioreq.c
+dom0less-world-src += ../tests/unit/common/fake_ioreq.c common/ioreq/ioreq_reserve.c

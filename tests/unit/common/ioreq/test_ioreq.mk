@@ -3,7 +3,7 @@
 # device model, domU 1 with two vCPUs the target), the real rangesets, page
 # allocator and xmalloc; the scheduler and the domain table are the shared
 # fakes, the SPI lines the fake architecture's.
-test_ioreq-src := common/ioreq/dm_op.c common/ioreq/ioreq_server.c common/ioreq/ioreq_send.c \
+test_ioreq-src := common/ioreq/dm_op.c common/ioreq/ioreq_server.c common/ioreq/ioreq_send.c common/ioreq/ioreq_reserve.c common/domain/domain_pause.c \
 	common/lib/rangeset.c \
 	common/event/evtchn.c common/event/evtchn_port.c common/event/evtchn_ops.c \
 	common/event/evtchn_xen.c common/event/evtchn_2l.c common/event/evtchn_fifo.c common/memory/guest_access.c \

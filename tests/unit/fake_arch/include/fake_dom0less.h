@@ -9,6 +9,7 @@
  *   arch_dom0less_built_note   "" unless a test set a note, so that a test
  *                              can see where the architecture's part of
  *                              the "built" line goes.
+ *   arch_dom0less_virtio_window  Arm's (0x2000000, 1 MiB, INTIDs 33..43).
  *
  * All weak: a test of the arm64 hooks links the real ones. fake_reset()
  * restores the defaults and clears the count. */

@@ -6,6 +6,7 @@
 #   make run              boot the default demo on QEMU
 #   make test             unit tests (cmocka) + system tests (pytest + QEMU)
 #   make unit | systest   one half of the above
+#   make tools            our dom0 VirtIO back ends ($(O)/tools/, docs/virtio.md)
 #   make coverage         unit tests with gcov: line coverage of each common/ file
 #   make bench            Proxenos vs Xen 4.17 figures (QUICK=1: the short set)
 #   make fuzz             the libFuzzer targets, each FUZZ_SECONDS=600 (docs/fuzzing.md)
@@ -125,6 +126,8 @@ setup:
 # make run TOOLSTACK=0: a plain busybox dom0 instead (a faster boot).
 TOOLSTACK ?= 1
 CACHE_DIR := $(or $(PROXENOS_CACHE),$(HOME)/.cache/proxenos)
+# make tools: our VirtIO back ends for dom0 (docs/virtio.md), in $(O)/tools/.
+include $(SRCDIR)/tools/virtio-backend/backend.mk
 RUN_DIR := $(O)/run
 RUN_KERNEL := $(CACHE_DIR)/linux/Image
 RUN_APPEND := dom0_mem=512M console=dtuart dtuart=/pl011@9000000
@@ -159,10 +162,10 @@ run: setup
 		--domu-initrd $(RUN_DIR)/domu.cpio.gz --domu-mem 256 --domu-cpus 1
 
 test: setup
-	@$(MAKE) --no-print-directory all guests unit-build
+	@$(MAKE) --no-print-directory all guests tools unit-build
 	@sh $(SRCDIR)/scripts/run-tests.sh $(O)
 
-systest: all guests
+systest: all guests tools
 	PROXENOS_BUILD=$(O) $(PYTHON) -m pytest -q $(SRCDIR)/tests/system
 
 clean:

@@ -29,6 +29,15 @@
 #                                        ext4 and crc32c of the cached kernel, for a domU's
 #                                        initramfs (load order in etc/proxenos/modules)
 #   $PROXENOS_CACHE/toolstack/version    the packages (and kernel) it came from
+#   $PROXENOS_CACHE/sysroot-arm64        a sysroot to build dom0 programs against
+#                                        Debian's Xen 4.17 libraries (tools/virtio-backend):
+#                                        arm64 libc6-dev, linux-libc-dev and libxen-dev at
+#                                        the toolstack root's versions, linked against
+#                                        that root's own libraries
+#   $PROXENOS_CACHE/sysroot-arm64/domu   virtio_mmio and virtio_blk of the cached kernel,
+#                                        for a domU's initramfs (load order in
+#                                        etc/proxenos/modules)
+#   $PROXENOS_CACHE/sysroot-arm64/version  the packages (and kernel) they came from
 #
 # With --libvirt (what tests/system/test_libvirt.py runs), also:
 #   $PROXENOS_CACHE/libvirt/root         Debian's libvirtd with its libxl driver and
@@ -253,6 +262,22 @@ if [ "$need_linux" = yes ] || ! [ -x "$TS/root/usr/lib/xen-4.17/bin/xl" ] ||
     [ "$(sed -n 's/^kernel-modules: //p' "$TS/version" 2>/dev/null)" != \
       "$(cat "$CACHE/linux/version" 2>/dev/null)" ]; then
     need_toolstack=yes
+fi
+
+# The dom0 sysroot follows the toolstack root: the headers and link names
+# must be those of the libraries the programs will run on, the domU's
+# VirtIO front ends those of the cached kernel.
+SR=$CACHE/sysroot-arm64
+SR_DOMU_MODULES="drivers/virtio/virtio_mmio.ko drivers/block/virtio_blk.ko"
+need_sysroot=no
+sr_wanted() {       # what the sysroot's version file must say, from the toolstack's
+    sed -n 's/^\(libc6\|libxenmisc4.17\) /&/p' "$TS/version" 2>/dev/null
+    sed -n 's/^kernel-modules: .*/&/p' "$TS/version" 2>/dev/null
+}
+if [ "$need_toolstack" = yes ] || ! [ -e "$SR/usr/include/xendevicemodel.h" ] ||
+    ! [ -s "$SR/domu/etc/proxenos/modules" ] ||
+    [ "$(cat "$SR/version" 2>/dev/null)" != "$(sr_wanted)" ]; then
+    need_sysroot=yes
 fi
 
 need_libvirt=no
@@ -585,8 +610,59 @@ fetch_toolstack() {
     } >"$ts/version"
 }
 
+# fetch_sysroot <dir>: the dom0 sysroot in <dir>/root (runs after the
+# toolstack root is in place: it takes that root's versions and libraries).
+# Only link names and headers come from libxen-dev; the libraries behind
+# them are the toolstack root's, so what links here runs there.
+fetch_sysroot() {
+    sr=$1
+    mkdir -p "$sr/debs" "$sr/root" "$sr/kernel"
+    libcver=$(sed -n 's/^libc6 //p' "$TS/version" | head -n 1)
+    xenver=$(sed -n 's/^libxenmisc4.17 //p' "$TS/version" | head -n 1)
+    kline=$(sed -n 's/^kernel-modules: //p' "$TS/version")
+    [ -n "$libcver" ] && [ -n "$xenver" ] && [ -n "$kline" ] ||
+        die "$TS/version names no libc6, libxenmisc4.17 or kernel (remove $TS and run setup again)"
+    kpkg=${kline%% *}
+    kversion=${kline#* }
+    ( cd "$sr/debs" && logged apt-get download -o APT::Sandbox::User=root "libc6:arm64=$libcver" \
+        "libc6-dev:arm64=$libcver" linux-libc-dev:arm64 "libxen-dev:arm64=$xenver" \
+        "$kpkg:arm64=$kversion" ) ||
+        die "could not download libc6-dev $libcver, libxen-dev $xenver or $kpkg $kversion with apt-get download"
+    for p in libc6 libc6-dev linux-libc-dev libxen-dev; do
+        deb=$(ls "$sr/debs/${p}_"*.deb 2>/dev/null | head -n 1)
+        [ -n "$deb" ] || die "apt-get download left no .deb for $p"
+        dpkg-deb -x "$deb" "$sr/root" || die "could not unpack $deb"
+    done
+    rm -rf "$sr/root/usr/share"
+    cp -a "$TS/root/usr/lib/aarch64-linux-gnu"/libxen*.so.* "$sr/root/usr/lib/aarch64-linux-gnu/" ||
+        die "could not copy the toolstack root's libxen libraries"
+    # The libraries those need in turn (yajl, zlib, ...), for the linker's
+    # checks; libc's own come from libc6.
+    for f in "$TS/root/usr/lib/aarch64-linux-gnu"/*.so.*; do
+        [ -e "$sr/root/usr/lib/aarch64-linux-gnu/${f##*/}" ] ||
+            cp -a "$f" "$sr/root/usr/lib/aarch64-linux-gnu/"
+    done
+    [ -e "$sr/root/usr/include/xendevicemodel.h" ] || die "libxen-dev holds no xendevicemodel.h"
+
+    # The domU's front ends (neither depends on another module).
+    kver=${kpkg#linux-image-}
+    moddir=lib/modules/$kver/kernel
+    kdeb=$(ls "$sr/debs/${kpkg}_"*.deb | head -n 1)
+    # shellcheck disable=SC2086
+    dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$sr/kernel" \
+        $(for m in $SR_DOMU_MODULES; do printf './%s/%s ' "$moddir" "$m"; done) ||
+        die "could not unpack $SR_DOMU_MODULES from $kpkg"
+    mkdir -p "$sr/root/domu/etc/proxenos"
+    for m in $SR_DOMU_MODULES; do
+        mkdir -p "$sr/root/domu/$moddir/$(dirname "$m")"
+        cp "$sr/kernel/$moddir/$m" "$sr/root/domu/$moddir/$m" || die "could not copy $m"
+        echo "/$moddir/$m"
+    done >"$sr/root/domu/etc/proxenos/modules"
+    sr_wanted >"$sr/root/version"
+}
+
 if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ] || [ "$need_xen" = yes ] ||
-    [ "$need_toolstack" = yes ] || [ "$need_libvirt" = yes ]; then
+    [ "$need_toolstack" = yes ] || [ "$need_sysroot" = yes ] || [ "$need_libvirt" = yes ]; then
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
         need_root "add the arm64 architecture to dpkg (dpkg --add-architecture arm64)"
         echo "setup: adding arm64 to dpkg's architectures (package lists only; nothing arm64 is installed)"
@@ -678,6 +754,12 @@ if [ "$need_linux" = yes ] || [ "$need_busybox" = yes ] || [ "$need_xen" = yes ]
             "$work/toolstack.done/"
         rm -rf "$TS"
         mv "$work/toolstack.done" "$TS"
+    fi
+    if [ "$need_sysroot" = yes ]; then
+        echo "setup: fetching Debian's arm64 libc6-dev, linux-libc-dev and libxen-dev into $SR"
+        fetch_sysroot "$work/sysroot"
+        rm -rf "$SR"
+        mv "$work/sysroot/root" "$SR"
     fi
     if [ "$need_libvirt" = yes ]; then
         echo "setup: fetching Debian's libvirt (libvirtd, its libxl driver, virsh) and their libraries into $LV"

@@ -1,0 +1,18 @@
+/* Guest memory through foreign mappings (libxenforeignmemory): the
+ * guest_mem of a running domU. Pages are mapped on first use and kept in
+ * a fixed, direct-mapped cache, so that a guest cannot make the back end
+ * map more than GMX_SLOTS of its pages at once. */
+#ifndef VBE_GMEM_XEN_H
+#define VBE_GMEM_XEN_H
+
+#include <stdint.h>
+
+#include "guest_mem.h"
+
+struct gmem_xen;
+
+struct guest_mem *gmem_xen_open(uint16_t domid);
+/* Unmaps every page (before the domain can be freed). */
+void gmem_xen_close(struct guest_mem *gm);
+
+#endif

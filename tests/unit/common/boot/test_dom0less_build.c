@@ -8,7 +8,9 @@
  * xen,enhanced and xenstore gets an unbound port to dom0 in
  * HVM_PARAM_STORE_EVTCHN and STORE_PFN ~0, and needs a dom0; static
  * event channels are bound before any starts, static shared memory mapped
- * (and mapped again on a reboot). Stopping:
+ * (and mapped again on a reboot); a domain's virtio devices are reserved
+ * for dom0 and the domain held paused for it, or skipped without it.
+ * Stopping:
  * the vCPUs stop at once; CPU 0's reaper then rebuilds a rebooted domain
  * from its node, destroys the others, leaves a toolstack-built one to the
  * control domain while one runs, and powers the machine off when the last
@@ -33,6 +35,7 @@
 #include <proxenos/errno.h>
 #include <proxenos/evtchn.h>
 #include <proxenos/fdt.h>
+#include <proxenos/ioreq_reserve.h>
 #include <proxenos/smp.h>
 #include <proxenos/softirq.h>
 #include <proxenos/static_shm.h>
@@ -443,6 +446,72 @@ static void static_event_channels_bound_before_start(void **state)
     assert_null(env_get(3U));
 }
 
+/* domU1 with one virtio device, domU2 without; dom0's kernel given. */
+static void make_virtio_boot_info(void)
+{
+    env_begin_chosen(0U, 0U);
+    env_domain_node("domU1", 4096U, 1U, NULL);
+    fb_begin(env_fb, "vdisk");
+    fb_prop_str(env_fb, "compatible", "proxenos,virtio-mmio-v1");
+    fb_prop_str(env_fb, "proxenos,device-type", "blk");
+    fb_end(env_fb);
+    fb_end(env_fb);
+    env_domain_node("domU2", 4096U, 1U, NULL);
+    fb_end(env_fb);
+    env_boot_info_from_tree();
+    env_kernel_for("domU1");
+    env_kernel_for("domU2");
+    env_add_module(BOOTMOD_KERNEL, MODS, KERNEL_LEN, -1, NULL);
+    cpupools_init(&env_bi);
+}
+
+/* Read before dom0 is built (dom0less_prepare), built with libxl's place
+ * reserved for dom0 and started held: running, but paused until dom0's
+ * server claims the range (test_ioreq_reserve.c); the other domain runs. */
+static void virtio_domains_are_held_for_dom0(void **state)
+{
+    struct domain_create_args a = { .name = "Domain-0", .max_vcpus = 1U, .privileged = true };
+    struct domain *dom0;
+    struct domain *d1;
+    struct domain *d2;
+
+    (void)state;
+    make_virtio_boot_info();
+    dom0less_prepare(&env_bi);
+    assert_int_equal(domain_create(0U, &a, &dom0), 0);
+    assert_int_equal(dom0less_build_all(&env_bi, dom0), 2U);
+    d1 = env_get(1U);
+    d2 = env_get(2U);
+    assert_int_equal(d1->state, DOMAIN_RUNNING);
+    assert_true(ioreq_held(d1));
+    assert_int_equal(d1->pause_count, 1U);
+    assert_int_equal(d1->nr_ioreq_reserved, 1U);
+    assert_int_equal(d1->ioreq_reserved[0].start, 0x2000000U);
+    assert_int_equal(d1->ioreq_reserved[0].end, 0x20001ffU);
+    assert_int_equal(d1->ioreq_reserved[0].backend, 0U);
+    assert_false(ioreq_held(d2));
+    assert_int_equal(d2->pause_count, 0U);
+    assert_int_equal(d2->nr_ioreq_reserved, 0U);
+    assert_true(fake_log_contains("Domain 1: virtio blk vdisk at 0x2000000-0x20001ff, SPI 33, "
+                                  "back end dom0"));
+    assert_true(fake_log_contains("Domain 1 (domU1): held paused until dom0 claims its 1 "
+                                  "virtio device(s)"));
+}
+
+/* dom0's kernel was given but dom0 was not built: nobody could serve the
+ * device, so its domain is skipped rather than held for good. */
+static void virtio_domains_without_dom0_are_skipped(void **state)
+{
+    (void)state;
+    make_virtio_boot_info();
+    assert_int_equal(dom0less_build_all(&env_bi, NULL), 1U);
+    assert_true(fake_log_contains("dom0less: domU1: dom0, the back end of its virtio devices, "
+                                  "was not built: domain skipped"));
+    env_fire_timers();
+    assert_null(env_get(1U));
+    assert_non_null(env_get(2U));
+}
+
 /* domU1 owns a region domU2 borrows: both map the same host frames at
  * their own gaddr as neither RAM nor grant, count none of it in their
  * pages, and a reboot maps it again. (Their /reserved-memory: the tests
@@ -643,6 +712,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_nodes_and_failed_builds_are_skipped, setup,
                                         env_teardown),
         cmocka_unit_test_setup_teardown(at_most_sixteen_nodes, setup, env_teardown),
+        cmocka_unit_test_setup_teardown(virtio_domains_are_held_for_dom0, setup, env_teardown),
+        cmocka_unit_test_setup_teardown(virtio_domains_without_dom0_are_skipped, setup,
+                                        env_teardown),
         cmocka_unit_test_setup_teardown(static_event_channels_bound_before_start, setup,
                                         env_teardown),
         /* Before the test that counts the stops: its own are all it counts

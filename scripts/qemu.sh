@@ -30,6 +30,8 @@
 #     --domu-initrd FILE  its ramdisk
 #     --domu-mem MIB      its memory (default 64)   --domu-cpus N  vCPUs (default 1)
 #     --domu-enhanced V   xen,enhanced = V (e.g. no-xenstore)
+#     --domu-node DTS     more of its node, as dts text (properties or child
+#                         nodes, e.g. a proxenos,virtio-mmio-v1 device)
 #     --interactive       -nographic: serial and monitor on the terminal, Ctrl-a x quits
 #     --pipe              serial on stdin/stdout only, no monitor (for scripts)
 #                         (default: --interactive when stdin is a terminal)
@@ -40,7 +42,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 QEMU=${QEMU:-qemu-system-aarch64}
 
 usage() {
-    sed -n '7,38s/^# \{0,1\}//p' "$0" >&2
+    sed -n '7,40s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
 die() {
@@ -70,7 +72,7 @@ add_domu() {          # add_domu <kernel>
     [ -f "$1" ] || die "no such domU kernel: $1"
     domus=$((domus + 1))
     eval "domu_kernel_$domus=\$1 domu_args_$domus= domu_initrd_$domus= domu_mem_$domus=64"
-    eval "domu_cpus_$domus=1 domu_enh_$domus="
+    eval "domu_cpus_$domus=1 domu_enh_$domus= domu_node_$domus="
 }
 set_domu() {          # set_domu <field> <value>
     [ "$domus" -gt 0 ] || die "--domu-$1 must follow a --domu"
@@ -111,6 +113,7 @@ while [ $# -gt 0 ]; do
         --domu-mem) [ $# -ge 2 ] || usage; set_domu mem "$2"; shift 2 ;;
         --domu-cpus) [ $# -ge 2 ] || usage; set_domu cpus "$2"; shift 2 ;;
         --domu-enhanced) [ $# -ge 2 ] || usage; set_domu enh "$2"; shift 2 ;;
+        --domu-node) [ $# -ge 2 ] || usage; set_domu node "$2"; shift 2 ;;
         --interactive) mode=interactive; shift ;;
         --pipe) mode=pipe; shift ;;
         --dry-run) dry=yes; shift ;;
@@ -183,6 +186,8 @@ if [ "$domus" -gt 0 ]; then
             printf '\t\t\tmemory = <0x0 0x%x>;\n\t\t\tcpus = <%d>;\n\t\t\tvpl011;\n' \
                 $((m * 1024)) "$c"
             [ -z "$e" ] || printf '\t\t\txen,enhanced = "%s";\n' "$e"
+            eval "n=\$domu_node_$i"
+            [ -z "$n" ] || printf '%s\n' "$n"
             for kind in kernel ramdisk; do
                 if [ "$kind" = kernel ]; then f=$k; else f=$r; fi
                 [ -n "$f" ] || continue

@@ -20,6 +20,7 @@
 
 /* Frame 0 of the resource is the buffered page, which Arm has none of. */
 #define IOREQ_FRAME_SYNC 1
+#define IOREQ_PAGE_SIZE  4096u
 
 struct xen_ioreq {
     uint16_t domid;
@@ -58,6 +59,11 @@ struct xen_ioreq *xen_ioreq_open(uint16_t domid, uint64_t base, uint64_t size, u
     }
     if (xendevicemodel_nr_vcpus(x->dm, domid, &x->nvcpus) != 0 || x->nvcpus == 0) {
         log_msg("cannot read the guest's vCPU count: %s", strerror(errno));
+        goto fail;
+    }
+    /* The request page holds one slot per vCPU, and no more than fit. */
+    if (x->nvcpus > IOREQ_PAGE_SIZE / sizeof(ioreq_t)) {
+        log_msg("%u vCPUs: more than one request page serves", x->nvcpus);
         goto fail;
     }
     x->port = calloc(x->nvcpus, sizeof(*x->port));

@@ -49,13 +49,13 @@ static int g_write(struct guest_mem *gm, uint64_t gpa, const void *src, size_t l
 
 static struct guest_mem g_mem = { g_read, g_write };
 
-static uint8_t *g_ptr(uint64_t gpa)
+static inline uint8_t *g_ptr(uint64_t gpa)
 {
     return g_ram + (gpa - G_BASE);
 }
 
 /* Descriptor i of the table at table. */
-static void g_desc(uint64_t table, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
+static inline void g_desc(uint64_t table, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
                    uint16_t next)
 {
     uint8_t *d = g_ptr(table + 16u * i);
@@ -67,13 +67,13 @@ static void g_desc(uint64_t table, unsigned i, uint64_t addr, uint32_t len, uint
 }
 
 /* The driver offers head as its avail_idx-th entry and publishes it. */
-static void g_offer(unsigned idx, uint16_t head)
+static inline void g_offer(unsigned idx, uint16_t head)
 {
     put_le16(g_ptr(G_AVAIL + 4 + 2u * (idx % G_NUM)), head);
     put_le16(g_ptr(G_AVAIL + 2), (uint16_t)(idx + 1));
 }
 
-static void g_reset(struct vq *vq, int indirect)
+static inline void g_reset(struct vq *vq, int indirect)
 {
     memset(g_ram, 0, sizeof(g_ram));
     vq_init(vq, &g_mem, G_NUM, G_DESC, G_AVAIL, G_USED, indirect != 0);

@@ -194,7 +194,6 @@ trap_stub el2h_sync, TRAP_HYP_SYNC
 trap_stub el2h_irq, TRAP_HYP_IRQ
 trap_stub el2h_fiq, TRAP_HYP_BAD
 trap_stub el2h_serror, TRAP_HYP_SERROR
-trap_stub guest64_sync, TRAP_GUEST_SYNC
 trap_stub guest64_irq, TRAP_GUEST_IRQ
 trap_stub guest64_fiq, TRAP_HYP_BAD
 trap_stub guest64_serror, TRAP_GUEST_SERROR
@@ -202,6 +201,72 @@ trap_stub guest32_sync, TRAP_GUEST_SYNC
 trap_stub guest32_irq, TRAP_GUEST_IRQ
 trap_stub guest32_fiq, TRAP_HYP_BAD
 trap_stub guest32_serror, TRAP_GUEST_SERROR
+
+/*
+ * A synchronous exit of a 64-bit guest: first the fast path (trap_fast.c),
+ * with only the registers a C call may clobber saved (x0-x18, x29, x30;
+ * the callee-saved x19-x28 survive the call in place). x29 is zeroed so a
+ * backtrace taken in there ends at this frame. When guest_sync_fast()
+ * answers TRAP_FAST_DONE, those registers come back and the guest
+ * continues: ELR_EL2 and SPSR_EL2 were never touched. Otherwise the frame
+ * is completed as save_frame would have made it (x19-x28 still hold the
+ * guest's values; ELR, SPSR, ESR and FAR are still those of this
+ * exception: interrupts are masked and an EL2 fault is fatal) and the
+ * ordinary path goes on from where the fast one stopped.
+ */
+guest64_sync:
+    sub     sp, sp, #TRAP_FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    str     x18, [sp, #8 * 18]
+    stp     x29, x30, [sp, #8 * 29]
+    mov     x29, xzr
+    mov     x0, sp
+    mrs     x1, esr_el2
+    bl      guest_sync_fast
+    cbnz    w0, 1f
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldr     x18, [sp, #8 * 18]
+    ldp     x29, x30, [sp, #8 * 29]
+    add     sp, sp, #TRAP_FRAME_SIZE
+    eret
+    dsb     nsh
+    isb
+1:  str     x19, [sp, #8 * 19]
+    stp     x20, x21, [sp, #8 * 20]
+    stp     x22, x23, [sp, #8 * 22]
+    stp     x24, x25, [sp, #8 * 24]
+    stp     x26, x27, [sp, #8 * 26]
+    str     x28, [sp, #8 * 28]
+    add     x2, sp, #TRAP_FRAME_SIZE
+    str     x2, [sp, #8 * 31]
+    mrs     x2, elr_el2
+    mrs     x3, spsr_el2
+    stp     x2, x3, [sp, #TRAP_FRAME_ELR]
+    mrs     x3, esr_el2
+    mrs     x4, far_el2
+    stp     x3, x4, [sp, #TRAP_FRAME_ESR]
+    stp     xzr, x2, [sp, #TRAP_FRAME_FP_RECORD]
+    add     x29, sp, #TRAP_FRAME_FP_RECORD
+    mov     w1, w0
+    mov     x0, sp
+    bl      guest_sync_finish
+    restore_frame_and_return
 
 /* Enter the guest whose registers are in the frame at x0 (the frame slot at
  * the top of this CPU's stack). Does not return: the next trap from the

@@ -50,3 +50,10 @@ void evtchn_upcall_resample(struct vcpu *v)
         }
     }
 }
+
+bool evtchn_upcall_settled(const struct vcpu *v)
+{
+    bool pending = READ_ONCE(v->vcpu_info->evtchn_upcall_pending) != 0U;
+
+    return pending == READ_ONCE(v->arch->evtchn_signalled);
+}

@@ -27,6 +27,7 @@ hyp-src-y += arch/arm64/inject.c
 hyp-src-y += arch/arm64/trap_guest.c
 hyp-src-y += arch/arm64/trap_wfx.c
 hyp-src-y += arch/arm64/trap_hvc.c
+hyp-src-y += arch/arm64/trap_fast.c
 hyp-src-y += arch/arm64/trap_sysreg.c
 hyp-src-y += arch/arm64/trap_dabt.c arch/arm64/mmio_complete.c arch/arm64/ioreq_mmio.c arch/arm64/dm_irq.c
 hyp-src-y += arch/arm64/vsmccc.c

@@ -193,6 +193,40 @@ void trap_dabt(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
     }
 }
 
+/* The fast path's share (trap_fast.c): an access with a syndrome to one
+ * of our own device models, through a register entry.S saved there
+ * (x0-x18, or XZR). t holds the syndrome, FAR and IPA. FAST_DABT_NO for
+ * every other abort, before anything is done; FAST_DABT_DONE once
+ * emulated (the caller steps the PC: the frame holds no ELR yet);
+ * FAST_DABT_REFUSED when the device model refused it, which leaves the
+ * data abort to the full path (trap_dabt_refused). */
+enum fast_dabt trap_dabt_fast(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
+{
+    struct mmio_insn s;
+    const struct mmio_region *r;
+
+    if (!abort_isv(t->iss)) {
+        return FAST_DABT_NO;
+    }
+    mmio_insn_from_syndrome(t->iss, &s);
+    if ((s.rt > FAST_SAVED_LAST_REG) && (s.rt != 31U)) {
+        return FAST_DABT_NO;
+    }
+    r = domain_find_mmio(v->domain, t->gpa);
+    if (r == NULL) {
+        return FAST_DABT_NO;
+    }
+    if (emulate(v, f, t, r, &s) != 0) {
+        return FAST_DABT_REFUSED;
+    }
+    return FAST_DABT_DONE;
+}
+
+void trap_dabt_refused(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
+{
+    refused(v, f, t);
+}
+
 /* An instruction fetch (or the stage-1 walk for one) that stage 2 does
  * not map: retried if the gap was transient, otherwise the guest gets a
  * prefetch abort, as on Xen 4.17, and its kernel decides. */

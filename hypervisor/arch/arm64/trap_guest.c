@@ -95,3 +95,23 @@ void guest_serror(struct trap_frame *f)
     }
     leave_to_guest(v, f);
 }
+
+/* The rest of a synchronous exit that guest_sync_fast() took up (entry.S
+ * has completed the frame since): the whole trap, the data abort for a
+ * refused access, or only the way out. */
+void guest_sync_finish(struct trap_frame *f, unsigned int how)
+{
+    struct vcpu *v = current_vcpu();
+
+    if (how == TRAP_FAST_FULL) {
+        guest_trap(f, false);
+        return;
+    }
+    if (how == TRAP_FAST_REFUSED) {
+        struct trap_info t;
+
+        read_syndrome(&t, f);
+        trap_dabt_refused(v, f, &t);
+    }
+    leave_to_guest(v, f);
+}

@@ -20,20 +20,19 @@ static void smccc_call(struct vcpu *v, struct trap_frame *f)
     }
 }
 
-static void xen_hypercall(struct trap_frame *f)
+/* Returns true when the guest must execute the HVC again: a long
+ * hypercall stopped part-way and stored its progress in the arguments. */
+static bool xen_hypercall(struct trap_frame *f)
 {
     uint64_t nr = f->x[16];
     struct hcall_args args = { { f->x[0], f->x[1], f->x[2], f->x[3], f->x[4] } };
     long rc = hypercall_dispatch(nr, &args);
 
     if (rc == -ERESTART) {
-        /* Continue later from the progress the handler stored: the guest
-         * executes the same HVC again with the updated arguments. */
         for (unsigned int i = 0U; i < 5U; i++) {
             f->x[i] = args.a[i];
         }
-        f->elr -= 4U;
-        return;
+        return true;
     }
     f->x[0] = (uint64_t)(int64_t)rc;
 #ifdef CONFIG_DEBUG
@@ -45,19 +44,34 @@ static void xen_hypercall(struct trap_frame *f)
         f->x[16] = HCALL_CLOBBER;
     }
 #endif
+    return false;
+}
+
+bool hvc_call(struct vcpu *v, struct trap_frame *f, uint32_t imm, bool *rewind)
+{
+    *rewind = false;
+    if (imm == XEN_HYPERCALL_TAG) {
+        *rewind = xen_hypercall(f);
+    } else if (imm == 0U) {
+        smccc_call(v, f);
+    } else {
+        return false;
+    }
+    return true;
 }
 
 void trap_hvc(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
 {
-    uint32_t imm = call_imm16(t->iss);
+    bool rewind;
 
-    /* The preferred return address of HVC is already the next instruction. */
-    if (imm == XEN_HYPERCALL_TAG) {
-        xen_hypercall(f);
-    } else if (imm == 0U) {
-        smccc_call(v, f);
-    } else {
+    /* The preferred return address of HVC is already the next instruction;
+     * a continuation steps back onto the HVC. */
+    if (!hvc_call(v, f, call_imm16(t->iss), &rewind)) {
         inject_undef(v, f);
+    } else if (rewind) {
+        f->elr -= 4U;
+    } else {
+        /* done */
     }
 }
 

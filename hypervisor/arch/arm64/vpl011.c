@@ -134,6 +134,7 @@ static int vpl011_read(struct vcpu *v, const struct mmio_access *a, uint64_t *va
     struct vpl011 *u = priv;
     unsigned long flags;
     uint32_t r = 0U;
+    bool stale;
 
     (void)v;
     if ((a->offset >= ID_BASE) && (a->offset < (ID_BASE + 0x20U))) {
@@ -157,13 +158,19 @@ static int vpl011_read(struct vcpu *v, const struct mmio_access *a, uint64_t *va
     default: break;     /* reserved: reads as zero */
     }
     update_ris(u);
+    /* A read changes the line only through DR or update_ris; a line left
+     * stale by another CPU's change is that CPU's to sync, so a polled
+     * status register costs no second lock. */
+    stale = (((u->st.ris & u->imsc) != 0U) != READ_ONCE(u->line));
     spin_unlock_irqrestore(&u->lock, flags);
     /* The back end may add input now that there is room (Xen tells it
      * after every read of DR, empty or not). */
     if ((a->offset == DR) && (u->ring != NULL)) {
         evtchn_send_xen(u->d, u->port);
     }
-    sync_line(u);
+    if (stale || (a->offset == DR)) {
+        sync_line(u);
+    }
     *val = r;
     return 0;
 }

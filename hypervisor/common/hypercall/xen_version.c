@@ -185,19 +185,22 @@ static long build_id(uint64_t arg, bool deny)
 
 long do_xen_version(struct hcall_args *args)
 {
-    const struct vcpu *v = current_vcpu();
+    const struct vcpu *v;
     /* Xen takes the command as an int: only the low 32 bits count. */
     uint32_t cmd = (uint32_t)args->a[0];
     uint64_t arg = args->a[1];
     bool deny;
 
+    /* The query guests make most, and the one that needs nothing looked up. */
+    if (cmd == XENVER_version) {
+        return (long)(((uint32_t)XEN_COMPAT_MAJOR << 16) | (uint32_t)XEN_COMPAT_MINOR);
+    }
+    v = current_vcpu();
     if (v == NULL) {
         return -ESRCH;
     }
     deny = denied(v->domain, cmd);
     switch (cmd) {
-    case XENVER_version:
-        return (long)(((uint32_t)XEN_COMPAT_MAJOR << 16) | (uint32_t)XEN_COMPAT_MINOR);
     case XENVER_extraversion:
         return put_string_op(arg, sizeof(xen_extraversion_t), ".0", deny);
     case XENVER_compile_info:

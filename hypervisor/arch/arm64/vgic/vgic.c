@@ -89,6 +89,8 @@ bool vgic_irq_is_deliverable(const struct vgic_dist *dist, const struct vgic_irq
            ((irq->flags & VGIC_IRQ_ACTIVE) == 0U) && vgic_irq_is_pending(irq);
 }
 
+_Static_assert(((VGIC_MAX_SPIS + 63U) / 64U) <= 32U, "spi_busy_words has a bit per word");
+
 void vgic_irq_changed(struct domain *d, struct vcpu *rd, unsigned int intid,
                       struct vgic_irq *irq, struct vgic_kick *k)
 {
@@ -103,6 +105,7 @@ void vgic_irq_changed(struct domain *d, struct vcpu *rd, unsigned int intid,
         unsigned int spi = intid - VGIC_NR_PRIVATE;
 
         dist->spi_busy[spi / 64U] |= 1ULL << (spi % 64U);
+        dist->spi_busy_words |= 1U << (spi / 64U);
     } else {
         /* Idle: the bit is cleared lazily by the next flush. */
     }

@@ -132,9 +132,13 @@ static void choose_private(const struct vgic_dist *dist, struct vgic_cpu *c,
 
 static void choose_shared(struct vgic_dist *dist, unsigned int vcpu_id, struct lr_choice *ch)
 {
-    for (unsigned int w = 0U; w < ((dist->nr_spis + 63U) / 64U); w++) {
+    uint32_t words = dist->spi_busy_words;
+
+    while (words != 0U) {
+        unsigned int w = (unsigned int)__builtin_ctz(words);
         uint64_t bits = dist->spi_busy[w];
 
+        words &= words - 1U;
         while (bits != 0U) {
             unsigned int b = (unsigned int)__builtin_ctzll(bits);
             unsigned int spi = (w * 64U) + b;
@@ -154,6 +158,9 @@ static void choose_shared(struct vgic_dist *dist, unsigned int vcpu_id, struct l
                 /* Someone else's, or not deliverable yet. */
             }
         }
+        if (dist->spi_busy[w] == 0U) {
+            dist->spi_busy_words &= ~(1U << w);
+        }
     }
 }
 
@@ -162,17 +169,20 @@ static void choose_shared(struct vgic_dist *dist, unsigned int vcpu_id, struct l
  * kick of v (an IPI, taken as soon as v runs), so it is not missed. */
 static bool nothing_busy(const struct vgic_dist *dist, const struct vgic_cpu *c)
 {
-    const uint64_t *busy = dist->spi_busy;
-    unsigned int words = (dist->nr_spis + 63U) / 64U;
-    uint64_t any = 0U;
+    return (__atomic_load_n(&c->priv_busy, __ATOMIC_RELAXED) == 0U) &&
+           (__atomic_load_n(&dist->spi_busy_words, __ATOMIC_RELAXED) == 0U);
+}
 
-    if (__atomic_load_n(&c->priv_busy, __ATOMIC_RELAXED) != 0U) {
-        return false;
+bool vgic_lrs_settled(const struct vcpu *v)
+{
+    const struct vgic_dist *dist = &v->domain->arch->vgic;
+    const struct vgic_cpu *c = &v->arch->vgic;
+
+    if (!dist->ready) {
+        return true;
     }
-    for (unsigned int w = 0U; w < words; w++) {
-        any |= __atomic_load_n(&busy[w], __ATOMIC_RELAXED);
-    }
-    return any == 0U;
+    return (c->nr_lrs_used == 0U) && !c->ctx_saved && (c->ctx.hcr == ICH_HCR_EN) &&
+           nothing_busy(dist, c);
 }
 
 void vgic_flush_lrs(struct vcpu *v)

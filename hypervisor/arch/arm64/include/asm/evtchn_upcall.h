@@ -6,5 +6,7 @@
 
 /* On each entry to v: signal a set evtchn_upcall_pending no edge told of. */
 void evtchn_upcall_resample(struct vcpu *v);
+/* Whether evtchn_upcall_resample(v) would do nothing now. */
+bool evtchn_upcall_settled(const struct vcpu *v);
 
 #endif

@@ -16,6 +16,12 @@
 #define TRAP_GUEST_IRQ     5
 #define TRAP_GUEST_SERROR  6
 
+/* What guest_sync_fast() answers entry.S. */
+#define TRAP_FAST_DONE     0    /* handled; return with x0-x18, x29, x30 */
+#define TRAP_FAST_LEAVE    1    /* handled; complete the frame, then leave_to_guest */
+#define TRAP_FAST_FULL     2    /* not handled; complete the frame, then guest_trap */
+#define TRAP_FAST_REFUSED  3    /* an MMIO access refused; the frame, then a data abort */
+
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 #include <stddef.h>
@@ -40,6 +46,8 @@ void do_trap(struct trap_frame *f, unsigned int kind);
 void trap_frame_copy(struct trap_frame *to, const struct trap_frame *from);
 void guest_trap(struct trap_frame *f, bool is_irq);
 void guest_serror(struct trap_frame *f);
+unsigned int guest_sync_fast(struct trap_frame *f, uint64_t esr);
+void guest_sync_finish(struct trap_frame *f, unsigned int how);
 #endif
 
 #endif

@@ -46,6 +46,27 @@ void inject_iabt(struct vcpu *v, struct trap_frame *f, uint64_t addr);
 /* Guest-physical frame slot at the top of this CPU's stack. */
 struct trap_frame *guest_frame(void);
 
+/* HVC #imm from a 64-bit guest: a Xen hypercall (#0xEA1) or an SMCCC
+ * call (#0), answered in f->x[]. Reads and writes only x0-x5 and x16 of
+ * the frame, so it may run on the fast path (trap_fast.c). False for any
+ * other immediate (the caller injects an undefined instruction); *rewind
+ * true when the guest must execute the HVC again (a continuation). */
+bool hvc_call(struct vcpu *v, struct trap_frame *f, uint32_t imm, bool *rewind);
+
+/* The highest x<n> entry.S saves before guest_sync_fast() runs. */
+#define FAST_SAVED_LAST_REG 18U
+
+enum fast_dabt {
+    FAST_DABT_NO,           /* not for the fast path; nothing done */
+    FAST_DABT_DONE,         /* emulated, PC stepped */
+    FAST_DABT_REFUSED,      /* the device model refused: a data abort is due */
+};
+
+/* A data abort on the fast path (trap_dabt.c; see there), and the data
+ * abort for one it found refused, once the frame is whole. */
+enum fast_dabt trap_dabt_fast(struct vcpu *v, struct trap_frame *f, const struct trap_info *t);
+void trap_dabt_refused(struct vcpu *v, struct trap_frame *f, const struct trap_info *t);
+
 /* SMCCC/PSCI calls from a guest (HVC #0 or SMC #0): 0 if handled. */
 bool vsmccc_handle(struct vcpu *v, struct trap_frame *f);
 

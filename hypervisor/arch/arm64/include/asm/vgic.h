@@ -81,6 +81,7 @@ struct vgic_dist {
     unsigned int nr_spis;   /* multiple of 32, or VGIC_MAX_SPIS */
     struct vgic_irq *spis;  /* nr_spis entries (xzalloc) */
     uint64_t *spi_busy;     /* bit per SPI that may be pending or active */
+    uint32_t spi_busy_words; /* bit w: spi_busy[w] may be non-zero */
     paddr_t dist_base;
     paddr_t rdist_base;
 };
@@ -160,6 +161,11 @@ void vgic_flush_lrs(struct vcpu *v);
  * guest acknowledged or deactivated), fold that into the interrupts'
  * state and empty them. Idempotent. */
 void vgic_sync_lrs(struct vcpu *v);
+/* Whether v's list registers are empty and vgic_flush_lrs(v) would leave
+ * them so: no interrupt of v's may be pending or active, the underflow
+ * request is off. The fast exit (trap_fast.c) returns to the guest
+ * without sync or flush only when this holds before and after. */
+bool vgic_lrs_settled(const struct vcpu *v);
 /* Context switch of the virtual CPU interface: VMCR, active priorities.
  * save syncs the LRs if the caller has not, and disables the virtual CPU
  * interface (ICH_HCR_EL2 = 0) so no maintenance interrupt fires for a

@@ -6,8 +6,8 @@
  * input are the fields of a dom0less tree written with the hypervisor's
  * own fdt writer, so that every tree is well formed and the parser's deep
  * paths (memory, cpus, cpupool references, module kinds and reg cells,
- * xen,enhanced, xen,static-mem banks and direct-map) are where the
- * mutations land. Raw: the rest is the blob.
+ * xen,enhanced, xen,static-mem banks and direct-map, virtio-mmio device
+ * nodes) are where the mutations land. Raw: the rest is the blob.
  * Whatever the tree, every configuration dom0less_parse() accepts must be
  * one the domain builder can trust. */
 #include <stdarg.h>
@@ -57,6 +57,15 @@ static const char *const KINDS[][2] = {
 static const char *const ENHANCED[] = { "enabled", "no-xenstore", "disabled", "" };
 
 static void reg_value(struct fdt_writer *w, uint64_t value, uint32_t n);
+
+/* proxenos,virtio-mmio-v1 children: places in, across and outside the
+ * window, misaligned, empty; types known and not. */
+static const uint64_t VIRTIO_BASES[] = { 0x2000000U, 0x2000200U, 0x20ffe00U, 0x2100000U,
+                                         0x1fffe00U, 0x2000002U, 0U, UINT64_MAX - 0xffU };
+static const uint64_t VIRTIO_SIZES[] = { 0x200U, 0x100000U, 0U, 4U, 0x1000U, UINT64_MAX };
+static const char *const VIRTIO_TYPES[] = { "blk", "net", "gpio", "i2c", "rng", "floppy", "" };
+#define VIRTIO_WINDOW_BASE 0x2000000U
+#define VIRTIO_WINDOW_END  0x2100000U
 
 /* /chosen's cells, which xen,static-mem is read with. */
 static uint32_t chosen_ac;
@@ -139,6 +148,48 @@ static void write_module(struct fdt_writer *w, struct fuzz_in *in, unsigned int 
     (void)fdt_writer_end_node(w);
 }
 
+static void write_virtio(struct fdt_writer *w, struct fuzz_in *in, unsigned int i,
+                         uint32_t ac, uint32_t sc)
+{
+    char name[24];
+    uint8_t f = fin_u8(in);
+
+    (void)snprintf(name, sizeof(name), "virtio%u", i);
+    (void)fdt_writer_begin_node(w, name);
+    (void)fdt_writer_prop_string(w, "compatible", "proxenos,virtio-mmio-v1");
+    /* Mostly sound nodes, so that accepted devices are reached too. */
+    if ((f & 3U) != 0U) {
+        (void)fdt_writer_prop_string(w, "proxenos,device-type",
+                                     VIRTIO_TYPES[fin_below(in, sizeof(VIRTIO_TYPES) /
+                                                                sizeof(VIRTIO_TYPES[0]))]);
+    }
+    if ((f & 4U) != 0U) {
+        (void)fdt_writer_prop_begin(w, "reg");
+        reg_value(w, fin_pick(in, VIRTIO_BASES, sizeof(VIRTIO_BASES) / sizeof(VIRTIO_BASES[0])),
+                  ac);
+        reg_value(w, fin_pick(in, VIRTIO_SIZES, sizeof(VIRTIO_SIZES) / sizeof(VIRTIO_SIZES[0])),
+                  sc);
+        (void)fdt_writer_prop_end(w);
+    }
+    if ((f & 8U) != 0U) {
+        (void)fdt_writer_prop_u32(w, "proxenos,irq",
+                                  fin_below(in, 4U) == 0U ? fin_u32(in) : 30U + fin_below(in, 16U));
+    }
+    if ((f & 16U) != 0U) {
+        char args[32];
+
+        fin_name(in, args, sizeof(args));
+        (void)fdt_writer_prop_string(w, "proxenos,backend-args", args);
+    }
+    if ((f & 0x60U) == 0x60U) {
+        (void)fdt_writer_prop(w, "proxenos,backend-args", "ab", 2U);    /* no NUL */
+    }
+    if (((f & 0x80U) != 0U) && (fin_below(in, 4U) == 0U)) {
+        (void)fdt_writer_prop_u32(w, "proxenos,backend", fin_u32(in));
+    }
+    (void)fdt_writer_end_node(w);
+}
+
 static void write_domain(struct fdt_writer *w, struct fuzz_in *in, unsigned int i)
 {
     char name[40];
@@ -204,6 +255,9 @@ static void write_domain(struct fdt_writer *w, struct fuzz_in *in, unsigned int 
     }
     for (uint32_t m = 0U; m < nr_modules; m++) {
         write_module(w, in, m, ac, sc);
+    }
+    for (uint32_t v = fin_below(in, DOM0LESS_VIRTIO_MAX + 2U); v > 0U; v--) {
+        write_virtio(w, in, v, ac, sc);
     }
     (void)fdt_writer_end_node(w);
 }
@@ -303,6 +357,31 @@ static void check_static_mem(const struct boot_info *bi, const struct dom0less_c
     FUZZ_ASSERT(total == (cfgs[i].mem_kib << 10));
 }
 
+/* Placed devices: in the window, aligned, apart, on distinct virtio SPIs,
+ * of a known type, served by dom0. */
+static void check_virtio(const struct dom0less_config *c)
+{
+    FUZZ_ASSERT(c->nr_virtio <= DOM0LESS_VIRTIO_MAX);
+    for (unsigned int i = 0U; i < c->nr_virtio; i++) {
+        const struct dom0less_virtio *v = &c->virtio[i];
+
+        FUZZ_ASSERT((v->size != 0U) && (v->base >= VIRTIO_WINDOW_BASE) &&
+                    (v->size <= (VIRTIO_WINDOW_END - VIRTIO_WINDOW_BASE)) &&
+                    (v->base <= (VIRTIO_WINDOW_END - v->size)));
+        FUZZ_ASSERT(((v->base | v->size) & 3U) == 0U);
+        FUZZ_ASSERT((v->intid >= 33U) && (v->intid <= 43U));
+        FUZZ_ASSERT((v->type != NULL) && (v->device_id == dom0less_virtio_device_id(v->type)) &&
+                    (v->device_id != 0U));
+        FUZZ_ASSERT(v->backend == 0U);
+        for (unsigned int j = 0U; j < i; j++) {
+            const struct dom0less_virtio *o = &c->virtio[j];
+
+            FUZZ_ASSERT((v->base >= (o->base + o->size)) || (o->base >= (v->base + v->size)));
+            FUZZ_ASSERT(v->intid != o->intid);
+        }
+    }
+}
+
 /* What the domain builder relies on in every accepted configuration. */
 static void check_configs(const struct boot_info *bi, const struct dom0less_config *cfgs,
                           unsigned int n, unsigned int max)
@@ -328,6 +407,7 @@ static void check_configs(const struct boot_info *bi, const struct dom0less_conf
         FUZZ_ASSERT((c->cpupool == -1) ||
                     fdt_node_is_compatible(bi->fdt, c->cpupool, "xen,cpupool"));
         check_static_mem(bi, cfgs, i);
+        check_virtio(c);
     }
 }
 

@@ -56,7 +56,7 @@ def domain(banks, last_takes_the_rest, direct_map):
         if i + 1 == len(banks):
             out.append(1 if last_takes_the_rest else 0)
     out.append(1 if direct_map else 0)
-    return out + kernel_module()
+    return out + kernel_module() + [0]     # then no virtio device nodes
 
 
 def main():

@@ -459,9 +459,13 @@ static void dump_domains(char key)
         return;
     }
     for (; d != NULL; d = domain_get_next(d)) {
-        pr_info("Domain %u (%s): %s, %llu KiB RAM, %u vCPUs%s\n", d->domain_id, d->name,
+        /* A dom0less domain waiting for its virtio back end (ioreq_reserve.c)
+         * looks running, so say why it does not move. */
+        pr_info("Domain %u (%s): %s, %llu KiB RAM, %u vCPUs%s%s\n", d->domain_id, d->name,
                 state_name(d->state), (unsigned long long)(d->tot_pages * (PAGE_SIZE / 1024U)),
-                d->max_vcpus, d->is_privileged ? ", privileged" : "");
+                d->max_vcpus, d->is_privileged ? ", privileged" : "",
+                __atomic_load_n(&d->ioreq_held, __ATOMIC_ACQUIRE) ?
+                ", held paused until its virtio back end claims its devices" : "");
         for (unsigned int i = 0U; i < d->max_vcpus; i++) {
             const struct vcpu *v = d->vcpu[i];
 

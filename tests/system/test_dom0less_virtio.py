@@ -7,10 +7,13 @@ paused until dom0 has claimed it. dom0 is guests/ioreq_backend in its
 fromdt=1 mode: it takes its target and the device from its own device
 tree, then serves it as in test_ioreq.py; the domU (guests/ioreq_front,
 dom0less=1) checks its node, that its very first access is answered (it
-was held, not aborted) and then runs test_ioreq's whole exchange. A second
-boot gives a domU a bad device node: that domain alone is skipped."""
+was held, not aborted) and then runs test_ioreq's whole exchange. A
+second boot has a dom0 that never claims the device: the domU stays held,
+and the 'q' key says so. A third gives domUs bad device nodes: those
+domains alone are skipped."""
 
 import re
+import time
 
 from conftest import STD_APPEND
 from dom0less import Guest, boot_dtb, dom0_module
@@ -57,6 +60,31 @@ def test_dom0less_virtio_device(hypervisor, tool, dumpdtb, tmp_path):
         assert (name, "PASS") in results(out, DOM0), name
     for name in ("front_dt_virtio_node", "front_dt_virtio_irq", "front_held_until_claimed"):
         assert (name, "PASS") in results(out, DOMU), name
+
+
+def test_held_while_nobody_claims(hypervisor, tool, dumpdtb, tmp_path):
+    """dom0 is a guest that serves nothing (hello): the domU never runs a
+    single instruction of its own, and the debug key shows why."""
+    module, dom0 = dom0_module("hello", "name=dom0 count=2")
+    front = Guest("front", "ioreq_front", cpus=2, bootargs="dom0less=1", extra=[VDISK])
+    dtb, loaders = boot_dtb(tool, dumpdtb, tmp_path, [front], 2, "1G", APPEND, module)
+    q = hypervisor(smp=2, mem="1G", append="", args=["--dtb", dtb], qemu_args=loaders + dom0,
+                   hard_timeout=120)
+    q.wait_for(r"Domain 1 \(front\): held paused until dom0 claims its 1 virtio device", timeout=60)
+    q.wait_for(r"^GUEST DONE \d+ passed 0 failed", timeout=60)
+    time.sleep(2)
+    # the console input to the hypervisor, whichever domains are left
+    for _ in range(3):
+        if "Serial input to Proxenos" in q.output:
+            break
+        q.send(b"\x01\x01\x01")
+        time.sleep(1)
+    q.send(b"q")
+    q.wait_for(r"Domain 1 \(front\): running, .*, held paused until its virtio back end claims "
+               r"its devices", timeout=30)
+    out = q.output
+    assert "(d1)" not in out, out[-4000:]
+    assert "its virtio devices are claimed" not in out, out[-4000:]
 
 
 def test_bad_virtio_node_skips_its_domain(hypervisor, tool, dumpdtb, tmp_path):

@@ -7,8 +7,9 @@ with one queue per vCPU. The domU (tools/domu/virtio-init) reads the line
 dom0 wrote at sector 0, writes a pattern of its own and reads it back, then
 has two writers and two readers at once, one pinned to each vCPU; dom0 finds
 each pattern in the image file, and the back end's log shows both queues
-used. A second domU on the same back end, destroyed while it runs, checks
-the teardown and that the back end serves the next domain. One boot; each
+used. A second domU on the same back end, its disk the same image as a block
+device (a loop device), destroyed while it runs, checks the teardown and
+that the back end serves the next domain. One boot; each
 test reads its part of it.
 """
 
@@ -55,8 +56,13 @@ def region(seek):
 
 
 PAR_SEEKS = [SEEK + 8192 * k for k in range(1, PAR + 1)]
+# The second domU's disk is the same image as a block device (a loop device).
+LOOP = f"losetup /dev/loop0 {DISK} && losetup /dev/loop0"
+BDEV = "/dev/loop0"
 CREATE2 = (f"xl create {CFG} 'name=\"vblk2\"' "
-           f"'extra=\"console=hvc0 quiet vd.seek={SEEK2} vd.kib={KIB} vd.wait=300 vd.stay=1\"'")
+           f"'extra=\"console=hvc0 quiet vd.seek={SEEK2} vd.kib={KIB} vd.wait=300 vd.stay=1\"' "
+           "'disk=[ \"format=raw, vdev=xvda, access=rw, backendtype=standalone, "
+           f"specification=virtio, target={BDEV}\" ]'")
 WRITTEN2 = (f"z=$(dd if=/dev/zero bs=1024 count={KIB} 2>/dev/null | md5sum); i=0; "
             f"until [ \"$({region(SEEK2)})\" != \"$z\" ]; do i=$((i + 1)); "
             "[ $i -lt 240 ] || exit 1; sleep 1; done; "
@@ -70,6 +76,7 @@ COMMANDS = [
     region(SEEK),
     *[region(s) for s in PAR_SEEKS],
     FREE,
+    LOOP,
     CREATE2,
     WRITTEN2,
     "xl destroy vblk2 && " + GONE,
@@ -191,8 +198,8 @@ def test_destroy_tears_the_backend_down(run):
     rows = list_rows(run.ok("xl destroy vblk2 && " + GONE))
     assert [r[0] for r in rows] == ["Domain-0"], rows
     log = run.ok(LOG)
-    for dom in (1, 2):
-        assert (f"virtio-blk dom{dom}: serving {DISK} (32768 sectors, rw) at 0x2000000, "
+    for dom, target in ((1, DISK), (2, BDEV)):
+        assert (f"virtio-blk dom{dom}: serving {target} (32768 sectors, rw) at 0x2000000, "
                 f"SPI 33: 2 vCPU(s), 2 queue(s)") in log, log
         assert f"virtio-blk dom{dom}: disconnected" in log, log
         assert re.search(rf"^virtio-blk: dom{dom} device 51712: process \d+ ended \(status 0\)$",

@@ -29,12 +29,13 @@ CFG = "/etc/xen/vblk-domu.cfg"
 DISK = "/tmp/vblk.img"
 KNOWN = "dom0-wrote-this-" + secrets.token_hex(6)
 SEEK, SEEK2, KIB, PAR = 2048, 4096, 256, 2
+DISCARD = 30720     # 64 KiB written, discarded, read back as zeroes
 DOMU_CFG = f"""\
 name = "vblk"
 type = "pvh"
 kernel = "{IMAGES}/Image"
 ramdisk = "{IMAGES}/initramfs.cpio.gz"
-extra = "console=hvc0 quiet vd.seek={SEEK} vd.kib={KIB} vd.par={PAR} vd.wait=300"
+extra = "console=hvc0 quiet vd.seek={SEEK} vd.kib={KIB} vd.par={PAR} vd.discard={DISCARD} vd.wait=300"
 memory = 128
 vcpus = 2
 disk = [ 'format=raw, vdev=xvda, access=rw, backendtype=standalone, specification=virtio, target={DISK}' ]
@@ -75,6 +76,7 @@ COMMANDS = [
     GONE,
     region(SEEK),
     *[region(s) for s in PAR_SEEKS],
+    f"dd if={DISK} bs=512 skip={DISCARD} count=128 2>/dev/null | md5sum",
     FREE,
     LOOP,
     CREATE2,
@@ -176,6 +178,16 @@ def test_two_vcpus_at_once(run):
     counts = [int(n) for n in re.findall(r"^virtio-blk dom1: queue \d: (\d+) requests", first,
                                          re.M)]
     assert len(counts) == 2 and all(n > 0 for n in counts), log
+
+
+def test_discard_and_serial(run):
+    """blkdiscard in the domU punches a hole in dom0's image: zeroes on both
+    sides; the serial number Linux shows is the device's GET_ID answer."""
+    lines = domu_lines(run.ok(CREATE))
+    assert f"discarded 64 KiB at sector {DISCARD}: reads back as zeroes" in lines, lines
+    assert any(re.fullmatch(r"serial: pxn-[0-9a-f]+-[0-9a-f]+", x) for x in lines), lines
+    out = run.ok(f"dd if={DISK} bs=512 skip={DISCARD} count=128 2>/dev/null | md5sum")
+    assert md5_of(out) == "fcd6bcb56c1689fcef28b57c22475bad", out   # 64 KiB of zeroes
 
 
 def test_domain_gone_after_power_off(run):

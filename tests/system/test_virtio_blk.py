@@ -7,10 +7,14 @@ with one queue per vCPU. The domU (tools/domu/virtio-init) reads the line
 dom0 wrote at sector 0, writes a pattern of its own and reads it back, then
 has two writers and two readers at once, one pinned to each vCPU; dom0 finds
 each pattern in the image file, and the back end's log shows both queues
-used. A second domU on the same back end, its disk the same image as a block
-device (a loop device), destroyed while it runs, checks the teardown and
-that the back end serves the next domain. One boot; each
-test reads its part of it.
+used; it then discards 64 KiB and reads zeroes back, and shows the serial
+number the device gave. A second domU on the same back end, its disk the
+same image as a block device (a loop device), destroyed while it runs,
+checks the teardown and that the back end serves the next domain. One boot
+per hypervisor; each test reads its part of it. With
+PROXENOS_XEN_REFERENCE=1 the same runs on the full-config Xen 4.17
+(scripts/build-xen-reference.sh): the back end uses nothing of Proxenos's
+own.
 """
 
 import re

@@ -77,6 +77,24 @@ static inline uint64_t bank_mfn(const struct bank *b, const struct page_info *pg
     return b->first_mfn + (uint64_t)(pg - b->table);
 }
 
+/* The bank whose frame table holds pg, or NULL. Compared as integers: pg
+ * need not point into any table. Banks are few (one on most machines). */
+static struct bank *bank_of_page(const struct page_info *pg)
+{
+    uintptr_t p = (uintptr_t)pg;
+
+    for (unsigned int i = 0U; i < nr_banks; i++) {
+        uintptr_t base = (uintptr_t)banks[i].table;
+        uintptr_t off = p - base;
+
+        if ((p >= base) && ((off / sizeof(struct page_info)) < banks[i].nr_pages) &&
+            ((off % sizeof(struct page_info)) == 0U)) {
+            return &banks[i];
+        }
+    }
+    return NULL;
+}
+
 static void free_list_add(struct page_info *pg, unsigned int order)
 {
     pg->state = (uint8_t)PGS_FREE;
@@ -137,6 +155,23 @@ static unsigned int block_order_at(uint64_t m, uint64_t limit)
     return order;
 }
 
+/* Feed [first, limit) of bank b (all PGS_TAIL) as the largest aligned
+ * blocks it holds; each is freed like a returned allocation, so it merges
+ * with free neighbours. Lock held, or no other CPU running yet. */
+static void feed_blocks_locked(struct bank *b, uint64_t first, uint64_t limit)
+{
+    uint64_t m = first;
+
+    while (m < limit) {
+        unsigned int order = block_order_at(m, limit);
+
+        free_block_locked(b, m, order);
+        total_pages += order_pages(order);
+        free_page_count += order_pages(order);
+        m += order_pages(order);
+    }
+}
+
 int page_alloc_add_range(paddr_t start, paddr_t end)
 {
     uint64_t first = start >> PAGE_SHIFT;
@@ -163,25 +198,71 @@ int page_alloc_add_range(paddr_t start, paddr_t end)
     for (m = first; m < limit; m++) {
         bank_page(b, m)->state = (uint8_t)PGS_TAIL;
     }
-    /* Feed the range as the largest aligned blocks it holds; each is freed
-     * like a returned allocation, so it merges with free neighbours. */
-    m = first;
-    while (m < limit) {
-        unsigned int order = block_order_at(m, limit);
-
-        free_block_locked(b, m, order);
-        total_pages += order_pages(order);
-        free_page_count += order_pages(order);
-        m += order_pages(order);
-    }
+    feed_blocks_locked(b, first, limit);
     spin_unlock_irqrestore(&heap_lock, flags);
     return 0;
 }
 
+/* Pages [first, limit) of bank b: not the allocator's. */
+static void mark_unmanaged(struct bank *b, uint64_t first, uint64_t limit)
+{
+    for (uint64_t m = first; m < limit; m++) {
+        bank_page(b, m)->state = (uint8_t)PGS_UNMANAGED;
+    }
+}
+
+/* The boot hand-over takes the boot allocator's free ranges, ascending and
+ * disjoint, while the frame tables are still all PGS_TAIL (zero): a free
+ * range needs no pass over its pages, only the first page of each block
+ * is written. What lies between the ranges (the image, boot allocations,
+ * the frame tables themselves: little) is marked unmanaged as the cursor
+ * passes it, and what lies after the last one at the end. */
+struct boot_feed {
+    unsigned int bank;      /* banks below this one are classified */
+    uint64_t cursor;        /* in that bank, pages below this one are */
+};
+
+/* Classify as unmanaged everything from the cursor up to page m of bank
+ * upto, or to the end of every bank when upto is NULL. */
+static void feed_skip_to(struct boot_feed *f, struct bank *upto, uint64_t m)
+{
+    while (f->bank < nr_banks) {
+        struct bank *b = &banks[f->bank];
+        uint64_t from = MAX(f->cursor, b->first_mfn);
+
+        if (b == upto) {
+            mark_unmanaged(b, from, m);
+            return;
+        }
+        mark_unmanaged(b, from, b->first_mfn + b->nr_pages);
+        f->bank++;
+        f->cursor = 0U;
+    }
+}
+
 static int take_free_range(paddr_t start, paddr_t end, void *arg)
 {
-    (void)arg;
-    return page_alloc_add_range(start, end);
+    struct boot_feed *f = arg;
+    uint64_t first = start >> PAGE_SHIFT;
+    uint64_t limit = end >> PAGE_SHIFT;
+    struct bank *b;
+    unsigned int idx;
+
+    if ((start >= end) || !IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE)) {
+        return -EINVAL;
+    }
+    b = bank_of(first);
+    if ((b == NULL) || ((limit - b->first_mfn) > b->nr_pages)) {
+        return -EINVAL;
+    }
+    idx = (unsigned int)(b - banks);
+    if ((idx < f->bank) || ((idx == f->bank) && (first < f->cursor))) {
+        return -EINVAL;     /* not ascending: the hand-over's promise broken */
+    }
+    feed_skip_to(f, b, first);
+    feed_blocks_locked(b, first, limit);
+    f->cursor = limit;
+    return 0;
 }
 
 static void reset_state(void)
@@ -206,7 +287,9 @@ static void reset_state(void)
 int page_alloc_init(void)
 {
     unsigned int n = bootmem_ram_count();
+    struct boot_feed feed = { 0U, 0U };
     unsigned int i;
+    int rc;
 
     reset_state();
     if (n > ARRAY_SIZE(banks)) {
@@ -217,8 +300,6 @@ int page_alloc_init(void)
         paddr_t end;
         paddr_t pa;
         uint64_t bytes;
-        uint64_t p;
-        int rc;
 
         rc = bootmem_ram_range(i, &start, &end);
         if (rc != 0) {
@@ -234,16 +315,18 @@ int page_alloc_init(void)
             return rc;
         }
         banks[i].table = arch_maddr_to_virt(pa);
-        /* All zero is PGS_UNMANAGED with empty links. */
+        /* All zero is PGS_TAIL with empty links: the hand-over below makes
+         * what it is not given unmanaged. */
         arch_clear_memory(banks[i].table, (size_t)bytes);
-        for (p = 0U; p < banks[i].nr_pages; p++) {
-            banks[i].table[p].bank = i;
-        }
         frame_table_bytes += ALIGN_UP(bytes, PAGE_SIZE);
         /* Visible to lookups only once its table is ready. */
         nr_banks = i + 1U;
     }
-    return bootmem_handover(take_free_range, NULL);
+    rc = bootmem_handover(take_free_range, &feed);
+    if (rc == 0) {
+        feed_skip_to(&feed, NULL, 0U);
+    }
+    return rc;
 }
 
 mfn_t alloc_pages_for(unsigned int order, unsigned int flags, const void *caller,
@@ -267,7 +350,7 @@ mfn_t alloc_pages_for(unsigned int order, unsigned int flags, const void *caller
         page_list_remove(&recycled[order], pg);
         pg->use = (uint16_t)PAGE_USE_NONE;
         pg->u.raw = 0U;
-        m = bank_mfn(&banks[pg->bank], pg);
+        m = bank_mfn(bank_of_page(pg), pg);
         spin_unlock_irqrestore(&heap_lock, irq);
         alloc_count_note_recycled(ALLOC_KIND_PAGES);
         *recycled_block = true;
@@ -288,7 +371,7 @@ mfn_t alloc_pages_for(unsigned int order, unsigned int flags, const void *caller
         return INVALID_MFN;
     }
     free_list_del(pg, o);
-    m = bank_mfn(&banks[pg->bank], pg);
+    m = bank_mfn(bank_of_page(pg), pg);
     /* Keep the lower half, free the upper half, until the size fits. */
     while (o > order) {
         o--;
@@ -398,11 +481,12 @@ void page_alloc_recycle_flush(void)
     for (unsigned int o = 0U; o <= MAX_ORDER; o++) {
         while (!page_list_empty(&recycled[o])) {
             struct page_info *pg = recycled[o].first;
-            uint64_t m = bank_mfn(&banks[pg->bank], pg);
+            struct bank *b = bank_of_page(pg);
+            uint64_t m = bank_mfn(b, pg);
 
             page_list_remove(&recycled[o], pg);
             pg->use = (uint16_t)PAGE_USE_NONE;
-            free_block_locked(&banks[pg->bank], m, o);
+            free_block_locked(b, m, o);
             free_page_count += order_pages(o);
             nr_frees++;
         }
@@ -481,20 +565,9 @@ struct page_info *mfn_to_page(mfn_t m)
 
 mfn_t page_to_mfn(const struct page_info *pg)
 {
-    uintptr_t p = (uintptr_t)pg;
-    unsigned int i;
+    const struct bank *b = bank_of_page(pg);
 
-    /* Compared as integers: pg need not point into any table. */
-    for (i = 0U; i < nr_banks; i++) {
-        uintptr_t base = (uintptr_t)banks[i].table;
-        uintptr_t off = p - base;
-
-        if ((p >= base) && ((off / sizeof(struct page_info)) < banks[i].nr_pages) &&
-            ((off % sizeof(struct page_info)) == 0U)) {
-            return mfn(banks[i].first_mfn + (uint64_t)(off / sizeof(struct page_info)));
-        }
-    }
-    return INVALID_MFN;
+    return (b != NULL) ? mfn(bank_mfn(b, pg)) : INVALID_MFN;
 }
 
 struct page_info *virt_to_page(const void *va)

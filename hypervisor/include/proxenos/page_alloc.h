@@ -37,8 +37,8 @@ static inline bool mfn_eq(mfn_t a, mfn_t b)
 
 /* What the page allocator itself knows about a page (page_info.state). */
 enum page_state {
-    PGS_UNMANAGED = 0,  /* not the allocator's: image, boot allocations, ... */
-    PGS_TAIL,           /* inside a block, not its first page */
+    PGS_TAIL = 0,       /* inside a block, not its first page */
+    PGS_UNMANAGED,      /* not the allocator's: image, boot allocations, ... */
     PGS_FREE,           /* first page of a free block of page_info.order */
     PGS_ALLOCATED,      /* first page of an allocated block of page_info.order */
 };
@@ -63,7 +63,6 @@ struct page_info {
     uint8_t state;          /* enum page_state: page_alloc.c only */
     uint8_t order;          /* block order, meaningful on FREE/ALLOCATED */
     uint16_t use;           /* enum page_use, on an ALLOCATED first page */
-    uint32_t bank;          /* frame table (bank) index: page_alloc.c only */
     union {
         struct {
             uint16_t first_free;    /* offset of the first free object */

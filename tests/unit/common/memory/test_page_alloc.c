@@ -417,6 +417,52 @@ static void test_add_range_later(void **state)
     assert_int_equal(page_alloc_add_range(RAM0, RAM0), -EINVAL);
 }
 
+/* The boot hand-over marks as unmanaged exactly what it does not hand
+ * over, wherever it lies: the start of a bank, between free ranges, a whole
+ * bank, the end of the last one (add_range takes only unmanaged pages, and
+ * refuses managed ones). */
+static void test_handover_classifies_every_page(void **state)
+{
+    const paddr_t bank1 = 0x80000000ULL;
+    const paddr_t bank2 = 0x90000000ULL;
+    struct page_alloc_stats st;
+
+    (void)state;
+    add_bank(RAM0, MiB(4));
+    add_bank(bank1, MiB(1));
+    add_bank(bank2, MiB(8));
+    assert_int_equal(bootmem_reserve(RAM0, RAM0 + KiB(64)), 0);
+    assert_int_equal(bootmem_reserve(RAM0 + MiB(2), RAM0 + MiB(2) + KiB(8)), 0);
+    assert_int_equal(bootmem_reserve(bank1, bank1 + MiB(1)), 0);
+    assert_int_equal(bootmem_reserve(bank2 + MiB(6), bank2 + MiB(7)), 0);
+    assert_int_equal(page_alloc_init(), 0);
+    st = stats();
+    assert_int_equal(st.nr_banks, 3);
+    assert_int_equal(pages_in_free_blocks(&st), st.free_pages);
+    /* The frame tables (4 + 1 + 8 MiB of pages: 104 KiB) at the top of
+     * bank 2, the reservations: all unmanaged, the rest free. */
+    assert_int_equal(st.frame_table_bytes, KiB(104));
+    assert_int_equal(st.total_pages, 3328U - 16U - 2U - 256U - 256U - 26U);
+
+    /* Free pages are the allocator's already. */
+    assert_int_equal(page_alloc_add_range(RAM0 + KiB(64), RAM0 + KiB(68)), -EINVAL);
+    assert_int_equal(page_alloc_add_range(RAM0 + MiB(4) - KiB(4), RAM0 + MiB(4)), -EINVAL);
+    assert_int_equal(page_alloc_add_range(bank2, bank2 + KiB(4)), -EINVAL);
+    assert_int_equal(page_alloc_add_range(bank2 + MiB(7), bank2 + MiB(7) + KiB(4)), -EINVAL);
+    /* Every reservation is unmanaged, and goes in once. */
+    assert_int_equal(page_alloc_add_range(RAM0, RAM0 + KiB(64)), 0);
+    assert_int_equal(page_alloc_add_range(RAM0 + MiB(2), RAM0 + MiB(2) + KiB(8)), 0);
+    assert_int_equal(page_alloc_add_range(bank1, bank1 + MiB(1)), 0);
+    assert_int_equal(page_alloc_add_range(bank2 + MiB(6), bank2 + MiB(7)), 0);
+    assert_int_equal(page_alloc_add_range(bank1, bank1 + MiB(1)), -EINVAL);
+    /* So is the last frame-table page (taken only to look: a static
+     * acquisition would clear it). */
+    assert_int_equal(page_alloc_add_range(bank2 + MiB(8) - KiB(4), bank2 + MiB(8)), 0);
+    st = stats();
+    assert_int_equal(st.total_pages, 3328U - 25U);
+    assert_int_equal(pages_in_free_blocks(&st), st.free_pages);
+}
+
 static void test_init_without_room_for_tables(void **state)
 {
     (void)state;
@@ -471,6 +517,7 @@ int main(void)
         cmocka_unit_test_setup(test_alloc_zero_and_xenheap, setup),
         cmocka_unit_test_setup(test_page_lookups, setup),
         cmocka_unit_test_setup(test_add_range_later, setup),
+        cmocka_unit_test_setup(test_handover_classifies_every_page, setup),
         cmocka_unit_test_setup(test_init_without_room_for_tables, setup),
         cmocka_unit_test_setup(test_no_ram_at_all, setup),
         cmocka_unit_test_setup(test_dump, setup),

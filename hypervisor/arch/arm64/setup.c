@@ -42,6 +42,11 @@
 extern const struct keyhandler __keyhandler_start[], __keyhandler_end[];
 
 static struct fdt boot_fdt;
+/* The boot device tree is read over and over while the domains are built
+ * (parents for cells, phandles for interrupts): indexed once. A tree with
+ * more nodes than this is still read, only by walking. */
+#define BOOT_FDT_INDEX_NODES 1024U
+static struct fdt_node_ref boot_fdt_index[BOOT_FDT_INDEX_NODES];
 static struct boot_info boot_info;
 static struct static_shm_table shm_table;
 static struct timer selftest_timers[NR_CPUS];
@@ -79,6 +84,10 @@ static const struct fdt *map_device_tree(paddr_t dtb)
     if (rc != 0) {
         fatal("invalid device tree at 0x%llx: %s (offset 0x%x)", (unsigned long long)dtb,
               boot_fdt.error, boot_fdt.error_offset);
+    }
+    if (fdt_index_build(&boot_fdt, boot_fdt_index, BOOT_FDT_INDEX_NODES) != 0) {
+        pr_info("device tree: more than %u nodes, read without an index\n",
+                BOOT_FDT_INDEX_NODES);
     }
     rc = bootinfo_scan(&boot_info, &boot_fdt);
     if (rc != 0) {

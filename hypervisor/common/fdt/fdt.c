@@ -20,6 +20,109 @@ static bool is_node(const struct fdt *fdt, int node, struct fdt_token *t)
     return (fdt_token_read(fdt, (uint32_t)node, t) == NULL) && (t->type == FDT_BEGIN_NODE);
 }
 
+/* ---- The node index --------------------------------------------------- */
+
+/* The index entry of 'node', or FDT_NO_NODE (no index, or not a node's
+ * offset): a binary search, as document order is offset order. */
+static uint32_t ref_of(const struct fdt *fdt, int node)
+{
+    uint32_t lo = 0U;
+    uint32_t hi = fdt->index_len;
+
+    if ((fdt->index == NULL) || (node < 0)) {
+        return FDT_NO_NODE;
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + ((hi - lo) / 2U);
+        uint32_t off = fdt->index[mid].offset;
+
+        if (off == (uint32_t)node) {
+            return mid;
+        }
+        if (off < (uint32_t)node) {
+            lo = mid + 1U;
+        } else {
+            hi = mid;
+        }
+    }
+    return FDT_NO_NODE;
+}
+
+/* A property token of node r: note its phandle. */
+static void index_prop(const struct fdt *fdt, uint32_t off, struct fdt_node_ref *r)
+{
+    const char *name = fdt_string_at(fdt, fdt_be32(&fdt->blob[off + 8U]));
+    uint32_t len = fdt_be32(&fdt->blob[off + 4U]);
+
+    if ((name == NULL) || (len != 4U)) {
+        return;
+    }
+    if (strcmp(name, "phandle") == 0) {
+        r->phandle = fdt_be32(&fdt->blob[off + FDT_PROP_HEADER_SIZE]);
+        r->has_phandle = true;
+    } else if ((strcmp(name, "linux,phandle") == 0) && !r->has_phandle) {
+        r->phandle = fdt_be32(&fdt->blob[off + FDT_PROP_HEADER_SIZE]);
+    } else {
+        /* not a phandle */
+    }
+}
+
+int fdt_index_build(struct fdt *fdt, struct fdt_node_ref *refs, uint32_t cap)
+{
+    uint32_t open[FDT_MAX_DEPTH];       /* the node open at each depth */
+    uint32_t last[FDT_MAX_DEPTH + 1];   /* the last child seen at each depth */
+    uint32_t depth = 0U;
+    uint32_t n = 0U;
+    uint32_t off;
+    struct fdt_token t;
+
+    fdt->index = NULL;
+    fdt->index_len = 0U;
+    if ((fdt->blob == NULL) || (fdt_root(fdt) < 0)) {
+        return -EINVAL;
+    }
+    last[0] = FDT_NO_NODE;
+    for (off = (uint32_t)fdt_root(fdt); fdt_token_read(fdt, off, &t) == NULL; off = t.next) {
+        if (t.type == FDT_BEGIN_NODE) {
+            if (n == cap) {
+                return -ENOSPC;
+            }
+            if (depth >= FDT_MAX_DEPTH) {
+                return -EINVAL;
+            }
+            refs[n] = (struct fdt_node_ref){
+                .offset = off,
+                .parent = (depth == 0U) ? FDT_NO_NODE : open[depth - 1U],
+                .next_sibling = FDT_NO_NODE,
+            };
+            if (last[depth] != FDT_NO_NODE) {
+                refs[last[depth]].next_sibling = n;
+            }
+            last[depth] = n;
+            last[depth + 1U] = FDT_NO_NODE;
+            open[depth] = n;
+            depth++;
+            n++;
+        } else if (t.type == FDT_END_NODE) {
+            if (depth == 0U) {
+                return -EINVAL;
+            }
+            depth--;
+            if (depth == 0U) {
+                /* The root is closed: what follows is FDT_END. */
+                fdt->index = refs;
+                fdt->index_len = n;
+                return 0;
+            }
+        } else if ((t.type == FDT_PROP) && (depth > 0U)) {
+            index_prop(fdt, off, &refs[open[depth - 1U]]);
+        } else {
+            /* NOP */
+        }
+    }
+    return -EINVAL;
+}
+
 /* ---- Nodes ------------------------------------------------------------- */
 
 int fdt_root(const struct fdt *fdt)
@@ -77,8 +180,18 @@ int fdt_next_node(const struct fdt *fdt, int node, int *depth)
 
 int fdt_first_child(const struct fdt *fdt, int node)
 {
+    uint32_t i = ref_of(fdt, node);
     int depth = 0;
-    int child = fdt_next_node(fdt, node, &depth);
+    int child;
+
+    if (i != FDT_NO_NODE) {
+        /* In document order a first child comes right after its parent. */
+        if (((i + 1U) < fdt->index_len) && (fdt->index[i + 1U].parent == i)) {
+            return (int)fdt->index[i + 1U].offset;
+        }
+        return -ENOENT;
+    }
+    child = fdt_next_node(fdt, node, &depth);
 
     if ((child >= 0) && (depth != 1)) {
         child = -ENOENT;
@@ -88,10 +201,15 @@ int fdt_first_child(const struct fdt *fdt, int node)
 
 int fdt_next_sibling(const struct fdt *fdt, int node)
 {
+    uint32_t i = ref_of(fdt, node);
     uint32_t nesting = 0U;
     uint32_t off;
     struct fdt_token t;
 
+    if (i != FDT_NO_NODE) {
+        i = fdt->index[i].next_sibling;
+        return (i == FDT_NO_NODE) ? -ENOENT : (int)fdt->index[i].offset;
+    }
     if (!is_node(fdt, node, &t)) {
         return -EINVAL;
     }
@@ -127,11 +245,38 @@ int fdt_next_sibling(const struct fdt *fdt, int node)
     }
 }
 
+/* fdt_ancestors from the index: up the parent links, then reversed. */
+static int ancestors_indexed(const struct fdt *fdt, uint32_t i, int chain[FDT_MAX_DEPTH])
+{
+    int n = 0;
+
+    while (i != FDT_NO_NODE) {
+        if (n == FDT_MAX_DEPTH) {
+            return -EINVAL;     /* only an index of a blob fdt_check() refused */
+        }
+        chain[n] = (int)fdt->index[i].offset;
+        n++;
+        i = fdt->index[i].parent;
+    }
+    for (int a = 0, b = n - 1; a < b; a++, b--) {
+        int x = chain[a];
+
+        chain[a] = chain[b];
+        chain[b] = x;
+    }
+    return n;
+}
+
 int fdt_ancestors(const struct fdt *fdt, int node, int chain[FDT_MAX_DEPTH])
 {
+    uint32_t i = ref_of(fdt, node);
     int depth = 0;
-    int off = fdt_root(fdt);
+    int off;
 
+    if (i != FDT_NO_NODE) {
+        return ancestors_indexed(fdt, i, chain);
+    }
+    off = fdt_root(fdt);
     if (off < 0) {
         return off;
     }

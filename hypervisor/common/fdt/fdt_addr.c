@@ -136,6 +136,14 @@ int fdt_node_by_phandle(const struct fdt *fdt, uint32_t phandle)
     if ((phandle == 0U) || (phandle == 0xffffffffU)) {
         return -ENOENT;
     }
+    if (fdt->index != NULL) {
+        for (uint32_t i = 0U; i < fdt->index_len; i++) {
+            if (fdt->index[i].phandle == phandle) {
+                return (int)fdt->index[i].offset;
+            }
+        }
+        return -ENOENT;
+    }
     node = fdt_root(fdt);
     while (node >= 0) {
         uint32_t value;

@@ -223,14 +223,14 @@ struct boot_feed {
 };
 
 /* Classify as unmanaged everything from the cursor up to page m of bank
- * upto, or to the end of every bank when upto is NULL. */
-static void feed_skip_to(struct boot_feed *f, struct bank *upto, uint64_t m)
+ * upto, or to the end of every bank when upto is nr_banks. */
+static void feed_skip_to(struct boot_feed *f, unsigned int upto, uint64_t m)
 {
     while (f->bank < nr_banks) {
         struct bank *b = &banks[f->bank];
         uint64_t from = MAX(f->cursor, b->first_mfn);
 
-        if (b == upto) {
+        if (f->bank == upto) {
             mark_unmanaged(b, from, m);
             return;
         }
@@ -259,7 +259,7 @@ static int take_free_range(paddr_t start, paddr_t end, void *arg)
     if ((idx < f->bank) || ((idx == f->bank) && (first < f->cursor))) {
         return -EINVAL;     /* not ascending: the hand-over's promise broken */
     }
-    feed_skip_to(f, b, first);
+    feed_skip_to(f, idx, first);
     feed_blocks_locked(b, first, limit);
     f->cursor = limit;
     return 0;
@@ -324,7 +324,7 @@ int page_alloc_init(void)
     }
     rc = bootmem_handover(take_free_range, &feed);
     if (rc == 0) {
-        feed_skip_to(&feed, NULL, 0U);
+        feed_skip_to(&feed, nr_banks, 0U);
     }
     return rc;
 }

@@ -23,6 +23,20 @@
  * at depth FDT_MAX_DEPTH - 1. Lookups keep one ancestor per level. */
 #define FDT_MAX_DEPTH 64
 
+/* One node in an index of a blob's nodes (fdt_index_build), in document
+ * order: what the walks below would otherwise find by reading forward
+ * from the root each time. Indices into the same array; FDT_NO_NODE for
+ * none. */
+#define FDT_NO_NODE 0xffffffffU
+
+struct fdt_node_ref {
+    uint32_t offset;         /* the node's FDT_BEGIN_NODE */
+    uint32_t parent;
+    uint32_t next_sibling;
+    uint32_t phandle;        /* "phandle" if it has one, else "linux,phandle", else 0 */
+    bool has_phandle;        /* a 4-byte "phandle": it wins over "linux,phandle" */
+};
+
 /* A validated blob. Filled by fdt_check(); read-only afterwards. */
 struct fdt {
     const uint8_t *blob;
@@ -40,6 +54,9 @@ struct fdt {
      * the blob where the problem is. NULL after success. */
     const char *error;
     uint32_t error_offset;
+    /* The node index, if fdt_index_build() made one (NULL otherwise). */
+    const struct fdt_node_ref *index;
+    uint32_t index_len;
 };
 
 /* One property, as fdt_prop_at() reports it. */
@@ -54,6 +71,14 @@ struct fdt_property {
  * (a format version this reader does not understand); on failure
  * fdt->error says why and fdt->error_offset where. */
 int fdt_check(struct fdt *fdt, const void *blob, size_t maxlen);
+
+/* Index every node of a checked blob into refs[0..cap), so that parents,
+ * children, siblings and phandles are found without a walk from the root
+ * (a device tree read many times over, like the boot one, pays for it
+ * once). Returns 0, or -ENOSPC when the blob has more than cap nodes and
+ * -EINVAL for a blob fdt_check() did not accept: then there is no index
+ * and every call below still answers, by walking. */
+int fdt_index_build(struct fdt *fdt, struct fdt_node_ref *refs, uint32_t cap);
 
 /* ---- Nodes ------------------------------------------------------------ */
 

@@ -46,6 +46,45 @@ static void walk_everything(const struct fdt *fdt, bool deep)
     assert_int_equal(nodes, fdt->nr_nodes);
 }
 
+/* The index changes no answer: for every node, what an indexed copy of
+ * the checked blob says equals what walking says. */
+static void assert_index_agrees(const struct fdt *walked)
+{
+    struct fdt indexed = *walked;
+    struct fdt_node_ref refs[256];
+    int depth = 0;
+
+    assert_int_equal(fdt_index_build(&indexed, refs, 256U), 0);
+    assert_int_equal(indexed.index_len, walked->nr_nodes);
+    for (int node = fdt_root(walked); node >= 0; node = fdt_next_node(walked, node, &depth)) {
+        int chain_w[FDT_MAX_DEPTH];
+        int chain_i[FDT_MAX_DEPTH];
+        int n = fdt_ancestors(walked, node, chain_w);
+        uint32_t ph;
+
+        assert_int_equal(fdt_ancestors(&indexed, node, chain_i), n);
+        for (int i = 0; i < n; i++) {
+            assert_int_equal(chain_i[i], chain_w[i]);
+        }
+        assert_int_equal(fdt_first_child(&indexed, node), fdt_first_child(walked, node));
+        assert_int_equal(fdt_next_sibling(&indexed, node), fdt_next_sibling(walked, node));
+        assert_int_equal(fdt_parent(&indexed, node), fdt_parent(walked, node));
+        assert_int_equal(fdt_node_depth(&indexed, node), fdt_node_depth(walked, node));
+        if (fdt_getprop_u32(walked, node, "phandle", &ph) == 0) {
+            assert_int_equal(fdt_node_by_phandle(&indexed, ph), fdt_node_by_phandle(walked, ph));
+        }
+        if (fdt_getprop_u32(walked, node, "linux,phandle", &ph) == 0) {
+            assert_int_equal(fdt_node_by_phandle(&indexed, ph), fdt_node_by_phandle(walked, ph));
+        }
+    }
+    for (uint32_t ph = 0U; ph < 0x8010U; ph += (ph < 16U) ? 1U : 0x7ff0U) {
+        assert_int_equal(fdt_node_by_phandle(&indexed, ph), fdt_node_by_phandle(walked, ph));
+    }
+    /* Not node offsets: the walk's error either way. */
+    assert_int_equal(fdt_first_child(&indexed, 1), fdt_first_child(walked, 1));
+    assert_int_equal(fdt_next_sibling(&indexed, -3), fdt_next_sibling(walked, -3));
+}
+
 static void test_every_truncation_and_byte_flip(void **state)
 {
     size_t len;
@@ -67,6 +106,9 @@ static void test_every_truncation_and_byte_flip(void **state)
         copy[i] ^= (uint8_t)(0x5aU + i);
         if (fdt_check(&fdt, copy, len) == 0) {
             walk_everything(&fdt, (i % 61U) == 0U);
+            if ((i % 7U) == 0U) {
+                assert_index_agrees(&fdt);
+            }
         } else {
             assert_non_null(fdt.error);
         }
@@ -105,6 +147,31 @@ static void test_qemu_virt_blob(void **state)
     assert_int_equal(n, 4);
     assert_true(fdt_find_compatible(&fdt, -1, "arm,gic-v3") >= 0);
     walk_everything(&fdt, true);
+    assert_index_agrees(&fdt);
+    free(blob);
+}
+
+/* Too many nodes for the room given: no index, and every answer the same. */
+static void test_index_without_room(void **state)
+{
+    size_t len;
+    uint8_t *blob = fb_load_fixture("qemu-virt.dtb", &len);
+    struct fdt fdt;
+    struct fdt small;
+    struct fdt_node_ref refs[4];
+    int cpus;
+
+    (void)state;
+    assert_int_equal(fdt_check(&fdt, blob, len), 0);
+    small = fdt;
+    assert_int_equal(fdt_index_build(&small, refs, 4U), -ENOSPC);
+    assert_null(small.index);
+    cpus = fdt_find_compatible(&fdt, -1, "arm,gic-v3");
+    assert_int_equal(fdt_parent(&small, cpus), fdt_parent(&fdt, cpus));
+    assert_int_equal(fdt_first_child(&small, fdt_root(&fdt)), fdt_first_child(&fdt, fdt_root(&fdt)));
+    /* And a blob that was never checked gets none. */
+    small.blob = NULL;
+    assert_int_equal(fdt_index_build(&small, refs, 4U), -EINVAL);
     free(blob);
 }
 
@@ -113,6 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_truncation_and_byte_flip),
         cmocka_unit_test(test_qemu_virt_blob),
+        cmocka_unit_test(test_index_without_room),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,8 +12,8 @@
 #include <asm/spectre.h>
 #include <asm/trap_frame.h>
 
-.macro save_frame
-    sub     sp, sp, #TRAP_FRAME_SIZE
+/* x0-x17 to and from their frame slots: every entry saves them first. */
+.macro save_x0_x17
     stp     x0, x1, [sp, #16 * 0]
     stp     x2, x3, [sp, #16 * 1]
     stp     x4, x5, [sp, #16 * 2]
@@ -23,6 +23,23 @@
     stp     x12, x13, [sp, #16 * 6]
     stp     x14, x15, [sp, #16 * 7]
     stp     x16, x17, [sp, #16 * 8]
+.endm
+
+.macro load_x0_x17
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+.endm
+
+.macro save_frame
+    sub     sp, sp, #TRAP_FRAME_SIZE
+    save_x0_x17
     stp     x18, x19, [sp, #16 * 9]
     stp     x20, x21, [sp, #16 * 10]
     stp     x22, x23, [sp, #16 * 11]
@@ -47,15 +64,7 @@
     ldp     x0, x1, [sp, #TRAP_FRAME_ELR]
     msr     elr_el2, x0
     msr     spsr_el2, x1
-    ldp     x0, x1, [sp, #16 * 0]
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
+    load_x0_x17
     ldp     x18, x19, [sp, #16 * 9]
     ldp     x20, x21, [sp, #16 * 10]
     ldp     x22, x23, [sp, #16 * 11]
@@ -216,15 +225,7 @@ trap_stub guest32_serror, TRAP_GUEST_SERROR
  */
 guest64_sync:
     sub     sp, sp, #TRAP_FRAME_SIZE
-    stp     x0, x1, [sp, #16 * 0]
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
+    save_x0_x17
     str     x18, [sp, #8 * 18]
     stp     x29, x30, [sp, #8 * 29]
     mov     x29, xzr
@@ -232,15 +233,7 @@ guest64_sync:
     mrs     x1, esr_el2
     bl      guest_sync_fast
     cbnz    w0, 1f
-    ldp     x0, x1, [sp, #16 * 0]
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
+    load_x0_x17
     ldr     x18, [sp, #8 * 18]
     ldp     x29, x30, [sp, #8 * 29]
     add     sp, sp, #TRAP_FRAME_SIZE

@@ -11,6 +11,7 @@
 #include <proxenos/dom0less_virtio.h>
 #include <proxenos/errno.h>
 #include <proxenos/fdt_write.h>
+#include <proxenos/printk.h>
 
 struct dom0_record {
     domid_t domid;
@@ -44,38 +45,7 @@ int dom0less_virtio_dom0_add(domid_t domid, const char *dom_name,
 /* "d<domid>-<base in hex>": unique, as a domain's devices never overlap. */
 static void child_name(char buf[32], domid_t domid, uint64_t base)
 {
-    static const char hex[] = "0123456789abcdef";
-    char digits[16];
-    unsigned int len = 0U;
-    unsigned int n = 0U;
-    uint32_t id = domid;
-    uint64_t v = base;
-
-    buf[len] = 'd';
-    len++;
-    do {
-        digits[n] = hex[id % 10U];
-        n++;
-        id /= 10U;
-    } while (id != 0U);
-    while (n > 0U) {
-        n--;
-        buf[len] = digits[n];
-        len++;
-    }
-    buf[len] = '-';
-    len++;
-    do {
-        digits[n] = hex[v & 0xfU];
-        n++;
-        v >>= 4;
-    } while ((v != 0U) && (n < sizeof(digits)));
-    while (n > 0U) {
-        n--;
-        buf[len] = digits[n];
-        len++;
-    }
-    buf[len] = '\0';
+    (void)snprintf(buf, 32U, "d%u-%llx", (unsigned int)domid, (unsigned long long)base);
 }
 
 static void write_device(struct fdt_writer *w, const struct dom0_record *r,

@@ -8,7 +8,7 @@
 # libraries behind the link names ($(CACHE_DIR)/sysroot-arm64).
 
 VBE_DIR := $(SRCDIR)/tools/virtio-backend
-VBE_OUT := $(O)/tools/virtio-backend
+VBE_OUT := $(O)/tools/obj/virtio-backend
 VBE_SYSROOT ?= $(CACHE_DIR)/sysroot-arm64
 VBE_CC := $(CROSS_COMPILE)gcc --sysroot=$(VBE_SYSROOT)
 VBE_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
@@ -16,10 +16,15 @@ VBE_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes -Wmissin
 VBE_LDLIBS := -lxendevicemodel -lxenforeignmemory -lxenevtchn -lxenstore -pthread
 
 # The host-testable part (guest memory behind guest_mem.h) and the Xen part.
-VBE_SRCS := virtqueue.c blk.c virtio_mmio.c vdev.c log.c \
+# One program serves every device type (vdev.h says how a type plugs in);
+# it is also installed as virtio-<type>-backend, which needs no --type.
+VBE_SRCS := virtqueue.c virtio_mmio.c vdev.c vdev_types.c log.c \
+	blk.c blk_dev.c \
 	gmem_xen.c xen_glue.c serve.c xs_backend.c main.c
 VBE_OBJS := $(patsubst %.c,$(VBE_OUT)/%.o,$(VBE_SRCS))
-VBE_BIN := $(O)/tools/virtio-blk-backend
+VBE_BIN := $(O)/tools/virtio-backend
+VBE_TYPES := blk
+VBE_NAMED := $(foreach t,$(VBE_TYPES),$(O)/tools/virtio-$(t)-backend)
 
 $(VBE_OUT)/%.o: $(VBE_DIR)/%.c
 	@mkdir -p $(dir $@)
@@ -29,10 +34,16 @@ $(VBE_OUT)/%.o: $(VBE_DIR)/%.c
 	$(Q)$(VBE_CC) $(VBE_CFLAGS) -MMD -MP -MF $(@:.o=.d) -c $< -o $@
 
 $(VBE_BIN): $(VBE_OBJS)
-	$(call say,LD,tools/virtio-blk-backend)
+	$(call say,LD,tools/virtio-backend)
 	$(Q)$(VBE_CC) $(VBE_CFLAGS) $(VBE_OBJS) -o $@ $(VBE_LDLIBS)
+
+# Copies rather than links: the tests put single files into initramfs
+# images, and a copy needs nothing beside it.
+$(VBE_NAMED): $(VBE_BIN)
+	$(call say,CP,$(patsubst $(O)/%,%,$@))
+	$(Q)cp $< $@
 
 -include $(VBE_OBJS:.o=.d)
 
 .PHONY: tools
-tools: $(VBE_BIN)
+tools: $(VBE_BIN) $(VBE_NAMED)

@@ -1,10 +1,10 @@
-/* One device served: disk, guest memory, IOREQ server, register file. */
+/* One device served: guest memory, IOREQ server, the device and its
+ * register file. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 
-#include "blk.h"
 #include "gmem_xen.h"
 #include "log.h"
 #include "serve.h"
@@ -43,36 +43,27 @@ static uint64_t mmio(void *ctx, uint64_t off, unsigned size, bool write, uint64_
 
 int serve_device(const struct serve_params *p, const struct serve_hooks *h)
 {
-    struct blk_disk disk;
     struct guest_mem *gm = NULL;
     struct xen_ioreq *x = NULL;
     struct vdev *dev = NULL;
-    unsigned queues;
     int rc = -1;
 
-    if (blk_open(&disk, p->image, p->ro) != 0) {
-        log_msg("cannot open %s: %s", p->image, strerror(errno));
-        return -1;
-    }
     gm = gmem_xen_open(p->domid);
     if (!gm) {
         log_msg("cannot open the foreign-memory interface: %s", strerror(errno));
         goto out;
     }
-    /* The device's state must exist before the window is claimed: the
-     * first access may come as soon as it is. */
+    /* The device is made after the window is claimed because it needs the
+     * guest's vCPU count; an access in between waits in the request page
+     * until the loop below answers it. */
     x = xen_ioreq_open(p->domid, p->base, VMMIO_WINDOW, p->irq);
     if (!x)
         goto out;
-    queues = p->queues ? p->queues : xen_ioreq_vcpus(x);
-    if (queues > VMMIO_MAX_QUEUES)
-        queues = VMMIO_MAX_QUEUES;
-    dev = vdev_create(&disk, gm, queues, xen_ioreq_irq, x);
+    dev = vdev_open(p->type, &p->opts, xen_ioreq_vcpus(x), gm, xen_ioreq_irq, x);
     if (!dev)
         goto out;
-    log_msg("serving %s (%llu sectors, %s) at %#llx, SPI %u: %u vCPU(s), %u queue(s)", p->image,
-            (unsigned long long)disk.sectors, disk.ro ? "ro" : "rw",
-            (unsigned long long)p->base, p->irq, xen_ioreq_vcpus(x), queues);
+    log_msg("serving virtio-%s at %#llx, SPI %u: %u vCPU(s)", p->type->name,
+            (unsigned long long)p->base, p->irq, xen_ioreq_vcpus(x));
     if (h && h->ready)
         h->ready(h->ctx);
     rc = 0;
@@ -111,7 +102,6 @@ out:
         vdev_destroy(dev);
     xen_ioreq_close(x);
     gmem_xen_close(gm);
-    blk_close(&disk);
     log_msg("disconnected");
     return rc;
 }

@@ -1,4 +1,4 @@
-/* Serve one virtio-blk device of one guest until the guest goes, the
+/* Serve one VirtIO device (of any type, vdev.h) of one guest until the guest goes, the
  * caller's watch says stop, or a signal asks us to: the part both start-up
  * modes (xenstore and command line) share. */
 #ifndef VBE_SERVE_H
@@ -7,13 +7,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vdev.h"
+
 struct serve_params {
     uint16_t domid;
     uint64_t base;
     unsigned irq;
-    const char *image;
-    bool ro;
-    unsigned queues;        /* 0: one per guest vCPU */
+    const struct vdev_type *type;
+    struct vdev_opts opts;
 };
 
 struct serve_hooks {

@@ -1,10 +1,11 @@
-/* virtio-blk device: register file, per-queue workers, disk. */
+/* A VirtIO device: register file, per-queue workers, the type's device. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
 #include "log.h"
 #include "vdev.h"
+#include "virtio_abi.h"
 #include "virtio_mmio.h"
 #include "virtqueue.h"
 
@@ -20,18 +21,30 @@ struct worker {
     /* Counted by the worker, read after it is joined. */
     unsigned long requests, failed, malformed;
     bool broken;
+    struct vq_chain fill_chain;     /* vdev_queue_fill()'s, under lock */
 };
 
 struct vdev {
     struct vmmio mmio;
-    struct blk_disk *disk;
+    const struct vdev_type *type;
+    void *dev;
+    struct vdev_info info;
     struct guest_mem *gm;
-    unsigned nqueues;
+    unsigned nqueues;       /* workers started */
+    bool started;           /* type->start() succeeded */
     void (*irq)(void *ctx, int level);
     void *irq_ctx;
-    uint8_t config[VBLK_CFG_SIZE];
     struct worker w[VMMIO_MAX_QUEUES];
 };
+
+static void queue_broken(struct worker *w)
+{
+    if (w->broken)
+        return;
+    w->broken = true;
+    log_msg("queue %u: ring unreadable or inconsistent; device needs reset", w->index);
+    vmmio_set_needs_reset(&w->dev->mmio);
+}
 
 /* Take and answer every request on the ring; the interrupt once for the
  * lot. A broken ring stops the queue until the driver resets the device. */
@@ -47,15 +60,15 @@ static void drain(struct worker *w)
         return;
     }
     while (!w->broken && (r = vq_pop(&w->vq, chain)) > 0) {
-        uint8_t status;
-        uint32_t len = blk_request(d->disk, d->gm, chain, &status);
+        bool failed = false;
+        uint32_t len = d->type->request(d->dev, w->index, d->gm, chain, &failed);
 
         w->requests++;
         if (chain->error != 0) {
             if (w->malformed++ < 5)
                 log_msg("queue %u: malformed chain at head %u (error %d), failed",
                         w->index, chain->head, chain->error);
-        } else if (status != VIRTIO_BLK_S_OK) {
+        } else if (failed) {
             w->failed++;
         }
         if (vq_push(&w->vq, chain->head, len) != 0) {
@@ -65,11 +78,8 @@ static void drain(struct worker *w)
         done++;
     }
     free(chain);
-    if (r < 0 && !w->broken) {
-        w->broken = true;
-        log_msg("queue %u: ring unreadable or inconsistent; device needs reset", w->index);
-        vmmio_set_needs_reset(&d->mmio);
-    }
+    if (r < 0)
+        queue_broken(w);
     if (done != 0 && vq_wants_irq(&w->vq))
         vmmio_raise(&d->mmio, VMMIO_INT_VRING);
 }
@@ -85,7 +95,7 @@ static void *worker_main(void *arg)
         if (w->stop)
             break;
         w->kick = false;
-        if (!w->ready)
+        if (!w->ready || (w->dev->info.device_filled & (1u << w->index)))
             continue;
         w->busy = true;
         pthread_mutex_unlock(&w->lock);
@@ -141,8 +151,11 @@ static void on_notify(void *opaque, unsigned q)
 
 static void on_reset(void *opaque)
 {
-    (void)opaque;
+    struct vdev *d = opaque;
+
     /* The register file stopped every queue before calling this. */
+    if (d->type->reset)
+        d->type->reset(d->dev);
 }
 
 static void on_irq(void *opaque, int level)
@@ -159,27 +172,35 @@ static const struct vmmio_ops vdev_ops = {
     .irq = on_irq,
 };
 
-struct vdev *vdev_create(struct blk_disk *disk, struct guest_mem *gm, unsigned nqueues,
-                         void (*irq)(void *ctx, int level), void *irq_ctx)
+struct vdev *vdev_open(const struct vdev_type *t, const struct vdev_opts *o, unsigned nvcpus,
+                       struct guest_mem *gm, void (*irq)(void *ctx, int level), void *irq_ctx)
 {
     struct vdev *d = calloc(1, sizeof(*d));
     unsigned i;
 
     if (!d)
         return NULL;
-    if (nqueues == 0)
-        nqueues = 1;
-    if (nqueues > VMMIO_MAX_QUEUES)
-        nqueues = VMMIO_MAX_QUEUES;
-    d->disk = disk;
+    d->type = t;
     d->gm = gm;
-    d->nqueues = nqueues;
     d->irq = irq;
     d->irq_ctx = irq_ctx;
-    blk_config(disk, (uint16_t)nqueues, d->config);
-    vmmio_init(&d->mmio, VIRTIO_ID_BLOCK, blk_features(disk), nqueues, VQ_MAX_SIZE, d->config,
-               VBLK_CFG_SIZE, &vdev_ops, d);
-    for (i = 0; i < nqueues; i++) {
+    d->dev = t->create(o, nvcpus, &d->info);
+    if (!d->dev) {
+        free(d);
+        return NULL;
+    }
+    /* The type's word is checked like any other input: a bad count would
+     * index past the register file's queues. */
+    if (d->info.nqueues == 0 || d->info.nqueues > VMMIO_MAX_QUEUES) {
+        log_msg("%s: %u queues asked for; 1 to %u possible", t->name, d->info.nqueues,
+                VMMIO_MAX_QUEUES);
+        t->destroy(d->dev);
+        free(d);
+        return NULL;
+    }
+    vmmio_init(&d->mmio, d->info.device_id, d->info.features, d->info.nqueues, VQ_MAX_SIZE,
+               d->info.config, d->info.config_len, &vdev_ops, d);
+    for (i = 0; i < d->info.nqueues; i++) {
         struct worker *w = &d->w[i];
 
         w->dev = d;
@@ -189,10 +210,20 @@ struct vdev *vdev_create(struct blk_disk *disk, struct guest_mem *gm, unsigned n
         pthread_cond_init(&w->idle, NULL);
         if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
             log_msg("cannot start the worker of queue %u", i);
-            d->nqueues = i;
+            pthread_mutex_destroy(&w->lock);
+            pthread_cond_destroy(&w->wake);
+            pthread_cond_destroy(&w->idle);
             vdev_destroy(d);
             return NULL;
         }
+        d->nqueues = i + 1;
+    }
+    if (t->start) {
+        if (t->start(d->dev, d) != 0) {
+            vdev_destroy(d);
+            return NULL;
+        }
+        d->started = true;
     }
     return d;
 }
@@ -211,6 +242,8 @@ void vdev_destroy(struct vdev *d)
 {
     unsigned i;
 
+    if (d->started && d->type->stop)
+        d->type->stop(d->dev);
     for (i = 0; i < d->nqueues; i++) {
         struct worker *w = &d->w[i];
 
@@ -225,5 +258,56 @@ void vdev_destroy(struct vdev *d)
         pthread_cond_destroy(&w->wake);
         pthread_cond_destroy(&w->idle);
     }
+    d->type->destroy(d->dev);
     free(d);
+}
+
+int vdev_queue_fill(struct vdev *d, unsigned q,
+                    uint32_t (*fill)(void *ctx, struct guest_mem *gm, const struct vq_chain *chain),
+                    void *ctx)
+{
+    struct vq_chain *chain;
+    struct worker *w;
+    uint32_t len = 0;
+    int r, ret;
+
+    if (q >= d->nqueues || !(d->info.device_filled & (1u << q)))
+        return 0;
+    w = &d->w[q];
+    chain = &w->fill_chain;
+    /* Held throughout: a queue being reset or re-laid out waits for us
+     * (on_queue_ready takes the same lock). */
+    pthread_mutex_lock(&w->lock);
+    if (!w->ready || w->broken) {
+        pthread_mutex_unlock(&w->lock);
+        return 0;
+    }
+    r = vq_pop(&w->vq, chain);
+    if (r <= 0) {
+        if (r < 0)
+            queue_broken(w);
+        pthread_mutex_unlock(&w->lock);
+        return 0;
+    }
+    w->requests++;
+    if (chain->error != 0) {
+        if (w->malformed++ < 5)
+            log_msg("queue %u: malformed chain at head %u (error %d), failed", q, chain->head,
+                    chain->error);
+        ret = -1;
+    } else {
+        len = fill(ctx, d->gm, chain);
+        ret = 1;
+    }
+    if (vq_push(&w->vq, chain->head, len) != 0)
+        queue_broken(w);
+    else if (vq_wants_irq(&w->vq))
+        vmmio_raise(&d->mmio, VMMIO_INT_VRING);
+    pthread_mutex_unlock(&w->lock);
+    return ret;
+}
+
+bool vdev_negotiated(struct vdev *d, unsigned bit)
+{
+    return vmmio_negotiated(&d->mmio, bit);
 }

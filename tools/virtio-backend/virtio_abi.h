@@ -1,7 +1,7 @@
 /* Numbers of the VirtIO 1.2 specification used by the back end: the
- * virtio-mmio registers (version 2), the split ring, virtio-blk. Written
- * from the specification's text; the guest side is Linux's virtio_mmio
- * and virtio_blk. */
+ * virtio-mmio registers (version 2), the split ring, virtio-blk and
+ * virtio-net. Written from the specification's text; the guest side is
+ * Linux's virtio_mmio, virtio_blk and virtio_net. */
 #ifndef VBE_VIRTIO_ABI_H
 #define VBE_VIRTIO_ABI_H
 
@@ -103,5 +103,21 @@
 #define VBLK_CFG_MAX_WZ_SEG      0x34
 #define VBLK_CFG_WZ_MAY_UNMAP    0x38
 #define VBLK_CFG_SIZE            0x3c
+
+/* virtio-net (5.1). */
+#define VIRTIO_ID_NET            1
+#define VIRTIO_NET_F_MTU         3
+#define VIRTIO_NET_F_MAC         5
+#define VIRTIO_NET_F_STATUS      16
+#define VIRTIO_NET_S_LINK_UP     1u
+/* struct virtio_net_hdr with VERSION_1: num_buffers always present. */
+#define VNET_HDR_LEN             12u
+#define VNET_HDR_NUM_BUFFERS     10u
+/* Offsets in struct virtio_net_config. */
+#define VNET_CFG_MAC             0x00
+#define VNET_CFG_STATUS          0x06
+#define VNET_CFG_MAX_VQ_PAIRS    0x08
+#define VNET_CFG_MTU             0x0a
+#define VNET_CFG_SIZE            0x0c
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "serve.h"
+#include "vdev_types.h"
 #include "xs_backend.h"
 
 #define KIND "virtio_disk"
@@ -131,7 +132,7 @@ static bool dev_event(void *ctx)
 int xs_backend_serve(uint16_t domid, unsigned devid, unsigned queues)
 {
     struct xs_dev d = { .domid = domid };
-    struct serve_params p = { .domid = domid, .queues = queues };
+    struct serve_params p = { .domid = domid, .type = &vdev_blk, .opts = { .queues = queues } };
     struct serve_hooks h = { .ctx = &d, .ready = dev_ready, .event = dev_event };
     char *params = NULL, *mode = NULL, *base = NULL, *irq = NULL, *fe = NULL;
     bool ok1, ok2;
@@ -162,8 +163,8 @@ int xs_backend_serve(uint16_t domid, unsigned devid, unsigned queues)
     }
     /* libxl writes "format:path" for qdisk only; a standalone back end
      * gets the target as it was written. */
-    p.image = params;
-    p.ro = !mode || strcmp(mode, "w") != 0;
+    p.opts.path = params;
+    p.opts.ro = !mode || strcmp(mode, "w") != 0;
     log_msg("device %u: %s", devid, d.be);
     if (!xs_watch(d.xs, d.be, "be") || !xs_watch(d.xs, fe, "fe") ||
         !xs_watch(d.xs, "@releaseDomain", "release")) {

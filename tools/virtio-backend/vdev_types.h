@@ -1,0 +1,9 @@
+/* Every device type's description, one per file (blk_dev.c, net_dev.c). */
+#ifndef VBE_VDEV_TYPES_H
+#define VBE_VDEV_TYPES_H
+
+#include "vdev.h"
+
+extern const struct vdev_type vdev_blk;
+
+#endif

@@ -8,19 +8,19 @@
 /* A kept event buffer taken back under the lock, answered after it. */
 struct answer {
     bool any;
+    struct guest_mem *gm;
     uint8_t status;
     uint16_t head;
     uint64_t gpa;
 };
 
-void vgpio_init(struct vgpio *v, struct gpio_chip *chip, struct guest_mem *gm,
+void vgpio_init(struct vgpio *v, struct gpio_chip *chip,
                 void (*give_back)(void *ctx, uint16_t head, uint32_t len), void *ctx)
 {
     unsigned i;
 
     memset(v, 0, sizeof(*v));
     v->chip = chip;
-    v->gm = gm;
     v->give_back = give_back;
     v->ctx = ctx;
     pthread_mutex_init(&v->lock, NULL);
@@ -71,6 +71,7 @@ static void take_back(struct vgpio *v, unsigned line, uint8_t status, struct ans
 
     l->held = false;
     a->any = true;
+    a->gm = v->gm;
     a->status = status;
     a->head = l->head;
     a->gpa = l->status_gpa;
@@ -82,7 +83,7 @@ static void answer(struct vgpio *v, const struct answer *a)
 {
     if (!a->any)
         return;
-    v->give_back(v->ctx, a->head, gm_write(v->gm, a->gpa, &a->status, 1) == 0 ? 1 : 0);
+    v->give_back(v->ctx, a->head, gm_write(a->gm, a->gpa, &a->status, 1) == 0 ? 1 : 0);
 }
 
 static unsigned edges_of(uint8_t type)
@@ -171,7 +172,8 @@ static void line_request(struct vgpio *v, uint16_t type, unsigned line, uint32_t
     resp[0] = VIRTIO_GPIO_STATUS_OK;
 }
 
-uint32_t vgpio_request(struct vgpio *v, const struct vq_chain *c, bool irq, uint8_t *status)
+uint32_t vgpio_request(struct vgpio *v, struct guest_mem *gm, const struct vq_chain *c, bool irq,
+                       uint8_t *status)
 {
     uint8_t req[VGPIO_REQ_LEN], resp[2] = { VIRTIO_GPIO_STATUS_ERR, 0 };
     struct answer a = { 0 };
@@ -180,14 +182,14 @@ uint32_t vgpio_request(struct vgpio *v, const struct vq_chain *c, bool irq, uint
     *status = 0xff;
     if (c->error != 0 || c->writable == 0)
         return 0;
-    if (c->readable == VGPIO_REQ_LEN && vq_chain_read(v->gm, c, 0, req, sizeof(req)) == 0) {
+    if (c->readable == VGPIO_REQ_LEN && vq_chain_read(gm, c, 0, req, sizeof(req)) == 0) {
         uint16_t type = le16(req), line = le16(req + 2);
 
         if (type == VIRTIO_GPIO_MSG_GET_NAMES) {
             if (c->writable >= 1u + v->names_size &&
-                vq_chain_write(v->gm, c, 1, v->names, v->names_size) == 0) {
+                vq_chain_write(gm, c, 1, v->names, v->names_size) == 0) {
                 resp[0] = VIRTIO_GPIO_STATUS_OK;
-                if (vq_chain_write(v->gm, c, 0, resp, 1) != 0)
+                if (vq_chain_write(gm, c, 0, resp, 1) != 0)
                     return 0;
                 *status = resp[0];
                 return 1u + v->names_size;
@@ -200,7 +202,7 @@ uint32_t vgpio_request(struct vgpio *v, const struct vq_chain *c, bool irq, uint
         }
     }
     n = c->writable < 2 ? (uint32_t)c->writable : 2u;
-    if (vq_chain_write(v->gm, c, 0, resp, n) != 0)
+    if (vq_chain_write(gm, c, 0, resp, n) != 0)
         return 0;
     *status = resp[0];
     return n;
@@ -218,18 +220,20 @@ static uint64_t first_writable(const struct vq_chain *c)
     return 0;
 }
 
-uint32_t vgpio_event_buffer(struct vgpio *v, const struct vq_chain *c, bool irq)
+uint32_t vgpio_event_buffer(struct vgpio *v, struct guest_mem *gm, const struct vq_chain *c,
+                            bool irq)
 {
     uint8_t req[2], st = VIRTIO_GPIO_IRQ_STATUS_INVALID;
 
     if (c->error != 0 || c->writable == 0)
         return 0;
-    if (irq && c->readable == sizeof(req) && vq_chain_read(v->gm, c, 0, req, sizeof(req)) == 0 &&
+    if (irq && c->readable == sizeof(req) && vq_chain_read(gm, c, 0, req, sizeof(req)) == 0 &&
         le16(req) < v->nlines) {
         unsigned line = le16(req);
         struct vgpio_line *l = &v->line[line];
 
         pthread_mutex_lock(&v->lock);
+        v->gm = gm;
         if (l->irq_type != VIRTIO_GPIO_IRQ_TYPE_NONE && !l->held) {
             if (l->latched || level_holds(v, line)) {
                 l->latched = false;
@@ -245,7 +249,7 @@ uint32_t vgpio_event_buffer(struct vgpio *v, const struct vq_chain *c, bool irq)
         }
         pthread_mutex_unlock(&v->lock);
     }
-    return vq_chain_write(v->gm, c, 0, &st, 1) == 0 ? 1 : 0;
+    return vq_chain_write(gm, c, 0, &st, 1) == 0 ? 1 : 0;
 }
 
 void vgpio_edge(struct vgpio *v, unsigned line, bool rising)

@@ -71,7 +71,7 @@ struct vgpio_line {
 
 struct vgpio {
     struct gpio_chip *chip;
-    struct guest_mem *gm;
+    struct guest_mem *gm;   /* the last chain's, under lock: where kept buffers are */
     /* Give event buffer head back with len bytes written, from any thread
      * but with no lock of ours held. */
     void (*give_back)(void *ctx, uint16_t head, uint32_t len);
@@ -86,7 +86,7 @@ struct vgpio {
 };
 
 /* The chip's first VGPIO_MAX_LINES lines, names read once. */
-void vgpio_init(struct vgpio *v, struct gpio_chip *chip, struct guest_mem *gm,
+void vgpio_init(struct vgpio *v, struct gpio_chip *chip,
                 void (*give_back)(void *ctx, uint16_t head, uint32_t len), void *ctx);
 void vgpio_fini(struct vgpio *v);
 uint64_t vgpio_features(void);
@@ -94,13 +94,15 @@ uint64_t vgpio_features(void);
 /* A request queue chain: the bytes written (status and value, or names),
  * 0 for a chain with nowhere to write; *status what was answered (0xff:
  * nothing). irq: whether VIRTIO_GPIO_F_IRQ was negotiated. */
-uint32_t vgpio_request(struct vgpio *v, const struct vq_chain *chain, bool irq, uint8_t *status);
+uint32_t vgpio_request(struct vgpio *v, struct guest_mem *gm, const struct vq_chain *chain, bool irq,
+                       uint8_t *status);
 
 /* An event queue chain: VGPIO_HELD when the device keeps it for a line's
  * interrupt, else the bytes written now (1: the status, VALID for an
  * interrupt already pending, INVALID for a buffer it cannot keep; 0 when
  * there is nowhere to write). */
-uint32_t vgpio_event_buffer(struct vgpio *v, const struct vq_chain *chain, bool irq);
+uint32_t vgpio_event_buffer(struct vgpio *v, struct guest_mem *gm, const struct vq_chain *chain,
+                            bool irq);
 
 /* From the event thread: the chip saw an edge on line. */
 void vgpio_edge(struct vgpio *v, unsigned line, bool rising);

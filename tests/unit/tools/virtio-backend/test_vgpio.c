@@ -119,7 +119,7 @@ static int setup(void **state)
     fake.chip.set = f_set;
     fake.chip.edges = f_edges;
     g_reset(&vq, 1);
-    vgpio_init(&dev, &fake.chip, &g_mem, give_back, NULL);
+    vgpio_init(&dev, &fake.chip, give_back, NULL);
     return 0;
 }
 
@@ -156,7 +156,7 @@ static uint8_t req(uint16_t type, uint16_t line, uint32_t value, bool irq, uint8
     put_le16(g_ptr(REQ + 2), line);
     put_le32(g_ptr(REQ + 4), value);
     chain_of(8, 2);
-    assert_int_equal(vgpio_request(&dev, &chain, irq, &st), 2);
+    assert_int_equal(vgpio_request(&dev, &g_mem, &chain, irq, &st), 2);
     assert_int_equal(g_ptr(RESP)[0], st);
     if (out)
         *out = g_ptr(RESP)[1];
@@ -181,7 +181,7 @@ static uint32_t event_buffer(uint16_t head, uint16_t line)
     g_offer(vq.last_avail, head);
     assert_int_equal(vq_pop(&vq, &chain), 1);
     assert_int_equal(chain.error, 0);
-    return vgpio_event_buffer(&dev, &chain, true);
+    return vgpio_event_buffer(&dev, &g_mem, &chain, true);
 }
 
 static void test_config_and_names(void **state)
@@ -196,12 +196,12 @@ static void test_config_and_names(void **state)
     put_le16(g_ptr(REQ + 2), 0);
     put_le32(g_ptr(REQ + 4), 0);
     chain_of(8, 1 + 18);
-    assert_int_equal(vgpio_request(&dev, &chain, true, &st), 1 + 18);
+    assert_int_equal(vgpio_request(&dev, &g_mem, &chain, true, &st), 1 + 18);
     assert_int_equal(st, VIRTIO_GPIO_STATUS_OK);
     assert_memory_equal(g_ptr(RESP), "\0led\0\0button\0reset\0", 19);
     /* Too little room for them: ERR. */
     chain_of(8, 18);
-    assert_int_equal(vgpio_request(&dev, &chain, true, &st), 2);
+    assert_int_equal(vgpio_request(&dev, &g_mem, &chain, true, &st), 2);
     assert_int_equal(st, VIRTIO_GPIO_STATUS_ERR);
     assert_int_equal(fake.calls, 0);
 }
@@ -262,19 +262,19 @@ static void test_bad_requests(void **state)
     /* A request of 7 and of 12 bytes. */
     put_le16(g_ptr(REQ), VIRTIO_GPIO_MSG_GET_DIRECTION);
     chain_of(7, 2);
-    assert_int_equal(vgpio_request(&dev, &chain, true, &st), 2);
+    assert_int_equal(vgpio_request(&dev, &g_mem, &chain, true, &st), 2);
     assert_int_equal(st, VIRTIO_GPIO_STATUS_ERR);
     chain_of(12, 2);
-    assert_int_equal(vgpio_request(&dev, &chain, true, &st), 2);
+    assert_int_equal(vgpio_request(&dev, &g_mem, &chain, true, &st), 2);
     assert_int_equal(st, VIRTIO_GPIO_STATUS_ERR);
     /* One byte of room: the status alone. */
     chain_of(8, 1);
-    assert_int_equal(vgpio_request(&dev, &chain, true, &st), 1);
+    assert_int_equal(vgpio_request(&dev, &g_mem, &chain, true, &st), 1);
     assert_int_equal(st, VIRTIO_GPIO_STATUS_ERR);
     assert_int_equal(g_ptr(RESP)[1], 0xee);
     /* No room at all: no answer. */
     chain_of(8, 0);
-    assert_int_equal(vgpio_request(&dev, &chain, true, &st), 0);
+    assert_int_equal(vgpio_request(&dev, &g_mem, &chain, true, &st), 0);
     assert_int_equal(st, 0xff);
     /* A loop: nothing touched. */
     g_desc(G_DESC, 0, REQ, 8, VIRTQ_DESC_F_NEXT, 1);
@@ -283,7 +283,7 @@ static void test_bad_requests(void **state)
     g_offer(vq.last_avail, 0);
     assert_int_equal(vq_pop(&vq, &chain), 1);
     assert_int_not_equal(chain.error, 0);
-    assert_int_equal(vgpio_request(&dev, &chain, true, &st), 0);
+    assert_int_equal(vgpio_request(&dev, &g_mem, &chain, true, &st), 0);
     assert_int_equal(g_ptr(RESP)[0], 0xee);
     assert_int_equal(fake.calls, 1);
 }
@@ -393,17 +393,17 @@ static void test_bad_event_buffers(void **state)
     g_desc(G_DESC, 1, EVST, 1, VIRTQ_DESC_F_WRITE, 0);
     g_offer(vq.last_avail, 0);
     assert_int_equal(vq_pop(&vq, &chain), 1);
-    assert_int_equal(vgpio_event_buffer(&dev, &chain, false), 1);
+    assert_int_equal(vgpio_event_buffer(&dev, &g_mem, &chain, false), 1);
     assert_int_equal(g_ptr(EVST)[0], VIRTIO_GPIO_IRQ_STATUS_INVALID);
     /* A 4-byte request, and one with no room to answer. */
     g_desc(G_DESC, 0, EVT, 4, VIRTQ_DESC_F_NEXT, 1);
     g_offer(vq.last_avail, 0);
     assert_int_equal(vq_pop(&vq, &chain), 1);
-    assert_int_equal(vgpio_event_buffer(&dev, &chain, true), 1);
+    assert_int_equal(vgpio_event_buffer(&dev, &g_mem, &chain, true), 1);
     g_desc(G_DESC, 0, EVT, 2, 0, 0);
     g_offer(vq.last_avail, 0);
     assert_int_equal(vq_pop(&vq, &chain), 1);
-    assert_int_equal(vgpio_event_buffer(&dev, &chain, true), 0);
+    assert_int_equal(vgpio_event_buffer(&dev, &g_mem, &chain, true), 0);
     /* The kept one is still answered by its edge. */
     vgpio_edge(&dev, 1, true);
     assert_int_equal(given.n, 1);
@@ -478,7 +478,7 @@ static void test_sim_chip_pairs(void **state)
     assert_int_equal(sim.chip.edges(&sim.chip, 0, GPIO_EDGE_RISING), -1);
     /* Through the device: the interrupt on 3 from driving 2. */
     vgpio_fini(&dev);
-    vgpio_init(&dev, &sim.chip, &g_mem, give_back, NULL);
+    vgpio_init(&dev, &sim.chip, give_back, NULL);
     req_ok(VIRTIO_GPIO_MSG_SET_DIRECTION, 3, VIRTIO_GPIO_DIRECTION_IN);
     req_ok(VIRTIO_GPIO_MSG_IRQ_TYPE, 3, VIRTIO_GPIO_IRQ_TYPE_EDGE_RISING);
     assert_int_equal(event_buffer(2, 3), VGPIO_HELD);
@@ -491,7 +491,7 @@ static void test_sim_chip_pairs(void **state)
     assert_int_equal(g_ptr(EVST + 2)[0], VIRTIO_GPIO_IRQ_STATUS_VALID);
     vgpio_fini(&dev);
     gpio_sim_fini(&sim);
-    vgpio_init(&dev, &fake.chip, &g_mem, give_back, NULL);
+    vgpio_init(&dev, &fake.chip, give_back, NULL);
 }
 
 int main(void)

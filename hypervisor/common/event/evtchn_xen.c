@@ -86,20 +86,22 @@ bool evtchn_xen_port_bound(struct domain *d, evtchn_port_t port)
     return bound;
 }
 
-void evtchn_send_xen(struct domain *d, evtchn_port_t port)
+bool evtchn_send_xen_bound(struct domain *d, evtchn_port_t port)
 {
     struct evtchn_notify n;
     unsigned long flags;
     struct domain *peer;
     const struct evtchn *chn;
+    bool bound;
 
     if (d->evtchn == NULL) {
-        return;
+        return false;
     }
     peer = evtchn_lock_with_peer(d, port, &flags);
     chn = evtchn_from_port(d, port);
     evtchn_notify_init(&n, d);
-    if ((chn != NULL) && evtchn_is_xen(chn) && (chn->state == (uint8_t)ECS_INTERDOMAIN)) {
+    bound = (chn != NULL) && evtchn_is_xen(chn) && (chn->state == (uint8_t)ECS_INTERDOMAIN);
+    if (bound) {
         struct domain *rd = (peer != NULL) ? peer : d;
         struct evtchn *rchn = evtchn_from_port(rd, chn->remote_port);
 
@@ -110,4 +112,10 @@ void evtchn_send_xen(struct domain *d, evtchn_port_t port)
     }
     evtchn_unlock_with_peer(d, peer, flags);
     evtchn_notify_flush(&n);
+    return bound;
+}
+
+void evtchn_send_xen(struct domain *d, evtchn_port_t port)
+{
+    (void)evtchn_send_xen_bound(d, port);
 }

@@ -75,6 +75,30 @@ static void fill_slot(struct ioreq *p, const struct ioreq_access *a)
                      __ATOMIC_RELEASE);
 }
 
+/* Nobody listens on the port of v's request just sent (the back end
+ * closed it, or died): nobody could answer, so it is taken back and the
+ * access refused (a data abort: the guest's fault, not a hang), unless an
+ * answer, or the close's cancellation, came first. */
+static enum ioreq_forward_result withdraw(struct vcpu *v, struct ioreq_domain *io,
+                                          struct ioreq_wait *w)
+{
+    enum ioreq_forward_result res = IOREQ_SENT;
+    unsigned long flags = spin_lock_irqsave(&io->lock);
+
+    if (w->waiting && !answered(w)) {
+        __atomic_store_n(&w->slot->flags, (uint8_t)STATE_IOREQ_NONE, __ATOMIC_RELEASE);
+        __atomic_store_n(&w->waiting, false, __ATOMIC_RELEASE);
+        __atomic_store_n(&v->io_wait, false, __ATOMIC_RELEASE);
+        res = IOREQ_UNCLAIMED;
+    }
+    spin_unlock_irqrestore(&io->lock, flags);
+    if (res == IOREQ_UNCLAIMED) {
+        pr_warn("d%u: ioreq server port of vCPU %u not bound: access refused\n",
+                v->domain->domain_id, v->vcpu_id);
+    }
+    return res;
+}
+
 enum ioreq_forward_result ioreq_forward(struct vcpu *v, const struct ioreq_access *a)
 {
     struct domain *d = v->domain;
@@ -98,12 +122,7 @@ enum ioreq_forward_result ioreq_forward(struct vcpu *v, const struct ioreq_acces
         struct ioreq *p = ((s != NULL) && (s->page != NULL)) ? &s->page->vcpu_ioreq[v->vcpu_id]
                                                              : NULL;
 
-        if ((p != NULL) && !evtchn_xen_port_bound(d, s->ports[v->vcpu_id])) {
-            /* Nobody listens on v's port (the back end closed it, or died):
-             * nobody could answer. The guest's fault, not a hang. */
-            pr_warn("d%u: ioreq server port of vCPU %u not bound: access refused\n",
-                    d->domain_id, v->vcpu_id);
-        } else if ((p != NULL) && (ioreq_slot_state(p) == STATE_IOREQ_NONE) &&
+        if ((p != NULL) && (ioreq_slot_state(p) == STATE_IOREQ_NONE) &&
             (p->vp_eport == s->ports[v->vcpu_id])) {
             port = s->ports[v->vcpu_id];
             w->slot = p;
@@ -122,8 +141,10 @@ enum ioreq_forward_result ioreq_forward(struct vcpu *v, const struct ioreq_acces
         }
     }
     spin_unlock_irqrestore(&io->lock, flags);
-    if (port != 0U) {
-        evtchn_send_xen(d, port);
+    /* Whether anyone listens on the port is known from the send itself
+     * (one event lock per access, none more). */
+    if ((port != 0U) && !evtchn_send_xen_bound(d, port)) {
+        res = withdraw(v, io, w);
     }
     if (res == IOREQ_SENT) {
         wait_answer(v, w);
@@ -158,6 +179,29 @@ void ioreq_cancel_wait(struct ioreq_wait *w)
     __atomic_store_n(&w->cancelled, true, __ATOMIC_RELEASE);
 }
 
+/* Release each vCPU of d whose request is answered; whether one waiting
+ * on port is left unanswered. */
+static bool release_answered(struct domain *d, struct ioreq_domain *io, evtchn_port_t port)
+{
+    bool left = false;
+
+    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
+        struct ioreq_wait *w = &io->wait[i];
+
+        if ((d->vcpu[i] == NULL) || !__atomic_load_n(&w->waiting, __ATOMIC_ACQUIRE)) {
+            continue;
+        }
+        if (answered(w)) {
+            release(d->vcpu[i]);
+        } else if (w->port == port) {
+            left = true;
+        } else {
+            /* waiting on another port: not this event's */
+        }
+    }
+    return left;
+}
+
 void ioreq_port_event(struct domain *d, evtchn_port_t port)
 {
     struct ioreq_domain *io = __atomic_load_n(&d->ioreq, __ATOMIC_ACQUIRE);
@@ -166,8 +210,14 @@ void ioreq_port_event(struct domain *d, evtchn_port_t port)
     if (io == NULL) {
         return;
     }
-    /* The back end let go of port (it closed it, or died): a vCPU waiting
-     * there gets no answer, and is let go with all ones. */
+    /* An answer: release whoever it answers. A few vCPUs: look at each
+     * rather than map ports to them. */
+    if (!release_answered(d, io, port)) {
+        return;
+    }
+    /* A vCPU waits on port with no answer: the back end let go of port
+     * (it closed it, or died), and the vCPU is let go with all ones. Only
+     * then is the port's binding looked at: an answer costs no lock. */
     if ((port != 0U) && !evtchn_xen_port_bound(d, port)) {
         flags = spin_lock_irqsave(&io->lock);
         for (unsigned int i = 0U; i < d->max_vcpus; i++) {
@@ -178,14 +228,6 @@ void ioreq_port_event(struct domain *d, evtchn_port_t port)
             }
         }
         spin_unlock_irqrestore(&io->lock, flags);
-    }
-    /* A few vCPUs: look at each rather than map ports to them. */
-    for (unsigned int i = 0U; i < d->max_vcpus; i++) {
-        struct ioreq_wait *w = &io->wait[i];
-
-        if ((d->vcpu[i] != NULL) && __atomic_load_n(&w->waiting, __ATOMIC_ACQUIRE) &&
-            answered(w)) {
-            release(d->vcpu[i]);
-        }
+        (void)release_answered(d, io, port);
     }
 }

@@ -78,6 +78,9 @@ bool evtchn_xen_port_bound(struct domain *d, evtchn_port_t port);
 /* Notify the peer of such a port (Xen's notify_via_xen_event_channel):
  * dropped while unbound. */
 void evtchn_send_xen(struct domain *d, evtchn_port_t port);
+/* The same, answering whether the port was bound (the event went out):
+ * one lock where evtchn_xen_port_bound and evtchn_send_xen take two. */
+bool evtchn_send_xen_bound(struct domain *d, evtchn_port_t port);
 
 /* The senders and evtchn_port_is_pending take the domain's event lock
  * (interrupts masked) and raise upcalls or wake pollers only after

@@ -196,9 +196,15 @@ static void test_peer_close_and_rebind(void **state)
     assert_int_equal(seen.port, xp);
     assert_false(evtchn_xen_port_bound(D(1U), xp));
     evtchn_send_xen(D(1U), xp);
+    /* A send says whether anyone listened: nobody now. */
+    assert_false(evtchn_send_xen_bound(D(1U), xp));
+    assert_false(evtchn_port_is_pending(D(0U), dp));
     assert_int_equal(evclose(1U, xp), -EINVAL);
     assert_int_equal(bind_interdomain(0U, 1U, xp, &dp), 0);
     assert_true(evtchn_xen_port_bound(D(1U), xp));
+    /* Bound again: the event reaches dom0's new end. */
+    assert_true(evtchn_send_xen_bound(D(1U), xp));
+    assert_true(evtchn_port_is_pending(D(0U), dp));
     assert_int_equal(evsend(0U, dp), 0);
     assert_int_equal(seen.calls, 2U);
 }

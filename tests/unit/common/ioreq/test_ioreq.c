@@ -382,6 +382,30 @@ static void test_backend_lets_go(void **state)
     assert_int_equal(access(0U, 0x2000008U, 4U, false, 0U), IOREQ_SENT);
 }
 
+/* The port closed while nothing was waiting: the access is filled in and
+ * sent, the send finds nobody bound, and the request is taken back (the
+ * slot free, the vCPU running, a data abort for the guest); a back end that
+ * binds the port again gets the next one. */
+static void test_port_closed_before_access(void **state)
+{
+    ioservid_t id;
+    uint32_t dp[2];
+    struct shared_iopage *pg;
+
+    (void)state;
+    pg = serve(&id, dp);
+    assert_int_equal(evclose(0U, dp[0]), 0);
+    assert_int_equal(access(0U, 0x2000008U, 4U, false, 0U), IOREQ_UNCLAIMED);
+    assert_int_equal(slot_state(&pg->vcpu_ioreq[0]), STATE_IOREQ_NONE);
+    assert_false(V(1U, 0U)->io_wait);
+    assert_int_equal(V(1U, 0U)->state, VCPU_RUNNING);
+    assert_int_equal(bind_interdomain(0U, 1U, pg->vcpu_ioreq[0].vp_eport, &dp[0]), 0);
+    assert_int_equal(access(0U, 0x2000008U, 4U, false, 0U), IOREQ_SENT);
+    assert_int_equal(slot_state(&pg->vcpu_ioreq[0]), STATE_IOREQ_READY);
+    assert_true(V(1U, 0U)->io_wait);
+    assert_int_equal(V(1U, 0U)->state, VCPU_BLOCKED);
+}
+
 static void test_set_irq_level(void **state)
 {
     struct xen_dm_op op = { .op = XEN_DMOP_set_irq_level };
@@ -419,6 +443,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_server_slot, setup, iteardown),
         cmocka_unit_test_setup_teardown(test_destroy_while_waiting, setup, iteardown),
         cmocka_unit_test_setup_teardown(test_backend_lets_go, setup, iteardown),
+        cmocka_unit_test_setup_teardown(test_port_closed_before_access, setup, iteardown),
         cmocka_unit_test_setup_teardown(test_set_irq_level, setup, iteardown),
     };
 

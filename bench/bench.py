@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from figures import XL_COMMANDS, XL_STEP_TIMEOUT, Bench, Value   # noqa: E402
+from figures import (VDISK_BACKENDS, VDISK_CFG, VDISK_DOMU_CFG, VDISK_IMAGES,   # noqa: E402
+                     XL_COMMANDS, XL_STEP_TIMEOUT, Bench, Value, vdisk_commands)
 from machine import QEMU_SH, REPO, Hypervisor, RunError   # noqa: E402
 import report                             # noqa: E402
 from registry import FIGURES, PLOTS, SHARES   # noqa: E402
@@ -107,15 +108,62 @@ def make_toolstack_initrd(build):
     return image, None
 
 
+def make_vdisk_initrd(build):
+    """The toolstack dom0 for the virtio disk scenario (figures.VDISK_*):
+    the back ends there are (xen-troops' virtio-disk from
+    scripts/build-virtio-disk.sh's cache, our virtio-blk-backend from `make
+    tools`), the domU's kernel and initramfs (bench/initrd/vdisk-init,
+    diskbench, the kernel's virtio_mmio and virtio_blk) and its xl config:
+    (image, [(prefix, program)], None), or (None, [], why)."""
+    out = build / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    programs = {"virtio-disk": CACHE / "virtio-disk" / "virtio-disk",
+                "virtio-blk-backend": build / "tools" / "virtio-blk-backend"}
+    backends = [(pre, prog) for pre, prog in VDISK_BACKENDS if programs[prog].is_file()]
+    if not backends:
+        return None, [], (f"no back end: neither {programs['virtio-disk']} "
+                          "(scripts/build-virtio-disk.sh) nor "
+                          f"{programs['virtio-blk-backend']} (make tools)")
+    modules = CACHE / "sysroot-arm64" / "domu"
+    for need in (CACHE / "toolstack" / "root" / "usr" / "lib" / "xen-4.17" / "bin" / "xl",
+                 CACHE / "busybox" / "busybox", CACHE / "linux" / "Image",
+                 modules / "etc" / "proxenos" / "modules"):
+        if not need.is_file():
+            return None, [], f"no {need}: run scripts/setup.sh"
+    _static(REPO / "bench" / "initrd" / "diskbench.c", out / "diskbench")
+    domu = out / "vdisk-domu.cpio.gz"
+    subprocess.run(["sh", str(REPO / "scripts" / "mkinitramfs.sh"),
+                    "--init", str(REPO / "bench" / "initrd" / "vdisk-init"),
+                    "--tree", str(modules), "--add", f"{out / 'diskbench'}:/bin/diskbench",
+                    str(domu)], check=True, timeout=120, capture_output=True)
+    cfg = out / "vdisk-domu.cfg"
+    cfg.write_text(VDISK_DOMU_CFG)
+    commands = out / "vdisk-commands"
+    commands.write_text("".join(c + "\n" for c in vdisk_commands(backends)))
+    image = out / "dom0-vdisk.cpio.gz"
+    adds = [f"{programs[prog]}:/usr/bin/{prog}" for _, prog in backends]
+    adds += [f"{CACHE / 'linux' / 'Image'}:{VDISK_IMAGES}/Image",
+             f"{domu}:{VDISK_IMAGES}/initramfs.cpio.gz", f"{cfg}:{VDISK_CFG}"]
+    p = subprocess.run(["sh", str(REPO / "scripts" / "mkinitramfs-toolstack.sh"), "--no-domu",
+                        "--commands", str(commands), "--timeout", str(XL_STEP_TIMEOUT),
+                        *[a for add in adds for a in ("--add", add)], str(image)],
+                       timeout=300, capture_output=True, text=True)
+    if p.returncode != 0:
+        why = (p.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return None, [], f"mkinitramfs-toolstack.sh failed: {why}"
+    return image, backends, None
+
+
 def share_run(bench, share):
     """The scenario of one SHARES entry (registry.py)."""
     name, sched, _, params, promised, kw = share
     return lambda: bench.sched_share(name, sched, params, promised, **kw)
 
 
-def scenarios(bench, quick, initrd, xl):
+def scenarios(bench, quick, initrd, xl, vdisk=(False, None, [], "not asked for")):
     """(label, deterministic, callable) in run order. xl: (wanted, the
-    toolstack dom0 image or None, why there is none)."""
+    toolstack dom0 image or None, why there is none); vdisk: (wanted, its
+    dom0 image or None, its back ends, why there is no image)."""
     s = [("micro1", True, lambda: bench.micro(1)),
          ("yield", True, bench.vcpu_switch),
          ("build256", True, lambda: bench.domain_build(256)),
@@ -148,14 +196,18 @@ def scenarios(bench, quick, initrd, xl):
         # Not in the quick set: two toolstack boots of 15 to 35 s each.
         # Runs differ by up to ~0.1 % (docs/benchmarks.md): a median, unchecked.
         s += [("xl", False, lambda: bench.xl_lifecycle(xl[1], xl[2], 1 if quick else 3))]
+    if vdisk[0]:
+        # Not in the quick set: one toolstack boot of ~2 to 4 min (two domUs).
+        # -icount, but dom0's RTC and xenstore timing move it a little: unchecked.
+        s += [("vdisk", False, lambda: bench.virtio_disk(vdisk[1], vdisk[3], vdisk[2]))]
     return s
 
 
-def measure(hyp, args, build, initrd, xl, prefix, logdir):
+def measure(hyp, args, build, initrd, xl, prefix, logdir, vdisk):
     bench = Bench(hyp, build, args.quick, logdir, CACHE)
     bench.prefix_ticks = prefix
     values, repeats, failures = {}, [], []
-    for label, det, fn in scenarios(bench, args.quick, initrd, xl):
+    for label, det, fn in scenarios(bench, args.quick, initrd, xl, vdisk):
         if args.only and label not in args.only:
             continue
         t0 = time.monotonic()
@@ -208,12 +260,15 @@ def main():
     # The xl scenario is in the full set, or asked for by --only.
     want_xl = "xl" in args.only if args.only else not args.quick
     xl = (want_xl, *(make_toolstack_initrd(build) if want_xl else (None, "not asked for")))
+    want_vdisk = "vdisk" in args.only if args.only else not args.quick
+    vdisk = ((want_vdisk, *make_vdisk_initrd(build)) if want_vdisk
+             else (False, None, [], "not asked for"))
     prefix = guest_prefix_ticks(build)
     print(f"bench: guest start-up before guest_main (bare QEMU): {prefix} ticks", flush=True)
 
     results, repeats, failures = {}, [], []
     for hyp in (Hypervisor("xen", xen), Hypervisor("proxenos", pxn)):
-        vals, reps, fails = measure(hyp, args, build, initrd, xl, prefix, logdir)
+        vals, reps, fails = measure(hyp, args, build, initrd, xl, prefix, logdir, vdisk)
         results[hyp.name] = vals
         repeats += reps
         failures += fails

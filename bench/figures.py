@@ -46,6 +46,7 @@ class Figure:
     note: str = ""
     values: dict = field(default_factory=dict)      # hypervisor name -> Value
     promised: float = None      # what the algorithm promises: distances shown, not a ratio
+    higher: bool = False        # higher is better (throughput): target is a ratio at least
 
 
 def ticks_to_ns(ticks, freq):
@@ -152,6 +153,75 @@ def parse_xl(out):
     res["xl_destroy"] = _xl_timed(out, stamps, "destroy", "xl destroy")
     res["xl_build"] = _xl_timed(out, stamps, "build", "xl create -p")
     return res
+
+
+# The virtio disk scenario (Bench.virtio_disk): the toolstack dom0 serves a
+# disk image in its RAM (tmpfs) to an xl-created 1-vCPU Debian Linux domU,
+# first with xen-troops' virtio-disk (unmodified), then with our
+# virtio-blk-backend; the domU (bench/initrd/vdisk-init) runs
+# bench/initrd/diskbench on /dev/vda with O_DIRECT and prints what it timed.
+# (figure prefix, dom0 program) in run order.
+VDISK_BACKENDS = [("virtio_disk", "virtio-disk"), ("virtio_blk", "virtio-blk-backend")]
+VDISK_IMAGES = "/var/lib/xen/images/vdb"
+VDISK_CFG = "/etc/xen/vdb-domu.cfg"
+VDISK_IMG = "/tmp/vdb.img"
+VDISK_MIB = 64
+# diskbench's arguments: MiB read sequentially, in reads of KiB, then
+# random 4 KiB reads.
+VDISK_SEQ_MIB, VDISK_SEQ_KIB, VDISK_RAND = 32, 1024, 2000
+VDISK_DOMU_CFG = f"""\
+name = "vdb"
+type = "pvh"
+kernel = "{VDISK_IMAGES}/Image"
+ramdisk = "{VDISK_IMAGES}/initramfs.cpio.gz"
+extra = "console=hvc0 quiet vdb.args={VDISK_SEQ_MIB},{VDISK_SEQ_KIB},{VDISK_RAND}"
+memory = 128
+vcpus = 1
+disk = [ 'format=raw, vdev=xvda, access=rw, backendtype=standalone, specification=virtio, \
+target={VDISK_IMG}' ]
+"""
+_GONE = ("i=0; while xl list | awk 'NR > 1 { print $1 }' | grep -qv '^Domain-0$'; "
+         "do i=$((i + 1)); [ $i -lt 60 ] || break; sleep 1; done; xl list")
+
+
+def vdisk_commands(backends):
+    """dom0's commands for the back ends present ((prefix, program) pairs)."""
+    cmds = [f"dd if=/dev/zero of={VDISK_IMG} bs=1M count={VDISK_MIB} 2>/dev/null && "
+            f"ls -l {VDISK_IMG}"]
+    for prefix, prog in backends:
+        cmds += [f"setsid {prog} >/tmp/{prog}.log 2>&1 </dev/null & sleep 2; pidof {prog}",
+                 f"echo 'VDBENCH backend {prefix}'; pidof {prog} >/dev/null && "
+                 f"xl create -c {VDISK_CFG}",
+                 _GONE,
+                 f"kill $(pidof {prog}); sleep 1; tail -n 4 /tmp/{prog}.log"]
+    return cmds
+
+
+_VDB_SEG = re.compile(r"^VDBENCH backend (\S+)\r*$", re.M)
+_VDB_FREQ = re.compile(r"^DISKBENCH freq hz=(\d+)", re.M)
+_VDB_SEQ = re.compile(r"^DISKBENCH seq bytes=(\d+) ticks=(\d+)", re.M)
+_VDB_RAND = re.compile(r"^DISKBENCH rand reads=(\d+) ticks=(\d+)", re.M)
+_VDB_ERR = re.compile(r"^(DISKBENCH error .*?|libxl: error: .*?)\r*$", re.M)
+
+
+def parse_vdisk(out, prefix):
+    """{prefix_seq: MiB/s, prefix_iops: reads/s} from the part of dom0's
+    console after "VDBENCH backend <prefix>"."""
+    keys = (f"{prefix}_seq", f"{prefix}_iops")
+    segs = list(_VDB_SEG.finditer(out))
+    mine = [i for i, m in enumerate(segs) if m[1] == prefix]
+    if not mine:
+        return {k: Value(None, "the back end's turn never came") for k in keys}
+    i = mine[0]
+    text = out[segs[i].end():segs[i + 1].start() if i + 1 < len(segs) else len(out)]
+    freq, seq, rand = _VDB_FREQ.search(text), _VDB_SEQ.search(text), _VDB_RAND.search(text)
+    if not (freq and seq and rand):
+        err = _VDB_ERR.search(text)
+        why = err[1].strip() if err else "the domU printed no figures"
+        return {k: Value(None, why) for k in keys}
+    hz = int(freq[1])
+    return {keys[0]: Value(int(seq[1]) / 2**20 / (int(seq[2]) / hz)),
+            keys[1]: Value(int(rand[1]) / (int(rand[2]) / hz))}
 
 
 # ---------------------------------------------------------------------------
@@ -286,6 +356,42 @@ class Bench:
                     return got
                 samples[k].append(v.value)
         return {k: Value(statistics.median(v)) for k, v in samples.items()}
+
+    def virtio_disk(self, initrd, missing, backends):
+        """Sequential read throughput and 4 KiB random-read IOPS of a virtio
+        disk in an xl-created Debian Linux domU (1 vCPU, 128 MiB), served by
+        each back end of `backends` ((prefix, program) pairs in the dom0
+        image) in turn: the toolstack dom0 (1 vCPU, 512 MiB) and the domU
+        on one pCPU under -icount, so the figures count the whole path
+        (the domU's driver, the trap, the IOREQ server, the back end in
+        dom0, its notification back) in instructions, not in a loaded
+        host's time. One boot. Xen: the full-config build (Debian's has no
+        IOREQ server). initrd None: n/a, with `missing` as the reason."""
+        keys = [f"{p}_{k}" for p, _ in VDISK_BACKENDS for k in ("seq", "iops")]
+        if initrd is None:
+            return {k: Value(None, missing) for k in keys}
+        hyp, why = self._full_xen()
+        if why:
+            return {k: Value(None, why) for k in keys}
+        g = Guest(self.cache / "linux" / "Image", bootargs="console=hvc0", ramdisk=initrd)
+        log = self.logdir / f"{self.hyp.name}-vdisk.log"
+        try:
+            out = boot(hyp, [], dom0=g, until=r"^dom0-toolstack: commands done", count=1,
+                       timeout=XL_TIMEOUT, log=log, qemu_args=XL_QEMU_ARGS, fixed_seeds=True,
+                       hyp_args=XEN_ARGS + f" dom0_mem={XL_DOM0_MIB}M dom0_max_vcpus=1"
+                       ).output
+        except RunError as e:
+            why = "run failed: " + str(e).splitlines()[0]
+            return {k: Value(None, why) for k in keys}
+        res = {}
+        present = dict(backends)
+        for prefix, prog in VDISK_BACKENDS:
+            if prefix in present:
+                res.update(parse_vdisk(out, prefix))
+            else:
+                res.update({f"{prefix}_{k}": Value(None, f"no {prog} back end built")
+                            for k in ("seq", "iops")})
+        return res
 
     def idle_memory(self, host_mib=2048, nguests=4, guest_mib=32):
         """Host RAM minus what the hypervisor reports free minus the guests'

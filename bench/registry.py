@@ -5,6 +5,10 @@ in NOT_YET (or "run failed" when its boot did not finish)."""
 from figures import Figure
 
 _ICOUNT = "-icount, exact"
+# The virtio disk rows (figures.Bench.virtio_disk).
+_VDISK = ("-icount, one pCPU (dom0 and the 1-vCPU domU share it); the domU's CNTVCT around "
+          "bench/initrd/diskbench (32 MiB; 2,000 reads over a 64 MiB image in dom0's RAM); "
+          "one boot (boots differ by up to ~1%); Xen: full-config build; higher is better")
 # Reasons shown for figures no scenario produced (none today).
 NOT_YET = {}
 
@@ -74,6 +78,18 @@ FIGURES = (
        Figure("xl_build", "xl create -p of that domU (built, left paused), until xl returns",
               "ms", deterministic=False,
               note="-icount; dom0's CNTVCT; median of 3 boots"),
+       Figure("virtio_disk_seq", "VirtIO disk, sequential read (O_DIRECT, 1 MiB reads) in an "
+              "xl-created Linux domU: xen-troops' virtio-disk back end in dom0", "MiB/s",
+              deterministic=False, target=1.0, higher=True, note=_VDISK),
+       Figure("virtio_disk_iops", "VirtIO disk, 4 KiB random reads (O_DIRECT, queue depth 1): "
+              "xen-troops' virtio-disk", "IOPS", deterministic=False, target=1.0, higher=True,
+              note=_VDISK),
+       Figure("virtio_blk_seq", "VirtIO disk, sequential read (O_DIRECT, 1 MiB reads): our "
+              "virtio-blk-backend in dom0", "MiB/s", deterministic=False, target=1.0,
+              higher=True, note=_VDISK),
+       Figure("virtio_blk_iops", "VirtIO disk, 4 KiB random reads (O_DIRECT, queue depth 1): "
+              "our virtio-blk-backend", "IOPS", deterministic=False, target=1.0, higher=True,
+              note=_VDISK),
        Figure("image_size", "Hypervisor image size", "KiB", target=0.2, note="file size"),
        Figure("idle_memory", "Hypervisor memory in use, 4 idle domUs", "MiB",
               note="RAM - free ('m' key) - guest RAM")]

@@ -71,6 +71,12 @@ static void drain(struct worker *w)
         } else if (failed) {
             w->failed++;
         }
+        /* Kept by the type: it goes on the used ring later. */
+        if (len == VDEV_HELD) {
+            if (chain->error == 0)
+                continue;
+            len = 0;
+        }
         if (vq_push(&w->vq, chain->head, len) != 0) {
             r = -1;
             break;
@@ -310,4 +316,28 @@ int vdev_queue_fill(struct vdev *d, unsigned q,
 bool vdev_negotiated(struct vdev *d, unsigned bit)
 {
     return vmmio_negotiated(&d->mmio, bit);
+}
+
+int vdev_queue_return(struct vdev *d, unsigned q, uint16_t head, uint32_t len)
+{
+    struct worker *w;
+    int r = -1;
+
+    if (q >= d->nqueues)
+        return -1;
+    w = &d->w[q];
+    pthread_mutex_lock(&w->lock);
+    /* The worker has the ring to itself while it drains. */
+    wait_idle(w);
+    if (w->ready && !w->broken) {
+        if (vq_push(&w->vq, head, len) != 0) {
+            queue_broken(w);
+        } else {
+            r = 0;
+            if (vq_wants_irq(&w->vq))
+                vmmio_raise(&d->mmio, VMMIO_INT_VRING);
+        }
+    }
+    pthread_mutex_unlock(&w->lock);
+    return r;
 }

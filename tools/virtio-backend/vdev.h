@@ -19,7 +19,10 @@
  *   3. A queue the device fills on its own initiative (net's rx) is named
  *      in vdev_info.device_filled: no worker drains it; the device calls
  *      vdev_queue_fill() from its own thread when it has something to put.
- *   4. List the type in vdev_types.c, and the file in backend.mk. */
+ *   4. A chain the device answers later, out of order (gpio's event
+ *      buffers, each kept until its line's interrupt), is kept by returning
+ *      VDEV_HELD from request() and given back with vdev_queue_return().
+ *   5. List the type in vdev_types.c, and the file in backend.mk. */
 #ifndef VBE_VDEV_H
 #define VBE_VDEV_H
 
@@ -101,6 +104,18 @@ void vdev_destroy(struct vdev *d);
 int vdev_queue_fill(struct vdev *d, unsigned q,
                     uint32_t (*fill)(void *ctx, struct guest_mem *gm, const struct vq_chain *chain),
                     void *ctx);
+/* request()'s answer for a chain the type keeps, to give back later with
+ * vdev_queue_return() (gpio's event queue holds a buffer per line until
+ * that line's interrupt comes). Nothing goes on the used ring for it now. */
+#define VDEV_HELD UINT32_MAX
+
+/* Put chain head, kept by request(), on queue q's used ring with len bytes
+ * written, and interrupt if the driver wants one. From any thread but that
+ * queue's worker (never from request(): it waits for the worker to be
+ * between two rounds). 0, or -1 when the queue is not ready or is broken:
+ * a reset took the chain with it. */
+int vdev_queue_return(struct vdev *d, unsigned q, uint16_t head, uint32_t len);
+
 /* Whether the driver accepted feature bit. */
 bool vdev_negotiated(struct vdev *d, unsigned bit);
 

@@ -7,6 +7,8 @@
 
 static const struct vdev_type *const types[] = {
     &vdev_blk,
+    &vdev_i2c,
+    &vdev_gpio,
 };
 
 const struct vdev_type *vdev_type_find(const char *name)

@@ -5,5 +5,7 @@
 #include "vdev.h"
 
 extern const struct vdev_type vdev_blk;
+extern const struct vdev_type vdev_i2c;
+extern const struct vdev_type vdev_gpio;
 
 #endif

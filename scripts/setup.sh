@@ -37,6 +37,10 @@
 #   $PROXENOS_CACHE/sysroot-arm64/domu   virtio_mmio and virtio_blk of the cached kernel,
 #                                        for a domU's initramfs (load order in
 #                                        etc/proxenos/modules)
+#   $PROXENOS_CACHE/sysroot-arm64/domu-net virtio_mmio and virtio_net (with failover and
+#                                        net_failover, which it needs) likewise
+#   $PROXENOS_CACHE/sysroot-arm64/dom0-net tun, for a dom0 running our virtio-net back end
+#                                        (dom0's bridge is in the toolstack root already)
 #   $PROXENOS_CACHE/sysroot-arm64/version  the packages (and kernel) they came from
 #
 # With --libvirt (what tests/system/test_libvirt.py runs), also:
@@ -269,6 +273,9 @@ fi
 # VirtIO front ends those of the cached kernel.
 SR=$CACHE/sysroot-arm64
 SR_DOMU_MODULES="drivers/virtio/virtio_mmio.ko drivers/block/virtio_blk.ko"
+# In load order: each after those it depends on.
+SR_DOMU_NET_MODULES="drivers/virtio/virtio_mmio.ko net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko"
+SR_DOM0_NET_MODULES="drivers/net/tun.ko"
 need_sysroot=no
 sr_wanted() {       # what the sysroot's version file must say, from the toolstack's
     sed -n 's/^\(libc6\|libxenmisc4.17\) /&/p' "$TS/version" 2>/dev/null
@@ -276,6 +283,7 @@ sr_wanted() {       # what the sysroot's version file must say, from the toolsta
 }
 if [ "$need_toolstack" = yes ] || ! [ -e "$SR/usr/include/xendevicemodel.h" ] ||
     ! [ -s "$SR/domu/etc/proxenos/modules" ] ||
+    ! [ -s "$SR/domu-net/etc/proxenos/modules" ] || ! [ -s "$SR/dom0-net/etc/proxenos/modules" ] ||
     [ "$(cat "$SR/version" 2>/dev/null)" != "$(sr_wanted)" ]; then
     need_sysroot=yes
 fi
@@ -644,20 +652,29 @@ fetch_sysroot() {
     done
     [ -e "$sr/root/usr/include/xendevicemodel.h" ] || die "libxen-dev holds no xendevicemodel.h"
 
-    # The domU's front ends (neither depends on another module).
+    # The domU's front ends (virtio_blk depends on no other module; the net
+    # list is in load order) and dom0's tun.
     kver=${kpkg#linux-image-}
     moddir=lib/modules/$kver/kernel
     kdeb=$(ls "$sr/debs/${kpkg}_"*.deb | head -n 1)
+    sr_all=$(printf '%s\n' $SR_DOMU_MODULES $SR_DOMU_NET_MODULES $SR_DOM0_NET_MODULES | sort -u)
     # shellcheck disable=SC2086
     dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$sr/kernel" \
-        $(for m in $SR_DOMU_MODULES; do printf './%s/%s ' "$moddir" "$m"; done) ||
-        die "could not unpack $SR_DOMU_MODULES from $kpkg"
-    mkdir -p "$sr/root/domu/etc/proxenos"
-    for m in $SR_DOMU_MODULES; do
-        mkdir -p "$sr/root/domu/$moddir/$(dirname "$m")"
-        cp "$sr/kernel/$moddir/$m" "$sr/root/domu/$moddir/$m" || die "could not copy $m"
-        echo "/$moddir/$m"
-    done >"$sr/root/domu/etc/proxenos/modules"
+        $(for m in $sr_all; do printf './%s/%s ' "$moddir" "$m"; done) ||
+        die "could not unpack $sr_all from $kpkg"
+    # sr_tree <dir> <modules>: those modules into <dir>, their order in
+    # <dir>/etc/proxenos/modules.
+    sr_tree() {
+        mkdir -p "$1/etc/proxenos"
+        for m in $2; do
+            mkdir -p "$1/$moddir/$(dirname "$m")"
+            cp "$sr/kernel/$moddir/$m" "$1/$moddir/$m" || die "could not copy $m"
+            echo "/$moddir/$m"
+        done >"$1/etc/proxenos/modules"
+    }
+    sr_tree "$sr/root/domu" "$SR_DOMU_MODULES"
+    sr_tree "$sr/root/domu-net" "$SR_DOMU_NET_MODULES"
+    sr_tree "$sr/root/dom0-net" "$SR_DOM0_NET_MODULES"
     sr_wanted >"$sr/root/version"
 }
 

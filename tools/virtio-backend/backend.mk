@@ -22,10 +22,11 @@ VBE_SRCS := virtqueue.c virtio_mmio.c vdev.c vdev_types.c log.c \
 	blk.c blk_dev.c \
 	i2c_dev.c vi2c.c i2c_adapter.c i2c_eeprom.c \
 	gpio_dev.c vgpio.c gpio_cdev.c gpio_sim.c \
+	net.c net_dev.c tap.c \
 	gmem_xen.c xen_glue.c serve.c xs_backend.c main.c
 VBE_OBJS := $(patsubst %.c,$(VBE_OUT)/%.o,$(VBE_SRCS))
 VBE_BIN := $(O)/tools/virtio-backend
-VBE_TYPES := blk i2c gpio
+VBE_TYPES := blk net i2c gpio
 VBE_NAMED := $(foreach t,$(VBE_TYPES),$(O)/tools/virtio-$(t)-backend)
 
 $(VBE_OUT)/%.o: $(VBE_DIR)/%.c

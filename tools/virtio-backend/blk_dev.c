@@ -1,6 +1,7 @@
 /* virtio-blk as a device type of the back end: the disk behind blk.c's
  * requests, one request queue per guest vCPU unless told otherwise. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,8 +43,8 @@ static void *blk_create(const struct vdev_opts *o, unsigned nvcpus, struct vdev_
     info->config = b->config;
     info->config_len = VBLK_CFG_SIZE;
     info->nqueues = queues;
-    log_msg("disk %s: %llu sectors, %s, %u queue(s)", o->path,
-            (unsigned long long)b->disk.sectors, b->disk.ro ? "ro" : "rw", queues);
+    snprintf(info->what, sizeof(info->what), "%s (%llu sectors, %s)", o->path,
+             (unsigned long long)b->disk.sectors, b->disk.ro ? "ro" : "rw");
     return b;
 }
 

@@ -62,8 +62,13 @@ int serve_device(const struct serve_params *p, const struct serve_hooks *h)
     dev = vdev_open(p->type, &p->opts, xen_ioreq_vcpus(x), gm, xen_ioreq_irq, x);
     if (!dev)
         goto out;
-    log_msg("serving virtio-%s at %#llx, SPI %u: %u vCPU(s)", p->type->name,
-            (unsigned long long)p->base, p->irq, xen_ioreq_vcpus(x));
+    {
+        const struct vdev_info *info = vdev_get_info(dev);
+
+        log_msg("serving %s at %#llx, SPI %u: %u vCPU(s), %u queue(s)",
+                info->what[0] ? info->what : p->type->name, (unsigned long long)p->base, p->irq,
+                xen_ioreq_vcpus(x), info->nqueues);
+    }
     if (h && h->ready)
         h->ready(h->ctx);
     rc = 0;

@@ -234,6 +234,11 @@ struct vdev *vdev_open(const struct vdev_type *t, const struct vdev_opts *o, uns
     return d;
 }
 
+const struct vdev_info *vdev_get_info(const struct vdev *d)
+{
+    return &d->info;
+}
+
 uint64_t vdev_read(struct vdev *d, uint64_t off, unsigned size)
 {
     return vmmio_read(&d->mmio, off, size);

@@ -54,6 +54,7 @@ struct vdev_info {
     uint32_t config_len;
     unsigned nqueues;       /* 1..VMMIO_MAX_QUEUES */
     uint32_t device_filled; /* bit q: queue q is filled by vdev_queue_fill(), not drained */
+    char what[160];         /* what backs it, for the "serving ..." log line; "" = the type's name */
 };
 
 struct vdev_type {
@@ -89,6 +90,8 @@ const char *vdev_type_names(void);
  * interrupt line. NULL on failure, with nothing left behind. */
 struct vdev *vdev_open(const struct vdev_type *t, const struct vdev_opts *o, unsigned nvcpus,
                        struct guest_mem *gm, void (*irq)(void *ctx, int level), void *irq_ctx);
+/* The device as its type described it. */
+const struct vdev_info *vdev_get_info(const struct vdev *d);
 uint64_t vdev_read(struct vdev *d, uint64_t off, unsigned size);
 void vdev_write(struct vdev *d, uint64_t off, unsigned size, uint64_t val);
 /* Stop the type's threads and the workers, log what each queue did, and

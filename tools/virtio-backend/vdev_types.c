@@ -9,6 +9,7 @@ static const struct vdev_type *const types[] = {
     &vdev_blk,
     &vdev_i2c,
     &vdev_gpio,
+    &vdev_net,
 };
 
 const struct vdev_type *vdev_type_find(const char *name)

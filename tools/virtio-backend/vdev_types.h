@@ -7,5 +7,6 @@
 extern const struct vdev_type vdev_blk;
 extern const struct vdev_type vdev_i2c;
 extern const struct vdev_type vdev_gpio;
+extern const struct vdev_type vdev_net;
 
 #endif

@@ -217,6 +217,7 @@ static void test_type_names(void **state)
 {
     (void)state;
     assert_ptr_equal(vdev_type_find("blk"), &vdev_blk);
+    assert_ptr_equal(vdev_type_find("net"), &vdev_net);
     assert_null(vdev_type_find("bl"));
     assert_null(vdev_type_find(""));
     assert_non_null(strstr(vdev_type_names(), "blk"));

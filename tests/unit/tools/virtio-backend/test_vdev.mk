@@ -4,6 +4,8 @@
 test_vdev-src := ../tools/virtio-backend/vdev.c ../tools/virtio-backend/virtio_mmio.c \
 	../tools/virtio-backend/virtqueue.c ../tools/virtio-backend/blk.c \
 	../tools/virtio-backend/blk_dev.c ../tools/virtio-backend/vdev_types.c \
+	../tools/virtio-backend/net.c ../tools/virtio-backend/net_dev.c \
+	../tools/virtio-backend/tap.c \
 	../tools/virtio-backend/i2c_dev.c ../tools/virtio-backend/vi2c.c \
 	../tools/virtio-backend/i2c_adapter.c ../tools/virtio-backend/i2c_eeprom.c \
 	../tools/virtio-backend/gpio_dev.c ../tools/virtio-backend/vgpio.c \

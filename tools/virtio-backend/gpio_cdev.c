@@ -51,7 +51,8 @@ static void cdev_name(struct gpio_chip *c, unsigned line, char *buf, size_t size
         snprintf(buf, size, "%.*s", (int)sizeof(info.name), info.name);
 }
 
-/* With g->lock held: take or reconfigure line as l says. */
+/* With g->lock held: take the line with this configuration, or give a
+ * line already taken this one instead. */
 static int configure(struct gpio_cdev *g, unsigned line, bool out, int value, unsigned edges)
 {
     struct gpio_cdev_line *l = &g->line[line];

@@ -59,12 +59,13 @@ LIST = ("for d in /proc/device-tree/chosen/proxenos-virtio/*/; do "
         "0x$(hex proxenos,base) $((0x$(hex proxenos,irq))) "
         "$(cat \"${d}proxenos,backend-args\")\"; done | tee /tmp/devices")
 # The domUs start printing as soon as their devices are claimed, on the
-# same console: START says little (one line), and the back ends' logs are
-# read once the domUs are gone (ENDS).
-START = ("while read -r type dom base irq args; do "
+# same console, and domU1 is done within a second or so, its back end
+# gone soon after: START says one line (the back ends started), and what
+# they served is read from their logs once the domUs are gone (ENDS).
+START = ("n=0; while read -r type dom base irq args; do "
          "setsid virtio-backend --type $type --domid $dom --base $base --irq $irq $args "
-         ">/tmp/vbe-$dom-$irq.log 2>&1 </dev/null & done </tmp/devices; sleep 3; "
-         "echo \"back ends running: $(pidof virtio-backend | wc -w)\"")
+         ">/tmp/vbe-$dom-$irq.log 2>&1 </dev/null & n=$((n + 1)); done </tmp/devices; "
+         "echo \"back ends started: $n\"")
 ENDS = ("i=0; while pidof virtio-backend >/dev/null; do i=$((i + 1)); "
         "[ $i -lt 240 ] || exit 1; sleep 1; done; "
         "for f in /tmp/vbe-*.log; do echo \"== $f\"; cat $f; done")
@@ -155,7 +156,7 @@ def test_dom0_finds_and_starts_the_back_ends(run):
     assert "i2c 1 0x0000000002000000 33 sim-eeprom:0x50" in found, found
     assert "gpio 2 0x0000000002000000 33 /dev/gpiochip0" in found, found
     assert "gpio 2 0x0000000002000200 34 sim-pairs" in found, found
-    assert "back ends running: 3" in run.ok(START), run.ok(START)
+    assert "back ends started: 3" in run.ok(START), run.ok(START)
     for dom, n in ((1, 1), (2, 2)):
         held = run.output.find(f"Domain {dom} (domU{dom}): held paused until dom0 claims its "
                                f"{n} virtio device(s)")
@@ -185,6 +186,12 @@ def test_back_ends_end_with_their_guests(run):
     logs = dict(re.findall(r"^== /tmp/vbe-(\d+-\d+)\.log\n(.*?)(?=^== |\Z)", log, re.M | re.S))
     assert sorted(logs) == ["1-33", "2-33", "2-34"], log
     assert "virtio-i2c dom1: i2c: simulated 24c02 EEPROM at 0x50" in logs["1-33"], logs
+    assert ("virtio-i2c dom1: serving i2c on sim-eeprom:0x50 at 0x2000000, SPI 33"
+            in logs["1-33"]), logs
+    assert ("virtio-gpio dom2: serving gpio on /dev/gpiochip0 (8 lines) at 0x2000000, SPI 33"
+            in logs["2-33"]), logs
+    assert ("virtio-gpio dom2: serving gpio on sim-pairs (8 lines) at 0x2000200, SPI 34"
+            in logs["2-34"]), logs
     assert ("virtio-gpio dom2: gpio: /dev/gpiochip0: chip gpiochip0 (9030000.pl061), 8 lines"
             in logs["2-33"]), logs
     assert "virtio-gpio dom2: gpio: simulated chip, 8 lines wired in pairs" in logs["2-34"], logs

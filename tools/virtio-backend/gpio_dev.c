@@ -5,6 +5,7 @@
  * back; request() keeps them (VDEV_HELD) until then. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,7 @@ static void *gpio_create(const struct vdev_opts *o, unsigned nvcpus, struct vdev
     info->config = g->v.config;
     info->config_len = VGPIO_CFG_SIZE;
     info->nqueues = 2;
+    snprintf(info->what, sizeof(info->what), "gpio on %s (%u lines)", o->path, g->v.nlines);
     return g;
 }
 

@@ -1,6 +1,7 @@
 /* virtio-i2c as a device type of the back end: one request queue, the bus
  * behind it a dom0 adapter (PATH /dev/i2c-N) or the simulated EEPROMs
  * (PATH sim-eeprom:ADDR[,ADDR...], docs/virtio.md). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,7 @@ static void *i2c_create(const struct vdev_opts *o, unsigned nvcpus, struct vdev_
     info->device_id = VIRTIO_ID_I2C;
     info->features = vi2c_features();
     info->nqueues = 1;
+    snprintf(info->what, sizeof(info->what), "i2c on %s", o->path);
     return i;
 }
 

@@ -16,6 +16,7 @@
 #include "gpio_sim.h"
 #include "vgpio.h"
 #include "vq_env.h"
+#include "vq_random.h"
 
 #define REQ     G_BUF
 #define RESP    (G_BUF + 0x800u)
@@ -494,6 +495,67 @@ static void test_sim_chip_pairs(void **state)
     vgpio_init(&dev, &fake.chip, give_back, NULL);
 }
 
+/* Any bytes, but mostly a known request type, a line near the chip's and
+ * a small value, so that some requests are carried out. */
+static void random_request(uint8_t *p, uint32_t len)
+{
+    uint32_t i;
+
+    for (i = 0; i < len; i++)
+        p[i] = (uint8_t)rand();
+    if (len >= 8 && rand() % 4) {
+        put_le16(p, (uint16_t)(rand() % 8));
+        put_le16(p + 2, (uint16_t)(rand() % (NLINES + 2)));
+        put_le32(p + 4, (uint32_t)(rand() % 10));
+    } else if (len >= 2 && rand() % 2) {
+        put_le16(p, (uint16_t)(rand() % (NLINES + 2)));
+    }
+}
+
+/* 300 seeds of random requests and event buffers, with edges between
+ * them: each answered within its writable part or kept, under ASan/UBSan,
+ * and every chip call on a line of the chip (the fake's arrays are that
+ * long, so ASan would see any other). */
+static void test_random_requests(void **state)
+{
+    unsigned seed, n, ok = 0, err = 0, none = 0, kept = 0;
+
+    (void)state;
+    for (seed = 1; seed <= 300; seed++) {
+        /* One line ready for interrupts, so that event buffers are kept. */
+        req_ok(VIRTIO_GPIO_MSG_SET_DIRECTION, 1, VIRTIO_GPIO_DIRECTION_IN);
+        req_ok(VIRTIO_GPIO_MSG_IRQ_TYPE, 1, VIRTIO_GPIO_IRQ_TYPE_EDGE_BOTH);
+        srand(seed);
+        for (n = 0; n < 12; n++) {
+            uint8_t st;
+            uint32_t len;
+
+            g_random_chain(&vq, &chain, random_request);
+            if (rand() % 3 == 0) {
+                len = vgpio_event_buffer(&dev, &g_mem, &chain, rand() % 4 != 0);
+                if (len == VGPIO_HELD) {
+                    kept++;
+                    continue;
+                }
+                assert_true(len <= 1 && len <= chain.writable);
+            } else {
+                len = vgpio_request(&dev, &g_mem, &chain, rand() % 4 != 0, &st);
+                assert_true(len <= chain.writable);
+                assert_true((st == 0xff) == (len == 0));
+                ok += st == VIRTIO_GPIO_STATUS_OK;
+                err += st == VIRTIO_GPIO_STATUS_ERR;
+                none += st == 0xff;
+            }
+            if (rand() % 4 == 0)
+                vgpio_edge(&dev, (unsigned)rand() % (NLINES + 1), rand() % 2);
+            given.n = 0;    /* give_back() records 8 at most */
+        }
+        vgpio_reset(&dev);
+    }
+    print_message("%u OK, %u ERR, %u unanswered, %u event buffers kept\n", ok, err, none, kept);
+    assert_true(ok > 50 && err > 100 && none > 20 && kept > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +570,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_event_buffers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reset_lets_lines_go, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sim_chip_pairs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_random_requests, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

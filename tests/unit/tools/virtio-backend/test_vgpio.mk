@@ -5,4 +5,5 @@ test_vgpio-src := ../tools/virtio-backend/vgpio.c ../tools/virtio-backend/gpio_s
 	../tools/virtio-backend/virtqueue.c
 test_vgpio-cppflags := -I$(SRCDIR)/tools/virtio-backend -pthread
 $(O)/unit/tools/virtio-backend/test_vgpio: $(UNIT_DIR)/tools/virtio-backend/vq_env.h \
+	$(UNIT_DIR)/tools/virtio-backend/vq_random.h \
 	$(wildcard $(SRCDIR)/tools/virtio-backend/*.h)

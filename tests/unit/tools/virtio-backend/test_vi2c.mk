@@ -5,4 +5,5 @@ test_vi2c-src := ../tools/virtio-backend/vi2c.c ../tools/virtio-backend/i2c_eepr
 	../tools/virtio-backend/virtqueue.c
 test_vi2c-cppflags := -I$(SRCDIR)/tools/virtio-backend
 $(O)/unit/tools/virtio-backend/test_vi2c: $(UNIT_DIR)/tools/virtio-backend/vq_env.h \
+	$(UNIT_DIR)/tools/virtio-backend/vq_random.h \
 	$(wildcard $(SRCDIR)/tools/virtio-backend/*.h)

@@ -23,7 +23,8 @@ VBE_SRCS := virtqueue.c virtio_mmio.c vdev.c vdev_types.c log.c \
 	i2c_dev.c vi2c.c i2c_adapter.c i2c_eeprom.c \
 	gpio_dev.c vgpio.c gpio_cdev.c gpio_sim.c \
 	net.c net_dev.c tap.c \
-	gmem_xen.c xen_glue.c serve.c xs_backend.c main.c
+	devargs.c dom0less_dt.c dom0less_conf.c dom0less_plan.c \
+	gmem_xen.c xen_glue.c serve.c xs_backend.c dom0less.c main.c
 VBE_OBJS := $(patsubst %.c,$(VBE_OUT)/%.o,$(VBE_SRCS))
 VBE_BIN := $(O)/tools/virtio-backend
 VBE_TYPES := blk net i2c gpio

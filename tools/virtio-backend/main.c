@@ -14,6 +14,10 @@
  *       one device, no xenstore: the guest must already have the
  *       virtio,mmio node at ADDR with interrupt SPI; served until the guest
  *       goes or a signal comes.
+ *   virtio-backend --dom0less [--config FILE] [--dt-dir DIR]
+ *       discovery: every dom0less device the hypervisor listed in dom0's
+ *       device tree, each in a process of its own, until their domains
+ *       are gone (dom0less.c).
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -22,6 +26,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devargs.h"
+#include "dom0less.h"
+#include "dom0less_conf.h"
 #include "log.h"
 #include "serve.h"
 #include "vdev_types.h"
@@ -32,35 +39,15 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: virtio-blk-backend [--queues N]\n"
             "       virtio-backend --type %s --domid D --base ADDR --irq SPI [options] [PATH]\n"
+            "       virtio-backend --dom0less [--config FILE] [--dt-dir DIR]\n"
             "The first waits on xenstore for the disks xl describes; the second serves one\n"
-            "device of domain D at guest address ADDR with interrupt SPI (INTID, e.g. 33).\n"
+            "device of domain D at guest address ADDR with interrupt SPI (INTID, e.g. 33);\n"
+            "the third serves the dom0less devices listed in DIR (default " D0L_DIR "),\n"
+            "backed as FILE (default %s, if there) or their proxenos,backend-args say.\n"
             "Installed as virtio-<type>-backend the program needs no --type.\n"
             "  blk: IMAGE (a file or block device) [--ro] [--queues N]\n"
             "  net: [--tap NAME] [--mac XX:XX:XX:XX:XX:XX] [--mtu N]\n",
-            vdev_type_names());
-}
-
-static bool number(const char *s, unsigned long long max, unsigned long long *v)
-{
-    char *end;
-
-    *v = strtoull(s, &end, 0);
-    return *s && *end == '\0' && *v <= max;
-}
-
-static bool parse_mac(const char *s, uint8_t mac[6])
-{
-    unsigned b[6];
-    char tail;
-    int i;
-
-    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-               &tail) != 6)
-        return false;
-    for (i = 0; i < 6; i++)
-        mac[i] = (uint8_t)b[i];
-    /* A multicast address cannot be a station's. */
-    return (mac[0] & 1u) == 0;
+            vdev_type_names(), D0L_CONF_DEFAULT);
 }
 
 /* The type the program's name says (virtio-<type>-backend), or NULL. */
@@ -93,11 +80,16 @@ int main(int argc, char **argv)
         { "mac", required_argument, NULL, 'm' },
         { "mtu", required_argument, NULL, 'M' },
         { "serve-xs", no_argument, NULL, 'x' },
+        { "dom0less", no_argument, NULL, 'D' },
+        { "config", required_argument, NULL, 'C' },
+        { "dt-dir", required_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct serve_params p = { 0 };
     bool have_dom = false, have_base = false, have_irq = false, serve_xs = false;
+    bool dom0less = false, have_type = false, device_opts = false;
+    const char *conf = NULL, *dt_dir = NULL;
     unsigned long long v;
     int c;
 
@@ -106,25 +98,26 @@ int main(int argc, char **argv)
         switch (c) {
         case 't':
             p.type = vdev_type_find(optarg);
+            have_type = true;
             if (!p.type) {
                 fprintf(stderr, "virtio-backend: no device type %s\n", optarg);
                 goto bad;
             }
             break;
         case 'd':
-            if (!number(optarg, 0x7fef, &v))
+            if (!devargs_number(optarg, 0x7fef, &v))
                 goto bad;
             p.domid = (uint16_t)v;
             have_dom = true;
             break;
         case 'b':
-            if (!number(optarg, ~0ull, &v))
+            if (!devargs_number(optarg, ~0ull, &v))
                 goto bad;
             p.base = v;
             have_base = true;
             break;
         case 'i':
-            if (!number(optarg, 1019, &v) || v < 32)
+            if (!devargs_number(optarg, 1019, &v) || v < 32)
                 goto bad;
             p.irq = (unsigned)v;
             have_irq = true;
@@ -133,7 +126,7 @@ int main(int argc, char **argv)
             p.opts.ro = true;
             break;
         case 'q':
-            if (!number(optarg, 16, &v))
+            if (!devargs_number(optarg, 16, &v))
                 goto bad;
             p.opts.queues = (unsigned)v;
             break;
@@ -144,17 +137,26 @@ int main(int argc, char **argv)
             p.opts.tap = optarg;
             break;
         case 'm':
-            if (!parse_mac(optarg, p.opts.mac))
+            if (!devargs_mac(optarg, p.opts.mac))
                 goto bad;
             p.opts.have_mac = true;
             break;
         case 'M':
-            if (!number(optarg, 65535, &v) || v < 68)
+            if (!devargs_number(optarg, 65535, &v) || v < 68)
                 goto bad;
             p.opts.mtu = (unsigned)v;
             break;
         case 'x':
             serve_xs = true;
+            break;
+        case 'D':
+            dom0less = true;
+            break;
+        case 'C':
+            conf = optarg;
+            break;
+        case 'R':
+            dt_dir = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -163,12 +165,23 @@ int main(int argc, char **argv)
             goto bad;
         }
     }
+    device_opts = have_type || have_dom || have_base || have_irq || serve_xs || p.opts.ro ||
+                  p.opts.queues || p.opts.tap || p.opts.have_mac || p.opts.mtu;
+    if (dom0less || conf || dt_dir) {
+        /* Each device's options come from its configuration, not from
+         * this command line, and the program's name chooses no type. */
+        if (!dom0less || device_opts || optind != argc) {
+            fputs("virtio-backend: --dom0less takes only --config and --dt-dir\n", stderr);
+            goto bad;
+        }
+        return dom0less_run(dt_dir ? dt_dir : D0L_DIR, conf);
+    }
     if (serve_xs) {
         unsigned long long dom, dev;
 
         /* Internal: what the xenstore mode runs per device. */
-        if (argc - optind != 2 || !number(argv[optind], 0x7fef, &dom) ||
-            !number(argv[optind + 1], 0xffffffffull, &dev))
+        if (argc - optind != 2 || !devargs_number(argv[optind], 0x7fef, &dom) ||
+            !devargs_number(argv[optind + 1], 0xffffffffull, &dev))
             goto bad;
         return xs_backend_serve((uint16_t)dom, (unsigned)dev, p.opts.queues);
     }

@@ -22,7 +22,9 @@
  *   4. A chain the device answers later, out of order (gpio's event
  *      buffers, each kept until its line's interrupt), is kept by returning
  *      VDEV_HELD from request() and given back with vdev_queue_return().
- *   5. List the type in vdev_types.c, and the file in backend.mk. */
+ *   5. List the type in vdev_types.c, and the file in backend.mk; its
+ *      option words (a dom0less device's backend-args, the discovery
+ *      mode's configuration) in devargs.c. */
 #ifndef VBE_VDEV_H
 #define VBE_VDEV_H
 

@@ -1,15 +1,21 @@
-"""Our virtio-blk back end (tools/virtio-backend) in its command-line mode,
-serving a dom0less domU's device (Proxenos's proxenos,virtio-mmio-v1
-binding, docs/virtio.md): QEMU's tree gets a 2-vCPU Debian Linux domU with
-one blk device and nothing else said (libxl's layout: 0x2000000, SPI 33);
-the hypervisor holds it paused until dom0 claims the window. In the
-toolstack dom0 the back end is started with the domid, base and SPI read
-from /proc/device-tree/chosen/proxenos-virtio, no xenstore involved. The
-domU (tools/domu/virtio-init on its vpl011) reads the line dom0 wrote at
-sector 0, writes and reads back a pattern, then two writers and two
-readers at once, and powers off; the back end sees the domain gone and
-ends, its log showing both queues used; dom0 finds the patterns in the
-image.
+"""Our virtio-blk back end (tools/virtio-backend) finding and serving a
+dom0less domU's device by itself (`--dom0less`, Proxenos's
+proxenos,virtio-mmio-v1 binding, docs/virtio.md): QEMU's tree gets a
+2-vCPU Debian Linux domU with one blk device and nothing else said
+(libxl's layout: 0x2000000, SPI 33) but a proxenos,backend-args naming an
+image that does not exist; the hypervisor holds it paused until dom0
+claims the window. In the toolstack dom0, a configuration line
+(/etc/proxenos/virtio-backend.conf) names the real image, which wins over
+the boot tree's words, and `virtio-blk-backend --dom0less` reads
+/proc/device-tree/chosen/proxenos-virtio and starts a serving process for
+the device, no xenstore involved (dom0 also reads the list itself, to
+check what the hypervisor wrote). The domU (tools/domu/virtio-init on its
+vpl011) reads the line dom0 wrote at sector 0, writes and reads back a
+pattern, then two writers and two readers at once, and powers off; the
+serving process sees the domain gone and ends, its log showing both
+queues used, and the discovery process ends with it; dom0 finds the
+patterns in the image. The command-line mode (--domid, --base, --irq) is
+test_virtio_net_dom0less's and test_virtio_blk_hostile's.
 """
 
 import re
@@ -31,7 +37,7 @@ DOMU_ARGS = f"console=ttyAMA0 quiet vd.seek={SEEK} vd.kib={KIB} vd.par={PAR} vd.
 VDISK = """\t\t\tvdisk {
 \t\t\t\tcompatible = "proxenos,virtio-mmio-v1";
 \t\t\t\tproxenos,device-type = "blk";
-\t\t\t\tproxenos,backend-args = "target=/tmp/vblk.img";
+\t\t\t\tproxenos,backend-args = "target=/tmp/not-this.img";
 \t\t\t};"""
 
 MAKE_DISK = (f"dd if=/dev/zero of={DISK} bs=1M count=16 2>/dev/null && "
@@ -41,9 +47,12 @@ FIND = ("cd /proc/device-tree/chosen/proxenos-virtio/*/ && "
         "hex() { od -An -tx1 \"$1\" | tr -d ' \\n'; } && "
         "echo \"type $(cat proxenos,device-type) dom $((0x$(hex proxenos,domid))) "
         "base 0x$(hex proxenos,base) irq $((0x$(hex proxenos,irq)))\" | tee /tmp/dev")
-START = ("set -- $(cat /tmp/dev); setsid virtio-blk-backend --domid $4 --base $6 --irq $8 "
-         f"{DISK} >/tmp/vblk.log 2>&1 </dev/null & sleep 2; pidof virtio-blk-backend && "
-         "cat /tmp/vblk.log")
+# What backs the device, said by dom0's administrator.
+CONF = ("mkdir -p /etc/proxenos && "
+        f"printf '# dom0 disks\\ndomU1/vdisk target={DISK} access=rw\\n' "
+        ">/etc/proxenos/virtio-backend.conf && cat /etc/proxenos/virtio-backend.conf")
+START = ("setsid virtio-blk-backend --dom0less >/tmp/vblk.log 2>&1 </dev/null & sleep 2; "
+         "pidof virtio-blk-backend && cat /tmp/vblk.log")
 # The domU powers off when done and, with no toolstack of its own, is
 # gone; the back end notices (once a second) and ends by itself.
 BACKEND_ENDS = ("i=0; while pidof virtio-blk-backend >/dev/null; do i=$((i + 1)); "
@@ -54,7 +63,7 @@ def region(seek):
     return f"dd if={DISK} bs=512 skip={seek} count={KIB * 2} 2>/dev/null | md5sum"
 
 
-COMMANDS = [MAKE_DISK, FIND, START, BACKEND_ENDS, region(SEEK),
+COMMANDS = [MAKE_DISK, FIND, CONF, START, BACKEND_ENDS, region(SEEK),
             *[region(s) for s in PAR_SEEKS]]
 BUDGET = 300
 HARD = 1200
@@ -103,8 +112,15 @@ def md5_of(text):
 
 def test_dom0_finds_the_device(run):
     assert "type blk dom 1 base 0x0000000002000000 irq 33" in run.ok(FIND)
+    assert f"domU1/vdisk target={DISK} access=rw" in run.ok(CONF)
     out = run.ok(START)
-    assert re.search(r"^\d+$", out, re.M), out
+    # The discovery process and the device's own.
+    assert re.search(r"^\d+ \d+$", out, re.M), out
+    assert ("virtio-backend dom0less: configuration /etc/proxenos/virtio-backend.conf: "
+            "1 line(s)") in out, out
+    assert re.search(r"^virtio-backend dom0less: d1-2000000 \(domU1/vdisk, blk at 0x2000000, "
+                     r"SPI 33\): served by process \d+, as configuration line 2 says$", out,
+                     re.M), out
     assert ("virtio-blk dom1: serving /tmp/vblk.img (32768 sectors, rw) at 0x2000000, SPI 33: "
             "2 vCPU(s), 2 queue(s)") in out, out
 
@@ -140,4 +156,8 @@ def test_backend_ends_with_the_guest(run):
                                          r"0 malformed$", log, re.M)]
     assert len(counts) == 2 and all(n > 0 for n in counts), log
     assert "virtio-blk dom1: the guest is gone" in log, log
-    assert log.rstrip().endswith("virtio-blk dom1: disconnected"), log
+    assert "virtio-blk dom1: disconnected" in log, log
+    assert re.search(r"^virtio-backend dom0less: d1-2000000: process \d+ ended \(status 0\)$",
+                     log, re.M), log
+    assert log.rstrip().endswith(
+        "virtio-backend dom0less: every served device's process has ended"), log

@@ -53,6 +53,10 @@ CONF = ("mkdir -p /etc/proxenos && "
         ">/etc/proxenos/virtio-backend.conf && cat /etc/proxenos/virtio-backend.conf")
 START = ("setsid virtio-blk-backend --dom0less >/tmp/vblk.log 2>&1 </dev/null & sleep 2; "
          "pidof virtio-blk-backend && cat /tmp/vblk.log")
+# The command-line mode, with the numbers FIND read (test_virtio_blk_hostile's).
+START_BY_HAND = ("set -- $(cat /tmp/dev); setsid virtio-blk-backend --domid $4 --base $6 "
+                 f"--irq $8 {DISK} >/tmp/vblk.log 2>&1 </dev/null & sleep 2; "
+                 "pidof virtio-blk-backend && cat /tmp/vblk.log")
 # The domU powers off when done and, with no toolstack of its own, is
 # gone; the back end notices (once a second) and ends by itself.
 BACKEND_ENDS = ("i=0; while pidof virtio-blk-backend >/dev/null; do i=$((i + 1)); "

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import BUILD, REPO
 from toolstack import BUSYBOX, KERNEL, TOOLSTACK, dom0_qemu, run_commands
-from test_virtio_blk_dom0less import BACKEND, FIND, START
+from test_virtio_blk_dom0less import BACKEND, FIND, START_BY_HAND as START
 
 GUEST = BUILD / "guests" / "vblk_hostile.bin"
 DISK = "/tmp/vblk.img"

@@ -9,6 +9,22 @@
 #include <proxenos/xmalloc.h>
 #include <proxenos/alloc_count.h>
 
+/* Static mode refuses allocations once the domains run, so a static domain
+ * gets now what it may ask for later: storage for every port up to its
+ * max_evtchn_port (Xen 4.17 lets a dom0less domU bind ports 1-1023; 32 KiB)
+ * and the FIFO state EVTCHNOP_init_control switches to. */
+static int static_prealloc(struct domain *d)
+{
+    struct evtchn_domain *ed = d->evtchn;
+    uint32_t ports = MIN(ed->max_port, EVTCHN_DOMU_MAX_PORT) + 1U;
+    int rc = 0;
+
+    while ((rc == 0) && (ed->valid_ports < ports)) {
+        rc = evtchn_grow_storage(ed);
+    }
+    return (rc == 0) ? evtchn_fifo_prealloc(d) : rc;
+}
+
 int evtchn_domain_init(struct domain *d)
 {
     struct evtchn_domain *ed = xzalloc_obj(struct evtchn_domain);
@@ -34,7 +50,7 @@ int evtchn_domain_init(struct domain *d)
     }
     /* Port 0 is never handed out. */
     evtchn_from_port(d, 0U)->state = (uint8_t)ECS_RESERVED;
-    if (alloc_static_mode() && (evtchn_fifo_prealloc(d) != 0)) {
+    if (alloc_static_mode() && (static_prealloc(d) != 0)) {
         evtchn_free_storage(d);
         return -ENOMEM;
     }

@@ -28,6 +28,7 @@
 #include <proxenos/xmalloc.h>
 #include <proxenos/arch/evtchn.h>
 #include <proxenos/bootmem.h>
+#include <proxenos/alloc_count.h>
 #include <public/event_channel.h>
 #include <fake_arch.h>
 #include "evtchn_internal.h"
@@ -166,6 +167,7 @@ HELPER int setup(void **state)
     fake_reset();
     fake_domains_reset();
     fake_console_quiet(true);
+    alloc_count_reset();    /* a failed static-mode test leaves it on */
     ram = env_memory_init();
     fake_events_pending_reset();
     fake_sched_reset();

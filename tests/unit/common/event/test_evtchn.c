@@ -341,6 +341,33 @@ static void test_exhaustion_domu(void **state)
     assert_int_equal(p, 500U);
 }
 
+/* Static mode: a domain built before the heap closes can still bind every
+ * port Xen 4.17 gives a dom0less domU (1-1023), and nothing is refused. */
+static void test_static_mode_domu_gets_every_port(void **state)
+{
+    struct alloc_count_stats st;
+    uint32_t p = 0U;
+    unsigned int n = 0U;
+
+    (void)state;
+    kill_domain(2U);
+    alloc_count_reset();
+    alloc_count_set_static(true);
+    make_domain(2U, 1U, false);
+    alloc_count_end_boot();
+    while (bind_ipi(2U, 0U, &p) == 0) {
+        n++;
+        assert_true(n <= 1023U);
+    }
+    assert_int_equal(n, 1023U);
+    assert_int_equal(bind_ipi(2U, 0U, NULL), -ENOSPC);
+    alloc_count_stats(&st);
+    assert_int_equal(st.refused[ALLOC_KIND_PAGES] + st.refused[ALLOC_KIND_XMALLOC], 0U);
+    /* Freeing is allowed; only new allocations are refused. */
+    kill_domain(2U);
+    alloc_count_reset();
+}
+
 static void test_exhaustion_dom0_2l(void **state)
 {
     unsigned int n = 0U;
@@ -510,6 +537,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ipi_and_bind_vcpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_2l_masking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exhaustion_domu, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_static_mode_domu_gets_every_port, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exhaustion_dom0_2l, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pirq_unknown_efault, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pollers, setup, teardown),

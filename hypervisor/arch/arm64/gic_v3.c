@@ -245,23 +245,25 @@ void arch_send_ipi(unsigned int cpu)
     gic_send_sgi(cpu, SGI_IPI);
 }
 
+/* One interrupt per exception: a second one pending takes the exception
+ * again as soon as interrupts are unmasked, which is rare; reading the
+ * acknowledge register again to find it usually spurious costs every
+ * interrupt one more GIC access. */
 void gic_handle_irq(void)
 {
-    for (;;) {
-        uint64_t iar = READ_SYSREG(ICC_IAR1_EL1);
-        unsigned int intid = (unsigned int)iar & 0xffffffU;
+    uint64_t iar = READ_SYSREG(ICC_IAR1_EL1);
+    unsigned int intid = (unsigned int)iar & 0xffffffU;
 
-        if ((intid >= SPURIOUS_FIRST) && (intid <= 1023U)) {
-            return;
-        }
-        if ((intid < NR_INTIDS) && (actions[intid].fn != NULL)) {
-            actions[intid].fn(intid, actions[intid].data);
-        } else if (intid != SGI_IPI) {
-            pr_warn("GICv3: unexpected interrupt %u on CPU %u\n", intid, arch_cpu_id());
-        } else {
-            /* IPI: the softirq bit was set before it was sent. */
-        }
-        WRITE_SYSREG(ICC_EOIR1_EL1, iar);
-        isb();
+    if ((intid >= SPURIOUS_FIRST) && (intid <= 1023U)) {
+        return;
     }
+    if ((intid < NR_INTIDS) && (actions[intid].fn != NULL)) {
+        actions[intid].fn(intid, actions[intid].data);
+    } else if (intid != SGI_IPI) {
+        pr_warn("GICv3: unexpected interrupt %u on CPU %u\n", intid, arch_cpu_id());
+    } else {
+        /* IPI: the softirq bit was set before it was sent. */
+    }
+    WRITE_SYSREG(ICC_EOIR1_EL1, iar);
+    isb();
 }

@@ -235,9 +235,14 @@ void vgic_flush_lrs(struct vcpu *v)
     if (ch.overflow && (ch.room >= 2U)) {
         hcr |= ICH_HCR_UIE;
     }
-    c->ctx.hcr = hcr;
-    c->ctx_saved = false;
-    vgic_lr_write_hcr(hcr);
+    /* While the context is loaded the register holds ctx.hcr (sync put
+     * it back to ICH_HCR_EN): rewrite it only when it changes, each GIC
+     * register access being dear under emulation. */
+    if (c->ctx_saved || (c->ctx.hcr != hcr)) {
+        c->ctx.hcr = hcr;
+        c->ctx_saved = false;
+        vgic_lr_write_hcr(hcr);
+    }
     vgic_unlock(d, flags);
 }
 
@@ -247,11 +252,17 @@ static unsigned int sync_one(struct domain *d, struct vcpu *v, unsigned int n)
     struct vgic_cpu *c = &v->arch->vgic;
     unsigned int intid = c->lr_intid[n];
     unsigned int written = c->lr_state[n];
-    unsigned int now = vgic_lr_state(vgic_lr_read(n));
+    uint64_t lr = vgic_lr_read(n);
+    unsigned int now = vgic_lr_state(lr);
     struct vgic_irq *irq = vgic_get_irq(d, v, intid);
     bool acked;
 
-    vgic_lr_write(n, 0U);
+    /* An LR the guest emptied is ignored by the hardware, and flush writes
+     * every LR it fills: leave it, unless its EOI bit would keep the EOI
+     * status (and so the maintenance interrupt) up. */
+    if ((now != 0U) || ((lr & ICH_LR_EOI) != 0U)) {
+        vgic_lr_write(n, 0U);
+    }
     if (irq == NULL) {
         return VGIC_NO_VCPU;    /* the domain's SPIs are gone */
     }

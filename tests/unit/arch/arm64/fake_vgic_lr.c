@@ -35,6 +35,7 @@ void vgic_lr_write(unsigned int n, uint64_t lr)
 void vgic_lr_write_hcr(uint64_t hcr)
 {
     fake_vgic.hcr = hcr;
+    fake_vgic.hcr_writes++;
 }
 
 void vgic_lr_save_ctx(struct vgic_hw_ctx *c)

@@ -18,6 +18,7 @@ struct fake_vgic_hw {
     uint32_t ap0r[4];
     uint32_t ap1r[4];
     unsigned int lr_writes;
+    unsigned int hcr_writes;
     unsigned int eoi_maint;     /* LRs with the EOI bit the guest emptied */
 };
 

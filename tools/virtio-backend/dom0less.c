@@ -155,6 +155,7 @@ int dom0less_run(const char *dir, const char *conf_path)
     int n;
 
     log_set_prefix("virtio-backend dom0less");
+    memset(ch, 0, sizeof(ch));
     if (load_conf(conf_path, &conf) != 0)
         return 2;
     n = d0l_read_dir(dir, devs, D0L_MAX_DEVICES, &dropped);

@@ -138,22 +138,30 @@ $(RUN_DIR)/%.cpio.gz: $(SRCDIR)/scripts/mkinitramfs.sh
 	$(call say,GEN,$(notdir $@))
 	$(Q)sh $< --marker "Proxenos demo: $* busybox init running" --run '$(RUN_SHELL)' $@
 
+# It also carries our virtio-blk back end, started by /init, and the example
+# domU with a VirtIO disk (tools/examples/virtio-domu.cfg; docs/virtio.md).
+# RUN_BUILD= (below) takes the back end as built too.
+RUN_BUILD := all
+RUN_VIRTIO := $(O)/tools/virtio-blk-backend
 $(RUN_DIR)/dom0-toolstack.cpio.gz: $(SRCDIR)/scripts/mkinitramfs-toolstack.sh $(SRCDIR)/scripts/mkinitramfs.sh \
 		$(SRCDIR)/tools/dom0/init $(SRCDIR)/tools/examples/debian-domu.cfg \
-		$(CACHE_DIR)/toolstack/version
+		$(SRCDIR)/tools/examples/virtio-domu.cfg $(SRCDIR)/tools/domu/virtio-demo \
+		$(if $(RUN_BUILD),$(RUN_VIRTIO)) $(CACHE_DIR)/toolstack/version
 	$(call say,GEN,$(notdir $@))
-	$(Q)sh $< --marker "Proxenos demo: dom0 busybox init running" --run '$(RUN_SHELL)' $@
+	$(Q)sh $< --marker "Proxenos demo: dom0 busybox init running" --run '$(RUN_SHELL)' \
+		--virtio $(RUN_VIRTIO) $@
 
 # setup first, then a new make: on a fresh machine the cross compiler that
 # this make's variables asked for at start-up did not exist yet. RUN_BUILD=
-# (empty) boots the image already in $(O) without rebuilding it.
-RUN_BUILD := all
+# (empty) boots the image already in $(O) without rebuilding it (RUN_BUILD is
+# set above, before the dom0 image's prerequisites use it).
 run: setup
 	@$(MAKE) --no-print-directory $(RUN_BUILD) $(RUN_DOM0) $(RUN_DIR)/domu.cpio.gz
 	@echo "Proxenos demo: dom0 (Linux, hvc0) and domU1 (Linux, vpl011); Ctrl-a three" \
 		"times switches input; debug keys h m r q on Proxenos; Ctrl-a x leaves QEMU"
 	@[ "$(filter 1,$(TOOLSTACK))" != 1 ] || echo "Proxenos demo: dom0 runs Debian's Xen 4.17" \
-		"tools: xl list, xl info, xl create -c /etc/xen/debian-domu.cfg (docs/toolstack.md)"
+		"tools: xl list, xl info, xl create -c /etc/xen/debian-domu.cfg (docs/toolstack.md);" \
+		"a VirtIO disk: xl create -c /etc/xen/virtio-domu.cfg (docs/virtio.md)"
 	sh $(SRCDIR)/scripts/qemu.sh --image $(O)/proxenos.bin --smp 4 --mem 2G \
 		--append "$(RUN_APPEND)" \
 		--guest-kernel $(RUN_KERNEL) --guest-args "console=hvc0 earlycon=xen" \
@@ -183,7 +191,7 @@ BENCH_ARGS := $(if $(filter 1,$(QUICK)),--quick)
 BENCH_BUILD := $(O)/bench-release
 .PHONY: bench
 bench: setup
-	@$(MAKE) --no-print-directory O=$(BENCH_BUILD) CONFIG=release all guests
+	@$(MAKE) --no-print-directory O=$(BENCH_BUILD) CONFIG=release all guests tools
 	PROXENOS_BUILD=$(BENCH_BUILD) $(PYTHON) $(SRCDIR)/bench/bench.py $(BENCH_ARGS)
 
 # The full-config Xen 4.17 (static memory and shm, boot-time cpupools,

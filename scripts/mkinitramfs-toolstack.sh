@@ -17,6 +17,12 @@
 #     --timeout SEC     how long one start-up step or command may take (300)
 #     --add SRC:DEST    also put file SRC at DEST (absolute path) in dom0's image
 #     --no-domu         leave the example domU out (a smaller image)
+#     --virtio BACKEND  also carry our virtio-blk back end (BACKEND, from
+#                       `make tools`) and the example domU with a VirtIO disk
+#                       (tools/examples/virtio-domu.cfg, its initramfs with
+#                       the kernel's virtio modules from
+#                       $PROXENOS_CACHE/sysroot-arm64/domu); /init makes the
+#                       disk image and starts the back end (docs/virtio.md)
 #     --libvirt         also carry Debian's libvirtd (its libxl driver only)
 #                       and virsh (setup.sh --libvirt fetches them) and start
 #                       libvirtd after xenconsoled; with the domU, its
@@ -28,7 +34,7 @@
 set -eu
 
 usage() {
-    sed -n '8,29s/^# \{0,1\}//p' "$0" >&2
+    sed -n '8,35s/^# \{0,1\}//p' "$0" >&2
     exit 2
 }
 die() {
@@ -50,6 +56,7 @@ toolstack=$CACHE/toolstack/root
 busybox=$CACHE/busybox/busybox
 libvirt=no
 libvirt_root=$CACHE/libvirt/root
+virtio=
 out=
 while [ $# -gt 0 ]; do
     case $1 in
@@ -59,6 +66,7 @@ while [ $# -gt 0 ]; do
         --xenstored) [ $# -ge 2 ] || usage; xenstored=$2; shift 2 ;;
         --timeout) [ $# -ge 2 ] || usage; step_timeout=$2; shift 2 ;;
         --no-domu) domu=no; shift ;;
+        --virtio) [ $# -ge 2 ] || usage; virtio=$2; shift 2 ;;
         --libvirt) libvirt=yes; shift ;;
         --libvirt-root) [ $# -ge 2 ] || usage; libvirt_root=$2; shift 2 ;;
         --add) [ $# -ge 2 ] || usage; adds="$adds
@@ -80,6 +88,13 @@ case $step_timeout in ''|*[!0-9]*) die "--timeout: a number of seconds, not $ste
 [ "$libvirt" = no ] || [ -x "$libvirt_root/usr/sbin/libvirtd" ] ||
     die "no libvirt at $libvirt_root (run scripts/setup.sh --libvirt)"
 [ "$domu" = no ] || [ -f "$kernel" ] || die "no domU kernel at $kernel (run scripts/setup.sh)"
+virtio_modules=$CACHE/sysroot-arm64/domu
+if [ -n "$virtio" ]; then
+    [ -x "$virtio" ] || die "--virtio: no back end at $virtio (make tools)"
+    [ -f "$kernel" ] || die "no domU kernel at $kernel (run scripts/setup.sh)"
+    [ -s "$virtio_modules/etc/proxenos/modules" ] ||
+        die "no domU virtio modules at $virtio_modules (run scripts/setup.sh)"
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -96,6 +111,7 @@ quote() {
     echo "XENSTORED=$xenstored"
     echo "STEP_TIMEOUT=$step_timeout"
     echo "LIBVIRT=$libvirt"
+    if [ -n "$virtio" ]; then echo "VIRTIO=yes"; else echo "VIRTIO=no"; fi
 } >"$work/toolstack.conf"
 
 set -- --init "$SRC/tools/dom0/init" --busybox "$busybox" --tree "$toolstack" \
@@ -135,6 +151,16 @@ if [ "$domu" = yes ]; then
     set -- "$@" --add "$kernel:/var/lib/xen/images/debian-domu/Image" \
         --add "$work/domu.cpio.gz:/var/lib/xen/images/debian-domu/initramfs.cpio.gz" \
         --add "$SRC/tools/examples/debian-domu.cfg:/etc/xen/debian-domu.cfg"
+fi
+
+if [ -n "$virtio" ]; then
+    # The VirtIO example: our back end, and a domU whose init shows /dev/vda.
+    sh "$SRC/scripts/mkinitramfs.sh" --busybox "$busybox" \
+        --init "$SRC/tools/domu/virtio-demo" --tree "$virtio_modules" "$work/virtio-domu.cpio.gz"
+    set -- "$@" --add "$virtio:/usr/bin/virtio-blk-backend" \
+        --add "$kernel:/var/lib/xen/images/virtio-domu/Image" \
+        --add "$work/virtio-domu.cpio.gz:/var/lib/xen/images/virtio-domu/initramfs.cpio.gz" \
+        --add "$SRC/tools/examples/virtio-domu.cfg:/etc/xen/virtio-domu.cfg"
 fi
 
 sh "$SRC/scripts/mkinitramfs.sh" "$@" "$out"

@@ -9,6 +9,7 @@ the same guest binaries; a table of figures (docs/benchmarks.md).
 import argparse
 import functools
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from figures import (VDISK_BACKENDS, VDISK_CFG, VDISK_DOMU_CFG, VDISK_IMAGES,   # noqa: E402
-                     XL_COMMANDS, XL_STEP_TIMEOUT, Bench, Value, vdisk_commands)
+                     XL_COMMANDS, XL_STEP_TIMEOUT, Bench, Value, per_op_ns, vdisk_commands)
 from machine import QEMU_SH, REPO, Hypervisor, RunError   # noqa: E402
 import report                             # noqa: E402
 from registry import FIGURES, PLOTS, SHARES   # noqa: E402
@@ -43,6 +44,31 @@ def guest_prefix_ticks(build):
         if line.startswith("BENCH guest_main cntpct="):
             return int(line.split()[2].split("=")[1])
     die(f"bare-QEMU start-up run printed no counter:\n{p.stdout[-1000:]}{p.stderr[-1000:]}")
+
+
+# Each micro figure's floor on this machine: the same operation with no
+# hypervisor, bench_micro mode=limit on bare QEMU at EL1 (a hypercall's is
+# an SVC to the guest's own EL1 and back through a vector that only returns).
+LIMIT_OF = {"null_hypercall": "svc_el1", "smccc_psci_version": "svc_el1",
+            "mmio_uartfr": "mmio_uartfr", "vtimer_latency_spin": "vtimer_latency_spin",
+            "vtimer_latency_wfi": "vtimer_latency_wfi"}
+
+
+def physical_limits(build):
+    """{figure key: Value in ns} from one -icount run of bench_micro on bare QEMU."""
+    cmd = ["sh", str(QEMU_SH), "--pipe", "--no-virt", "--icount", "--mem", "512M",
+           "--image", str(build / "guests" / "bench_micro.bin"), "--append", "mode=limit"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    found, freq = {}, None
+    for line in p.stdout.splitlines():
+        if m := re.match(r"^BENCH freq hz=(\d+)$", line):
+            freq = int(m.group(1))
+        elif m := re.match(r"^BENCH (\S+) iters=(\d+) ticks=(\d+) ret=(-?\d+)$", line):
+            found[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    if freq is None:
+        return {f"{k}@1": Value(None, "the bare-QEMU run printed no frequency")
+                for k in LIMIT_OF}
+    return {f"{k}@1": per_op_ns(found, v, freq) for k, v in LIMIT_OF.items()}
 
 
 def make_initrd(build):
@@ -264,6 +290,7 @@ def main():
     vdisk = ((want_vdisk, *make_vdisk_initrd(build)) if want_vdisk
              else (False, None, [], "not asked for"))
     prefix = guest_prefix_ticks(build)
+    limits = physical_limits(build)
     print(f"bench: guest start-up before guest_main (bare QEMU): {prefix} ticks", flush=True)
 
     results, repeats, failures = {}, [], []
@@ -279,7 +306,7 @@ def main():
 
     shutil.rmtree(frozen, ignore_errors=True)
     elapsed = time.monotonic() - t_start
-    md = report.render(FIGURES, results, repeats, failures, args.quick, elapsed)
+    md = report.render(FIGURES, results, repeats, failures, args.quick, elapsed, limits)
     out.mkdir(parents=True, exist_ok=True)
     print(md)
     plots = report.plot(PLOTS, results, out)

@@ -9,6 +9,9 @@
  *   mode=micro  every micro figure (default)
  *   mode=boot   only the counter at guest_main (reset / build figures)
  *   mode=yield  SCHEDOP_yield loop (vCPU switch, several guests per pCPU)
+ *   mode=limit  on bare QEMU (no hypervisor): the same operations' floor,
+ *               an SVC to the guest's own EL1 and back (limit.c), the
+ *               UART read and the timer interrupt taken at EL1
  *   hold=1      stay alive and idle (WFI) after the figures, e.g. while the
  *               hypervisor's memory is read with its debug key
  *
@@ -19,6 +22,7 @@
  */
 #include "guest.h"
 #include "hypercall.h"
+#include "limit.h"
 
 #define BENCH_PSCI_VERSION      0x84000000U
 #define BENCH_UARTFR            0x18U
@@ -196,6 +200,11 @@ void guest_main(const struct platform *p)
     printf("BENCH guest_main cntpct=%lu cntvct=%lu mem=%lu\n", pct, vct, p->mem_total);
     if (strcmp(mode, "yield") == 0) {
         bench_yield(iters);
+    } else if (strcmp(mode, "limit") == 0) {
+        report("svc_el1", iters, bench_svc_round_trips(iters), 0);
+        bench_mmio(p, iters);
+        bench_vtimer(p, rounds, false);
+        bench_vtimer(p, rounds, true);
     } else if (strcmp(mode, "micro") == 0) {
         bench_null_hypercall(iters);
         bench_smccc(iters);

@@ -30,16 +30,24 @@ def quick_run(tmp_path_factory):
 
 
 def _row(md, title):
-    m = re.search(rf"^\| {re.escape(title)} \| (\w+) \| ([^|]+) \| ([^|]+) \| ([^|]+) \|", md, re.M)
+    """unit, Xen, Proxenos, ratio of a row (the Limit cell left out)."""
+    m = re.search(rf"^\| {re.escape(title)} \| (\w+) \| [^|]* \| ([^|]+) \| ([^|]+) \| ([^|]+) \|",
+                  md, re.M)
     assert m, f"no row {title!r} in:\n{md}"
     return [c.strip() for c in m.groups()]
+
+
+def _limit(md, title):
+    m = re.search(rf"^\| {re.escape(title)} \| \w+ \| ([^|]*) \|", md, re.M)
+    assert m, f"no row {title!r} in:\n{md}"
+    return m[1].strip()
 
 
 def test_quick_bench_runs_and_writes_the_table(quick_run):
     p, out = quick_run
     assert p.returncode == 0, p.stdout[-4000:] + p.stderr[-4000:]
     md = (out / "latest.md").read_text()
-    assert "| Figure | Unit | Xen 4.17 | Proxenos | Ratio |" in md
+    assert "| Figure | Unit | Limit | Xen 4.17 | Proxenos | Ratio |" in md
     # Figures both hypervisors give today: numbers on both sides and a ratio.
     for title in ("Null hypercall round trip (HVC #0xEA1, xen_version)",
                   "SMCCC call round trip (PSCI_VERSION, HVC #0)",
@@ -49,6 +57,23 @@ def test_quick_bench_runs_and_writes_the_table(quick_run):
         unit, xen, pxn, ratio = _row(md, title)
         assert xen != "n/a" and pxn != "n/a" and ratio != "n/a", (title, xen, pxn)
     assert "## Failed runs" not in md, md
+
+
+def test_limit_column_is_below_both(quick_run):
+    """Each micro figure's floor with no hypervisor, measured on bare QEMU,
+    is a number below both hypervisors' figures; other rows have none."""
+    _, out = quick_run
+    md = (out / "latest.md").read_text()
+    for title in ("Null hypercall round trip (HVC #0xEA1, xen_version)",
+                  "SMCCC call round trip (PSCI_VERSION, HVC #0)",
+                  "Emulated MMIO read (vpl011 UARTFR)",
+                  "Virtual timer IRQ latency, vCPU running",
+                  "Virtual timer IRQ latency, vCPU in WFI"):
+        limit = float(_limit(md, title).replace(",", ""))
+        _, xen, pxn, _ = _row(md, title)
+        assert 0 < limit < float(pxn.replace(",", "")) < float(xen.replace(",", "")), \
+            (title, limit, pxn, xen)
+    assert _limit(md, "Hypervisor image size") == ""
 
 
 def test_icount_figures_repeat_exactly(quick_run):

@@ -12,6 +12,7 @@
 #include <asm/bootinfo_arch.h>
 #include <asm/arm64.h>
 #include <asm/dom0_fdt.h>
+#include <asm/dom0_irq.h>
 #include <asm/p2m.h>
 #include <asm/vgic.h>
 #include <proxenos/arch/domain.h>
@@ -263,6 +264,7 @@ int dom0_build(const struct boot_info *bi, struct domain **out)
         }
         pr_info("dom0: %u vCPU(s), %d device MMIO ranges mapped 1:1\n", d->max_vcpus,
                 dom0_map_devices(d, &in));
+        (void)dom0_route_irqs(d, &in);
         setup_grant_window(d, &in);
         rc = setup_static_shm(d, bi, &in);
     }

@@ -417,6 +417,39 @@ int dom0_map_devices(struct domain *d, const struct dom0_fdt_info *in)
     return (int)mapped;
 }
 
+void dom0_for_each_irq(const struct dom0_fdt_info *in, dom0_irq_fn fn, void *ctx)
+{
+    const struct fdt *fdt = in->bi->fdt;
+    int depth = 0;
+    int skip_below = -1;
+
+    for (int node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, &depth)) {
+        if ((skip_below >= 0) && (depth > skip_below)) {
+            continue;
+        }
+        skip_below = -1;
+        /* A disabled device has no driver to take its interrupt; the
+         * timer's are the vtimer's, not lines to route. */
+        if ((depth == 0) || (node == in->bi->arch->timer.node) ||
+            !fdt_node_is_available(fdt, node)) {
+            continue;
+        }
+        if (classify(in, node, depth) != NODE_COPY) {
+            skip_below = depth;
+            continue;
+        }
+        for (uint32_t i = 0U; i < 64U; i++) {
+            uint32_t intid;
+            uint32_t flags;
+
+            if (fdt_irq(fdt, node, i, &intid, &flags) != 0) {
+                break;
+            }
+            fn(ctx, node, intid, flags);
+        }
+    }
+}
+
 /* ---- The event-channel PPI ---------------------------------------------- */
 
 static void reserve_ppi(uint32_t *used, uint32_t intid)

@@ -2,6 +2,7 @@
 #include <asm/bootinfo_arch.h>
 #include <asm/arm64.h>
 #include <asm/domain.h>
+#include <asm/irq_route.h>
 #include <asm/sysregs.h>
 #include <asm/vcpu_sysregs.h>
 #include <asm/vgic.h>
@@ -118,6 +119,9 @@ void arch_domain_destroy(struct domain *d)
         return;
     }
     vpl011_destroy(d);
+    /* Before the vGIC goes: its lines must be disabled and no handler
+     * of one may still be using d. */
+    irq_route_release_domain(d);
     vgic_domain_destroy(d);
     p2m_destroy(&d->arch->p2m);
     /* Last: the calls above still use it. */

@@ -272,6 +272,7 @@ static unsigned int sync_one(struct domain *d, struct vcpu *v, unsigned int n)
     }
     if (((now & VGIC_LR_ST_ACTIVE) == 0U) && (((written & VGIC_LR_ST_ACTIVE) != 0U) || acked)) {
         irq->flags &= (uint16_t)~VGIC_IRQ_ACTIVE;
+        vgic_hw_deactivated(intid, irq);
     }
     irq->flags &= (uint16_t)~(VGIC_IRQ_IN_LR | VGIC_IRQ_REPEND);
     vgic_irq_changed(d, v, intid, irq, NULL);

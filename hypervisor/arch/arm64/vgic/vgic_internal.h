@@ -23,6 +23,8 @@
 #define VGIC_IRQ_IRM        (1U << 7)   /* SPI: IROUTER.IRM (1 of N) */
 /* Its device signals edges whatever ICFGR says (vgic_pulse_irq). */
 #define VGIC_IRQ_PULSED     (1U << 8)
+/* SPI: a physical line of the same INTID is routed here (vgic_hw.c). */
+#define VGIC_IRQ_HW         (1U << 9)
 
 #define VGIC_NO_VCPU        0xffU       /* struct vgic_irq.target: none */
 
@@ -174,6 +176,14 @@ int vgic_reg64_read(const struct mmio_access *a, paddr_t reg_off, uint64_t reg, 
 /* The 64-bit register after a write of a->size bytes into old. */
 int vgic_reg64_write(const struct mmio_access *a, paddr_t reg_off, uint64_t old, uint64_t val,
                      uint64_t *out);
+
+/* ---- Routed physical lines (vgic_hw.c) -------------------------------
+ * Both with the lock held; nothing for an interrupt without VGIC_IRQ_HW. */
+/* Enable the physical line when the guest has the interrupt enabled and
+ * no level assertion waits for the guest's deactivation; mask it else. */
+void vgic_hw_sync_enable(unsigned int intid, const struct vgic_irq *irq);
+/* The guest deactivated it: a level line goes low and is unmasked. */
+void vgic_hw_deactivated(unsigned int intid, struct vgic_irq *irq);
 
 /* ---- MMIO device models ------------------------------------------------ */
 extern const struct mmio_ops vgic_v3_dist_ops;     /* priv: struct domain * */

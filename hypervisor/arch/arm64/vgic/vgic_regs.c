@@ -92,11 +92,13 @@ static void write_field(struct vgic_irq *irq, unsigned int intid, enum vgic_reg 
     case VGIC_REG_ISENABLER:
         if (field != 0U) {
             irq->flags |= VGIC_IRQ_ENABLED;
+            vgic_hw_sync_enable(intid, irq);
         }
         break;
     case VGIC_REG_ICENABLER:
         if (field != 0U) {
             irq->flags &= (uint16_t)~VGIC_IRQ_ENABLED;
+            vgic_hw_sync_enable(intid, irq);
         }
         break;
     case VGIC_REG_ISPENDR:
@@ -124,14 +126,16 @@ static void write_field(struct vgic_irq *irq, unsigned int intid, enum vgic_reg 
     case VGIC_REG_ICACTIVER:
         if (field != 0U) {
             irq->flags &= (uint16_t)~VGIC_IRQ_ACTIVE;
+            vgic_hw_deactivated(intid, irq);
         }
         break;
     case VGIC_REG_IPRIORITYR:
         irq->priority = (uint8_t)(field & VGIC_PRIO_MASK);
         break;
     case VGIC_REG_ICFGR:
-        /* SGIs are always edge-triggered (ICFGR0 is read-only). */
-        if (intid >= VGIC_NR_SGIS) {
+        /* SGIs are always edge-triggered (ICFGR0 is read-only); a routed
+         * physical line keeps the trigger its device has (vgic_hw.c). */
+        if ((intid >= VGIC_NR_SGIS) && ((irq->flags & VGIC_IRQ_HW) == 0U)) {
             if ((field & 2U) != 0U) {
                 irq->flags |= VGIC_IRQ_EDGE;
             } else {

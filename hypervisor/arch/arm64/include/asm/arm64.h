@@ -4,6 +4,7 @@
 
 #include <proxenos/types.h>
 #include <proxenos/lib.h>
+#include <proxenos/arch/irq.h>
 #include <proxenos/arch/time.h>
 
 /* From the linker script (_start_image is _start, the Image header, as the
@@ -40,6 +41,16 @@ void gic_send_sgi(unsigned int cpu, unsigned int sgi);
 void gic_enable_ppi(unsigned int intid);
 void gic_set_cpu_mpidr(unsigned int cpu, uint64_t mpidr);
 unsigned int gic_nr_lines(void);
+/* An SPI a guest gets: handler runs when it fires, trigger set (edge or
+ * level), routed to the calling CPU, left disabled. -EINVAL for a line
+ * that is no SPI, -EBUSY when the hypervisor or another guest has it. */
+int gic_guest_spi_claim(unsigned int irq, bool edge, irq_handler_t handler, void *data);
+/* Disable the SPI, clear its pending and active state, forget its handler. */
+void gic_guest_spi_release(unsigned int irq);
+/* The data a claimed SPI's handler gets (its owner), NULL once released. */
+void *gic_guest_spi_owner(unsigned int irq);
+/* Unmask or mask one SPI (masking waits until the distributor has done it). */
+void gic_spi_set_enabled(unsigned int irq, bool on);
 void arch_cpu_init_virt(void);
 void arch_enter_idle(void) __noreturn;
 

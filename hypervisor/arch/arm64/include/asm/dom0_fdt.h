@@ -55,6 +55,12 @@ bool dom0_chosen_prop_kept(const char *name);
  * many ranges were mapped. */
 int dom0_map_devices(struct domain *d, const struct dom0_fdt_info *in);
 
+/* Called for each interrupt, in the interrupt controller's numbering
+ * (the GIC's INTID) with the specifier's flags cell, of each available
+ * device node dom0's tree keeps, the timer's aside. */
+typedef void (*dom0_irq_fn)(void *ctx, int node, uint32_t intid, uint32_t flags);
+void dom0_for_each_irq(const struct dom0_fdt_info *in, dom0_irq_fn fn, void *ctx);
+
 /* The event-channel PPI Xen 4.17 gives dom0 (vgic_allocate_ppi after the
  * hardware domain's PPIs are registered): the first of 16..31 that is
  * neither one of the host timer's secure, non-secure and virtual PPIs nor

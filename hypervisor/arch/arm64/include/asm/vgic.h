@@ -173,6 +173,20 @@ bool vgic_lrs_settled(const struct vcpu *v);
 void vgic_save_state(struct vcpu *v);
 void vgic_restore_state(struct vcpu *v);
 
+/* ---- Physical SPIs routed to the guest (vgic_hw.c) -------------------- */
+
+/* Make SPI intid of d the image of the physical line intid, edge- or
+ * level-triggered as the host configured it (the guest's ICFGR writes are
+ * then ignored for it). -EINVAL: no such SPI; -EEXIST: routed already. */
+int vgic_hw_route(struct domain *d, unsigned int intid, bool edge);
+/* Undo vgic_hw_route (the line is the caller's to disable first). */
+void vgic_hw_unroute(struct domain *d, unsigned int intid);
+/* The first routed INTID of d at or above from, 0 if none. */
+unsigned int vgic_hw_next(struct domain *d, unsigned int from);
+/* The physical line fired (its handler, before its EOI): edge latches,
+ * level goes high and is masked until the guest deactivates it. */
+int vgic_hw_fire(struct domain *d, unsigned int intid);
+
 /* Trapped MSR ICC_SGI1R_EL1 by v (HCR_EL2.IMO set): send the SGI to the
  * vCPUs of v's domain the value names. Unknown targets are ignored, as on
  * hardware. Returns 0. */

@@ -232,7 +232,8 @@ int gic_guest_spi_claim(unsigned int irq, bool edge, irq_handler_t handler, void
     uint32_t bit = 2U << ((irq % 16U) * 2U);   /* Int_config[1]: edge */
     uintptr_t cfg = dist + GICD_ICFGR + ((irq / 16U) * 4U);
 
-    if ((irq < 32U) || (irq >= nr_lines) || (handler == NULL)) {
+    /* nr_lines never exceeds NR_INTIDS: said again for the checker. */
+    if ((irq < 32U) || (irq >= nr_lines) || (irq >= NR_INTIDS) || (handler == NULL)) {
         return -EINVAL;
     }
     flags = spin_lock_irqsave(&gic_lock);
@@ -257,7 +258,7 @@ void gic_guest_spi_release(unsigned int irq)
     unsigned long flags;
     uint32_t bit = 1U << (irq % 32U);
 
-    if ((irq < 32U) || (irq >= nr_lines)) {
+    if ((irq < 32U) || (irq >= nr_lines) || (irq >= NR_INTIDS)) {
         return;
     }
     flags = spin_lock_irqsave(&gic_lock);

@@ -224,79 +224,6 @@ int arch_irq_request(unsigned int irq, irq_handler_t handler, void *data)
     return 0;
 }
 
-/* ---- SPIs the hypervisor hands to a guest ---------------------------- */
-
-int gic_guest_spi_claim(unsigned int irq, bool edge, irq_handler_t handler, void *data)
-{
-    unsigned long flags;
-    uint32_t bit = 2U << ((irq % 16U) * 2U);   /* Int_config[1]: edge */
-    uintptr_t cfg = dist + GICD_ICFGR + ((irq / 16U) * 4U);
-
-    if ((irq < 32U) || (irq >= nr_lines) || (handler == NULL)) {
-        return -EINVAL;
-    }
-    flags = spin_lock_irqsave(&gic_lock);
-    /* Any handler at all, the hypervisor's or a guest's: a line has one
-     * owner, so a second claim is refused rather than taken over. */
-    if (actions[irq].fn != NULL) {
-        spin_unlock_irqrestore(&gic_lock, flags);
-        return -EBUSY;
-    }
-    actions[irq].fn = handler;
-    actions[irq].data = data;
-    /* The trigger may only change while the line is disabled (it is: the
-     * distributor's reset above disabled every SPI nobody claimed). */
-    wr32(cfg, edge ? (rd32(cfg) | bit) : (rd32(cfg) & ~bit));
-    wr64(dist + GICD_IROUTER + (8U * irq), mpidr_to_affinity(READ_SYSREG(mpidr_el1)));
-    spin_unlock_irqrestore(&gic_lock, flags);
-    return 0;
-}
-
-void gic_guest_spi_release(unsigned int irq)
-{
-    unsigned long flags;
-    uint32_t bit = 1U << (irq % 32U);
-
-    if ((irq < 32U) || (irq >= nr_lines)) {
-        return;
-    }
-    flags = spin_lock_irqsave(&gic_lock);
-    wr32(dist + GICD_ICENABLER + ((irq / 32U) * 4U), bit);
-    dist_wait_rwp();
-    /* The owner may be gone with the interrupt active (a guest that never
-     * deactivated it): a later owner must find the line idle. */
-    wr32(dist + GICD_ICACTIVER + ((irq / 32U) * 4U), bit);
-    wr32(dist + GICD_ICPENDR + ((irq / 32U) * 4U), bit);
-    actions[irq].fn = NULL;
-    __atomic_store_n(&actions[irq].data, NULL, __ATOMIC_SEQ_CST);
-    spin_unlock_irqrestore(&gic_lock, flags);
-}
-
-void *gic_guest_spi_owner(unsigned int irq)
-{
-    if (irq >= NR_INTIDS) {
-        return NULL;
-    }
-    /* Read after the caller announced itself (irq_route.c): seq_cst. */
-    return __atomic_load_n(&actions[irq].data, __ATOMIC_SEQ_CST);
-}
-
-void gic_spi_set_enabled(unsigned int irq, bool on)
-{
-    uint32_t bit = 1U << (irq % 32U);
-
-    if ((irq < 32U) || (irq >= nr_lines)) {
-        return;
-    }
-    /* Single-bit set/clear registers: no lock needed against other lines. */
-    wr32(dist + (on ? GICD_ISENABLER : GICD_ICENABLER) + ((irq / 32U) * 4U), bit);
-    if (!on) {
-        /* Masked before the caller's EOI deactivates it: a level line
-         * still high must not be signalled again. */
-        dist_wait_rwp();
-    }
-}
-
 void gic_send_sgi(unsigned int cpu, unsigned int sgi)
 {
     uint64_t m = cpu_mpidr[cpu];
@@ -339,4 +266,78 @@ void gic_handle_irq(void)
     }
     WRITE_SYSREG(ICC_EOIR1_EL1, iar);
     isb();
+}
+
+/* ---- SPIs the hypervisor hands to a guest ---------------------------- */
+
+int gic_guest_spi_claim(unsigned int irq, bool edge, irq_handler_t handler, void *data)
+{
+    unsigned long flags;
+    uint32_t bit = 2U << ((irq % 16U) * 2U);   /* Int_config[1]: edge */
+    uintptr_t cfg = dist + GICD_ICFGR + ((irq / 16U) * 4U);
+
+    /* nr_lines is at most NR_INTIDS; said again for the array's sake. */
+    if ((irq < 32U) || (irq >= nr_lines) || (irq >= NR_INTIDS) || (handler == NULL)) {
+        return -EINVAL;
+    }
+    flags = spin_lock_irqsave(&gic_lock);
+    /* Any handler at all, the hypervisor's or a guest's: a line has one
+     * owner, so a second claim is refused rather than taken over. */
+    if (actions[irq].fn != NULL) {
+        spin_unlock_irqrestore(&gic_lock, flags);
+        return -EBUSY;
+    }
+    actions[irq].fn = handler;
+    actions[irq].data = data;
+    /* The trigger may only change while the line is disabled (it is: the
+     * distributor's reset above disabled every SPI nobody claimed). */
+    wr32(cfg, edge ? (rd32(cfg) | bit) : (rd32(cfg) & ~bit));
+    wr64(dist + GICD_IROUTER + (8U * irq), mpidr_to_affinity(READ_SYSREG(mpidr_el1)));
+    spin_unlock_irqrestore(&gic_lock, flags);
+    return 0;
+}
+
+void gic_guest_spi_release(unsigned int irq)
+{
+    unsigned long flags;
+    uint32_t bit = 1U << (irq % 32U);
+
+    if ((irq < 32U) || (irq >= nr_lines) || (irq >= NR_INTIDS)) {
+        return;
+    }
+    flags = spin_lock_irqsave(&gic_lock);
+    wr32(dist + GICD_ICENABLER + ((irq / 32U) * 4U), bit);
+    dist_wait_rwp();
+    /* The owner may be gone with the interrupt active (a guest that never
+     * deactivated it): a later owner must find the line idle. */
+    wr32(dist + GICD_ICACTIVER + ((irq / 32U) * 4U), bit);
+    wr32(dist + GICD_ICPENDR + ((irq / 32U) * 4U), bit);
+    actions[irq].fn = NULL;
+    __atomic_store_n(&actions[irq].data, NULL, __ATOMIC_SEQ_CST);
+    spin_unlock_irqrestore(&gic_lock, flags);
+}
+
+void *gic_guest_spi_owner(unsigned int irq)
+{
+    if (irq >= NR_INTIDS) {
+        return NULL;
+    }
+    /* Read after the caller announced itself (irq_route.c): seq_cst. */
+    return __atomic_load_n(&actions[irq].data, __ATOMIC_SEQ_CST);
+}
+
+void gic_spi_set_enabled(unsigned int irq, bool on)
+{
+    uint32_t bit = 1U << (irq % 32U);
+
+    if ((irq < 32U) || (irq >= nr_lines)) {
+        return;
+    }
+    /* Single-bit set/clear registers: no lock needed against other lines. */
+    wr32(dist + (on ? GICD_ISENABLER : GICD_ICENABLER) + ((irq / 32U) * 4U), bit);
+    if (!on) {
+        /* Masked before the caller's EOI deactivates it: a level line
+         * still high must not be signalled again. */
+        dist_wait_rwp();
+    }
 }

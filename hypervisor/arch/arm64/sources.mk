@@ -55,9 +55,7 @@ hyp-src-y += arch/arm64/guest_access.c
 hyp-src-y += arch/arm64/evtchn_upcall.c
 hyp-src-y += arch/arm64/xen_version_arch.c
 hyp-src-y += arch/arm64/clear_memory.c
-# Routed device interrupts, last: linked after the rest, they leave the
-# hypervisor's own interrupt path where it was (bench/: under TCG a
-# shifted translation block boundary changes the timer figures).
+# Physical SPIs given to guests and which of them dom0 gets.
 hyp-src-y += arch/arm64/irq_route.c
 hyp-src-y += arch/arm64/dom0_irq.c
 hyp-src-y += arch/arm64/vgic/vgic_hw.c

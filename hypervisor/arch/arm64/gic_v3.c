@@ -224,6 +224,50 @@ int arch_irq_request(unsigned int irq, irq_handler_t handler, void *data)
     return 0;
 }
 
+void gic_send_sgi(unsigned int cpu, unsigned int sgi)
+{
+    uint64_t m = cpu_mpidr[cpu];
+    uint64_t aff0 = m & 0xffU;
+    uint64_t v = ((m >> 32) & 0xffU) << 48;
+
+    v |= ((m >> 16) & 0xffU) << 32;
+    v |= ((m >> 8) & 0xffU) << 16;
+    v |= (aff0 >> 4) << 44;
+    v |= (uint64_t)(sgi & 0xfU) << 24;
+    v |= 1ULL << (aff0 & 0xfU);
+    dsb_ishst();
+    WRITE_SYSREG(ICC_SGI1R_EL1, v);
+    isb();
+}
+
+void arch_send_ipi(unsigned int cpu)
+{
+    gic_send_sgi(cpu, SGI_IPI);
+}
+
+/* One interrupt per exception: a second one pending takes the exception
+ * again as soon as interrupts are unmasked, which is rare; reading the
+ * acknowledge register again to find it usually spurious costs every
+ * interrupt one more GIC access. */
+void gic_handle_irq(void)
+{
+    uint64_t iar = READ_SYSREG(ICC_IAR1_EL1);
+    unsigned int intid = (unsigned int)iar & 0xffffffU;
+
+    if ((intid >= SPURIOUS_FIRST) && (intid <= 1023U)) {
+        return;
+    }
+    if ((intid < NR_INTIDS) && (actions[intid].fn != NULL)) {
+        actions[intid].fn(intid, actions[intid].data);
+    } else if (intid != SGI_IPI) {
+        pr_warn("GICv3: unexpected interrupt %u on CPU %u\n", intid, arch_cpu_id());
+    } else {
+        /* IPI: the softirq bit was set before it was sent. */
+    }
+    WRITE_SYSREG(ICC_EOIR1_EL1, iar);
+    isb();
+}
+
 /* ---- SPIs the hypervisor hands to a guest ---------------------------- */
 
 int gic_guest_spi_claim(unsigned int irq, bool edge, irq_handler_t handler, void *data)
@@ -232,7 +276,7 @@ int gic_guest_spi_claim(unsigned int irq, bool edge, irq_handler_t handler, void
     uint32_t bit = 2U << ((irq % 16U) * 2U);   /* Int_config[1]: edge */
     uintptr_t cfg = dist + GICD_ICFGR + ((irq / 16U) * 4U);
 
-    /* nr_lines never exceeds NR_INTIDS: said again for the checker. */
+    /* nr_lines is at most NR_INTIDS; said again for the array's sake. */
     if ((irq < 32U) || (irq >= nr_lines) || (irq >= NR_INTIDS) || (handler == NULL)) {
         return -EINVAL;
     }
@@ -296,48 +340,4 @@ void gic_spi_set_enabled(unsigned int irq, bool on)
          * still high must not be signalled again. */
         dist_wait_rwp();
     }
-}
-
-void gic_send_sgi(unsigned int cpu, unsigned int sgi)
-{
-    uint64_t m = cpu_mpidr[cpu];
-    uint64_t aff0 = m & 0xffU;
-    uint64_t v = ((m >> 32) & 0xffU) << 48;
-
-    v |= ((m >> 16) & 0xffU) << 32;
-    v |= ((m >> 8) & 0xffU) << 16;
-    v |= (aff0 >> 4) << 44;
-    v |= (uint64_t)(sgi & 0xfU) << 24;
-    v |= 1ULL << (aff0 & 0xfU);
-    dsb_ishst();
-    WRITE_SYSREG(ICC_SGI1R_EL1, v);
-    isb();
-}
-
-void arch_send_ipi(unsigned int cpu)
-{
-    gic_send_sgi(cpu, SGI_IPI);
-}
-
-/* One interrupt per exception: a second one pending takes the exception
- * again as soon as interrupts are unmasked, which is rare; reading the
- * acknowledge register again to find it usually spurious costs every
- * interrupt one more GIC access. */
-void gic_handle_irq(void)
-{
-    uint64_t iar = READ_SYSREG(ICC_IAR1_EL1);
-    unsigned int intid = (unsigned int)iar & 0xffffffU;
-
-    if ((intid >= SPURIOUS_FIRST) && (intid <= 1023U)) {
-        return;
-    }
-    if ((intid < NR_INTIDS) && (actions[intid].fn != NULL)) {
-        actions[intid].fn(intid, actions[intid].data);
-    } else if (intid != SGI_IPI) {
-        pr_warn("GICv3: unexpected interrupt %u on CPU %u\n", intid, arch_cpu_id());
-    } else {
-        /* IPI: the softirq bit was set before it was sent. */
-    }
-    WRITE_SYSREG(ICC_EOIR1_EL1, iar);
-    isb();
 }

@@ -9,8 +9,10 @@
  *
  * The handler runs on the CPU the line is routed to, perhaps while
  * another CPU destroys the domain. The destroyer clears the handler, then
- * waits until no CPU is inside one for that line; a handler first says it
- * is inside, then checks that the line is still the domain's. With both
+ * waits until no CPU is inside a routed line's handler (one count for all
+ * lines: a wait for others' is short, and the count costs the boot no
+ * zeroing of a table); a handler first says it is inside, then checks
+ * that the line is still the domain's. With both
  * steps sequentially consistent, either the handler sees the line gone or
  * the destroyer sees the handler and waits: the domain is never used
  * after it is freed. */
@@ -22,18 +24,15 @@
 
 #define ROUTE_MAX_INTID 1020U
 
-static unsigned int inside[ROUTE_MAX_INTID];
+static unsigned int inside;
 
 static void routed_irq(unsigned int irq, void *data)
 {
-    if (irq >= ROUTE_MAX_INTID) {
-        return;
-    }
-    __atomic_add_fetch(&inside[irq], 1U, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&inside, 1U, __ATOMIC_SEQ_CST);
     if (gic_guest_spi_owner(irq) == data) {
         (void)vgic_hw_fire((struct domain *)data, irq);
     }
-    __atomic_sub_fetch(&inside[irq], 1U, __ATOMIC_SEQ_CST);
+    __atomic_sub_fetch(&inside, 1U, __ATOMIC_SEQ_CST);
 }
 
 int irq_route_to_guest(struct domain *d, unsigned int intid, bool edge)
@@ -64,7 +63,7 @@ void irq_route_release_domain(struct domain *d)
     while ((intid != 0U) && (intid < ROUTE_MAX_INTID)) {
         gic_guest_spi_release(intid);
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        while (__atomic_load_n(&inside[intid], __ATOMIC_SEQ_CST) != 0U) {
+        while (__atomic_load_n(&inside, __ATOMIC_SEQ_CST) != 0U) {
             arch_cpu_relax();
         }
         vgic_hw_unroute(d, intid);

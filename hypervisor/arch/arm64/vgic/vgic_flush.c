@@ -255,6 +255,7 @@ static unsigned int sync_one(struct domain *d, struct vcpu *v, unsigned int n)
     unsigned int now = vgic_lr_state(vgic_lr_read(n));
     struct vgic_irq *irq = vgic_get_irq(d, v, intid);
     bool acked;
+    bool deactivated;
 
     /* Cleared even when the guest emptied it: leaving emptied LRs as they
      * were stalled a Linux dom0's timers under QEMU (test_linux_dom0.py,
@@ -270,14 +271,24 @@ static unsigned int sync_one(struct domain *d, struct vcpu *v, unsigned int n)
         }
         irq->flags |= VGIC_IRQ_ACTIVE;
     }
-    if (((now & VGIC_LR_ST_ACTIVE) == 0U) && (((written & VGIC_LR_ST_ACTIVE) != 0U) || acked)) {
+    deactivated = ((now & VGIC_LR_ST_ACTIVE) == 0U) &&
+                  (((written & VGIC_LR_ST_ACTIVE) != 0U) || acked);
+    if (deactivated) {
         irq->flags &= (uint16_t)~VGIC_IRQ_ACTIVE;
+    }
+    /* Private interrupts (the timer's, the event channels') are never
+     * routed lines: they pay no test for it. */
+    if (intid < VGIC_NR_PRIVATE) {
+        irq->flags &= (uint16_t)~(VGIC_IRQ_IN_LR | VGIC_IRQ_REPEND);
+        vgic_irq_changed(d, v, intid, irq, NULL);
+        return VGIC_NO_VCPU;
+    }
+    if (deactivated && ((irq->flags & VGIC_IRQ_HW) != 0U)) {
         vgic_hw_deactivated(intid, irq);
     }
     irq->flags &= (uint16_t)~(VGIC_IRQ_IN_LR | VGIC_IRQ_REPEND);
     vgic_irq_changed(d, v, intid, irq, NULL);
-    if ((intid >= VGIC_NR_PRIVATE) && (irq->target != v->vcpu_id) &&
-        vgic_irq_is_deliverable(&d->arch->vgic, irq)) {
+    if ((irq->target != v->vcpu_id) && vgic_irq_is_deliverable(&d->arch->vgic, irq)) {
         return irq->target;     /* moved by IROUTER while it was here */
     }
     return VGIC_NO_VCPU;

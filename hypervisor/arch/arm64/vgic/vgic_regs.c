@@ -92,13 +92,17 @@ static void write_field(struct vgic_irq *irq, unsigned int intid, enum vgic_reg 
     case VGIC_REG_ISENABLER:
         if (field != 0U) {
             irq->flags |= VGIC_IRQ_ENABLED;
-            vgic_hw_sync_enable(intid, irq);
+            if ((irq->flags & VGIC_IRQ_HW) != 0U) {
+                vgic_hw_sync_enable(intid, irq);
+            }
         }
         break;
     case VGIC_REG_ICENABLER:
         if (field != 0U) {
             irq->flags &= (uint16_t)~VGIC_IRQ_ENABLED;
-            vgic_hw_sync_enable(intid, irq);
+            if ((irq->flags & VGIC_IRQ_HW) != 0U) {
+                vgic_hw_sync_enable(intid, irq);
+            }
         }
         break;
     case VGIC_REG_ISPENDR:
@@ -126,7 +130,9 @@ static void write_field(struct vgic_irq *irq, unsigned int intid, enum vgic_reg 
     case VGIC_REG_ICACTIVER:
         if (field != 0U) {
             irq->flags &= (uint16_t)~VGIC_IRQ_ACTIVE;
-            vgic_hw_deactivated(intid, irq);
+            if ((irq->flags & VGIC_IRQ_HW) != 0U) {
+                vgic_hw_deactivated(intid, irq);
+            }
         }
         break;
     case VGIC_REG_IPRIORITYR:

@@ -417,7 +417,10 @@ int dom0_map_devices(struct domain *d, const struct dom0_fdt_info *in)
     return (int)mapped;
 }
 
-void dom0_for_each_irq(const struct dom0_fdt_info *in, dom0_irq_fn fn, void *ctx)
+/* The interrupts of every node dom0's tree keeps, below nodes it drops;
+ * available_only leaves out disabled devices as well. */
+static void walk_device_irqs(const struct dom0_fdt_info *in, bool available_only,
+                             dom0_irq_fn fn, void *ctx)
 {
     const struct fdt *fdt = in->bi->fdt;
     int depth = 0;
@@ -428,10 +431,8 @@ void dom0_for_each_irq(const struct dom0_fdt_info *in, dom0_irq_fn fn, void *ctx
             continue;
         }
         skip_below = -1;
-        /* A disabled device has no driver to take its interrupt; the
-         * timer's are the vtimer's, not lines to route. */
         if ((depth == 0) || (node == in->bi->arch->timer.node) ||
-            !fdt_node_is_available(fdt, node)) {
+            (available_only && !fdt_node_is_available(fdt, node))) {
             continue;
         }
         if (classify(in, node, depth) != NODE_COPY) {
@@ -450,6 +451,13 @@ void dom0_for_each_irq(const struct dom0_fdt_info *in, dom0_irq_fn fn, void *ctx
     }
 }
 
+void dom0_for_each_irq(const struct dom0_fdt_info *in, dom0_irq_fn fn, void *ctx)
+{
+    /* A disabled device has no driver to take its interrupt; the timer's
+     * are the vtimer's, not lines to route. */
+    walk_device_irqs(in, true, fn, ctx);
+}
+
 /* ---- The event-channel PPI ---------------------------------------------- */
 
 static void reserve_ppi(uint32_t *used, uint32_t intid)
@@ -459,12 +467,16 @@ static void reserve_ppi(uint32_t *used, uint32_t intid)
     }
 }
 
+static void reserve_device_ppi(void *ctx, int node, uint32_t intid, uint32_t flags)
+{
+    (void)node;
+    (void)flags;
+    reserve_ppi(ctx, intid);
+}
+
 uint32_t dom0_evtchn_ppi(const struct dom0_fdt_info *in)
 {
-    const struct fdt *fdt = in->bi->fdt;
     uint32_t used = 0U;
-    int depth = 0;
-    int skip_below = -1;
 
     /* Xen reserves the timer's PPIs for dom0 (not the hypervisor timer's)
      * and every interrupt of a device it gives dom0; the timer node itself
@@ -472,28 +484,7 @@ uint32_t dom0_evtchn_ppi(const struct dom0_fdt_info *in)
     reserve_ppi(&used, in->bi->arch->timer.intid[BOOT_TIMER_PHYS_SECURE]);
     reserve_ppi(&used, in->bi->arch->timer.intid[BOOT_TIMER_PHYS_NONSECURE]);
     reserve_ppi(&used, in->bi->arch->timer.intid[BOOT_TIMER_VIRT]);
-    for (int node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, &depth)) {
-        if ((skip_below >= 0) && (depth > skip_below)) {
-            continue;
-        }
-        skip_below = -1;
-        if ((depth == 0) || (node == in->bi->arch->timer.node)) {
-            continue;
-        }
-        if (classify(in, node, depth) != NODE_COPY) {
-            skip_below = depth;
-            continue;
-        }
-        for (uint32_t i = 0U; i < 64U; i++) {
-            uint32_t intid;
-            uint32_t flags;
-
-            if (fdt_irq(fdt, node, i, &intid, &flags) != 0) {
-                break;
-            }
-            reserve_ppi(&used, intid);
-        }
-    }
+    walk_device_irqs(in, false, reserve_device_ppi, &used);
     for (uint32_t ppi = DOM0_PPI_FIRST; ppi <= DOM0_PPI_LAST; ppi++) {
         if ((used & (1U << (ppi - DOM0_PPI_FIRST))) == 0U) {
             return ppi;

@@ -9,7 +9,6 @@ the same guest binaries; a table of figures (docs/benchmarks.md).
 import argparse
 import functools
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -21,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from figures import (VDISK_BACKENDS, VDISK_CFG, VDISK_DOMU_CFG, VDISK_IMAGES,   # noqa: E402
                      XL_COMMANDS, XL_STEP_TIMEOUT, Bench, Value, per_op_ns, vdisk_commands)
+from figures import _BENCH as BENCH_LINE, _FREQ as BENCH_FREQ   # noqa: E402
 from machine import QEMU_SH, REPO, Hypervisor, RunError   # noqa: E402
 import report                             # noqa: E402
 from registry import FIGURES, PLOTS, SHARES   # noqa: E402
@@ -33,13 +33,20 @@ def die(msg):
     sys.exit(2)
 
 
-def guest_prefix_ticks(build):
-    """Counter ticks from reset to guest_main of bench_micro entered directly
-    at EL1 by QEMU (no hypervisor): the guest's own start-up, subtracted from
-    the reset-relative figures so they end at the guest's first instruction."""
+def bare_micro(build, mode, timeout):
+    """bench_micro in `mode`, entered directly at EL1 by QEMU (no hypervisor),
+    under -icount."""
     cmd = ["sh", str(QEMU_SH), "--pipe", "--no-virt", "--icount", "--mem", "512M",
-           "--image", str(build / "guests" / "bench_micro.bin"), "--append", "mode=boot"]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+           "--image", str(build / "guests" / "bench_micro.bin"), "--append", f"mode={mode}"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def guest_prefix_ticks(build):
+    """Counter ticks from reset to guest_main of bench_micro on bare QEMU:
+    the guest's own start-up, subtracted from the reset-relative figures so
+    they end at the guest's first instruction."""
+    p = bare_micro(build, "boot", 60)
     for line in p.stdout.splitlines():
         if line.startswith("BENCH guest_main cntpct="):
             return int(line.split()[2].split("=")[1])
@@ -56,14 +63,12 @@ LIMIT_OF = {"null_hypercall": "svc_el1", "smccc_psci_version": "svc_el1",
 
 def physical_limits(build):
     """{figure key: Value in ns} from one -icount run of bench_micro on bare QEMU."""
-    cmd = ["sh", str(QEMU_SH), "--pipe", "--no-virt", "--icount", "--mem", "512M",
-           "--image", str(build / "guests" / "bench_micro.bin"), "--append", "mode=limit"]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    p = bare_micro(build, "limit", 120)
     found, freq = {}, None
     for line in p.stdout.splitlines():
-        if m := re.match(r"^BENCH freq hz=(\d+)$", line):
+        if m := BENCH_FREQ.match(line):
             freq = int(m.group(1))
-        elif m := re.match(r"^BENCH (\S+) iters=(\d+) ticks=(\d+) ret=(-?\d+)$", line):
+        elif m := BENCH_LINE.match(line):
             found[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
     if freq is None:
         return {f"{k}@1": Value(None, "the bare-QEMU run printed no frequency")

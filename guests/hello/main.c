@@ -4,8 +4,14 @@
  * apart, so that several guests running at once interleave visibly.
  *
  * bootargs: name=<word> (default "hello"), count=<n> (5), interval_ms=<n> (100)
+ *
+ * With read=<n> (at most 255) it then reads n bytes typed on its UART,
+ * slowly (one every read_gap_ms, default 5), and prints them on one line:
+ * keys typed ahead of a guest that reads slower than they come must all
+ * arrive (the console holds them back instead of dropping them).
  */
 #include "guest.h"
+#include "pl011.h"
 
 /* End of the image and its .bss (guest.lds): RAM we must not scribble on. */
 extern const char _end[];
@@ -55,6 +61,37 @@ static void check_memory(const struct platform *p)
                bad, probed);
 }
 
+#define READ_MAX     255U
+#define READ_TIMEOUT_MS 60000U
+
+static void read_typed(const struct platform *p, const char *name, uint64_t n, uint64_t gap)
+{
+    char text[READ_MAX + 1U];
+    uint64_t got = 0U;
+    uint64_t waited = 0U;
+
+    if (!p->has_uart || (n > READ_MAX)) {
+        test_fail("hello_read", "no UART, or read=%lu over %u", n, READ_MAX);
+        return;
+    }
+    printf("hello %s: reading %lu bytes\n", name, n);
+    while ((got < n) && (waited < READ_TIMEOUT_MS)) {
+        int c = pl011_getc((uintptr_t)p->uart_base);
+
+        if (c < 0) {
+            delay_ms(1U);
+            waited++;
+            continue;
+        }
+        text[got] = (char)c;
+        got++;
+        delay_ms(gap);
+    }
+    text[got] = '\0';
+    printf("hello %s: read %lu bytes: %s\n", name, got, text);
+    test_check("hello_read", got == n, "%lu of %lu bytes", got, n);
+}
+
 void guest_main(const struct platform *p)
 {
     char name[32] = "hello";
@@ -80,6 +117,10 @@ void guest_main(const struct platform *p)
         delay_ms(interval);
     }
     check_memory(p);
+    if (bootarg_u64(p->bootargs, "read", 0U) != 0U) {
+        read_typed(p, name, bootarg_u64(p->bootargs, "read", 0U),
+                   bootarg_u64(p->bootargs, "read_gap_ms", 5U));
+    }
     test_check("hello", (p->mem_count > 0U) && (p->cpu_count > 0U),
                "saw %u memory banks and %u vCPUs", p->mem_count, p->cpu_count);
 }

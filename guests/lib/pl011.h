@@ -1,5 +1,5 @@
 /*
- * Polled transmit on a PL011 / SBSA generic UART (Xen's vpl011). No
+ * Polled transmit and receive on a PL011 / SBSA generic UART (Xen's vpl011). No
  * set-up: the SBSA UART has no baud or enable registers to program, and
  * QEMU's PL011 transmits out of reset.
  */
@@ -10,5 +10,7 @@
 #include <stdint.h>
 
 void pl011_write(uintptr_t base, const char *s, size_t n);
+/* The next received byte, or -1 when the receive FIFO is empty. */
+int pl011_getc(uintptr_t base);
 
 #endif

@@ -43,18 +43,36 @@ static void pl011_putc(const struct console_driver *drv, char c)
     pl011_raw_putc((uintptr_t)drv->priv, c);
 }
 
+static struct console_driver pl011_console;
+
+/* Input waits in the FIFO while the console has no room for it: a full
+ * FIFO holds back the line (QEMU stops reading its character device),
+ * so nothing typed ahead is lost. The receive interrupts are masked
+ * meanwhile. The receive interrupt is left to clear itself as the FIFO
+ * drains, not cleared here: bytes left behind keep it raised, so that
+ * unmasking it (rx_resume) brings the handler back for them. */
 static void pl011_interrupt(unsigned int irq, void *data)
 {
     uintptr_t base = (uintptr_t)data;
 
     (void)irq;
-    reg_write(base, UARTICR, INT_RX | INT_RT);
+    reg_write(base, UARTICR, INT_RT);
     while ((reg_read(base, UARTFR) & FR_RXFE) == 0U) {
+        if (!console_input_ready()) {
+            reg_write(base, UARTIMSC, 0U);
+            console_input_stall(&pl011_console);
+            break;
+        }
         console_receive((char)(reg_read(base, UARTDR) & 0xffU));
     }
 }
 
-static struct console_driver pl011_console = { "pl011", pl011_putc, NULL };
+static void pl011_rx_resume(const struct console_driver *drv)
+{
+    reg_write((uintptr_t)drv->priv, UARTIMSC, INT_RX | INT_RT);
+}
+
+static struct console_driver pl011_console = { "pl011", pl011_putc, NULL, pl011_rx_resume };
 
 int pl011_console_init(paddr_t base, size_t size)
 {

@@ -48,7 +48,7 @@ static void early_putc(const struct console_driver *drv, char c)
     pl011_raw_putc(EARLY_UART_VA, c);
 }
 
-static const struct console_driver early_console = { "early-pl011", early_putc, NULL };
+static const struct console_driver early_console = { "early-pl011", early_putc, NULL, NULL };
 
 void early_console_enable(void)
 {

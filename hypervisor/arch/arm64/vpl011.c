@@ -167,6 +167,10 @@ static int vpl011_read(struct vcpu *v, const struct mmio_access *a, uint64_t *va
      * after every read of DR, empty or not). */
     if ((a->offset == DR) && (u->ring != NULL)) {
         evtchn_send_xen(u->d, u->port);
+    } else if (a->offset == DR) {
+        console_input_drained();    /* bytes typed ahead may come now */
+    } else {
+        /* no room made */
     }
     if (stale || (a->offset == DR)) {
         sync_line(u);
@@ -210,6 +214,25 @@ static int vpl011_write(struct vcpu *v, const struct mmio_access *a, uint64_t va
 }
 
 static const struct mmio_ops vpl011_ops = { vpl011_read, vpl011_write };
+
+/* The receive FIFO's free bytes, for the console's flow control. */
+static unsigned int vpl011_room(unsigned int domid)
+{
+    struct domain *d = domain_get_by_id((domid_t)domid);
+    struct vpl011 *u = (d != NULL) ? d->arch->vpl011 : NULL;
+    unsigned int room = RX_FIFO;
+    unsigned long flags;
+
+    if ((u != NULL) && (u->ring == NULL)) {
+        flags = spin_lock_irqsave(&u->lock);
+        room = RX_FIFO - u->rx_count;
+        spin_unlock_irqrestore(&u->lock, flags);
+    }
+    if (d != NULL) {
+        domain_put(d);
+    }
+    return room;
+}
 
 static void vpl011_receive(unsigned int domid, char c)
 {
@@ -281,7 +304,7 @@ int vpl011_create(struct domain *d, paddr_t base, unsigned int intid)
         return rc;
     }
     d->arch->vpl011 = u;
-    (void)console_register_input_sink(d->domain_id, d->name, vpl011_receive);
+    (void)console_register_input_sink(d->domain_id, d->name, vpl011_receive, vpl011_room);
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <proxenos/printk.h>
 #include <proxenos/spinlock.h>
 #include <proxenos/string.h>
+#include <proxenos/timer.h>
 
 #define MAX_SINKS 16U
 #define SWITCH_PRESSES 3U
@@ -16,6 +17,7 @@ struct input_sink {
     unsigned int id;
     const char *name;
     console_sink_fn fn;
+    console_room_fn room;
 };
 
 static struct input_sink sinks[MAX_SINKS];
@@ -34,6 +36,17 @@ static bool drop_reported;
 /* Switch keys received in a row (only the UART interrupt touches it). */
 static unsigned int switch_presses;
 
+/* Flow control (console.h). stalled: the driver stopped receiving and
+ * waits for rx_resume; set by the UART interrupt, cleared by whoever
+ * resumes it first (an atomic exchange, so that it resumes once). */
+static bool stalled;
+static const struct console_driver *stalled_driver;
+/* The focused domain took nothing for CONSOLE_INPUT_STALL_MS: its bytes
+ * are no longer held back for it, until it takes some or the input moves. */
+static bool not_waiting;
+static struct timer stall_timer;
+static bool stall_timer_ready;
+
 void console_set_switch_char(char c)
 {
     switch_char = c;
@@ -44,7 +57,8 @@ void console_set_keep_input_at_boot(bool keep)
     keep_input_at_boot = keep;
 }
 
-int console_register_input_sink(unsigned int id, const char *name, console_sink_fn fn)
+int console_register_input_sink(unsigned int id, const char *name, console_sink_fn fn,
+                                console_room_fn room)
 {
     unsigned long flags = spin_lock_irqsave(&sinks_lock);
     unsigned int at = 0U;
@@ -67,7 +81,7 @@ int console_register_input_sink(unsigned int id, const char *name, console_sink_
     if (rc == 0) {
         /* Domain id order, as Xen's CTRL-a cycle: hypervisor, dom0, dom1... */
         (void)memmove(&sinks[at + 1U], &sinks[at], (nr_sinks - at) * sizeof(sinks[0]));
-        sinks[at] = (struct input_sink){ id, name, fn };
+        sinks[at] = (struct input_sink){ id, name, fn, room };
         nr_sinks++;
     }
     spin_unlock_irqrestore(&sinks_lock, flags);
@@ -120,7 +134,7 @@ static bool focused_sink_locked(struct input_sink *out)
 static void switch_focus(void)
 {
     unsigned long flags = spin_lock_irqsave(&sinks_lock);
-    struct input_sink to = { 0U, NULL, NULL };
+    struct input_sink to = { 0U, NULL, NULL, NULL };
     bool next_found = false;
 
     for (unsigned int i = 0U; (i < nr_sinks) && !next_found; i++) {
@@ -132,6 +146,8 @@ static void switch_focus(void)
     focus_on_domain = next_found;
     focus_id = to.id;
     drop_reported = false;
+    /* The new owner of the input is waited for again. */
+    __atomic_store_n(&not_waiting, false, __ATOMIC_RELEASE);
     spin_unlock_irqrestore(&sinks_lock, flags);
     announce_focus(next_found ? &to : NULL);
 }
@@ -139,7 +155,7 @@ static void switch_focus(void)
 void console_endboot(void)
 {
     unsigned long flags = spin_lock_irqsave(&sinks_lock);
-    struct input_sink dom0 = { 0U, NULL, NULL };
+    struct input_sink dom0 = { 0U, NULL, NULL, NULL };
     bool have_dom0 = (nr_sinks > 0U) && (sinks[0].id == 0U);
 
     if (have_dom0) {
@@ -157,7 +173,7 @@ void console_endboot(void)
 static void deliver(char c)
 {
     unsigned long flags = spin_lock_irqsave(&sinks_lock);
-    struct input_sink to = { 0U, NULL, NULL };
+    struct input_sink to = { 0U, NULL, NULL, NULL };
     bool on_domain = focus_on_domain;
     bool found = focused_sink_locked(&to);
     bool report = on_domain && !found && !drop_reported;
@@ -199,4 +215,66 @@ void console_receive(char c)
         deliver(code);
     }
     deliver(c);
+}
+
+bool console_input_ready(void)
+{
+    unsigned long flags;
+    struct input_sink to = { 0U, NULL, NULL, NULL };
+    bool found;
+
+    if (__atomic_load_n(&not_waiting, __ATOMIC_ACQUIRE)) {
+        return true;
+    }
+    flags = spin_lock_irqsave(&sinks_lock);
+    found = focused_sink_locked(&to);
+    spin_unlock_irqrestore(&sinks_lock, flags);
+    /* The hypervisor's keys, a domain without a sink (its input is
+     * dropped) and a sink without a limit take every byte. A byte after
+     * held switch keys delivers them too: room for all of them. */
+    return !found || (to.room == NULL) || (to.room(to.id) > switch_presses);
+}
+
+static void resume(void)
+{
+    const struct console_driver *drv;
+
+    if (__atomic_exchange_n(&stalled, false, __ATOMIC_ACQ_REL)) {
+        drv = __atomic_load_n(&stalled_driver, __ATOMIC_ACQUIRE);
+        drv->rx_resume(drv);
+    }
+}
+
+static void stall_expired(void *data)
+{
+    (void)data;
+    if (__atomic_load_n(&stalled, __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&not_waiting, true, __ATOMIC_RELEASE);
+        resume();
+    }
+}
+
+void console_input_stall(const struct console_driver *drv)
+{
+    if (!stall_timer_ready) {
+        init_timer(&stall_timer, stall_expired, NULL, 0U);
+        stall_timer_ready = true;
+    }
+    __atomic_store_n(&stalled_driver, drv, __ATOMIC_RELEASE);
+    __atomic_store_n(&stalled, true, __ATOMIC_SEQ_CST);
+    set_timer(&stall_timer, NOW() + MILLISECS(CONSOLE_INPUT_STALL_MS));
+    /* The domain may have made room between the driver's check and now,
+     * when nobody was stalled yet to be resumed. */
+    if (console_input_ready()) {
+        resume();
+    }
+}
+
+void console_input_drained(void)
+{
+    if (__atomic_load_n(&stalled, __ATOMIC_ACQUIRE) ||
+        __atomic_load_n(&not_waiting, __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&not_waiting, false, __ATOMIC_RELEASE);
+        resume();
+    }
 }

@@ -73,6 +73,21 @@ static struct pv_console *find(domid_t id)
     return pc;
 }
 
+/* The input ring's free bytes, for the console's flow control. */
+static unsigned int console_io_room(unsigned int domid)
+{
+    struct pv_console *pc = (domid < DOMID_FIRST_RESERVED) ? find((domid_t)domid) : NULL;
+    unsigned long flags;
+    unsigned int room = CONSOLE_IO_RX_SIZE;
+
+    if (pc != NULL) {
+        flags = spin_lock_irqsave(&pc->lock);
+        room = CONSOLE_IO_RX_SIZE - (pc->rx_prod - pc->rx_cons);
+        spin_unlock_irqrestore(&pc->lock, flags);
+    }
+    return room;
+}
+
 /* d's console, created on first use (NULL when the table is full). */
 static struct pv_console *get(const struct domain *d)
 {
@@ -106,7 +121,8 @@ int console_io_domain_init(struct domain *d)
                 !__atomic_exchange_n(&pc->input_tried, true, __ATOMIC_ACQ_REL);
     if (try_input) {
         /* -EEXIST: the domain's vpl011 already takes its input. */
-        (void)console_register_input_sink(d->domain_id, pc->name, console_io_receive);
+        (void)console_register_input_sink(d->domain_id, pc->name, console_io_receive,
+                                          console_io_room);
     }
     return 0;
 }
@@ -143,7 +159,8 @@ void console_io_receive(unsigned int domid, char c)
         return;
     }
     flags = spin_lock_irqsave(&pc->lock);
-    /* A full ring drops the byte... */
+    /* A full ring drops the byte (the console waits for room first, unless
+     * the domain stopped reading)... */
     if ((pc->rx_prod - pc->rx_cons) != CONSOLE_IO_RX_SIZE) {
         pc->rx[pc->rx_prod & RX_MASK] = c;
         pc->rx_prod++;
@@ -245,6 +262,9 @@ static long console_read_op(const struct hcall_args *args, struct pv_console *pc
         }
     }
     spin_unlock_irqrestore(&pc->lock, flags);
+    if (got > 0U) {
+        console_input_drained();
+    }
     return (rc != 0) ? rc : (long)got;
 }
 

@@ -10,6 +10,8 @@ struct console_driver {
     const char *name;
     void (*putc)(const struct console_driver *drv, char c);
     void *priv;
+    /* Receive again after console_input_stall(). Called from any CPU. */
+    void (*rx_resume)(const struct console_driver *drv);
 };
 
 /* Make drv the physical console (replacing the early one). */
@@ -18,6 +20,20 @@ void console_set_driver(const struct console_driver *drv);
 /* Called by console drivers for every character received. */
 void console_receive(char c);
 
+/* Input flow control, so that typing ahead of a busy domain loses nothing:
+ * a driver takes a byte off the device only while console_input_ready();
+ * otherwise it stops receiving (the bytes wait in the device, which holds
+ * back the line) and calls console_input_stall(). A sink calls
+ * console_input_drained() when its domain took bytes; the driver's
+ * rx_resume then runs. A domain that takes nothing for
+ * CONSOLE_INPUT_STALL_MS is not waited for any longer: its bytes are
+ * dropped from then on, as Xen drops them, so that CTRL-a still reaches
+ * the hypervisor. */
+#define CONSOLE_INPUT_STALL_MS 500U
+bool console_input_ready(void);
+void console_input_stall(const struct console_driver *drv);
+void console_input_drained(void);
+
 /* Who receives console input besides the hypervisor: domains register a
  * sink when they are created (-EEXIST: the domain has one, -ENOSPC: the
  * table is full). CTRL-<switch char> three times moves the input along:
@@ -25,7 +41,10 @@ void console_receive(char c);
  * input follows a domain id, so a domain rebuilt under the same id keeps
  * it. */
 typedef void (*console_sink_fn)(unsigned int id, char c);
-int console_register_input_sink(unsigned int id, const char *name, console_sink_fn fn);
+/* Bytes the sink can take now (NULL: it never runs out of room). */
+typedef unsigned int (*console_room_fn)(unsigned int id);
+int console_register_input_sink(unsigned int id, const char *name, console_sink_fn fn,
+                                console_room_fn room);
 void console_unregister_input_sink(unsigned int id);
 
 /* End of boot, as Xen's console_endboot: when dom0 has a sink (its PV

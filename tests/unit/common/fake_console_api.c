@@ -16,6 +16,7 @@ struct fake_sink {
     unsigned int id;
     const char *name;
     console_sink_fn fn;
+    console_room_fn room;
 };
 
 static char raw[FAKE_CONSOLE_LOG + 1U];
@@ -28,6 +29,7 @@ static int answer;
 static char keys[FAKE_KEYS];
 static unsigned int nr_keys;
 static void (*key_hook)(char key);
+static unsigned int drained;
 
 void fake_console_api_reset(void)
 {
@@ -38,6 +40,7 @@ void fake_console_api_reset(void)
     registered = 0U;
     removed = 0U;
     answer = 0;
+    drained = 0U;
     memset(keys, 0, sizeof(keys));
     nr_keys = 0U;
     key_hook = NULL;
@@ -87,7 +90,7 @@ void fake_console_raw_clear(void)
 }
 
 __attribute__((weak)) int console_register_input_sink(unsigned int id, const char *name,
-                                                      console_sink_fn fn)
+                                                      console_sink_fn fn, console_room_fn room)
 {
     registered++;
     if (answer != 0) {
@@ -95,7 +98,7 @@ __attribute__((weak)) int console_register_input_sink(unsigned int id, const cha
     }
     for (unsigned int i = 0U; i < FAKE_SINKS; i++) {
         if (sinks[i].fn == NULL) {
-            sinks[i] = (struct fake_sink){ id, name, fn };
+            sinks[i] = (struct fake_sink){ id, name, fn, room };
             return 0;
         }
     }
@@ -108,7 +111,7 @@ __attribute__((weak)) void console_unregister_input_sink(unsigned int id)
     removed++;
     for (unsigned int i = 0U; i < FAKE_SINKS; i++) {
         if ((sinks[i].fn != NULL) && (sinks[i].id == id)) {
-            sinks[i] = (struct fake_sink){ 0U, NULL, NULL };
+            sinks[i] = (struct fake_sink){ 0U, NULL, NULL, NULL };
         }
     }
 }
@@ -134,6 +137,26 @@ console_sink_fn fake_sink(unsigned int id, const char **name)
         }
     }
     return NULL;
+}
+
+console_room_fn fake_sink_room(unsigned int id)
+{
+    for (unsigned int i = 0U; i < FAKE_SINKS; i++) {
+        if ((sinks[i].fn != NULL) && (sinks[i].id == id)) {
+            return sinks[i].room;
+        }
+    }
+    return NULL;
+}
+
+__attribute__((weak)) void console_input_drained(void)
+{
+    drained++;
+}
+
+unsigned int fake_console_drained(void)
+{
+    return drained;
 }
 
 void fake_sink_answer(int rc)

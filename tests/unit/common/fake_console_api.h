@@ -6,7 +6,8 @@
  *                        console_register_input_sink records the sink (a
  *                        test can then type into it) and answers 0 unless
  *                        the test asked for an error;
- *                        console_unregister_input_sink forgets it.
+ *                        console_unregister_input_sink forgets it;
+ *                        console_input_drained counts its calls.
  *   common/console/keyhandler.c  handle_keypress, which the console calls for a
  *                        key meant for the hypervisor, records the key.
  *
@@ -37,6 +38,10 @@ unsigned int fake_sinks_removed(void);
 /* The function registered for id and not removed since (NULL if none),
  * and its name. */
 console_sink_fn fake_sink(unsigned int id, const char **name);
+/* The room function registered with it (NULL if none). */
+console_room_fn fake_sink_room(unsigned int id);
+/* Calls of console_input_drained since the reset. */
+unsigned int fake_console_drained(void);
 /* What the next registrations answer (0: they succeed; else they fail with
  * rc and register nothing). */
 void fake_sink_answer(int rc);

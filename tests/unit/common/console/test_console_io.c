@@ -217,11 +217,17 @@ static void input_reaches_read_and_raises_virq(void **state)
     console_io_receive(0U, 's');
     console_io_receive(0U, '\r');
     assert_int_equal(console_virqs(0U), 3U);
+    /* The console's flow control sees the room left, and each read that
+     * took bytes tells it that there is more. */
+    assert_int_equal(fake_sink_room(0U)(0U), CONSOLE_IO_RX_SIZE - 3U);
     assert_int_equal(cio(CONSOLEIO_read, 2U, ARG), 2);
     assert_memory_equal(out, "ls", 2U);
+    assert_int_equal(fake_console_drained(), 1U);
+    assert_int_equal(fake_sink_room(0U)(0U), CONSOLE_IO_RX_SIZE - 1U);
     assert_int_equal(cio(CONSOLEIO_read, 16U, ARG), 1);
     assert_int_equal(out[0], '\r');
     assert_int_equal(cio(CONSOLEIO_read, 16U, ARG), 0);
+    assert_int_equal(fake_console_drained(), 2U);
 }
 
 static void full_ring_drops_but_notifies(void **state)

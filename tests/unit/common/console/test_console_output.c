@@ -30,7 +30,7 @@ static void uart_putc(const struct console_driver *drv, char c)
     wire[wire_len] = '\0';
 }
 
-static const struct console_driver uart = { "test-uart", uart_putc, NULL };
+static const struct console_driver uart = { "test-uart", uart_putc, NULL, NULL };
 
 static char ring_text[CONFIG_CONRING_SIZE + 1];
 static uint32_t mark;

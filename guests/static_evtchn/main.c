@@ -5,6 +5,7 @@
  *
  *   port=<local port> peer=<peer's domid> peer_port=<peer's port> events=<n>
  *   [linger_ms=<ms>] [runs=<guest address>] [peer_runs=<guest address>]
+ *   [hold_ms=<ms>]
  *
  * It checks that EVTCHNOP_status calls the port interdomain to the peer's
  * domid and port, then sends to the peer until it has received n events
@@ -26,6 +27,10 @@
  * checks the status again (the same remote domid and port) and exchanges
  * again, never rebinding anything itself. (The peer's end is unbound
  * only while the domain is rebuilt, too short a time to be sure to see.)
+ *
+ * hold_ms=<ms>: once all is done, the guest stays up that long before it
+ * ends, so that a test can still ask the hypervisor about a machine whose
+ * domains have all finished their work (it powers off when they stop).
  */
 #include "guest.h"
 #include "evtchn.h"
@@ -174,4 +179,5 @@ void guest_main(const struct platform *p)
         await_peer_reboot(bootarg_u64(p->bootargs, "peer_runs", 0U), port, peer, peer_port,
                           events);
     }
+    delay_ms(bootarg_u64(p->bootargs, "hold_ms", 0U));
 }

@@ -231,7 +231,9 @@ def test_rebound_after_reboot(hypervisor, tool, dumpdtb, tmp_path):
             f'xen,shm-id = "evtchn-runs"; '
             f'xen,shared-mem = <0x0 {RUNS_PADDR:#x} 0x0 {RUNS_GADDR:#x} 0x0 0x10000>; }};')
     ping = end("ping", 10, 2, 21, [evtchn_node("ping_ec", 10, "pong_ec"), runs])
-    ping.bootargs += f" peer_runs={RUNS_GADDR:#x}"
+    # ping stays up a while after both are done, so that the 'b' key below
+    # finds the machine running however late this test gets to ask.
+    ping.bootargs += f" peer_runs={RUNS_GADDR:#x} hold_ms=8000"
     pong = end("pong", 21, 1, 10, [evtchn_node("pong_ec", 21, "ping_ec"), runs])
     pong.bootargs += f" runs={RUNS_GADDR:#x}"
     q = boot(hypervisor, tool, dumpdtb, tmp_path, [ping, pong], timeout=180)
@@ -243,7 +245,7 @@ def test_rebound_after_reboot(hypervisor, tool, dumpdtb, tmp_path):
                r"domain 1 port 10$", timeout=30)
     q.wait_for(r"^\(d2\) static_evtchn: boot 2$", timeout=30)
     q.wait_for(r"^\(d1\) static_evtchn: dom2 booted again$", timeout=30)
-    # Asked while both still run (once both are done, the machine is off).
+    # Asked while ping still runs (once both stop, the machine is off).
     q.send(b"b")
     counts = pxn.after_boot_counts(q.wait_for(pxn.AFTER_BOOT, timeout=20))
     assert counts["static"]

@@ -75,11 +75,16 @@ void set_timer(struct timer *t, s_time_t expires)
     unsigned long flags = spin_lock_irqsave(&q->lock);
     bool was_head = (q->head == t);
 
-    if (t->queued) {
-        unlink_timer(q, t);
+    if (was_head && ((t->next == NULL) || (expires < t->next->expires))) {
+        /* Still first (a slice timer moved on at each switch): no walk. */
+        t->expires = expires;
+    } else {
+        if (t->queued) {
+            unlink_timer(q, t);
+        }
+        t->expires = expires;
+        insert_timer(q, t);
     }
-    t->expires = expires;
-    insert_timer(q, t);
     if ((q->head == t) || was_head) {
         program_head(t->cpu, q);
     }

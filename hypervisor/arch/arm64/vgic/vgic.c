@@ -367,15 +367,27 @@ bool vgic_vcpu_pending_irq(const struct vcpu *v)
     const struct vgic_dist *dist = &d->arch->vgic;
     bool found;
     unsigned long flags;
+    uint32_t words;
 
     if (!dist->ready) {
         return false;
     }
+    /* Nothing pending or active anywhere, the usual case of a WFI: no
+     * lock. A bit set after this look comes with a kick (trap_wfx looks
+     * again once it has blocked). */
+    if ((__atomic_load_n(&v->arch->vgic.priv_busy, __ATOMIC_RELAXED) == 0U) &&
+        (__atomic_load_n(&dist->spi_busy_words, __ATOMIC_RELAXED) == 0U)) {
+        return false;
+    }
     flags = vgic_lock(d);
     found = private_deliverable(dist, &v->arch->vgic);
-    for (unsigned int w = 0U; !found && (w < ((dist->nr_spis + 63U) / 64U)); w++) {
+    /* Only the words with a busy SPI. */
+    words = found ? 0U : dist->spi_busy_words;
+    while (words != 0U) {
+        unsigned int w = (unsigned int)__builtin_ctz(words);
         uint64_t bits = dist->spi_busy[w];
 
+        words &= words - 1U;
         while (bits != 0U) {
             unsigned int i = (w * 64U) + (unsigned int)__builtin_ctzll(bits);
             const struct vgic_irq *irq = &dist->spis[i];
@@ -383,7 +395,8 @@ bool vgic_vcpu_pending_irq(const struct vcpu *v)
             bits &= bits - 1U;
             if ((irq->target == v->vcpu_id) && vgic_irq_is_deliverable(dist, irq)) {
                 found = true;
-                break;
+                bits = 0U;
+                words = 0U;
             }
         }
     }

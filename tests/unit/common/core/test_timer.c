@@ -156,6 +156,25 @@ static void stop_and_rearm_anywhere_in_the_queue(void **state)
     assert_string_equal(order, "ca");
 }
 
+/* The head moved (a slice timer at each switch): still first, it is
+ * programmed at its new expiry; to the next one's expiry, it goes after
+ * it (as any timer set to an expiry already queued). */
+static void the_head_moved_on(void **state)
+{
+    (void)state;
+    set_timer(&ta, MILLISECS(1010));
+    set_timer(&tb, MILLISECS(1030));
+    set_timer(&ta, MILLISECS(1020));
+    assert_int_equal(fake_timer_deadline(), MILLISECS(1020));
+    set_timer(&ta, MILLISECS(1005));
+    assert_int_equal(fake_timer_deadline(), MILLISECS(1005));
+    set_timer(&ta, MILLISECS(1030));
+    assert_int_equal(fake_timer_deadline(), MILLISECS(1030));
+    assert_int_equal(timer_queue_length(0U), 2U);
+    tick(MILLISECS(1030));
+    assert_string_equal(order, "ba");
+}
+
 static void a_handler_may_rearm_its_timer(void **state)
 {
     struct timer t;
@@ -309,6 +328,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(timers_fire_in_expiry_order, setup, teardown),
         cmocka_unit_test_setup_teardown(equal_expiries_keep_their_setting_order, setup, teardown),
         cmocka_unit_test_setup_teardown(stop_and_rearm_anywhere_in_the_queue, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_head_moved_on, setup, teardown),
         cmocka_unit_test_setup_teardown(a_handler_may_rearm_its_timer, setup, teardown),
         cmocka_unit_test_setup_teardown(timers_of_another_cpu_kick_it, setup, teardown),
         cmocka_unit_test_setup_teardown(migration_keeps_the_expiry, setup, teardown),

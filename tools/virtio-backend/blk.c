@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "blk.h"
@@ -17,7 +18,16 @@
  * need no large allocation, and a guest cannot make us allocate. */
 #define CHUNK        (64u * 1024u)
 
+/* Reads and writes move straight between the disk and the guest's pages
+ * in pieces of up to 1 MiB (what Linux sends at most in one request):
+ * 256 pages, plus one iovec more for each segment boundary, well within
+ * IOV_MAX. A piece whose pages cannot be had that way is copied through
+ * chunk instead. */
+#define DIRECT_PIECE (1024u * 1024u)
+#define DIRECT_IOV   512u
+
 static _Thread_local uint8_t chunk[CHUNK];
+static _Thread_local struct iovec direct_iov[DIRECT_IOV];
 
 void blk_attach(struct blk_disk *disk, int fd, uint64_t bytes, bool ro, bool is_bdev)
 {
@@ -104,45 +114,81 @@ static bool in_range(const struct blk_disk *disk, uint64_t sector, uint64_t coun
     return sector <= disk->sectors && count <= disk->sectors - sector;
 }
 
-static uint8_t do_read(struct blk_disk *disk, struct guest_mem *gm, const struct vq_chain *c,
-                       uint64_t sector, uint64_t len)
+/* n bytes between the disk at pos and the chain's data at off (writable
+ * part when to_guest), without a copy: 1 when done, 0 when the guest's
+ * pages cannot be had that way, -1 on an I/O error. */
+static int direct(struct blk_disk *disk, struct guest_mem *gm, const struct vq_chain *c,
+                  bool to_guest, uint64_t off, uint64_t pos, size_t n)
+{
+    int cnt = vq_chain_get(gm, c, to_guest, off, n, direct_iov, DIRECT_IOV);
+    ssize_t r;
+
+    if (cnt <= 0)
+        return 0;
+    if (to_guest)
+        r = preadv(disk->fd, direct_iov, cnt, (off_t)pos);
+    else
+        r = pwritev(disk->fd, direct_iov, cnt, (off_t)pos);
+    vq_chain_put(gm, c, to_guest, off, n, direct_iov);
+    return r == (ssize_t)n ? 1 : -1;
+}
+
+/* The same through chunk: 0, or -1 on an I/O error or unreachable memory. */
+static int copied(struct blk_disk *disk, struct guest_mem *gm, const struct vq_chain *c,
+                  bool to_guest, uint64_t off, uint64_t pos, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        size_t n = len - done < CHUNK ? len - done : CHUNK;
+
+        if (to_guest) {
+            if (pread(disk->fd, chunk, n, (off_t)(pos + done)) != (ssize_t)n ||
+                vq_chain_write(gm, c, off + done, chunk, n) != 0)
+                return -1;
+        } else {
+            if (vq_chain_read(gm, c, off + done, chunk, n) != 0 ||
+                pwrite(disk->fd, chunk, n, (off_t)(pos + done)) != (ssize_t)n)
+                return -1;
+        }
+        done += n;
+    }
+    return 0;
+}
+
+/* Data of a read (to_guest) or write request, whose data starts at off of
+ * the chain's part, len bytes from sector on. */
+static uint8_t transfer(struct blk_disk *disk, struct guest_mem *gm, const struct vq_chain *c,
+                        bool to_guest, uint64_t off, uint64_t sector, uint64_t len)
 {
     uint64_t done = 0;
 
     if (len % BLK_SECTOR != 0 || len > BLK_MAX_IO || !in_range(disk, sector, len / BLK_SECTOR))
         return VIRTIO_BLK_S_IOERR;
     while (done < len) {
-        size_t n = len - done < CHUNK ? (size_t)(len - done) : CHUNK;
-        ssize_t r = pread(disk->fd, chunk, n, (off_t)(sector * BLK_SECTOR + done));
+        size_t n = len - done < DIRECT_PIECE ? (size_t)(len - done) : DIRECT_PIECE;
+        uint64_t pos = sector * BLK_SECTOR + done;
+        int r = direct(disk, gm, c, to_guest, off + done, pos, n);
 
-        if (r != (ssize_t)n)
-            return VIRTIO_BLK_S_IOERR;
-        if (vq_chain_write(gm, c, done, chunk, n) != 0)
+        if (r < 0 || (r == 0 && copied(disk, gm, c, to_guest, off + done, pos, n) != 0))
             return VIRTIO_BLK_S_IOERR;
         done += n;
     }
     return VIRTIO_BLK_S_OK;
 }
 
+static uint8_t do_read(struct blk_disk *disk, struct guest_mem *gm, const struct vq_chain *c,
+                       uint64_t sector, uint64_t len)
+{
+    return transfer(disk, gm, c, true, 0, sector, len);
+}
+
 static uint8_t do_write(struct blk_disk *disk, struct guest_mem *gm, const struct vq_chain *c,
                         uint64_t sector, uint64_t len)
 {
-    uint64_t done = 0;
-
     if (disk->ro)
         return VIRTIO_BLK_S_IOERR;
-    if (len % BLK_SECTOR != 0 || len > BLK_MAX_IO || !in_range(disk, sector, len / BLK_SECTOR))
-        return VIRTIO_BLK_S_IOERR;
-    while (done < len) {
-        size_t n = len - done < CHUNK ? (size_t)(len - done) : CHUNK;
-
-        if (vq_chain_read(gm, c, HDR_LEN + done, chunk, n) != 0)
-            return VIRTIO_BLK_S_IOERR;
-        if (pwrite(disk->fd, chunk, n, (off_t)(sector * BLK_SECTOR + done)) != (ssize_t)n)
-            return VIRTIO_BLK_S_IOERR;
-        done += n;
-    }
-    return VIRTIO_BLK_S_OK;
+    return transfer(disk, gm, c, false, HDR_LEN, sector, len);
 }
 
 /* Zeroes over [off, off + len) of the disk, unmapping them if unmap and the

@@ -1,5 +1,6 @@
 /* Split virtqueue, device side (VirtIO 1.2, 2.7). */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "le.h"
@@ -207,4 +208,62 @@ int vq_chain_write(struct guest_mem *gm, const struct vq_chain *chain, uint64_t 
                    const void *src, uint64_t len)
 {
     return chain_copy(gm, chain, true, off, (void *)src, len);
+}
+
+/* get (put false) or put the pieces of len bytes at off, one call per
+ * segment they touch; a put must see the same pieces its get did, which
+ * the same (off, len) on the same chain gives. */
+static int chain_iov(struct guest_mem *gm, const struct vq_chain *c, bool writable, uint64_t off,
+                     uint64_t len, struct iovec *iov, unsigned max, bool put)
+{
+    uint64_t off0 = off, len0 = len;
+    unsigned i, cnt = 0;
+
+    if (off + len < off || off + len > (writable ? c->writable : c->readable))
+        return -1;
+    for (i = 0; i < c->nseg && len != 0; i++) {
+        const struct vq_seg *s = &c->seg[i];
+        uint64_t n;
+        int got;
+
+        if (s->device_writes != writable)
+            continue;
+        if (off >= s->len) {
+            off -= s->len;
+            continue;
+        }
+        n = s->len - off;
+        if (n > len)
+            n = len;
+        if (put) {
+            cnt += gm_put(gm, s->gpa + off, (size_t)n, iov + cnt);
+        } else {
+            got = gm_get(gm, s->gpa + off, (size_t)n, iov + cnt, max - cnt);
+            if (got < 0) {
+                chain_iov(gm, c, writable, off0, len0 - len, iov, 0, true);
+                return -1;
+            }
+            cnt += (unsigned)got;
+        }
+        len -= n;
+        off = 0;
+    }
+    return (int)cnt;
+}
+
+int vq_chain_get(struct guest_mem *gm, const struct vq_chain *chain, bool writable, uint64_t off,
+                 uint64_t len, struct iovec *iov, unsigned max)
+{
+    if (!iov || !gm->get || !gm->put)
+        return -1;
+    if (max > INT_MAX)
+        max = INT_MAX;
+    return chain_iov(gm, chain, writable, off, len, iov, max, false);
+}
+
+void vq_chain_put(struct guest_mem *gm, const struct vq_chain *chain, bool writable, uint64_t off,
+                  uint64_t len, const struct iovec *iov)
+{
+    if (gm->put)
+        chain_iov(gm, chain, writable, off, len, (struct iovec *)iov, 0, true);
 }

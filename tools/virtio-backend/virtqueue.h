@@ -76,4 +76,15 @@ int vq_chain_read(struct guest_mem *gm, const struct vq_chain *chain, uint64_t o
 int vq_chain_write(struct guest_mem *gm, const struct vq_chain *chain, uint64_t off,
                    const void *src, uint64_t len);
 
+/* Host addresses of len bytes at offset off of the readable or writable
+ * part, through guest_mem's get, in at most max iovecs: their count, or -1
+ * with nothing held when the chain is too short or the memory cannot be
+ * reached that way (copy with the calls above instead). vq_chain_put with
+ * the same arguments and the iovecs it filled gives back what a successful
+ * vq_chain_get holds. */
+int vq_chain_get(struct guest_mem *gm, const struct vq_chain *chain, bool writable, uint64_t off,
+                 uint64_t len, struct iovec *iov, unsigned max);
+void vq_chain_put(struct guest_mem *gm, const struct vq_chain *chain, bool writable, uint64_t off,
+                  uint64_t len, const struct iovec *iov);
+
 #endif

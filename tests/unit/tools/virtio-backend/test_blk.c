@@ -124,6 +124,115 @@ static void test_write(void **state)
     disk_unchanged();
 }
 
+/* Data in three buffers at odd addresses, across page boundaries: 1000,
+ * 70000 and 168 bytes (139 sectors). */
+#define SPLIT_BYTES (1000u + 70000u + 168u)
+static const uint64_t split_at[3] = { DATA + 0x123u, DATA + 0x2001u, DATA + 0x14000u };
+static const uint32_t split_len[3] = { 1000u, 70000u, 168u };
+
+static uint8_t split_request(uint32_t type, uint64_t sector)
+{
+    uint16_t w = type == VIRTIO_BLK_T_IN ? VIRTQ_DESC_F_WRITE : 0;
+    uint32_t used;
+    uint8_t st;
+
+    header(type, sector);
+    g_desc(G_DESC, 0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+    for (unsigned i = 0; i < 3; i++)
+        g_desc(G_DESC, i + 1, split_at[i], split_len[i], VIRTQ_DESC_F_NEXT | w, (uint16_t)(i + 2));
+    g_desc(G_DESC, 4, STATUS, 1, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(vq.last_avail, 0);
+    assert_int_equal(vq_pop(&vq, &chain), 1);
+    assert_int_equal(chain.error, 0);
+    st = run(&used);
+    assert_int_equal(used, st == VIRTIO_BLK_S_OK && w ? SPLIT_BYTES + 1 : 1);
+    /* Whatever path the data took, nothing stays held. */
+    assert_int_equal(g_held, 0);
+    return st;
+}
+
+static void split_fill(uint8_t v)
+{
+    for (unsigned i = 0; i < 3; i++)
+        memset(g_ptr(split_at[i]), v, split_len[i]);
+}
+
+static void split_holds(const uint8_t *want)
+{
+    for (unsigned i = 0; i < 3; i++) {
+        assert_memory_equal(g_ptr(split_at[i]), want, split_len[i]);
+        want += split_len[i];
+    }
+}
+
+/* The same bytes land in the guest whether they go straight from the file
+ * into its pages, through the copy when guest memory has no get, or partly
+ * each way when the get fails for one buffer. */
+static void test_read_direct_and_copied(void **state)
+{
+    (void)state;
+    split_fill(0xcc);
+    assert_int_equal(split_request(VIRTIO_BLK_T_IN, 11), VIRTIO_BLK_S_OK);
+    assert_true(g_gets >= 3);
+    split_holds(file_copy + 11 * BLK_SECTOR);
+
+    split_fill(0xcc);
+    g_mem.get = NULL;
+    g_gets = 0;
+    assert_int_equal(split_request(VIRTIO_BLK_T_IN, 12), VIRTIO_BLK_S_OK);
+    assert_int_equal(g_gets, 0);
+    split_holds(file_copy + 12 * BLK_SECTOR);
+    g_mem.get = g_get;
+
+    split_fill(0xcc);
+    g_gets_left = 2;
+    assert_int_equal(split_request(VIRTIO_BLK_T_IN, 13), VIRTIO_BLK_S_OK);
+    split_holds(file_copy + 13 * BLK_SECTOR);
+    disk_unchanged();
+}
+
+static void test_write_direct_and_copied(void **state)
+{
+    static uint8_t want[SPLIT_BYTES];
+
+    (void)state;
+    for (unsigned i = 0; i < SPLIT_BYTES; i++)
+        want[i] = (uint8_t)(i * 7u + 1u);
+    for (unsigned pass = 0; pass < 3; pass++) {
+        uint64_t sector = 40 + pass * 200;
+        const uint8_t *p = want;
+
+        for (unsigned i = 0; i < 3; i++) {
+            memcpy(g_ptr(split_at[i]), p, split_len[i]);
+            p += split_len[i];
+        }
+        g_mem.get = pass == 1 ? NULL : g_get;
+        g_gets_left = pass == 2 ? 1 : -1;
+        assert_int_equal(split_request(VIRTIO_BLK_T_OUT, sector), VIRTIO_BLK_S_OK);
+        memcpy(file_copy + sector * BLK_SECTOR, want, SPLIT_BYTES);
+        disk_unchanged();
+    }
+}
+
+/* A disk that says it is larger than its file: the read past the file's
+ * end comes back short, an error either way, with nothing held. */
+static void test_short_read_is_an_error(void **state)
+{
+    uint32_t used;
+
+    (void)state;
+    blk_attach(&disk, disk.fd, 2 * DISK_BYTES, false, false);
+    request(VIRTIO_BLK_T_IN, SECTORS + 4, 2 * BLK_SECTOR, true);
+    assert_int_equal(run(&used), VIRTIO_BLK_S_IOERR);
+    assert_int_equal(used, 1);
+    assert_true(g_gets > 0);
+    assert_int_equal(g_held, 0);
+    g_mem.get = NULL;
+    request(VIRTIO_BLK_T_IN, SECTORS + 4, 2 * BLK_SECTOR, true);
+    assert_int_equal(run(&used), VIRTIO_BLK_S_IOERR);
+    g_mem.get = g_get;
+}
+
 static void test_out_of_range(void **state)
 {
     uint32_t used;
@@ -420,6 +529,7 @@ static void test_random_rings(void **state)
             if (r <= 0)
                 break;
             vq_push(&vq, chain.head, blk_request(&disk, &g_mem, &chain, &status));
+            assert_int_equal(g_held, 0);
             walked += chain.error == 0;
             refused += chain.error != 0;
             answered += status != 0xff;
@@ -437,6 +547,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_direct_and_copied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_direct_and_copied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_read_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partial_sector, setup, teardown),
         cmocka_unit_test_setup_teardown(test_short_header, setup, teardown),

@@ -300,6 +300,66 @@ static void test_chain_copies_across_buffers(void **state)
     assert_int_equal(vq_chain_write(&g_mem, &chain, 1, in, 8), -1);
 }
 
+static void iov_is(const struct iovec *v, uint64_t gpa, size_t len)
+{
+    assert_ptr_equal(v->iov_base, g_ptr(gpa));
+    assert_int_equal(v->iov_len, len);
+}
+
+/* Host addresses of a chain's parts: cut at buffer and page boundaries,
+ * from any offset, within the part and the iovecs given, and nothing held
+ * after a failure or a put. */
+static void test_chain_get_across_buffers(void **state)
+{
+    struct iovec v[8];
+
+    (void)state;
+    g_reset(&vq, 0);
+    g_desc(G_DESC, 0, G_BUF, 10, VIRTQ_DESC_F_NEXT, 1);
+    g_desc(G_DESC, 1, G_BUF + 0x100, 6, VIRTQ_DESC_F_NEXT, 2);
+    /* Writable: 8 bytes across a page boundary, then 5000 from a page. */
+    g_desc(G_DESC, 2, G_BUF + 0xffe, 8, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 3);
+    g_desc(G_DESC, 3, G_BUF + 0x3000, 5000, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(0, 0);
+    assert_int_equal(pop(), 1);
+    assert_int_equal(vq_chain_get(&g_mem, &chain, true, 0, 5008, v, 8), 4);
+    iov_is(&v[0], G_BUF + 0xffe, 2);
+    iov_is(&v[1], G_BUF + 0x1000, 6);
+    iov_is(&v[2], G_BUF + 0x3000, 4096);
+    iov_is(&v[3], G_BUF + 0x4000, 904);
+    vq_chain_put(&g_mem, &chain, true, 0, 5008, v);
+    assert_int_equal(g_held, 0);
+    assert_int_equal(vq_chain_get(&g_mem, &chain, true, 7, 2, v, 8), 2);
+    iov_is(&v[0], G_BUF + 0x1005, 1);
+    iov_is(&v[1], G_BUF + 0x3000, 1);
+    vq_chain_put(&g_mem, &chain, true, 7, 2, v);
+    assert_int_equal(vq_chain_get(&g_mem, &chain, false, 8, 4, v, 8), 2);
+    iov_is(&v[0], G_BUF + 8, 2);
+    iov_is(&v[1], G_BUF + 0x100, 2);
+    vq_chain_put(&g_mem, &chain, false, 8, 4, v);
+    assert_int_equal(vq_chain_get(&g_mem, &chain, true, 3, 0, v, 8), 0);
+    assert_int_equal(g_held, 0);
+    /* Past either part's end, wrapping, or more pieces than iovecs: the
+     * last after the first buffer was got, which must be given back. */
+    assert_int_equal(vq_chain_get(&g_mem, &chain, true, 8, 5001, v, 8), -1);
+    assert_int_equal(vq_chain_get(&g_mem, &chain, false, 0, 17, v, 8), -1);
+    assert_int_equal(vq_chain_get(&g_mem, &chain, true, ~0ull, 2, v, 8), -1);
+    assert_int_equal(vq_chain_get(&g_mem, &chain, true, 0, 5008, v, 3), -1);
+    assert_int_equal(g_held, 0);
+    /* The memory refusing the second buffer: the first is given back. */
+    g_gets_left = 1;
+    assert_int_equal(vq_chain_get(&g_mem, &chain, true, 0, 5008, v, 8), -1);
+    assert_int_equal(g_held, 0);
+    /* No get at all: refused, never called. */
+    g_gets_left = -1;
+    g_mem.get = NULL;
+    g_gets = 0;
+    assert_int_equal(vq_chain_get(&g_mem, &chain, true, 0, 8, v, 8), -1);
+    g_mem.get = g_get;
+    assert_int_equal(g_gets, 0);
+    assert_int_equal(g_held, 0);
+}
+
 static void test_buffer_outside_guest_fails_the_copy(void **state)
 {
     uint8_t b[4] = { 0 };
@@ -311,6 +371,8 @@ static void test_buffer_outside_guest_fails_the_copy(void **state)
     assert_int_equal(pop(), 1);
     assert_int_equal(chain.error, 0);   /* the walk does not touch buffers... */
     assert_int_equal(vq_chain_write(&g_mem, &chain, 0, b, 4), -1);   /* ...the copy fails */
+    assert_int_equal(vq_chain_get(&g_mem, &chain, true, 0, 4, &(struct iovec){ 0 }, 1), -1);
+    assert_int_equal(g_held, 0);
 }
 
 static void test_no_interrupt_flag(void **state)
@@ -340,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_used_ring_and_wrap),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_chain_copies_across_buffers),
+        cmocka_unit_test(test_chain_get_across_buffers),
         cmocka_unit_test(test_buffer_outside_guest_fails_the_copy),
         cmocka_unit_test(test_no_interrupt_flag),
     };

@@ -47,7 +47,62 @@ static int g_write(struct guest_mem *gm, uint64_t gpa, const void *src, size_t l
     return 0;
 }
 
-static struct guest_mem g_mem = { g_read, g_write };
+/* The host-address path, cut at 4 KiB boundaries as foreign mappings are.
+ * g_gets_left counts the gets that will still succeed (negative: all);
+ * g_held the bytes got and not yet put, which must be 0 between requests. */
+static int g_gets_left = -1;
+static long long g_held;
+static unsigned g_gets;
+
+static int g_get(struct guest_mem *gm, uint64_t gpa, size_t len, struct iovec *iov, unsigned max)
+{
+    unsigned cnt = 0;
+    size_t done = 0;
+
+    (void)gm;
+    if (!g_reach(gpa, len) || g_gets_left == 0)
+        return -1;
+    while (done < len) {
+        size_t n = 4096u - (size_t)((gpa + done) & 4095u);
+
+        if (n > len - done)
+            n = len - done;
+        if (cnt == max)
+            return -1;
+        iov[cnt].iov_base = g_ram + (gpa + done - G_BASE);
+        iov[cnt].iov_len = n;
+        cnt++;
+        done += n;
+    }
+    if (g_gets_left > 0)
+        g_gets_left--;
+    g_gets++;
+    g_held += (long long)len;
+    return (int)cnt;
+}
+
+/* Checks that it is given back exactly what g_get gave. */
+static unsigned g_put(struct guest_mem *gm, uint64_t gpa, size_t len, const struct iovec *iov)
+{
+    unsigned cnt = 0;
+    size_t done = 0;
+
+    (void)gm;
+    while (done < len) {
+        size_t n = 4096u - (size_t)((gpa + done) & 4095u);
+
+        if (n > len - done)
+            n = len - done;
+        if (iov[cnt].iov_base != g_ram + (gpa + done - G_BASE) || iov[cnt].iov_len != n)
+            g_held = -1000000;
+        cnt++;
+        done += n;
+    }
+    g_held -= (long long)len;
+    return cnt;
+}
+
+static struct guest_mem g_mem = { g_read, g_write, g_get, g_put };
 
 static inline uint8_t *g_ptr(uint64_t gpa)
 {
@@ -76,6 +131,11 @@ static inline void g_offer(unsigned idx, uint16_t head)
 static inline void g_reset(struct vq *vq, int indirect)
 {
     memset(g_ram, 0, sizeof(g_ram));
+    g_mem.get = g_get;
+    g_mem.put = g_put;
+    g_gets_left = -1;
+    g_held = 0;
+    g_gets = 0;
     vq_init(vq, &g_mem, G_NUM, G_DESC, G_AVAIL, G_USED, indirect != 0);
 }
 

@@ -4,6 +4,10 @@
 the same guest binaries; a table of figures (docs/benchmarks.md).
 
     bench.py [--quick] [--build DIR] [--out DIR] [--only KEY[,KEY]] [--skip-determinism]
+             [--breakdown]
+
+--breakdown appends breakdown.py's table (Proxenos's instructions per
+micro operation by phase, ~5 min more) to the report.
 """
 
 import argparse
@@ -74,6 +78,17 @@ def physical_limits(build):
         return {f"{k}@1": Value(None, "the bare-QEMU run printed no frequency")
                 for k in LIMIT_OF}
     return {f"{k}@1": per_op_ns(found, v, freq) for k, v in LIMIT_OF.items()}
+
+
+def breakdown_section(build):
+    """breakdown.py's table as a report section. Its own boots (traced,
+    two per figure), so the plain run's time and figures do not change."""
+    import breakdown
+    with tempfile.TemporaryDirectory(prefix="pxn-breakdown-") as tmp:
+        rows = [breakdown.measure(build, fig, tmp) for fig in breakdown.FIGURES]
+    return ("\n## Proxenos instructions per operation by phase\n\n"
+            "`bench/breakdown.py`, QEMU's execution log (docs/benchmarks.md, "
+            "\"Instruction breakdown\").\n\n" + breakdown.render(rows))
 
 
 def make_initrd(build):
@@ -267,6 +282,8 @@ def main():
     ap.add_argument("--out", default=REPO / "bench" / "results")
     ap.add_argument("--only", default="", help="comma-separated scenario labels")
     ap.add_argument("--skip-determinism", action="store_true")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="append the per-phase instruction table (bench/breakdown.py)")
     args = ap.parse_args()
     args.only = [x for x in args.only.split(",") if x]
     build, out = Path(args.build), Path(args.out)
@@ -316,6 +333,8 @@ def main():
     print(md)
     plots = report.plot(PLOTS, results, out)
     md += report.plots_section(plots)
+    if args.breakdown:
+        md += breakdown_section(build)
     (out / "latest.md").write_text(md)
     print(f"bench: wrote {out / 'latest.md'} ({len(plots)} plots) in {elapsed:.0f} s")
     bad = [r for r in repeats if not r[4]]

@@ -85,3 +85,76 @@ def test_icount_figures_repeat_exactly(quick_run):
     assert m, md
     assert int(m[2]) >= 10 and m[1] == m[2], md
     assert "NOT DETERMINISTIC" not in md + p.stderr
+
+
+def _breakdown():
+    sys.path.insert(0, str(REPO / "bench"))
+    import breakdown
+    return breakdown
+
+
+# A hypervisor at breakdown.HYP_BASE: the symbols a null hypercall passes.
+H = 0xa0000000000
+SYMBOLS = [(H + 0x000, "hyp_vectors_bhb_loop8"), (H + 0x100, "guest64_sync"),
+           (H + 0x140, "guest64_sync_fast_ret"), (H + 0x200, "guest_sync_fast"),
+           (H + 0x300, "vgic_lock"), (H + 0x400, "do_xen_version")]
+
+
+def _block(pc, n, text="nop"):
+    body = "".join(f"0x{pc + 4 * i:016x}:  d503201f  {text}\n" for i in range(n))
+    return f"----------------\nIN: \n{body}\n"
+
+
+def _run(pc):
+    return f"Trace 0: 0x7f0000000100 [0000000000000000/{pc:016x}/00000061/ff020200] \n"
+
+
+def test_breakdown_counts_each_phase():
+    """breakdown.py on a made-up execution log, without QEMU: every
+    instruction of a block counts once per run of it, by the phase of its
+    function; a shared function (vgic_lock) counts in the phase of what ran
+    before it; the latest translation of a pc is the one that runs; what is
+    outside the hypervisor is the guest's."""
+    bd = _breakdown()
+    guest = 0x40001000
+    trace = (_block(guest, 3) + _run(guest)                   # the guest's HVC
+             + _block(H, 4) + _run(H)                        # vector, BHB loop
+             + _block(H + 0x100, 5) + _run(H + 0x100)        # register save
+             + _block(H + 0x200, 2) + _run(H + 0x200)        # decode
+             + _block(H + 0x300, 3) + _run(H + 0x300)        # lock, for dispatch
+             + _block(H + 0x400, 6) + _run(H + 0x400)        # the call itself
+             + _run(H + 0x300)                               # lock, for the handler
+             + _block(H + 0x140, 7) + _run(H + 0x140)        # restore, eret
+             + _block(guest, 2) + _run(guest))               # retranslated: 2 now
+    blocks, executed = bd.read_trace(trace.splitlines(keepends=True))
+    assert len(blocks) == 8 and len(executed) == 9
+    phases, funcs = bd.tally(blocks, executed, lambda a: a >= bd.HYP_BASE, SYMBOLS)
+    assert dict(phases) == {"guest": 5, "entry": 4 + 5, "dispatch": 2 + 3,
+                            "handler": 6 + 3, "exit": 7}
+    assert funcs["vgic_lock"] == 6 and funcs["guest64_sync_fast_ret"] == 7
+    assert funcs["guest"] == 5
+    # Reading stops at the stop pc (the guest's report) once the hypervisor
+    # has run: its first run here, before, is not the stop; its last is.
+    blocks, executed = bd.read_trace((trace + _run(H)).splitlines(keepends=True),
+                                     stop_pc=guest)
+    assert len(executed) == 8
+
+
+def test_breakdown_inline_chain_and_per_op():
+    """An inlined function in the phase table decides over the function it
+    was inlined into (exit_is_quiet inside guest_sync_fast is the exit);
+    two runs' difference per operation is one operation."""
+    bd = _breakdown()
+    trace = _block(H + 0x200, 4) + _run(H + 0x200) + _run(H + 0x200)
+    blocks, executed = bd.read_trace(trace.splitlines(keepends=True))
+    chains = {H + 0x208: ["exit_is_quiet", "guest_sync_fast"],
+              H + 0x20c: ["esr_ec", "guest_sync_fast"]}
+    phases, funcs = bd.tally(blocks, executed, lambda a: a >= bd.HYP_BASE, SYMBOLS, chains)
+    assert dict(phases) == {"dispatch": 6, "exit": 2}
+    assert dict(funcs) == {"guest_sync_fast": 8}
+    once, _ = bd.tally(blocks, executed[:1], lambda a: a >= bd.HYP_BASE, SYMBOLS, chains)
+    assert bd.per_op(once, phases, 1) == {"dispatch": 3.0, "exit": 1.0}
+    row = bd.render([{"figure": "null_hypercall", "hyp": 4.0, "guest": 0.0,
+                      "phases": {"dispatch": 3.0, "exit": 1.0}, "funcs": {"guest_sync_fast": 4.0},
+                      "printed": 4.0, "note": ""}])
+    assert "| null_hypercall | 4.0 | 0.0 | 3.0 | 0.0 | 1.0 |" in row, row

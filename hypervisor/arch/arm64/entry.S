@@ -158,6 +158,8 @@
     mov     x0, sp
     mov     x1, #\kind
     bl      do_trap
+/* Labels only, for bench/breakdown.py: the way back out of a stub. */
+\name\()_ret:
     restore_frame_and_return
 .endm
 
@@ -233,6 +235,9 @@ guest64_sync:
     mrs     x1, esr_el2
     bl      guest_sync_fast
     cbnz    w0, 1f
+/* The labels guest64_sync_*: no code, only names for bench/breakdown.py
+ * (the save, the fast path's return, the frame's completion, the return). */
+guest64_sync_fast_ret:
     load_x0_x17
     ldr     x18, [sp, #8 * 18]
     ldp     x29, x30, [sp, #8 * 29]
@@ -240,6 +245,7 @@ guest64_sync:
     eret
     dsb     nsh
     isb
+guest64_sync_full:
 1:  str     x19, [sp, #8 * 19]
     stp     x20, x21, [sp, #8 * 20]
     stp     x22, x23, [sp, #8 * 22]
@@ -259,6 +265,7 @@ guest64_sync:
     mov     w1, w0
     mov     x0, sp
     bl      guest_sync_finish
+guest64_sync_ret:
     restore_frame_and_return
 
 /* Enter the guest whose registers are in the frame at x0 (the frame slot at

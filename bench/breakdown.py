@@ -79,7 +79,8 @@ PHASE_OF.update(dict.fromkeys((
     "exit_is_quiet", "softirq_pending", "leave_to_guest", "ioreq_mmio_complete",
     "evtchn_upcall_resample", "evtchn_upcall_settled", "vgic_flush_lrs", "offer",
     "pick_key", "wanted_state", "irq_idle", "choose_private", "choose_shared",
-    "nothing_busy", "vgic_lrs_settled", "guest64_sync_fast_ret", "guest64_sync_ret", "guest64_irq_ret",
+    "nothing_busy", "vgic_lrs_settled", "guest64_sync_fast_ret", "guest64_sync_loaded",
+    "guest64_sync_ret", "guest64_irq_ret",
     "guest64_fiq_ret", "guest64_serror_ret", "guest32_sync_ret", "guest32_irq_ret",
     "el2h_irq_ret", "el2h_sync_ret", "guest_enter"), "exit"))
 

@@ -12,6 +12,9 @@
  *  - a halfword read of GICD_CTLR, a width the vGIC refuses;
  *  - a post-indexed LDR of GICD_TYPER, which is decoded and emulated:
  *    no abort, the value of a plain read, the base moved on;
+ *  - an LDR of GICD_TYPER into each of x19-x28 (the registers a
+ *    hypervisor's short exit path may not have saved): each gets the
+ *    plain read's value and the other nine keep theirs;
  *  - a branch to an IPA without RAM in the normal-memory window;
  *  - loads and stores, 32 and 64 bits, at an IPA with neither RAM nor
  *    device (bootargs addr=<hex>, default 0x00100000; also 0x01000000).
@@ -145,6 +148,56 @@ static void gicd_accesses(uint64_t gicd)
                base);
 }
 
+/* x19-x28 set to 19-28, then a load of the 32-bit register at addr into
+ * x<n>; all ten stored to out[0..9]. */
+#define LOAD_INTO(n)                                                            \
+    case n:                                                                     \
+        __asm__ volatile("mov x19, #19\n mov x20, #20\n mov x21, #21\n"         \
+                         "mov x22, #22\n mov x23, #23\n mov x24, #24\n"         \
+                         "mov x25, #25\n mov x26, #26\n mov x27, #27\n"         \
+                         "mov x28, #28\n ldr w" #n ", [%0]\n"                  \
+                         "stp x19, x20, [%1]\n stp x21, x22, [%1, #16]\n"        \
+                         "stp x23, x24, [%1, #32]\n stp x25, x26, [%1, #48]\n"   \
+                         "stp x27, x28, [%1, #64]"                               \
+                         : : "r"(addr), "r"(out)                                 \
+                         : "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", \
+                           "x27", "x28", "memory");                              \
+        break
+
+static void load_into(unsigned int n, uint64_t addr, uint64_t out[10])
+{
+    switch (n) {
+    LOAD_INTO(19); LOAD_INTO(20); LOAD_INTO(21); LOAD_INTO(22); LOAD_INTO(23);
+    LOAD_INTO(24); LOAD_INTO(25); LOAD_INTO(26); LOAD_INTO(27); LOAD_INTO(28);
+    default: break;
+    }
+}
+
+static void high_register_loads(uint64_t gicd)
+{
+    uint32_t typer = mmio_read32((uintptr_t)(gicd + GICD_TYPER));
+    uint64_t before = aborts;
+    unsigned int bad = 0U;
+
+    for (unsigned int n = 19U; n <= 28U; n++) {
+        uint64_t out[10];
+
+        load_into(n, gicd + GICD_TYPER, out);
+        for (unsigned int i = 0U; i < 10U; i++) {
+            uint64_t want = ((19U + i) == n) ? typer : (19U + i);
+
+            if (out[i] != want) {
+                printf("probe: load into x%u: x%u is 0x%lx, want 0x%lx\n", n, 19U + i, out[i],
+                       want);
+                bad++;
+            }
+        }
+    }
+    printf("probe: survived ldr_x19_x28_gicd (TYPER 0x%x, %u wrong)\n", typer, bad);
+    test_check("ldr_x19_x28_gicd", (aborts == before) && (bad == 0U), "%lu aborts, %u wrong",
+               aborts - before, bad);
+}
+
 static void fetch_from_hole(void)
 {
     uint64_t before = aborts;
@@ -166,6 +219,7 @@ void guest_main(const struct platform *p)
     /* The hypervisor logs only the first 8 bad accesses of a domain: the
      * device and fetch cases first, so that their lines show. */
     gicd_accesses(p->gicd_base);
+    high_register_loads(p->gicd_base);
     fetch_from_hole();
     hole_accesses(hole);
     hole_accesses(SECOND_HOLE);

@@ -12,7 +12,8 @@ from test_dom0less import ALL_STOPPED, boot, guest_done
 
 CASES = [f"{kind}{bits}_{hole}" for hole in ("0x100000", "0x1000000")
          for kind in ("load", "store") for bits in (32, 64)]
-CASES += ["ldp_gicd", "stp_gicd", "ldrh_gicd_ctlr", "ldr_post_index_gicd", "fetch_0xb0000000"]
+CASES += ["ldp_gicd", "stp_gicd", "ldrh_gicd_ctlr", "ldr_post_index_gicd", "ldr_x19_x28_gicd",
+          "fetch_0xb0000000"]
 
 
 def test_wild_accesses_get_aborts_and_the_guest_goes_on(hypervisor, tool, dumpdtb, tmp_path):

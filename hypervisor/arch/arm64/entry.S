@@ -234,17 +234,34 @@ guest64_sync:
     mov     x0, sp
     mrs     x1, esr_el2
     bl      guest_sync_fast
-    cbnz    w0, 1f
+    cbnz    w0, 2f
 /* The labels guest64_sync_*: no code, only names for bench/breakdown.py
- * (the save, the fast path's return, the frame's completion, the return). */
+ * (the save, the fast path's return, its load of x19-x28, the frame's
+ * completion, the return). */
 guest64_sync_fast_ret:
-    load_x0_x17
+3:  load_x0_x17
     ldr     x18, [sp, #8 * 18]
     ldp     x29, x30, [sp, #8 * 29]
     add     sp, sp, #TRAP_FRAME_SIZE
     eret
     dsb     nsh
     isb
+    /* TRAP_FAST_LOADED: load x<n> (19-28, bits 8-15) from its slot, through
+     * a table of two-instruction entries, then return as above. */
+guest64_sync_loaded:
+2:  and     w1, w0, #TRAP_FAST_HOW_MASK
+    cmp     w1, #TRAP_FAST_LOADED
+    b.ne    1f
+    ubfx    x1, x0, #TRAP_FAST_REG_SHIFT, #8
+    sub     x1, x1, #19
+    adr     x2, 4f
+    add     x2, x2, x1, lsl #3
+    br      x2
+4:
+    .irp    n, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28
+    ldr     x\n, [sp, #8 * \n]
+    b       3b
+    .endr
 guest64_sync_full:
 1:  str     x19, [sp, #8 * 19]
     stp     x20, x21, [sp, #8 * 20]

@@ -209,7 +209,10 @@ enum fast_dabt trap_dabt_fast(struct vcpu *v, struct trap_frame *f, const struct
         return FAST_DABT_NO;
     }
     mmio_insn_from_syndrome(t->iss, &s);
-    if ((s.rt > FAST_SAVED_LAST_REG) && (s.rt != 31U)) {
+    /* x19-x28 are not in the frame yet: a store's value is out of reach,
+     * a load's goes into the frame for entry.S to load (trap_fast.c). */
+    if ((s.rt > FAST_SAVED_LAST_REG) && (s.rt != 31U) &&
+        (s.write || (s.rt > FAST_LOADED_LAST_REG))) {
         return FAST_DABT_NO;
     }
     r = domain_find_mmio(v->domain, t->gpa);

@@ -16,7 +16,9 @@
  * A continuation, or an emulated access, therefore steps ELR_EL2 itself.
  *
  * Emulated MMIO with a syndrome (trap_dabt_fast) takes the same way when
- * the register is one of those saved. */
+ * the register is one of those saved, or is loaded into x19-x28: the value
+ * goes into the frame's slot and entry.S loads that one register
+ * (TRAP_FAST_LOADED), so that a load into any register costs the same. */
 #include <asm/domain.h>
 #include <asm/esr.h>
 #include <asm/evtchn_upcall.h>
@@ -32,8 +34,20 @@ static bool exit_is_quiet(const struct vcpu *v)
     return vgic_lrs_settled(v) && evtchn_upcall_settled(v) && !v->arch->vtimer_line_high;
 }
 
-/* The call or access itself: TRAP_FAST_DONE once done, else what
- * guest_sync_fast() answers. */
+/* Done: a load into x19-x28 (only loads reach here with those) is in the
+ * frame's slot; entry.S must load it (the value is kept in v too, for
+ * when completing the frame overwrites the slot). */
+static unsigned int loaded_high(struct vcpu *v, const struct trap_frame *f, unsigned int rt)
+{
+    if ((rt <= FAST_SAVED_LAST_REG) || (rt > FAST_LOADED_LAST_REG)) {
+        return TRAP_FAST_DONE;
+    }
+    v->arch->fast_loaded = f->x[rt];
+    return TRAP_FAST_LOADED | (rt << TRAP_FAST_REG_SHIFT);
+}
+
+/* The call or access itself: TRAP_FAST_DONE (or _LOADED) once done, else
+ * what guest_sync_fast() answers. */
 static unsigned int fast_call(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
     struct trap_info t;
@@ -57,7 +71,7 @@ static unsigned int fast_call(struct vcpu *v, struct trap_frame *f, uint64_t esr
     switch (trap_dabt_fast(v, f, &t)) {
     case FAST_DABT_DONE:
         WRITE_SYSREG(elr_el2, READ_SYSREG(elr_el2) + (t.il32 ? 4U : 2U));
-        return TRAP_FAST_DONE;
+        return loaded_high(v, f, abort_reg(t.iss));
     case FAST_DABT_REFUSED:
         return TRAP_FAST_REFUSED;
     default:
@@ -78,8 +92,10 @@ unsigned int guest_sync_fast(struct trap_frame *f, uint64_t esr)
         return TRAP_FAST_FULL;
     }
     how = fast_call(v, f, esr);
-    if ((how == TRAP_FAST_DONE) && (softirq_pending(arch_cpu_id()) || !exit_is_quiet(v))) {
-        how = TRAP_FAST_LEAVE;
+    if (((how == TRAP_FAST_DONE) || ((how & TRAP_FAST_HOW_MASK) == TRAP_FAST_LOADED)) &&
+        (softirq_pending(arch_cpu_id()) || !exit_is_quiet(v))) {
+        how = (how == TRAP_FAST_DONE) ? TRAP_FAST_LEAVE :
+              ((how & ~(unsigned int)TRAP_FAST_HOW_MASK) | TRAP_FAST_LOADED_LEAVE);
     }
     return how;
 }

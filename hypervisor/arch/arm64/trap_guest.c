@@ -2,6 +2,7 @@
  * exception class we do not emulate is answered with an undefined
  * instruction exception in the guest: guest input never halts the host. */
 #include <asm/arm64.h>
+#include <asm/domain.h>
 #include <asm/esr.h>
 #include <asm/sysregs.h>
 #include <asm/traps.h>
@@ -103,6 +104,12 @@ void guest_sync_finish(struct trap_frame *f, unsigned int how)
 {
     struct vcpu *v = current_vcpu();
 
+    if ((how & TRAP_FAST_HOW_MASK) == TRAP_FAST_LOADED_LEAVE) {
+        /* Completing the frame stored the register's old value. */
+        f->x[how >> TRAP_FAST_REG_SHIFT] = v->arch->fast_loaded;
+        leave_to_guest(v, f);
+        return;
+    }
     if (how == TRAP_FAST_FULL) {
         guest_trap(f, false);
         return;

@@ -72,6 +72,9 @@ struct arch_vcpu {
     /* An edge of the event-channel upcall PPI was sent for the current
      * 1 of evtchn_upcall_pending (evtchn_upcall.c). */
     bool evtchn_signalled;
+    /* A fast-path load into x19-x28 (trap_fast.c), while entry.S
+     * completes the frame over the register's slot. */
+    uint64_t fast_loaded;
     /* PSCI CPU_ON asks for this entry point and context on next run. */
     bool reset_pending;
     uint64_t reset_pc;

@@ -21,6 +21,15 @@
 #define TRAP_FAST_LEAVE    1    /* handled; complete the frame, then leave_to_guest */
 #define TRAP_FAST_FULL     2    /* not handled; complete the frame, then guest_trap */
 #define TRAP_FAST_REFUSED  3    /* an MMIO access refused; the frame, then a data abort */
+/* An emulated load into x19-x28 (register number in bits 8-15): its value
+ * is in the frame's slot for that register, which entry.S loads before
+ * returning; ..._LEAVE: the same, then the frame and leave_to_guest
+ * (guest_sync_finish puts the value back, which completing the frame
+ * overwrote with the register's old one). */
+#define TRAP_FAST_LOADED        4
+#define TRAP_FAST_LOADED_LEAVE  5
+#define TRAP_FAST_HOW_MASK      0xff
+#define TRAP_FAST_REG_SHIFT     8
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>

@@ -55,6 +55,9 @@ bool hvc_call(struct vcpu *v, struct trap_frame *f, uint32_t imm, bool *rewind);
 
 /* The highest x<n> entry.S saves before guest_sync_fast() runs. */
 #define FAST_SAVED_LAST_REG 18U
+/* Emulated loads into x19 up to this one take the fast path too: entry.S
+ * loads the one register from the frame (TRAP_FAST_LOADED). */
+#define FAST_LOADED_LAST_REG 28U
 
 enum fast_dabt {
     FAST_DABT_NO,           /* not for the fast path; nothing done */

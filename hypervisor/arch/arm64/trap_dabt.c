@@ -222,7 +222,7 @@ enum fast_dabt trap_dabt_fast(struct vcpu *v, struct trap_frame *f, const struct
     if (emulate(v, f, t, r, &s) != 0) {
         return FAST_DABT_REFUSED;
     }
-    return FAST_DABT_DONE;
+    return ((s.rt > FAST_SAVED_LAST_REG) && (s.rt != 31U)) ? FAST_DABT_LOADED : FAST_DABT_DONE;
 }
 
 void trap_dabt_refused(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)

@@ -34,24 +34,22 @@ static bool exit_is_quiet(const struct vcpu *v)
     return vgic_lrs_settled(v) && evtchn_upcall_settled(v) && !v->arch->vtimer_line_high;
 }
 
-/* Done: a load into x19-x28 (only loads reach here with those) is in the
- * frame's slot; entry.S must load it (the value is kept in v too, for
- * when completing the frame overwrites the slot). */
-static unsigned int loaded_high(struct vcpu *v, const struct trap_frame *f, unsigned int rt)
+/* done (TRAP_FAST_DONE or _LOADED), with _LEAVE added when the way out
+ * has work. Inlined into each caller, where done is mostly a constant. */
+static inline unsigned int finished(const struct vcpu *v, unsigned int done)
 {
-    if ((rt <= FAST_SAVED_LAST_REG) || (rt > FAST_LOADED_LAST_REG)) {
-        return TRAP_FAST_DONE;
+    if (softirq_pending(arch_cpu_id()) || !exit_is_quiet(v)) {
+        return done | TRAP_FAST_LEAVE;
     }
-    v->arch->fast_loaded = f->x[rt];
-    return TRAP_FAST_LOADED | (rt << TRAP_FAST_REG_SHIFT);
+    return done;
 }
 
-/* The call or access itself: TRAP_FAST_DONE (or _LOADED) once done, else
- * what guest_sync_fast() answers. */
+/* The call or access itself: what guest_sync_fast() answers. */
 static unsigned int fast_call(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
     struct trap_info t;
     bool rewind;
+    enum fast_dabt r;
 
     if (esr_ec(esr) == EC_HVC64) {
         if (!hvc_call(v, f, call_imm16(esr_iss(esr)), &rewind)) {
@@ -60,7 +58,7 @@ static unsigned int fast_call(struct vcpu *v, struct trap_frame *f, uint64_t esr
         if (rewind) {
             WRITE_SYSREG(elr_el2, READ_SYSREG(elr_el2) - 4U);
         }
-        return TRAP_FAST_DONE;
+        return finished(v, TRAP_FAST_DONE);
     }
     t.esr = esr;
     t.ec = EC_DABT_LOW;
@@ -68,22 +66,27 @@ static unsigned int fast_call(struct vcpu *v, struct trap_frame *f, uint64_t esr
     t.il32 = esr_il32(esr);
     t.far = READ_SYSREG(far_el2);
     t.gpa = abort_ipa(READ_SYSREG(hpfar_el2), t.far);
-    switch (trap_dabt_fast(v, f, &t)) {
-    case FAST_DABT_DONE:
+    r = trap_dabt_fast(v, f, &t);
+    if (r == FAST_DABT_DONE) {
         WRITE_SYSREG(elr_el2, READ_SYSREG(elr_el2) + (t.il32 ? 4U : 2U));
-        return loaded_high(v, f, abort_reg(t.iss));
-    case FAST_DABT_REFUSED:
-        return TRAP_FAST_REFUSED;
-    default:
-        return TRAP_FAST_FULL;
+        return finished(v, TRAP_FAST_DONE);
     }
+    if (r == FAST_DABT_LOADED) {
+        /* In the frame's slot, which entry.S loads; kept in v too, for
+         * when completing the frame overwrites the slot. */
+        unsigned int rt = abort_reg(t.iss);
+
+        WRITE_SYSREG(elr_el2, READ_SYSREG(elr_el2) + (t.il32 ? 4U : 2U));
+        v->arch->fast_loaded = f->x[rt];
+        return finished(v, TRAP_FAST_LOADED | (rt << TRAP_FAST_REG_SHIFT));
+    }
+    return (r == FAST_DABT_REFUSED) ? TRAP_FAST_REFUSED : TRAP_FAST_FULL;
 }
 
 unsigned int guest_sync_fast(struct trap_frame *f, uint64_t esr)
 {
     unsigned int ec = esr_ec(esr);
     struct vcpu *v = current_vcpu();
-    unsigned int how;
 
     /* guest_trap() begins with vtimer_sync() and vgic_sync_lrs(): both
      * have nothing to do exactly when this holds. */
@@ -91,11 +94,5 @@ unsigned int guest_sync_fast(struct trap_frame *f, uint64_t esr)
         v->arch->vtimer_line_high || (v->arch->vgic.nr_lrs_used != 0U)) {
         return TRAP_FAST_FULL;
     }
-    how = fast_call(v, f, esr);
-    if (((how == TRAP_FAST_DONE) || ((how & TRAP_FAST_HOW_MASK) == TRAP_FAST_LOADED)) &&
-        (softirq_pending(arch_cpu_id()) || !exit_is_quiet(v))) {
-        how = (how == TRAP_FAST_DONE) ? TRAP_FAST_LEAVE :
-              ((how & ~(unsigned int)TRAP_FAST_HOW_MASK) | TRAP_FAST_LOADED_LEAVE);
-    }
-    return how;
+    return fast_call(v, f, esr);
 }

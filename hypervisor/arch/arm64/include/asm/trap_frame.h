@@ -30,6 +30,7 @@
 #define TRAP_FAST_LOADED_LEAVE  5
 #define TRAP_FAST_HOW_MASK      0xff
 #define TRAP_FAST_REG_SHIFT     8
+/* A done code's _LEAVE is that code with TRAP_FAST_LEAVE (bit 0) added. */
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>

@@ -62,6 +62,7 @@ bool hvc_call(struct vcpu *v, struct trap_frame *f, uint32_t imm, bool *rewind);
 enum fast_dabt {
     FAST_DABT_NO,           /* not for the fast path; nothing done */
     FAST_DABT_DONE,         /* emulated, PC stepped */
+    FAST_DABT_LOADED,       /* emulated, a load into x19-x28: its frame slot */
     FAST_DABT_REFUSED,      /* the device model refused: a data abort is due */
 };
 

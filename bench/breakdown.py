@@ -74,7 +74,9 @@ PHASE_OF.update(dict.fromkeys((
     "trap_wfx"), "handler"))
 # exit: from the work's end back to the guest: softirq checks (and the
 # softirqs run there), the IOREQ completion check, the upcall and list
-# register flush, the register restore and ERET in entry.S.
+# register flush, the register restore and ERET in entry.S (with
+# guest64_sync_loaded, the fast path's load of x19-x28: its first three
+# instructions, the test for it, also run on the way to the full path).
 PHASE_OF.update(dict.fromkeys((
     "exit_is_quiet", "softirq_pending", "leave_to_guest", "ioreq_mmio_complete",
     "evtchn_upcall_resample", "evtchn_upcall_settled", "vgic_flush_lrs", "offer",

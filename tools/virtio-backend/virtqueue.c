@@ -166,14 +166,20 @@ bool vq_wants_irq(struct vq *vq)
     return !(le16(b) & VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
 
-/* Copy len bytes at offset off of the chain's readable (write = false) or
- * writable part to or from buf. */
-static int chain_copy(struct guest_mem *gm, const struct vq_chain *c, bool writable, uint64_t off,
-                      void *buf, uint64_t len)
+/* Called for each piece of a chain's part: its guest address and length;
+ * 0 to go on. */
+typedef int (*piece_fn)(void *ctx, uint64_t gpa, uint64_t n);
+
+/* fn over [off, off + len) of the chain's readable or writable part, a
+ * piece per segment it touches, in order: 0 once all of it was walked, -1
+ * when it lies beyond the chain or fn refused a piece (*walked: the bytes
+ * of the pieces before). */
+static int chain_walk(const struct vq_chain *c, bool writable, uint64_t off, uint64_t len,
+                      piece_fn fn, void *ctx, uint64_t *walked)
 {
-    uint8_t *p = buf;
     unsigned i;
 
+    *walked = 0;
     if (off + len < off || off + len > (writable ? c->writable : c->readable))
         return -1;
     for (i = 0; i < c->nseg && len != 0; i++) {
@@ -189,13 +195,39 @@ static int chain_copy(struct guest_mem *gm, const struct vq_chain *c, bool writa
         n = s->len - off;
         if (n > len)
             n = len;
-        if (writable ? gm_write(gm, s->gpa + off, p, n) : gm_read(gm, s->gpa + off, p, n))
+        if (fn(ctx, s->gpa + off, n) != 0)
             return -1;
-        p += n;
+        *walked += n;
         len -= n;
         off = 0;
     }
     return len == 0 ? 0 : -1;
+}
+
+struct copy_ctx {
+    struct guest_mem *gm;
+    uint8_t *p;
+    bool to_guest;
+};
+
+static int copy_piece(void *ctx, uint64_t gpa, uint64_t n)
+{
+    struct copy_ctx *k = ctx;
+    int rc = k->to_guest ? gm_write(k->gm, gpa, k->p, n) : gm_read(k->gm, gpa, k->p, n);
+
+    k->p += n;
+    return rc;
+}
+
+/* Copy between the chain's readable part and buf, or buf and its
+ * writable part. */
+static int chain_copy(struct guest_mem *gm, const struct vq_chain *c, bool writable, uint64_t off,
+                      void *buf, uint64_t len)
+{
+    struct copy_ctx k = { gm, buf, writable };
+    uint64_t walked;
+
+    return chain_walk(c, writable, off, len, copy_piece, &k, &walked);
 }
 
 int vq_chain_read(struct guest_mem *gm, const struct vq_chain *chain, uint64_t off, void *dst,
@@ -210,45 +242,45 @@ int vq_chain_write(struct guest_mem *gm, const struct vq_chain *chain, uint64_t 
     return chain_copy(gm, chain, true, off, (void *)src, len);
 }
 
+struct iov_ctx {
+    struct guest_mem *gm;
+    struct iovec *iov;
+    unsigned cnt, max;
+    bool put;
+};
+
+static int iov_piece(void *ctx, uint64_t gpa, uint64_t n)
+{
+    struct iov_ctx *k = ctx;
+    int got;
+
+    if (k->put) {
+        k->cnt += gm_put(k->gm, gpa, (size_t)n, k->iov + k->cnt);
+        return 0;
+    }
+    got = gm_get(k->gm, gpa, (size_t)n, k->iov + k->cnt, k->max - k->cnt);
+    if (got < 0)
+        return -1;
+    k->cnt += (unsigned)got;
+    return 0;
+}
+
 /* get (put false) or put the pieces of len bytes at off, one call per
  * segment they touch; a put must see the same pieces its get did, which
- * the same (off, len) on the same chain gives. */
+ * the same (off, len) on the same chain gives. A get that fails part way
+ * gives back what it took. */
 static int chain_iov(struct guest_mem *gm, const struct vq_chain *c, bool writable, uint64_t off,
                      uint64_t len, struct iovec *iov, unsigned max, bool put)
 {
-    uint64_t off0 = off, len0 = len;
-    unsigned i, cnt = 0;
+    struct iov_ctx k = { gm, iov, 0, max, put };
+    uint64_t walked;
 
-    if (off + len < off || off + len > (writable ? c->writable : c->readable))
+    if (chain_walk(c, writable, off, len, iov_piece, &k, &walked) != 0) {
+        if (!put && walked != 0)
+            chain_iov(gm, c, writable, off, walked, iov, 0, true);
         return -1;
-    for (i = 0; i < c->nseg && len != 0; i++) {
-        const struct vq_seg *s = &c->seg[i];
-        uint64_t n;
-        int got;
-
-        if (s->device_writes != writable)
-            continue;
-        if (off >= s->len) {
-            off -= s->len;
-            continue;
-        }
-        n = s->len - off;
-        if (n > len)
-            n = len;
-        if (put) {
-            cnt += gm_put(gm, s->gpa + off, (size_t)n, iov + cnt);
-        } else {
-            got = gm_get(gm, s->gpa + off, (size_t)n, iov + cnt, max - cnt);
-            if (got < 0) {
-                chain_iov(gm, c, writable, off0, len0 - len, iov, 0, true);
-                return -1;
-            }
-            cnt += (unsigned)got;
-        }
-        len -= n;
-        off = 0;
     }
-    return (int)cnt;
+    return (int)k.cnt;
 }
 
 int vq_chain_get(struct guest_mem *gm, const struct vq_chain *chain, bool writable, uint64_t off,

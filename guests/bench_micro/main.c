@@ -96,9 +96,9 @@ static long timed_op(enum timed_op op, const volatile uint32_t *fr)
     case OP_SMCCC:
         return (long)bench_hvc_smccc(BENCH_PSCI_VERSION);
     default: {
-        /* Loaded into x0, as the loop before batching happened to be:
-         * Proxenos's fast path answers a load into x0-x18 only, and one
-         * into x19-x28 costs 532 instead of 370 (docs/benchmarks.md). */
+        /* Loaded into x0, as the loop before batching happened to be
+         * (a load into x19-x28 took Proxenos's whole trap path before
+         * 647d89f: docs/benchmarks.md). */
         register uint64_t v __asm__("x0");
 
         __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(fr) : "memory");

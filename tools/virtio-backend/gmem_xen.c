@@ -38,6 +38,15 @@ struct gmem_xen {
     struct slot slot[GMX_SLOTS];
 };
 
+/* The piece of [gpa, gpa + len) in gpa's page: its length; *gfn the page,
+ * *in_page where in it the piece starts. */
+static size_t page_piece(uint64_t gpa, size_t len, uint64_t *gfn, uint64_t *in_page)
+{
+    *in_page = gpa & (GMX_PAGE_SIZE - 1u);
+    *gfn = gpa >> GMX_PAGE_SHIFT;
+    return GMX_PAGE_SIZE - *in_page < len ? GMX_PAGE_SIZE - *in_page : len;
+}
+
 static struct slot *slot_of(struct gmem_xen *g, uint64_t gfn)
 {
     return &g->slot[gfn % GMX_SLOTS];
@@ -90,8 +99,8 @@ static int copy(struct gmem_xen *g, uint64_t gpa, uint8_t *buf, size_t len, bool
         return -1;
     pthread_mutex_lock(&g->lock);
     while (len != 0) {
-        uint64_t in_page = gpa & (GMX_PAGE_SIZE - 1u), gfn = gpa >> GMX_PAGE_SHIFT;
-        size_t n = GMX_PAGE_SIZE - in_page < len ? GMX_PAGE_SIZE - in_page : len;
+        uint64_t in_page, gfn;
+        size_t n = page_piece(gpa, len, &gfn, &in_page);
         const struct slot *s = slot_of(g, gfn);
         /* Another page's reader holds the slot: borrow a mapping for this
          * copy alone rather than wait for it or fail the guest. */
@@ -135,8 +144,8 @@ static unsigned unpin(struct gmem_xen *g, uint64_t gpa, size_t len, const struct
     unsigned k = 0;
 
     while (len != 0) {
-        uint64_t in_page = gpa & (GMX_PAGE_SIZE - 1u), gfn = gpa >> GMX_PAGE_SHIFT;
-        size_t n = GMX_PAGE_SIZE - in_page < len ? GMX_PAGE_SIZE - in_page : len;
+        uint64_t in_page, gfn;
+        size_t n = page_piece(gpa, len, &gfn, &in_page);
         struct slot *s = slot_of(g, gfn);
         uint8_t *va = (uint8_t *)iov[k].iov_base - in_page;
 
@@ -165,8 +174,8 @@ static int gx_get(struct guest_mem *gm, uint64_t gpa, size_t len, struct iovec *
         max = INT_MAX;
     pthread_mutex_lock(&g->lock);
     while (len != 0) {
-        uint64_t in_page = gpa & (GMX_PAGE_SIZE - 1u), gfn = gpa >> GMX_PAGE_SHIFT;
-        size_t n = GMX_PAGE_SIZE - in_page < len ? GMX_PAGE_SIZE - in_page : len;
+        uint64_t in_page, gfn;
+        size_t n = page_piece(gpa, len, &gfn, &in_page);
         struct slot *s = slot_of(g, gfn);
         uint8_t *p;
 

@@ -204,6 +204,7 @@ enum fast_dabt trap_dabt_fast(struct vcpu *v, struct trap_frame *f, const struct
 {
     struct mmio_insn s;
     const struct mmio_region *r;
+    bool unsaved;
 
     if (!abort_isv(t->iss)) {
         return FAST_DABT_NO;
@@ -211,8 +212,8 @@ enum fast_dabt trap_dabt_fast(struct vcpu *v, struct trap_frame *f, const struct
     mmio_insn_from_syndrome(t->iss, &s);
     /* x19-x28 are not in the frame yet: a store's value is out of reach,
      * a load's goes into the frame for entry.S to load (trap_fast.c). */
-    if ((s.rt > FAST_SAVED_LAST_REG) && (s.rt != 31U) &&
-        (s.write || (s.rt > FAST_LOADED_LAST_REG))) {
+    unsaved = (s.rt > FAST_SAVED_LAST_REG) && (s.rt != 31U);
+    if (unsaved && (s.write || (s.rt > FAST_LOADED_LAST_REG))) {
         return FAST_DABT_NO;
     }
     r = domain_find_mmio(v->domain, t->gpa);
@@ -222,7 +223,7 @@ enum fast_dabt trap_dabt_fast(struct vcpu *v, struct trap_frame *f, const struct
     if (emulate(v, f, t, r, &s) != 0) {
         return FAST_DABT_REFUSED;
     }
-    return ((s.rt > FAST_SAVED_LAST_REG) && (s.rt != 31U)) ? FAST_DABT_LOADED : FAST_DABT_DONE;
+    return unsaved ? FAST_DABT_LOADED : FAST_DABT_DONE;
 }
 
 void trap_dabt_refused(struct vcpu *v, struct trap_frame *f, const struct trap_info *t)
